@@ -1,0 +1,48 @@
+# quanze developer tasks. `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_OUT ?= out/demo
+
+.PHONY: setup demo test lint typecheck schemas sample-data bench quality golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	cd sample_data && ../$(BIN)/quanze check --out ../$(DEMO_OUT) --force; status=$$?; \
+	  echo "reports in $(DEMO_OUT)/ (exit code $$status: see README › Exit codes)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+schemas: $(STAMP)
+	$(BIN)/python tools/make_schemas.py
+
+sample-data: $(STAMP)
+	$(BIN)/python tools/make_sample_data.py sample_data
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+quality: $(STAMP)
+	$(BIN)/python tools/quality.py
+
+golden: $(STAMP)
+	$(BIN)/python tools/make_golden.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""Allow ``python -m quanze``."""
+
+from __future__ import annotations
+
+from quanze.cli import main
+
+main()

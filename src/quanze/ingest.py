@@ -1,0 +1,837 @@
+"""Read power lists and service catalogues (.xlsx, .xls, .csv) into records; the only code that opens workbooks."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from quanze.errors import UnreadableInputError
+from quanze.models import (
+    Category,
+    ColumnMap,
+    FileReport,
+    IssueCode,
+    ListKind,
+    PowerItem,
+    Provenance,
+    RowIssue,
+    ServiceItem,
+    Severity,
+    SheetLayout,
+)
+from quanze.normalize import (
+    category_of,
+    clean_text,
+    code_key,
+    department_key,
+    has_control_characters,
+    header_key,
+    name_key,
+    parse_count,
+)
+from quanze.vocab import (
+    DEPARTMENT_ALIASES,
+    DITTO_MARKS,
+    POWER_HEADERS,
+    SECOND_OCCURRENCE,
+    SERVICE_HEADERS,
+)
+
+HEADER_SCAN_ROWS = 30
+EXCEL_CELL_LIMIT = 32767
+_FLOAT_EXACT_LIMIT = 2**53
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分章节类])\s*(.+)$")
+_FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
+_SUB_SEQ = re.compile(r"^\d+\s*[.．\-－_]\s*\d+$")
+_DEPT_SUFFIX = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队)$")
+_GENERIC_SHEET = re.compile(r"^(?:sheet\d*|工作表\d*|汇总|总表|清单|目录|说明)$", re.IGNORECASE)
+
+
+class IngestOptions(BaseModel):
+    """Named options for the quirks of real files; every one has a default that suits most files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ListKind = ListKind.AUTO
+    header_rows: tuple[int, int] | None = None
+    """1-based first and last header row; None finds the header automatically."""
+    sheets: tuple[str, ...] | None = None
+    """Only these sheets; None reads every sheet."""
+    encoding: str | None = None
+    """CSV encoding; None tries UTF-8 (with or without BOM) then GB18030 and refuses a file that is neither."""
+    fill_down: tuple[str, ...] = ()
+    """Fields whose blank cells take the value above (merged cells are always filled)."""
+    ditto: bool = True
+    """Treat 同上 / 〃 cells as the value of the same column in the row above."""
+    sheet_as_department: bool = True
+    """Take a sheet named after a department as the department when no column or section names one."""
+    header_aliases: Mapping[str, tuple[str, ...]] = {}
+    category_aliases: Mapping[str, Category] = {}
+
+
+@dataclass(slots=True)
+class _RawSheet:
+    name: str
+    rows: Iterator[list[Any]]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- opening
+
+
+def sniff_format(path: Path) -> str:
+    """'xlsx', 'xls' or 'csv' from the file's first bytes, not its name; raises for what is none of these."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise UnreadableInputError(f"{path}: cannot open ({exc.strerror})", hint="check the path") from exc
+    if not head:
+        raise UnreadableInputError(f"{path}: the file is empty", hint="export the list again")
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        return "xls"
+    return "csv"
+
+
+def _xlsx_merges(path: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of one sheet, read from its XML with defusedxml (read-only mode does not keep them)."""
+    if not sheet_path:
+        return []
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import range_boundaries
+
+    merges: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(path) as zf, zf.open(sheet_path.lstrip("/")) as fh:
+        for _event, elem in iterparse(fh, events=("end",)):
+            tag = elem.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell":
+                ref = elem.get("ref")
+                if ref and ":" in ref:
+                    c0, r0, c1, r1 = range_boundaries(ref)
+                    merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
+            elif tag == "row":
+                elem.clear()
+    return merges
+
+
+def _xlsx_cell_value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        fmt = getattr(cell, "number_format", "") or ""
+        if re.fullmatch(r"0{2,}", fmt) and float(value).is_integer():
+            return str(int(value)).zfill(len(fmt))
+    return value
+
+
+def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except DefusedXmlException as exc:
+        raise UnreadableInputError(
+            f"{path}: refused: the workbook declares XML entities ({type(exc).__name__}), as XML bombs do",
+            hint="open it in Excel and save it as a new .xlsx, or ask the sender for a clean export",
+        ) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableInputError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+            hint="the file may be truncated or not a spreadsheet; export it again from Excel",
+        ) from exc
+    try:
+        for ws in wb.worksheets:
+            try:
+                merges = _xlsx_merges(path, getattr(ws, "_worksheet_path", None))
+            except DefusedXmlException as exc:
+                raise UnreadableInputError(
+                    f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
+                    hint="save the workbook again from Excel",
+                ) from exc
+            rows = ([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows())
+            yield _RawSheet(name=ws.title, rows=rows, merges=merges)
+    except zipfile.BadZipFile as exc:
+        raise UnreadableInputError(f"{path}: the workbook is damaged ({exc})", hint="export it again") from exc
+    finally:
+        wb.close()
+
+
+def _open_xls(path: Path) -> Iterator[_RawSheet]:
+    import xlrd
+
+    raw = path.read_bytes()
+    if _ENCRYPTED_MARK in raw:
+        raise UnreadableInputError(
+            f"{path}: the workbook is password-protected",
+            hint="remove the password in Excel (File › Info › Protect Workbook) and save a copy",
+        )
+    try:
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises bare XLRDError, AssertionError, struct.error …
+        raise UnreadableInputError(
+            f"{path}: not a readable .xls workbook ({type(exc).__name__}: {exc})",
+            hint="open it in Excel and save it as .xlsx",
+        ) from exc
+    try:
+        for index in range(book.nsheets):
+            sh = book.sheet_by_index(index)
+            merges = [(r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sh.merged_cells]
+
+            def rows(sh: Any = sh) -> Iterator[list[Any]]:
+                for r in range(sh.nrows):
+                    out: list[Any] = []
+                    for cell in sh.row(r):
+                        if cell.ctype == xlrd.XL_CELL_DATE:
+                            out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                        elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                            out.append(None)
+                        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                            out.append(bool(cell.value))
+                        elif cell.ctype == xlrd.XL_CELL_ERROR:
+                            out.append(None)
+                        else:
+                            out.append(cell.value)
+                    yield out
+
+            yield _RawSheet(name=sh.name, rows=rows(), merges=merges)
+    finally:
+        book.release_resources()
+
+
+def detect_encoding(path: Path, declared: str | None = None) -> str:
+    """UTF-8 (BOM or not) or GB18030 (a superset of GBK), by decoding the whole file strictly."""
+    candidates = [declared] if declared else ["utf-8-sig", "gb18030"]
+    for encoding in candidates:
+        try:
+            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        except LookupError as exc:
+            raise UnreadableInputError(f"unknown encoding {encoding!r}", hint="use utf-8 or gbk") from exc
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    if b"\x00" in chunk:
+                        raise UnreadableInputError(
+                            f"{path}: binary data, not a spreadsheet or CSV",
+                            hint="give an .xlsx, .xls or .csv export of the list",
+                        )
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    tried = " or ".join(candidates)
+    raise UnreadableInputError(
+        f"{path}: the text is not valid {tried}",
+        hint="save the CSV as UTF-8, or pass --encoding with the file's real encoding",
+    )
+
+
+def _open_csv(path: Path, encoding: str) -> Iterator[_RawSheet]:
+    with path.open("r", encoding=encoding, newline="") as fh:
+        sample = fh.read(65536)
+        fh.seek(0)
+        if encoding == "utf-8-sig" and sample.startswith("\ufeff"):
+            fh.read(1)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(fh, dialect)
+        yield _RawSheet(name=path.stem, rows=(list(r) for r in reader))
+
+
+# ---------------------------------------------------------------------------------------------- headers
+
+
+def _alias_table(kind: ListKind, extra: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
+    tables: list[Mapping[str, tuple[str, ...]]] = []
+    if kind in (ListKind.POWERS, ListKind.AUTO):
+        tables.append(POWER_HEADERS)
+    if kind in (ListKind.SERVICES, ListKind.AUTO):
+        tables.append(SERVICE_HEADERS)
+    table: dict[str, tuple[str, int]] = {}
+    for fld, aliases in extra.items():
+        for alias in aliases:
+            table[header_key(alias)] = (fld, -1)
+    for t in tables:
+        for fld, aliases in t.items():
+            for rank, alias in enumerate(aliases):
+                table.setdefault(header_key(alias), (fld, rank))
+    return table
+
+
+def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
+    """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
+    keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
+    for key in keys:
+        for candidate in (key, re.sub(r"\([^()]*\)", "", key)):
+            if candidate in table:
+                return table[candidate]
+    return None
+
+
+def _map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, int]]) -> list[ColumnMap]:
+    width = max((len(r) for r in band), default=0)
+    found: list[tuple[int, str, tuple[str, int] | None]] = []
+    for col in range(width):
+        parts: list[str] = []
+        for row in band:
+            text = row[col] if col < len(row) else None
+            key = header_key(text) if text else ""
+            if key and key not in parts:
+                parts.append(key)
+        label = " / ".join(p for p in parts)
+        found.append((col, label, _lookup(parts, table) if parts else None))
+    assigned: dict[int, str] = {}
+    taken: set[str] = set()
+    order = sorted((c for c in found if c[2] is not None), key=lambda c: (c[2][1], c[0]))  # type: ignore[index]
+    for col, _label, hit in order:
+        assert hit is not None
+        fld = hit[0]
+        if fld in taken:
+            fld = SECOND_OCCURRENCE.get(fld, "")
+            if not fld or fld in taken:
+                continue
+        assigned[col] = fld
+        taken.add(fld)
+    from openpyxl.utils import get_column_letter
+
+    return [
+        ColumnMap(column=get_column_letter(col + 1), header=label, field=assigned.get(col))
+        for col, label, _ in found
+        if label or col in assigned
+    ]
+
+
+def _find_header(
+    rows: list[list[str | None]], table: Mapping[str, tuple[str, int]]
+) -> tuple[int, int, list[ColumnMap]] | None:
+    """Best header band (0-based first and last row) among the first rows: most distinct fields mapped."""
+    best: tuple[int, int, int, int, list[ColumnMap]] | None = None
+    for h in range(len(rows)):
+        for top, bottom in ((h, h), (h - 1, h), (h, h + 1)):
+            if top < 0 or bottom >= len(rows):
+                continue
+            columns = _map_columns(rows[top : bottom + 1], table)
+            fields = {c.field for c in columns if c.field}
+            if "name" not in fields and "sub_item" not in fields:
+                continue
+            score = len(fields)
+            if score < 2:
+                continue
+            rank = (score, -(bottom - top), -top)
+            if best is None or rank > (best[0], best[1], best[2]):
+                best = (score, -(bottom - top), -top, bottom, columns)
+    if best is None:
+        return None
+    return -best[2], best[3], best[4]
+
+
+# ---------------------------------------------------------------------------------------------- rows
+
+
+def _cell_text(value: Any) -> tuple[str | None, bool]:
+    """Cell as text, and whether a number was too large to keep its digits (codes stored as numbers)."""
+    if value is None:
+        return None, False
+    if isinstance(value, bool):
+        return ("是" if value else "否"), False
+    if isinstance(value, int):
+        return str(value), False
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value)), abs(value) >= _FLOAT_EXACT_LIMIT
+        return repr(value), False
+    if isinstance(value, datetime):
+        return (value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()), False
+    if isinstance(value, date):
+        return value.isoformat(), False
+    return (value if isinstance(value, str) else str(value)), False
+
+
+@dataclass(slots=True)
+class _SheetState:
+    """What the rows read so far tell about the next one: section, last item, values for ditto."""
+
+    section_department: str | None = None
+    section_category: str | None = None
+    previous: dict[str, str | None] = field(default_factory=dict)
+    last_main: PowerItem | None = None
+
+
+def _looks_like_department(text: str) -> bool:
+    key = name_key(text)
+    return bool(_DEPT_SUFFIX.search(key)) or any(alias in key for alias in DEPARTMENT_ALIASES)
+
+
+class _SheetReader:
+    """Turns the rows of one sheet into records and issues; one instance per sheet."""
+
+    def __init__(self, file_label: str, raw: _RawSheet, options: IngestOptions, kind: ListKind) -> None:
+        self.file = file_label
+        self.raw = raw
+        self.options = options
+        self.kind = kind
+        self.layout = SheetLayout(sheet=raw.name)
+        self.issues: list[RowIssue] = []
+        self.powers: list[PowerItem] = []
+        self.services: list[ServiceItem] = []
+        self.state = _SheetState()
+        self._merge_origin: dict[tuple[int, int], tuple[int, int]] = {}
+        self._merge_values: dict[tuple[int, int], Any] = {}
+        for r0, c0, r1, c1 in raw.merges:
+            if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+                continue  # a whole-sheet merge holds no values worth spreading
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self._merge_origin[(r, c)] = (r0, c0)
+        self._precision_lost: set[tuple[int, int]] = set()
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _issue(
+        self,
+        code: IssueCode,
+        severity: Severity,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        self.issues.append(
+            RowIssue(
+                code=code,
+                severity=severity,
+                file=self.file,
+                sheet=self.raw.name,
+                row=row,
+                column=column,
+                value=value,
+                message=message,
+            )
+        )
+
+    def _texts(self, rownum: int, values: list[Any]) -> list[str | None]:
+        out: list[str | None] = []
+        for c, value in enumerate(values, start=1):
+            if self._merge_origin:
+                origin = self._merge_origin.get((rownum, c))
+                if origin is not None:
+                    value = self._merge_values.get(origin)
+                elif value is not None:
+                    self._merge_values[(rownum, c)] = value
+            text, lost = _cell_text(value)
+            if lost:
+                self._precision_lost.add((rownum, c))
+            if text is not None and len(text) > EXCEL_CELL_LIMIT:
+                self._issue(
+                    IssueCode.TEXT_TOO_LONG,
+                    Severity.WARNING,
+                    f"cell holds {len(text)} characters, more than Excel's {EXCEL_CELL_LIMIT}",
+                    row=rownum,
+                    column=self._col_label(c - 1),
+                )
+            if text is not None and has_control_characters(text):
+                self._issue(
+                    IssueCode.CONTROL_CHARACTERS,
+                    Severity.WARNING,
+                    "control characters removed from the cell",
+                    row=rownum,
+                    column=self._col_label(c - 1),
+                    value=repr(text[:80]),
+                )
+            out.append(clean_text(text))
+        return out
+
+    def _col_label(self, index: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        letter = get_column_letter(index + 1)
+        for cm in self.layout.columns:
+            if cm.column == letter:
+                return f"{letter} {cm.header}".strip()
+        return letter
+
+    # -- main loop ---------------------------------------------------------------------------------
+    def read(self) -> None:
+        head: list[tuple[int, list[str | None]]] = []
+        rows = iter(self.raw.rows)
+        for rownum, values in enumerate(rows, start=1):
+            head.append((rownum, self._texts(rownum, values)))
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        if not any(any(v for v in texts) for _, texts in head):
+            self.layout.rows_total = len(head)
+            self.layout.skipped_blank = len(head)
+            self._issue(IssueCode.EMPTY_SHEET, Severity.INFO, "the sheet holds no data")
+            return
+        table = _alias_table(self.kind, self.options.header_aliases)
+        columns: list[ColumnMap]
+        if self.options.header_rows is not None:
+            top, bottom = (r - 1 for r in self.options.header_rows)
+            band = [t for n, t in head if top <= n - 1 <= bottom]
+            columns = _map_columns(band, table)
+        else:
+            found = _find_header([t for _, t in head], table)
+            if found is None:
+                self._no_header(head, rows)
+                return
+            top, bottom, columns = found
+        self.layout.header_rows = list(range(top + 1, bottom + 2))
+        self.layout.data_start = bottom + 2
+        self.layout.columns = columns
+        if self.kind is ListKind.AUTO:
+            self.kind = _guess_kind(columns)
+        self.fields = {c.field: ord_index(c.column) for c in columns if c.field}
+        self.layout.title_rows = [n for n, t in head[:top] if any(t)]
+        self.layout.skipped_structural += len(self.layout.title_rows)
+        self.layout.skipped_blank += top - len(self.layout.title_rows)
+        self.layout.rows_total = bottom + 1
+        for rownum, texts in head[bottom + 1 :]:
+            self._row(rownum, texts)
+        start = len(head) + 1
+        for rownum, values in enumerate(rows, start=start):
+            self._row(rownum, self._texts(rownum, values))
+
+    def _no_header(self, head: list[tuple[int, list[str | None]]], rest: Iterator[list[Any]]) -> None:
+        total = len(head) + sum(1 for _ in rest)
+        self.layout.rows_total = total
+        self.layout.rejected = total
+        self._issue(
+            IssueCode.NO_HEADER,
+            Severity.ERROR,
+            f"no header row found in the first {HEADER_SCAN_ROWS} rows: no cell names the item "
+            "(事项名称, 权力名称 …); none of the sheet's rows was read",
+            value=" | ".join(v for v in (head[0][1] if head else []) if v)[:120] or None,
+        )
+
+    def _get(self, texts: list[str | None], fld: str) -> str | None:
+        idx = self.fields.get(fld)
+        if idx is None or idx >= len(texts):
+            return None
+        return texts[idx]
+
+    def _row(self, rownum: int, texts: list[str | None]) -> None:
+        self.layout.rows_total += 1
+        distinct = {t for t in texts if t}
+        if not distinct:
+            self.layout.skipped_blank += 1
+            return
+        first = next(t for t in texts if t)
+        if len(distinct) <= 2 and _FOOTNOTE.match(first):
+            self.layout.skipped_structural += 1
+            self._issue(IssueCode.FOOTNOTE_ROW, Severity.INFO, "footnote row, not an item", row=rownum,
+                        value=first[:120])
+            return
+        if len(distinct) == 1 and self._is_section(rownum, first, texts):
+            self.layout.skipped_structural += 1
+            return
+        values = {fld: self._get(texts, fld) for fld in self.fields}
+        if self.options.ditto:
+            for fld, value in values.items():
+                if value is not None and value.strip() in DITTO_MARKS:
+                    source = self.state.previous.get(fld)
+                    if source is None:
+                        self._issue(
+                            IssueCode.DITTO_WITHOUT_SOURCE,
+                            Severity.WARNING,
+                            f"'{value}' (ditto) but no value above it to repeat",
+                            row=rownum,
+                            column=self._col_label(self.fields[fld]),
+                            value=value,
+                        )
+                    values[fld] = source
+        for fld in self.options.fill_down:
+            if values.get(fld) is None and fld in self.fields:
+                values[fld] = self.state.previous.get(fld)
+        self.state.previous = dict(values)
+        for fld in ("code", "parent_power_code"):
+            if fld in self.fields and (rownum, self.fields[fld] + 1) in self._precision_lost:
+                self._issue(
+                    IssueCode.CODE_PRECISION_LOST,
+                    Severity.WARNING,
+                    "the code is stored as a number too large for Excel to keep every digit; "
+                    "format the column as text in the source and export again",
+                    row=rownum,
+                    column=self._col_label(self.fields[fld]),
+                    value=values[fld],
+                )
+        if values.get("department") is None:
+            values["department"] = self.state.section_department or self._sheet_department()
+        if values.get("category") is None and self.state.section_category is not None:
+            values["category"] = self.state.section_category
+        if self.kind is ListKind.SERVICES:
+            self._service(rownum, values)
+        else:
+            self._power(rownum, values)
+
+    def _sheet_department(self) -> str | None:
+        name = self.raw.name.strip()
+        if self.options.sheet_as_department and not _GENERIC_SHEET.match(name) and _looks_like_department(name):
+            return name
+        return None
+
+    def _is_section(self, rownum: int, text: str, texts: list[str | None]) -> bool:
+        m = _SECTION.match(text)
+        name_idx = self.fields.get("name")
+        only_in_name = name_idx is not None and sum(1 for t in texts if t) == 1 and (
+            name_idx < len(texts) and texts[name_idx] == text
+        )
+        if m is None and only_in_name:
+            return False
+        body = m.group(1) if m else text
+        if category_of(body, dict(self.options.category_aliases)) is not None:
+            self.state.section_category = body
+        elif m is not None or _looks_like_department(body):
+            self.state.section_department = body
+        else:
+            return False
+        self._issue(IssueCode.SECTION_ROW, Severity.INFO, "section row: applies to the rows below it",
+                    row=rownum, value=text[:120])
+        return True
+
+    def _common(self, rownum: int, values: dict[str, str | None]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        raw_category = values.get("category")
+        if raw_category:
+            cat = category_of(raw_category, dict(self.options.category_aliases))
+            if cat is None:
+                self._issue(
+                    IssueCode.UNKNOWN_CATEGORY,
+                    Severity.WARNING,
+                    f'"{raw_category}" is not a known category; map it in quanze.toml [aliases.categories]',
+                    row=rownum,
+                    column=self._col_label(self.fields["category"]) if "category" in self.fields else None,
+                    value=raw_category,
+                )
+            out["category"] = cat
+            out["category_raw"] = raw_category
+        raw_volume = values.get("volume")
+        if raw_volume is not None:
+            try:
+                out["volume"] = parse_count(raw_volume)
+            except ValueError:
+                self._issue(
+                    IssueCode.BAD_NUMBER,
+                    Severity.WARNING,
+                    f'"{raw_volume}" is not a whole number of transactions',
+                    row=rownum,
+                    column=self._col_label(self.fields["volume"]),
+                    value=raw_volume,
+                )
+        return out
+
+    def _reject(self, rownum: int, fld: str, message: str) -> None:
+        self.layout.rejected += 1
+        col = self.fields.get(fld)
+        self._issue(
+            IssueCode.MISSING_REQUIRED,
+            Severity.ERROR,
+            message,
+            row=rownum,
+            column=self._col_label(col) if col is not None else fld,
+        )
+
+    def _provenance(self, rownum: int) -> Provenance:
+        return Provenance(file=self.file, sheet=self.raw.name, row=rownum)
+
+    def _power(self, rownum: int, values: dict[str, str | None]) -> None:
+        name, sub = values.get("name"), values.get("sub_item")
+        seq = values.get("seq")
+        role = "single"
+        last = self.state.last_main
+        if sub:
+            role = "sub"
+            if not name:
+                if last is None:
+                    self._issue(IssueCode.ORPHAN_SUB_ITEM, Severity.WARNING,
+                                "sub-item with no main item above it; its own name is used",
+                                row=rownum, value=sub)
+                name = last.name if last is not None else sub
+        elif (seq and _SUB_SEQ.match(seq)) or values.get("sub_seq"):
+            if last is not None and name and name != last.name:
+                role, sub, name = "sub", name, last.name
+            elif last is None and name:
+                self._issue(IssueCode.ORPHAN_SUB_ITEM, Severity.WARNING,
+                            "sub-item numbering with no main item above it; read as an item",
+                            row=rownum, value=name)
+        if not name:
+            self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
+            return
+        data: dict[str, Any] = {k: v for k, v in values.items() if k in _POWER_FIELDS}
+        data.update(self._common(rownum, values))
+        data.update(name=name, sub_item=sub, role=role, source=self._provenance(rownum))
+        try:
+            item = PowerItem.model_validate(data)
+        except ValidationError as exc:
+            self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
+            return
+        if role == "sub" and last is not None and last.name == name and last.role == "single":
+            last.role = "main"
+        if role != "sub":
+            self.state.last_main = item
+        self.powers.append(item)
+        self.layout.records += 1
+
+    def _service(self, rownum: int, values: dict[str, str | None]) -> None:
+        name = values.get("name") or values.get("sub_item")
+        if not name:
+            self._reject(rownum, "name", "the service item has no name (事项名称); the row was not read")
+            return
+        data: dict[str, Any] = {k: v for k, v in values.items() if k in _SERVICE_FIELDS}
+        data.update(self._common(rownum, values))
+        data.update(name=name, source=self._provenance(rownum))
+        try:
+            item = ServiceItem.model_validate(data)
+        except ValidationError as exc:
+            self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
+            return
+        self.services.append(item)
+        self.layout.records += 1
+
+
+_POWER_FIELDS = frozenset(PowerItem.model_fields) - {"category", "volume", "source"}
+_SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "source"}
+
+
+def ord_index(letter: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letter) - 1
+
+
+def _guess_kind(columns: list[ColumnMap]) -> ListKind:
+    fields = {c.field for c in columns}
+    if fields & {"parent_power_name", "handling_type"}:
+        return ListKind.SERVICES
+    for c in columns:
+        if c.field == "name" and ("办理项" in c.header or "服务事项" in c.header):
+            return ListKind.SERVICES
+    return ListKind.POWERS
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def _sheets(path: Path, fmt: str, options: IngestOptions) -> tuple[Iterator[_RawSheet], str | None]:
+    if fmt == "xlsx":
+        return _open_xlsx(path), None
+    if fmt == "xls":
+        return _open_xls(path), None
+    encoding = detect_encoding(path, options.encoding)
+    return _open_csv(path, encoding), encoding
+
+
+def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
+    """Read one list file into records and issues. Raises UnreadableInputError when it is no table at all."""
+    options = options or IngestOptions()
+    file_label = label or path.name
+    fmt = sniff_format(path)
+    sheets, encoding = _sheets(path, fmt, options)
+    report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
+    kinds: set[ListKind] = set()
+    for raw in sheets:
+        if options.sheets is not None and raw.name not in options.sheets:
+            continue
+        reader = _SheetReader(file_label, raw, options, options.kind)
+        reader.read()
+        report.sheets.append(reader.layout)
+        report.issues.extend(reader.issues)
+        report.powers.extend(reader.powers)
+        report.services.extend(reader.services)
+        if reader.layout.records:
+            kinds.add(reader.kind)
+    if options.kind is ListKind.AUTO:
+        report.kind = ListKind.SERVICES if kinds == {ListKind.SERVICES} else ListKind.POWERS
+        if kinds == {ListKind.SERVICES, ListKind.POWERS}:
+            # One file, two kinds of sheet: keep both, but say so.
+            report.kind = ListKind.POWERS
+    if not report.sheets and options.sheets:
+        raise UnreadableInputError(
+            f"{file_label}: none of the sheets {', '.join(options.sheets)} is in the file",
+            hint="check the sheet names with `quanze inspect`",
+        )
+    report.issues.extend(_duplicates(file_label, report))
+    return report
+
+
+def _duplicates(file_label: str, report: FileReport) -> Iterable[RowIssue]:
+    """Duplicate codes (one code, different items) and duplicate items (the same item twice)."""
+    items: list[PowerItem | ServiceItem] = [*report.powers, *report.services]
+    seen_code: dict[tuple[str, str | None, str | None], PowerItem | ServiceItem] = {}
+    seen_item: dict[tuple[str, str | None, str | None, str | None], PowerItem | ServiceItem] = {}
+    for item in items:
+        if isinstance(item, PowerItem) and item.role == "main":
+            continue
+        unit = item.unit if isinstance(item, ServiceItem) else item.receiving_unit
+        ident = (name_key(item.title), code_key(item.code), department_key(item.department), unit)
+        first = seen_item.get(ident)
+        if first is not None:
+            yield _dup_issue(file_label, item, IssueCode.DUPLICATE_ITEM,
+                             f"the same item as row {first.source.row} of {first.source.sheet}", item.title)
+            continue
+        seen_item[ident] = item
+        key = code_key(item.code)
+        if key is None:
+            continue
+        ck = (key, department_key(item.department), unit)
+        other = seen_code.get(ck)
+        if other is not None and name_key(other.title) != name_key(item.title):
+            yield _dup_issue(
+                file_label, item, IssueCode.DUPLICATE_CODE,
+                f'code also used by "{other.title}" (row {other.source.row} of {other.source.sheet})',
+                item.code,
+            )
+        else:
+            seen_code.setdefault(ck, item)
+
+
+def _dup_issue(file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str,
+               value: str | None) -> RowIssue:
+    return RowIssue(code=code, severity=Severity.WARNING, file=file_label, sheet=item.source.sheet,
+                    row=item.source.row, column="code" if code is IssueCode.DUPLICATE_CODE else None,
+                    value=value, message=message)
+
+
+def read_files(
+    paths: Iterable[Path],
+    options: IngestOptions | None = None,
+    *,
+    on_file: Callable[[Path], None] | None = None,
+) -> list[FileReport]:
+    """Read many files; a file that cannot be read becomes a report with one unreadable-file issue."""
+    reports: list[FileReport] = []
+    seen: dict[Path, str] = {}
+    for path in paths:
+        if on_file is not None:
+            on_file(path)
+        resolved = path.resolve()
+        if resolved in seen:
+            reports.append(FileReport(file=path.name, kind=ListKind.AUTO, issues=[RowIssue(
+                code=IssueCode.DUPLICATE_INPUT, severity=Severity.WARNING, file=path.name,
+                message=f"the same file was given twice (as {seen[resolved]}); read once")]))
+            continue
+        seen[resolved] = str(path)
+        try:
+            reports.append(read_file(path, options))
+        except UnreadableInputError as exc:
+            reports.append(FileReport(file=path.name, kind=ListKind.AUTO, issues=[RowIssue(
+                code=IssueCode.UNREADABLE_FILE, severity=Severity.ERROR, file=path.name,
+                message=str(exc))]))
+    return reports

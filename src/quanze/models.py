@@ -1,0 +1,224 @@
+"""Pydantic records for power lists, service items, row issues and how a file was understood."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Category(StrEnum):
+    """Kinds of power (权力类型); values are the standard Chinese names."""
+
+    LICENSING = "行政许可"
+    PENALTY = "行政处罚"
+    COERCION = "行政强制"
+    LEVY = "行政征收"
+    PAYMENT = "行政给付"
+    INSPECTION = "行政检查"
+    CONFIRMATION = "行政确认"
+    REWARD = "行政奖励"
+    ADJUDICATION = "行政裁决"
+    OTHER = "其他行政权力"
+    PUBLIC_SERVICE = "公共服务"
+    FILING = "行政备案"
+    REVIEW_FORWARD = "审核转报"
+    MEDIATION = "行政调解"
+    NON_LICENSING = "非行政许可审批"
+
+
+class Level(StrEnum):
+    """Administrative level of a list."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    CLUSTER = "cluster"
+
+
+class ListKind(StrEnum):
+    """What a file holds: a power list (权责清单) or a service catalogue (政务服务事项)."""
+
+    AUTO = "auto"
+    POWERS = "powers"
+    SERVICES = "services"
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the row did not become a record
+    WARNING = "warning"  # the row became a record, but a value is doubtful
+    INFO = "info"  # a structural row that holds no item (section, footnote)
+
+
+class IssueCode(StrEnum):
+    """Stable issue codes; reports, ignore lists and tests key on these, never on messages."""
+
+    MISSING_REQUIRED = "missing-required"
+    UNKNOWN_CATEGORY = "unknown-category"
+    DUPLICATE_CODE = "duplicate-code"
+    DUPLICATE_ITEM = "duplicate-item"
+    DITTO_WITHOUT_SOURCE = "ditto-without-source"
+    BAD_NUMBER = "bad-number"
+    CODE_PRECISION_LOST = "code-precision-lost"
+    ORPHAN_SUB_ITEM = "orphan-sub-item"
+    SECTION_ROW = "section-row"
+    FOOTNOTE_ROW = "footnote-row"
+    NO_HEADER = "no-header"
+    EMPTY_SHEET = "empty-sheet"
+    TEXT_TOO_LONG = "text-too-long"
+    CONTROL_CHARACTERS = "control-characters"
+    FORMULA_WITHOUT_VALUE = "formula-without-value"
+    AMBIGUOUS_MATCH = "ambiguous-match"
+    UNREADABLE_FILE = "unreadable-file"
+    DUPLICATE_INPUT = "duplicate-input"
+
+
+class RowIssue(BaseModel):
+    """One problem found in an input, located by file, sheet, row and column."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: IssueCode
+    severity: Severity
+    file: str
+    sheet: str | None = None
+    row: int | None = Field(default=None, description="1-based row number as Excel shows it")
+    column: str | None = Field(default=None, description="column letter and header, e.g. 'C 事项类型'")
+    value: str | None = None
+    message: str
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(self.column)
+        return " › ".join(parts)
+
+
+class Provenance(BaseModel):
+    """Where a record came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str
+    row: int
+
+
+class PowerItem(BaseModel):
+    """One row of a power list (权责清单): a main item (主项), a sub-item (子项) or a single item."""
+
+    name: str
+    sub_item: str | None = None
+    role: Literal["single", "main", "sub"] = "single"
+    seq: str | None = None
+    code: str | None = None
+    category: Category | None = None
+    category_raw: str | None = None
+    department: str | None = None
+    level: str | None = None
+    basis: str | None = None
+    duty: str | None = None
+    accountability: str | None = None
+    remarks: str | None = None
+    devolution_mode: str | None = None
+    receiving_unit: str | None = None
+    acceptance: str | None = None
+    supervision_department: str | None = None
+    supervision_method: str | None = None
+    volume: int | None = None
+    source: Provenance
+
+    @property
+    def title(self) -> str:
+        """The name a person reads: the sub-item where there is one, else the item."""
+        return self.sub_item or self.name
+
+
+class ServiceItem(BaseModel):
+    """One item of the e-government service catalogue (政务服务事项), usually a handling item."""
+
+    name: str
+    code: str | None = None
+    parent_power_name: str | None = None
+    parent_power_code: str | None = None
+    handling_type: str | None = None
+    category: Category | None = None
+    category_raw: str | None = None
+    department: str | None = None
+    unit: str | None = None
+    level: str | None = None
+    volume: int | None = None
+    supervision_department: str | None = None
+    supervision_method: str | None = None
+    remarks: str | None = None
+    source: Provenance
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+class ColumnMap(BaseModel):
+    """How one column of a sheet was understood."""
+
+    column: str
+    header: str
+    field: str | None
+
+
+class SheetLayout(BaseModel):
+    """How quanze understood one sheet: header rows, column mapping, rows read and skipped."""
+
+    sheet: str
+    header_rows: list[int] = Field(default_factory=list)
+    title_rows: list[int] = Field(default_factory=list)
+    data_start: int | None = None
+    columns: list[ColumnMap] = Field(default_factory=list)
+    records: int = 0
+    skipped_blank: int = 0
+    skipped_structural: int = 0
+    rejected: int = 0
+    rows_total: int = 0
+
+
+class FileReport(BaseModel):
+    """The result of reading one file: its records, its issues and its layout."""
+
+    file: str
+    kind: ListKind
+    encoding: str | None = None
+    sheets: list[SheetLayout] = Field(default_factory=list)
+    powers: list[PowerItem] = Field(default_factory=list)
+    services: list[ServiceItem] = Field(default_factory=list)
+    issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return len(self.powers) + len(self.services)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues)
+
+
+class PowerList(BaseModel):
+    """A power list as a whole: its level, the unit that holds it and its version."""
+
+    level: Level | None = None
+    unit: str | None = None
+    version: str | None = None
+    items: list[PowerItem] = Field(default_factory=list)
+
+
+class ServiceCatalogue(BaseModel):
+    """A service catalogue export from the e-government platform."""
+
+    unit: str | None = None
+    version: str | None = None
+    items: list[ServiceItem] = Field(default_factory=list)

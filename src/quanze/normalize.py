@@ -1,0 +1,188 @@
+"""Pure text and value cleaning: widths, brackets, line breaks, names, codes, departments, categories."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from quanze.models import Category
+from quanze.vocab import CATEGORY_ALIASES, DEPARTMENT_ALIASES, HANDLING_SUFFIXES, LEVEL_WORDS
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")", "[": "(", "]": ")",
+                           "｛": "(", "｝": ")", "{": "(", "}": ")", "（": "(", "）": ")"})
+_DROP_IN_KEY = re.compile(r"[\s《》〈〉<>\"'“”‘’「」『』]")
+_TRAILING_PUNCT = re.compile(r"[。．.;；,，、:：!！?？\-—_]+$")
+_SEPARATORS = "-—–_·:：/"
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def clean_text(value: object) -> str | None:
+    """Cell value as tidy text: no control characters, lines joined, spaces collapsed; None when empty."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
+            out += " "
+        out += line
+    return out or None
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Width-folded text: full-width letters, digits, punctuation and brackets become half-width."""
+    return unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+
+
+@lru_cache(maxsize=65536)
+def header_key(text: str) -> str:
+    """A header cell as a lookup key: folded, no spaces, no line breaks, no trailing colon or asterisk."""
+    return re.sub(r"[\s*:：]", "", fold(text))
+
+
+@lru_cache(maxsize=262144)
+def name_key(text: str) -> str:
+    """A name as a comparison key: folded, no spaces or title marks, no trailing punctuation."""
+    key = _DROP_IN_KEY.sub("", fold(text)).lower()
+    return _TRAILING_PUNCT.sub("", key)
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A name split into its core, the handling-item word and the level qualifier it carried."""
+
+    core: str
+    handling: str | None
+    level: str | None
+
+
+def _is_level_qualifier(inner: str) -> bool:
+    return bool(inner) and ("级" in inner or "权限" in inner) and all(ch in LEVEL_WORDS for ch in inner)
+
+
+_TAIL_BRACKET = re.compile(r"\(([^()]*)\)$")
+
+
+@lru_cache(maxsize=262144)
+def split_name(text: str) -> NameParts:
+    """Separate handling suffixes (新办, 变更 …) and level qualifiers ((县级) …) from a name's core.
+
+    Brackets that change the item, such as (主要农作物) or (含中外合资), are kept in the core: they are
+    what tells near-twins apart.
+    """
+    core = name_key(text)
+    handling: str | None = None
+    level: str | None = None
+    changed = True
+    while changed:
+        changed = False
+        m = _TAIL_BRACKET.search(core)
+        if m:
+            inner = m.group(1)
+            if level is None and _is_level_qualifier(inner):
+                level, core, changed = inner, core[: m.start()], True
+                continue
+            if handling is None and inner in HANDLING_SUFFIXES and m.start() >= 2:
+                handling, core, changed = inner, core[: m.start()], True
+                continue
+        if handling is None:
+            for word in HANDLING_SUFFIXES:
+                if core.endswith(word) and len(core) - len(word) >= 4:
+                    handling, core, changed = word, core[: -len(word)], True
+                    break
+            if changed:
+                core = core.rstrip(_SEPARATORS)
+    return NameParts(core=core or name_key(text), handling=handling, level=level)
+
+
+def core_name(text: str) -> str:
+    return split_name(text).core
+
+
+_REGION_SEGMENT = re.compile(r"^\d{12}$")
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+
+
+@lru_cache(maxsize=262144)
+def code_key(code: str | None) -> str | None:
+    """The basic item code inside a code: implementation codes embed it before the region segment."""
+    if not code:
+        return None
+    text = re.sub(r"\s", "", fold(code)).upper().replace("—", "-").replace("－", "-")
+    if not text:
+        return None
+    parts = text.split("-")
+    for i in range(1, len(parts)):
+        if _REGION_SEGMENT.match(parts[i]):
+            return "-".join(parts[:i])
+    if len(parts) == 1 and len(text) in (31, 32) and _CREDIT_CODE.match(text[12:30]):
+        return text[:12]
+    return text
+
+
+@lru_cache(maxsize=65536)
+def department_key(name: str | None) -> str | None:
+    """A department's canonical name: 广安区市监局, 市场监督管理局 and 市场监管部门 give one key."""
+    if not name:
+        return None
+    text = re.sub(r"\([^()]*\)$", "", name_key(name)) or name_key(name)
+    best: tuple[int, int, str] | None = None
+    for alias, canonical in DEPARTMENT_ALIASES.items():
+        pos = text.rfind(alias)
+        if pos >= 0:
+            candidate = (pos + len(alias), len(alias), canonical)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    if best is not None:
+        return best[2]
+    # Unknown department: drop a leading place name such as 某某市 or 某某区 when enough remains.
+    m = re.match(r"^(?:.{1,6}?[省市州盟])?(?:.{1,6}?[区县旗])?(.{3,})$", text)
+    return m.group(1) if m else text
+
+
+def category_of(raw: str | None, extra: dict[str, Category] | None = None) -> Category | None:
+    """The category a raw 事项类型 cell names, or None when it is unknown."""
+    if not raw:
+        return None
+    key = header_key(raw)
+    table = CATEGORY_ALIASES if not extra else {**CATEGORY_ALIASES, **{header_key(k): v for k, v in extra.items()}}
+    for candidate in (key, key.removesuffix("类"), key.removesuffix("事项"), key.removesuffix("类事项")):
+        if candidate in table:
+            return table[candidate]
+    return None
+
+
+_INT_TEXT = re.compile(r"^[+]?\d+(?:\.0+)?$")
+
+
+def parse_count(value: object) -> int | None:
+    """A count such as 办件量 from a number or text ('12', '１２', '12.0', '1,024'); ValueError if not one."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value or value != int(value):
+            raise ValueError(value)
+        return int(value)
+    text = fold(str(value)).replace(",", "").replace(" ", "").removesuffix("件")
+    if not text or text in {"-", "/", "无"}:
+        return None
+    if not _INT_TEXT.match(text):
+        raise ValueError(value)
+    return int(float(text))

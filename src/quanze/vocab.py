@@ -1,0 +1,232 @@
+"""Domain vocabulary: header, category and department aliases, handling and level suffixes."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from quanze.models import Category
+
+# Canonical fields a column can map to.
+FIELDS: Final = (
+    "seq",
+    "sub_seq",
+    "name",
+    "sub_item",
+    "category",
+    "code",
+    "department",
+    "level",
+    "basis",
+    "duty",
+    "accountability",
+    "remarks",
+    "devolution_mode",
+    "receiving_unit",
+    "acceptance",
+    "supervision_department",
+    "supervision_method",
+    "volume",
+    "parent_power_name",
+    "parent_power_code",
+    "handling_type",
+    "unit",
+)
+
+# When a header names a field that an earlier column already took, the later column takes this one
+# (lists with two 序号 columns, or 名称 | 名称 for main and sub-item).
+SECOND_OCCURRENCE: Final = MappingProxyType({"seq": "sub_seq", "name": "sub_item"})
+
+_COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
+    "seq": ("序号", "主项序号", "事项序号", "项目序号", "编号"),
+    "sub_seq": ("子项序号", "子项编号"),
+    "category": (
+        "事项类型", "权力类型", "职权类型", "权力类别", "类别", "类型", "事项类别", "权责类型", "职权类别",
+        "权力分类", "事项分类",
+    ),
+    "code": (
+        "事项编码", "权力编码", "职权编码", "编码", "项目编码", "事项代码", "权力代码", "基本编码",
+        "实施编码", "事项编号", "权力编号", "服务事项编码", "办理项编码", "业务办理项编码", "主项编码",
+    ),
+    "department": (
+        "实施主体", "实施部门", "实施机关", "实施机构", "责任主体", "承办机构", "责任部门", "行使主体",
+        "主管部门", "部门", "所属部门", "办理部门", "实施主体名称", "责任单位", "部门名称",
+    ),
+    "level": ("行使层级", "实施层级", "管理权限", "层级", "行使层级权限"),
+    "basis": ("设定依据", "实施依据", "法定依据", "设定和实施依据", "法律依据", "依据", "设立依据"),
+    "duty": ("责任事项", "责任事项内容"),
+    "accountability": ("追责情形", "问责依据", "追责依据", "追责情形及依据"),
+    "remarks": ("备注", "说明"),
+    "devolution_mode": ("下放方式", "赋权方式", "调整方式", "下放形式", "放权方式", "调整类型"),
+    "receiving_unit": ("承接单位", "承接主体", "承接部门", "下放至", "承接地区", "下放对象"),
+    "acceptance": ("认领情况", "是否认领", "承接情况", "认领状态", "是否承接"),
+    "supervision_department": ("监管部门", "监管主体", "监管责任部门", "监管单位", "监管责任主体"),
+    "supervision_method": ("监管方式", "监管措施", "事中事后监管措施", "监管方式方法"),
+    "volume": ("办件量", "办件数量", "办件数", "年办件量", "受理量", "办理量"),
+    "handling_type": ("业务办理项类型", "办理类型", "办理项类型", "业务类型", "申请类型"),
+    "unit": ("行政区划", "所属区县", "实施区划", "所属区划", "区划", "所属地区", "地区"),
+    "parent_power_code": ("所属权力编码", "权力事项编码", "对应权力编码", "基本目录编码", "母项编码"),
+}
+
+POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
+    **_COMMON_HEADERS,
+    "name": (
+        "事项名称", "权力名称", "职权名称", "行政权力名称", "项目名称", "主项名称", "权力事项名称",
+        "权责事项名称", "权责事项", "权力事项", "职权事项", "事项", "名称", "主项", "清单事项名称",
+    ),
+    "sub_item": ("子项名称", "子项", "子项事项名称", "子项目名称", "子事项名称"),
+}
+
+SERVICE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
+    **_COMMON_HEADERS,
+    "name": (
+        "业务办理项名称", "办理项名称", "业务办理项", "服务事项名称", "政务服务事项名称", "实施清单名称",
+        "办事事项名称", "事项名称", "名称",
+    ),
+    "parent_power_name": (
+        "所属权力事项", "对应权力事项", "权力事项名称", "权力名称", "基本目录名称", "所属事项", "对应事项",
+        "主项名称", "母项名称", "关联权力事项", "职权名称", "对应权力名称", "所属权力名称", "基本目录事项名称",
+    ),
+}
+
+# Headers that only a service catalogue has: used to tell the two kinds apart.
+SERVICE_ONLY_FIELDS: Final = frozenset({"parent_power_name", "handling_type", "volume", "unit"})
+
+CATEGORY_ALIASES: Final[dict[str, Category]] = {
+    **{c.value: c for c in Category},
+    "许可": Category.LICENSING,
+    "处罚": Category.PENALTY,
+    "强制": Category.COERCION,
+    "征收": Category.LEVY,
+    "给付": Category.PAYMENT,
+    "检查": Category.INSPECTION,
+    "确认": Category.CONFIRMATION,
+    "奖励": Category.REWARD,
+    "裁决": Category.ADJUDICATION,
+    "其他": Category.OTHER,
+    "其他职权": Category.OTHER,
+    "其他权力": Category.OTHER,
+    "其他行政职权": Category.OTHER,
+    "其他行政权力-其他": Category.OTHER,
+    "其他行政权力-备案": Category.OTHER,
+    "其他行政权力(备案)": Category.OTHER,
+    "公共服务事项": Category.PUBLIC_SERVICE,
+    "备案": Category.FILING,
+    "调解": Category.MEDIATION,
+}
+
+# Department core names (as they end a full name) mapped to one canonical name.
+DEPARTMENT_ALIASES: Final[dict[str, str]] = {
+    "市场监督管理局": "市场监督管理局",
+    "市场监管局": "市场监督管理局",
+    "市监局": "市场监督管理局",
+    "市场监管部门": "市场监督管理局",
+    "市场和质量监督管理局": "市场监督管理局",
+    "发展和改革委员会": "发展和改革局",
+    "发展和改革局": "发展和改革局",
+    "发展改革委": "发展和改革局",
+    "发展改革局": "发展和改革局",
+    "发改委": "发展和改革局",
+    "发改局": "发展和改革局",
+    "住房和城乡建设局": "住房和城乡建设局",
+    "住房城乡建设局": "住房和城乡建设局",
+    "住建局": "住房和城乡建设局",
+    "人力资源和社会保障局": "人力资源和社会保障局",
+    "人社局": "人力资源和社会保障局",
+    "自然资源和规划局": "自然资源局",
+    "规划和自然资源局": "自然资源局",
+    "自然资源局": "自然资源局",
+    "国土资源局": "自然资源局",
+    "生态环境局": "生态环境局",
+    "生态环境分局": "生态环境局",
+    "环保局": "生态环境局",
+    "环境保护局": "生态环境局",
+    "交通运输局": "交通运输局",
+    "交通局": "交通运输局",
+    "农业农村局": "农业农村局",
+    "农业局": "农业农村局",
+    "农业农村和水利局": "农业农村局",
+    "卫生健康委员会": "卫生健康局",
+    "卫生健康局": "卫生健康局",
+    "卫健委": "卫生健康局",
+    "卫健局": "卫生健康局",
+    "卫生和计划生育委员会": "卫生健康局",
+    "卫计局": "卫生健康局",
+    "卫计委": "卫生健康局",
+    "教育局": "教育局",
+    "教育体育局": "教育局",
+    "教体局": "教育局",
+    "教科体局": "教育局",
+    "教育和体育局": "教育局",
+    "应急管理局": "应急管理局",
+    "应急局": "应急管理局",
+    "文化广电旅游局": "文化和旅游局",
+    "文化广电和旅游局": "文化和旅游局",
+    "文化和旅游局": "文化和旅游局",
+    "文广旅局": "文化和旅游局",
+    "文旅局": "文化和旅游局",
+    "民政局": "民政局",
+    "公安局": "公安局",
+    "公安分局": "公安局",
+    "司法局": "司法局",
+    "财政局": "财政局",
+    "水利局": "水利局",
+    "水务局": "水利局",
+    "林业局": "林业局",
+    "林业和草原局": "林业局",
+    "城市管理局": "城市管理局",
+    "城管局": "城市管理局",
+    "综合行政执法局": "城市管理局",
+    "综合执法局": "城市管理局",
+    "城市管理和综合执法局": "城市管理局",
+    "商务局": "商务局",
+    "统计局": "统计局",
+    "审计局": "审计局",
+    "税务局": "税务局",
+    "气象局": "气象局",
+    "退役军人事务局": "退役军人事务局",
+    "医疗保障局": "医疗保障局",
+    "医保局": "医疗保障局",
+    "残疾人联合会": "残疾人联合会",
+    "残联": "残疾人联合会",
+    "行政审批局": "行政审批局",
+    "行政审批服务局": "行政审批局",
+    "政务服务管理局": "行政审批局",
+    "经济和信息化局": "经济和信息化局",
+    "经信局": "经济和信息化局",
+    "工业和信息化局": "经济和信息化局",
+    "工信局": "经济和信息化局",
+    "科学技术局": "科学技术局",
+    "科技局": "科学技术局",
+    "烟草专卖局": "烟草专卖局",
+    "消防救援大队": "消防救援机构",
+    "消防大队": "消防救援机构",
+    "消防救援支队": "消防救援机构",
+    "人民防空办公室": "人民防空办公室",
+    "人防办": "人民防空办公室",
+    "档案局": "档案局",
+    "档案馆": "档案局",
+    "地震局": "地震局",
+    "粮食和物资储备局": "粮食和物资储备局",
+    "粮食局": "粮食和物资储备局",
+    "民族宗教事务局": "民族宗教事务局",
+    "民宗局": "民族宗教事务局",
+    "统战部": "统战部",
+    "宣传部": "宣传部",
+    "机关事务管理局": "机关事务管理局",
+    "住房公积金管理中心": "住房公积金管理中心",
+}
+
+# Handling-item words (业务办理项) that may end a service item's name; longest first when matching.
+HANDLING_SUFFIXES: Final = (
+    "遗失补办", "遗失补发", "损毁补办", "恢复营业", "首次申请", "初次申请", "重新申请", "新申请", "换证审查",
+    "变更审查", "新办", "设立", "变更", "延续", "延期", "注销", "补办", "补发", "换发", "换证", "歇业", "停业",
+    "核发", "增项", "迁移", "撤回",
+)
+
+LEVEL_WORDS: Final = "省市州县区乡镇街道级权限及以下本/、,，和与共同"
+
+DITTO_MARKS: Final = frozenset({"同上", "〃", "''", '"', "”", "“", "同前", "ditto", "々"})
+
+ACCEPT_WORDS: Final = frozenset({"认领", "已认领", "承接", "已承接", "是", "同意", "接收"})
+REFUSE_WORDS: Final = frozenset({"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接"})

@@ -1,0 +1,8 @@
+"""Shared test helpers: fixture workbooks are built by code into a temporary folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

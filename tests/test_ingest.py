@@ -1,0 +1,256 @@
+"""Ingestion: each quirk has a tiny fixture workbook and a test asserting the exact records or issues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fixtures
+import pytest
+
+from quanze.errors import UnreadableInputError
+from quanze.ingest import IngestOptions, read_file, read_files
+from quanze.models import Category, FileReport, IssueCode, ListKind, Severity
+
+
+def rows(report: FileReport, *fields: str) -> list[tuple[object, ...]]:
+    items = report.services if report.kind is ListKind.SERVICES else report.powers
+    return [tuple(getattr(i, f) for f in fields) for i in items]
+
+
+def codes(report: FileReport) -> list[tuple[str, int | None]]:
+    return [(i.code.value, i.row) for i in report.issues]
+
+
+def test_plain(tmp_path: Path) -> None:
+    report = read_file(fixtures.plain(tmp_path / "plain.xlsx"))
+    assert report.kind is ListKind.POWERS
+    assert rows(report, "name", "category", "code", "department") == [
+        ("燃气经营许可证核发", Category.LICENSING, "511A0001", "市住建局"),
+        ("食品生产许可", Category.LICENSING, "511A0002", "市市场监管局"),
+    ]
+    assert report.powers[1].source.model_dump() == {"file": "plain.xlsx", "sheet": "Sheet1", "row": 3}
+    assert report.issues == []
+
+
+def test_title_rows_are_skipped_and_header_found(tmp_path: Path) -> None:
+    report = read_file(fixtures.title_rows(tmp_path / "title-rows.xlsx"))
+    layout = report.sheets[0]
+    assert layout.header_rows == [4]
+    assert layout.title_rows == [1, 2]
+    assert layout.data_start == 5
+    assert rows(report, "name", "seq") == [("燃气经营许可证核发", "1")]
+
+
+def test_merged_two_row_header(tmp_path: Path) -> None:
+    report = read_file(fixtures.merged_header(tmp_path / "merged-header.xlsx"))
+    fields = {c.header: c.field for c in report.sheets[0].columns}
+    assert fields["权力类型"] == "category"
+    assert fields["权力名称"] == "name"
+    assert rows(report, "name", "category", "department", "remarks") == [
+        ("燃气经营许可证核发", Category.LICENSING, "市住建局", None),
+        ("对无证经营燃气的处罚", Category.PENALTY, "市住建局", "委托"),
+    ]
+
+
+def test_header_rows_option_overrides_detection(tmp_path: Path) -> None:
+    path = fixtures.title_rows(tmp_path / "title-rows.xlsx")
+    report = read_file(path, IngestOptions(header_rows=(4, 4)))
+    assert report.sheets[0].header_rows == [4]
+    assert len(report.powers) == 1
+
+
+def test_merged_department_and_type_cells(tmp_path: Path) -> None:
+    report = read_file(fixtures.merged_department(tmp_path / "merged-department.xlsx"))
+    assert rows(report, "name", "department", "category") == [
+        ("燃气经营许可证核发", "市住建局", Category.LICENSING),
+        ("建筑工程施工许可", "市住建局", Category.LICENSING),
+        ("对违法建设的处罚", "市住建局", Category.PENALTY),
+        ("低保对象认定", "市民政局", Category.CONFIRMATION),
+    ]
+
+
+def test_department_section_rows(tmp_path: Path) -> None:
+    report = read_file(fixtures.section_rows(tmp_path / "section-rows.xlsx"))
+    assert rows(report, "name", "department") == [
+        ("企业投资项目核准", "区发展和改革委员会"),
+        ("社会团体成立登记", "区民政局"),
+    ]
+    assert codes(report) == [("section-row", 2), ("section-row", 4)]
+    assert all(i.severity is Severity.INFO for i in report.issues)
+
+
+def test_sub_item_rows_numbered_1_1(tmp_path: Path) -> None:
+    report = read_file(fixtures.sub_items(tmp_path / "sub-items.xlsx"))
+    assert rows(report, "name", "sub_item", "role") == [
+        ("燃气经营许可", None, "main"),
+        ("燃气经营许可", "燃气经营许可证核发", "sub"),
+        ("燃气经营许可", "燃气经营许可证变更", "sub"),
+        ("建筑工程施工许可", None, "single"),
+    ]
+
+
+def test_two_seq_columns_under_group_header(tmp_path: Path) -> None:
+    report = read_file(fixtures.two_seq_columns(tmp_path / "two-seq-columns.xlsx"))
+    assert rows(report, "name", "sub_item", "role", "category") == [
+        ("种子生产经营许可", "种子生产经营许可（主要农作物）", "sub", Category.LICENSING),
+        ("种子生产经营许可", "种子生产经营许可（非主要农作物）", "sub", Category.LICENSING),
+        ("兽药经营许可", None, "single", Category.LICENSING),
+    ]
+
+
+def test_ditto_cells_repeat_the_value_above(tmp_path: Path) -> None:
+    report = read_file(fixtures.ditto_cells(tmp_path / "ditto-cells.xlsx"))
+    assert rows(report, "category", "department") == [(Category.LICENSING, "市住建局")] * 3
+    assert report.issues == []
+
+
+def test_ditto_cells_can_be_turned_off(tmp_path: Path) -> None:
+    report = read_file(fixtures.ditto_cells(tmp_path / "ditto-cells.xlsx"), IngestOptions(ditto=False))
+    assert [p.department for p in report.powers] == ["市住建局", "同上", "〃"]
+
+
+def test_ditto_on_first_row_is_reported(tmp_path: Path) -> None:
+    report = read_file(fixtures.ditto_first_row(tmp_path / "ditto-first-row.xlsx"))
+    (issue,) = report.issues
+    assert (issue.code, issue.row, issue.column, issue.value) == (
+        IssueCode.DITTO_WITHOUT_SOURCE, 2, "C 事项类型", "同上")
+    assert report.powers[0].category is None
+
+
+def test_footnote_rows_are_reported_not_read(tmp_path: Path) -> None:
+    report = read_file(fixtures.footnote_rows(tmp_path / "footnote-rows.xlsx"))
+    assert len(report.powers) == 1
+    assert codes(report) == [("footnote-row", 3)]
+
+
+def test_line_breaks_and_full_width_spaces(tmp_path: Path) -> None:
+    report = read_file(fixtures.line_breaks(tmp_path / "line-breaks.xlsx"))
+    assert rows(report, "name", "department", "category") == [
+        ("燃气经营许可证核发", "市住建局", Category.LICENSING),
+        ("对未取得燃气经营许可证从事经营活动的处罚", "市住建局", Category.PENALTY),
+    ]
+
+
+def test_codes_stored_as_numbers_keep_leading_zeros(tmp_path: Path) -> None:
+    report = read_file(fixtures.codes_as_numbers(tmp_path / "codes-as-numbers.xlsx"))
+    assert rows(report, "code", "volume") == [
+        ("12345", 12), ("000042", 3), ("123456789012345696", 12), ("000123", None)]
+    assert codes(report) == [("code-precision-lost", 4), ("bad-number", 5)]
+
+
+def test_category_variants_mapped_and_unknown_reported(tmp_path: Path) -> None:
+    report = read_file(fixtures.unknown_category(tmp_path / "unknown-category.xlsx"))
+    assert rows(report, "category", "category_raw") == [
+        (Category.LICENSING, "许可类"), (Category.OTHER, "其他职权"), (None, "XK-01")]
+    (issue,) = report.issues
+    assert (issue.code, issue.row, issue.value) == (IssueCode.UNKNOWN_CATEGORY, 4, "XK-01")
+
+
+def test_category_aliases_from_config(tmp_path: Path) -> None:
+    options = IngestOptions(category_aliases={"XK-01": Category.LICENSING})
+    report = read_file(fixtures.unknown_category(tmp_path / "unknown-category.xlsx"), options)
+    assert report.powers[2].category is Category.LICENSING
+    assert report.issues == []
+
+
+def test_header_aliases_from_config(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "odd-headers.xlsx", {"Sheet1": [
+        ["No.", "权力事项全称", "主办科室"], [1, "燃气经营许可证核发", "城建科"]]})
+    plain = read_file(path)
+    assert plain.powers == []
+    assert plain.issues[0].code is IssueCode.NO_HEADER
+    options = IngestOptions(header_aliases={"name": ("权力事项全称",), "department": ("主办科室",)})
+    report = read_file(path, options)
+    assert rows(report, "name", "department") == [("燃气经营许可证核发", "城建科")]
+
+
+def test_missing_name_rejects_the_row_with_location(tmp_path: Path) -> None:
+    report = read_file(fixtures.missing_name(tmp_path / "missing-name.xlsx"))
+    assert len(report.powers) == 1
+    (issue,) = report.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.row, issue.column) == (
+        IssueCode.MISSING_REQUIRED, Severity.ERROR, "Sheet1", 3, "B 事项名称")
+    assert report.sheets[0].rejected == 1
+
+
+def test_one_sheet_per_department(tmp_path: Path) -> None:
+    report = read_file(fixtures.sheet_per_department(tmp_path / "sheet-per-department.xlsx"))
+    assert rows(report, "name", "department") == [
+        ("燃气经营许可证核发", "市住建局"), ("社会团体成立登记", "市民政局")]
+
+
+def test_duplicate_codes_and_items(tmp_path: Path) -> None:
+    report = read_file(fixtures.duplicate_codes(tmp_path / "duplicate-codes.xlsx"))
+    assert len(report.powers) == 3
+    assert codes(report) == [("duplicate-code", 3), ("duplicate-item", 4)]
+
+
+def test_service_catalogue_detected_by_headers(tmp_path: Path) -> None:
+    report = read_file(fixtures.service_catalogue(tmp_path / "service-catalogue.xlsx"))
+    assert report.kind is ListKind.SERVICES
+    assert rows(report, "name", "code", "parent_power_name", "department", "volume") == [
+        ("燃气经营许可证新办", "511A0001001", "燃气经营许可证核发", "县住建局", 5),
+        ("燃气经营许可证变更", "511A0001002", "燃气经营许可证核发", "县住建局", 0),
+    ]
+
+
+@pytest.mark.parametrize(("builder", "encoding"), [
+    (fixtures.gbk_csv, "gb18030"), (fixtures.utf8_bom_csv, "utf-8-sig")])
+def test_csv_encodings_detected(tmp_path: Path, builder: object, encoding: str) -> None:
+    path = builder(tmp_path / "list.csv")  # type: ignore[operator]
+    report = read_file(path)
+    assert report.encoding == encoding
+    assert rows(report, "name", "code", "department") == [
+        ("燃气经营许可证核发", "00511A", "市住建局"),
+        ("食品生产许可（县级）", "00512A", "市市场监督管理局"),
+    ]
+    assert report.sheets[0].title_rows == [1]
+
+
+def test_gbk_file_read_as_utf8_is_refused(tmp_path: Path) -> None:
+    path = fixtures.gbk_csv(tmp_path / "gbk.csv")
+    with pytest.raises(UnreadableInputError, match="not valid utf-8"):
+        read_file(path, IngestOptions(encoding="utf-8"))
+
+
+def test_legacy_xls_with_merges(tmp_path: Path) -> None:
+    report = read_file(fixtures.legacy_xls(tmp_path / "legacy.xls"))
+    assert report.sheets[0].header_rows == [2]
+    assert rows(report, "name", "code", "department") == [
+        ("燃气经营许可证核发", "51100001", "县住建局"),
+        ("建筑工程施工许可", "A2", "县住建局"),
+    ]
+
+
+def test_every_row_is_a_record_or_accounted_for(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "mixed.xlsx", {"Sheet1": [
+        ["标题"], fixtures.HEADER, ["一、市住建局"], [1, "燃气经营许可证核发", "行政许可", "A", None], [],
+        [2, None, "行政许可", "B", None], ["注：共2项"]]})
+    report = read_file(path)
+    layout = report.sheets[0]
+    assert layout.rows_total == 7
+    assert (layout.records, layout.rejected, layout.skipped_structural, layout.skipped_blank) == (1, 1, 3, 1)
+    assert layout.records + layout.rejected + layout.skipped_structural + layout.skipped_blank + len(
+        layout.header_rows) == layout.rows_total
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "empty"),
+    (b"PK\x03\x04garbage", "not a readable .xlsx"),
+    (b"\x00\x01\x02binary", "binary data"),
+])
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableInputError, match=message):
+        read_file(path)
+
+
+def test_read_files_keeps_going_past_an_unreadable_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"")
+    good = fixtures.plain(tmp_path / "plain.xlsx")
+    reports = read_files([bad, good, good])
+    assert [r.issues[0].code if r.issues else None for r in reports] == [
+        IssueCode.UNREADABLE_FILE, None, IssueCode.DUPLICATE_INPUT]
+    assert len(reports[1].powers) == 2
