@@ -162,7 +162,7 @@ def codes_as_numbers(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
-    ws.append(HEADER + ["办件量"])
+    ws.append([*HEADER, "办件量"])
     ws.append([1, "燃气经营许可证核发", "行政许可", 12345, "市住建局", "12"])
     ws.append([2, "建筑工程施工许可", "行政许可", 42, "市住建局", 3])
     ws.append([3, "城市建筑垃圾处置核准", "行政许可", 123456789012345678, "市住建局", "１２"])

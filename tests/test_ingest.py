@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import fixtures
 import pytest
 
 from quanze.errors import UnreadableInputError
 from quanze.ingest import IngestOptions, read_file, read_files
 from quanze.models import Category, FileReport, IssueCode, ListKind, Severity
+
+import fixtures
 
 
 def rows(report: FileReport, *fields: str) -> list[tuple[object, ...]]:

@@ -132,6 +132,7 @@ class PowerItem(BaseModel):
     supervision_department: str | None = None
     supervision_method: str | None = None
     volume: int | None = None
+    unit: str | None = None
     source: Provenance
 
     @property

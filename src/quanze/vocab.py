@@ -224,7 +224,7 @@ HANDLING_SUFFIXES: Final = (
     "核发", "增项", "迁移", "撤回",
 )
 
-LEVEL_WORDS: Final = "省市州县区乡镇街道级权限及以下本/、,，和与共同"
+LEVEL_WORDS: Final = "省市州县区乡镇街道级权限及以下本/、,，和与共同行使内"
 
 DITTO_MARKS: Final = frozenset({"同上", "〃", "''", '"', "”", "“", "同前", "ditto", "々"})
 

@@ -1,0 +1,480 @@
+"""Link powers to service items (and powers to powers): exact keys first, then n-gram candidates scored by rapidfuzz."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from quanze.models import PowerItem, ServiceItem
+from quanze.normalize import code_key, department_key, name_key, split_name
+
+
+class Method(StrEnum):
+    DECISION = "decision"
+    CODE = "code"
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+
+
+class Status(StrEnum):
+    MATCHED = "matched"
+    REVIEW = "review"
+    UNMATCHED = "unmatched"
+
+
+class MatchOptions(BaseModel):
+    """Thresholds and weights of the matcher; the defaults suit real lists."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    match_threshold: float = Field(90.0, ge=0, le=100, description="score at or above which a link is matched")
+    review_threshold: float = Field(65.0, ge=0, le=100, description="score at or above which a link is reviewed")
+    margin: float = Field(4.0, ge=0, le=50, description="two candidates closer than this are ambiguous")
+    same_department_bonus: float = Field(3.0, ge=0, le=20)
+    other_department_penalty: float = Field(6.0, ge=0, le=50)
+    candidates: int = Field(12, ge=1, le=200, description="fuzzy candidates scored per item")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MatchOptions:
+        if self.review_threshold > self.match_threshold:
+            raise ValueError("review_threshold must not exceed match_threshold")
+        return self
+
+
+def power_key(item: PowerItem) -> str:
+    """Identity of a power across runs: its code and name as compared (a changed name is a new item)."""
+    return f"{code_key(item.code) or ''}|{name_key(item.title)}"
+
+
+def service_key(item: ServiceItem) -> str:
+    return f"{item.unit or ''}|{code_key(item.code) or ''}|{name_key(item.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One candidate link between a power (by index) and a service item (by index)."""
+
+    power: int
+    service: int
+    score: float
+    method: Method
+    status: Status
+    reason: str
+
+
+@dataclass(slots=True)
+class MatchResult:
+    """Links found, plus the powers (per unit) and service items that nothing links."""
+
+    links: list[Link] = field(default_factory=list)
+    unmatched: list[tuple[int, str | None]] = field(default_factory=list)  # (power index, unit)
+    orphans: list[int] = field(default_factory=list)  # service indices with no matched or review link
+    ambiguous: int = 0
+
+
+class Decision(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+
+
+# Analysts' decisions: service key → {power key → decision}.
+DecisionBook = Mapping[str, Mapping[str, Decision]]
+
+
+# ---------------------------------------------------------------------------------------------- prepared
+
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+
+
+# Words that end a name and name the same act in other words: 某某审批 and 某某许可 are one item.
+_ACTION_WORDS = ("许可证核发", "审批", "许可", "核准", "审核", "批准", "核发", "办理", "审查")
+_NEGATIONS = frozenset("非不无未")
+
+
+def action_stem(core: str) -> str:
+    """A core name without its closing act word (审批, 许可 …), when enough of it remains."""
+    for word in _ACTION_WORDS:
+        if core.endswith(word) and len(core) - len(word) >= 4:
+            return core[: -len(word)]
+    return core
+
+
+def twin_clash(a: str, b: str) -> bool:
+    """Whether two similar names differ in a way that makes them different items.
+
+    A word swapped inside the name (食品生产许可 / 食品经营许可, 备案 / 核准) or a negation added
+    ((主要农作物) / (非主要农作物)) changes the item; swapping one act word for another, or words
+    added or left out, is how the same item drifts between lists.
+    """
+    inserted = deleted = False
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "replace":
+            left, right = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+            if left in _ACTION_WORDS and right in _ACTION_WORDS:
+                continue
+            return True
+        if op.tag in ("insert", "delete"):
+            added = b[op.dest_start : op.dest_end] if op.tag == "insert" else a[op.src_start : op.src_end]
+            if set(added) <= _NEGATIONS:
+                return True
+            if added not in _ACTION_WORDS:
+                inserted |= op.tag == "insert"
+                deleted |= op.tag == "delete"
+    # Words left out in one place and others put in elsewhere: 客运站 … 客运站 / 道路客运 … 道路客运.
+    return inserted and deleted
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    core: str
+    stem: str
+    alt_core: str | None  # the main item's name for sub-items
+    code: str | None
+    code_stem: str | None
+    dept: str | None
+    qualifiers: frozenset[str]
+
+
+def _stem(code: str | None) -> str | None:
+    """A code without its trailing zero padding, used to find codes that extend it (sub-item codes)."""
+    if not code:
+        return None
+    stem = code.rstrip("0")
+    return stem if len(stem) >= 8 else None
+
+
+def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> _Prepared:
+    core = split_name(name).core
+    alt_core = split_name(alt).core if alt else None
+    ck = code_key(code)
+    return _Prepared(
+        core=core,
+        stem=action_stem(core),
+        alt_core=alt_core if alt_core != core else None,
+        code=ck,
+        code_stem=_stem(ck),
+        dept=department_key(dept),
+        qualifiers=frozenset(_BRACKETS.findall(core)),
+    )
+
+
+def _grams(text: str) -> set[str]:
+    if len(text) < 2:
+        return {text} if text else set()
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class _Index:
+    """Lookups over one partition's targets: by code, by core name, and a character-bigram index."""
+
+    def __init__(self, targets: Sequence[_Prepared]) -> None:
+        self.targets = targets
+        self.by_code: dict[str, list[int]] = defaultdict(list)
+        self.by_stem: dict[str, list[int]] = defaultdict(list)
+        self.by_core: dict[str, list[int]] = defaultdict(list)
+        self.by_stem_name: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, t in enumerate(targets):
+            if t.code:
+                self.by_code[t.code].append(i)
+            if t.code_stem:
+                self.by_stem[t.code_stem].append(i)
+            self.by_core[t.core].append(i)
+            self.by_stem_name[t.stem].append(i)
+            if t.alt_core:
+                self.by_core[t.alt_core].append(i)
+            for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
+                postings[g].append(i)
+        n = max(len(targets), 1)
+        # Bigrams found in most targets (许可, 管理 …) say little; their weight falls with frequency.
+        self.postings = {g: (ids, math.log(1 + n / len(ids))) for g, ids in postings.items()}
+
+    def code_hits(self, code: str | None) -> Iterable[tuple[int, bool]]:
+        """Targets whose code equals this one (True) or whose code this one extends (False)."""
+        if not code:
+            return
+        seen: set[int] = set()
+        for i in self.by_code.get(code, ()):
+            seen.add(i)
+            yield i, True
+        # This code extends a target's code without its zero padding (a handling item under its power):
+        # only the longest such stem counts, as shorter ones belong to neighbouring items.
+        for cut in range(len(code) - 1, 7, -1):
+            hits = [i for i in self.by_stem.get(code[:cut], ()) if i not in seen]
+            if hits:
+                for i in hits:
+                    yield i, False
+                return
+
+    def fuzzy_candidates(self, text: str, k: int) -> list[int]:
+        weights: dict[int, float] = defaultdict(float)
+        for g in _grams(text):
+            hit = self.postings.get(g)
+            if hit is None:
+                continue
+            ids, w = hit
+            for i in ids:
+                weights[i] += w
+        if not weights:
+            return []
+        return [i for i, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two core names, 0-100: indel ratio, lifted when one name contains the other."""
+    if not a or not b:
+        return 0.0
+    score = float(fuzz.ratio(a, b))
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 4 and short in long_:
+        score = max(score, 80.0 + 10.0 * len(short) / len(long_))
+    return score
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+
+
+@dataclass(slots=True)
+class _Candidate:
+    target: int
+    score: float
+    method: Method
+    reason: str
+
+
+def _dept_adjust(src: _Prepared, tgt: _Prepared, options: MatchOptions) -> tuple[float, str]:
+    if src.dept and tgt.dept:
+        if src.dept == tgt.dept:
+            return options.same_department_bonus, "同部门"
+        return -options.other_department_penalty, f"部门不同（{src.dept}/{tgt.dept}）"
+    return 0.0, ""
+
+
+def _qualifier_clash(src: _Prepared, tgt: _Prepared) -> bool:
+    """Both names carry bracketed qualifiers and they differ: (主要农作物) vs (非主要农作物)."""
+    return bool(src.qualifiers and tgt.qualifiers and src.qualifiers != tgt.qualifiers)
+
+
+def _score_pair(
+    src: _Prepared, tgt: _Prepared, options: MatchOptions, *, code_exact: bool | None, parent: _Prepared | None
+) -> _Candidate | None:
+    """Score one source (service item) against one target (power); None when below the review band."""
+    pairs = [(src.core, tgt.core, 0.0)]
+    if tgt.alt_core:
+        pairs.append((src.core, tgt.alt_core, 2.0))
+    if parent is not None:
+        pairs.append((parent.core, tgt.core, 0.0))
+        if tgt.alt_core:
+            pairs.append((parent.core, tgt.alt_core, 0.0))
+    sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
+    if sim < 100.0 and any(action_stem(x) == action_stem(y) for x, y, _ in pairs):
+        sim, a, b = 97.0, a, b
+    adjust, dept_note = _dept_adjust(src, tgt, options)
+    clash = sim < 97.0 and (twin_clash(a, b) or _qualifier_clash(src, tgt)) and not (
+        parent is not None and parent.core in (tgt.core, tgt.alt_core))
+    notes = [n for n in (dept_note,) if n]
+    if code_exact is not None:
+        # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
+        base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
+        method, what = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
+        score = base + min(adjust, 0.0)
+        reason = f"{what}（{tgt.code}），名称相似度{sim:.0f}"
+    elif sim >= 100.0:
+        method = Method.EXACT
+        score = 96.0 + adjust
+        reason = f"名称去除办理项和层级后一致：{b}"
+    elif sim >= 97.0:
+        method = Method.EXACT
+        score = 93.0 + adjust
+        reason = f"名称去除办理项、层级和审批/许可等字样后一致：{action_stem(b)}"
+    else:
+        method = Method.FUZZY
+        score = sim + adjust
+        reason = f"名称相似度{sim:.0f}"
+    if clash:
+        score = min(score, options.match_threshold - 1.0)
+        notes.append("名称中有关键字不同，可能是相近的另一事项")
+    score = max(0.0, min(100.0, round(score, 1)))
+    if score < options.review_threshold:
+        return None
+    return _Candidate(target=-1, score=score, method=method, reason="；".join([reason, *notes]))
+
+
+# ---------------------------------------------------------------------------------------------- matching
+
+
+def _partition_key(unit: str | None) -> str:
+    return name_key(unit) if unit else ""
+
+
+def applies_to(power: PowerItem, unit: str | None) -> bool:
+    """Whether a power is expected at a unit: its own unit, or a receiving unit named or implied."""
+    if unit is None:
+        return True
+    own = power.unit
+    if own:
+        return _partition_key(own) == _partition_key(unit)
+    target = power.receiving_unit
+    if not target:
+        return True
+    key, unit_key = name_key(target), _partition_key(unit)
+    stem = re.sub(r"(?:县|区|市|镇|乡|街道|开发区|管委会)$", "", unit_key)
+    return unit_key in key or (len(stem) >= 2 and stem in key) or any(w in key for w in ("各", "所有", "全部", "全市"))
+
+
+def match_catalogue(
+    powers: Sequence[PowerItem],
+    services: Sequence[ServiceItem],
+    *,
+    options: MatchOptions | None = None,
+    decisions: DecisionBook | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchResult:
+    """Find, for every service item, the power it implements; report powers and items left without one.
+
+    Service items are matched within their unit (行政区划) against the powers expected at that unit. The
+    strongest evidence wins: an analyst's decision, a code, an exact core name, then fuzzy similarity.
+    """
+    options = options or MatchOptions()
+    result = MatchResult()
+    prepared_powers = [_prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in powers]
+    pkeys = [power_key(p) for p in powers]
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    unit_names: dict[str, str | None] = {}
+    for si, s in enumerate(services):
+        k = _partition_key(s.unit)
+        by_unit[k].append(si)
+        unit_names.setdefault(k, s.unit)
+    if not services:
+        unit_names[""] = None
+    done = 0
+    linked_powers: dict[str, set[int]] = defaultdict(set)
+    for ukey in sorted(unit_names):
+        unit = unit_names[ukey]
+        members = [pi for pi, p in enumerate(powers) if applies_to(p, unit)]
+        index = _Index([prepared_powers[pi] for pi in members])
+        local_of: dict[str, list[int]] = defaultdict(list)
+        for local, pi in enumerate(members):
+            local_of[pkeys[pi]].append(local)
+        for si in by_unit.get(ukey, []):
+            s = services[si]
+            found, ambiguous = _match_one(s, index, options, decisions, local_of)
+            result.ambiguous += ambiguous
+            for local, score, method, status, reason in found:
+                result.links.append(Link(members[local], si, score, method, status, reason))
+                linked_powers[ukey].add(members[local])
+            links = found
+            if not links:
+                result.orphans.append(si)
+            done += 1
+            if progress is not None and done % 500 == 0:
+                progress(done, len(services))
+        for pi in members:
+            if pi not in linked_powers[ukey]:
+                result.unmatched.append((pi, unit))
+    result.unmatched = _drop_covered_mains(powers, result.unmatched, linked_powers)
+    if progress is not None:
+        progress(len(services), len(services))
+    result.links.sort(key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service))
+    return result
+
+
+def _drop_covered_mains(
+    powers: Sequence[PowerItem], unmatched: list[tuple[int, str | None]], linked: dict[str, set[int]]
+) -> list[tuple[int, str | None]]:
+    """A main item (主项) whose sub-items are linked is not unmatched: its service items hang on the subs."""
+    subs_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, p in enumerate(powers):
+        if p.role == "sub":
+            subs_of[(p.source.file + p.source.sheet, p.name)].append(i)
+    out = []
+    for pi, unit in unmatched:
+        p = powers[pi]
+        if p.role == "main":
+            subs = subs_of.get((p.source.file + p.source.sheet, p.name), [])
+            if any(s in linked[_partition_key(unit)] for s in subs):
+                continue
+        out.append((pi, unit))
+    return out
+
+
+_Found = tuple[int, float, Method, Status, str]
+
+
+def _match_one(
+    s: ServiceItem,
+    index: _Index,
+    options: MatchOptions,
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+) -> tuple[list[_Found], bool]:
+    """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
+    src = _prepare(s.name, None, s.code, s.department)
+    parent = _prepare(s.parent_power_name, None, s.parent_power_code, s.department) if s.parent_power_name else None
+    skey = service_key(s)
+    rejected: set[int] = set()
+    if decisions is not None and skey in decisions:
+        confirmed: list[int] = []
+        for pk, d in decisions[skey].items():
+            for local in local_of.get(pk, ()):
+                if d is Decision.CONFIRM:
+                    confirmed.append(local)
+                else:
+                    rejected.add(local)
+        if confirmed:
+            return [(t, 100.0, Method.DECISION, Status.MATCHED, "分析人员已确认") for t in confirmed], False
+
+    cands: dict[int, _Candidate] = {}
+
+    def consider(t: int, code_exact: bool | None) -> None:
+        if t in rejected:
+            return
+        cand = _score_pair(src, index.targets[t], options, code_exact=code_exact, parent=parent)
+        if cand is None:
+            return
+        cand.target = t
+        best = cands.get(t)
+        if best is None or cand.score > best.score:
+            cands[t] = cand
+
+    for code in {src.code, parent.code if parent else None} - {None}:
+        for t, exact in index.code_hits(code):
+            consider(t, exact)
+    for core in {src.core, parent.core if parent else ""} - {""}:
+        for t in index.by_core.get(core, ()):
+            consider(t, None)
+        for t in index.by_stem_name.get(action_stem(core), ()):
+            consider(t, None)
+    strong = [c for c in cands.values() if c.score >= options.match_threshold]
+    if not strong:
+        queries = [src.core] + ([parent.core] if parent else [])
+        for q in queries:
+            for t in index.fuzzy_candidates(q, options.candidates):
+                consider(t, None)
+    if not cands:
+        return [], False
+    ranked = sorted(cands.values(), key=lambda c: (-c.score, c.target))
+    best = ranked[0]
+    links: list[_Found] = []
+    if best.score >= options.match_threshold:
+        rivals = [c for c in ranked[1:] if c.score > best.score - options.margin]
+        if not rivals:
+            return [(best.target, best.score, best.method, Status.MATCHED, best.reason)], False
+        for c in [best, *rivals]:
+            other = (rivals[0] if c is best else best).target
+            note = f"；与另一事项难以区分（{index.targets[other].core}）"
+            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
+        return links, True
+    for c in ranked[:3]:
+        if c.score > best.score - 2 * options.margin:
+            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
+    return links, False
