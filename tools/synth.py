@@ -177,19 +177,23 @@ def _handling_names(item: PoolItem, rng: random.Random) -> list[str]:
     return [item.name if core == name_key(item.name) or rng.random() < 0.5 else core]
 
 
-def _power_code(item: PoolItem, dept_no: int, seq: int, rng: random.Random) -> str:
+def _power_code(item: PoolItem, dept_no: int, seq: int, rng: random.Random, used: set[str]) -> str:
+    """The item's real basic code where it has one not yet taken, else a made-up one of the same shape."""
     from quanze.normalize import code_key
 
     real = code_key(item.code) if item.code else None
-    if real and re.fullmatch(r"[0-9A-Z]{12,14}", real):
-        return real[:-3] + "000" if len(real) == 14 else real
+    if real and len(real) == 14 and re.fullmatch(r"[0-9A-Z]{14}", real) and real[:-3] not in used:
+        used.add(real[:-3])
+        return real[:-3] + "000"
     letter = "A" if item.category == "行政许可" else rng.choice("BCDEFGHZ")
-    return f"369{letter}{dept_no:02d}{seq:04d}000"[:14].ljust(14, "0")
+    code = f"369{letter}{dept_no:02d}{seq:05d}000"
+    used.add(code[:-3])
+    return code
 
 
 def make_scenario(
     pool: list[PoolItem], *, n_powers: int, n_units: int, seed: int, city: str = "安平市",
-    n_departments: int = 23,
+    n_departments: int = 23, sub_item_share: float = 0.0,
 ) -> Scenario:
     """A city devolving n_powers from about n_departments departments to n_units receiving units."""
     rng = random.Random(seed)
@@ -208,13 +212,25 @@ def make_scenario(
         if not progressed:
             break
     leftovers = [i for d in sorted(by_dept) for i in by_dept[d]]
-    powers = []
-    for i, item in enumerate(chosen):
+    powers: list[Power] = []
+    used_codes: set[str] = set()
+    for item in chosen:
+        i = len(powers)
         dept_no = departments.index(item.department) + 1 if item.department in departments else 99
         sup_missing = rng.random() < 0.04
+        if item.children and len(item.children) >= 2 and rng.random() < sub_item_share:
+            # Listed as a main item (主项) with its handling items as sub-items (子项).
+            main = Power(i, item.name, None, item.category, None, item.department, [], "", rng.choice(MODES),
+                         item.department, rng.choice(METHODS))
+            powers.append(main)
+            for child in item.children:
+                powers.append(Power(len(powers), item.name, child, item.category, None, item.department,
+                                    [child], main.basis, main.mode, main.supervision_department,
+                                    main.supervision_method))
+            continue
         powers.append(Power(
             id=i, name=item.name, sub_item=None, category=item.category,
-            code=_power_code(item, dept_no, i, rng) if rng.random() > 0.12 else None,
+            code=_power_code(item, dept_no, i, rng, used_codes) if rng.random() > 0.12 else None,
             department=item.department or departments[i % len(departments)],
             handling=_handling_names(item, rng),
             basis=f"《{rng.choice(['中华人民共和国行政许可法', '国务院对确需保留的行政审批项目设定行政许可的决定', '地方性法规'])}》第{rng.randint(2, 80)}条",
@@ -230,6 +246,8 @@ def make_scenario(
         credit = f"11369{u_no:03d}" + "".join(rng.choice("0123456789") for _ in range(9)) + "X"
         accepted: list[AcceptRow] = []
         for p in powers:
+            if not p.handling:
+                continue  # a main item's service items hang on its sub-items
             refused = rng.random() < 0.03
             missing = rng.random() < 0.03
             if not missing:

@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from quanze import __version__, pipeline
+from quanze.config import (
+    DEFAULT_CONFIG,
+    STARTER_CONFIG,
+    CatalogueInput,
+    Inputs,
+    ListInput,
+    ListRole,
+    QuanzeConfig,
+    load_config,
+)
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
+from quanze.match import MatchOptions
 from quanze.models import ListKind, Severity
+from quanze.report.files import write_new_text
+from quanze.results import ReconcileResult
 
 app = typer.Typer(
     name="quanze",
@@ -64,6 +80,14 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err.print("interrupted; no partial output was left behind")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if state.debug:
+                raise
+            err.print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+                      "  this is a bug in quanze; run again with --debug and report the traceback")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
 
@@ -217,6 +241,157 @@ def inspect(
                 table.add_row(cm.column, cm.header, cm.field or "[dim](ignored)[/]")
             out.print(table)
     raise typer.Exit(int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0))
+
+
+# ---------------------------------------------------------------------------------------------- config
+
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Config file; default: quanze.toml here, when there is one.")
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
+
+
+def _split_unit(text: str) -> tuple[str | None, Path]:
+    unit, sep, path = text.partition("=")
+    return (unit.strip(), Path(path)) if sep and unit.strip() and not Path(text).exists() else (None, Path(text))
+
+
+def _load_config(
+    config: Path | None,
+    *,
+    powers: list[Path] | None = None,
+    catalogue: list[Path] | None = None,
+    acceptance: list[str] | None = None,
+    previous: Path | None = None,
+    decisions: Path | None = None,
+    match_threshold: float | None = None,
+    review_threshold: float | None = None,
+) -> QuanzeConfig:
+    """The config file (if any) with command-line inputs and knobs laid over it."""
+    if config is not None:
+        cfg = load_config(config)
+    elif DEFAULT_CONFIG.exists() and not powers:
+        cfg = load_config(DEFAULT_CONFIG)
+    else:
+        cfg = QuanzeConfig()
+    if powers or catalogue or acceptance or previous:
+        lists = [ListInput(path=p) for p in powers or ()]
+        for text in acceptance or ():
+            unit, path = _split_unit(text)
+            lists.append(ListInput(path=path, role=ListRole.ACCEPTANCE, unit=unit or path.stem))
+        if previous is not None:
+            lists.append(ListInput(path=previous, role=ListRole.PREVIOUS))
+        cfg = cfg.model_copy(update={"inputs": Inputs(
+            lists=tuple(lists) or cfg.inputs.lists,
+            catalogue=tuple(CatalogueInput(path=c) for c in catalogue or ()) or cfg.inputs.catalogue,
+        )})
+    updates: dict[str, Any] = {}
+    if decisions is not None:
+        cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update={"decisions": decisions})})
+    if match_threshold is not None:
+        updates["match_threshold"] = match_threshold
+    if review_threshold is not None:
+        updates["review_threshold"] = review_threshold
+    if updates:
+        try:
+            cfg = cfg.model_copy(update={"match": MatchOptions.model_validate({**cfg.match.model_dump(), **updates})})
+        except ValidationError as exc:
+            raise UsageError(f"thresholds: {exc.errors()[0]['msg']}", hint="keep 0 <= review <= match <= 100") from None
+    return cfg
+
+
+# ---------------------------------------------------------------------------------------------- reconcile
+
+
+@app.command()
+@handled
+def reconcile(
+    config: ConfigOpt = None,
+    powers: Annotated[list[Path] | None, typer.Option("--powers", "-p", help="Power list (repeatable).")] = None,
+    catalogue: Annotated[
+        list[Path] | None, typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).")
+    ] = None,
+    acceptance: Annotated[
+        list[str] | None,
+        typer.Option("--acceptance", "-a", help="A unit's acceptance list, as UNIT=FILE or FILE (unit = file name)."),
+    ] = None,
+    out: OutOpt = None,
+    decisions: Annotated[Path | None, typer.Option("--decisions", help="Decisions file (default from config).")] = None,
+    match_threshold: Annotated[float | None, typer.Option(help="Score for `matched` (default 90).")] = None,
+    review_threshold: Annotated[float | None, typer.Option(help="Score for `review` (default 65).")] = None,
+    force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Link powers to service items, find the gaps, and write matches, gaps and review workbooks."""
+    cfg = _load_config(config, powers=powers, catalogue=catalogue, acceptance=acceptance, decisions=decisions,
+                       match_threshold=match_threshold, review_threshold=review_threshold)
+    target = out or cfg.project.out
+    result = pipeline.reconcile_to(target, cfg, force=force, progress=_progress)
+    if fmt is OutputFormat.JSON:
+        _print_json(result.summary.model_dump(mode="json"))
+    else:
+        _render_summary(result, target)
+
+
+def _render_summary(result: ReconcileResult, target: Path) -> None:
+    m = result.summary.match
+    table = Table(title="对账结果 reconciliation", show_header=True)
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for label, value in (
+        ("powers 权力事项", m.powers), ("service items 服务事项", m.service_items), ("units 单位", len(m.units)),
+        ("matched links 已匹配", m.links_matched), ("review links 待复核", m.links_review),
+        ("powers×units unmatched 未匹配", m.power_units_unmatched),
+        ("orphan service items 无权力支撑", m.orphan_service_items),
+        ("decisions applied 已应用决定", m.decisions_applied), ("invalid rows 错误行", result.summary.invalid_rows),
+    ):
+        table.add_row(label, str(value))
+    for gap, count in result.summary.gaps.items():
+        table.add_row(f"gap {gap}", str(count))
+    err.print(table)
+    err.print(f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
+              f"then `quanze review apply {target / 'review.xlsx'}`)")
+
+
+review_app = typer.Typer(help="Record analysts' decisions from a filled-in review workbook.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("apply")
+@handled
+def review_apply(
+    workbook: Annotated[Path, typer.Argument(help="The review.xlsx with 决定 filled in.", show_default=False)],
+    config: ConfigOpt = None,
+    decisions: Annotated[Path | None, typer.Option("--decisions", help="Decisions file (default from config).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decided (kept in the history).")] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
+    cfg = _load_config(config, decisions=decisions)
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    outcome = pipeline.apply_review(workbook, cfg.project.decisions, by=by or getpass.getuser(), at=at)
+    if fmt is OutputFormat.JSON:
+        _print_json(outcome.model_dump(mode="json"))
+    else:
+        err.print(f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
+                  f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
+                  f"{outcome.unchanged} already recorded")
+        for i in outcome.issues:
+            err.print(f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}")
+    raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
+
+
+@app.command()
+@handled
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter config.")] = DEFAULT_CONFIG,
+    force: ForceOpt = False,
+) -> None:
+    """Write a commented starter quanze.toml."""
+    write_new_text(path, STARTER_CONFIG, force=force)
+    err.print(f"wrote {path}: edit the input paths, then run `quanze check`")
 
 
 def main() -> None:

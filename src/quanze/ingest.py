@@ -835,3 +835,28 @@ def read_files(
                 code=IssueCode.UNREADABLE_FILE, severity=Severity.ERROR, file=path.name,
                 message=str(exc))]))
     return reports
+
+
+def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
+    """Rows of a filled-in review workbook (review.xlsx), keyed by the headers of its table."""
+    if sniff_format(path) != "xlsx":
+        raise UnreadableInputError(f"{path}: a review workbook must be the .xlsx that quanze wrote",
+                                   hint="open review.xlsx from the reconcile output folder, fill 决定, save")
+    rows: list[dict[str, str | None]] = []
+    for raw in _open_xlsx(path):
+        header: list[str] | None = None
+        for rownum, values in enumerate(raw.rows, start=1):
+            texts = [clean_text(_cell_text(v)[0]) for v in values]
+            if header is None:
+                if "power_key" in texts and "service_key" in texts:
+                    header = [t or "" for t in texts]
+                continue
+            if any(texts):
+                row: dict[str, str | None] = dict(zip(header, texts, strict=False))
+                row["_row"] = str(rownum)
+                row["_sheet"] = raw.name
+                rows.append(row)
+        if header is not None:
+            return rows
+    raise UnreadableInputError(f"{path}: no review table found (no power_key / service_key columns)",
+                               hint="use the review.xlsx written by `quanze reconcile`, keeping its hidden columns")

@@ -478,3 +478,72 @@ def _match_one(
         if c.score > best.score - 2 * options.margin:
             links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
     return links, False
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two items of two lists taken to be the same item (one-to-one)."""
+
+    left: int
+    right: int
+    score: float
+    method: Method
+    status: Status
+    reason: str
+
+
+@dataclass(slots=True)
+class Pairing:
+    pairs: list[Pair] = field(default_factory=list)
+    left_only: list[int] = field(default_factory=list)
+    right_only: list[int] = field(default_factory=list)
+
+
+def match_lists(
+    left: Sequence[PowerItem], right: Sequence[PowerItem], *, options: MatchOptions | None = None
+) -> Pairing:
+    """Pair the items of two power lists one to one: two versions, or a devolution and an acceptance list.
+
+    Each right item is scored against the left items as a service item is against powers (code, exact
+    core name, fuzzy); then the best-scoring pairs are taken greedily so that no item is used twice.
+    """
+    options = options or MatchOptions()
+    prepared = [_prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in left]
+    index = _Index(prepared)
+    scored: list[tuple[float, int, int, _Candidate]] = []
+    for ri, r in enumerate(right):
+        src = _prepare(r.title, None, r.code, r.department)
+        cands: dict[int, _Candidate] = {}
+
+        def consider(t: int, code_exact: bool | None, src: _Prepared = src, cands: dict[int, _Candidate] = cands) -> None:
+            cand = _score_pair(src, index.targets[t], options, code_exact=code_exact, parent=None)
+            if cand is not None and (t not in cands or cand.score > cands[t].score):
+                cand.target = t
+                cands[t] = cand
+
+        for t, exact in index.code_hits(src.code):
+            consider(t, exact)
+        for t in index.by_core.get(src.core, ()):
+            consider(t, None)
+        for t in index.by_stem_name.get(src.stem, ()):
+            consider(t, None)
+        if not any(c.score >= options.match_threshold for c in cands.values()):
+            for t in index.fuzzy_candidates(src.core, options.candidates):
+                consider(t, None)
+        for c in cands.values():
+            scored.append((c.score, ri, c.target, c))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    result = Pairing()
+    for score, ri, li, cand in scored:
+        if ri in used_right or li in used_left:
+            continue
+        used_left.add(li)
+        used_right.add(ri)
+        status = Status.MATCHED if score >= options.match_threshold else Status.REVIEW
+        result.pairs.append(Pair(li, ri, score, cand.method, status, cand.reason))
+    result.pairs.sort(key=lambda p: (p.left, p.right))
+    result.left_only = [i for i in range(len(left)) if i not in used_left]
+    result.right_only = [i for i in range(len(right)) if i not in used_right]
+    return result

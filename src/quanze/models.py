@@ -73,6 +73,7 @@ class IssueCode(StrEnum):
     AMBIGUOUS_MATCH = "ambiguous-match"
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
+    BAD_DECISION = "bad-decision"
 
 
 class RowIssue(BaseModel):

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from quanze.errors import ExitCode
-from quanze.ingest import IngestOptions, read_files
-from quanze.models import FileReport, IssueCode, Severity
+from quanze import __version__
+from quanze.config import ListRole, QuanzeConfig
+from quanze.decisions import (
+    DecisionRecord,
+    decision_book,
+    load_decisions,
+    new_records,
+    parse_decision_word,
+    serialise,
+)
+from quanze.errors import ExitCode, UnreadableInputError, UsageError
+from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
+from quanze.ingest import IngestOptions, read_file, read_files, read_review_sheet
+from quanze.match import Decision, MatchResult, Method, Status, match_catalogue, power_key, service_key
+from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.report.files import prepare_out_dir, write_text
+from quanze.report.reconcile import write_reconcile
+from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
 
 Progress = Callable[[str], None]
 
@@ -36,3 +53,240 @@ def validate(paths: Sequence[Path], options: IngestOptions, *, progress: Progres
     reports = read_files(paths, options, on_file=(lambda p: progress(f"reading {p.name}")) if progress else None)
     counts = Counter(i.code.value for r in reports for i in r.issues)
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
+
+
+# ---------------------------------------------------------------------------------------------- reconcile
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class _Loaded:
+    devolved: list[PowerItem] = field(default_factory=list)
+    previous: list[PowerItem] = field(default_factory=list)
+    acceptance: dict[str, list[PowerItem]] = field(default_factory=dict)
+    services: list[ServiceItem] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
+    reports: list[FileReport] = field(default_factory=list)
+
+
+def _read(path: Path, options: IngestOptions, progress: Progress | None) -> FileReport:
+    if progress is not None:
+        progress(f"reading {path.name}")
+    if not path.exists():
+        raise UnreadableInputError(f"{path}: no such file", hint="check the path in the config or on the command line")
+    return read_file(path, options, label=str(path))
+
+
+def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _Loaded:
+    """Read every input the config names; a file that cannot be read stops the run."""
+    loaded = _Loaded()
+    seen: set[Path] = set()
+    for li in config.inputs.lists:
+        if li.path.resolve() in seen:
+            raise UsageError(f"{li.path} is given twice", hint="name each input file once")
+        seen.add(li.path.resolve())
+        report = _read(li.path, config.ingest_options(kind=ListKind.POWERS, sheets=li.sheets,
+                                                      header_rows=li.header_rows), progress)
+        unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
+        items = report.powers
+        if li.role is ListRole.ACCEPTANCE:
+            for item in items:
+                item.unit = unit
+            loaded.acceptance.setdefault(unit or li.path.stem, []).extend(items)
+        elif li.role is ListRole.PREVIOUS:
+            loaded.previous.extend(items)
+        else:
+            loaded.devolved.extend(items)
+        loaded.issues.extend(report.issues)
+        loaded.reports.append(report)
+        loaded.inputs.append(InputFile(path=str(li.path), role=li.role.value, unit=unit, records=report.records,
+                                       sha256=_digest(li.path)))
+    for ci in config.inputs.catalogue:
+        if ci.path.resolve() in seen:
+            raise UsageError(f"{ci.path} is given twice", hint="name each input file once")
+        seen.add(ci.path.resolve())
+        report = _read(ci.path, config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets,
+                                                      header_rows=ci.header_rows), progress)
+        for s in report.services:
+            if s.unit is None:
+                s.unit = ci.unit
+        loaded.services.extend(report.services)
+        loaded.issues.extend(report.issues)
+        loaded.reports.append(report)
+        loaded.inputs.append(InputFile(path=str(ci.path), role="catalogue", unit=ci.unit, records=report.records,
+                                       sha256=_digest(ci.path)))
+    return loaded
+
+
+def _match_rows(powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult) -> list[MatchRow]:
+    def src(item: PowerItem | ServiceItem) -> str:
+        return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
+
+    rank = {Status.MATCHED: 0, Status.REVIEW: 1, Status.UNMATCHED: 2}
+    rows: list[tuple[tuple[object, ...], MatchRow]] = []
+    for lk in result.links:
+        p, s = powers[lk.power], services[lk.service]
+        row = MatchRow(
+            power_code=p.code, power_name=p.title, service_code=s.code, service_name=s.name, score=lk.score,
+            method=lk.method, status=lk.status, reason=lk.reason, unit=s.unit, power_department=p.department,
+            service_department=s.department, power_source=src(p), service_source=src(s), power_key=power_key(p),
+            service_key=service_key(s),
+        )
+        rows.append(((s.unit or "", lk.power, rank[lk.status], -lk.score, lk.service), row))
+    for pi, unit in result.unmatched:
+        p = powers[pi]
+        row = MatchRow(
+            power_code=p.code, power_name=p.title, service_code=None, service_name=None, score=None, method=None,
+            status=Status.UNMATCHED, reason="没有找到对应的服务事项", unit=unit, power_department=p.department,
+            power_source=src(p), power_key=power_key(p),
+        )
+        rows.append(((unit or "", pi, 2, 0.0, -1), row))
+    rows.sort(key=lambda r: r[0])
+    return [r for _, r in rows]
+
+
+def _match_counts(
+    powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult, decisions_applied: int
+) -> MatchCounts:
+    matched_pairs = {(services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.MATCHED}
+    review_pairs = {(services[lk.service].unit, lk.power) for lk in result.links
+                    if lk.status is Status.REVIEW} - matched_pairs
+    total = len(matched_pairs) + len(review_pairs) + len(result.unmatched)
+    return MatchCounts(
+        powers=len(powers),
+        service_items=len(services),
+        units=sorted({s.unit for s in services if s.unit}),
+        links_matched=sum(1 for lk in result.links if lk.status is Status.MATCHED),
+        links_review=sum(1 for lk in result.links if lk.status is Status.REVIEW),
+        power_units_matched=len(matched_pairs),
+        power_units_review=len(review_pairs),
+        power_units_unmatched=len(result.unmatched),
+        orphan_service_items=len(result.orphans),
+        ambiguous=result.ambiguous,
+        decisions_applied=decisions_applied,
+        review_share=round(len(review_pairs) / total, 4) if total else 0.0,
+    )
+
+
+def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> ReconcileResult:
+    """Read the inputs, link powers to service items, and find the gaps; the library call behind `reconcile`."""
+    loaded = load_inputs(config, progress=progress)
+    powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
+    if not powers:
+        raise UsageError("no power list to reconcile", hint="give --powers FILE, or a devolution list in the config")
+    history = load_decisions(config.project.decisions)
+    book = decision_book(history)
+    if progress is not None:
+        progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
+    result = match_catalogue(powers, loaded.services, options=config.match, decisions=book)
+    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
+    acceptance = AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match) if (
+        loaded.devolved and loaded.acceptance) else None
+    gap_rows = [
+        *(acceptance.gaps() if acceptance else []),
+        *catalogue_gaps(powers, loaded.services, result, acceptance),
+        *supervision_gaps(loaded.devolved),
+    ]
+    gap_rows.sort(key=lambda g: (list(GapType).index(g.gap_type), g.unit or "", g.source or "", g.item_name))
+    counts = Counter(g.gap_type.value for g in gap_rows)
+    issue_counts = Counter(i.code.value for i in loaded.issues)
+    summary = Summary(
+        quanze_version=__version__,
+        inputs=loaded.inputs,
+        match=_match_counts(powers, loaded.services, result, decisions_applied),
+        gaps={g.value: counts.get(g.value, 0) for g in GapType},
+        invalid_rows=sum(1 for i in loaded.issues if i.severity is Severity.ERROR),
+        issues=dict(sorted(issue_counts.items())),
+    )
+    return ReconcileResult(
+        summary=summary,
+        matches=_match_rows(powers, loaded.services, result),
+        gaps=gap_rows,
+        usage=usage(loaded.services),
+        acceptance=acceptance.progress() if acceptance else [],
+        issues=loaded.issues,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+class ReviewOutcome(BaseModel):
+    """What applying a review workbook did."""
+
+    decisions_file: str
+    rows: int
+    confirmed: int
+    rejected: int
+    blank: int
+    unchanged: int
+    recorded: int
+    issues: list[RowIssue] = Field(default_factory=list)
+
+
+def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRecord], ReviewOutcome]:
+    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions."""
+    rows = read_review_sheet(path)
+    records: list[DecisionRecord] = []
+    issues: list[RowIssue] = []
+    blank = 0
+    decision_col = next((k for k in (rows[0] if rows else {}) if k.startswith("决定")), "决定")
+    for row in rows:
+        try:
+            decision = parse_decision_word(row.get(decision_col))
+        except ValueError:
+            issues.append(RowIssue(code=IssueCode.BAD_DECISION, severity=Severity.ERROR, file=path.name,
+                                   sheet=row["_sheet"], row=int(row["_row"] or 0), column=decision_col,
+                                   value=row.get(decision_col),
+                                   message="write 确认 or 否决 (choose from the dropdown)"))
+            continue
+        if decision is None:
+            blank += 1
+            continue
+        pk, sk = row.get("power_key"), row.get("service_key")
+        if not pk or not sk:
+            issues.append(RowIssue(code=IssueCode.MISSING_REQUIRED, severity=Severity.ERROR, file=path.name,
+                                   sheet=row["_sheet"], row=int(row["_row"] or 0), column="power_key/service_key",
+                                   message="the hidden key columns are empty; do not edit or delete them"))
+            continue
+        records.append(DecisionRecord(
+            power_key=pk, service_key=sk, decision=decision, unit=row.get("行政区划"),
+            power_name=row.get("权力事项名称"), service_name=row.get("服务事项名称"), note=row.get("备注"),
+            by=by, at=at, source=path.name,
+        ))
+    outcome = ReviewOutcome(
+        decisions_file="", rows=len(rows),
+        confirmed=sum(1 for r in records if r.decision is Decision.CONFIRM),
+        rejected=sum(1 for r in records if r.decision is Decision.REJECT),
+        blank=blank, unchanged=0, recorded=0, issues=issues,
+    )
+    return records, outcome
+
+
+def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str) -> ReviewOutcome:
+    """Record the decisions of a filled-in review workbook in the decisions file (history kept)."""
+    incoming, outcome = read_review(review, by=by, at=at)
+    history = load_decisions(decisions_path)
+    fresh = new_records(history, incoming)
+    if fresh:
+        write_text(decisions_path, serialise([*history, *fresh]))
+    return outcome.model_copy(update={"decisions_file": str(decisions_path), "recorded": len(fresh),
+                                      "unchanged": len(incoming) - len(fresh)})
+
+
+def reconcile_to(out: Path, config: QuanzeConfig, *, force: bool, progress: Progress | None = None) -> ReconcileResult:
+    """Reconcile and write every report into `out` (refused when `out` holds files, unless force)."""
+    prepare_out_dir(out, force=force)
+    result = reconcile(config, progress=progress)
+    if progress is not None:
+        progress(f"writing reports to {out}")
+    write_reconcile(out, result, title=config.project.name)
+    return result

@@ -1,0 +1,246 @@
+"""quanze.toml: inputs, aliases, matching thresholds and check thresholds, validated with clear messages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from quanze.errors import ConfigError
+from quanze.ingest import IngestOptions
+from quanze.match import MatchOptions
+from quanze.models import Category, Level, ListKind
+from quanze.vocab import FIELDS
+
+DEFAULT_CONFIG = Path("quanze.toml")
+
+
+class ListRole(StrEnum):
+    DEVOLUTION = "devolution"  # the upper level's list of items handed down (下放清单)
+    ACCEPTANCE = "acceptance"  # a receiving unit's list of items it took on (承接/认领清单)
+    PREVIOUS = "previous"  # an earlier version of the devolution list, for the diff
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListInput(_Strict):
+    path: Path
+    role: ListRole = ListRole.DEVOLUTION
+    level: Level | None = None
+    unit: str | None = None
+    version: str | None = None
+    sheets: tuple[str, ...] | None = None
+    header_rows: tuple[int, int] | None = None
+
+
+class CatalogueInput(_Strict):
+    path: Path
+    unit: str | None = None
+    sheets: tuple[str, ...] | None = None
+    header_rows: tuple[int, int] | None = None
+
+
+class Inputs(_Strict):
+    lists: tuple[ListInput, ...] = ()
+    catalogue: tuple[CatalogueInput, ...] = ()
+
+    @field_validator("catalogue", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+
+class Aliases(_Strict):
+    headers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    categories: dict[str, Category] = Field(default_factory=dict)
+
+    @field_validator("headers")
+    @classmethod
+    def _known_fields(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        unknown = sorted(set(value) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are: {', '.join(FIELDS)}")
+        return value
+
+
+class ReadOptions(_Strict):
+    encoding: str | None = None
+    fill_down: tuple[str, ...] = ()
+    ditto: bool = True
+    sheet_as_department: bool = True
+
+
+_THRESHOLD = re.compile(r"^\s*(<=|<|==|=)?\s*(\d+(?:\.\d+)?)\s*(%)?\s*$")
+
+
+class Threshold(_Strict):
+    """A limit on a count: `no-service-item = 5` means at most 5; a percentage limits a share."""
+
+    limit: float
+    share: bool = False
+    strict: bool = False
+
+    @classmethod
+    def parse(cls, key: str, value: Any) -> Threshold:
+        if isinstance(value, bool):
+            raise ValueError(f"{key}: give a number such as 0, 5 or '<= 5', not {value}")
+        if isinstance(value, (int, float)):
+            return cls(limit=float(value))
+        m = _THRESHOLD.match(str(value))
+        if not m:
+            raise ValueError(f"{key}: {value!r} is not a limit; write 0, 5, '<= 5', '< 5' or '10%'")
+        op, number, pct = m.groups()
+        return cls(limit=float(number) / (100 if pct else 1), share=bool(pct), strict=op == "<")
+
+    def holds(self, count: float) -> bool:
+        return count < self.limit if self.strict else count <= self.limit
+
+    def describe(self) -> str:
+        shown = f"{self.limit * 100:g}%" if self.share else f"{self.limit:g}"
+        return f"{'<' if self.strict else '<='} {shown}"
+
+
+class Project(_Strict):
+    name: str = "quanze"
+    out: Path = Path("out")
+    decisions: Path = Path("quanze-decisions.jsonl")
+
+
+class QuanzeConfig(_Strict):
+    """The whole configuration; every path is resolved against the config file's folder."""
+
+    project: Project = Project()
+    inputs: Inputs = Inputs()
+    aliases: Aliases = Aliases()
+    read: ReadOptions = ReadOptions()
+    match: MatchOptions = MatchOptions()
+    check: dict[str, Threshold] = Field(default_factory=dict)
+
+    @field_validator("check", mode="before")
+    @classmethod
+    def _thresholds(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("[check] must be a table of gap types and limits")
+        return {k: v if isinstance(v, Threshold) else Threshold.parse(k, v) for k, v in value.items()}
+
+    def ingest_options(self, *, kind: ListKind = ListKind.AUTO, sheets: tuple[str, ...] | None = None,
+                       header_rows: tuple[int, int] | None = None) -> IngestOptions:
+        return IngestOptions(
+            kind=kind,
+            sheets=sheets,
+            header_rows=header_rows,
+            encoding=self.read.encoding,
+            fill_down=self.read.fill_down,
+            ditto=self.read.ditto,
+            sheet_as_department=self.read.sheet_as_department,
+            header_aliases=self.aliases.headers,
+            category_aliases=self.aliases.categories,
+        )
+
+
+def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
+    def fix(p: Path) -> Path:
+        return p if p.is_absolute() else base / p
+
+    inputs = Inputs(
+        lists=tuple(li.model_copy(update={"path": fix(li.path)}) for li in config.inputs.lists),
+        catalogue=tuple(c.model_copy(update={"path": fix(c.path)}) for c in config.inputs.catalogue),
+    )
+    project = config.project.model_copy(update={"out": fix(config.project.out),
+                                                "decisions": fix(config.project.decisions)})
+    return config.model_copy(update={"inputs": inputs, "project": project})
+
+
+def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    """A pydantic error location as the TOML key a person would look for: inputs.lists[2].level."""
+    out = ""
+    for part in loc:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_config(path: Path) -> QuanzeConfig:
+    """Read and validate a config file; every mistake names its key and how to fix it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file", hint="run `quanze init` to write a starter config") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})", hint="check quotes and brackets on that line") from exc
+    try:
+        config = QuanzeConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = _where(tuple(err["loc"]), data)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (misspelt?)"
+            lines.append(f"{path} › {key}: {msg}")
+        raise ConfigError("\n".join(lines), hint="see README › Configuration for every key") from None
+    return _resolve(config, path.parent)
+
+
+STARTER_CONFIG = '''# quanze configuration. Paths are relative to this file. See README › Configuration.
+[project]
+name = "市级事项下放对账"
+out = "out"                          # where reports are written
+decisions = "quanze-decisions.jsonl" # analysts' review decisions, kept across runs
+
+# The upper level's devolution list (下放清单). role: devolution | acceptance | previous
+[[inputs.lists]]
+path = "市级下放事项清单.xlsx"
+role = "devolution"
+level = "city"                       # province | city | county | township | cluster
+unit = "某某市"
+
+# Each receiving unit's acceptance list (承接/认领清单); repeat the block per unit.
+# [[inputs.lists]]
+# path = "承接清单/某某县.xlsx"
+# role = "acceptance"
+# level = "county"
+# unit = "某某县"
+
+# Last year's list, for the diff:
+# [[inputs.lists]]
+# path = "市级下放事项清单_2022.xlsx"
+# role = "previous"
+
+# The service catalogue exported from the e-government platform.
+[inputs.catalogue]
+path = "政务服务事项目录.xlsx"
+
+[read]
+# encoding = "gbk"                   # CSV encoding when detection is not wanted
+# fill_down = ["department"]         # blank cells repeat the value above
+ditto = true                         # 同上 / 〃 cells repeat the value above
+
+[aliases.headers]
+# name = ["权力事项全称"]            # extra header names for a field
+[aliases.categories]
+# "XK" = "行政许可"                  # extra category names
+
+[match]
+match_threshold = 90                 # a link scoring at least this is matched
+review_threshold = 65                # a link scoring at least this goes to review
+
+[check]
+# Limits for `quanze check`; exceeding any fails the run (exit code 1).
+not-accepted = 0
+not-devolved = "<= 10"
+no-service-item = 5
+orphan-service-item = 20
+no-supervision = 0
+unused = "30%"                       # a share of service items
+name-mismatch = 50
+review = 20
+invalid-rows = 0
+'''

@@ -1,0 +1,91 @@
+"""Analysts' decisions on candidate links: an append-only history, re-applied on every run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from quanze.errors import ConfigError
+from quanze.match import Decision, DecisionBook
+
+DEFAULT_DECISIONS = Path("quanze-decisions.jsonl")
+
+CONFIRM_WORDS = frozenset({"确认", "是", "同意", "confirm", "yes", "y", "✓", "√"})
+REJECT_WORDS = frozenset({"否决", "否", "不同意", "reject", "no", "n", "×", "x"})
+
+
+class DecisionRecord(BaseModel):
+    """One decision as recorded: who decided what about which link, when, from which file."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    power_key: str
+    service_key: str
+    decision: Decision
+    unit: str | None = None
+    power_name: str | None = None
+    service_name: str | None = None
+    note: str | None = None
+    by: str | None = None
+    at: str | None = None
+    source: str | None = None
+
+
+def parse_decision_word(text: str | None) -> Decision | None:
+    """确认 / 否决 (and their variants) from a review sheet cell; None for blank; ValueError otherwise."""
+    if text is None or not text.strip():
+        return None
+    word = text.strip().lower()
+    if word in CONFIRM_WORDS:
+        return Decision.CONFIRM
+    if word in REJECT_WORDS:
+        return Decision.REJECT
+    raise ValueError(text)
+
+
+def load_decisions(path: Path) -> list[DecisionRecord]:
+    """Every recorded decision, oldest first; a missing file is an empty history."""
+    if not path.exists():
+        return []
+    records: list[DecisionRecord] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the decisions file ({exc})") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(DecisionRecord.model_validate(json.loads(line)))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            raise ConfigError(
+                f"{path} › line {n}: not a valid decision record ({str(exc).splitlines()[0]})",
+                hint="restore the file from version control, or delete the line",
+            ) from exc
+    return records
+
+
+def decision_book(records: Iterable[DecisionRecord]) -> DecisionBook:
+    """The decision in force for each link: the latest one recorded."""
+    book: dict[str, dict[str, Decision]] = {}
+    for r in records:
+        book.setdefault(r.service_key, {})[r.power_key] = r.decision
+    return book
+
+
+def new_records(history: Sequence[DecisionRecord], incoming: Iterable[DecisionRecord]) -> list[DecisionRecord]:
+    """The incoming decisions that change what is in force (re-applying a sheet adds nothing)."""
+    current = {(r.service_key, r.power_key): r.decision for r in history}
+    out = []
+    for r in incoming:
+        if current.get((r.service_key, r.power_key)) is not r.decision:
+            out.append(r)
+            current[(r.service_key, r.power_key)] = r.decision
+    return out
+
+
+def serialise(records: Iterable[DecisionRecord]) -> str:
+    return "".join(json.dumps(r.model_dump(mode="json", exclude_none=True), ensure_ascii=False) + "\n" for r in records)

@@ -1,0 +1,103 @@
+"""Atomic file writing, output folders and text made safe against spreadsheet formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from quanze.errors import OutputError
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(_FORMULA_START)
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell for CSV: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are ordinary files
+        write(tmp_path)
+        with tmp_path.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})", hint="check space and permissions") from exc
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+    write_atomic(path, write)
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    """UTF-8 CSV with a header row; formula-like text is neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(_plain(row.get(c))) for c in columns])
+    write_text(path, buf.getvalue())
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def prepare_out_dir(path: Path, *, force: bool) -> Path:
+    """An output folder that may be written: new or empty, or any folder when force is given."""
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path} exists and is not a folder", hint="choose another --out")
+    if path.exists() and any(path.iterdir()) and not force:
+        raise OutputError(
+            f"{path} already holds files; quanze does not overwrite reports unless asked",
+            hint="pass --force to replace them, or choose another --out",
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the folder ({exc.strerror})") from exc
+    return path
+
+
+def write_new_text(path: Path, text: str, *, force: bool) -> None:
+    """Write a file that should not replace one already there unless asked."""
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists", hint="pass --force to replace it")
+    write_text(path, text)

@@ -1,0 +1,149 @@
+"""Write a reconciliation: matches.csv, gaps.csv, issues.csv, summary.json, report.xlsx, review.xlsx."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from quanze.match import Method, Status
+from quanze.models import RowIssue
+from quanze.report.files import write_csv, write_json
+from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
+from quanze.results import GAP_COLUMNS, MATCH_COLUMNS, GapRow, GapType, MatchRow, ReconcileResult
+
+STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
+METHOD_ZH = {Method.DECISION: "人工确认", Method.CODE: "编码一致", Method.EXACT: "名称一致", Method.FUZZY: "名称相似"}
+GAP_ZH = {
+    GapType.NOT_ACCEPTED: "已下放未承接",
+    GapType.NOT_DEVOLVED: "未下放但已承接",
+    GapType.NO_SERVICE_ITEM: "无服务事项（权限悬空）",
+    GapType.ORPHAN_SERVICE_ITEM: "无权力支撑的服务事项",
+    GapType.NO_SUPERVISION: "未明确监管（放权不放责）",
+    GapType.UNUSED: "零办件",
+    GapType.NAME_MISMATCH: "名称录入不一致",
+}
+DECISION_CHOICES = ("确认", "否决")
+ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
+
+MATCH_SHEET_COLUMNS = (
+    Column("unit", "行政区划", 14),
+    Column("power_department", "实施部门", 18),
+    Column("power_code", "权力事项编码", 18),
+    Column("power_name", "权力事项名称", 36, wrap=True),
+    Column("service_code", "服务事项编码", 22),
+    Column("service_name", "服务事项名称", 36, wrap=True),
+    Column("service_department", "服务事项实施主体", 18),
+    Column("score", "得分", 8),
+    Column("method", "方法", 10),
+    Column("status", "状态", 10),
+    Column("reason", "理由", 44, wrap=True),
+)
+REVIEW_COLUMNS = (
+    Column("no", "序号", 6),
+    *MATCH_SHEET_COLUMNS[:-2],
+    Column("reason", "理由", 44, wrap=True),
+    Column("decision", "决定（确认/否决）", 14),
+    Column("note", "备注", 20),
+    Column("power_key", "power_key", 10),
+    Column("service_key", "service_key", 10),
+)
+GAP_SHEET_COLUMNS = (
+    Column("gap_type_zh", "缺口类型", 22),
+    Column("gap_type", "类型代码", 18),
+    Column("unit", "单位", 14),
+    Column("department", "部门", 18),
+    Column("item_code", "事项编码", 20),
+    Column("item_name", "事项名称", 40, wrap=True),
+    Column("detail", "说明", 48, wrap=True),
+    Column("source", "来源", 30),
+)
+ISSUE_SHEET_COLUMNS = (
+    Column("code", "问题代码", 20),
+    Column("severity", "级别", 8),
+    Column("file", "文件", 30),
+    Column("sheet", "工作表", 14),
+    Column("row", "行", 6),
+    Column("column", "列", 14),
+    Column("value", "单元格内容", 24, wrap=True),
+    Column("message", "说明", 50, wrap=True),
+)
+
+
+def _match_cells(row: MatchRow) -> dict[str, Any]:
+    data = row.model_dump()
+    data["status"] = STATUS_ZH[row.status]
+    data["method"] = METHOD_ZH[row.method] if row.method else None
+    return data
+
+
+def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
+    for g in rows:
+        yield {**g.model_dump(), "gap_type": g.gap_type.value, "gap_type_zh": GAP_ZH[g.gap_type]}
+
+
+def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
+    for i in issues:
+        yield {**i.model_dump(), "code": i.code.value, "severity": i.severity.value}
+
+
+def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
+    rows = [m for m in matches if m.status is Status.REVIEW]
+    return [{**_match_cells(m), "no": n, "decision": None, "note": None} for n, m in enumerate(rows, 1)]
+
+
+def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet]:
+    """概览: counts, acceptance per unit and usage per department, with native charts."""
+    s = result.summary
+    m = s.match
+    facts = [
+        ("权力事项（行）", m.powers), ("服务事项", m.service_items), ("单位", len(m.units)),
+        ("已匹配链接", m.links_matched), ("待复核链接", m.links_review),
+        ("已匹配的事项×单位", m.power_units_matched), ("待复核的事项×单位", m.power_units_review),
+        ("未匹配的事项×单位", m.power_units_unmatched), ("无权力支撑的服务事项", m.orphan_service_items),
+        ("已应用的人工决定", m.decisions_applied), ("数据错误行", s.invalid_rows),
+        *((f"缺口：{GAP_ZH[GapType(k)]}", v) for k, v in s.gaps.items()),
+    ]
+    sheets = [Sheet("概览", (Column("item", "项目", 28), Column("value", "数量", 12)),
+                    [{"item": k, "value": v} for k, v in facts], title=title)]
+    if result.acceptance:
+        sheets.append(Sheet(
+            "承接进度",
+            (Column("unit", "承接单位", 18), Column("devolved", "应承接", 10), Column("accepted", "已承接", 10),
+             Column("refused", "不认领", 10), Column("missing", "未列入", 10), Column("extra", "清单外", 10),
+             Column("rate", "承接率", 10)),
+            [a.model_dump() for a in result.acceptance],
+            charts=(Chart("各单位承接进度", "unit", ("accepted", "refused", "missing"), "事项数"),),
+        ))
+    if result.usage:
+        sheets.append(Sheet(
+            "使用率",
+            (Column("unit", "单位", 18), Column("department", "部门", 22), Column("items", "服务事项", 10),
+             Column("used", "有办件", 10), Column("rate", "使用率", 10)),
+            [u.model_dump() for u in result.usage],
+            charts=(Chart("各部门使用率", "department", ("rate",), "使用率"),),
+        ))
+    return sheets
+
+
+def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告") -> list[Path]:
+    """Every output of a reconciliation into the folder `out`; returns the paths written."""
+    paths = [out / n for n in ("matches.csv", "gaps.csv", "issues.csv", "summary.json", "report.xlsx", "review.xlsx")]
+    write_csv(paths[0], MATCH_COLUMNS, (m.model_dump(mode="json") for m in result.matches))
+    write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+    write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
+    write_json(paths[3], result.summary.model_dump(mode="json"))
+    by_status = {st: [_match_cells(m) for m in result.matches if m.status is st] for st in Status}
+    sheets = [
+        *overview_sheet(result, title),
+        *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
+        Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
+        Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues)),
+    ]
+    write_workbook(paths[4], sheets)
+    write_workbook(paths[5], [Sheet(
+        "待复核", REVIEW_COLUMNS, review_rows(result.matches),
+        title="请在“决定”列选择“确认”或“否决”，保存后运行 quanze review apply 本文件",
+        dropdowns={"decision": DECISION_CHOICES}, hidden=frozenset({"power_key", "service_key"}),
+    )])
+    return paths

@@ -1,0 +1,129 @@
+"""Result tables shared by the pipeline and the reports: one row model per output file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from quanze.match import Method, Status
+from quanze.models import RowIssue
+
+MATCH_COLUMNS = (
+    "power_code", "power_name", "service_code", "service_name", "score", "method", "status", "reason",
+    "unit", "power_department", "service_department", "power_source", "service_source", "power_key", "service_key",
+)
+
+
+class MatchRow(BaseModel):
+    """One row of matches.csv: a link, or a power left without one at a unit."""
+
+    power_code: str | None
+    power_name: str | None
+    service_code: str | None
+    service_name: str | None
+    score: float | None
+    method: Method | None
+    status: Status
+    reason: str
+    unit: str | None = None
+    power_department: str | None = None
+    service_department: str | None = None
+    power_source: str | None = None
+    service_source: str | None = None
+    power_key: str | None = None
+    service_key: str | None = None
+
+
+class InputFile(BaseModel):
+    """An input as read: path, role, records, and a digest so that a run can be traced to its inputs."""
+
+    path: str
+    role: str
+    unit: str | None = None
+    records: int
+    sha256: str
+
+
+class MatchCounts(BaseModel):
+    powers: int = Field(description="power rows read (main items, sub-items and single items)")
+    service_items: int
+    units: list[str]
+    links_matched: int
+    links_review: int
+    power_units_matched: int = Field(description="(power, unit) pairs with at least one matched link")
+    power_units_review: int = Field(description="(power, unit) pairs with review links and no matched one")
+    power_units_unmatched: int
+    orphan_service_items: int
+    ambiguous: int
+    decisions_applied: int
+    review_share: float = Field(description="share of (power, unit) pairs that wait for review")
+
+
+class Summary(BaseModel):
+    """summary.json: counts of a run, with no timestamps, so that equal inputs give equal bytes."""
+
+    quanze_version: str
+    inputs: list[InputFile]
+    match: MatchCounts
+    gaps: dict[str, int] = Field(default_factory=dict)
+    invalid_rows: int = 0
+    issues: dict[str, int] = Field(default_factory=dict)
+
+
+
+
+class GapType(StrEnum):
+    """Stable gap slugs (README › Gap types)."""
+
+    NOT_ACCEPTED = "not-accepted"
+    NOT_DEVOLVED = "not-devolved"
+    NO_SERVICE_ITEM = "no-service-item"
+    ORPHAN_SERVICE_ITEM = "orphan-service-item"
+    NO_SUPERVISION = "no-supervision"
+    UNUSED = "unused"
+    NAME_MISMATCH = "name-mismatch"
+
+
+GAP_COLUMNS = ("gap_type", "unit", "item_code", "item_name", "detail", "department", "source")
+
+
+class GapRow(BaseModel):
+    gap_type: GapType
+    unit: str | None
+    item_code: str | None
+    item_name: str
+    detail: str
+    department: str | None = None
+    source: str | None = None
+
+
+class UsageRow(BaseModel):
+    """Usage rate (使用率) of one department at one unit: share of items with at least one transaction."""
+
+    unit: str | None
+    department: str
+    items: int
+    used: int
+    rate: float
+
+
+class AcceptanceRow(BaseModel):
+    """Acceptance progress of one receiving unit."""
+
+    unit: str
+    devolved: int
+    accepted: int
+    refused: int
+    missing: int
+    extra: int
+    rate: float
+
+
+class ReconcileResult(BaseModel):
+    summary: Summary
+    matches: list[MatchRow]
+    gaps: list[GapRow] = Field(default_factory=list)
+    usage: list[UsageRow] = Field(default_factory=list)
+    acceptance: list[AcceptanceRow] = Field(default_factory=list)
+    issues: list[RowIssue] = Field(default_factory=list)
