@@ -236,3 +236,68 @@ def legacy_xls(path: Path) -> Path:
         [1, "燃气经营许可证核发", "行政许可", 51100001.0, "县住建局"],
         [2, "建筑工程施工许可", "行政许可", "A2", None],
     ], merges=[(0, 0, 0, 4), (2, 3, 4, 4)])
+
+
+# ---------------------------------------------------------------------------------------------- scenario
+# A hand-built devolution: 4 powers to two counties, each county's acceptance list, the platform export.
+
+CITY_HEADER = ["序号", "事项名称", "事项类型", "事项编码", "实施主体", "下放方式", "承接单位", "监管部门", "监管方式"]
+CITY_ROWS = [
+    [1, "燃气经营许可证核发", "行政许可", "511A0001000000", "市住建局", "直接下放", "东城县、西河县", "县住建局", "双随机抽查"],
+    [2, "食品生产许可", "行政许可", "511A0002000000", "市市场监管局", "委托", "东城县、西河县", "县市场监管局", "信用监管"],
+    [3, "食品经营许可", "行政许可", None, "市市场监管局", "直接下放", "东城县、西河县", None, None],
+    [4, "户外广告设置许可", "行政许可", "511A0004000000", "市城管局", "直接下放", "东城县", "县城管局", "日常检查"],
+]
+CATALOGUE_HEADER = ["序号", "行政区划", "实施主体", "基本目录名称", "业务办理项名称", "业务办理项编码", "办件量"]
+CATALOGUE_ROWS = [
+    [1, "东城县", "东城县住建局", None, "燃气经营许可证新办", "511A0001000001-369001000000-000-113690000000000001-1-00", 12],
+    [2, "东城县", "东城县住建局", None, "燃气经营许可证（变更）", None, 0],
+    [3, "东城县", "东城县市监局", None, "食品经营许可延续", None, 3],
+    [4, "东城县", "东城县城管局", None, "城市道路占用挖掘许可", None, 5],
+    [5, "西河县", "西河县住建局", "燃气经营许可证核发", "燃气经营许可证新办", None, 2],
+    [6, "西河县", "西河县市场监督管理局", None, "食品生产许可（新办）", None, 1],
+    [7, "西河县", "西河县市场监督管理局", None, "食品经营许可新办", None, 4],
+]
+
+
+def city_list(path: Path) -> Path:
+    return xlsx(path, {"Sheet1": [["某市下放事项"], CITY_HEADER, *CITY_ROWS]})
+
+
+def catalogue(path: Path, extra: Sequence[Row] = ()) -> Path:
+    return xlsx(path, {"Sheet1": [CATALOGUE_HEADER, *CATALOGUE_ROWS, *extra]})
+
+
+def acceptance(path: Path, rows: Sequence[Row]) -> Path:
+    return xlsx(path, {"Sheet1": [["序号", "事项名称", "事项编码", "认领情况"], *rows]})
+
+
+def scenario(folder: Path) -> Path:
+    """Write the hand-built scenario and its quanze.toml into folder; returns the config path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    city_list(folder / "city.xlsx")
+    catalogue(folder / "catalogue.xlsx")
+    # 东城县 accepts gas and food-business, refuses food-production, misses outdoor ads, adds an extra item.
+    acceptance(folder / "东城县.xlsx", [
+        [1, "燃气经营许可证核发", "511A0001000000", "认领"],
+        [2, "食品生产许可", "511A0002000000", "不认领"],
+        [3, "食品经营许可（县级）", None, "认领"],
+        [4, "建筑垃圾处置核准", None, "认领"],
+    ])
+    # 西河县 accepts all three devolved to it, one under another name.
+    acceptance(folder / "西河县.xlsx", [
+        [1, "燃气经营许可证核发", None, "认领"],
+        [2, "食品生产许可", None, "认领"],
+        [3, "食品经营许可证核发", None, "认领"],
+    ])
+    config = folder / "quanze.toml"
+    config.write_text(
+        '[project]\nname = "测试"\nout = "out"\n\n'
+        '[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\nlevel = "city"\n\n'
+        '[[inputs.lists]]\npath = "东城县.xlsx"\nrole = "acceptance"\nunit = "东城县"\n\n'
+        '[[inputs.lists]]\npath = "西河县.xlsx"\nrole = "acceptance"\nunit = "西河县"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n\n'
+        '[check]\nnot-accepted = 0\nno-service-item = 5\n',
+        encoding="utf-8",
+    )
+    return config

@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from quanze import __version__, pipeline
+from quanze.check import CheckResult
 from quanze.config import (
     DEFAULT_CONFIG,
     STARTER_CONFIG,
@@ -33,6 +34,7 @@ from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.match import MatchOptions
 from quanze.models import ListKind, Severity
+from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.results import ReconcileResult
 
@@ -381,6 +383,55 @@ def review_apply(
         for i in outcome.issues:
             err.print(f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}")
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+@handled
+def check(
+    config: ConfigOpt = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Summary on stdout.")] = CheckFormat.TEXT,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Also write a JUnit XML file, a test per limit.")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="An earlier summary.json: report what got better or worse.")
+    ] = None,
+) -> None:
+    """Reconcile from the config, write the reports, and fail (exit 1) when a limit in [check] is exceeded."""
+    cfg = _load_config(config)
+    if not cfg.inputs.lists:
+        raise UsageError("the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`")
+    verdict = pipeline.check(cfg, out or cfg.project.out, force=force, baseline=baseline, junit=junit,
+                             progress=_progress)
+    if fmt is CheckFormat.JSON:
+        _print_json(verdict.model_dump(mode="json"))
+    elif fmt is CheckFormat.MARKDOWN:
+        sys.stdout.write(check_markdown(verdict, title=cfg.project.name))
+    else:
+        _render_check(verdict)
+    raise typer.Exit(int(ExitCode.OK if verdict.passed else ExitCode.FINDINGS))
+
+
+def _render_check(verdict: CheckResult) -> None:
+    table = Table(title="quanze check", show_header=True)
+    for col in ("metric", "count", "limit", "result"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for t in verdict.thresholds:
+        shown = str(t.count) if t.value == t.count else f"{t.count} ({t.value:.1%})"
+        table.add_row(t.name, shown, t.limit, "pass" if t.passed else "[bold red]FAIL[/]")
+    out.print(table)
+    for c in verdict.changes:
+        if c.verdict != "same" and not state.quiet:
+            colour = "green" if c.verdict == "better" else "red"
+            out.print(f"  {c.metric}: {c.before} → {c.after} ([{colour}]{c.verdict}[/])")
+    failed = [t.name for t in verdict.thresholds if not t.passed]
+    out.print("all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}")
 
 
 @app.command()

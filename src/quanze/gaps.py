@@ -96,12 +96,14 @@ def _name_mismatch(powers: Sequence[PowerItem], names: Mapping[int, Mapping[str,
         keys = {u: _entry_key(n) for u, n in by_unit.items()}
         if len(set(keys.values())) < 2:
             continue
-        common, _ = Counter(keys.values()).most_common(1)[0]
+        ranked = Counter(keys.values()).most_common()
+        # With a clear majority only the others differ from it; without one, every unit does.
+        common = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
         listing = "；".join(f"{u}：{by_unit[u]}" for u in sorted(by_unit))
         for unit in sorted(by_unit):
             if keys[unit] != common:
                 rows.append(_gap(GapType.NAME_MISMATCH, unit, powers[pi],
-                                 f"{where}中名称为“{by_unit[unit]}”，与多数单位不同（{listing}）"))
+                                 f"{where}中名称为“{by_unit[unit]}”，与其他单位不一致（{listing}）"))
     return rows
 
 

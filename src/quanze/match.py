@@ -284,10 +284,14 @@ def _score_pair(
     notes = [n for n in (dept_note,) if n]
     if code_exact is not None:
         # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
-        base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
+        # Code and name both agreeing is the strongest evidence short of a decision.
+        if sim >= 100.0:
+            base = 100.0 if code_exact else 99.5
+        else:
+            base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
         method, what = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
         score = base + min(adjust, 0.0)
-        reason = f"{what}（{tgt.code}），名称相似度{sim:.0f}"
+        reason = f"{what}（{tgt.code}），" + ("名称一致" if sim >= 100.0 else f"名称相似度{sim:.0f}")
     elif sim >= 100.0:
         method = Method.EXACT
         score = 96.0 + adjust

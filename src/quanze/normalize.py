@@ -56,8 +56,9 @@ def header_key(text: str) -> str:
 @lru_cache(maxsize=262144)
 def name_key(text: str) -> str:
     """A name as a comparison key: folded, no spaces or title marks, no trailing punctuation."""
-    key = _DROP_IN_KEY.sub("", fold(text)).lower()
-    return _TRAILING_PUNCT.sub("", key)
+    key = _DROP_IN_KEY.sub("", fold(text).lower())
+    # Dropping spaces can leave combining marks next to letters: normalise once more to stay idempotent.
+    return _TRAILING_PUNCT.sub("", unicodedata.normalize("NFKC", key))
 
 
 @dataclass(frozen=True, slots=True)

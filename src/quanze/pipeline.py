@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from quanze import __version__
+from quanze.check import CheckResult, evaluate, load_baseline, validate_limits
 from quanze.config import ListRole, QuanzeConfig
 from quanze.decisions import (
     DecisionRecord,
@@ -25,6 +26,7 @@ from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.ingest import IngestOptions, read_file, read_files, read_review_sheet
 from quanze.match import Decision, MatchResult, Method, Status, match_catalogue, power_key, service_key
 from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.report.check import write_junit
 from quanze.report.files import prepare_out_dir, write_text
 from quanze.report.reconcile import write_reconcile
 from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
@@ -290,3 +292,22 @@ def reconcile_to(out: Path, config: QuanzeConfig, *, force: bool, progress: Prog
         progress(f"writing reports to {out}")
     write_reconcile(out, result, title=config.project.name)
     return result
+
+
+def check(
+    config: QuanzeConfig,
+    out: Path,
+    *,
+    force: bool,
+    baseline: Path | None = None,
+    junit: Path | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """The nightly job: reconcile from the config, write the reports, and judge the counts against [check]."""
+    validate_limits(config.check)
+    before = load_baseline(baseline) if baseline is not None else None
+    result = reconcile_to(out, config, force=force, progress=progress)
+    verdict = evaluate(result.summary, config.check, before)
+    if junit is not None:
+        write_junit(junit, verdict)
+    return verdict

@@ -1,0 +1,130 @@
+"""Nightly check: the run's counts against the limits in [check], and against the last run's summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from quanze.config import Threshold
+from quanze.errors import ConfigError
+from quanze.results import GapType, Summary
+
+# Every metric a [check] limit may name, with what a percentage is a share of.
+METRICS: dict[str, str] = {
+    GapType.NOT_ACCEPTED.value: "power_units",
+    GapType.NOT_DEVOLVED.value: "power_units",
+    GapType.NO_SERVICE_ITEM.value: "power_units",
+    GapType.ORPHAN_SERVICE_ITEM.value: "service_items",
+    GapType.NO_SUPERVISION.value: "powers",
+    GapType.UNUSED.value: "service_items",
+    GapType.NAME_MISMATCH.value: "power_units",
+    "review": "power_units",
+    "unmatched": "power_units",
+    "ambiguous": "service_items",
+    "invalid-rows": "rows",
+}
+# For these, a smaller number is better; every metric here is one.
+LOWER_IS_BETTER = frozenset(METRICS)
+
+
+class ThresholdResult(BaseModel):
+    name: str
+    count: int
+    value: float = Field(description="the count, or its share when the limit is a percentage")
+    limit: str
+    passed: bool
+
+
+class Change(BaseModel):
+    metric: str
+    before: int
+    after: int
+    change: int
+    verdict: str = Field(description="better | worse | same")
+
+
+class CheckResult(BaseModel):
+    """The verdict of `quanze check`: each limit with its count, and what changed since the baseline."""
+
+    passed: bool
+    thresholds: list[ThresholdResult]
+    changes: list[Change] = Field(default_factory=list)
+    summary: Summary
+
+
+def validate_limits(limits: Mapping[str, Threshold]) -> None:
+    unknown = sorted(set(limits) - set(METRICS))
+    if unknown:
+        raise ConfigError(
+            f"[check] › {', '.join(unknown)}: not a metric quanze counts",
+            hint=f"use one of: {', '.join(METRICS)}",
+        )
+
+
+def metric_counts(summary: Summary) -> dict[str, int]:
+    m = summary.match
+    counts = {k: summary.gaps.get(k, 0) for k in METRICS if k in {g.value for g in GapType}}
+    counts.update({
+        "review": m.links_review,
+        "unmatched": m.power_units_unmatched,
+        "ambiguous": m.ambiguous,
+        "invalid-rows": summary.invalid_rows,
+    })
+    return counts
+
+
+def _bases(summary: Summary) -> dict[str, int]:
+    m = summary.match
+    return {
+        "power_units": m.power_units_matched + m.power_units_review + m.power_units_unmatched,
+        "service_items": m.service_items,
+        "powers": m.powers,
+        "rows": sum(i.records for i in summary.inputs) + summary.invalid_rows,
+    }
+
+
+def evaluate(summary: Summary, limits: Mapping[str, Threshold], baseline: Summary | None = None) -> CheckResult:
+    """Each limit against the run's counts; a percentage limit against the metric's share of its base."""
+    validate_limits(limits)
+    counts = metric_counts(summary)
+    bases = _bases(summary)
+    results = []
+    for name in sorted(limits, key=list(METRICS).index):
+        limit = limits[name]
+        count = counts[name]
+        base = bases[METRICS[name]]
+        value = (count / base if base else 0.0) if limit.share else float(count)
+        results.append(ThresholdResult(name=name, count=count, value=round(value, 4), limit=limit.describe(),
+                                       passed=limit.holds(value)))
+    changes = compare(baseline, summary) if baseline is not None else []
+    return CheckResult(passed=all(r.passed for r in results), thresholds=results, changes=changes, summary=summary)
+
+
+def compare(before: Summary, after: Summary) -> list[Change]:
+    old, new = metric_counts(before), metric_counts(after)
+    out = []
+    for name in METRICS:
+        a, b = old.get(name, 0), new.get(name, 0)
+        verdict = "same" if a == b else ("better" if (b < a) == (name in LOWER_IS_BETTER) else "worse")
+        out.append(Change(metric=name, before=a, after=b, change=b - a, verdict=verdict))
+    return out
+
+
+def load_baseline(path: Path) -> Summary:
+    """A previous run's summary.json (or `check --format json` output) to compare with."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such baseline file", hint="pass the summary.json of an earlier run") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: not a readable JSON summary ({exc})") from exc
+    if isinstance(data, dict) and "summary" in data and "thresholds" in data:
+        data = data["summary"]
+    try:
+        return Summary.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: not a quanze summary ({exc.errors()[0]['msg']})",
+                          hint="pass the summary.json that `quanze reconcile` or `quanze check` wrote") from None

@@ -1,0 +1,48 @@
+"""Renderings of a check result for CI: JUnit XML (one test case per limit) and Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from quanze.check import CheckResult
+from quanze.report.files import write_text
+
+
+def junit_xml(result: CheckResult, *, suite: str = "quanze check") -> str:
+    failures = sum(1 for t in result.thresholds if not t.passed)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f"<testsuites tests={quoteattr(str(len(result.thresholds)))} failures={quoteattr(str(failures))}>",
+        f"  <testsuite name={quoteattr(suite)} tests={quoteattr(str(len(result.thresholds)))} "
+        f"failures={quoteattr(str(failures))} errors=\"0\">",
+    ]
+    for t in result.thresholds:
+        lines.append(f"    <testcase classname=\"quanze.check\" name={quoteattr(t.name)}>")
+        if not t.passed:
+            message = f"{t.name}: {t.value:g} exceeds the limit {t.limit}"
+            lines.append(f"      <failure message={quoteattr(message)}>{escape(message)}</failure>")
+        lines.append("    </testcase>")
+    lines += ["  </testsuite>", "</testsuites>", ""]
+    return "\n".join(lines)
+
+
+def write_junit(path: Path, result: CheckResult) -> None:
+    write_text(path, junit_xml(result))
+
+
+def markdown(result: CheckResult, *, title: str = "quanze check") -> str:
+    verdict = "✅ all limits hold" if result.passed else "❌ limits exceeded"
+    lines = [f"## {title}: {verdict}", "", "| metric | count | limit | result |", "|---|---:|---|---|"]
+    for t in result.thresholds:
+        shown = f"{t.count}" if t.value == t.count else f"{t.count} ({t.value:.1%})"
+        lines.append(f"| {t.name} | {shown} | {t.limit} | {'pass' if t.passed else '**FAIL**'} |")
+    if result.changes:
+        lines += ["", "### Since the baseline", "", "| metric | before | after | change |", "|---|---:|---:|---|"]
+        for c in result.changes:
+            if c.verdict != "same":
+                lines.append(f"| {c.metric} | {c.before} | {c.after} | {c.change:+d} ({c.verdict}) |")
+    m = result.summary.match
+    lines += ["", f"{m.powers} powers, {m.service_items} service items, {len(m.units)} units; "
+              f"{m.links_matched} links matched, {m.links_review} to review.", ""]
+    return "\n".join(lines)

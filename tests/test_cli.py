@@ -1,0 +1,255 @@
+"""The CLI end to end through Typer's runner: exit codes, outputs, the review round trip."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import fixtures
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from quanze import pipeline
+from quanze.cli import app
+from quanze.config import load_config
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = fixtures.scenario(tmp_path / "work")
+    monkeypatch.chdir(config.parent)
+    return config.parent
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("validate", "inspect", "reconcile", "review", "check", "init", "diff"):
+        assert command in result.output
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and re.match(r"quanze \d+\.\d+\.\d+", result.output)
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    clean = fixtures.plain(tmp_path / "plain.xlsx")
+    bad = fixtures.missing_name(tmp_path / "missing-name.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04not really")
+    assert runner.invoke(app, ["validate", str(clean)]).exit_code == 0
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1 and "missing-required" in result.output and "row 3" in result.output
+    result = runner.invoke(app, ["validate", str(broken), str(clean)])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+
+
+def test_validate_json_equals_library_result(tmp_path: Path) -> None:
+    path = fixtures.unknown_category(tmp_path / "unknown-category.xlsx")
+    result = runner.invoke(app, ["validate", str(path), "--format", "json", "--records"])
+    data = json.loads(result.stdout)
+    library = pipeline.validate([path], pipeline.IngestOptions()).model_dump(mode="json")
+    assert data["files"] == library["files"]
+    assert data["issue_counts"] == {"unknown-category": 1}
+    assert data["exit_code"] == 1
+
+
+def test_inspect_shows_header_and_mapping(tmp_path: Path) -> None:
+    path = fixtures.merged_header(tmp_path / "merged-header.xlsx")
+    result = runner.invoke(app, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    (sheet,) = json.loads(result.stdout)[0]["sheets"]
+    assert sheet["header_rows"] == [2]
+    assert {c["header"]: c["field"] for c in sheet["columns"]}["权力名称"] == "name"
+
+
+def test_usage_error_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "--header-rows", "x", str(tmp_path / "a.xlsx")])
+    assert result.exit_code == 2
+
+
+def test_reconcile_writes_the_contract(scenario: Path) -> None:
+    result = runner.invoke(app, ["reconcile", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = scenario / "out"
+    matches = read_csv(out / "matches.csv")
+    assert list(matches[0])[:8] == ["power_code", "power_name", "service_code", "service_name", "score", "method",
+                                    "status", "reason"]
+    assert {m["status"] for m in matches} <= {"matched", "review", "unmatched"}
+    gas = [m for m in matches if m["power_name"] == "燃气经营许可证核发" and m["status"] == "matched"]
+    assert {(m["unit"], m["service_name"]) for m in gas} == {
+        ("东城县", "燃气经营许可证新办"), ("东城县", "燃气经营许可证（变更）"), ("西河县", "燃气经营许可证新办")}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert json.loads(result.stdout) == summary
+    assert summary["match"]["orphan_service_items"] == 1
+    assert (out / "report.xlsx").exists() and (out / "review.xlsx").exists()
+
+
+def test_reconcile_from_flags_without_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fixtures.city_list(tmp_path / "city.xlsx")
+    fixtures.catalogue(tmp_path / "cat.xlsx")
+    result = runner.invoke(app, ["reconcile", "--powers", "city.xlsx", "--catalogue", "cat.xlsx", "--out", "o"])
+    assert result.exit_code == 0, result.output
+    assert len(read_csv(tmp_path / "o" / "matches.csv")) >= 6
+
+
+def test_reconcile_refuses_to_overwrite_without_force(scenario: Path) -> None:
+    assert runner.invoke(app, ["reconcile"]).exit_code == 0
+    result = runner.invoke(app, ["reconcile"])
+    assert result.exit_code == 5 and "--force" in result.output
+    assert runner.invoke(app, ["reconcile", "--force"]).exit_code == 0
+
+
+def test_reconcile_output_is_deterministic(scenario: Path) -> None:
+    runner.invoke(app, ["reconcile", "--out", "a"])
+    runner.invoke(app, ["reconcile", "--out", "b"])
+    for name in ("matches.csv", "gaps.csv", "issues.csv", "summary.json"):
+        assert (scenario / "a" / name).read_bytes() == (scenario / "b" / name).read_bytes()
+
+
+def test_missing_input_is_exit_3(scenario: Path) -> None:
+    (scenario / "catalogue.xlsx").unlink()
+    result = runner.invoke(app, ["reconcile"])
+    assert result.exit_code == 3 and "catalogue.xlsx" in result.output
+
+
+def _fill_review(path: Path, decisions: dict[str, str]) -> int:
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[2]]
+    col = header.index("决定（确认/否决）") + 1
+    name_col = header.index("服务事项名称") + 1
+    filled = 0
+    for row in range(3, ws.max_row + 1):
+        name = ws.cell(row, name_col).value
+        if name in decisions:
+            ws.cell(row, col).value = decisions[name]
+            filled += 1
+    wb.save(path)
+    return filled
+
+
+def test_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fixtures.xlsx(tmp_path / "powers.xlsx", {"Sheet1": [
+        ["序号", "事项名称", "实施主体"], [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批", "市文旅局"],
+        [2, "建设项目人防工程审批", "市人防办"]]})
+    fixtures.xlsx(tmp_path / "cat.xlsx", {"Sheet1": [
+        ["序号", "业务办理项名称", "所属权力事项", "行政区划", "实施主体"],
+        [1, "县级广播电台、电视台变更台名审批", None, "东城县", "县文旅局"],
+        [2, "建设项目人防工程竣工验收", None, "东城县", "县人防办"]]})
+    args = ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "run1"]
+    assert runner.invoke(app, args).exit_code == 0
+    review = tmp_path / "run1" / "review.xlsx"
+    wb = load_workbook(review)
+    ws = wb.active
+    assert ws.data_validations.dataValidation[0].formula1 == '"确认,否决"'
+    assert ws.column_dimensions["P"].hidden or ws.column_dimensions["O"].hidden
+    assert _fill_review(review, {"县级广播电台、电视台变更台名审批": "确认", "建设项目人防工程竣工验收": "否决"}) == 2
+    result = runner.invoke(app, ["review", "apply", str(review), "--by", "张三"])
+    assert result.exit_code == 0, result.output
+    history = [json.loads(line) for line in (tmp_path / "quanze-decisions.jsonl").read_text("utf-8").splitlines()]
+    assert [(h["decision"], h["by"]) for h in history] == [("confirm", "张三"), ("reject", "张三")]
+    # Applying the same sheet again records nothing new.
+    assert "0 new decision" in runner.invoke(app, ["review", "apply", str(review)]).output
+    assert runner.invoke(app, [*args[:-1], "run2"]).exit_code == 0
+    rows = read_csv(tmp_path / "run2" / "matches.csv")
+    confirmed = [r for r in rows if r["service_name"] == "县级广播电台、电视台变更台名审批"]
+    assert [(r["method"], r["status"]) for r in confirmed] == [("decision", "matched")]
+    assert not [r for r in rows if r["service_name"] == "建设项目人防工程竣工验收"]
+    summary = json.loads((tmp_path / "run2" / "summary.json").read_text("utf-8"))
+    assert summary["match"]["links_review"] == 0 and summary["match"]["decisions_applied"] == 1
+
+
+def test_review_apply_reports_bad_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fixtures.xlsx(tmp_path / "powers.xlsx", {"Sheet1": [["序号", "事项名称"], [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批"]]})
+    fixtures.xlsx(tmp_path / "cat.xlsx", {"Sheet1": [["序号", "业务办理项名称", "行政区划"], [1, "县级广播电台、电视台变更台名审批", "东城县"]]})
+    runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "run"])
+    _fill_review(tmp_path / "run" / "review.xlsx", {"县级广播电台、电视台变更台名审批": "也许"})
+    result = runner.invoke(app, ["review", "apply", "run/review.xlsx"])
+    assert result.exit_code == 1 and "bad-decision" in result.output
+    assert not (tmp_path / "quanze-decisions.jsonl").exists()
+
+
+def test_hostile_names_are_written_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    evil = '=HYPERLINK("http://example.invalid","点我")'
+    fixtures.xlsx(tmp_path / "powers.xlsx", {"Sheet1": [["序号", "事项名称"], [1, evil], [2, "@SUM(1+1)"]]})
+    fixtures.xlsx(tmp_path / "cat.xlsx", {"Sheet1": [["序号", "业务办理项名称", "行政区划"], [1, "+cmd|' /C calc'!A0", "东城县"]]})
+    src = load_workbook(tmp_path / "powers.xlsx")
+    src.active["B2"].data_type = "s"
+    src.save(tmp_path / "powers.xlsx")
+    assert runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "o"]).exit_code == 0
+    text = (tmp_path / "o" / "matches.csv").read_text("utf-8")
+    assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text and ",@" not in text
+    wb = load_workbook(tmp_path / "o" / "report.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    formula_like = [c for c in cells if c.value.startswith(("=", "@", "+"))]
+    assert formula_like and all(c.data_type == "s" for c in formula_like)
+
+
+def test_init_writes_a_config_that_loads(tmp_path: Path) -> None:
+    path = tmp_path / "quanze.toml"
+    assert runner.invoke(app, ["init", str(path)]).exit_code == 0
+    assert load_config(path).check["not-accepted"].limit == 0
+    assert runner.invoke(app, ["init", str(path)]).exit_code == 5
+
+
+def test_check_exit_codes_and_formats(scenario: Path) -> None:
+    result = runner.invoke(app, ["check", "--format", "json", "--junit", "junit.xml"])
+    assert result.exit_code == 1  # the scenario has not-accepted gaps and the limit is 0
+    data = json.loads(result.stdout)
+    failed = {t["name"] for t in data["thresholds"] if not t["passed"]}
+    assert failed == {"not-accepted"}
+    junit = (scenario / "junit.xml").read_text("utf-8")
+    assert junit.count("<testcase") == 2 and junit.count("<failure") == 1
+    config = scenario / "quanze.toml"
+    config.write_text(config.read_text("utf-8").replace("not-accepted = 0", "not-accepted = 2"), "utf-8")
+    result = runner.invoke(app, ["check", "--format", "markdown", "--force"])
+    assert result.exit_code == 0 and "| not-accepted | 2 | <= 2 | pass |" in result.stdout
+
+
+def test_check_baseline_reports_changes(scenario: Path) -> None:
+    runner.invoke(app, ["check", "--out", "night1"])
+    config = scenario / "quanze.toml"
+    config.write_text(config.read_text("utf-8").replace('unit = "西河县"\n', 'unit = "西河县"\n\n'
+                      '[[inputs.lists]]\npath = "extra.xlsx"\nrole = "acceptance"\nunit = "东城县"\n', 1), "utf-8")
+    fixtures.acceptance(scenario / "extra.xlsx", [[1, "户外广告设置许可", None, "认领"]])
+    result = runner.invoke(app, ["check", "--out", "night2", "--baseline", "night1/summary.json", "-f", "json"])
+    changes = {c["metric"]: c for c in json.loads(result.stdout)["changes"]}
+    assert changes["not-accepted"]["verdict"] == "better" and changes["not-accepted"]["change"] == -1
+
+
+def test_bad_config_names_the_key(scenario: Path) -> None:
+    (scenario / "quanze.toml").write_text('[match]\nmatch_treshold = 90\n[check]\nnot-acepted = 1\n', "utf-8")
+    result = runner.invoke(app, ["reconcile"])
+    assert result.exit_code == 4
+    assert "match.match_treshold" in result.output and "unknown key" in result.output
+
+
+def test_unknown_check_metric_is_a_config_error(scenario: Path) -> None:
+    config = scenario / "quanze.toml"
+    config.write_text(config.read_text("utf-8") + "not-acepted = 1\n", "utf-8")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 4 and "not-acepted" in result.output
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    commands = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    commands += [g.name or "" for g in app.registered_groups]
+    for command in commands:
+        assert f"quanze {command}" in readme, command

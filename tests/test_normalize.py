@@ -1,0 +1,102 @@
+"""Normalisation: names, codes, departments, categories, counts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quanze.models import Category
+from quanze.normalize import (
+    category_of,
+    clean_text,
+    code_key,
+    department_key,
+    fold,
+    name_key,
+    parse_count,
+    split_name,
+)
+
+
+@pytest.mark.parametrize(("name", "core", "handling", "level"), [
+    ("燃气经营许可证核发", "燃气经营许可证", "核发", None),
+    ("燃气经营许可证（变更）", "燃气经营许可证", "变更", None),
+    ("食品经营许可-延续", "食品经营许可", "延续", None),
+    ("举办高危险性体育赛事活动许可（县级）", "举办高危险性体育赛事活动许可", None, "县级"),
+    ("企业投资项目备案（技术改造）（市级/县级）", "企业投资项目备案(技术改造)", None, "市级/县级"),
+    ("开具税收完税证明（县级行使）", "开具税收完税证明", None, "县级行使"),
+    ("烟草专卖零售许可证恢复营业", "烟草专卖零售许可证", "恢复营业", None),
+])
+def test_split_name_separates_handling_and_level(name: str, core: str, handling: str | None, level: str | None) -> None:
+    parts = split_name(name)
+    assert (parts.core, parts.handling, parts.level) == (core, handling, level)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("种子生产经营许可（主要农作物）", "种子生产经营许可（非主要农作物）"),
+    ("食品生产许可", "食品经营许可"),
+])
+def test_near_twins_keep_their_difference(a: str, b: str) -> None:
+    assert split_name(a).core != split_name(b).core
+
+
+def test_name_key_folds_widths_spaces_and_title_marks() -> None:
+    assert name_key(" 变更《娱乐经营许可证》（含中外合资）。") == name_key("变更娱乐经营许可证(含中外合资)")
+
+
+@pytest.mark.parametrize(("code", "key"), [
+    ("511A0138000000-511602000000-000-115113010833722043-1-00", "511A0138000000"),
+    ("G-000007-001-511602000000-000-115113010833722043-1-00", "G-000007-001"),
+    ("５１１Ａ０１３８", "511A0138"),
+    (None, None),
+])
+def test_code_key_takes_the_basic_code(code: str | None, key: str | None) -> None:
+    assert code_key(code) == key
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("广安市广安区区市监局", "市场监督管理局"),
+    ("重庆市荣昌区市场监督管理局", "市场监督管理局"),
+    ("凤翔区市场监管部门", "市场监督管理局"),
+    ("东城县住建局", "住房和城乡建设局"),
+    ("区政府办", "政府办"),
+    ("县政府办", "政府办"),
+])
+def test_department_variants_resolve(name: str, key: str) -> None:
+    assert department_key(name) == key
+
+
+def test_category_variants_and_extra_aliases() -> None:
+    assert category_of("许可类") is Category.LICENSING
+    assert category_of("其他职权") is Category.OTHER
+    assert category_of("XK") is None
+    assert category_of("XK", {"XK": Category.LICENSING}) is Category.LICENSING
+
+
+def test_parse_count() -> None:
+    assert [parse_count(v) for v in ("12", "１２", 3.0, "1,024", None, "-")] == [12, 12, 3, 1024, None, None]
+    with pytest.raises(ValueError):
+        parse_count("很多")
+
+
+def test_clean_text_joins_cjk_lines_without_space() -> None:
+    assert clean_text("燃气经营\n许可证\r\n核发") == "燃气经营许可证核发"
+    assert clean_text("Gas\nlicence") == "Gas licence"
+    assert clean_text(" \u3000 ") is None
+
+
+@given(st.text(max_size=40))
+def test_name_key_is_idempotent(text: str) -> None:
+    assert name_key(name_key(text)) == name_key(text)
+
+
+@given(st.text(max_size=40))
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(alphabet="燃气经营许可证核发新办变更县级（）()市/-", max_size=30))
+def test_split_name_core_is_stable(text: str) -> None:
+    core = split_name(text).core
+    assert split_name(core).core == split_name(split_name(core).core).core
