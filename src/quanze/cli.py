@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -82,7 +83,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err.print("interrupted; no partial output was left behind")
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, BrokenPipeError):
             raise
         except Exception as exc:
             if state.debug:
@@ -385,6 +386,31 @@ def review_apply(
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
 
 
+@app.command()
+@handled
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier list, or the upper level's list.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later list, or the receiving unit's list.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("out/diff"),
+    config: ConfigOpt = None,
+    force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Compare two versions or two levels of a list: added, removed, renamed, changed, unchanged."""
+    cfg = _load_config(config)
+    result = pipeline.diff(old, new, out, options=cfg.ingest_options(kind=ListKind.POWERS), match=cfg.match,
+                           force=force, progress=_progress)
+    if fmt is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out_lines = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    typer.echo(f"{old.name} → {new.name}: {out_lines}")
+    for row in result.rows:
+        if row.change.value in ("added", "removed", "renamed", "changed") and not state.quiet:
+            typer.echo(f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}")
+    err.print(f"reports written to {out}/")
+
+
 class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -447,4 +473,10 @@ def init(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

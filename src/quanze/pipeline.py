@@ -21,12 +21,23 @@ from quanze.decisions import (
     parse_decision_word,
     serialise,
 )
+from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.ingest import IngestOptions, read_file, read_files, read_review_sheet
-from quanze.match import Decision, MatchResult, Method, Status, match_catalogue, power_key, service_key
+from quanze.match import (
+    Decision,
+    MatchOptions,
+    MatchResult,
+    Method,
+    Status,
+    match_catalogue,
+    power_key,
+    service_key,
+)
 from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.report.check import write_junit
+from quanze.report.diff import write_diff
 from quanze.report.files import prepare_out_dir, write_text
 from quanze.report.reconcile import write_reconcile
 from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
@@ -311,3 +322,14 @@ def check(
     if junit is not None:
         write_junit(junit, verdict)
     return verdict
+
+
+def diff(old: Path, new: Path, out: Path, *, options: IngestOptions, match: MatchOptions, force: bool,
+         progress: Progress | None = None) -> DiffResult:
+    """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
+    prepare_out_dir(out, force=force)
+    before = _read(old, options, progress)
+    after = _read(new, options, progress)
+    result = diff_lists(before.powers, after.powers, options=match)
+    write_diff(out, result, title=f"清单比对：{old.name} → {new.name}")
+    return result

@@ -94,13 +94,13 @@ def _write_sheet(wb: Workbook, spec: Sheet) -> None:
         dim.width = col.width
         if col.key in spec.hidden:
             dim.hidden = True
-    header_row = 1
+    header_row = 2 if spec.title else 1
+    # Write-only sheets emit their view with the first row: freeze before appending anything.
+    ws.freeze_panes = f"A{header_row + 1}"
     if spec.title:
         ws.append([_cell(ws, spec.title, font=_TITLE_FONT)])
-        header_row = 2
     ws.append([_cell(ws, c.heading, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTER, border=_BORDER)
                for c in columns])
-    ws.freeze_panes = f"A{header_row + 1}"
     count = 0
     for row in spec.rows:
         ws.append([_cell(ws, row.get(c.key), alignment=_WRAP if c.wrap else None, border=_BORDER) for c in columns])

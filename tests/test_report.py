@@ -1,0 +1,45 @@
+"""Reports people read: report.xlsx checked by reading its cells back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fixtures
+from openpyxl import load_workbook
+
+from quanze.config import load_config
+from quanze.pipeline import reconcile_to
+from quanze.report.files import csv_safe, write_csv
+
+
+def test_report_workbook_layout(tmp_path: Path) -> None:
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    reconcile_to(tmp_path / "out", config, force=False)
+    wb = load_workbook(tmp_path / "out" / "report.xlsx")
+    assert wb.sheetnames == ["概览", "承接进度", "使用率", "已匹配", "待复核", "未匹配", "缺口", "数据问题"]
+    overview = wb["概览"]
+    assert overview["A1"].value == "测试"
+    assert [overview["A2"].value, overview["B2"].value] == ["项目", "数量"]
+    facts = {overview.cell(r, 1).value: overview.cell(r, 2).value for r in range(3, overview.max_row + 1)}
+    assert facts["服务事项"] == 7 and facts["缺口：已下放未承接"] == 2
+    progress = wb["承接进度"]
+    assert [c.value for c in progress[1]] == ["承接单位", "应承接", "已承接", "不认领", "未列入", "清单外", "承接率"]
+    assert [c.value for c in progress[2]] == ["东城县", 4, 2, 1, 1, 1, 0.5]
+    assert len(progress._charts) == 1 and len(wb["使用率"]._charts) == 1
+    matched = wb["已匹配"]
+    assert matched.freeze_panes == "A2"
+    assert matched.auto_filter.ref.startswith("A1:K")
+    assert matched.column_dimensions["D"].width == 36
+    headings = [c.value for c in matched[1]]
+    assert headings[:4] == ["行政区划", "实施部门", "权力事项编码", "权力事项名称"]
+    statuses = {matched.cell(r, headings.index("状态") + 1).value for r in range(2, matched.max_row + 1)}
+    assert statuses == {"已匹配"}
+    gaps = wb["缺口"]
+    assert {gaps.cell(r, 2).value for r in range(2, gaps.max_row + 1)} >= {"not-accepted", "orphan-service-item"}
+
+
+def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    write_csv(path, ["a", "b"], [{"a": "=1+1", "b": "-2"}, {"a": "@x", "b": "\t=y"}, {"a": "正常", "b": 3}])
+    assert path.read_text("utf-8").splitlines() == ["a,b", "'=1+1,'-2", "'@x,'\t=y", "正常,3"]
+    assert csv_safe(5) == 5
