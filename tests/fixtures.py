@@ -11,7 +11,9 @@ from openpyxl import Workbook
 Row = Sequence[Any]
 
 
-def xlsx(path: Path, sheets: dict[str, Sequence[Row]], merges: dict[str, Sequence[str]] | None = None) -> Path:
+def xlsx(
+    path: Path, sheets: dict[str, Sequence[Row]], merges: dict[str, Sequence[str]] | None = None
+) -> Path:
     """Write a workbook: one entry per sheet, rows as lists, optional merged ranges per sheet."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -58,83 +60,128 @@ HEADER = ["序号", "事项名称", "事项类型", "事项编码", "实施主�
 
 
 def plain(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        HEADER,
-        [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
-        [2, "食品生产许可", "行政许可", "511A0002", "市市场监管局"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+                [2, "食品生产许可", "行政许可", "511A0002", "市市场监管局"],
+            ]
+        },
+    )
 
 
 def title_rows(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        ["某市市级下放县级行政权力事项目录"],
-        ["填报单位：市委编办", None, None, "2023年3月"],
-        [],
-        HEADER,
-        [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
-    ]}, merges={"Sheet1": ["A1:E1"]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某市市级下放县级行政权力事项目录"],
+                ["填报单位：市委编办", None, None, "2023年3月"],
+                [],
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+            ]
+        },
+        merges={"Sheet1": ["A1:E1"]},
+    )
 
 
 def merged_header(path: Path) -> Path:
     """Two-row header: 省指导目录事项 spans 权力类型 | 权力名称; 序号 and 实施主体 span both rows."""
-    return xlsx(path, {"清单": [
-        ["序号", "省指导目录事项", None, "实施主体", "备注"],
-        [None, "权力类型", "权力名称", None, None],
-        [1, "行政许可", "燃气经营许可证核发", "市住建局", None],
-        [2, "行政处罚", "对无证经营燃气的处罚", "市住建局", "委托"],
-    ]}, merges={"清单": ["A1:A2", "B1:C1", "D1:D2", "E1:E2"]})
+    return xlsx(
+        path,
+        {
+            "清单": [
+                ["序号", "省指导目录事项", None, "实施主体", "备注"],
+                [None, "权力类型", "权力名称", None, None],
+                [1, "行政许可", "燃气经营许可证核发", "市住建局", None],
+                [2, "行政处罚", "对无证经营燃气的处罚", "市住建局", "委托"],
+            ]
+        },
+        merges={"清单": ["A1:A2", "B1:C1", "D1:D2", "E1:E2"]},
+    )
 
 
 def merged_department(path: Path) -> Path:
     """Department and type cells merged down a block: the value sits only on the first row."""
-    return xlsx(path, {"Sheet1": [
-        ["序号", "实施部门", "事项类型", "事项名称"],
-        [1, "市住建局", "行政许可", "燃气经营许可证核发"],
-        [2, None, None, "建筑工程施工许可"],
-        [3, None, "行政处罚", "对违法建设的处罚"],
-        [4, "市民政局", "行政确认", "低保对象认定"],
-    ]}, merges={"Sheet1": ["B2:B4", "C2:C3"]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "实施部门", "事项类型", "事项名称"],
+                [1, "市住建局", "行政许可", "燃气经营许可证核发"],
+                [2, None, None, "建筑工程施工许可"],
+                [3, None, "行政处罚", "对违法建设的处罚"],
+                [4, "市民政局", "行政确认", "低保对象认定"],
+            ]
+        },
+        merges={"Sheet1": ["B2:B4", "C2:C3"]},
+    )
 
 
 def section_rows(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        ["序号", "事项名称", "事项类型", "事项编码"],
-        ["一、区发展和改革委员会"],
-        [1, "企业投资项目核准", "行政许可", "A001"],
-        ["二、区民政局", None, None, None],
-        [2, "社会团体成立登记", "行政许可", "A002"],
-    ]}, merges={"Sheet1": ["A2:D2", "A4:D4"]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "事项编码"],
+                ["一、区发展和改革委员会"],
+                [1, "企业投资项目核准", "行政许可", "A001"],
+                ["二、区民政局", None, None, None],
+                [2, "社会团体成立登记", "行政许可", "A002"],
+            ]
+        },
+        merges={"Sheet1": ["A2:D2", "A4:D4"]},
+    )
 
 
 def sub_items(path: Path) -> Path:
     """A main item with 子项 rows numbered 1.1, 1.2 in the same 序号 column."""
-    return xlsx(path, {"Sheet1": [
-        ["序号", "事项名称", "事项类型", "实施主体"],
-        [1, "燃气经营许可", "行政许可", "市住建局"],
-        ["1.1", "燃气经营许可证核发", "行政许可", "市住建局"],
-        ["1.2", "燃气经营许可证变更", "行政许可", "市住建局"],
-        [2, "建筑工程施工许可", "行政许可", "市住建局"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "实施主体"],
+                [1, "燃气经营许可", "行政许可", "市住建局"],
+                ["1.1", "燃气经营许可证核发", "行政许可", "市住建局"],
+                ["1.2", "燃气经营许可证变更", "行政许可", "市住建局"],
+                [2, "建筑工程施工许可", "行政许可", "市住建局"],
+            ]
+        },
+    )
 
 
 def two_seq_columns(path: Path) -> Path:
     """主项 and 子项 groups, each with its own 序号 and 名称 column, under a two-row header."""
-    return xlsx(path, {"Sheet1": [
-        ["主项", None, "子项", None, "类别"],
-        ["序号", "名称", "序号", "名称", None],
-        [1, "种子生产经营许可", 1, "种子生产经营许可（主要农作物）", "行政许可"],
-        [None, None, 2, "种子生产经营许可（非主要农作物）", "行政许可"],
-        [2, "兽药经营许可", None, None, "行政许可"],
-    ]}, merges={"Sheet1": ["A1:B1", "C1:D1", "E1:E2", "A3:A4", "B3:B4"]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["主项", None, "子项", None, "类别"],
+                ["序号", "名称", "序号", "名称", None],
+                [1, "种子生产经营许可", 1, "种子生产经营许可（主要农作物）", "行政许可"],
+                [None, None, 2, "种子生产经营许可（非主要农作物）", "行政许可"],
+                [2, "兽药经营许可", None, None, "行政许可"],
+            ]
+        },
+        merges={"Sheet1": ["A1:B1", "C1:D1", "E1:E2", "A3:A4", "B3:B4"]},
+    )
 
 
 def ditto_cells(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        HEADER,
-        [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
-        [2, "建筑工程施工许可", "同上", "A2", "同上"],
-        [3, "城市建筑垃圾处置核准", "〃", "A3", "〃"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
+                [2, "建筑工程施工许可", "同上", "A2", "同上"],
+                [3, "城市建筑垃圾处置核准", "〃", "A3", "〃"],
+            ]
+        },
+    )
 
 
 def ditto_first_row(path: Path) -> Path:
@@ -142,19 +189,30 @@ def ditto_first_row(path: Path) -> Path:
 
 
 def footnote_rows(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        HEADER,
-        [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
-        ["注：本目录共1项，由市委编办负责解释。"],
-    ]}, merges={"Sheet1": ["A3:E3"]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
+                ["注：本目录共1项，由市委编办负责解释。"],
+            ]
+        },
+        merges={"Sheet1": ["A3:E3"]},
+    )
 
 
 def line_breaks(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        ["序号", "事项\n名称", "事项类型", "实施\u3000主体"],
-        [1, "燃气经营\n许可证核发", "行政\u3000许可", " 市住建局 "],
-        [2, "对未取得\r\n燃气经营许可证从事经营活动的处罚", "行政处罚", "市住建局"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项\n名称", "事项类型", "实施\u3000主体"],
+                [1, "燃气经营\n许可证核发", "行政\u3000许可", " 市住建局 "],
+                [2, "对未取得\r\n燃气经营许可证从事经营活动的处罚", "行政处罚", "市住建局"],
+            ]
+        },
+    )
 
 
 def codes_as_numbers(path: Path) -> Path:
@@ -173,44 +231,67 @@ def codes_as_numbers(path: Path) -> Path:
 
 
 def unknown_category(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        HEADER,
-        [1, "燃气经营许可证核发", "许可类", "A1", "市住建局"],
-        [2, "建筑工程施工许可", "其他职权", "A2", "市住建局"],
-        [3, "城市建筑垃圾处置核准", "XK-01", "A3", "市住建局"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "许可类", "A1", "市住建局"],
+                [2, "建筑工程施工许可", "其他职权", "A2", "市住建局"],
+                [3, "城市建筑垃圾处置核准", "XK-01", "A3", "市住建局"],
+            ]
+        },
+    )
 
 
 def missing_name(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        HEADER,
-        [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
-        [2, None, "行政许可", "A2", "市住建局"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
+                [2, None, "行政许可", "A2", "市住建局"],
+            ]
+        },
+    )
 
 
 def sheet_per_department(path: Path) -> Path:
-    return xlsx(path, {
-        "市住建局": [["序号", "事项名称", "事项类型"], [1, "燃气经营许可证核发", "行政许可"]],
-        "市民政局": [["序号", "事项名称", "事项类型"], [1, "社会团体成立登记", "行政许可"]],
-    })
+    return xlsx(
+        path,
+        {
+            "市住建局": [["序号", "事项名称", "事项类型"], [1, "燃气经营许可证核发", "行政许可"]],
+            "市民政局": [["序号", "事项名称", "事项类型"], [1, "社会团体成立登记", "行政许可"]],
+        },
+    )
 
 
 def duplicate_codes(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        HEADER,
-        [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
-        [2, "建筑工程施工许可", "行政许可", "A1", "市住建局"],
-        [3, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
+                [2, "建筑工程施工许可", "行政许可", "A1", "市住建局"],
+                [3, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
+            ]
+        },
+    )
 
 
 def service_catalogue(path: Path) -> Path:
-    return xlsx(path, {"Sheet1": [
-        ["序号", "业务办理项名称", "业务办理项编码", "所属权力事项", "实施主体", "办件量"],
-        [1, "燃气经营许可证新办", "511A0001001", "燃气经营许可证核发", "县住建局", 5],
-        [2, "燃气经营许可证变更", "511A0001002", "燃气经营许可证核发", "县住建局", 0],
-    ]})
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "业务办理项名称", "业务办理项编码", "所属权力事项", "实施主体", "办件量"],
+                [1, "燃气经营许可证新办", "511A0001001", "燃气经营许可证核发", "县住建局", 5],
+                [2, "燃气经营许可证变更", "511A0001002", "燃气经营许可证核发", "县住建局", 0],
+            ]
+        },
+    )
 
 
 CSV_ROWS = [
@@ -230,27 +311,87 @@ def utf8_bom_csv(path: Path) -> Path:
 
 
 def legacy_xls(path: Path) -> Path:
-    return xls(path, [
-        ["某县权责清单"],
-        ["序号", "职权名称", "职权类型", "职权编码", "实施主体"],
-        [1, "燃气经营许可证核发", "行政许可", 51100001.0, "县住建局"],
-        [2, "建筑工程施工许可", "行政许可", "A2", None],
-    ], merges=[(0, 0, 0, 4), (2, 3, 4, 4)])
+    return xls(
+        path,
+        [
+            ["某县权责清单"],
+            ["序号", "职权名称", "职权类型", "职权编码", "实施主体"],
+            [1, "燃气经营许可证核发", "行政许可", 51100001.0, "县住建局"],
+            [2, "建筑工程施工许可", "行政许可", "A2", None],
+        ],
+        merges=[(0, 0, 0, 4), (2, 3, 4, 4)],
+    )
 
 
 # ---------------------------------------------------------------------------------------------- scenario
 # A hand-built devolution: 4 powers to two counties, each county's acceptance list, the platform export.
 
-CITY_HEADER = ["序号", "事项名称", "事项类型", "事项编码", "实施主体", "下放方式", "承接单位", "监管部门", "监管方式"]
-CITY_ROWS = [
-    [1, "燃气经营许可证核发", "行政许可", "511A0001000000", "市住建局", "直接下放", "东城县、西河县", "县住建局", "双随机抽查"],
-    [2, "食品生产许可", "行政许可", "511A0002000000", "市市场监管局", "委托", "东城县、西河县", "县市场监管局", "信用监管"],
-    [3, "食品经营许可", "行政许可", None, "市市场监管局", "直接下放", "东城县、西河县", None, None],
-    [4, "户外广告设置许可", "行政许可", "511A0004000000", "市城管局", "直接下放", "东城县", "县城管局", "日常检查"],
+CITY_HEADER = [
+    "序号",
+    "事项名称",
+    "事项类型",
+    "事项编码",
+    "实施主体",
+    "下放方式",
+    "承接单位",
+    "监管部门",
+    "监管方式",
 ]
-CATALOGUE_HEADER = ["序号", "行政区划", "实施主体", "基本目录名称", "业务办理项名称", "业务办理项编码", "办件量"]
+CITY_ROWS = [
+    [
+        1,
+        "燃气经营许可证核发",
+        "行政许可",
+        "511A0001000000",
+        "市住建局",
+        "直接下放",
+        "东城县、西河县",
+        "县住建局",
+        "双随机抽查",
+    ],
+    [
+        2,
+        "食品生产许可",
+        "行政许可",
+        "511A0002000000",
+        "市市场监管局",
+        "委托",
+        "东城县、西河县",
+        "县市场监管局",
+        "信用监管",
+    ],
+    [3, "食品经营许可", "行政许可", None, "市市场监管局", "直接下放", "东城县、西河县", None, None],
+    [
+        4,
+        "户外广告设置许可",
+        "行政许可",
+        "511A0004000000",
+        "市城管局",
+        "直接下放",
+        "东城县",
+        "县城管局",
+        "日常检查",
+    ],
+]
+CATALOGUE_HEADER = [
+    "序号",
+    "行政区划",
+    "实施主体",
+    "基本目录名称",
+    "业务办理项名称",
+    "业务办理项编码",
+    "办件量",
+]
 CATALOGUE_ROWS = [
-    [1, "东城县", "东城县住建局", None, "燃气经营许可证新办", "511A0001000001-369001000000-000-113690000000000001-1-00", 12],
+    [
+        1,
+        "东城县",
+        "东城县住建局",
+        None,
+        "燃气经营许可证新办",
+        "511A0001000001-369001000000-000-113690000000000001-1-00",
+        12,
+    ],
     [2, "东城县", "东城县住建局", None, "燃气经营许可证（变更）", None, 0],
     [3, "东城县", "东城县市监局", None, "食品经营许可延续", None, 3],
     [4, "东城县", "东城县城管局", None, "城市道路占用挖掘许可", None, 5],
@@ -278,18 +419,24 @@ def scenario(folder: Path) -> Path:
     city_list(folder / "city.xlsx")
     catalogue(folder / "catalogue.xlsx")
     # 东城县 accepts gas and food-business, refuses food-production, misses outdoor ads, adds an extra item.
-    acceptance(folder / "东城县.xlsx", [
-        [1, "燃气经营许可证核发", "511A0001000000", "认领"],
-        [2, "食品生产许可", "511A0002000000", "不认领"],
-        [3, "食品经营许可（县级）", None, "认领"],
-        [4, "建筑垃圾处置核准", None, "认领"],
-    ])
+    acceptance(
+        folder / "东城县.xlsx",
+        [
+            [1, "燃气经营许可证核发", "511A0001000000", "认领"],
+            [2, "食品生产许可", "511A0002000000", "不认领"],
+            [3, "食品经营许可（县级）", None, "认领"],
+            [4, "建筑垃圾处置核准", None, "认领"],
+        ],
+    )
     # 西河县 accepts all three devolved to it, one under another name.
-    acceptance(folder / "西河县.xlsx", [
-        [1, "燃气经营许可证核发", None, "认领"],
-        [2, "食品生产许可", None, "认领"],
-        [3, "食品经营许可证核发", None, "认领"],
-    ])
+    acceptance(
+        folder / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "认领"],
+            [2, "食品生产许可", None, "认领"],
+            [3, "食品经营许可证核发", None, "认领"],
+        ],
+    )
     config = folder / "quanze.toml"
     config.write_text(
         '[project]\nname = "测试"\nout = "out"\n\n'
@@ -297,7 +444,7 @@ def scenario(folder: Path) -> Path:
         '[[inputs.lists]]\npath = "东城县.xlsx"\nrole = "acceptance"\nunit = "东城县"\n\n'
         '[[inputs.lists]]\npath = "西河县.xlsx"\nrole = "acceptance"\nunit = "西河县"\n\n'
         '[inputs.catalogue]\npath = "catalogue.xlsx"\n\n'
-        '[check]\nnot-accepted = 0\nno-service-item = 5\n',
+        "[check]\nnot-accepted = 0\nno-service-item = 5\n",
         encoding="utf-8",
     )
     return config

@@ -7,7 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import fixtures
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -15,6 +14,8 @@ from typer.testing import CliRunner
 from quanze import pipeline
 from quanze.cli import app
 from quanze.config import load_config
+
+import fixtures
 
 runner = CliRunner()
 
@@ -84,12 +85,23 @@ def test_reconcile_writes_the_contract(scenario: Path) -> None:
     assert result.exit_code == 0, result.output
     out = scenario / "out"
     matches = read_csv(out / "matches.csv")
-    assert list(matches[0])[:8] == ["power_code", "power_name", "service_code", "service_name", "score", "method",
-                                    "status", "reason"]
+    assert list(matches[0])[:8] == [
+        "power_code",
+        "power_name",
+        "service_code",
+        "service_name",
+        "score",
+        "method",
+        "status",
+        "reason",
+    ]
     assert {m["status"] for m in matches} <= {"matched", "review", "unmatched"}
     gas = [m for m in matches if m["power_name"] == "燃气经营许可证核发" and m["status"] == "matched"]
     assert {(m["unit"], m["service_name"]) for m in gas} == {
-        ("东城县", "燃气经营许可证新办"), ("东城县", "燃气经营许可证（变更）"), ("西河县", "燃气经营许可证新办")}
+        ("东城县", "燃气经营许可证新办"),
+        ("东城县", "燃气经营许可证（变更）"),
+        ("西河县", "燃气经营许可证新办"),
+    }
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert json.loads(result.stdout) == summary
     assert summary["match"]["orphan_service_items"] == 1
@@ -100,7 +112,9 @@ def test_reconcile_from_flags_without_config(tmp_path: Path, monkeypatch: pytest
     monkeypatch.chdir(tmp_path)
     fixtures.city_list(tmp_path / "city.xlsx")
     fixtures.catalogue(tmp_path / "cat.xlsx")
-    result = runner.invoke(app, ["reconcile", "--powers", "city.xlsx", "--catalogue", "cat.xlsx", "--out", "o"])
+    result = runner.invoke(
+        app, ["reconcile", "--powers", "city.xlsx", "--catalogue", "cat.xlsx", "--out", "o"]
+    )
     assert result.exit_code == 0, result.output
     assert len(read_csv(tmp_path / "o" / "matches.csv")) >= 6
 
@@ -143,13 +157,26 @@ def _fill_review(path: Path, decisions: dict[str, str]) -> int:
 
 def test_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    fixtures.xlsx(tmp_path / "powers.xlsx", {"Sheet1": [
-        ["序号", "事项名称", "实施主体"], [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批", "市文旅局"],
-        [2, "建设项目人防工程审批", "市人防办"]]})
-    fixtures.xlsx(tmp_path / "cat.xlsx", {"Sheet1": [
-        ["序号", "业务办理项名称", "所属权力事项", "行政区划", "实施主体"],
-        [1, "县级广播电台、电视台变更台名审批", None, "东城县", "县文旅局"],
-        [2, "建设项目人防工程竣工验收", None, "东城县", "县人防办"]]})
+    fixtures.xlsx(
+        tmp_path / "powers.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "实施主体"],
+                [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批", "市文旅局"],
+                [2, "建设项目人防工程审批", "市人防办"],
+            ]
+        },
+    )
+    fixtures.xlsx(
+        tmp_path / "cat.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "业务办理项名称", "所属权力事项", "行政区划", "实施主体"],
+                [1, "县级广播电台、电视台变更台名审批", None, "东城县", "县文旅局"],
+                [2, "建设项目人防工程竣工验收", None, "东城县", "县人防办"],
+            ]
+        },
+    )
     args = ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "run1"]
     assert runner.invoke(app, args).exit_code == 0
     review = tmp_path / "run1" / "review.xlsx"
@@ -157,10 +184,15 @@ def test_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     ws = wb.active
     assert ws.data_validations.dataValidation[0].formula1 == '"确认,否决"'
     assert ws.column_dimensions["P"].hidden or ws.column_dimensions["O"].hidden
-    assert _fill_review(review, {"县级广播电台、电视台变更台名审批": "确认", "建设项目人防工程竣工验收": "否决"}) == 2
+    assert (
+        _fill_review(review, {"县级广播电台、电视台变更台名审批": "确认", "建设项目人防工程竣工验收": "否决"})
+        == 2
+    )
     result = runner.invoke(app, ["review", "apply", str(review), "--by", "张三"])
     assert result.exit_code == 0, result.output
-    history = [json.loads(line) for line in (tmp_path / "quanze-decisions.jsonl").read_text("utf-8").splitlines()]
+    history = [
+        json.loads(line) for line in (tmp_path / "quanze-decisions.jsonl").read_text("utf-8").splitlines()
+    ]
     assert [(h["decision"], h["by"]) for h in history] == [("confirm", "张三"), ("reject", "张三")]
     # Applying the same sheet again records nothing new.
     assert "0 new decision" in runner.invoke(app, ["review", "apply", str(review)]).output
@@ -175,8 +207,19 @@ def test_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_review_apply_reports_bad_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    fixtures.xlsx(tmp_path / "powers.xlsx", {"Sheet1": [["序号", "事项名称"], [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批"]]})
-    fixtures.xlsx(tmp_path / "cat.xlsx", {"Sheet1": [["序号", "业务办理项名称", "行政区划"], [1, "县级广播电台、电视台变更台名审批", "东城县"]]})
+    fixtures.xlsx(
+        tmp_path / "powers.xlsx",
+        {"Sheet1": [["序号", "事项名称"], [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批"]]},
+    )
+    fixtures.xlsx(
+        tmp_path / "cat.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "业务办理项名称", "行政区划"],
+                [1, "县级广播电台、电视台变更台名审批", "东城县"],
+            ]
+        },
+    )
     runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "run"])
     _fill_review(tmp_path / "run" / "review.xlsx", {"县级广播电台、电视台变更台名审批": "也许"})
     result = runner.invoke(app, ["review", "apply", "run/review.xlsx"])
@@ -188,11 +231,16 @@ def test_hostile_names_are_written_as_text(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     evil = '=HYPERLINK("http://example.invalid","点我")'
     fixtures.xlsx(tmp_path / "powers.xlsx", {"Sheet1": [["序号", "事项名称"], [1, evil], [2, "@SUM(1+1)"]]})
-    fixtures.xlsx(tmp_path / "cat.xlsx", {"Sheet1": [["序号", "业务办理项名称", "行政区划"], [1, "+cmd|' /C calc'!A0", "东城县"]]})
+    fixtures.xlsx(
+        tmp_path / "cat.xlsx",
+        {"Sheet1": [["序号", "业务办理项名称", "行政区划"], [1, "+cmd|' /C calc'!A0", "东城县"]]},
+    )
     src = load_workbook(tmp_path / "powers.xlsx")
     src.active["B2"].data_type = "s"
     src.save(tmp_path / "powers.xlsx")
-    assert runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "o"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "o"]).exit_code == 0
+    )
     text = (tmp_path / "o" / "matches.csv").read_text("utf-8")
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text and ",@" not in text
     wb = load_workbook(tmp_path / "o" / "report.xlsx")
@@ -225,16 +273,25 @@ def test_check_exit_codes_and_formats(scenario: Path) -> None:
 def test_check_baseline_reports_changes(scenario: Path) -> None:
     runner.invoke(app, ["check", "--out", "night1"])
     config = scenario / "quanze.toml"
-    config.write_text(config.read_text("utf-8").replace('unit = "西河县"\n', 'unit = "西河县"\n\n'
-                      '[[inputs.lists]]\npath = "extra.xlsx"\nrole = "acceptance"\nunit = "东城县"\n', 1), "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(
+            'unit = "西河县"\n',
+            'unit = "西河县"\n\n'
+            '[[inputs.lists]]\npath = "extra.xlsx"\nrole = "acceptance"\nunit = "东城县"\n',
+            1,
+        ),
+        "utf-8",
+    )
     fixtures.acceptance(scenario / "extra.xlsx", [[1, "户外广告设置许可", None, "认领"]])
-    result = runner.invoke(app, ["check", "--out", "night2", "--baseline", "night1/summary.json", "-f", "json"])
+    result = runner.invoke(
+        app, ["check", "--out", "night2", "--baseline", "night1/summary.json", "-f", "json"]
+    )
     changes = {c["metric"]: c for c in json.loads(result.stdout)["changes"]}
     assert changes["not-accepted"]["verdict"] == "better" and changes["not-accepted"]["change"] == -1
 
 
 def test_bad_config_names_the_key(scenario: Path) -> None:
-    (scenario / "quanze.toml").write_text('[match]\nmatch_treshold = 90\n[check]\nnot-acepted = 1\n', "utf-8")
+    (scenario / "quanze.toml").write_text("[match]\nmatch_treshold = 90\n[check]\nnot-acepted = 1\n", "utf-8")
     result = runner.invoke(app, ["reconcile"])
     assert result.exit_code == 4
     assert "match.match_treshold" in result.output and "unknown key" in result.output

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import fixtures
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from quanze.cli import app
 from quanze.diff import Change, diff_lists
 from quanze.ingest import read_file
+
+import fixtures
 
 HEADER = ["序号", "事项名称", "事项类型", "事项编码", "实施主体", "设定依据"]
 OLD = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import fixtures
-
 from quanze.config import load_config
 from quanze.pipeline import reconcile
 from quanze.results import GapType
+
+import fixtures
 
 
 def _gaps(tmp_path: Path) -> dict[GapType, set[tuple[str | None, str]]]:
@@ -35,9 +35,15 @@ def test_each_gap_type(tmp_path: Path) -> None:
 def test_no_service_item_when_accepted(tmp_path: Path) -> None:
     folder = tmp_path / "s"
     config = fixtures.scenario(folder)
-    fixtures.acceptance(folder / "东城县.xlsx", [
-        [1, "燃气经营许可证核发", None, "认领"], [2, "食品生产许可", None, "认领"],
-        [3, "食品经营许可", None, "认领"], [4, "户外广告设置许可", None, "认领"]])
+    fixtures.acceptance(
+        folder / "东城县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "认领"],
+            [2, "食品生产许可", None, "认领"],
+            [3, "食品经营许可", None, "认领"],
+            [4, "户外广告设置许可", None, "认领"],
+        ],
+    )
     result = reconcile(load_config(config))
     missing = {(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.NO_SERVICE_ITEM}
     assert missing == {("东城县", "食品生产许可"), ("东城县", "户外广告设置许可")}

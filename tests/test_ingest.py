@@ -114,7 +114,11 @@ def test_ditto_on_first_row_is_reported(tmp_path: Path) -> None:
     report = read_file(fixtures.ditto_first_row(tmp_path / "ditto-first-row.xlsx"))
     (issue,) = report.issues
     assert (issue.code, issue.row, issue.column, issue.value) == (
-        IssueCode.DITTO_WITHOUT_SOURCE, 2, "C 事项类型", "同上")
+        IssueCode.DITTO_WITHOUT_SOURCE,
+        2,
+        "C 事项类型",
+        "同上",
+    )
     assert report.powers[0].category is None
 
 
@@ -135,14 +139,21 @@ def test_line_breaks_and_full_width_spaces(tmp_path: Path) -> None:
 def test_codes_stored_as_numbers_keep_leading_zeros(tmp_path: Path) -> None:
     report = read_file(fixtures.codes_as_numbers(tmp_path / "codes-as-numbers.xlsx"))
     assert rows(report, "code", "volume") == [
-        ("12345", 12), ("000042", 3), ("123456789012345696", 12), ("000123", None)]
+        ("12345", 12),
+        ("000042", 3),
+        ("123456789012345696", 12),
+        ("000123", None),
+    ]
     assert codes(report) == [("code-precision-lost", 4), ("bad-number", 5)]
 
 
 def test_category_variants_mapped_and_unknown_reported(tmp_path: Path) -> None:
     report = read_file(fixtures.unknown_category(tmp_path / "unknown-category.xlsx"))
     assert rows(report, "category", "category_raw") == [
-        (Category.LICENSING, "许可类"), (Category.OTHER, "其他职权"), (None, "XK-01")]
+        (Category.LICENSING, "许可类"),
+        (Category.OTHER, "其他职权"),
+        (None, "XK-01"),
+    ]
     (issue,) = report.issues
     assert (issue.code, issue.row, issue.value) == (IssueCode.UNKNOWN_CATEGORY, 4, "XK-01")
 
@@ -155,8 +166,10 @@ def test_category_aliases_from_config(tmp_path: Path) -> None:
 
 
 def test_header_aliases_from_config(tmp_path: Path) -> None:
-    path = fixtures.xlsx(tmp_path / "odd-headers.xlsx", {"Sheet1": [
-        ["No.", "权力事项全称", "主办科室"], [1, "燃气经营许可证核发", "城建科"]]})
+    path = fixtures.xlsx(
+        tmp_path / "odd-headers.xlsx",
+        {"Sheet1": [["No.", "权力事项全称", "主办科室"], [1, "燃气经营许可证核发", "城建科"]]},
+    )
     plain = read_file(path)
     assert plain.powers == []
     assert plain.issues[0].code is IssueCode.NO_HEADER
@@ -170,14 +183,21 @@ def test_missing_name_rejects_the_row_with_location(tmp_path: Path) -> None:
     assert len(report.powers) == 1
     (issue,) = report.issues
     assert (issue.code, issue.severity, issue.sheet, issue.row, issue.column) == (
-        IssueCode.MISSING_REQUIRED, Severity.ERROR, "Sheet1", 3, "B 事项名称")
+        IssueCode.MISSING_REQUIRED,
+        Severity.ERROR,
+        "Sheet1",
+        3,
+        "B 事项名称",
+    )
     assert report.sheets[0].rejected == 1
 
 
 def test_one_sheet_per_department(tmp_path: Path) -> None:
     report = read_file(fixtures.sheet_per_department(tmp_path / "sheet-per-department.xlsx"))
     assert rows(report, "name", "department") == [
-        ("燃气经营许可证核发", "市住建局"), ("社会团体成立登记", "市民政局")]
+        ("燃气经营许可证核发", "市住建局"),
+        ("社会团体成立登记", "市民政局"),
+    ]
 
 
 def test_duplicate_codes_and_items(tmp_path: Path) -> None:
@@ -195,8 +215,9 @@ def test_service_catalogue_detected_by_headers(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("builder", "encoding"), [
-    (fixtures.gbk_csv, "gb18030"), (fixtures.utf8_bom_csv, "utf-8-sig")])
+@pytest.mark.parametrize(
+    ("builder", "encoding"), [(fixtures.gbk_csv, "gb18030"), (fixtures.utf8_bom_csv, "utf-8-sig")]
+)
 def test_csv_encodings_detected(tmp_path: Path, builder: object, encoding: str) -> None:
     path = builder(tmp_path / "list.csv")  # type: ignore[operator]
     report = read_file(path)
@@ -224,22 +245,42 @@ def test_legacy_xls_with_merges(tmp_path: Path) -> None:
 
 
 def test_every_row_is_a_record_or_accounted_for(tmp_path: Path) -> None:
-    path = fixtures.xlsx(tmp_path / "mixed.xlsx", {"Sheet1": [
-        ["标题"], fixtures.HEADER, ["一、市住建局"], [1, "燃气经营许可证核发", "行政许可", "A", None], [],
-        [2, None, "行政许可", "B", None], ["注：共2项"]]})
+    path = fixtures.xlsx(
+        tmp_path / "mixed.xlsx",
+        {
+            "Sheet1": [
+                ["标题"],
+                fixtures.HEADER,
+                ["一、市住建局"],
+                [1, "燃气经营许可证核发", "行政许可", "A", None],
+                [],
+                [2, None, "行政许可", "B", None],
+                ["注：共2项"],
+            ]
+        },
+    )
     report = read_file(path)
     layout = report.sheets[0]
     assert layout.rows_total == 7
     assert (layout.records, layout.rejected, layout.skipped_structural, layout.skipped_blank) == (1, 1, 3, 1)
-    assert layout.records + layout.rejected + layout.skipped_structural + layout.skipped_blank + len(
-        layout.header_rows) == layout.rows_total
+    assert (
+        layout.records
+        + layout.rejected
+        + layout.skipped_structural
+        + layout.skipped_blank
+        + len(layout.header_rows)
+        == layout.rows_total
+    )
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "empty"),
-    (b"PK\x03\x04garbage", "not a readable .xlsx"),
-    (b"\x00\x01\x02binary", "binary data"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04garbage", "not a readable .xlsx"),
+        (b"\x00\x01\x02binary", "binary data"),
+    ],
+)
 def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
@@ -253,5 +294,8 @@ def test_read_files_keeps_going_past_an_unreadable_file(tmp_path: Path) -> None:
     good = fixtures.plain(tmp_path / "plain.xlsx")
     reports = read_files([bad, good, good])
     assert [r.issues[0].code if r.issues else None for r in reports] == [
-        IssueCode.UNREADABLE_FILE, None, IssueCode.DUPLICATE_INPUT]
+        IssueCode.UNREADABLE_FILE,
+        None,
+        IssueCode.DUPLICATE_INPUT,
+    ]
     assert len(reports[1].powers) == 2

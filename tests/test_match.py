@@ -22,11 +22,18 @@ SRC = Provenance(file="t", sheet="s", row=1)
 
 
 def power(name: str, code: str | None = None, dept: str = "市住建局", sub: str | None = None) -> PowerItem:
-    return PowerItem(name=name, sub_item=sub, role="sub" if sub else "single", code=code, department=dept, source=SRC)
+    return PowerItem(
+        name=name, sub_item=sub, role="sub" if sub else "single", code=code, department=dept, source=SRC
+    )
 
 
-def service(name: str, code: str | None = None, dept: str = "县住建局", parent: str | None = None,
-            unit: str | None = "东城县") -> ServiceItem:
+def service(
+    name: str,
+    code: str | None = None,
+    dept: str = "县住建局",
+    parent: str | None = None,
+    unit: str | None = "东城县",
+) -> ServiceItem:
     return ServiceItem(name=name, code=code, department=dept, parent_power_name=parent, unit=unit, source=SRC)
 
 
@@ -37,9 +44,12 @@ def links(powers: list[PowerItem], services: list[ServiceItem], **kw: object) ->
 
 def test_one_power_many_handling_items() -> None:
     powers = [power("燃气经营许可证核发"), power("建筑工程施工许可")]
-    services = [service("燃气经营许可证新办"), service("燃气经营许可证（变更）"), service("燃气经营许可证-注销")]
-    assert links(powers, services) == {
-        ("燃气经营许可证核发", s.name, Status.MATCHED) for s in services}
+    services = [
+        service("燃气经营许可证新办"),
+        service("燃气经营许可证（变更）"),
+        service("燃气经营许可证-注销"),
+    ]
+    assert links(powers, services) == {("燃气经营许可证核发", s.name, Status.MATCHED) for s in services}
 
 
 def test_code_with_agreeing_name_is_method_code() -> None:
@@ -63,15 +73,20 @@ def test_near_twins_are_not_matched() -> None:
     services = [service("食品经营许可（新办）", dept="县市场监管局")]
     result = match_catalogue(powers, services)
     assert result.links == [] or {lk.status for lk in result.links} == {Status.REVIEW}
-    assert "可能是相近的另一事项" in "".join(lk.reason for lk in result.links) or result.unmatched == [(0, "东城县")]
+    assert "可能是相近的另一事项" in "".join(lk.reason for lk in result.links) or result.unmatched == [
+        (0, "东城县")
+    ]
 
 
 def test_qualifier_in_brackets_separates_items() -> None:
-    powers = [power("种子生产经营许可", sub="种子生产经营许可（主要农作物）", dept="市农业农村局"),
-              power("种子生产经营许可", sub="种子生产经营许可（非主要农作物）", dept="市农业农村局")]
+    powers = [
+        power("种子生产经营许可", sub="种子生产经营许可（主要农作物）", dept="市农业农村局"),
+        power("种子生产经营许可", sub="种子生产经营许可（非主要农作物）", dept="市农业农村局"),
+    ]
     services = [service("种子生产经营许可（非主要农作物）新办", dept="县农业农村局")]
     assert links(powers, services) == {
-        ("种子生产经营许可（非主要农作物）", "种子生产经营许可（非主要农作物）新办", Status.MATCHED)}
+        ("种子生产经营许可（非主要农作物）", "种子生产经营许可（非主要农作物）新办", Status.MATCHED)
+    }
 
 
 def test_twin_clash() -> None:
@@ -116,7 +131,8 @@ def test_decisions_confirm_and_reject() -> None:
     }
     result = match_catalogue(powers, services, decisions=book)
     assert [(lk.power, lk.service, lk.method, lk.status) for lk in result.links] == [
-        (0, 0, Method.DECISION, Status.MATCHED)]
+        (0, 0, Method.DECISION, Status.MATCHED)
+    ]
     assert result.orphans == [1]
 
 
@@ -128,9 +144,20 @@ def test_match_lists_pairs_one_to_one() -> None:
     assert pairing.left_only == [2] and pairing.right_only == [2]
 
 
-NAMES = ["燃气经营许可证核发", "食品生产许可", "食品经营许可", "户外广告设置许可", "建筑工程施工许可",
-         "城市建筑垃圾处置核准", "种子生产经营许可（主要农作物）", "种子生产经营许可（非主要农作物）",
-         "教师资格认定", "社会团体成立登记", "对违法建设的处罚", "医疗机构设置审批"]
+NAMES = [
+    "燃气经营许可证核发",
+    "食品生产许可",
+    "食品经营许可",
+    "户外广告设置许可",
+    "建筑工程施工许可",
+    "城市建筑垃圾处置核准",
+    "种子生产经营许可（主要农作物）",
+    "种子生产经营许可（非主要农作物）",
+    "教师资格认定",
+    "社会团体成立登记",
+    "对违法建设的处罚",
+    "医疗机构设置审批",
+]
 
 
 @settings(max_examples=30, deadline=None)
@@ -140,7 +167,8 @@ def test_a_list_matched_against_itself_pairs_every_row(names: list[str]) -> None
     services = [service(n, dept="市住建局") for n in names]
     result = match_catalogue(powers, services)
     assert {(lk.power, lk.service) for lk in result.links if lk.status is Status.MATCHED} == {
-        (i, i) for i in range(len(names))}
+        (i, i) for i in range(len(names))
+    }
 
 
 @settings(max_examples=30, deadline=None)
@@ -148,12 +176,18 @@ def test_a_list_matched_against_itself_pairs_every_row(names: list[str]) -> None
 def test_raising_the_threshold_never_adds_matches(low: float, step: float) -> None:
     powers = [power(n) for n in NAMES]
     services = [service(n + suffix) for n in NAMES for suffix in ("新办", "（变更）")] + [
-        service("县级广播电台变更审批"), service("食品小作坊备案"), service("教师资格证补办")]
+        service("县级广播电台变更审批"),
+        service("食品小作坊备案"),
+        service("教师资格证补办"),
+    ]
     high = low + step * (100 - low)
 
     def matched(threshold: float) -> set[tuple[int, int]]:
         opts = MatchOptions(match_threshold=threshold, review_threshold=min(65, threshold))
-        return {(lk.power, lk.service) for lk in match_catalogue(powers, services, options=opts).links
-                if lk.status is Status.MATCHED}
+        return {
+            (lk.power, lk.service)
+            for lk in match_catalogue(powers, services, options=opts).links
+            if lk.status is Status.MATCHED
+        }
 
     assert matched(high) <= matched(low)

@@ -19,24 +19,32 @@ from quanze.normalize import (
 )
 
 
-@pytest.mark.parametrize(("name", "core", "handling", "level"), [
-    ("燃气经营许可证核发", "燃气经营许可证", "核发", None),
-    ("燃气经营许可证（变更）", "燃气经营许可证", "变更", None),
-    ("食品经营许可-延续", "食品经营许可", "延续", None),
-    ("举办高危险性体育赛事活动许可（县级）", "举办高危险性体育赛事活动许可", None, "县级"),
-    ("企业投资项目备案（技术改造）（市级/县级）", "企业投资项目备案(技术改造)", None, "市级/县级"),
-    ("开具税收完税证明（县级行使）", "开具税收完税证明", None, "县级行使"),
-    ("烟草专卖零售许可证恢复营业", "烟草专卖零售许可证", "恢复营业", None),
-])
-def test_split_name_separates_handling_and_level(name: str, core: str, handling: str | None, level: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "core", "handling", "level"),
+    [
+        ("燃气经营许可证核发", "燃气经营许可证", "核发", None),
+        ("燃气经营许可证（变更）", "燃气经营许可证", "变更", None),
+        ("食品经营许可-延续", "食品经营许可", "延续", None),
+        ("举办高危险性体育赛事活动许可（县级）", "举办高危险性体育赛事活动许可", None, "县级"),
+        ("企业投资项目备案（技术改造）（市级/县级）", "企业投资项目备案(技术改造)", None, "市级/县级"),
+        ("开具税收完税证明（县级行使）", "开具税收完税证明", None, "县级行使"),
+        ("烟草专卖零售许可证恢复营业", "烟草专卖零售许可证", "恢复营业", None),
+    ],
+)
+def test_split_name_separates_handling_and_level(
+    name: str, core: str, handling: str | None, level: str | None
+) -> None:
     parts = split_name(name)
     assert (parts.core, parts.handling, parts.level) == (core, handling, level)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("种子生产经营许可（主要农作物）", "种子生产经营许可（非主要农作物）"),
-    ("食品生产许可", "食品经营许可"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("种子生产经营许可（主要农作物）", "种子生产经营许可（非主要农作物）"),
+        ("食品生产许可", "食品经营许可"),
+    ],
+)
 def test_near_twins_keep_their_difference(a: str, b: str) -> None:
     assert split_name(a).core != split_name(b).core
 
@@ -45,24 +53,30 @@ def test_name_key_folds_widths_spaces_and_title_marks() -> None:
     assert name_key(" 变更《娱乐经营许可证》（含中外合资）。") == name_key("变更娱乐经营许可证(含中外合资)")
 
 
-@pytest.mark.parametrize(("code", "key"), [
-    ("511A0138000000-511602000000-000-115113010833722043-1-00", "511A0138000000"),
-    ("G-000007-001-511602000000-000-115113010833722043-1-00", "G-000007-001"),
-    ("５１１Ａ０１３８", "511A0138"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("code", "key"),
+    [
+        ("511A0138000000-511602000000-000-115113010833722043-1-00", "511A0138000000"),
+        ("G-000007-001-511602000000-000-115113010833722043-1-00", "G-000007-001"),
+        ("５１１Ａ０１３８", "511A0138"),
+        (None, None),
+    ],
+)
 def test_code_key_takes_the_basic_code(code: str | None, key: str | None) -> None:
     assert code_key(code) == key
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("广安市广安区区市监局", "市场监督管理局"),
-    ("重庆市荣昌区市场监督管理局", "市场监督管理局"),
-    ("凤翔区市场监管部门", "市场监督管理局"),
-    ("东城县住建局", "住房和城乡建设局"),
-    ("区政府办", "政府办"),
-    ("县政府办", "政府办"),
-])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("广安市广安区区市监局", "市场监督管理局"),
+        ("重庆市荣昌区市场监督管理局", "市场监督管理局"),
+        ("凤翔区市场监管部门", "市场监督管理局"),
+        ("东城县住建局", "住房和城乡建设局"),
+        ("区政府办", "政府办"),
+        ("县政府办", "政府办"),
+    ],
+)
 def test_department_variants_resolve(name: str, key: str) -> None:
     assert department_key(name) == key
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import fixtures
 from openpyxl import load_workbook
 
 from quanze.config import load_config
 from quanze.pipeline import reconcile_to
 from quanze.report.files import csv_safe, write_csv
+
+import fixtures
 
 
 def test_report_workbook_layout(tmp_path: Path) -> None:
@@ -23,7 +24,15 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     facts = {overview.cell(r, 1).value: overview.cell(r, 2).value for r in range(3, overview.max_row + 1)}
     assert facts["服务事项"] == 7 and facts["缺口：已下放未承接"] == 2
     progress = wb["承接进度"]
-    assert [c.value for c in progress[1]] == ["承接单位", "应承接", "已承接", "不认领", "未列入", "清单外", "承接率"]
+    assert [c.value for c in progress[1]] == [
+        "承接单位",
+        "应承接",
+        "已承接",
+        "不认领",
+        "未列入",
+        "清单外",
+        "承接率",
+    ]
     assert [c.value for c in progress[2]] == ["东城县", 4, 2, 1, 1, 1, 0.5]
     assert len(progress._charts) == 1 and len(wb["使用率"]._charts) == 1
     matched = wb["已匹配"]
@@ -35,7 +44,10 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     statuses = {matched.cell(r, headings.index("状态") + 1).value for r in range(2, matched.max_row + 1)}
     assert statuses == {"已匹配"}
     gaps = wb["缺口"]
-    assert {gaps.cell(r, 2).value for r in range(2, gaps.max_row + 1)} >= {"not-accepted", "orphan-service-item"}
+    assert {gaps.cell(r, 2).value for r in range(2, gaps.max_row + 1)} >= {
+        "not-accepted",
+        "orphan-service-item",
+    }
 
 
 def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:

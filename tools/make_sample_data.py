@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synth import (  # noqa: E402
+from synth import (
     AcceptRow,
     Power,
     Scenario,
@@ -57,10 +57,41 @@ def write_city_list(sc: Scenario, path: Path, rng: random.Random) -> None:
     ws.append([f"{sc.city}市级行政权力事项下放目录（2023年版）"])
     ws.merge_cells("A1:L1")
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["发布单位：市委机构编制委员会办公室", None, None, None, None, None, None, None, None, "2023年3月"])
-    ws.append(["序号", "实施部门", "下放事项", None, None, None, "设定依据", "下放情况", None, "事中事后监管", None, "备注"])
-    ws.append([None, None, "权力类型", "事项编码", "主项名称", "子项名称", None, "下放方式", "承接单位", "监管部门",
-               "监管方式", None])
+    ws.append(
+        ["发布单位：市委机构编制委员会办公室", None, None, None, None, None, None, None, None, "2023年3月"]
+    )
+    ws.append(
+        [
+            "序号",
+            "实施部门",
+            "下放事项",
+            None,
+            None,
+            None,
+            "设定依据",
+            "下放情况",
+            None,
+            "事中事后监管",
+            None,
+            "备注",
+        ]
+    )
+    ws.append(
+        [
+            None,
+            None,
+            "权力类型",
+            "事项编码",
+            "主项名称",
+            "子项名称",
+            None,
+            "下放方式",
+            "承接单位",
+            "监管部门",
+            "监管方式",
+            None,
+        ]
+    )
     for ref in ("A3:A4", "B3:B4", "C3:F3", "G3:G4", "H3:I3", "J3:K3", "L3:L4"):
         ws.merge_cells(ref)
     for cell in ws[3] + ws[4]:
@@ -81,12 +112,24 @@ def write_city_list(sc: Scenario, path: Path, rng: random.Random) -> None:
             mode = "同上" if p.mode == prev_mode and rng.random() < 0.3 else p.mode
             prev_mode = p.mode
             receiving = "各县（区）、开发区" if rng.random() < 0.7 else all_units
-            ws.append([
-                seq_text, department_label(sc.city, dept, rng), p.category, p.code if not p.sub_item else None,
-                _width_noise(p.name, rng) if not p.sub_item else None, p.sub_item, p.basis or None, mode, receiving,
-                department_label("县级", p.supervision_department, rng) if p.supervision_department else None,
-                p.supervision_method, "按权责清单动态调整" if rng.random() < 0.05 else None,
-            ])
+            ws.append(
+                [
+                    seq_text,
+                    department_label(sc.city, dept, rng),
+                    p.category,
+                    p.code if not p.sub_item else None,
+                    _width_noise(p.name, rng) if not p.sub_item else None,
+                    p.sub_item,
+                    p.basis or None,
+                    mode,
+                    receiving,
+                    department_label("县级", p.supervision_department, rng)
+                    if p.supervision_department
+                    else None,
+                    p.supervision_method,
+                    "按权责清单动态调整" if rng.random() < 0.05 else None,
+                ]
+            )
         end = ws.max_row
         if end > start:
             ws.merge_cells(f"B{start}:B{end}")
@@ -131,7 +174,9 @@ ACCEPT_HEADER = ["序号", "事项名称", "权力类型", "权力编码", "承�
 
 
 def _accept_rows(rows: list[AcceptRow]) -> list[list[object]]:
-    return [[i, r.name, r.category, r.code or "", r.department, r.acceptance, ""] for i, r in enumerate(rows, 1)]
+    return [
+        [i, r.name, r.category, r.code or "", r.department, r.acceptance, ""] for i, r in enumerate(rows, 1)
+    ]
 
 
 def write_acceptance(sc: Scenario, folder: Path) -> None:
@@ -196,7 +241,7 @@ def write_catalogue(sc: Scenario, path: Path, rng: random.Random) -> None:
     wb.save(path)
 
 
-CONFIG = '''# quanze configuration for the sample scenario (see README › Configuration).
+CONFIG = """# quanze configuration for the sample scenario (see README › Configuration).
 [project]
 name = "{city}市级事项下放对账"
 out = "../out/demo"
@@ -234,7 +279,7 @@ unused = 500
 name-mismatch = 400
 review = 150
 invalid-rows = 10
-'''
+"""
 
 
 def main(out: Path) -> None:
@@ -249,15 +294,18 @@ def main(out: Path) -> None:
     acceptance = "\n".join(
         f'[[inputs.lists]]\npath = "承接清单/{unit}.{ext}"\nrole = "acceptance"\nlevel = "{level}"\nunit = "{unit}"\n'
         for n, unit in enumerate(sc.units)
-        for ext, level in [("csv" if n == 1 else "xls" if n == 2 else "xlsx",
-                            "cluster" if "开发区" in unit else "county")]
+        for ext, level in [
+            ("csv" if n == 1 else "xls" if n == 2 else "xlsx", "cluster" if "开发区" in unit else "county")
+        ]
     )
     (out / "quanze.toml").write_text(CONFIG.format(city=sc.city, acceptance=acceptance), encoding="utf-8")
     powers = sum(1 for p in sc.powers if not p.sub_item)
     departments = len({p.department for p in sc.powers})
-    print(f"sample_data: {powers} powers ({len(sc.powers)} rows) from {departments} departments, "
-          f"{len(sc.units)} units, {len(sc.services)} service items "
-          f"({len(sc.services) / len(sc.units):.0f} per unit)")
+    print(
+        f"sample_data: {powers} powers ({len(sc.powers)} rows) from {departments} departments, "
+        f"{len(sc.units)} units, {len(sc.services)} service items "
+        f"({len(sc.services) / len(sc.units):.0f} per unit)"
+    )
 
 
 if __name__ == "__main__":

@@ -43,13 +43,30 @@ class Quality:
 def to_items(sc: Scenario) -> tuple[list[PowerItem], list[ServiceItem]]:
     src = Provenance(file="synthetic", sheet="-", row=0)
     cats = {c.value for c in Category}
-    powers = [PowerItem(name=p.name, sub_item=p.sub_item, code=p.code, department=f"{sc.city}{p.department}",
-                        role="sub" if p.sub_item else ("single" if p.handling else "main"),
-                        category=Category(p.category) if p.category in cats else None, source=src)
-              for p in sc.powers]
-    services = [ServiceItem(name=s.name, code=s.code, unit=s.unit, department=s.department,
-                            parent_power_name=s.parent_power_name, volume=s.volume, source=src)
-                for s in sc.services]
+    powers = [
+        PowerItem(
+            name=p.name,
+            sub_item=p.sub_item,
+            code=p.code,
+            department=f"{sc.city}{p.department}",
+            role="sub" if p.sub_item else ("single" if p.handling else "main"),
+            category=Category(p.category) if p.category in cats else None,
+            source=src,
+        )
+        for p in sc.powers
+    ]
+    services = [
+        ServiceItem(
+            name=s.name,
+            code=s.code,
+            unit=s.unit,
+            department=s.department,
+            parent_power_name=s.parent_power_name,
+            volume=s.volume,
+            source=src,
+        )
+        for s in sc.services
+    ]
     return powers, services
 
 
@@ -59,9 +76,13 @@ def measure(sc: Scenario, options: MatchOptions | None = None, *, show: int = 0)
     truth = {(si, s.truth) for si, s in enumerate(sc.services) if s.truth is not None}
     matched = [(lk.service, lk.power) for lk in result.links if lk.status is Status.MATCHED]
     found = {(lk.service, lk.power) for lk in result.links}
-    review_pairs = {(services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.REVIEW}
+    review_pairs = {
+        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.REVIEW
+    }
     if show:
-        wrong = [lk for lk in result.links if lk.status is Status.MATCHED and (lk.service, lk.power) not in truth]
+        wrong = [
+            lk for lk in result.links if lk.status is Status.MATCHED and (lk.service, lk.power) not in truth
+        ]
         for lk in wrong[:show]:
             print("  FP", services[lk.service].name, "->", powers[lk.power].title, lk.score, lk.reason)
         missed = [t for t in truth if t not in found]
@@ -70,8 +91,15 @@ def measure(sc: Scenario, options: MatchOptions | None = None, *, show: int = 0)
         rev = [lk for lk in result.links if lk.status is Status.REVIEW]
         for lk in rev[:show]:
             ok = (lk.service, lk.power) in truth
-            print("  RV", "ok " if ok else "bad", services[lk.service].name, "->", powers[lk.power].title, lk.score,
-                  lk.reason)
+            print(
+                "  RV",
+                "ok " if ok else "bad",
+                services[lk.service].name,
+                "->",
+                powers[lk.power].title,
+                lk.score,
+                lk.reason,
+            )
     return Quality(
         links_true=len(truth),
         matched=len(matched),
@@ -88,17 +116,30 @@ TARGETS = {"precision": 0.99, "recall": 0.98, "review_share": 0.15}
 def main() -> int:
     _, held_out = split_pool(load_pool())
     ok = True
-    print("match quality on held-out departments (targets: precision >= 0.99, recall >= 0.98, review <= 0.15)")
+    print(
+        "match quality on held-out departments (targets: precision >= 0.99, recall >= 0.98, review <= 0.15)"
+    )
     for seed in (11, 12, 13):
-        sc = make_scenario(held_out, n_powers=min(255, len(held_out) - 40), n_units=7, seed=seed, city="临江市",
-                           sub_item_share=0.2)
+        sc = make_scenario(
+            held_out,
+            n_powers=min(255, len(held_out) - 40),
+            n_units=7,
+            seed=seed,
+            city="临江市",
+            sub_item_share=0.2,
+        )
         q = measure(sc, show=int(sys.argv[1]) if len(sys.argv) > 1 else 0)
-        passed = q.precision >= TARGETS["precision"] and q.recall >= TARGETS["recall"] and (
-            q.review_share <= TARGETS["review_share"])
+        passed = (
+            q.precision >= TARGETS["precision"]
+            and q.recall >= TARGETS["recall"]
+            and (q.review_share <= TARGETS["review_share"])
+        )
         ok &= passed
-        print(f"  seed {seed}: {len(sc.powers)} powers x {len(sc.units)} units, {len(sc.services)} service items: "
-              f"precision {q.precision:.4f}  recall {q.recall:.4f}  review share {q.review_share:.4f}  "
-              f"{'ok' if passed else 'BELOW TARGET'}")
+        print(
+            f"  seed {seed}: {len(sc.powers)} powers x {len(sc.units)} units, {len(sc.services)} service items: "
+            f"precision {q.precision:.4f}  recall {q.recall:.4f}  review share {q.review_share:.4f}  "
+            f"{'ok' if passed else 'BELOW TARGET'}"
+        )
     return 0 if ok else 1
 
 

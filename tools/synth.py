@@ -18,22 +18,64 @@ from quanze.normalize import department_key, name_key, split_name
 
 DATA = Path(__file__).parent / "data"
 
-CATEGORIES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励",
-              "行政裁决", "其他行政权力", "公共服务"]
-CATEGORY_VARIANTS = {"行政许可": ["许可", "行政许可类"], "其他行政权力": ["其他职权", "其他权力", "其他"],
-                     "行政处罚": ["处罚"], "公共服务": ["公共服务事项"]}
+CATEGORIES = [
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+    "公共服务",
+]
+CATEGORY_VARIANTS = {
+    "行政许可": ["许可", "行政许可类"],
+    "其他行政权力": ["其他职权", "其他权力", "其他"],
+    "行政处罚": ["处罚"],
+    "公共服务": ["公共服务事项"],
+}
 # Short forms used on the platform and in county lists for canonical departments.
 SHORT_FORMS = {
-    "市场监督管理局": ["市场监管局", "市监局"], "住房和城乡建设局": ["住建局"],
-    "人力资源和社会保障局": ["人社局"], "发展和改革局": ["发改局", "发展和改革委员会"],
-    "卫生健康局": ["卫健局", "卫生健康委员会"], "文化和旅游局": ["文广旅局", "文化广电旅游局"],
-    "教育局": ["教体局", "教育体育局"], "交通运输局": ["交通局"], "自然资源局": ["自然资源和规划局"],
-    "农业农村局": ["农业局"], "生态环境局": ["生态环境分局"], "医疗保障局": ["医保局"],
-    "经济和信息化局": ["经信局"], "应急管理局": ["应急局"], "城市管理局": ["综合执法局"],
-    "残疾人联合会": ["残联"], "行政审批局": ["行政审批服务局"], "水利局": ["水务局"],
+    "市场监督管理局": ["市场监管局", "市监局"],
+    "住房和城乡建设局": ["住建局"],
+    "人力资源和社会保障局": ["人社局"],
+    "发展和改革局": ["发改局", "发展和改革委员会"],
+    "卫生健康局": ["卫健局", "卫生健康委员会"],
+    "文化和旅游局": ["文广旅局", "文化广电旅游局"],
+    "教育局": ["教体局", "教育体育局"],
+    "交通运输局": ["交通局"],
+    "自然资源局": ["自然资源和规划局"],
+    "农业农村局": ["农业局"],
+    "生态环境局": ["生态环境分局"],
+    "医疗保障局": ["医保局"],
+    "经济和信息化局": ["经信局"],
+    "应急管理局": ["应急局"],
+    "城市管理局": ["综合执法局"],
+    "残疾人联合会": ["残联"],
+    "行政审批局": ["行政审批服务局"],
+    "水利局": ["水务局"],
 }
-EXTRA_DEPARTMENTS = ["民政局", "司法局", "财政局", "林业局", "商务局", "统计局", "气象局", "公安局", "退役军人事务局",
-                     "税务局", "烟草专卖局", "审计局", "档案局", "人民防空办公室", "地震局", "粮食和物资储备局"]
+EXTRA_DEPARTMENTS = [
+    "民政局",
+    "司法局",
+    "财政局",
+    "林业局",
+    "商务局",
+    "统计局",
+    "气象局",
+    "公安局",
+    "退役军人事务局",
+    "税务局",
+    "烟草专卖局",
+    "审计局",
+    "档案局",
+    "人民防空办公室",
+    "地震局",
+    "粮食和物资储备局",
+]
 HANDLING = ["新办", "变更", "延续", "注销", "补办"]
 MODES = ["直接下放", "直接下放", "直接下放", "委托", "授权"]
 METHODS = ["双随机一公开抽查", "信用监管", "重点监管", "日常检查", "专项检查"]
@@ -63,8 +105,12 @@ def load_pool() -> list[PoolItem]:
             key = name_key(row["name"])
             if key in pool or len(key) < 4:
                 continue
-            pool[key] = PoolItem(row["name"], _canonical(row["department"]), row["category"] or "其他行政权力",
-                                 row["code"] or None)
+            pool[key] = PoolItem(
+                row["name"],
+                _canonical(row["department"]),
+                row["category"] or "其他行政权力",
+                row["code"] or None,
+            )
     for parent, kids in children.items():
         key = name_key(parent)
         item = pool.get(key) or PoolItem(parent, _canonical(kids[0][1]), "行政许可", None)
@@ -149,8 +195,28 @@ class Scenario:
     old_powers: list[Power]
 
 
-COUNTIES = ["东城县", "西河县", "南山县", "北湖县", "青石县", "白云县", "丰乐县", "长宁县", "安远县", "清河县",
-            "永安县", "和平县", "新民县", "石门县", "龙泉县", "桃源县", "金山县", "凤凰县", "梅林县", "松阳县"]
+COUNTIES = [
+    "东城县",
+    "西河县",
+    "南山县",
+    "北湖县",
+    "青石县",
+    "白云县",
+    "丰乐县",
+    "长宁县",
+    "安远县",
+    "清河县",
+    "永安县",
+    "和平县",
+    "新民县",
+    "石门县",
+    "龙泉县",
+    "桃源县",
+    "金山县",
+    "凤凰县",
+    "梅林县",
+    "松阳县",
+]
 
 
 def unit_names(n: int, rng: random.Random) -> list[str]:
@@ -192,8 +258,14 @@ def _power_code(item: PoolItem, dept_no: int, seq: int, rng: random.Random, used
 
 
 def make_scenario(
-    pool: list[PoolItem], *, n_powers: int, n_units: int, seed: int, city: str = "安平市",
-    n_departments: int = 23, sub_item_share: float = 0.0,
+    pool: list[PoolItem],
+    *,
+    n_powers: int,
+    n_units: int,
+    seed: int,
+    city: str = "安平市",
+    n_departments: int = 23,
+    sub_item_share: float = 0.0,
 ) -> Scenario:
     """A city devolving n_powers from about n_departments departments to n_units receiving units."""
     rng = random.Random(seed)
@@ -220,24 +292,52 @@ def make_scenario(
         sup_missing = rng.random() < 0.04
         if item.children and len(item.children) >= 2 and rng.random() < sub_item_share:
             # Listed as a main item (主项) with its handling items as sub-items (子项).
-            main = Power(i, item.name, None, item.category, None, item.department, [], "", rng.choice(MODES),
-                         item.department, rng.choice(METHODS))
+            main = Power(
+                i,
+                item.name,
+                None,
+                item.category,
+                None,
+                item.department,
+                [],
+                "",
+                rng.choice(MODES),
+                item.department,
+                rng.choice(METHODS),
+            )
             powers.append(main)
             for child in item.children:
-                powers.append(Power(len(powers), item.name, child, item.category, None, item.department,
-                                    [child], main.basis, main.mode, main.supervision_department,
-                                    main.supervision_method))
+                powers.append(
+                    Power(
+                        len(powers),
+                        item.name,
+                        child,
+                        item.category,
+                        None,
+                        item.department,
+                        [child],
+                        main.basis,
+                        main.mode,
+                        main.supervision_department,
+                        main.supervision_method,
+                    )
+                )
             continue
-        powers.append(Power(
-            id=i, name=item.name, sub_item=None, category=item.category,
-            code=_power_code(item, dept_no, i, rng, used_codes) if rng.random() > 0.12 else None,
-            department=item.department or departments[i % len(departments)],
-            handling=_handling_names(item, rng),
-            basis=f"《{rng.choice(['中华人民共和国行政许可法', '国务院对确需保留的行政审批项目设定行政许可的决定', '地方性法规'])}》第{rng.randint(2, 80)}条",
-            mode=rng.choice(MODES),
-            supervision_department=None if sup_missing else item.department,
-            supervision_method=None if sup_missing or rng.random() < 0.02 else rng.choice(METHODS),
-        ))
+        powers.append(
+            Power(
+                id=i,
+                name=item.name,
+                sub_item=None,
+                category=item.category,
+                code=_power_code(item, dept_no, i, rng, used_codes) if rng.random() > 0.12 else None,
+                department=item.department or departments[i % len(departments)],
+                handling=_handling_names(item, rng),
+                basis=f"《{rng.choice(['中华人民共和国行政许可法', '国务院对确需保留的行政审批项目设定行政许可的决定', '地方性法规'])}》第{rng.randint(2, 80)}条",
+                mode=rng.choice(MODES),
+                supervision_department=None if sup_missing else item.department,
+                supervision_method=None if sup_missing or rng.random() < 0.02 else rng.choice(METHODS),
+            )
+        )
     units = unit_names(n_units, rng)
     services: list[ServiceRow] = []
     acceptance: dict[str, list[AcceptRow]] = {}
@@ -251,10 +351,17 @@ def make_scenario(
             refused = rng.random() < 0.03
             missing = rng.random() < 0.03
             if not missing:
-                accepted.append(AcceptRow(
-                    unit, _noisy_name(p.title, rng, rename=0.04), _category_variant(p.category, rng),
-                    p.code if rng.random() > 0.2 else None, _unit_department(unit, p.department, rng),
-                    "不认领" if refused else rng.choice(["认领", "认领", "已认领"]), p.id))
+                accepted.append(
+                    AcceptRow(
+                        unit,
+                        _noisy_name(p.title, rng, rename=0.04),
+                        _category_variant(p.category, rng),
+                        p.code if rng.random() > 0.2 else None,
+                        _unit_department(unit, p.department, rng),
+                        "不认领" if refused else rng.choice(["认领", "认领", "已认领"]),
+                        p.id,
+                    )
+                )
             if refused or rng.random() < 0.04:
                 continue  # never entered on this unit's platform
             for k, handling in enumerate(p.handling, start=1):
@@ -265,20 +372,44 @@ def make_scenario(
                     base = p.code[:-3] + f"{k:03d}"
                     if rng.random() < 0.02:
                         pos = rng.randrange(4, len(base))
-                        base = base[:pos] + rng.choice("0123456789") + base[pos + 1:]
+                        base = base[:pos] + rng.choice("0123456789") + base[pos + 1 :]
                     code = f"{base}-{region}-000-{credit}-1-00"
-                services.append(ServiceRow(
-                    unit=unit, department=_unit_department(unit, p.department, rng),
-                    name=_noisy_name(handling, rng, rename=0.03), code=code,
-                    parent_power_name=p.title if rng.random() < 0.5 else None,
-                    volume=0 if rng.random() < 0.15 else int(rng.expovariate(1 / 40)) + 1, truth=p.id))
+                services.append(
+                    ServiceRow(
+                        unit=unit,
+                        department=_unit_department(unit, p.department, rng),
+                        name=_noisy_name(handling, rng, rename=0.03),
+                        code=code,
+                        parent_power_name=p.title if rng.random() < 0.5 else None,
+                        volume=0 if rng.random() < 0.15 else int(rng.expovariate(1 / 40)) + 1,
+                        truth=p.id,
+                    )
+                )
         for item in rng.sample(leftovers, min(len(leftovers), max(3, len(powers) // 30))):
             name = rng.choice(item.children) if item.children else item.name
-            services.append(ServiceRow(unit, _unit_department(unit, item.department or "行政审批局", rng),
-                                       _noisy_name(name, rng, rename=0.0), None, None, rng.randint(0, 30), None))
+            services.append(
+                ServiceRow(
+                    unit,
+                    _unit_department(unit, item.department or "行政审批局", rng),
+                    _noisy_name(name, rng, rename=0.0),
+                    None,
+                    None,
+                    rng.randint(0, 30),
+                    None,
+                )
+            )
             if rng.random() < 0.4:
-                accepted.append(AcceptRow(unit, item.name, item.category, None,
-                                          _unit_department(unit, item.department or "行政审批局", rng), "认领", None))
+                accepted.append(
+                    AcceptRow(
+                        unit,
+                        item.name,
+                        item.category,
+                        None,
+                        _unit_department(unit, item.department or "行政审批局", rng),
+                        "认领",
+                        None,
+                    )
+                )
         rng.shuffle(accepted)
         acceptance[unit] = accepted
     old_powers = _older_version(powers, leftovers, rng)
@@ -301,8 +432,21 @@ def _older_version(powers: list[Power], leftovers: list[PoolItem], rng: random.R
             q.basis = p.basis.replace("条", "条、第1条")
         old.append(q)
     for j, item in enumerate(rng.sample(leftovers, min(8, len(leftovers)))):
-        old.append(Power(10_000 + j, item.name, None, item.category, None, item.department or "行政审批局",
-                         [item.name], "《地方性法规》", "委托", item.department, "日常检查"))
+        old.append(
+            Power(
+                10_000 + j,
+                item.name,
+                None,
+                item.category,
+                None,
+                item.department or "行政审批局",
+                [item.name],
+                "《地方性法规》",
+                "委托",
+                item.department,
+                "日常检查",
+            )
+        )
     return old
 
 
@@ -322,8 +466,16 @@ def _unit_department(unit: str, canonical: str, rng: random.Random) -> str:
 
 
 _RENAMES = [
-    (r"审批$", "许可"), (r"许可$", "审批"), (r"核准$", "审批"), (r"登记$", "备案登记"), (r"^对", "对于"),
-    (r"的处罚$", "行为的处罚"), (r"证核发$", "证办理"), (r"^", "办理"), (r"申请$", ""), (r"认定$", "资格认定"),
+    (r"审批$", "许可"),
+    (r"许可$", "审批"),
+    (r"核准$", "审批"),
+    (r"登记$", "备案登记"),
+    (r"^对", "对于"),
+    (r"的处罚$", "行为的处罚"),
+    (r"证核发$", "证办理"),
+    (r"^", "办理"),
+    (r"申请$", ""),
+    (r"认定$", "资格认定"),
 ]
 
 
@@ -333,7 +485,7 @@ def _noisy_name(name: str, rng: random.Random, *, rename: float) -> str:
     if rng.random() < rename:
         pattern, repl = rng.choice(_RENAMES)
         renamed = re.sub(pattern, repl, out, count=1)
-        out = renamed if renamed != out else out[: len(out) // 2] + "相关" + out[len(out) // 2:]
+        out = renamed if renamed != out else out[: len(out) // 2] + "相关" + out[len(out) // 2 :]
     r = rng.random()
     if r < 0.15:
         out = out.replace("（", "(").replace("）", ")")

@@ -67,12 +67,14 @@ def validate_limits(limits: Mapping[str, Threshold]) -> None:
 def metric_counts(summary: Summary) -> dict[str, int]:
     m = summary.match
     counts = {k: summary.gaps.get(k, 0) for k in METRICS if k in {g.value for g in GapType}}
-    counts.update({
-        "review": m.links_review,
-        "unmatched": m.power_units_unmatched,
-        "ambiguous": m.ambiguous,
-        "invalid-rows": summary.invalid_rows,
-    })
+    counts.update(
+        {
+            "review": m.links_review,
+            "unmatched": m.power_units_unmatched,
+            "ambiguous": m.ambiguous,
+            "invalid-rows": summary.invalid_rows,
+        }
+    )
     return counts
 
 
@@ -86,7 +88,9 @@ def _bases(summary: Summary) -> dict[str, int]:
     }
 
 
-def evaluate(summary: Summary, limits: Mapping[str, Threshold], baseline: Summary | None = None) -> CheckResult:
+def evaluate(
+    summary: Summary, limits: Mapping[str, Threshold], baseline: Summary | None = None
+) -> CheckResult:
     """Each limit against the run's counts; a percentage limit against the metric's share of its base."""
     validate_limits(limits)
     counts = metric_counts(summary)
@@ -97,10 +101,19 @@ def evaluate(summary: Summary, limits: Mapping[str, Threshold], baseline: Summar
         count = counts[name]
         base = bases[METRICS[name]]
         value = (count / base if base else 0.0) if limit.share else float(count)
-        results.append(ThresholdResult(name=name, count=count, value=round(value, 4), limit=limit.describe(),
-                                       passed=limit.holds(value)))
+        results.append(
+            ThresholdResult(
+                name=name,
+                count=count,
+                value=round(value, 4),
+                limit=limit.describe(),
+                passed=limit.holds(value),
+            )
+        )
     changes = compare(baseline, summary) if baseline is not None else []
-    return CheckResult(passed=all(r.passed for r in results), thresholds=results, changes=changes, summary=summary)
+    return CheckResult(
+        passed=all(r.passed for r in results), thresholds=results, changes=changes, summary=summary
+    )
 
 
 def compare(before: Summary, after: Summary) -> list[Change]:
@@ -118,7 +131,9 @@ def load_baseline(path: Path) -> Summary:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such baseline file", hint="pass the summary.json of an earlier run") from None
+        raise ConfigError(
+            f"{path}: no such baseline file", hint="pass the summary.json of an earlier run"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a readable JSON summary ({exc})") from exc
     if isinstance(data, dict) and "summary" in data and "thresholds" in data:
@@ -126,5 +141,7 @@ def load_baseline(path: Path) -> Summary:
     try:
         return Summary.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: not a quanze summary ({exc.errors()[0]['msg']})",
-                          hint="pass the summary.json that `quanze reconcile` or `quanze check` wrote") from None
+        raise ConfigError(
+            f"{path}: not a quanze summary ({exc.errors()[0]['msg']})",
+            hint="pass the summary.json that `quanze reconcile` or `quanze check` wrote",
+        ) from None

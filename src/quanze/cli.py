@@ -88,8 +88,10 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if state.debug:
                 raise
-            err.print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
-                      "  this is a bug in quanze; run again with --debug and report the traceback")
+            err.print(
+                f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+                "  this is a bug in quanze; run again with --debug and report the traceback"
+            )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
@@ -138,19 +140,26 @@ def _parse_header_rows(text: str | None) -> tuple[int, int] | None:
 
 KindOpt = Annotated[ListKind, typer.Option("--kind", help="What the files hold; auto tells by the headers.")]
 HeaderOpt = Annotated[
-    str | None, typer.Option("--header-rows", help="Header row or rows (1-based), e.g. 3 or 3-4; default: found.")
+    str | None,
+    typer.Option("--header-rows", help="Header row or rows (1-based), e.g. 3 or 3-4; default: found."),
 ]
 SheetOpt = Annotated[list[str] | None, typer.Option("--sheet", help="Read only this sheet (repeatable).")]
-EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="CSV encoding; default: UTF-8 or GBK, detected.")]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="CSV encoding; default: UTF-8 or GBK, detected.")
+]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format on stdout.")]
 FilesArg = Annotated[list[Path], typer.Argument(help="List files (.xlsx, .xls, .csv).", show_default=False)]
 FillDownOpt = Annotated[
-    list[str] | None, typer.Option("--fill-down", help="Field whose blank cells repeat the value above (repeatable).")
+    list[str] | None,
+    typer.Option("--fill-down", help="Field whose blank cells repeat the value above (repeatable)."),
 ]
 
 
 def _ingest_options(
-    kind: ListKind, header_rows: str | None, sheet: list[str] | None, encoding: str | None,
+    kind: ListKind,
+    header_rows: str | None,
+    sheet: list[str] | None,
+    encoding: str | None,
     fill_down: list[str] | None = None,
 ) -> IngestOptions:
     return IngestOptions(
@@ -172,7 +181,9 @@ def validate(
     encoding: EncodingOpt = None,
     fill_down: FillDownOpt = None,
     fmt: FormatOpt = OutputFormat.TEXT,
-    records: Annotated[bool, typer.Option("--records", help="With --format json, include every record.")] = False,
+    records: Annotated[
+        bool, typer.Option("--records", help="With --format json, include every record.")
+    ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
     options = _ingest_options(kind, header_rows, sheet, encoding, fill_down)
@@ -189,7 +200,9 @@ def validate(
 
 def _render_validation(result: pipeline.ValidationResult) -> None:
     for report in result.files:
-        out.print(f"[bold]{report.file}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})")
+        out.print(
+            f"[bold]{report.file}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})"
+        )
         for layout in report.sheets:
             out.print(
                 f"  {layout.sheet}: {layout.records} records, {layout.rejected} rejected, "
@@ -220,22 +233,36 @@ def inspect(
     options = _ingest_options(kind, header_rows, sheet, encoding)
     result = pipeline.validate(files, options, progress=_progress)
     if fmt is OutputFormat.JSON:
-        _print_json([
-            {"file": r.file, "kind": r.kind.value, "encoding": r.encoding,
-             "sheets": [s.model_dump(mode="json") for s in r.sheets]}
-            for r in result.files
-        ])
-        raise typer.Exit(int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0))
+        _print_json(
+            [
+                {
+                    "file": r.file,
+                    "kind": r.kind.value,
+                    "encoding": r.encoding,
+                    "sheets": [s.model_dump(mode="json") for s in r.sheets],
+                }
+                for r in result.files
+            ]
+        )
+        raise typer.Exit(
+            int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0)
+        )
     for report in result.files:
-        out.print(f"[bold]{report.file}[/]  kind: {report.kind.value}"
-                  + (f", encoding: {report.encoding}" if report.encoding else ""))
+        out.print(
+            f"[bold]{report.file}[/]  kind: {report.kind.value}"
+            + (f", encoding: {report.encoding}" if report.encoding else "")
+        )
         for issue in report.issues:
             if issue.code.value == "unreadable-file":
                 out.print(f"  [red]{issue.message}[/]")
         for layout in report.sheets:
-            header = "-".join(str(r) for r in (layout.header_rows[:1] + layout.header_rows[-1:])) or "none found"
-            out.print(f"  sheet [bold]{layout.sheet}[/]: header row(s) {header}, data from row "
-                      f"{layout.data_start or '-'}, title rows {layout.title_rows or 'none'}")
+            header = (
+                "-".join(str(r) for r in (layout.header_rows[:1] + layout.header_rows[-1:])) or "none found"
+            )
+            out.print(
+                f"  sheet [bold]{layout.sheet}[/]: header row(s) {header}, data from row "
+                f"{layout.data_start or '-'}, title rows {layout.title_rows or 'none'}"
+            )
             table = Table(pad_edge=False)
             table.add_column("column")
             table.add_column("header")
@@ -250,15 +277,20 @@ def inspect(
 
 
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Config file; default: quanze.toml here, when there is one.")
+    Path | None,
+    typer.Option("--config", "-c", help="Config file; default: quanze.toml here, when there is one."),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
 
 
 def _split_unit(text: str) -> tuple[str | None, Path]:
     unit, sep, path = text.partition("=")
-    return (unit.strip(), Path(path)) if sep and unit.strip() and not Path(text).exists() else (None, Path(text))
+    return (
+        (unit.strip(), Path(path)) if sep and unit.strip() and not Path(text).exists() else (None, Path(text))
+    )
 
 
 def _load_config(
@@ -286,10 +318,14 @@ def _load_config(
             lists.append(ListInput(path=path, role=ListRole.ACCEPTANCE, unit=unit or path.stem))
         if previous is not None:
             lists.append(ListInput(path=previous, role=ListRole.PREVIOUS))
-        cfg = cfg.model_copy(update={"inputs": Inputs(
-            lists=tuple(lists) or cfg.inputs.lists,
-            catalogue=tuple(CatalogueInput(path=c) for c in catalogue or ()) or cfg.inputs.catalogue,
-        )})
+        cfg = cfg.model_copy(
+            update={
+                "inputs": Inputs(
+                    lists=tuple(lists) or cfg.inputs.lists,
+                    catalogue=tuple(CatalogueInput(path=c) for c in catalogue or ()) or cfg.inputs.catalogue,
+                )
+            }
+        )
     updates: dict[str, Any] = {}
     if decisions is not None:
         cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update={"decisions": decisions})})
@@ -299,9 +335,13 @@ def _load_config(
         updates["review_threshold"] = review_threshold
     if updates:
         try:
-            cfg = cfg.model_copy(update={"match": MatchOptions.model_validate({**cfg.match.model_dump(), **updates})})
+            cfg = cfg.model_copy(
+                update={"match": MatchOptions.model_validate({**cfg.match.model_dump(), **updates})}
+            )
         except ValidationError as exc:
-            raise UsageError(f"thresholds: {exc.errors()[0]['msg']}", hint="keep 0 <= review <= match <= 100") from None
+            raise UsageError(
+                f"thresholds: {exc.errors()[0]['msg']}", hint="keep 0 <= review <= match <= 100"
+            ) from None
     return cfg
 
 
@@ -312,24 +352,37 @@ def _load_config(
 @handled
 def reconcile(
     config: ConfigOpt = None,
-    powers: Annotated[list[Path] | None, typer.Option("--powers", "-p", help="Power list (repeatable).")] = None,
+    powers: Annotated[
+        list[Path] | None, typer.Option("--powers", "-p", help="Power list (repeatable).")
+    ] = None,
     catalogue: Annotated[
         list[Path] | None, typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).")
     ] = None,
     acceptance: Annotated[
         list[str] | None,
-        typer.Option("--acceptance", "-a", help="A unit's acceptance list, as UNIT=FILE or FILE (unit = file name)."),
+        typer.Option(
+            "--acceptance", "-a", help="A unit's acceptance list, as UNIT=FILE or FILE (unit = file name)."
+        ),
     ] = None,
     out: OutOpt = None,
-    decisions: Annotated[Path | None, typer.Option("--decisions", help="Decisions file (default from config).")] = None,
+    decisions: Annotated[
+        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
+    ] = None,
     match_threshold: Annotated[float | None, typer.Option(help="Score for `matched` (default 90).")] = None,
     review_threshold: Annotated[float | None, typer.Option(help="Score for `review` (default 65).")] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Link powers to service items, find the gaps, and write matches, gaps and review workbooks."""
-    cfg = _load_config(config, powers=powers, catalogue=catalogue, acceptance=acceptance, decisions=decisions,
-                       match_threshold=match_threshold, review_threshold=review_threshold)
+    cfg = _load_config(
+        config,
+        powers=powers,
+        catalogue=catalogue,
+        acceptance=acceptance,
+        decisions=decisions,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
     target = out or cfg.project.out
     result = pipeline.reconcile_to(target, cfg, force=force, progress=_progress)
     if fmt is OutputFormat.JSON:
@@ -344,30 +397,42 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
     table.add_column("")
     table.add_column("count", justify="right")
     for label, value in (
-        ("powers 权力事项", m.powers), ("service items 服务事项", m.service_items), ("units 单位", len(m.units)),
-        ("matched links 已匹配", m.links_matched), ("review links 待复核", m.links_review),
+        ("powers 权力事项", m.powers),
+        ("service items 服务事项", m.service_items),
+        ("units 单位", len(m.units)),
+        ("matched links 已匹配", m.links_matched),
+        ("review links 待复核", m.links_review),
         ("powers×units unmatched 未匹配", m.power_units_unmatched),
         ("orphan service items 无权力支撑", m.orphan_service_items),
-        ("decisions applied 已应用决定", m.decisions_applied), ("invalid rows 错误行", result.summary.invalid_rows),
+        ("decisions applied 已应用决定", m.decisions_applied),
+        ("invalid rows 错误行", result.summary.invalid_rows),
     ):
         table.add_row(label, str(value))
     for gap, count in result.summary.gaps.items():
         table.add_row(f"gap {gap}", str(count))
     err.print(table)
-    err.print(f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
-              f"then `quanze review apply {target / 'review.xlsx'}`)")
+    err.print(
+        f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
+        f"then `quanze review apply {target / 'review.xlsx'}`)"
+    )
 
 
-review_app = typer.Typer(help="Record analysts' decisions from a filled-in review workbook.", no_args_is_help=True)
+review_app = typer.Typer(
+    help="Record analysts' decisions from a filled-in review workbook.", no_args_is_help=True
+)
 app.add_typer(review_app, name="review")
 
 
 @review_app.command("apply")
 @handled
 def review_apply(
-    workbook: Annotated[Path, typer.Argument(help="The review.xlsx with 决定 filled in.", show_default=False)],
+    workbook: Annotated[
+        Path, typer.Argument(help="The review.xlsx with 决定 filled in.", show_default=False)
+    ],
     config: ConfigOpt = None,
-    decisions: Annotated[Path | None, typer.Option("--decisions", help="Decisions file (default from config).")] = None,
+    decisions: Annotated[
+        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
+    ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who decided (kept in the history).")] = None,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
@@ -378,19 +443,27 @@ def review_apply(
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
     else:
-        err.print(f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
-                  f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
-                  f"{outcome.unchanged} already recorded")
+        err.print(
+            f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
+            f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
+            f"{outcome.unchanged} already recorded"
+        )
         for i in outcome.issues:
-            err.print(f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}")
+            err.print(
+                f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}"
+            )
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
 
 
 @app.command()
 @handled
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier list, or the upper level's list.", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="The later list, or the receiving unit's list.", show_default=False)],
+    old: Annotated[
+        Path, typer.Argument(help="The earlier list, or the upper level's list.", show_default=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The later list, or the receiving unit's list.", show_default=False)
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("out/diff"),
     config: ConfigOpt = None,
     force: ForceOpt = False,
@@ -398,8 +471,15 @@ def diff(
 ) -> None:
     """Compare two versions or two levels of a list: added, removed, renamed, changed, unchanged."""
     cfg = _load_config(config)
-    result = pipeline.diff(old, new, out, options=cfg.ingest_options(kind=ListKind.POWERS), match=cfg.match,
-                           force=force, progress=_progress)
+    result = pipeline.diff(
+        old,
+        new,
+        out,
+        options=cfg.ingest_options(kind=ListKind.POWERS),
+        match=cfg.match,
+        force=force,
+        progress=_progress,
+    )
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
         return
@@ -407,7 +487,9 @@ def diff(
     typer.echo(f"{old.name} → {new.name}: {out_lines}")
     for row in result.rows:
         if row.change.value in ("added", "removed", "renamed", "changed") and not state.quiet:
-            typer.echo(f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}")
+            typer.echo(
+                f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}"
+            )
     err.print(f"reports written to {out}/")
 
 
@@ -424,17 +506,23 @@ def check(
     out: OutOpt = None,
     force: ForceOpt = False,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Summary on stdout.")] = CheckFormat.TEXT,
-    junit: Annotated[Path | None, typer.Option("--junit", help="Also write a JUnit XML file, a test per limit.")] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write a JUnit XML file, a test per limit.")
+    ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="An earlier summary.json: report what got better or worse.")
+        Path | None,
+        typer.Option("--baseline", help="An earlier summary.json: report what got better or worse."),
     ] = None,
 ) -> None:
     """Reconcile from the config, write the reports, and fail (exit 1) when a limit in [check] is exceeded."""
     cfg = _load_config(config)
     if not cfg.inputs.lists:
-        raise UsageError("the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`")
-    verdict = pipeline.check(cfg, out or cfg.project.out, force=force, baseline=baseline, junit=junit,
-                             progress=_progress)
+        raise UsageError(
+            "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
+        )
+    verdict = pipeline.check(
+        cfg, out or cfg.project.out, force=force, baseline=baseline, junit=junit, progress=_progress
+    )
     if fmt is CheckFormat.JSON:
         _print_json(verdict.model_dump(mode="json"))
     elif fmt is CheckFormat.MARKDOWN:

@@ -129,8 +129,13 @@ class QuanzeConfig(_Strict):
             raise ValueError("[check] must be a table of gap types and limits")
         return {k: v if isinstance(v, Threshold) else Threshold.parse(k, v) for k, v in value.items()}
 
-    def ingest_options(self, *, kind: ListKind = ListKind.AUTO, sheets: tuple[str, ...] | None = None,
-                       header_rows: tuple[int, int] | None = None) -> IngestOptions:
+    def ingest_options(
+        self,
+        *,
+        kind: ListKind = ListKind.AUTO,
+        sheets: tuple[str, ...] | None = None,
+        header_rows: tuple[int, int] | None = None,
+    ) -> IngestOptions:
         return IngestOptions(
             kind=kind,
             sheets=sheets,
@@ -152,8 +157,9 @@ def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
         lists=tuple(li.model_copy(update={"path": fix(li.path)}) for li in config.inputs.lists),
         catalogue=tuple(c.model_copy(update={"path": fix(c.path)}) for c in config.inputs.catalogue),
     )
-    project = config.project.model_copy(update={"out": fix(config.project.out),
-                                                "decisions": fix(config.project.decisions)})
+    project = config.project.model_copy(
+        update={"out": fix(config.project.out), "decisions": fix(config.project.decisions)}
+    )
     return config.model_copy(update={"inputs": inputs, "project": project})
 
 
@@ -170,11 +176,15 @@ def load_config(path: Path) -> QuanzeConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file", hint="run `quanze init` to write a starter config") from None
+        raise ConfigError(
+            f"{path}: no such config file", hint="run `quanze init` to write a starter config"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})", hint="check quotes and brackets on that line") from exc
+        raise ConfigError(
+            f"{path}: not valid TOML ({exc})", hint="check quotes and brackets on that line"
+        ) from exc
     try:
         config = QuanzeConfig.model_validate(data)
     except ValidationError as exc:
@@ -189,7 +199,7 @@ def load_config(path: Path) -> QuanzeConfig:
     return _resolve(config, path.parent)
 
 
-STARTER_CONFIG = '''# quanze configuration. Paths are relative to this file. See README › Configuration.
+STARTER_CONFIG = """# quanze configuration. Paths are relative to this file. See README › Configuration.
 [project]
 name = "市级事项下放对账"
 out = "out"                          # where reports are written
@@ -243,4 +253,4 @@ unused = "30%"                       # a share of service items
 name-mismatch = 50
 review = 20
 invalid-rows = 0
-'''
+"""

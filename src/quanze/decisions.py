@@ -76,7 +76,9 @@ def decision_book(records: Iterable[DecisionRecord]) -> DecisionBook:
     return book
 
 
-def new_records(history: Sequence[DecisionRecord], incoming: Iterable[DecisionRecord]) -> list[DecisionRecord]:
+def new_records(
+    history: Sequence[DecisionRecord], incoming: Iterable[DecisionRecord]
+) -> list[DecisionRecord]:
     """The incoming decisions that change what is in force (re-applying a sheet adds nothing)."""
     current = {(r.service_key, r.power_key): r.decision for r in history}
     out = []
@@ -88,4 +90,6 @@ def new_records(history: Sequence[DecisionRecord], incoming: Iterable[DecisionRe
 
 
 def serialise(records: Iterable[DecisionRecord]) -> str:
-    return "".join(json.dumps(r.model_dump(mode="json", exclude_none=True), ensure_ascii=False) + "\n" for r in records)
+    return "".join(
+        json.dumps(r.model_dump(mode="json", exclude_none=True), ensure_ascii=False) + "\n" for r in records
+    )

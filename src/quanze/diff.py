@@ -22,8 +22,19 @@ class Change(StrEnum):
     UNCHANGED = "unchanged"
 
 
-DIFF_COLUMNS = ("change", "code", "old_name", "new_name", "fields", "detail", "old_code", "new_code", "score",
-                "old_source", "new_source")
+DIFF_COLUMNS = (
+    "change",
+    "code",
+    "old_name",
+    "new_name",
+    "fields",
+    "detail",
+    "old_code",
+    "new_code",
+    "score",
+    "old_source",
+    "new_source",
+)
 
 # Fields compared between paired items, with their Chinese labels, and how each is compared.
 COMPARED: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -64,7 +75,9 @@ def _show(value: object) -> str:
     return "（空）" if value in (None, "") else str(value)
 
 
-def diff_lists(old: Sequence[PowerItem], new: Sequence[PowerItem], *, options: MatchOptions | None = None) -> DiffResult:
+def diff_lists(
+    old: Sequence[PowerItem], new: Sequence[PowerItem], *, options: MatchOptions | None = None
+) -> DiffResult:
     """Pair the items of two lists (code, then normalised name, via the matcher) and classify each change."""
     pairing = match_lists(old, new, options=options)
     # A field counts only where both lists have it: a column one office leaves out is not a change.
@@ -85,17 +98,49 @@ def diff_lists(old: Sequence[PowerItem], new: Sequence[PowerItem], *, options: M
         if p.status is Status.REVIEW:
             details.append(f"配对把握不大（得分{p.score:.0f}，{p.reason}），请人工核对")
         change = Change.RENAMED if renamed else (Change.CHANGED if fields else Change.UNCHANGED)
-        rows.append(DiffRow(change=change, code=b.code or a.code, old_name=a.title, new_name=b.title,
-                            fields=(["name"] if renamed else []) + fields, detail="；".join(details),
-                            old_code=a.code, new_code=b.code, score=p.score, old_source=_src(a), new_source=_src(b)))
+        rows.append(
+            DiffRow(
+                change=change,
+                code=b.code or a.code,
+                old_name=a.title,
+                new_name=b.title,
+                fields=(["name"] if renamed else []) + fields,
+                detail="；".join(details),
+                old_code=a.code,
+                new_code=b.code,
+                score=p.score,
+                old_source=_src(a),
+                new_source=_src(b),
+            )
+        )
     for i in pairing.left_only:
         a = old[i]
-        rows.append(DiffRow(change=Change.REMOVED, code=a.code, old_name=a.title, new_name=None, fields=[],
-                            detail="新版本中没有该事项", old_code=a.code, old_source=_src(a)))
+        rows.append(
+            DiffRow(
+                change=Change.REMOVED,
+                code=a.code,
+                old_name=a.title,
+                new_name=None,
+                fields=[],
+                detail="新版本中没有该事项",
+                old_code=a.code,
+                old_source=_src(a),
+            )
+        )
     for i in pairing.right_only:
         b = new[i]
-        rows.append(DiffRow(change=Change.ADDED, code=b.code, old_name=None, new_name=b.title, fields=[],
-                            detail="新增事项", new_code=b.code, new_source=_src(b)))
+        rows.append(
+            DiffRow(
+                change=Change.ADDED,
+                code=b.code,
+                old_name=None,
+                new_name=b.title,
+                fields=[],
+                detail="新增事项",
+                new_code=b.code,
+                new_source=_src(b),
+            )
+        )
     order = list(Change)
     rows.sort(key=lambda r: (order.index(r.change), r.new_source or r.old_source or ""))
     counts = Counter(r.change.value for r in rows)

@@ -17,8 +17,15 @@ def _source(item: PowerItem | ServiceItem) -> str:
 
 
 def _gap(kind: GapType, unit: str | None, item: PowerItem | ServiceItem, detail: str) -> GapRow:
-    return GapRow(gap_type=kind, unit=unit, item_code=item.code, item_name=item.title, detail=detail,
-                  department=item.department, source=_source(item))
+    return GapRow(
+        gap_type=kind,
+        unit=unit,
+        item_code=item.code,
+        item_name=item.title,
+        detail=detail,
+        department=item.department,
+        source=_source(item),
+    )
 
 
 def is_refused(item: PowerItem) -> bool:
@@ -33,8 +40,12 @@ def expected_at(devolved: Sequence[PowerItem], unit: str) -> list[int]:
 class AcceptanceCheck:
     """Devolution list against each unit's acceptance list: who took what, under which name."""
 
-    def __init__(self, devolved: Sequence[PowerItem], lists: Mapping[str, Sequence[PowerItem]],
-                 options: MatchOptions | None = None) -> None:
+    def __init__(
+        self,
+        devolved: Sequence[PowerItem],
+        lists: Mapping[str, Sequence[PowerItem]],
+        options: MatchOptions | None = None,
+    ) -> None:
         self.devolved = devolved
         self.lists = lists
         self.pairings: dict[str, tuple[list[int], Pairing]] = {}
@@ -43,7 +54,9 @@ class AcceptanceCheck:
             expected = expected_at(devolved, unit)
             pairing = match_lists([devolved[i] for i in expected], lists[unit], options=options)
             self.pairings[unit] = (expected, pairing)
-            self._accepted[unit] = {expected[p.left] for p in pairing.pairs if not is_refused(lists[unit][p.right])}
+            self._accepted[unit] = {
+                expected[p.left] for p in pairing.pairs if not is_refused(lists[unit][p.right])
+            }
 
     def accepted(self, power: int, unit: str) -> bool | None:
         """Whether a unit accepted a devolved item; None when the unit sent no acceptance list."""
@@ -59,14 +72,24 @@ class AcceptanceCheck:
             for p in pairing.pairs:
                 power, accepted = self.devolved[expected[p.left]], items[p.right]
                 if is_refused(accepted):
-                    rows.append(_gap(GapType.NOT_ACCEPTED, unit, power,
-                                     f"承接清单中标注为“{accepted.acceptance}”（{_source(accepted)}）"))
+                    rows.append(
+                        _gap(
+                            GapType.NOT_ACCEPTED,
+                            unit,
+                            power,
+                            f"承接清单中标注为“{accepted.acceptance}”（{_source(accepted)}）",
+                        )
+                    )
                 else:
                     names[expected[p.left]][unit] = accepted.title
             for left in pairing.left_only:
-                rows.append(_gap(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单"))
+                rows.append(
+                    _gap(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
+                )
             for right in pairing.right_only:
-                rows.append(_gap(GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位"))
+                rows.append(
+                    _gap(GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位")
+                )
         rows.extend(_name_mismatch(self.devolved, names, "承接清单"))
         return rows
 
@@ -76,9 +99,17 @@ class AcceptanceCheck:
             refused = sum(1 for p in pairing.pairs if is_refused(self.lists[unit][p.right]))
             accepted = len(pairing.pairs) - refused
             devolved = len(expected)
-            out.append(AcceptanceRow(unit=unit, devolved=devolved, accepted=accepted, refused=refused,
-                                     missing=len(pairing.left_only), extra=len(pairing.right_only),
-                                     rate=round(accepted / devolved, 4) if devolved else 0.0))
+            out.append(
+                AcceptanceRow(
+                    unit=unit,
+                    devolved=devolved,
+                    accepted=accepted,
+                    refused=refused,
+                    missing=len(pairing.left_only),
+                    extra=len(pairing.right_only),
+                    rate=round(accepted / devolved, 4) if devolved else 0.0,
+                )
+            )
         return out
 
 
@@ -87,7 +118,9 @@ def _entry_key(name: str) -> str:
     return parts.core + (parts.handling or "")
 
 
-def _name_mismatch(powers: Sequence[PowerItem], names: Mapping[int, Mapping[str, str]], where: str) -> list[GapRow]:
+def _name_mismatch(
+    powers: Sequence[PowerItem], names: Mapping[int, Mapping[str, str]], where: str
+) -> list[GapRow]:
     """Units that entered one item under a name the others do not use (录入标准不统一)."""
     rows: list[GapRow] = []
     for pi in sorted(names):
@@ -102,8 +135,14 @@ def _name_mismatch(powers: Sequence[PowerItem], names: Mapping[int, Mapping[str,
         listing = "；".join(f"{u}：{by_unit[u]}" for u in sorted(by_unit))
         for unit in sorted(by_unit):
             if keys[unit] != common:
-                rows.append(_gap(GapType.NAME_MISMATCH, unit, powers[pi],
-                                 f"{where}中名称为“{by_unit[unit]}”，与其他单位不一致（{listing}）"))
+                rows.append(
+                    _gap(
+                        GapType.NAME_MISMATCH,
+                        unit,
+                        powers[pi],
+                        f"{where}中名称为“{by_unit[unit]}”，与其他单位不一致（{listing}）",
+                    )
+                )
     return rows
 
 
@@ -118,7 +157,9 @@ def catalogue_gaps(
     for pi, unit in result.unmatched:
         if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
             continue  # not accepted there: reported as not-accepted, not as a missing service item
-        rows.append(_gap(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）"))
+        rows.append(
+            _gap(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）")
+        )
     for si in result.orphans:
         s = services[si]
         rows.append(_gap(GapType.ORPHAN_SERVICE_ITEM, s.unit, s, "没有权力事项支撑的服务事项"))
@@ -148,8 +189,11 @@ def supervision_gaps(devolved: Sequence[PowerItem]) -> list[GapRow]:
     for p in devolved:
         if p.role == "main":
             continue
-        missing = [label for label, value in (("监管部门", p.supervision_department),
-                                               ("监管方式", p.supervision_method)) if not value]
+        missing = [
+            label
+            for label, value in (("监管部门", p.supervision_department), ("监管方式", p.supervision_method))
+            if not value
+        ]
         if missing:
             rows.append(_gap(GapType.NO_SUPERVISION, p.receiving_unit, p, "未明确" + "、".join(missing)))
     return rows
@@ -164,5 +208,7 @@ def usage(services: Sequence[ServiceItem]) -> list[UsageRow]:
         key = (s.unit or "", department_key(s.department) or "（未注明部门）")
         counts[key][0] += 1
         counts[key][1] += s.volume > 0
-    return [UsageRow(unit=u or None, department=d, items=n, used=used, rate=round(used / n, 4) if n else 0.0)
-            for (u, d), (n, used) in sorted(counts.items())]
+    return [
+        UsageRow(unit=u or None, department=d, items=n, used=used, rate=round(used / n, 4) if n else 0.0)
+        for (u, d), (n, used) in sorted(counts.items())
+    ]

@@ -53,7 +53,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分章节类])\s*(.+)$")
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分章节类])\s*(.+)$"
+)
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
 _SUB_SEQ = re.compile(r"^\d+\s*[.．\-－_]\s*\d+$")
 _DEPT_SUFFIX = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队)$")
@@ -166,7 +168,9 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
             rows = ([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows())
             yield _RawSheet(name=ws.title, rows=rows, merges=merges)
     except zipfile.BadZipFile as exc:
-        raise UnreadableInputError(f"{path}: the workbook is damaged ({exc})", hint="export it again") from exc
+        raise UnreadableInputError(
+            f"{path}: the workbook is damaged ({exc})", hint="export it again"
+        ) from exc
     finally:
         wb.close()
 
@@ -536,8 +540,13 @@ class _SheetReader:
         first = next(t for t in texts if t)
         if len(distinct) <= 2 and _FOOTNOTE.match(first):
             self.layout.skipped_structural += 1
-            self._issue(IssueCode.FOOTNOTE_ROW, Severity.INFO, "footnote row, not an item", row=rownum,
-                        value=first[:120])
+            self._issue(
+                IssueCode.FOOTNOTE_ROW,
+                Severity.INFO,
+                "footnote row, not an item",
+                row=rownum,
+                value=first[:120],
+            )
             return
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             self.layout.skipped_structural += 1
@@ -583,15 +592,21 @@ class _SheetReader:
 
     def _sheet_department(self) -> str | None:
         name = self.raw.name.strip()
-        if self.options.sheet_as_department and not _GENERIC_SHEET.match(name) and _looks_like_department(name):
+        if (
+            self.options.sheet_as_department
+            and not _GENERIC_SHEET.match(name)
+            and _looks_like_department(name)
+        ):
             return name
         return None
 
     def _is_section(self, rownum: int, text: str, texts: list[str | None]) -> bool:
         m = _SECTION.match(text)
         name_idx = self.fields.get("name")
-        only_in_name = name_idx is not None and sum(1 for t in texts if t) == 1 and (
-            name_idx < len(texts) and texts[name_idx] == text
+        only_in_name = (
+            name_idx is not None
+            and sum(1 for t in texts if t) == 1
+            and (name_idx < len(texts) and texts[name_idx] == text)
         )
         if m is None and only_in_name:
             return False
@@ -602,8 +617,13 @@ class _SheetReader:
             self.state.section_department = body
         else:
             return False
-        self._issue(IssueCode.SECTION_ROW, Severity.INFO, "section row: applies to the rows below it",
-                    row=rownum, value=text[:120])
+        self._issue(
+            IssueCode.SECTION_ROW,
+            Severity.INFO,
+            "section row: applies to the rows below it",
+            row=rownum,
+            value=text[:120],
+        )
         return True
 
     def _common(self, rownum: int, values: dict[str, str | None]) -> dict[str, Any]:
@@ -660,17 +680,25 @@ class _SheetReader:
             role = "sub"
             if not name:
                 if last is None:
-                    self._issue(IssueCode.ORPHAN_SUB_ITEM, Severity.WARNING,
-                                "sub-item with no main item above it; its own name is used",
-                                row=rownum, value=sub)
+                    self._issue(
+                        IssueCode.ORPHAN_SUB_ITEM,
+                        Severity.WARNING,
+                        "sub-item with no main item above it; its own name is used",
+                        row=rownum,
+                        value=sub,
+                    )
                 name = last.name if last is not None else sub
         elif (seq and _SUB_SEQ.match(seq)) or values.get("sub_seq"):
             if last is not None and name and name != last.name:
                 role, sub, name = "sub", name, last.name
             elif last is None and name:
-                self._issue(IssueCode.ORPHAN_SUB_ITEM, Severity.WARNING,
-                            "sub-item numbering with no main item above it; read as an item",
-                            row=rownum, value=name)
+                self._issue(
+                    IssueCode.ORPHAN_SUB_ITEM,
+                    Severity.WARNING,
+                    "sub-item numbering with no main item above it; read as an item",
+                    row=rownum,
+                    value=name,
+                )
         if not name:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return
@@ -783,8 +811,13 @@ def _duplicates(file_label: str, report: FileReport) -> Iterable[RowIssue]:
         ident = (name_key(item.title), code_key(item.code), department_key(item.department), unit)
         first = seen_item.get(ident)
         if first is not None:
-            yield _dup_issue(file_label, item, IssueCode.DUPLICATE_ITEM,
-                             f"the same item as row {first.source.row} of {first.source.sheet}", item.title)
+            yield _dup_issue(
+                file_label,
+                item,
+                IssueCode.DUPLICATE_ITEM,
+                f"the same item as row {first.source.row} of {first.source.sheet}",
+                item.title,
+            )
             continue
         seen_item[ident] = item
         key = code_key(item.code)
@@ -794,7 +827,9 @@ def _duplicates(file_label: str, report: FileReport) -> Iterable[RowIssue]:
         other = seen_code.get(ck)
         if other is not None and name_key(other.title) != name_key(item.title):
             yield _dup_issue(
-                file_label, item, IssueCode.DUPLICATE_CODE,
+                file_label,
+                item,
+                IssueCode.DUPLICATE_CODE,
                 f'code also used by "{other.title}" (row {other.source.row} of {other.source.sheet})',
                 item.code,
             )
@@ -802,11 +837,19 @@ def _duplicates(file_label: str, report: FileReport) -> Iterable[RowIssue]:
             seen_code.setdefault(ck, item)
 
 
-def _dup_issue(file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str,
-               value: str | None) -> RowIssue:
-    return RowIssue(code=code, severity=Severity.WARNING, file=file_label, sheet=item.source.sheet,
-                    row=item.source.row, column="code" if code is IssueCode.DUPLICATE_CODE else None,
-                    value=value, message=message)
+def _dup_issue(
+    file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str, value: str | None
+) -> RowIssue:
+    return RowIssue(
+        code=code,
+        severity=Severity.WARNING,
+        file=file_label,
+        sheet=item.source.sheet,
+        row=item.source.row,
+        column="code" if code is IssueCode.DUPLICATE_CODE else None,
+        value=value,
+        message=message,
+    )
 
 
 def read_files(
@@ -823,25 +866,49 @@ def read_files(
             on_file(path)
         resolved = path.resolve()
         if resolved in seen:
-            reports.append(FileReport(file=path.name, kind=ListKind.AUTO, issues=[RowIssue(
-                code=IssueCode.DUPLICATE_INPUT, severity=Severity.WARNING, file=path.name,
-                message=f"the same file was given twice (as {seen[resolved]}); read once")]))
+            reports.append(
+                FileReport(
+                    file=path.name,
+                    kind=ListKind.AUTO,
+                    issues=[
+                        RowIssue(
+                            code=IssueCode.DUPLICATE_INPUT,
+                            severity=Severity.WARNING,
+                            file=path.name,
+                            message=f"the same file was given twice (as {seen[resolved]}); read once",
+                        )
+                    ],
+                )
+            )
             continue
         seen[resolved] = str(path)
         try:
             reports.append(read_file(path, options))
         except UnreadableInputError as exc:
-            reports.append(FileReport(file=path.name, kind=ListKind.AUTO, issues=[RowIssue(
-                code=IssueCode.UNREADABLE_FILE, severity=Severity.ERROR, file=path.name,
-                message=str(exc))]))
+            reports.append(
+                FileReport(
+                    file=path.name,
+                    kind=ListKind.AUTO,
+                    issues=[
+                        RowIssue(
+                            code=IssueCode.UNREADABLE_FILE,
+                            severity=Severity.ERROR,
+                            file=path.name,
+                            message=str(exc),
+                        )
+                    ],
+                )
+            )
     return reports
 
 
 def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
     """Rows of a filled-in review workbook (review.xlsx), keyed by the headers of its table."""
     if sniff_format(path) != "xlsx":
-        raise UnreadableInputError(f"{path}: a review workbook must be the .xlsx that quanze wrote",
-                                   hint="open review.xlsx from the reconcile output folder, fill 决定, save")
+        raise UnreadableInputError(
+            f"{path}: a review workbook must be the .xlsx that quanze wrote",
+            hint="open review.xlsx from the reconcile output folder, fill 决定, save",
+        )
     rows: list[dict[str, str | None]] = []
     for raw in _open_xlsx(path):
         header: list[str] | None = None
@@ -858,5 +925,7 @@ def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
                 rows.append(row)
         if header is not None:
             return rows
-    raise UnreadableInputError(f"{path}: no review table found (no power_key / service_key columns)",
-                               hint="use the review.xlsx written by `quanze reconcile`, keeping its hidden columns")
+    raise UnreadableInputError(
+        f"{path}: no review table found (no power_key / service_key columns)",
+        hint="use the review.xlsx written by `quanze reconcile`, keeping its hidden columns",
+    )

@@ -35,8 +35,12 @@ class MatchOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    match_threshold: float = Field(90.0, ge=0, le=100, description="score at or above which a link is matched")
-    review_threshold: float = Field(65.0, ge=0, le=100, description="score at or above which a link is reviewed")
+    match_threshold: float = Field(
+        90.0, ge=0, le=100, description="score at or above which a link is matched"
+    )
+    review_threshold: float = Field(
+        65.0, ge=0, le=100, description="score at or above which a link is reviewed"
+    )
     margin: float = Field(4.0, ge=0, le=50, description="two candidates closer than this are ambiguous")
     same_department_bonus: float = Field(3.0, ge=0, le=20)
     other_department_penalty: float = Field(6.0, ge=0, le=50)
@@ -265,7 +269,12 @@ def _qualifier_clash(src: _Prepared, tgt: _Prepared) -> bool:
 
 
 def _score_pair(
-    src: _Prepared, tgt: _Prepared, options: MatchOptions, *, code_exact: bool | None, parent: _Prepared | None
+    src: _Prepared,
+    tgt: _Prepared,
+    options: MatchOptions,
+    *,
+    code_exact: bool | None,
+    parent: _Prepared | None,
 ) -> _Candidate | None:
     """Score one source (service item) against one target (power); None when below the review band."""
     pairs = [(src.core, tgt.core, 0.0)]
@@ -279,8 +288,11 @@ def _score_pair(
     if sim < 100.0 and any(action_stem(x) == action_stem(y) for x, y, _ in pairs):
         sim, a, b = 97.0, a, b
     adjust, dept_note = _dept_adjust(src, tgt, options)
-    clash = sim < 97.0 and (twin_clash(a, b) or _qualifier_clash(src, tgt)) and not (
-        parent is not None and parent.core in (tgt.core, tgt.alt_core))
+    clash = (
+        sim < 97.0
+        and (twin_clash(a, b) or _qualifier_clash(src, tgt))
+        and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
+    )
     notes = [n for n in (dept_note,) if n]
     if code_exact is not None:
         # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
@@ -332,7 +344,11 @@ def applies_to(power: PowerItem, unit: str | None) -> bool:
         return True
     key, unit_key = name_key(target), _partition_key(unit)
     stem = re.sub(r"(?:县|区|市|镇|乡|街道|开发区|管委会)$", "", unit_key)
-    return unit_key in key or (len(stem) >= 2 and stem in key) or any(w in key for w in ("各", "所有", "全部", "全市"))
+    return (
+        unit_key in key
+        or (len(stem) >= 2 and stem in key)
+        or any(w in key for w in ("各", "所有", "全部", "全市"))
+    )
 
 
 def match_catalogue(
@@ -350,7 +366,9 @@ def match_catalogue(
     """
     options = options or MatchOptions()
     result = MatchResult()
-    prepared_powers = [_prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in powers]
+    prepared_powers = [
+        _prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in powers
+    ]
     pkeys = [power_key(p) for p in powers]
     by_unit: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str | None] = {}
@@ -388,7 +406,9 @@ def match_catalogue(
     result.unmatched = _drop_covered_mains(powers, result.unmatched, linked_powers)
     if progress is not None:
         progress(len(services), len(services))
-    result.links.sort(key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service))
+    result.links.sort(
+        key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service)
+    )
     return result
 
 
@@ -423,7 +443,11 @@ def _match_one(
 ) -> tuple[list[_Found], bool]:
     """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
     src = _prepare(s.name, None, s.code, s.department)
-    parent = _prepare(s.parent_power_name, None, s.parent_power_code, s.department) if s.parent_power_name else None
+    parent = (
+        _prepare(s.parent_power_name, None, s.parent_power_code, s.department)
+        if s.parent_power_name
+        else None
+    )
     skey = service_key(s)
     rejected: set[int] = set()
     if decisions is not None and skey in decisions:
@@ -519,7 +543,9 @@ def match_lists(
         src = _prepare(r.title, None, r.code, r.department)
         cands: dict[int, _Candidate] = {}
 
-        def consider(t: int, code_exact: bool | None, src: _Prepared = src, cands: dict[int, _Candidate] = cands) -> None:
+        def consider(
+            t: int, code_exact: bool | None, src: _Prepared = src, cands: dict[int, _Candidate] = cands
+        ) -> None:
             cand = _score_pair(src, index.targets[t], options, code_exact=code_exact, parent=None)
             if cand is not None and (t not in cands or cand.score > cands[t].score):
                 cand.target = t

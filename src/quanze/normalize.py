@@ -13,8 +13,24 @@ from quanze.vocab import CATEGORY_ALIASES, DEPARTMENT_ALIASES, HANDLING_SUFFIXES
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")", "[": "(", "]": ")",
-                           "｛": "(", "｝": ")", "{": "(", "}": ")", "（": "(", "）": ")"})
+_BRACKETS = str.maketrans(
+    {
+        "【": "(",
+        "】": ")",
+        "〔": "(",
+        "〕": ")",
+        "［": "(",
+        "］": ")",
+        "[": "(",
+        "]": ")",
+        "｛": "(",
+        "｝": ")",
+        "{": "(",
+        "}": ")",
+        "（": "(",
+        "）": ")",
+    }
+)
 _DROP_IN_KEY = re.compile(r"[\s《》〈〉<>\"'“”‘’「」『』]")
 _TRAILING_PUNCT = re.compile(r"[。．.;；,，、:：!！?？\-—_]+$")
 _SEPARATORS = "-—–_·:：/"
@@ -161,7 +177,11 @@ def category_of(raw: str | None, extra: dict[str, Category] | None = None) -> Ca
     if not raw:
         return None
     key = header_key(raw)
-    table = CATEGORY_ALIASES if not extra else {**CATEGORY_ALIASES, **{header_key(k): v for k, v in extra.items()}}
+    table = (
+        CATEGORY_ALIASES
+        if not extra
+        else {**CATEGORY_ALIASES, **{header_key(k): v for k, v in extra.items()}}
+    )
     for candidate in (key, key.removesuffix("类"), key.removesuffix("事项"), key.removesuffix("类事项")):
         if candidate in table:
             return table[candidate]

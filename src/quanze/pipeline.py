@@ -61,9 +61,13 @@ class ValidationResult(BaseModel):
         return ExitCode.OK
 
 
-def validate(paths: Sequence[Path], options: IngestOptions, *, progress: Progress | None = None) -> ValidationResult:
+def validate(
+    paths: Sequence[Path], options: IngestOptions, *, progress: Progress | None = None
+) -> ValidationResult:
     """Read every file and collect its records, layout and issues."""
-    reports = read_files(paths, options, on_file=(lambda p: progress(f"reading {p.name}")) if progress else None)
+    reports = read_files(
+        paths, options, on_file=(lambda p: progress(f"reading {p.name}")) if progress else None
+    )
     counts = Counter(i.code.value for r in reports for i in r.issues)
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
 
@@ -94,7 +98,9 @@ def _read(path: Path, options: IngestOptions, progress: Progress | None) -> File
     if progress is not None:
         progress(f"reading {path.name}")
     if not path.exists():
-        raise UnreadableInputError(f"{path}: no such file", hint="check the path in the config or on the command line")
+        raise UnreadableInputError(
+            f"{path}: no such file", hint="check the path in the config or on the command line"
+        )
     return read_file(path, options, label=str(path))
 
 
@@ -106,8 +112,11 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         if li.path.resolve() in seen:
             raise UsageError(f"{li.path} is given twice", hint="name each input file once")
         seen.add(li.path.resolve())
-        report = _read(li.path, config.ingest_options(kind=ListKind.POWERS, sheets=li.sheets,
-                                                      header_rows=li.header_rows), progress)
+        report = _read(
+            li.path,
+            config.ingest_options(kind=ListKind.POWERS, sheets=li.sheets, header_rows=li.header_rows),
+            progress,
+        )
         unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
@@ -120,26 +129,45 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
             loaded.devolved.extend(items)
         loaded.issues.extend(report.issues)
         loaded.reports.append(report)
-        loaded.inputs.append(InputFile(path=str(li.path), role=li.role.value, unit=unit, records=report.records,
-                                       sha256=_digest(li.path)))
+        loaded.inputs.append(
+            InputFile(
+                path=str(li.path),
+                role=li.role.value,
+                unit=unit,
+                records=report.records,
+                sha256=_digest(li.path),
+            )
+        )
     for ci in config.inputs.catalogue:
         if ci.path.resolve() in seen:
             raise UsageError(f"{ci.path} is given twice", hint="name each input file once")
         seen.add(ci.path.resolve())
-        report = _read(ci.path, config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets,
-                                                      header_rows=ci.header_rows), progress)
+        report = _read(
+            ci.path,
+            config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets, header_rows=ci.header_rows),
+            progress,
+        )
         for s in report.services:
             if s.unit is None:
                 s.unit = ci.unit
         loaded.services.extend(report.services)
         loaded.issues.extend(report.issues)
         loaded.reports.append(report)
-        loaded.inputs.append(InputFile(path=str(ci.path), role="catalogue", unit=ci.unit, records=report.records,
-                                       sha256=_digest(ci.path)))
+        loaded.inputs.append(
+            InputFile(
+                path=str(ci.path),
+                role="catalogue",
+                unit=ci.unit,
+                records=report.records,
+                sha256=_digest(ci.path),
+            )
+        )
     return loaded
 
 
-def _match_rows(powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult) -> list[MatchRow]:
+def _match_rows(
+    powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult
+) -> list[MatchRow]:
     def src(item: PowerItem | ServiceItem) -> str:
         return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
 
@@ -148,18 +176,38 @@ def _match_rows(powers: Sequence[PowerItem], services: Sequence[ServiceItem], re
     for lk in result.links:
         p, s = powers[lk.power], services[lk.service]
         row = MatchRow(
-            power_code=p.code, power_name=p.title, service_code=s.code, service_name=s.name, score=lk.score,
-            method=lk.method, status=lk.status, reason=lk.reason, unit=s.unit, power_department=p.department,
-            service_department=s.department, power_source=src(p), service_source=src(s), power_key=power_key(p),
+            power_code=p.code,
+            power_name=p.title,
+            service_code=s.code,
+            service_name=s.name,
+            score=lk.score,
+            method=lk.method,
+            status=lk.status,
+            reason=lk.reason,
+            unit=s.unit,
+            power_department=p.department,
+            service_department=s.department,
+            power_source=src(p),
+            service_source=src(s),
+            power_key=power_key(p),
             service_key=service_key(s),
         )
         rows.append(((s.unit or "", lk.power, rank[lk.status], -lk.score, lk.service), row))
     for pi, unit in result.unmatched:
         p = powers[pi]
         row = MatchRow(
-            power_code=p.code, power_name=p.title, service_code=None, service_name=None, score=None, method=None,
-            status=Status.UNMATCHED, reason="没有找到对应的服务事项", unit=unit, power_department=p.department,
-            power_source=src(p), power_key=power_key(p),
+            power_code=p.code,
+            power_name=p.title,
+            service_code=None,
+            service_name=None,
+            score=None,
+            method=None,
+            status=Status.UNMATCHED,
+            reason="没有找到对应的服务事项",
+            unit=unit,
+            power_department=p.department,
+            power_source=src(p),
+            power_key=power_key(p),
         )
         rows.append(((unit or "", pi, 2, 0.0, -1), row))
     rows.sort(key=lambda r: r[0])
@@ -169,9 +217,12 @@ def _match_rows(powers: Sequence[PowerItem], services: Sequence[ServiceItem], re
 def _match_counts(
     powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult, decisions_applied: int
 ) -> MatchCounts:
-    matched_pairs = {(services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.MATCHED}
-    review_pairs = {(services[lk.service].unit, lk.power) for lk in result.links
-                    if lk.status is Status.REVIEW} - matched_pairs
+    matched_pairs = {
+        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.MATCHED
+    }
+    review_pairs = {
+        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.REVIEW
+    } - matched_pairs
     total = len(matched_pairs) + len(review_pairs) + len(result.unmatched)
     return MatchCounts(
         powers=len(powers),
@@ -194,15 +245,20 @@ def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> Reco
     loaded = load_inputs(config, progress=progress)
     powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
     if not powers:
-        raise UsageError("no power list to reconcile", hint="give --powers FILE, or a devolution list in the config")
+        raise UsageError(
+            "no power list to reconcile", hint="give --powers FILE, or a devolution list in the config"
+        )
     history = load_decisions(config.project.decisions)
     book = decision_book(history)
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(powers, loaded.services, options=config.match, decisions=book)
     decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
-    acceptance = AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match) if (
-        loaded.devolved and loaded.acceptance) else None
+    acceptance = (
+        AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match)
+        if (loaded.devolved and loaded.acceptance)
+        else None
+    )
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
         *catalogue_gaps(powers, loaded.services, result, acceptance),
@@ -256,30 +312,59 @@ def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRe
         try:
             decision = parse_decision_word(row.get(decision_col))
         except ValueError:
-            issues.append(RowIssue(code=IssueCode.BAD_DECISION, severity=Severity.ERROR, file=path.name,
-                                   sheet=row["_sheet"], row=int(row["_row"] or 0), column=decision_col,
-                                   value=row.get(decision_col),
-                                   message="write 确认 or 否决 (choose from the dropdown)"))
+            issues.append(
+                RowIssue(
+                    code=IssueCode.BAD_DECISION,
+                    severity=Severity.ERROR,
+                    file=path.name,
+                    sheet=row["_sheet"],
+                    row=int(row["_row"] or 0),
+                    column=decision_col,
+                    value=row.get(decision_col),
+                    message="write 确认 or 否决 (choose from the dropdown)",
+                )
+            )
             continue
         if decision is None:
             blank += 1
             continue
         pk, sk = row.get("power_key"), row.get("service_key")
         if not pk or not sk:
-            issues.append(RowIssue(code=IssueCode.MISSING_REQUIRED, severity=Severity.ERROR, file=path.name,
-                                   sheet=row["_sheet"], row=int(row["_row"] or 0), column="power_key/service_key",
-                                   message="the hidden key columns are empty; do not edit or delete them"))
+            issues.append(
+                RowIssue(
+                    code=IssueCode.MISSING_REQUIRED,
+                    severity=Severity.ERROR,
+                    file=path.name,
+                    sheet=row["_sheet"],
+                    row=int(row["_row"] or 0),
+                    column="power_key/service_key",
+                    message="the hidden key columns are empty; do not edit or delete them",
+                )
+            )
             continue
-        records.append(DecisionRecord(
-            power_key=pk, service_key=sk, decision=decision, unit=row.get("行政区划"),
-            power_name=row.get("权力事项名称"), service_name=row.get("服务事项名称"), note=row.get("备注"),
-            by=by, at=at, source=path.name,
-        ))
+        records.append(
+            DecisionRecord(
+                power_key=pk,
+                service_key=sk,
+                decision=decision,
+                unit=row.get("行政区划"),
+                power_name=row.get("权力事项名称"),
+                service_name=row.get("服务事项名称"),
+                note=row.get("备注"),
+                by=by,
+                at=at,
+                source=path.name,
+            )
+        )
     outcome = ReviewOutcome(
-        decisions_file="", rows=len(rows),
+        decisions_file="",
+        rows=len(rows),
         confirmed=sum(1 for r in records if r.decision is Decision.CONFIRM),
         rejected=sum(1 for r in records if r.decision is Decision.REJECT),
-        blank=blank, unchanged=0, recorded=0, issues=issues,
+        blank=blank,
+        unchanged=0,
+        recorded=0,
+        issues=issues,
     )
     return records, outcome
 
@@ -291,11 +376,18 @@ def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str)
     fresh = new_records(history, incoming)
     if fresh:
         write_text(decisions_path, serialise([*history, *fresh]))
-    return outcome.model_copy(update={"decisions_file": str(decisions_path), "recorded": len(fresh),
-                                      "unchanged": len(incoming) - len(fresh)})
+    return outcome.model_copy(
+        update={
+            "decisions_file": str(decisions_path),
+            "recorded": len(fresh),
+            "unchanged": len(incoming) - len(fresh),
+        }
+    )
 
 
-def reconcile_to(out: Path, config: QuanzeConfig, *, force: bool, progress: Progress | None = None) -> ReconcileResult:
+def reconcile_to(
+    out: Path, config: QuanzeConfig, *, force: bool, progress: Progress | None = None
+) -> ReconcileResult:
     """Reconcile and write every report into `out` (refused when `out` holds files, unless force)."""
     prepare_out_dir(out, force=force)
     result = reconcile(config, progress=progress)
@@ -324,8 +416,16 @@ def check(
     return verdict
 
 
-def diff(old: Path, new: Path, out: Path, *, options: IngestOptions, match: MatchOptions, force: bool,
-         progress: Progress | None = None) -> DiffResult:
+def diff(
+    old: Path,
+    new: Path,
+    out: Path,
+    *,
+    options: IngestOptions,
+    match: MatchOptions,
+    force: bool,
+    progress: Progress | None = None,
+) -> DiffResult:
     """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
     prepare_out_dir(out, force=force)
     before = _read(old, options, progress)

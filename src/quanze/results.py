@@ -10,8 +10,21 @@ from quanze.match import Method, Status
 from quanze.models import RowIssue
 
 MATCH_COLUMNS = (
-    "power_code", "power_name", "service_code", "service_name", "score", "method", "status", "reason",
-    "unit", "power_department", "service_department", "power_source", "service_source", "power_key", "service_key",
+    "power_code",
+    "power_name",
+    "service_code",
+    "service_name",
+    "score",
+    "method",
+    "status",
+    "reason",
+    "unit",
+    "power_department",
+    "service_department",
+    "power_source",
+    "service_source",
+    "power_key",
+    "service_key",
 )
 
 
@@ -69,8 +82,6 @@ class Summary(BaseModel):
     gaps: dict[str, int] = Field(default_factory=dict)
     invalid_rows: int = 0
     issues: dict[str, int] = Field(default_factory=dict)
-
-
 
 
 class GapType(StrEnum):

@@ -15,10 +15,10 @@ def junit_xml(result: CheckResult, *, suite: str = "quanze check") -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f"<testsuites tests={quoteattr(str(len(result.thresholds)))} failures={quoteattr(str(failures))}>",
         f"  <testsuite name={quoteattr(suite)} tests={quoteattr(str(len(result.thresholds)))} "
-        f"failures={quoteattr(str(failures))} errors=\"0\">",
+        f'failures={quoteattr(str(failures))} errors="0">',
     ]
     for t in result.thresholds:
-        lines.append(f"    <testcase classname=\"quanze.check\" name={quoteattr(t.name)}>")
+        lines.append(f'    <testcase classname="quanze.check" name={quoteattr(t.name)}>')
         if not t.passed:
             message = f"{t.name}: {t.value:g} exceeds the limit {t.limit}"
             lines.append(f"      <failure message={quoteattr(message)}>{escape(message)}</failure>")
@@ -38,11 +38,21 @@ def markdown(result: CheckResult, *, title: str = "quanze check") -> str:
         shown = f"{t.count}" if t.value == t.count else f"{t.count} ({t.value:.1%})"
         lines.append(f"| {t.name} | {shown} | {t.limit} | {'pass' if t.passed else '**FAIL**'} |")
     if result.changes:
-        lines += ["", "### Since the baseline", "", "| metric | before | after | change |", "|---|---:|---:|---|"]
+        lines += [
+            "",
+            "### Since the baseline",
+            "",
+            "| metric | before | after | change |",
+            "|---|---:|---:|---|",
+        ]
         for c in result.changes:
             if c.verdict != "same":
                 lines.append(f"| {c.metric} | {c.before} | {c.after} | {c.change:+d} ({c.verdict}) |")
     m = result.summary.match
-    lines += ["", f"{m.powers} powers, {m.service_items} service items, {len(m.units)} units; "
-              f"{m.links_matched} links matched, {m.links_review} to review.", ""]
+    lines += [
+        "",
+        f"{m.powers} powers, {m.service_items} service items, {len(m.units)} units; "
+        f"{m.links_matched} links matched, {m.links_review} to review.",
+        "",
+    ]
     return "\n".join(lines)

@@ -43,7 +43,9 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         os.replace(tmp_path, path)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})", hint="check space and permissions") from exc
+        raise OutputError(
+            f"{path}: cannot write ({exc.strerror or exc})", hint="check space and permissions"
+        ) from exc
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -13,7 +13,12 @@ from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
 from quanze.results import GAP_COLUMNS, MATCH_COLUMNS, GapRow, GapType, MatchRow, ReconcileResult
 
 STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
-METHOD_ZH = {Method.DECISION: "人工确认", Method.CODE: "编码一致", Method.EXACT: "名称一致", Method.FUZZY: "名称相似"}
+METHOD_ZH = {
+    Method.DECISION: "人工确认",
+    Method.CODE: "编码一致",
+    Method.EXACT: "名称一致",
+    Method.FUZZY: "名称相似",
+}
 GAP_ZH = {
     GapType.NOT_ACCEPTED: "已下放未承接",
     GapType.NOT_DEVOLVED: "未下放但已承接",
@@ -97,38 +102,68 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet]:
     s = result.summary
     m = s.match
     facts = [
-        ("权力事项（行）", m.powers), ("服务事项", m.service_items), ("单位", len(m.units)),
-        ("已匹配链接", m.links_matched), ("待复核链接", m.links_review),
-        ("已匹配的事项×单位", m.power_units_matched), ("待复核的事项×单位", m.power_units_review),
-        ("未匹配的事项×单位", m.power_units_unmatched), ("无权力支撑的服务事项", m.orphan_service_items),
-        ("已应用的人工决定", m.decisions_applied), ("数据错误行", s.invalid_rows),
+        ("权力事项（行）", m.powers),
+        ("服务事项", m.service_items),
+        ("单位", len(m.units)),
+        ("已匹配链接", m.links_matched),
+        ("待复核链接", m.links_review),
+        ("已匹配的事项×单位", m.power_units_matched),
+        ("待复核的事项×单位", m.power_units_review),
+        ("未匹配的事项×单位", m.power_units_unmatched),
+        ("无权力支撑的服务事项", m.orphan_service_items),
+        ("已应用的人工决定", m.decisions_applied),
+        ("数据错误行", s.invalid_rows),
         *((f"缺口：{GAP_ZH[GapType(k)]}", v) for k, v in s.gaps.items()),
     ]
-    sheets = [Sheet("概览", (Column("item", "项目", 28), Column("value", "数量", 12)),
-                    [{"item": k, "value": v} for k, v in facts], title=title)]
+    sheets = [
+        Sheet(
+            "概览",
+            (Column("item", "项目", 28), Column("value", "数量", 12)),
+            [{"item": k, "value": v} for k, v in facts],
+            title=title,
+        )
+    ]
     if result.acceptance:
-        sheets.append(Sheet(
-            "承接进度",
-            (Column("unit", "承接单位", 18), Column("devolved", "应承接", 10), Column("accepted", "已承接", 10),
-             Column("refused", "不认领", 10), Column("missing", "未列入", 10), Column("extra", "清单外", 10),
-             Column("rate", "承接率", 10)),
-            [a.model_dump() for a in result.acceptance],
-            charts=(Chart("各单位承接进度", "unit", ("accepted", "refused", "missing"), "事项数"),),
-        ))
+        sheets.append(
+            Sheet(
+                "承接进度",
+                (
+                    Column("unit", "承接单位", 18),
+                    Column("devolved", "应承接", 10),
+                    Column("accepted", "已承接", 10),
+                    Column("refused", "不认领", 10),
+                    Column("missing", "未列入", 10),
+                    Column("extra", "清单外", 10),
+                    Column("rate", "承接率", 10),
+                ),
+                [a.model_dump() for a in result.acceptance],
+                charts=(Chart("各单位承接进度", "unit", ("accepted", "refused", "missing"), "事项数"),),
+            )
+        )
     if result.usage:
-        sheets.append(Sheet(
-            "使用率",
-            (Column("unit", "单位", 18), Column("department", "部门", 22), Column("items", "服务事项", 10),
-             Column("used", "有办件", 10), Column("rate", "使用率", 10)),
-            [u.model_dump() for u in result.usage],
-            charts=(Chart("各部门使用率", "department", ("rate",), "使用率"),),
-        ))
+        sheets.append(
+            Sheet(
+                "使用率",
+                (
+                    Column("unit", "单位", 18),
+                    Column("department", "部门", 22),
+                    Column("items", "服务事项", 10),
+                    Column("used", "有办件", 10),
+                    Column("rate", "使用率", 10),
+                ),
+                [u.model_dump() for u in result.usage],
+                charts=(Chart("各部门使用率", "department", ("rate",), "使用率"),),
+            )
+        )
     return sheets
 
 
 def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告") -> list[Path]:
     """Every output of a reconciliation into the folder `out`; returns the paths written."""
-    paths = [out / n for n in ("matches.csv", "gaps.csv", "issues.csv", "summary.json", "report.xlsx", "review.xlsx")]
+    paths = [
+        out / n
+        for n in ("matches.csv", "gaps.csv", "issues.csv", "summary.json", "report.xlsx", "review.xlsx")
+    ]
     write_csv(paths[0], MATCH_COLUMNS, (m.model_dump(mode="json") for m in result.matches))
     write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
     write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
@@ -141,9 +176,17 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
         Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues)),
     ]
     write_workbook(paths[4], sheets)
-    write_workbook(paths[5], [Sheet(
-        "待复核", REVIEW_COLUMNS, review_rows(result.matches),
-        title="请在“决定”列选择“确认”或“否决”，保存后运行 quanze review apply 本文件",
-        dropdowns={"decision": DECISION_CHOICES}, hidden=frozenset({"power_key", "service_key"}),
-    )])
+    write_workbook(
+        paths[5],
+        [
+            Sheet(
+                "待复核",
+                REVIEW_COLUMNS,
+                review_rows(result.matches),
+                title="请在“决定”列选择“确认”或“否决”，保存后运行 quanze review apply 本文件",
+                dropdowns={"decision": DECISION_CHOICES},
+                hidden=frozenset({"power_key", "service_key"}),
+            )
+        ],
+    )
     return paths

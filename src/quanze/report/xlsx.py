@@ -62,8 +62,15 @@ class Sheet:
     footer: Sequence[Sequence[Any]] = ()
 
 
-def _cell(ws: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
-          alignment: Alignment | None = None, border: Border | None = None) -> Any:
+def _cell(
+    ws: Any,
+    value: Any,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+    border: Border | None = None,
+) -> Any:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if len(value) > EXCEL_CELL_LIMIT:
@@ -99,18 +106,30 @@ def _write_sheet(wb: Workbook, spec: Sheet) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
     if spec.title:
         ws.append([_cell(ws, spec.title, font=_TITLE_FONT)])
-    ws.append([_cell(ws, c.heading, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTER, border=_BORDER)
-               for c in columns])
+    ws.append(
+        [
+            _cell(ws, c.heading, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTER, border=_BORDER)
+            for c in columns
+        ]
+    )
     count = 0
     for row in spec.rows:
-        ws.append([_cell(ws, row.get(c.key), alignment=_WRAP if c.wrap else None, border=_BORDER) for c in columns])
+        ws.append(
+            [_cell(ws, row.get(c.key), alignment=_WRAP if c.wrap else None, border=_BORDER) for c in columns]
+        )
         count += 1
     last_row = header_row + max(count, 1)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
     for key, choices in spec.dropdowns.items():
         idx = next(i for i, c in enumerate(columns, start=1) if c.key == key)
-        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="请从下拉列表选择", error="只能填写：" + "、".join(choices))
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请从下拉列表选择",
+            error="只能填写：" + "、".join(choices),
+        )
         letter = get_column_letter(idx)
         dv.add(f"{letter}{header_row + 1}:{letter}{max(last_row, header_row + 1000)}")
         ws.data_validations.append(dv)
@@ -131,8 +150,12 @@ def _write_sheet(wb: Workbook, spec: Sheet) -> None:
             idx = keys.index(key) + 1
             ref = Reference(ws, min_col=idx, min_row=header_row, max_row=header_row + count)
             chart.add_data(ref, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=cat_idx, min_row=header_row + 1, max_row=header_row + count))
-        ws.add_chart(chart, chart_spec.anchor or f"{get_column_letter(len(columns) + 2)}{header_row + n * 18}")
+        chart.set_categories(
+            Reference(ws, min_col=cat_idx, min_row=header_row + 1, max_row=header_row + count)
+        )
+        ws.add_chart(
+            chart, chart_spec.anchor or f"{get_column_letter(len(columns) + 2)}{header_row + n * 18}"
+        )
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
