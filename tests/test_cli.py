@@ -183,7 +183,9 @@ def test_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     wb = load_workbook(review)
     ws = wb.active
     assert ws.data_validations.dataValidation[0].formula1 == '"确认,否决"'
-    assert ws.column_dimensions["P"].hidden or ws.column_dimensions["O"].hidden
+    header = [c.value for c in ws[2]]
+    hidden = {i for dim in ws.column_dimensions.values() if dim.hidden for i in range(dim.min, dim.max + 1)}
+    assert hidden == {header.index("power_key") + 1, header.index("service_key") + 1}
     assert (
         _fill_review(review, {"县级广播电台、电视台变更台名审批": "确认", "建设项目人防工程竣工验收": "否决"})
         == 2

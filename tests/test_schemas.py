@@ -16,8 +16,11 @@ SCHEMAS = Path(__file__).parents[1] / "schemas"
 
 
 def test_schemas_are_up_to_date() -> None:
-    stale = [name for name, text in rendered().items()
-             if not (SCHEMAS / name).exists() or (SCHEMAS / name).read_text("utf-8") != text]
+    stale = [
+        name
+        for name, text in rendered().items()
+        if not (SCHEMAS / name).exists() or (SCHEMAS / name).read_text("utf-8") != text
+    ]
     assert not stale, f"run `make schemas`: stale {stale}"
 
 

@@ -378,11 +378,20 @@ def match_catalogue(
         unit_names.setdefault(k, s.unit)
     if not services:
         unit_names[""] = None
+    # Powers of one unit's own list go to that unit only; the others are tested against each unit.
+    own_unit: dict[str, list[int]] = defaultdict(list)
+    floating: list[int] = []
+    for pi, p in enumerate(powers):
+        if p.unit:
+            own_unit[_partition_key(p.unit)].append(pi)
+        else:
+            floating.append(pi)
     done = 0
     linked_powers: dict[str, set[int]] = defaultdict(set)
     for ukey in sorted(unit_names):
         unit = unit_names[ukey]
-        members = [pi for pi, p in enumerate(powers) if applies_to(p, unit)]
+        extra = [pi for pi in floating if applies_to(powers[pi], unit)]
+        members = sorted(own_unit.get(ukey, []) + extra) if unit is not None else list(range(len(powers)))
         index = _Index([prepared_powers[pi] for pi in members])
         local_of: dict[str, list[int]] = defaultdict(list)
         for local, pi in enumerate(members):

@@ -12,6 +12,7 @@ from quanze.vocab import CATEGORY_ALIASES, DEPARTMENT_ALIASES, HANDLING_SUFFIXES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x20\x7f\u3000\xa0\u2002\u2003\u2009\u200b\ufeff\ufffe\uffff]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _BRACKETS = str.maketrans(
     {
@@ -45,6 +46,8 @@ def clean_text(value: object) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
+    if not _NEEDS_CLEANING.search(text):
+        return text or None
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     out = ""

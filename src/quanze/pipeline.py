@@ -254,6 +254,8 @@ def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> Reco
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(powers, loaded.services, options=config.match, decisions=book)
     decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
+    if progress is not None:
+        progress("finding gaps")
     acceptance = (
         AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match)
         if (loaded.devolved and loaded.acceptance)

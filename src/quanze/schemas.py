@@ -40,5 +40,7 @@ def schema_for(model: type[BaseModel]) -> dict[str, Any]:
 
 def rendered() -> dict[str, str]:
     """Each schema file's exact text."""
-    return {name: json.dumps(schema_for(m), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-            for name, m in SCHEMAS.items()}
+    return {
+        name: json.dumps(schema_for(m), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        for name, m in SCHEMAS.items()
+    }

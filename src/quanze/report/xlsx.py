@@ -1,4 +1,8 @@
-"""Formatted Excel workbooks for officials: Chinese headings, frozen header, filters, widths, dropdowns, charts."""
+"""Formatted Excel workbooks for officials: Chinese headings, frozen header, filters, widths, dropdowns, charts.
+
+Written with XlsxWriter in constant-memory mode: every string goes through write_string, so text that
+looks like a formula (=, +, -, @) stays text, and province-scale tables stream quickly in little memory.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from quanze.report.files import write_atomic
 
 EXCEL_CELL_LIMIT = 32767
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-_TITLE_FONT = Font(bold=True, size=14)
-_THIN = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_ILLEGAL = str.maketrans({c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]})
 
 
 @dataclass(frozen=True)
@@ -62,109 +55,118 @@ class Sheet:
     footer: Sequence[Sequence[Any]] = ()
 
 
-def _cell(
-    ws: Any,
-    value: Any,
-    *,
-    font: Font | None = None,
-    fill: PatternFill | None = None,
-    alignment: Alignment | None = None,
-    border: Border | None = None,
-) -> Any:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > EXCEL_CELL_LIMIT:
-            value = value[: EXCEL_CELL_LIMIT - 1] + "…"
+def _text(value: str) -> str:
+    value = value.translate(_ILLEGAL)
+    return value if len(value) <= EXCEL_CELL_LIMIT else value[: EXCEL_CELL_LIMIT - 1] + "…"
+
+
+def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, _text(value), fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
     elif isinstance(value, (list, tuple)):
-        value = "；".join(str(v) for v in value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        # Text is text: a name such as "=HYPERLINK(…)" must never become a live formula.
-        cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    return cell
+        ws.write_string(row, col, _text("；".join(str(v) for v in value)), fmt)
+    else:
+        ws.write_string(row, col, _text(str(value)), fmt)
 
 
-def _write_sheet(wb: Workbook, spec: Sheet) -> None:
-    ws = wb.create_sheet(spec.name[:31])
+def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
+    ws = wb.add_worksheet(spec.name[:31])
     columns = list(spec.columns)
-    last_col = get_column_letter(max(len(columns), 1))
-    for i, col in enumerate(columns, start=1):
-        dim = ws.column_dimensions[get_column_letter(i)]
-        dim.width = col.width
-        if col.key in spec.hidden:
-            dim.hidden = True
-    header_row = 2 if spec.title else 1
-    # Write-only sheets emit their view with the first row: freeze before appending anything.
-    ws.freeze_panes = f"A{header_row + 1}"
+    header_row = 1 if spec.title else 0
+    for i, col in enumerate(columns):
+        ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
+    ws.freeze_panes(header_row + 1, 0)
     if spec.title:
-        ws.append([_cell(ws, spec.title, font=_TITLE_FONT)])
-    ws.append(
-        [
-            _cell(ws, c.heading, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTER, border=_BORDER)
-            for c in columns
-        ]
-    )
-    count = 0
+        ws.write_string(0, 0, _text(spec.title), formats["title"])
+    for i, col in enumerate(columns):
+        ws.write_string(header_row, i, col.heading, formats["header"])
+    cell_formats = [formats["wrap"] if c.wrap else formats["cell"] for c in columns]
+    keys = [c.key for c in columns]
+    r = header_row
     for row in spec.rows:
-        ws.append(
-            [_cell(ws, row.get(c.key), alignment=_WRAP if c.wrap else None, border=_BORDER) for c in columns]
-        )
-        count += 1
-    last_row = header_row + max(count, 1)
-    ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
+        r += 1
+        for i, key in enumerate(keys):
+            _write(ws, r, i, row.get(key), cell_formats[i])
+    count = r - header_row
+    ws.autofilter(header_row, 0, max(r, header_row + 1), max(len(columns) - 1, 0))
     for key, choices in spec.dropdowns.items():
-        idx = next(i for i, c in enumerate(columns, start=1) if c.key == key)
-        dv = DataValidation(
-            type="list",
-            formula1='"' + ",".join(choices) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="请从下拉列表选择",
-            error="只能填写：" + "、".join(choices),
+        idx = keys.index(key)
+        ws.data_validation(
+            header_row + 1,
+            idx,
+            max(r, header_row + 1000),
+            idx,
+            {
+                "validate": "list",
+                "source": list(choices),
+                "error_title": "请从下拉列表选择",
+                "error_message": "只能填写：" + "、".join(choices),
+            },
         )
-        letter = get_column_letter(idx)
-        dv.add(f"{letter}{header_row + 1}:{letter}{max(last_row, header_row + 1000)}")
-        ws.data_validations.append(dv)
     for line in spec.footer:
-        ws.append([_cell(ws, v) for v in line])
+        r += 1
+        for i, value in enumerate(line):
+            _write(ws, r, i, value, None)
+    sheet = spec.name[:31].replace("'", "''")
     for n, chart_spec in enumerate(spec.charts):
         if count == 0:
             break
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = chart_spec.title
-        chart.y_axis.title = chart_spec.y_title
-        chart.height = 8
-        chart.width = max(12, min(30, int(count * 1.5)))
-        keys = [c.key for c in columns]
-        cat_idx = keys.index(chart_spec.category_column) + 1
+        chart = wb.add_chart({"type": "column"})
+        cat = keys.index(chart_spec.category_column)
         for key in chart_spec.value_columns:
-            idx = keys.index(key) + 1
-            ref = Reference(ws, min_col=idx, min_row=header_row, max_row=header_row + count)
-            chart.add_data(ref, titles_from_data=True)
-        chart.set_categories(
-            Reference(ws, min_col=cat_idx, min_row=header_row + 1, max_row=header_row + count)
-        )
-        ws.add_chart(
-            chart, chart_spec.anchor or f"{get_column_letter(len(columns) + 2)}{header_row + n * 18}"
-        )
+            idx = keys.index(key)
+            chart.add_series(
+                {
+                    "name": [sheet, header_row, idx],
+                    "categories": [sheet, header_row + 1, cat, header_row + count, cat],
+                    "values": [sheet, header_row + 1, idx, header_row + count, idx],
+                }
+            )
+        chart.set_title({"name": chart_spec.title})
+        chart.set_y_axis({"name": chart_spec.y_title})
+        chart.set_size({"width": max(480, min(1400, count * 40)), "height": 320})
+        anchor = chart_spec.anchor or f"{xl_col_to_name(len(columns) + 1)}{header_row + 1 + n * 18}"
+        ws.insert_chart(anchor, chart)
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
-    """Write a workbook atomically (streamed: province-scale tables fit in little memory)."""
+    """Write a workbook atomically, streaming rows (constant memory)."""
 
     def write(tmp: Path) -> None:
-        wb = Workbook(write_only=True)
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        border = {"border": 1, "border_color": "#BFBFBF"}
+        formats = {
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "header": wb.add_format(
+                {
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": "#1F4E78",
+                    "align": "center",
+                    "valign": "vcenter",
+                    "text_wrap": True,
+                    **border,
+                }
+            ),
+            "cell": wb.add_format({"valign": "top", **border}),
+            "wrap": wb.add_format({"valign": "top", "text_wrap": True, **border}),
+        }
         for spec in sheets:
-            _write_sheet(wb, spec)
-        wb.save(tmp)
+            _write_sheet(wb, spec, formats)
+        wb.close()
 
     write_atomic(path, write)

@@ -1,0 +1,199 @@
+"""Speed and memory benchmark: `make bench`. Prints figures and ratios; asserts nothing.
+
+1. The sample scenario end to end (`quanze reconcile`, process start to exit): target < 3 s.
+2. A province-scale case (150 units, ~45,000 power rows, ~100,000 service items) end to end through
+   the CLI: wall time and peak memory (targets < 60 s and < 2 GB), and each stage separately.
+3. Growth from 1x to 4x the size (a quarter province to a whole one): should be close to linear.
+4. A naive all-pairs rapidfuzz baseline on a subset, extrapolated, against the real matcher.
+5. Match quality on held-out departments (see quality.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import quality
+from openpyxl import Workbook
+from synth import Scenario, load_pool, make_scenario
+
+ROOT = Path(__file__).parents[1]
+QUANZE = [sys.executable, "-m", "quanze"]
+CACHE = Path(os.environ.get("QUANZE_BENCH_DIR", tempfile.gettempdir())) / "quanze-bench"
+
+
+def _run(args: list[str], cwd: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+
+
+def bench_sample() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        times = [
+            _run([*QUANZE, "--quiet", "reconcile", "--out", f"{tmp}/r{i}"], ROOT / "sample_data")[0]
+            for i in range(3)
+        ]
+    median = statistics.median(times)
+    print(
+        f"sample scenario, `quanze reconcile` end to end: median {median:.2f} s of 3 "
+        f"(target < 3 s: {'ok' if median < 3 else 'SLOW'})"
+    )
+
+
+def write_province(sc: Scenario, folder: Path) -> Path:
+    """One power file (each unit's list, 行政区划 column) and one platform export, as .xlsx."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("权力事项")
+    ws.append(["序号", "行政区划", "事项名称", "权力类型", "权力编码", "实施部门", "认领情况"])
+    n = 0
+    for unit in sc.units:
+        for r in sc.acceptance[unit]:
+            n += 1
+            ws.append([n, unit, r.name, r.category, r.code, r.department, r.acceptance])
+    wb.save(folder / "powers.xlsx")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("服务事项")
+    ws.append(["序号", "行政区划", "实施主体", "基本目录名称", "业务办理项名称", "业务办理项编码", "办件量"])
+    for i, s in enumerate(sc.services, 1):
+        ws.append([i, s.unit, s.department, s.parent_power_name, s.name, s.code, s.volume])
+    wb.save(folder / "catalogue.xlsx")
+    (folder / "quanze.toml").write_text(
+        '[project]\nname = "省级对账基准"\n\n[[inputs.lists]]\npath = "powers.xlsx"\nrole = "devolution"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def province(scale: float) -> tuple[Path, int, int]:
+    units = max(1, round(150 * scale))
+    folder = CACHE / f"province-{units}"
+    marker = folder / "counts.json"
+    if not marker.exists():
+        pool = load_pool()
+        sc = make_scenario(pool, n_powers=300, n_units=units, seed=99, city="示范省")
+        extra = random.Random(5)
+        # Top up to ~667 service items per unit, as in a province platform export.
+        target = round(100_000 * units / 150)
+        while len(sc.services) < target:
+            s = extra.choice(sc.services)
+            sc.services.append(
+                type(s)(**{**s.__dict__, "name": s.name + extra.choice(["（网上办理）", "（窗口办理）"])})
+            )
+        write_province(sc, folder)
+        marker.write_text(
+            json.dumps({"powers": sum(len(v) for v in sc.acceptance.values()), "services": len(sc.services)})
+        )
+    counts = json.loads(marker.read_text())
+    return folder, counts["powers"], counts["services"]
+
+
+STAGE_SCRIPT = """
+import json, sys, time, resource
+from pathlib import Path
+from quanze.config import load_config
+from quanze.pipeline import reconcile
+from quanze.report.reconcile import write_reconcile
+marks = [("start", time.perf_counter())]
+def progress(msg):
+    for stage in ("matching", "finding gaps"):
+        if msg.startswith(stage):
+            marks.append((stage, time.perf_counter()))
+result = reconcile(load_config(Path(sys.argv[1]) / "quanze.toml"), progress=progress)
+marks.append(("writing", time.perf_counter()))
+write_reconcile(Path(sys.argv[2]), result)
+marks.append(("end", time.perf_counter()))
+names = ["ingest", "match", "gaps", "reports"]
+print(json.dumps({n: marks[i + 1][1] - marks[i][1] for i, n in enumerate(names)}))
+"""
+
+
+def stages(folder: Path) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [sys.executable, "-c", STAGE_SCRIPT, str(folder), tmp], check=True, capture_output=True, text=True
+        ).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def naive_baseline(folder: Path, match_seconds: float, services: int) -> None:
+    from rapidfuzz import fuzz, process
+
+    from quanze.ingest import read_file
+    from quanze.models import ListKind
+    from quanze.ingest import IngestOptions
+
+    powers = [p.title for p in read_file(folder / "powers.xlsx", IngestOptions(kind=ListKind.POWERS)).powers]
+    subset = [
+        s.name for s in read_file(folder / "catalogue.xlsx", IngestOptions(kind=ListKind.SERVICES)).services
+    ][:500]
+    start = time.perf_counter()
+    process.cdist(subset, powers, scorer=fuzz.ratio, workers=-1, dtype="uint8")
+    elapsed = time.perf_counter() - start
+    full = elapsed * services / len(subset)
+    print(
+        f"naive all-pairs rapidfuzz baseline: {len(subset)} x {len(powers)} pairs in {elapsed:.2f} s; "
+        f"all {services} service items would take ~{full:.0f} s "
+        f"-> the indexed matcher is {full / match_seconds:.0f}x faster ({match_seconds:.1f} s)"
+    )
+
+
+def main() -> None:
+    print("quanze benchmark (figures vary with machine load; nothing here is asserted)")
+    bench_sample()
+    folder, n_powers, n_services = province(1.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds, rss_mb = _run(
+            [
+                *QUANZE,
+                "--quiet",
+                "reconcile",
+                "--config",
+                str(folder / "quanze.toml"),
+                "--out",
+                tmp,
+                "--force",
+            ],
+            ROOT,
+        )
+    print(
+        f"province scale end to end: {n_powers} power rows, {n_services} service items, 150 units: "
+        f"{seconds:.1f} s, peak memory {rss_mb} MB (targets < 60 s, < 2048 MB: "
+        f"{'ok' if seconds < 60 and rss_mb < 2048 else 'MISSED'})"
+    )
+    full = stages(folder)
+    rows = n_powers + n_services
+    print(
+        "  stages: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in full.items())
+        + f"; ingest {rows / full['ingest']:.0f} rows/s, match {n_services / full['match']:.0f} items/s"
+    )
+    print("growth (1x = a quarter of the province):")
+    base = None
+    for scale in (0.25, 0.5, 1.0):
+        f, p, s = province(scale)
+        t = full if scale == 1.0 else stages(f)
+        total = sum(t.values())
+        base = base or total
+        print(
+            f"  {scale * 4:.0f}x: {p + s} rows, {total:.1f} s (x{total / base:.2f}; linear would be "
+            f"x{scale * 4:.2f}); match {t['match']:.1f} s"
+        )
+    naive_baseline(folder, full["match"], n_services)
+    quality.main()
+
+
+if __name__ == "__main__":
+    main()
