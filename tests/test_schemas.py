@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import fixtures
 import jsonschema
 from typer.testing import CliRunner
 
 from quanze.cli import app
 from quanze.schemas import rendered
+
+import fixtures
 
 SCHEMAS = Path(__file__).parents[1] / "schemas"
 

@@ -23,8 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import quality
 from openpyxl import Workbook
+
+import quality
+
 from synth import Scenario, load_pool, make_scenario
 
 ROOT = Path(__file__).parents[1]
@@ -131,9 +133,8 @@ def stages(folder: Path) -> dict[str, float]:
 def naive_baseline(folder: Path, match_seconds: float, services: int) -> None:
     from rapidfuzz import fuzz, process
 
-    from quanze.ingest import read_file
+    from quanze.ingest import IngestOptions, read_file
     from quanze.models import ListKind
-    from quanze.ingest import IngestOptions
 
     powers = [p.title for p in read_file(folder / "powers.xlsx", IngestOptions(kind=ListKind.POWERS)).powers]
     subset = [
