@@ -27,6 +27,10 @@ class QuanzeError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep the hint when the error crosses a process boundary (parallel reading).
+        return (_rebuild, (type(self), self.message, self.hint))
+
     def __str__(self) -> str:
         return self.message if self.hint is None else f"{self.message}\n  fix: {self.hint}"
 
@@ -47,3 +51,7 @@ class ConfigError(QuanzeError):
 
 class OutputError(QuanzeError):
     exit_code = ExitCode.OUTPUT_ERROR
+
+
+def _rebuild(cls: type[QuanzeError], message: str, hint: str | None) -> QuanzeError:
+    return cls(message, hint=hint)

@@ -110,24 +110,30 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+
 def _xlsx_merges(path: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of one sheet, read from its XML with defusedxml (read-only mode does not keep them)."""
+    """Merged ranges of one sheet (read-only mode does not keep them), found by scanning its XML.
+
+    A byte scan expands no entities, so it is safe on hostile files; openpyxl's own parse of the same
+    sheet goes through defusedxml and refuses entity declarations.
+    """
     if not sheet_path:
         return []
-    from defusedxml.ElementTree import iterparse
     from openpyxl.utils.cell import range_boundaries
 
     merges: list[tuple[int, int, int, int]] = []
+    tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(sheet_path.lstrip("/")) as fh:
-        for _event, elem in iterparse(fh, events=("end",)):
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell":
-                ref = elem.get("ref")
-                if ref and ":" in ref:
-                    c0, r0, c1, r1 = range_boundaries(ref)
-                    merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
-            elif tag == "row":
-                elem.clear()
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            last = 0
+            for m in _MERGE_CELL.finditer(data):
+                c0, r0, c1, r1 = range_boundaries(m.group(1).decode("ascii"))
+                merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
+                last = m.end()
+            tail = data[max(last, len(data) - 256) :]
     return merges
 
 
@@ -165,6 +171,8 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
                     f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
                     hint="save the workbook again from Excel",
                 ) from exc
+            # Many exports carry a wrong <dimension>: read what is there, not what it claims.
+            ws.reset_dimensions()
             rows = ([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows())
             yield _RawSheet(name=ws.title, rows=rows, merges=merges)
     except zipfile.BadZipFile as exc:
@@ -406,6 +414,7 @@ class _SheetReader:
                     if (r, c) != (r0, c0):
                         self._merge_origin[(r, c)] = (r0, c0)
         self._precision_lost: set[tuple[int, int]] = set()
+        self._merge_width = min(max((c1 for _, _, _, c1 in raw.merges), default=0), 256)
 
     # -- helpers -----------------------------------------------------------------------------------
     def _issue(
@@ -432,6 +441,9 @@ class _SheetReader:
         )
 
     def _texts(self, rownum: int, values: list[Any]) -> list[str | None]:
+        if len(values) < self._merge_width:
+            # Rows end at their last value; a merged cell further right still belongs to them.
+            values = [*values, *([None] * (self._merge_width - len(values)))]
         out: list[str | None] = []
         for c, value in enumerate(values, start=1):
             if self._merge_origin:

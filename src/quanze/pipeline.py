@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,19 +106,51 @@ def _read(path: Path, options: IngestOptions, progress: Progress | None) -> File
     return read_file(path, options, label=str(path))
 
 
+PARALLEL_READ_BYTES = 8 << 20  # below this, starting a worker process costs more than it saves
+
+
+def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | None) -> list[FileReport]:
+    """Read the input files; when they are large, the others are read in a worker beside the largest."""
+    for path, _ in jobs:
+        if not path.exists():
+            raise UnreadableInputError(
+                f"{path}: no such file", hint="check the path in the config or on the command line"
+            )
+    sizes = [path.stat().st_size for path, _ in jobs]
+    if len(jobs) < 2 or sum(sizes) < PARALLEL_READ_BYTES or (os.cpu_count() or 1) < 2:
+        return [_read(path, options, progress) for path, options in jobs]
+    largest = max(range(len(jobs)), key=sizes.__getitem__)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        futures = {
+            i: pool.submit(read_file, path, options, label=str(path))
+            for i, (path, options) in enumerate(jobs)
+            if i != largest
+        }
+        path, options = jobs[largest]
+        reports = {largest: _read(path, options, progress)}
+        for i, future in futures.items():
+            reports[i] = future.result()
+    return [reports[i] for i in range(len(jobs))]
+
+
 def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _Loaded:
     """Read every input the config names; a file that cannot be read stops the run."""
     loaded = _Loaded()
     seen: set[Path] = set()
-    for li in config.inputs.lists:
-        if li.path.resolve() in seen:
-            raise UsageError(f"{li.path} is given twice", hint="name each input file once")
-        seen.add(li.path.resolve())
-        report = _read(
-            li.path,
-            config.ingest_options(kind=ListKind.POWERS, sheets=li.sheets, header_rows=li.header_rows),
-            progress,
-        )
+    for path in [li.path for li in config.inputs.lists] + [ci.path for ci in config.inputs.catalogue]:
+        if path.resolve() in seen:
+            raise UsageError(f"{path} is given twice", hint="name each input file once")
+        seen.add(path.resolve())
+    jobs = [
+        (li.path, config.ingest_options(kind=ListKind.POWERS, sheets=li.sheets, header_rows=li.header_rows))
+        for li in config.inputs.lists
+    ]
+    jobs += [
+        (ci.path, config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets, header_rows=ci.header_rows))
+        for ci in config.inputs.catalogue
+    ]
+    reports = _read_all(jobs, progress)
+    for li, report in zip(config.inputs.lists, reports, strict=False):
         unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
@@ -127,8 +161,6 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
             loaded.previous.extend(items)
         else:
             loaded.devolved.extend(items)
-        loaded.issues.extend(report.issues)
-        loaded.reports.append(report)
         loaded.inputs.append(
             InputFile(
                 path=str(li.path),
@@ -138,21 +170,11 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
                 sha256=_digest(li.path),
             )
         )
-    for ci in config.inputs.catalogue:
-        if ci.path.resolve() in seen:
-            raise UsageError(f"{ci.path} is given twice", hint="name each input file once")
-        seen.add(ci.path.resolve())
-        report = _read(
-            ci.path,
-            config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets, header_rows=ci.header_rows),
-            progress,
-        )
+    for ci, report in zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True):
         for s in report.services:
             if s.unit is None:
                 s.unit = ci.unit
         loaded.services.extend(report.services)
-        loaded.issues.extend(report.issues)
-        loaded.reports.append(report)
         loaded.inputs.append(
             InputFile(
                 path=str(ci.path),
@@ -162,6 +184,9 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
                 sha256=_digest(ci.path),
             )
         )
+    for report in reports:
+        loaded.issues.extend(report.issues)
+        loaded.reports.append(report)
     return loaded
 
 
@@ -175,7 +200,7 @@ def _match_rows(
     rows: list[tuple[tuple[object, ...], MatchRow]] = []
     for lk in result.links:
         p, s = powers[lk.power], services[lk.service]
-        row = MatchRow(
+        row = MatchRow.model_construct(
             power_code=p.code,
             power_name=p.title,
             service_code=s.code,
@@ -195,7 +220,7 @@ def _match_rows(
         rows.append(((s.unit or "", lk.power, rank[lk.status], -lk.score, lk.service), row))
     for pi, unit in result.unmatched:
         p = powers[pi]
-        row = MatchRow(
+        row = MatchRow.model_construct(
             power_code=p.code,
             power_name=p.title,
             service_code=None,

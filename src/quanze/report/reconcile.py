@@ -75,11 +75,14 @@ ISSUE_SHEET_COLUMNS = (
 )
 
 
-def _match_cells(row: MatchRow) -> dict[str, Any]:
-    data = row.model_dump()
-    data["status"] = STATUS_ZH[row.status]
-    data["method"] = METHOD_ZH[row.method] if row.method else None
-    return data
+def _match_cells(data: dict[str, Any]) -> dict[str, Any]:
+    """A matches.csv row (as dumped to JSON types) with Chinese status and method, for the workbooks."""
+    method = data["method"]
+    return {
+        **data,
+        "status": STATUS_ZH[Status(data["status"])],
+        "method": METHOD_ZH[Method(method)] if method else None,
+    }
 
 
 def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
@@ -93,7 +96,7 @@ def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
 
 
 def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
-    rows = [m for m in matches if m.status is Status.REVIEW]
+    rows = [m.model_dump(mode="json") for m in matches if m.status is Status.REVIEW]
     return [{**_match_cells(m), "no": n, "decision": None, "note": None} for n, m in enumerate(rows, 1)]
 
 
@@ -164,11 +167,12 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
         out / n
         for n in ("matches.csv", "gaps.csv", "issues.csv", "summary.json", "report.xlsx", "review.xlsx")
     ]
-    write_csv(paths[0], MATCH_COLUMNS, (m.model_dump(mode="json") for m in result.matches))
+    dumped = [m.model_dump(mode="json") for m in result.matches]
+    write_csv(paths[0], MATCH_COLUMNS, dumped)
     write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
     write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
     write_json(paths[3], result.summary.model_dump(mode="json"))
-    by_status = {st: [_match_cells(m) for m in result.matches if m.status is st] for st in Status}
+    by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in Status}
     sheets = [
         *overview_sheet(result, title),
         *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
