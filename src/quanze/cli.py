@@ -48,7 +48,7 @@ app = typer.Typer(
 )
 
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -200,11 +200,11 @@ def validate(
 
 def _render_validation(result: pipeline.ValidationResult) -> None:
     for report in result.files:
-        out.print(
+        out_console.print(
             f"[bold]{report.file}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})"
         )
         for layout in report.sheets:
-            out.print(
+            out_console.print(
                 f"  {layout.sheet}: {layout.records} records, {layout.rejected} rejected, "
                 f"{layout.skipped_structural} structural and {layout.skipped_blank} blank rows skipped"
             )
@@ -213,10 +213,12 @@ def _render_validation(result: pipeline.ValidationResult) -> None:
                 where = " › ".join(p for p in (i.sheet, f"row {i.row}" if i.row else None, i.column) if p)
                 value = f' "{i.value}"' if i.value else ""
                 colour = {"error": "red", "warning": "yellow"}.get(i.severity.value, "dim")
-                out.print(f"    [{colour}]{i.code.value}[/] {escape(where + value)}: {escape(i.message)}")
+                out_console.print(
+                    f"    [{colour}]{i.code.value}[/] {escape(where + value)}: {escape(i.message)}"
+                )
     counts = ", ".join(f"{k} {v}" for k, v in result.issue_counts.items()) or "no issues"
     records = sum(r.records for r in result.files)
-    out.print(f"{len(result.files)} file(s), {records} records; {counts}")
+    out_console.print(f"{len(result.files)} file(s), {records} records; {counts}")
 
 
 @app.command()
@@ -248,18 +250,18 @@ def inspect(
             int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0)
         )
     for report in result.files:
-        out.print(
+        out_console.print(
             f"[bold]{report.file}[/]  kind: {report.kind.value}"
             + (f", encoding: {report.encoding}" if report.encoding else "")
         )
         for issue in report.issues:
             if issue.code.value == "unreadable-file":
-                out.print(f"  [red]{issue.message}[/]")
+                out_console.print(f"  [red]{issue.message}[/]")
         for layout in report.sheets:
             header = (
                 "-".join(str(r) for r in (layout.header_rows[:1] + layout.header_rows[-1:])) or "none found"
             )
-            out.print(
+            out_console.print(
                 f"  sheet [bold]{layout.sheet}[/]: header row(s) {header}, data from row "
                 f"{layout.data_start or '-'}, title rows {layout.title_rows or 'none'}"
             )
@@ -269,7 +271,7 @@ def inspect(
             table.add_column("field")
             for cm in layout.columns:
                 table.add_row(cm.column, cm.header, cm.field or "[dim](ignored)[/]")
-            out.print(table)
+            out_console.print(table)
     raise typer.Exit(int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0))
 
 
@@ -493,6 +495,61 @@ def diff(
     err.print(f"reports written to {out}/")
 
 
+handover_app = typer.Typer(
+    help="Handover checklists (交接清单) and their progress ledger (台账).", no_args_is_help=True
+)
+app.add_typer(handover_app, name="handover")
+
+
+@handover_app.command("build")
+@handled
+def handover_build(
+    config: ConfigOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the checklists.")] = Path(
+        "out/handover"
+    ),
+    single: Annotated[bool, typer.Option("--single", help="One workbook with a sheet per unit.")] = False,
+    force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Write a checklist per receiving unit: items, departments, service items to enter, status, signatures."""
+    outcome = pipeline.handover(_load_config(config), out, single=single, force=force, progress=_progress)
+    if fmt is OutputFormat.JSON:
+        _print_json(outcome.model_dump(mode="json"))
+        return
+    for unit, count in outcome.units.items():
+        out_console.print(f"{unit}: {count} items")
+    err.print(f"checklists written to {out}/")
+
+
+@handover_app.command("progress")
+@handled
+def handover_progress(
+    files: Annotated[list[Path], typer.Argument(help="Filled-in checklist workbooks.", show_default=False)],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write ledger.csv and ledger.xlsx here.")
+    ] = None,
+    force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Read filled-in checklists back: handover progress per unit and department (the weekly ledger)."""
+    result = pipeline.handover_progress(files, out, force=force)
+    if fmt is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        table = Table(title="交接进度 handover progress")
+        for col in ("unit", "items", "done", "pending", "rate"):
+            table.add_column(col, justify="left" if col == "unit" else "right")
+        for r in result.by_unit:
+            table.add_row(r.unit, str(r.items), str(r.done), str(r.pending), f"{r.rate:.0%}")
+        out_console.print(table)
+        for i in result.issues:
+            err.print(
+                f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}"
+            )
+    raise typer.Exit(int(ExitCode.FINDINGS if result.issues else ExitCode.OK))
+
+
 class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -539,13 +596,15 @@ def _render_check(verdict: CheckResult) -> None:
     for t in verdict.thresholds:
         shown = str(t.count) if t.value == t.count else f"{t.count} ({t.value:.1%})"
         table.add_row(t.name, shown, t.limit, "pass" if t.passed else "[bold red]FAIL[/]")
-    out.print(table)
+    out_console.print(table)
     for c in verdict.changes:
         if c.verdict != "same" and not state.quiet:
             colour = "green" if c.verdict == "better" else "red"
-            out.print(f"  {c.metric}: {c.before} → {c.after} ([{colour}]{c.verdict}[/])")
+            out_console.print(f"  {c.metric}: {c.before} → {c.after} ([{colour}]{c.verdict}[/])")
     failed = [t.name for t in verdict.thresholds if not t.passed]
-    out.print("all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}")
+    out_console.print(
+        "all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}"
+    )
 
 
 @app.command()

@@ -941,3 +941,26 @@ def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
         f"{path}: no review table found (no power_key / service_key columns)",
         hint="use the review.xlsx written by `quanze reconcile`, keeping its hidden columns",
     )
+
+
+def read_checklists(path: Path) -> list[dict[str, str | None]]:
+    """Rows of filled-in handover checklists (every sheet whose table has a 交接状态 column)."""
+    if sniff_format(path) != "xlsx":
+        raise UnreadableInputError(f"{path}: a handover checklist must be the .xlsx that quanze wrote")
+    rows: list[dict[str, str | None]] = []
+    for raw in _open_xlsx(path):
+        header: list[str] | None = None
+        for rownum, values in enumerate(raw.rows, start=1):
+            texts = [clean_text(_cell_text(v)[0]) for v in values]
+            if header is None:
+                if "交接状态" in texts and "事项名称" in texts:
+                    header = [t or "" for t in texts]
+                continue
+            record = dict(zip(header, texts, strict=False))
+            if not record.get("事项名称") or not (record.get("序号") or "").isdigit():
+                continue  # signature block and blank rows
+            record["_row"] = str(rownum)
+            record["_sheet"] = raw.name
+            record["_file"] = path.name
+            rows.append(record)
+    return rows

@@ -26,7 +26,8 @@ from quanze.decisions import (
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
-from quanze.ingest import IngestOptions, read_file, read_files, read_review_sheet
+from quanze.handover import Ledger, checklists, ledger
+from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -41,6 +42,7 @@ from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, 
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import prepare_out_dir, write_text
+from quanze.report.handover import write_checklists, write_ledger
 from quanze.report.reconcile import write_reconcile
 from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
 
@@ -265,20 +267,28 @@ def _match_counts(
     )
 
 
-def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> ReconcileResult:
-    """Read the inputs, link powers to service items, and find the gaps; the library call behind `reconcile`."""
+@dataclass
+class Analysis:
+    """The inputs read and linked: what reconcile, handover and the reports are built from."""
+
+    loaded: _Loaded
+    powers: list[PowerItem]
+    result: MatchResult
+    acceptance: AcceptanceCheck | None
+
+
+def analyse(config: QuanzeConfig, *, progress: Progress | None = None) -> Analysis:
+    """Read the inputs, apply recorded decisions, link powers to service items and lists to each other."""
     loaded = load_inputs(config, progress=progress)
     powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
     if not powers:
         raise UsageError(
             "no power list to reconcile", hint="give --powers FILE, or a devolution list in the config"
         )
-    history = load_decisions(config.project.decisions)
-    book = decision_book(history)
+    book = decision_book(load_decisions(config.project.decisions))
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(powers, loaded.services, options=config.match, decisions=book)
-    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
     if progress is not None:
         progress("finding gaps")
     acceptance = (
@@ -286,6 +296,19 @@ def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> Reco
         if (loaded.devolved and loaded.acceptance)
         else None
     )
+    return Analysis(loaded, powers, result, acceptance)
+
+
+def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> ReconcileResult:
+    """Read the inputs, link powers to service items, and find the gaps; the library call behind `reconcile`."""
+    analysis = analyse(config, progress=progress)
+    loaded, powers, result, acceptance = (
+        analysis.loaded,
+        analysis.powers,
+        analysis.result,
+        analysis.acceptance,
+    )
+    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
         *catalogue_gaps(powers, loaded.services, result, acceptance),
@@ -460,3 +483,41 @@ def diff(
     result = diff_lists(before.powers, after.powers, options=match)
     write_diff(out, result, title=f"清单比对：{old.name} → {new.name}")
     return result
+
+
+# ---------------------------------------------------------------------------------------------- handover
+
+
+class HandoverOutcome(BaseModel):
+    units: dict[str, int]
+    files: list[str]
+
+
+def handover(
+    config: QuanzeConfig, out: Path, *, single: bool, force: bool, progress: Progress | None = None
+) -> HandoverOutcome:
+    """Write a handover checklist per receiving unit (and a summary) from the devolution list."""
+    analysis = analyse(config, progress=progress)
+    loaded = analysis.loaded
+    if not loaded.devolved:
+        raise UsageError("handover needs a devolution list", hint='add a list with role = "devolution"')
+    units = sorted(set(loaded.acceptance) | {s.unit for s in loaded.services if s.unit})
+    if not units:
+        raise UsageError(
+            "no receiving units: give acceptance lists or a catalogue with 行政区划",
+            hint='add [[inputs.lists]] with role = "acceptance" and a unit',
+        )
+    lists = checklists(loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units)
+    prepare_out_dir(out, force=force)
+    paths = write_checklists(out, lists, single=single, title=f"{config.project.name}：交接汇总")
+    return HandoverOutcome(units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths])
+
+
+def handover_progress(paths: Sequence[Path], out: Path | None, *, force: bool) -> Ledger:
+    """The weekly ledger (台账) from filled-in checklists: progress per unit and handing department."""
+    rows = [row for path in paths for row in read_checklists(path)]
+    combined = ledger(rows)
+    if out is not None:
+        prepare_out_dir(out, force=force)
+        write_ledger(out, combined)
+    return combined
