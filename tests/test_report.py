@@ -55,3 +55,13 @@ def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:
     write_csv(path, ["a", "b"], [{"a": "=1+1", "b": "-2"}, {"a": "@x", "b": "\t=y"}, {"a": "正常", "b": 3}])
     assert path.read_text("utf-8").splitlines() == ["a,b", "'=1+1,'-2", "'@x,'\t=y", "正常,3"]
     assert csv_safe(5) == 5
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    reconcile_to(tmp_path / "out", config, force=False)
+    page = (tmp_path / "out" / "report.html").read_text("utf-8")
+    for heading in ("概览", "缺口", "承接进度", "使用率", "待复核", "缺口明细"):
+        assert f"<h2>{heading}</h2>" in page
+    assert "<script" not in page and "http" not in page and "<link" not in page
+    assert "城市道路占用挖掘许可" in page  # the orphan service item is listed

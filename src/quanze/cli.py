@@ -394,6 +394,8 @@ def reconcile(
 
 
 def _render_summary(result: ReconcileResult, target: Path) -> None:
+    if state.quiet:
+        return
     m = result.summary.match
     table = Table(title="对账结果 reconciliation", show_header=True)
     table.add_column("")

@@ -8,7 +8,8 @@ from typing import Any
 
 from quanze.match import Method, Status
 from quanze.models import RowIssue
-from quanze.report.files import write_csv, write_json
+from quanze.report.files import write_csv, write_json, write_text
+from quanze.report.html import render as render_html
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
 from quanze.results import GAP_COLUMNS, MATCH_COLUMNS, GapRow, GapType, MatchRow, ReconcileResult
 
@@ -163,10 +164,16 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet]:
 
 def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告") -> list[Path]:
     """Every output of a reconciliation into the folder `out`; returns the paths written."""
-    paths = [
-        out / n
-        for n in ("matches.csv", "gaps.csv", "issues.csv", "summary.json", "report.xlsx", "review.xlsx")
-    ]
+    names = (
+        "matches.csv",
+        "gaps.csv",
+        "issues.csv",
+        "summary.json",
+        "report.xlsx",
+        "review.xlsx",
+        "report.html",
+    )
+    paths = [out / n for n in names]
     dumped = [m.model_dump(mode="json") for m in result.matches]
     write_csv(paths[0], MATCH_COLUMNS, dumped)
     write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
@@ -193,4 +200,5 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
             )
         ],
     )
+    write_text(paths[6], render_html(result, title=title))
     return paths
