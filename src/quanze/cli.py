@@ -186,7 +186,9 @@ def validate(
     ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
-    options = _ingest_options(kind, header_rows, sheet, encoding, fill_down)
+    options = _ingest_options(kind, header_rows, sheet, encoding, fill_down).model_copy(
+        update={"keep_records": records}
+    )
     result = pipeline.validate(files, options, progress=_progress)
     if fmt is OutputFormat.JSON:
         exclude: Any = None if records else {"files": {"__all__": {"powers", "services"}}}
@@ -232,7 +234,7 @@ def inspect(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
-    options = _ingest_options(kind, header_rows, sheet, encoding)
+    options = _ingest_options(kind, header_rows, sheet, encoding).model_copy(update={"keep_records": False})
     result = pipeline.validate(files, options, progress=_progress)
     if fmt is OutputFormat.JSON:
         _print_json(

@@ -80,6 +80,8 @@ class IngestOptions(BaseModel):
     """Treat 同上 / 〃 cells as the value of the same column in the row above."""
     sheet_as_department: bool = True
     """Take a sheet named after a department as the department when no column or section names one."""
+    keep_records: bool = True
+    """Keep the records; `validate` turns this off to check files of any size in bounded memory."""
     header_aliases: Mapping[str, tuple[str, ...]] = {}
     category_aliases: Mapping[str, Category] = {}
 
@@ -89,6 +91,7 @@ class _RawSheet:
     name: str
     rows: Iterator[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------- opening
@@ -111,30 +114,55 @@ def sniff_format(path: Path) -> str:
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
-def _xlsx_merges(path: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
+def _xlsx_scan(path: Path, sheet_path: str | None) -> tuple[list[tuple[int, int, int, int]], bool]:
     """Merged ranges of one sheet (read-only mode does not keep them), found by scanning its XML.
 
     A byte scan expands no entities, so it is safe on hostile files; openpyxl's own parse of the same
     sheet goes through defusedxml and refuses entity declarations.
     """
     if not sheet_path:
-        return []
+        return [], False
     from openpyxl.utils.cell import range_boundaries
 
     merges: list[tuple[int, int, int, int]] = []
+    formulas = False
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(sheet_path.lstrip("/")) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
+            formulas = formulas or _FORMULA_TAG.search(data) is not None
             last = 0
             for m in _MERGE_CELL.finditer(data):
                 c0, r0, c1, r1 = range_boundaries(m.group(1).decode("ascii"))
                 merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
                 last = m.end()
             tail = data[max(last, len(data) - 256) :]
-    return merges
+    return merges, formulas
+
+
+def _xlsx_formulas(path: Path, title: str) -> dict[tuple[int, int], str]:
+    """Formula text by (row, column) for one sheet: only read when the sheet has formulas at all."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        ws.reset_dimensions()
+        found: dict[tuple[int, int], str] = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if (
+                    getattr(cell, "data_type", None) == "f"
+                    and cell.row is not None
+                    and cell.column is not None
+                ):
+                    found[(cell.row, cell.column)] = str(cell.value)
+        return found
+    finally:
+        wb.close()
 
 
 def _xlsx_cell_value(cell: Any) -> Any:
@@ -165,7 +193,8 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
     try:
         for ws in wb.worksheets:
             try:
-                merges = _xlsx_merges(path, getattr(ws, "_worksheet_path", None))
+                merges, has_formulas = _xlsx_scan(path, getattr(ws, "_worksheet_path", None))
+                formulas = _xlsx_formulas(path, ws.title) if has_formulas else {}
             except DefusedXmlException as exc:
                 raise UnreadableInputError(
                     f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
@@ -173,14 +202,34 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
                 ) from exc
             # Many exports carry a wrong <dimension>: read what is there, not what it claims.
             ws.reset_dimensions()
-            rows = ([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows())
-            yield _RawSheet(name=ws.title, rows=rows, merges=merges)
+            rows = _guarded(([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows()), path, ws.title)
+            yield _RawSheet(name=ws.title, rows=rows, merges=merges, formulas=formulas)
     except zipfile.BadZipFile as exc:
         raise UnreadableInputError(
             f"{path}: the workbook is damaged ({exc})", hint="export it again"
         ) from exc
     finally:
         wb.close()
+
+
+def _guarded(rows: Iterator[list[Any]], path: Path, sheet: str) -> Iterator[list[Any]]:
+    """Rows of a sheet, with the XML and zip errors met while streaming turned into a clear refusal."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    try:
+        yield from rows
+    except DefusedXmlException as exc:
+        raise UnreadableInputError(
+            f"{path} › {sheet}: refused: the sheet declares XML entities ({type(exc).__name__}), as XML bombs do",
+            hint="open the workbook in Excel and save it as a new .xlsx",
+        ) from exc
+    except (ParseError, zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
+        raise UnreadableInputError(
+            f"{path} › {sheet}: the sheet's XML is damaged ({type(exc).__name__}: {exc})",
+            hint="the file may be truncated; export it again",
+        ) from exc
 
 
 def _open_xls(path: Path) -> Iterator[_RawSheet]:
@@ -394,7 +443,10 @@ def _looks_like_department(text: str) -> bool:
 class _SheetReader:
     """Turns the rows of one sheet into records and issues; one instance per sheet."""
 
-    def __init__(self, file_label: str, raw: _RawSheet, options: IngestOptions, kind: ListKind) -> None:
+    def __init__(
+        self, file_label: str, raw: _RawSheet, options: IngestOptions, kind: ListKind, duplicates: _Duplicates
+    ) -> None:
+        self.duplicates = duplicates
         self.file = file_label
         self.raw = raw
         self.options = options
@@ -452,6 +504,16 @@ class _SheetReader:
                     value = self._merge_values.get(origin)
                 elif value is not None:
                     self._merge_values[(rownum, c)] = value
+            if value is None and self.raw.formulas and (rownum, c) in self.raw.formulas:
+                self._issue(
+                    IssueCode.FORMULA_WITHOUT_VALUE,
+                    Severity.WARNING,
+                    "a formula with no saved result (the file was not saved by Excel); "
+                    "open it in Excel or WPS and save it again",
+                    row=rownum,
+                    column=self._col_label(c - 1),
+                    value=self.raw.formulas[(rownum, c)][:120],
+                )
             text, lost = _cell_text(value)
             if lost:
                 self._precision_lost.add((rownum, c))
@@ -726,7 +788,9 @@ class _SheetReader:
             last.role = "main"
         if role != "sub":
             self.state.last_main = item
-        self.powers.append(item)
+        self.duplicates.add(item)
+        if self.options.keep_records:
+            self.powers.append(item)
         self.layout.records += 1
 
     def _service(self, rownum: int, values: dict[str, str | None]) -> None:
@@ -742,7 +806,9 @@ class _SheetReader:
         except ValidationError as exc:
             self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
             return
-        self.services.append(item)
+        self.duplicates.add(item)
+        if self.options.keep_records:
+            self.services.append(item)
         self.layout.records += 1
 
 
@@ -786,10 +852,11 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     sheets, encoding = _sheets(path, fmt, options)
     report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
     kinds: set[ListKind] = set()
+    duplicates = _Duplicates(file_label)
     for raw in sheets:
         if options.sheets is not None and raw.name not in options.sheets:
             continue
-        reader = _SheetReader(file_label, raw, options, options.kind)
+        reader = _SheetReader(file_label, raw, options, options.kind, duplicates)
         reader.read()
         report.sheets.append(reader.layout)
         report.issues.extend(reader.issues)
@@ -807,46 +874,56 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
             f"{file_label}: none of the sheets {', '.join(options.sheets)} is in the file",
             hint="check the sheet names with `quanze inspect`",
         )
-    report.issues.extend(_duplicates(file_label, report))
+    report.issues.extend(duplicates.issues)
     return report
 
 
-def _duplicates(file_label: str, report: FileReport) -> Iterable[RowIssue]:
-    """Duplicate codes (one code, different items) and duplicate items (the same item twice)."""
-    items: list[PowerItem | ServiceItem] = [*report.powers, *report.services]
-    seen_code: dict[tuple[str, str | None, str | None], PowerItem | ServiceItem] = {}
-    seen_item: dict[tuple[str, str | None, str | None, str | None], PowerItem | ServiceItem] = {}
-    for item in items:
+class _Duplicates:
+    """Duplicate codes (one code, different items) and duplicate items (the same item twice), found as
+    records stream past; only small keys are kept, so a million rows need no million records."""
+
+    def __init__(self, file_label: str) -> None:
+        self.file = file_label
+        self.items: dict[tuple[str, str | None, str | None, str | None], tuple[str, int]] = {}
+        self.codes: dict[tuple[str, str | None, str | None], tuple[str, str, int]] = {}
+        self.issues: list[RowIssue] = []
+
+    def add(self, item: PowerItem | ServiceItem) -> None:
         if isinstance(item, PowerItem) and item.role == "main":
-            continue
+            return
         unit = item.unit if isinstance(item, ServiceItem) else item.receiving_unit
-        ident = (name_key(item.title), code_key(item.code), department_key(item.department), unit)
-        first = seen_item.get(ident)
-        if first is not None:
-            yield _dup_issue(
-                file_label,
-                item,
-                IssueCode.DUPLICATE_ITEM,
-                f"the same item as row {first.source.row} of {first.source.sheet}",
-                item.title,
-            )
-            continue
-        seen_item[ident] = item
+        title = name_key(item.title)
         key = code_key(item.code)
-        if key is None:
-            continue
-        ck = (key, department_key(item.department), unit)
-        other = seen_code.get(ck)
-        if other is not None and name_key(other.title) != name_key(item.title):
-            yield _dup_issue(
-                file_label,
-                item,
-                IssueCode.DUPLICATE_CODE,
-                f'code also used by "{other.title}" (row {other.source.row} of {other.source.sheet})',
-                item.code,
+        dept = department_key(item.department)
+        ident = (title, key, dept, unit)
+        first = self.items.get(ident)
+        if first is not None:
+            self.issues.append(
+                _dup_issue(
+                    self.file,
+                    item,
+                    IssueCode.DUPLICATE_ITEM,
+                    f"the same item as row {first[1]} of {first[0]}",
+                    item.title,
+                )
             )
-        else:
-            seen_code.setdefault(ck, item)
+            return
+        self.items[ident] = (item.source.sheet, item.source.row)
+        if key is None:
+            return
+        other = self.codes.get((key, dept, unit))
+        if other is None:
+            self.codes[(key, dept, unit)] = (item.title, item.source.sheet, item.source.row)
+        elif name_key(other[0]) != title:
+            self.issues.append(
+                _dup_issue(
+                    self.file,
+                    item,
+                    IssueCode.DUPLICATE_CODE,
+                    f'code also used by "{other[0]}" (row {other[2]} of {other[1]})',
+                    item.code,
+                )
+            )
 
 
 def _dup_issue(

@@ -202,7 +202,7 @@ class FileReport(BaseModel):
 
     @property
     def records(self) -> int:
-        return len(self.powers) + len(self.services)
+        return sum(s.records for s in self.sheets)
 
     @property
     def has_errors(self) -> bool:
