@@ -312,3 +312,12 @@ def test_every_command_is_in_the_readme() -> None:
     commands += [g.name or "" for g in app.registered_groups]
     for command in commands:
         assert f"quanze {command}" in readme, command
+
+
+def test_reconcile_one_unit_is_a_partition_of_the_whole(scenario: Path) -> None:
+    assert runner.invoke(app, ["reconcile", "--out", "all"]).exit_code == 0
+    assert runner.invoke(app, ["reconcile", "--out", "east", "--unit", "东城县"]).exit_code == 0
+    whole = [r for r in read_csv(scenario / "all" / "matches.csv") if r["unit"] == "东城县"]
+    part = read_csv(scenario / "east" / "matches.csv")
+    assert part == whole and part
+    assert runner.invoke(app, ["reconcile", "--out", "x", "--unit", "南京县"]).exit_code == 2

@@ -49,7 +49,7 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "archive.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("readme.txt", "not a workbook")
-    with pytest.raises(UnreadableInputError, match="not a readable .xlsx"):
+    with pytest.raises(UnreadableInputError, match=r"not a readable \.xlsx"):
         read_file(path)
     assert validate(path)[0] == 3
 

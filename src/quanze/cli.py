@@ -374,6 +374,10 @@ def reconcile(
     ] = None,
     match_threshold: Annotated[float | None, typer.Option(help="Score for `matched` (default 90).")] = None,
     review_threshold: Annotated[float | None, typer.Option(help="Score for `review` (default 65).")] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", help="Reconcile only this receiving unit (repeatable)."),
+    ] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
@@ -388,7 +392,7 @@ def reconcile(
         review_threshold=review_threshold,
     )
     target = out or cfg.project.out
-    result = pipeline.reconcile_to(target, cfg, force=force, progress=_progress)
+    result = pipeline.reconcile_to(target, cfg, force=force, units=unit, progress=_progress)
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.model_dump(mode="json"))
     else:

@@ -357,12 +357,15 @@ def match_catalogue(
     *,
     options: MatchOptions | None = None,
     decisions: DecisionBook | None = None,
+    units: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> MatchResult:
     """Find, for every service item, the power it implements; report powers and items left without one.
 
     Service items are matched within their unit (行政区划) against the powers expected at that unit. The
     strongest evidence wins: an analyst's decision, a code, an exact core name, then fuzzy similarity.
+    `units` names receiving units to cover even when the catalogue holds no item of theirs (all unmatched).
+    Units are independent partitions: matching a subset of units gives the same links for those units.
     """
     options = options or MatchOptions()
     result = MatchResult()
@@ -376,7 +379,9 @@ def match_catalogue(
         k = _partition_key(s.unit)
         by_unit[k].append(si)
         unit_names.setdefault(k, s.unit)
-    if not services:
+    for named in units:
+        unit_names.setdefault(_partition_key(named), named)
+    if not unit_names:
         unit_names[""] = None
     # Powers of one unit's own list go to that unit only; the others are tested against each unit.
     own_unit: dict[str, list[int]] = defaultdict(list)

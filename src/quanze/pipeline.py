@@ -39,6 +39,7 @@ from quanze.match import (
     service_key,
 )
 from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.normalize import name_key
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import prepare_out_dir, write_text
@@ -267,6 +268,20 @@ def _match_counts(
     )
 
 
+def _only_units(loaded: _Loaded, units: Sequence[str]) -> None:
+    wanted = {name_key(u) for u in units}
+    known = {name_key(s.unit) for s in loaded.services if s.unit} | {name_key(u) for u in loaded.acceptance}
+    unknown = sorted(u for u in units if name_key(u) not in known)
+    if unknown:
+        raise UsageError(
+            f"unit(s) {', '.join(unknown)} appear in no acceptance list or catalogue",
+            hint="check the spelling against the 行政区划 column or the config's units",
+        )
+    loaded.services = [s for s in loaded.services if s.unit and name_key(s.unit) in wanted]
+    loaded.acceptance = {u: items for u, items in loaded.acceptance.items() if name_key(u) in wanted}
+    loaded.devolved = [p for p in loaded.devolved if not p.unit or name_key(p.unit) in wanted]
+
+
 @dataclass
 class Analysis:
     """The inputs read and linked: what reconcile, handover and the reports are built from."""
@@ -277,9 +292,17 @@ class Analysis:
     acceptance: AcceptanceCheck | None
 
 
-def analyse(config: QuanzeConfig, *, progress: Progress | None = None) -> Analysis:
-    """Read the inputs, apply recorded decisions, link powers to service items and lists to each other."""
+def analyse(
+    config: QuanzeConfig, *, units: Sequence[str] | None = None, progress: Progress | None = None
+) -> Analysis:
+    """Read the inputs, apply recorded decisions, link powers to service items and lists to each other.
+
+    With `units`, only those receiving units are reconciled: a partition of the work that can run in its
+    own process (see README › Scale).
+    """
     loaded = load_inputs(config, progress=progress)
+    if units is not None:
+        _only_units(loaded, units)
     powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
     if not powers:
         raise UsageError(
@@ -288,7 +311,9 @@ def analyse(config: QuanzeConfig, *, progress: Progress | None = None) -> Analys
     book = decision_book(load_decisions(config.project.decisions))
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
-    result = match_catalogue(powers, loaded.services, options=config.match, decisions=book)
+    result = match_catalogue(
+        powers, loaded.services, options=config.match, decisions=book, units=sorted(loaded.acceptance)
+    )
     if progress is not None:
         progress("finding gaps")
     acceptance = (
@@ -299,9 +324,11 @@ def analyse(config: QuanzeConfig, *, progress: Progress | None = None) -> Analys
     return Analysis(loaded, powers, result, acceptance)
 
 
-def reconcile(config: QuanzeConfig, *, progress: Progress | None = None) -> ReconcileResult:
+def reconcile(
+    config: QuanzeConfig, *, units: Sequence[str] | None = None, progress: Progress | None = None
+) -> ReconcileResult:
     """Read the inputs, link powers to service items, and find the gaps; the library call behind `reconcile`."""
-    analysis = analyse(config, progress=progress)
+    analysis = analyse(config, units=units, progress=progress)
     loaded, powers, result, acceptance = (
         analysis.loaded,
         analysis.powers,
@@ -436,11 +463,16 @@ def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str)
 
 
 def reconcile_to(
-    out: Path, config: QuanzeConfig, *, force: bool, progress: Progress | None = None
+    out: Path,
+    config: QuanzeConfig,
+    *,
+    force: bool,
+    units: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> ReconcileResult:
     """Reconcile and write every report into `out` (refused when `out` holds files, unless force)."""
     prepare_out_dir(out, force=force)
-    result = reconcile(config, progress=progress)
+    result = reconcile(config, units=units, progress=progress)
     if progress is not None:
         progress(f"writing reports to {out}")
     write_reconcile(out, result, title=config.project.name)
