@@ -263,6 +263,73 @@ def write_catalogue(sc: Scenario, path: Path, rng: random.Random) -> None:
     _save(wb, path)
 
 
+def write_province(sc: Scenario, path: Path, rng: random.Random) -> list[str]:
+    """The province's list: items it hands to cities (some reach the city list, two are lost on the way),
+    and items it keeps."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "省级下放目录"
+    ws.append(["某省省级行政权力事项下放目录"])
+    ws.append(["序号", "事项名称", "事项编码", "实施部门", "下放方式", "承接单位"])
+    from_province = [p for p in sc.powers if not p.sub_item and rng.random() < 0.35]
+    lost = ["矿产资源勘查许可证核发", "省级重点建设项目档案验收"]
+    kept = ["省级文物保护单位保护范围内建设工程审批", "跨市河道采砂许可", "省级自然保护区内建设项目审批"]
+    n = 0
+    for p in from_province:
+        n += 1
+        ws.append([n, p.name, None, department_label("省", p.department, rng), rng.choice(["直接下放", "委托"]),
+                   "各设区市"])
+    for name in lost:
+        n += 1
+        ws.append([n, name, None, "省自然资源厅", "直接下放", "各设区市"])
+    for name in kept:
+        n += 1
+        ws.append([n, name, None, "省住房和城乡建设厅", None, None])
+    _save(wb, path)
+    return [p.name for p in from_province]
+
+
+def write_city_own(sc: Scenario, path: Path, rng: random.Random) -> None:
+    """The city's own current list after the reform: it should no longer hold what it devolved outright,
+    but three directly devolved items were left in (held twice)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "市级权责清单"
+    ws.append(["序号", "事项名称", "事项类型", "实施部门"])
+    direct = [p for p in sc.powers if not p.sub_item and p.mode == "直接下放"][:3]
+    kept = [p for p in sc.powers if not p.sub_item and p.mode == "委托"][:10]
+    for n, p in enumerate([*direct, *kept], 1):
+        ws.append([n, p.name, p.category, department_label(sc.city, p.department, rng)])
+    _save(wb, path)
+
+
+def write_townships(sc: Scenario, folder: Path, rng: random.Random) -> tuple[str, list[str]]:
+    """Two townships under the first county: 权力事项 taken on from it and 配合事项 with the county
+    department that holds the 主体责任; one township has two flood-storage items of its own."""
+    county = sc.units[0]
+    items = [r for r in sc.acceptance[county] if r.truth is not None and r.acceptance != "不认领"]
+    towns = ["城南镇", "城北镇"]
+    for t, town in enumerate(towns):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "乡镇权责清单"
+        ws.append([f"{county}{town}权责清单"])
+        ws.append(["序号", "事项名称", "事项性质", "主体责任部门", "备注"])
+        rows = []
+        for r in rng.sample(items, 6):
+            rows.append([r.name, "权力事项", r.department, "县级赋权"])
+        for r in rng.sample(items, 12):
+            rows.append([r.name, "配合事项", r.department, None])
+        rows.append(["农村宅基地建房巡查配合", "配合事项", f"{county}农业农村局", None])
+        if t == 0:
+            rows += [["蓄滞洪区群众转移安置", "权力事项", None, "本镇特有"],
+                     ["防汛物资储备管理", "权力事项", None, "本镇特有"]]
+        for n, row in enumerate(rows, 1):
+            ws.append([n, *row])
+        _save(wb, folder / f"{town}.xlsx")
+    return county, towns
+
+
 CONFIG = """# quanze configuration for the sample scenario (see README › Configuration).
 [project]
 name = "{city}市级事项下放对账"
@@ -283,6 +350,19 @@ unit = "{city}"
 version = "2022"
 
 {acceptance}
+[[inputs.lists]]
+path = "某省下放事项目录.xlsx"
+role = "chain"
+level = "province"
+unit = "某省"
+
+[[inputs.lists]]
+path = "市级权责清单_2023.xlsx"
+role = "own"
+level = "city"
+unit = "{city}"
+
+{townships}
 [inputs.catalogue]
 path = "政务服务事项目录.xlsx"
 
@@ -313,6 +393,15 @@ def main(out: Path) -> None:
     write_old_city_list(sc, out / "市级下放事项清单_2022.xls")
     write_acceptance(sc, out / "承接清单")
     write_catalogue(sc, out / "政务服务事项目录.xlsx", rng)
+    write_province(sc, out / "某省下放事项目录.xlsx", rng)
+    write_city_own(sc, out / "市级权责清单_2023.xlsx", rng)
+    (out / "乡镇清单").mkdir(exist_ok=True)
+    county, towns = write_townships(sc, out / "乡镇清单", rng)
+    townships = "\n".join(
+        f'[[inputs.lists]]\npath = "乡镇清单/{town}.xlsx"\nrole = "chain"\nlevel = "township"\n'
+        f'unit = "{town}"\nparent = "{county}"\n'
+        for town in towns
+    )
     acceptance = "\n".join(
         f'[[inputs.lists]]\npath = "承接清单/{unit}.{ext}"\nrole = "acceptance"\nlevel = "{level}"\nunit = "{unit}"\n'
         for n, unit in enumerate(sc.units)
@@ -320,7 +409,8 @@ def main(out: Path) -> None:
             ("csv" if n == 1 else "xls" if n == 2 else "xlsx", "cluster" if "开发区" in unit else "county")
         ]
     )
-    (out / "quanze.toml").write_text(CONFIG.format(city=sc.city, acceptance=acceptance), encoding="utf-8")
+    (out / "quanze.toml").write_text(CONFIG.format(city=sc.city, acceptance=acceptance, townships=townships),
+                                     encoding="utf-8")
     powers = sum(1 for p in sc.powers if not p.sub_item)
     departments = len({p.department for p in sc.powers})
     print(

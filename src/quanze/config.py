@@ -23,6 +23,8 @@ class ListRole(StrEnum):
     DEVOLUTION = "devolution"  # the upper level's list of items handed down (下放清单)
     ACCEPTANCE = "acceptance"  # a receiving unit's list of items it took on (承接/认领清单)
     PREVIOUS = "previous"  # an earlier version of the devolution list, for the diff
+    CHAIN = "chain"  # another level's list (province, township, cluster) that joins the cascade only
+    OWN = "own"  # a unit's own current power list: what it still exercises (for held-twice)
 
 
 class _Strict(BaseModel):
@@ -34,6 +36,8 @@ class ListInput(_Strict):
     role: ListRole = ListRole.DEVOLUTION
     level: Level | None = None
     unit: str | None = None
+    parent: str | None = None
+    """The unit one level up that this unit belongs to (a township's county), for the cascade."""
     version: str | None = None
     sheets: tuple[str, ...] | None = None
     header_rows: tuple[int, int] | None = None

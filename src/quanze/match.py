@@ -339,10 +339,14 @@ def applies_to(power: PowerItem, unit: str | None) -> bool:
     own = power.unit
     if own:
         return _partition_key(own) == _partition_key(unit)
-    target = power.receiving_unit
-    if not target:
+    return addressed_to(power.receiving_unit, unit)
+
+
+def addressed_to(receiving: str | None, unit: str) -> bool:
+    """Whether a 承接单位 text (东城县、西河县 / 各县（区） / blank) includes a unit."""
+    if not receiving:
         return True
-    key, unit_key = name_key(target), _partition_key(unit)
+    key, unit_key = name_key(receiving), _partition_key(unit)
     stem = re.sub(r"(?:县|区|市|镇|乡|街道|开发区|管委会)$", "", unit_key)
     return (
         unit_key in key

@@ -134,6 +134,8 @@ class PowerItem(BaseModel):
     supervision_method: str | None = None
     volume: int | None = None
     unit: str | None = None
+    duty_type: str | None = None
+    owner_department: str | None = None
     source: Provenance
 
     @property

@@ -13,8 +13,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from quanze import __version__
+from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.check import CheckResult, evaluate, load_baseline, validate_limits
-from quanze.config import ListRole, QuanzeConfig
+from quanze.config import ListInput, ListRole, QuanzeConfig
 from quanze.decisions import (
     DecisionRecord,
     decision_book,
@@ -38,7 +39,7 @@ from quanze.match import (
     power_key,
     service_key,
 )
-from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
@@ -94,6 +95,7 @@ class _Loaded:
     previous: list[PowerItem] = field(default_factory=list)
     acceptance: dict[str, list[PowerItem]] = field(default_factory=dict)
     services: list[ServiceItem] = field(default_factory=list)
+    lists: list[tuple[ListInput, list[PowerItem]]] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     reports: list[FileReport] = field(default_factory=list)
@@ -162,8 +164,9 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
             loaded.acceptance.setdefault(unit or li.path.stem, []).extend(items)
         elif li.role is ListRole.PREVIOUS:
             loaded.previous.extend(items)
-        else:
+        elif li.role is ListRole.DEVOLUTION:
             loaded.devolved.extend(items)
+        loaded.lists.append((li, items))
         loaded.inputs.append(
             InputFile(
                 path=str(li.path),
@@ -282,6 +285,26 @@ def _only_units(loaded: _Loaded, units: Sequence[str]) -> None:
     loaded.devolved = [p for p in loaded.devolved if not p.unit or name_key(p.unit) in wanted]
 
 
+def cascade_lists(loaded: _Loaded) -> list[UnitList]:
+    """The lists that carry a level, one per (level, unit), with each unit's own list attached."""
+    grouped: dict[tuple[Level, str], list[PowerItem]] = {}
+    parents: dict[tuple[Level, str], str | None] = {}
+    own: dict[tuple[Level, str], list[PowerItem]] = {}
+    for li, items in loaded.lists:
+        if li.level is None or li.role is ListRole.PREVIOUS:
+            continue
+        key = (li.level, li.unit or li.path.stem)
+        if li.role is ListRole.OWN:
+            own.setdefault(key, []).extend(items)
+            continue
+        grouped.setdefault(key, []).extend(items)
+        parents[key] = parents.get(key) or li.parent
+    return [
+        UnitList(level=lv, unit=unit, items=items, parent=parents[(lv, unit)], own=own.get((lv, unit), ()))
+        for (lv, unit), items in grouped.items()
+    ]
+
+
 @dataclass
 class Analysis:
     """The inputs read and linked: what reconcile, handover and the reports are built from."""
@@ -290,6 +313,7 @@ class Analysis:
     powers: list[PowerItem]
     result: MatchResult
     acceptance: AcceptanceCheck | None
+    cascade: Cascade | None = None
 
 
 def analyse(
@@ -321,7 +345,9 @@ def analyse(
         if (loaded.devolved and loaded.acceptance)
         else None
     )
-    return Analysis(loaded, powers, result, acceptance)
+    levels = cascade_lists(loaded)
+    chained = build_cascade(levels, options=config.match) if len({lv.level for lv in levels}) >= 2 else None
+    return Analysis(loaded, powers, result, acceptance, chained)
 
 
 def reconcile(
@@ -340,6 +366,7 @@ def reconcile(
         *(acceptance.gaps() if acceptance else []),
         *catalogue_gaps(powers, loaded.services, result, acceptance),
         *supervision_gaps(loaded.devolved),
+        *(analysis.cascade.gaps if analysis.cascade else []),
     ]
     gap_rows.sort(key=lambda g: (list(GapType).index(g.gap_type), g.unit or "", g.source or "", g.item_name))
     counts = Counter(g.gap_type.value for g in gap_rows)
@@ -358,6 +385,8 @@ def reconcile(
         gaps=gap_rows,
         usage=usage(loaded.services),
         acceptance=acceptance.progress() if acceptance else [],
+        cascade=analysis.cascade.rows if analysis.cascade else [],
+        cascade_levels=analysis.cascade.levels if analysis.cascade else [],
         issues=loaded.issues,
     )
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from quanze.match import Method, Status
-from quanze.models import RowIssue
+from quanze.models import Level, RowIssue
 
 MATCH_COLUMNS = (
     "power_code",
@@ -94,6 +94,10 @@ class GapType(StrEnum):
     NO_SUPERVISION = "no-supervision"
     UNUSED = "unused"
     NAME_MISMATCH = "name-mismatch"
+    DROPPED_IN_CHAIN = "dropped-in-chain"
+    HELD_TWICE = "held-twice"
+    TOWNSHIP_NO_OWNER = "township-no-owner"
+    UNIT_SPECIFIC = "unit-specific"
 
 
 GAP_COLUMNS = ("gap_type", "unit", "item_code", "item_name", "detail", "department", "source")
@@ -131,10 +135,46 @@ class AcceptanceRow(BaseModel):
     rate: float
 
 
+class How(StrEnum):
+    """How an item stands at a level."""
+
+    RETAINED = "retained"  # 保留: exercised here and not handed down
+    DEVOLVED = "devolved"  # 下放: handed down (直接下放, 授权, 赋权)
+    ENTRUSTED = "entrusted"  # 委托: handed down for exercise in the upper level's name
+    CLAIMED = "claimed"  # 认领: taken on from the level above
+    REFUSED = "refused"  # 不认领: offered from above and refused
+
+
+HOW_ZH = {
+    How.RETAINED: "保留",
+    How.DEVOLVED: "下放",
+    How.ENTRUSTED: "委托",
+    How.CLAIMED: "认领",
+    How.REFUSED: "不认领",
+}
+
+
+CASCADE_COLUMNS = ("chain", "level", "unit", "code", "name", "how", "mode", "duty_type", "source")
+
+
+class CascadeRow(BaseModel):
+    chain: int
+    level: Level
+    unit: str
+    code: str | None
+    name: str
+    how: How
+    mode: str | None
+    duty_type: str | None = None
+    source: str
+
+
 class ReconcileResult(BaseModel):
     summary: Summary
     matches: list[MatchRow]
     gaps: list[GapRow] = Field(default_factory=list)
     usage: list[UsageRow] = Field(default_factory=list)
     acceptance: list[AcceptanceRow] = Field(default_factory=list)
+    cascade: list[CascadeRow] = Field(default_factory=list)
+    cascade_levels: list[Level] = Field(default_factory=list)
     issues: list[RowIssue] = Field(default_factory=list)

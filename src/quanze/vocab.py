@@ -31,6 +31,8 @@ FIELDS: Final = (
     "parent_power_code",
     "handling_type",
     "unit",
+    "duty_type",
+    "owner_department",
 )
 
 # When a header names a field that an earlier column already took, the later column takes this one
@@ -86,6 +88,7 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "实施主体名称",
         "责任单位",
         "部门名称",
+        "承接部门",
     ),
     "level": ("行使层级", "实施层级", "管理权限", "层级", "行使层级权限"),
     "basis": ("设定依据", "实施依据", "法定依据", "设定和实施依据", "法律依据", "依据", "设立依据"),
@@ -93,7 +96,7 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "accountability": ("追责情形", "问责依据", "追责依据", "追责情形及依据"),
     "remarks": ("备注", "说明"),
     "devolution_mode": ("下放方式", "赋权方式", "调整方式", "下放形式", "放权方式", "调整类型"),
-    "receiving_unit": ("承接单位", "承接主体", "承接部门", "下放至", "承接地区", "下放对象"),
+    "receiving_unit": ("承接单位", "承接主体", "下放至", "承接地区", "下放对象"),
     "acceptance": ("认领情况", "是否认领", "承接情况", "认领状态", "是否承接"),
     "supervision_department": ("监管部门", "监管主体", "监管责任部门", "监管单位", "监管责任主体"),
     "supervision_method": ("监管方式", "监管措施", "事中事后监管措施", "监管方式方法"),
@@ -123,6 +126,15 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "清单事项名称",
     ),
     "sub_item": ("子项名称", "子项", "子项事项名称", "子项目名称", "子事项名称"),
+    "duty_type": ("事项性质", "事项属性", "清单属性", "权力或配合", "权力/配合事项", "事项类别（权力/配合）"),
+    "owner_department": (
+        "主体责任部门",
+        "主责部门",
+        "牵头部门",
+        "县级主管部门",
+        "县级责任部门",
+        "主体责任单位",
+    ),
 }
 
 SERVICE_HEADERS: Final[dict[str, tuple[str, ...]]] = {

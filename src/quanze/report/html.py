@@ -89,6 +89,20 @@ def render(result: ReconcileResult, *, title: str) -> str:
                 [(u.unit, u.department, u.items, u.used, u.rate) for u in result.usage],
             ),
         ]
+    if result.cascade:
+        from quanze.cascade import LEVEL_ZH, path_table
+
+        levels = result.cascade_levels
+        parts += [
+            "<h2>层级链条</h2>",
+            _table(
+                ["事项名称", *(LEVEL_ZH[lv] for lv in levels)],
+                [
+                    (row["name"], *(row[lv.value] for lv in levels))
+                    for row in path_table(result.cascade, levels)
+                ],
+            ),
+        ]
     review = [r for r in result.matches if r.status.value == "review"]
     parts += [
         "<h2>待复核</h2>",

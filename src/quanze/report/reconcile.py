@@ -6,12 +6,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
 from quanze.report.files import write_csv, write_json, write_text
 from quanze.report.html import render as render_html
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
-from quanze.results import GAP_COLUMNS, MATCH_COLUMNS, GapRow, GapType, MatchRow, ReconcileResult
+from quanze.results import (
+    CASCADE_COLUMNS,
+    GAP_COLUMNS,
+    MATCH_COLUMNS,
+    GapRow,
+    GapType,
+    MatchRow,
+    ReconcileResult,
+)
 
 STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
 METHOD_ZH = {
@@ -28,6 +37,10 @@ GAP_ZH = {
     GapType.NO_SUPERVISION: "未明确监管（放权不放责）",
     GapType.UNUSED: "零办件",
     GapType.NAME_MISMATCH: "名称录入不一致",
+    GapType.DROPPED_IN_CHAIN: "层级链条中断",
+    GapType.HELD_TWICE: "上下级重复行使",
+    GapType.TOWNSHIP_NO_OWNER: "配合事项无主体责任部门",
+    GapType.UNIT_SPECIFIC: "仅部分单位有的事项",
 }
 DECISION_CHOICES = ("确认", "否决")
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
@@ -162,6 +175,30 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet]:
     return sheets
 
 
+def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
+    """层级链条 (one row per item, the levels as columns) and 层级统计 (items per level and unit)."""
+    if not result.cascade:
+        return []
+    levels = result.cascade_levels
+    columns = (
+        Column("chain", "链条", 6),
+        Column("name", "事项名称", 36, wrap=True),
+        Column("code", "编码", 18),
+        *(Column(lv.value, LEVEL_ZH[lv], 40, wrap=True) for lv in levels),
+    )
+    counts = (
+        Column("level", "层级", 12),
+        Column("unit", "单位", 18),
+        Column("items", "事项数", 10),
+        Column("claimed", "承接自上级", 12),
+        Column("handed_down", "下放/委托给下级", 14),
+    )
+    return [
+        Sheet("层级链条", columns, path_table(result.cascade, levels)),
+        Sheet("层级统计", counts, level_counts(result.cascade)),
+    ]
+
+
 def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告") -> list[Path]:
     """Every output of a reconciliation into the folder `out`; returns the paths written."""
     names = (
@@ -172,6 +209,7 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
         "report.xlsx",
         "review.xlsx",
         "report.html",
+        "cascade.csv",
     )
     paths = [out / n for n in names]
     dumped = [m.model_dump(mode="json") for m in result.matches]
@@ -183,6 +221,7 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
     sheets = [
         *overview_sheet(result, title),
         *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
+        *cascade_sheets(result),
         Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
         Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues)),
     ]
@@ -201,4 +240,5 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
         ],
     )
     write_text(paths[6], render_html(result, title=title))
+    write_csv(paths[7], CASCADE_COLUMNS, (r.model_dump(mode="json") for r in result.cascade))
     return paths

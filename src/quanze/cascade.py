@@ -1,0 +1,326 @@
+"""One item's whole path down the levels: province → city → county → township and industrial clusters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from quanze.match import MatchOptions, addressed_to, match_lists
+from quanze.models import Level, PowerItem
+from quanze.normalize import department_key, name_key
+from quanze.results import HOW_ZH, CascadeRow, GapRow, GapType, How
+
+LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.CLUSTER: 3}
+LEVEL_ZH = {
+    Level.PROVINCE: "省级",
+    Level.CITY: "市级",
+    Level.COUNTY: "县级",
+    Level.TOWNSHIP: "乡镇（街道）",
+    Level.CLUSTER: "产业集聚区",
+}
+
+
+@dataclass(frozen=True)
+class UnitList:
+    """The items one unit holds at one level, as the cascade sees them."""
+
+    level: Level
+    unit: str
+    items: Sequence[PowerItem]
+    parent: str | None = None
+    own: Sequence[PowerItem] = ()
+
+
+@dataclass
+class _Entry:
+    chain: int
+    item: PowerItem
+    unit: str
+    level: Level
+    how: How
+
+
+@dataclass
+class Cascade:
+    rows: list[CascadeRow] = field(default_factory=list)
+    gaps: list[GapRow] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)
+
+
+def _mode_how(item: PowerItem) -> How:
+    mode = (item.devolution_mode or "").strip()
+    if not mode or mode in {"保留", "不下放", "无"}:
+        return How.RETAINED
+    if "委托" in mode:
+        return How.ENTRUSTED
+    return How.DEVOLVED
+
+
+def _handed_down(item: PowerItem) -> bool:
+    return _mode_how(item) in (How.DEVOLVED, How.ENTRUSTED)
+
+
+def _src(item: PowerItem) -> str:
+    return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
+
+
+def _gap(kind: GapType, unit: str | None, item: PowerItem, detail: str) -> GapRow:
+    return GapRow(
+        gap_type=kind,
+        unit=unit,
+        item_code=item.code,
+        item_name=item.title,
+        detail=detail,
+        department=item.department,
+        source=_src(item),
+    )
+
+
+def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = None) -> Cascade:
+    """Link the same item across levels (codes differ per level, names drift) and find where chains break."""
+    by_rank: dict[int, list[UnitList]] = defaultdict(list)
+    for ul in lists:
+        by_rank[LEVEL_RANK[ul.level]].append(ul)
+    ranks = sorted(by_rank)
+    entries: list[_Entry] = []
+    next_chain = 0
+    above: dict[int, list[_Entry]] = {}
+    for rank in ranks:
+        current: list[_Entry] = []
+        originating: list[_Entry] = []
+        for ul in sorted(by_rank[rank], key=lambda u: u.unit):
+            offered = _offered(above, ul)
+            pairing = match_lists([e.item for e in offered], ul.items, options=options)
+            for pair in pairing.pairs:
+                item = ul.items[pair.right]
+                refused = (item.acceptance or "").strip() in {"不认领", "未认领", "不承接"}
+                current.append(
+                    _Entry(
+                        offered[pair.left].chain,
+                        item,
+                        ul.unit,
+                        ul.level,
+                        How.REFUSED if refused else How.CLAIMED,
+                    )
+                )
+            # Items that start here: the same item at sibling units joins one chain.
+            fresh = [ul.items[i] for i in pairing.right_only]
+            siblings = (
+                match_lists([e.item for e in originating], fresh, options=options) if originating else None
+            )
+            joined = {p.right: originating[p.left].chain for p in siblings.pairs} if siblings else {}
+            for i, item in enumerate(fresh):
+                chain = joined.get(i)
+                if chain is None:
+                    chain, next_chain = next_chain, next_chain + 1
+                entry = _Entry(chain, item, ul.unit, ul.level, _mode_how(item))
+                originating.append(entry)
+                current.append(entry)
+        entries.extend(current)
+        above[rank] = current
+    result = Cascade(levels=sorted({ul.level for ul in lists}, key=lambda lv: LEVEL_RANK[lv]))
+    result.rows = sorted(
+        (
+            CascadeRow(
+                chain=e.chain,
+                level=e.level,
+                unit=e.unit,
+                code=e.item.code,
+                name=e.item.title,
+                how=e.how,
+                mode=e.item.devolution_mode,
+                duty_type=e.item.duty_type,
+                source=_src(e.item),
+            )
+            for e in entries
+        ),
+        key=lambda r: (r.chain, LEVEL_RANK[r.level], r.unit),
+    )
+    result.gaps = [
+        *_dropped(entries, by_rank),
+        *_held_twice(entries, lists, options),
+        *_township_no_owner(lists, options),
+        *_unit_specific(entries, by_rank),
+    ]
+    return result
+
+
+def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList) -> list[_Entry]:
+    """Upper-level items this unit could have received, from the nearest level that hands any to it.
+
+    A unit with a parent (a township's county) takes from its parent's items; otherwise from the items
+    handed down (下放, 委托 …) and addressed to it, at the nearest level that has such items: a
+    development zone under a city skips the counties.
+    """
+    for rank in sorted(above, reverse=True):
+        entries = above[rank]
+        if ul.parent is not None:
+            mine = [e for e in entries if name_key(e.unit) == name_key(ul.parent)]
+            if mine:
+                handed = [e for e in mine if _handed_down(e.item)]
+                return [e for e in (handed or mine) if addressed_to(e.item.receiving_unit, ul.unit)]
+            continue
+        handed = [e for e in entries if _handed_down(e.item) and addressed_to(e.item.receiving_unit, ul.unit)]
+        if handed:
+            return handed
+    return []
+
+
+def _dropped(entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]]) -> list[GapRow]:
+    """Handed down to a level but present at no unit of it."""
+    present = {(e.chain, LEVEL_RANK[e.level]) for e in entries}
+    ranks = sorted(by_rank)
+    rows = []
+    for e in entries:
+        rank = LEVEL_RANK[e.level]
+        below = [r for r in ranks if r > rank]
+        if not below or not _handed_down(e.item):
+            continue
+        nxt = below[0]
+        targets = [ul for ul in by_rank[nxt] if addressed_to(e.item.receiving_unit, ul.unit)]
+        if targets and (e.chain, nxt) not in present:
+            level = by_rank[nxt][0].level
+            rows.append(
+                _gap(
+                    GapType.DROPPED_IN_CHAIN,
+                    e.unit,
+                    e.item,
+                    f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{LEVEL_ZH[level]}各单位清单中均没有该事项",
+                )
+            )
+    return rows
+
+
+def _held_twice(
+    entries: Sequence[_Entry], lists: Sequence[UnitList], options: MatchOptions | None
+) -> list[GapRow]:
+    """Directly devolved, yet still in the upper unit's own list while a lower unit exercises it too."""
+    own = {name_key(ul.unit): ul.own for ul in lists if ul.own}
+    if not own:
+        return []
+    claimed = {e.chain for e in entries if e.how is How.CLAIMED}
+    rows = []
+    by_unit: dict[str, list[_Entry]] = defaultdict(list)
+    for e in entries:
+        mode = e.item.devolution_mode or ""
+        if (
+            name_key(e.unit) in own
+            and "委托" not in mode
+            and _mode_how(e.item) is How.DEVOLVED
+            and e.chain in claimed
+        ):
+            by_unit[e.unit].append(e)
+    for unit, devolved in sorted(by_unit.items()):
+        pairing = match_lists([e.item for e in devolved], own[name_key(unit)], options=options)
+        for pair in pairing.pairs:
+            e = devolved[pair.left]
+            lower = sorted(
+                {
+                    x.unit
+                    for x in entries
+                    if x.chain == e.chain
+                    and x.how is How.CLAIMED
+                    and LEVEL_RANK[x.level] > LEVEL_RANK[e.level]
+                }
+            )
+            rows.append(
+                _gap(
+                    GapType.HELD_TWICE,
+                    unit,
+                    e.item,
+                    f"已{e.item.devolution_mode}，但{unit}权责清单仍保留该事项，{'、'.join(lower)}也在行使",
+                )
+            )
+    return rows
+
+
+def _township_no_owner(lists: Sequence[UnitList], options: MatchOptions | None) -> list[GapRow]:
+    """A township 配合事项 whose county department with the 主体责任 does not list the item."""
+    counties = {name_key(ul.unit): ul for ul in lists if ul.level is Level.COUNTY}
+    rows = []
+    for ul in lists:
+        if ul.level is not Level.TOWNSHIP:
+            continue
+        parents = (
+            [counties[name_key(ul.parent)]]
+            if ul.parent and name_key(ul.parent) in counties
+            else list(counties.values())
+        )
+        for item in ul.items:
+            if "配合" not in (item.duty_type or ""):
+                continue
+            owner = item.owner_department or item.department
+            key = department_key(owner)
+            held = [c for p in parents for c in p.items if key and department_key(c.department) == key]
+            if not held or not match_lists(held, [item], options=options).pairs:
+                where = "、".join(p.unit for p in parents) or "县级"
+                rows.append(
+                    _gap(
+                        GapType.TOWNSHIP_NO_OWNER,
+                        ul.unit,
+                        item,
+                        f"配合事项的主体责任部门“{owner or '未注明'}”在{where}权责清单中没有对应事项",
+                    )
+                )
+    return rows
+
+
+def _unit_specific(entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]]) -> list[GapRow]:
+    """Items that start at a level and exist only at some of its units: a difference, not an error."""
+    rows = []
+    by_level: dict[Level, list[str]] = defaultdict(list)
+    for units in by_rank.values():
+        for ul in units:
+            by_level[ul.level].append(ul.unit)
+    for level, names in sorted(by_level.items(), key=lambda kv: LEVEL_RANK[kv[0]]):
+        if len(names) < 2:
+            continue
+        at: dict[int, list[_Entry]] = defaultdict(list)
+        for e in entries:
+            if e.level is level and e.how not in (How.CLAIMED, How.REFUSED):
+                at[e.chain].append(e)
+        for _chain, held in sorted(at.items()):
+            where = sorted({e.unit for e in held})
+            if len(where) < len(names):
+                first = held[0]
+                rows.append(
+                    _gap(
+                        GapType.UNIT_SPECIFIC,
+                        "、".join(where),
+                        first.item,
+                        f"仅{'、'.join(where)}有该事项（{len(where)}/{len(names)}个单位）",
+                    )
+                )
+    return rows
+
+
+def path_table(rows: Sequence[CascadeRow], levels: Sequence[Level]) -> list[dict[str, str | int | None]]:
+    """One row per item with the levels as columns, so that one row reads across the whole path."""
+    by_chain: dict[int, dict[Level, list[CascadeRow]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        by_chain[r.chain][r.level].append(r)
+    table = []
+    for chain, held in sorted(by_chain.items()):
+        first = next(iter(held[lv][0] for lv in levels if held.get(lv)))
+        row: dict[str, str | int | None] = {"chain": chain, "name": first.name, "code": first.code}
+        for lv in levels:
+            row[lv.value] = "；".join(f"{r.unit}：{r.name}（{HOW_ZH[r.how]}）" for r in held.get(lv, []))
+        table.append(row)
+    return table
+
+
+def level_counts(rows: Sequence[CascadeRow]) -> list[dict[str, str | int]]:
+    """Items per level and unit, with how many were claimed from above."""
+    counts: dict[tuple[Level, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        c = counts[(r.level, r.unit)]
+        c[0] += 1
+        c[1] += r.how is How.CLAIMED
+        c[2] += r.how in (How.DEVOLVED, How.ENTRUSTED)
+    return [
+        {"level": LEVEL_ZH[lv], "unit": u, "items": n, "claimed": claimed, "handed_down": down}
+        for (lv, u), (n, claimed, down) in sorted(
+            counts.items(), key=lambda kv: (LEVEL_RANK[kv[0][0]], kv[0][1])
+        )
+    ]
