@@ -25,7 +25,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_sample_file_validates_without_errors() -> None:
     files = sorted(p for p in SAMPLE.rglob("*") if p.suffix in {".xlsx", ".xls", ".csv"})
-    assert len(files) == 13
+    assert len(files) == 14
     result = runner.invoke(app, ["validate", *map(str, files), "--format", "json"])
     data = json.loads(result.stdout)
     assert not [i for f in data["files"] for i in f["issues"] if i["severity"] == "error"]
