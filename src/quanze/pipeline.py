@@ -111,11 +111,15 @@ def _read(path: Path, options: IngestOptions, progress: Progress | None) -> File
     return read_file(path, options, label=str(path))
 
 
-PARALLEL_READ_BYTES = 8 << 20  # below this, starting a worker process costs more than it saves
+PARALLEL_READ_BYTES = 256 << 10  # below this, starting a worker process costs more than it saves
+
+
+def _read_batch(jobs: Sequence[tuple[Path, IngestOptions]]) -> list[FileReport]:
+    return [read_file(path, options, label=str(path)) for path, options in jobs]
 
 
 def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | None) -> list[FileReport]:
-    """Read the input files; when they are large, the others are read in a worker beside the largest."""
+    """Read the input files; when there is enough to read, half of it (by size) goes to a second process."""
     for path, _ in jobs:
         if not path.exists():
             raise UnreadableInputError(
@@ -124,17 +128,15 @@ def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | N
     sizes = [path.stat().st_size for path, _ in jobs]
     if len(jobs) < 2 or sum(sizes) < PARALLEL_READ_BYTES or (os.cpu_count() or 1) < 2:
         return [_read(path, options, progress) for path, options in jobs]
-    largest = max(range(len(jobs)), key=sizes.__getitem__)
+    # Two bins of about equal size: this process reads one, a worker the other.
+    mine: list[int] = []
+    theirs: list[int] = []
+    for i in sorted(range(len(jobs)), key=lambda k: -sizes[k]):
+        (mine if sum(sizes[k] for k in mine) <= sum(sizes[k] for k in theirs) else theirs).append(i)
     with ProcessPoolExecutor(max_workers=1) as pool:
-        futures = {
-            i: pool.submit(read_file, path, options, label=str(path))
-            for i, (path, options) in enumerate(jobs)
-            if i != largest
-        }
-        path, options = jobs[largest]
-        reports = {largest: _read(path, options, progress)}
-        for i, future in futures.items():
-            reports[i] = future.result()
+        future = pool.submit(_read_batch, [jobs[i] for i in theirs])
+        reports = {i: _read(*jobs[i], progress) for i in mine}
+        reports.update(zip(theirs, future.result(), strict=True))
     return [reports[i] for i in range(len(jobs))]
 
 
