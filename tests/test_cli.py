@@ -321,3 +321,13 @@ def test_reconcile_one_unit_is_a_partition_of_the_whole(scenario: Path) -> None:
     part = read_csv(scenario / "east" / "matches.csv")
     assert part == whole and part
     assert runner.invoke(app, ["reconcile", "--out", "x", "--unit", "南京县"]).exit_code == 2
+
+
+def test_python_dash_m_quanze() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "quanze", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("quanze ")

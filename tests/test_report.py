@@ -65,3 +65,21 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
         assert f"<h2>{heading}</h2>" in page
     assert "<script" not in page and "http" not in page and "<link" not in page
     assert "城市道路占用挖掘许可" in page  # the orphan service item is listed
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
+    from quanze.report.files import write_atomic, write_text
+
+    target = tmp_path / "quanze-decisions.jsonl"
+    write_text(target, '{"old": true}\n')
+
+    def crash(tmp: Path) -> None:
+        tmp.write_text('{"half', encoding="utf-8")
+        raise KeyboardInterrupt
+
+    import pytest
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, crash)
+    assert target.read_text("utf-8") == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["quanze-decisions.jsonl"]

@@ -277,8 +277,16 @@ def write_province(sc: Scenario, path: Path, rng: random.Random) -> list[str]:
     n = 0
     for p in from_province:
         n += 1
-        ws.append([n, p.name, None, department_label("省", p.department, rng), rng.choice(["直接下放", "委托"]),
-                   "各设区市"])
+        ws.append(
+            [
+                n,
+                p.name,
+                None,
+                department_label("省", p.department, rng),
+                rng.choice(["直接下放", "委托"]),
+                "各设区市",
+            ]
+        )
     for name in lost:
         n += 1
         ws.append([n, name, None, "省自然资源厅", "直接下放", "各设区市"])
@@ -322,8 +330,10 @@ def write_townships(sc: Scenario, folder: Path, rng: random.Random) -> tuple[str
             rows.append([r.name, "配合事项", r.department, None])
         rows.append(["农村宅基地建房巡查配合", "配合事项", f"{county}农业农村局", None])
         if t == 0:
-            rows += [["蓄滞洪区群众转移安置", "权力事项", None, "本镇特有"],
-                     ["防汛物资储备管理", "权力事项", None, "本镇特有"]]
+            rows += [
+                ["蓄滞洪区群众转移安置", "权力事项", None, "本镇特有"],
+                ["防汛物资储备管理", "权力事项", None, "本镇特有"],
+            ]
         for n, row in enumerate(rows, 1):
             ws.append([n, *row])
         _save(wb, folder / f"{town}.xlsx")
@@ -409,8 +419,9 @@ def main(out: Path) -> None:
             ("csv" if n == 1 else "xls" if n == 2 else "xlsx", "cluster" if "开发区" in unit else "county")
         ]
     )
-    (out / "quanze.toml").write_text(CONFIG.format(city=sc.city, acceptance=acceptance, townships=townships),
-                                     encoding="utf-8")
+    (out / "quanze.toml").write_text(
+        CONFIG.format(city=sc.city, acceptance=acceptance, townships=townships), encoding="utf-8"
+    )
     powers = sum(1 for p in sc.powers if not p.sub_item)
     departments = len({p.department for p in sc.powers})
     print(
