@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from quanze.gaps import gap_row, source_of
 from quanze.match import MatchOptions, addressed_to, match_lists
 from quanze.models import Level, PowerItem
 from quanze.normalize import department_key, name_key
@@ -59,22 +60,6 @@ def _mode_how(item: PowerItem) -> How:
 
 def _handed_down(item: PowerItem) -> bool:
     return _mode_how(item) in (How.DEVOLVED, How.ENTRUSTED)
-
-
-def _src(item: PowerItem) -> str:
-    return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
-
-
-def _gap(kind: GapType, unit: str | None, item: PowerItem, detail: str) -> GapRow:
-    return GapRow(
-        gap_type=kind,
-        unit=unit,
-        item_code=item.code,
-        item_name=item.title,
-        detail=detail,
-        department=item.department,
-        source=_src(item),
-    )
 
 
 def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = None) -> Cascade:
@@ -131,7 +116,7 @@ def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = N
                 how=e.how,
                 mode=e.item.devolution_mode,
                 duty_type=e.item.duty_type,
-                source=_src(e.item),
+                source=source_of(e.item),
             )
             for e in entries
         ),
@@ -182,7 +167,7 @@ def _dropped(entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]
         if targets and (e.chain, nxt) not in present:
             level = by_rank[nxt][0].level
             rows.append(
-                _gap(
+                gap_row(
                     GapType.DROPPED_IN_CHAIN,
                     e.unit,
                     e.item,
@@ -225,7 +210,7 @@ def _held_twice(
                 }
             )
             rows.append(
-                _gap(
+                gap_row(
                     GapType.HELD_TWICE,
                     unit,
                     e.item,
@@ -256,7 +241,7 @@ def _township_no_owner(lists: Sequence[UnitList], options: MatchOptions | None) 
             if not held or not match_lists(held, [item], options=options).pairs:
                 where = "、".join(p.unit for p in parents) or "县级"
                 rows.append(
-                    _gap(
+                    gap_row(
                         GapType.TOWNSHIP_NO_OWNER,
                         ul.unit,
                         item,
@@ -285,7 +270,7 @@ def _unit_specific(entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[Uni
             if len(where) < len(names):
                 first = held[0]
                 rows.append(
-                    _gap(
+                    gap_row(
                         GapType.UNIT_SPECIFIC,
                         "、".join(where),
                         first.item,

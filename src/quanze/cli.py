@@ -7,7 +7,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -34,7 +34,7 @@ from quanze.config import (
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.match import MatchOptions
-from quanze.models import ListKind, Severity
+from quanze.models import ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.results import ReconcileResult
@@ -118,6 +118,13 @@ def main_options(
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def _print_issues(issues: Sequence[RowIssue]) -> None:
+    for i in issues:
+        err.print(
+            f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}"
+        )
 
 
 def _progress(message: str) -> None:
@@ -458,10 +465,7 @@ def review_apply(
             f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
             f"{outcome.unchanged} already recorded"
         )
-        for i in outcome.issues:
-            err.print(
-                f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}"
-            )
+        _print_issues(outcome.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
 
 
@@ -551,10 +555,7 @@ def handover_progress(
         for r in result.by_unit:
             table.add_row(r.unit, str(r.items), str(r.done), str(r.pending), f"{r.rate:.0%}")
         out_console.print(table)
-        for i in result.issues:
-            err.print(
-                f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}"
-            )
+        _print_issues(result.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if result.issues else ExitCode.OK))
 
 

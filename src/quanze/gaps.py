@@ -12,11 +12,11 @@ from quanze.results import AcceptanceRow, GapRow, GapType, UsageRow
 from quanze.vocab import REFUSE_WORDS
 
 
-def _source(item: PowerItem | ServiceItem) -> str:
+def source_of(item: PowerItem | ServiceItem) -> str:
     return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
 
 
-def _gap(kind: GapType, unit: str | None, item: PowerItem | ServiceItem, detail: str) -> GapRow:
+def gap_row(kind: GapType, unit: str | None, item: PowerItem | ServiceItem, detail: str) -> GapRow:
     return GapRow(
         gap_type=kind,
         unit=unit,
@@ -24,7 +24,7 @@ def _gap(kind: GapType, unit: str | None, item: PowerItem | ServiceItem, detail:
         item_name=item.title,
         detail=detail,
         department=item.department,
-        source=_source(item),
+        source=source_of(item),
     )
 
 
@@ -73,22 +73,24 @@ class AcceptanceCheck:
                 power, accepted = self.devolved[expected[p.left]], items[p.right]
                 if is_refused(accepted):
                     rows.append(
-                        _gap(
+                        gap_row(
                             GapType.NOT_ACCEPTED,
                             unit,
                             power,
-                            f"承接清单中标注为“{accepted.acceptance}”（{_source(accepted)}）",
+                            f"承接清单中标注为“{accepted.acceptance}”（{source_of(accepted)}）",
                         )
                     )
                 else:
                     names[expected[p.left]][unit] = accepted.title
             for left in pairing.left_only:
                 rows.append(
-                    _gap(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
+                    gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
                 )
             for right in pairing.right_only:
                 rows.append(
-                    _gap(GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位")
+                    gap_row(
+                        GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位"
+                    )
                 )
         rows.extend(_name_mismatch(self.devolved, names, "承接清单"))
         return rows
@@ -136,7 +138,7 @@ def _name_mismatch(
         for unit in sorted(by_unit):
             if keys[unit] != common:
                 rows.append(
-                    _gap(
+                    gap_row(
                         GapType.NAME_MISMATCH,
                         unit,
                         powers[pi],
@@ -158,17 +160,17 @@ def catalogue_gaps(
         if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
             continue  # not accepted there: reported as not-accepted, not as a missing service item
         rows.append(
-            _gap(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）")
+            gap_row(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）")
         )
     for si in result.orphans:
         s = services[si]
-        rows.append(_gap(GapType.ORPHAN_SERVICE_ITEM, s.unit, s, "没有权力事项支撑的服务事项"))
+        rows.append(gap_row(GapType.ORPHAN_SERVICE_ITEM, s.unit, s, "没有权力事项支撑的服务事项"))
     for s in services:
         if s.volume == 0:
-            rows.append(_gap(GapType.UNUSED, s.unit, s, "统计期内办件量为0"))
+            rows.append(gap_row(GapType.UNUSED, s.unit, s, "统计期内办件量为0"))
     for p in powers:
         if p.volume == 0:
-            rows.append(_gap(GapType.UNUSED, p.unit, p, "统计期内办件量为0"))
+            rows.append(gap_row(GapType.UNUSED, p.unit, p, "统计期内办件量为0"))
     names: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
     for link in result.links:
         if link.status is Status.MATCHED:
@@ -195,7 +197,7 @@ def supervision_gaps(devolved: Sequence[PowerItem]) -> list[GapRow]:
             if not value
         ]
         if missing:
-            rows.append(_gap(GapType.NO_SUPERVISION, p.receiving_unit, p, "未明确" + "、".join(missing)))
+            rows.append(gap_row(GapType.NO_SUPERVISION, p.receiving_unit, p, "未明确" + "、".join(missing)))
     return rows
 
 

@@ -941,6 +941,12 @@ def _dup_issue(
     )
 
 
+def _file_issue(path: Path, code: IssueCode, severity: Severity, message: str) -> FileReport:
+    """A report for a file that gave no records at all, holding the one issue that says why."""
+    issue = RowIssue(code=code, severity=severity, file=path.name, message=message)
+    return FileReport(file=path.name, kind=ListKind.AUTO, issues=[issue])
+
+
 def read_files(
     paths: Iterable[Path],
     options: IngestOptions | None = None,
@@ -955,48 +961,25 @@ def read_files(
             on_file(path)
         resolved = path.resolve()
         if resolved in seen:
-            reports.append(
-                FileReport(
-                    file=path.name,
-                    kind=ListKind.AUTO,
-                    issues=[
-                        RowIssue(
-                            code=IssueCode.DUPLICATE_INPUT,
-                            severity=Severity.WARNING,
-                            file=path.name,
-                            message=f"the same file was given twice (as {seen[resolved]}); read once",
-                        )
-                    ],
-                )
-            )
+            message = f"the same file was given twice (as {seen[resolved]}); read once"
+            reports.append(_file_issue(path, IssueCode.DUPLICATE_INPUT, Severity.WARNING, message))
             continue
         seen[resolved] = str(path)
         try:
             reports.append(read_file(path, options))
         except UnreadableInputError as exc:
-            reports.append(
-                FileReport(
-                    file=path.name,
-                    kind=ListKind.AUTO,
-                    issues=[
-                        RowIssue(
-                            code=IssueCode.UNREADABLE_FILE,
-                            severity=Severity.ERROR,
-                            file=path.name,
-                            message=str(exc),
-                        )
-                    ],
-                )
-            )
+            reports.append(_file_issue(path, IssueCode.UNREADABLE_FILE, Severity.ERROR, str(exc)))
     return reports
 
 
-def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
-    """Rows of a filled-in review workbook (review.xlsx), keyed by the headers of its table."""
+def _quanze_table(
+    path: Path, marks: tuple[str, ...], *, what: str, first_only: bool
+) -> list[dict[str, str | None]]:
+    """Rows of a table quanze wrote and a person filled in, found by the headers it must carry."""
     if sniff_format(path) != "xlsx":
         raise UnreadableInputError(
-            f"{path}: a review workbook must be the .xlsx that quanze wrote",
-            hint="open review.xlsx from the reconcile output folder, fill 决定, save",
+            f"{path}: a {what} must be the .xlsx that quanze wrote",
+            hint=f"fill in the {what} quanze wrote and save it as .xlsx",
         )
     rows: list[dict[str, str | None]] = []
     for raw in _open_xlsx(path):
@@ -1004,40 +987,30 @@ def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
         for rownum, values in enumerate(raw.rows, start=1):
             texts = [clean_text(_cell_text(v)[0]) for v in values]
             if header is None:
-                if "power_key" in texts and "service_key" in texts:
+                if all(m in texts for m in marks):
                     header = [t or "" for t in texts]
                 continue
             if any(texts):
-                row: dict[str, str | None] = dict(zip(header, texts, strict=False))
-                row["_row"] = str(rownum)
-                row["_sheet"] = raw.name
-                rows.append(row)
-        if header is not None:
+                record: dict[str, str | None] = dict(zip(header, texts, strict=False))
+                record.update(_row=str(rownum), _sheet=raw.name, _file=path.name)
+                rows.append(record)
+        if header is not None and first_only:
             return rows
-    raise UnreadableInputError(
-        f"{path}: no review table found (no power_key / service_key columns)",
-        hint="use the review.xlsx written by `quanze reconcile`, keeping its hidden columns",
-    )
+    if first_only:
+        raise UnreadableInputError(
+            f"{path}: no {what} table found (no {' / '.join(marks)} columns)",
+            hint=f"use the {what} written by quanze, keeping its hidden columns",
+        )
+    return rows
+
+
+def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
+    """Rows of a filled-in review workbook (review.xlsx), keyed by the headers of its table."""
+    return _quanze_table(path, ("power_key", "service_key"), what="review workbook", first_only=True)
 
 
 def read_checklists(path: Path) -> list[dict[str, str | None]]:
     """Rows of filled-in handover checklists (every sheet whose table has a 交接状态 column)."""
-    if sniff_format(path) != "xlsx":
-        raise UnreadableInputError(f"{path}: a handover checklist must be the .xlsx that quanze wrote")
-    rows: list[dict[str, str | None]] = []
-    for raw in _open_xlsx(path):
-        header: list[str] | None = None
-        for rownum, values in enumerate(raw.rows, start=1):
-            texts = [clean_text(_cell_text(v)[0]) for v in values]
-            if header is None:
-                if "交接状态" in texts and "事项名称" in texts:
-                    header = [t or "" for t in texts]
-                continue
-            record = dict(zip(header, texts, strict=False))
-            if not record.get("事项名称") or not (record.get("序号") or "").isdigit():
-                continue  # signature block and blank rows
-            record["_row"] = str(rownum)
-            record["_sheet"] = raw.name
-            record["_file"] = path.name
-            rows.append(record)
-    return rows
+    rows = _quanze_table(path, ("交接状态", "事项名称"), what="handover checklist", first_only=False)
+    # The signature block below the table has no item number.
+    return [r for r in rows if r.get("事项名称") and (r.get("序号") or "").isdigit()]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
 from quanze.results import ReconcileResult
 
 ROW_LIMIT = 2000  # longer tables are cut here in the page; the CSV files hold every row
@@ -48,23 +49,12 @@ def _table(headings: Sequence[str], rows: Iterable[Sequence[Any]], *, limit: int
 
 
 def render(result: ReconcileResult, *, title: str) -> str:
-    from quanze.report.reconcile import GAP_ZH, METHOD_ZH, STATUS_ZH
-
-    s, m = result.summary, result.summary.match
+    s = result.summary
     parts = [
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>',
         f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>",
     ]
-    facts = [
-        ("权力事项（行）", m.powers),
-        ("服务事项", m.service_items),
-        ("单位", len(m.units)),
-        ("已匹配链接", m.links_matched),
-        ("待复核链接", m.links_review),
-        ("未匹配的事项×单位", m.power_units_unmatched),
-        ("无权力支撑的服务事项", m.orphan_service_items),
-        ("数据错误行", s.invalid_rows),
-    ]
+    facts = overview_facts(result)
     parts += ["<h2>概览</h2>", _table(["项目", "数量"], facts)]
     parts += [
         "<h2>缺口</h2>",

@@ -11,37 +11,17 @@ from quanze.match import Method, Status
 from quanze.models import RowIssue
 from quanze.report.files import write_csv, write_json, write_text
 from quanze.report.html import render as render_html
+from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
     GAP_COLUMNS,
     MATCH_COLUMNS,
     GapRow,
-    GapType,
     MatchRow,
     ReconcileResult,
 )
 
-STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
-METHOD_ZH = {
-    Method.DECISION: "人工确认",
-    Method.CODE: "编码一致",
-    Method.EXACT: "名称一致",
-    Method.FUZZY: "名称相似",
-}
-GAP_ZH = {
-    GapType.NOT_ACCEPTED: "已下放未承接",
-    GapType.NOT_DEVOLVED: "未下放但已承接",
-    GapType.NO_SERVICE_ITEM: "无服务事项（权限悬空）",
-    GapType.ORPHAN_SERVICE_ITEM: "无权力支撑的服务事项",
-    GapType.NO_SUPERVISION: "未明确监管（放权不放责）",
-    GapType.UNUSED: "零办件",
-    GapType.NAME_MISMATCH: "名称录入不一致",
-    GapType.DROPPED_IN_CHAIN: "层级链条中断",
-    GapType.HELD_TWICE: "上下级重复行使",
-    GapType.TOWNSHIP_NO_OWNER: "配合事项无主体责任部门",
-    GapType.UNIT_SPECIFIC: "仅部分单位有的事项",
-}
 DECISION_CHOICES = ("确认", "否决")
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
@@ -116,22 +96,7 @@ def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
 
 def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet]:
     """概览: counts, acceptance per unit and usage per department, with native charts."""
-    s = result.summary
-    m = s.match
-    facts = [
-        ("权力事项（行）", m.powers),
-        ("服务事项", m.service_items),
-        ("单位", len(m.units)),
-        ("已匹配链接", m.links_matched),
-        ("待复核链接", m.links_review),
-        ("已匹配的事项×单位", m.power_units_matched),
-        ("待复核的事项×单位", m.power_units_review),
-        ("未匹配的事项×单位", m.power_units_unmatched),
-        ("无权力支撑的服务事项", m.orphan_service_items),
-        ("已应用的人工决定", m.decisions_applied),
-        ("数据错误行", s.invalid_rows),
-        *((f"缺口：{GAP_ZH[GapType(k)]}", v) for k, v in s.gaps.items()),
-    ]
+    facts = overview_facts(result)
     sheets = [
         Sheet(
             "概览",
