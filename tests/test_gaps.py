@@ -56,3 +56,18 @@ def test_usage_rate_per_department(tmp_path: Path) -> None:
     rates = {(u.unit, u.department): (u.items, u.used) for u in result.usage}
     assert rates[("东城县", "住房和城乡建设局")] == (2, 1)
     assert rates[("西河县", "市场监督管理局")] == (2, 2)
+
+
+def test_gaps_command_writes_only_gaps(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    config = fixtures.scenario(tmp_path / "s")
+    out = tmp_path / "g"
+    result = CliRunner().invoke(app, ["gaps", "--config", str(config), "--out", str(out), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["not-accepted"] == 2
+    assert sorted(p.name for p in out.iterdir()) == ["gaps.csv", "gaps.xlsx"]

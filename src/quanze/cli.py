@@ -434,6 +434,27 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
     )
 
 
+@app.command()
+@handled
+def gaps(
+    config: ConfigOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for gaps.csv and gaps.xlsx.")] = Path(
+        "out/gaps"
+    ),
+    unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only this receiving unit.")] = None,
+    force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Only the gaps (not-accepted, no-service-item, …): gaps.csv and gaps.xlsx, counts on the terminal."""
+    result = pipeline.gaps_to(out, _load_config(config), force=force, units=unit, progress=_progress)
+    if fmt is OutputFormat.JSON:
+        _print_json(result.summary.gaps)
+        return
+    for gap, count in result.summary.gaps.items():
+        out_console.print(f"{gap:22} {count:6d}")
+    err.print(f"gaps written to {out}/")
+
+
 review_app = typer.Typer(
     help="Record analysts' decisions from a filled-in review workbook.", no_args_is_help=True
 )

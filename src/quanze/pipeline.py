@@ -45,7 +45,7 @@ from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import prepare_out_dir, write_text
 from quanze.report.handover import write_checklists, write_ledger
-from quanze.report.reconcile import write_reconcile
+from quanze.report.reconcile import write_gaps, write_reconcile
 from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
 
 Progress = Callable[[str], None]
@@ -584,3 +584,18 @@ def handover_progress(paths: Sequence[Path], out: Path | None, *, force: bool) -
         prepare_out_dir(out, force=force)
         write_ledger(out, combined)
     return combined
+
+
+def gaps_to(
+    out: Path,
+    config: QuanzeConfig,
+    *,
+    force: bool,
+    units: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> ReconcileResult:
+    """Find the gaps alone and write gaps.csv and gaps.xlsx into `out`."""
+    prepare_out_dir(out, force=force)
+    result = reconcile(config, units=units, progress=progress)
+    write_gaps(out, result, title=f"{config.project.name}：缺口")
+    return result

@@ -207,3 +207,24 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
     write_text(paths[6], render_html(result, title=title))
     write_csv(paths[7], CASCADE_COLUMNS, (r.model_dump(mode="json") for r in result.cascade))
     return paths
+
+
+def write_gaps(out: Path, result: ReconcileResult, *, title: str) -> list[Path]:
+    """Only the gaps: gaps.csv and a gaps.xlsx with the counts and the rows."""
+    paths = [out / "gaps.csv", out / "gaps.xlsx"]
+    write_csv(paths[0], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+    counts = [{"gap": GAP_ZH[GapType(k)], "code": k, "count": v} for k, v in result.summary.gaps.items()]
+    write_workbook(
+        paths[1],
+        [
+            Sheet(
+                "缺口汇总",
+                (Column("gap", "缺口类型", 26), Column("code", "类型代码", 20), Column("count", "数量", 10)),
+                counts,
+                title=title,
+                charts=(Chart("各类缺口", "gap", ("count",), "数量"),),
+            ),
+            Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
+        ],
+    )
+    return paths
