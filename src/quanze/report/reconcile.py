@@ -18,6 +18,7 @@ from quanze.results import (
     GAP_COLUMNS,
     MATCH_COLUMNS,
     GapRow,
+    GapType,
     MatchRow,
     ReconcileResult,
 )
