@@ -83,3 +83,21 @@ def test_interrupted_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> No
         write_atomic(target, crash)
     assert target.read_text("utf-8") == '{"old": true}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["quanze-decisions.jsonl"]
+
+
+def test_run_beside_reports_a_failing_background_writer(tmp_path: Path) -> None:
+    import pytest
+
+    from quanze.errors import OutputError
+    from quanze.report.files import run_beside
+
+    def ok() -> None:
+        (tmp_path / "a.txt").write_text("a", "utf-8")
+
+    def boom() -> None:
+        raise OSError("disk full")
+
+    run_beside(ok, lambda: (tmp_path / "b.txt").write_text("b", "utf-8"), parallel=True)
+    assert (tmp_path / "a.txt").exists() and (tmp_path / "b.txt").exists()
+    with pytest.raises(OutputError, match="disk full"):
+        run_beside(boom, lambda: None, parallel=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -104,6 +105,7 @@ _ACTION_WORDS = ("许可证核发", "审批", "许可", "核准", "审核", "批
 _NEGATIONS = frozenset("非不无未")
 
 
+@lru_cache(maxsize=262144)
 def action_stem(core: str) -> str:
     """A core name without its closing act word (审批, 许可 …), when enough of it remains."""
     for word in _ACTION_WORDS:
@@ -112,6 +114,7 @@ def action_stem(core: str) -> str:
     return core
 
 
+@lru_cache(maxsize=262144)
 def twin_clash(a: str, b: str) -> bool:
     """Whether two similar names differ in a way that makes them different items.
 
@@ -233,6 +236,7 @@ class _Index:
         return [i for i, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
 
+@lru_cache(maxsize=262144)
 def similarity(a: str, b: str) -> float:
     """Similarity of two core names, 0-100: indel ratio, lifted when one name contains the other."""
     if not a or not b:

@@ -103,3 +103,36 @@ def write_new_text(path: Path, text: str, *, force: bool) -> None:
     if path.exists() and not force:
         raise OutputError(f"{path} already exists", hint="pass --force to replace it")
     write_text(path, text)
+
+
+def run_beside(background: Callable[[], None], foreground: Callable[[], None], *, parallel: bool) -> None:
+    """Run two independent writers, the first in a forked process when `parallel` and fork is available.
+
+    Forking shares the data already in memory (nothing is pickled); an error in the child is raised here
+    as an OutputError, so a failed report never passes silently.
+    """
+    import multiprocessing
+
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        background()
+        foreground()
+        return
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            background()
+            sender.send(None)
+        except BaseException as exc:  # reported to the parent, which raises it
+            sender.send(f"{type(exc).__name__}: {exc}")
+
+    process = ctx.Process(target=child)
+    process.start()
+    try:
+        foreground()
+    finally:
+        problem = receiver.recv() if process.is_alive() or receiver.poll() else "the writer process died"
+        process.join()
+    if problem is not None:
+        raise OutputError(f"writing a report failed ({problem})", hint="check space and permissions")

@@ -9,7 +9,7 @@ from typing import Any
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
-from quanze.report.files import write_csv, write_json, write_text
+from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
 from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
@@ -24,6 +24,7 @@ from quanze.results import (
 )
 
 DECISION_CHOICES = ("确认", "否决")
+PARALLEL_ROWS = 20_000
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = (
@@ -179,34 +180,43 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
     )
     paths = [out / n for n in names]
     dumped = [m.model_dump(mode="json") for m in result.matches]
-    write_csv(paths[0], MATCH_COLUMNS, dumped)
-    write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
-    write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
-    write_json(paths[3], result.summary.model_dump(mode="json"))
-    by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in Status}
-    sheets = [
-        *overview_sheet(result, title),
-        *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
-        *cascade_sheets(result),
-        Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
-        Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues)),
-    ]
-    write_workbook(paths[4], sheets)
-    write_workbook(
-        paths[5],
-        [
-            Sheet(
-                "待复核",
-                REVIEW_COLUMNS,
-                review_rows(result.matches),
-                title="请在“决定”列选择“确认”或“否决”，保存后运行 quanze review apply 本文件",
-                dropdowns={"decision": DECISION_CHOICES},
-                hidden=frozenset({"power_key", "service_key"}),
-            )
-        ],
-    )
-    write_text(paths[6], render_html(result, title=title))
-    write_csv(paths[7], CASCADE_COLUMNS, (r.model_dump(mode="json") for r in result.cascade))
+
+    def workbook() -> None:
+        by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in Status}
+        write_workbook(
+            paths[4],
+            [
+                *overview_sheet(result, title),
+                *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
+                *cascade_sheets(result),
+                Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
+                Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues)),
+            ],
+        )
+
+    def the_rest() -> None:
+        write_csv(paths[0], MATCH_COLUMNS, dumped)
+        write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
+        write_json(paths[3], result.summary.model_dump(mode="json"))
+        write_workbook(
+            paths[5],
+            [
+                Sheet(
+                    "待复核",
+                    REVIEW_COLUMNS,
+                    review_rows(result.matches),
+                    title="请在“决定”列选择“确认”或“否决”，保存后运行 quanze review apply 本文件",
+                    dropdowns={"decision": DECISION_CHOICES},
+                    hidden=frozenset({"power_key", "service_key"}),
+                )
+            ],
+        )
+        write_text(paths[6], render_html(result, title=title))
+        write_csv(paths[7], CASCADE_COLUMNS, (r.model_dump(mode="json") for r in result.cascade))
+
+    # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
+    run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
     return paths
 
 
