@@ -113,31 +113,35 @@ def config(tmp_path: Path) -> Path:
 
 def test_cascade_rows(config: Path) -> None:
     result = reconcile(load_config(config))
-    rows = {(r.level.value, r.unit, r.name, r.how.value) for r in result.cascade}
-    chains: dict[int, set[tuple[str, str, str]]] = {}
+    chains: dict[int, set[tuple[str, str, str, str]]] = {}
     for r in result.cascade:
-        chains.setdefault(r.chain, set()).add((r.level.value, r.unit, r.how.value))
-    assert ("province", "某省", "建设工程消防验收", "devolved") in rows
-    assert ("province", "某省", "省级重点项目核准", "retained") in rows
-    fire = next(
-        c
-        for c in chains.values()
-        if ("province", "某省", "devolved") in c and ("city", "安平市", "claimed") in c
+        chains.setdefault(r.chain, set()).add((r.level.value, r.unit, r.name, r.how.value))
+    assert sorted(sorted(c) for c in chains.values()) == sorted(
+        sorted(c)
+        for c in [
+            {
+                ("province", "某省", "建设工程消防验收", "devolved"),
+                ("city", "安平市", "建设工程消防验收（市级）", "claimed"),
+                ("county", "东城县", "建设工程消防验收", "claimed"),
+                ("county", "西河县", "建设工程消防验收", "refused"),
+            },
+            {("province", "某省", "省级重点项目核准", "retained")},
+            {("province", "某省", "矿产资源勘查登记", "entrusted")},
+            {
+                ("city", "安平市", "燃气经营许可证核发", "devolved"),
+                ("county", "东城县", "燃气经营许可证核发", "claimed"),
+                ("county", "西河县", "燃气经营许可证核发", "claimed"),
+                ("township", "城南镇", "燃气经营许可证核发", "claimed"),
+            },
+            {
+                ("city", "安平市", "城市道路挖掘许可", "entrusted"),
+                ("county", "东城县", "城市道路挖掘许可", "claimed"),
+                ("county", "西河县", "城市道路挖掘许可", "claimed"),
+            },
+            {("county", "东城县", "防汛物资储备管理", "retained")},
+            {("township", "城南镇", "燃气安全检查", "retained")},
+        ]
     )
-    assert fire == {
-        ("province", "某省", "devolved"),
-        ("city", "安平市", "claimed"),
-        ("county", "东城县", "claimed"),
-        ("county", "西河县", "refused"),
-    }
-    gas = {(lv, u, h) for (lv, u, n, h) in rows if n == "燃气经营许可证核发"}
-    assert gas == {
-        ("city", "安平市", "devolved"),
-        ("county", "东城县", "claimed"),
-        ("county", "西河县", "claimed"),
-        ("township", "城南镇", "claimed"),
-    }
-    assert ("city", "安平市", "城市道路挖掘许可", "entrusted") in rows
 
 
 def test_cascade_gaps(config: Path) -> None:
@@ -176,3 +180,29 @@ def test_cascade_outputs_and_check_limits(config: Path, monkeypatch: pytest.Monk
     assert "层级统计" in wb.sheetnames
     page = (config.parent / "out" / "report.html").read_text("utf-8")
     assert "<h2>层级链条</h2>" in page
+
+
+def test_levels_from_the_command_line(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(config.parent)
+    runner = CliRunner()
+    assert runner.invoke(app, ["reconcile", "--out", "from-config"]).exit_code == 0
+    args = [
+        "reconcile",
+        "--out",
+        "from-flags",
+        "-p",
+        "city:安平市=city.xlsx",
+        "--chain",
+        "province:某省=province.xlsx",
+        "-a",
+        "county:东城县=east.xlsx",
+        "-a",
+        "county:西河县=west.xlsx",
+        "--chain",
+        "township:城南镇@东城县=south-town.xlsx",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    flags = (config.parent / "from-flags" / "cascade.csv").read_text("utf-8")
+    assert flags == (config.parent / "from-config" / "cascade.csv").read_text("utf-8")
+    assert runner.invoke(app, [*args[:4], "--chain", "planet:火星=x.xlsx"]).exit_code == 2

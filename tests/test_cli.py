@@ -331,3 +331,10 @@ def test_python_dash_m_quanze() -> None:
         [sys.executable, "-m", "quanze", "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("quanze ")
+
+
+def test_verbose_and_quiet(scenario: Path) -> None:
+    loud = runner.invoke(app, ["--verbose", "reconcile", "--out", "v"])
+    assert "matching" in loud.stderr and "finding gaps" in loud.stderr
+    quiet = runner.invoke(app, ["--quiet", "reconcile", "--out", "q"])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""

@@ -299,3 +299,20 @@ def test_read_files_keeps_going_past_an_unreadable_file(tmp_path: Path) -> None:
         IssueCode.DUPLICATE_INPUT,
     ]
     assert len(reports[1].powers) == 2
+
+
+def test_same_item_twice_with_different_data(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "same-item-twice.xlsx",
+        {
+            "Sheet1": [
+                fixtures.HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "A1", "市住建局"],
+                [2, "燃气经营许可证核发", "行政确认", "A1", "市住建局"],
+            ]
+        },
+    )
+    report = read_file(path)
+    assert len(report.powers) == 2  # both kept: the analyst decides which is right
+    assert codes(report) == [("duplicate-item", 3)]
+    assert "row 2" in report.issues[0].message

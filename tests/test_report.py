@@ -20,9 +20,15 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert wb.sheetnames == ["概览", "承接进度", "使用率", "已匹配", "待复核", "未匹配", "缺口", "数据问题"]
     overview = wb["概览"]
     assert overview["A1"].value == "测试"
-    assert [overview["A2"].value, overview["B2"].value] == ["项目", "数量"]
-    facts = {overview.cell(r, 1).value: overview.cell(r, 2).value for r in range(3, overview.max_row + 1)}
+    assert [overview["A3"].value, overview["A4"].value, overview["B4"].value] == ["总体情况", "项目", "数量"]
+    cells = [[c.value for c in row] for row in overview.iter_rows()]
+    facts = {row[0]: row[1] for row in cells if row and isinstance(row[1], int)}
     assert facts["服务事项"] == 7 and facts["缺口：已下放未承接"] == 2
+    sections = [row[0] for row in cells if row and row[0] in ("总体情况", "各单位承接率", "各部门使用率")]
+    assert sections == ["总体情况", "各单位承接率", "各部门使用率"]
+    unit_rows = {row[0]: row[1:4] for row in cells if row and row[0] in ("东城县", "西河县")}
+    assert unit_rows == {"东城县": [4, 2, 0.5], "西河县": [3, 3, 1]}
+    assert len(overview._charts) == 2
     progress = wb["承接进度"]
     assert [c.value for c in progress[1]] == [
         "承接单位",

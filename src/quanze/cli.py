@@ -34,7 +34,7 @@ from quanze.config import (
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.match import MatchOptions
-from quanze.models import ListKind, RowIssue, Severity
+from quanze.models import Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.results import ReconcileResult
@@ -128,7 +128,8 @@ def _print_issues(issues: Sequence[RowIssue]) -> None:
 
 
 def _progress(message: str) -> None:
-    if not state.quiet and err.is_terminal:
+    """Stage messages on stderr: on a terminal, or in logs when --verbose asks for them."""
+    if not state.quiet and (err.is_terminal or state.verbose):
         err.print(f"[dim]{message}[/]")
 
 
@@ -297,19 +298,34 @@ OutOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
 
 
-def _split_unit(text: str) -> tuple[str | None, Path]:
-    unit, sep, path = text.partition("=")
-    return (
-        (unit.strip(), Path(path)) if sep and unit.strip() and not Path(text).exists() else (None, Path(text))
+def _list_spec(text: str, role: ListRole) -> ListInput:
+    """A list from the command line: FILE, or [LEVEL:]UNIT[@PARENT]=FILE (county:东城县=东城县.xlsx)."""
+    spec, sep, path = text.partition("=")
+    if not sep or not spec.strip() or Path(text).exists():
+        return ListInput(
+            path=Path(text), role=role, unit=Path(text).stem if role is not ListRole.DEVOLUTION else None
+        )
+    level_text, colon, rest = spec.partition(":")
+    if not colon:
+        level_text, rest = "", spec
+    unit, _, parent = rest.partition("@")
+    try:
+        level = Level(level_text.strip()) if level_text.strip() else None
+    except ValueError:
+        choices = ", ".join(lv.value for lv in Level)
+        raise UsageError(f"{text!r}: unknown level {level_text!r}", hint=f"use one of {choices}") from None
+    return ListInput(
+        path=Path(path), role=role, unit=unit.strip() or None, level=level, parent=parent.strip() or None
     )
 
 
 def _load_config(
     config: Path | None,
     *,
-    powers: list[Path] | None = None,
+    powers: list[str] | None = None,
     catalogue: list[Path] | None = None,
     acceptance: list[str] | None = None,
+    chain: list[str] | None = None,
     previous: Path | None = None,
     decisions: Path | None = None,
     match_threshold: float | None = None,
@@ -322,11 +338,10 @@ def _load_config(
         cfg = load_config(DEFAULT_CONFIG)
     else:
         cfg = QuanzeConfig()
-    if powers or catalogue or acceptance or previous:
-        lists = [ListInput(path=p) for p in powers or ()]
-        for text in acceptance or ():
-            unit, path = _split_unit(text)
-            lists.append(ListInput(path=path, role=ListRole.ACCEPTANCE, unit=unit or path.stem))
+    if powers or catalogue or acceptance or chain or previous:
+        lists = [_list_spec(text, ListRole.DEVOLUTION) for text in powers or ()]
+        lists += [_list_spec(text, ListRole.ACCEPTANCE) for text in acceptance or ()]
+        lists += [_list_spec(text, ListRole.CHAIN) for text in chain or ()]
         if previous is not None:
             lists.append(ListInput(path=previous, role=ListRole.PREVIOUS))
         cfg = cfg.model_copy(
@@ -364,7 +379,8 @@ def _load_config(
 def reconcile(
     config: ConfigOpt = None,
     powers: Annotated[
-        list[Path] | None, typer.Option("--powers", "-p", help="Power list (repeatable).")
+        list[str] | None,
+        typer.Option("--powers", "-p", help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable)."),
     ] = None,
     catalogue: Annotated[
         list[Path] | None, typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).")
@@ -372,7 +388,15 @@ def reconcile(
     acceptance: Annotated[
         list[str] | None,
         typer.Option(
-            "--acceptance", "-a", help="A unit's acceptance list, as UNIT=FILE or FILE (unit = file name)."
+            "--acceptance",
+            "-a",
+            help="A unit's acceptance list: FILE (unit = file name) or [LEVEL:]UNIT=FILE.",
+        ),
+    ] = None,
+    chain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--chain", help="Another level's list for the cascade: LEVEL:UNIT[@PARENT]=FILE (repeatable)."
         ),
     ] = None,
     out: OutOpt = None,
@@ -394,6 +418,7 @@ def reconcile(
         powers=powers,
         catalogue=catalogue,
         acceptance=acceptance,
+        chain=chain,
         decisions=decisions,
         match_threshold=match_threshold,
         review_threshold=review_threshold,

@@ -880,12 +880,13 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
 
 class _Duplicates:
     """Duplicate codes (one code, different items) and duplicate items (the same item twice), found as
-    records stream past; only small keys are kept, so a million rows need no million records."""
+    records stream past. Only a 64-bit digest and a row number are kept per record (about 100 bytes), so
+    a million rows need no million records in memory."""
 
     def __init__(self, file_label: str) -> None:
         self.file = file_label
-        self.items: dict[tuple[str, str | None, str | None, str | None], tuple[str, int]] = {}
-        self.codes: dict[tuple[str, str | None, str | None], tuple[str, str, int]] = {}
+        self.items: dict[int, tuple[str, int]] = {}
+        self.codes: dict[int, tuple[str, str, int]] = {}
         self.issues: list[RowIssue] = []
 
     def add(self, item: PowerItem | ServiceItem) -> None:
@@ -895,7 +896,7 @@ class _Duplicates:
         title = name_key(item.title)
         key = code_key(item.code)
         dept = department_key(item.department)
-        ident = (title, key, dept, unit)
+        ident = hash((title, key, dept, unit))
         first = self.items.get(ident)
         if first is not None:
             self.issues.append(
@@ -911,9 +912,10 @@ class _Duplicates:
         self.items[ident] = (item.source.sheet, item.source.row)
         if key is None:
             return
-        other = self.codes.get((key, dept, unit))
+        code_ident = hash((key, dept, unit))
+        other = self.codes.get(code_ident)
         if other is None:
-            self.codes[(key, dept, unit)] = (item.title, item.source.sheet, item.source.row)
+            self.codes[code_ident] = (item.title, item.source.sheet, item.source.row)
         elif name_key(other[0]) != title:
             self.issues.append(
                 _dup_issue(

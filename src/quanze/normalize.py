@@ -72,7 +72,7 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s*:：]", "", fold(text))
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A name as a comparison key: folded, no spaces or title marks, no trailing punctuation."""
     key = _DROP_IN_KEY.sub("", fold(text).lower())
@@ -96,7 +96,7 @@ def _is_level_qualifier(inner: str) -> bool:
 _TAIL_BRACKET = re.compile(r"\(([^()]*)\)$")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def split_name(text: str) -> NameParts:
     """Separate handling suffixes (新办, 变更 …) and level qualifiers ((县级) …) from a name's core.
 
@@ -136,7 +136,7 @@ _REGION_SEGMENT = re.compile(r"^\d{12}$")
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def code_key(code: str | None) -> str | None:
     """The basic item code inside a code: implementation codes embed it before the region segment."""
     if not code:

@@ -12,7 +12,7 @@ from quanze.models import RowIssue
 from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
 from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
-from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
+from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
     GAP_COLUMNS,
@@ -96,17 +96,57 @@ def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
     return [{**_match_cells(m), "no": n, "decision": None, "note": None} for n, m in enumerate(rows, 1)]
 
 
-def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet]:
-    """概览: counts, acceptance per unit and usage per department, with native charts."""
-    facts = overview_facts(result)
-    sheets = [
-        Sheet(
-            "概览",
+def usage_by_department(result: ReconcileResult) -> list[dict[str, Any]]:
+    """Usage rate per department over all units: share of its service items with a transaction."""
+    totals: dict[str, list[int]] = {}
+    for u in result.usage:
+        t = totals.setdefault(u.department, [0, 0])
+        t[0] += u.items
+        t[1] += u.used
+    return [
+        {"department": d, "items": n, "used": used, "rate": round(used / n, 4) if n else 0.0}
+        for d, (n, used) in sorted(totals.items())
+    ]
+
+
+def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboard]:
+    """概览 (counts, acceptance rate per unit, usage rate per department, with native charts) and details."""
+    sections = [
+        Section(
+            "总体情况",
             (Column("item", "项目", 28), Column("value", "数量", 12)),
-            [{"item": k, "value": v} for k, v in facts],
-            title=title,
+            [{"item": k, "value": v} for k, v in overview_facts(result)],
         )
     ]
+    if result.acceptance:
+        sections.append(
+            Section(
+                "各单位承接率",
+                (
+                    Column("unit", "承接单位", 28),
+                    Column("devolved", "应承接", 12),
+                    Column("accepted", "已承接", 10),
+                    Column("rate", "承接率", 10),
+                ),
+                [a.model_dump() for a in result.acceptance],
+                Chart("各单位承接率", "unit", ("rate",), "承接率"),
+            )
+        )
+    if result.usage:
+        sections.append(
+            Section(
+                "各部门使用率",
+                (
+                    Column("department", "部门", 28),
+                    Column("items", "服务事项", 12),
+                    Column("used", "有办件", 10),
+                    Column("rate", "使用率", 10),
+                ),
+                usage_by_department(result),
+                Chart("各部门使用率", "department", ("rate",), "使用率"),
+            )
+        )
+    sheets: list[Sheet | Dashboard] = [Dashboard("概览", title, sections)]
     if result.acceptance:
         sheets.append(
             Sheet(

@@ -55,6 +55,66 @@ class Sheet:
     footer: Sequence[Sequence[Any]] = ()
 
 
+@dataclass
+class Section:
+    """One titled table of a dashboard sheet, with an optional chart of its rows beside it."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[dict[str, Any]]
+    chart: Chart | None = None
+
+
+@dataclass
+class Dashboard:
+    """A sheet of several small tables one below the other (概览), each with its chart."""
+
+    name: str
+    title: str
+    sections: Sequence[Section]
+
+
+def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
+    ws = wb.add_worksheet(spec.name[:31])
+    widths: dict[int, float] = {}
+    for section in spec.sections:
+        for i, col in enumerate(section.columns):
+            widths[i] = max(widths.get(i, 0), col.width)
+    for i, width in widths.items():
+        ws.set_column(i, i, width)
+    ws.write_string(0, 0, _text(spec.title), formats["title"])
+    sheet = spec.name[:31].replace("'", "''")
+    r = 2
+    for section in spec.sections:
+        ws.write_string(r, 0, _text(section.title), formats["section"])
+        header = r + 1
+        keys = [c.key for c in section.columns]
+        for i, col in enumerate(section.columns):
+            ws.write_string(header, i, col.heading, formats["header"])
+        for n, row in enumerate(section.rows, start=1):
+            for i, key in enumerate(keys):
+                _write(ws, header + n, i, row.get(key), formats["cell"])
+        count = len(section.rows)
+        if section.chart is not None and count:
+            chart = wb.add_chart({"type": "column"})
+            cat = keys.index(section.chart.category_column)
+            for key in section.chart.value_columns:
+                idx = keys.index(key)
+                chart.add_series(
+                    {
+                        "name": [sheet, header, idx],
+                        "categories": [sheet, header + 1, cat, header + count, cat],
+                        "values": [sheet, header + 1, idx, header + count, idx],
+                    }
+                )
+            chart.set_title({"name": section.chart.title})
+            chart.set_y_axis({"name": section.chart.y_title})
+            chart.set_size({"width": max(480, min(1400, count * 40)), "height": 300})
+            ws.insert_chart(header, len(keys) + 1, chart)
+        # Leave room for the chart (about 15 rows) before the next section.
+        r = header + max(count, 15 if section.chart is not None and count else 0) + 3
+
+
 def _text(value: str) -> str:
     value = value.translate(_ILLEGAL)
     return value if len(value) <= EXCEL_CELL_LIMIT else value[: EXCEL_CELL_LIMIT - 1] + "…"
@@ -135,7 +195,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
         ws.insert_chart(anchor, chart)
 
 
-def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
+def write_workbook(path: Path, sheets: Sequence[Sheet | Dashboard]) -> None:
     """Write a workbook atomically, streaming rows (constant memory)."""
 
     def write(tmp: Path) -> None:
@@ -165,8 +225,12 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             "cell": wb.add_format({"valign": "top", **border}),
             "wrap": wb.add_format({"valign": "top", "text_wrap": True, **border}),
         }
+        formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         for spec in sheets:
-            _write_sheet(wb, spec, formats)
+            if isinstance(spec, Dashboard):
+                _write_dashboard(wb, spec, formats)
+            else:
+                _write_sheet(wb, spec, formats)
         wb.close()
 
     write_atomic(path, write)
