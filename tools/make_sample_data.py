@@ -388,7 +388,7 @@ no-service-item = 120
 orphan-service-item = 80
 no-supervision = 50
 unused = "20%"
-name-mismatch = 200
+name-mismatch = 300
 review = 200
 invalid-rows = 0
 """
@@ -396,7 +396,7 @@ invalid-rows = 0
 
 def main(out: Path) -> None:
     sample_pool, _held_out = split_pool(load_pool())
-    sc = make_scenario(sample_pool, n_powers=245, n_units=7, seed=SEED, sub_item_share=0.25)
+    sc = make_scenario(sample_pool, n_powers=255, n_units=7, seed=SEED, sub_item_share=0.25)
     rng = random.Random(SEED)
     out.mkdir(parents=True, exist_ok=True)
     write_city_list(sc, out / "市级下放事项清单_2023.xlsx", rng)

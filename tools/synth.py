@@ -122,7 +122,9 @@ def load_pool() -> list[PoolItem]:
 
 
 def _canonical(department: str) -> str:
-    return department_key(department) or ""
+    key = department_key(department) or ""
+    # Some published lists name a district instead of a department (上海市静安区): treat as the approval bureau.
+    return "行政审批局" if re.search(r"[区县市]$", key) else key
 
 
 def split_pool(pool: list[PoolItem], seed: int = 7) -> tuple[list[PoolItem], list[PoolItem]]:

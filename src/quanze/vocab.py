@@ -294,6 +294,12 @@ DEPARTMENT_ALIASES: Final[dict[str, str]] = {
     "宣传部": "宣传部",
     "机关事务管理局": "机关事务管理局",
     "住房公积金管理中心": "住房公积金管理中心",
+    "教育部门": "教育局",
+    "卫生健康部门": "卫生健康局",
+    "生态环境部门": "生态环境局",
+    "宣传部门": "宣传部",
+    "交通运输部门": "交通运输局",
+    "自然资源部门": "自然资源局",
 }
 
 # Handling-item words (业务办理项) that may end a service item's name; longest first when matching.
