@@ -396,7 +396,8 @@ def reconcile(
     chain: Annotated[
         list[str] | None,
         typer.Option(
-            "--chain", help="Another level's list for the cascade: LEVEL:UNIT[@PARENT]=FILE (repeatable)."
+            "--chain",
+            help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
         ),
     ] = None,
     out: OutOpt = None,
