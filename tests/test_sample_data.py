@@ -71,3 +71,20 @@ def test_the_sample_diff_shows_every_change(demo: Path) -> None:
     )
     counts = json.loads(result.stdout)["counts"]
     assert all(counts[c] > 0 for c in ("added", "removed", "renamed", "changed", "unchanged")), counts
+
+
+def test_sample_summary_matches_the_golden_file(tmp_path: Path) -> None:
+    """End to end on the sample: counts change only on purpose (then run `make golden`)."""
+    from quanze.config import load_config
+    from quanze.pipeline import reconcile_to
+
+    reconcile_to(tmp_path / "out", load_config(SAMPLE / "quanze.toml"), force=False)
+
+    def comparable(path: Path) -> dict[str, object]:
+        data = json.loads(path.read_text("utf-8"))
+        for item in data["inputs"]:
+            item.pop("path")  # where the checkout lives differs between machines; the digest does not
+        return data  # type: ignore[no-any-return]
+
+    golden = comparable(Path(__file__).parent / "golden" / "sample-summary.json")
+    assert comparable(tmp_path / "out" / "summary.json") == golden
