@@ -30,8 +30,6 @@ METRICS: dict[str, str] = {
     "ambiguous": "service_items",
     "invalid-rows": "rows",
 }
-# For these, a smaller number is better; every metric here is one.
-LOWER_IS_BETTER = frozenset(METRICS)
 
 
 class ThresholdResult(BaseModel):
@@ -125,7 +123,8 @@ def compare(before: Summary, after: Summary) -> list[Change]:
     out = []
     for name in METRICS:
         a, b = old.get(name, 0), new.get(name, 0)
-        verdict = "same" if a == b else ("better" if (b < a) == (name in LOWER_IS_BETTER) else "worse")
+        # Every metric counts a problem: fewer is better.
+        verdict = "same" if a == b else ("better" if b < a else "worse")
         out.append(Change(metric=name, before=a, after=b, change=b - a, verdict=verdict))
     return out
 

@@ -167,7 +167,7 @@ def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
     return config.model_copy(update={"inputs": inputs, "project": project})
 
 
-def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+def _where(loc: tuple[Any, ...]) -> str:
     """A pydantic error location as the TOML key a person would look for: inputs.lists[2].level."""
     out = ""
     for part in loc:
@@ -194,7 +194,7 @@ def load_config(path: Path) -> QuanzeConfig:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            key = _where(tuple(err["loc"]), data)
+            key = _where(tuple(err["loc"]))
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (misspelt?)"
