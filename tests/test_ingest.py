@@ -316,3 +316,20 @@ def test_same_item_twice_with_different_data(tmp_path: Path) -> None:
     assert len(report.powers) == 2  # both kept: the analyst decides which is right
     assert codes(report) == [("duplicate-item", 3)]
     assert "row 2" in report.issues[0].message
+
+
+def test_fill_down_option(tmp_path: Path) -> None:
+    """Blank department cells (not merged) repeat the value above only when asked."""
+    path = fixtures.xlsx(
+        tmp_path / "blank-department.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "实施部门"],
+                [1, "燃气经营许可证核发", "市住建局"],
+                [2, "建筑工程施工许可", None],
+            ]
+        },
+    )
+    assert [p.department for p in read_file(path).powers] == ["市住建局", None]
+    filled = read_file(path, IngestOptions(fill_down=("department",)))
+    assert [p.department for p in filled.powers] == ["市住建局", "市住建局"]

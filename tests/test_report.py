@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from quanze.config import load_config
@@ -107,3 +109,31 @@ def test_run_beside_reports_a_failing_background_writer(tmp_path: Path) -> None:
     assert (tmp_path / "a.txt").exists() and (tmp_path / "b.txt").exists()
     with pytest.raises(OutputError, match="disk full"):
         run_beside(boom, lambda: None, parallel=True)
+
+
+NAMES = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), st.sampled_from("ABCxyz（）()、 -=+@")
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(NAMES, min_size=1, max_size=15))
+def test_a_workbook_written_and_read_back_keeps_its_rows(tmp_path: Path, names: list[str]) -> None:
+    from quanze.ingest import read_file
+    from quanze.normalize import clean_text
+    from quanze.report.xlsx import Column, Sheet, write_workbook
+
+    path = tmp_path / "roundtrip.xlsx"
+    rows = [{"no": i, "name": n, "code": f"00{i}"} for i, n in enumerate(names, 1)]
+    columns = (Column("no", "序号"), Column("name", "事项名称"), Column("code", "事项编码"))
+    write_workbook(path, [Sheet("Sheet1", columns, rows)])
+    report = read_file(path)
+    # Every row comes back, with its text (tidied as ingest tidies) and its code with leading zeros.
+    assert [(p.name, p.code) for p in report.powers] == [
+        (clean_text(n), f"00{i}") for i, n in enumerate(names, 1) if clean_text(n)
+    ]
+    assert report.sheets[0].records + report.sheets[0].rejected == len(names)
