@@ -338,3 +338,15 @@ def test_verbose_and_quiet(scenario: Path) -> None:
     assert "matching" in loud.stderr and "finding gaps" in loud.stderr
     quiet = runner.invoke(app, ["--quiet", "reconcile", "--out", "q"])
     assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""
+
+
+def test_validate_uses_the_config_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = fixtures.xlsx(
+        tmp_path / "odd.xlsx", {"Sheet1": [["No.", "权力事项全称"], [1, "燃气经营许可证核发"]]}
+    )
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 1  # no header found
+    (tmp_path / "quanze.toml").write_text(
+        '[aliases.headers]\nname = ["权力事项全称"]\nseq = ["No."]\n', "utf-8"
+    )
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0

@@ -163,26 +163,41 @@ FillDownOpt = Annotated[
 ]
 
 
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config file; default: quanze.toml here, when there is one."),
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
+
+
 def _ingest_options(
+    config: Path | None,
     kind: ListKind,
     header_rows: str | None,
     sheet: list[str] | None,
     encoding: str | None,
     fill_down: list[str] | None = None,
 ) -> IngestOptions:
-    return IngestOptions(
-        kind=kind,
-        header_rows=_parse_header_rows(header_rows),
-        sheets=tuple(sheet) if sheet else None,
-        encoding=encoding,
-        fill_down=tuple(fill_down or ()),
+    """The config's reading options and aliases (quanze.toml here, if any), with the command line's on top."""
+    base = _load_config(config).ingest_options(
+        kind=kind, sheets=tuple(sheet) if sheet else None, header_rows=_parse_header_rows(header_rows)
     )
+    updates: dict[str, Any] = {}
+    if encoding is not None:
+        updates["encoding"] = encoding
+    if fill_down:
+        updates["fill_down"] = tuple(fill_down)
+    return base.model_copy(update=updates)
 
 
 @app.command()
 @handled
 def validate(
     files: FilesArg,
+    config: ConfigOpt = None,
     kind: KindOpt = ListKind.AUTO,
     header_rows: HeaderOpt = None,
     sheet: SheetOpt = None,
@@ -194,7 +209,7 @@ def validate(
     ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
-    options = _ingest_options(kind, header_rows, sheet, encoding, fill_down).model_copy(
+    options = _ingest_options(config, kind, header_rows, sheet, encoding, fill_down).model_copy(
         update={"keep_records": records}
     )
     result = pipeline.validate(files, options, progress=_progress)
@@ -235,6 +250,7 @@ def _render_validation(result: pipeline.ValidationResult) -> None:
 @handled
 def inspect(
     files: FilesArg,
+    config: ConfigOpt = None,
     kind: KindOpt = ListKind.AUTO,
     header_rows: HeaderOpt = None,
     sheet: SheetOpt = None,
@@ -242,7 +258,9 @@ def inspect(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
-    options = _ingest_options(kind, header_rows, sheet, encoding).model_copy(update={"keep_records": False})
+    options = _ingest_options(config, kind, header_rows, sheet, encoding).model_copy(
+        update={"keep_records": False}
+    )
     result = pipeline.validate(files, options, progress=_progress)
     if fmt is OutputFormat.JSON:
         _print_json(
@@ -286,16 +304,6 @@ def inspect(
 
 
 # ---------------------------------------------------------------------------------------------- config
-
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="Config file; default: quanze.toml here, when there is one."),
-]
-OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
 
 
 def _list_spec(text: str, role: ListRole) -> ListInput:
