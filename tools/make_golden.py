@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import json
 import tempfile
 from pathlib import Path
 
@@ -17,7 +17,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         reconcile_to(Path(tmp) / "out", load_config(ROOT / "sample_data" / "quanze.toml"), force=True)
         GOLDEN.parent.mkdir(exist_ok=True)
-        shutil.copyfile(Path(tmp) / "out" / "summary.json", GOLDEN)
+        summary = json.loads((Path(tmp) / "out" / "summary.json").read_text(encoding="utf-8"))
+        for item in summary["inputs"]:  # paths relative to sample_data/, so no machine's layout is recorded
+            item["path"] = Path(item["path"]).relative_to(ROOT / "sample_data").as_posix()
+        GOLDEN.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {GOLDEN.relative_to(ROOT)}")
 
 

@@ -120,6 +120,12 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
+def _say(message: str) -> None:
+    """A line of information on stderr, unless --quiet."""
+    if not state.quiet:
+        err.print(message)
+
+
 def _print_issues(issues: Sequence[RowIssue]) -> None:
     for i in issues:
         err.print(
@@ -486,7 +492,7 @@ def gaps(
         return
     for gap, count in result.summary.gaps.items():
         out_console.print(f"{gap:22} {count:6d}")
-    err.print(f"gaps written to {out}/")
+    _say(f"gaps written to {out}/")
 
 
 review_app = typer.Typer(
@@ -515,7 +521,7 @@ def review_apply(
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
     else:
-        err.print(
+        _say(
             f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
             f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
             f"{outcome.unchanged} already recorded"
@@ -559,7 +565,7 @@ def diff(
             typer.echo(
                 f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}"
             )
-    err.print(f"reports written to {out}/")
+    _say(f"reports written to {out}/")
 
 
 handover_app = typer.Typer(
@@ -586,7 +592,7 @@ def handover_build(
         return
     for unit, count in outcome.units.items():
         out_console.print(f"{unit}: {count} items")
-    err.print(f"checklists written to {out}/")
+    _say(f"checklists written to {out}/")
 
 
 @handover_app.command("progress")
@@ -679,7 +685,7 @@ def init(
 ) -> None:
     """Write a commented starter quanze.toml."""
     write_new_text(path, STARTER_CONFIG, force=force)
-    err.print(f"wrote {path}: edit the input paths, then run `quanze check`")
+    _say(f"wrote {path}: edit the input paths, then run `quanze check`")
 
 
 def main() -> None:

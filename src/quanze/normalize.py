@@ -169,7 +169,7 @@ def department_key(name: str | None) -> str | None:
     if best is not None:
         return best[2]
     # Unknown department: drop a leading place name such as 某某市 or 某某区 when enough remains.
-    m = re.match(r"^(?:.{1,6}?[省市州盟])?(?:.{1,6}?[区县旗])?(.{3,})$", text)
+    m = re.match(r"^(?:.{1,6}?[省市州盟])?(?:.{1,10}?(?:开发区|新区|园区|[区县旗]))?(.{3,})$", text)
     rest = m.group(1) if m else text
     # 区政府办 and 县政府办 are the same office at two levels.
     return rest[1:] if len(rest) > 3 and rest[0] in "省市县区乡镇" else rest

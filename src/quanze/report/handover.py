@@ -120,7 +120,7 @@ def write_ledger(out: Path, ledger: Ledger) -> list[Path]:
         Column("items", "应交接", 10),
         Column("done", "已交接", 10),
         Column("pending", "未交接", 10),
-        Column("rate", "交接率", 10),
+        Column("rate", "交接率", 10, percent=True),
     )
     write_workbook(
         paths[1],

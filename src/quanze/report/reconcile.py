@@ -126,10 +126,10 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                     Column("unit", "承接单位", 28),
                     Column("devolved", "应承接", 12),
                     Column("accepted", "已承接", 10),
-                    Column("rate", "承接率", 10),
+                    Column("rate", "承接率", 10, percent=True),
                 ),
                 [a.model_dump() for a in result.acceptance],
-                Chart("各单位承接率", "unit", ("rate",), "承接率"),
+                Chart("各单位承接率", "unit", ("rate",), "承接率", percent=True),
             )
         )
     if result.usage:
@@ -140,10 +140,10 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                     Column("department", "部门", 28),
                     Column("items", "服务事项", 12),
                     Column("used", "有办件", 10),
-                    Column("rate", "使用率", 10),
+                    Column("rate", "使用率", 10, percent=True),
                 ),
                 usage_by_department(result),
-                Chart("各部门使用率", "department", ("rate",), "使用率"),
+                Chart("各部门使用率", "department", ("rate",), "使用率", percent=True),
             )
         )
     sheets: list[Sheet | Dashboard] = [Dashboard("概览", title, sections)]
@@ -158,7 +158,7 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                     Column("refused", "不认领", 10),
                     Column("missing", "未列入", 10),
                     Column("extra", "清单外", 10),
-                    Column("rate", "承接率", 10),
+                    Column("rate", "承接率", 10, percent=True),
                 ),
                 [a.model_dump() for a in result.acceptance],
                 charts=(Chart("各单位承接进度", "unit", ("accepted", "refused", "missing"), "事项数"),),
@@ -173,10 +173,10 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                     Column("department", "部门", 22),
                     Column("items", "服务事项", 10),
                     Column("used", "有办件", 10),
-                    Column("rate", "使用率", 10),
+                    Column("rate", "使用率", 10, percent=True),
                 ),
                 [u.model_dump() for u in result.usage],
-                charts=(Chart("各部门使用率", "department", ("rate",), "使用率"),),
+                charts=(Chart("各部门使用率", "department", ("rate",), "使用率", percent=True),),
             )
         )
     return sheets

@@ -28,6 +28,7 @@ class Column:
     heading: str
     width: float = 14
     wrap: bool = False
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Chart:
     value_columns: tuple[str, ...]
     y_title: str = ""
     anchor: str | None = None
+    percent: bool = False
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
             ws.write_string(header, i, col.heading, formats["header"])
         for n, row in enumerate(section.rows, start=1):
             for i, key in enumerate(keys):
-                _write(ws, header + n, i, row.get(key), formats["cell"])
+                _write(ws, header + n, i, row.get(key), _column_format(section.columns[i], formats))
         count = len(section.rows)
         if section.chart is not None and count:
             chart = wb.add_chart({"type": "column"})
@@ -107,12 +109,25 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
                         "values": [sheet, header + 1, idx, header + count, idx],
                     }
                 )
-            chart.set_title({"name": section.chart.title})
-            chart.set_y_axis({"name": section.chart.y_title})
+            _style_chart(chart, section.chart)
             chart.set_size({"width": max(480, min(1400, count * 40)), "height": 300})
             ws.insert_chart(header, len(keys) + 1, chart)
         # Leave room for the chart (about 15 rows) before the next section.
         r = header + max(count, 15 if section.chart is not None and count else 0) + 3
+
+
+def _style_chart(chart: Any, spec: Chart) -> None:
+    chart.set_title({"name": spec.title})
+    axis: dict[str, Any] = {"name": spec.y_title}
+    if spec.percent:
+        axis.update(min=0, max=1, num_format="0%")
+    chart.set_y_axis(axis)
+    if len(spec.value_columns) == 1:
+        chart.set_legend({"none": True})
+
+
+def _column_format(col: Column, formats: dict[str, Any]) -> Any:
+    return formats["percent"] if col.percent else formats["wrap"] if col.wrap else formats["cell"]
 
 
 def _text(value: str) -> str:
@@ -142,11 +157,16 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
     for i, col in enumerate(columns):
         ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
     ws.freeze_panes(header_row + 1, 0)
+    # Printed by officials: A4 landscape, one page wide, the header row on every page.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
     if spec.title:
         ws.write_string(0, 0, _text(spec.title), formats["title"])
     for i, col in enumerate(columns):
         ws.write_string(header_row, i, col.heading, formats["header"])
-    cell_formats = [formats["wrap"] if c.wrap else formats["cell"] for c in columns]
+    cell_formats = [_column_format(c, formats) for c in columns]
     keys = [c.key for c in columns]
     r = header_row
     for row in spec.rows:
@@ -188,8 +208,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
                     "values": [sheet, header_row + 1, idx, header_row + count, idx],
                 }
             )
-        chart.set_title({"name": chart_spec.title})
-        chart.set_y_axis({"name": chart_spec.y_title})
+        _style_chart(chart, chart_spec)
         chart.set_size({"width": max(480, min(1400, count * 40)), "height": 320})
         anchor = chart_spec.anchor or f"{xl_col_to_name(len(columns) + 1)}{header_row + 1 + n * 18}"
         ws.insert_chart(anchor, chart)
@@ -224,6 +243,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet | Dashboard]) -> None:
             ),
             "cell": wb.add_format({"valign": "top", **border}),
             "wrap": wb.add_format({"valign": "top", "text_wrap": True, **border}),
+            "percent": wb.add_format({"valign": "top", "num_format": "0.0%", **border}),
         }
         formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         for spec in sheets:
