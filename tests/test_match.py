@@ -191,3 +191,22 @@ def test_raising_the_threshold_never_adds_matches(low: float, step: float) -> No
         }
 
     assert matched(high) <= matched(low)
+
+
+def test_sub_items_that_are_handling_items_keep_apart() -> None:
+    main = power("客运车辆道路运输证办理")
+    main.role = "main"
+    subs = [power("客运车辆道路运输证办理", sub=f"客运车辆道路运输证办理（{h}）") for h in ("变更", "延期")]
+    services = [
+        service("客运车辆道路运输证办理变更"),
+        service("客运车辆道路运输证办理（延期）"),
+        service("客运车辆道路运输证办理-换发"),
+    ]
+    powers = [main, *subs]
+    result = match_catalogue(powers, services)
+    got = {(services[lk.service].name, powers[lk.power].title, lk.status) for lk in result.links}
+    assert ("客运车辆道路运输证办理变更", "客运车辆道路运输证办理（变更）", Status.MATCHED) in got
+    assert ("客运车辆道路运输证办理（延期）", "客运车辆道路运输证办理（延期）", Status.MATCHED) in got
+    assert {s for (n, _, s) in got if n == "客运车辆道路运输证办理-换发"} == {Status.REVIEW}
+    assert not [g for g in got if g[1] == "客运车辆道路运输证办理"]  # the main item is served by its subs
+    assert (0, "东城县") not in result.unmatched

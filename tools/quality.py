@@ -106,7 +106,7 @@ def measure(sc: Scenario, options: MatchOptions | None = None, *, show: int = 0)
         matched_correct=sum(1 for m in matched if m in truth),
         found=len(truth & found),
         review_pairs=len(review_pairs),
-        power_unit_pairs=len(powers) * len(sc.units),
+        power_unit_pairs=sum(1 for p in powers if p.role != "main") * len(sc.units),
     )
 
 

@@ -103,6 +103,8 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 # Words that end a name and name the same act in other words: 某某审批 and 某某许可 are one item.
 _ACTION_WORDS = ("许可证核发", "审批", "许可", "核准", "审核", "批准", "核发", "办理", "审查")
 _NEGATIONS = frozenset("非不无未")
+# A power named with one of these covers all its handling items (燃气经营许可证核发 → 新办, 变更 …).
+UMBRELLA_HANDLING = frozenset({"核发"})
 
 
 @lru_cache(maxsize=262144)
@@ -149,6 +151,7 @@ class _Prepared:
     code_stem: str | None
     dept: str | None
     qualifiers: frozenset[str]
+    handling: str | None = None
 
 
 def _stem(code: str | None) -> str | None:
@@ -160,7 +163,8 @@ def _stem(code: str | None) -> str | None:
 
 
 def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> _Prepared:
-    core = split_name(name).core
+    parts = split_name(name)
+    core = parts.core
     alt_core = split_name(alt).core if alt else None
     ck = code_key(code)
     return _Prepared(
@@ -171,6 +175,7 @@ def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> 
         code_stem=_stem(ck),
         dept=department_key(dept),
         qualifiers=frozenset(_BRACKETS.findall(core)),
+        handling=parts.handling,
     )
 
 
@@ -331,6 +336,15 @@ def _score_pair(
     if clash:
         score = min(score, options.match_threshold - 1.0)
         notes.append("名称中有关键字不同，可能是相近的另一事项")
+    if (
+        src.handling
+        and tgt.handling
+        and tgt.handling not in UMBRELLA_HANDLING
+        and src.handling != tgt.handling
+    ):
+        # The power is itself one handling item (子项 …（变更）): another handling word is another item.
+        score = min(score - 10.0, options.match_threshold - 1.0)
+        notes.append(f"办理项不同（{src.handling}/{tgt.handling}）")
     score = max(0.0, min(100.0, round(score, 1)))
     if score < options.review_threshold:
         return None
@@ -403,6 +417,8 @@ def match_catalogue(
     own_unit: dict[str, list[int]] = defaultdict(list)
     floating: list[int] = []
     for pi, p in enumerate(powers):
+        if p.role == "main":
+            continue  # a main item (主项) is served through its sub-items (子项)
         if p.unit:
             own_unit[_partition_key(p.unit)].append(pi)
         else:
@@ -412,7 +428,10 @@ def match_catalogue(
     for ukey in sorted(unit_names):
         unit = unit_names[ukey]
         extra = [pi for pi in floating if applies_to(powers[pi], unit)]
-        members = sorted(own_unit.get(ukey, []) + extra) if unit is not None else list(range(len(powers)))
+        if unit is not None:
+            members = sorted(own_unit.get(ukey, []) + extra)
+        else:  # a catalogue with no 行政区划: every power is a candidate
+            members = [pi for pi, p in enumerate(powers) if p.role != "main"]
         index = _Index([prepared_powers[pi] for pi in members])
         local_of: dict[str, list[int]] = defaultdict(list)
         for local, pi in enumerate(members):
@@ -433,32 +452,12 @@ def match_catalogue(
         for pi in members:
             if pi not in linked_powers[ukey]:
                 result.unmatched.append((pi, unit))
-    result.unmatched = _drop_covered_mains(powers, result.unmatched, linked_powers)
     if progress is not None:
         progress(len(services), len(services))
     result.links.sort(
         key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service)
     )
     return result
-
-
-def _drop_covered_mains(
-    powers: Sequence[PowerItem], unmatched: list[tuple[int, str | None]], linked: dict[str, set[int]]
-) -> list[tuple[int, str | None]]:
-    """A main item (主项) whose sub-items are linked is not unmatched: its service items hang on the subs."""
-    subs_of: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, p in enumerate(powers):
-        if p.role == "sub":
-            subs_of[(p.source.file + p.source.sheet, p.name)].append(i)
-    out = []
-    for pi, unit in unmatched:
-        p = powers[pi]
-        if p.role == "main":
-            subs = subs_of.get((p.source.file + p.source.sheet, p.name), [])
-            if any(s in linked[_partition_key(unit)] for s in subs):
-                continue
-        out.append((pi, unit))
-    return out
 
 
 _Found = tuple[int, float, Method, Status, str]
