@@ -71,11 +71,9 @@ def test_code_agreement_with_unrelated_name_goes_to_review() -> None:
 def test_near_twins_are_not_matched() -> None:
     powers = [power("食品生产许可", dept="市市场监管局")]
     services = [service("食品经营许可（新办）", dept="县市场监管局")]
-    result = match_catalogue(powers, services)
-    assert result.links == [] or {lk.status for lk in result.links} == {Status.REVIEW}
-    assert "可能是相近的另一事项" in "".join(lk.reason for lk in result.links) or result.unmatched == [
-        (0, "东城县")
-    ]
+    (link,) = match_catalogue(powers, services).links
+    # Similar enough to be shown to a person, never matched: the word swap (生产/经营) caps the score.
+    assert link.status is Status.REVIEW and "可能是相近的另一事项" in link.reason
 
 
 def test_qualifier_in_brackets_separates_items() -> None:

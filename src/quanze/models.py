@@ -206,10 +206,6 @@ class FileReport(BaseModel):
     def records(self) -> int:
         return sum(s.records for s in self.sheets)
 
-    @property
-    def has_errors(self) -> bool:
-        return any(i.severity is Severity.ERROR for i in self.issues)
-
 
 class PowerList(BaseModel):
     """A power list as a whole: its level, the unit that holds it and its version."""

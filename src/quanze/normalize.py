@@ -128,10 +128,6 @@ def split_name(text: str) -> NameParts:
     return NameParts(core=core or name_key(text), handling=handling, level=level)
 
 
-def core_name(text: str) -> str:
-    return split_name(text).core
-
-
 _REGION_SEGMENT = re.compile(r"^\d{12}$")
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 

@@ -98,7 +98,6 @@ class _Loaded:
     lists: list[tuple[ListInput, list[PowerItem]]] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
-    reports: list[FileReport] = field(default_factory=list)
 
 
 def _read(path: Path, options: IngestOptions, progress: Progress | None) -> FileReport:
@@ -194,7 +193,6 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         )
     for report in reports:
         loaded.issues.extend(report.issues)
-        loaded.reports.append(report)
     return loaded
 
 
@@ -493,6 +491,23 @@ def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str)
     )
 
 
+def _reconcile_into(
+    out: Path,
+    config: QuanzeConfig,
+    write: Callable[[Path, ReconcileResult], object],
+    *,
+    force: bool,
+    units: Sequence[str] | None,
+    progress: Progress | None,
+) -> ReconcileResult:
+    prepare_out_dir(out, force=force)
+    result = reconcile(config, units=units, progress=progress)
+    if progress is not None:
+        progress(f"writing reports to {out}")
+    write(out, result)
+    return result
+
+
 def reconcile_to(
     out: Path,
     config: QuanzeConfig,
@@ -502,12 +517,11 @@ def reconcile_to(
     progress: Progress | None = None,
 ) -> ReconcileResult:
     """Reconcile and write every report into `out` (refused when `out` holds files, unless force)."""
-    prepare_out_dir(out, force=force)
-    result = reconcile(config, units=units, progress=progress)
-    if progress is not None:
-        progress(f"writing reports to {out}")
-    write_reconcile(out, result, title=config.project.name)
-    return result
+
+    def write(folder: Path, result: ReconcileResult) -> object:
+        return write_reconcile(folder, result, title=config.project.name)
+
+    return _reconcile_into(out, config, write, force=force, units=units, progress=progress)
 
 
 def check(
@@ -595,7 +609,8 @@ def gaps_to(
     progress: Progress | None = None,
 ) -> ReconcileResult:
     """Find the gaps alone and write gaps.csv and gaps.xlsx into `out`."""
-    prepare_out_dir(out, force=force)
-    result = reconcile(config, units=units, progress=progress)
-    write_gaps(out, result, title=f"{config.project.name}：缺口")
-    return result
+
+    def write(folder: Path, result: ReconcileResult) -> object:
+        return write_gaps(folder, result, title=f"{config.project.name}：缺口")
+
+    return _reconcile_into(out, config, write, force=force, units=units, progress=progress)

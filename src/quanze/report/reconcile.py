@@ -25,6 +25,14 @@ from quanze.results import (
 
 DECISION_CHOICES = ("确认", "否决")
 PARALLEL_ROWS = 20_000
+UNIT_COLUMN = Column("unit", "承接单位", 18)
+ACCEPTANCE_RATE = Column("rate", "承接率", 10, percent=True)
+USAGE_COLUMNS = (
+    Column("department", "部门", 22),
+    Column("items", "服务事项", 10),
+    Column("used", "有办件", 10),
+    Column("rate", "使用率", 10, percent=True),
+)
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = (
@@ -123,10 +131,10 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
             Section(
                 "各单位承接率",
                 (
-                    Column("unit", "承接单位", 28),
-                    Column("devolved", "应承接", 12),
+                    UNIT_COLUMN,
+                    Column("devolved", "应承接", 10),
                     Column("accepted", "已承接", 10),
-                    Column("rate", "承接率", 10, percent=True),
+                    ACCEPTANCE_RATE,
                 ),
                 [a.model_dump() for a in result.acceptance],
                 Chart("各单位承接率", "unit", ("rate",), "承接率", percent=True),
@@ -136,12 +144,7 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
         sections.append(
             Section(
                 "各部门使用率",
-                (
-                    Column("department", "部门", 28),
-                    Column("items", "服务事项", 12),
-                    Column("used", "有办件", 10),
-                    Column("rate", "使用率", 10, percent=True),
-                ),
+                USAGE_COLUMNS,
                 usage_by_department(result),
                 Chart("各部门使用率", "department", ("rate",), "使用率", percent=True),
             )
@@ -152,13 +155,13 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
             Sheet(
                 "承接进度",
                 (
-                    Column("unit", "承接单位", 18),
+                    UNIT_COLUMN,
                     Column("devolved", "应承接", 10),
                     Column("accepted", "已承接", 10),
                     Column("refused", "不认领", 10),
                     Column("missing", "未列入", 10),
                     Column("extra", "清单外", 10),
-                    Column("rate", "承接率", 10, percent=True),
+                    ACCEPTANCE_RATE,
                 ),
                 [a.model_dump() for a in result.acceptance],
                 charts=(Chart("各单位承接进度", "unit", ("accepted", "refused", "missing"), "事项数"),),
@@ -168,13 +171,7 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
         sheets.append(
             Sheet(
                 "使用率",
-                (
-                    Column("unit", "单位", 18),
-                    Column("department", "部门", 22),
-                    Column("items", "服务事项", 10),
-                    Column("used", "有办件", 10),
-                    Column("rate", "使用率", 10, percent=True),
-                ),
+                (Column("unit", "单位", 18), *USAGE_COLUMNS),
                 [u.model_dump() for u in result.usage],
                 charts=(Chart("各部门使用率", "department", ("rate",), "使用率", percent=True),),
             )
