@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT ?= out/demo
 
-.PHONY: setup demo test lint typecheck schemas sample-data bench quality golden clean
+.PHONY: setup demo test lint typecheck schemas sample-data bench quality golden clean realcheck
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ golden: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+
+realcheck: $(STAMP)
+	$(BIN)/python tools/realcheck.py

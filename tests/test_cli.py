@@ -71,8 +71,12 @@ def test_inspect_shows_header_and_mapping(tmp_path: Path) -> None:
     result = runner.invoke(app, ["inspect", str(path), "--format", "json"])
     assert result.exit_code == 0
     (sheet,) = json.loads(result.stdout)[0]["sheets"]
-    assert sheet["header_rows"] == [2]
-    assert {c["header"]: c["field"] for c in sheet["columns"]}["权力名称"] == "name"
+    # 省指导目录事项 spans 权力类型 | 权力名称: both rows are the header, neither is a title or a record.
+    assert sheet["header_rows"] == [1, 2]
+    assert sheet["title_rows"] == []
+    fields = {c["header"].split(" / ")[-1]: c["field"] for c in sheet["columns"]}
+    assert fields["权力名称"] == "name"
+    assert fields["权力类型"] == "category"
 
 
 def test_usage_error_exit_2(tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ def test_title_rows_are_skipped_and_header_found(tmp_path: Path) -> None:
 
 def test_merged_two_row_header(tmp_path: Path) -> None:
     report = read_file(fixtures.merged_header(tmp_path / "merged-header.xlsx"))
-    fields = {c.header: c.field for c in report.sheets[0].columns}
+    fields = {c.header.split(" / ")[-1]: c.field for c in report.sheets[0].columns}
+    assert report.sheets[0].header_rows == [1, 2]
     assert fields["权力类型"] == "category"
     assert fields["权力名称"] == "name"
     assert rows(report, "name", "category", "department", "remarks") == [

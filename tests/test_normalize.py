@@ -13,6 +13,7 @@ from quanze.normalize import (
     code_key,
     department_key,
     fold,
+    is_placeholder,
     name_key,
     parse_count,
     split_name,
@@ -84,8 +85,46 @@ def test_department_variants_resolve(name: str, key: str) -> None:
 def test_category_variants_and_extra_aliases() -> None:
     assert category_of("许可类") is Category.LICENSING
     assert category_of("其他职权") is Category.OTHER
-    assert category_of("XK") is None
-    assert category_of("XK", {"XK": Category.LICENSING}) is Category.LICENSING
+    assert category_of("ZZ") is None
+    assert category_of("ZZ", {"ZZ": Category.LICENSING}) is Category.LICENSING
+    # A vendor's own numbering, given in quanze.toml, wins over the national one.
+    assert category_of("02", {"02": Category.LICENSING}) is Category.LICENSING
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("01", Category.LICENSING),
+        ("1", Category.LICENSING),
+        ("02", Category.PENALTY),
+        ("09", Category.ADJUDICATION),
+        ("10", Category.OTHER),
+        ("20", Category.PUBLIC_SERVICE),
+        ("99", Category.OTHER),
+        ("XK", Category.LICENSING),
+        ("cf", Category.PENALTY),
+        ("QT", Category.OTHER),
+        ("11", None),
+        ("123", None),
+    ],
+)
+def test_category_codes(raw: str, expected: Category | None) -> None:
+    assert category_of(raw) is expected
+
+
+def test_national_numbering_can_be_turned_off() -> None:
+    assert category_of("01", national_codes=False) is None
+    assert category_of("XK", national_codes=False) is Category.LICENSING
+
+
+@pytest.mark.parametrize("text", ["无", "/", "／", "—", "-", "暂无", "未分类", "N/A", " 无 "])
+def test_placeholders(text: str) -> None:
+    assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["无证经营处罚", "1-1", "无线电台设置审批", "A"])
+def test_not_placeholders(text: str) -> None:
+    assert not is_placeholder(text)
 
 
 def test_parse_count() -> None:

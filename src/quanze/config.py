@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from quanze.errors import ConfigError
 from quanze.ingest import IngestOptions
 from quanze.match import MatchOptions
-from quanze.models import Category, Level, ListKind
+from quanze.models import Category, CategoryNumbering, Level, ListKind
 from quanze.vocab import FIELDS
 
 DEFAULT_CONFIG = Path("quanze.toml")
@@ -78,6 +78,7 @@ class ReadOptions(_Strict):
     fill_down: tuple[str, ...] = ()
     ditto: bool = True
     sheet_as_department: bool = True
+    category_codes: CategoryNumbering = CategoryNumbering.NATIONAL
 
 
 _THRESHOLD = re.compile(r"^\s*(<=|<|==|=)?\s*(\d+(?:\.\d+)?)\s*(%)?\s*$")
@@ -148,6 +149,7 @@ class QuanzeConfig(_Strict):
             fill_down=self.read.fill_down,
             ditto=self.read.ditto,
             sheet_as_department=self.read.sheet_as_department,
+            category_codes=self.read.category_codes,
             header_aliases=self.aliases.headers,
             category_aliases=self.aliases.categories,
         )

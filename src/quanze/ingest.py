@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from quanze.errors import UnreadableInputError
 from quanze.models import (
     Category,
+    CategoryNumbering,
     ColumnMap,
     FileReport,
     IssueCode,
@@ -35,6 +36,7 @@ from quanze.normalize import (
     department_key,
     has_control_characters,
     header_key,
+    is_placeholder,
     name_key,
     parse_count,
 )
@@ -82,6 +84,8 @@ class IngestOptions(BaseModel):
     """Take a sheet named after a department as the department when no column or section names one."""
     keep_records: bool = True
     """Keep the records; `validate` turns this off to check files of any size in bounded memory."""
+    category_codes: CategoryNumbering = CategoryNumbering.NATIONAL
+    """How a category cell that is a number is read (the national numbering 01 许可 … by default)."""
     header_aliases: Mapping[str, tuple[str, ...]] = {}
     category_aliases: Mapping[str, Category] = {}
 
@@ -379,28 +383,78 @@ def _map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, in
     ]
 
 
+# Names of the item that say little on their own: a header with only one of these is not a header.
+_GENERIC_NAME_HEADERS = frozenset(header_key(h) for h in ("名称", "事项", "项目", "主项", "服务事项"))
+
+
+def _header_cells(texts: list[str | None], table: Mapping[str, tuple[str, int]]) -> tuple[int, int]:
+    """How many distinct non-empty cells of a row name a known field, and how many there are."""
+    distinct = {t for t in texts if t}
+    mapped = sum(1 for t in distinct if len(t) <= 30 and _lookup([header_key(t)], table) is not None)
+    return mapped, len(distinct)
+
+
+def reads_like_header(texts: list[str | None], table: Mapping[str, tuple[str, int]]) -> bool:
+    """A row most of whose cells are field names (序号, 事项名称 …): a header, never a record."""
+    mapped, total = _header_cells(texts, table)
+    return mapped >= 2 and mapped * 5 >= total * 3
+
+
+def _band_fields(columns: list[ColumnMap]) -> set[str]:
+    return {c.field for c in columns if c.field}
+
+
 def _find_header(
     rows: list[list[str | None]], table: Mapping[str, tuple[str, int]]
 ) -> tuple[int, int, list[ColumnMap]] | None:
-    """Best header band (0-based first and last row) among the first rows: most distinct fields mapped."""
-    best: tuple[int, int, int, int, list[ColumnMap]] | None = None
+    """The header band (0-based first and last row) that best explains the rows below it.
+
+    A band must name the item. Bands are ranked by the fields they map; a tie goes to the band whose next
+    row is data rather than more header words, then to the shorter band. The chosen band then takes in a
+    row of header words right above or below it when that row adds or keeps its fields: a two-row header
+    whose upper cell is itself a field name (权力事项 over 事项编码 | 事项名称) is one header, not a header and
+    a record.
+    """
+    best: tuple[tuple[int, bool, int, int], int, int, list[ColumnMap]] | None = None
+    header_like = [reads_like_header(r, table) for r in rows]
     for h in range(len(rows)):
-        for top, bottom in ((h, h), (h - 1, h), (h, h + 1)):
-            if top < 0 or bottom >= len(rows):
+        for top, bottom in ((h, h), (h, h + 1)):
+            if bottom >= len(rows):
                 continue
             columns = _map_columns(rows[top : bottom + 1], table)
-            fields = {c.field for c in columns if c.field}
+            fields = _band_fields(columns)
             if "name" not in fields and "sub_item" not in fields:
                 continue
-            score = len(fields)
-            if score < 2:
+            if len(fields) < 2 and not _strong_name_header(columns):
                 continue
-            rank = (score, -(bottom - top), -top)
-            if best is None or rank > (best[0], best[1], best[2]):
-                best = (score, -(bottom - top), -top, bottom, columns)
+            next_is_data = bottom + 1 >= len(rows) or not header_like[bottom + 1]
+            rank = (len(fields), next_is_data, -(bottom - top), -top)
+            if best is None or rank > best[0]:
+                best = (rank, top, bottom, columns)
     if best is None:
         return None
-    return -best[2], best[3], best[4]
+    _, top, bottom, columns = best
+    fields = _band_fields(columns)
+    # Take in header rows right above and below the band while they keep what it maps.
+    while top > 0 and header_like[top - 1]:
+        wider = _map_columns(rows[top - 1 : bottom + 1], table)
+        if not _band_fields(wider) >= fields:
+            break
+        top, columns, fields = top - 1, wider, _band_fields(wider)
+    while bottom + 1 < len(rows) and header_like[bottom + 1] and bottom - top < 3:
+        wider = _map_columns(rows[top : bottom + 2], table)
+        if not _band_fields(wider) >= fields:
+            break
+        bottom, columns, fields = bottom + 1, wider, _band_fields(wider)
+    return top, bottom, columns
+
+
+def _strong_name_header(columns: list[ColumnMap]) -> bool:
+    """A header that maps only the item name, with a specific word for it (事项名称, not 名称)."""
+    return any(
+        c.field in ("name", "sub_item") and header_key(c.header.split(" / ")[-1]) not in _GENERIC_NAME_HEADERS
+        for c in columns
+    )
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -444,9 +498,21 @@ class _SheetReader:
     """Turns the rows of one sheet into records and issues; one instance per sheet."""
 
     def __init__(
-        self, file_label: str, raw: _RawSheet, options: IngestOptions, kind: ListKind, duplicates: _Duplicates
+        self,
+        file_label: str,
+        raw: _RawSheet,
+        options: IngestOptions,
+        kind: ListKind,
+        duplicates: _Duplicates,
+        placeholders: _Placeholders,
     ) -> None:
         self.duplicates = duplicates
+        self.placeholders = placeholders
+        self.inherited: set[int] = set()
+        self.table: dict[str, tuple[str, int]] = {}
+        self.title_department: str | None = None
+        self.fields: dict[str, int] = {}
+        self._national_codes = options.category_codes is CategoryNumbering.NATIONAL
         self.file = file_label
         self.raw = raw
         self.options = options
@@ -493,15 +559,20 @@ class _SheetReader:
         )
 
     def _texts(self, rownum: int, values: list[Any]) -> list[str | None]:
+        """The row's cells as text; merged cells take their origin's value. Sets `self.inherited` to the
+        columns whose value continues a merge that starts on a row above (not a value of this row's own)."""
         if len(values) < self._merge_width:
             # Rows end at their last value; a merged cell further right still belongs to them.
             values = [*values, *([None] * (self._merge_width - len(values)))]
         out: list[str | None] = []
+        inherited: set[int] = set()
         for c, value in enumerate(values, start=1):
             if self._merge_origin:
                 origin = self._merge_origin.get((rownum, c))
                 if origin is not None:
                     value = self._merge_values.get(origin)
+                    if origin[0] < rownum:
+                        inherited.add(c - 1)
                 elif value is not None:
                     self._merge_values[(rownum, c)] = value
             if value is None and self.raw.formulas and (rownum, c) in self.raw.formulas:
@@ -535,6 +606,7 @@ class _SheetReader:
                     value=repr(text[:80]),
                 )
             out.append(clean_text(text))
+        self.inherited = inherited
         return out
 
     def _col_label(self, index: int) -> str:
@@ -548,25 +620,25 @@ class _SheetReader:
 
     # -- main loop ---------------------------------------------------------------------------------
     def read(self) -> None:
-        head: list[tuple[int, list[str | None]]] = []
+        head: list[tuple[int, list[str | None], set[int]]] = []
         rows = iter(self.raw.rows)
         for rownum, values in enumerate(rows, start=1):
-            head.append((rownum, self._texts(rownum, values)))
+            head.append((rownum, self._texts(rownum, values), self.inherited))
             if len(head) >= HEADER_SCAN_ROWS:
                 break
-        if not any(any(v for v in texts) for _, texts in head):
+        if not any(any(v for v in texts) for _, texts, _ in head):
             self.layout.rows_total = len(head)
             self.layout.skipped_blank = len(head)
             self._issue(IssueCode.EMPTY_SHEET, Severity.INFO, "the sheet holds no data")
             return
-        table = _alias_table(self.kind, self.options.header_aliases)
+        self.table = _alias_table(self.kind, self.options.header_aliases)
         columns: list[ColumnMap]
         if self.options.header_rows is not None:
             top, bottom = (r - 1 for r in self.options.header_rows)
-            band = [t for n, t in head if top <= n - 1 <= bottom]
-            columns = _map_columns(band, table)
+            band = [t for n, t, _ in head if top <= n - 1 <= bottom]
+            columns = _map_columns(band, self.table)
         else:
-            found = _find_header([t for _, t in head], table)
+            found = _find_header([t for _, t, _ in head], self.table)
             if found is None:
                 self._no_header(head, rows)
                 return
@@ -577,17 +649,22 @@ class _SheetReader:
         if self.kind is ListKind.AUTO:
             self.kind = _guess_kind(columns)
         self.fields = {c.field: ord_index(c.column) for c in columns if c.field}
-        self.layout.title_rows = [n for n, t in head[:top] if any(t)]
+        self.layout.title_rows = [n for n, t, _ in head[:top] if any(t)]
+        self.title_department = _title_department([t for _, t, _ in head[:top]])
+        self.layout.level = _sheet_level(self.raw.name)
         self.layout.skipped_structural += len(self.layout.title_rows)
         self.layout.skipped_blank += top - len(self.layout.title_rows)
         self.layout.rows_total = bottom + 1
-        for rownum, texts in head[bottom + 1 :]:
-            self._row(rownum, texts)
+        for rownum, texts, inherited in head[bottom + 1 :]:
+            self._row(rownum, texts, inherited)
         start = len(head) + 1
         for rownum, values in enumerate(rows, start=start):
-            self._row(rownum, self._texts(rownum, values))
+            texts = self._texts(rownum, values)
+            self._row(rownum, texts, self.inherited)
 
-    def _no_header(self, head: list[tuple[int, list[str | None]]], rest: Iterator[list[Any]]) -> None:
+    def _no_header(
+        self, head: list[tuple[int, list[str | None], set[int]]], rest: Iterator[list[Any]]
+    ) -> None:
         total = len(head) + sum(1 for _ in rest)
         self.layout.rows_total = total
         self.layout.rejected = total
@@ -605,11 +682,13 @@ class _SheetReader:
             return None
         return texts[idx]
 
-    def _row(self, rownum: int, texts: list[str | None]) -> None:
+    def _row(self, rownum: int, texts: list[str | None], inherited: set[int]) -> None:
         self.layout.rows_total += 1
         distinct = {t for t in texts if t}
         if not distinct:
             self.layout.skipped_blank += 1
+            return
+        if inherited and self._continues_record(rownum, texts, inherited):
             return
         first = next(t for t in texts if t)
         if len(distinct) <= 2 and _FOOTNOTE.match(first):
@@ -625,7 +704,21 @@ class _SheetReader:
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             self.layout.skipped_structural += 1
             return
+        if reads_like_header(texts, self.table):
+            self.layout.skipped_structural += 1
+            self._issue(
+                IssueCode.REPEATED_HEADER,
+                Severity.INFO,
+                "a row of column headings inside the table (a repeated or pasted header), not an item",
+                row=rownum,
+                value=" | ".join(sorted(distinct))[:120],
+            )
+            return
         values = {fld: self._get(texts, fld) for fld in self.fields}
+        for fld, value in values.items():
+            if is_placeholder(value):
+                self.placeholders.add(fld, self.raw.name, rownum, value)
+                values[fld] = None
         if self.options.ditto:
             for fld, value in values.items():
                 if value is not None and value.strip() in DITTO_MARKS:
@@ -656,13 +749,85 @@ class _SheetReader:
                     value=values[fld],
                 )
         if values.get("department") is None:
-            values["department"] = self.state.section_department or self._sheet_department()
+            values["department"] = (
+                self.state.section_department
+                or self._sheet_department()
+                or self.title_department
+                or values.get("handling_office")
+            )
         if values.get("category") is None and self.state.section_category is not None:
             values["category"] = self.state.section_category
+        if "level" in values or self.layout.level:
+            values["level"], scope = _split_level(values.get("level") or self.layout.level)
+            values["level_scope"] = values.get("level_scope") or scope
         if self.kind is ListKind.SERVICES:
             self._service(rownum, values)
-        else:
-            self._power(rownum, values)
+            return
+        subs = _packed_sub_items(values.get("sub_item"))
+        if len(subs) > 1:
+            self._issue(
+                IssueCode.PACKED_SUB_ITEMS,
+                Severity.INFO,
+                f"one 子项 cell lists {len(subs)} sub-items; each is read as its own record",
+                row=rownum,
+                column=self._col_label(self.fields["sub_item"]),
+                value=(values.get("sub_item") or "")[:120],
+            )
+        for sub in subs or [values.get("sub_item")]:
+            self._power(rownum, {**values, "sub_item": sub})
+
+    # Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
+    _IDENTITY_FIELDS = ("name", "sub_item", "category", "department", "level")
+
+    def _continues_record(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
+        """A row whose identifying cells all continue merges from above is part of the record above.
+
+        Offices merge every cell of an item over several rows for row height. Values of the row's own in
+        other columns (a second line of 责任事项) are added to the record above, never dropped.
+        """
+        own_identity = any(
+            (idx := self.fields.get(fld)) is not None
+            and idx < len(texts)
+            and texts[idx]
+            and idx not in inherited
+            and not is_placeholder(texts[idx])
+            for fld in self._IDENTITY_FIELDS
+        )
+        if own_identity:
+            return False
+        self.layout.merged_continuation += 1
+        own = {
+            fld: texts[idx]
+            for fld, idx in self.fields.items()
+            if idx < len(texts) and texts[idx] and idx not in inherited and not is_placeholder(texts[idx])
+        }
+        records: list[PowerItem] | list[ServiceItem] = (
+            self.services if self.kind is ListKind.SERVICES else self.powers
+        )
+        if not self.options.keep_records:
+            return True  # validate keeps no records to add the values to
+        target = records[-1] if records else None
+        for fld, value in own.items():
+            current = getattr(target, fld, None) if target is not None else None
+            if target is not None and fld in type(target).model_fields and fld not in ("seq", "volume"):
+                if current is None:
+                    setattr(target, fld, value)
+                    continue
+                if isinstance(current, str) and value not in current:
+                    setattr(target, fld, f"{current}\n{value}")
+                    continue
+                if current == value:
+                    continue
+            self._issue(
+                IssueCode.MERGED_VALUE_DROPPED,
+                Severity.WARNING,
+                "a value below a merged item, on a row that is not an item of its own; check that it "
+                "belongs to the item above",
+                row=rownum,
+                column=self._col_label(self.fields[fld]),
+                value=value[:120],
+            )
+        return True
 
     def _sheet_department(self) -> str | None:
         name = self.raw.name.strip()
@@ -685,7 +850,10 @@ class _SheetReader:
         if m is None and only_in_name:
             return False
         body = m.group(1) if m else text
-        if category_of(body, dict(self.options.category_aliases)) is not None:
+        if (
+            category_of(body, dict(self.options.category_aliases), national_codes=self._national_codes)
+            is not None
+        ):
             self.state.section_category = body
         elif m is not None or _looks_like_department(body):
             self.state.section_department = body
@@ -704,7 +872,9 @@ class _SheetReader:
         out: dict[str, Any] = {}
         raw_category = values.get("category")
         if raw_category:
-            cat = category_of(raw_category, dict(self.options.category_aliases))
+            cat = category_of(
+                raw_category, dict(self.options.category_aliases), national_codes=self._national_codes
+            )
             if cat is None:
                 self._issue(
                     IssueCode.UNKNOWN_CATEGORY,
@@ -812,6 +982,114 @@ class _SheetReader:
         self.layout.records += 1
 
 
+class _Placeholders:
+    """Placeholder cells (无, /, —, 暂无, 未分类 …) read as empty: counted per field, reported once per file."""
+
+    def __init__(self, file_label: str) -> None:
+        self.file = file_label
+        self.counts: dict[str, int] = {}
+        self.first: tuple[str, int, str] | None = None
+
+    def add(self, fld: str, sheet: str, row: int, value: str | None) -> None:
+        self.counts[fld] = self.counts.get(fld, 0) + 1
+        if self.first is None:
+            self.first = (sheet, row, value or "")
+
+    def issues(self) -> list[RowIssue]:
+        if self.first is None:
+            return []
+        sheet, row, value = self.first
+        fields = ", ".join(f"{fld} {n}" for fld, n in sorted(self.counts.items()))
+        return [
+            RowIssue(
+                code=IssueCode.PLACEHOLDER_VALUE,
+                severity=Severity.INFO,
+                file=self.file,
+                sheet=sheet,
+                row=row,
+                value=value,
+                message=f"placeholder cells (无, /, —, 暂无, 未分类 …) read as empty: {fields} (first shown)",
+            )
+        ]
+
+
+_LEVEL_CHARS = "省市州县区乡镇街道地盟旗自治本村社"
+_LEAD_LEVEL = re.compile(
+    rf"^([{_LEVEL_CHARS}]{{1,8}}级(?:[/、和及与或][{_LEVEL_CHARS}]{{1,8}}级)*)[\s。．.，,；;:：、]*(.*)$",
+    re.S,
+)
+_ANY_LEVEL = re.compile(r"(?:省|自治区|地州市|地州|州|市|县市区|区县|县区|县|区|乡镇|街道|乡|镇)本?级")
+_SHEET_LEVEL = re.compile(rf"^[{_LEVEL_CHARS}（）()]{{1,10}}级(?:事项|清单|权责清单|权力清单|权力)?$")
+
+
+# The national catalogue's level codes (实施层级 2, 3, 4 = 省, 市, 县), as its exports write them: "2,3".
+_LEVEL_CODES = {"1": "国家级", "2": "省级", "3": "市级", "4": "县级", "5": "乡级", "6": "村级"}
+_LEVEL_CODE_LIST = re.compile(r"^[1-6](?:\s*[,，、;；/]\s*[1-6])*$")
+
+
+def _split_level(text: str | None) -> tuple[str | None, str | None]:
+    """A 实施层级及权限 cell as (level, scope): 地州市级。负责… gives 地州市级 and 负责…; a cell that only
+    describes the scope (负责市本级…) gives the level it names inside, and keeps the text as the scope;
+    level codes (2,3) give the levels they stand for (省级、市级)."""
+    if not text:
+        return None, None
+    if _LEVEL_CODE_LIST.match(text.strip()):
+        return "、".join(_LEVEL_CODES[c] for c in re.findall(r"[1-6]", text)), None
+    m = _LEAD_LEVEL.match(text)
+    if m:
+        return m.group(1), (m.group(2).strip() or None)
+    inner = _ANY_LEVEL.search(text)
+    return (inner.group(0) if inner else None), text
+
+
+def _sheet_level(sheet: str) -> str | None:
+    """The level a sheet's name gives its rows (地州级, 区县级, 市级 …), when the name is just that."""
+    name = re.sub(r"\s", "", sheet)
+    return name if _SHEET_LEVEL.match(name) else None
+
+
+_TITLE_NOISE = re.compile(r"^(?:附件\s*\d*\s*[:：]?)|\d{4}\s*年度?|[（(]\s*\d+\s*[)）]$")
+_TITLE_LIST = re.compile(
+    r"(?:权责清单|权力清单|责任清单|权力和责任清单|职权目录|权责事项清单|事项清单|清单).*$"
+)
+
+
+def _title_department(rows: list[list[str | None]]) -> str | None:
+    """The department a title row names (克拉玛依市消防救援支队权责清单 → 克拉玛依市消防救援支队)."""
+    for texts in rows:
+        for text in dict.fromkeys(t for t in texts if t):
+            if "部门名称" in text:
+                body = re.split(r"[:：]", text, maxsplit=1)[-1].strip()
+            else:
+                body = _TITLE_LIST.sub("", _TITLE_NOISE.sub("", text)).strip()
+            body = _TITLE_NOISE.sub("", body).strip()
+            if 3 <= len(body) <= 40 and _DEPT_SUFFIX.search(body):
+                return body
+    return None
+
+
+_PACKED_ENTRY = re.compile(r"(?:^|(?<=[\s；;，,。]))\(?(\d{1,2})[.、．)）]\s*(?!\d)")
+_LEADING_NUMBER = re.compile(r"^\(?\d{1,2}[.、．)）]\s*(?!\d)")
+
+
+def _packed_sub_items(text: str | None) -> list[str]:
+    """The sub-items a 子项 cell lists (1.新设采矿权审批 2.采矿权延续登记 …), numbered 1, 2, 3 in order;
+    a cell with one entry gives a list of one (its number dropped), an empty cell none."""
+    if not text:
+        return []
+    marks = list(_PACKED_ENTRY.finditer(text))
+    numbers = [int(m.group(1)) for m in marks]
+    if len(marks) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        parts = [
+            text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
+            for i, m in enumerate(marks)
+        ]
+        cleaned = [p.strip().rstrip("；;，,。").strip() for p in parts]
+        if all(cleaned):
+            return cleaned
+    return [_LEADING_NUMBER.sub("", text).strip() or text]
+
+
 _POWER_FIELDS = frozenset(PowerItem.model_fields) - {"category", "volume", "source"}
 _SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "source"}
 
@@ -853,10 +1131,11 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
     kinds: set[ListKind] = set()
     duplicates = _Duplicates(file_label)
+    placeholders = _Placeholders(file_label)
     for raw in sheets:
         if options.sheets is not None and raw.name not in options.sheets:
             continue
-        reader = _SheetReader(file_label, raw, options, options.kind, duplicates)
+        reader = _SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
         reader.read()
         report.sheets.append(reader.layout)
         report.issues.extend(reader.issues)
@@ -875,6 +1154,7 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
             hint="check the sheet names with `quanze inspect`",
         )
     report.issues.extend(duplicates.issues)
+    report.issues.extend(placeholders.issues())
     return report
 
 

@@ -28,6 +28,13 @@ class Category(StrEnum):
     NON_LICENSING = "非行政许可审批"
 
 
+class CategoryNumbering(StrEnum):
+    """How a category cell that is a number is read: the national catalogue's numbering, or not at all."""
+
+    NATIONAL = "national"
+    NONE = "none"
+
+
 class Level(StrEnum):
     """Administrative level of a list."""
 
@@ -74,6 +81,10 @@ class IssueCode(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
+    PLACEHOLDER_VALUE = "placeholder-value"
+    REPEATED_HEADER = "repeated-header"
+    PACKED_SUB_ITEMS = "packed-sub-items"
+    MERGED_VALUE_DROPPED = "merged-value-dropped"
 
 
 class RowIssue(BaseModel):
@@ -121,8 +132,10 @@ class PowerItem(BaseModel):
     code: str | None = None
     category: Category | None = None
     category_raw: str | None = None
-    department: str | None = None
+    department: str | None = Field(default=None, description="the organ that holds the power (行使主体)")
+    handling_office: str | None = Field(default=None, description="the office inside it (承办机构)")
     level: str | None = None
+    level_scope: str | None = Field(default=None, description="what the level covers (权限), when given")
     basis: str | None = None
     duty: str | None = None
     accountability: str | None = None
@@ -155,6 +168,7 @@ class ServiceItem(BaseModel):
     category: Category | None = None
     category_raw: str | None = None
     department: str | None = None
+    handling_office: str | None = None
     unit: str | None = None
     level: str | None = None
     volume: int | None = None
@@ -187,6 +201,10 @@ class SheetLayout(BaseModel):
     records: int = 0
     skipped_blank: int = 0
     skipped_structural: int = 0
+    merged_continuation: int = Field(
+        default=0, description="rows whose cells all continue merges from above: part of the record above"
+    )
+    level: str | None = Field(default=None, description="the level the sheet's name gives its rows")
     rejected: int = 0
     rows_total: int = 0
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quanze.models import Category
-from quanze.vocab import CATEGORY_ALIASES, DEPARTMENT_ALIASES, HANDLING_SUFFIXES, LEVEL_WORDS
+from quanze.vocab import (
+    CATEGORY_ALIASES,
+    DEPARTMENT_ALIASES,
+    HANDLING_SUFFIXES,
+    LETTER_CATEGORY_CODES,
+    LEVEL_WORDS,
+    NATIONAL_CATEGORY_CODES,
+    PLACEHOLDERS,
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")
@@ -171,8 +179,17 @@ def department_key(name: str | None) -> str | None:
     return rest[1:] if len(rest) > 3 and rest[0] in "省市县区乡镇" else rest
 
 
-def category_of(raw: str | None, extra: dict[str, Category] | None = None) -> Category | None:
-    """The category a raw 事项类型 cell names, or None when it is unknown."""
+_NUMERIC_CODE = re.compile(r"^\d{1,2}(?:\.0)?$")
+
+
+def category_of(
+    raw: str | None, extra: dict[str, Category] | None = None, *, national_codes: bool = True
+) -> Category | None:
+    """The category a raw 事项类型 cell names, or None when it is unknown.
+
+    Names and configured aliases come first; then letter codes (XK, CF …); then, unless turned off, the
+    national catalogue's numbers (01 许可 … 10 其他, 20 公共服务, 99 其他).
+    """
     if not raw:
         return None
     key = header_key(raw)
@@ -184,7 +201,20 @@ def category_of(raw: str | None, extra: dict[str, Category] | None = None) -> Ca
     for candidate in (key, key.removesuffix("类"), key.removesuffix("事项"), key.removesuffix("类事项")):
         if candidate in table:
             return table[candidate]
+    letters = LETTER_CATEGORY_CODES.get(key.upper())
+    if letters is not None:
+        return letters
+    if national_codes and _NUMERIC_CODE.match(key):
+        return NATIONAL_CATEGORY_CODES.get(int(float(key)))
     return None
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether a cell says "none" (无, /, —, 暂无, 未分类 …) rather than giving a value."""
+    return text is not None and fold(text).strip() in _PLACEHOLDER_KEYS
+
+
+_PLACEHOLDER_KEYS = frozenset(fold(p) for p in PLACEHOLDERS)
 
 
 _INT_TEXT = re.compile(r"^[+]?\d+(?:\.0+)?$")

@@ -16,7 +16,9 @@ FIELDS: Final = (
     "category",
     "code",
     "department",
+    "handling_office",
     "level",
+    "level_scope",
     "basis",
     "duty",
     "accountability",
@@ -72,25 +74,53 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "业务办理项编码",
         "主项编码",
     ),
+    # The organ that holds the power (行使主体); most specific first.
     "department": (
-        "实施主体",
-        "实施部门",
-        "实施机关",
-        "实施机构",
-        "责任主体",
-        "承办机构",
-        "责任部门",
         "行使主体",
-        "主管部门",
-        "部门",
-        "所属部门",
-        "办理部门",
+        "实施主体",
+        "实施机关",
+        "责任主体",
+        "实施部门",
         "实施主体名称",
-        "责任单位",
+        "行使部门",
+        "权力行使主体",
+        "行驶主体",  # a misspelling seen in published exports
+        "实施机构",
+        "责任部门",
+        "主管部门",
+        "所属部门",
         "部门名称",
+        "部门",
+        "办理部门",
+        "责任单位",
         "承接部门",
     ),
-    "level": ("行使层级", "实施层级", "管理权限", "层级", "行使层级权限"),
+    # The office inside the organ that does the work (承办机构); never the department when an organ column exists.
+    "handling_office": (
+        "承办机构",
+        "承办科室",
+        "责任科室",
+        "实施机构(股室)",
+        "实施科室",
+        "承办处室",
+        "承办股室",
+        "责任股室",
+        "内设机构",
+        "承办部门(科室)",
+        "具体承办机构",
+        "承办单位",
+    ),
+    "level": (
+        "实施层级及权限",
+        "行使层级及权限",
+        "实施层级和权限",
+        "层级及权限",
+        "行使层级",
+        "实施层级",
+        "管理权限",
+        "层级",
+        "行使层级权限",
+    ),
     "basis": ("设定依据", "实施依据", "法定依据", "设定和实施依据", "法律依据", "依据", "设立依据"),
     "duty": ("责任事项", "责任事项内容"),
     "accountability": ("追责情形", "问责依据", "追责依据", "追责情形及依据"),
@@ -102,7 +132,7 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "supervision_method": ("监管方式", "监管措施", "事中事后监管措施", "监管方式方法"),
     "volume": ("办件量", "办件数量", "办件数", "年办件量", "受理量", "办理量"),
     "handling_type": ("业务办理项类型", "办理类型", "办理项类型", "业务类型", "申请类型"),
-    "unit": ("行政区划", "所属区县", "实施区划", "所属区划", "区划", "所属地区", "地区"),
+    "unit": ("行政区划", "所属行政区划", "所属区县", "实施区划", "所属区划", "区划", "所属地区", "地区"),
     "parent_power_code": ("所属权力编码", "权力事项编码", "对应权力编码", "基本目录编码", "母项编码"),
 }
 
@@ -124,6 +154,9 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "名称",
         "主项",
         "清单事项名称",
+        # Only where nothing better names the item (platform exports head it 项目 or 服务事项).
+        "服务事项",
+        "项目",
     ),
     "sub_item": ("子项名称", "子项", "子项事项名称", "子项目名称", "子事项名称"),
     "duty_type": ("事项性质", "事项属性", "清单属性", "权力或配合", "权力/配合事项", "事项类别（权力/配合）"),
@@ -169,6 +202,40 @@ SERVICE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 # Headers that only a service catalogue has: used to tell the two kinds apart.
+# The national catalogue's numeric category codes (事项类型: 01 许可 … 10 其他, 20 公共服务, 99 其他), the
+# default reading of a category cell that is a number; `[read] category_codes = "none"` turns it off and
+# `[aliases.categories]` maps a vendor's own numbering.
+NATIONAL_CATEGORY_CODES: Final[dict[int, Category]] = {
+    1: Category.LICENSING,
+    2: Category.PENALTY,
+    3: Category.COERCION,
+    4: Category.LEVY,
+    5: Category.PAYMENT,
+    6: Category.INSPECTION,
+    7: Category.CONFIRMATION,
+    8: Category.REWARD,
+    9: Category.ADJUDICATION,
+    10: Category.OTHER,
+    20: Category.PUBLIC_SERVICE,
+    99: Category.OTHER,
+}
+
+# Letter codes for categories (Fujian and others: XK 许可, CF 处罚 …); they do not collide with numbers.
+LETTER_CATEGORY_CODES: Final[dict[str, Category]] = {
+    "XK": Category.LICENSING,
+    "CF": Category.PENALTY,
+    "QZ": Category.COERCION,
+    "ZS": Category.LEVY,
+    "GF": Category.PAYMENT,
+    "JC": Category.INSPECTION,
+    "QR": Category.CONFIRMATION,
+    "JL": Category.REWARD,
+    "CJ": Category.ADJUDICATION,
+    "QT": Category.OTHER,
+    "FW": Category.PUBLIC_SERVICE,
+    "GG": Category.PUBLIC_SERVICE,
+}
+
 SERVICE_ONLY_FIELDS: Final = frozenset({"parent_power_name", "handling_type", "volume", "unit"})
 
 CATEGORY_ALIASES: Final[dict[str, Category]] = {
@@ -339,3 +406,26 @@ DITTO_MARKS: Final = frozenset({"同上", "〃", "''", '"', "”", "“", "同�
 
 ACCEPT_WORDS: Final = frozenset({"认领", "已认领", "承接", "已承接", "是", "同意", "接收"})
 REFUSE_WORDS: Final = frozenset({"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接"})
+
+# Cell values that mean "none" (子项名称 无, 职权编码 /, 主项 未分类 …): read as empty, reported once per file.
+PLACEHOLDERS: Final = frozenset(
+    {
+        "无",
+        "/",
+        "／",
+        "—",
+        "——",
+        "-",
+        "－",
+        "--",
+        "暂无",
+        "未分类",
+        "空",
+        "N/A",
+        "n/a",
+        "NA",
+        "无子项",
+        "\\",
+        "、",
+    }
+)
