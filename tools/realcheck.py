@@ -41,14 +41,18 @@ def expected_counts(readme: Path) -> dict[str, int]:
 
 def main() -> int:
     if not (REAL / "README.md").is_file():
-        print(f"realcheck: no real lists at {REAL} (they live beside the project in shared/real); nothing checked")
+        print(
+            f"realcheck: no real lists at {REAL} (they live beside the project in shared/real); nothing checked"
+        )
         return 0
     expected = expected_counts(REAL / "README.md")
     totals: Counter[str] = Counter()
     exact = 0
     for name, want in sorted(expected.items()):
         path = REAL / name
-        options = IngestOptions(header_aliases=_CATALOGUE_ALIASES) if "service_items" in name else IngestOptions()
+        options = (
+            IngestOptions(header_aliases=_CATALOGUE_ALIASES) if "service_items" in name else IngestOptions()
+        )
         try:
             report = read_file(path, options)
         except Exception as exc:  # a check script reports every failure and goes on
@@ -72,7 +76,9 @@ def main() -> int:
         codes = Counter(i.code.value for i in report.issues)
         ok = got == want
         exact += ok
-        totals.update(read=got, expected=want, dept=dept, office=office, level=level, placeholders=placeholders)
+        totals.update(
+            read=got, expected=want, dept=dept, office=office, level=level, placeholders=placeholders
+        )
         totals["level_expected"] += got if has_level_col else 0
         issues = ", ".join(f"{c} {n}" for c, n in codes.most_common())
         print(

@@ -511,6 +511,7 @@ class _SheetReader:
         self.inherited: set[int] = set()
         self.table: dict[str, tuple[str, int]] = {}
         self.title_department: str | None = None
+        self.sheet_category: str | None = None
         self.fields: dict[str, int] = {}
         self._national_codes = options.category_codes is CategoryNumbering.NATIONAL
         self.file = file_label
@@ -652,6 +653,7 @@ class _SheetReader:
         self.layout.title_rows = [n for n, t, _ in head[:top] if any(t)]
         self.title_department = _title_department([t for _, t, _ in head[:top]])
         self.layout.level = _sheet_level(self.raw.name)
+        self.sheet_category = _sheet_category(self.raw.name, self.options.category_aliases)
         self.layout.skipped_structural += len(self.layout.title_rows)
         self.layout.skipped_blank += top - len(self.layout.title_rows)
         self.layout.rows_total = bottom + 1
@@ -704,6 +706,18 @@ class _SheetReader:
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             self.layout.skipped_structural += 1
             return
+        if len(distinct) == 1 and sum(1 for t in texts if t) >= 3:
+            # One text merged across the table: a title (the list's second batch, a department block).
+            self.layout.skipped_structural += 1
+            self.state.section_department = _title_department([texts]) or self.state.section_department
+            self._issue(
+                IssueCode.SECTION_ROW,
+                Severity.INFO,
+                "a title row across the table, not an item",
+                row=rownum,
+                value=first[:120],
+            )
+            return
         if reads_like_header(texts, self.table):
             self.layout.skipped_structural += 1
             self._issue(
@@ -755,8 +769,8 @@ class _SheetReader:
                 or self.title_department
                 or values.get("handling_office")
             )
-        if values.get("category") is None and self.state.section_category is not None:
-            values["category"] = self.state.section_category
+        if values.get("category") is None:
+            values["category"] = self.state.section_category or self.sheet_category
         if "level" in values or self.layout.level:
             values["level"], scope = _split_level(values.get("level") or self.layout.level)
             values["level_scope"] = values.get("level_scope") or scope
@@ -773,7 +787,7 @@ class _SheetReader:
                 column=self._col_label(self.fields["sub_item"]),
                 value=(values.get("sub_item") or "")[:120],
             )
-        for sub in subs or [values.get("sub_item")]:
+        for sub in subs or (None,):
             self._power(rownum, {**values, "sub_item": sub})
 
     # Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
@@ -796,11 +810,11 @@ class _SheetReader:
         if own_identity:
             return False
         self.layout.merged_continuation += 1
-        own = {
-            fld: texts[idx]
-            for fld, idx in self.fields.items()
-            if idx < len(texts) and texts[idx] and idx not in inherited and not is_placeholder(texts[idx])
-        }
+        own: dict[str, str] = {}
+        for fld, idx in self.fields.items():
+            text = texts[idx] if idx < len(texts) else None
+            if text and idx not in inherited and not is_placeholder(text):
+                own[fld] = text
         records: list[PowerItem] | list[ServiceItem] = (
             self.services if self.kind is ListKind.SERVICES else self.powers
         )
@@ -809,7 +823,7 @@ class _SheetReader:
         target = records[-1] if records else None
         for fld, value in own.items():
             current = getattr(target, fld, None) if target is not None else None
-            if target is not None and fld in type(target).model_fields and fld not in ("seq", "volume"):
+            if target is not None and fld in type(target).model_fields and fld not in _NOT_CONTINUED:
                 if current is None:
                     setattr(target, fld, value)
                     continue
@@ -982,6 +996,10 @@ class _SheetReader:
         self.layout.records += 1
 
 
+# Fields a continuation row never adds to the record above (numbers, enums, the row's own numbering).
+_NOT_CONTINUED = frozenset({"seq", "sub_seq", "volume", "category", "role", "source"})
+
+
 class _Placeholders:
     """Placeholder cells (无, /, —, 暂无, 未分类 …) read as empty: counted per field, reported once per file."""
 
@@ -1042,6 +1060,15 @@ def _split_level(text: str | None) -> tuple[str | None, str | None]:
     return (inner.group(0) if inner else None), text
 
 
+_ITEM_COUNT = re.compile(r"[(（]\s*(?:共\s*)?\d+\s*项\s*[)）]$")
+
+
+def _sheet_category(sheet: str, aliases: Mapping[str, Category]) -> str | None:
+    """The category a sheet's name gives its rows: 行政许可（11项） → 行政许可 (one sheet per category)."""
+    name = _ITEM_COUNT.sub("", re.sub(r"\s", "", sheet))
+    return name if name and category_of(name, dict(aliases), national_codes=False) is not None else None
+
+
 def _sheet_level(sheet: str) -> str | None:
     """The level a sheet's name gives its rows (地州级, 区县级, 市级 …), when the name is just that."""
     name = re.sub(r"\s", "", sheet)
@@ -1068,8 +1095,8 @@ def _title_department(rows: list[list[str | None]]) -> str | None:
     return None
 
 
-_PACKED_ENTRY = re.compile(r"(?:^|(?<=[\s；;，,。]))\(?(\d{1,2})[.、．)）]\s*(?!\d)")
-_LEADING_NUMBER = re.compile(r"^\(?\d{1,2}[.、．)）]\s*(?!\d)")
+_PACKED_ENTRY = re.compile(r"(?:(?:^|(?<=[\s；;，,。]))(\d{1,2})[.、．)）]|[(（](\d{1,2})[)）])\s*(?!\d)")
+_LEADING_NUMBER = re.compile(r"^(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）])\s*(?!\d)")
 
 
 def _packed_sub_items(text: str | None) -> list[str]:
@@ -1078,7 +1105,7 @@ def _packed_sub_items(text: str | None) -> list[str]:
     if not text:
         return []
     marks = list(_PACKED_ENTRY.finditer(text))
-    numbers = [int(m.group(1)) for m in marks]
+    numbers = [int(m.group(1) or m.group(2)) for m in marks]
     if len(marks) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
         parts = [
             text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
@@ -1105,7 +1132,8 @@ def _guess_kind(columns: list[ColumnMap]) -> ListKind:
     if fields & {"parent_power_name", "handling_type"}:
         return ListKind.SERVICES
     for c in columns:
-        if c.field == "name" and ("办理项" in c.header or "服务事项" in c.header):
+        # 服务事项 alone heads the item column of some power-list exports; 服务事项名称 and 办理项 are the catalogue's.
+        if c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header):
             return ListKind.SERVICES
     return ListKind.POWERS
 
@@ -1194,9 +1222,11 @@ class _Duplicates:
             return
         code_ident = hash((key, dept, unit))
         other = self.codes.get(code_ident)
+        # Sub-items carry their main item's code: the code names the main item.
+        owner = item.name if isinstance(item, PowerItem) and item.role == "sub" else item.title
         if other is None:
-            self.codes[code_ident] = (item.title, item.source.sheet, item.source.row)
-        elif name_key(other[0]) != title:
+            self.codes[code_ident] = (owner, item.source.sheet, item.source.row)
+        elif name_key(other[0]) != name_key(owner):
             self.issues.append(
                 _dup_issue(
                     self.file,

@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
+from quanze.vocab import CONCENTRATING_DEPARTMENTS
 
 
 class Method(StrEnum):
@@ -276,6 +277,8 @@ def _dept_adjust(src: _Prepared, tgt: _Prepared, options: MatchOptions) -> tuple
     if src.dept and tgt.dept:
         if src.dept == tgt.dept:
             return options.same_department_bonus, "同部门"
+        if src.dept in CONCENTRATING_DEPARTMENTS or tgt.dept in CONCENTRATING_DEPARTMENTS:
+            return 0.0, "行政审批局集中实施"
         return -options.other_department_penalty, f"部门不同（{src.dept}/{tgt.dept}）"
     return 0.0, ""
 

@@ -172,6 +172,12 @@ def department_key(name: str | None) -> str | None:
                 best = candidate
     if best is not None:
         return best[2]
+    # A province's 厅 is the county's 局; 商务主管部门 names the 商务局.
+    for suffix in ("厅", "主管部门", "部门"):
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            as_bureau = department_key(text[: -len(suffix)] + "局")
+            if as_bureau in DEPARTMENT_ALIASES.values():
+                return as_bureau
     # Unknown department: drop a leading place name such as 某某市 or 某某区 when enough remains.
     m = re.match(r"^(?:.{1,6}?[省市州盟])?(?:.{1,10}?(?:开发区|新区|园区|[区县旗]))?(.{3,})$", text)
     rest = m.group(1) if m else text

@@ -39,7 +39,8 @@ FIELDS: Final = (
 
 # When a header names a field that an earlier column already took, the later column takes this one
 # (lists with two 序号 columns, or 名称 | 名称 for main and sub-item).
-SECOND_OCCURRENCE: Final = MappingProxyType({"seq": "sub_seq", "name": "sub_item"})
+# A two-column merged 实施层级及权限 header is level | scope.
+SECOND_OCCURRENCE: Final = MappingProxyType({"seq": "sub_seq", "name": "sub_item", "level": "level_scope"})
 
 _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "seq": ("序号", "主项序号", "事项序号", "项目序号", "编号"),
@@ -308,6 +309,12 @@ DEPARTMENT_ALIASES: Final[dict[str, str]] = {
     "应急管理局": "应急管理局",
     "应急局": "应急管理局",
     "文化广电旅游局": "文化和旅游局",
+    "文化体育广播电视和旅游局": "文化和旅游局",
+    "文化广电体育和旅游局": "文化和旅游局",
+    "文化体育广电和旅游局": "文化和旅游局",
+    "文化广播电视和旅游局": "文化和旅游局",
+    "文体广旅局": "文化和旅游局",
+    "文广体旅局": "文化和旅游局",
     "文化广电和旅游局": "文化和旅游局",
     "文化和旅游局": "文化和旅游局",
     "文广旅局": "文化和旅游局",
@@ -327,6 +334,8 @@ DEPARTMENT_ALIASES: Final[dict[str, str]] = {
     "综合执法局": "城市管理局",
     "城市管理和综合执法局": "城市管理局",
     "商务局": "商务局",
+    "商务主管部门": "商务局",
+    "商务和经济信息化局": "商务局",
     "统计局": "统计局",
     "审计局": "审计局",
     "税务局": "税务局",
@@ -350,6 +359,8 @@ DEPARTMENT_ALIASES: Final[dict[str, str]] = {
     "消防大队": "消防救援机构",
     "消防救援支队": "消防救援机构",
     "人民防空办公室": "人民防空办公室",
+    "国防动员办公室": "人民防空办公室",
+    "人防系统": "人民防空办公室",
     "人防办": "人民防空办公室",
     "档案局": "档案局",
     "档案馆": "档案局",
@@ -369,6 +380,10 @@ DEPARTMENT_ALIASES: Final[dict[str, str]] = {
     "交通运输部门": "交通运输局",
     "自然资源部门": "自然资源局",
 }
+
+# Departments that implement items of many others (相对集中行政许可权): a catalogue item of the 行政审批局 is
+# no evidence against a line department's power, nor for it.
+CONCENTRATING_DEPARTMENTS: Final = frozenset({"行政审批局"})
 
 # Handling-item words (业务办理项) that may end a service item's name; longest first when matching.
 HANDLING_SUFFIXES: Final = (

@@ -1,0 +1,171 @@
+"""Ingest of the quirks real published lists have: each fixture holds one, each test asserts the records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quanze.ingest import IngestOptions, read_file
+from quanze.models import Category, CategoryNumbering, FileReport, IssueCode, ListKind
+
+import real_quirks
+
+
+def rows(report: FileReport, *fields: str) -> list[tuple[object, ...]]:
+    items = report.services if report.kind is ListKind.SERVICES else report.powers
+    return [tuple(getattr(i, f) for f in fields) for i in items]
+
+
+def issue_codes(report: FileReport) -> list[str]:
+    return [i.code.value for i in report.issues]
+
+
+def test_vertically_merged_items_are_one_record_each(tmp_path: Path) -> None:
+    report = read_file(real_quirks.merged_item_rows(tmp_path / "merged-item-rows.xlsx"))
+    assert rows(report, "source", "name", "sub_item", "role") == [
+        (report.powers[0].source, "雷电防护装置检测资质认定", None, "single"),
+        (report.powers[1].source, "升放气球活动许可", "升放气球单位资质认定", "sub"),
+        (report.powers[2].source, "升放气球活动许可", "升放气球活动审批", "sub"),
+        (report.powers[3].source, "对违法施放气球的处罚", None, "single"),
+    ]
+    assert [p.source.row for p in report.powers] == [4, 7, 9, 11]
+    layout = report.sheets[0]
+    assert layout.merged_continuation == 5
+    assert layout.records == 4
+    # No continuation row is a duplicate of its item.
+    assert "duplicate-item" not in issue_codes(report)
+    # A value of its own on a continuation row belongs to the item above; nothing is dropped.
+    assert report.powers[3].duty == "立案\n调查取证"
+
+
+def test_merged_items_in_legacy_xls(tmp_path: Path) -> None:
+    report = read_file(real_quirks.merged_item_rows_xls(tmp_path / "merged-item-rows.xls"))
+    assert rows(report, "name", "department", "handling_office") == [
+        ("人工影响天气作业审批", "某县气象局", "业务股"),
+        ("对气象设施的检查", "某县气象局", "业务股"),
+    ]
+    assert report.sheets[0].merged_continuation == 3
+
+
+def test_organ_is_the_department_and_office_kept_apart(tmp_path: Path) -> None:
+    report = read_file(real_quirks.organ_and_office(tmp_path / "organ-and-office.xlsx"))
+    assert rows(report, "name", "department", "handling_office", "level") == [
+        ("对河道违法采砂的处罚", "某县水利局", "水政监察大队", "县级"),
+        ("取水许可审批", "某县水利局", "农村水利股", "县级"),
+    ]
+
+
+def test_level_and_scope_under_one_merged_header(tmp_path: Path) -> None:
+    report = read_file(real_quirks.merged_item_rows(tmp_path / "merged-item-rows.xlsx"))
+    fields = {c.column: c.field for c in report.sheets[0].columns}
+    assert (fields["G"], fields["H"]) == ("level", "level_scope")
+    assert rows(report, "level", "level_scope")[0] == ("市级", "负责本级")
+    assert report.powers[3].level == "县市区级"
+
+
+def test_title_names_the_department_when_no_organ_column(tmp_path: Path) -> None:
+    report = read_file(real_quirks.office_only_with_title(tmp_path / "office-only-with-title.xlsx"))
+    assert rows(report, "department", "handling_office") == [("某县林业局", "资源股")]
+
+
+def test_level_sheets(tmp_path: Path) -> None:
+    report = read_file(real_quirks.level_sheets(tmp_path / "level-sheets.xlsx"))
+    assert rows(report, "name", "level") == [("地方标准制定", "市级"), ("个体工商户登记", "县级")]
+    assert [s.level for s in report.sheets] == ["市级", "县级"]
+
+
+def test_platform_export_with_item_headed_xiangmu(tmp_path: Path) -> None:
+    report = read_file(real_quirks.platform_export_xiangmu(tmp_path / "platform-export-xiangmu.xlsx"))
+    assert report.kind is ListKind.POWERS
+    assert rows(report, "name", "category", "code", "unit", "department", "handling_office") == [
+        (
+            "公众聚集场所投入使用营业前消防安全检查",
+            Category.LICENSING,
+            "6502XK016",
+            "某市",
+            "某市消防救援支队",
+            "防火科",
+        ),
+        (
+            "对消防设施未保持完好有效的处罚",
+            Category.PENALTY,
+            "6502CF512",
+            "某市",
+            "某市消防救援支队",
+            "各大队",
+        ),
+    ]
+
+
+def test_field_name_over_fields_is_one_header(tmp_path: Path) -> None:
+    report = read_file(real_quirks.field_name_over_fields(tmp_path / "field-name-over-fields.xlsx"))
+    layout = report.sheets[0]
+    assert layout.header_rows == [2, 3]
+    assert layout.title_rows == [1]
+    assert rows(report, "code", "name", "category") == [
+        ("001", "社会团体成立登记", Category.LICENSING),
+        ("002", "对社会团体的年度检查", Category.INSPECTION),
+    ]
+
+
+def test_placeholders_are_empty_and_reported_once(tmp_path: Path) -> None:
+    report = read_file(real_quirks.placeholders(tmp_path / "placeholders.xlsx"))
+    assert rows(report, "name", "sub_item", "code", "category", "role") == [
+        ("殡葬设施建设审批", None, None, Category.LICENSING, "single"),
+        ("对擅自兴建殡葬设施的处罚", None, None, Category.PENALTY, "single"),
+        ("养老机构备案", None, None, None, "single"),
+    ]
+    assert issue_codes(report) == ["placeholder-value"]
+    (issue,) = report.issues
+    assert issue.severity.value == "info"
+    assert (issue.sheet, issue.row) == ("Sheet1", 2)
+
+
+def test_packed_sub_items_become_one_record_each(tmp_path: Path) -> None:
+    report = read_file(real_quirks.packed_sub_items(tmp_path / "packed-sub-items.xlsx"))
+    assert rows(report, "name", "sub_item") == [
+        ("探矿权登记", "探矿权新立登记"),
+        ("探矿权登记", "探矿权延续登记"),
+        ("探矿权登记", "探矿权注销登记"),
+        ("土地登记", "土地首次登记"),
+        ("土地登记", "土地变更登记"),
+        # 1.5级 is a number in the name, not a list of one.
+        ("地质灾害危险性评估", "1.5级以上评估报告审查"),
+    ]
+    assert issue_codes(report).count(IssueCode.PACKED_SUB_ITEMS.value) == 2
+
+
+def test_repeated_header_is_never_a_record(tmp_path: Path) -> None:
+    report = read_file(real_quirks.repeated_header(tmp_path / "repeated-header.xlsx"))
+    assert rows(report, "name") == [("兽药经营许可证核发",), ("渔业捕捞许可",)]
+    assert [(i.code.value, i.row) for i in report.issues] == [("repeated-header", 3)]
+
+
+def test_category_sheets(tmp_path: Path) -> None:
+    report = read_file(real_quirks.category_sheets(tmp_path / "category-sheets.xlsx"))
+    assert rows(report, "name", "category") == [
+        ("护林员证核发", Category.LICENSING),
+        ("林草种子生产经营许可", Category.LICENSING),
+        ("对滥伐林木的处罚", Category.PENALTY),
+    ]
+
+
+def test_national_category_and_level_codes(tmp_path: Path) -> None:
+    path = real_quirks.national_category_codes(tmp_path / "national-category-codes.csv")
+    report = read_file(path)
+    assert rows(report, "category", "level") == [
+        (Category.LICENSING, "省级、市级"),
+        (Category.PENALTY, "县级"),
+        (Category.PUBLIC_SERVICE, "市级"),
+    ]
+    off = read_file(path, IngestOptions(category_codes=CategoryNumbering.NONE))
+    assert [p.category for p in off.powers] == [None, None, None]
+    assert issue_codes(off).count("unknown-category") == 3
+
+
+def test_service_headed_power_list_with_misspelt_organ(tmp_path: Path) -> None:
+    report = read_file(real_quirks.service_headed_power_list(tmp_path / "service-headed-power-list.csv"))
+    assert report.kind is ListKind.POWERS
+    assert rows(report, "name", "department", "handling_office") == [
+        ("对擅自拆除消防设施的处罚", "某市公安局", "消防支队"),
+        ("药品零售企业经营许可", "某市市场监督管理局", "行政审批处"),
+    ]
