@@ -354,3 +354,21 @@ def test_validate_uses_the_config_aliases(tmp_path: Path, monkeypatch: pytest.Mo
         '[aliases.headers]\nname = ["权力事项全称"]\nseq = ["No."]\n', "utf-8"
     )
     assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+
+
+def test_reconcile_from_flags_honours_the_configs_reading_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reconcile -p …` takes its lists from the flags but still reads them as quanze.toml says."""
+    monkeypatch.chdir(tmp_path)
+    header = [f"栏目{i}" if h == "事项名称" else h for i, h in enumerate(fixtures.CITY_HEADER)]
+    fixtures.xlsx(tmp_path / "city.xlsx", {"Sheet1": [header, *fixtures.CITY_ROWS]})
+    fixtures.catalogue(tmp_path / "cat.xlsx")
+    args = ["reconcile", "-p", "city.xlsx", "-s", "cat.xlsx", "--out", "o"]
+    without = runner.invoke(app, args)
+    assert without.exit_code != 0  # no column names the item: nothing can be read
+    name_header = header[fixtures.CITY_HEADER.index("事项名称")]
+    (tmp_path / "quanze.toml").write_text(f'[aliases.headers]\nname = ["{name_header}"]\n', encoding="utf-8")
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert len(read_csv(tmp_path / "o" / "matches.csv")) >= 6

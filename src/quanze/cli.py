@@ -238,6 +238,11 @@ def _render_validation(result: pipeline.ValidationResult) -> None:
             out_console.print(
                 f"  {layout.sheet}: {layout.records} records, {layout.rejected} rejected, "
                 f"{layout.skipped_structural} structural and {layout.skipped_blank} blank rows skipped"
+                + (
+                    f", {layout.merged_continuation} rows continue a merged item"
+                    if layout.merged_continuation
+                    else ""
+                )
             )
         for i in report.issues:
             if state.verbose or i.severity is not Severity.INFO:
@@ -296,8 +301,13 @@ def inspect(
                 "-".join(str(r) for r in (layout.header_rows[:1] + layout.header_rows[-1:])) or "none found"
             )
             out_console.print(
-                f"  sheet [bold]{layout.sheet}[/]: header row(s) {header}, data from row "
+                f"  sheet [bold]{escape(layout.sheet)}[/]: header row(s) {header}, data from row "
                 f"{layout.data_start or '-'}, title rows {layout.title_rows or 'none'}"
+                + (f", level {escape(layout.level)} (from the sheet name)" if layout.level else "")
+            )
+            out_console.print(
+                f"    {layout.records} records; {layout.merged_continuation} rows continue a merged item "
+                f"above; {layout.skipped_structural} structural and {layout.skipped_blank} blank rows skipped"
             )
             table = Table(pad_edge=False)
             table.add_column("column")
@@ -348,7 +358,9 @@ def _load_config(
     """The config file (if any) with command-line inputs and knobs laid over it."""
     if config is not None:
         cfg = load_config(config)
-    elif DEFAULT_CONFIG.exists() and not powers:
+    elif DEFAULT_CONFIG.exists():
+        # Lists given on the command line replace the config's inputs, but its [read] and [aliases]
+        # still say how this office's files are read.
         cfg = load_config(DEFAULT_CONFIG)
     else:
         cfg = QuanzeConfig()
