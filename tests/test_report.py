@@ -45,7 +45,8 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert len(progress._charts) == 1 and len(wb["使用率"]._charts) == 1
     matched = wb["已匹配"]
     assert matched.freeze_panes == "A2"
-    assert matched.auto_filter.ref.startswith("A1:K")
+    assert matched.auto_filter.ref.startswith("A1:L")
+    assert matched["C1"].value == "承办机构"
     assert abs(matched.column_dimensions["D"].width - 36) < 1
     headings = [c.value for c in matched[1]]
     assert headings[:4] == ["行政区划", "实施部门", "权力事项编码", "权力事项名称"]

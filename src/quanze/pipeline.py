@@ -217,6 +217,7 @@ def _match_rows(
             reason=lk.reason,
             unit=s.unit,
             power_department=p.department,
+            power_office=p.handling_office,
             service_department=s.department,
             power_source=src(p),
             service_source=src(s),
@@ -237,6 +238,7 @@ def _match_rows(
             reason="没有找到对应的服务事项",
             unit=unit,
             power_department=p.department,
+            power_office=p.handling_office,
             power_source=src(p),
             power_key=power_key(p),
         )

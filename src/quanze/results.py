@@ -20,6 +20,7 @@ MATCH_COLUMNS = (
     "reason",
     "unit",
     "power_department",
+    "power_office",
     "service_department",
     "power_source",
     "service_source",
@@ -41,6 +42,7 @@ class MatchRow(BaseModel):
     reason: str
     unit: str | None = None
     power_department: str | None = None
+    power_office: str | None = Field(default=None, description="the office that handles the power (承办机构)")
     service_department: str | None = None
     power_source: str | None = None
     service_source: str | None = None

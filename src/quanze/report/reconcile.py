@@ -38,6 +38,7 @@ ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", 
 MATCH_SHEET_COLUMNS = (
     Column("unit", "行政区划", 14),
     Column("power_department", "实施部门", 18),
+    Column("power_office", "承办机构", 14),
     Column("power_code", "权力事项编码", 18),
     Column("power_name", "权力事项名称", 36, wrap=True),
     Column("service_code", "服务事项编码", 22),
