@@ -47,9 +47,9 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert matched.freeze_panes == "A2"
     assert matched.auto_filter.ref.startswith("A1:L")
     assert matched["C1"].value == "承办机构"
-    assert abs(matched.column_dimensions["D"].width - 36) < 1
+    assert abs(matched.column_dimensions["E"].width - 36) < 1
     headings = [c.value for c in matched[1]]
-    assert headings[:4] == ["行政区划", "实施部门", "权力事项编码", "权力事项名称"]
+    assert headings[:5] == ["行政区划", "实施部门", "承办机构", "权力事项编码", "权力事项名称"]
     statuses = {matched.cell(r, headings.index("状态") + 1).value for r in range(2, matched.max_row + 1)}
     assert statuses == {"已匹配"}
     gaps = wb["缺口"]
