@@ -372,3 +372,10 @@ def test_reconcile_from_flags_honours_the_configs_reading_options(
     result = runner.invoke(app, [*args, "--force"])
     assert result.exit_code == 0, result.output
     assert len(read_csv(tmp_path / "o" / "matches.csv")) >= 6
+
+
+def test_every_issue_code_is_documented_in_the_readme() -> None:
+    from quanze.models import IssueCode
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    assert [c.value for c in IssueCode if f"`{c.value}`" not in readme] == []
