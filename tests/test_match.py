@@ -208,3 +208,21 @@ def test_sub_items_that_are_handling_items_keep_apart() -> None:
     assert {s for (n, _, s) in got if n == "客运车辆道路运输证办理-换发"} == {Status.REVIEW}
     assert not [g for g in got if g[1] == "客运车辆道路运输证办理"]  # the main item is served by its subs
     assert (0, "东城县") not in result.unmatched
+
+
+def test_the_approval_bureau_is_no_evidence_against_a_line_department() -> None:
+    """A city's 行政审批局 implements items of many departments: its catalogue entries are not penalised."""
+    name = "道路货物运输经营许可"
+    base = links([power(name, dept="市交通运输局")], [service(name + "（新办）", dept="县交通运输局")])
+    approval = links([power(name, dept="市交通运输局")], [service(name + "（新办）", dept="县行政审批局")])
+    other = links([power(name, dept="市交通运输局")], [service(name + "（新办）", dept="县民政局")])
+    assert base == approval == {(name, name + "（新办）", Status.MATCHED)}
+    (lk,) = match_catalogue(
+        [power(name, dept="市交通运输局")], [service(name + "（新办）", dept="县行政审批局")]
+    ).links
+    assert "集中实施" in lk.reason and "部门不同" not in lk.reason
+    (penalised,) = match_catalogue(
+        [power(name, dept="市交通运输局")], [service(name + "（新办）", dept="县民政局")]
+    ).links
+    assert penalised.score < lk.score
+    assert other  # still linked on the name, with the penalty shown

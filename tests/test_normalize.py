@@ -76,6 +76,14 @@ def test_code_key_takes_the_basic_code(code: str | None, key: str | None) -> Non
         ("东城县住建局", "住房和城乡建设局"),
         ("区政府办", "政府办"),
         ("县政府办", "政府办"),
+        # Organs as real published lists name them.
+        ("克拉玛依市国防动员办公室（克拉玛依市人民防空办公室）", "人民防空办公室"),
+        ("河谷县文化体育广播电视和旅游局", "文化和旅游局"),
+        ("区文广旅局", "文化和旅游局"),
+        ("地州市商务主管部门", "商务局"),
+        ("自治区农业农村厅", "农业农村局"),
+        ("市委宣传部（新闻出版局、版权局）", "宣传部"),
+        ("区行政审批局", "行政审批局"),
     ],
 )
 def test_department_variants_resolve(name: str, key: str) -> None:
