@@ -4,7 +4,7 @@
 2. A province-scale case (150 units, ~45,000 power rows, ~100,000 service items) end to end through
    the CLI: wall time and peak memory (targets < 60 s and < 2 GB), and each stage separately.
 3. Growth from 1x to 4x the size (a quarter province to a whole one): should be close to linear.
-4. A naive all-pairs rapidfuzz baseline on a subset, extrapolated, against the real matcher.
+4. The fair baseline: every pair within each unit scored by rapidfuzz cdist, against the real matcher.
 5. Match quality on held-out departments (see quality.py).
 """
 
@@ -151,24 +151,36 @@ def stages(folder: Path) -> dict[str, float]:
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-def naive_baseline(folder: Path, match_seconds: float, services: int) -> None:
+def fair_baseline(folder: Path, match_seconds: float) -> None:
+    """The honest baseline: every pair *within each unit* scored by rapidfuzz's vectorised cdist (2 workers).
+
+    A matcher that only scores pairs inside a unit must beat this, not an all-pairs strawman across the
+    whole province.
+    """
+    from collections import defaultdict
+
     from rapidfuzz import fuzz, process
 
     from quanze.ingest import IngestOptions, read_file
     from quanze.models import ListKind
 
-    powers = [p.title for p in read_file(folder / "powers.xlsx", IngestOptions(kind=ListKind.POWERS)).powers]
-    subset = [
-        s.name for s in read_file(folder / "catalogue.xlsx", IngestOptions(kind=ListKind.SERVICES)).services
-    ][:500]
+    powers: dict[str | None, list[str]] = defaultdict(list)
+    for p in read_file(folder / "powers.xlsx", IngestOptions(kind=ListKind.POWERS)).powers:
+        powers[p.unit].append(p.title)
+    services: dict[str | None, list[str]] = defaultdict(list)
+    for s in read_file(folder / "catalogue.xlsx", IngestOptions(kind=ListKind.SERVICES)).services:
+        services[s.unit].append(s.name)
+    pairs = sum(len(services[u]) * len(powers.get(u, ())) for u in services)
     start = time.perf_counter()
-    process.cdist(subset, powers, scorer=fuzz.ratio, workers=-1, dtype="uint8")
+    for unit, names in services.items():
+        if powers.get(unit):
+            process.cdist(names, powers[unit], scorer=fuzz.ratio, workers=2, dtype="uint8")
     elapsed = time.perf_counter() - start
-    full = elapsed * services / len(subset)
+    verdict = "faster" if match_seconds < elapsed else "SLOWER"
     print(
-        f"naive all-pairs rapidfuzz baseline: {len(subset)} x {len(powers)} pairs in {elapsed:.2f} s; "
-        f"all {services} service items would take ~{full:.0f} s "
-        f"-> the indexed matcher is {full / match_seconds:.0f}x faster ({match_seconds:.1f} s)"
+        f"fair baseline, every pair within each unit ({pairs:,} pairs) by rapidfuzz cdist on 2 workers: "
+        f"{elapsed:.2f} s; the matcher ({match_seconds:.2f} s, with every evidence rule) is "
+        f"{elapsed / match_seconds:.2f}x the baseline's speed ({verdict})"
     )
 
 
@@ -234,7 +246,7 @@ def main() -> None:
             f"  {scale * 4:.0f}x: {p + s} rows, {total:.1f} s (x{total / base:.2f}; linear would be "
             f"x{scale * 4:.2f}); match {t['match']:.1f} s"
         )
-    naive_baseline(folder, full["match"], n_services)
+    fair_baseline(folder, full["match"])
     bench_million_rows()
     quality.main()
 

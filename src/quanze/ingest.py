@@ -47,6 +47,7 @@ from quanze.vocab import (
     SECOND_OCCURRENCE,
     SERVICE_HEADERS,
 )
+from quanze.xlsx_fast import UsedRangeTooLarge, read_fast
 
 HEADER_SCAN_ROWS = 30
 EXCEL_CELL_LIMIT = 32767
@@ -181,6 +182,27 @@ def _xlsx_cell_value(cell: Any) -> Any:
 def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
     import openpyxl
     from defusedxml import DefusedXmlException
+
+    try:
+        fast = read_fast(path)
+    except UsedRangeTooLarge as exc:
+        from openpyxl.utils import get_column_letter
+
+        corner = f"{get_column_letter(min(exc.columns, 16384))}{exc.rows}"
+        raise UnreadableInputError(
+            f"{path} › {exc.sheet}: the sheet has cells out to {corner} "
+            f"({exc.rows:,} rows x {exc.columns:,} columns), far beyond any list; refused",
+            hint="delete the stray cells right of and below the table (Ctrl+End shows the last one) and save again",
+        ) from exc
+    if fast is not None:
+        for sheet in fast:
+            yield _RawSheet(
+                name=sheet.name,
+                rows=_guarded(sheet.rows, path, sheet.name),
+                merges=sheet.scan.merges,
+                formulas=sheet.scan.unvalued_formulas,
+            )
+        return
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -1,0 +1,165 @@
+"""The fast .xlsx reader: the same records as the streaming parser, and never handed a hostile file."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from quanze import ingest
+from quanze.errors import UnreadableInputError
+from quanze.ingest import read_file
+from quanze.models import FileReport
+from quanze.xlsx_fast import read_fast, scan_sheet
+
+import fixtures
+import real_quirks
+
+BUILDERS: list[Callable[[Path], Path]] = [
+    fixtures.plain,
+    fixtures.title_rows,
+    fixtures.merged_header,
+    fixtures.merged_department,
+    fixtures.section_rows,
+    fixtures.sub_items,
+    fixtures.two_seq_columns,
+    fixtures.ditto_cells,
+    fixtures.footnote_rows,
+    fixtures.line_breaks,
+    fixtures.unknown_category,
+    fixtures.missing_name,
+    fixtures.sheet_per_department,
+    fixtures.duplicate_codes,
+    fixtures.service_catalogue,
+    fixtures.city_list,
+    fixtures.catalogue,
+    real_quirks.merged_item_rows,
+    real_quirks.organ_and_office,
+    real_quirks.office_only_with_title,
+    real_quirks.level_sheets,
+    real_quirks.platform_export_xiangmu,
+    real_quirks.field_name_over_fields,
+    real_quirks.placeholders,
+    real_quirks.packed_sub_items,
+    real_quirks.repeated_header,
+    real_quirks.category_sheets,
+]
+
+
+def _dump(report: FileReport) -> dict[str, object]:
+    return report.model_dump(mode="json")
+
+
+@pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__)
+def test_fast_reader_gives_the_same_report_as_the_streaming_parser(
+    build: Callable[[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = build(tmp_path / f"{build.__name__}.xlsx")
+    assert read_fast(path) is not None  # these plain workbooks take the fast path
+    fast = _dump(read_file(path))
+    monkeypatch.setattr(ingest, "read_fast", lambda _path: None)
+    assert fast == _dump(read_file(path))
+
+
+def test_error_cells_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "事项名称", "事项编码", "实施主体"])
+    ws.append([1, "取水许可审批", "#N/A", "某县水利局"])
+    ws.append([2, "#REF!", "X2", "某县水利局"])
+    path = tmp_path / "error-cells.xlsx"
+    wb.save(path)
+    sheets = read_fast(path)
+    assert sheets is not None
+    assert [row[:3] for row in sheets[0].rows][1:] == [[1.0, "取水许可审批", "#N/A"], [2.0, "#REF!", "X2"]]
+    fast = _dump(read_file(path))
+    monkeypatch.setattr(ingest, "read_fast", lambda _path: None)
+    assert fast == _dump(read_file(path))
+
+
+def test_formulas_saved_without_a_result_are_found(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["事项名称", "办件量"])
+    wb.active.append(["取水许可审批", "=1+1"])
+    wb.active.append(["取水许可延续", "=A2&\"x\""])
+    wb.save(tmp_path / "formula.xlsx")
+    sheets = read_fast(tmp_path / "formula.xlsx")
+    assert sheets is not None
+    assert sheets[0].scan.unvalued_formulas == {(2, 2): "=1+1", (3, 2): '=A2&"x"'}
+
+
+def test_merges_and_used_range_from_the_bytes(tmp_path: Path) -> None:
+    path = real_quirks.merged_item_rows(tmp_path / "merged-item-rows.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
+    assert (4, 1, 6, 1) in scan.merges and (3, 7, 3, 8) in scan.merges
+    assert (scan.max_row, scan.max_column, scan.formulas) == (12, 9, False)
+
+
+def _raw_workbook(path: Path, sheet_xml: str) -> Path:
+    """A minimal .xlsx written by hand, as a hostile sender could."""
+    ns = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>",
+        )
+        zf.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+            f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'
+            f"{sheet_xml}</sheetData></worksheet>",
+        )
+    return path
+
+
+def test_a_cell_at_the_far_corner_is_refused_not_allocated(tmp_path: Path) -> None:
+    """A1 and XFD1048576 in a 2 KB file: calamine would allocate the whole range and abort the process."""
+    path = _raw_workbook(
+        tmp_path / "far-corner.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    )
+    assert path.stat().st_size < 4096
+    with pytest.raises(UnreadableInputError, match="XFD1048576") as info:
+        read_file(path)
+    assert "stray cells" in (info.value.hint or "")
+
+
+def test_a_hand_written_workbook_reads_on_the_fast_path(tmp_path: Path) -> None:
+    path = _raw_workbook(
+        tmp_path / "hand-written.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>实施主体</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>取水许可审批</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>某县水利局</t></is></c></row>',
+    )
+    assert read_fast(path) is not None
+    assert [(p.name, p.department) for p in read_file(path).powers] == [("取水许可审批", "某县水利局")]
