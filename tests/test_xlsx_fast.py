@@ -84,7 +84,7 @@ def test_formulas_saved_without_a_result_are_found(tmp_path: Path) -> None:
     wb = Workbook()
     wb.active.append(["事项名称", "办件量"])
     wb.active.append(["取水许可审批", "=1+1"])
-    wb.active.append(["取水许可延续", "=A2&\"x\""])
+    wb.active.append(["取水许可延续", '=A2&"x"'])
     wb.save(tmp_path / "formula.xlsx")
     sheets = read_fast(tmp_path / "formula.xlsx")
     assert sheets is not None
