@@ -257,3 +257,18 @@ def service_headed_power_list(path: Path) -> Path:
             ["A2", "药品零售企业经营许可", "行政许可", "某市市场监督管理局", "行政审批处"],
         ],
     )
+
+
+def units_in_one_file(path: Path) -> Path:
+    """Several units' lists in one file, told apart by a 行政区划 column: the same item once per unit."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "行政区划", "事项名称", "实施主体"],
+                [1, "东城县", "取水许可审批", "东城县水利局"],
+                [2, "西河县", "取水许可审批", "西河县水利局"],
+                [3, "西河县", "取水许可审批", "西河县水利局"],
+            ]
+        },
+    )

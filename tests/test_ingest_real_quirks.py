@@ -169,3 +169,13 @@ def test_service_headed_power_list_with_misspelt_organ(tmp_path: Path) -> None:
         ("对擅自拆除消防设施的处罚", "某市公安局", "消防支队"),
         ("药品零售企业经营许可", "某市市场监督管理局", "行政审批处"),
     ]
+
+
+def test_the_same_item_at_two_units_of_one_file_is_no_duplicate(tmp_path: Path) -> None:
+    report = read_file(real_quirks.units_in_one_file(tmp_path / "units-in-one-file.xlsx"))
+    assert rows(report, "unit", "name") == [
+        ("东城县", "取水许可审批"),
+        ("西河县", "取水许可审批"),
+        ("西河县", "取水许可审批"),
+    ]
+    assert [(i.code.value, i.row) for i in report.issues] == [("duplicate-item", 4)]

@@ -409,17 +409,28 @@ def _map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, in
 _GENERIC_NAME_HEADERS = frozenset(header_key(h) for h in ("名称", "事项", "项目", "主项", "服务事项"))
 
 
-def _header_cells(texts: list[str | None], table: Mapping[str, tuple[str, int]]) -> tuple[int, int]:
-    """How many distinct non-empty cells of a row name a known field, and how many there are."""
+def _names_a_field(text: str, table: Mapping[str, tuple[str, int]]) -> bool:
+    return len(text) <= 30 and _lookup([header_key(text)], table) is not None
+
+
+def reads_like_header(
+    texts: list[str | None], table: Mapping[str, tuple[str, int]], memo: dict[str, bool] | None = None
+) -> bool:
+    """A row most of whose cells are field names (序号, 事项名称 …): a header, never a record.
+
+    `memo` remembers the answer per cell text: a sheet's columns repeat their values row after row.
+    """
     distinct = {t for t in texts if t}
-    mapped = sum(1 for t in distinct if len(t) <= 30 and _lookup([header_key(t)], table) is not None)
-    return mapped, len(distinct)
-
-
-def reads_like_header(texts: list[str | None], table: Mapping[str, tuple[str, int]]) -> bool:
-    """A row most of whose cells are field names (序号, 事项名称 …): a header, never a record."""
-    mapped, total = _header_cells(texts, table)
-    return mapped >= 2 and mapped * 5 >= total * 3
+    if memo is None:
+        mapped = sum(1 for t in distinct if _names_a_field(t, table))
+    else:
+        mapped = 0
+        for t in distinct:
+            hit = memo.get(t)
+            if hit is None:
+                hit = memo[t] = _names_a_field(t, table)
+            mapped += hit
+    return mapped >= 2 and mapped * 5 >= len(distinct) * 3
 
 
 def _band_fields(columns: list[ColumnMap]) -> set[str]:
@@ -534,6 +545,7 @@ class _SheetReader:
         self.table: dict[str, tuple[str, int]] = {}
         self.title_department: str | None = None
         self.sheet_category: str | None = None
+        self._field_names: dict[str, bool] = {}
         self.fields: dict[str, int] = {}
         self._national_codes = options.category_codes is CategoryNumbering.NATIONAL
         self.file = file_label
@@ -740,7 +752,7 @@ class _SheetReader:
                 value=first[:120],
             )
             return
-        if reads_like_header(texts, self.table):
+        if reads_like_header(texts, self.table, self._field_names):
             self.layout.skipped_structural += 1
             self._issue(
                 IssueCode.REPEATED_HEADER,
@@ -1222,7 +1234,8 @@ class _Duplicates:
     def add(self, item: PowerItem | ServiceItem) -> None:
         if isinstance(item, PowerItem) and item.role == "main":
             return
-        unit = item.unit if isinstance(item, ServiceItem) else item.receiving_unit
+        # One file may hold several units' lists (a 行政区划 column): the same item at two units is no duplicate.
+        unit = item.unit if isinstance(item, ServiceItem) else (item.unit, item.receiving_unit)
         title = name_key(item.title)
         key = code_key(item.code)
         dept = department_key(item.department)

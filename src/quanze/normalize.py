@@ -217,10 +217,12 @@ def category_of(
 
 def is_placeholder(text: str | None) -> bool:
     """Whether a cell says "none" (无, /, —, 暂无, 未分类 …) rather than giving a value."""
-    return text is not None and fold(text).strip() in _PLACEHOLDER_KEYS
+    # Every placeholder is short: long cells need no folding to tell.
+    return text is not None and len(text) <= _PLACEHOLDER_MAX and fold(text).strip() in _PLACEHOLDER_KEYS
 
 
 _PLACEHOLDER_KEYS = frozenset(fold(p) for p in PLACEHOLDERS)
+_PLACEHOLDER_MAX = max(len(p) for p in PLACEHOLDERS) + 4  # room for surrounding spaces
 
 
 _INT_TEXT = re.compile(r"^[+]?\d+(?:\.0+)?$")
