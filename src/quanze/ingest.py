@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
+import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from quanze.csvfile import CsvNote, open_csv
 from quanze.errors import UnreadableInputError
+from quanze.formats import InputFormat, read_html, read_spreadsheet_ml, sniff, strict_as_transitional
 from quanze.models import (
     Category,
     ColumnMap,
@@ -49,8 +50,6 @@ from quanze.vocab import (
 HEADER_SCAN_ROWS = 30
 EXCEL_CELL_LIMIT = 32767
 _FLOAT_EXACT_LIMIT = 2**53
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
 _SECTION = re.compile(
@@ -92,62 +91,73 @@ class _RawSheet:
     rows: Iterator[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    notes: list[CsvNote] = field(default_factory=list)
+    """What the CSV reader found while splitting rows (stray quotes, encodings); filled as rows are read."""
 
 
 # ---------------------------------------------------------------------------------------------- opening
 
 
-def sniff_format(path: Path) -> str:
-    """'xlsx', 'xls' or 'csv' from the file's first bytes, not its name; raises for what is none of these."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise UnreadableInputError(f"{path}: cannot open ({exc.strerror})", hint="check the path") from exc
-    if not head:
-        raise UnreadableInputError(f"{path}: the file is empty", hint="export the list again")
-    if head.startswith(_ZIP_MAGIC):
-        return "xlsx"
-    if head.startswith(_OLE_MAGIC):
-        return "xls"
-    return "csv"
+def sniff_format(path: Path) -> InputFormat:
+    """The file's format from its bytes, not its name; raises for what quanze cannot read (formats.sniff)."""
+    return sniff(path)
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 
 
-def _xlsx_scan(path: Path, sheet_path: str | None) -> tuple[list[tuple[int, int, int, int]], bool]:
+def _xlsx_scan(
+    path: Path, sheet_path: str | None, data: bytes | None = None
+) -> tuple[list[tuple[int, int, int, int]], bool, set[int]]:
     """Merged ranges of one sheet (read-only mode does not keep them), found by scanning its XML.
 
     A byte scan expands no entities, so it is safe on hostile files; openpyxl's own parse of the same
     sheet goes through defusedxml and refuses entity declarations.
     """
     if not sheet_path:
-        return [], False
+        return [], False, set()
     from openpyxl.utils.cell import range_boundaries
 
     merges: list[tuple[int, int, int, int]] = []
+    hidden_rows: set[int] = set()
     formulas = False
     tail = b""
-    with zipfile.ZipFile(path) as zf, zf.open(sheet_path.lstrip("/")) as fh:
+    with (
+        zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf,
+        zf.open(sheet_path.lstrip("/")) as fh,
+    ):
         while chunk := fh.read(1 << 20):
-            data = tail + chunk
-            formulas = formulas or _FORMULA_TAG.search(data) is not None
+            buf = tail + chunk
+            formulas = formulas or _FORMULA_TAG.search(buf) is not None
             last = 0
-            for m in _MERGE_CELL.finditer(data):
+            for m in _MERGE_CELL.finditer(buf):
                 c0, r0, c1, r1 = range_boundaries(m.group(1).decode("ascii"))
                 merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
                 last = m.end()
-            tail = data[max(last, len(data) - 256) :]
-    return merges, formulas
+            for m in _HIDDEN_ROW.finditer(buf):
+                number = _ROW_NUMBER.search(m.group(0))
+                if number is not None:
+                    hidden_rows.add(int(number.group(1)))
+                last = max(last, m.end())
+            tail = buf[max(last, len(buf) - 256) :]
+    return merges, formulas, hidden_rows
 
 
-def _xlsx_formulas(path: Path, title: str) -> dict[tuple[int, int], str]:
+def _xlsx_formulas(path: Path, title: str, data: bytes | None = None) -> dict[tuple[int, int], str]:
     """Formula text by (row, column) for one sheet: only read when the sheet has formulas at all."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
+    with io.BytesIO(data) if data is not None else path.open("rb") as fh:
+        return _formulas_of(openpyxl.load_workbook(fh, read_only=True, data_only=False), title)
+
+
+def _formulas_of(wb: Any, title: str) -> dict[tuple[int, int], str]:
     try:
         ws = wb[title]
         ws.reset_dimensions()
@@ -174,18 +184,33 @@ def _xlsx_cell_value(cell: Any) -> Any:
     return value
 
 
-def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
+def _open_xlsx(path: Path, *, strict: bool = False) -> Iterator[_RawSheet]:
+    # A Strict Open XML workbook is read through a copy with the transitional namespaces.
+    data = strict_as_transitional(path) if strict else None
+    with io.BytesIO(data) if data is not None else path.open("rb") as fh:
+        yield from _read_xlsx(path, fh, data)
+
+
+def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSheet]:
+    from xml.etree.ElementTree import ParseError
+
     import openpyxl
     from defusedxml import DefusedXmlException
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except ParseError as exc:
+        raise UnreadableInputError(
+            f"{path}: a part of the workbook is damaged XML ({exc})",
+            hint="open it in Excel or WPS and save it again as .xlsx, or export it again",
+        ) from exc
     except DefusedXmlException as exc:
         raise UnreadableInputError(
             f"{path}: refused: the workbook declares XML entities ({type(exc).__name__}), as XML bombs do",
             hint="open it in Excel and save it as a new .xlsx, or ask the sender for a clean export",
         ) from exc
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException) as exc:
         raise UnreadableInputError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
             hint="the file may be truncated or not a spreadsheet; export it again from Excel",
@@ -193,8 +218,10 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
     try:
         for ws in wb.worksheets:
             try:
-                merges, has_formulas = _xlsx_scan(path, getattr(ws, "_worksheet_path", None))
-                formulas = _xlsx_formulas(path, ws.title) if has_formulas else {}
+                merges, has_formulas, hidden_rows = _xlsx_scan(
+                    path, getattr(ws, "_worksheet_path", None), data
+                )
+                formulas = _xlsx_formulas(path, ws.title, data) if has_formulas else {}
             except DefusedXmlException as exc:
                 raise UnreadableInputError(
                     f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
@@ -203,7 +230,14 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
             # Many exports carry a wrong <dimension>: read what is there, not what it claims.
             ws.reset_dimensions()
             rows = _guarded(([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows()), path, ws.title)
-            yield _RawSheet(name=ws.title, rows=rows, merges=merges, formulas=formulas)
+            yield _RawSheet(
+                name=ws.title,
+                rows=rows,
+                merges=merges,
+                formulas=formulas,
+                hidden=getattr(ws, "sheet_state", "visible") != "visible",
+                hidden_rows=hidden_rows,
+            )
     except zipfile.BadZipFile as exc:
         raise UnreadableInputError(
             f"{path}: the workbook is damaged ({exc})", hint="export it again"
@@ -244,6 +278,11 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
     try:
         book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises bare XLRDError, AssertionError, struct.error …
+        if "encrypted" in str(exc).lower():
+            raise UnreadableInputError(
+                f"{path}: the workbook is password-protected",
+                hint="remove the password in Excel (File › Info › Protect Workbook) and save a copy as .xlsx",
+            ) from exc
         raise UnreadableInputError(
             f"{path}: not a readable .xls workbook ({type(exc).__name__}: {exc})",
             hint="open it in Excel and save it as .xlsx",
@@ -264,56 +303,27 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
                         elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                             out.append(bool(cell.value))
                         elif cell.ctype == xlrd.XL_CELL_ERROR:
-                            out.append(None)
+                            # Kept as Excel shows it (#N/A, #REF!), so the row reports it.
+                            out.append(xlrd.error_text_from_code.get(cell.value, "#N/A"))
                         else:
                             out.append(cell.value)
                     yield out
 
-            yield _RawSheet(name=sh.name, rows=rows(), merges=merges)
+            hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if info.hidden}
+            yield _RawSheet(
+                name=sh.name,
+                rows=rows(),
+                merges=merges,
+                hidden=bool(getattr(sh, "visibility", 0)),
+                hidden_rows=hidden_rows,
+            )
     finally:
         book.release_resources()
 
 
-def detect_encoding(path: Path, declared: str | None = None) -> str:
-    """UTF-8 (BOM or not) or GB18030 (a superset of GBK), by decoding the whole file strictly."""
-    candidates = [declared] if declared else ["utf-8-sig", "gb18030"]
-    for encoding in candidates:
-        try:
-            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        except LookupError as exc:
-            raise UnreadableInputError(f"unknown encoding {encoding!r}", hint="use utf-8 or gbk") from exc
-        try:
-            with path.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    if b"\x00" in chunk:
-                        raise UnreadableInputError(
-                            f"{path}: binary data, not a spreadsheet or CSV",
-                            hint="give an .xlsx, .xls or .csv export of the list",
-                        )
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    tried = " or ".join(candidates)
-    raise UnreadableInputError(
-        f"{path}: the text is not valid {tried}",
-        hint="save the CSV as UTF-8, or pass --encoding with the file's real encoding",
-    )
-
-
-def _open_csv(path: Path, encoding: str) -> Iterator[_RawSheet]:
-    with path.open("r", encoding=encoding, newline="") as fh:
-        sample = fh.read(65536)
-        fh.seek(0)
-        if encoding == "utf-8-sig" and sample.startswith("\ufeff"):
-            fh.read(1)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(fh, dialect)
-        yield _RawSheet(name=path.stem, rows=(list(r) for r in reader))
+def _open_csv(path: Path, declared: str | None) -> tuple[Iterator[_RawSheet], str]:
+    text = open_csv(path, declared)
+    return iter([_RawSheet(name=path.stem, rows=text.rows, notes=text.notes)]), text.encoding
 
 
 # ---------------------------------------------------------------------------------------------- headers
@@ -835,13 +845,22 @@ def _guess_kind(columns: list[ColumnMap]) -> ListKind:
 # ---------------------------------------------------------------------------------------------- files
 
 
+def _open_text_tables(path: Path, fmt: InputFormat) -> Iterator[_RawSheet]:
+    sheets = read_html(path) if fmt is InputFormat.HTML else read_spreadsheet_ml(path)
+    for s in sheets:
+        yield _RawSheet(
+            name=s.name, rows=iter(s.rows), merges=s.merges, hidden=s.hidden, hidden_rows=s.hidden_rows
+        )
+
+
 def _sheets(path: Path, fmt: str, options: IngestOptions) -> tuple[Iterator[_RawSheet], str | None]:
-    if fmt == "xlsx":
-        return _open_xlsx(path), None
-    if fmt == "xls":
+    if fmt in (InputFormat.XLSX, InputFormat.XLSX_STRICT):
+        return _open_xlsx(path, strict=fmt is InputFormat.XLSX_STRICT), None
+    if fmt == InputFormat.XLS:
         return _open_xls(path), None
-    encoding = detect_encoding(path, options.encoding)
-    return _open_csv(path, encoding), encoding
+    if fmt in (InputFormat.HTML, InputFormat.SPREADSHEET_ML):
+        return _open_text_tables(path, InputFormat(fmt)), None
+    return _open_csv(path, options.encoding)
 
 
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
@@ -860,6 +879,18 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
         reader.read()
         report.sheets.append(reader.layout)
         report.issues.extend(reader.issues)
+        report.issues.extend(
+            RowIssue(
+                code=n.code,
+                severity=n.severity,
+                file=file_label,
+                sheet=raw.name,
+                row=n.row,
+                value=n.value,
+                message=n.message,
+            )
+            for n in raw.notes
+        )
         report.powers.extend(reader.powers)
         report.services.extend(reader.services)
         if reader.layout.records:
@@ -961,7 +992,12 @@ def read_files(
     for path in paths:
         if on_file is not None:
             on_file(path)
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (RuntimeError, OSError):
+            message = f"{path}: cannot open (a symbolic link that points back to itself); check the path"
+            reports.append(_file_issue(path, IssueCode.UNREADABLE_FILE, Severity.ERROR, message))
+            continue
         if resolved in seen:
             message = f"the same file was given twice (as {seen[resolved]}); read once"
             reports.append(_file_issue(path, IssueCode.DUPLICATE_INPUT, Severity.WARNING, message))
@@ -978,7 +1014,7 @@ def _quanze_table(
     path: Path, marks: tuple[str, ...], *, what: str, first_only: bool
 ) -> list[dict[str, str | None]]:
     """Rows of a table quanze wrote and a person filled in, found by the headers it must carry."""
-    if sniff_format(path) != "xlsx":
+    if sniff_format(path) is not InputFormat.XLSX:
         raise UnreadableInputError(
             f"{path}: a {what} must be the .xlsx that quanze wrote",
             hint=f"fill in the {what} quanze wrote and save it as .xlsx",

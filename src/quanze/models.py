@@ -74,6 +74,9 @@ class IssueCode(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
+    MIXED_ENCODING = "mixed-encoding"
+    GUESSED_ENCODING = "guessed-encoding"
+    UNBALANCED_QUOTE = "unbalanced-quote"
 
 
 class RowIssue(BaseModel):

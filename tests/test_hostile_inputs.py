@@ -1,0 +1,376 @@
+"""Hostile input files, one generated file per case: each asserts the exit code of `validate`, that the message
+names the file (and sheet, row, column where there is one) and a fix, and that every data row is a record or
+an issue."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from typer.testing import CliRunner
+
+from quanze.cli import app
+from quanze.ingest import read_file
+from quanze.models import FileReport, IssueCode
+
+import fixtures
+
+runner = CliRunner()
+
+ROWS = [
+    ["序号", "事项名称", "事项类型"],
+    [1, "燃气经营许可证核发", "行政许可"],
+    [2, "食品生产许可", "行政许可"],
+    [3, "食品经营许可", "行政许可"],
+]
+
+
+def validate(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", *map(str, args)])
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    return result.exit_code, result.output
+
+
+def validate_json(*args: str | Path) -> tuple[int, dict[str, object]]:
+    result = runner.invoke(app, ["validate", "--format", "json", "--records", *map(str, args)])
+    assert "internal error" not in result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def refused(path: Path, *words: str) -> str:
+    code, output = validate(path)
+    assert code == 3, output
+    flat = " ".join(output.split())
+    assert path.name in flat and "fix:" in flat, output
+    for word in words:
+        assert word in flat, output
+    return flat
+
+
+def accounted(report: FileReport) -> None:
+    """Every row of every sheet is a record, a header, or a counted skip or rejection with its issue."""
+    for layout in report.sheets:
+        skipped = layout.records + layout.rejected + layout.skipped_structural + layout.skipped_blank
+        assert skipped + len(layout.header_rows) == layout.rows_total, layout
+
+
+def names(report: FileReport) -> list[str]:
+    return [p.title for p in report.powers]
+
+
+def codes(report: FileReport) -> list[IssueCode]:
+    return [i.code for i in report.issues]
+
+
+GOOD_NAMES = ["燃气经营许可证核发", "食品生产许可", "食品经营许可"]
+
+
+# ---------------------------------------------------------------------------------------------- formats
+
+
+@pytest.mark.parametrize("name", ["list-saved-as.xls", "list-saved-as.et", "list-without-extension"])
+def test_xlsx_under_another_name_is_read(tmp_path: Path, name: str) -> None:
+    path = fixtures.xlsx(tmp_path / "list.xlsx", {"Sheet1": ROWS})
+    renamed = path.rename(tmp_path / name)
+    report = read_file(renamed)
+    assert names(report) == GOOD_NAMES
+    assert validate(renamed)[0] == 0
+
+
+def _rewrite(src: Path, dst: Path, change: dict[str, bytes | None]) -> Path:
+    with zipfile.ZipFile(src) as s, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as d:
+        for info in s.infolist():
+            data = s.read(info.filename)
+            if info.filename in change:
+                replacement = change[info.filename]
+                if replacement is None:
+                    continue
+                data = replacement
+            d.writestr(info.filename, data)
+        for name, data in change.items():
+            if name not in s.namelist() and data is not None:
+                d.writestr(name, data)
+    return dst
+
+
+def test_strict_open_xml_workbook_is_read(tmp_path: Path) -> None:
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(good) as s, zipfile.ZipFile(strict, "w") as d:
+        for info in s.infolist():
+            data = s.read(info.filename)
+            data = data.replace(
+                b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+            ).replace(
+                b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+            )
+            d.writestr(info, data)
+    report = read_file(strict)
+    assert names(report) == GOOD_NAMES
+    accounted(report)
+    assert validate(strict)[0] == 0
+
+
+def test_ods_is_refused_with_save_as(tmp_path: Path) -> None:
+    path = tmp_path / "list.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    refused(path, "OpenDocument", ".xlsx")
+
+
+def test_xlsb_is_refused_with_save_as(tmp_path: Path) -> None:
+    path = tmp_path / "list.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    refused(path, "binary workbook (.xlsb)", "save it as")
+
+
+def test_word_document_named_xls_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le"))
+    refused(path, "Word document")
+
+
+def test_pdf_named_xls_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.xls"
+    path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    refused(path, "PDF")
+
+
+def test_html_table_saved_as_xls_is_read_with_its_merges(tmp_path: Path) -> None:
+    path = tmp_path / "platform-export.xls"
+    path.write_text(
+        "<html><head><meta charset='gbk'></head><body><table>"
+        "<tr><th>序号</th><th>事项名称</th><th>事项类型</th><th>实施主体</th></tr>"
+        "<tr><td>1</td><td>燃气经营许可证核发</td><td>行政许可</td><td rowspan='2'>市住建局</td></tr>"
+        "<tr><td>2</td><td>食品生产<br>许可</td><td>行政许可</td></tr>"
+        "<tr><td>3</td><td>食品经营许可</td><td>行政许可</td><td>市市场监管局</td></tr>"
+        "</table></body></html>",
+        encoding="gbk",
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert [p.department for p in report.powers] == ["市住建局", "市住建局", "市市场监管局"]
+    accounted(report)
+    assert validate(path)[0] == 0
+
+
+def test_html_without_a_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.xls"
+    path.write_text("<html><body><p>系统维护中</p></body></html>", encoding="utf-8")
+    refused(path, "no table")
+
+
+def test_spreadsheetml_2003_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "list.xls"
+    cells = "".join(
+        "<Row>"
+        + "".join(
+            f'<Cell><Data ss:Type="{"Number" if isinstance(v, int) else "String"}">{v}</Data></Cell>'
+            for v in row
+        )
+        + "</Row>"
+        for row in ROWS
+    )
+    path.write_text(
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        f'<Worksheet ss:Name="市住建局"><Table>{cells}</Table></Worksheet></Workbook>',
+        encoding="utf-8",
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.sheets[0].sheet == "市住建局"
+    assert validate(path)[0] == 0
+
+
+def test_spreadsheetml_with_entities_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xls"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/>&a;</Workbook>',
+        encoding="utf-8",
+    )
+    refused(path, "entities")
+
+
+def test_zip_bomb_by_ratio_is_refused_before_inflating(tmp_path: Path) -> None:
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    with zipfile.ZipFile(good) as s:
+        sheet = s.read("xl/worksheets/sheet1.xml").decode()
+    cut = sheet.index("</sheetData>")
+    bomb = sheet[:cut] + "<!--" + "A" * (80 << 20) + "-->" + sheet[cut:]
+    path = _rewrite(good, tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": bomb.encode()})
+    refused(path, "zip bombs")
+
+
+def test_damaged_shared_strings_fail_alone_in_a_batch(tmp_path: Path) -> None:
+    src = tmp_path / "sst.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet()
+    for r, row in enumerate(ROWS):
+        ws.write_row(r, 0, row)
+    wb.close()
+    with zipfile.ZipFile(src) as s:
+        sst = s.read("xl/sharedStrings.xml")
+    bad = _rewrite(src, tmp_path / "damaged-strings.xlsx", {"xl/sharedStrings.xml": sst[: len(sst) // 2]})
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    code, data = validate_json(bad, good)
+    assert code == 3
+    files = {f["file"]: f for f in data["files"]}  # type: ignore[index, union-attr, attr-defined]
+    (issue,) = files["damaged-strings.xlsx"]["issues"]
+    assert issue["code"] == "unreadable-file" and "fix:" in issue["message"]
+    assert len(files["good.xlsx"]["powers"]) == 3
+
+
+def test_symlink_loop_fails_alone_in_a_batch(tmp_path: Path) -> None:
+    os.symlink("b.xlsx", tmp_path / "a.xlsx")
+    os.symlink("a.xlsx", tmp_path / "b.xlsx")
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    code, output = validate(tmp_path / "a.xlsx", good)
+    assert code == 3 and "a.xlsx" in output and "points back to itself" in output
+    assert "good.xlsx" in output and "3 records" in output
+    code, output = runner.invoke(app, ["inspect", str(tmp_path / "a.xlsx"), str(good)]).exit_code, ""
+    assert code == 3
+
+
+def test_zero_byte_xls_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.xls"
+    path.write_bytes(b"")
+    refused(path, "empty")
+
+
+def test_truncated_xls_is_refused(tmp_path: Path) -> None:
+    good = fixtures.xls(tmp_path / "good.xls", ROWS)
+    path = tmp_path / "truncated.xls"
+    path.write_bytes(good.read_bytes()[:700])
+    refused(path)
+
+
+def test_encrypted_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
+    refused(path, "password-protected")
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+
+def _csv_text(rows: list[list[object]]) -> str:
+    return "".join(",".join(str(c) for c in row) + "\n" for row in rows)
+
+
+def test_unbalanced_quote_names_the_line_and_keeps_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "stray-quote.csv"
+    text = _csv_text(ROWS).replace("1,燃气", '1,"燃气', 1) + "4,药品零售许可,行政许可\n"
+    path.write_text(text, encoding="utf-8")
+    report = read_file(path)
+    assert names(report) == [*GOOD_NAMES, "药品零售许可"]
+    (issue,) = report.issues
+    assert issue.code is IssueCode.UNBALANCED_QUOTE and "line 2" in issue.message and issue.row == 2
+    accounted(report)
+    assert validate(path)[0] == 1
+
+
+def test_line_breaks_inside_quoted_cells_are_not_a_stray_quote(tmp_path: Path) -> None:
+    path = tmp_path / "line-breaks.csv"
+    path.write_text(
+        '序号,事项名称,设定依据\n1,燃气经营许可证核发,"《条例》第十五条,\n第十六条"\n', encoding="utf-8"
+    )
+    report = read_file(path)
+    assert report.issues == [] and report.powers[0].basis is not None
+
+
+def test_mixed_gbk_and_utf8_lines_are_each_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "mixed-encoding.csv"
+    lines = _csv_text(ROWS).splitlines(keepends=True)
+    path.write_bytes(lines[0].encode() + lines[1].encode("gbk") + lines[2].encode() + lines[3].encode("gbk"))
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert codes(report) == [IssueCode.MIXED_ENCODING] and "1, 3" in report.issues[0].message
+    code, output = validate(path)
+    assert code == 1 and "UTF-8" in output
+
+
+def test_utf16_unicode_text_is_read_by_its_bom_and_when_declared(tmp_path: Path) -> None:
+    path = tmp_path / "unicode-text.txt"
+    path.write_bytes("".join("\t".join(map(str, r)) + "\r\n" for r in ROWS).encode("utf-16"))
+    assert names(read_file(path)) == GOOD_NAMES
+    assert validate(path, "--encoding", "utf-16")[0] == 0
+    bare = tmp_path / "unicode-text-no-bom.txt"
+    bare.write_bytes("".join("\t".join(map(str, r)) + "\r\n" for r in ROWS).encode("utf-16-le"))
+    assert names(read_file(bare)) == GOOD_NAMES
+
+
+def test_undecodable_text_is_guessed_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "western.csv"
+    path.write_bytes(
+        "Nom,Remarque\nPermis de café,déjà vu à Zürich\nLicence générale,très bien\n".encode("cp1252")
+    )
+    report = read_file(path)
+    guessed = [i for i in report.issues if i.code is IssueCode.GUESSED_ENCODING]
+    assert guessed and guessed[0].value and guessed[0].value in (report.encoding or "")
+    assert "--encoding" in guessed[0].message
+    assert validate(path)[0] == 1
+
+
+def test_wrong_declared_encoding_names_the_line(tmp_path: Path) -> None:
+    path = fixtures.csv_file(tmp_path / "gbk.csv", ROWS, "gbk")
+    flat = " ".join(validate(path, "--encoding", "utf-8")[1].split())
+    assert "line 1 is not valid utf-8" in flat and "fix:" in flat
+
+
+def test_overlong_csv_cell_is_a_row_issue(tmp_path: Path) -> None:
+    path = tmp_path / "long-cell.csv"
+    path.write_text("事项名称,设定依据\n燃气经营许可证核发," + "依" * 200_000 + "\n", encoding="utf-8")
+    report = read_file(path)
+    (issue,) = report.issues
+    assert (issue.code, issue.row, issue.column) == (IssueCode.TEXT_TOO_LONG, 2, "B")
+    assert validate(path)[0] == 1
+
+
+def test_nul_byte_names_row_and_column_and_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(_csv_text(ROWS).replace("食品生产", "食品\x00生产").encode())
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    (issue,) = report.issues
+    assert (issue.code, issue.row, issue.column) == (IssueCode.CONTROL_CHARACTERS, 3, "B")
+
+
+def test_binary_file_named_csv_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    refused(path, "binary")
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n"])
+def test_empty_or_bom_only_csv_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    refused(path, "export the list again")
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"])
+def test_line_endings_crlf_cr_lf(tmp_path: Path, ending: str) -> None:
+    path = tmp_path / "endings.csv"
+    path.write_bytes(_csv_text(ROWS).replace("\n", ending).encode("gbk"))
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.issues == []
+    accounted(report)
+
+
+def test_tab_separated_csv_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "tabs.csv"
+    path.write_text("\ufeff" + "".join("\t".join(map(str, r)) + "\n" for r in ROWS), encoding="utf-8")
+    assert names(read_file(path)) == GOOD_NAMES
