@@ -14,7 +14,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from quanze.cli import app
-from quanze.ingest import read_file
+from quanze.ingest import IngestOptions, read_file
 from quanze.models import FileReport, IssueCode
 
 import fixtures
@@ -374,3 +374,224 @@ def test_tab_separated_csv_with_bom(tmp_path: Path) -> None:
     path = tmp_path / "tabs.csv"
     path.write_text("\ufeff" + "".join("\t".join(map(str, r)) + "\n" for r in ROWS), encoding="utf-8")
     assert names(read_file(path)) == GOOD_NAMES
+
+
+# ---------------------------------------------------------------------------------------------- junk rows
+
+
+def test_totals_blank_markers_and_error_cells_never_become_items(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "junk-rows.xlsx",
+        {
+            "Sheet1": [
+                *ROWS,
+                [4, "#N/A", "行政许可"],
+                [5, "药品零售许可", "#REF!"],
+                [None, "合计：共6项", None],
+                ["合计", None, 6],
+                ["本表共计5项", None, None],
+                [None, "以下空白", None],
+            ]
+        },
+    )
+    report = read_file(path)
+    assert names(report) == [*GOOD_NAMES, "药品零售许可"]
+    assert report.powers[-1].category is None
+    found = {(i.code, i.row, i.column) for i in report.issues}
+    assert found == {
+        (IssueCode.ERROR_VALUE, 5, "B 事项名称"),
+        (IssueCode.ERROR_VALUE, 6, "C 事项类型"),
+        (IssueCode.TOTAL_ROW, 7, None),
+        (IssueCode.TOTAL_ROW, 8, None),
+        (IssueCode.TOTAL_ROW, 9, None),
+        (IssueCode.BLANK_MARKER_ROW, 10, None),
+    }
+    accounted(report)
+    code, output = validate(path)
+    assert code == 1 and "row 5 › B 事项名称" in output and "Fix the formula" in " ".join(output.split())
+
+
+def test_error_cells_in_legacy_xls_are_reported_not_blank(tmp_path: Path) -> None:
+    import xlwt
+
+    path = tmp_path / "vlookup-errors.xls"
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    for r, row in enumerate(ROWS):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.write(4, 0, 4)
+    sheet.write(4, 1, xlwt.Formula("NA()"))
+    book.save(str(path))
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert [(i.code, i.row) for i in report.issues] in (
+        [(IssueCode.ERROR_VALUE, 5)],
+        [(IssueCode.MISSING_REQUIRED, 5)],
+    )
+    accounted(report)
+
+
+def test_invisible_date_boolean_and_number_names_are_rejected(tmp_path: Path) -> None:
+    import datetime
+
+    path = fixtures.xlsx(
+        tmp_path / "junk-names.xlsx",
+        {
+            "Sheet1": [
+                *ROWS,
+                [4, "\u200b\u200b", "行政许可"],
+                [5, "\xa0", "行政许可"],
+                [6, "\u200c\u2060\u3164", "行政许可"],
+                [7, datetime.datetime(2023, 1, 5), "行政许可"],
+                [8, True, "行政许可"],
+                [9, 12345, "行政许可"],
+            ]
+        },
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    rejected = {i.row: i.code for i in report.issues}
+    assert rejected == {
+        5: IssueCode.MISSING_REQUIRED,
+        6: IssueCode.MISSING_REQUIRED,
+        7: IssueCode.JUNK_NAME,
+        8: IssueCode.JUNK_NAME,
+        9: IssueCode.JUNK_NAME,
+        10: IssueCode.JUNK_NAME,
+    }
+    assert report.sheets[0].rejected == 6
+    accounted(report)
+    assert validate(path)[0] == 1
+
+
+def _hidden_workbook(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    live = wb.add_worksheet("现行")
+    for r, row in enumerate([*ROWS, [4, "已取消的事项", "行政许可"]]):
+        live.write_row(r, 0, row)
+    live.set_row(4, None, None, {"hidden": True})
+    old = wb.add_worksheet("去年")
+    for r, row in enumerate([ROWS[0], [1, "旧事项", "行政许可"]]):
+        old.write_row(r, 0, row)
+    old.hide()
+    wb.close()
+    return path
+
+
+def test_hidden_sheets_and_rows_are_skipped_and_reported(tmp_path: Path) -> None:
+    path = _hidden_workbook(tmp_path / "hidden.xlsx")
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    found = {(i.code, i.sheet, i.row) for i in report.issues}
+    assert found == {(IssueCode.HIDDEN_ROWS, "现行", 5), (IssueCode.HIDDEN_SHEET, "去年", None)}
+    accounted(report)
+    assert validate(path)[0] == 0
+    result = runner.invoke(app, ["inspect", str(path)])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 0 and "hidden-sheet 去年" in flat and "hidden-rows 现行 › 5" in flat
+    assert "--hidden read" in flat
+
+
+def test_hidden_read_reads_them_and_the_config_decides_too(tmp_path: Path) -> None:
+    path = _hidden_workbook(tmp_path / "hidden.xlsx")
+    code, data = validate_json(path, "--hidden", "read")
+    assert code == 0
+    (report,) = data["files"]  # type: ignore[misc]
+    assert [p["name"] for p in report["powers"]] == [*GOOD_NAMES, "已取消的事项", "旧事项"]
+    config = tmp_path / "quanze.toml"
+    config.write_text('[read]\nhidden = "read"\n', encoding="utf-8")
+    code, data = validate_json(path, "--config", config)
+    assert code == 0 and len(data["files"][0]["powers"]) == 5  # type: ignore[index]
+
+
+def test_hidden_rows_of_legacy_xls(tmp_path: Path) -> None:
+    import xlwt
+
+    path = tmp_path / "hidden-row.xls"
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    for r, row in enumerate([*ROWS, [4, "已取消的事项", "行政许可"]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.row(4).hidden = True
+    book.save(str(path))
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.HIDDEN_ROWS, 5)]
+
+
+# ---------------------------------------------------------------------------------------------- options
+
+
+def test_header_rows_past_the_sheet_is_a_usage_error(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "short.xlsx", {"市住建局": ROWS})
+    code, output = validate(path, "--header-rows", "40")
+    flat = " ".join(output.split())
+    assert code == 2 and "short.xlsx › 市住建局" in flat and "has 4 row(s)" in flat and "fix:" in flat
+
+
+def test_header_rows_on_a_data_row_is_a_usage_error_naming_the_header(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "list.xlsx", {"Sheet1": ROWS})
+    code, output = validate(path, "--header-rows", "3")
+    flat = " ".join(output.split())
+    assert code == 2 and "the header looks like row 1" in flat
+
+
+def test_header_rows_beyond_the_scan_window_is_honoured(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "late-header.xlsx", {"Sheet1": [["说明"]] * 35 + ROWS})
+    report = read_file(path, IngestOptions(header_rows=(36, 36)))
+    assert names(report) == GOOD_NAMES
+
+
+def test_sub_item_number_saved_as_a_date_is_read_back(tmp_path: Path) -> None:
+    import datetime
+
+    path = tmp_path / "seq-as-date.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["序号", "事项名称"])
+    ws.write_row(1, 0, [1, "燃气经营许可证核发"])
+    date = wb.add_format({"num_format": "m月d日"})
+    ws.write_datetime(2, 0, datetime.datetime(2026, 1, 1), date)
+    ws.write(2, 1, "燃气经营许可证新办")
+    ws.write_datetime(3, 0, datetime.datetime(2026, 1, 2), date)
+    ws.write(3, 1, "燃气经营许可证变更")
+    wb.close()
+    report = read_file(path)
+    assert [(p.role, p.name, p.sub_item, p.seq) for p in report.powers] == [
+        ("main", "燃气经营许可证核发", None, "1"),
+        ("sub", "燃气经营许可证核发", "燃气经营许可证新办", "1-1"),
+        ("sub", "燃气经营许可证核发", "燃气经营许可证变更", "1-2"),
+    ]
+    assert [(i.code, i.row, i.column) for i in report.issues] == [
+        (IssueCode.DATE_AS_SEQ, 3, "A 序号"),
+        (IssueCode.DATE_AS_SEQ, 4, "A 序号"),
+    ]
+
+
+def test_fill_down_with_a_header_name_or_an_unknown_field(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "blank-department.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "实施部门"],
+                [1, "燃气经营许可证核发", "市住建局"],
+                [2, "食品生产许可", None],
+            ]
+        },
+    )
+    code, data = validate_json(path, "--fill-down", "实施部门")
+    assert code == 0
+    assert [p["department"] for p in data["files"][0]["powers"]] == ["市住建局", "市住建局"]  # type: ignore[index]
+    code, output = validate(path, "--fill-down", "部门名")
+    flat = " ".join(output.split())
+    assert code == 2 and "--fill-down 部门名: no such field" in flat and "department" in flat
+
+
+def test_unknown_fill_down_in_the_config_is_a_config_error(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "list.xlsx", {"Sheet1": ROWS})
+    config = tmp_path / "quanze.toml"
+    config.write_text('[read]\nfill_down = ["部门名"]\n', encoding="utf-8")
+    code, output = validate(path, "--config", config)
+    assert code == 4 and "fill_down" in output

@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from quanze.errors import ConfigError
-from quanze.ingest import IngestOptions
+from quanze.errors import ConfigError, UsageError
+from quanze.ingest import IngestOptions, resolve_fields
 from quanze.match import MatchOptions
-from quanze.models import Category, Level, ListKind
+from quanze.models import Category, HiddenMode, Level, ListKind
 from quanze.vocab import FIELDS
 
 DEFAULT_CONFIG = Path("quanze.toml")
@@ -78,6 +78,7 @@ class ReadOptions(_Strict):
     fill_down: tuple[str, ...] = ()
     ditto: bool = True
     sheet_as_department: bool = True
+    hidden: HiddenMode = HiddenMode.SKIP
 
 
 _THRESHOLD = re.compile(r"^\s*(<=|<|==|=)?\s*(\d+(?:\.\d+)?)\s*(%)?\s*$")
@@ -145,12 +146,20 @@ class QuanzeConfig(_Strict):
             sheets=sheets,
             header_rows=header_rows,
             encoding=self.read.encoding,
-            fill_down=self.read.fill_down,
+            fill_down=_fill_down(self.read.fill_down, self.aliases.headers),
             ditto=self.read.ditto,
             sheet_as_department=self.read.sheet_as_department,
+            hidden=self.read.hidden,
             header_aliases=self.aliases.headers,
             category_aliases=self.aliases.categories,
         )
+
+
+def _fill_down(names: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    try:
+        return resolve_fields(names, aliases)
+    except UsageError as exc:
+        raise ConfigError(f"[read] fill_down: {exc.message}", hint=exc.hint) from None
 
 
 def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
@@ -235,6 +244,7 @@ path = "政务服务事项目录.xlsx"
 [read]
 # encoding = "gbk"                   # CSV encoding when detection is not wanted
 # fill_down = ["department"]         # blank cells repeat the value above
+# hidden = "skip"                    # hidden sheets and rows: "skip" (as published) or "read"
 ditto = true                         # 同上 / 〃 cells repeat the value above
 
 [aliases.headers]

@@ -14,12 +14,14 @@ from typing import IO, Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.csvfile import CsvNote, open_csv
-from quanze.errors import UnreadableInputError
+from quanze.errors import UnreadableInputError, UsageError
 from quanze.formats import InputFormat, read_html, read_spreadsheet_ml, sniff, strict_as_transitional
+from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
 from quanze.models import (
     Category,
     ColumnMap,
     FileReport,
+    HiddenMode,
     IssueCode,
     ListKind,
     PowerItem,
@@ -79,6 +81,8 @@ class IngestOptions(BaseModel):
     """Treat 同上 / 〃 cells as the value of the same column in the row above."""
     sheet_as_department: bool = True
     """Take a sheet named after a department as the department when no column or section names one."""
+    hidden: HiddenMode = HiddenMode.SKIP
+    """Hidden sheets and rows: skipped by default (the published list does not show them), each reported."""
     keep_records: bool = True
     """Keep the records; `validate` turns this off to check files of any size in bounded memory."""
     header_aliases: Mapping[str, tuple[str, ...]] = {}
@@ -346,6 +350,25 @@ def _alias_table(kind: ListKind, extra: Mapping[str, tuple[str, ...]]) -> dict[s
     return table
 
 
+def resolve_fields(
+    names: Iterable[str], header_aliases: Mapping[str, tuple[str, ...]] = {}
+) -> tuple[str, ...]:
+    """Field names for --fill-down: a field (department) or a header that names one (实施部门).
+    Raises UsageError listing the fields that exist."""
+    known = set(POWER_HEADERS) | set(SERVICE_HEADERS) | set(header_aliases)
+    table = _alias_table(ListKind.AUTO, header_aliases)
+    out: list[str] = []
+    for name in names:
+        hit = name if name in known else (table.get(header_key(name)) or ("", 0))[0]
+        if not hit:
+            raise UsageError(
+                f"--fill-down {name}: no such field",
+                hint="give a field or a header that names one; fields: " + ", ".join(sorted(known)),
+            )
+        out.append(hit)
+    return tuple(dict.fromkeys(out))
+
+
 def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
     """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
     keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
@@ -445,6 +468,18 @@ class _SheetState:
     last_main: PowerItem | None = None
 
 
+def _row_ranges(rows: list[int]) -> str:
+    """Row numbers as ranges: 3, 5-7, 12."""
+    parts: list[str] = []
+    start = prev = rows[0]
+    for r in [*rows[1:], -1]:
+        if r != prev + 1:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+            start = r
+        prev = r
+    return ", ".join(parts)
+
+
 def _looks_like_department(text: str) -> bool:
     key = name_key(text)
     return bool(_DEPT_SUFFIX.search(key)) or any(alias in key for alias in DEPARTMENT_ALIASES)
@@ -461,7 +496,7 @@ class _SheetReader:
         self.raw = raw
         self.options = options
         self.kind = kind
-        self.layout = SheetLayout(sheet=raw.name)
+        self.layout = SheetLayout(sheet=raw.name, hidden=raw.hidden)
         self.issues: list[RowIssue] = []
         self.powers: list[PowerItem] = []
         self.services: list[ServiceItem] = []
@@ -562,7 +597,7 @@ class _SheetReader:
         rows = iter(self.raw.rows)
         for rownum, values in enumerate(rows, start=1):
             head.append((rownum, self._texts(rownum, values)))
-            if len(head) >= HEADER_SCAN_ROWS:
+            if len(head) >= max(HEADER_SCAN_ROWS, (self.options.header_rows or (0, 0))[1]):
                 break
         if not any(any(v for v in texts) for _, texts in head):
             self.layout.rows_total = len(head)
@@ -575,6 +610,7 @@ class _SheetReader:
             top, bottom = (r - 1 for r in self.options.header_rows)
             band = [t for n, t in head if top <= n - 1 <= bottom]
             columns = _map_columns(band, table)
+            self._check_header_rows(head, columns, table)
         else:
             found = _find_header([t for _, t in head], table)
             if found is None:
@@ -596,6 +632,46 @@ class _SheetReader:
         start = len(head) + 1
         for rownum, values in enumerate(rows, start=start):
             self._row(rownum, self._texts(rownum, values))
+        self._report_hidden()
+
+    def _report_hidden(self) -> None:
+        rows = self.layout.hidden_rows
+        if not rows:
+            return
+        skip = self.options.hidden is HiddenMode.SKIP
+        self._issue(
+            IssueCode.HIDDEN_ROWS,
+            Severity.INFO,
+            f"{len(rows)} hidden row(s) "
+            + ("not read; read them with --hidden read" if skip else "read as live rows (--hidden read)"),
+            row=rows[0],
+            value=_row_ranges(rows)[:200],
+        )
+
+    def _check_header_rows(
+        self,
+        head: list[tuple[int, list[str | None]]],
+        columns: list[ColumnMap],
+        table: Mapping[str, tuple[str, int]],
+    ) -> None:
+        """--header-rows that point past the sheet or at rows with no item-name header are a usage error."""
+        top, bottom = self.options.header_rows or (1, 1)
+        where = f"{self.file} › {self.raw.name}"
+        option = f"--header-rows {top}" + (f"-{bottom}" if bottom != top else "")
+        if len(head) < bottom:
+            raise UsageError(
+                f"{where}: {option} points past the end of the sheet, which has {len(head)} row(s)",
+                hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
+            )
+        if any(c.field in ("name", "sub_item") for c in columns):
+            return
+        found = _find_header([t for _, t in head], table)
+        seen = " | ".join(c.header for c in columns if c.header)[:80] or "nothing"
+        better = f"; the header looks like row {found[0] + 1}" if found else ""
+        raise UsageError(
+            f"{where}: {option} holds no item-name header (事项名称, 权力名称 …) but {seen}{better}",
+            hint="give the row that names the columns, or leave out --header-rows to find it",
+        )
 
     def _no_header(self, head: list[tuple[int, list[str | None]]], rest: Iterator[list[Any]]) -> None:
         total = len(head) + sum(1 for _ in rest)
@@ -609,6 +685,49 @@ class _SheetReader:
             value=" | ".join(v for v in (head[0][1] if head else []) if v)[:120] or None,
         )
 
+    def _junk_cells(self, rownum: int, texts: list[str | None], values: dict[str, str | None]) -> bool:
+        """Report error cells (#N/A, #REF!) and dates in 序号; True when the name cannot be read at all."""
+        names = {self.fields.get("name"), self.fields.get("sub_item")}
+        for idx, text in enumerate(texts):
+            if idx not in names and is_error_value(text):
+                self._issue(
+                    IssueCode.ERROR_VALUE,
+                    Severity.WARNING,
+                    f"the cell holds the Excel error {text}; read as empty. Fix the formula in the source",
+                    row=rownum,
+                    column=self._col_label(idx),
+                    value=text,
+                )
+                for fld in [f for f, i in self.fields.items() if i == idx]:
+                    values[fld] = None
+        for fld in ("seq", "sub_seq"):
+            seq = seq_from_date(values.get(fld))
+            if seq is not None:
+                self._issue(
+                    IssueCode.DATE_AS_SEQ,
+                    Severity.INFO,
+                    f'序号 saved by Excel as a date; read as "{seq}". Format the column as text in the source',
+                    row=rownum,
+                    column=self._col_label(self.fields[fld]),
+                    value=values[fld],
+                )
+                values[fld] = seq
+        for fld in ("name", "sub_item"):
+            text = values.get(fld)
+            why = junk_name(text) if text else None
+            if why is not None:
+                self.layout.rejected += 1
+                self._issue(
+                    IssueCode.ERROR_VALUE if is_error_value(text) else IssueCode.JUNK_NAME,
+                    Severity.ERROR,
+                    f"{why}; the row was not read",
+                    row=rownum,
+                    column=self._col_label(self.fields[fld]),
+                    value=text,
+                )
+                return True
+        return False
+
     def _get(self, texts: list[str | None], fld: str) -> str | None:
         idx = self.fields.get(fld)
         if idx is None or idx >= len(texts):
@@ -621,6 +740,11 @@ class _SheetReader:
         if not distinct:
             self.layout.skipped_blank += 1
             return
+        if rownum in self.raw.hidden_rows:
+            self.layout.hidden_rows.append(rownum)
+            if self.options.hidden is HiddenMode.SKIP:
+                self.layout.skipped_structural += 1
+                return
         first = next(t for t in texts if t)
         if len(distinct) <= 2 and _FOOTNOTE.match(first):
             self.layout.skipped_structural += 1
@@ -632,10 +756,17 @@ class _SheetReader:
                 value=first[:120],
             )
             return
+        junk = junk_row(texts)
+        if junk is not None:
+            self.layout.skipped_structural += 1
+            self._issue(junk[0], Severity.INFO, junk[1], row=rownum, value=" | ".join(sorted(distinct))[:120])
+            return
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             self.layout.skipped_structural += 1
             return
         values = {fld: self._get(texts, fld) for fld in self.fields}
+        if self._junk_cells(rownum, texts, values):
+            return
         if self.options.ditto:
             for fld, value in values.items():
                 if value is not None and value.strip() in DITTO_MARKS:
@@ -874,6 +1005,19 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     duplicates = _Duplicates(file_label)
     for raw in sheets:
         if options.sheets is not None and raw.name not in options.sheets:
+            continue
+        if raw.hidden and options.hidden is HiddenMode.SKIP and options.sheets is None:
+            report.sheets.append(SheetLayout(sheet=raw.name, hidden=True))
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.HIDDEN_SHEET,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message='a hidden sheet: not read. Read it with --hidden read (or [read] hidden = "read"), '
+                    "or name it with --sheet",
+                )
+            )
             continue
         reader = _SheetReader(file_label, raw, options, options.kind, duplicates)
         reader.read()

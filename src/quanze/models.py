@@ -77,6 +77,20 @@ class IssueCode(StrEnum):
     MIXED_ENCODING = "mixed-encoding"
     GUESSED_ENCODING = "guessed-encoding"
     UNBALANCED_QUOTE = "unbalanced-quote"
+    TOTAL_ROW = "total-row"
+    BLANK_MARKER_ROW = "blank-marker-row"
+    ERROR_VALUE = "error-value"
+    JUNK_NAME = "junk-name"
+    HIDDEN_SHEET = "hidden-sheet"
+    HIDDEN_ROWS = "hidden-rows"
+    DATE_AS_SEQ = "date-as-seq"
+
+
+class HiddenMode(StrEnum):
+    """What to do with hidden sheets and hidden rows: skip them (as the published list shows) or read them."""
+
+    SKIP = "skip"
+    READ = "read"
 
 
 class RowIssue(BaseModel):
@@ -192,6 +206,9 @@ class SheetLayout(BaseModel):
     skipped_structural: int = 0
     rejected: int = 0
     rows_total: int = 0
+    hidden: bool = False
+    hidden_rows: list[int] = Field(default_factory=list)
+    """Hidden rows below the header; skipped (and counted as structural) unless hidden sheets are read."""
 
 
 class FileReport(BaseModel):
