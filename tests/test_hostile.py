@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from quanze.cli import app
 from quanze.errors import UnreadableInputError
 from quanze.ingest import read_file
-from quanze.models import IssueCode
+from quanze.models import IssueCode, Severity
 
 import fixtures
 
@@ -169,6 +169,11 @@ def test_every_row_is_a_record_or_accounted_for(
     (layout,) = report.sheets
     accounted = layout.records + layout.rejected + layout.skipped_structural + layout.skipped_blank
     assert accounted + len(layout.header_rows) == layout.rows_total
-    rejected = [i for i in report.issues if i.code is IssueCode.MISSING_REQUIRED]
+    rejected = [
+        i
+        for i in report.issues
+        if i.code in (IssueCode.MISSING_REQUIRED, IssueCode.JUNK_NAME)
+        or (i.code is IssueCode.ERROR_VALUE and i.severity is Severity.ERROR)
+    ]
     assert len(rejected) == layout.rejected
     assert len(report.powers) == layout.records

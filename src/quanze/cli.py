@@ -32,9 +32,9 @@ from quanze.config import (
     load_config,
 )
 from quanze.errors import ExitCode, QuanzeError, UsageError
-from quanze.ingest import IngestOptions
+from quanze.ingest import IngestOptions, resolve_fields
 from quanze.match import MatchOptions
-from quanze.models import Level, ListKind, RowIssue, Severity
+from quanze.models import HiddenMode, Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.results import ReconcileResult
@@ -163,6 +163,14 @@ EncodingOpt = Annotated[
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format on stdout.")]
 FilesArg = Annotated[list[Path], typer.Argument(help="List files (.xlsx, .xls, .csv).", show_default=False)]
+HiddenOpt = Annotated[
+    HiddenMode | None,
+    typer.Option(
+        "--hidden",
+        help="Hidden sheets and rows: 'sheets' skips hidden sheets and reads hidden rows (default), "
+        "'skip' skips both, 'read' reads both as live.",
+    ),
+]
 FillDownOpt = Annotated[
     list[str] | None,
     typer.Option("--fill-down", help="Field whose blank cells repeat the value above (repeatable)."),
@@ -186,6 +194,7 @@ def _ingest_options(
     sheet: list[str] | None,
     encoding: str | None,
     fill_down: list[str] | None = None,
+    hidden: HiddenMode | None = None,
 ) -> IngestOptions:
     """The config's reading options and aliases (quanze.toml here, if any), with the command line's on top."""
     base = _load_config(config).ingest_options(
@@ -195,7 +204,9 @@ def _ingest_options(
     if encoding is not None:
         updates["encoding"] = encoding
     if fill_down:
-        updates["fill_down"] = tuple(fill_down)
+        updates["fill_down"] = resolve_fields(fill_down, base.header_aliases)
+    if hidden is not None:
+        updates["hidden"] = hidden
     return base.model_copy(update=updates)
 
 
@@ -209,13 +220,14 @@ def validate(
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
     fill_down: FillDownOpt = None,
+    hidden: HiddenOpt = None,
     fmt: FormatOpt = OutputFormat.TEXT,
     records: Annotated[
         bool, typer.Option("--records", help="With --format json, include every record.")
     ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
-    options = _ingest_options(config, kind, header_rows, sheet, encoding, fill_down).model_copy(
+    options = _ingest_options(config, kind, header_rows, sheet, encoding, fill_down, hidden).model_copy(
         update={"keep_records": records}
     )
     result = pipeline.validate(files, options, progress=_progress)
@@ -266,10 +278,11 @@ def inspect(
     header_rows: HeaderOpt = None,
     sheet: SheetOpt = None,
     encoding: EncodingOpt = None,
+    hidden: HiddenOpt = None,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
-    options = _ingest_options(config, kind, header_rows, sheet, encoding).model_copy(
+    options = _ingest_options(config, kind, header_rows, sheet, encoding, None, hidden).model_copy(
         update={"keep_records": False}
     )
     result = pipeline.validate(files, options, progress=_progress)
@@ -295,8 +308,14 @@ def inspect(
         )
         for issue in report.issues:
             if issue.code.value == "unreadable-file":
-                out_console.print(f"  [red]{issue.message}[/]")
+                out_console.print(f"  [red]{escape(issue.message)}[/]")
+            elif issue.code.value in ("hidden-sheet", "hidden-rows"):
+                where = " › ".join(p for p in (issue.sheet, issue.value) if p)
+                out_console.print(f"  [yellow]{issue.code.value}[/] {escape(where)}: {escape(issue.message)}")
         for layout in report.sheets:
+            if layout.hidden and not layout.columns:
+                out_console.print(f"  sheet [bold]{escape(layout.sheet)}[/]: hidden, not read")
+                continue
             header = (
                 "-".join(str(r) for r in (layout.header_rows[:1] + layout.header_rows[-1:])) or "none found"
             )

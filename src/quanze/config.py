@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from quanze.errors import ConfigError
-from quanze.ingest import IngestOptions
+from quanze.errors import ConfigError, UsageError
+from quanze.ingest import IngestOptions, resolve_fields
 from quanze.match import MatchOptions
-from quanze.models import Category, CategoryNumbering, Level, ListKind
+from quanze.models import Category, CategoryNumbering, HiddenMode, Level, ListKind
 from quanze.vocab import FIELDS
 
 DEFAULT_CONFIG = Path("quanze.toml")
@@ -79,6 +79,7 @@ class ReadOptions(_Strict):
     ditto: bool = True
     sheet_as_department: bool = True
     category_codes: CategoryNumbering = CategoryNumbering.NATIONAL
+    hidden: HiddenMode = HiddenMode.SHEETS
 
 
 _THRESHOLD = re.compile(r"^\s*(<=|<|==|=)?\s*(\d+(?:\.\d+)?)\s*(%)?\s*$")
@@ -146,13 +147,21 @@ class QuanzeConfig(_Strict):
             sheets=sheets,
             header_rows=header_rows,
             encoding=self.read.encoding,
-            fill_down=self.read.fill_down,
+            fill_down=_fill_down(self.read.fill_down, self.aliases.headers),
             ditto=self.read.ditto,
             sheet_as_department=self.read.sheet_as_department,
             category_codes=self.read.category_codes,
+            hidden=self.read.hidden,
             header_aliases=self.aliases.headers,
             category_aliases=self.aliases.categories,
         )
+
+
+def _fill_down(names: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    try:
+        return resolve_fields(names, aliases)
+    except UsageError as exc:
+        raise ConfigError(f"[read] fill_down: {exc.message}", hint=exc.hint) from None
 
 
 def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
@@ -237,6 +246,7 @@ path = "政务服务事项目录.xlsx"
 [read]
 # encoding = "gbk"                   # CSV encoding when detection is not wanted
 # fill_down = ["department"]         # blank cells repeat the value above
+# hidden = "skip"                    # hidden sheets and rows: "skip" (as published) or "read"
 ditto = true                         # 同上 / 〃 cells repeat the value above
 
 [aliases.headers]

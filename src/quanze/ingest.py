@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
+import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from quanze.errors import UnreadableInputError
+from quanze.csvfile import CsvNote, open_csv
+from quanze.errors import UnreadableInputError, UsageError
+from quanze.formats import InputFormat, read_html, read_spreadsheet_ml, sniff, strict_as_transitional
+from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
 from quanze.models import (
     Category,
     CategoryNumbering,
     ColumnMap,
     FileReport,
+    HiddenMode,
     IssueCode,
     ListKind,
     PowerItem,
@@ -52,8 +55,6 @@ from quanze.xlsx_fast import UsedRangeTooLarge, read_fast
 HEADER_SCAN_ROWS = 30
 EXCEL_CELL_LIMIT = 32767
 _FLOAT_EXACT_LIMIT = 2**53
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
 _SECTION = re.compile(
@@ -83,6 +84,8 @@ class IngestOptions(BaseModel):
     """Treat 同上 / 〃 cells as the value of the same column in the row above."""
     sheet_as_department: bool = True
     """Take a sheet named after a department as the department when no column or section names one."""
+    hidden: HiddenMode = HiddenMode.SHEETS
+    """Hidden sheets and rows: skipped by default (the published list does not show them), each reported."""
     keep_records: bool = True
     """Keep the records; `validate` turns this off to check files of any size in bounded memory."""
     category_codes: CategoryNumbering = CategoryNumbering.NATIONAL
@@ -97,62 +100,73 @@ class _RawSheet:
     rows: Iterator[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    notes: list[CsvNote] = field(default_factory=list)
+    """What the CSV reader found while splitting rows (stray quotes, encodings); filled as rows are read."""
 
 
 # ---------------------------------------------------------------------------------------------- opening
 
 
-def sniff_format(path: Path) -> str:
-    """'xlsx', 'xls' or 'csv' from the file's first bytes, not its name; raises for what is none of these."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise UnreadableInputError(f"{path}: cannot open ({exc.strerror})", hint="check the path") from exc
-    if not head:
-        raise UnreadableInputError(f"{path}: the file is empty", hint="export the list again")
-    if head.startswith(_ZIP_MAGIC):
-        return "xlsx"
-    if head.startswith(_OLE_MAGIC):
-        return "xls"
-    return "csv"
+def sniff_format(path: Path) -> InputFormat:
+    """The file's format from its bytes, not its name; raises for what quanze cannot read (formats.sniff)."""
+    return sniff(path)
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 
 
-def _xlsx_scan(path: Path, sheet_path: str | None) -> tuple[list[tuple[int, int, int, int]], bool]:
+def _xlsx_scan(
+    path: Path, sheet_path: str | None, data: bytes | None = None
+) -> tuple[list[tuple[int, int, int, int]], bool, set[int]]:
     """Merged ranges of one sheet (read-only mode does not keep them), found by scanning its XML.
 
     A byte scan expands no entities, so it is safe on hostile files; openpyxl's own parse of the same
     sheet goes through defusedxml and refuses entity declarations.
     """
     if not sheet_path:
-        return [], False
+        return [], False, set()
     from openpyxl.utils.cell import range_boundaries
 
     merges: list[tuple[int, int, int, int]] = []
+    hidden_rows: set[int] = set()
     formulas = False
     tail = b""
-    with zipfile.ZipFile(path) as zf, zf.open(sheet_path.lstrip("/")) as fh:
+    with (
+        zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf,
+        zf.open(sheet_path.lstrip("/")) as fh,
+    ):
         while chunk := fh.read(1 << 20):
-            data = tail + chunk
-            formulas = formulas or _FORMULA_TAG.search(data) is not None
+            buf = tail + chunk
+            formulas = formulas or _FORMULA_TAG.search(buf) is not None
             last = 0
-            for m in _MERGE_CELL.finditer(data):
+            for m in _MERGE_CELL.finditer(buf):
                 c0, r0, c1, r1 = range_boundaries(m.group(1).decode("ascii"))
                 merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
                 last = m.end()
-            tail = data[max(last, len(data) - 256) :]
-    return merges, formulas
+            for m in _HIDDEN_ROW.finditer(buf):
+                number = _ROW_NUMBER.search(m.group(0))
+                if number is not None:
+                    hidden_rows.add(int(number.group(1)))
+                last = max(last, m.end())
+            tail = buf[max(last, len(buf) - 256) :]
+    return merges, formulas, hidden_rows
 
 
-def _xlsx_formulas(path: Path, title: str) -> dict[tuple[int, int], str]:
+def _xlsx_formulas(path: Path, title: str, data: bytes | None = None) -> dict[tuple[int, int], str]:
     """Formula text by (row, column) for one sheet: only read when the sheet has formulas at all."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
+    with io.BytesIO(data) if data is not None else path.open("rb") as fh:
+        return _formulas_of(openpyxl.load_workbook(fh, read_only=True, data_only=False), title)
+
+
+def _formulas_of(wb: Any, title: str) -> dict[tuple[int, int], str]:
     try:
         ws = wb[title]
         ws.reset_dimensions()
@@ -179,10 +193,20 @@ def _xlsx_cell_value(cell: Any) -> Any:
     return value
 
 
-def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
-    import openpyxl
-    from defusedxml import DefusedXmlException
+def _open_xlsx(path: Path, *, strict: bool = False) -> Iterator[_RawSheet]:
+    if not strict:
+        fast = _read_fast(path)
+        if fast is not None:
+            yield from fast
+            return
+    # A Strict Open XML workbook is read through a copy with the transitional namespaces.
+    data = strict_as_transitional(path) if strict else None
+    with io.BytesIO(data) if data is not None else path.open("rb") as fh:
+        yield from _read_xlsx(path, fh, data)
 
+
+def _read_fast(path: Path) -> list[_RawSheet] | None:
+    """The sheets read by calamine when the pre-scan finds the workbook safe and plain, else None."""
     try:
         fast = read_fast(path)
     except UsedRangeTooLarge as exc:
@@ -194,24 +218,41 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
             f"({exc.rows:,} rows x {exc.columns:,} columns), far beyond any list; refused",
             hint="delete the stray cells right of and below the table (Ctrl+End shows the last one) and save again",
         ) from exc
-    if fast is not None:
-        for sheet in fast:
-            yield _RawSheet(
-                name=sheet.name,
-                rows=_guarded(sheet.rows, path, sheet.name),
-                merges=sheet.scan.merges,
-                formulas=sheet.scan.unvalued_formulas,
-            )
-        return
+    if fast is None:
+        return None
+    return [
+        _RawSheet(
+            name=sheet.name,
+            rows=_guarded(sheet.rows, path, sheet.name),
+            merges=sheet.scan.merges,
+            formulas=sheet.scan.unvalued_formulas,
+            hidden=sheet.hidden,
+            hidden_rows=sheet.scan.hidden_rows,
+        )
+        for sheet in fast
+    ]
+
+
+def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSheet]:
+    from xml.etree.ElementTree import ParseError
+
+    import openpyxl
+    from defusedxml import DefusedXmlException
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except ParseError as exc:
+        raise UnreadableInputError(
+            f"{path}: a part of the workbook is damaged XML ({exc})",
+            hint="open it in Excel or WPS and save it again as .xlsx, or export it again",
+        ) from exc
     except DefusedXmlException as exc:
         raise UnreadableInputError(
             f"{path}: refused: the workbook declares XML entities ({type(exc).__name__}), as XML bombs do",
             hint="open it in Excel and save it as a new .xlsx, or ask the sender for a clean export",
         ) from exc
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException) as exc:
         raise UnreadableInputError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
             hint="the file may be truncated or not a spreadsheet; export it again from Excel",
@@ -219,8 +260,10 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
     try:
         for ws in wb.worksheets:
             try:
-                merges, has_formulas = _xlsx_scan(path, getattr(ws, "_worksheet_path", None))
-                formulas = _xlsx_formulas(path, ws.title) if has_formulas else {}
+                merges, has_formulas, hidden_rows = _xlsx_scan(
+                    path, getattr(ws, "_worksheet_path", None), data
+                )
+                formulas = _xlsx_formulas(path, ws.title, data) if has_formulas else {}
             except DefusedXmlException as exc:
                 raise UnreadableInputError(
                     f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
@@ -229,7 +272,14 @@ def _open_xlsx(path: Path) -> Iterator[_RawSheet]:
             # Many exports carry a wrong <dimension>: read what is there, not what it claims.
             ws.reset_dimensions()
             rows = _guarded(([_xlsx_cell_value(c) for c in row] for row in ws.iter_rows()), path, ws.title)
-            yield _RawSheet(name=ws.title, rows=rows, merges=merges, formulas=formulas)
+            yield _RawSheet(
+                name=ws.title,
+                rows=rows,
+                merges=merges,
+                formulas=formulas,
+                hidden=getattr(ws, "sheet_state", "visible") != "visible",
+                hidden_rows=hidden_rows,
+            )
     except zipfile.BadZipFile as exc:
         raise UnreadableInputError(
             f"{path}: the workbook is damaged ({exc})", hint="export it again"
@@ -270,6 +320,11 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
     try:
         book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises bare XLRDError, AssertionError, struct.error …
+        if "encrypted" in str(exc).lower():
+            raise UnreadableInputError(
+                f"{path}: the workbook is password-protected",
+                hint="remove the password in Excel (File › Info › Protect Workbook) and save a copy as .xlsx",
+            ) from exc
         raise UnreadableInputError(
             f"{path}: not a readable .xls workbook ({type(exc).__name__}: {exc})",
             hint="open it in Excel and save it as .xlsx",
@@ -290,56 +345,27 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
                         elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                             out.append(bool(cell.value))
                         elif cell.ctype == xlrd.XL_CELL_ERROR:
-                            out.append(None)
+                            # Kept as Excel shows it (#N/A, #REF!), so the row reports it.
+                            out.append(xlrd.error_text_from_code.get(cell.value, "#N/A"))
                         else:
                             out.append(cell.value)
                     yield out
 
-            yield _RawSheet(name=sh.name, rows=rows(), merges=merges)
+            hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if info.hidden}
+            yield _RawSheet(
+                name=sh.name,
+                rows=rows(),
+                merges=merges,
+                hidden=bool(getattr(sh, "visibility", 0)),
+                hidden_rows=hidden_rows,
+            )
     finally:
         book.release_resources()
 
 
-def detect_encoding(path: Path, declared: str | None = None) -> str:
-    """UTF-8 (BOM or not) or GB18030 (a superset of GBK), by decoding the whole file strictly."""
-    candidates = [declared] if declared else ["utf-8-sig", "gb18030"]
-    for encoding in candidates:
-        try:
-            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        except LookupError as exc:
-            raise UnreadableInputError(f"unknown encoding {encoding!r}", hint="use utf-8 or gbk") from exc
-        try:
-            with path.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    if b"\x00" in chunk:
-                        raise UnreadableInputError(
-                            f"{path}: binary data, not a spreadsheet or CSV",
-                            hint="give an .xlsx, .xls or .csv export of the list",
-                        )
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    tried = " or ".join(candidates)
-    raise UnreadableInputError(
-        f"{path}: the text is not valid {tried}",
-        hint="save the CSV as UTF-8, or pass --encoding with the file's real encoding",
-    )
-
-
-def _open_csv(path: Path, encoding: str) -> Iterator[_RawSheet]:
-    with path.open("r", encoding=encoding, newline="") as fh:
-        sample = fh.read(65536)
-        fh.seek(0)
-        if encoding == "utf-8-sig" and sample.startswith("\ufeff"):
-            fh.read(1)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(fh, dialect)
-        yield _RawSheet(name=path.stem, rows=(list(r) for r in reader))
+def _open_csv(path: Path, declared: str | None) -> tuple[Iterator[_RawSheet], str]:
+    text = open_csv(path, declared)
+    return iter([_RawSheet(name=path.stem, rows=text.rows, notes=text.notes)]), text.encoding
 
 
 # ---------------------------------------------------------------------------------------------- headers
@@ -360,6 +386,25 @@ def _alias_table(kind: ListKind, extra: Mapping[str, tuple[str, ...]]) -> dict[s
             for rank, alias in enumerate(aliases):
                 table.setdefault(header_key(alias), (fld, rank))
     return table
+
+
+def resolve_fields(
+    names: Iterable[str], header_aliases: Mapping[str, tuple[str, ...]] = {}
+) -> tuple[str, ...]:
+    """Field names for --fill-down: a field (department) or a header that names one (实施部门).
+    Raises UsageError listing the fields that exist."""
+    known = set(POWER_HEADERS) | set(SERVICE_HEADERS) | set(header_aliases)
+    table = _alias_table(ListKind.AUTO, header_aliases)
+    out: list[str] = []
+    for name in names:
+        hit = name if name in known else (table.get(header_key(name)) or ("", 0))[0]
+        if not hit:
+            raise UsageError(
+                f"--fill-down {name}: no such field",
+                hint="give a field or a header that names one; fields: " + ", ".join(sorted(known)),
+            )
+        out.append(hit)
+    return tuple(dict.fromkeys(out))
 
 
 def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
@@ -522,6 +567,18 @@ class _SheetState:
     last_main: PowerItem | None = None
 
 
+def _row_ranges(rows: list[int]) -> str:
+    """Row numbers as ranges: 3, 5-7, 12."""
+    parts: list[str] = []
+    start = prev = rows[0]
+    for r in [*rows[1:], -1]:
+        if r != prev + 1:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+            start = r
+        prev = r
+    return ", ".join(parts)
+
+
 def _looks_like_department(text: str) -> bool:
     key = name_key(text)
     return bool(_DEPT_SUFFIX.search(key)) or any(alias in key for alias in DEPARTMENT_ALIASES)
@@ -552,7 +609,7 @@ class _SheetReader:
         self.raw = raw
         self.options = options
         self.kind = kind
-        self.layout = SheetLayout(sheet=raw.name)
+        self.layout = SheetLayout(sheet=raw.name, hidden=raw.hidden)
         self.issues: list[RowIssue] = []
         self.powers: list[PowerItem] = []
         self.services: list[ServiceItem] = []
@@ -659,7 +716,7 @@ class _SheetReader:
         rows = iter(self.raw.rows)
         for rownum, values in enumerate(rows, start=1):
             head.append((rownum, self._texts(rownum, values), self.inherited))
-            if len(head) >= HEADER_SCAN_ROWS:
+            if len(head) >= max(HEADER_SCAN_ROWS, (self.options.header_rows or (0, 0))[1]):
                 break
         if not any(any(v for v in texts) for _, texts, _ in head):
             self.layout.rows_total = len(head)
@@ -672,6 +729,7 @@ class _SheetReader:
             top, bottom = (r - 1 for r in self.options.header_rows)
             band = [t for n, t, _ in head if top <= n - 1 <= bottom]
             columns = _map_columns(band, self.table)
+            self._check_header_rows(head, columns, self.table)
         else:
             found = _find_header([t for _, t, _ in head], self.table)
             if found is None:
@@ -697,6 +755,50 @@ class _SheetReader:
         for rownum, values in enumerate(rows, start=start):
             texts = self._texts(rownum, values)
             self._row(rownum, texts, self.inherited)
+        self._report_hidden()
+
+    def _report_hidden(self) -> None:
+        rows = self.layout.hidden_rows
+        if not rows:
+            return
+        skip = self.options.hidden is HiddenMode.SKIP
+        self._issue(
+            IssueCode.HIDDEN_ROWS,
+            Severity.INFO,
+            f"{len(rows)} hidden row(s) "
+            + (
+                "not read; read them with --hidden read"
+                if skip
+                else "read as live rows; skip them with --hidden skip"
+            ),
+            row=rows[0],
+            value=_row_ranges(rows)[:200],
+        )
+
+    def _check_header_rows(
+        self,
+        head: list[tuple[int, list[str | None], set[int]]],
+        columns: list[ColumnMap],
+        table: Mapping[str, tuple[str, int]],
+    ) -> None:
+        """--header-rows that point past the sheet or at rows with no item-name header are a usage error."""
+        top, bottom = self.options.header_rows or (1, 1)
+        where = f"{self.file} › {self.raw.name}"
+        option = f"--header-rows {top}" + (f"-{bottom}" if bottom != top else "")
+        if len(head) < bottom:
+            raise UsageError(
+                f"{where}: {option} points past the end of the sheet, which has {len(head)} row(s)",
+                hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
+            )
+        if any(c.field in ("name", "sub_item") for c in columns):
+            return
+        found = _find_header([t for _, t, _ in head], table)
+        seen = " | ".join(c.header for c in columns if c.header)[:80] or "nothing"
+        better = f"; the header looks like row {found[0] + 1}" if found else ""
+        raise UsageError(
+            f"{where}: {option} holds no item-name header (事项名称, 权力名称 …) but {seen}{better}",
+            hint="give the row that names the columns, or leave out --header-rows to find it",
+        )
 
     def _no_header(
         self, head: list[tuple[int, list[str | None], set[int]]], rest: Iterator[list[Any]]
@@ -712,6 +814,49 @@ class _SheetReader:
             value=" | ".join(v for v in (head[0][1] if head else []) if v)[:120] or None,
         )
 
+    def _junk_cells(self, rownum: int, texts: list[str | None], values: dict[str, str | None]) -> bool:
+        """Report error cells (#N/A, #REF!) and dates in 序号; True when the name cannot be read at all."""
+        names = {self.fields.get("name"), self.fields.get("sub_item")}
+        for idx, text in enumerate(texts):
+            if idx not in names and is_error_value(text):
+                self._issue(
+                    IssueCode.ERROR_VALUE,
+                    Severity.WARNING,
+                    f"the cell holds the Excel error {text}; read as empty. Fix the formula in the source",
+                    row=rownum,
+                    column=self._col_label(idx),
+                    value=text,
+                )
+                for fld in [f for f, i in self.fields.items() if i == idx]:
+                    values[fld] = None
+        for fld in ("seq", "sub_seq"):
+            seq = seq_from_date(values.get(fld))
+            if seq is not None:
+                self._issue(
+                    IssueCode.DATE_AS_SEQ,
+                    Severity.INFO,
+                    f'序号 saved by Excel as a date; read as "{seq}". Format the column as text in the source',
+                    row=rownum,
+                    column=self._col_label(self.fields[fld]),
+                    value=values[fld],
+                )
+                values[fld] = seq
+        for fld in ("name", "sub_item"):
+            text = values.get(fld)
+            why = junk_name(text) if text else None
+            if why is not None:
+                self.layout.rejected += 1
+                self._issue(
+                    IssueCode.ERROR_VALUE if is_error_value(text) else IssueCode.JUNK_NAME,
+                    Severity.ERROR,
+                    f"{why}; the row was not read",
+                    row=rownum,
+                    column=self._col_label(self.fields[fld]),
+                    value=text,
+                )
+                return True
+        return False
+
     def _get(self, texts: list[str | None], fld: str) -> str | None:
         idx = self.fields.get(fld)
         if idx is None or idx >= len(texts):
@@ -724,6 +869,11 @@ class _SheetReader:
         if not distinct:
             self.layout.skipped_blank += 1
             return
+        if rownum in self.raw.hidden_rows:
+            self.layout.hidden_rows.append(rownum)
+            if self.options.hidden is HiddenMode.SKIP:
+                self.layout.skipped_structural += 1
+                return
         if inherited and self._continues_record(rownum, texts, inherited):
             return
         first = next(t for t in texts if t)
@@ -736,6 +886,11 @@ class _SheetReader:
                 row=rownum,
                 value=first[:120],
             )
+            return
+        junk = junk_row(texts)
+        if junk is not None:
+            self.layout.skipped_structural += 1
+            self._issue(junk[0], Severity.INFO, junk[1], row=rownum, value=" | ".join(sorted(distinct))[:120])
             return
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             self.layout.skipped_structural += 1
@@ -767,6 +922,8 @@ class _SheetReader:
             if is_placeholder(value):
                 self.placeholders.add(fld, self.raw.name, rownum, value)
                 values[fld] = None
+        if self._junk_cells(rownum, texts, values):
+            return
         if self.options.ditto:
             for fld, value in values.items():
                 if value is not None and value.strip() in DITTO_MARKS:
@@ -898,10 +1055,8 @@ class _SheetReader:
         if m is None and only_in_name:
             return False
         body = m.group(1) if m else text
-        if (
-            category_of(body, dict(self.options.category_aliases), national_codes=self._national_codes)
-            is not None
-        ):
+        # A number alone (a 序号 on a row whose other cells are empty) is never a category section.
+        if category_of(body, dict(self.options.category_aliases), national_codes=False) is not None:
             self.state.section_category = body
         elif m is not None or _looks_like_department(body):
             self.state.section_department = body
@@ -1175,13 +1330,22 @@ def _guess_kind(columns: list[ColumnMap]) -> ListKind:
 # ---------------------------------------------------------------------------------------------- files
 
 
+def _open_text_tables(path: Path, fmt: InputFormat) -> Iterator[_RawSheet]:
+    sheets = read_html(path) if fmt is InputFormat.HTML else read_spreadsheet_ml(path)
+    for s in sheets:
+        yield _RawSheet(
+            name=s.name, rows=iter(s.rows), merges=s.merges, hidden=s.hidden, hidden_rows=s.hidden_rows
+        )
+
+
 def _sheets(path: Path, fmt: str, options: IngestOptions) -> tuple[Iterator[_RawSheet], str | None]:
-    if fmt == "xlsx":
-        return _open_xlsx(path), None
-    if fmt == "xls":
+    if fmt in (InputFormat.XLSX, InputFormat.XLSX_STRICT):
+        return _open_xlsx(path, strict=fmt is InputFormat.XLSX_STRICT), None
+    if fmt == InputFormat.XLS:
         return _open_xls(path), None
-    encoding = detect_encoding(path, options.encoding)
-    return _open_csv(path, encoding), encoding
+    if fmt in (InputFormat.HTML, InputFormat.SPREADSHEET_ML):
+        return _open_text_tables(path, InputFormat(fmt)), None
+    return _open_csv(path, options.encoding)
 
 
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
@@ -1197,10 +1361,35 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     for raw in sheets:
         if options.sheets is not None and raw.name not in options.sheets:
             continue
+        if raw.hidden and options.hidden is not HiddenMode.READ and options.sheets is None:
+            report.sheets.append(SheetLayout(sheet=raw.name, hidden=True))
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.HIDDEN_SHEET,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message='a hidden sheet: not read. Read it with --hidden read (or [read] hidden = "read"), '
+                    "or name it with --sheet",
+                )
+            )
+            continue
         reader = _SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
         reader.read()
         report.sheets.append(reader.layout)
         report.issues.extend(reader.issues)
+        report.issues.extend(
+            RowIssue(
+                code=n.code,
+                severity=n.severity,
+                file=file_label,
+                sheet=raw.name,
+                row=n.row,
+                value=n.value,
+                message=n.message,
+            )
+            for n in raw.notes
+        )
         report.powers.extend(reader.powers)
         report.services.extend(reader.services)
         if reader.layout.records:
@@ -1306,7 +1495,12 @@ def read_files(
     for path in paths:
         if on_file is not None:
             on_file(path)
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (RuntimeError, OSError):
+            message = f"{path}: cannot open (a symbolic link that points back to itself); check the path"
+            reports.append(_file_issue(path, IssueCode.UNREADABLE_FILE, Severity.ERROR, message))
+            continue
         if resolved in seen:
             message = f"the same file was given twice (as {seen[resolved]}); read once"
             reports.append(_file_issue(path, IssueCode.DUPLICATE_INPUT, Severity.WARNING, message))
@@ -1323,7 +1517,7 @@ def _quanze_table(
     path: Path, marks: tuple[str, ...], *, what: str, first_only: bool
 ) -> list[dict[str, str | None]]:
     """Rows of a table quanze wrote and a person filled in, found by the headers it must carry."""
-    if sniff_format(path) != "xlsx":
+    if sniff_format(path) is not InputFormat.XLSX:
         raise UnreadableInputError(
             f"{path}: a {what} must be the .xlsx that quanze wrote",
             hint=f"fill in the {what} quanze wrote and save it as .xlsx",

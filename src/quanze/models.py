@@ -85,6 +85,31 @@ class IssueCode(StrEnum):
     REPEATED_HEADER = "repeated-header"
     PACKED_SUB_ITEMS = "packed-sub-items"
     MERGED_VALUE_DROPPED = "merged-value-dropped"
+    MIXED_ENCODING = "mixed-encoding"
+    GUESSED_ENCODING = "guessed-encoding"
+    UNBALANCED_QUOTE = "unbalanced-quote"
+    TOTAL_ROW = "total-row"
+    BLANK_MARKER_ROW = "blank-marker-row"
+    ERROR_VALUE = "error-value"
+    JUNK_NAME = "junk-name"
+    HIDDEN_SHEET = "hidden-sheet"
+    HIDDEN_ROWS = "hidden-rows"
+    DATE_AS_SEQ = "date-as-seq"
+
+
+class HiddenMode(StrEnum):
+    """What to do with hidden sheets and hidden rows.
+
+    By default a hidden sheet (last year's list kept in the workbook) is skipped, while hidden rows are read:
+    offices hide rows of items they publish (for printing), and a published list counts them. Both are reported.
+    """
+
+    SHEETS = "sheets"
+    """Skip hidden sheets, read hidden rows (the default)."""
+    SKIP = "skip"
+    """Skip hidden sheets and hidden rows."""
+    READ = "read"
+    """Read hidden sheets and hidden rows as live."""
 
 
 class RowIssue(BaseModel):
@@ -207,6 +232,9 @@ class SheetLayout(BaseModel):
     level: str | None = Field(default=None, description="the level the sheet's name gives its rows")
     rejected: int = 0
     rows_total: int = 0
+    hidden: bool = False
+    hidden_rows: list[int] = Field(default_factory=list)
+    """Hidden rows below the header; skipped (and counted as structural) unless hidden sheets are read."""
 
 
 class FileReport(BaseModel):

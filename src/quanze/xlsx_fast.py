@@ -37,6 +37,8 @@ class UsedRangeTooLarge(Exception):
 DECLARED_SIZE_LIMIT = 2 << 30
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 _CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)\d+\"")
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -61,6 +63,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     unvalued_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     """Formula text by (row, column) for formula cells saved without a result."""
+    hidden_rows: set[int] = field(default_factory=set)
 
 
 def column_number(letters: bytes) -> int:
@@ -95,6 +98,11 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
             if rows:
                 scan.max_row = max(scan.max_row, int(rows[-1]))
             columns.update(_CELL_COLUMN.findall(data))
+            if b"hidden=" in data:
+                for h in _HIDDEN_ROW.finditer(data):
+                    number = _ROW_NUMBER.search(h.group(0))
+                    if number:
+                        scan.hidden_rows.add(int(number.group(1)))
             if b't="e"' in data:
                 for e in _ERROR_CELL.finditer(data):
                     scan.errors[(int(e.group(2)), column_number(e.group(1)))] = e.group(3).decode(

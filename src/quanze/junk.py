@@ -1,0 +1,92 @@
+"""Rows and cells that are no item: totals (合计 / 共N项), 以下空白 markers, Excel error values (#N/A, #REF!),
+names made of invisible characters, dates, booleans or numbers. Pure text tests; ingest reports what they find."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from quanze.models import IssueCode
+
+ERROR_VALUES = frozenset(
+    {
+        "#N/A",
+        "#N/A!",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#UNKNOWN!",
+        "#BUSY!",
+        "#GETTING_DATA",
+        "#NAME!",
+        "#VALUE",
+        "#REF",
+        "#DIV/0",
+    }
+)
+
+_TOTAL = re.compile(
+    r"^(?:(?:合\s*计|总\s*计|小\s*计|共\s*计|总\s*数|累\s*计)(?:\s*[:：].*|\s+\S.*)?"
+    r"|(?:(?:本[表页]|以上|全部|合计)\s*)?(?:共\s*计?|合\s*计|总\s*计)\s*[:：]?\s*\d+\s*(?:项|条|个|件|大项|子项).*)$"
+)
+_BLANK_MARKER = re.compile(
+    r"^[(（【\[]?\s*(?:本页|此页)?\s*(?:以下|下)\s*(?:空白|无内容|无正文|空)\s*[)）】\]]?$|^此页无正文$"
+)
+_NUMBER = re.compile(r"^[\d\s.,:/\-+%]+$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?)?$")
+_BOOLEANS = frozenset({"是", "否", "TRUE", "FALSE", "True", "False", "true", "false"})
+
+
+def is_error_value(text: str | None) -> bool:
+    """Whether a cell holds an Excel error (#N/A from a failed VLOOKUP, #REF! from a deleted sheet …)."""
+    return text is not None and text.strip().upper() in ERROR_VALUES
+
+
+def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
+    """A row that holds no item: a total (合计：共6项) or a 以下空白 marker, beside numbers at most."""
+    words = [t for t in texts if t and not _NUMBER.match(t)]
+    if len(set(words)) != 1 or len(words[0]) > 60:
+        return None
+    text = words[0].strip()
+    if _TOTAL.match(text):
+        return IssueCode.TOTAL_ROW, "a total row (合计 / 共N项), not an item"
+    if _BLANK_MARKER.match(text):
+        return IssueCode.BLANK_MARKER_ROW, "a 以下空白 marker: nothing below it is meant to be read"
+    return None
+
+
+def is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Cc") or char in "\u3164\u2800\uffa0"
+
+
+def junk_name(text: str) -> str | None:
+    """Why a name cell cannot be an item's name, or None when it can."""
+    if is_error_value(text):
+        return f"the name cell holds the Excel error {text}; fix the formula (VLOOKUP) in the source"
+    if all(is_invisible(c) for c in text):
+        return "the name is made of invisible characters (zero-width or non-breaking spaces)"
+    if _ISO_DATE.match(text):
+        return "the name cell holds a date, not a name; the column may be shifted"
+    if text in _BOOLEANS:
+        return "the name cell holds a yes/no value, not a name; the column may be shifted"
+    if _NUMBER.match(text):
+        return "the name cell holds a number, not a name; the column may be shifted"
+    return None
+
+
+def seq_from_date(text: str | None) -> str | None:
+    """序号 "1-1" that Excel turned into a date (1月1日), given back as "1-1"; None when it is no date."""
+    if text is None:
+        return None
+    m = _ISO_DATE.match(text)
+    if m is None:
+        return None
+    return f"{int(m.group(2))}-{int(m.group(3))}"
