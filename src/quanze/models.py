@@ -74,6 +74,10 @@ class IssueCode(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
+    BAD_STATUS = "bad-status"
+    BAD_DATE = "bad-date"
+    MISSING_REASON = "missing-reason"
+    UNKNOWN_GAP = "unknown-gap"
 
 
 class RowIssue(BaseModel):
