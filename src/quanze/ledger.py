@@ -697,6 +697,13 @@ class GapChange(BaseModel):
     row: int = 0
     sheet: str = ""
 
+    @classmethod
+    def edit(cls, gap: LedgerGap, **updates: str | None) -> GapChange:
+        """A gap's current editable values with some of them changed: what one workbook row says."""
+        values: dict[str, str | None] = {name: getattr(gap, name) for name in (*EDITABLE, "reason")}
+        values.update(updates)
+        return cls.model_validate({"gap_id": gap.id, **values})
+
 
 class ApplyCounts(BaseModel):
     rows: int
