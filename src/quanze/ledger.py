@@ -916,7 +916,8 @@ def period_report(
     totals: list[PeriodTotal] = []
     unit_rows: list[PeriodRow] = []
     dept_rows: list[PeriodRow] = []
-    now_stamp = stamp(moment)
+    # Moments are kept to the second: a run in this very second belongs to the report.
+    now_stamp = stamp(moment + timedelta(seconds=1))
     while start <= last:
         end = _next_start(start, period)
         label = _period_label(start, period)
