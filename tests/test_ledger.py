@@ -505,3 +505,28 @@ def test_five_weekly_runs(tmp_path: Path) -> None:
         now=week(5) + timedelta(days=1),
     )
     assert data == report and [f.name for f in files] == ["周报.xlsx", "周报.json"]
+
+
+def test_a_run_missing_an_input_of_the_last_run_says_so(tmp_path: Path) -> None:
+    config = load_config(fixtures.scenario(tmp_path / "w"))
+    db = tmp_path / "l.sqlite"
+    pipeline.reconcile_to(tmp_path / "o1", config, force=False, ledger=LedgerRun(db, "reconcile", at=week(1)))
+    fewer = config.model_copy(
+        update={"inputs": config.inputs.model_copy(update={"lists": config.inputs.lists[:2]})}
+    )
+    run = LedgerRun(db, "reconcile", at=week(2))
+    pipeline.reconcile_to(tmp_path / "o2", fewer, force=False, ledger=run)
+    assert run.outcome is not None and run.outcome.closed > 0
+    assert run.outcome.inputs_missing == ["acceptance 西河县 西河县.xlsx"]
+
+
+def test_a_reopened_gap_drops_the_reason_it_was_closed_for(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    a = gap(GapType.UNUSED, "东城县", "燃气经营许可证新办")
+    ledger.record_run(db, result(a), at=week(1))
+    ledger.apply_changes(
+        db, [GapChange.edit(only(db), status=CLOSED, reason="已办件")], by="张三", at=week(1), source="t.xlsx"
+    )
+    assert only(db).reason == "已办件"
+    ledger.record_run(db, result(a), at=week(2))
+    assert (only(db).status, only(db).reason) == (OPEN, None)

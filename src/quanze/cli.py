@@ -719,6 +719,12 @@ def _say_recorded(run: LedgerRun | None) -> None:
     if run is None or run.outcome is None:
         return
     o = run.outcome
+    if o.inputs_missing and o.closed:
+        err.print(
+            f"[yellow]warning:[/] the ledger's last run also read {', '.join(o.inputs_missing)}; "
+            f"this run did not, so some of its {o.closed} closed gap(s) may be missing inputs, not fixes "
+            f"(see `quanze ledger history`, and run again with every input to reopen them)"
+        )
     _say(
         f"ledger {o.ledger}: run {o.run_id} recorded; {o.opened} gap(s) opened 待整改, {o.closed} closed 已销号, "
         f"{o.reopened} reopened; {o.open} open, {o.overdue} overdue"

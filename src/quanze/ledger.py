@@ -169,6 +169,10 @@ class RunOutcome(BaseModel):
     renamed: int
     open: int = Field(description="gaps 待整改 or 整改中 after the run")
     overdue: int = Field(description="open gaps past their due date (整改时限) at the run")
+    inputs_missing: list[str] = Field(
+        default_factory=list,
+        description="inputs of the previous run that this run did not read: its closures may not be fixes",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- store
@@ -208,6 +212,10 @@ def _ledger_error(path: Path, exc: sqlite3.Error) -> Exception:
 
 
 def _migrate(con: sqlite3.Connection, path: Path) -> None:
+    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+    if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
+        return  # current: no write lock needed, so reading never waits for a run that is recording
     con.execute("BEGIN IMMEDIATE")
     try:
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
@@ -451,14 +459,15 @@ def _write_gap(
             due=row["due"],
         )
         counts.renamed += 1
-    status, since, new_due = row["status"], row["since"], row["due"]
+    status, since, new_due, reason = row["status"], row["since"], row["due"], row["reason"]
     if status == CLOSED:
-        status, since, new_due = OPEN, at, due
+        # Back on the list: a new due date, and the reason it was closed no longer stands (history keeps it).
+        status, since, new_due, reason = OPEN, at, due, None
         _event(con, gid, at, "reopened", OPEN, run_id=run_id, due=due, reason=gap.detail)
         counts.reopened += 1
     con.execute(
         "UPDATE gaps SET identity = ?, item_code = ?, item_name = ?, department = ?, detail = ?, source = ?, "
-        "status = ?, since = ?, due = ?, last_seen = ?, last_run = ? WHERE id = ?",
+        "status = ?, reason = ?, since = ?, due = ?, last_seen = ?, last_run = ? WHERE id = ?",
         (
             identity,
             gap.item_code,
@@ -467,6 +476,7 @@ def _write_gap(
             gap.detail,
             gap.source,
             status,
+            reason,
             since,
             new_due,
             at,
@@ -513,6 +523,11 @@ def record_run(
             ),
         )
         run_id = int(cur.lastrowid or 0)
+        before = con.execute(
+            "SELECT role, unit, path FROM run_inputs WHERE run_id = (SELECT max(run_id) FROM run_inputs)"
+        ).fetchall()
+        now_read = {_input_label(i.role, i.unit, i.path) for i in summary.inputs}
+        missing = sorted({_input_label(*r) for r in before} - now_read)
         con.executemany(
             "INSERT INTO run_inputs (run_id, path, role, unit, records, sha256) VALUES (?, ?, ?, ?, ?, ?)",
             [(run_id, i.path, i.role, i.unit, i.records, i.sha256) for i in summary.inputs],
@@ -573,7 +588,12 @@ def record_run(
         renamed=counts.renamed,
         open=still_open,
         overdue=overdue,
+        inputs_missing=missing,
     )
+
+
+def _input_label(role: str, unit: str | None, path: str) -> str:
+    return f"{role} {unit + ' ' if unit else ''}{Path(path).name}"
 
 
 def _open_and_overdue(con: sqlite3.Connection, today: date) -> tuple[int, int]:
