@@ -504,7 +504,7 @@ def test_five_weekly_runs(tmp_path: Path) -> None:
         title="测试",
         now=week(5) + timedelta(days=1),
     )
-    assert data == report and [f.name for f in files] == ["周报.xlsx", "周报.json"]
+    assert data == report and [f.name for f in files] == ["周报.xlsx", "周报.json", "周报.html"]
 
 
 def test_a_run_missing_an_input_of_the_last_run_says_so(tmp_path: Path) -> None:

@@ -192,6 +192,9 @@ def test_report_writes_the_weekly_workbook_with_line_charts(recorded: Path) -> N
     with zipfile.ZipFile(book) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert sum("<c:lineChart>" in c for c in charts) >= 3
+    page = (recorded / "rep" / "周报.html").read_text("utf-8")
+    assert "<script" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert page.count("<svg") >= 3 and page.count("<polyline") >= 4 and "东城县" in page
     data = json.loads((recorded / "rep" / "周报.json").read_text("utf-8"))
     assert data["periods"][0]["opened"] == 8
     # --format json prints the library's result.

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from quanze.ledger import PERIOD_ZH, STATUSES, LedgerGap, LedgerReport, PeriodRow
-from quanze.report.files import write_json
+from quanze.report.files import write_json, write_text
+from quanze.report.html import CSS
+from quanze.report.html import _table as html_table
 from quanze.report.labels import GAP_ZH
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
 
@@ -216,7 +219,108 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
         ),
         Sheet("逾期事项", LEDGER_COLUMNS, [_ledger_row(g) for g in report.overdue_items]),
     ]
-    xlsx_path, json_path = folder / f"{name}.xlsx", folder / f"{name}.json"
+    xlsx_path, json_path, html_path = (folder / f"{name}.{ext}" for ext in ("xlsx", "json", "html"))
     write_workbook(xlsx_path, sheets)
     write_json(json_path, report.model_dump(mode="json"))
-    return [xlsx_path, json_path]
+    write_text(html_path, render_period_html(report, title=title))
+    return [xlsx_path, json_path, html_path]
+
+
+PALETTE = ("#1F4E78", "#C00000", "#548235", "#BF8F00", "#7030A0", "#2E75B6", "#F4B183", "#808080")
+
+
+def line_svg(
+    periods: Sequence[str], series: Mapping[str, Sequence[float | None]], *, percent: bool = False
+) -> str:
+    """A line chart as inline SVG (no scripts): one line per series over the periods, with a legend."""
+    width, height, left, top, bottom = 720, 260, 48, 16, 40
+    values = [v for vs in series.values() for v in vs if v is not None]
+    # Counts get a top that splits into four whole steps; rates always run from 0 to 100%.
+    top_value = 1.0 if percent else float(max(4, -(-int(max([0.0, *values])) // 4) * 4))
+    step = (width - left - 16) / max(len(periods) - 1, 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{left + i * step:.1f},{top + (height - top - bottom) * (1 - v / top_value):.1f}"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20 * len(series)}">']
+    for k in range(5):
+        v = top_value * k / 4
+        y = top + (height - top - bottom) * (1 - k / 4)
+        label = f"{v:.0%}" if percent else f"{v:g}"
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 16}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{label}</text>')
+    for i, p in enumerate(periods):
+        x = left + i * step
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">{escape(p)}</text>'
+        )
+    for n, (name, vs) in enumerate(series.items()):
+        colour = PALETTE[n % len(PALETTE)]
+        points = " ".join(xy(i, v) for i, v in enumerate(vs) if v is not None)
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        for i, point in enumerate(vs):
+            if point is not None:
+                cx, cy = xy(i, point).split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
+        legend = height + 20 * n + 4
+        parts.append(f'<rect x="{left}" y="{legend}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{left + 18}" y="{legend + 11}" font-size="12">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_period_html(report: LedgerReport, *, title: str) -> str:
+    """The 周报 / 月通报 as a self-contained page: ranking, trend lines, the units' rates, overdue items."""
+    name = PERIOD_ZH[report.period]
+    heading = f"{title}{name}（{report.since} 至 {report.until}）"
+    periods = [p.period for p in report.periods]
+    parts = [
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(heading)}</title>',
+        f"<style>{CSS}</style></head><body><h1>{escape(heading)}</h1>",
+        "<h2>各单位排名（未销号多的排在前面）</h2>",
+        html_table(
+            ["排名", "单位", "未销号", "逾期", "本期新增", "本期销号", "承接率", "使用率"],
+            [
+                (r.rank, r.unit, r.open, r.overdue, r.opened, r.closed, r.acceptance_rate, r.usage_rate)
+                for r in report.ranking
+            ],
+        ),
+        "<h2>缺口逐期变化</h2>",
+        line_svg(
+            periods,
+            {
+                "未销号": [p.open for p in report.periods],
+                "逾期": [p.overdue for p in report.periods],
+                "新增": [p.opened for p in report.periods],
+                "销号": [p.closed for p in report.periods],
+            },
+        ),
+        html_table(
+            ["期间", "开始", "结束", "对账次数", "新增", "销号", "未销号", "逾期"],
+            [
+                (p.period, p.start, p.end, p.runs, p.opened, p.closed, p.open, p.overdue)
+                for p in report.periods
+            ],
+        ),
+    ]
+    for value, label, percent in (
+        ("open", "各单位未销号缺口", False),
+        ("acceptance_rate", "各单位承接率", True),
+        ("usage_rate", "各单位使用率", True),
+    ):
+        units, rows = _wide(report.units, periods, value)
+        if units and any(r[u] is not None for r in rows for u in units):
+            series = {u: [r[u] for r in rows] for u in units}
+            parts += [f"<h2>{label}</h2>", line_svg(periods, series, percent=percent)]
+    parts += [
+        "<h2>逾期事项</h2>",
+        html_table(
+            ["编号", "缺口类型", "单位", "事项名称", "状态", "责任单位", "责任人", "整改时限"],
+            [
+                (g.id, GAP_ZH[g.gap_type], g.unit, g.item_name, g.status, g.owner_unit, g.owner, g.due)
+                for g in report.overdue_items
+            ],
+        ),
+        "</body></html>\n",
+    ]
+    return "".join(parts)
