@@ -163,10 +163,18 @@ def test_a_renamed_item_without_code_stays_the_same_gap(tmp_path: Path) -> None:
     assert [e.kind for e in ledger.history(db, gid).events] == ["opened", "status", "edit", "renamed"]
 
 
-def test_a_near_twin_is_not_a_rename(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("食品生产许可", "食品经营许可"),
+        ("种子生产经营许可（主要农作物）", "种子生产经营许可（非主要农作物）"),
+        ("燃气经营许可证新办", "燃气经营许可证变更"),
+    ],
+)
+def test_a_near_twin_is_not_a_rename(tmp_path: Path, before: str, after: str) -> None:
     db = tmp_path / "l.sqlite"
-    ledger.record_run(db, result(gap(GapType.NOT_DEVOLVED, "东城县", "食品生产许可")), at=week(1))
-    outcome = ledger.record_run(db, result(gap(GapType.NOT_DEVOLVED, "东城县", "食品经营许可")), at=week(2))
+    ledger.record_run(db, result(gap(GapType.NOT_DEVOLVED, "东城县", before)), at=week(1))
+    outcome = ledger.record_run(db, result(gap(GapType.NOT_DEVOLVED, "东城县", after)), at=week(2))
     assert (outcome.opened, outcome.closed, outcome.renamed) == (1, 1, 0)
 
 

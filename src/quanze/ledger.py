@@ -296,7 +296,7 @@ def item_key(code: str | None, name: str) -> str:
     if basic:
         return "code:" + basic
     parts = split_name(name)
-    return "name:" + parts.core + (f"({parts.handling})" if parts.handling else "")
+    return "name:" + parts.core + (parts.handling or "")
 
 
 def identities(gaps: Sequence[GapRow]) -> dict[str, GapRow]:
@@ -327,8 +327,9 @@ def gap_id(identity: str) -> str:
 
 
 def _name_core(identity: str) -> str | None:
+    """The name an identity without a code is keyed on (handling word included); None for a code."""
     item = identity.split("|", 2)[2]
-    return item[5:].split("(")[0] if item.startswith("name:") else None
+    return item[5:] if item.startswith("name:") else None
 
 
 def _renames(
