@@ -336,16 +336,17 @@ def _renames(
     fresh: Mapping[str, GapRow], vanished: Sequence[sqlite3.Row], options: MatchOptions
 ) -> dict[str, sqlite3.Row]:
     """New identities that are a renamed gap still on the list: same type and unit, names the matcher pairs."""
+    candidates: dict[str, list[tuple[str, sqlite3.Row]]] = defaultdict(list)
+    for old in vanished:
+        old_core = _name_core(old["identity"])
+        if old_core is not None:
+            candidates["|".join(old["identity"].split("|", 2)[:2])].append((old_core, old))
     pairs: list[tuple[float, str, sqlite3.Row]] = []
     for identity in fresh:
         core = _name_core(identity)
         if core is None:
             continue
-        head = "|".join(identity.split("|", 2)[:2])
-        for old in vanished:
-            old_core = _name_core(old["identity"])
-            if old_core is None or "|".join(old["identity"].split("|", 2)[:2]) != head:
-                continue
+        for old_core, old in candidates.get("|".join(identity.split("|", 2)[:2]), ()):
             score = similarity(core, old_core)
             if score >= options.match_threshold and not twin_clash(core, old_core):
                 pairs.append((score, identity, old))
