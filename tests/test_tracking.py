@@ -171,6 +171,42 @@ def test_apply_with_bad_cells_names_each_row_and_records_nothing(recorded: Path)
     assert "nothing was recorded" in text.stderr and "row " in text.stderr
 
 
+def test_an_old_workbook_never_undoes_what_happened_since(recorded: Path) -> None:
+    assert runner.invoke(app, ["ledger", "export", "--out", "old.xlsx"]).exit_code == 0
+    # After the export, 东城县 accepts 食品生产许可: the next run closes that gap.
+    fixtures.acceptance(
+        recorded / "东城县.xlsx",
+        [
+            [1, "燃气经营许可证核发", "511A0001000000", "认领"],
+            [2, "食品生产许可", "511A0002000000", "认领"],
+            [3, "食品经营许可（县级）", None, "认领"],
+            [4, "建筑垃圾处置核准", None, "认领"],
+        ],
+    )
+    run = runner.invoke(app, ["reconcile", "--ledger", "--out", "run2"])
+    assert run.exit_code == 0 and "1 closed" in run.stderr
+    # The old workbook still says 待整改 for it; only the cell the analyst changed is applied.
+    _edit(recorded / "old.xlsx", "东城县", "户外广告设置许可", 责任人="李四")
+    result = runner.invoke(app, ["ledger", "apply", "old.xlsx", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["counts"]["changes"] == 1
+    gaps = {g.item_name: g for g in ledger.load_gaps(recorded / "quanze-ledger.sqlite", include_closed=True)}
+    assert gaps["食品生产许可"].status == "已销号" and gaps["户外广告设置许可"].owner == "李四"
+    hidden = load_workbook(recorded / "old.xlsx")["东城县"]
+    hidden_columns = {
+        n for d in hidden.column_dimensions.values() if d.hidden for n in range(d.min or 0, (d.max or 0) + 1)
+    }
+    assert hidden_columns == set(range(16, 22))
+    assert [c.value for c in hidden[2]][15:] == [
+        "导出时状态",
+        "导出时原因/整改说明",
+        "导出时责任单位",
+        "导出时责任人",
+        "导出时整改时限",
+        "导出时备注",
+    ]
+
+
 def test_apply_refuses_a_workbook_that_is_not_a_ledger(recorded: Path) -> None:
     other = fixtures.xlsx(recorded / "other.xlsx", {"Sheet1": [["序号", "事项名称"], [1, "x"]]})
     result = runner.invoke(app, ["ledger", "apply", str(other)])

@@ -793,8 +793,8 @@ def ledger_apply(
     elif outcome.counts is not None:
         c = outcome.counts
         _say(
-            f"{c.rows} row(s) read: {c.changed_gaps} gap(s) changed ({c.changes} change(s) recorded), "
-            f"{c.unchanged} unchanged"
+            f"{c.rows} edited row(s): {c.changed_gaps} gap(s) changed ({c.changes} change(s) recorded), "
+            f"{c.unchanged} already so in the ledger"
         )
     else:
         err.print(

@@ -26,7 +26,7 @@ OPEN, IN_PROGRESS, CLOSED, WONT_FIX = "待整改", "整改中", "已销号", "�
 STATUSES = (OPEN, IN_PROGRESS, CLOSED, WONT_FIX)
 ACTIVE = (OPEN, IN_PROGRESS)  # still to be fixed: counted as open, and overdue past the due date
 NEEDS_REASON = (CLOSED, WONT_FIX)  # taking a gap off the list by hand must say why
-EDITABLE = ("status", "owner_unit", "owner", "due", "notes")
+EDITABLE = ("status", "reason", "owner_unit", "owner", "due", "notes")
 
 APPLICATION_ID = 0x515A4C47  # "QZLG": marks the file as a quanze ledger
 BUSY_TIMEOUT_S = 120.0
@@ -722,7 +722,7 @@ class GapChange(BaseModel):
     @classmethod
     def edit(cls, gap: LedgerGap, **updates: str | None) -> GapChange:
         """A gap's current editable values with some of them changed: what one workbook row says."""
-        values: dict[str, str | None] = {name: getattr(gap, name) for name in (*EDITABLE, "reason")}
+        values: dict[str, str | None] = {name: getattr(gap, name) for name in EDITABLE}
         values.update(updates)
         return cls.model_validate({"gap_id": gap.id, **values})
 
@@ -758,9 +758,10 @@ def apply_changes(
             if not updates:
                 continue
             status = updates.get("status", row["status"]) or row["status"]
-            reason = change.reason if "status" in updates else None
             due = updates.get("due", row["due"])
             for name, new in updates.items():
+                if name == "reason" and "status" in updates:
+                    continue  # the status change carries it
                 _event(
                     con,
                     row["id"],
@@ -772,15 +773,14 @@ def apply_changes(
                     new=new,
                     due=due,
                     by=by,
-                    reason=reason if name == "status" else None,
+                    reason=(change.reason or None) if name == "status" else None,
                     source=source,
                 )
                 events += 1
-            sets = dict(updates)
             if "status" in updates:
-                sets["reason"] = change.reason
-            assignments = ", ".join(f"{k} = ?" for k in sets)
-            con.execute(f"UPDATE gaps SET {assignments} WHERE id = ?", (*sets.values(), row["id"]))
+                updates["reason"] = change.reason or None
+            assignments = ", ".join(f"{k} = ?" for k in updates)
+            con.execute(f"UPDATE gaps SET {assignments} WHERE id = ?", (*updates.values(), row["id"]))
             changed += 1
     return ApplyCounts(
         rows=len(changes), changed_gaps=changed, changes=events, unchanged=len(changes) - changed

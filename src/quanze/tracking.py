@@ -24,7 +24,13 @@ from quanze.ledger import (
 )
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.report.files import prepare_out_dir
-from quanze.report.ledger import EDITABLE_HEADINGS, GroupBy, write_ledger_workbook, write_period_report
+from quanze.report.ledger import (
+    EDITABLE_HEADINGS,
+    EXPORTED_PREFIX,
+    GroupBy,
+    write_ledger_workbook,
+    write_period_report,
+)
 
 
 class ExportOutcome(BaseModel):
@@ -74,15 +80,32 @@ def _issue(row: dict[str, str | None], code: IssueCode, column: str, message: st
     )
 
 
-def read_changes(path: Path, known: set[str]) -> tuple[list[GapChange], list[RowIssue]]:
-    """The edits of a filled-in 整改台账.xlsx; every bad cell an issue naming its sheet, row and column."""
+class Edit(BaseModel):
+    """The cells of one workbook row that a person changed since the export."""
+
+    gap_id: str
+    values: dict[str, str | None]
+    row: int
+    sheet: str
+
+
+def _cell(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def read_edits(path: Path, known: set[str]) -> tuple[list[Edit], list[RowIssue]]:
+    """The edited cells of a filled-in 整改台账.xlsx; every bad cell an issue naming its sheet, row and column.
+
+    A cell counts as edited when it differs from the value exported beside it (hidden 导出时… columns);
+    without those columns every cell counts, and only values that differ from the ledger's change it.
+    """
     rows = read_ledger_sheets(path)
     if not rows:
         raise UnreadableInputError(
             f"{path}: no 整改台账 rows found (no sheet with 编号 and 状态 columns)",
             hint="fill in the 整改台账.xlsx that `quanze ledger export` wrote",
         )
-    changes: dict[str, GapChange] = {}
+    edits: dict[str, Edit] = {}
     issues: list[RowIssue] = []
     for row in rows:
         gid = (row.get("编号") or "").strip()
@@ -96,73 +119,76 @@ def read_changes(path: Path, known: set[str]) -> tuple[list[GapChange], list[Row
                 _issue(row, IssueCode.UNKNOWN_GAP, "编号", "no such gap in the ledger; do not edit the 编号")
             )
             continue
-        values = {field: row.get(heading) for field, heading in EDITABLE_HEADINGS.items()}
-        status = (values["status"] or "").strip()
-        if status not in STATUSES:
-            issues.append(
-                _issue(row, IssueCode.BAD_STATUS, "状态", f"choose from the dropdown: {'、'.join(STATUSES)}")
-            )
-            continue
-        due = values["due"]
-        if due:
-            try:
-                due = parse_due(due)
-            except ValueError:
+        values: dict[str, str | None] = {}
+        bad = False
+        for field, heading in EDITABLE_HEADINGS.items():
+            value = _cell(row.get(heading))
+            exported_heading = EXPORTED_PREFIX + heading
+            exported = _cell(row.get(exported_heading)) if exported_heading in row else None
+            if field == "due" and value:
+                try:
+                    value = parse_due(value)
+                except ValueError:
+                    issues.append(
+                        _issue(row, IssueCode.BAD_DATE, heading, "not a date; write it as 2026-12-31")
+                    )
+                    bad = True
+                    continue
+            if exported_heading in row and value == exported:
+                continue
+            if field == "status" and value not in STATUSES:
                 issues.append(
-                    _issue(row, IssueCode.BAD_DATE, "整改时限", "not a date; write it as 2026-12-31")
+                    _issue(
+                        row, IssueCode.BAD_STATUS, heading, f"choose from the dropdown: {'、'.join(STATUSES)}"
+                    )
+                )
+                bad = True
+                continue
+            values[field] = value
+        if bad:
+            continue
+        edit = Edit(gap_id=gid, values=values, row=int(row.get("_row") or 0), sheet=row.get("_sheet") or "")
+        earlier = edits.get(gid)
+        if earlier is not None:
+            clash = [f for f in values if f in earlier.values and earlier.values[f] != values[f]]
+            if clash:
+                issues.append(
+                    _issue(
+                        row,
+                        IssueCode.DUPLICATE_ITEM,
+                        "编号",
+                        f"the same gap says otherwise on {earlier.sheet} row {earlier.row} ({', '.join(clash)})",
+                    )
                 )
                 continue
-        change = GapChange(
-            gap_id=gid,
-            status=status,
-            reason=values["reason"],
-            owner_unit=values["owner_unit"],
-            owner=values["owner"],
-            due=due,
-            notes=values["notes"],
-            row=int(row.get("_row") or 0),
-            sheet=row.get("_sheet") or "",
-        )
-        earlier = changes.get(gid)
-        if earlier is not None and earlier.model_dump(exclude={"row", "sheet"}) != change.model_dump(
-            exclude={"row", "sheet"}
-        ):
-            issues.append(
-                _issue(
-                    row,
-                    IssueCode.DUPLICATE_ITEM,
-                    "编号",
-                    f"the same gap differs from {earlier.sheet} row {earlier.row}",
-                )
-            )
+            earlier.values.update(values)
             continue
-        changes[gid] = change
-    return list(changes.values()), issues
+        edits[gid] = edit
+    return list(edits.values()), issues
 
 
 def apply(ledger: Path, workbook: Path, *, by: str, at: datetime) -> ApplyOutcome:
     """Record the analysts' statuses, reasons, owners, due dates and notes; all or nothing."""
-    known = known_gap_ids(ledger)
-    changes, issues = read_changes(workbook, known)
+    edits, issues = read_edits(workbook, known_gap_ids(ledger))
     current = {g.id: g for g in load_gaps(ledger, include_closed=True)}
-    for change in changes:
-        if (
-            change.status in NEEDS_REASON
-            and change.status != current[change.gap_id].status
-            and not (change.reason or "").strip()
-        ):
+    changes: list[GapChange] = []
+    for e in edits:
+        gap = current[e.gap_id]
+        change = GapChange.edit(gap, **e.values).model_copy(update={"row": e.row, "sheet": e.sheet})
+        if change.status in NEEDS_REASON and change.status != gap.status and not change.reason:
             issues.append(
                 RowIssue(
                     code=IssueCode.MISSING_REASON,
                     severity=Severity.ERROR,
                     file=workbook.name,
-                    sheet=change.sheet,
-                    row=change.row,
-                    column="原因/整改说明",
+                    sheet=e.sheet,
+                    row=e.row,
+                    column=EDITABLE_HEADINGS["reason"],
                     value=change.status,
                     message=f"{change.status} needs a reason: say why in 原因/整改说明",
                 )
             )
+        changes.append(change)
     outcome = ApplyOutcome(ledger=str(ledger), workbook=str(workbook), issues=issues)
     if issues:
         return outcome

@@ -42,6 +42,9 @@ LEDGER_COLUMNS = (
     Column("notes", "备注", 20, wrap=True),
     Column("overdue", "是否逾期", 8),
 )
+# The editable values as exported, in hidden columns: apply changes only the cells a person edited, so an
+# old workbook never undoes what a later run or another analyst recorded.
+EXPORTED_PREFIX = "导出时"
 # The columns `quanze ledger apply` reads back, by heading.
 EDITABLE_HEADINGS = {
     "status": "状态",
@@ -62,11 +65,18 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return out
 
 
+EXPORTED_COLUMNS = tuple(
+    Column(f"exported_{key}", EXPORTED_PREFIX + heading, 10) for key, heading in EDITABLE_HEADINGS.items()
+)
+
+
 def _ledger_row(g: LedgerGap) -> dict[str, Any]:
     row = g.model_dump()
     row["gap_type"] = GAP_ZH[g.gap_type]
     row["since"] = g.since[:10]
     row["overdue"] = "是" if g.overdue else "否"
+    for key in EDITABLE_HEADINGS:
+        row[f"exported_{key}"] = row[key]
     return row
 
 
@@ -107,8 +117,9 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
         sheets.append(
             Sheet(
                 _sheet_name(key, taken),
-                LEDGER_COLUMNS,
+                (*LEDGER_COLUMNS, *EXPORTED_COLUMNS),
                 [_ledger_row(g) for g in groups[key]],
+                hidden=frozenset(c.key for c in EXPORTED_COLUMNS),
                 title=f"{key} 整改台账：状态从下拉列表选择；已销号、不予整改须填写原因；整改时限写 2026-12-31",
                 dropdowns={"status": STATUSES},
             )
