@@ -13,7 +13,7 @@ import pytest
 
 from quanze import ledger, pipeline, tracking
 from quanze.config import Threshold, load_config
-from quanze.errors import ConfigError, UsageError
+from quanze.errors import ConfigError, OutputError, UsageError
 from quanze.ledger import CLOSED, IN_PROGRESS, OPEN, WONT_FIX, GapChange, LedgerRun, Period
 from quanze.results import GapRow, GapType, MatchCounts, ReconcileResult, Summary
 
@@ -538,3 +538,19 @@ def test_a_reopened_gap_drops_the_reason_it_was_closed_for(tmp_path: Path) -> No
     assert only(db).reason == "已办件"
     ledger.record_run(db, result(a), at=week(2))
     assert (only(db).status, only(db).reason) == (OPEN, None)
+
+
+def test_a_ledger_locked_too_long_is_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(), at=week(1))
+    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run holds the write lock
+    try:
+        with pytest.raises(OutputError, match="locked by another quanze run"):
+            ledger.record_run(db, result(gap(GapType.UNUSED, "东城县", "x许可")), at=week(2))
+        assert len(ledger.load_gaps(db)) == 0  # reading does not wait for the writer
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert ledger.record_run(db, result(gap(GapType.UNUSED, "东城县", "x许可")), at=week(2)).opened == 1

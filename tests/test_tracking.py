@@ -261,3 +261,8 @@ def test_a_file_that_is_not_a_ledger_is_a_config_error(recorded: Path) -> None:
     (recorded / "x.sqlite").write_text("not a database " * 200, "utf-8")
     result = runner.invoke(app, ["ledger", "export", "--db", "x.sqlite"])
     assert result.exit_code == 4 and "not a quanze ledger" in result.output
+
+
+def test_a_report_since_a_future_day_is_a_usage_error(recorded: Path) -> None:
+    result = runner.invoke(app, ["ledger", "report", "--since", "2999-01-01", "--out", "rep"])
+    assert result.exit_code == 2 and "after today" in result.output

@@ -204,7 +204,9 @@ def _ledger_error(path: Path, exc: sqlite3.Error) -> Exception:
             f"{path}: not a quanze ledger (not an SQLite database)",
             hint="point --db or [ledger] path at the ledger file, or choose a new file name",
         )
-    if isinstance(exc, sqlite3.OperationalError) and ("readonly" in str(exc) or "unable to open" in str(exc)):
+    if isinstance(exc, sqlite3.OperationalError) and any(
+        word in str(exc) for word in ("readonly", "unable to open", "disk is full", "disk I/O")
+    ):
         return OutputError(
             f"{path}: cannot write the ledger ({exc})", hint="check the folder and permissions"
         )
@@ -935,6 +937,8 @@ def period_report(
     first = since or datetime.fromisoformat(runs[0]).date()
     start = _period_start(first, period)
     last = _period_start(moment.astimezone(UTC).date(), period)
+    if start > last:
+        raise UsageError(f"--since {first.isoformat()} is after today", hint="give a day in the past")
     totals: list[PeriodTotal] = []
     unit_rows: list[PeriodRow] = []
     dept_rows: list[PeriodRow] = []
