@@ -554,3 +554,17 @@ def test_a_ledger_locked_too_long_is_an_output_error(tmp_path: Path, monkeypatch
         holder.execute("ROLLBACK")
         holder.close()
     assert ledger.record_run(db, result(gap(GapType.UNUSED, "东城县", "x许可")), at=week(2)).opened == 1
+
+
+def test_a_new_gap_under_a_renamed_gaps_old_name_gets_its_own_id(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    old = gap(GapType.NOT_DEVOLVED, "东城县", "临时悬挂设置标语或者宣传品许可")
+    new = gap(GapType.NOT_DEVOLVED, "东城县", "临时悬挂、设置标语或者宣传品许可")
+    ledger.record_run(db, result(old), at=week(1))
+    assert ledger.record_run(db, result(new), at=week(2)).renamed == 1
+    both = ledger.record_run(db, result(old, new), at=week(3))
+    assert (both.opened, both.closed) == (1, 0)
+    ids = {g.item_name: g.id for g in ledger.load_gaps(db)}
+    assert len(set(ids.values())) == 2 and ids[new.item_name] == ledger.gap_id(
+        "not-devolved|东城县|name:临时悬挂设置标语或者宣传品许可"
+    )

@@ -421,6 +421,11 @@ def _write_gap(
     """Record one gap seen by a run: open it, reopen it, or note it was seen again (and renamed)."""
     if row is None:
         gid = gap_id(identity)
+        n = 1
+        # A renamed gap keeps the id of its first name: a new gap under that name needs another one.
+        while con.execute("SELECT 1 FROM gaps WHERE id = ?", (gid,)).fetchone() is not None:
+            n += 1
+            gid = gap_id(f"{identity}#{n}")
         con.execute(
             "INSERT INTO gaps (id, identity, gap_type, unit, unit_key, item_code, item_name, department, detail, "
             "source, status, owner_unit, due, first_seen, since, last_seen, last_run) "
