@@ -28,6 +28,17 @@ ACTIVE = (OPEN, IN_PROGRESS)  # still to be fixed: counted as open, and overdue 
 NEEDS_REASON = (CLOSED, WONT_FIX)  # taking a gap off the list by hand must say why
 EDITABLE = ("status", "reason", "owner_unit", "owner", "due", "notes")
 
+# Gaps found by comparing units or levels with each other: a run for some units alone cannot see them.
+CROSS_UNIT = frozenset(
+    {
+        GapType.NAME_MISMATCH.value,
+        GapType.UNIT_SPECIFIC.value,
+        GapType.DROPPED_IN_CHAIN.value,
+        GapType.HELD_TWICE.value,
+        GapType.TOWNSHIP_NO_OWNER.value,
+    }
+)
+
 APPLICATION_ID = 0x515A4C47  # "QZLG": marks the file as a quanze ledger
 BUSY_TIMEOUT_S = 120.0
 
@@ -509,7 +520,8 @@ def record_run(
 ) -> RunOutcome:
     """Record a run and its gaps in one transaction: new gaps open, vanished ones close, returning ones reopen.
 
-    With `units` (a partition of the work), only those units' gaps can be closed by this run.
+    With `units` (a partition of the work), only those units' gaps can be closed by this run, and none of
+    the gaps found by comparing units with each other (name-mismatch, the cascade's gaps).
     """
     when = stamp(at or _now())
     due = (datetime.fromisoformat(when).date() + timedelta(days=due_days)).isoformat()
@@ -546,7 +558,11 @@ def record_run(
             [(run_id, *r) for r in _unit_rates(result)],
         )
         known = {r["identity"]: r for r in con.execute("SELECT * FROM gaps")}
-        in_scope = [r for r in known.values() if scope is None or r["unit_key"] in scope]
+        in_scope = [
+            r
+            for r in known.values()
+            if scope is None or (r["unit_key"] in scope and r["gap_type"] not in CROSS_UNIT)
+        ]
         vanished = [r for r in in_scope if r["identity"] not in fresh and r["status"] != CLOSED]
         renamed = _renames(
             {k: g for k, g in fresh.items() if k not in known}, vanished, match or MatchOptions()
