@@ -145,6 +145,8 @@ def compare(before: Summary, after: Summary) -> list[Change]:
     old, new = metric_counts(before), metric_counts(after)
     out = []
     for name in METRICS:
+        if name in LEDGER_METRICS:
+            continue  # not in a summary.json: the ledger's history holds it
         a, b = old.get(name, 0), new.get(name, 0)
         # Every metric counts a problem: fewer is better.
         verdict = "same" if a == b else ("better" if b < a else "worse")
