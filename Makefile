@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT ?= out/demo
 
-.PHONY: setup demo test lint typecheck schemas sample-data bench quality golden clean realcheck
+.PHONY: setup demo demo-ledger test lint typecheck schemas sample-data bench quality golden clean realcheck
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,16 @@ setup: $(STAMP)
 demo: $(STAMP)
 	cd sample_data && ../$(BIN)/quanze check --out ../$(DEMO_OUT) --force; status=$$?; \
 	  echo "reports in $(DEMO_OUT)/ (exit code $$status: see README › Exit codes)"
+
+# The ledger round: two runs with one input changed between them; the weekly report shows the closed gap.
+LEDGER_DEMO ?= out/demo-ledger
+demo-ledger: $(STAMP)
+	rm -rf $(LEDGER_DEMO) && mkdir -p $(LEDGER_DEMO) && cp -r sample_data $(LEDGER_DEMO)/work
+	cd $(LEDGER_DEMO)/work && $(CURDIR)/$(BIN)/quanze check --ledger --out ../run1 >/dev/null
+	$(BIN)/python tools/demo_ledger_change.py $(LEDGER_DEMO)/work
+	cd $(LEDGER_DEMO)/work && $(CURDIR)/$(BIN)/quanze check --ledger --out ../run2 >/dev/null
+	cd $(LEDGER_DEMO)/work && $(CURDIR)/$(BIN)/quanze ledger export --all --out ../整改台账.xlsx \
+	  && $(CURDIR)/$(BIN)/quanze ledger report --period week --out ../周报
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

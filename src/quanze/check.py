@@ -29,7 +29,10 @@ METRICS: dict[str, str] = {
     "unmatched": "power_units",
     "ambiguous": "service_items",
     "invalid-rows": "rows",
+    "overdue": "gaps",
 }
+# Metrics that only the ledger counts: a run that records no ledger cannot judge them.
+LEDGER_METRICS = frozenset({"overdue"})
 
 
 class ThresholdResult(BaseModel):
@@ -66,6 +69,16 @@ def validate_limits(limits: Mapping[str, Threshold]) -> None:
         )
 
 
+def require_ledger(limits: Mapping[str, Threshold], *, recorded: bool) -> None:
+    """A limit on a ledger metric (overdue) needs a run that records in the ledger."""
+    wanted = sorted(set(limits) & LEDGER_METRICS)
+    if wanted and not recorded:
+        raise ConfigError(
+            f"[check] › {', '.join(wanted)}: counted only when the run is recorded in the ledger",
+            hint="pass --ledger to `quanze check`, or set [ledger] record = true",
+        )
+
+
 def metric_counts(summary: Summary) -> dict[str, int]:
     m = summary.match
     counts = {k: summary.gaps.get(k, 0) for k in METRICS if k in {g.value for g in GapType}}
@@ -87,15 +100,25 @@ def _bases(summary: Summary) -> dict[str, int]:
         "service_items": m.service_items,
         "powers": m.powers,
         "rows": sum(i.records for i in summary.inputs) + summary.invalid_rows,
+        "gaps": sum(summary.gaps.values()),
     }
 
 
 def evaluate(
-    summary: Summary, limits: Mapping[str, Threshold], baseline: Summary | None = None
+    summary: Summary,
+    limits: Mapping[str, Threshold],
+    baseline: Summary | None = None,
+    *,
+    extra: Mapping[str, int] | None = None,
 ) -> CheckResult:
-    """Each limit against the run's counts; a percentage limit against the metric's share of its base."""
+    """Each limit against the run's counts; a percentage limit against the metric's share of its base.
+
+    `extra` holds the counts that only the ledger knows (overdue).
+    """
     validate_limits(limits)
     counts = metric_counts(summary)
+    counts.update(extra or {})
+    require_ledger(limits, recorded=all(name in counts for name in LEDGER_METRICS))
     bases = _bases(summary)
     results = []
     for name in sorted(limits, key=list(METRICS).index):
@@ -122,6 +145,8 @@ def compare(before: Summary, after: Summary) -> list[Change]:
     old, new = metric_counts(before), metric_counts(after)
     out = []
     for name in METRICS:
+        if name in LEDGER_METRICS:
+            continue  # not in a summary.json: the ledger's history holds it
         a, b = old.get(name, 0), new.get(name, 0)
         # Every metric counts a problem: fewer is better.
         verdict = "same" if a == b else ("better" if b < a else "worse")

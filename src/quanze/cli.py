@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from quanze import __version__, pipeline
+from quanze import __version__, pipeline, tracking
+from quanze import ledger as ledger_store
 from quanze.check import CheckResult
 from quanze.config import (
     DEFAULT_CONFIG,
@@ -33,10 +34,12 @@ from quanze.config import (
 )
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions, resolve_fields
+from quanze.ledger import PERIOD_ZH, LedgerRun, Period, parse_due
 from quanze.match import MatchOptions
 from quanze.models import HiddenMode, Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
+from quanze.report.ledger import LEDGER_FILE, GroupBy
 from quanze.results import ReconcileResult
 
 app = typer.Typer(
@@ -185,6 +188,13 @@ OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
+LedgerFlag = Annotated[
+    bool | None,
+    typer.Option(
+        "--ledger/--no-ledger",
+        help="Record the run and its gaps in the 整改台账 (default: the config's [ledger] record).",
+    ),
+]
 
 
 def _ingest_options(
@@ -457,6 +467,7 @@ def reconcile(
     ] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
+    ledger: LedgerFlag = None,
 ) -> None:
     """Link powers to service items, find the gaps, and write matches, gaps and review workbooks."""
     cfg = _load_config(
@@ -470,11 +481,13 @@ def reconcile(
         review_threshold=review_threshold,
     )
     target = out or cfg.project.out
-    result = pipeline.reconcile_to(target, cfg, force=force, units=unit, progress=_progress)
+    run = ledger_run(cfg, ledger, "reconcile")
+    result = pipeline.reconcile_to(target, cfg, force=force, units=unit, progress=_progress, ledger=run)
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.model_dump(mode="json"))
     else:
         _render_summary(result, target)
+    _say_recorded(run)
 
 
 def _render_summary(result: ReconcileResult, target: Path) -> None:
@@ -671,6 +684,7 @@ def check(
         Path | None,
         typer.Option("--baseline", help="An earlier summary.json: report what got better or worse."),
     ] = None,
+    ledger: LedgerFlag = None,
 ) -> None:
     """Reconcile from the config, write the reports, and fail (exit 1) when a limit in [check] is exceeded."""
     cfg = _load_config(config)
@@ -678,9 +692,17 @@ def check(
         raise UsageError(
             "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
         )
+    run = ledger_run(cfg, ledger, "check")
     verdict = pipeline.check(
-        cfg, out or cfg.project.out, force=force, baseline=baseline, junit=junit, progress=_progress
+        cfg,
+        out or cfg.project.out,
+        force=force,
+        baseline=baseline,
+        junit=junit,
+        progress=_progress,
+        ledger=run,
     )
+    _say_recorded(run)
     if fmt is CheckFormat.JSON:
         _print_json(verdict.model_dump(mode="json"))
     elif fmt is CheckFormat.MARKDOWN:
@@ -706,6 +728,179 @@ def _render_check(verdict: CheckResult) -> None:
     out_console.print(
         "all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}"
     )
+
+
+# ---------------------------------------------------------------------------------------------- ledger
+
+
+def ledger_run(cfg: QuanzeConfig, flag: bool | None, command: str) -> LedgerRun | None:
+    """The ledger recording a run asks for: --ledger/--no-ledger, else the config's [ledger] record."""
+    if not (cfg.ledger.record if flag is None else flag):
+        return None
+    return LedgerRun(
+        path=cfg.ledger.path,
+        command=command,
+        project=cfg.project.name,
+        due_days=cfg.ledger.due_days,
+        match=cfg.match,
+    )
+
+
+def _say_recorded(run: LedgerRun | None) -> None:
+    if run is None or run.outcome is None:
+        return
+    o = run.outcome
+    if o.inputs_missing and o.closed:
+        err.print(
+            f"[yellow]warning:[/] the ledger's last run also read {', '.join(o.inputs_missing)}; "
+            f"this run did not, so some of its {o.closed} closed gap(s) may be missing inputs, not fixes "
+            f"(see `quanze ledger history`, and run again with every input to reopen them)"
+        )
+    _say(
+        f"ledger {o.ledger}: run {o.run_id} recorded; {o.opened} gap(s) opened 待整改, {o.closed} closed 已销号, "
+        f"{o.reopened} reopened; {o.open} open, {o.overdue} overdue"
+    )
+
+
+ledger_app = typer.Typer(
+    help="The 整改台账: gaps tracked from run to run, exported, filled in, reported weekly and monthly.",
+    no_args_is_help=True,
+)
+app.add_typer(ledger_app, name="ledger")
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="The ledger file; default: [ledger] path (quanze-ledger.sqlite beside the config)."
+    ),
+]
+
+
+def _ledger_path(config: Path | None, db: Path | None) -> tuple[Path, QuanzeConfig]:
+    cfg = _load_config(config)
+    return (db or cfg.ledger.path), cfg
+
+
+@ledger_app.command("export")
+@handled
+def ledger_export(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The workbook to write.")] = Path(LEDGER_FILE),
+    by: Annotated[GroupBy, typer.Option("--by", help="A sheet per unit or per department.")] = GroupBy.UNIT,
+    include_closed: Annotated[bool, typer.Option("--all", help="Also list gaps already 已销号.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the workbook if it exists.")] = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Write 整改台账.xlsx: each gap with since when, status dropdown, reason, owner, 整改时限 and notes."""
+    path, cfg = _ledger_path(config, db)
+    outcome = tracking.export(
+        path, out, by=by, include_closed=include_closed, force=force, title=cfg.project.name
+    )
+    if fmt is OutputFormat.JSON:
+        _print_json(outcome.model_dump(mode="json"))
+        return
+    shown = ", ".join(f"{s} {n}" for s, n in outcome.by_status.items())
+    _say(f"wrote {out}: {outcome.gaps} gap(s) ({shown}; {outcome.overdue} overdue)")
+
+
+@ledger_app.command("apply")
+@handled
+def ledger_apply(
+    workbook: Annotated[Path, typer.Argument(help="The filled-in 整改台账.xlsx.", show_default=False)],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who made the changes (kept in the history).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Record the statuses, reasons, owners, 整改时限 and notes of a filled-in 整改台账.xlsx (all or nothing)."""
+    path, _ = _ledger_path(config, db)
+    at = datetime.now(UTC).replace(microsecond=0)
+    outcome = tracking.apply(path, workbook, by=by or getpass.getuser(), at=at)
+    if fmt is OutputFormat.JSON:
+        _print_json(outcome.model_dump(mode="json"))
+    elif outcome.counts is not None:
+        c = outcome.counts
+        _say(
+            f"{c.rows} edited row(s): {c.changed_gaps} gap(s) changed ({c.changes} change(s) recorded), "
+            f"{c.unchanged} already so in the ledger"
+        )
+    else:
+        err.print(
+            f"[red]{len(outcome.issues)} bad cell(s); nothing was recorded[/] (fix them and apply again)"
+        )
+    _print_issues(outcome.issues)
+    raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
+
+
+def _since(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(parse_due(text))
+    except ValueError:
+        raise UsageError(f"--since {text!r} is not a date", hint="write it as 2026-11-01") from None
+
+
+@ledger_app.command("report")
+@handled
+def ledger_report(
+    period: Annotated[Period, typer.Option("--period", help="周报 (week) or 月通报 (month).")] = Period.WEEK,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day to report (default: the first run).")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for 周报/月通报 .xlsx and .json.")] = Path(
+        "out/整改报告"
+    ),
+    force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """The 周报/月通报: gaps opened, closed, open and overdue per unit and department, with trend charts."""
+    path, cfg = _ledger_path(config, db)
+    data, files = tracking.report(path, out, period, since=_since(since), force=force, title=cfg.project.name)
+    if fmt is OutputFormat.JSON:
+        _print_json(data.model_dump(mode="json"))
+        return
+    table = Table(title=f"{PERIOD_ZH[period]} {data.periods[-1].period if data.periods else ''}")
+    for col in ("rank", "unit", "open", "overdue", "opened", "closed"):
+        table.add_column(col, justify="left" if col == "unit" else "right")
+    for r in data.ranking:
+        table.add_row(str(r.rank), r.unit, str(r.open), str(r.overdue), str(r.opened), str(r.closed))
+    out_console.print(table)
+    _say(f"written: {', '.join(str(f) for f in files)}")
+
+
+@ledger_app.command("history")
+@handled
+def ledger_history(
+    gap: Annotated[str, typer.Argument(help="The gap's 编号 (G-…).", show_default=False)],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Every change of one gap: when it opened, closed, reopened, who changed its status and why."""
+    path, _ = _ledger_path(config, db)
+    data = ledger_store.history(path, gap)
+    if fmt is OutputFormat.JSON:
+        _print_json(data.model_dump(mode="json"))
+        return
+    g = data.gap
+    out_console.print(
+        f"[bold]{g.id}[/] {escape(g.gap_type.value)} · {escape(g.unit or '-')} · {escape(g.item_name)}: "
+        f"{g.status}{' (overdue)' if g.overdue else ''}, 整改时限 {g.due or '-'}"
+    )
+    table = Table()
+    for col in ("at", "event", "status", "change", "by", "reason"):
+        table.add_column(col)
+    for e in data.events:
+        change = f"{e.field}: {e.old or ''} → {e.new or ''}" if e.field else ""
+        who = e.by or (f"run {e.run_id}" if e.run_id else "")
+        table.add_row(e.at, e.kind, e.status, escape(change), escape(who), escape(e.reason or ""))
+    out_console.print(table)
 
 
 @app.command()

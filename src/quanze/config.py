@@ -118,6 +118,14 @@ class Project(_Strict):
     decisions: Path = Path("quanze-decisions.jsonl")
 
 
+class LedgerOptions(_Strict):
+    """[ledger]: the 整改台账 file, whether runs record in it, and the default time allowed to fix a gap."""
+
+    path: Path = Path("quanze-ledger.sqlite")
+    record: bool = False
+    due_days: int = Field(30, ge=1, le=3650, description="days from a gap's opening to its 整改时限")
+
+
 class QuanzeConfig(_Strict):
     """The whole configuration; every path is resolved against the config file's folder."""
 
@@ -127,6 +135,7 @@ class QuanzeConfig(_Strict):
     read: ReadOptions = ReadOptions()
     match: MatchOptions = MatchOptions()
     check: dict[str, Threshold] = Field(default_factory=dict)
+    ledger: LedgerOptions = LedgerOptions()
 
     @field_validator("check", mode="before")
     @classmethod
@@ -175,7 +184,8 @@ def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
     project = config.project.model_copy(
         update={"out": fix(config.project.out), "decisions": fix(config.project.decisions)}
     )
-    return config.model_copy(update={"inputs": inputs, "project": project})
+    ledger = config.ledger.model_copy(update={"path": fix(config.ledger.path)})
+    return config.model_copy(update={"inputs": inputs, "project": project, "ledger": ledger})
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -269,4 +279,10 @@ unused = "30%"                       # a share of service items
 name-mismatch = 50
 review = 20
 invalid-rows = 0
+# overdue = 0                        # gaps past their 整改时限 in the ledger (needs [ledger] record = true)
+
+[ledger]
+# path = "quanze-ledger.sqlite"      # the 整改台账 database, beside this file
+# record = true                      # reconcile and check record every run and its gaps (or pass --ledger)
+# due_days = 30                      # a new gap's 整改时限: this many days after it was found
 """

@@ -1555,3 +1555,8 @@ def read_checklists(path: Path) -> list[dict[str, str | None]]:
     rows = _quanze_table(path, ("交接状态", "事项名称"), what="handover checklist", first_only=False)
     # The signature block below the table has no item number.
     return [r for r in rows if r.get("事项名称") and (r.get("序号") or "").isdigit()]
+
+
+def read_ledger_sheets(path: Path) -> list[dict[str, str | None]]:
+    """Rows of a filled-in 整改台账.xlsx (every sheet whose table has 编号 and 状态 columns)."""
+    return _quanze_table(path, ("编号", "状态"), what="ledger workbook (整改台账)", first_only=False)

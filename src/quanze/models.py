@@ -95,6 +95,10 @@ class IssueCode(StrEnum):
     HIDDEN_SHEET = "hidden-sheet"
     HIDDEN_ROWS = "hidden-rows"
     DATE_AS_SEQ = "date-as-seq"
+    BAD_STATUS = "bad-status"
+    BAD_DATE = "bad-date"
+    MISSING_REASON = "missing-reason"
+    UNKNOWN_GAP = "unknown-gap"
 
 
 class HiddenMode(StrEnum):

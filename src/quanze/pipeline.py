@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from quanze import __version__
 from quanze.cascade import Cascade, UnitList, build_cascade
-from quanze.check import CheckResult, evaluate, load_baseline, validate_limits
+from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
 from quanze.config import ListInput, ListRole, QuanzeConfig
 from quanze.decisions import (
     DecisionRecord,
@@ -29,6 +29,7 @@ from quanze.errors import ExitCode, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
+from quanze.ledger import LedgerRun
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -517,13 +518,22 @@ def reconcile_to(
     force: bool,
     units: Sequence[str] | None = None,
     progress: Progress | None = None,
+    ledger: LedgerRun | None = None,
 ) -> ReconcileResult:
-    """Reconcile and write every report into `out` (refused when `out` holds files, unless force)."""
+    """Reconcile and write every report into `out` (refused when `out` holds files, unless force).
+
+    With `ledger`, the run and its gaps are then recorded in the 整改台账 (README › Ledger).
+    """
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_reconcile(folder, result, title=config.project.name)
 
-    return _reconcile_into(out, config, write, force=force, units=units, progress=progress)
+    result = _reconcile_into(out, config, write, force=force, units=units, progress=progress)
+    if ledger is not None:
+        if progress is not None:
+            progress(f"recording the run in {ledger.path}")
+        ledger.record(result, units=units)
+    return result
 
 
 def check(
@@ -534,12 +544,14 @@ def check(
     baseline: Path | None = None,
     junit: Path | None = None,
     progress: Progress | None = None,
+    ledger: LedgerRun | None = None,
 ) -> CheckResult:
     """The nightly job: reconcile from the config, write the reports, and judge the counts against [check]."""
     validate_limits(config.check)
+    require_ledger(config.check, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None
-    result = reconcile_to(out, config, force=force, progress=progress)
-    verdict = evaluate(result.summary, config.check, before)
+    result = reconcile_to(out, config, force=force, progress=progress, ledger=ledger)
+    verdict = evaluate(result.summary, config.check, before, extra=ledger.metrics() if ledger else None)
     if junit is not None:
         write_junit(junit, verdict)
     return verdict

@@ -33,7 +33,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Chart:
-    """A native bar chart of some columns of the sheet's rows, placed beside the table."""
+    """A native chart (bars by default, or lines) of some columns of the sheet's rows, placed beside the table."""
 
     title: str
     category_column: str
@@ -41,6 +41,7 @@ class Chart:
     y_title: str = ""
     anchor: str | None = None
     percent: bool = False
+    kind: str = "column"  # an XlsxWriter chart type: column, line (trends over periods) …
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
                 _write(ws, header + n, i, row.get(key), _column_format(section.columns[i], formats))
         count = len(section.rows)
         if section.chart is not None and count:
-            chart = wb.add_chart({"type": "column"})
+            chart = wb.add_chart({"type": section.chart.kind})
             cat = keys.index(section.chart.category_column)
             for key in section.chart.value_columns:
                 idx = keys.index(key)
@@ -197,7 +198,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
     for n, chart_spec in enumerate(spec.charts):
         if count == 0:
             break
-        chart = wb.add_chart({"type": "column"})
+        chart = wb.add_chart({"type": chart_spec.kind})
         cat = keys.index(chart_spec.category_column)
         for key in chart_spec.value_columns:
             idx = keys.index(key)
