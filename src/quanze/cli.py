@@ -6,9 +6,9 @@ import functools
 import getpass
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -439,7 +439,7 @@ def reconcile(
         review_threshold=review_threshold,
     )
     target = out or cfg.project.out
-    result = pipeline.reconcile_to(target, cfg, force=force, units=unit, progress=_progress)
+    result = pipeline.reconcile_to(target, cfg, force=force, units=unit, progress=_progress, notice=_say)
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.model_dump(mode="json"))
     else:
@@ -486,7 +486,9 @@ def gaps(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Only the gaps (not-accepted, no-service-item, …): gaps.csv and gaps.xlsx, counts on the terminal."""
-    result = pipeline.gaps_to(out, _load_config(config), force=force, units=unit, progress=_progress)
+    result = pipeline.gaps_to(
+        out, _load_config(config), force=force, units=unit, progress=_progress, notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.gaps)
         return
@@ -516,8 +518,9 @@ def review_apply(
 ) -> None:
     """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
     cfg = _load_config(config, decisions=decisions)
-    at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    outcome = pipeline.apply_review(workbook, cfg.project.decisions, by=by or getpass.getuser(), at=at)
+    outcome = pipeline.apply_review(
+        workbook, cfg.project.decisions, by=by or getpass.getuser(), at=pipeline.now_with_zone(), notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
     else:
@@ -554,6 +557,7 @@ def diff(
         match=cfg.match,
         force=force,
         progress=_progress,
+        notice=_say,
     )
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
@@ -586,7 +590,9 @@ def handover_build(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Write a checklist per receiving unit: items, departments, service items to enter, status, signatures."""
-    outcome = pipeline.handover(_load_config(config), out, single=single, force=force, progress=_progress)
+    outcome = pipeline.handover(
+        _load_config(config), out, single=single, force=force, progress=_progress, notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
         return
@@ -606,7 +612,7 @@ def handover_progress(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Read filled-in checklists back: handover progress per unit and department (the weekly ledger)."""
-    result = pipeline.handover_progress(files, out, force=force)
+    result = pipeline.handover_progress(files, out, force=force, notice=_say)
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -648,7 +654,13 @@ def check(
             "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
         )
     verdict = pipeline.check(
-        cfg, out or cfg.project.out, force=force, baseline=baseline, junit=junit, progress=_progress
+        cfg,
+        out or cfg.project.out,
+        force=force,
+        baseline=baseline,
+        junit=junit,
+        progress=_progress,
+        notice=_say,
     )
     if fmt is CheckFormat.JSON:
         _print_json(verdict.model_dump(mode="json"))
@@ -688,8 +700,14 @@ def init(
     _say(f"wrote {path}: edit the input paths, then run `quanze check`")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # A CI timeout or `kill` ends the run like Ctrl-C: what is half written is removed, not left behind.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except BrokenPipeError:
