@@ -10,7 +10,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import Threshold
 from quanze.errors import ConfigError
+from quanze.models import IssueCode
 from quanze.results import GapType, Summary
+
+# Warnings about the inputs that fail a check whatever its limits (see quanze.inputcheck).
+LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED)
 
 # Every metric a [check] limit may name, with what a percentage is a share of.
 METRICS: dict[str, str] = {
@@ -110,6 +114,16 @@ def evaluate(
                 value=round(value, 4),
                 limit=limit.describe(),
                 passed=limit.holds(value),
+            )
+        )
+    loud = {c: summary.issues.get(c.value, 0) for c in LOUD_WARNINGS}
+    if any(loud.values()):
+        # Not a limit one may raise: the counts of such a run cannot be trusted as they stand.
+        count = sum(loud.values())
+        named = ", ".join(f"{c.value} {n}" for c, n in loud.items() if n)
+        results.append(
+            ThresholdResult(
+                name=f"input warnings ({named})", count=count, value=count, limit="0", passed=False
             )
         )
     changes = compare(baseline, summary) if baseline is not None else []

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from quanze import __version__, pipeline
-from quanze.check import CheckResult
+from quanze.check import LOUD_WARNINGS, CheckResult
 from quanze.config import (
     DEFAULT_CONFIG,
     STARTER_CONFIG,
@@ -34,7 +34,7 @@ from quanze.config import (
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.match import MatchOptions
-from quanze.models import Level, ListKind, RowIssue, Severity
+from quanze.models import IssueCode, Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.results import ReconcileResult
@@ -78,7 +78,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except QuanzeError as exc:
             if state.debug:
                 raise
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("interrupted; no partial output was left behind")
@@ -467,7 +467,12 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
         table.add_row(label, str(value))
     for gap, count in result.summary.gaps.items():
         table.add_row(f"gap {gap}", str(count))
+    stale = result.summary.issues.get(IssueCode.STALE_DECISION.value, 0)
+    table.add_row("decisions matching nothing 未匹配的决定", str(stale))
     err.print(table)
+    for issue in result.issues:
+        if issue.code in LOUD_WARNINGS:
+            err.print(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
     err.print(
         f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
         f"then `quanze review apply {target / 'review.xlsx'}`)"
@@ -559,9 +564,12 @@ def diff(
         progress=_progress,
         notice=_say,
     )
+    # The input files' row issues are part of the result: a list with invalid rows does not diff clean.
+    findings = [i for i in result.issues if i.severity is not Severity.INFO]
+    code = ExitCode.FINDINGS if findings else ExitCode.OK
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
-        return
+        raise typer.Exit(int(code))
     out_lines = ", ".join(f"{k} {v}" for k, v in result.counts.items())
     typer.echo(f"{old.name} → {new.name}: {out_lines}")
     for row in result.rows:
@@ -569,7 +577,11 @@ def diff(
             typer.echo(
                 f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}"
             )
+    if findings:
+        err.print(f"[yellow]{len(findings)} row issue(s) in the input files:[/]")
+        _print_issues(findings)
     _say(f"reports written to {out}/")
+    raise typer.Exit(int(code))
 
 
 handover_app = typer.Typer(

@@ -74,6 +74,10 @@ class IssueCode(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
+    NO_CATALOGUE = "no-catalogue"
+    UNIT_UNMATCHED = "unit-unmatched"
+    UNIT_ALIAS = "unit-alias"
+    STALE_DECISION = "stale-decision"
 
 
 class RowIssue(BaseModel):

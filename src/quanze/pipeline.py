@@ -25,12 +25,14 @@ from quanze.decisions import (
     new_records,
     parse_decision_word,
     serialise,
+    stale_decisions,
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
+from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -159,6 +161,8 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         for ci in config.inputs.catalogue
     ]
     reports = _read_all(jobs, progress)
+    for (path, options), report in zip(jobs, reports, strict=True):
+        require_records(path, report, expected=options.kind, options=options)
     for li, report in zip(config.inputs.lists, reports, strict=False):
         unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
         items = report.powers
@@ -196,6 +200,17 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         )
     for report in reports:
         loaded.issues.extend(report.issues)
+    if not config.inputs.catalogue:
+        loaded.issues.append(no_catalogue_issue())
+    loaded.issues.extend(
+        reconcile_units(
+            loaded.services,
+            loaded.devolved,
+            loaded.acceptance,
+            aliases=config.aliases.units,
+            catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
+        )
+    )
     return loaded
 
 
@@ -335,7 +350,17 @@ def analyse(
         raise UsageError(
             "no power list to reconcile", hint="give --powers FILE, or a devolution list in the config"
         )
-    book = decision_book(load_decisions(config.project.decisions))
+    recorded = load_decisions(config.project.decisions)
+    book = decision_book(recorded)
+    if units is None:
+        loaded.issues.extend(
+            stale_decisions(
+                recorded,
+                {power_key(p) for p in powers},
+                {service_key(s) for s in loaded.services},
+                file=str(config.project.decisions),
+            )
+        )
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(
@@ -644,7 +669,11 @@ def diff(
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         before = _read(old, options, progress)
         after = _read(new, options, progress)
+        # A file read as nothing would show every item added or removed: stop instead.
+        for path, report in ((old, before), (new, after)):
+            require_records(path, report, expected=ListKind.POWERS, options=options)
         result = diff_lists(before.powers, after.powers, options=match)
+        result.issues = [*before.issues, *after.issues]
         write_diff(folder, result, title=f"清单比对：{old.name} → {new.name}")
     return result
 
@@ -684,11 +713,30 @@ def handover(
     return HandoverOutcome(units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths])
 
 
+def _is_review(path: Path) -> bool:
+    try:
+        read_review_sheet(path)
+    except QuanzeError:
+        return False
+    return True
+
+
 def handover_progress(
     paths: Sequence[Path], out: Path | None, *, force: bool, notice: Progress | None = None
 ) -> Ledger:
     """The weekly ledger (台账) from filled-in checklists: progress per unit and handing department."""
-    rows = [row for path in paths for row in read_checklists(path)]
+    rows = []
+    for path in paths:
+        found = read_checklists(path)
+        if not found:
+            raise UnreadableInputError(
+                f"{path}: no handover checklist rows found (no table with 交接状态 and 事项名称 columns"
+                + (", and this is a review workbook" if _is_review(path) else "")
+                + ")",
+                hint="give the checklists `quanze handover build` wrote (交接清单_….xlsx), filled in; "
+                "a review.xlsx goes to `quanze review apply`",
+            )
+        rows.extend(found)
     combined = ledger(rows)
     if out is not None:
         with staged_out_dir(out, force=force, on_wait=notice) as folder:
