@@ -165,3 +165,29 @@ def test_decisions_that_match_nothing_are_counted(here: Path) -> None:
     assert summary["issues"]["stale-decision"] == 1
     assert "已取消的事项 ↔ 旧服务" in (here / "run" / "issues.csv").read_text("utf-8")
     assert len(load_decisions(here / "quanze-decisions.jsonl")) == 1  # kept, not dropped
+
+
+def test_validate_warns_on_a_file_with_no_records(here: Path) -> None:
+    fixtures.xlsx(here / "header-only.xlsx", {"Sheet1": [["序号", "事项名称", "实施主体"]]})
+    code, out = run("validate", "header-only.xlsx")
+    assert code == 1 and "no-records" in out and "no item could be read" in out
+
+
+def test_check_fails_on_rows_lost_even_without_a_limit(here: Path) -> None:
+    fixtures.xlsx(
+        here / "one-nameless-row.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "实施主体"],
+                [1, "燃气经营许可证核发", "市住建局"],
+                [2, None, "市住建局"],
+            ]
+        },
+    )
+    (here / "quanze.toml").write_text(
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "one-nameless-row.xlsx"\nrole = "devolution"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n',
+        "utf-8",
+    )
+    code, out = run("check")
+    assert code == 1 and "invalid-rows" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -30,7 +31,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-TEXT_OUTPUTS = ("summary.json", "matches.csv", "gaps.csv", "issues.csv", "cascade.csv")
+SHA = re.compile(r"[0-9a-f]{64}")
+TEXT_OUTPUTS = ("summary.json", "matches.csv", "gaps.csv", "issues.csv", "cascade.csv", "report.html")
 
 
 def _review_project(folder: Path) -> list[str]:
@@ -182,42 +184,74 @@ def test_unwritable_existing_folder_is_exit_5(tmp_path: Path, monkeypatch: pytes
     assert "run: the folder is not writable" in flat(result.output) and "permissions" in flat(result.output)
 
 
-def _outputs(folder: Path) -> dict[str, str]:
-    return {n: (folder / n).read_text("utf-8") for n in TEXT_OUTPUTS}
+def _outputs(folder: Path) -> dict[str, object]:
+    """What a run wrote, read back: the text files, and the cells of report.xlsx (written first)."""
+    # The inputs' SHA-256 differs each time the test rewrites a catalogue: the content is what counts.
+    found: dict[str, object] = {n: SHA.sub("", (folder / n).read_text("utf-8")) for n in TEXT_OUTPUTS}
+    wb = load_workbook(folder / "report.xlsx", read_only=True)
+    found["report.xlsx"] = SHA.sub("", repr([list(ws.values) for ws in wb.worksheets]))
+    wb.close()
+    return found
+
+
+def _timed_run(command: list[str], project: Path, env: dict[str, str]) -> float:
+    """Run once; the seconds from `writing reports` to `reports written` (the window where mixing was)."""
+    proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    start = end = 0.0
+    for line in proc.stderr:
+        if b"writing reports" in line:
+            start = time.monotonic()
+        if b"reports written" in line:
+            end = time.monotonic()
+    assert proc.wait() == 0 and end > start > 0
+    return end - start
 
 
 def test_a_killed_run_leaves_one_whole_run(tmp_path: Path) -> None:
-    """Kill `reconcile --force` at random points: the folder holds the previous run or the new one, whole."""
+    """Kill `reconcile --force` at random points of each stage: the folder holds one whole run, old or new."""
     config = fixtures.scenario(tmp_path / "p")
     project = config.parent
     env = {**os.environ, "COLUMNS": "200"}
-    command = [sys.executable, "-m", "quanze", "reconcile", "--force"]
-    subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
-    first = _outputs(project / "out")
-    # The next run reads one more catalogue item, so its reports differ from the first's.
-    fixtures.catalogue(
-        project / "catalogue.xlsx", extra=[[8, "西河县", "西河县城管局", None, "户外广告设置许可", None, 1]]
-    )
-    subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
-    second = _outputs(project / "out")
-    assert first != second
+    command = [sys.executable, "-m", "quanze", "-v", "reconcile", "--force"]
+    # Two versions of the catalogue; each run reads the one whose reports are not in the folder.
+    big = [[8 + n, "西河县", "西河县城管局", None, f"户外广告设置许可{n}", None, n] for n in range(400)]
+    versions = [big[:200], big]
+    runs = []
+    window = 0.0
+    for extra in versions:
+        fixtures.catalogue(project / "catalogue.xlsx", extra=extra)
+        window = max(window, _timed_run(command, project, env))
+        runs.append(_outputs(project / "out"))
+    assert runs[0] != runs[1]
+    in_folder = 1
     rng = random.Random(11)
-    seen = set()
-    for attempt in range(6):
+    # A few kills while reading and matching; most while the reports are written, where mixing happens.
+    stages = ("reading", "matching", "finding gaps", *["writing reports"] * 9)
+    codes = []
+    for stage in stages:
+        fixtures.catalogue(project / "catalogue.xlsx", extra=versions[1 - in_folder])
         proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.05, 2.0))
-        proc.send_signal(signal.SIGTERM if attempt % 2 else signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
+        assert proc.stderr is not None
+        seen = b""
+        while stage.encode() not in seen and proc.poll() is None:
+            seen += proc.stderr.readline()
+        time.sleep(rng.uniform(0.2, 1.0) * window if stage == "writing reports" else rng.uniform(0, 0.05))
+        proc.send_signal(signal.SIGTERM if len(codes) % 2 else signal.SIGINT)
+        _, rest = proc.communicate(timeout=60)
+        stderr = seen + rest
         now = _outputs(project / "out")
-        assert now in (first, second), stderr
+        assert now in runs, stderr  # one whole run, never a mix
+        in_folder = runs.index(now)
         names = sorted(p.name for p in (project / "out").iterdir())
-        assert names == sorted([*TEXT_OUTPUTS, "report.xlsx", "review.xlsx", "report.html"])
+        assert names == sorted([*TEXT_OUTPUTS, "report.xlsx", "review.xlsx"])
         assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == [], stderr
+        # A signal after the run finished (while Python shuts down) may end it otherwise: the run is whole.
+        assert proc.returncode in (0, 130) or b"reports written" in stderr, stderr
         if proc.returncode == 130:
-            assert b"no partial output was left behind" in stderr
-        seen.add(proc.returncode)
-    # Killed before quanze set its handler (while Python starts): nothing was written yet.
-    assert seen <= {0, 130, -signal.SIGTERM, -signal.SIGINT}
+            assert b"interrupted; no partial output was left behind" in stderr
+        codes.append(proc.returncode)
+    assert 130 in codes  # at least some kills landed mid-run
 
 
 def test_a_second_run_on_the_same_folder_waits_and_says_so(tmp_path: Path) -> None:

@@ -99,6 +99,9 @@ def evaluate(
 ) -> CheckResult:
     """Each limit against the run's counts; a percentage limit against the metric's share of its base."""
     validate_limits(limits)
+    if "invalid-rows" not in limits and summary.invalid_rows:
+        # Rows that did not become records are data lost: a check fails on them unless a limit allows some.
+        limits = {**limits, "invalid-rows": Threshold(limit=0)}
     counts = metric_counts(summary)
     bases = _bases(summary)
     results = []

@@ -78,6 +78,7 @@ class IssueCode(StrEnum):
     UNIT_UNMATCHED = "unit-unmatched"
     UNIT_ALIAS = "unit-alias"
     STALE_DECISION = "stale-decision"
+    NO_RECORDS = "no-records"
 
 
 class RowIssue(BaseModel):

@@ -79,6 +79,17 @@ def validate(
     reports = read_files(
         paths, options, on_file=(lambda p: progress(f"reading {p.name}")) if progress else None
     )
+    for r in reports:
+        if not r.records and not any(i.severity is Severity.ERROR for i in r.issues):
+            r.issues.append(
+                RowIssue(
+                    code=IssueCode.NO_RECORDS,
+                    severity=Severity.WARNING,
+                    file=r.file,
+                    message="no item could be read from this file (a header and no rows?); "
+                    "check that it is the right file, or its sheets and header rows",
+                )
+            )
     counts = Counter(i.code.value for r in reports for i in r.issues)
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
 
