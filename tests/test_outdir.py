@@ -274,3 +274,27 @@ def test_a_second_run_on_the_same_folder_waits_and_says_so(tmp_path: Path) -> No
         assert not (project / "out").exists()
     assert proc.wait(timeout=60) == 0
     assert (project / "out" / "summary.json").exists()
+
+
+def test_other_commands_never_wipe_a_filled_in_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = _review_project(tmp_path)
+    assert runner.invoke(app, args).exit_code == 0
+    review = tmp_path / "run" / "review.xlsx"
+    _fill(review, {"县级广播电台、电视台变更台名审批": "确认"})
+    before = review.read_bytes()
+    # handover progress knows no decisions file: it refuses and says how to go on.
+    fixtures.xlsx(
+        tmp_path / "checklist.xlsx",
+        {"交接": [["序号", "事项名称", "交接状态"], [1, "燃气经营许可", "已交接"]]},
+    )
+    result = runner.invoke(app, ["handover", "progress", "checklist.xlsx", "--out", "run", "--force"])
+    assert result.exit_code == 5 and "1 filled-in decision(s)" in flat(result.output)
+    assert review.read_bytes() == before
+    # diff knows the project's decisions file: it records them, then replaces the folder.
+    result = runner.invoke(app, ["diff", "powers.xlsx", "powers.xlsx", "--out", "run", "--force"])
+    assert result.exit_code == 0, result.output
+    assert [h.decision.value for h in load_decisions(tmp_path / "quanze-decisions.jsonl")] == ["confirm"]
+    assert not review.exists() and (tmp_path / "run" / "diff.csv").exists()

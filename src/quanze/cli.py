@@ -563,6 +563,7 @@ def diff(
         force=force,
         progress=_progress,
         notice=_say,
+        decisions=cfg.project.decisions,
     )
     # The input files' row issues are part of the result: a list with invalid rows does not diff clean.
     findings = [i for i in result.issues if i.severity is not Severity.INFO]

@@ -527,6 +527,8 @@ def record_decisions(
     The read-modify-write holds a lock beside the file (`<file>.lock`), so two analysts applying review
     workbooks at once both land; earlier lines are never changed (the history is kept).
     """
+    if not incoming:
+        return []
     lock = decisions_path.with_name(decisions_path.name + ".lock")
     with waiting_lock(lock, what=str(decisions_path), on_wait=notice):
         history = load_decisions(decisions_path)
@@ -558,11 +560,12 @@ def _user() -> str:
         return "unknown"
 
 
-def keep_pending_review(out: Path, decisions_path: Path, *, notice: Progress | None = None) -> int:
+def keep_pending_review(out: Path, decisions_path: Path | None, *, notice: Progress | None = None) -> int:
     """Record the decisions of `out/review.xlsx` that are not yet recorded, before a run replaces it.
 
     An analyst may fill in 决定 and rerun with --force before `review apply`: the work is kept, not wiped.
-    A review workbook that cannot be read, or holds words that are not decisions, stops the run instead.
+    A review workbook that cannot be read, or holds words that are not decisions, stops the run instead;
+    so does one with decisions when the command knows no decisions file (`handover progress`).
     """
     review = out / "review.xlsx"
     if not review.is_file():
@@ -583,6 +586,13 @@ def keep_pending_review(out: Path, decisions_path: Path, *, notice: Progress | N
             "the run would replace it",
             hint=apply_hint,
         )
+    if decisions_path is None:
+        if incoming:
+            raise OutputError(
+                f"{review} holds {len(incoming)} filled-in decision(s) and this command would replace it",
+                hint=apply_hint,
+            )
+        return 0
     fresh = record_decisions(decisions_path, incoming, notice=notice)
     if fresh and notice is not None:
         notice(
@@ -675,9 +685,11 @@ def diff(
     force: bool,
     progress: Progress | None = None,
     notice: Progress | None = None,
+    decisions: Path | None = None,
 ) -> DiffResult:
     """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
+        keep_pending_review(out, decisions, notice=notice)
         before = _read(old, options, progress)
         after = _read(new, options, progress)
         # A file read as nothing would show every item added or removed: stop instead.
@@ -719,6 +731,7 @@ def handover(
         )
     lists = checklists(loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units)
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
+        keep_pending_review(out, config.project.decisions, notice=notice)
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
     paths = [out / p.name for p in staged]
     return HandoverOutcome(units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths])
@@ -751,6 +764,7 @@ def handover_progress(
     combined = ledger(rows)
     if out is not None:
         with staged_out_dir(out, force=force, on_wait=notice) as folder:
+            keep_pending_review(out, None, notice=notice)
             write_ledger(folder, combined)
     return combined
 
