@@ -298,3 +298,24 @@ def test_other_commands_never_wipe_a_filled_in_review(
     assert result.exit_code == 0, result.output
     assert [h.decision.value for h in load_decisions(tmp_path / "quanze-decisions.jsonl")] == ["confirm"]
     assert not review.exists() and (tmp_path / "run" / "diff.csv").exists()
+
+
+def test_a_run_killed_outright_is_tidied_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the half-written run stays beside the folder until the next run removes it."""
+    config = fixtures.scenario(tmp_path / "p")
+    project = config.parent
+    env = {**os.environ, "COLUMNS": "200"}
+    command = [sys.executable, "-m", "quanze", "-v", "reconcile", "--force"]
+    subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+    previous = _outputs(project / "out")
+    proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    while b"writing reports" not in proc.stderr.readline() and proc.poll() is None:
+        pass
+    proc.kill()
+    proc.communicate(timeout=60)
+    if (project / "out").exists():
+        assert _outputs(project / "out") == previous
+    subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+    assert _outputs(project / "out") == previous  # same inputs, same reports
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []

@@ -186,7 +186,11 @@ def _swap_in(stage: Path, target: Path) -> None:
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.{_OLD}-", dir=target.parent))
         old.rmdir()
         target.rename(old)
-        stage.rename(target)
+        try:
+            stage.rename(target)
+        except OSError:
+            old.rename(target)  # the previous run goes back where it was
+            raise
         shutil.rmtree(old, ignore_errors=True)
 
 
