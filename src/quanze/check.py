@@ -10,7 +10,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import Threshold
 from quanze.errors import ConfigError
+from quanze.models import IssueCode
 from quanze.results import GapType, Summary
+
+# Warnings about the inputs that fail a check whatever its limits (see quanze.inputcheck).
+LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED)
 
 # Every metric a [check] limit may name, with what a percentage is a share of.
 METRICS: dict[str, str] = {
@@ -116,6 +120,9 @@ def evaluate(
     `extra` holds the counts that only the ledger knows (overdue).
     """
     validate_limits(limits)
+    if "invalid-rows" not in limits and summary.invalid_rows:
+        # Rows that did not become records are data lost: a check fails on them unless a limit allows some.
+        limits = {**limits, "invalid-rows": Threshold(limit=0)}
     counts = metric_counts(summary)
     counts.update(extra or {})
     require_ledger(limits, recorded=all(name in counts for name in LEDGER_METRICS))
@@ -133,6 +140,16 @@ def evaluate(
                 value=round(value, 4),
                 limit=limit.describe(),
                 passed=limit.holds(value),
+            )
+        )
+    loud = {c: summary.issues.get(c.value, 0) for c in LOUD_WARNINGS}
+    if any(loud.values()):
+        # Not a limit one may raise: the counts of such a run cannot be trusted as they stand.
+        count = sum(loud.values())
+        named = ", ".join(f"{c.value} {n}" for c, n in loud.items() if n)
+        results.append(
+            ThresholdResult(
+                name=f"input warnings ({named})", count=count, value=count, limit="0", passed=False
             )
         )
     changes = compare(baseline, summary) if baseline is not None else []

@@ -6,6 +6,7 @@ import functools
 import getpass
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -21,7 +22,7 @@ from rich.table import Table
 
 from quanze import __version__, pipeline, tracking
 from quanze import ledger as ledger_store
-from quanze.check import CheckResult
+from quanze.check import LOUD_WARNINGS, CheckResult
 from quanze.config import (
     DEFAULT_CONFIG,
     STARTER_CONFIG,
@@ -36,7 +37,7 @@ from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions, resolve_fields
 from quanze.ledger import PERIOD_ZH, LedgerRun, Period, parse_due
 from quanze.match import MatchOptions
-from quanze.models import HiddenMode, Level, ListKind, RowIssue, Severity
+from quanze.models import HiddenMode, IssueCode, Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.report.ledger import LEDGER_FILE, GroupBy
@@ -81,7 +82,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except QuanzeError as exc:
             if state.debug:
                 raise
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("interrupted; no partial output was left behind")
@@ -482,7 +483,9 @@ def reconcile(
     )
     target = out or cfg.project.out
     run = ledger_run(cfg, ledger, "reconcile")
-    result = pipeline.reconcile_to(target, cfg, force=force, units=unit, progress=_progress, ledger=run)
+    result = pipeline.reconcile_to(
+        target, cfg, force=force, units=unit, progress=_progress, ledger=run, notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.model_dump(mode="json"))
     else:
@@ -511,7 +514,12 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
         table.add_row(label, str(value))
     for gap, count in result.summary.gaps.items():
         table.add_row(f"gap {gap}", str(count))
+    stale = result.summary.issues.get(IssueCode.STALE_DECISION.value, 0)
+    table.add_row("decisions matching nothing 未匹配的决定", str(stale))
     err.print(table)
+    for issue in result.issues:
+        if issue.code in LOUD_WARNINGS:
+            err.print(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
     err.print(
         f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
         f"then `quanze review apply {target / 'review.xlsx'}`)"
@@ -530,7 +538,9 @@ def gaps(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Only the gaps (not-accepted, no-service-item, …): gaps.csv and gaps.xlsx, counts on the terminal."""
-    result = pipeline.gaps_to(out, _load_config(config), force=force, units=unit, progress=_progress)
+    result = pipeline.gaps_to(
+        out, _load_config(config), force=force, units=unit, progress=_progress, notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.gaps)
         return
@@ -560,8 +570,9 @@ def review_apply(
 ) -> None:
     """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
     cfg = _load_config(config, decisions=decisions)
-    at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    outcome = pipeline.apply_review(workbook, cfg.project.decisions, by=by or getpass.getuser(), at=at)
+    outcome = pipeline.apply_review(
+        workbook, cfg.project.decisions, by=by or getpass.getuser(), at=pipeline.now_with_zone(), notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
     else:
@@ -598,10 +609,15 @@ def diff(
         match=cfg.match,
         force=force,
         progress=_progress,
+        notice=_say,
+        decisions=cfg.project.decisions,
     )
+    # The input files' row issues are part of the result: a list with invalid rows does not diff clean.
+    findings = [i for i in result.issues if i.severity is not Severity.INFO]
+    code = ExitCode.FINDINGS if findings else ExitCode.OK
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
-        return
+        raise typer.Exit(int(code))
     out_lines = ", ".join(f"{k} {v}" for k, v in result.counts.items())
     typer.echo(f"{old.name} → {new.name}: {out_lines}")
     for row in result.rows:
@@ -609,7 +625,11 @@ def diff(
             typer.echo(
                 f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}"
             )
+    if findings:
+        err.print(f"[yellow]{len(findings)} row issue(s) in the input files:[/]")
+        _print_issues(findings)
     _say(f"reports written to {out}/")
+    raise typer.Exit(int(code))
 
 
 handover_app = typer.Typer(
@@ -630,7 +650,9 @@ def handover_build(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Write a checklist per receiving unit: items, departments, service items to enter, status, signatures."""
-    outcome = pipeline.handover(_load_config(config), out, single=single, force=force, progress=_progress)
+    outcome = pipeline.handover(
+        _load_config(config), out, single=single, force=force, progress=_progress, notice=_say
+    )
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
         return
@@ -650,7 +672,7 @@ def handover_progress(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Read filled-in checklists back: handover progress per unit and department (the weekly ledger)."""
-    result = pipeline.handover_progress(files, out, force=force)
+    result = pipeline.handover_progress(files, out, force=force, notice=_say)
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -701,6 +723,7 @@ def check(
         junit=junit,
         progress=_progress,
         ledger=run,
+        notice=_say,
     )
     _say_recorded(run)
     if fmt is CheckFormat.JSON:
@@ -914,8 +937,14 @@ def init(
     _say(f"wrote {path}: edit the input paths, then run `quanze check`")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # A CI timeout or `kill` ends the run like Ctrl-C: what is half written is removed, not left behind.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except BrokenPipeError:

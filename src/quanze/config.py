@@ -63,6 +63,8 @@ class Inputs(_Strict):
 class Aliases(_Strict):
     headers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     categories: dict[str, Category] = Field(default_factory=dict)
+    # A receiving unit as the lists spell it → the spellings of the catalogue's 行政区划 that mean it.
+    units: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @field_validator("headers")
     @classmethod
@@ -196,10 +198,28 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _config_text(path: Path) -> str:
+    """The config's text: UTF-8, with or without the BOM Windows Notepad adds; GBK is named, not guessed."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            cause = "it is saved in GBK (ANSI on a Chinese Windows), not UTF-8"
+        except UnicodeDecodeError:
+            cause = "it is not UTF-8 text"
+        raise ConfigError(
+            f"{path} › line {line}: cannot read the config file: {cause}",
+            hint="save it as UTF-8 (Notepad: 另存为 › 编码 UTF-8; WPS/VS Code: reopen and save with UTF-8)",
+        ) from None
+
+
 def load_config(path: Path) -> QuanzeConfig:
     """Read and validate a config file; every mistake names its key and how to fix it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_config_text(path))
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: no such config file", hint="run `quanze init` to write a starter config"

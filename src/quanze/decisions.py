@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.errors import ConfigError
 from quanze.match import Decision, DecisionBook
+from quanze.models import IssueCode, RowIssue, Severity
 
 DEFAULT_DECISIONS = Path("quanze-decisions.jsonl")
 
@@ -93,3 +94,28 @@ def serialise(records: Iterable[DecisionRecord]) -> str:
     return "".join(
         json.dumps(r.model_dump(mode="json", exclude_none=True), ensure_ascii=False) + "\n" for r in records
     )
+
+
+def stale_decisions(
+    records: Sequence[DecisionRecord], power_keys: set[str], service_keys: set[str], *, file: str
+) -> list[RowIssue]:
+    """The decisions in force that match no power and service item of this run: kept, not applied, reported."""
+    latest: dict[tuple[str, str], DecisionRecord] = {}
+    for r in records:
+        latest[(r.service_key, r.power_key)] = r
+    issues = []
+    for r in latest.values():
+        if r.power_key in power_keys and r.service_key in service_keys:
+            continue
+        issues.append(
+            RowIssue(
+                code=IssueCode.STALE_DECISION,
+                severity=Severity.INFO,
+                file=file,
+                value=f"{r.power_name or r.power_key} ↔ {r.service_name or r.service_key}",
+                message=f"this {r.decision.value} decision matches no power and service item of this run "
+                "(a name, code or unit changed, or the decisions file is another project's); it is kept, "
+                "not applied",
+            )
+        )
+    return issues

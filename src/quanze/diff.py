@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from quanze.match import MatchOptions, Status, match_lists
-from quanze.models import PowerItem
+from quanze.models import PowerItem, RowIssue
 from quanze.normalize import code_key, department_key, name_key
 
 
@@ -65,6 +65,7 @@ class DiffRow(BaseModel):
 class DiffResult(BaseModel):
     rows: list[DiffRow]
     counts: dict[str, int]
+    issues: list[RowIssue] = Field(default_factory=list, description="the row issues of both files")
 
 
 def _src(item: PowerItem) -> str:

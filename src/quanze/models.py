@@ -99,6 +99,11 @@ class IssueCode(StrEnum):
     BAD_DATE = "bad-date"
     MISSING_REASON = "missing-reason"
     UNKNOWN_GAP = "unknown-gap"
+    NO_CATALOGUE = "no-catalogue"
+    UNIT_UNMATCHED = "unit-unmatched"
+    UNIT_ALIAS = "unit-alias"
+    STALE_DECISION = "stale-decision"
+    NO_RECORDS = "no-records"
 
 
 class HiddenMode(StrEnum):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -23,12 +25,14 @@ from quanze.decisions import (
     new_records,
     parse_decision_word,
     serialise,
+    stale_decisions,
 )
 from quanze.diff import DiffResult, diff_lists
-from quanze.errors import ExitCode, UnreadableInputError, UsageError
+from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
+from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
 from quanze.ledger import LedgerRun
 from quanze.match import (
     Decision,
@@ -44,8 +48,9 @@ from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, Row
 from quanze.normalize import name_key
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
-from quanze.report.files import prepare_out_dir, write_text
+from quanze.report.files import write_text
 from quanze.report.handover import write_checklists, write_ledger
+from quanze.report.outdir import staged_out_dir, waiting_lock
 from quanze.report.reconcile import write_gaps, write_reconcile
 from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
 
@@ -75,6 +80,17 @@ def validate(
     reports = read_files(
         paths, options, on_file=(lambda p: progress(f"reading {p.name}")) if progress else None
     )
+    for r in reports:
+        if not r.records and not any(i.severity is Severity.ERROR for i in r.issues):
+            r.issues.append(
+                RowIssue(
+                    code=IssueCode.NO_RECORDS,
+                    severity=Severity.WARNING,
+                    file=r.file,
+                    message="no item could be read from this file (a header and no rows?); "
+                    "check that it is the right file, or its sheets and header rows",
+                )
+            )
     counts = Counter(i.code.value for r in reports for i in r.issues)
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
 
@@ -157,6 +173,8 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         for ci in config.inputs.catalogue
     ]
     reports = _read_all(jobs, progress)
+    for (path, options), report in zip(jobs, reports, strict=True):
+        require_records(path, report, expected=options.kind, options=options)
     for li, report in zip(config.inputs.lists, reports, strict=False):
         unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
         items = report.powers
@@ -194,6 +212,17 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         )
     for report in reports:
         loaded.issues.extend(report.issues)
+    if not config.inputs.catalogue:
+        loaded.issues.append(no_catalogue_issue())
+    loaded.issues.extend(
+        reconcile_units(
+            loaded.services,
+            loaded.devolved,
+            loaded.acceptance,
+            aliases=config.aliases.units,
+            catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
+        )
+    )
     return loaded
 
 
@@ -335,7 +364,17 @@ def analyse(
         raise UsageError(
             "no power list to reconcile", hint="give --powers FILE, or a devolution list in the config"
         )
-    book = decision_book(load_decisions(config.project.decisions))
+    recorded = load_decisions(config.project.decisions)
+    book = decision_book(recorded)
+    if units is None:
+        loaded.issues.extend(
+            stale_decisions(
+                recorded,
+                {power_key(p) for p in powers},
+                {service_key(s) for s in loaded.services},
+                file=str(config.project.decisions),
+            )
+        )
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(
@@ -478,13 +517,36 @@ def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRe
     return records, outcome
 
 
-def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str) -> ReviewOutcome:
+def now_with_zone() -> str:
+    """The time a decision is recorded, with its UTC offset (analysts on one drive may sit in two zones)."""
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def record_decisions(
+    decisions_path: Path, incoming: Sequence[DecisionRecord], *, notice: Progress | None = None
+) -> list[DecisionRecord]:
+    """Add the incoming decisions that change what is in force; returns them.
+
+    The read-modify-write holds a lock beside the file (`<file>.lock`), so two analysts applying review
+    workbooks at once both land; earlier lines are never changed (the history is kept).
+    """
+    if not incoming:
+        return []
+    lock = decisions_path.with_name(decisions_path.name + ".lock")
+    with waiting_lock(lock, what=str(decisions_path), on_wait=notice):
+        history = load_decisions(decisions_path)
+        fresh = new_records(history, incoming)
+        if fresh:
+            write_text(decisions_path, serialise([*history, *fresh]))
+    return fresh
+
+
+def apply_review(
+    review: Path, decisions_path: Path, *, by: str | None, at: str, notice: Progress | None = None
+) -> ReviewOutcome:
     """Record the decisions of a filled-in review workbook in the decisions file (history kept)."""
     incoming, outcome = read_review(review, by=by, at=at)
-    history = load_decisions(decisions_path)
-    fresh = new_records(history, incoming)
-    if fresh:
-        write_text(decisions_path, serialise([*history, *fresh]))
+    fresh = record_decisions(decisions_path, incoming, notice=notice)
     return outcome.model_copy(
         update={
             "decisions_file": str(decisions_path),
@@ -492,6 +554,55 @@ def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str)
             "unchanged": len(incoming) - len(fresh),
         }
     )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def keep_pending_review(out: Path, decisions_path: Path | None, *, notice: Progress | None = None) -> int:
+    """Record the decisions of `out/review.xlsx` that are not yet recorded, before a run replaces it.
+
+    An analyst may fill in 决定 and rerun with --force before `review apply`: the work is kept, not wiped.
+    A review workbook that cannot be read, or holds words that are not decisions, stops the run instead;
+    so does one with decisions when the command knows no decisions file (`handover progress`).
+    """
+    review = out / "review.xlsx"
+    if not review.is_file():
+        return 0
+    apply_hint = f"run `quanze review apply {review}` (fix what it reports), or move {review} elsewhere, then run again"
+    try:
+        incoming, outcome = read_review(review, by=_user(), at=now_with_zone())
+    except QuanzeError as exc:
+        raise OutputError(
+            f"{review} would be replaced, but it cannot be read to keep its decisions ({exc.message})",
+            hint=apply_hint,
+        ) from None
+    if outcome.issues:
+        first = outcome.issues[0]
+        raise OutputError(
+            f"{review} holds {outcome.confirmed + outcome.rejected} decision(s) not to be lost, and "
+            f"{len(outcome.issues)} cell(s) that are not decisions ({first.location()}: {first.value!r}); "
+            "the run would replace it",
+            hint=apply_hint,
+        )
+    if decisions_path is None:
+        if incoming:
+            raise OutputError(
+                f"{review} holds {len(incoming)} filled-in decision(s) and this command would replace it",
+                hint=apply_hint,
+            )
+        return 0
+    fresh = record_decisions(decisions_path, incoming, notice=notice)
+    if fresh and notice is not None:
+        notice(
+            f"{len(fresh)} decision(s) filled in {review} were not yet applied: recorded them in "
+            f"{decisions_path} before replacing it"
+        )
+    return len(fresh)
 
 
 def _reconcile_into(
@@ -502,12 +613,17 @@ def _reconcile_into(
     force: bool,
     units: Sequence[str] | None,
     progress: Progress | None,
+    notice: Progress | None = None,
+    also: Callable[[Path, ReconcileResult], object] | None = None,
 ) -> ReconcileResult:
-    prepare_out_dir(out, force=force)
-    result = reconcile(config, units=units, progress=progress)
-    if progress is not None:
-        progress(f"writing reports to {out}")
-    write(out, result)
+    with staged_out_dir(out, force=force, on_wait=notice) as folder:
+        keep_pending_review(out, config.project.decisions, notice=notice)
+        result = reconcile(config, units=units, progress=progress)
+        if progress is not None:
+            progress(f"writing reports to {out}")
+        write(folder, result)
+        if also is not None:
+            also(folder, result)
     return result
 
 
@@ -519,16 +635,22 @@ def reconcile_to(
     units: Sequence[str] | None = None,
     progress: Progress | None = None,
     ledger: LedgerRun | None = None,
+    notice: Progress | None = None,
+    also: Callable[[Path, ReconcileResult], object] | None = None,
 ) -> ReconcileResult:
     """Reconcile and write every report into `out` (refused when `out` holds files, unless force).
 
-    With `ledger`, the run and its gaps are then recorded in the 整改台账 (README › Ledger).
+    The reports are written into a fresh folder beside `out` and swapped in whole; `also` writes more
+    files into that folder before the swap. With `ledger`, the run and its gaps are then recorded in the
+    整改台账 (README › Ledger).
     """
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_reconcile(folder, result, title=config.project.name)
 
-    result = _reconcile_into(out, config, write, force=force, units=units, progress=progress)
+    result = _reconcile_into(
+        out, config, write, force=force, units=units, progress=progress, notice=notice, also=also
+    )
     if ledger is not None:
         if progress is not None:
             progress(f"recording the run in {ledger.path}")
@@ -545,14 +667,26 @@ def check(
     junit: Path | None = None,
     progress: Progress | None = None,
     ledger: LedgerRun | None = None,
+    notice: Progress | None = None,
 ) -> CheckResult:
     """The nightly job: reconcile from the config, write the reports, and judge the counts against [check]."""
     validate_limits(config.check)
     require_ledger(config.check, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None
-    result = reconcile_to(out, config, force=force, progress=progress, ledger=ledger)
+    inside = junit is not None and junit.parent.resolve() == out.resolve()
+
+    def junit_inside(folder: Path, result: ReconcileResult) -> None:
+        # A JUnit file inside the report folder belongs to the run: written before the swap.
+        if junit is not None and inside:
+            # (the ledger records the run after the swap: overdue counts are as of the last run here)
+            extra = ledger.metrics() if ledger else None
+            write_junit(folder / junit.name, evaluate(result.summary, config.check, before, extra=extra))
+
+    result = reconcile_to(
+        out, config, force=force, progress=progress, ledger=ledger, notice=notice, also=junit_inside
+    )
     verdict = evaluate(result.summary, config.check, before, extra=ledger.metrics() if ledger else None)
-    if junit is not None:
+    if junit is not None and not inside:
         write_junit(junit, verdict)
     return verdict
 
@@ -566,13 +700,20 @@ def diff(
     match: MatchOptions,
     force: bool,
     progress: Progress | None = None,
+    notice: Progress | None = None,
+    decisions: Path | None = None,
 ) -> DiffResult:
     """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
-    prepare_out_dir(out, force=force)
-    before = _read(old, options, progress)
-    after = _read(new, options, progress)
-    result = diff_lists(before.powers, after.powers, options=match)
-    write_diff(out, result, title=f"清单比对：{old.name} → {new.name}")
+    with staged_out_dir(out, force=force, on_wait=notice) as folder:
+        keep_pending_review(out, decisions, notice=notice)
+        before = _read(old, options, progress)
+        after = _read(new, options, progress)
+        # A file read as nothing would show every item added or removed: stop instead.
+        for path, report in ((old, before), (new, after)):
+            require_records(path, report, expected=ListKind.POWERS, options=options)
+        result = diff_lists(before.powers, after.powers, options=match)
+        result.issues = [*before.issues, *after.issues]
+        write_diff(folder, result, title=f"清单比对：{old.name} → {new.name}")
     return result
 
 
@@ -585,7 +726,13 @@ class HandoverOutcome(BaseModel):
 
 
 def handover(
-    config: QuanzeConfig, out: Path, *, single: bool, force: bool, progress: Progress | None = None
+    config: QuanzeConfig,
+    out: Path,
+    *,
+    single: bool,
+    force: bool,
+    progress: Progress | None = None,
+    notice: Progress | None = None,
 ) -> HandoverOutcome:
     """Write a handover checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
@@ -599,18 +746,42 @@ def handover(
             hint='add [[inputs.lists]] with role = "acceptance" and a unit',
         )
     lists = checklists(loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units)
-    prepare_out_dir(out, force=force)
-    paths = write_checklists(out, lists, single=single, title=f"{config.project.name}：交接汇总")
+    with staged_out_dir(out, force=force, on_wait=notice) as folder:
+        keep_pending_review(out, config.project.decisions, notice=notice)
+        staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
+    paths = [out / p.name for p in staged]
     return HandoverOutcome(units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths])
 
 
-def handover_progress(paths: Sequence[Path], out: Path | None, *, force: bool) -> Ledger:
+def _is_review(path: Path) -> bool:
+    try:
+        read_review_sheet(path)
+    except QuanzeError:
+        return False
+    return True
+
+
+def handover_progress(
+    paths: Sequence[Path], out: Path | None, *, force: bool, notice: Progress | None = None
+) -> Ledger:
     """The weekly ledger (台账) from filled-in checklists: progress per unit and handing department."""
-    rows = [row for path in paths for row in read_checklists(path)]
+    rows = []
+    for path in paths:
+        found = read_checklists(path)
+        if not found:
+            raise UnreadableInputError(
+                f"{path}: no handover checklist rows found (no table with 交接状态 and 事项名称 columns"
+                + (", and this is a review workbook" if _is_review(path) else "")
+                + ")",
+                hint="give the checklists `quanze handover build` wrote (交接清单_….xlsx), filled in; "
+                "a review.xlsx goes to `quanze review apply`",
+            )
+        rows.extend(found)
     combined = ledger(rows)
     if out is not None:
-        prepare_out_dir(out, force=force)
-        write_ledger(out, combined)
+        with staged_out_dir(out, force=force, on_wait=notice) as folder:
+            keep_pending_review(out, None, notice=notice)
+            write_ledger(folder, combined)
     return combined
 
 
@@ -621,10 +792,11 @@ def gaps_to(
     force: bool,
     units: Sequence[str] | None = None,
     progress: Progress | None = None,
+    notice: Progress | None = None,
 ) -> ReconcileResult:
     """Find the gaps alone and write gaps.csv and gaps.xlsx into `out`."""
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_gaps(folder, result, title=f"{config.project.name}：缺口")
 
-    return _reconcile_into(out, config, write, force=force, units=units, progress=progress)
+    return _reconcile_into(out, config, write, force=force, units=units, progress=progress, notice=notice)

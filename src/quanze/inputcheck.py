@@ -1,0 +1,167 @@
+"""Inputs that read as nothing or as the other kind of file stop the run; sides that do not meet warn."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from quanze.check import LOUD_WARNINGS
+from quanze.errors import UnreadableInputError
+from quanze.ingest import IngestOptions, read_file
+from quanze.match import addressed_to
+from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.normalize import name_key
+
+# Warnings that mean the numbers of a run cannot be trusted as they stand: `check` fails on them.
+LOUD_CODES = frozenset(LOUD_WARNINGS)
+_GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
+_WHAT = {ListKind.POWERS: "power list", ListKind.SERVICES: "service catalogue"}
+_GIVE = {
+    ListKind.POWERS: "give it with --powers / --acceptance, or as [[inputs.lists]] in quanze.toml",
+    ListKind.SERVICES: "give it with --catalogue, or as [inputs.catalogue] in quanze.toml",
+}
+# Columns only a power list has; a catalogue export carries none of them.
+_POWER_ONLY_FIELDS = frozenset({"devolution_mode", "receiving_unit", "acceptance", "duty", "accountability"})
+_SERVICE_FIELDS = frozenset({"parent_power_name", "handling_type", "volume"})
+
+
+def _looks_like_power_list(report: FileReport) -> list[str]:
+    """Headers of a file read as a catalogue that belong to a power list (empty when it is a catalogue)."""
+    columns = [c for s in report.sheets for c in s.columns if c.field]
+    fields = {c.field for c in columns}
+    if fields & _SERVICE_FIELDS or any(
+        c.field == "name" and ("办理项" in c.header or "服务事项" in c.header) for c in columns
+    ):
+        return []
+    return [c.header for c in columns if c.field in _POWER_ONLY_FIELDS]
+
+
+def require_records(path: Path, report: FileReport, *, expected: ListKind, options: IngestOptions) -> None:
+    """A file that yields no records, or that is the other kind of file, is an error, never an empty list."""
+    what = _WHAT[expected]
+    if report.records:
+        if expected is ListKind.SERVICES and (headers := _looks_like_power_list(report)):
+            raise UnreadableInputError(
+                f"{path}: given as the {what}, but it reads as a power list (columns {', '.join(headers)})",
+                hint=_GIVE[ListKind.POWERS],
+            )
+        return
+    other = ListKind.SERVICES if expected is ListKind.POWERS else ListKind.POWERS
+    probe = read_file(path, options.model_copy(update={"kind": ListKind.AUTO}), label=str(path))
+    if probe.kind is other and probe.records:
+        names = sorted({c.header for s in probe.sheets for c in s.columns if c.field == "name"})
+        raise UnreadableInputError(
+            f"{path}: given as a {what}, but it reads as a {_WHAT[other]}"
+            + (f" (item column {', '.join(names)})" if names else ""),
+            hint=_GIVE[other],
+        )
+    reasons = [i for i in report.issues if i.severity is not Severity.INFO]
+    why = f": {reasons[0].location()}: {reasons[0].message}" if reasons else ""
+    raise UnreadableInputError(
+        f"{path}: no {what} item could be read from it{why}",
+        hint=f"run `quanze inspect {path}` to see how it was understood; set header_rows or sheets for it "
+        "in quanze.toml, or check that it is the right file",
+    )
+
+
+def no_catalogue_issue() -> RowIssue:
+    return RowIssue(
+        code=IssueCode.NO_CATALOGUE,
+        severity=Severity.WARNING,
+        file="(run)",
+        message="no service catalogue was given: powers cannot be linked to service items, so every power "
+        "counts as unmatched; give --catalogue FILE or [inputs.catalogue] in quanze.toml",
+    )
+
+
+def _shown(names: Iterable[str], limit: int = 6) -> str:
+    items = sorted(set(names))
+    return "、".join(items[:limit]) + (f" … ({len(items)})" if len(items) > limit else "")
+
+
+def reconcile_units(
+    services: Sequence[ServiceItem],
+    devolved: Sequence[PowerItem],
+    acceptance: Mapping[str, Sequence[PowerItem]],
+    *,
+    aliases: Mapping[str, Sequence[str]],
+    catalogue: str,
+) -> list[RowIssue]:
+    """Make the catalogue's 行政区划 meet the lists' units; say what was renamed and what meets nothing.
+
+    `[aliases.units]` renames spellings first; then a catalogue unit spelt with the 人民政府 suffix that the
+    lists name without it is renamed (an info issue). A unit of the lists that no catalogue unit matches is
+    a warning naming both spellings and the fix.
+    """
+    issues: list[RowIssue] = []
+    spelt = {name_key(s): canonical for canonical, spellings in aliases.items() for s in spellings}
+    list_units = {name_key(u): u for u in acceptance}
+    receiving = [p.receiving_unit for p in devolved if p.receiving_unit]
+
+    def named_by_lists(unit: str) -> bool:
+        return name_key(unit) in list_units or any(addressed_to(r, unit) for r in receiving)
+
+    renamed: dict[str, str] = {}
+    for unit in sorted({s.unit for s in services if s.unit}):
+        if name_key(unit) in spelt:
+            renamed[unit] = spelt[name_key(unit)]
+            continue
+        short = _GOVERNMENT.sub("", unit)
+        if short != unit and len(short) >= 2 and not named_by_lists(unit) and named_by_lists(short):
+            canonical = list_units.get(name_key(short), short)
+            renamed[unit] = canonical
+            issues.append(
+                RowIssue(
+                    code=IssueCode.UNIT_ALIAS,
+                    severity=Severity.INFO,
+                    file=catalogue,
+                    column="行政区划",
+                    value=unit,
+                    message=f"read as {canonical}, as the lists name it",
+                )
+            )
+    for s in services:
+        if s.unit in renamed:
+            s.unit = renamed[s.unit]
+    catalogue_units = {s.unit for s in services if s.unit}
+    if not catalogue_units:
+        return issues
+    keys = {name_key(u) for u in catalogue_units}
+    fix = (
+        "if they are the same unit, add it to quanze.toml: [aliases.units] followed by "
+        '"{ours}" = ["{theirs}"], or correct the spelling in one of the files'
+    )
+    for key, unit in sorted(list_units.items()):
+        if key not in keys:
+            theirs = sorted(catalogue_units)[0]
+            issues.append(
+                RowIssue(
+                    code=IssueCode.UNIT_UNMATCHED,
+                    severity=Severity.WARNING,
+                    file=catalogue,
+                    column="行政区划",
+                    value=unit,
+                    message=f"the acceptance list's unit {unit} matches no 行政区划 of the catalogue "
+                    f"({_shown(catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
+                )
+            )
+    if receiving and not acceptance and not any(named_by_lists(u) for u in catalogue_units):
+        theirs = sorted(catalogue_units)[0]
+        issues.append(
+            RowIssue(
+                code=IssueCode.UNIT_UNMATCHED,
+                severity=Severity.WARNING,
+                file=catalogue,
+                column="行政区划",
+                value=theirs,
+                message=f"no 行政区划 of the catalogue ({_shown(catalogue_units)}) is a receiving unit of the "
+                f"devolution list (承接单位: {_shown(receiving, 3)}); "
+                + fix.format(ours="<the list's spelling>", theirs=theirs),
+            )
+        )
+    return issues
+
+
+def loud_warnings(issues: Iterable[RowIssue]) -> int:
+    return sum(1 for i in issues if i.code in LOUD_CODES)

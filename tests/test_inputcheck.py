@@ -1,0 +1,193 @@
+"""Unreadable never becomes empty: one generated file per case, exit code, message naming place and fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quanze.cli import app
+from quanze.decisions import load_decisions
+
+import fixtures
+
+runner = CliRunner()
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, flat(result.output)
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    fixtures.city_list(tmp_path / "city.xlsx")
+    fixtures.catalogue(tmp_path / "catalogue.xlsx")
+    return tmp_path
+
+
+def test_list_with_only_a_header_is_an_error(here: Path) -> None:
+    fixtures.xlsx(here / "header-only.xlsx", {"Sheet1": [["序号", "事项名称", "实施主体"]]})
+    code, out = run("reconcile", "-p", "header-only.xlsx", "-s", "catalogue.xlsx", "-o", "run")
+    assert code == 3 and "header-only.xlsx: no power list item could be read" in out
+    assert "quanze inspect header-only.xlsx" in out
+    assert not (here / "run").exists()
+
+
+def test_catalogue_with_no_items_is_an_error(here: Path) -> None:
+    fixtures.xlsx(here / "empty-catalogue.xlsx", {"Sheet1": [fixtures.CATALOGUE_HEADER]})
+    code, out = run("reconcile", "-p", "city.xlsx", "-s", "empty-catalogue.xlsx", "-o", "run")
+    assert code == 3 and "empty-catalogue.xlsx: no service catalogue item could be read" in out
+
+
+def test_catalogue_given_as_power_list(here: Path) -> None:
+    code, out = run("reconcile", "-p", "catalogue.xlsx", "-s", "city.xlsx", "-o", "run")
+    assert code == 3 and "catalogue.xlsx: given as a power list, but it reads as a service catalogue" in out
+    assert "业务办理项名称" in out and "--catalogue" in out and "[inputs.catalogue]" in out
+
+
+def test_power_list_given_as_catalogue(here: Path) -> None:
+    fixtures.city_list(here / "other-city.xlsx")
+    code, out = run("reconcile", "-p", "city.xlsx", "-s", "other-city.xlsx", "-o", "run")
+    assert (
+        code == 3 and "other-city.xlsx: given as the service catalogue, but it reads as a power list" in out
+    )
+    assert "承接单位" in out and "--powers" in out
+
+
+def test_diff_with_an_unreadable_new_file_reports_nothing_removed(here: Path) -> None:
+    (here / "garbage.xlsx").write_bytes(b"this is not a workbook")
+    code, out = run("diff", "city.xlsx", "garbage.xlsx", "-o", "d")
+    assert code == 3 and "garbage.xlsx" in out and "removed" not in out
+    assert not (here / "d").exists()
+
+
+def test_diff_carries_row_issues_into_its_exit_code(here: Path) -> None:
+    path = fixtures.unknown_category(here / "unknown-category.xlsx")
+    assert run("validate", str(path))[0] == 1
+    code, out = run("diff", "city.xlsx", str(path), "-o", "d")
+    assert code == 1 and "unknown-category" in out
+    data = json.loads(runner.invoke(app, ["diff", "city.xlsx", str(path), "-o", "d2", "-f", "json"]).stdout)
+    assert {i["code"] for i in data["issues"]} >= {"unknown-category"}
+
+
+def test_run_without_a_catalogue_warns_and_fails_check(here: Path) -> None:
+    (here / "quanze.toml").write_text(
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n', "utf-8"
+    )
+    code, out = run("check")
+    assert code == 1 and "no-catalogue" in out
+    code, out = run("reconcile", "-p", "city.xlsx", "-o", "run")
+    assert code == 0 and "warning: (run): no service catalogue was given" in out
+
+
+def test_catalogue_unit_with_government_suffix_just_works(here: Path) -> None:
+    rows = [[r[0], r[1] + "人民政府", *r[2:]] for r in fixtures.CATALOGUE_ROWS]
+    fixtures.xlsx(here / "suffix-units.xlsx", {"Sheet1": [fixtures.CATALOGUE_HEADER, *rows]})
+    assert run("reconcile", "-p", "city.xlsx", "-s", "catalogue.xlsx", "-o", "plain")[0] == 0
+    assert run("reconcile", "-p", "city.xlsx", "-s", "suffix-units.xlsx", "-o", "suffix")[0] == 0
+    plain = json.loads((here / "plain" / "summary.json").read_text("utf-8"))
+    suffix = json.loads((here / "suffix" / "summary.json").read_text("utf-8"))
+    assert suffix["gaps"] == plain["gaps"] and suffix["match"]["units"] == ["东城县", "西河县"]
+    assert suffix["issues"]["unit-alias"] == 2
+
+
+def test_unit_that_meets_no_unit_names_both_spellings_and_fails_check(here: Path) -> None:
+    rows = [[r[0], "北" + r[1], *r[2:]] for r in fixtures.CATALOGUE_ROWS]
+    fixtures.xlsx(here / "other-units.xlsx", {"Sheet1": [fixtures.CATALOGUE_HEADER, *rows]})
+    fixtures.acceptance(here / "东城县.xlsx", [[1, "燃气经营许可证核发", "511A0001000000", "认领"]])
+    config = (
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+        '[[inputs.lists]]\npath = "东城县.xlsx"\nrole = "acceptance"\nunit = "东城县"\n\n'
+        '[inputs.catalogue]\npath = "other-units.xlsx"\n'
+    )
+    (here / "quanze.toml").write_text(config, "utf-8")
+    code, out = run("check")
+    assert code == 1 and "unit-unmatched" in out
+    issues = (here / "out" / "issues.csv").read_text("utf-8")
+    assert "东城县" in issues and "北东城县" in issues and "[aliases.units]" in issues
+    # The fix the message gives works: the alias makes the warning go away.
+    (here / "quanze.toml").write_text(config + '\n[aliases.units]\n"东城县" = ["北东城县"]\n', "utf-8")
+    code, out = run("check", "--force")
+    assert "unit-unmatched" not in (here / "out" / "issues.csv").read_text("utf-8")
+
+
+def test_review_workbook_given_to_handover_progress(here: Path) -> None:
+    fixtures.xlsx(
+        here / "review.xlsx",
+        {"待复核": [["决定（确认/否决）", "power_key", "service_key"], ["确认", "p", "s"]]},
+    )
+    code, out = run("handover", "progress", "review.xlsx")
+    assert code == 3 and "review.xlsx: no handover checklist rows found" in out
+    assert "this is a review workbook" in out and "quanze review apply" in out
+
+
+def test_config_with_bom_is_read(here: Path) -> None:
+    text = '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+    text += '[inputs.catalogue]\npath = "catalogue.xlsx"\n'
+    (here / "quanze.toml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert run("reconcile")[0] == 0
+
+
+def test_config_in_gbk_names_the_cause(here: Path) -> None:
+    text = '[project]\nname = "某市权责清单"\nout = "out"\n'
+    (here / "quanze.toml").write_bytes(text.encode("gbk"))
+    code, out = run("reconcile")
+    assert code == 4 and "quanze.toml › line 2" in out and "GBK" in out and "UTF-8" in out
+
+
+def test_decisions_that_match_nothing_are_counted(here: Path) -> None:
+    (here / "quanze-decisions.jsonl").write_text(
+        json.dumps(
+            {
+                "power_key": "gone",
+                "service_key": "gone",
+                "decision": "confirm",
+                "power_name": "已取消的事项",
+                "service_name": "旧服务",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        "utf-8",
+    )
+    code, out = run("reconcile", "-p", "city.xlsx", "-s", "catalogue.xlsx", "-o", "run")
+    assert code == 0 and "decisions matching nothing" in out
+    summary = json.loads((here / "run" / "summary.json").read_text("utf-8"))
+    assert summary["issues"]["stale-decision"] == 1
+    assert "已取消的事项 ↔ 旧服务" in (here / "run" / "issues.csv").read_text("utf-8")
+    assert len(load_decisions(here / "quanze-decisions.jsonl")) == 1  # kept, not dropped
+
+
+def test_validate_warns_on_a_file_with_no_records(here: Path) -> None:
+    fixtures.xlsx(here / "header-only.xlsx", {"Sheet1": [["序号", "事项名称", "实施主体"]]})
+    code, out = run("validate", "header-only.xlsx")
+    assert code == 1 and "no-records" in out and "no item could be read" in out
+
+
+def test_check_fails_on_rows_lost_even_without_a_limit(here: Path) -> None:
+    fixtures.xlsx(
+        here / "one-nameless-row.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "实施主体"],
+                [1, "燃气经营许可证核发", "市住建局"],
+                [2, None, "市住建局"],
+            ]
+        },
+    )
+    (here / "quanze.toml").write_text(
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "one-nameless-row.xlsx"\nrole = "devolution"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n',
+        "utf-8",
+    )
+    code, out = run("check")
+    assert code == 1 and "invalid-rows" in out
