@@ -28,7 +28,7 @@ def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -243,7 +243,7 @@ def test_hostile_names_are_written_as_text(tmp_path: Path, monkeypatch: pytest.M
     assert (
         runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "o"]).exit_code == 0
     )
-    text = (tmp_path / "o" / "matches.csv").read_text("utf-8")
+    text = (tmp_path / "o" / "matches.csv").read_text("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text and ",@" not in text
     wb = load_workbook(tmp_path / "o" / "report.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -350,3 +350,72 @@ def test_validate_uses_the_config_aliases(tmp_path: Path, monkeypatch: pytest.Mo
         '[aliases.headers]\nname = ["权力事项全称"]\nseq = ["No."]\n', "utf-8"
     )
     assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+
+
+def test_help_shows_bracketed_words_and_panels() -> None:
+    text = runner.invoke(app, ["check", "--help"], terminal_width=200).output
+    assert "[check]" in text  # not swallowed as rich markup
+    assert "Inputs 输入" in text and "Output 输出" in text and "Example:" in text
+    reconcile_help = runner.invoke(app, ["reconcile", "--help"], terminal_width=200).output
+    assert "[LEVEL:]UNIT=FILE" in reconcile_help and "Matching 匹配" in reconcile_help
+    init_help = runner.invoke(app, ["init", "--help"], terminal_width=200).output
+    assert "Replace the config file" in init_help and "Replace reports" not in init_help
+    for command in (
+        ["validate"],
+        ["inspect"],
+        ["reconcile"],
+        ["gaps"],
+        ["diff"],
+        ["check"],
+        ["init"],
+        ["review", "apply"],
+        ["handover", "build"],
+        ["handover", "progress"],
+    ):
+        assert "Example:" in runner.invoke(app, [*command, "--help"], terminal_width=200).output, command
+
+
+def test_error_messages_keep_brackets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "quanze.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2 and "[[inputs.lists]]" in result.stderr
+
+
+def test_chinese_first_summary_on_stderr_data_on_stdout(scenario: Path) -> None:
+    result = runner.invoke(app, ["reconcile", "--out", "s", "--format", "json"])
+    summary = json.loads(result.stdout)  # stdout holds only the data
+    lines = result.stderr.strip().splitlines()
+    assert lines[-2].startswith("承接率 ") and lines[-1].startswith("缺口 gaps：已下放未承接 2")
+    assert summary["gaps"]["not-accepted"] == 2
+    check = runner.invoke(app, ["check", "--out", "c", "--force", "--format", "json"])
+    assert json.loads(check.stdout)["passed"] is False
+    assert "缺口 gaps：" in check.stderr and "超出限值" in check.stderr
+
+
+def test_jsonl_streams_match_and_gap_rows(scenario: Path) -> None:
+    result = runner.invoke(app, ["reconcile", "--out", "j", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    matches = read_csv(scenario / "j" / "matches.csv")
+    assert sum(r["kind"] == "match" for r in rows) == len(matches)
+    summary = json.loads((scenario / "j" / "summary.json").read_text("utf-8"))
+    assert sum(r["kind"] == "gap" for r in rows) == sum(summary["gaps"].values())
+    gaps_only = runner.invoke(app, ["gaps", "--out", "g", "-f", "jsonl"])
+    assert {json.loads(line)["kind"] for line in gaps_only.stdout.splitlines()} == {"gap"}
+
+
+def test_verbose_prints_stage_timings(scenario: Path) -> None:
+    result = runner.invoke(app, ["-v", "reconcile", "--out", "t"])
+    assert re.search(r"^\s*\d+\.\d\ds  matching \d+ powers", result.stderr, re.MULTILINE)
+    assert re.search(r"^\s*\d+\.\d\ds  total$", result.stderr, re.MULTILINE)
+    quiet_ci = runner.invoke(app, ["reconcile", "--out", "ci"])  # not a terminal, no -v: no progress
+    assert "matching" not in quiet_ci.stderr
+
+
+def test_open_opens_the_html_report(scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    result = runner.invoke(app, ["reconcile", "--out", "o2", "--open"])
+    assert result.exit_code == 0, result.output
+    assert opened == [(scenario / "o2" / "report.html").resolve().as_uri()]

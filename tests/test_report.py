@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from quanze.cli import app
 from quanze.config import load_config
+from quanze.errors import OutputError
 from quanze.pipeline import reconcile_to
 from quanze.report.files import csv_safe, write_csv
 
@@ -61,8 +66,35 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
 def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     write_csv(path, ["a", "b"], [{"a": "=1+1", "b": "-2"}, {"a": "@x", "b": "\t=y"}, {"a": "正常", "b": 3}])
-    assert path.read_text("utf-8").splitlines() == ["a,b", "'=1+1,'-2", "'@x,'\t=y", "正常,3"]
+    assert path.read_text("utf-8-sig").splitlines() == ["a,b", "'=1+1,'-2", "'@x,'\t=y", "正常,3"]
     assert csv_safe(5) == 5
+
+
+def test_csv_is_utf8_with_a_bom_so_excel_sniffs_it(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    write_csv(path, ["单位"], [{"单位": "东城县"}])
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and data[3:].decode("utf-8") == "单位\n东城县\n"
+
+
+def test_csv_in_gbk_for_old_systems_and_a_loud_error_for_what_gbk_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    write_csv(path, ["单位"], [{"单位": "东城县"}], encoding="gbk")
+    assert path.read_bytes() == "单位\n东城县\n".encode("gbk")
+    with pytest.raises(OutputError, match="line 3 holds '𠀋'"):
+        write_csv(path, ["单位"], [{"单位": "东城县"}, {"单位": "𠀋村"}], encoding="gbk")
+    assert path.read_bytes() == "单位\n东城县\n".encode("gbk")  # the earlier file is left as it was
+    write_csv(path, ["单位"], [{"单位": "𠀋村"}], encoding="gb18030")
+    assert path.read_bytes().decode("gb18030") == "单位\n𠀋村\n"
+
+
+def test_cli_csv_encoding_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = fixtures.scenario(tmp_path / "s")
+    monkeypatch.chdir(config.parent)
+    result = CliRunner().invoke(app, ["gaps", "--out", "g", "--csv-encoding", "gbk"])
+    assert result.exit_code == 0, result.output
+    text = (config.parent / "g" / "gaps.csv").read_bytes().decode("gbk")
+    assert text.startswith("gap_type,") and "东城县" in text
 
 
 def test_html_report_is_self_contained(tmp_path: Path) -> None:

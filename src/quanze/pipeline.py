@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -519,7 +520,9 @@ def reconcile_to(
     """Reconcile and write every report into `out` (refused when `out` holds files, unless force)."""
 
     def write(folder: Path, result: ReconcileResult) -> object:
-        return write_reconcile(folder, result, title=config.project.name)
+        return write_reconcile(
+            folder, result, title=config.project.name, csv_encoding=config.project.csv_encoding.value
+        )
 
     return _reconcile_into(out, config, write, force=force, units=units, progress=progress)
 
@@ -552,13 +555,14 @@ def diff(
     match: MatchOptions,
     force: bool,
     progress: Progress | None = None,
+    csv_encoding: str = "utf-8-sig",
 ) -> DiffResult:
     """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
     prepare_out_dir(out, force=force)
     before = _read(old, options, progress)
     after = _read(new, options, progress)
     result = diff_lists(before.powers, after.powers, options=match)
-    write_diff(out, result, title=f"清单比对：{old.name} → {new.name}")
+    write_diff(out, result, title=f"清单比对：{old.name} → {new.name}", csv_encoding=csv_encoding)
     return result
 
 
@@ -571,7 +575,13 @@ class HandoverOutcome(BaseModel):
 
 
 def handover(
-    config: QuanzeConfig, out: Path, *, single: bool, force: bool, progress: Progress | None = None
+    config: QuanzeConfig,
+    out: Path,
+    *,
+    single: bool,
+    force: bool,
+    progress: Progress | None = None,
+    deadline: date | None = None,
 ) -> HandoverOutcome:
     """Write a handover checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
@@ -584,19 +594,28 @@ def handover(
             "no receiving units: give acceptance lists or a catalogue with 行政区划",
             hint='add [[inputs.lists]] with role = "acceptance" and a unit',
         )
-    lists = checklists(loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units)
+    lists = checklists(
+        loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
+    )
     prepare_out_dir(out, force=force)
     paths = write_checklists(out, lists, single=single, title=f"{config.project.name}：交接汇总")
     return HandoverOutcome(units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths])
 
 
-def handover_progress(paths: Sequence[Path], out: Path | None, *, force: bool) -> Ledger:
+def handover_progress(
+    paths: Sequence[Path],
+    out: Path | None,
+    *,
+    force: bool,
+    as_of: date | None = None,
+    csv_encoding: str = "utf-8-sig",
+) -> Ledger:
     """The weekly ledger (台账) from filled-in checklists: progress per unit and handing department."""
     rows = [row for path in paths for row in read_checklists(path)]
-    combined = ledger(rows)
+    combined = ledger(rows, as_of=as_of)
     if out is not None:
         prepare_out_dir(out, force=force)
-        write_ledger(out, combined)
+        write_ledger(out, combined, csv_encoding=csv_encoding)
     return combined
 
 
@@ -611,6 +630,11 @@ def gaps_to(
     """Find the gaps alone and write gaps.csv and gaps.xlsx into `out`."""
 
     def write(folder: Path, result: ReconcileResult) -> object:
-        return write_gaps(folder, result, title=f"{config.project.name}：缺口")
+        return write_gaps(
+            folder,
+            result,
+            title=f"{config.project.name}：缺口",
+            csv_encoding=config.project.csv_encoding.value,
+        )
 
     return _reconcile_into(out, config, write, force=force, units=units, progress=progress)

@@ -203,7 +203,9 @@ def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
     ]
 
 
-def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告") -> list[Path]:
+def write_reconcile(
+    out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告", csv_encoding: str = "utf-8-sig"
+) -> list[Path]:
     """Every output of a reconciliation into the folder `out`; returns the paths written."""
     names = (
         "matches.csv",
@@ -232,9 +234,11 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
         )
 
     def the_rest() -> None:
-        write_csv(paths[0], MATCH_COLUMNS, dumped)
-        write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
-        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
+        write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
+        write_csv(
+            paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding
+        )
+        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues), encoding=csv_encoding)
         write_json(paths[3], result.summary.model_dump(mode="json"))
         write_workbook(
             paths[5],
@@ -250,17 +254,24 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
             ],
         )
         write_text(paths[6], render_html(result, title=title))
-        write_csv(paths[7], CASCADE_COLUMNS, (r.model_dump(mode="json") for r in result.cascade))
+        write_csv(
+            paths[7],
+            CASCADE_COLUMNS,
+            (r.model_dump(mode="json") for r in result.cascade),
+            encoding=csv_encoding,
+        )
 
     # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
     run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
     return paths
 
 
-def write_gaps(out: Path, result: ReconcileResult, *, title: str) -> list[Path]:
+def write_gaps(
+    out: Path, result: ReconcileResult, *, title: str, csv_encoding: str = "utf-8-sig"
+) -> list[Path]:
     """Only the gaps: gaps.csv and a gaps.xlsx with the counts and the rows."""
     paths = [out / "gaps.csv", out / "gaps.xlsx"]
-    write_csv(paths[0], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+    write_csv(paths[0], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding)
     counts = [{"gap": GAP_ZH[GapType(k)], "code": k, "count": v} for k, v in result.summary.gaps.items()]
     write_workbook(
         paths[1],
