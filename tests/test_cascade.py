@@ -179,7 +179,8 @@ def test_cascade_outputs_and_check_limits(config: Path, monkeypatch: pytest.Monk
     )
     assert "层级统计" in wb.sheetnames
     page = (config.parent / "out" / "report.html").read_text("utf-8")
-    assert "<h2>层级链条</h2>" in page
+    assert '<h2 id="chain">层级链条</h2>' in page and '<table class="matrix">' in page
+    assert '<th colspan="2">县级</th>' in page  # the county units under one level heading
 
 
 def test_levels_from_the_command_line(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from pathlib import Path
+
 from quanze.match import Method, Status
 from quanze.results import GapType, ReconcileResult
 
@@ -44,3 +48,20 @@ def overview_facts(result: ReconcileResult) -> list[tuple[str, int]]:
         ("数据错误行", s.invalid_rows),
         *((f"缺口：{GAP_ZH[GapType(k)]}", v) for k, v in s.gaps.items()),
     ]
+
+
+def input_dates(result: ReconcileResult) -> list[tuple[str, str, str | None]]:
+    """Each input file's name, role and last-modified date (None when the file is gone since the run)."""
+    out = []
+    for f in result.summary.inputs:
+        try:
+            modified: str | None = date.fromtimestamp(os.stat(f.path).st_mtime).isoformat()
+        except OSError:
+            modified = None
+        out.append((Path(f.path).name, f.role, modified))
+    return out
+
+
+def data_date(result: ReconcileResult) -> str | None:
+    """The date of the data: the newest input file's last-modified date."""
+    return max((d for _, _, d in input_dates(result) if d), default=None)

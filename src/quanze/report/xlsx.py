@@ -91,7 +91,8 @@ class Custom:
 
 
 CHART_WIDTH = 760
-BAR_HEIGHT = 26  # pixels of chart height per category, so labels never overlap
+BAR_HEIGHT = 22  # pixels of chart height per category, so labels never overlap
+PAGE_ROWS = 34  # rows of default height on an A4 landscape page at 100 %
 
 
 def chart_height(count: int) -> int:
@@ -142,7 +143,7 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
         axis.update(min=0, max=1, num_format="0%")
     chart.set_x_axis(axis)
     # Bar charts draw the first category at the bottom; reverse so the table order reads top-down.
-    chart.set_y_axis({"reverse": True})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
     chart.set_legend({"none": True} if len(spec.value_columns) == 1 else {"position": "bottom"})
     chart.set_size({"width": CHART_WIDTH, "height": chart_height(count)})
     return chart
@@ -164,7 +165,10 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
         ws.write_string(r, 0, _text(note), formats["note"])
         r += 1
     r += 1
-    for section in spec.sections:
+    breaks: list[int] = []
+    for n, section in enumerate(spec.sections):
+        if n > 1 or (n == 1 and r > PAGE_ROWS // 2):
+            breaks.append(r)  # each section but a short first one starts a page
         ws.write_string(r, 0, _text(section.title), formats["section"])
         header = r + 1
         keys = [c.key for c in section.columns]
@@ -176,9 +180,14 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
         count = len(section.rows)
         r = header + count + 2
         if section.chart is not None and count:
+            covered = _rows_covered(chart_height(count))
+            if count + covered + 4 > PAGE_ROWS:
+                breaks.append(r)  # a chart that would not fit under its table goes on the next page
+                r += 1
             chart = _bar_chart(wb, section.chart, sheet, header, count, keys)
             ws.insert_chart(r, 0, chart, {"object_position": 3})
-            r += _rows_covered(chart_height(count)) + 1
+            r += covered + 1
+    ws.set_h_pagebreaks(breaks)
 
 
 def _column_format(col: Column, formats: dict[str, Any]) -> Any:
