@@ -163,7 +163,9 @@ def _page_setup(ws: Any, header: str, *, repeat: int) -> None:
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.repeat_rows(repeat)
-    ws.set_header(f'&L&"{FONT}"&10{_escape_amp(header)}&R&"{FONT}"&10打印日期：&D', {"margin": 0.3})
+    # A fixed date in Chinese order: Excel's &D prints in the viewer's locale (11/28/2026 on many machines).
+    made = dt.date.today().isoformat()
+    ws.set_header(f'&L&"{FONT}"&10{_escape_amp(header)}&R&"{FONT}"&10制表日期：{made}', {"margin": 0.3})
     ws.set_footer(f'&C&"{FONT}"&10第 &P 页 共 &N 页', {"margin": 0.3})
 
 

@@ -91,12 +91,13 @@ class Custom:
 
 
 CHART_WIDTH = 760
-BAR_HEIGHT = 22  # pixels of chart height per category, so labels never overlap
 PAGE_ROWS = 34  # rows of default height on an A4 landscape page at 100 %
 
 
 def chart_height(count: int) -> int:
-    return max(220, 90 + BAR_HEIGHT * count)
+    """Pixels for `count` bars: room for every category label (viewers drop labels that would overlap)."""
+    per_bar = 30 if count <= 15 else 20
+    return min(max(240, 110 + per_bar * count), 700)
 
 
 def _rows_covered(height_px: int) -> int:
@@ -125,6 +126,8 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
         labels: dict[str, Any] = {"value": True}
         if spec.percent:
             labels["num_format"] = "0.0%"
+        elif stacked:
+            labels["num_format"] = "0;-0;;@"  # a zero segment has no bar; its label would only clutter
         if stacked:
             labels["position"] = "center"
         chart.add_series(
@@ -143,7 +146,9 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
         axis.update(min=0, max=1, num_format="0%")
     chart.set_x_axis(axis)
     # Bar charts draw the first category at the bottom; reverse so the table order reads top-down.
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
+    # The value axis then crosses at the last category, so it stays at the bottom.
+    size = 9 if count <= 15 else 8
+    chart.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1, "num_font": {"size": size}})
     chart.set_legend({"none": True} if len(spec.value_columns) == 1 else {"position": "bottom"})
     chart.set_size({"width": CHART_WIDTH, "height": chart_height(count)})
     return chart
