@@ -419,3 +419,27 @@ def test_open_opens_the_html_report(scenario: Path, monkeypatch: pytest.MonkeyPa
     result = runner.invoke(app, ["reconcile", "--out", "o2", "--open"])
     assert result.exit_code == 0, result.output
     assert opened == [(scenario / "o2" / "report.html").resolve().as_uri()]
+
+
+def test_live_progress_on_a_terminal_only(scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from quanze import cli
+
+    seen: list[str] = []
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    monkeypatch.setattr(cli, "err", terminal)
+    original = cli._Stages.stage
+
+    def spy(self: cli._Stages, message: str) -> None:
+        original(self, message)
+        assert self.bar is not None  # a live rich.progress display, not printed lines
+        seen.append(self.bar.tasks[0].description)
+
+    monkeypatch.setattr(cli._Stages, "stage", spy)
+    result = runner.invoke(app, ["reconcile", "--out", "tty"])
+    assert result.exit_code == 0, result.output
+    assert any(s.startswith("reading ") for s in seen) and any(s.startswith("matching ") for s in seen)
+    assert cli.state.stages is None  # closed when the command ends

@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -134,9 +134,15 @@ def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | N
     for i in sorted(range(len(jobs)), key=lambda k: -sizes[k]):
         (mine if sum(sizes[k] for k in mine) <= sum(sizes[k] for k in theirs) else theirs).append(i)
     with ProcessPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_read_batch, [jobs[i] for i in theirs])
+        # One task per file, so that each file the worker finishes can be reported as it finishes.
+        futures = {pool.submit(_read_batch, [jobs[i]]): i for i in theirs}
+        if progress is not None:
+            progress(f"reading {len(theirs)} file(s) in a second process")
         reports = {i: _read(*jobs[i], progress) for i in mine}
-        reports.update(zip(theirs, future.result(), strict=True))
+        for n, future in enumerate(as_completed(futures), start=1):
+            reports[futures[future]] = future.result()[0]
+            if progress is not None:
+                progress(f"read {jobs[futures[future]][0].name} in the second process ({n}/{len(theirs)})")
     return [reports[i] for i in range(len(jobs))]
 
 
