@@ -443,3 +443,9 @@ def test_live_progress_on_a_terminal_only(scenario: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert any(s.startswith("reading ") for s in seen) and any(s.startswith("matching ") for s in seen)
     assert cli.state.stages is None  # closed when the command ends
+
+
+def test_bracketed_file_names_are_shown_as_written(tmp_path: Path) -> None:
+    path = fixtures.plain(tmp_path / "清单[draft].xlsx")
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=300)
+    assert result.exit_code == 0 and "清单[draft].xlsx" in result.stdout

@@ -351,11 +351,11 @@ def validate(
 def _render_validation(result: pipeline.ValidationResult) -> None:
     for report in result.files:
         out_console.print(
-            f"[bold]{report.file}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})"
+            f"[bold]{escape(report.file)}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})"
         )
         for layout in report.sheets:
             out_console.print(
-                f"  {layout.sheet}: {layout.records} records, {layout.rejected} rejected, "
+                f"  {escape(layout.sheet)}: {layout.records} records, {layout.rejected} rejected, "
                 f"{layout.skipped_structural} structural and {layout.skipped_blank} blank rows skipped"
             )
         for i in report.issues:
@@ -404,18 +404,18 @@ def inspect(
         )
     for report in result.files:
         out_console.print(
-            f"[bold]{report.file}[/]  kind: {report.kind.value}"
+            f"[bold]{escape(report.file)}[/]  kind: {report.kind.value}"
             + (f", encoding: {report.encoding}" if report.encoding else "")
         )
         for issue in report.issues:
             if issue.code.value == "unreadable-file":
-                out_console.print(f"  [red]{issue.message}[/]")
+                out_console.print(f"  [red]{escape(issue.message)}[/]")
         for layout in report.sheets:
             header = (
                 "-".join(str(r) for r in (layout.header_rows[:1] + layout.header_rows[-1:])) or "none found"
             )
             out_console.print(
-                f"  sheet [bold]{layout.sheet}[/]: header row(s) {header}, data from row "
+                f"  sheet [bold]{escape(layout.sheet)}[/]: header row(s) {header}, data from row "
                 f"{layout.data_start or '-'}, title rows {layout.title_rows or 'none'}"
             )
             table = Table(pad_edge=False)
@@ -423,7 +423,11 @@ def inspect(
             table.add_column("header")
             table.add_column("field")
             for cm in layout.columns:
-                table.add_row(cm.column, cm.header, cm.field or "[dim](ignored)[/]")
+                table.add_row(
+                    escape(cm.column),
+                    escape(cm.header),
+                    escape(cm.field) if cm.field else "[dim](ignored)[/]",
+                )
             out_console.print(table)
     raise typer.Exit(int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0))
 
@@ -627,7 +631,7 @@ def _headline(result: ReconcileResult) -> str:
 def _open(path: Path) -> None:
     """Open a report in the default browser or viewer; a machine without one gets a note, not an error."""
     if not webbrowser.open(path.resolve().as_uri()):
-        _say(f"could not open {path}; open it by hand")
+        _say(escape(f"could not open {path}; open it by hand"))
 
 
 def _render_summary(result: ReconcileResult, target: Path) -> None:
@@ -653,8 +657,11 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
         table.add_row(f"gap {gap}", str(count))
     err.print(table)
     err.print(
-        f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
-        f"then `quanze review apply {target / 'review.xlsx'}`)"
+        escape(
+            f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
+            f"then `quanze review apply {target / 'review.xlsx'}`)"
+        ),
+        soft_wrap=True,
     )
 
 
@@ -682,7 +689,7 @@ def gaps(
         return
     for gap, count in result.summary.gaps.items():
         out_console.print(f"{gap:22} {count:6d}")
-    _say(f"gaps written to {out}/")
+    _say(escape(f"gaps written to {out}/"))
 
 
 review_app = typer.Typer(
@@ -713,7 +720,7 @@ def review_apply(
     else:
         _say(
             f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
-            f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
+            f"{outcome.recorded} new decision(s) recorded in {escape(outcome.decisions_file)}, "
             f"{outcome.unchanged} already recorded"
         )
         _print_issues(outcome.issues)
@@ -758,7 +765,7 @@ def diff(
             typer.echo(
                 f"  {row.change.value:9} {row.code or '':16} {row.new_name or row.old_name}  {row.detail}"
             )
-    _say(f"reports written to {out}/")
+    _say(escape(f"reports written to {out}/"))
 
 
 handover_app = typer.Typer(
@@ -800,7 +807,7 @@ def handover_build(
         return
     for unit, count in outcome.units.items():
         _say(f"{escape(unit)}: {count} items")
-    _say(f"checklists written to {out}/")
+    _say(escape(f"checklists written to {out}/"))
 
 
 @handover_app.command(
@@ -838,7 +845,9 @@ def handover_progress(
         for col in ("unit", "items", "done", "pending", "overdue", "rate"):
             table.add_column(col, justify="left" if col == "unit" else "right")
         for r in result.by_unit:
-            table.add_row(r.unit, str(r.items), str(r.done), str(r.pending), str(r.overdue), f"{r.rate:.0%}")
+            table.add_row(
+                escape(r.unit), str(r.items), str(r.done), str(r.pending), str(r.overdue), f"{r.rate:.0%}"
+            )
         out_console.print(table)
         _print_issues(result.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if result.issues else ExitCode.OK))
@@ -939,7 +948,7 @@ def init(
 ) -> None:
     """Write a commented starter quanze.toml."""
     write_new_text(path, STARTER_CONFIG, force=force)
-    _say(f"wrote {path}: edit the input paths, then run `quanze check`")
+    _say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
 
 
 def main() -> None:

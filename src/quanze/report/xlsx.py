@@ -112,7 +112,9 @@ def _page_setup(ws: Any, header: str, *, repeat: int | None) -> None:
     ws.fit_to_pages(1, 0)
     if repeat is not None:
         ws.repeat_rows(repeat)
-    ws.set_header("&L&10" + header.replace("&", "&&") + "&R&10&A", {"margin": 0.3})
+    # The sheet's name on the right, unless the header on the left already is that name.
+    right = "" if header == ws.get_name() else "&R&10&A"
+    ws.set_header("&L&10" + header.replace("&", "&&") + right, {"margin": 0.3})
     ws.set_footer("&C&10第 &P 页 共 &N 页", {"margin": 0.3})
 
 
