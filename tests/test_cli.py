@@ -390,7 +390,9 @@ def test_chinese_first_summary_on_stderr_data_on_stdout(scenario: Path) -> None:
     assert summary["gaps"]["not-accepted"] == 2
     check = runner.invoke(app, ["check", "--out", "c", "--force", "--format", "json"])
     assert json.loads(check.stdout)["passed"] is False
-    assert "缺口 gaps：" in check.stderr and "超出限值" in check.stderr
+    first, second = check.stderr.strip().splitlines()[-2:]
+    assert first.startswith("承接率 71.4%（5/7）") and "超出限值" in first
+    assert second.startswith("缺口 gaps：已下放未承接 2")
 
 
 def test_jsonl_streams_match_and_gap_rows(scenario: Path) -> None:

@@ -42,7 +42,7 @@ from quanze.models import Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.report.labels import GAP_ZH
-from quanze.results import GapType, ReconcileResult
+from quanze.results import GapType, ReconcileResult, Summary
 
 app = typer.Typer(
     name="quanze",
@@ -617,15 +617,19 @@ def _headline(result: ReconcileResult) -> str:
     """The two lines an official reads first: acceptance rate, then the gaps by type (Chinese first)."""
     accepted = sum(a.accepted for a in result.acceptance)
     devolved = sum(a.devolved for a in result.acceptance)
-    m = result.summary.match
+    return _rate_line(result.summary, accepted, devolved) + "\n" + _gap_line(result.summary)
+
+
+def _rate_line(summary: Summary, accepted: int | None, devolved: int | None) -> str:
     if devolved:
-        rate = f"承接率 {accepted / devolved:.1%}（{accepted}/{devolved}） acceptance rate"
-    else:
-        rate = (
-            f"已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，未匹配 {m.power_units_unmatched}"
-        )
-    gaps = "；".join(f"{GAP_ZH[GapType(k)]} {v}" for k, v in result.summary.gaps.items() if v) or "无"
-    return f"{rate}\n缺口 gaps：{gaps}"
+        return f"承接率 {(accepted or 0) / devolved:.1%}（{accepted}/{devolved}） acceptance rate"
+    m = summary.match
+    return f"已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，未匹配 {m.power_units_unmatched}"
+
+
+def _gap_line(summary: Summary) -> str:
+    gaps = "；".join(f"{GAP_ZH[GapType(k)]} {v}" for k, v in summary.gaps.items() if v) or "无"
+    return f"缺口 gaps：{gaps}"
 
 
 def _open(path: Path) -> None:
@@ -902,22 +906,18 @@ def check(
         _render_check(verdict)
     failed = [t.name for t in verdict.thresholds if not t.passed]
     _say(
-        f"{_check_rate(verdict)}\n"
+        _rate_line(verdict.summary, verdict.accepted, verdict.devolved)
         + (
-            "检查通过 all limits hold"
+            "；检查通过 all limits hold"
             if not failed
-            else f"[bold red]超出限值 limits exceeded：[/]{escape('、'.join(failed))}"
+            else f"；[bold red]超出限值 limits exceeded：[/]{escape('、'.join(failed))}"
         )
+        + "\n"
+        + _gap_line(verdict.summary)
     )
     if open_report:
         _open(target / "report.html")
     raise typer.Exit(int(ExitCode.OK if verdict.passed else ExitCode.FINDINGS))
-
-
-def _check_rate(verdict: CheckResult) -> str:
-    gaps = verdict.summary.gaps
-    shown = "；".join(f"{GAP_ZH[GapType(k)]} {v}" for k, v in gaps.items() if v) or "无"
-    return f"缺口 gaps：{shown}"
 
 
 def _render_check(verdict: CheckResult) -> None:

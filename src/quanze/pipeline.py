@@ -547,6 +547,9 @@ def check(
     before = load_baseline(baseline) if baseline is not None else None
     result = reconcile_to(out, config, force=force, progress=progress)
     verdict = evaluate(result.summary, config.check, before)
+    if result.acceptance:
+        verdict.accepted = sum(a.accepted for a in result.acceptance)
+        verdict.devolved = sum(a.devolved for a in result.acceptance)
     if junit is not None:
         write_junit(junit, verdict)
     return verdict
