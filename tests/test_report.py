@@ -31,7 +31,9 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     overview = wb["概览"]
     assert overview["A1"].value == "测试"
     assert overview["A2"].value.startswith("数据日期：") and "生成日期：" in overview["A2"].value
-    assert [overview["A4"].value, overview["A5"].value, overview["B5"].value] == ["总体情况", "项目", "数量"]
+    # The same headline figures as report.html, under the data date.
+    assert overview["A3"].value == "承接率 71.4%　未承接 2　权限悬空 0　待复核 0　零办件 1"
+    assert [overview["A5"].value, overview["A6"].value, overview["B6"].value] == ["总体情况", "项目", "数量"]
     cells = [[c.value for c in row] for row in overview.iter_rows()]
     facts = {row[0]: row[1] for row in cells if row and isinstance(row[1], int)}
     assert facts["服务事项"] == 7 and facts["缺口：已下放未承接"] == 2

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from quanze.cascade import LEVEL_ZH
 from quanze.models import Level
-from quanze.report.labels import GAP_ZH, METHOD_ZH, data_date, overview_facts
+from quanze.report.labels import GAP_ZH, METHOD_ZH, data_date, headlines, overview_facts
 from quanze.results import HOW_ZH, GapRow, GapType, ReconcileResult
 
 ROW_LIMIT = 500  # rows shown per table in the page; the CSV files hold every row
@@ -32,36 +32,11 @@ _env = Environment(
 
 
 @dataclass
-class Headline:
-    key: str
-    label: str
-    value: str
-    note: str
-
-
-@dataclass
 class GapGroup:
     gap_type: str
     label: str
     count: int
     units: list[tuple[str, list[GapRow]]]
-
-
-def headlines(result: ReconcileResult) -> list[Headline]:
-    """The five numbers an official reads first, in this order."""
-    gaps, m = result.summary.gaps, result.summary.match
-    devolved = sum(a.devolved for a in result.acceptance)
-    accepted = sum(a.accepted for a in result.acceptance)
-    rate = f"{accepted / devolved:.1%}" if devolved else "—"
-    return [
-        Headline(
-            "acceptance-rate", "承接率", rate, f"{accepted}/{devolved} 项" if devolved else "无承接清单"
-        ),
-        Headline("not-accepted", "未承接", str(gaps.get("not-accepted", 0)), "已下放未承接"),
-        Headline("no-service-item", "权限悬空", str(gaps.get("no-service-item", 0)), "已承接未录入服务事项"),
-        Headline("review", "待复核", str(m.links_review), "待人工确认的链接"),
-        Headline("unused", "零办件", str(gaps.get("unused", 0)), "办件量为 0 的服务事项"),
-    ]
 
 
 def gap_groups(gaps: Sequence[GapRow]) -> list[GapGroup]:

@@ -12,7 +12,15 @@ from quanze.match import Method, Status
 from quanze.models import RowIssue
 from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
-from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, data_date, input_dates, overview_facts
+from quanze.report.labels import (
+    GAP_ZH,
+    METHOD_ZH,
+    STATUS_ZH,
+    data_date,
+    headlines,
+    input_dates,
+    overview_facts,
+)
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -132,7 +140,8 @@ def overview_notes(result: ReconcileResult) -> list[str]:
     """The line under the title of 概览: the data date and the run date."""
     return [
         f"数据日期：{data_date(result) or '不详'}（输入文件的最新修改日期）　　生成日期：{date.today().isoformat()}"
-        f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”"
+        f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”",
+        "　".join(f"{h.label} {h.value}" for h in headlines(result)),
     ]
 
 
