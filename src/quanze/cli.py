@@ -338,6 +338,7 @@ def validate(
         update={"keep_records": records}
     )
     result = pipeline.validate(files, options, progress=_progress)
+    _close_stages()
     if fmt is OutputFormat.JSON:
         exclude: Any = None if records else {"files": {"__all__": {"powers", "services"}}}
         data = result.model_dump(mode="json", exclude=exclude)
@@ -387,6 +388,7 @@ def inspect(
         update={"keep_records": False}
     )
     result = pipeline.validate(files, options, progress=_progress)
+    _close_stages()
     if fmt is OutputFormat.JSON:
         _print_json(
             [
@@ -806,6 +808,7 @@ def handover_build(
         progress=_progress,
         deadline=deadline.date() if deadline else None,
     )
+    _close_stages()
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
         return

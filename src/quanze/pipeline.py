@@ -607,6 +607,8 @@ def handover(
         loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
     )
     prepare_out_dir(out, force=force)
+    if progress is not None:
+        progress(f"writing checklists to {out}")
     paths = write_checklists(out, lists, single=single, title=f"{config.project.name}：交接汇总")
     return HandoverOutcome(units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths])
 
