@@ -73,7 +73,8 @@ EXPLANATIONS = {
 
 def display_width(text: str) -> float:
     """Width of text in Excel character units: CJK characters take about two."""
-    return sum(1.8 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
+    # Excel measures columns in widths of "0" in Calibri 11 (7 px); an 11 pt CJK glyph is about 15 px.
+    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
 
 
 def lines_needed(text: str, width: float) -> int:
