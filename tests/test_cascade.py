@@ -166,7 +166,7 @@ def test_cascade_outputs_and_check_limits(config: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1  # one chain dropped, one item held twice
     assert (
         (config.parent / "out" / "cascade.csv")
-        .read_text("utf-8")
+        .read_text("utf-8-sig")
         .startswith("chain,level,unit,code,name,how")
     )
     wb = load_workbook(config.parent / "out" / "report.xlsx")
@@ -179,7 +179,8 @@ def test_cascade_outputs_and_check_limits(config: Path, monkeypatch: pytest.Monk
     )
     assert "层级统计" in wb.sheetnames
     page = (config.parent / "out" / "report.html").read_text("utf-8")
-    assert "<h2>层级链条</h2>" in page
+    assert '<h2 id="chain">层级链条</h2>' in page and '<table class="matrix">' in page
+    assert '<th colspan="2">县级</th>' in page  # the county units under one level heading
 
 
 def test_levels_from_the_command_line(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,6 +204,6 @@ def test_levels_from_the_command_line(config: Path, monkeypatch: pytest.MonkeyPa
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    flags = (config.parent / "from-flags" / "cascade.csv").read_text("utf-8")
-    assert flags == (config.parent / "from-config" / "cascade.csv").read_text("utf-8")
+    flags = (config.parent / "from-flags" / "cascade.csv").read_text("utf-8-sig")
+    assert flags == (config.parent / "from-config" / "cascade.csv").read_text("utf-8-sig")
     assert runner.invoke(app, [*args[:4], "--chain", "planet:火星=x.xlsx"]).exit_code == 2

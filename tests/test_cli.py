@@ -28,7 +28,7 @@ def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -247,7 +247,7 @@ def test_hostile_names_are_written_as_text(tmp_path: Path, monkeypatch: pytest.M
     assert (
         runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "o"]).exit_code == 0
     )
-    text = (tmp_path / "o" / "matches.csv").read_text("utf-8")
+    text = (tmp_path / "o" / "matches.csv").read_text("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text and ",@" not in text
     wb = load_workbook(tmp_path / "o" / "report.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -379,3 +379,104 @@ def test_every_issue_code_is_documented_in_the_readme() -> None:
 
     readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
     assert [c.value for c in IssueCode if f"`{c.value}`" not in readme] == []
+
+
+def test_help_shows_bracketed_words_and_panels() -> None:
+    text = runner.invoke(app, ["check", "--help"], terminal_width=200).output
+    assert "[check]" in text  # not swallowed as rich markup
+    assert "Inputs 输入" in text and "Output 输出" in text and "Example:" in text
+    reconcile_help = runner.invoke(app, ["reconcile", "--help"], terminal_width=200).output
+    assert "[LEVEL:]UNIT=FILE" in reconcile_help and "Matching 匹配" in reconcile_help
+    init_help = runner.invoke(app, ["init", "--help"], terminal_width=200).output
+    assert "Replace the config file" in init_help and "Replace reports" not in init_help
+    for command in (
+        ["validate"],
+        ["inspect"],
+        ["reconcile"],
+        ["gaps"],
+        ["diff"],
+        ["check"],
+        ["init"],
+        ["review", "apply"],
+        ["handover", "build"],
+        ["handover", "progress"],
+    ):
+        assert "Example:" in runner.invoke(app, [*command, "--help"], terminal_width=200).output, command
+
+
+def test_error_messages_keep_brackets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "quanze.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2 and "[[inputs.lists]]" in result.stderr
+
+
+def test_chinese_first_summary_on_stderr_data_on_stdout(scenario: Path) -> None:
+    result = runner.invoke(app, ["reconcile", "--out", "s", "--format", "json"])
+    summary = json.loads(result.stdout)  # stdout holds only the data
+    lines = result.stderr.strip().splitlines()
+    assert lines[-2].startswith("承接率 ") and lines[-1].startswith("缺口 gaps：已下放未承接 2")
+    assert summary["gaps"]["not-accepted"] == 2
+    check = runner.invoke(app, ["check", "--out", "c", "--force", "--format", "json"])
+    assert json.loads(check.stdout)["passed"] is False
+    first, second = check.stderr.strip().splitlines()[-2:]
+    assert first.startswith("承接率 71.4%（5/7）") and "超出限值" in first
+    assert second.startswith("缺口 gaps：已下放未承接 2")
+
+
+def test_jsonl_streams_match_and_gap_rows(scenario: Path) -> None:
+    result = runner.invoke(app, ["reconcile", "--out", "j", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    matches = read_csv(scenario / "j" / "matches.csv")
+    assert sum(r["kind"] == "match" for r in rows) == len(matches)
+    summary = json.loads((scenario / "j" / "summary.json").read_text("utf-8"))
+    assert sum(r["kind"] == "gap" for r in rows) == sum(summary["gaps"].values())
+    gaps_only = runner.invoke(app, ["gaps", "--out", "g", "-f", "jsonl"])
+    assert {json.loads(line)["kind"] for line in gaps_only.stdout.splitlines()} == {"gap"}
+
+
+def test_verbose_prints_stage_timings(scenario: Path) -> None:
+    result = runner.invoke(app, ["-v", "reconcile", "--out", "t"])
+    assert re.search(r"^\s*\d+\.\d\ds  matching \d+ powers", result.stderr, re.MULTILINE)
+    assert re.search(r"^\s*\d+\.\d\ds  total$", result.stderr, re.MULTILINE)
+    quiet_ci = runner.invoke(app, ["reconcile", "--out", "ci"])  # not a terminal, no -v: no progress
+    assert not re.search(r"matching \d+ powers", quiet_ci.stderr)
+
+
+def test_open_opens_the_html_report(scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    result = runner.invoke(app, ["reconcile", "--out", "o2", "--open"])
+    assert result.exit_code == 0, result.output
+    assert opened == [(scenario / "o2" / "report.html").resolve().as_uri()]
+
+
+def test_live_progress_on_a_terminal_only(scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from quanze import cli
+
+    seen: list[str] = []
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    monkeypatch.setattr(cli, "err", terminal)
+    original = cli._Stages.stage
+
+    def spy(self: cli._Stages, message: str) -> None:
+        original(self, message)
+        assert self.bar is not None  # a live rich.progress display, not printed lines
+        seen.append(self.bar.tasks[0].description)
+
+    monkeypatch.setattr(cli._Stages, "stage", spy)
+    result = runner.invoke(app, ["reconcile", "--out", "tty"])
+    assert result.exit_code == 0, result.output
+    assert any(s.startswith("reading ") for s in seen) and any(s.startswith("matching ") for s in seen)
+    assert cli.state.stages is None  # closed when the command ends
+
+
+def test_bracketed_file_names_are_shown_as_written(tmp_path: Path) -> None:
+    path = fixtures.plain(tmp_path / "清单[draft].xlsx")
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=300)
+    assert result.exit_code == 0 and "清单[draft].xlsx" in result.stdout

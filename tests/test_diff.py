@@ -64,7 +64,7 @@ def test_diff_command_writes_csv_and_workbook(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["diff", str(old), str(new), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "added 2, removed 1, renamed 2" in result.output
-    header = (out / "diff.csv").read_text("utf-8").splitlines()[0]
+    header = (out / "diff.csv").read_text("utf-8-sig").splitlines()[0]
     assert header.startswith("change,code,old_name,new_name,fields,detail")
     wb = load_workbook(out / "diff.xlsx")
     assert wb.sheetnames == ["变化汇总", "变化明细", "全部事项"]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
+import json
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from quanze.cli import app
 from quanze.config import load_config
+from quanze.errors import OutputError
+from quanze.models import Level
 from quanze.pipeline import reconcile_to
 from quanze.report.files import csv_safe, write_csv
 
@@ -22,14 +30,17 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert wb.sheetnames == ["概览", "承接进度", "使用率", "已匹配", "待复核", "未匹配", "缺口", "数据问题"]
     overview = wb["概览"]
     assert overview["A1"].value == "测试"
-    assert [overview["A3"].value, overview["A4"].value, overview["B4"].value] == ["总体情况", "项目", "数量"]
+    assert overview["A2"].value.startswith("数据日期：") and "生成日期：" in overview["A2"].value
+    # The same headline figures as report.html, under the data date.
+    assert overview["A3"].value == "承接率 71.4%　未承接 2　权限悬空 0　待复核 0　零办件 1"
+    assert [overview["A5"].value, overview["A6"].value, overview["B6"].value] == ["总体情况", "项目", "数量"]
     cells = [[c.value for c in row] for row in overview.iter_rows()]
     facts = {row[0]: row[1] for row in cells if row and isinstance(row[1], int)}
     assert facts["服务事项"] == 7 and facts["缺口：已下放未承接"] == 2
     sections = [row[0] for row in cells if row and row[0] in ("总体情况", "各单位承接率", "各部门使用率")]
     assert sections == ["总体情况", "各单位承接率", "各部门使用率"]
-    unit_rows = {row[0]: row[1:4] for row in cells if row and row[0] in ("东城县", "西河县")}
-    assert unit_rows == {"东城县": [4, 2, 0.5], "西河县": [3, 3, 1]}
+    unit_rows = {row[0]: row[1:5] for row in cells if row and row[0] in ("东城县", "西河县")}
+    assert unit_rows == {"东城县": [4, 2, 2, 0.5], "西河县": [3, 3, 0, 1]}
     assert len(overview._charts) == 2
     progress = wb["承接进度"]
     assert [c.value for c in progress[1]] == [
@@ -59,21 +70,198 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     }
 
 
+def test_report_workbook_prints_and_charts_read_right(tmp_path: Path) -> None:
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    reconcile_to(tmp_path / "out", config, force=False)
+    wb = load_workbook(tmp_path / "out" / "report.xlsx")
+    for ws in wb.worksheets:  # every sheet prints A4 landscape, one page wide, with page numbers
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
+        assert ws.oddHeader.left.text, ws.title
+    assert wb["缺口"].print_title_rows == "$1:$1"
+    overview = wb["概览"]
+    cells = {c.value: c.row for row in overview.iter_rows() for c in row if isinstance(c.value, str)}
+    # Input files and their dates are on the first sheet.
+    assert cells["输入文件"] > cells["各部门使用率"] and "city.xlsx" in cells and "服务事项目录" in cells
+    # Units sorted from the lowest acceptance rate, so the lagging unit is first in table and chart.
+    units = [overview.cell(r, 1).value for r in range(cells["各单位承接率"] + 2, cells["各单位承接率"] + 4)]
+    rates = [overview.cell(r, 5).value for r in range(cells["各单位承接率"] + 2, cells["各单位承接率"] + 4)]
+    assert rates == sorted(rates) and units == ["东城县", "西河县"]
+    charts = overview._charts
+    assert len(charts) == 2
+    for chart, section in zip(charts, ("各单位承接率", "各部门使用率"), strict=True):
+        table_end = cells[section] + 1 + 2
+        anchor = chart.anchor._from
+        assert anchor.col == 0 and anchor.row + 1 > table_end  # below its table, not beside it
+        assert chart.tagname == "barChart" and chart.barDir == "bar"  # horizontal bars
+        assert chart.x_axis.scaling.orientation == "maxMin"  # the category axis runs down: first row on top
+        assert all(s.dLbls is not None and s.dLbls.showVal for s in chart.series)
+    first = cells["各单位承接率"] + 2
+    # The acceptance chart shows the items not accepted (column D) of the table's unit rows.
+    assert charts[0].series[0].val.numRef.f == f"概览!$D${first}:$D${first + 1}"
+    progress = wb["承接进度"]._charts[0]
+    assert progress.grouping == "percentStacked" and len(progress.series) == 3
+
+
 def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     write_csv(path, ["a", "b"], [{"a": "=1+1", "b": "-2"}, {"a": "@x", "b": "\t=y"}, {"a": "正常", "b": 3}])
-    assert path.read_text("utf-8").splitlines() == ["a,b", "'=1+1,'-2", "'@x,'\t=y", "正常,3"]
+    assert path.read_text("utf-8-sig").splitlines() == ["a,b", "'=1+1,'-2", "'@x,'\t=y", "正常,3"]
     assert csv_safe(5) == 5
+
+
+def test_csv_is_utf8_with_a_bom_so_excel_sniffs_it(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    write_csv(path, ["单位"], [{"单位": "东城县"}])
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and data[3:].decode("utf-8") == "单位\n东城县\n"
+
+
+def test_csv_in_gbk_for_old_systems_and_a_loud_error_for_what_gbk_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    write_csv(path, ["单位"], [{"单位": "东城县"}], encoding="gbk")
+    assert path.read_bytes() == "单位\n东城县\n".encode("gbk")
+    with pytest.raises(OutputError, match="line 3 holds '𠀋'"):
+        write_csv(path, ["单位"], [{"单位": "东城县"}, {"单位": "𠀋村"}], encoding="gbk")
+    assert path.read_bytes() == "单位\n东城县\n".encode("gbk")  # the earlier file is left as it was
+    write_csv(path, ["单位"], [{"单位": "𠀋村"}], encoding="gb18030")
+    assert path.read_bytes().decode("gb18030") == "单位\n𠀋村\n"
+
+
+def test_cli_csv_encoding_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = fixtures.scenario(tmp_path / "s")
+    monkeypatch.chdir(config.parent)
+    result = CliRunner().invoke(app, ["gaps", "--out", "g", "--csv-encoding", "gbk"])
+    assert result.exit_code == 0, result.output
+    text = (config.parent / "g" / "gaps.csv").read_bytes().decode("gbk")
+    assert text.startswith("gap_type,") and "东城县" in text
+
+
+class _Page(HTMLParser):
+    """Tags, attributes and the text of headline figures and gap groups, as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.headline: dict[str, str] = {}
+        self.headings: list[str] = []
+        self._key: str | None = None
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if a.get("data-key"):
+            self._key = a["data-key"]
+        if self._key and a.get("class") == "value":
+            self._in = "value"
+        if tag == "h2":
+            self._in = "h2"
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "value" and self._key:
+            self.headline[self._key] = data
+            self._key = self._in = None
+        elif self._in == "h2":
+            self.headings.append(data)
+            self._in = None
 
 
 def test_html_report_is_self_contained(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    reconcile_to(tmp_path / "out", config, force=False)
-    page = (tmp_path / "out" / "report.html").read_text("utf-8")
-    for heading in ("概览", "缺口", "承接进度", "使用率", "待复核", "缺口明细"):
-        assert f"<h2>{heading}</h2>" in page
-    assert "<script" not in page and "http" not in page and "<link" not in page
-    assert "城市道路占用挖掘许可" in page  # the orphan service item is listed
+    result = reconcile_to(tmp_path / "out", config, force=False)
+    text = (tmp_path / "out" / "report.html").read_text("utf-8")
+    page = _Page()
+    page.feed(text)
+    assert page.headings == ["概览", "缺口", "承接进度", "使用率", "待复核", "未匹配"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    assert page.headline["not-accepted"] == str(summary["gaps"]["not-accepted"])
+    assert page.headline["no-service-item"] == str(summary["gaps"]["no-service-item"])
+    assert page.headline["unused"] == str(summary["gaps"]["unused"])
+    assert page.headline["review"] == str(summary["match"]["links_review"])
+    accepted = sum(a.accepted for a in result.acceptance)
+    devolved = sum(a.devolved for a in result.acceptance)
+    assert page.headline["acceptance-rate"] == f"{accepted / devolved:.1%}"
+    # One file: no scripts, no stylesheets or images fetched, no link off the page.
+    tags = {t for t, _ in page.tags}
+    assert "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags
+    assert all(not (a.get("href") or "#").strip().startswith(("http", "//")) for _, a in page.tags)
+    assert all("src" not in a for _, a in page.tags)
+    assert "http" not in text and "url(" not in text
+    # Gaps grouped by type and unit in closed sections; the table of contents links to each section.
+    groups = [a["data-gap"] for t, a in page.tags if t == "details" and a.get("data-gap")]
+    assert groups == [g for g, n in summary["gaps"].items() if n]
+    assert [a["href"] for t, a in page.tags if t == "a"][:3] == ["#overview", "#gaps", "#acceptance"]
+    assert "城市道路占用挖掘许可" in text  # the orphan service item is listed
+    assert "@media print" in text
+
+
+def test_html_escapes_what_the_inputs_hold(tmp_path: Path) -> None:
+    from quanze.report.html import render
+
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    result = reconcile_to(tmp_path / "out", config, force=False)
+    result.gaps[0].item_name = '<script>alert("x")</script>'
+    page = render(result, title="<b>标题</b>")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;标题" in page
+
+
+def test_html_level_chain_is_a_unit_by_level_matrix(tmp_path: Path) -> None:
+    from quanze.report.html import chain_matrix
+    from quanze.results import CascadeRow, How
+
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    result = reconcile_to(tmp_path / "out", config, force=False)
+    result.cascade_levels = [Level.CITY, Level.COUNTY]
+    result.cascade = [
+        CascadeRow(
+            chain=0,
+            level=Level.CITY,
+            unit="安平市",
+            code=None,
+            name="甲",
+            how=How.DEVOLVED,
+            mode=None,
+            source="s",
+        ),
+        CascadeRow(
+            chain=0,
+            level=Level.COUNTY,
+            unit="东城县",
+            code=None,
+            name="甲",
+            how=How.CLAIMED,
+            mode=None,
+            source="s",
+        ),
+        CascadeRow(
+            chain=0,
+            level=Level.COUNTY,
+            unit="西河县",
+            code=None,
+            name="甲乙",
+            how=How.CLAIMED,
+            mode=None,
+            source="s",
+        ),
+        CascadeRow(
+            chain=1,
+            level=Level.COUNTY,
+            unit="西河县",
+            code=None,
+            name="丙",
+            how=How.RETAINED,
+            mode=None,
+            source="s",
+        ),
+    ]
+    levels, rows = chain_matrix(result)
+    assert levels == [("市级", ["安平市"]), ("县级", ["东城县", "西河县"])]
+    assert [(r["name"], r["cells"]) for r in rows] == [
+        ("甲", ["下放", "认领", "认领*"]),
+        ("丙", ["", "", "保留"]),
+    ]
 
 
 def test_interrupted_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:

@@ -62,6 +62,8 @@ class CheckResult(BaseModel):
     thresholds: list[ThresholdResult]
     changes: list[Change] = Field(default_factory=list)
     summary: Summary
+    accepted: int | None = Field(default=None, description="devolved items accepted, over all units")
+    devolved: int | None = Field(default=None, description="devolved items expected, over all units")
 
 
 def validate_limits(limits: Mapping[str, Threshold]) -> None:

@@ -8,6 +8,8 @@ import json
 import os
 import signal
 import sys
+import time
+import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -18,6 +20,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from quanze import __version__, pipeline, tracking
@@ -27,6 +30,7 @@ from quanze.config import (
     DEFAULT_CONFIG,
     STARTER_CONFIG,
     CatalogueInput,
+    CsvEncoding,
     Inputs,
     ListInput,
     ListRole,
@@ -40,8 +44,9 @@ from quanze.match import MatchOptions
 from quanze.models import HiddenMode, IssueCode, Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
+from quanze.report.labels import GAP_ZH
 from quanze.report.ledger import LEDGER_FILE, GroupBy
-from quanze.results import ReconcileResult
+from quanze.results import GapType, ReconcileResult, Summary
 
 app = typer.Typer(
     name="quanze",
@@ -49,7 +54,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
 )
+
+INPUTS, MATCHING, OUTPUT = "Inputs 输入", "Matching 匹配", "Output 输出"
 
 err = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False, soft_wrap=True)
@@ -58,10 +66,54 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class _Stages:
+    """Progress of a run on stderr: a live line per stage on a terminal, stage timings with -v, else nothing."""
+
+    def __init__(self, *, live: bool, timings: bool) -> None:
+        self.timings = timings
+        self.started = time.perf_counter()
+        self.current: tuple[str, float] | None = None
+        self.bar: Progress | None = None
+        self.task: Any = None
+        if live:
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self.bar.start()
+
+    def stage(self, message: str) -> None:
+        self._end_stage()
+        self.current = (message, time.perf_counter())
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task(escape(message), total=None)
+            else:
+                self.bar.update(self.task, description=escape(message))
+
+    def _end_stage(self) -> None:
+        if self.current is not None and self.timings:
+            message, began = self.current
+            err.print(f"[dim]{time.perf_counter() - began:7.2f}s  {escape(message)}[/]")
+        self.current = None
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+        self._end_stage()
+        if self.timings:
+            err.print(f"[dim]{time.perf_counter() - self.started:7.2f}s  total[/]")
+
+
 class _State:
     debug = False
     quiet = False
     verbose = False
+    stages: _Stages | None = None
 
 
 state = _State()
@@ -72,6 +124,14 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+class StreamFormat(StrEnum):
+    """Output formats of commands whose rows can stream: jsonl prints one JSON object per row."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
 def handled(func: Callable[P, R]) -> Callable[P, R]:
     """Map quanze errors to their exit codes with a message and no traceback (unless --debug)."""
 
@@ -80,6 +140,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except QuanzeError as exc:
+            _close_stages()
             if state.debug:
                 raise
             err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
@@ -90,6 +151,7 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort, BrokenPipeError):
             raise
         except Exception as exc:
+            _close_stages()
             if state.debug:
                 raise
             err.print(
@@ -97,6 +159,8 @@ def handled(func: Callable[P, R]) -> Callable[P, R]:
                 "  this is a bug in quanze; run again with --debug and report the traceback"
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        finally:
+            _close_stages()
 
     return wrapper
 
@@ -127,7 +191,7 @@ def _print_json(data: Any) -> None:
 def _say(message: str) -> None:
     """A line of information on stderr, unless --quiet."""
     if not state.quiet:
-        err.print(message)
+        err.print(message, soft_wrap=True)
 
 
 def _print_issues(issues: Sequence[RowIssue]) -> None:
@@ -138,9 +202,18 @@ def _print_issues(issues: Sequence[RowIssue]) -> None:
 
 
 def _progress(message: str) -> None:
-    """Stage messages on stderr: on a terminal, or in logs when --verbose asks for them."""
-    if not state.quiet and (err.is_terminal or state.verbose):
-        err.print(f"[dim]{message}[/]")
+    """A stage began: a live progress line on a terminal, its timing with --verbose, nothing in CI."""
+    if state.quiet or not (err.is_terminal or state.verbose):
+        return
+    if state.stages is None:
+        state.stages = _Stages(live=err.is_terminal, timings=state.verbose)
+    state.stages.stage(message)
+
+
+def _close_stages() -> None:
+    if state.stages is not None:
+        state.stages.close()
+        state.stages = None
 
 
 def _parse_header_rows(text: str | None) -> tuple[int, int] | None:
@@ -156,16 +229,47 @@ def _parse_header_rows(text: str | None) -> tuple[int, int] | None:
     return top, bottom
 
 
-KindOpt = Annotated[ListKind, typer.Option("--kind", help="What the files hold; auto tells by the headers.")]
+KindOpt = Annotated[
+    ListKind,
+    typer.Option("--kind", help="What the files hold; auto tells by the headers.", rich_help_panel=INPUTS),
+]
 HeaderOpt = Annotated[
     str | None,
-    typer.Option("--header-rows", help="Header row or rows (1-based), e.g. 3 or 3-4; default: found."),
+    typer.Option(
+        "--header-rows",
+        help="Header row or rows (1-based), e.g. 3 or 3-4; default: found.",
+        rich_help_panel=INPUTS,
+    ),
 ]
-SheetOpt = Annotated[list[str] | None, typer.Option("--sheet", help="Read only this sheet (repeatable).")]
+SheetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--sheet", help="Read only this sheet (repeatable).", rich_help_panel=INPUTS),
+]
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="CSV encoding; default: UTF-8 or GBK, detected.")
+    str | None,
+    typer.Option("--encoding", help="CSV encoding; default: UTF-8 or GBK, detected.", rich_help_panel=INPUTS),
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format on stdout.")]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format on stdout.", rich_help_panel=OUTPUT)
+]
+StreamFormatOpt = Annotated[
+    StreamFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="On stdout: text, a json summary, or jsonl rows (streamed).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+CsvEncodingOpt = Annotated[
+    CsvEncoding | None,
+    typer.Option(
+        "--csv-encoding",
+        help="Encoding of the CSV files written; default utf-8-sig (UTF-8 with BOM, for Excel).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+OpenOpt = Annotated[bool, typer.Option("--open", help="Open report.html when done.", rich_help_panel=OUTPUT)]
 FilesArg = Annotated[list[Path], typer.Argument(help="List files (.xlsx, .xls, .csv).", show_default=False)]
 HiddenOpt = Annotated[
     HiddenMode | None,
@@ -177,18 +281,33 @@ HiddenOpt = Annotated[
 ]
 FillDownOpt = Annotated[
     list[str] | None,
-    typer.Option("--fill-down", help="Field whose blank cells repeat the value above (repeatable)."),
+    typer.Option(
+        "--fill-down",
+        help="Field whose blank cells repeat the value above (repeatable).",
+        rich_help_panel=INPUTS,
+    ),
 ]
 
 
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Config file; default: quanze.toml here, when there is one."),
+    typer.Option(
+        "--config",
+        "-c",
+        help="Config file; default: quanze.toml here, when there is one.",
+        rich_help_panel=INPUTS,
+    ),
 ]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Report folder; default: the config's project.out.")
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Report folder; default: the config's project.out.", rich_help_panel=OUTPUT
+    ),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace reports already in the output folder.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Replace reports already in the output folder.", rich_help_panel=OUTPUT),
+]
 LedgerFlag = Annotated[
     bool | None,
     typer.Option(
@@ -221,7 +340,7 @@ def _ingest_options(
     return base.model_copy(update=updates)
 
 
-@app.command()
+@app.command(epilog="Example: [bold]quanze validate 市级下放事项清单.xlsx 承接清单/*.xlsx[/]")
 @handled
 def validate(
     files: FilesArg,
@@ -242,6 +361,7 @@ def validate(
         update={"keep_records": records}
     )
     result = pipeline.validate(files, options, progress=_progress)
+    _close_stages()
     if fmt is OutputFormat.JSON:
         exclude: Any = None if records else {"files": {"__all__": {"powers", "services"}}}
         data = result.model_dump(mode="json", exclude=exclude)
@@ -255,11 +375,11 @@ def validate(
 def _render_validation(result: pipeline.ValidationResult) -> None:
     for report in result.files:
         out_console.print(
-            f"[bold]{report.file}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})"
+            f"[bold]{escape(report.file)}[/]  ({report.kind.value}{', ' + report.encoding if report.encoding else ''})"
         )
         for layout in report.sheets:
             out_console.print(
-                f"  {layout.sheet}: {layout.records} records, {layout.rejected} rejected, "
+                f"  {escape(layout.sheet)}: {layout.records} records, {layout.rejected} rejected, "
                 f"{layout.skipped_structural} structural and {layout.skipped_blank} blank rows skipped"
                 + (
                     f", {layout.merged_continuation} rows continue a merged item"
@@ -280,7 +400,7 @@ def _render_validation(result: pipeline.ValidationResult) -> None:
     out_console.print(f"{len(result.files)} file(s), {records} records; {counts}")
 
 
-@app.command()
+@app.command(epilog="Example: [bold]quanze inspect 市级权责清单.xlsx --sheet 市场监管局[/]")
 @handled
 def inspect(
     files: FilesArg,
@@ -297,6 +417,7 @@ def inspect(
         update={"keep_records": False}
     )
     result = pipeline.validate(files, options, progress=_progress)
+    _close_stages()
     if fmt is OutputFormat.JSON:
         _print_json(
             [
@@ -314,7 +435,7 @@ def inspect(
         )
     for report in result.files:
         out_console.print(
-            f"[bold]{report.file}[/]  kind: {report.kind.value}"
+            f"[bold]{escape(report.file)}[/]  kind: {report.kind.value}"
             + (f", encoding: {report.encoding}" if report.encoding else "")
         )
         for issue in report.issues:
@@ -344,7 +465,11 @@ def inspect(
             table.add_column("header")
             table.add_column("field")
             for cm in layout.columns:
-                table.add_row(cm.column, cm.header, cm.field or "[dim](ignored)[/]")
+                table.add_row(
+                    escape(cm.column),
+                    escape(cm.header),
+                    escape(cm.field) if cm.field else "[dim](ignored)[/]",
+                )
             out_console.print(table)
     raise typer.Exit(int(ExitCode.UNREADABLE_INPUT if result.exit_code is ExitCode.UNREADABLE_INPUT else 0))
 
@@ -353,7 +478,7 @@ def inspect(
 
 
 def _list_spec(text: str, role: ListRole) -> ListInput:
-    """A list from the command line: FILE, or [LEVEL:]UNIT[@PARENT]=FILE (county:东城县=东城县.xlsx)."""
+    """A list from the command line: FILE, or LEVEL:UNIT@PARENT=FILE (county:东城县=东城县.xlsx)."""
     spec, sep, path = text.partition("=")
     if not sep or not spec.strip() or Path(text).exists():
         return ListInput(
@@ -384,6 +509,7 @@ def _load_config(
     decisions: Path | None = None,
     match_threshold: float | None = None,
     review_threshold: float | None = None,
+    csv_encoding: CsvEncoding | None = None,
 ) -> QuanzeConfig:
     """The config file (if any) with command-line inputs and knobs laid over it."""
     if config is not None:
@@ -411,6 +537,10 @@ def _load_config(
     updates: dict[str, Any] = {}
     if decisions is not None:
         cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update={"decisions": decisions})})
+    if csv_encoding is not None:
+        cfg = cfg.model_copy(
+            update={"project": cfg.project.model_copy(update={"csv_encoding": csv_encoding})}
+        )
     if match_threshold is not None:
         updates["match_threshold"] = match_threshold
     if review_threshold is not None:
@@ -430,44 +560,65 @@ def _load_config(
 # ---------------------------------------------------------------------------------------------- reconcile
 
 
-@app.command()
+@app.command(
+    epilog="Example: [bold]quanze reconcile -p 下放清单.xlsx -s 政务服务事项目录.xlsx -a 东城县=东城县.xlsx --out out[/]"
+)
 @handled
 def reconcile(
     config: ConfigOpt = None,
     powers: Annotated[
         list[str] | None,
-        typer.Option("--powers", "-p", help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable)."),
+        typer.Option(
+            "--powers",
+            "-p",
+            help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable).",
+            rich_help_panel=INPUTS,
+        ),
     ] = None,
     catalogue: Annotated[
-        list[Path] | None, typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).")
+        list[Path] | None,
+        typer.Option(
+            "--catalogue", "-s", help="Service catalogue export (repeatable).", rich_help_panel=INPUTS
+        ),
     ] = None,
     acceptance: Annotated[
         list[str] | None,
         typer.Option(
             "--acceptance",
             "-a",
-            help="A unit's acceptance list: FILE (unit = file name) or [LEVEL:]UNIT=FILE.",
+            rich_help_panel=INPUTS,
+            help="A unit's acceptance list: FILE (unit = file name) or \\[LEVEL:]UNIT=FILE.",
         ),
     ] = None,
     chain: Annotated[
         list[str] | None,
         typer.Option(
             "--chain",
+            rich_help_panel=INPUTS,
             help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
         ),
     ] = None,
     out: OutOpt = None,
     decisions: Annotated[
-        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
+        Path | None,
+        typer.Option("--decisions", help="Decisions file (default from config).", rich_help_panel=MATCHING),
     ] = None,
-    match_threshold: Annotated[float | None, typer.Option(help="Score for `matched` (default 90).")] = None,
-    review_threshold: Annotated[float | None, typer.Option(help="Score for `review` (default 65).")] = None,
+    match_threshold: Annotated[
+        float | None, typer.Option(help="Score for `matched` (default 90).", rich_help_panel=MATCHING)
+    ] = None,
+    review_threshold: Annotated[
+        float | None, typer.Option(help="Score for `review` (default 65).", rich_help_panel=MATCHING)
+    ] = None,
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", help="Reconcile only this receiving unit (repeatable)."),
+        typer.Option(
+            "--unit", "-u", help="Reconcile only this receiving unit (repeatable).", rich_help_panel=MATCHING
+        ),
     ] = None,
     force: ForceOpt = False,
-    fmt: FormatOpt = OutputFormat.TEXT,
+    fmt: StreamFormatOpt = StreamFormat.TEXT,
+    csv_encoding: CsvEncodingOpt = None,
+    open_report: OpenOpt = False,
     ledger: LedgerFlag = None,
 ) -> None:
     """Link powers to service items, find the gaps, and write matches, gaps and review workbooks."""
@@ -480,17 +631,60 @@ def reconcile(
         decisions=decisions,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
+        csv_encoding=csv_encoding,
     )
     target = out or cfg.project.out
     run = ledger_run(cfg, ledger, "reconcile")
     result = pipeline.reconcile_to(
         target, cfg, force=force, units=unit, progress=_progress, ledger=run, notice=_say
     )
-    if fmt is OutputFormat.JSON:
+    _close_stages()
+    if fmt is StreamFormat.JSON:
         _print_json(result.summary.model_dump(mode="json"))
+    elif fmt is StreamFormat.JSONL:
+        _print_rows(result, matches=True)
     else:
         _render_summary(result, target)
     _say_recorded(run)
+    _say(_headline(result))
+    if open_report:
+        _open(target / "report.html")
+
+
+def _print_rows(result: ReconcileResult, *, matches: bool) -> None:
+    """One JSON object per line: match rows (kind "match") then gap rows (kind "gap"), written as they go."""
+    write = sys.stdout.write
+    if matches:
+        for m in result.matches:
+            write(json.dumps({"kind": "match", **m.model_dump(mode="json")}, ensure_ascii=False) + "\n")
+    for g in result.gaps:
+        write(json.dumps({"kind": "gap", **g.model_dump(mode="json")}, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _headline(result: ReconcileResult) -> str:
+    """The two lines an official reads first: acceptance rate, then the gaps by type (Chinese first)."""
+    accepted = sum(a.accepted for a in result.acceptance)
+    devolved = sum(a.devolved for a in result.acceptance)
+    return _rate_line(result.summary, accepted, devolved) + "\n" + _gap_line(result.summary)
+
+
+def _rate_line(summary: Summary, accepted: int | None, devolved: int | None) -> str:
+    if devolved:
+        return f"承接率 {(accepted or 0) / devolved:.1%}（{accepted}/{devolved}） acceptance rate"
+    m = summary.match
+    return f"已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，未匹配 {m.power_units_unmatched}"
+
+
+def _gap_line(summary: Summary) -> str:
+    gaps = "；".join(f"{GAP_ZH[GapType(k)]} {v}" for k, v in summary.gaps.items() if v) or "无"
+    return f"缺口 gaps：{gaps}"
+
+
+def _open(path: Path) -> None:
+    """Open a report in the default browser or viewer; a machine without one gets a note, not an error."""
+    if not webbrowser.open(path.resolve().as_uri()):
+        _say(escape(f"could not open {path}; open it by hand"))
 
 
 def _render_summary(result: ReconcileResult, target: Path) -> None:
@@ -521,12 +715,15 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
         if issue.code in LOUD_WARNINGS:
             err.print(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
     err.print(
-        f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
-        f"then `quanze review apply {target / 'review.xlsx'}`)"
+        escape(
+            f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
+            f"then `quanze review apply {target / 'review.xlsx'}`)"
+        ),
+        soft_wrap=True,
     )
 
 
-@app.command()
+@app.command(epilog="Example: [bold]quanze gaps --out out/gaps --unit 东城县[/]")
 @handled
 def gaps(
     config: ConfigOpt = None,
@@ -535,18 +732,22 @@ def gaps(
     ),
     unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only this receiving unit.")] = None,
     force: ForceOpt = False,
-    fmt: FormatOpt = OutputFormat.TEXT,
+    fmt: StreamFormatOpt = StreamFormat.TEXT,
+    csv_encoding: CsvEncodingOpt = None,
 ) -> None:
     """Only the gaps (not-accepted, no-service-item, …): gaps.csv and gaps.xlsx, counts on the terminal."""
-    result = pipeline.gaps_to(
-        out, _load_config(config), force=force, units=unit, progress=_progress, notice=_say
-    )
-    if fmt is OutputFormat.JSON:
+    cfg = _load_config(config, csv_encoding=csv_encoding)
+    result = pipeline.gaps_to(out, cfg, force=force, units=unit, progress=_progress, notice=_say)
+    _close_stages()
+    if fmt is StreamFormat.JSON:
         _print_json(result.summary.gaps)
+        return
+    if fmt is StreamFormat.JSONL:
+        _print_rows(result, matches=False)
         return
     for gap, count in result.summary.gaps.items():
         out_console.print(f"{gap:22} {count:6d}")
-    _say(f"gaps written to {out}/")
+    _say(escape(f"gaps written to {out}/"))
 
 
 review_app = typer.Typer(
@@ -555,7 +756,7 @@ review_app = typer.Typer(
 app.add_typer(review_app, name="review")
 
 
-@review_app.command("apply")
+@review_app.command("apply", epilog="Example: [bold]quanze review apply out/review.xlsx --by 张三[/]")
 @handled
 def review_apply(
     workbook: Annotated[
@@ -578,14 +779,14 @@ def review_apply(
     else:
         _say(
             f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
-            f"{outcome.recorded} new decision(s) recorded in {outcome.decisions_file}, "
+            f"{outcome.recorded} new decision(s) recorded in {escape(outcome.decisions_file)}, "
             f"{outcome.unchanged} already recorded"
         )
         _print_issues(outcome.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
 
 
-@app.command()
+@app.command(epilog="Example: [bold]quanze diff 清单_2022.xlsx 清单_2023.xlsx --out out/diff[/]")
 @handled
 def diff(
     old: Annotated[
@@ -598,9 +799,10 @@ def diff(
     config: ConfigOpt = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
+    csv_encoding: CsvEncodingOpt = None,
 ) -> None:
     """Compare two versions or two levels of a list: added, removed, renamed, changed, unchanged."""
-    cfg = _load_config(config)
+    cfg = _load_config(config, csv_encoding=csv_encoding)
     result = pipeline.diff(
         old,
         new,
@@ -611,7 +813,9 @@ def diff(
         progress=_progress,
         notice=_say,
         decisions=cfg.project.decisions,
+        csv_encoding=cfg.project.csv_encoding.value,
     )
+    _close_stages()
     # The input files' row issues are part of the result: a list with invalid rows does not diff clean.
     findings = [i for i in result.issues if i.severity is not Severity.INFO]
     code = ExitCode.FINDINGS if findings else ExitCode.OK
@@ -628,7 +832,7 @@ def diff(
     if findings:
         err.print(f"[yellow]{len(findings)} row issue(s) in the input files:[/]")
         _print_issues(findings)
-    _say(f"reports written to {out}/")
+    _say(escape(f"reports written to {out}/"))
     raise typer.Exit(int(code))
 
 
@@ -638,7 +842,9 @@ handover_app = typer.Typer(
 app.add_typer(handover_app, name="handover")
 
 
-@handover_app.command("build")
+@handover_app.command(
+    "build", epilog="Example: [bold]quanze handover build --out out/handover --deadline 2026-12-31[/]"
+)
 @handled
 def handover_build(
     config: ConfigOpt = None,
@@ -646,41 +852,73 @@ def handover_build(
         "out/handover"
     ),
     single: Annotated[bool, typer.Option("--single", help="One workbook with a sheet per unit.")] = False,
+    deadline: Annotated[
+        datetime | None,
+        typer.Option(
+            "--deadline", formats=["%Y-%m-%d"], help="交接期限 printed on every item, e.g. 2026-12-31."
+        ),
+    ] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Write a checklist per receiving unit: items, departments, service items to enter, status, signatures."""
     outcome = pipeline.handover(
-        _load_config(config), out, single=single, force=force, progress=_progress, notice=_say
+        _load_config(config),
+        out,
+        single=single,
+        force=force,
+        progress=_progress,
+        deadline=deadline.date() if deadline else None,
+        notice=_say,
     )
+    _close_stages()
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
         return
     for unit, count in outcome.units.items():
-        out_console.print(f"{unit}: {count} items")
-    _say(f"checklists written to {out}/")
+        _say(f"{escape(unit)}: {count} items")
+    _say(escape(f"checklists written to {out}/"))
 
 
-@handover_app.command("progress")
+@handover_app.command(
+    "progress",
+    epilog="Example: [bold]quanze handover progress out/handover/交接清单_*.xlsx --out out/ledger[/]",
+)
 @handled
 def handover_progress(
     files: Annotated[list[Path], typer.Argument(help="Filled-in checklist workbooks.", show_default=False)],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write ledger.csv and ledger.xlsx here.")
     ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="Count items overdue on this date; default today."
+        ),
+    ] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
+    csv_encoding: CsvEncodingOpt = None,
 ) -> None:
     """Read filled-in checklists back: handover progress per unit and department (the weekly ledger)."""
-    result = pipeline.handover_progress(files, out, force=force, notice=_say)
+    result = pipeline.handover_progress(
+        files,
+        out,
+        force=force,
+        as_of=as_of.date() if as_of else None,
+        notice=_say,
+        csv_encoding=(csv_encoding or CsvEncoding.UTF8_BOM).value,
+    )
     if fmt is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
     else:
         table = Table(title="交接进度 handover progress")
-        for col in ("unit", "items", "done", "pending", "rate"):
+        for col in ("unit", "items", "done", "pending", "overdue", "rate"):
             table.add_column(col, justify="left" if col == "unit" else "right")
         for r in result.by_unit:
-            table.add_row(r.unit, str(r.items), str(r.done), str(r.pending), f"{r.rate:.0%}")
+            table.add_row(
+                escape(r.unit), str(r.items), str(r.done), str(r.pending), str(r.overdue), f"{r.rate:.0%}"
+            )
         out_console.print(table)
         _print_issues(result.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if result.issues else ExitCode.OK))
@@ -692,32 +930,44 @@ class CheckFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-@app.command()
+@app.command(epilog="Example: [bold]quanze check --junit out/junit.xml --baseline out/last/summary.json[/]")
 @handled
 def check(
     config: ConfigOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Summary on stdout.")] = CheckFormat.TEXT,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Summary on stdout.", rich_help_panel=OUTPUT)
+    ] = CheckFormat.TEXT,
     junit: Annotated[
-        Path | None, typer.Option("--junit", help="Also write a JUnit XML file, a test per limit.")
+        Path | None,
+        typer.Option(
+            "--junit", help="Also write a JUnit XML file, a test per limit.", rich_help_panel=OUTPUT
+        ),
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="An earlier summary.json: report what got better or worse."),
+        typer.Option(
+            "--baseline",
+            help="An earlier summary.json: report what got better or worse.",
+            rich_help_panel=INPUTS,
+        ),
     ] = None,
+    csv_encoding: CsvEncodingOpt = None,
+    open_report: OpenOpt = False,
     ledger: LedgerFlag = None,
 ) -> None:
-    """Reconcile from the config, write the reports, and fail (exit 1) when a limit in [check] is exceeded."""
-    cfg = _load_config(config)
+    """Reconcile from the config, write the reports, and fail (exit 1) when a limit in \\[check] is exceeded."""
+    cfg = _load_config(config, csv_encoding=csv_encoding)
     if not cfg.inputs.lists:
         raise UsageError(
             "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
         )
     run = ledger_run(cfg, ledger, "check")
+    target = out or cfg.project.out
     verdict = pipeline.check(
         cfg,
-        out or cfg.project.out,
+        target,
         force=force,
         baseline=baseline,
         junit=junit,
@@ -725,6 +975,7 @@ def check(
         ledger=run,
         notice=_say,
     )
+    _close_stages()
     _say_recorded(run)
     if fmt is CheckFormat.JSON:
         _print_json(verdict.model_dump(mode="json"))
@@ -732,6 +983,19 @@ def check(
         sys.stdout.write(check_markdown(verdict, title=cfg.project.name))
     else:
         _render_check(verdict)
+    failed = [t.name for t in verdict.thresholds if not t.passed]
+    _say(
+        _rate_line(verdict.summary, verdict.accepted, verdict.devolved)
+        + (
+            "；检查通过 all limits hold"
+            if not failed
+            else f"；[bold red]超出限值 limits exceeded：[/]{escape('、'.join(failed))}"
+        )
+        + "\n"
+        + _gap_line(verdict.summary)
+    )
+    if open_report:
+        _open(target / "report.html")
     raise typer.Exit(int(ExitCode.OK if verdict.passed else ExitCode.FINDINGS))
 
 
@@ -926,15 +1190,17 @@ def ledger_history(
     out_console.print(table)
 
 
-@app.command()
+@app.command(epilog="Example: [bold]quanze init quanze.toml[/]")
 @handled
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the starter config.")] = DEFAULT_CONFIG,
-    force: ForceOpt = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the config file if it already exists.")
+    ] = False,
 ) -> None:
     """Write a commented starter quanze.toml."""
     write_new_text(path, STARTER_CONFIG, force=force)
-    _say(f"wrote {path}: edit the input paths, then run `quanze check`")
+    _say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -114,10 +114,20 @@ class Threshold(_Strict):
         return f"{'<' if self.strict else '<='} {shown}"
 
 
+class CsvEncoding(StrEnum):
+    """Encodings of the CSV files quanze writes; UTF-8 with a BOM opens right in Excel on Chinese Windows."""
+
+    UTF8_BOM = "utf-8-sig"
+    UTF8 = "utf-8"
+    GBK = "gbk"
+    GB18030 = "gb18030"
+
+
 class Project(_Strict):
     name: str = "quanze"
     out: Path = Path("out")
     decisions: Path = Path("quanze-decisions.jsonl")
+    csv_encoding: CsvEncoding = CsvEncoding.UTF8_BOM
 
 
 class LedgerOptions(_Strict):

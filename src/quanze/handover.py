@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, Field
@@ -15,6 +16,7 @@ from quanze.normalize import department_key
 DEFAULT_MATERIALS = "法律法规依据、办事指南、申请表单及示范文本、审查要点、在办件及历史档案"
 DONE, NOT_DONE = "已交接", "未交接"
 STATUS_CHOICES = (DONE, NOT_DONE)
+ACCEPTED, REFUSED, UNLISTED, NO_LIST = "已认领", "不认领", "未列入承接清单", "—"
 
 
 class HandoverRow(BaseModel):
@@ -32,7 +34,13 @@ class HandoverRow(BaseModel):
     materials: str = DEFAULT_MATERIALS
     status: str = NOT_DONE
     date: str | None = None
+    deadline: dt.date | None = None
     note: str | None = None
+
+    @property
+    def to_sign(self) -> bool:
+        """Whether the item belongs on the pages both sides sign (refused and unlisted ones do not)."""
+        return self.acceptance in (ACCEPTED, NO_LIST)
 
 
 class LedgerRow(BaseModel):
@@ -43,6 +51,7 @@ class LedgerRow(BaseModel):
     items: int
     done: int
     pending: int
+    overdue: int = 0
     rate: float
 
 
@@ -52,14 +61,37 @@ class Ledger(BaseModel):
     issues: list[RowIssue] = Field(default_factory=list)
 
 
+def canonical_departments(unit: str, names: Sequence[str | None]) -> dict[str, str]:
+    """One spelling per receiving department of a unit: 县市场监管局 and 东城县市场监督管理局 become one.
+
+    Spellings with the same department key are one department; the name shown is the spelling that
+    carries the unit's name, then the most frequent, then the longest.
+    """
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for name in names:
+        if name:
+            groups[department_key(name) or name][name] += 1
+    out: dict[str, str] = {}
+    for spellings in groups.values():
+        best = max(spellings, key=lambda n: (n.startswith(unit), spellings[n], len(n), n))
+        for name in spellings:
+            out[name] = best
+    return out
+
+
 def checklists(
     devolved: Sequence[PowerItem],
     services: Sequence[ServiceItem],
     result: MatchResult,
     acceptance: AcceptanceCheck | None,
     units: Sequence[str],
+    *,
+    deadline: dt.date | None = None,
 ) -> dict[str, list[HandoverRow]]:
-    """For each unit, the devolved items it should receive, with the service items to enter for each."""
+    """For each unit, the devolved items it should receive, with the service items to enter for each.
+
+    Receiving departments are spelled one way per unit; `deadline` fills the optional 交接期限.
+    """
     entered: dict[tuple[int, str], list[str]] = defaultdict(list)
     for lk in result.links:
         if lk.status is Status.MATCHED:
@@ -77,11 +109,11 @@ def checklists(
             p = devolved[pi]
             taken = accepted_items.get(pi)
             if acceptance is None or unit not in acceptance.pairings:
-                state = "—"
+                state = NO_LIST
             elif taken is None:
-                state = "未列入承接清单"
+                state = UNLISTED
             else:
-                state = "不认领" if is_refused(taken) else "已认领"
+                state = REFUSED if is_refused(taken) else ACCEPTED
             receiving = (
                 taken.department
                 if taken is not None and taken.department
@@ -98,18 +130,63 @@ def checklists(
                     mode=p.devolution_mode,
                     acceptance=state,
                     service_items=sorted(set(entered.get((pi, unit), []))),
+                    deadline=deadline,
                 )
             )
+        spelling = canonical_departments(unit, [r.receiving_department for r in rows])
+        for r in rows:
+            if r.receiving_department:
+                r.receiving_department = spelling[r.receiving_department]
         out[unit] = rows
     return out
 
 
-def ledger(rows: Sequence[Mapping[str, str | None]]) -> Ledger:
-    """Progress per unit and per handing department from filled-in checklist rows."""
+def _parse_date(text: str | None) -> dt.date | None:
+    """A date cell as read back (ISO text from a date cell, or 2026-12-31 / 2026/12/31 / 2026年12月31日)."""
+    if not text:
+        return None
+    cleaned = text.strip().split("T")[0].split(" ")[0]
+    for sep in ("/", "."):
+        cleaned = cleaned.replace(sep, "-")
+    cleaned = cleaned.replace("年", "-").replace("月", "-").rstrip("日")
+    parts = cleaned.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+def _date_issue(row: Mapping[str, str | None], column: str) -> RowIssue:
+    return RowIssue(
+        code=IssueCode.BAD_DATE,
+        severity=Severity.ERROR,
+        file=row.get("_file") or "",
+        sheet=row.get("_sheet"),
+        row=int(row.get("_row") or 0),
+        column=column,
+        value=row.get(column),
+        message="write a date such as 2026-12-31",
+    )
+
+
+def ledger(rows: Sequence[Mapping[str, str | None]], *, as_of: dt.date | None = None) -> Ledger:
+    """Progress per unit and per handing department from filled-in checklist rows.
+
+    An item is overdue when it is not handed over and its 交接期限 is before `as_of` (default today).
+    """
+    today = as_of or dt.date.today()
     issues: list[RowIssue] = []
-    units: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    depts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    units: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    depts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
+        try:
+            _parse_date(row.get("交接日期"))
+        except ValueError:
+            issues.append(_date_issue(row, "交接日期"))
+        try:
+            deadline = _parse_date(row.get("交接期限"))
+        except ValueError:
+            issues.append(_date_issue(row, "交接期限"))
+            deadline = None
         unit = row.get("承接单位") or row.get("_sheet") or ""
         status = (row.get("交接状态") or NOT_DONE).strip()
         if status not in STATUS_CHOICES:
@@ -127,23 +204,27 @@ def ledger(rows: Sequence[Mapping[str, str | None]]) -> Ledger:
             )
             continue
         done = status == DONE
+        overdue = not done and deadline is not None and deadline < today
         dept = row.get("移交部门") or "（未注明）"
         for counter in (units[unit], depts[(unit, dept)]):
             counter[0] += 1
             counter[1] += done
+            counter[2] += overdue
 
-    def make(unit: str, dept: str | None, items: int, done: int) -> LedgerRow:
+    def make(unit: str, dept: str | None, counts: list[int]) -> LedgerRow:
+        items, done, overdue = counts
         return LedgerRow(
             unit=unit,
             department=dept,
             items=items,
             done=done,
             pending=items - done,
+            overdue=overdue,
             rate=round(done / items, 4) if items else 0.0,
         )
 
     return Ledger(
-        by_unit=[make(u, None, n, d) for u, (n, d) in sorted(units.items())],
-        by_department=[make(u, dept, n, d) for (u, dept), (n, d) in sorted(depts.items())],
+        by_unit=[make(u, None, c) for u, c in sorted(units.items())],
+        by_department=[make(u, dept, c) for (u, dept), c in sorted(depts.items())],
         issues=issues,
     )

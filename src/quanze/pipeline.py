@@ -7,9 +7,9 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -150,9 +150,15 @@ def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | N
     for i in sorted(range(len(jobs)), key=lambda k: -sizes[k]):
         (mine if sum(sizes[k] for k in mine) <= sum(sizes[k] for k in theirs) else theirs).append(i)
     with ProcessPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_read_batch, [jobs[i] for i in theirs])
+        # One task per file, so that each file the worker finishes can be reported as it finishes.
+        futures = {pool.submit(_read_batch, [jobs[i]]): i for i in theirs}
+        if progress is not None:
+            progress(f"reading {len(theirs)} file(s) in a second process")
         reports = {i: _read(*jobs[i], progress) for i in mine}
-        reports.update(zip(theirs, future.result(), strict=True))
+        for n, future in enumerate(as_completed(futures), start=1):
+            reports[futures[future]] = future.result()[0]
+            if progress is not None:
+                progress(f"read {jobs[futures[future]][0].name} in the second process ({n}/{len(theirs)})")
     return [reports[i] for i in range(len(jobs))]
 
 
@@ -646,7 +652,9 @@ def reconcile_to(
     """
 
     def write(folder: Path, result: ReconcileResult) -> object:
-        return write_reconcile(folder, result, title=config.project.name)
+        return write_reconcile(
+            folder, result, title=config.project.name, csv_encoding=config.project.csv_encoding.value
+        )
 
     result = _reconcile_into(
         out, config, write, force=force, units=units, progress=progress, notice=notice, also=also
@@ -686,6 +694,9 @@ def check(
         out, config, force=force, progress=progress, ledger=ledger, notice=notice, also=junit_inside
     )
     verdict = evaluate(result.summary, config.check, before, extra=ledger.metrics() if ledger else None)
+    if result.acceptance:
+        verdict.accepted = sum(a.accepted for a in result.acceptance)
+        verdict.devolved = sum(a.devolved for a in result.acceptance)
     if junit is not None and not inside:
         write_junit(junit, verdict)
     return verdict
@@ -702,6 +713,7 @@ def diff(
     progress: Progress | None = None,
     notice: Progress | None = None,
     decisions: Path | None = None,
+    csv_encoding: str = "utf-8-sig",
 ) -> DiffResult:
     """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
@@ -713,7 +725,7 @@ def diff(
             require_records(path, report, expected=ListKind.POWERS, options=options)
         result = diff_lists(before.powers, after.powers, options=match)
         result.issues = [*before.issues, *after.issues]
-        write_diff(folder, result, title=f"清单比对：{old.name} → {new.name}")
+        write_diff(folder, result, title=f"清单比对：{old.name} → {new.name}", csv_encoding=csv_encoding)
     return result
 
 
@@ -733,6 +745,7 @@ def handover(
     force: bool,
     progress: Progress | None = None,
     notice: Progress | None = None,
+    deadline: date | None = None,
 ) -> HandoverOutcome:
     """Write a handover checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
@@ -745,7 +758,11 @@ def handover(
             "no receiving units: give acceptance lists or a catalogue with 行政区划",
             hint='add [[inputs.lists]] with role = "acceptance" and a unit',
         )
-    lists = checklists(loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units)
+    lists = checklists(
+        loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
+    )
+    if progress is not None:
+        progress(f"writing checklists to {out}")
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, config.project.decisions, notice=notice)
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
@@ -762,7 +779,13 @@ def _is_review(path: Path) -> bool:
 
 
 def handover_progress(
-    paths: Sequence[Path], out: Path | None, *, force: bool, notice: Progress | None = None
+    paths: Sequence[Path],
+    out: Path | None,
+    *,
+    force: bool,
+    notice: Progress | None = None,
+    as_of: date | None = None,
+    csv_encoding: str = "utf-8-sig",
 ) -> Ledger:
     """The weekly ledger (台账) from filled-in checklists: progress per unit and handing department."""
     rows = []
@@ -777,11 +800,11 @@ def handover_progress(
                 "a review.xlsx goes to `quanze review apply`",
             )
         rows.extend(found)
-    combined = ledger(rows)
+    combined = ledger(rows, as_of=as_of)
     if out is not None:
         with staged_out_dir(out, force=force, on_wait=notice) as folder:
             keep_pending_review(out, None, notice=notice)
-            write_ledger(folder, combined)
+            write_ledger(folder, combined, csv_encoding=csv_encoding)
     return combined
 
 
@@ -797,6 +820,11 @@ def gaps_to(
     """Find the gaps alone and write gaps.csv and gaps.xlsx into `out`."""
 
     def write(folder: Path, result: ReconcileResult) -> object:
-        return write_gaps(folder, result, title=f"{config.project.name}：缺口")
+        return write_gaps(
+            folder,
+            result,
+            title=f"{config.project.name}：缺口",
+            csv_encoding=config.project.csv_encoding.value,
+        )
 
     return _reconcile_into(out, config, write, force=force, units=units, progress=progress, notice=notice)

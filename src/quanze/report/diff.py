@@ -28,9 +28,9 @@ DIFF_SHEET_COLUMNS = (
 )
 
 
-def write_diff(out: Path, result: DiffResult, *, title: str) -> list[Path]:
+def write_diff(out: Path, result: DiffResult, *, title: str, csv_encoding: str = "utf-8-sig") -> list[Path]:
     paths = [out / "diff.csv", out / "diff.json", out / "diff.xlsx"]
-    write_csv(paths[0], DIFF_COLUMNS, (r.model_dump(mode="json") for r in result.rows))
+    write_csv(paths[0], DIFF_COLUMNS, (r.model_dump(mode="json") for r in result.rows), encoding=csv_encoding)
     write_json(paths[1], result.model_dump(mode="json"))
     rows = [{**r.model_dump(), "change_zh": CHANGE_ZH[r.change]} for r in result.rows]
     counts = [{"change": CHANGE_ZH[Change(k)], "count": v} for k, v in result.counts.items()]

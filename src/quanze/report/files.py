@@ -51,9 +51,9 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
+        tmp.write_text(text, encoding=encoding, newline="\n")
 
     write_atomic(path, write)
 
@@ -62,14 +62,35 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    """UTF-8 CSV with a header row; formula-like text is neutralised."""
+# quanze's own location separator (file › sheet › row) is not in GBK; its full-width cousin is.
+_GBK_SEPARATORS = str.maketrans({"›": "＞"})
+
+
+def write_csv(
+    path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]], *, encoding: str = "utf-8-sig"
+) -> None:
+    """CSV with a header row, UTF-8 with a BOM unless asked otherwise; formula-like text is neutralised.
+
+    A character the chosen encoding cannot hold (GBK lacks many rare characters in names) is an error
+    naming the line, never a silent question mark.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([csv_safe(_plain(row.get(c))) for c in columns])
-    write_text(path, buf.getvalue())
+    text = buf.getvalue()
+    if encoding == "gbk":
+        text = text.translate(_GBK_SEPARATORS)
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise OutputError(
+            f"{path.name}: line {line} holds {text[exc.start : exc.end]!r}, which {encoding} cannot write",
+            hint="use --csv-encoding gb18030 or utf-8-sig",
+        ) from None
+    write_text(path, text, encoding=encoding)
 
 
 def _plain(value: Any) -> Any:

@@ -4,34 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from quanze.handover import STATUS_CHOICES, HandoverRow, Ledger
+from quanze.handover import ACCEPTED, DONE, HandoverRow, Ledger
+from quanze.report.checklist import add_checklist, write_checklist
 from quanze.report.files import write_csv
-from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
+from quanze.report.xlsx import Chart, Column, Custom, Sheet, write_workbook
 
-CHECKLIST_COLUMNS = (
-    Column("no", "序号", 6),
-    Column("unit", "承接单位", 14),
-    Column("handing_department", "移交部门", 18),
-    Column("receiving_department", "承接部门", 18),
-    Column("item_code", "事项编码", 18),
-    Column("item_name", "事项名称", 36, wrap=True),
-    Column("mode", "下放方式", 10),
-    Column("acceptance", "认领情况", 12),
-    Column("service_items", "应录入的服务事项", 40, wrap=True),
-    Column("materials", "移交资料", 36, wrap=True),
-    Column("status", "交接状态", 10),
-    Column("date", "交接日期", 12),
-    Column("note", "备注", 16),
-)
-SIGNATURES = (
-    (),
-    ("移交单位（盖章）：", None, None, "经办人签字：", None, "日期："),
-    ("承接单位（盖章）：", None, None, "经办人签字：", None, "日期："),
-)
-LEDGER_COLUMNS = ("unit", "department", "items", "done", "pending", "rate")
+LEDGER_COLUMNS = ("unit", "department", "items", "done", "pending", "overdue", "rate")
 
 
 def _safe_name(unit: str) -> str:
@@ -39,16 +21,21 @@ def _safe_name(unit: str) -> str:
 
 
 def _summary(lists: Mapping[str, Sequence[HandoverRow]], title: str) -> list[Sheet]:
-    units = [
+    units: list[dict[str, Any]] = [
         {
             "unit": u,
             "items": len(rows),
-            "accepted": sum(r.acceptance == "已认领" for r in rows),
-            "done": sum(r.status == "已交接" for r in rows),
-            "pending": sum(r.status != "已交接" for r in rows),
+            "to_sign": sum(r.to_sign for r in rows),
+            "accepted": sum(r.acceptance == ACCEPTED for r in rows),
+            "done": sum(r.status == DONE for r in rows),
+            "pending": sum(r.status != DONE for r in rows if r.to_sign),
         }
         for u, rows in lists.items()
     ]
+    totals = {
+        "unit": "合计",
+        **{k: sum(int(row[k]) for row in units) for k in ("items", "to_sign", "accepted", "done", "pending")},
+    }
     depts: dict[tuple[str, str], int] = {}
     for u, rows in lists.items():
         for r in rows:
@@ -59,14 +46,16 @@ def _summary(lists: Mapping[str, Sequence[HandoverRow]], title: str) -> list[She
             "汇总",
             (
                 Column("unit", "承接单位", 18),
-                Column("items", "应交接", 10),
+                Column("items", "下放事项", 10),
+                Column("to_sign", "应交接", 10),
                 Column("accepted", "已认领", 10),
                 Column("done", "已交接", 10),
                 Column("pending", "未交接", 10),
             ),
-            units,
+            [*units, totals],
             title=title,
-            charts=(Chart("各单位交接进度", "unit", ("done", "pending"), "事项数"),),
+            charts=(Chart("各单位交接进度", "unit", ("done", "pending"), "事项数", stacked=True),),
+            chart_rows=len(units),
         ),
         Sheet(
             "按部门",
@@ -80,46 +69,38 @@ def _summary(lists: Mapping[str, Sequence[HandoverRow]], title: str) -> list[She
     ]
 
 
-def _checklist(unit: str, rows: Sequence[HandoverRow]) -> Sheet:
-    cells: list[dict[str, Any]] = [r.model_dump() for r in rows]
-    return Sheet(
-        unit[:31],
-        CHECKLIST_COLUMNS,
-        cells,
-        title=f"{unit}承接事项交接清单",
-        dropdowns={"status": STATUS_CHOICES},
-        footer=SIGNATURES,
-    )
-
-
 def write_checklists(
     out: Path, lists: Mapping[str, Sequence[HandoverRow]], *, single: bool, title: str
 ) -> list[Path]:
     """Per unit a workbook `交接清单_<unit>.xlsx` plus `交接汇总.xlsx`; or one `交接清单.xlsx` when single."""
     if single:
         path = out / "交接清单.xlsx"
-        write_workbook(path, [*_summary(lists, title), *(_checklist(u, rows) for u, rows in lists.items())])
+        checklists = [
+            Custom(partial(add_checklist, unit=u, rows=rows, single=True)) for u, rows in lists.items()
+        ]
+        write_workbook(path, [*_summary(lists, title), *checklists], constant_memory=False)
         return [path]
     paths = []
     for unit, rows in lists.items():
         path = out / f"交接清单_{_safe_name(unit)}.xlsx"
-        write_workbook(path, [_checklist(unit, rows)])
+        write_checklist(path, unit, rows)
         paths.append(path)
     summary = out / "交接汇总.xlsx"
     write_workbook(summary, _summary(lists, title))
     return [*paths, summary]
 
 
-def write_ledger(out: Path, ledger: Ledger) -> list[Path]:
+def write_ledger(out: Path, ledger: Ledger, *, csv_encoding: str = "utf-8-sig") -> list[Path]:
     paths = [out / "ledger.csv", out / "ledger.xlsx"]
     rows = [r.model_dump() for r in [*ledger.by_unit, *ledger.by_department]]
-    write_csv(paths[0], LEDGER_COLUMNS, rows)
+    write_csv(paths[0], LEDGER_COLUMNS, rows, encoding=csv_encoding)
     columns = (
         Column("unit", "承接单位", 18),
         Column("department", "移交部门", 22),
         Column("items", "应交接", 10),
         Column("done", "已交接", 10),
         Column("pending", "未交接", 10),
+        Column("overdue", "逾期未交接", 12),
         Column("rate", "交接率", 10, percent=True),
     )
     write_workbook(

@@ -1,130 +1,105 @@
-"""A self-contained report.html (no network, no scripts) with the overview and tables of report.xlsx."""
+"""report.html: one self-contained page (no scripts, no network) rendered from a Jinja2 template.
+
+The page opens with a headline strip and a table of contents; gaps are grouped by type and unit in
+collapsible sections, and the level chain is a matrix of items against the units of each level. Closed
+sections do not print, so the printed page stays a few sheets long.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from html import escape
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
-from quanze.results import ReconcileResult
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-ROW_LIMIT = 2000  # longer tables are cut here in the page; the CSV files hold every row
+from quanze.cascade import LEVEL_ZH
+from quanze.models import Level
+from quanze.report.labels import GAP_ZH, METHOD_ZH, data_date, headlines, overview_facts
+from quanze.results import HOW_ZH, GapRow, GapType, ReconcileResult
 
-CSS = """
-body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
-h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #1F4E78}
-table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
-th{background:#1F4E78;color:#fff;padding:4px 8px;position:sticky;top:0}
-td{border:1px solid #ccc;padding:3px 8px;vertical-align:top}
-td.n{text-align:right}.bar{background:#5B9BD5;height:.8em;display:inline-block}
-.note{color:#666;font-size:.85em}
-"""
+ROW_LIMIT = 500  # rows shown per table in the page; the CSV files hold every row
+
+_env = Environment(
+    loader=PackageLoader("quanze", "templates"),
+    autoescape=select_autoescape(["html", "j2"], default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def _table(headings: Sequence[str], rows: Iterable[Sequence[Any]], *, limit: int = ROW_LIMIT) -> str:
-    out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in headings), "</tr></thead><tbody>"]
-    shown = 0
-    total = 0
-    for row in rows:
-        total += 1
-        if shown >= limit:
-            continue
-        shown += 1
-        cells = []
-        for v in row:
-            if isinstance(v, float) and 0 <= v <= 1 and headings and "率" in "".join(headings):
-                cells.append(
-                    f'<td class="n">{v:.0%} <span class="bar" style="width:{v * 120:.0f}px"></span></td>'
-                )
-            elif isinstance(v, (int, float)):
-                cells.append(f'<td class="n">{v:g}</td>')
-            else:
-                cells.append(f"<td>{escape('' if v is None else str(v))}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    if total > shown:
-        out.append(f'<p class="note">显示前 {shown} 行，共 {total} 行；完整列表见同目录的 CSV 文件。</p>')
-    return "".join(out)
+@dataclass
+class GapGroup:
+    gap_type: str
+    label: str
+    count: int
+    units: list[tuple[str, list[GapRow]]]
+
+
+def gap_groups(gaps: Sequence[GapRow]) -> list[GapGroup]:
+    """Gaps by type (in the order of the gap types), then by unit."""
+    grouped: dict[GapType, dict[str, list[GapRow]]] = defaultdict(lambda: defaultdict(list))
+    for g in gaps:
+        grouped[g.gap_type][g.unit or "（未注明单位）"].append(g)
+    return [
+        GapGroup(t.value, GAP_ZH[t], sum(len(v) for v in grouped[t].values()), sorted(grouped[t].items()))
+        for t in GapType
+        if t in grouped
+    ]
+
+
+def chain_matrix(result: ReconcileResult) -> tuple[list[tuple[str, list[str]]], list[dict[str, Any]]]:
+    """The level chain as items × (level, unit): each cell says how the item stands at that unit."""
+    levels: list[Level] = list(result.cascade_levels)
+    units: dict[Level, list[str]] = {
+        lv: sorted({r.unit for r in result.cascade if r.level is lv}) for lv in levels
+    }
+    chains: dict[int, dict[str, Any]] = {}
+    for r in result.cascade:
+        row = chains.setdefault(r.chain, {"name": r.name, "code": r.code, "cells": {}})
+        row["cells"][(r.level, r.unit)] = HOW_ZH[r.how] + ("" if r.name == row["name"] else "*")
+    columns = [(lv, u) for lv in levels for u in units[lv]]
+    rows = [
+        {"name": c["name"], "code": c["code"], "cells": [c["cells"].get(col, "") for col in columns]}
+        for _, c in sorted(chains.items())
+    ]
+    return [(LEVEL_ZH[lv], units[lv]) for lv in levels if units[lv]], rows
 
 
 def render(result: ReconcileResult, *, title: str) -> str:
-    s = result.summary
-    parts = [
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>',
-        f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>",
-    ]
-    facts = overview_facts(result)
-    parts += ["<h2>概览</h2>", _table(["项目", "数量"], facts)]
-    parts += [
-        "<h2>缺口</h2>",
-        _table(["缺口类型", "代码", "数量"], [(GAP_ZH[g], g.value, s.gaps.get(g.value, 0)) for g in GAP_ZH]),
-    ]
-    if result.acceptance:
-        parts += [
-            "<h2>承接进度</h2>",
-            _table(
-                ["承接单位", "应承接", "已承接", "不认领", "未列入", "清单外", "承接率"],
-                [
-                    (a.unit, a.devolved, a.accepted, a.refused, a.missing, a.extra, a.rate)
-                    for a in result.acceptance
-                ],
-            ),
-        ]
-    if result.usage:
-        parts += [
-            "<h2>使用率</h2>",
-            _table(
-                ["单位", "部门", "服务事项", "有办件", "使用率"],
-                [(u.unit, u.department, u.items, u.used, u.rate) for u in result.usage],
-            ),
-        ]
-    if result.cascade:
-        from quanze.cascade import LEVEL_ZH, path_table
-
-        levels = result.cascade_levels
-        parts += [
-            "<h2>层级链条</h2>",
-            _table(
-                ["事项名称", *(LEVEL_ZH[lv] for lv in levels)],
-                [
-                    (row["name"], *(row[lv.value] for lv in levels))
-                    for row in path_table(result.cascade, levels)
-                ],
-            ),
-        ]
     review = [r for r in result.matches if r.status.value == "review"]
-    parts += [
-        "<h2>待复核</h2>",
-        _table(
-            ["行政区划", "权力事项名称", "服务事项名称", "得分", "方法", "理由"],
-            [
-                (
-                    r.unit,
-                    r.power_name,
-                    r.service_name,
-                    r.score,
-                    METHOD_ZH[r.method] if r.method else "",
-                    r.reason,
-                )
-                for r in review
-            ],
-        ),
-    ]
-    parts += [
-        "<h2>缺口明细</h2>",
-        _table(
-            ["缺口类型", "单位", "事项编码", "事项名称", "说明"],
-            [(GAP_ZH[g.gap_type], g.unit, g.item_code, g.item_name, g.detail) for g in result.gaps],
-        ),
-    ]
     unmatched = [r for r in result.matches if r.status.value == "unmatched"]
-    parts += [
-        f"<h2>{STATUS_ZH[unmatched[0].status] if unmatched else '未匹配'}</h2>",
-        _table(
-            ["行政区划", "权力事项编码", "权力事项名称", "实施部门"],
-            [(r.unit, r.power_code, r.power_name, r.power_department) for r in unmatched],
-        ),
-    ]
-    parts.append(f'<p class="note">quanze {escape(s.quanze_version)}</p></body></html>\n')
-    return "".join(parts)
+    levels, chain_rows = chain_matrix(result) if result.cascade else ([], [])
+    sections = [("overview", "概览"), ("gaps", "缺口")]
+    if result.acceptance:
+        sections.append(("acceptance", "承接进度"))
+    if result.usage:
+        sections.append(("usage", "使用率"))
+    if chain_rows:
+        sections.append(("chain", "层级链条"))
+    sections += [("review", "待复核"), ("unmatched", "未匹配")]
+    return _env.get_template("report.html.j2").render(
+        title=title,
+        data_date=data_date(result) or "不详",
+        generated=date.today().isoformat(),
+        version=result.summary.quanze_version,
+        headlines=headlines(result),
+        facts=overview_facts(result),
+        sections=sections,
+        gap_counts=[(GAP_ZH[g], g.value, result.summary.gaps.get(g.value, 0)) for g in GapType],
+        gap_groups=gap_groups(result.gaps),
+        acceptance=sorted(result.acceptance, key=lambda a: (a.rate, a.unit)),
+        usage=sorted(result.usage, key=lambda u: (u.rate, u.unit or "", u.department)),
+        levels=levels,
+        chain_rows=chain_rows[:ROW_LIMIT],
+        chain_total=len(chain_rows),
+        review=review[:ROW_LIMIT],
+        review_total=len(review),
+        unmatched=unmatched[:ROW_LIMIT],
+        unmatched_total=len(unmatched),
+        method_zh={m.value: label for m, label in METHOD_ZH.items()},
+        limit=ROW_LIMIT,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from html import escape
 from pathlib import Path
@@ -12,10 +12,40 @@ from typing import Any
 
 from quanze.ledger import PERIOD_ZH, STATUSES, LedgerGap, LedgerReport, PeriodRow
 from quanze.report.files import write_json, write_text
-from quanze.report.html import CSS
-from quanze.report.html import _table as html_table
 from quanze.report.labels import GAP_ZH
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
+
+CSS = """
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
+h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #1F4E78}
+table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
+th{background:#1F4E78;color:#fff;padding:4px 8px}
+td{border:1px solid #ccc;padding:3px 8px;vertical-align:top}
+td.n{text-align:right}.bar{background:#5B9BD5;height:.8em;display:inline-block}
+.note{color:#666;font-size:.85em}
+@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}
+"""
+
+
+def html_table(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """An HTML table; every cell escaped, rates drawn as bars that grow from the left."""
+    out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in headings), "</tr></thead><tbody>"]
+    rated = "率" in "".join(headings)
+    for row in rows:
+        cells = []
+        for v in row:
+            if rated and isinstance(v, float) and 0 <= v <= 1:
+                cells.append(
+                    f'<td class="n">{v:.0%} <span class="bar" style="width:{v * 120:.0f}px"></span></td>'
+                )
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(f'<td class="n">{v:g}</td>')
+            else:
+                cells.append(f"<td>{escape('' if v is None else str(v))}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
 
 LEDGER_FILE = "整改台账.xlsx"
 

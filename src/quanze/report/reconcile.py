@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,15 @@ from quanze.match import Method, Status
 from quanze.models import RowIssue
 from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
-from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
+from quanze.report.labels import (
+    GAP_ZH,
+    METHOD_ZH,
+    STATUS_ZH,
+    data_date,
+    headlines,
+    input_dates,
+    overview_facts,
+)
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -118,8 +127,58 @@ def usage_by_department(result: ReconcileResult) -> list[dict[str, Any]]:
     ]
 
 
+ROLE_ZH = {
+    "devolution": "下放清单",
+    "acceptance": "承接清单",
+    "chain": "层级清单",
+    "previous": "上一版清单",
+    "own": "本级清单",
+    "catalogue": "服务事项目录",
+}
+
+
+def overview_notes(result: ReconcileResult) -> list[str]:
+    """The line under the title of 概览: the data date and the run date."""
+    return [
+        f"数据日期：{data_date(result) or '不详'}（输入文件的最新修改日期）　　生成日期：{date.today().isoformat()}"
+        f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”",
+        "　".join(f"{h.label} {h.value}" for h in headlines(result)),
+    ]
+
+
+def inputs_section(result: ReconcileResult) -> Section:
+    """The input files with their role, unit, records and last-modified date."""
+    rows = [
+        {
+            "file": name,
+            "role": ROLE_ZH.get(role, role),
+            "unit": f.unit,
+            "records": f.records,
+            "modified": modified,
+        }
+        for (name, role, modified), f in zip(input_dates(result), result.summary.inputs, strict=True)
+    ]
+    return Section(
+        "输入文件",
+        (
+            Column("file", "文件", 28),
+            Column("role", "类型", 12),
+            Column("unit", "单位", 18),
+            Column("records", "记录数", 10),
+            Column("modified", "修改日期", 12),
+        ),
+        rows,
+    )
+
+
 def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboard]:
-    """概览 (counts, acceptance rate per unit, usage rate per department, with native charts) and details."""
+    """概览 (counts, acceptance rate per unit, usage rate per department, with native charts) and details.
+
+    The rate tables are sorted from the lowest rate up, so the lagging unit or department is on top of
+    the table and of its bar chart.
+    """
+    by_rate = sorted(result.acceptance, key=lambda a: (a.rate, a.unit))
+    usage_rows = sorted(usage_by_department(result), key=lambda u: (u["rate"], u["department"]))
     sections = [
         Section(
             "总体情况",
@@ -135,10 +194,12 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                     UNIT_COLUMN,
                     Column("devolved", "应承接", 10),
                     Column("accepted", "已承接", 10),
+                    Column("not_accepted", "未承接", 10),
                     ACCEPTANCE_RATE,
                 ),
-                [a.model_dump() for a in result.acceptance],
-                Chart("各单位承接率", "unit", ("rate",), "承接率", percent=True),
+                [{**a.model_dump(), "not_accepted": a.devolved - a.accepted} for a in by_rate],
+                # Rates of 92-94 % look alike on a 0-100 % axis; the items not accepted tell units apart.
+                Chart("各单位未承接事项数（承接率由低到高）", "unit", ("not_accepted",), "事项数"),
             )
         )
     if result.usage:
@@ -146,11 +207,12 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
             Section(
                 "各部门使用率",
                 USAGE_COLUMNS,
-                usage_by_department(result),
-                Chart("各部门使用率", "department", ("rate",), "使用率", percent=True),
+                usage_rows,
+                Chart("各部门使用率（由低到高）", "department", ("rate",), "使用率", percent=True),
             )
         )
-    sheets: list[Sheet | Dashboard] = [Dashboard("概览", title, sections)]
+    sections.append(inputs_section(result))
+    sheets: list[Sheet | Dashboard] = [Dashboard("概览", title, sections, notes=overview_notes(result))]
     if result.acceptance:
         sheets.append(
             Sheet(
@@ -165,7 +227,14 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                     ACCEPTANCE_RATE,
                 ),
                 [a.model_dump() for a in result.acceptance],
-                charts=(Chart("各单位承接进度", "unit", ("accepted", "refused", "missing"), "事项数"),),
+                charts=(
+                    Chart(
+                        "各单位承接进度（占应承接的比例）",
+                        "unit",
+                        ("accepted", "refused", "missing"),
+                        stacked=True,
+                    ),
+                ),
             )
         )
     if result.usage:
@@ -174,7 +243,7 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
                 "使用率",
                 (Column("unit", "单位", 18), *USAGE_COLUMNS),
                 [u.model_dump() for u in result.usage],
-                charts=(Chart("各部门使用率", "department", ("rate",), "使用率", percent=True),),
+                charts=(Chart("各单位各部门使用率", "department", ("rate",), "使用率", percent=True),),
             )
         )
     return sheets
@@ -204,7 +273,9 @@ def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
     ]
 
 
-def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告") -> list[Path]:
+def write_reconcile(
+    out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告", csv_encoding: str = "utf-8-sig"
+) -> list[Path]:
     """Every output of a reconciliation into the folder `out`; returns the paths written."""
     names = (
         "matches.csv",
@@ -233,9 +304,11 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
         )
 
     def the_rest() -> None:
-        write_csv(paths[0], MATCH_COLUMNS, dumped)
-        write_csv(paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
-        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues))
+        write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
+        write_csv(
+            paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding
+        )
+        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues), encoding=csv_encoding)
         write_json(paths[3], result.summary.model_dump(mode="json"))
         write_workbook(
             paths[5],
@@ -251,17 +324,24 @@ def write_reconcile(out: Path, result: ReconcileResult, *, title: str = "权责�
             ],
         )
         write_text(paths[6], render_html(result, title=title))
-        write_csv(paths[7], CASCADE_COLUMNS, (r.model_dump(mode="json") for r in result.cascade))
+        write_csv(
+            paths[7],
+            CASCADE_COLUMNS,
+            (r.model_dump(mode="json") for r in result.cascade),
+            encoding=csv_encoding,
+        )
 
     # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
     run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
     return paths
 
 
-def write_gaps(out: Path, result: ReconcileResult, *, title: str) -> list[Path]:
+def write_gaps(
+    out: Path, result: ReconcileResult, *, title: str, csv_encoding: str = "utf-8-sig"
+) -> list[Path]:
     """Only the gaps: gaps.csv and a gaps.xlsx with the counts and the rows."""
     paths = [out / "gaps.csv", out / "gaps.xlsx"]
-    write_csv(paths[0], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+    write_csv(paths[0], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding)
     counts = [{"gap": GAP_ZH[GapType(k)], "code": k, "count": v} for k, v in result.summary.gaps.items()]
     write_workbook(
         paths[1],

@@ -6,13 +6,13 @@ looks like a formula (=, +, -, @) stays text, and province-scale tables stream q
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 
 from quanze.report.files import write_atomic
 
@@ -33,7 +33,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Chart:
-    """A native chart (bars by default, or lines) of some columns of the sheet's rows, placed beside the table."""
+    """A native horizontal bar chart of some columns of the sheet's rows, placed below the table.
+
+    Bars carry data labels and the first row is drawn on top; several value columns with `stacked`
+    make 100 %-stacked bars, so a unit whose share lags stands out whatever its size.
+    """
 
     title: str
     category_column: str
@@ -41,7 +45,8 @@ class Chart:
     y_title: str = ""
     anchor: str | None = None
     percent: bool = False
-    kind: str = "column"  # an XlsxWriter chart type: column, line (trends over periods) …
+    kind: str = "bar"  # "bar": horizontal bars below the table; "line": trends over periods
+    stacked: bool = False
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Sheet:
     hidden: frozenset[str] = frozenset()
     charts: Sequence[Chart] = ()
     footer: Sequence[Sequence[Any]] = ()
+    chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
 
 
 @dataclass
@@ -75,6 +81,106 @@ class Dashboard:
     name: str
     title: str
     sections: Sequence[Section]
+    notes: Sequence[str] = ()  # lines under the title (data date, input files)
+
+
+@dataclass
+class Custom:
+    """A sheet (or sheets) laid out by its own writer, given the open XlsxWriter workbook."""
+
+    add: Callable[[Any], None]
+
+
+CHART_WIDTH = 760
+PAGE_ROWS = 34  # rows of default height on an A4 landscape page at 100 %
+
+
+def chart_height(count: int) -> int:
+    """Pixels for `count` bars: room for every category label (viewers drop labels that would overlap)."""
+    per_bar = 30 if count <= 15 else 20
+    return min(max(240, 110 + per_bar * count), 700)
+
+
+def _rows_covered(height_px: int) -> int:
+    return math.ceil(height_px / 20) + 1
+
+
+def _page_setup(ws: Any, header: str, *, repeat: int | None) -> None:
+    """Printed by officials: A4 landscape, one page wide, headers repeated, 第 N 页 共 M 页 in the footer."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+    # The sheet's name on the right, unless the header on the left already is that name.
+    right = "" if header == ws.get_name() else "&R&10&A"
+    ws.set_header("&L&10" + header.replace("&", "&&") + right, {"margin": 0.3})
+    ws.set_footer("&C&10第 &P 页 共 &N 页", {"margin": 0.3})
+
+
+def _line_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: Sequence[str]) -> Any:
+    """A line chart of `count` table rows (periods) below the header row `header`: one line per column."""
+    chart = wb.add_chart({"type": "line"})
+    cat = keys.index(spec.category_column)
+    for key in spec.value_columns:
+        idx = keys.index(key)
+        chart.add_series(
+            {
+                "name": [sheet, header, idx],
+                "categories": [sheet, header + 1, cat, header + count, cat],
+                "values": [sheet, header + 1, idx, header + count, idx],
+                "marker": {"type": "circle", "size": 5},
+            }
+        )
+    chart.set_title({"name": spec.title, "name_font": {"size": 12}})
+    axis: dict[str, Any] = {"name": spec.y_title, "major_gridlines": {"visible": True}}
+    if spec.percent:
+        axis.update(min=0, max=1, num_format="0%")
+    chart.set_y_axis(axis)
+    chart.set_legend({"none": True} if len(spec.value_columns) == 1 else {"position": "bottom"})
+    chart.set_size({"width": CHART_WIDTH, "height": chart_height(count)})
+    return chart
+
+
+def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: Sequence[str]) -> Any:
+    """A horizontal bar chart of `count` table rows below the header row `header` (a line chart for kind line)."""
+    if spec.kind == "line":
+        return _line_chart(wb, spec, sheet, header, count, keys)
+    stacked = spec.stacked and len(spec.value_columns) > 1
+    chart = wb.add_chart({"type": "bar", **({"subtype": "percent_stacked"} if stacked else {})})
+    cat = keys.index(spec.category_column)
+    for key in spec.value_columns:
+        idx = keys.index(key)
+        labels: dict[str, Any] = {"value": True}
+        if spec.percent:
+            labels["num_format"] = "0.0%"
+        elif stacked:
+            labels["num_format"] = "0;-0;;@"  # a zero segment has no bar; its label would only clutter
+        if stacked:
+            labels["position"] = "center"
+        chart.add_series(
+            {
+                "name": [sheet, header, idx],
+                "categories": [sheet, header + 1, cat, header + count, cat],
+                "values": [sheet, header + 1, idx, header + count, idx],
+                "data_labels": labels,
+                "gap": 60,
+                **({"overlap": 100} if stacked else {}),
+            }
+        )
+    chart.set_title({"name": spec.title, "name_font": {"size": 12}})
+    axis: dict[str, Any] = {"name": "占比" if stacked else spec.y_title, "major_gridlines": {"visible": True}}
+    if spec.percent:
+        axis.update(min=0, max=1, num_format="0%")
+    chart.set_x_axis(axis)
+    # Bar charts draw the first category at the bottom; reverse so the table order reads top-down.
+    # The value axis then crosses at the last category, so it stays at the bottom.
+    size = 9 if count <= 15 else 8
+    chart.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1, "num_font": {"size": size}})
+    chart.set_legend({"none": True} if len(spec.value_columns) == 1 else {"position": "bottom"})
+    chart.set_size({"width": CHART_WIDTH, "height": chart_height(count)})
+    return chart
 
 
 def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
@@ -85,10 +191,18 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
             widths[i] = max(widths.get(i, 0), col.width)
     for i, width in widths.items():
         ws.set_column(i, i, width)
+    _page_setup(ws, spec.title, repeat=None)
     ws.write_string(0, 0, _text(spec.title), formats["title"])
     sheet = spec.name[:31].replace("'", "''")
-    r = 2
-    for section in spec.sections:
+    r = 1
+    for note in spec.notes:
+        ws.write_string(r, 0, _text(note), formats["note"])
+        r += 1
+    r += 1
+    breaks: list[int] = []
+    for n, section in enumerate(spec.sections):
+        if n > 1 or (n == 1 and r > PAGE_ROWS // 2):
+            breaks.append(r)  # each section but a short first one starts a page
         ws.write_string(r, 0, _text(section.title), formats["section"])
         header = r + 1
         keys = [c.key for c in section.columns]
@@ -98,33 +212,16 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
             for i, key in enumerate(keys):
                 _write(ws, header + n, i, row.get(key), _column_format(section.columns[i], formats))
         count = len(section.rows)
+        r = header + count + 2
         if section.chart is not None and count:
-            chart = wb.add_chart({"type": section.chart.kind})
-            cat = keys.index(section.chart.category_column)
-            for key in section.chart.value_columns:
-                idx = keys.index(key)
-                chart.add_series(
-                    {
-                        "name": [sheet, header, idx],
-                        "categories": [sheet, header + 1, cat, header + count, cat],
-                        "values": [sheet, header + 1, idx, header + count, idx],
-                    }
-                )
-            _style_chart(chart, section.chart)
-            chart.set_size({"width": max(480, min(1400, count * 40)), "height": 300})
-            ws.insert_chart(header, len(keys) + 1, chart)
-        # Leave room for the chart (about 15 rows) before the next section.
-        r = header + max(count, 15 if section.chart is not None and count else 0) + 3
-
-
-def _style_chart(chart: Any, spec: Chart) -> None:
-    chart.set_title({"name": spec.title})
-    axis: dict[str, Any] = {"name": spec.y_title}
-    if spec.percent:
-        axis.update(min=0, max=1, num_format="0%")
-    chart.set_y_axis(axis)
-    if len(spec.value_columns) == 1:
-        chart.set_legend({"none": True})
+            covered = _rows_covered(chart_height(count))
+            if count + covered + 4 > PAGE_ROWS:
+                breaks.append(r)  # a chart that would not fit under its table goes on the next page
+                r += 1
+            chart = _bar_chart(wb, section.chart, sheet, header, count, keys)
+            ws.insert_chart(r, 0, chart, {"object_position": 3})
+            r += covered + 1
+    ws.set_h_pagebreaks(breaks)
 
 
 def _column_format(col: Column, formats: dict[str, Any]) -> Any:
@@ -158,11 +255,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
     for i, col in enumerate(columns):
         ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
     ws.freeze_panes(header_row + 1, 0)
-    # Printed by officials: A4 landscape, one page wide, the header row on every page.
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
+    _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
         ws.write_string(0, 0, _text(spec.title), formats["title"])
     for i, col in enumerate(columns):
@@ -195,34 +288,26 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
         for i, value in enumerate(line):
             _write(ws, r, i, value, None)
     sheet = spec.name[:31].replace("'", "''")
-    for n, chart_spec in enumerate(spec.charts):
-        if count == 0:
+    shown = count if spec.chart_rows is None else min(count, spec.chart_rows)
+    below = r + 2
+    for chart_spec in spec.charts:
+        if shown == 0:
             break
-        chart = wb.add_chart({"type": chart_spec.kind})
-        cat = keys.index(chart_spec.category_column)
-        for key in chart_spec.value_columns:
-            idx = keys.index(key)
-            chart.add_series(
-                {
-                    "name": [sheet, header_row, idx],
-                    "categories": [sheet, header_row + 1, cat, header_row + count, cat],
-                    "values": [sheet, header_row + 1, idx, header_row + count, idx],
-                }
-            )
-        _style_chart(chart, chart_spec)
-        chart.set_size({"width": max(480, min(1400, count * 40)), "height": 320})
-        anchor = chart_spec.anchor or f"{xl_col_to_name(len(columns) + 1)}{header_row + 1 + n * 18}"
-        ws.insert_chart(anchor, chart)
+        chart = _bar_chart(wb, chart_spec, sheet, header_row, shown, keys)
+        ws.insert_chart(chart_spec.anchor or f"A{below + 1}", chart, {"object_position": 3})
+        below += _rows_covered(chart_height(shown)) + 1
 
 
-def write_workbook(path: Path, sheets: Sequence[Sheet | Dashboard]) -> None:
-    """Write a workbook atomically, streaming rows (constant memory)."""
+def write_workbook(
+    path: Path, sheets: Sequence[Sheet | Dashboard | Custom], *, constant_memory: bool = True
+) -> None:
+    """Write a workbook atomically, streaming rows (constant memory) unless a custom layout needs it off."""
 
     def write(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
-                "constant_memory": True,
+                "constant_memory": constant_memory,
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
@@ -247,8 +332,11 @@ def write_workbook(path: Path, sheets: Sequence[Sheet | Dashboard]) -> None:
             "percent": wb.add_format({"valign": "top", "num_format": "0.0%", **border}),
         }
         formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
+        formats["note"] = wb.add_format({"font_color": "#404040"})
         for spec in sheets:
-            if isinstance(spec, Dashboard):
+            if isinstance(spec, Custom):
+                spec.add(wb)
+            elif isinstance(spec, Dashboard):
                 _write_dashboard(wb, spec, formats)
             else:
                 _write_sheet(wb, spec, formats)

@@ -1,0 +1,335 @@
+"""The handover checklist as a document both sides sign: a section per handing department, signature blocks.
+
+Each section (移交部门 → 接收部门) starts on a new page and ends with its own signature and seal block;
+the page header names the unit and the footer counts pages (第 N 页 共 M 页). Refused and unlisted items
+are on a sheet of their own. The sheet is protected except the cells the unit fills in (交接状态, 交接日期,
+备注); hidden columns keep the unit and departments for `quanze handover progress`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow
+from quanze.report.files import write_atomic
+
+FONT = "宋体"
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+DATE_FORMAT = "yyyy-mm-dd"
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    heading: str
+    width: float
+    wrap: bool = False
+    fill: bool = False  # filled in by the unit: left unlocked
+    hidden: bool = False
+
+
+def checklist_fields(*, deadline: bool) -> tuple[Field, ...]:
+    """The columns of the pages to sign; the unit and departments are in the headings, kept hidden."""
+    return (
+        Field("no", "序号", 5),
+        Field("item_code", "事项编码", 17, wrap=True),
+        Field("item_name", "事项名称", 32, wrap=True),
+        Field("mode", "下放方式", 9, wrap=True),
+        Field("service_items", "应录入的服务事项", 30, wrap=True),
+        Field("status", "交接状态", 9, fill=True),
+        Field("date", "交接日期", 12, fill=True),
+        *((Field("deadline", "交接期限", 12),) if deadline else ()),
+        Field("note", "备注", 14, wrap=True, fill=True),
+        Field("unit", "承接单位", 12, hidden=True),
+        Field("handing_department", "移交部门", 12, hidden=True),
+        Field("receiving_department", "承接部门", 12, hidden=True),
+    )
+
+
+OTHER_FIELDS = (
+    Field("no", "序号", 5),
+    Field("handing_department", "移交部门", 22, wrap=True),
+    Field("item_code", "事项编码", 17, wrap=True),
+    Field("item_name", "事项名称", 36, wrap=True),
+    Field("mode", "下放方式", 9, wrap=True),
+    Field("acceptance", "认领情况", 14, wrap=True),
+    Field("explanation", "处理意见", 36, wrap=True),
+)
+EXPLANATIONS = {
+    "不认领": "承接清单标注不认领：由移交部门与承接单位协商，报编办确认是否收回或调整",
+    "未列入承接清单": "未列入承接清单：请承接单位核实后补列入清单或说明理由",
+}
+
+
+def display_width(text: str) -> float:
+    """Width of text in Excel character units: CJK characters take about two."""
+    # Excel measures columns in widths of "0" in Calibri 11 (7 px); an 11 pt CJK glyph is about 15 px.
+    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped cell of `width` characters needs for `text`."""
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+
+
+def row_height(values: Mapping[str, str], fields: Sequence[Field]) -> float:
+    """Height in points that shows every wrapped cell of a row whole."""
+    lines = max(
+        (lines_needed(values.get(f.key, ""), f.width) for f in fields if f.wrap and not f.hidden), default=1
+    )
+    return max(lines, 1) * LINE_HEIGHT + 4
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def section_title(n: int, handing: str, receiving: str, count: int) -> str:
+    prefix = CN_NUMBERS[n - 1] if n <= len(CN_NUMBERS) else str(n)
+    return f"{prefix}、移交单位：{handing}　　接收单位：{receiving}　　（共 {count} 项）"
+
+
+def sections(rows: Sequence[HandoverRow]) -> list[tuple[str, str, list[HandoverRow]]]:
+    """The items to sign grouped by handing and receiving department, in the order of first appearance."""
+    groups: dict[tuple[str, str], list[HandoverRow]] = {}
+    for r in rows:
+        if r.to_sign:
+            key = (
+                r.handing_department or "（未注明移交部门）",
+                r.receiving_department or "（未注明承接部门）",
+            )
+            groups.setdefault(key, []).append(r)
+    return [(h, rc, items) for (h, rc), items in groups.items()]
+
+
+class _Formats:
+    def __init__(self, wb: Any) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "top", "border": 1}
+        self.title = wb.add_format({"font_name": FONT, "bold": True, "font_size": 16, "align": "center"})
+        self.info = wb.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
+        self.header = wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": "#D9E1F2",
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
+        self.section = wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "font_size": 12,
+                "bg_color": "#F2F2F2",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
+        self.cell = wb.add_format({**base, "text_wrap": True})
+        self.number = wb.add_format({**base, "align": "center"})
+        self.fill = wb.add_format({**base, "text_wrap": True, "locked": False, "bg_color": "#FFF9E5"})
+        self.fill_date = wb.add_format(
+            {**base, "locked": False, "num_format": DATE_FORMAT, "bg_color": "#FFF9E5"}
+        )
+        self.date = wb.add_format({**base, "num_format": DATE_FORMAT})
+        self.sign = wb.add_format(
+            {"font_name": FONT, "font_size": 12, "valign": "vcenter", "text_wrap": True, "top": 0}
+        )
+        self.sign_head = wb.add_format(
+            {"font_name": FONT, "font_size": 12, "bold": True, "valign": "vcenter", "top": 1}
+        )
+
+
+def _page_setup(ws: Any, header: str, *, repeat: int) -> None:
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.repeat_rows(repeat)
+    # A fixed date in Chinese order: Excel's &D prints in the viewer's locale (11/28/2026 on many machines).
+    made = dt.date.today().isoformat()
+    ws.set_header(f'&L&"{FONT}"&10{_escape_amp(header)}&R&"{FONT}"&10制表日期：{made}', {"margin": 0.3})
+    ws.set_footer(f'&C&"{FONT}"&10第 &P 页 共 &N 页', {"margin": 0.3})
+
+
+def _escape_amp(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
+    deadline = next((r.deadline for r in rows if r.deadline is not None), None)
+    fields = checklist_fields(deadline=deadline is not None)
+    visible = [x for x in fields if not x.hidden]
+    last = len(visible) - 1
+    ws = wb.add_worksheet(name)
+    for i, x in enumerate(fields):
+        ws.set_column(i, i, x.width, None, {"hidden": x.hidden})
+    title = f"{unit}承接事项交接清单"
+    _page_setup(ws, title, repeat=2)
+    parts = sections(rows)
+    signed = sum(len(items) for _, _, items in parts)
+    others = len(rows) - signed
+    ws.merge_range(0, 0, 0, last, title, f.title)
+    ws.set_row(0, 28)
+    info = (
+        f"合计：应交接事项 {signed} 项，涉及 {len(parts)} 个移交部门"
+        + (f"；另有不认领或未列入承接清单的事项 {others} 项，见“未认领事项”工作表" if others else "")
+        + (f"；交接期限：{deadline.isoformat()}" if deadline else "")
+        + "。请在黄色单元格填写交接状态、交接日期和备注。"
+    )
+    ws.merge_range(1, 0, 1, last, info, f.info)
+    ws.set_row(1, LINE_HEIGHT * lines_needed(info, sum(x.width for x in visible)) + 4)
+    keys = [x.key for x in fields]
+    for i, x in enumerate(fields):
+        ws.write_string(2, i, x.heading, f.header)
+    ws.set_row(2, 22)
+    ws.freeze_panes(3, 0)
+    r = 2
+    breaks: list[int] = []
+    half = (last + 1) // 2 - 1
+    for n, (handing, receiving, items) in enumerate(parts, start=1):
+        if n > 1:
+            breaks.append(r + 1)
+        r += 1
+        text = section_title(n, handing, receiving, len(items))
+        ws.merge_range(r, 0, r, last, text, f.section)
+        ws.set_row(r, 24)
+        first = r + 1
+        for item in items:
+            r += 1
+            values = {k: _text(v) for k, v in item.model_dump().items()}
+            ws.set_row(r, row_height(values, fields))
+            for i, x in enumerate(fields):
+                if x.key == "no":
+                    ws.write_number(r, i, item.no, f.number)
+                elif x.key == "date":
+                    ws.write_blank(r, i, None, f.fill_date)
+                elif x.key == "deadline" and item.deadline is not None:
+                    ws.write_datetime(r, i, dt.datetime.combine(item.deadline, dt.time()), f.date)
+                else:
+                    ws.write_string(r, i, values.get(x.key, ""), f.fill if x.fill else f.cell)
+        status_col, date_col = keys.index("status"), keys.index("date")
+        ws.data_validation(
+            first,
+            status_col,
+            r,
+            status_col,
+            {
+                "validate": "list",
+                "source": list(STATUS_CHOICES),
+                "error_title": "请从下拉列表选择",
+                "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
+            },
+        )
+        ws.data_validation(
+            first,
+            date_col,
+            r,
+            date_col,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.datetime.combine(EARLIEST, dt.time()),
+                "maximum": dt.datetime.combine(LATEST, dt.time()),
+                "input_title": "交接日期",
+                "input_message": "填写日期，如 2026-12-31",
+                "error_title": "日期格式不对",
+                "error_message": "请填写日期，如 2026-12-31",
+            },
+        )
+        r += 1
+        materials = f"移交资料（每项）：{DEFAULT_MATERIALS}。本部分共 {len(items)} 项。"
+        ws.merge_range(r, 0, r, last, materials, f.info)
+        ws.set_row(r, LINE_HEIGHT * lines_needed(materials, sum(x.width for x in visible)) + 6)
+        r += 1
+        for left, right in (
+            (f"移交单位（盖章）：{handing}", f"接收单位（盖章）：{receiving}"),
+            ("经办人（签字）：", "经办人（签字）："),
+            ("负责人（签字）：", "负责人（签字）："),
+            ("日期：　　　　年　　月　　日", "日期：　　　　年　　月　　日"),
+        ):
+            r += 1
+            fmt = f.sign_head if left.startswith("移交") else f.sign
+            ws.merge_range(r, 0, r, half, left, fmt)
+            ws.merge_range(r, half + 1, r, last, right, fmt)
+            ws.set_row(r, 36)
+    if not parts:
+        r += 1
+        ws.merge_range(r, 0, r, last, "本单位没有应交接的事项。", f.info)
+    ws.set_h_pagebreaks(breaks)
+    ws.print_area(0, 0, r, last)
+    ws.protect("", {"format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _write_others(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
+    others = [r for r in rows if not r.to_sign]
+    ws = wb.add_worksheet(name)
+    last = len(OTHER_FIELDS) - 1
+    for i, x in enumerate(OTHER_FIELDS):
+        ws.set_column(i, i, x.width)
+    title = f"{unit}不认领及未列入承接清单的事项"
+    _page_setup(ws, title, repeat=2)
+    ws.merge_range(0, 0, 0, last, title, f.title)
+    ws.set_row(0, 28)
+    refused = sum(r.acceptance == "不认领" for r in others)
+    info = f"共 {len(others)} 项：不认领 {refused} 项，未列入承接清单 {len(others) - refused} 项。这些事项不在交接签字范围内。"
+    ws.merge_range(1, 0, 1, last, info, f.info)
+    for i, x in enumerate(OTHER_FIELDS):
+        ws.write_string(2, i, x.heading, f.header)
+    ws.freeze_panes(3, 0)
+    for n, item in enumerate(others, start=1):
+        values = {k: _text(v) for k, v in item.model_dump().items()}
+        values["explanation"] = EXPLANATIONS.get(item.acceptance, "")
+        r = 2 + n
+        ws.set_row(r, row_height(values, OTHER_FIELDS))
+        ws.write_number(r, 0, n, f.number)
+        for i, x in enumerate(OTHER_FIELDS[1:], start=1):
+            ws.write_string(r, i, values.get(x.key, ""), f.cell)
+    if not others:
+        ws.merge_range(3, 0, 3, last, "无。", f.info)
+    ws.protect("", {"format_rows": True, "autofilter": True})
+
+
+def sheet_names(unit: str, *, single: bool) -> tuple[str, str]:
+    """The sheet of items to sign and the sheet of the other items (unique per unit in one workbook)."""
+    if not single:
+        return unit[:31], "未认领事项"
+    return unit[:31], f"{unit[:25]}_未认领"
+
+
+def add_checklist(wb: Any, unit: str, rows: Sequence[HandoverRow], *, single: bool) -> None:
+    """Add a unit's checklist sheets to an open XlsxWriter workbook."""
+    f = _Formats(wb)
+    main, other = sheet_names(unit, single=single)
+    _write_checklist(wb, f, main, unit, rows)
+    if any(not r.to_sign for r in rows) or any(r.acceptance != NO_LIST for r in rows):
+        _write_others(wb, f, other, unit, rows)
+
+
+def write_checklist(path: Path, unit: str, rows: Sequence[HandoverRow]) -> None:
+    """One unit's checklist workbook, written atomically."""
+
+    def write(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        add_checklist(wb, unit, rows, single=False)
+        wb.close()
+
+    write_atomic(path, write)
