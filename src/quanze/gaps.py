@@ -3,38 +3,59 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from quanze.match import MatchOptions, MatchResult, Pairing, Status, applies_to, match_lists
+from quanze.addressing import DEFAULT, Addressing
+from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import department_key, split_name
-from quanze.results import AcceptanceRow, GapRow, GapType, UsageRow
-from quanze.vocab import REFUSE_WORDS
+from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
+from quanze.vocab import is_refusal
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
     return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
 
 
-def gap_row(kind: GapType, unit: str | None, item: PowerItem | ServiceItem, detail: str) -> GapRow:
+def gap_row(
+    kind: GapType,
+    unit: str | None,
+    item: PowerItem | ServiceItem,
+    detail: str,
+    *,
+    status: GapStatus = GapStatus.CONFIRMED,
+    power: PowerItem | None = None,
+    service: ServiceItem | None = None,
+    department: str | None = None,
+) -> GapRow:
+    """A gap row about `item`, carrying the power and the service entry where there are ones."""
+    if power is None and isinstance(item, PowerItem):
+        power = item
+    if service is None and isinstance(item, ServiceItem):
+        service = item
     return GapRow(
         gap_type=kind,
         unit=unit,
         item_code=item.code,
         item_name=item.title,
         detail=detail,
-        department=item.department,
+        department=department or item.department,
         source=source_of(item),
+        status=status,
+        power_code=power.code if power else None,
+        power_name=power.title if power else None,
+        service_code=service.code if service else None,
+        service_name=service.name if service else None,
     )
 
 
 def is_refused(item: PowerItem) -> bool:
-    return item.acceptance is not None and item.acceptance.strip() in REFUSE_WORDS
+    return is_refusal(item.acceptance)
 
 
-def expected_at(devolved: Sequence[PowerItem], unit: str) -> list[int]:
+def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing = DEFAULT) -> list[int]:
     """Indices of the devolved items a unit should take on (main items stand for their sub-items)."""
-    return [i for i, p in enumerate(devolved) if p.role != "main" and applies_to(p, unit)]
+    return [i for i, p in enumerate(devolved) if p.role != "main" and addressing.applies_to(p, unit)]
 
 
 class AcceptanceCheck:
@@ -45,13 +66,16 @@ class AcceptanceCheck:
         devolved: Sequence[PowerItem],
         lists: Mapping[str, Sequence[PowerItem]],
         options: MatchOptions | None = None,
+        *,
+        addressing: Addressing = DEFAULT,
     ) -> None:
         self.devolved = devolved
         self.lists = lists
+        self.addressing = addressing
         self.pairings: dict[str, tuple[list[int], Pairing]] = {}
         self._accepted: dict[str, set[int]] = {}
         for unit in sorted(lists):
-            expected = expected_at(devolved, unit)
+            expected = expected_at(devolved, unit, addressing)
             pairing = match_lists([devolved[i] for i in expected], lists[unit], options=options)
             self.pairings[unit] = (expected, pairing)
             self._accepted[unit] = {
@@ -80,19 +104,23 @@ class AcceptanceCheck:
                             f"承接清单中标注为“{accepted.acceptance}”（{source_of(accepted)}）",
                         )
                     )
-                else:
+                elif p.status is Status.MATCHED:
                     names[expected[p.left]][unit] = accepted.title
             for left in pairing.left_only:
                 rows.append(
                     gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
                 )
             for right in pairing.right_only:
+                if is_refused(items[right]):
+                    continue  # refused and not devolved here: nothing was taken on
                 rows.append(
                     gap_row(
                         GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位"
                     )
                 )
-        rows.extend(_name_mismatch(self.devolved, names, "承接清单"))
+        for pi in sorted(names):
+            power = self.devolved[pi]
+            rows.extend(_name_mismatch(power, names[pi], "承接清单", reference=power.title))
         return rows
 
     def progress(self) -> list[AcceptanceRow]:
@@ -115,36 +143,87 @@ class AcceptanceCheck:
         return out
 
 
+# Handling words that name one handling item of a power; other words (核发, 发放, 办理 …) name the
+# power's single entry, so two units that wrote them differently entered one entry differently.
+_ENTRY_CLASS = {
+    "新办": "new",
+    "设立": "new",
+    "首次申请": "new",
+    "初次申请": "new",
+    "新申请": "new",
+    "重新申请": "new",
+    "变更": "change",
+    "变更审查": "change",
+    "延续": "renew",
+    "延期": "renew",
+    "注销": "cancel",
+    "补办": "reissue",
+    "补发": "reissue",
+    "遗失补办": "reissue",
+    "遗失补发": "reissue",
+    "损毁补办": "reissue",
+    "换发": "replace",
+    "换证": "replace",
+    "换证审查": "replace",
+    "歇业": "suspend",
+    "停业": "suspend",
+    "恢复营业": "resume",
+    "增项": "add",
+    "迁移": "move",
+    "撤回": "withdraw",
+}
+
+
+def entry_class(name: str) -> str:
+    """Which handling item of its power a service entry is (新办, 变更 …), '' for the power's own entry."""
+    return _ENTRY_CLASS.get(split_name(name).handling or "", "")
+
+
 def _entry_key(name: str) -> str:
+    # Widths, spaces and level qualifiers aside: only a different wording counts.
     parts = split_name(name)
     return parts.core + (parts.handling or "")
 
 
 def _name_mismatch(
-    powers: Sequence[PowerItem], names: Mapping[int, Mapping[str, str]], where: str
+    power: PowerItem,
+    by_unit: Mapping[str, str],
+    where: str,
+    *,
+    reference: str | None = None,
+    services: Mapping[str, ServiceItem] | None = None,
 ) -> list[GapRow]:
-    """Units that entered one item under a name the others do not use (录入标准不统一)."""
+    """Units that entered one entry under a wording the others do not use (录入标准不统一).
+
+    The common wording is the one most units use; when units split evenly, the wording of `reference`
+    (the upper level's name) decides; failing that, every unit is listed.
+    """
+    keys = {u: _entry_key(n) for u, n in by_unit.items()}
+    if len(set(keys.values())) < 2:
+        return []
+    ranked = Counter(keys.values()).most_common()
+    common: str | None = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+    if common is None and reference is not None:
+        ref = _entry_key(reference)
+        if ref in keys.values() and sum(1 for k in keys.values() if k == ref) == ranked[0][1]:
+            common = ref
+    common_name = next((by_unit[u] for u in sorted(by_unit) if keys[u] == common), None)
+    listing = "；".join(f"{u}：{by_unit[u]}" for u in sorted(by_unit))
     rows: list[GapRow] = []
-    for pi in sorted(names):
-        by_unit = names[pi]
-        # Widths, spaces and level qualifiers aside: only a different wording counts.
-        keys = {u: _entry_key(n) for u, n in by_unit.items()}
-        if len(set(keys.values())) < 2:
+    for unit in sorted(by_unit):
+        if keys[unit] == common:
             continue
-        ranked = Counter(keys.values()).most_common()
-        # With a clear majority only the others differ from it; without one, every unit does.
-        common = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
-        listing = "；".join(f"{u}：{by_unit[u]}" for u in sorted(by_unit))
-        for unit in sorted(by_unit):
-            if keys[unit] != common:
-                rows.append(
-                    gap_row(
-                        GapType.NAME_MISMATCH,
-                        unit,
-                        powers[pi],
-                        f"{where}中名称为“{by_unit[unit]}”，与其他单位不一致（{listing}）",
-                    )
-                )
+        versus = f"，其他单位为“{common_name}”" if common_name else "，各单位写法不一"
+        service = services.get(unit) if services else None
+        rows.append(
+            gap_row(
+                GapType.NAME_MISMATCH,
+                unit,
+                power,
+                f"{where}中名称为“{by_unit[unit]}”{versus}（{listing}）",
+                service=service,
+            )
+        )
     return rows
 
 
@@ -154,7 +233,7 @@ def catalogue_gaps(
     result: MatchResult,
     acceptance: AcceptanceCheck | None = None,
 ) -> list[GapRow]:
-    """No service item, orphan service items, unused items and names entered differently per unit."""
+    """No service item, orphan service items, unused items and entries named differently per unit."""
     rows: list[GapRow] = []
     for pi, unit in result.unmatched:
         if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
@@ -162,28 +241,59 @@ def catalogue_gaps(
         rows.append(
             gap_row(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）")
         )
+    matched_power: dict[int, int] = {}
+    candidates: dict[int, list[int]] = defaultdict(list)
+    for link in result.links:
+        if link.status is Status.MATCHED:
+            matched_power.setdefault(link.service, link.power)
+        else:
+            candidates[link.service].append(link.power)
     for si in result.orphans:
         s = services[si]
         rows.append(gap_row(GapType.ORPHAN_SERVICE_ITEM, s.unit, s, "没有权力事项支撑的服务事项"))
-    for s in services:
+    for si in sorted(set(candidates) - set(matched_power)):
+        # Only review candidates: an orphan until an analyst confirms one of them.
+        s = services[si]
+        named = "、".join(dict.fromkeys(f"“{powers[pi].title}”" for pi in candidates[si]))
+        rows.append(
+            gap_row(
+                GapType.ORPHAN_SERVICE_ITEM,
+                s.unit,
+                s,
+                f"仅有待复核的候选权力事项{named}，复核确认前视为没有权力事项支撑",
+                status=GapStatus.PENDING_REVIEW,
+            )
+        )
+    for si, s in enumerate(services):
         if s.volume == 0:
-            rows.append(gap_row(GapType.UNUSED, s.unit, s, "统计期内办件量为0"))
+            linked = matched_power.get(si)
+            power = powers[linked] if linked is not None else None
+            rows.append(gap_row(GapType.UNUSED, s.unit, s, "统计期内办件量为0", power=power))
     for p in powers:
         if p.volume == 0:
             rows.append(gap_row(GapType.UNUSED, p.unit, p, "统计期内办件量为0"))
+    # One power's entries per handling item (新办, 变更 …): each unit's wording of the same entry.
     names: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    entries: dict[tuple[int, str], dict[str, ServiceItem]] = defaultdict(dict)
     for link in result.links:
         if link.status is Status.MATCHED:
             s = services[link.service]
-            handling = split_name(s.name).handling or ""
-            names[(link.power, handling)][s.unit or ""] = s.name
-    for (pi, _handling), by_unit in sorted(names.items()):
-        rows.extend(_name_mismatch(powers, {pi: by_unit}, "政务服务平台"))
+            key = (link.power, entry_class(s.name))
+            names[key].setdefault(s.unit or "", s.name)
+            entries[key].setdefault(s.unit or "", s)
+    for (pi, _entry), by_unit in sorted(names.items()):
+        rows.extend(_name_mismatch(powers[pi], by_unit, "政务服务平台", services=entries[(pi, _entry)]))
     return rows
 
 
-def supervision_gaps(devolved: Sequence[PowerItem]) -> list[GapRow]:
-    """Devolved items with no supervising department or method (放权不放责), when the list tracks them."""
+def supervision_gaps(
+    devolved: Sequence[PowerItem], units: Sequence[str] = (), *, addressing: Addressing = DEFAULT
+) -> list[GapRow]:
+    """Devolved items with no supervising department or method (放权不放责), one row per receiving unit.
+
+    Only when the list tracks supervision at all. With no receiving units known (no acceptance list, no
+    catalogue with 行政区划), the row names the 承接单位 as the list writes it.
+    """
     tracked = any(p.supervision_department or p.supervision_method for p in devolved)
     if not tracked:
         return []
@@ -196,8 +306,48 @@ def supervision_gaps(devolved: Sequence[PowerItem]) -> list[GapRow]:
             for label, value in (("监管部门", p.supervision_department), ("监管方式", p.supervision_method))
             if not value
         ]
-        if missing:
-            rows.append(gap_row(GapType.NO_SUPERVISION, p.receiving_unit, p, "未明确" + "、".join(missing)))
+        if not missing:
+            continue
+        at = [u for u in units if addressing.applies_to(p, u)] if units else [p.receiving_unit or p.unit]
+        for unit in at:
+            rows.append(gap_row(GapType.NO_SUPERVISION, unit, p, "未明确" + "、".join(missing)))
+    return rows
+
+
+def overlap_key(item: PowerItem) -> str:
+    """The identity two departments' rows share when they list one power: core name, act word aside."""
+    return action_stem(split_name(item.name + (item.sub_item or "")).core)
+
+
+def overlap_gaps(lists: Iterable[tuple[str, Sequence[PowerItem]]]) -> list[GapRow]:
+    """The same power in the list of two departments of one unit (职能重叠交叉), one row per department."""
+    rows: list[GapRow] = []
+    for unit, items in lists:
+        by_key: dict[str, list[PowerItem]] = defaultdict(list)
+        for item in items:
+            if item.role != "main" and item.department:
+                by_key[overlap_key(item)].append(item)
+        for _key, held in sorted(by_key.items()):
+            departments: dict[str, PowerItem] = {}
+            for item in held:
+                departments.setdefault(department_key(item.department) or "", item)
+            if len(departments) < 2:
+                continue
+            listing = "；".join(
+                f"{d.department}（{source_of(d)}）" for d in sorted(departments.values(), key=source_of)
+            )
+            for item in sorted(departments.values(), key=source_of):
+                others = "、".join(
+                    str(o.department) for o in departments.values() if o is not item and o.department
+                )
+                rows.append(
+                    gap_row(
+                        GapType.OVERLAP,
+                        unit,
+                        item,
+                        f"{item.department}与{others}均列有该事项（职责交叉）：{listing}",
+                    )
+                )
     return rows
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quanze.addressing import DEFAULT, Addressing
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
 
@@ -358,29 +359,6 @@ def _partition_key(unit: str | None) -> str:
     return name_key(unit) if unit else ""
 
 
-def applies_to(power: PowerItem, unit: str | None) -> bool:
-    """Whether a power is expected at a unit: its own unit, or a receiving unit named or implied."""
-    if unit is None:
-        return True
-    own = power.unit
-    if own:
-        return _partition_key(own) == _partition_key(unit)
-    return addressed_to(power.receiving_unit, unit)
-
-
-def addressed_to(receiving: str | None, unit: str) -> bool:
-    """Whether a 承接单位 text (东城县、西河县 / 各县（区） / blank) includes a unit."""
-    if not receiving:
-        return True
-    key, unit_key = name_key(receiving), _partition_key(unit)
-    stem = re.sub(r"(?:县|区|市|镇|乡|街道|开发区|管委会)$", "", unit_key)
-    return (
-        unit_key in key
-        or (len(stem) >= 2 and stem in key)
-        or any(w in key for w in ("各", "所有", "全部", "全市"))
-    )
-
-
 def match_catalogue(
     powers: Sequence[PowerItem],
     services: Sequence[ServiceItem],
@@ -389,6 +367,7 @@ def match_catalogue(
     decisions: DecisionBook | None = None,
     units: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    addressing: Addressing = DEFAULT,
 ) -> MatchResult:
     """Find, for every service item, the power it implements; report powers and items left without one.
 
@@ -427,7 +406,7 @@ def match_catalogue(
     linked_powers: dict[str, set[int]] = defaultdict(set)
     for ukey in sorted(unit_names):
         unit = unit_names[ukey]
-        extra = [pi for pi in floating if applies_to(powers[pi], unit)]
+        extra = [pi for pi in floating if addressing.applies_to(powers[pi], unit)]
         if unit is not None:
             members = sorted(own_unit.get(ukey, []) + extra)
         else:  # a catalogue with no 行政区划: every power is a candidate

@@ -74,6 +74,7 @@ class IssueCode(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
+    UNPARSED_RECEIVING_UNIT = "unparsed-receiving-unit"
 
 
 class RowIssue(BaseModel):

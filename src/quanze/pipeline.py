@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from quanze import __version__
+from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.check import CheckResult, evaluate, load_baseline, validate_limits
 from quanze.config import ListInput, ListRole, QuanzeConfig
@@ -26,7 +27,7 @@ from quanze.decisions import (
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, UnreadableInputError, UsageError
-from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
+from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
 from quanze.match import (
@@ -314,6 +315,20 @@ class Analysis:
     result: MatchResult
     acceptance: AcceptanceCheck | None
     cascade: Cascade | None = None
+    addressing: Addressing = field(default_factory=Addressing)
+
+    @property
+    def units(self) -> list[str]:
+        """The receiving units known from acceptance lists and the catalogue's 行政区划."""
+        return sorted(set(self.loaded.acceptance) | {s.unit for s in self.loaded.services if s.unit})
+
+    def list_units(self) -> list[tuple[str, list[PowerItem]]]:
+        """Each power list with the unit that holds it, for checks within one unit's list."""
+        return [
+            (li.unit or li.path.stem, items)
+            for li, items in self.loaded.lists
+            if li.role is not ListRole.PREVIOUS
+        ]
 
 
 def analyse(
@@ -333,21 +348,32 @@ def analyse(
             "no power list to reconcile", hint="give --powers FILE, or a devolution list in the config"
         )
     book = decision_book(load_decisions(config.project.decisions))
+    addressing = Addressing(config.aliases.units)
+    loaded.issues.extend(addressing.issues(p for _, items in loaded.lists for p in items))
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(
-        powers, loaded.services, options=config.match, decisions=book, units=sorted(loaded.acceptance)
+        powers,
+        loaded.services,
+        options=config.match,
+        decisions=book,
+        units=sorted(loaded.acceptance),
+        addressing=addressing,
     )
     if progress is not None:
         progress("finding gaps")
     acceptance = (
-        AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match)
+        AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match, addressing=addressing)
         if (loaded.devolved and loaded.acceptance)
         else None
     )
     levels = cascade_lists(loaded)
-    chained = build_cascade(levels, options=config.match) if len({lv.level for lv in levels}) >= 2 else None
-    return Analysis(loaded, powers, result, acceptance, chained)
+    chained = (
+        build_cascade(levels, options=config.match, addressing=addressing)
+        if len({lv.level for lv in levels}) >= 2
+        else None
+    )
+    return Analysis(loaded, powers, result, acceptance, chained, addressing)
 
 
 def reconcile(
@@ -365,8 +391,9 @@ def reconcile(
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
         *catalogue_gaps(powers, loaded.services, result, acceptance),
-        *supervision_gaps(loaded.devolved),
+        *supervision_gaps(loaded.devolved, analysis.units, addressing=analysis.addressing),
         *(analysis.cascade.gaps if analysis.cascade else []),
+        *overlap_gaps(analysis.list_units()),
     ]
     gap_rows.sort(key=lambda g: (list(GapType).index(g.gap_type), g.unit or "", g.source or "", g.item_name))
     counts = Counter(g.gap_type.value for g in gap_rows)

@@ -338,4 +338,17 @@ LEVEL_WORDS: Final = "省市州县区乡镇街道级权限及以下本/、,，�
 DITTO_MARKS: Final = frozenset({"同上", "〃", "''", '"', "”", "“", "同前", "ditto", "々"})
 
 ACCEPT_WORDS: Final = frozenset({"认领", "已认领", "承接", "已承接", "是", "同意", "接收"})
-REFUSE_WORDS: Final = frozenset({"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接"})
+REFUSE_WORDS: Final = frozenset(
+    {"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接", "暂不认领"}
+)
+
+
+def is_refusal(word: str | None) -> bool:
+    """Whether an acceptance cell (认领情况) refuses the item: 不认领, 暂不承接, 不承接（条件不具备） …
+
+    The one reading of refusal words: the acceptance check and the cascade both ask here.
+    """
+    if word is None:
+        return False
+    text = "".join(word.split())
+    return text in REFUSE_WORDS or any(text.startswith(w) for w in REFUSE_WORDS if len(w) >= 2)
