@@ -12,6 +12,7 @@ from quanze.match import MatchOptions, Pairing, Status, match_lists
 from quanze.models import Level, PowerItem
 from quanze.normalize import department_key, name_key
 from quanze.results import HOW_ZH, CascadeRow, GapRow, GapType, How
+from quanze.vocab import KEPT_WORDS
 
 LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.CLUSTER: 3}
 LEVEL_ZH = {
@@ -52,7 +53,7 @@ class Cascade:
 
 def _mode_how(item: PowerItem) -> How:
     mode = (item.devolution_mode or "").strip()
-    if not mode or mode in {"保留", "不下放", "无"}:
+    if not mode or mode in KEPT_WORDS:
         return How.RETAINED
     if "委托" in mode:
         return How.ENTRUSTED

@@ -316,6 +316,11 @@ def _list_spec(text: str, role: ListRole) -> ListInput:
     """A list from the command line: FILE, or [LEVEL:]UNIT[@PARENT]=FILE (county:东城县=东城县.xlsx)."""
     spec, sep, path = text.partition("=")
     if not sep or not spec.strip() or Path(text).exists():
+        if role is ListRole.OWN:
+            raise UsageError(
+                f"--own {text!r}: an own list needs its level and unit",
+                hint="write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx",
+            )
         return ListInput(
             path=Path(text), role=role, unit=Path(text).stem if role is not ListRole.DEVOLUTION else None
         )
@@ -328,6 +333,11 @@ def _list_spec(text: str, role: ListRole) -> ListInput:
     except ValueError:
         choices = ", ".join(lv.value for lv in Level)
         raise UsageError(f"{text!r}: unknown level {level_text!r}", hint=f"use one of {choices}") from None
+    if role is ListRole.OWN and (level is None or not unit.strip()):
+        raise UsageError(
+            f"--own {text!r}: an own list needs its level and unit",
+            hint="write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx",
+        )
     return ListInput(
         path=Path(path), role=role, unit=unit.strip() or None, level=level, parent=parent.strip() or None
     )
@@ -340,6 +350,7 @@ def _load_config(
     catalogue: list[Path] | None = None,
     acceptance: list[str] | None = None,
     chain: list[str] | None = None,
+    own: list[str] | None = None,
     previous: Path | None = None,
     decisions: Path | None = None,
     match_threshold: float | None = None,
@@ -352,10 +363,11 @@ def _load_config(
         cfg = load_config(DEFAULT_CONFIG)
     else:
         cfg = QuanzeConfig()
-    if powers or catalogue or acceptance or chain or previous:
+    if powers or catalogue or acceptance or chain or own or previous:
         lists = [_list_spec(text, ListRole.DEVOLUTION) for text in powers or ()]
         lists += [_list_spec(text, ListRole.ACCEPTANCE) for text in acceptance or ()]
         lists += [_list_spec(text, ListRole.CHAIN) for text in chain or ()]
+        lists += [_list_spec(text, ListRole.OWN) for text in own or ()]
         if previous is not None:
             lists.append(ListInput(path=previous, role=ListRole.PREVIOUS))
         cfg = cfg.model_copy(
@@ -388,38 +400,55 @@ def _load_config(
 # ---------------------------------------------------------------------------------------------- reconcile
 
 
+PowersOpt = Annotated[
+    list[str] | None,
+    typer.Option("--powers", "-p", help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable)."),
+]
+CatalogueOpt = Annotated[
+    list[Path] | None, typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).")
+]
+AcceptanceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--acceptance",
+        "-a",
+        help="A unit's acceptance list: FILE (unit = file name) or [LEVEL:]UNIT=FILE.",
+    ),
+]
+ChainOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--chain",
+        help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
+    ),
+]
+OwnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--own",
+        help="A unit's own current power list, for held-twice: LEVEL:UNIT=FILE (repeatable).",
+    ),
+]
+DecisionsOpt = Annotated[
+    Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
+]
+MatchThresholdOpt = Annotated[float | None, typer.Option(help="Score for `matched` (default 90).")]
+ReviewThresholdOpt = Annotated[float | None, typer.Option(help="Score for `review` (default 65).")]
+
+
 @app.command()
 @handled
 def reconcile(
     config: ConfigOpt = None,
-    powers: Annotated[
-        list[str] | None,
-        typer.Option("--powers", "-p", help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable)."),
-    ] = None,
-    catalogue: Annotated[
-        list[Path] | None, typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).")
-    ] = None,
-    acceptance: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--acceptance",
-            "-a",
-            help="A unit's acceptance list: FILE (unit = file name) or [LEVEL:]UNIT=FILE.",
-        ),
-    ] = None,
-    chain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--chain",
-            help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
-        ),
-    ] = None,
+    powers: PowersOpt = None,
+    catalogue: CatalogueOpt = None,
+    acceptance: AcceptanceOpt = None,
+    chain: ChainOpt = None,
+    own: OwnOpt = None,
     out: OutOpt = None,
-    decisions: Annotated[
-        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
-    ] = None,
-    match_threshold: Annotated[float | None, typer.Option(help="Score for `matched` (default 90).")] = None,
-    review_threshold: Annotated[float | None, typer.Option(help="Score for `review` (default 65).")] = None,
+    decisions: DecisionsOpt = None,
+    match_threshold: MatchThresholdOpt = None,
+    review_threshold: ReviewThresholdOpt = None,
     unit: Annotated[
         list[str] | None,
         typer.Option("--unit", "-u", help="Reconcile only this receiving unit (repeatable)."),
@@ -434,6 +463,7 @@ def reconcile(
         catalogue=catalogue,
         acceptance=acceptance,
         chain=chain,
+        own=own,
         decisions=decisions,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
@@ -478,15 +508,34 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
 @handled
 def gaps(
     config: ConfigOpt = None,
+    powers: PowersOpt = None,
+    catalogue: CatalogueOpt = None,
+    acceptance: AcceptanceOpt = None,
+    chain: ChainOpt = None,
+    own: OwnOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for gaps.csv and gaps.xlsx.")] = Path(
         "out/gaps"
     ),
+    decisions: DecisionsOpt = None,
+    match_threshold: MatchThresholdOpt = None,
+    review_threshold: ReviewThresholdOpt = None,
     unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only this receiving unit.")] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Only the gaps (not-accepted, no-service-item, …): gaps.csv and gaps.xlsx, counts on the terminal."""
-    result = pipeline.gaps_to(out, _load_config(config), force=force, units=unit, progress=_progress)
+    cfg = _load_config(
+        config,
+        powers=powers,
+        catalogue=catalogue,
+        acceptance=acceptance,
+        chain=chain,
+        own=own,
+        decisions=decisions,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
+    result = pipeline.gaps_to(out, cfg, force=force, units=unit, progress=_progress)
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.gaps)
         return

@@ -10,7 +10,7 @@ from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import department_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
-from quanze.vocab import is_refusal
+from quanze.vocab import KEPT_WORDS, is_refusal
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
@@ -54,8 +54,19 @@ def is_refused(item: PowerItem) -> bool:
 
 
 def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing = DEFAULT) -> list[int]:
-    """Indices of the devolved items a unit should take on (main items stand for their sub-items)."""
-    return [i for i, p in enumerate(devolved) if p.role != "main" and addressing.applies_to(p, unit)]
+    """Indices of the devolved items a unit should take on (main items stand for their sub-items).
+
+    A row the list marks as kept (下放方式 保留 / 不下放) is not handed to anyone.
+    """
+    return [
+        i
+        for i, p in enumerate(devolved)
+        if p.role != "main" and not is_kept(p) and addressing.applies_to(p, unit)
+    ]
+
+
+def is_kept(item: PowerItem) -> bool:
+    return (item.devolution_mode or "").strip() in KEPT_WORDS
 
 
 class AcceptanceCheck:

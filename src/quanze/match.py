@@ -102,7 +102,18 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
 # Words that end a name and name the same act in other words: 某某审批 and 某某许可 are one item.
-_ACTION_WORDS = ("许可证核发", "审批", "许可", "核准", "审核", "批准", "核发", "办理", "审查")
+_ACTION_WORDS = (
+    "许可证核发",
+    "审批",
+    "许可",
+    "核准",
+    "审核",
+    "批准",
+    "核发",
+    "发放",
+    "办理",
+    "审查",
+)
 _NEGATIONS = frozenset("非不无未")
 # A power named with one of these covers all its handling items (燃气经营许可证核发 → 新办, 变更 …).
 UMBRELLA_HANDLING = frozenset({"核发"})
@@ -110,10 +121,14 @@ UMBRELLA_HANDLING = frozenset({"核发"})
 
 @lru_cache(maxsize=262144)
 def action_stem(core: str) -> str:
-    """A core name without its closing act word (审批, 许可 …), when enough of it remains."""
-    for word in _ACTION_WORDS:
-        if core.endswith(word) and len(core) - len(word) >= 4:
-            return core[: -len(word)]
+    """A core name without its closing act words (审批, 许可, 许可办理 …), when enough of it remains."""
+    for _ in range(2):
+        for word in _ACTION_WORDS:
+            if core.endswith(word) and len(core) - len(word) >= 4:
+                core = core[: -len(word)]
+                break
+        else:
+            break
     return core
 
 

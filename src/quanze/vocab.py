@@ -343,6 +343,10 @@ REFUSE_WORDS: Final = frozenset(
 )
 
 
+# 下放方式 words that keep an item at the upper level: it is handed to no one.
+KEPT_WORDS: Final = frozenset({"保留", "不下放", "无", "暂不下放", "上级保留"})
+
+
 def is_refusal(word: str | None) -> bool:
     """Whether an acceptance cell (认领情况) refuses the item: 不认领, 暂不承接, 不承接（条件不具备） …
 
