@@ -80,7 +80,12 @@ def _matched_only(pairing: Pairing) -> Pairing:
 def build_cascade(
     lists: Sequence[UnitList], *, options: MatchOptions | None = None, addressing: Addressing = DEFAULT
 ) -> Cascade:
-    """Link the same item across levels (codes differ per level, names drift) and find where chains break."""
+    """Link the same item across levels (codes differ per level, names drift) and find where chains break.
+
+    Pairs need a matched link's name evidence; the department is no evidence across levels, where a
+    county bureau hands an item to a township government.
+    """
+    options = (options or MatchOptions()).model_copy(update={"other_department_penalty": 0.0})
     by_rank: dict[int, list[UnitList]] = defaultdict(list)
     for ul in lists:
         by_rank[LEVEL_RANK[ul.level]].append(ul)
@@ -210,7 +215,7 @@ def _dropped(
             targets = list(units)
         targets = [ul for ul in targets if addressing.addressed_to(e.item.receiving_unit, ul.unit)]
         if targets and not any(name_key(ul.unit) in held[e.chain] for ul in targets):
-            level = units[0].level
+            level = targets[0].level
             where = "、".join(ul.unit for ul in targets)
             rows.append(
                 gap_row(

@@ -158,6 +158,7 @@ class AcceptanceCheck:
 # power's single entry, so two units that wrote them differently entered one entry differently.
 _ENTRY_CLASS = {
     "新办": "new",
+    "新增": "new",
     "设立": "new",
     "首次申请": "new",
     "初次申请": "new",
@@ -176,7 +177,7 @@ _ENTRY_CLASS = {
     "换发": "replace",
     "换证": "replace",
     "换证审查": "replace",
-    "歇业": "suspend",
+    "歇业": "close",
     "停业": "suspend",
     "恢复营业": "resume",
     "增项": "add",
@@ -188,6 +189,14 @@ _ENTRY_CLASS = {
 def entry_class(name: str) -> str:
     """Which handling item of its power a service entry is (新办, 变更 …), '' for the power's own entry."""
     return _ENTRY_CLASS.get(split_name(name).handling or "", "")
+
+
+def same_entry(a: str, b: str) -> bool:
+    """Two wordings of one entry: they differ only in the act word (核发 / 发放) or an added 办理.
+
+    核准 and 核准复查, or 备案 and 备案（新增）, are two entries of a power, not one entry written twice.
+    """
+    return action_stem(split_name(a).core) == action_stem(split_name(b).core)
 
 
 def _entry_key(name: str) -> str:
@@ -203,11 +212,13 @@ def _name_mismatch(
     *,
     reference: str | None = None,
     services: Mapping[str, ServiceItem] | None = None,
+    entries_only: bool = False,
 ) -> list[GapRow]:
     """Units that entered one entry under a wording the others do not use (录入标准不统一).
 
     The common wording is the one most units use; when units split evenly, the wording of `reference`
-    (the upper level's name) decides; failing that, every unit is listed.
+    (the upper level's name) decides; failing that, every unit is listed. With `entries_only`, a unit's
+    wording counts only when it is the same entry as another unit's (see `same_entry`).
     """
     keys = {u: _entry_key(n) for u, n in by_unit.items()}
     if len(set(keys.values())) < 2:
@@ -224,6 +235,12 @@ def _name_mismatch(
     for unit in sorted(by_unit):
         if keys[unit] == common:
             continue
+        if entries_only:
+            others = [
+                by_unit[u] for u in by_unit if keys[u] != keys[unit] and (common is None or keys[u] == common)
+            ]
+            if not any(same_entry(by_unit[unit], o) for o in others):
+                continue  # another entry of the power, not this entry written differently
         versus = f"，其他单位为“{common_name}”" if common_name else "，各单位写法不一"
         service = services.get(unit) if services else None
         rows.append(
@@ -254,11 +271,32 @@ def catalogue_gaps(
         )
     matched_power: dict[int, int] = {}
     candidates: dict[int, list[int]] = defaultdict(list)
+    served: set[tuple[int, str | None]] = set()
+    offered: dict[tuple[int, str | None], list[int]] = defaultdict(list)
     for link in result.links:
+        unit = services[link.service].unit
         if link.status is Status.MATCHED:
             matched_power.setdefault(link.service, link.power)
+            served.add((link.power, unit))
         else:
             candidates[link.service].append(link.power)
+            offered[(link.power, unit)].append(link.service)
+    for (pi, unit), sis in sorted(offered.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if (pi, unit) in served:
+            continue
+        if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
+            continue
+        # Only review candidates: without a service item until an analyst confirms one of them.
+        named = "、".join(dict.fromkeys(f"“{services[si].name}”" for si in sis))
+        rows.append(
+            gap_row(
+                GapType.NO_SERVICE_ITEM,
+                unit,
+                powers[pi],
+                f"仅有待复核的候选服务事项{named}，复核确认前视为没有对应的服务事项",
+                status=GapStatus.PENDING_REVIEW,
+            )
+        )
     for si in result.orphans:
         s = services[si]
         rows.append(gap_row(GapType.ORPHAN_SERVICE_ITEM, s.unit, s, "没有权力事项支撑的服务事项"))
@@ -293,7 +331,11 @@ def catalogue_gaps(
             names[key].setdefault(s.unit or "", s.name)
             entries[key].setdefault(s.unit or "", s)
     for (pi, _entry), by_unit in sorted(names.items()):
-        rows.extend(_name_mismatch(powers[pi], by_unit, "政务服务平台", services=entries[(pi, _entry)]))
+        rows.extend(
+            _name_mismatch(
+                powers[pi], by_unit, "政务服务平台", services=entries[(pi, _entry)], entries_only=True
+            )
+        )
     return rows
 
 

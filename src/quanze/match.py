@@ -168,6 +168,7 @@ class _Prepared:
     dept: str | None
     qualifiers: frozenset[str]
     handling: str | None = None
+    bare: str | None = None  # the core without a handling word written inside it (护士延续执业注册)
 
 
 def _stem(code: str | None) -> str | None:
@@ -192,7 +193,20 @@ def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> 
         dept=department_key(dept),
         qualifiers=frozenset(_BRACKETS.findall(core)),
         handling=parts.handling,
+        bare=_without_inner_handling(core),
     )
+
+
+_INNER_HANDLING = ("新办", "变更", "延续", "注销", "补办", "换发", "首次")
+
+
+def _without_inner_handling(core: str) -> str | None:
+    """A core with one handling word taken out of its middle, when it has one: 护士延续执业注册 → 护士执业注册."""
+    for word in _INNER_HANDLING:
+        pos = core.find(word)
+        if pos >= 2 and pos + len(word) < len(core) - 1:
+            return core[:pos] + core[pos + len(word) :]
+    return None
 
 
 def _grams(text: str) -> set[str]:
@@ -320,6 +334,8 @@ def _score_pair(
     sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
     if sim < 100.0 and any(action_stem(x) == action_stem(y) for x, y, _ in pairs):
         sim, a, b = 97.0, a, b
+    elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
+        sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
     adjust, dept_note = _dept_adjust(src, tgt, options)
     clash = (
         sim < 97.0
@@ -500,7 +516,7 @@ def _match_one(
     for code in {src.code, parent.code if parent else None} - {None}:
         for t, exact in index.code_hits(code):
             consider(t, exact)
-    for core in {src.core, parent.core if parent else ""} - {""}:
+    for core in {src.core, src.bare or "", parent.core if parent else ""} - {""}:
         for t in index.by_core.get(core, ()):
             consider(t, None)
         for t in index.by_stem_name.get(action_stem(core), ()):

@@ -103,7 +103,8 @@ def split_name(text: str) -> NameParts:
     Brackets that change the item, such as (主要农作物) or (含中外合资), are kept in the core: they are
     what tells near-twins apart.
     """
-    core = name_key(text)
+    # 、 , and ; between listed acts are one separator written three ways.
+    core = name_key(text).replace(",", "、").replace(";", "、")
     handling: str | None = None
     level: str | None = None
     changed = True
