@@ -196,3 +196,34 @@ def test_overlap_same_power_in_two_departments_of_one_list() -> None:
         (GapType.OVERLAP, "岚山县", "河道采砂许可", "岚山县水利局", "岚山县.xlsx › 清单 › 2"),
     ]
     assert "岚山县自然资源局" in rows[0].detail and "岚山县水利局" in rows[0].detail
+
+
+def test_a_power_with_only_review_candidates_is_a_pending_no_service_item(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    config = fixtures.scenario(folder)
+    # 西河县 accepts 户外广告设置许可 too, and its platform holds only a review candidate for it.
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][6] = "东城县、西河县"
+    fixtures.xlsx(folder / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    fixtures.acceptance(
+        folder / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "认领"],
+            [2, "食品生产许可", None, "认领"],
+            [3, "食品经营许可证核发", None, "认领"],
+            [4, "户外广告设置许可", None, "认领"],
+        ],
+    )
+    fixtures.catalogue(
+        folder / "catalogue.xlsx", [[8, "西河县", "西河县城管局", None, "户外广告设施设置审批", None, 2]]
+    )
+    result = reconcile(load_config(config))
+    rows_found = {
+        (g.gap_type.value, g.unit, g.item_name, g.status.value)
+        for g in result.gaps
+        if g.gap_type in (GapType.NO_SERVICE_ITEM, GapType.ORPHAN_SERVICE_ITEM) and g.unit == "西河县"
+    }
+    assert rows_found == {
+        ("no-service-item", "西河县", "户外广告设置许可", "pending-review"),
+        ("orphan-service-item", "西河县", "户外广告设施设置审批", "pending-review"),
+    }
