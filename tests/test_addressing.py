@@ -89,3 +89,12 @@ def test_aliases_units_in_quanze_toml(tmp_path: Path) -> None:
     assert not [i for i in result.issues if i.code is IssueCode.UNPARSED_RECEIVING_UNIT]
     not_accepted = {(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.NOT_ACCEPTED}
     assert not_accepted == {("东城县", "食品生产许可"), ("西河县", "户外广告设置许可")}
+
+
+def test_a_unit_labelled_by_its_file_name() -> None:
+    # An acceptance list given as a bare FILE takes its unit from the file name.
+    addressing = Addressing()
+    for label in ("桐溪县承接清单", "承接清单_桐溪县", "2023桐溪县认领情况"):
+        assert addressing.addressed_to("各县（市）", label)
+        assert addressing.addressed_to("岚山县、桐溪县", label)
+        assert not addressing.addressed_to("除桐溪县外的各县（市）", label)

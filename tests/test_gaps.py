@@ -96,6 +96,12 @@ def test_a_service_item_with_only_a_review_candidate_is_a_pending_orphan(tmp_pat
     }
     pending = next(g for g in result.gaps if g.status.value == "pending-review")
     assert "户外广告设置许可" in pending.detail and pending.service_name == "户外广告设施设置审批"
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    shown = CliRunner().invoke(app, ["gaps", "-c", str(config), "-o", str(tmp_path / "g")])
+    assert "orphan-service-item         2  (1 待复核 pending review)" in shown.stdout
 
 
 def _catalogue_gaps(entries: dict[str, list[str]]) -> list[GapRow]:

@@ -88,9 +88,18 @@ _EXCEPT_TRAILING = re.compile(r"(?:\(|,)?(?:不含|不包括|但不包括)(.+?)\
 _ENTRUSTED = re.compile(r"^(?:委托|授权|交由|由)(?:给)?(.+?)$")
 
 
-def unit_kind(unit: str) -> str | None:
-    """The kind of a receiving unit by its name: county, city, district, township, street or zone."""
+_LABEL_WORDS = re.compile(r"[_\-\s\d.()]+|承接|认领|下放|清单|目录|事项|名单|情况|汇总|表")
+
+
+@lru_cache(maxsize=4096)
+def unit_name(unit: str) -> str:
+    """The place a unit's label names: 东城县 for 东城县, 东城县承接清单 and 承接清单_东城县 alike."""
     key = name_key(unit)
+    places = [p for p in _LABEL_WORDS.split(key) if len(p) >= 2 and _kind_of(p) is not None]
+    return places[0] if places else key
+
+
+def _kind_of(key: str) -> str | None:
     if key.endswith(_ZONE_ENDINGS):
         return ZONE
     if key.endswith(("街道", "街道办事处")):
@@ -101,6 +110,11 @@ def unit_kind(unit: str) -> str | None:
     if key.endswith(("镇", "乡")):
         return TOWNSHIP
     return None
+
+
+def unit_kind(unit: str) -> str | None:
+    """The kind of a receiving unit by its name: county, city, district, township, street or zone."""
+    return _kind_of(unit_name(unit))
 
 
 @lru_cache(maxsize=4096)
@@ -122,7 +136,7 @@ def _place_stem(key: str) -> str:
 
 def names_unit(token: str, unit: str) -> bool:
     """Whether a named token (东城县, 东城县人民政府, 东城县住建局, 高新区) names a unit."""
-    t, u = _bare(name_key(token)), _bare(name_key(unit))
+    t, u = _bare(name_key(token)), _bare(unit_name(unit))
     if not t or not u:
         return False
     if t == u or (len(u) >= 2 and t.startswith(u)):
@@ -173,6 +187,7 @@ class Addressing:
 
     aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
     _cache: dict[str, Address] = field(default_factory=dict, repr=False)
+    _hits: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._alias_keys = sorted(
@@ -246,7 +261,11 @@ class Addressing:
 
     def addressed_to(self, receiving: str | None, unit: str) -> bool:
         """Whether a 承接单位 text (blank: every unit) includes a unit."""
-        return self.parse(receiving).includes(unit)
+        key = (receiving or "", unit)
+        hit = self._hits.get(key)
+        if hit is None:
+            hit = self._hits[key] = self.parse(receiving).includes(unit)
+        return hit
 
     def applies_to(self, power: PowerItem, unit: str | None) -> bool:
         """Whether a power is expected at a unit: its own unit, or a receiving unit named or implied."""

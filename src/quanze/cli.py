@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -37,7 +38,7 @@ from quanze.match import MatchOptions
 from quanze.models import Level, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
-from quanze.results import ReconcileResult
+from quanze.results import GapStatus, ReconcileResult
 
 app = typer.Typer(
     name="quanze",
@@ -539,8 +540,10 @@ def gaps(
     if fmt is OutputFormat.JSON:
         _print_json(result.summary.gaps)
         return
+    pending = Counter(g.gap_type.value for g in result.gaps if g.status is GapStatus.PENDING_REVIEW)
     for gap, count in result.summary.gaps.items():
-        out_console.print(f"{gap:22} {count:6d}")
+        note = f"  ({pending[gap]} 待复核 pending review)" if pending.get(gap) else ""
+        out_console.print(f"{gap:22} {count:6d}{note}")
     _say(f"gaps written to {out}/")
 
 
