@@ -38,6 +38,13 @@ UNITS = ["岚山县", "桐溪县", "柏川市", "石门区", "临川经济技术
         ("由各县（市）人民政府负责实施", ["岚山县", "桐溪县", "柏川市"]),
         ("各乡镇（街道）", ["云岭镇", "北关街道"]),
         ("全市", UNITS),
+        ("所辖各县（市、区）", ["岚山县", "桐溪县", "柏川市", "石门区"]),
+        ("各县（市、区）及经开区", ["岚山县", "桐溪县", "柏川市", "石门区", "临川经济技术开发区"]),
+        ("各县（市、区）人民政府（管委会）", ["岚山县", "桐溪县", "柏川市", "石门区", "临川经济技术开发区"]),
+        ("市经开区", ["临川经济技术开发区"]),
+        ("岚山县 桐溪县", ["岚山县", "桐溪县"]),
+        ("县级及以下", ["岚山县", "桐溪县", "柏川市", "石门区", "云岭镇", "北关街道"]),
+        ("各县市区", ["岚山县", "桐溪县", "柏川市", "石门区"]),
     ],
 )
 def test_receiving_unit_phrases(text: str | None, expected: list[str]) -> None:
@@ -98,3 +105,26 @@ def test_a_unit_labelled_by_its_file_name() -> None:
         assert addressing.addressed_to("各县（市）", label)
         assert addressing.addressed_to("岚山县、桐溪县", label)
         assert not addressing.addressed_to("除桐溪县外的各县（市）", label)
+
+
+def test_prefecture_level_phrases() -> None:
+    cities = ["安平市", "临川市", "甘孜州", "岚山县"]
+    for text in ("各设区市", "各设区的市", "各市（州）", "各地级市"):
+        address = Addressing().parse(text)
+        assert [u for u in cities if address.includes(u)] == ["安平市", "临川市", "甘孜州"], text
+
+
+def test_a_list_cut_short_is_reported_not_guessed() -> None:
+    assert Addressing().parse("岚山县等2个县").unparsed == ("岚山县等2个县",)
+
+
+def test_a_misspelt_unit_is_a_row_issue(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    config = fixtures.scenario(folder)
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][6] = "东城县、西和县"  # 西河县 misspelt
+    fixtures.xlsx(folder / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    result = reconcile(load_config(config))
+    issues = [i for i in result.issues if i.code is IssueCode.UNKNOWN_RECEIVING_UNIT]
+    assert [(i.row, i.value) for i in issues] == [(6, "东城县、西和县")]
+    assert "西和县" in issues[0].message and "西河县" in issues[0].message

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quanze.config import load_config
-from quanze.gaps import catalogue_gaps, overlap_gaps
+from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry
 from quanze.match import match_catalogue
 from quanze.models import PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
@@ -233,3 +235,30 @@ def test_a_power_with_only_review_candidates_is_a_pending_no_service_item(tmp_pa
         ("no-service-item", "西河县", "户外广告设置许可", "pending-review"),
         ("orphan-service-item", "西河县", "户外广告设施设置审批", "pending-review"),
     }
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("燃气经营许可证核发", "燃气经营许可证发放", True),  # another act word
+        ("社会团体成立登记", "社会团体成立登记办理", True),  # 办理 added
+        ("犬类准养证核发（延续）", "犬类准养证相核发（延续）", True),  # a slipped character
+        ("计量标准器具核准", "计量标准器具核准复查", False),  # a word added at the end: another entry
+        ("宗教活动场所登记审批", "宗教活动场所变更登记审批", False),  # a handling word inside
+        ("农民专业合作社注销登记", "农民专业合作社（联合社）注销登记", False),  # a bracketed qualifier
+        ("雷电防护装置竣工验收", "雷电防护装置设计审核", False),  # words swapped
+    ],
+)
+def test_same_entry(a: str, b: str, same: bool) -> None:
+    assert same_entry(a, b) is same
+
+
+def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
+    rows = _catalogue_gaps(
+        {
+            "岚山县": ["社会团体成立登记", "社会团体成立登记办理"],
+            "桐溪县": ["社会团体成立登记办理"],
+            "柏川市": ["社会团体成立登记"],
+        }
+    )
+    assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []

@@ -57,6 +57,11 @@ _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("乡镇", frozenset({TOWNSHIP})),
     ("街道", frozenset({STREET})),
     ("县级", COUNTY_LEVEL),
+    ("设区的市", frozenset({CITY})),
+    ("设区市", frozenset({CITY})),
+    ("地级市", frozenset({CITY})),
+    ("州", frozenset({CITY})),
+    ("盟", frozenset({CITY})),
     ("县", frozenset({COUNTY})),
     ("市", frozenset({CITY})),
     ("区", frozenset({DISTRICT})),
@@ -66,8 +71,10 @@ _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 _KIND_ALT = "|".join(w for w, _ in _KIND_WORDS)
 _GENERIC = re.compile(
-    rf"^(?:各|所有|全部|全体|相关各)?(?:(?:{_KIND_ALT})(?:\((?:(?:{_KIND_ALT})[、,/和]?)+\))?[、和/]?)+"
-    r"(?:级)?(?:人民政府|政府|党委和政府|管委会)?(?:及其?(?:有关|相关)?部门)?$"
+    rf"^(?:所辖|辖区内?|全市|本市)?(?:各|所有|全部|全体|相关各)?"
+    rf"(?:(?:{_KIND_ALT})(?:\((?:(?:{_KIND_ALT})[、,/和]?)+\))?[、和/]?)+"
+    r"(?:[两三]?级)?(?:及以下)?(?:人民政府|政府|党委和政府|管委会)?(?:\((?:管委会|管理委员会)\))?"
+    r"(?:及其?(?:有关|相关)?部门)?$"
 )
 _EVERYONE = re.compile(
     r"^(?:全市|全省|全县|全区|各地|各级|所有单位|全部单位|各单位|各地区|各有关单位|市县两级|各地各部门)"
@@ -79,7 +86,9 @@ _UNIT_ENDING = re.compile(
     + r"|人民政府|政府|局|委|办|中心|所|站|队)$"
 )
 _TRAILING_VERBS = re.compile(r"(?:负责|组织)?(?:实施|行使|承接|办理|执行)$")
-_SPLIT = re.compile(r"[、,;/]|(?<=[县市区旗镇乡道])(?:和|及|与)")
+_SPLIT = re.compile(r"[、,;/]|(?<=[县市区旗镇乡道)])(?:和|及|与)(?!以下)")
+# 东城县等2个县: a list cut short, the rest not named.
+_ELLIPSIS = re.compile(r"等\d*[个家]?")
 _EXCEPT_BRACKET = re.compile(r"\((?:不含|不包括|除)?([^()]*?)(?:除外|以外)?\)")
 _EXCEPT_LEADING = re.compile(
     r"^除(?:了)?(.+?)(?:以外|之外|外)(?:的|之)?(?=各|所有|全部|县|市|区|乡|镇|街道|开发区|园区)"
@@ -104,7 +113,14 @@ def _kind_of(key: str) -> str | None:
         return ZONE
     if key.endswith(("街道", "街道办事处")):
         return STREET
-    for ending, kind in (("县", COUNTY), ("市", CITY), ("区", DISTRICT), ("旗", BANNER)):
+    for ending, kind in (
+        ("县", COUNTY),
+        ("市", CITY),
+        ("州", CITY),
+        ("盟", CITY),
+        ("区", DISTRICT),
+        ("旗", BANNER),
+    ):
         if key.endswith(ending):
             return kind
     if key.endswith(("镇", "乡")):
@@ -134,13 +150,21 @@ def _place_stem(key: str) -> str:
     return re.sub(r"(?:县|市|区|旗|镇|乡|街道)$", "", key)
 
 
+_DEPARTMENT_ENDINGS = ("局", "委", "委员会", "办", "办公室", "中心", "政府", "所", "站", "队", "厅")
+
+
 def names_unit(token: str, unit: str) -> bool:
     """Whether a named token (东城县, 东城县人民政府, 东城县住建局, 高新区) names a unit."""
     t, u = _bare(name_key(token)), _bare(unit_name(unit))
     if not t or not u:
         return False
-    if t == u or (len(u) >= 2 and t.startswith(u)):
-        return True  # the unit itself, or one of its departments (委托东城县住建局)
+    if t == u:
+        return True
+    if len(u) >= 2 and t.startswith(u):
+        # One of the unit's departments (委托东城县住建局), not another unit run into it (东城县西河县).
+        rest = t[len(u) :]
+        return _kind_of(rest) is None or rest.endswith(_DEPARTMENT_ENDINGS)
+    t = re.sub(r"^(?:本市|全市|市)(?=.{2,4}$)", "", t) if _kind_of(t) is ZONE else t  # 市经开区
     st, su = _short_zone(t), _short_zone(u)
     if st == su:
         return True
@@ -212,7 +236,9 @@ class Addressing:
         return named, [p for p in _split(part) if p]
 
     def _parse(self, text: str) -> Address:
-        t = _TRAILING_VERBS.sub("", name_key(fold(text)).replace("\n", ""))
+        # Names separated only by spaces (东城县 西河县) are a list.
+        spaced = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "、", text.strip())
+        t = _TRAILING_VERBS.sub("", name_key(fold(spaced)).replace("\n", ""))
         excluded: list[str] = []
         m = _EXCEPT_LEADING.match(t)
         if m:
@@ -240,7 +266,9 @@ class Addressing:
             e = _ENTRUSTED.match(part)
             if e and not _GENERIC.match(part):
                 part = e.group(1)
-            if _EVERYONE.match(part):
+            if _ELLIPSIS.search(part):
+                unparsed.append(part)
+            elif _EVERYONE.match(part):
                 everyone = True
             elif _GENERIC.match(part):
                 kinds |= _kinds_in(part)
@@ -275,30 +303,53 @@ class Addressing:
             return name_key(power.unit) == name_key(unit)
         return self.addressed_to(power.receiving_unit, unit)
 
-    def issues(self, powers: Iterable[PowerItem]) -> list[RowIssue]:
-        """One warning per 承接单位 cell that names no unit quanze can recognise."""
+    def issues(self, powers: Iterable[PowerItem], units: Sequence[str] = ()) -> list[RowIssue]:
+        """Warnings for 承接单位 cells that name no unit quanze can read, or (with the units given) a
+        unit none of them is: a misspelt name would otherwise drop the item silently."""
         out: list[RowIssue] = []
         for p in powers:
             address = self.parse(p.receiving_unit)
-            if not address.unparsed:
-                continue
-            out.append(
-                RowIssue(
-                    code=IssueCode.UNPARSED_RECEIVING_UNIT,
-                    severity=Severity.WARNING,
-                    file=p.source.file,
-                    sheet=p.source.sheet,
-                    row=p.source.row,
-                    column="承接单位",
-                    value=p.receiving_unit,
-                    message=(
+            if address.unparsed:
+                out.append(
+                    _issue(
+                        IssueCode.UNPARSED_RECEIVING_UNIT,
+                        p,
                         f"“{'、'.join(address.unparsed)}” names no unit: the item is taken to apply to every "
                         "unit. Write unit names (东城县、西河县), 各县（市） or 除X县外的各县（市）, or map the "
-                        "phrase in quanze.toml [aliases.units]"
-                    ),
+                        "phrase in quanze.toml [aliases.units]",
+                    )
                 )
-            )
+            unknown = [
+                n for n in (*address.named, *address.excluded) if not any(names_unit(n, u) for u in units)
+            ]
+            if units and unknown:
+                out.append(
+                    _issue(
+                        IssueCode.UNKNOWN_RECEIVING_UNIT,
+                        p,
+                        f"“{'、'.join(unknown)}” is none of the units given ({_listing(units)}): check the "
+                        "spelling, give that unit's list, or map the phrase in quanze.toml [aliases.units]",
+                    )
+                )
         return out
+
+
+def _listing(units: Sequence[str], most: int = 8) -> str:
+    shown = "、".join(units[:most])
+    return shown + (f" … {len(units)} in all" if len(units) > most else "")
+
+
+def _issue(code: IssueCode, p: PowerItem, message: str) -> RowIssue:
+    return RowIssue(
+        code=code,
+        severity=Severity.WARNING,
+        file=p.source.file,
+        sheet=p.source.sheet,
+        row=p.source.row,
+        column="承接单位",
+        value=p.receiving_unit,
+        message=message,
+    )
 
 
 def _split(text: str) -> list[str]:
@@ -330,7 +381,15 @@ def _top_level(parts: Sequence[str]) -> list[str]:
 
 def _kinds_in(part: str) -> set[str]:
     kinds: set[str] = set()
-    rest = re.sub(r"人民政府|政府|党委|管委会|有关部门|相关部门|部门|各|所有|全部|全体|相关", "", part)
+    if "管委会" in part or "管理委员会" in part:
+        kinds.add(ZONE)
+    if "及以下" in part:
+        kinds |= {TOWNSHIP, STREET}
+    rest = re.sub(
+        r"人民政府|政府|党委|管委会|管理委员会|有关部门|相关部门|部门|所辖|辖区内?|全市|本市|各|所有|全部|全体|相关",
+        "",
+        part,
+    )
     while rest:
         for word, ks in _KIND_WORDS:
             if rest.startswith(word):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.models import PowerItem, ServiceItem
@@ -191,12 +193,32 @@ def entry_class(name: str) -> str:
     return _ENTRY_CLASS.get(split_name(name).handling or "", "")
 
 
-def same_entry(a: str, b: str) -> bool:
-    """Two wordings of one entry: they differ only in the act word (核发 / 发放) or an added 办理.
+_HANDLING_WORDS = tuple(w for w in (*_ENTRY_CLASS, "核发", "申请", "分支", "机构") if len(w) >= 2)
 
-    核准 and 核准复查, or 备案 and 备案（新增）, are two entries of a power, not one entry written twice.
+
+def same_entry(a: str, b: str) -> bool:
+    """Two wordings of one entry: another act word (核发 / 发放), an added 办理, or characters slipped into
+    the middle of the name (建筑垃圾处理方案备案 / 建筑垃圾处相关理方案备案).
+
+    Words added at the end (核准 / 核准复查) or swapped inside (设计审核 / 竣工验收) make another entry.
     """
-    return action_stem(split_name(a).core) == action_stem(split_name(b).core)
+    ca, cb = split_name(a).core, split_name(b).core
+    if action_stem(ca) == action_stem(cb):
+        return True
+    ops = [op for op in Levenshtein.opcodes(ca, cb) if op.tag != "equal"]
+    if not ops or any(op.tag == "replace" for op in ops) or len({op.tag for op in ops}) > 1:
+        return False
+    longer = ca if len(ca) > len(cb) else cb
+    added = [
+        longer[op.dest_start : op.dest_end] if op.tag == "insert" else longer[op.src_start : op.src_end]
+        for op in ops
+    ]
+    middle = all(op.src_start > 0 and op.src_end < len(ca) and op.dest_end < len(cb) for op in ops)
+    # A slipped character; a handling word (变更) or a bracketed note ((联合社)) is another entry.
+    slip = sum(map(len, added)) <= 1 and not any(
+        "(" in t or ")" in t or any(w in t or t in w for w in _HANDLING_WORDS) for t in added
+    )
+    return middle and slip and min(len(ca), len(cb)) >= 4
 
 
 def _entry_key(name: str) -> str:
@@ -212,13 +234,11 @@ def _name_mismatch(
     *,
     reference: str | None = None,
     services: Mapping[str, ServiceItem] | None = None,
-    entries_only: bool = False,
 ) -> list[GapRow]:
     """Units that entered one entry under a wording the others do not use (录入标准不统一).
 
     The common wording is the one most units use; when units split evenly, the wording of `reference`
-    (the upper level's name) decides; failing that, every unit is listed. With `entries_only`, a unit's
-    wording counts only when it is the same entry as another unit's (see `same_entry`).
+    (the upper level's name) decides; failing that, every unit is listed.
     """
     keys = {u: _entry_key(n) for u, n in by_unit.items()}
     if len(set(keys.values())) < 2:
@@ -235,12 +255,6 @@ def _name_mismatch(
     for unit in sorted(by_unit):
         if keys[unit] == common:
             continue
-        if entries_only:
-            others = [
-                by_unit[u] for u in by_unit if keys[u] != keys[unit] and (common is None or keys[u] == common)
-            ]
-            if not any(same_entry(by_unit[unit], o) for o in others):
-                continue  # another entry of the power, not this entry written differently
         versus = f"，其他单位为“{common_name}”" if common_name else "，各单位写法不一"
         service = services.get(unit) if services else None
         rows.append(
@@ -321,21 +335,69 @@ def catalogue_gaps(
     for p in powers:
         if p.volume == 0:
             rows.append(gap_row(GapType.UNUSED, p.unit, p, "统计期内办件量为0"))
-    # One power's entries per handling item (新办, 变更 …): each unit's wording of the same entry.
-    names: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
-    entries: dict[tuple[int, str], dict[str, ServiceItem]] = defaultdict(dict)
+    by_power: dict[int, list[ServiceItem]] = defaultdict(list)
     for link in result.links:
         if link.status is Status.MATCHED:
-            s = services[link.service]
-            key = (link.power, entry_class(s.name))
-            names[key].setdefault(s.unit or "", s.name)
-            entries[key].setdefault(s.unit or "", s)
-    for (pi, _entry), by_unit in sorted(names.items()):
-        rows.extend(
-            _name_mismatch(
-                powers[pi], by_unit, "政务服务平台", services=entries[(pi, _entry)], entries_only=True
-            )
-        )
+            by_power[link.power].append(services[link.service])
+    for pi in sorted(by_power):
+        rows.extend(_entry_mismatch(powers[pi], by_power[pi]))
+    return rows
+
+
+def _entry_mismatch(power: PowerItem, entries: Sequence[ServiceItem]) -> list[GapRow]:
+    """Units that wrote one handling item of a power differently (录入标准不统一).
+
+    Two wordings are one entry when they are the same handling item (新办, 变更 …), read as the same
+    entry (see `same_entry`), and no unit uses both (a unit that lists both has two entries). Among the
+    wordings of one entry, the one most units use is the common one; the others are mismatches. With no
+    majority, every unit's wording is listed.
+    """
+    units_of: dict[str, set[str]] = defaultdict(set)  # key → units
+    name_of: dict[str, str] = {}
+    service_of: dict[tuple[str, str], ServiceItem] = {}
+    for s in sorted(entries, key=lambda e: (e.unit or "", e.name)):
+        k = _entry_key(s.name)
+        units_of[k].add(s.unit or "")
+        name_of.setdefault(k, s.name)
+        service_of.setdefault((k, s.unit or ""), s)
+    keys = sorted(units_of)
+    parent = {k: k for k in keys}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if units_of[a] & units_of[b] or entry_class(name_of[a]) != entry_class(name_of[b]):
+                continue
+            if same_entry(name_of[a], name_of[b]):
+                parent[root(b)] = root(a)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        groups[root(k)].append(k)
+    rows: list[GapRow] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ranked = sorted(group, key=lambda k: (-len(units_of[k]), k))
+        common = ranked[0] if len(units_of[ranked[0]]) > len(units_of[ranked[1]]) else None
+        listing = "；".join(f"{u}：{name_of[k]}" for k in group for u in sorted(units_of[k]))
+        versus = f"，其他单位为“{name_of[common]}”" if common else "，各单位写法不一"
+        for k in group:
+            if k == common:
+                continue
+            for unit in sorted(units_of[k]):
+                rows.append(
+                    gap_row(
+                        GapType.NAME_MISMATCH,
+                        unit or None,
+                        power,
+                        f"政务服务平台中名称为“{service_of[(k, unit)].name}”{versus}（{listing}）",
+                        service=service_of[(k, unit)],
+                    )
+                )
     return rows
 
 

@@ -75,6 +75,7 @@ class IssueCode(StrEnum):
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
     UNPARSED_RECEIVING_UNIT = "unparsed-receiving-unit"
+    UNKNOWN_RECEIVING_UNIT = "unknown-receiving-unit"
 
 
 class RowIssue(BaseModel):

@@ -349,7 +349,12 @@ def analyse(
         )
     book = decision_book(load_decisions(config.project.decisions))
     addressing = Addressing(config.aliases.units)
-    loaded.issues.extend(addressing.issues(p for _, items in loaded.lists for p in items))
+    known_units = sorted(
+        set(loaded.acceptance)
+        | {s.unit for s in loaded.services if s.unit}
+        | {li.unit for li, _ in loaded.lists if li.unit and li.role is not ListRole.DEVOLUTION}
+    )
+    loaded.issues.extend(addressing.issues((p for li, items in loaded.lists for p in items), known_units))
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(
