@@ -73,6 +73,7 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
         assert f"<h2>{heading}</h2>" in page
     assert "<script" not in page and "http" not in page and "<link" not in page
     assert "城市道路占用挖掘许可" in page  # the orphan service item is listed
+    assert "<th>状态</th>" in page and "<td>确定</td>" in page  # each gap row says whether it waits on review
 
 
 def test_interrupted_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
+from quanze.addressing import addressed_to as addressed_to  # re-exported: unit addressing lives there
+from quanze.addressing import applies_to as applies_to
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
 

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from quanze.report.labels import GAP_ZH, METHOD_ZH, STATUS_ZH, overview_facts
-from quanze.results import ReconcileResult
+from quanze.results import GAP_STATUS_ZH, ReconcileResult
 
 ROW_LIMIT = 2000  # longer tables are cut here in the page; the CSV files hold every row
 
@@ -114,8 +114,19 @@ def render(result: ReconcileResult, *, title: str) -> str:
     parts += [
         "<h2>缺口明细</h2>",
         _table(
-            ["缺口类型", "单位", "事项编码", "事项名称", "说明"],
-            [(GAP_ZH[g.gap_type], g.unit, g.item_code, g.item_name, g.detail) for g in result.gaps],
+            ["缺口类型", "状态", "单位", "事项编码", "事项名称", "服务事项", "说明"],
+            [
+                (
+                    GAP_ZH[g.gap_type],
+                    GAP_STATUS_ZH[g.status],
+                    g.unit,
+                    g.item_code,
+                    g.item_name,
+                    g.service_name if g.service_name != g.item_name else None,
+                    g.detail,
+                )
+                for g in result.gaps
+            ],
         ),
     ]
     unmatched = [r for r in result.matches if r.status.value == "unmatched"]
