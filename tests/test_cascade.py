@@ -207,3 +207,140 @@ def test_levels_from_the_command_line(config: Path, monkeypatch: pytest.MonkeyPa
     flags = (config.parent / "from-flags" / "cascade.csv").read_text("utf-8-sig")
     assert flags == (config.parent / "from-config" / "cascade.csv").read_text("utf-8-sig")
     assert runner.invoke(app, [*args[:4], "--chain", "planet:火星=x.xlsx"]).exit_code == 2
+
+
+CHAIN = ["序号", "事项名称", "实施部门", "下放方式", "承接单位", "认领情况"]
+
+
+def four_levels(folder: Path) -> Path:
+    """Province → city → two counties → a township under one of them, with the chain's hard cases."""
+    folder.mkdir(parents=True)
+    lists = {
+        "province.xlsx": [
+            [1, "学历公证", "省司法厅", "直接下放", None, None],
+            [2, "建设工程消防设计审查", "省住建厅", "直接下放", None, None],
+        ],
+        "city.xlsx": [
+            # 机动车驾驶证公证 is not 学历公证: it starts here, and 学历公证 is dropped by the city.
+            [1, "机动车驾驶证公证", "市司法局", "保留", None, None],
+            [2, "建设工程消防设计审查", "市住建局", "直接下放", "各县（市）", None],
+            [3, "河道采砂许可", "市水利局", "直接下放", "各县（市）", None],
+        ],
+        "city-own.xlsx": [
+            [1, "建设工程消防设计审查", "市住建局", None, None, None],
+            [2, "机动车驾驶证公证", "市司法局", None, None, None],
+        ],
+        "lanshan.xlsx": [
+            [1, "建设工程消防设计审查", "岚山县住建局", None, None, "认领"],
+            [2, "河道采砂许可", "岚山县水利局", "直接下放", "各乡镇", "认领"],
+        ],
+        "tongxi.xlsx": [
+            [1, "建设工程消防设计审查", "桐溪县住建局", None, None, "暂不承接"],
+            [2, "河道采砂许可", "桐溪县水利局", "直接下放", "各乡镇", "认领"],
+        ],
+        "yunling.xlsx": [[1, "农村村民住宅建设审批", "云岭镇", None, None, None]],
+    }
+    for name, rows in lists.items():
+        fixtures.xlsx(folder / name, {"Sheet1": [CHAIN, *rows]})
+    config = folder / "quanze.toml"
+    entries = [
+        ("province.xlsx", "chain", "province", "某省", None),
+        ("city.xlsx", "devolution", "city", "临川市", None),
+        ("city-own.xlsx", "own", "city", "临川市", None),
+        ("lanshan.xlsx", "acceptance", "county", "岚山县", None),
+        ("tongxi.xlsx", "acceptance", "county", "桐溪县", None),
+        ("yunling.xlsx", "chain", "township", "云岭镇", "岚山县"),
+    ]
+    config.write_text(
+        "\n".join(
+            f'[[inputs.lists]]\npath = "{p}"\nrole = "{r}"\nlevel = "{lv}"\nunit = "{u}"\n'
+            + (f'parent = "{parent}"\n' if parent else "")
+            for p, r, lv, u, parent in entries
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_four_level_chain_gaps(tmp_path: Path) -> None:
+    result = reconcile(load_config(four_levels(tmp_path / "c")))
+    gaps = {
+        (g.gap_type.value, g.unit, g.item_name)
+        for g in result.gaps
+        if g.gap_type in {GapType.DROPPED_IN_CHAIN, GapType.HELD_TWICE}
+    }
+    assert gaps == {
+        # The province's 学历公证 reached no city list: 机动车驾驶证公证 is not it.
+        ("dropped-in-chain", "某省", "学历公证"),
+        # 岚山县 handed 河道采砂许可 to its townships and 云岭镇 lacks it; 桐溪县's townships were not
+        # given, so 桐溪县 is not charged.
+        ("dropped-in-chain", "岚山县", "河道采砂许可"),
+        # 临川市 still holds what it devolved, and 岚山县 exercises it.
+        ("held-twice", "临川市", "建设工程消防设计审查"),
+    }
+    held = next(g for g in result.gaps if g.gap_type is GapType.HELD_TWICE)
+    assert held.detail.endswith("岚山县也在行使")
+    dropped = next(g for g in result.gaps if g.gap_type is GapType.DROPPED_IN_CHAIN and g.unit == "岚山县")
+    assert "云岭镇" in dropped.detail
+
+
+def test_the_upper_units_own_claim_is_not_a_lower_unit_exercising_it(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    config = four_levels(folder)
+    # Now 岚山县 refuses it too: only the city holds it, having claimed it from the province.
+    fixtures.xlsx(
+        folder / "lanshan.xlsx",
+        {
+            "Sheet1": [
+                CHAIN,
+                [1, "建设工程消防设计审查", "岚山县住建局", None, None, "不认领"],
+                [2, "河道采砂许可", "岚山县水利局", "直接下放", "各乡镇", "认领"],
+            ]
+        },
+    )
+    result = reconcile(load_config(config))
+    assert not [g for g in result.gaps if g.gap_type is GapType.HELD_TWICE]
+
+
+def test_one_list_of_refusal_words(tmp_path: Path) -> None:
+    """暂不承接 is a refusal in the acceptance check and in the cascade alike (issue 13)."""
+    result = reconcile(load_config(four_levels(tmp_path / "c")))
+    progress = {a.unit: (a.accepted, a.refused) for a in result.acceptance}
+    assert progress["桐溪县"] == (1, 1)
+    how = {(r.unit, r.name): r.how.value for r in result.cascade}
+    assert how[("桐溪县", "建设工程消防设计审查")] == "refused"
+    assert how[("岚山县", "建设工程消防设计审查")] == "claimed"
+    not_accepted = {(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.NOT_ACCEPTED}
+    assert not_accepted == {("桐溪县", "建设工程消防设计审查")}
+
+
+def test_own_lists_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "c"
+    four_levels(folder)
+    monkeypatch.chdir(folder)
+    runner = CliRunner()
+    assert runner.invoke(app, ["gaps", "--out", "from-config"]).exit_code == 0
+    args = [
+        "gaps",
+        "--out",
+        "from-flags",
+        "-p",
+        "city:临川市=city.xlsx",
+        "--own",
+        "city:临川市=city-own.xlsx",
+        "--chain",
+        "province:某省=province.xlsx",
+        "-a",
+        "county:岚山县=lanshan.xlsx",
+        "-a",
+        "county:桐溪县=tongxi.xlsx",
+        "--chain",
+        "township:云岭镇@岚山县=yunling.xlsx",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    flags = (folder / "from-flags" / "gaps.csv").read_text("utf-8")
+    assert "held-twice" in flags
+    assert flags == (folder / "from-config" / "gaps.csv").read_text("utf-8")
+    bad = runner.invoke(app, [*args[:3], "--own", "city-own.xlsx", "-p", "city:临川市=city.xlsx"])
+    assert bad.exit_code == 2 and "LEVEL:UNIT=FILE" in bad.output

@@ -73,3 +73,17 @@ def test_diff_command_writes_csv_and_workbook(tmp_path: Path) -> None:
     assert detail.freeze_panes == "A2"
     assert {detail.cell(r, 1).value for r in range(2, detail.max_row + 1)} == {"新增", "取消", "名称变化"}
     assert len(wb["变化汇总"]._charts) == 1
+
+
+def test_a_department_that_gains_an_implementing_body_has_changed(tmp_path: Path) -> None:
+    old, new = _lists(tmp_path)
+    wb = load_workbook(new)
+    wb.active["E2"] = "市住房和城乡建设局（市行政审批局）"  # 燃气经营许可证核发 now implemented by 审批局
+    wb.save(new)
+    result = diff_lists(read_file(old).powers, read_file(new).powers)
+    gas = next(r for r in result.rows if r.old_name == "燃气经营许可证核发")
+    assert (gas.change, gas.fields) == (Change.CHANGED, ["department"])
+    assert gas.detail == "实施部门：市住建局 → 市住房和城乡建设局（市行政审批局）"
+    # The same department in other words is still unchanged (市市场监管局 → 市市场监督管理局).
+    food = next(r for r in result.rows if r.old_name == "食品生产许可")
+    assert food.change is Change.UNCHANGED

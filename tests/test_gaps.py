@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quanze.config import load_config
+from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry
+from quanze.match import match_catalogue
+from quanze.models import PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
-from quanze.results import GapType
+from quanze.results import GapRow, GapType
 
 import fixtures
 
@@ -24,9 +29,10 @@ def test_each_gap_type(tmp_path: Path) -> None:
     assert gaps[GapType.NOT_ACCEPTED] == {("东城县", "食品生产许可"), ("东城县", "户外广告设置许可")}
     assert gaps[GapType.NOT_DEVOLVED] == {("东城县", "建筑垃圾处置核准")}
     assert gaps[GapType.ORPHAN_SERVICE_ITEM] == {("东城县", "城市道路占用挖掘许可")}
-    assert gaps[GapType.NO_SUPERVISION] == {("东城县、西河县", "食品经营许可")}
+    assert gaps[GapType.NO_SUPERVISION] == {("东城县", "食品经营许可"), ("西河县", "食品经营许可")}
     assert gaps[GapType.UNUSED] == {("东城县", "燃气经营许可证（变更）")}
-    assert gaps[GapType.NAME_MISMATCH] == {("东城县", "食品经营许可"), ("西河县", "食品经营许可")}
+    # 东城县 wrote the devolved name (its level qualifier aside); 西河县 changed the act word.
+    assert gaps[GapType.NAME_MISMATCH] == {("西河县", "食品经营许可")}
     # 户外广告 was devolved to 东城县 only and has no service item there, but 东城县 did not accept it:
     # it is reported as not-accepted, not as a missing service item.
     assert GapType.NO_SERVICE_ITEM not in gaps
@@ -71,3 +77,188 @@ def test_gaps_command_writes_only_gaps(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["not-accepted"] == 2
     assert sorted(p.name for p in out.iterdir()) == ["gaps.csv", "gaps.xlsx"]
+
+
+def test_a_service_item_with_only_a_review_candidate_is_a_pending_orphan(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    config = fixtures.scenario(folder)
+    # 户外广告设施设置审批 is only a review candidate for 户外广告设置许可: an orphan until confirmed.
+    fixtures.catalogue(
+        folder / "catalogue.xlsx", [[8, "东城县", "东城县城管局", None, "户外广告设施设置审批", None, 2]]
+    )
+    result = reconcile(load_config(config))
+    orphans = {
+        (g.unit, g.item_name, g.status.value)
+        for g in result.gaps
+        if g.gap_type is GapType.ORPHAN_SERVICE_ITEM
+    }
+    assert orphans == {
+        ("东城县", "城市道路占用挖掘许可", "confirmed"),
+        ("东城县", "户外广告设施设置审批", "pending-review"),
+    }
+    pending = next(g for g in result.gaps if g.status.value == "pending-review")
+    assert "户外广告设置许可" in pending.detail and pending.service_name == "户外广告设施设置审批"
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    shown = CliRunner().invoke(app, ["gaps", "-c", str(config), "-o", str(tmp_path / "g")])
+    assert "orphan-service-item         2  (1 待复核 pending review)" in shown.stdout
+
+
+def _catalogue_gaps(entries: dict[str, list[str]]) -> list[GapRow]:
+    src = Provenance(file="目录.xlsx", sheet="Sheet1", row=1)
+    powers = [
+        PowerItem(name="燃气经营许可证核发", code="P1", source=src),
+        PowerItem(name="社会团体成立登记", code="P2", source=src),
+    ]
+    services = [ServiceItem(name=n, unit=u, source=src) for u, names in entries.items() for n in names]
+    return catalogue_gaps(powers, services, match_catalogue(powers, services))
+
+
+def test_name_mismatch_compares_each_entry_of_an_item() -> None:
+    rows = _catalogue_gaps(
+        {
+            "岚山县": ["燃气经营许可证核发", "燃气经营许可证新办", "社会团体成立登记"],
+            "桐溪县": ["燃气经营许可证发放", "燃气经营许可证注销", "社会团体成立登记办理"],
+            "柏川市": [
+                "燃气经营许可证核发",
+                "燃气经营许可证（新办）",
+                "燃气经营许可证变更",
+                "社会团体成立登记",
+            ],
+        }
+    )
+    mismatch = [g for g in rows if g.gap_type is GapType.NAME_MISMATCH]
+    # 新办, 注销 and 变更 are different entries of one power; 核发 → 发放 and 登记 → 登记办理 are not.
+    assert sorted((g.unit, g.power_code, g.power_name, g.service_name) for g in mismatch) == [
+        ("桐溪县", "P1", "燃气经营许可证核发", "燃气经营许可证发放"),
+        ("桐溪县", "P2", "社会团体成立登记", "社会团体成立登记办理"),
+    ]
+    assert "其他单位为“燃气经营许可证核发”" in mismatch[0].detail
+    assert "岚山县：燃气经营许可证核发" in mismatch[0].detail
+
+
+def test_every_gap_row_names_power_unit_entry_and_status(tmp_path: Path) -> None:
+    result = reconcile(load_config(fixtures.scenario(tmp_path / "s")))
+    unused = next(g for g in result.gaps if g.gap_type is GapType.UNUSED)
+    assert (
+        unused.unit,
+        unused.power_code,
+        unused.power_name,
+        unused.service_name,
+        unused.status.value,
+    ) == ("东城县", "511A0001000000", "燃气经营许可证核发", "燃气经营许可证（变更）", "confirmed")
+    for g in result.gaps:
+        assert g.unit and g.status
+        if g.gap_type is not GapType.ORPHAN_SERVICE_ITEM:
+            assert g.power_name, g
+    supervision = [g for g in result.gaps if g.gap_type is GapType.NO_SUPERVISION]
+    assert sorted((g.unit, g.power_name) for g in supervision) == [
+        ("东城县", "食品经营许可"),
+        ("西河县", "食品经营许可"),
+    ]
+
+
+def test_gaps_files_carry_status_and_service_entry(tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    config = fixtures.scenario(tmp_path / "s")
+    out = tmp_path / "g"
+    assert CliRunner().invoke(app, ["gaps", "-c", str(config), "-o", str(out)]).exit_code == 0
+    with (out / "gaps.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    unused = next(r for r in rows if r["gap_type"] == "unused")
+    assert (unused["status"], unused["power_name"], unused["service_name"]) == (
+        "confirmed",
+        "燃气经营许可证核发",
+        "燃气经营许可证（变更）",
+    )
+    sheet = load_workbook(out / "gaps.xlsx")["缺口"]
+    header = [c.value for c in sheet[1]]
+    assert {"状态", "权力事项名称", "服务事项名称"} <= set(header)
+
+
+def test_overlap_same_power_in_two_departments_of_one_list() -> None:
+    def row(n: int, name: str, dept: str) -> PowerItem:
+        return PowerItem(
+            name=name, department=dept, source=Provenance(file="岚山县.xlsx", sheet="清单", row=n)
+        )
+
+    items = [
+        row(2, "河道采砂许可", "岚山县水利局"),
+        row(3, "河道采砂审批", "岚山县自然资源局"),  # the same power, act word aside: 职责交叉
+        row(4, "食品生产许可", "岚山县市场监管局"),
+        row(5, "食品经营许可", "岚山县商务局"),  # a near-twin, a different power
+        row(6, "取水许可", "岚山县水利局"),
+        row(7, "取水许可", "岚山县水务局"),  # 水务局 and 水利局 are one department
+    ]
+    rows = overlap_gaps([("岚山县", items)])
+    assert sorted((g.gap_type, g.unit, g.item_name, g.department, g.source) for g in rows) == [
+        (GapType.OVERLAP, "岚山县", "河道采砂审批", "岚山县自然资源局", "岚山县.xlsx › 清单 › 3"),
+        (GapType.OVERLAP, "岚山县", "河道采砂许可", "岚山县水利局", "岚山县.xlsx › 清单 › 2"),
+    ]
+    assert "岚山县自然资源局" in rows[0].detail and "岚山县水利局" in rows[0].detail
+
+
+def test_a_power_with_only_review_candidates_is_a_pending_no_service_item(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    config = fixtures.scenario(folder)
+    # 西河县 accepts 户外广告设置许可 too, and its platform holds only a review candidate for it.
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][6] = "东城县、西河县"
+    fixtures.xlsx(folder / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    fixtures.acceptance(
+        folder / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "认领"],
+            [2, "食品生产许可", None, "认领"],
+            [3, "食品经营许可证核发", None, "认领"],
+            [4, "户外广告设置许可", None, "认领"],
+        ],
+    )
+    fixtures.catalogue(
+        folder / "catalogue.xlsx", [[8, "西河县", "西河县城管局", None, "户外广告设施设置审批", None, 2]]
+    )
+    result = reconcile(load_config(config))
+    rows_found = {
+        (g.gap_type.value, g.unit, g.item_name, g.status.value)
+        for g in result.gaps
+        if g.gap_type in (GapType.NO_SERVICE_ITEM, GapType.ORPHAN_SERVICE_ITEM) and g.unit == "西河县"
+    }
+    assert rows_found == {
+        ("no-service-item", "西河县", "户外广告设置许可", "pending-review"),
+        ("orphan-service-item", "西河县", "户外广告设施设置审批", "pending-review"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("燃气经营许可证核发", "燃气经营许可证发放", True),  # another act word
+        ("社会团体成立登记", "社会团体成立登记办理", True),  # 办理 added
+        ("犬类准养证核发（延续）", "犬类准养证相核发（延续）", True),  # a slipped character
+        ("计量标准器具核准", "计量标准器具核准复查", False),  # a word added at the end: another entry
+        ("宗教活动场所登记审批", "宗教活动场所变更登记审批", False),  # a handling word inside
+        ("农民专业合作社注销登记", "农民专业合作社（联合社）注销登记", False),  # a bracketed qualifier
+        ("雷电防护装置竣工验收", "雷电防护装置设计审核", False),  # words swapped
+    ],
+)
+def test_same_entry(a: str, b: str, same: bool) -> None:
+    assert same_entry(a, b) is same
+
+
+def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
+    rows = _catalogue_gaps(
+        {
+            "岚山县": ["社会团体成立登记", "社会团体成立登记办理"],
+            "桐溪县": ["社会团体成立登记办理"],
+            "柏川市": ["社会团体成立登记"],
+        }
+    )
+    assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []

@@ -183,6 +183,9 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     accepted = sum(a.accepted for a in result.acceptance)
     devolved = sum(a.devolved for a in result.acceptance)
     assert page.headline["acceptance-rate"] == f"{accepted / devolved:.1%}"
+    # Each gap row says whether it stands or waits on review, and names the service entry where there is one.
+    assert "<th>状态</th>" in text and "<td>确定</td>" in text
+    assert "城市道路占用挖掘许可" in text  # the orphan service item is listed
     # One file: no scripts, no stylesheets or images fetched, no link off the page.
     tags = {t for t, _ in page.tags}
     assert "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags

@@ -299,7 +299,8 @@ def write_province(sc: Scenario, path: Path, rng: random.Random) -> list[str]:
 
 def write_city_own(sc: Scenario, path: Path, rng: random.Random) -> None:
     """The city's own current list after the reform: it should no longer hold what it devolved outright,
-    but three directly devolved items were left in (held twice)."""
+    but three directly devolved items were left in (held twice), and one item is listed by a second
+    department too (职责交叉, overlap)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "市级权责清单"
@@ -308,6 +309,9 @@ def write_city_own(sc: Scenario, path: Path, rng: random.Random) -> None:
     kept = [p for p in sc.powers if not p.sub_item and p.mode == "委托"][:10]
     for n, p in enumerate([*direct, *kept], 1):
         ws.append([n, p.name, p.category, department_label(sc.city, p.department, rng)])
+    # A penalty the water bureau also lists (职责交叉): the sample's overlap.
+    shared = next((p for p in kept if p.category == "行政处罚"), kept[0])
+    ws.append([len(direct) + len(kept) + 1, shared.name, shared.category, f"{sc.city}水利局"])
     _save(wb, path)
 
 
@@ -385,8 +389,8 @@ review_threshold = 65
 not-accepted = 130
 not-devolved = 40
 no-service-item = 120
-orphan-service-item = 80
-no-supervision = 50
+orphan-service-item = 200
+no-supervision = 150
 unused = "20%"
 name-mismatch = 300
 review = 200

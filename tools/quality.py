@@ -1,17 +1,22 @@
-"""Match quality on held-out departments: precision of `matched`, recall into matched+review, review share.
+"""Match quality on held-out departments: precision of `matched`, recall into matched+review, review share;
+then gap quality: precision and recall per gap type on generated held-out cases (tools/gap_cases.py).
 
-Run with `make quality` (also part of `make bench`). The scenario is built from departments that the
-bundled sample data does not use, so the matcher is measured on names it was not tuned on.
+Run with `make quality` (also part of `make bench`). The scenarios are built from departments that the
+bundled sample data does not use, so the matcher and the gap finders are measured on names they were not
+tuned on.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from gap_cases import MEASURED, Score, make_case
+from gap_cases import measure as measure_gaps
 from quanze.match import MatchOptions, Status, match_catalogue
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 
@@ -111,6 +116,37 @@ def measure(sc: Scenario, options: MatchOptions | None = None, *, show: int = 0)
 
 
 TARGETS = {"precision": 0.99, "recall": 0.98, "review_share": 0.15}
+GAP_TARGET = 0.95
+GAP_SEEDS = (101, 102, 103, 104)
+
+
+def gap_quality(show: int = 0) -> bool:
+    """Precision and recall per gap type over several held-out cases (target >= 0.95 each)."""
+    print(f"gap quality on held-out cases (seeds {', '.join(map(str, GAP_SEEDS))}; target >= {GAP_TARGET})")
+    totals = {kind: Score() for kind in MEASURED}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in GAP_SEEDS:
+            case = make_case(Path(tmp) / str(seed), seed)
+            scores, extra, missed = measure_gaps(case)
+            for kind, sc in scores.items():
+                t = totals[kind]
+                t.true_positive += sc.true_positive
+                t.found += sc.found
+                t.expected += sc.expected
+            for key in sorted(extra, key=str)[:show]:
+                print("  FP", seed, *key)
+            for key in sorted(missed, key=str)[:show]:
+                print("  FN", seed, *key)
+    ok = True
+    for kind, t in totals.items():
+        passed = t.precision >= GAP_TARGET and t.recall >= GAP_TARGET
+        ok &= passed
+        print(
+            f"  {kind.value:20} precision {t.precision:.4f}  recall {t.recall:.4f}  "
+            f"({t.true_positive} right of {t.found} found, {t.expected} expected)  "
+            f"{'ok' if passed else 'BELOW TARGET'}"
+        )
+    return ok
 
 
 def main() -> int:
@@ -140,6 +176,7 @@ def main() -> int:
             f"precision {q.precision:.4f}  recall {q.recall:.4f}  review share {q.review_share:.4f}  "
             f"{'ok' if passed else 'BELOW TARGET'}"
         )
+    ok &= gap_quality(show=int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     return 0 if ok else 1
 
 

@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from quanze.gaps import gap_row, source_of
-from quanze.match import MatchOptions, addressed_to, match_lists
+from quanze.addressing import DEFAULT, Addressing
+from quanze.gaps import gap_row, is_refused, source_of
+from quanze.match import MatchOptions, Pairing, Status, match_lists
 from quanze.models import Level, PowerItem
 from quanze.normalize import department_key, name_key
 from quanze.results import HOW_ZH, CascadeRow, GapRow, GapType, How
+from quanze.vocab import KEPT_WORDS
 
 LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.CLUSTER: 3}
 LEVEL_ZH = {
@@ -51,7 +53,7 @@ class Cascade:
 
 def _mode_how(item: PowerItem) -> How:
     mode = (item.devolution_mode or "").strip()
-    if not mode or mode in {"保留", "不下放", "无"}:
+    if not mode or mode in KEPT_WORDS:
         return How.RETAINED
     if "委托" in mode:
         return How.ENTRUSTED
@@ -62,8 +64,28 @@ def _handed_down(item: PowerItem) -> bool:
     return _mode_how(item) in (How.DEVOLVED, How.ENTRUSTED)
 
 
-def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = None) -> Cascade:
-    """Link the same item across levels (codes differ per level, names drift) and find where chains break."""
+def _matched_only(pairing: Pairing) -> Pairing:
+    """Only pairs with a matched link's name evidence: a review-level pair (学历公证 and 机动车驾驶证公证)
+    does not make two levels' items one item."""
+    weak = [p for p in pairing.pairs if p.status is not Status.MATCHED]
+    if not weak:
+        return pairing
+    return Pairing(
+        pairs=[p for p in pairing.pairs if p.status is Status.MATCHED],
+        left_only=sorted([*pairing.left_only, *(p.left for p in weak)]),
+        right_only=sorted([*pairing.right_only, *(p.right for p in weak)]),
+    )
+
+
+def build_cascade(
+    lists: Sequence[UnitList], *, options: MatchOptions | None = None, addressing: Addressing = DEFAULT
+) -> Cascade:
+    """Link the same item across levels (codes differ per level, names drift) and find where chains break.
+
+    Pairs need a matched link's name evidence; the department is no evidence across levels, where a
+    county bureau hands an item to a township government.
+    """
+    options = (options or MatchOptions()).model_copy(update={"other_department_penalty": 0.0})
     by_rank: dict[int, list[UnitList]] = defaultdict(list)
     for ul in lists:
         by_rank[LEVEL_RANK[ul.level]].append(ul)
@@ -75,11 +97,11 @@ def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = N
         current: list[_Entry] = []
         originating: list[_Entry] = []
         for ul in sorted(by_rank[rank], key=lambda u: u.unit):
-            offered = _offered(above, ul)
-            pairing = match_lists([e.item for e in offered], ul.items, options=options)
+            offered = _offered(above, ul, addressing)
+            pairing = _matched_only(match_lists([e.item for e in offered], ul.items, options=options))
             for pair in pairing.pairs:
                 item = ul.items[pair.right]
-                refused = (item.acceptance or "").strip() in {"不认领", "未认领", "不承接"}
+                refused = is_refused(item)
                 current.append(
                     _Entry(
                         offered[pair.left].chain,
@@ -92,7 +114,9 @@ def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = N
             # Items that start here: the same item at sibling units joins one chain.
             fresh = [ul.items[i] for i in pairing.right_only]
             siblings = (
-                match_lists([e.item for e in originating], fresh, options=options) if originating else None
+                _matched_only(match_lists([e.item for e in originating], fresh, options=options))
+                if originating
+                else None
             )
             joined = {p.right: originating[p.left].chain for p in siblings.pairs} if siblings else {}
             for i, item in enumerate(fresh):
@@ -123,7 +147,7 @@ def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = N
         key=lambda r: (r.chain, LEVEL_RANK[r.level], r.unit),
     )
     result.gaps = [
-        *_dropped(entries, by_rank),
+        *_dropped(entries, by_rank, addressing),
         *_held_twice(entries, lists, options),
         *_township_no_owner(lists, options),
         *_unit_specific(entries, by_rank),
@@ -131,7 +155,7 @@ def build_cascade(lists: Sequence[UnitList], *, options: MatchOptions | None = N
     return result
 
 
-def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList) -> list[_Entry]:
+def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Addressing) -> list[_Entry]:
     """Upper-level items this unit could have received, from the nearest level that hands any to it.
 
     A unit with a parent (a township's county) takes from its parent's items; otherwise from the items
@@ -144,34 +168,61 @@ def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList) -> list[_Entry
             mine = [e for e in entries if name_key(e.unit) == name_key(ul.parent)]
             if mine:
                 handed = [e for e in mine if _handed_down(e.item)]
-                return [e for e in (handed or mine) if addressed_to(e.item.receiving_unit, ul.unit)]
+                return [
+                    e for e in (handed or mine) if addressing.addressed_to(e.item.receiving_unit, ul.unit)
+                ]
             continue
-        handed = [e for e in entries if _handed_down(e.item) and addressed_to(e.item.receiving_unit, ul.unit)]
+        handed = [
+            e
+            for e in entries
+            if _handed_down(e.item) and addressing.addressed_to(e.item.receiving_unit, ul.unit)
+        ]
         if handed:
             return handed
     return []
 
 
-def _dropped(entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]]) -> list[GapRow]:
-    """Handed down to a level but present at no unit of it."""
-    present = {(e.chain, LEVEL_RANK[e.level]) for e in entries}
+def _dropped(
+    entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]], addressing: Addressing
+) -> list[GapRow]:
+    """Handed down to a level but present at none of the units that could take it.
+
+    The units that could take it are the handing unit's own children where the lists declare parents (a
+    township's county): a county whose townships were not given is not charged. Otherwise they are the
+    units of the next level that the 承接单位 addresses.
+    """
     ranks = sorted(by_rank)
+    held: dict[int, set[str]] = defaultdict(set)
+    for x in entries:
+        held[x.chain].add(name_key(x.unit))
     rows = []
     for e in entries:
         rank = LEVEL_RANK[e.level]
         below = [r for r in ranks if r > rank]
-        if not below or not _handed_down(e.item):
+        if not below or not _handed_down(e.item) or e.how is How.REFUSED:
             continue
+        if (
+            e.how is How.CLAIMED
+            and e.item.receiving_unit
+            and addressing.addressed_to(e.item.receiving_unit, e.unit)
+        ):
+            continue  # the row copies how this unit received the item, not a handing down of its own
         nxt = below[0]
-        targets = [ul for ul in by_rank[nxt] if addressed_to(e.item.receiving_unit, ul.unit)]
-        if targets and (e.chain, nxt) not in present:
-            level = by_rank[nxt][0].level
+        units = by_rank[nxt]
+        if any(ul.parent for ul in units):
+            targets = [ul for ul in units if ul.parent and name_key(ul.parent) == name_key(e.unit)]
+        else:
+            targets = list(units)
+        targets = [ul for ul in targets if addressing.addressed_to(e.item.receiving_unit, ul.unit)]
+        if targets and not any(name_key(ul.unit) in held[e.chain] for ul in targets):
+            level = targets[0].level
+            where = "、".join(ul.unit for ul in targets)
             rows.append(
                 gap_row(
                     GapType.DROPPED_IN_CHAIN,
                     e.unit,
                     e.item,
-                    f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{LEVEL_ZH[level]}各单位清单中均没有该事项",
+                    f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{where}清单中均没有该事项",
                 )
             )
     return rows
@@ -197,7 +248,7 @@ def _held_twice(
         ):
             by_unit[e.unit].append(e)
     for unit, devolved in sorted(by_unit.items()):
-        pairing = match_lists([e.item for e in devolved], own[name_key(unit)], options=options)
+        pairing = _matched_only(match_lists([e.item for e in devolved], own[name_key(unit)], options=options))
         for pair in pairing.pairs:
             e = devolved[pair.left]
             lower = sorted(
@@ -209,6 +260,8 @@ def _held_twice(
                     and LEVEL_RANK[x.level] > LEVEL_RANK[e.level]
                 }
             )
+            if not lower:
+                continue  # only the unit's own claim from above: no lower unit exercises it
             rows.append(
                 gap_row(
                     GapType.HELD_TWICE,
@@ -238,7 +291,7 @@ def _township_no_owner(lists: Sequence[UnitList], options: MatchOptions | None) 
             owner = item.owner_department or item.department
             key = department_key(owner)
             held = [c for p in parents for c in p.items if key and department_key(c.department) == key]
-            if not held or not match_lists(held, [item], options=options).pairs:
+            if not held or not _matched_only(match_lists(held, [item], options=options)).pairs:
                 where = "、".join(p.unit for p in parents) or "县级"
                 rows.append(
                     gap_row(

@@ -29,6 +29,7 @@ METRICS: dict[str, str] = {
     GapType.HELD_TWICE.value: "powers",
     GapType.TOWNSHIP_NO_OWNER.value: "powers",
     GapType.UNIT_SPECIFIC.value: "powers",
+    GapType.OVERLAP.value: "powers",
     "review": "power_units",
     "unmatched": "power_units",
     "ambiguous": "service_items",

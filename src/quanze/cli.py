@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 import webbrowser
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -46,7 +47,7 @@ from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.report.labels import GAP_ZH
 from quanze.report.ledger import LEDGER_FILE, GroupBy
-from quanze.results import GapType, ReconcileResult, Summary
+from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 
 app = typer.Typer(
     name="quanze",
@@ -481,6 +482,11 @@ def _list_spec(text: str, role: ListRole) -> ListInput:
     """A list from the command line: FILE, or LEVEL:UNIT@PARENT=FILE (county:东城县=东城县.xlsx)."""
     spec, sep, path = text.partition("=")
     if not sep or not spec.strip() or Path(text).exists():
+        if role is ListRole.OWN:
+            raise UsageError(
+                f"--own {text!r}: an own list needs its level and unit",
+                hint="write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx",
+            )
         return ListInput(
             path=Path(text), role=role, unit=Path(text).stem if role is not ListRole.DEVOLUTION else None
         )
@@ -493,6 +499,11 @@ def _list_spec(text: str, role: ListRole) -> ListInput:
     except ValueError:
         choices = ", ".join(lv.value for lv in Level)
         raise UsageError(f"{text!r}: unknown level {level_text!r}", hint=f"use one of {choices}") from None
+    if role is ListRole.OWN and (level is None or not unit.strip()):
+        raise UsageError(
+            f"--own {text!r}: an own list needs its level and unit",
+            hint="write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx",
+        )
     return ListInput(
         path=Path(path), role=role, unit=unit.strip() or None, level=level, parent=parent.strip() or None
     )
@@ -505,6 +516,7 @@ def _load_config(
     catalogue: list[Path] | None = None,
     acceptance: list[str] | None = None,
     chain: list[str] | None = None,
+    own: list[str] | None = None,
     previous: Path | None = None,
     decisions: Path | None = None,
     match_threshold: float | None = None,
@@ -520,10 +532,11 @@ def _load_config(
         cfg = load_config(DEFAULT_CONFIG)
     else:
         cfg = QuanzeConfig()
-    if powers or catalogue or acceptance or chain or previous:
+    if powers or catalogue or acceptance or chain or own or previous:
         lists = [_list_spec(text, ListRole.DEVOLUTION) for text in powers or ()]
         lists += [_list_spec(text, ListRole.ACCEPTANCE) for text in acceptance or ()]
         lists += [_list_spec(text, ListRole.CHAIN) for text in chain or ()]
+        lists += [_list_spec(text, ListRole.OWN) for text in own or ()]
         if previous is not None:
             lists.append(ListInput(path=previous, role=ListRole.PREVIOUS))
         cfg = cfg.model_copy(
@@ -560,55 +573,71 @@ def _load_config(
 # ---------------------------------------------------------------------------------------------- reconcile
 
 
+PowersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--powers",
+        "-p",
+        help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable).",
+        rich_help_panel=INPUTS,
+    ),
+]
+CatalogueOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).", rich_help_panel=INPUTS),
+]
+AcceptanceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--acceptance",
+        "-a",
+        rich_help_panel=INPUTS,
+        help="A unit's acceptance list: FILE (unit = file name) or \\[LEVEL:]UNIT=FILE.",
+    ),
+]
+ChainOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--chain",
+        rich_help_panel=INPUTS,
+        help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
+    ),
+]
+OwnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--own",
+        rich_help_panel=INPUTS,
+        help="A unit's own current power list, for held-twice: LEVEL:UNIT=FILE (repeatable).",
+    ),
+]
+DecisionsOpt = Annotated[
+    Path | None,
+    typer.Option("--decisions", help="Decisions file (default from config).", rich_help_panel=MATCHING),
+]
+MatchThresholdOpt = Annotated[
+    float | None, typer.Option(help="Score for `matched` (default 90).", rich_help_panel=MATCHING)
+]
+ReviewThresholdOpt = Annotated[
+    float | None, typer.Option(help="Score for `review` (default 65).", rich_help_panel=MATCHING)
+]
+
+
 @app.command(
     epilog="Example: [bold]quanze reconcile -p 下放清单.xlsx -s 政务服务事项目录.xlsx -a 东城县=东城县.xlsx --out out[/]"
 )
 @handled
 def reconcile(
     config: ConfigOpt = None,
-    powers: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--powers",
-            "-p",
-            help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable).",
-            rich_help_panel=INPUTS,
-        ),
-    ] = None,
-    catalogue: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--catalogue", "-s", help="Service catalogue export (repeatable).", rich_help_panel=INPUTS
-        ),
-    ] = None,
-    acceptance: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--acceptance",
-            "-a",
-            rich_help_panel=INPUTS,
-            help="A unit's acceptance list: FILE (unit = file name) or \\[LEVEL:]UNIT=FILE.",
-        ),
-    ] = None,
-    chain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--chain",
-            rich_help_panel=INPUTS,
-            help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
-        ),
-    ] = None,
+    powers: PowersOpt = None,
+    catalogue: CatalogueOpt = None,
+    acceptance: AcceptanceOpt = None,
+    chain: ChainOpt = None,
+    own: OwnOpt = None,
     out: OutOpt = None,
-    decisions: Annotated[
-        Path | None,
-        typer.Option("--decisions", help="Decisions file (default from config).", rich_help_panel=MATCHING),
-    ] = None,
-    match_threshold: Annotated[
-        float | None, typer.Option(help="Score for `matched` (default 90).", rich_help_panel=MATCHING)
-    ] = None,
-    review_threshold: Annotated[
-        float | None, typer.Option(help="Score for `review` (default 65).", rich_help_panel=MATCHING)
-    ] = None,
+    decisions: DecisionsOpt = None,
+    match_threshold: MatchThresholdOpt = None,
+    review_threshold: ReviewThresholdOpt = None,
     unit: Annotated[
         list[str] | None,
         typer.Option(
@@ -628,6 +657,7 @@ def reconcile(
         catalogue=catalogue,
         acceptance=acceptance,
         chain=chain,
+        own=own,
         decisions=decisions,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
@@ -727,16 +757,35 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
 @handled
 def gaps(
     config: ConfigOpt = None,
+    powers: PowersOpt = None,
+    catalogue: CatalogueOpt = None,
+    acceptance: AcceptanceOpt = None,
+    chain: ChainOpt = None,
+    own: OwnOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for gaps.csv and gaps.xlsx.")] = Path(
         "out/gaps"
     ),
+    decisions: DecisionsOpt = None,
+    match_threshold: MatchThresholdOpt = None,
+    review_threshold: ReviewThresholdOpt = None,
     unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only this receiving unit.")] = None,
     force: ForceOpt = False,
     fmt: StreamFormatOpt = StreamFormat.TEXT,
     csv_encoding: CsvEncodingOpt = None,
 ) -> None:
     """Only the gaps (not-accepted, no-service-item, …): gaps.csv and gaps.xlsx, counts on the terminal."""
-    cfg = _load_config(config, csv_encoding=csv_encoding)
+    cfg = _load_config(
+        config,
+        powers=powers,
+        catalogue=catalogue,
+        acceptance=acceptance,
+        chain=chain,
+        own=own,
+        decisions=decisions,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        csv_encoding=csv_encoding,
+    )
     result = pipeline.gaps_to(out, cfg, force=force, units=unit, progress=_progress, notice=_say)
     _close_stages()
     if fmt is StreamFormat.JSON:
@@ -745,8 +794,10 @@ def gaps(
     if fmt is StreamFormat.JSONL:
         _print_rows(result, matches=False)
         return
+    pending = Counter(g.gap_type.value for g in result.gaps if g.status is GapStatus.PENDING_REVIEW)
     for gap, count in result.summary.gaps.items():
-        out_console.print(f"{gap:22} {count:6d}")
+        note = f"  ({pending[gap]} 待复核 pending review)" if pending.get(gap) else ""
+        out_console.print(f"{gap:22} {count:6d}{note}")
     _say(escape(f"gaps written to {out}/"))
 
 

@@ -63,8 +63,16 @@ class Inputs(_Strict):
 class Aliases(_Strict):
     headers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     categories: dict[str, Category] = Field(default_factory=dict)
-    # A receiving unit as the lists spell it → the spellings of the catalogue's 行政区划 that mean it.
     units: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """A spelling or phrase → the units it names: 承接单位 phrases (山区三县 = ["东城县", "西河县", "北岭县"]) and
+    other spellings of one unit, such as a catalogue's 行政区划 (东城县政务服务中心 = ["东城县"])."""
+
+    @field_validator("units", mode="before")
+    @classmethod
+    def _one_or_many_units(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
 
     @field_validator("headers")
     @classmethod
@@ -293,6 +301,9 @@ ditto = true                         # 同上 / 〃 cells repeat the value above
 # name = ["权力事项全称"]            # extra header names for a field
 [aliases.categories]
 # "XK" = "行政许可"                  # extra category names
+[aliases.units]
+# "山区三县" = ["东城县", "西河县", "北岭县"]   # 承接单位 phrases and the units they stand for
+# "高新区" = "安平高新技术产业开发区"
 
 [match]
 match_threshold = 90                 # a link scoring at least this is matched

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -36,11 +37,23 @@ DIFF_COLUMNS = (
     "new_source",
 )
 
+_BODY = re.compile(r"\(([^()]*(?:局|委|委员会|办|办公室|中心|所|站|队|厅))\)$")
+
+
+def department_and_body(name: str | None) -> tuple[str | None, str | None]:
+    """A department with the implementing body it names in brackets: 市住建局（市行政审批局） is
+    (住房和城乡建设局, 行政审批局). A department that gains or loses such a body has changed."""
+    if not name:
+        return None, None
+    m = _BODY.search(name_key(name))
+    return department_key(name), department_key(m.group(1)) if m else None
+
+
 # Fields compared between paired items, with their Chinese labels, and how each is compared.
 COMPARED: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "code": ("编码", code_key),
     "category": ("类型", lambda v: v),
-    "department": ("实施部门", department_key),
+    "department": ("实施部门", department_and_body),
     "basis": ("设定依据", lambda v: name_key(v) if v else None),
     "level": ("行使层级", lambda v: name_key(v) if v else None),
     "devolution_mode": ("下放方式", lambda v: v),

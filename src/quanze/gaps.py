@@ -3,38 +3,72 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from quanze.match import MatchOptions, MatchResult, Pairing, Status, applies_to, match_lists
+from rapidfuzz.distance import Levenshtein
+
+from quanze.addressing import DEFAULT, Addressing
+from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import department_key, split_name
-from quanze.results import AcceptanceRow, GapRow, GapType, UsageRow
-from quanze.vocab import REFUSE_WORDS
+from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
+from quanze.vocab import KEPT_WORDS, is_refusal
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
     return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
 
 
-def gap_row(kind: GapType, unit: str | None, item: PowerItem | ServiceItem, detail: str) -> GapRow:
+def gap_row(
+    kind: GapType,
+    unit: str | None,
+    item: PowerItem | ServiceItem,
+    detail: str,
+    *,
+    status: GapStatus = GapStatus.CONFIRMED,
+    power: PowerItem | None = None,
+    service: ServiceItem | None = None,
+    department: str | None = None,
+) -> GapRow:
+    """A gap row about `item`, carrying the power and the service entry where there are ones."""
+    if power is None and isinstance(item, PowerItem):
+        power = item
+    if service is None and isinstance(item, ServiceItem):
+        service = item
     return GapRow(
         gap_type=kind,
         unit=unit,
         item_code=item.code,
         item_name=item.title,
         detail=detail,
-        department=item.department,
+        department=department or item.department,
         source=source_of(item),
+        status=status,
+        power_code=power.code if power else None,
+        power_name=power.title if power else None,
+        service_code=service.code if service else None,
+        service_name=service.name if service else None,
     )
 
 
 def is_refused(item: PowerItem) -> bool:
-    return item.acceptance is not None and item.acceptance.strip() in REFUSE_WORDS
+    return is_refusal(item.acceptance)
 
 
-def expected_at(devolved: Sequence[PowerItem], unit: str) -> list[int]:
-    """Indices of the devolved items a unit should take on (main items stand for their sub-items)."""
-    return [i for i, p in enumerate(devolved) if p.role != "main" and applies_to(p, unit)]
+def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing = DEFAULT) -> list[int]:
+    """Indices of the devolved items a unit should take on (main items stand for their sub-items).
+
+    A row the list marks as kept (下放方式 保留 / 不下放) is not handed to anyone.
+    """
+    return [
+        i
+        for i, p in enumerate(devolved)
+        if p.role != "main" and not is_kept(p) and addressing.applies_to(p, unit)
+    ]
+
+
+def is_kept(item: PowerItem) -> bool:
+    return (item.devolution_mode or "").strip() in KEPT_WORDS
 
 
 class AcceptanceCheck:
@@ -45,13 +79,16 @@ class AcceptanceCheck:
         devolved: Sequence[PowerItem],
         lists: Mapping[str, Sequence[PowerItem]],
         options: MatchOptions | None = None,
+        *,
+        addressing: Addressing = DEFAULT,
     ) -> None:
         self.devolved = devolved
         self.lists = lists
+        self.addressing = addressing
         self.pairings: dict[str, tuple[list[int], Pairing]] = {}
         self._accepted: dict[str, set[int]] = {}
         for unit in sorted(lists):
-            expected = expected_at(devolved, unit)
+            expected = expected_at(devolved, unit, addressing)
             pairing = match_lists([devolved[i] for i in expected], lists[unit], options=options)
             self.pairings[unit] = (expected, pairing)
             self._accepted[unit] = {
@@ -80,19 +117,23 @@ class AcceptanceCheck:
                             f"承接清单中标注为“{accepted.acceptance}”（{source_of(accepted)}）",
                         )
                     )
-                else:
+                elif p.status is Status.MATCHED:
                     names[expected[p.left]][unit] = accepted.title
             for left in pairing.left_only:
                 rows.append(
                     gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
                 )
             for right in pairing.right_only:
+                if is_refused(items[right]):
+                    continue  # refused and not devolved here: nothing was taken on
                 rows.append(
                     gap_row(
                         GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位"
                     )
                 )
-        rows.extend(_name_mismatch(self.devolved, names, "承接清单"))
+        for pi in sorted(names):
+            power = self.devolved[pi]
+            rows.extend(_name_mismatch(power, names[pi], "承接清单", reference=power.title))
         return rows
 
     def progress(self) -> list[AcceptanceRow]:
@@ -115,36 +156,116 @@ class AcceptanceCheck:
         return out
 
 
+# Handling words that name one handling item of a power; other words (核发, 发放, 办理 …) name the
+# power's single entry, so two units that wrote them differently entered one entry differently.
+_ENTRY_CLASS = {
+    "新办": "new",
+    "新增": "new",
+    "设立": "new",
+    "首次申请": "new",
+    "初次申请": "new",
+    "新申请": "new",
+    "重新申请": "new",
+    "变更": "change",
+    "变更审查": "change",
+    "延续": "renew",
+    "延期": "renew",
+    "注销": "cancel",
+    "补办": "reissue",
+    "补发": "reissue",
+    "遗失补办": "reissue",
+    "遗失补发": "reissue",
+    "损毁补办": "reissue",
+    "换发": "replace",
+    "换证": "replace",
+    "换证审查": "replace",
+    "歇业": "close",
+    "停业": "suspend",
+    "恢复营业": "resume",
+    "增项": "add",
+    "迁移": "move",
+    "撤回": "withdraw",
+}
+
+
+def entry_class(name: str) -> str:
+    """Which handling item of its power a service entry is (新办, 变更 …), '' for the power's own entry."""
+    return _ENTRY_CLASS.get(split_name(name).handling or "", "")
+
+
+_HANDLING_WORDS = tuple(w for w in (*_ENTRY_CLASS, "核发", "申请", "分支", "机构") if len(w) >= 2)
+
+
+def same_entry(a: str, b: str) -> bool:
+    """Two wordings of one entry: another act word (核发 / 发放), an added 办理, or characters slipped into
+    the middle of the name (建筑垃圾处理方案备案 / 建筑垃圾处相关理方案备案).
+
+    Words added at the end (核准 / 核准复查) or swapped inside (设计审核 / 竣工验收) make another entry.
+    """
+    ca, cb = split_name(a).core, split_name(b).core
+    if action_stem(ca) == action_stem(cb):
+        return True
+    ops = [op for op in Levenshtein.opcodes(ca, cb) if op.tag != "equal"]
+    if not ops or any(op.tag == "replace" for op in ops) or len({op.tag for op in ops}) > 1:
+        return False
+    longer = ca if len(ca) > len(cb) else cb
+    added = [
+        longer[op.dest_start : op.dest_end] if op.tag == "insert" else longer[op.src_start : op.src_end]
+        for op in ops
+    ]
+    middle = all(op.src_start > 0 and op.src_end < len(ca) and op.dest_end < len(cb) for op in ops)
+    # A slipped character; a handling word (变更) or a bracketed note ((联合社)) is another entry.
+    slip = sum(map(len, added)) <= 1 and not any(
+        "(" in t or ")" in t or any(w in t or t in w for w in _HANDLING_WORDS) for t in added
+    )
+    return middle and slip and min(len(ca), len(cb)) >= 4
+
+
 def _entry_key(name: str) -> str:
+    # Widths, spaces and level qualifiers aside: only a different wording counts.
     parts = split_name(name)
     return parts.core + (parts.handling or "")
 
 
 def _name_mismatch(
-    powers: Sequence[PowerItem], names: Mapping[int, Mapping[str, str]], where: str
+    power: PowerItem,
+    by_unit: Mapping[str, str],
+    where: str,
+    *,
+    reference: str | None = None,
+    services: Mapping[str, ServiceItem] | None = None,
 ) -> list[GapRow]:
-    """Units that entered one item under a name the others do not use (录入标准不统一)."""
+    """Units that entered one entry under a wording the others do not use (录入标准不统一).
+
+    The common wording is the one most units use; when units split evenly, the wording of `reference`
+    (the upper level's name) decides; failing that, every unit is listed.
+    """
+    keys = {u: _entry_key(n) for u, n in by_unit.items()}
+    if len(set(keys.values())) < 2:
+        return []
+    ranked = Counter(keys.values()).most_common()
+    common: str | None = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+    if common is None and reference is not None:
+        ref = _entry_key(reference)
+        if ref in keys.values() and sum(1 for k in keys.values() if k == ref) == ranked[0][1]:
+            common = ref
+    common_name = next((by_unit[u] for u in sorted(by_unit) if keys[u] == common), None)
+    listing = "；".join(f"{u}：{by_unit[u]}" for u in sorted(by_unit))
     rows: list[GapRow] = []
-    for pi in sorted(names):
-        by_unit = names[pi]
-        # Widths, spaces and level qualifiers aside: only a different wording counts.
-        keys = {u: _entry_key(n) for u, n in by_unit.items()}
-        if len(set(keys.values())) < 2:
+    for unit in sorted(by_unit):
+        if keys[unit] == common:
             continue
-        ranked = Counter(keys.values()).most_common()
-        # With a clear majority only the others differ from it; without one, every unit does.
-        common = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
-        listing = "；".join(f"{u}：{by_unit[u]}" for u in sorted(by_unit))
-        for unit in sorted(by_unit):
-            if keys[unit] != common:
-                rows.append(
-                    gap_row(
-                        GapType.NAME_MISMATCH,
-                        unit,
-                        powers[pi],
-                        f"{where}中名称为“{by_unit[unit]}”，与其他单位不一致（{listing}）",
-                    )
-                )
+        versus = f"，其他单位为“{common_name}”" if common_name else "，各单位写法不一"
+        service = services.get(unit) if services else None
+        rows.append(
+            gap_row(
+                GapType.NAME_MISMATCH,
+                unit,
+                power,
+                f"{where}中名称为“{by_unit[unit]}”{versus}（{listing}）",
+                service=service,
+            )
+        )
     return rows
 
 
@@ -154,7 +275,7 @@ def catalogue_gaps(
     result: MatchResult,
     acceptance: AcceptanceCheck | None = None,
 ) -> list[GapRow]:
-    """No service item, orphan service items, unused items and names entered differently per unit."""
+    """No service item, orphan service items, unused items and entries named differently per unit."""
     rows: list[GapRow] = []
     for pi, unit in result.unmatched:
         if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
@@ -162,28 +283,132 @@ def catalogue_gaps(
         rows.append(
             gap_row(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）")
         )
+    matched_power: dict[int, int] = {}
+    candidates: dict[int, list[int]] = defaultdict(list)
+    served: set[tuple[int, str | None]] = set()
+    offered: dict[tuple[int, str | None], list[int]] = defaultdict(list)
+    for link in result.links:
+        unit = services[link.service].unit
+        if link.status is Status.MATCHED:
+            matched_power.setdefault(link.service, link.power)
+            served.add((link.power, unit))
+        else:
+            candidates[link.service].append(link.power)
+            offered[(link.power, unit)].append(link.service)
+    for (pi, unit), sis in sorted(offered.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if (pi, unit) in served:
+            continue
+        if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
+            continue
+        # Only review candidates: without a service item until an analyst confirms one of them.
+        named = "、".join(dict.fromkeys(f"“{services[si].name}”" for si in sis))
+        rows.append(
+            gap_row(
+                GapType.NO_SERVICE_ITEM,
+                unit,
+                powers[pi],
+                f"仅有待复核的候选服务事项{named}，复核确认前视为没有对应的服务事项",
+                status=GapStatus.PENDING_REVIEW,
+            )
+        )
     for si in result.orphans:
         s = services[si]
         rows.append(gap_row(GapType.ORPHAN_SERVICE_ITEM, s.unit, s, "没有权力事项支撑的服务事项"))
-    for s in services:
+    for si in sorted(set(candidates) - set(matched_power)):
+        # Only review candidates: an orphan until an analyst confirms one of them.
+        s = services[si]
+        named = "、".join(dict.fromkeys(f"“{powers[pi].title}”" for pi in candidates[si]))
+        rows.append(
+            gap_row(
+                GapType.ORPHAN_SERVICE_ITEM,
+                s.unit,
+                s,
+                f"仅有待复核的候选权力事项{named}，复核确认前视为没有权力事项支撑",
+                status=GapStatus.PENDING_REVIEW,
+            )
+        )
+    for si, s in enumerate(services):
         if s.volume == 0:
-            rows.append(gap_row(GapType.UNUSED, s.unit, s, "统计期内办件量为0"))
+            linked = matched_power.get(si)
+            power = powers[linked] if linked is not None else None
+            rows.append(gap_row(GapType.UNUSED, s.unit, s, "统计期内办件量为0", power=power))
     for p in powers:
         if p.volume == 0:
             rows.append(gap_row(GapType.UNUSED, p.unit, p, "统计期内办件量为0"))
-    names: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    by_power: dict[int, list[ServiceItem]] = defaultdict(list)
     for link in result.links:
         if link.status is Status.MATCHED:
-            s = services[link.service]
-            handling = split_name(s.name).handling or ""
-            names[(link.power, handling)][s.unit or ""] = s.name
-    for (pi, _handling), by_unit in sorted(names.items()):
-        rows.extend(_name_mismatch(powers, {pi: by_unit}, "政务服务平台"))
+            by_power[link.power].append(services[link.service])
+    for pi in sorted(by_power):
+        rows.extend(_entry_mismatch(powers[pi], by_power[pi]))
     return rows
 
 
-def supervision_gaps(devolved: Sequence[PowerItem]) -> list[GapRow]:
-    """Devolved items with no supervising department or method (放权不放责), when the list tracks them."""
+def _entry_mismatch(power: PowerItem, entries: Sequence[ServiceItem]) -> list[GapRow]:
+    """Units that wrote one handling item of a power differently (录入标准不统一).
+
+    Two wordings are one entry when they are the same handling item (新办, 变更 …), read as the same
+    entry (see `same_entry`), and no unit uses both (a unit that lists both has two entries). Among the
+    wordings of one entry, the one most units use is the common one; the others are mismatches. With no
+    majority, every unit's wording is listed.
+    """
+    units_of: dict[str, set[str]] = defaultdict(set)  # key → units
+    name_of: dict[str, str] = {}
+    service_of: dict[tuple[str, str], ServiceItem] = {}
+    for s in sorted(entries, key=lambda e: (e.unit or "", e.name)):
+        k = _entry_key(s.name)
+        units_of[k].add(s.unit or "")
+        name_of.setdefault(k, s.name)
+        service_of.setdefault((k, s.unit or ""), s)
+    keys = sorted(units_of)
+    parent = {k: k for k in keys}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if units_of[a] & units_of[b] or entry_class(name_of[a]) != entry_class(name_of[b]):
+                continue
+            if same_entry(name_of[a], name_of[b]):
+                parent[root(b)] = root(a)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        groups[root(k)].append(k)
+    rows: list[GapRow] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ranked = sorted(group, key=lambda k: (-len(units_of[k]), k))
+        common = ranked[0] if len(units_of[ranked[0]]) > len(units_of[ranked[1]]) else None
+        listing = "；".join(f"{u}：{name_of[k]}" for k in group for u in sorted(units_of[k]))
+        versus = f"，其他单位为“{name_of[common]}”" if common else "，各单位写法不一"
+        for k in group:
+            if k == common:
+                continue
+            for unit in sorted(units_of[k]):
+                rows.append(
+                    gap_row(
+                        GapType.NAME_MISMATCH,
+                        unit or None,
+                        power,
+                        f"政务服务平台中名称为“{service_of[(k, unit)].name}”{versus}（{listing}）",
+                        service=service_of[(k, unit)],
+                    )
+                )
+    return rows
+
+
+def supervision_gaps(
+    devolved: Sequence[PowerItem], units: Sequence[str] = (), *, addressing: Addressing = DEFAULT
+) -> list[GapRow]:
+    """Devolved items with no supervising department or method (放权不放责), one row per receiving unit.
+
+    Only when the list tracks supervision at all. With no receiving units known (no acceptance list, no
+    catalogue with 行政区划), the row names the 承接单位 as the list writes it.
+    """
     tracked = any(p.supervision_department or p.supervision_method for p in devolved)
     if not tracked:
         return []
@@ -196,8 +421,48 @@ def supervision_gaps(devolved: Sequence[PowerItem]) -> list[GapRow]:
             for label, value in (("监管部门", p.supervision_department), ("监管方式", p.supervision_method))
             if not value
         ]
-        if missing:
-            rows.append(gap_row(GapType.NO_SUPERVISION, p.receiving_unit, p, "未明确" + "、".join(missing)))
+        if not missing:
+            continue
+        at = [u for u in units if addressing.applies_to(p, u)] if units else [p.receiving_unit or p.unit]
+        for unit in at:
+            rows.append(gap_row(GapType.NO_SUPERVISION, unit, p, "未明确" + "、".join(missing)))
+    return rows
+
+
+def overlap_key(item: PowerItem) -> str:
+    """The identity two departments' rows share when they list one power: core name, act word aside."""
+    return action_stem(split_name(item.name + (item.sub_item or "")).core)
+
+
+def overlap_gaps(lists: Iterable[tuple[str, Sequence[PowerItem]]]) -> list[GapRow]:
+    """The same power in the list of two departments of one unit (职能重叠交叉), one row per department."""
+    rows: list[GapRow] = []
+    for unit, items in lists:
+        by_key: dict[str, list[PowerItem]] = defaultdict(list)
+        for item in items:
+            if item.role != "main" and item.department:
+                by_key[overlap_key(item)].append(item)
+        for _key, held in sorted(by_key.items()):
+            departments: dict[str, PowerItem] = {}
+            for item in held:
+                departments.setdefault(department_key(item.department) or "", item)
+            if len(departments) < 2:
+                continue
+            listing = "；".join(
+                f"{d.department}（{source_of(d)}）" for d in sorted(departments.values(), key=source_of)
+            )
+            for item in sorted(departments.values(), key=source_of):
+                others = "、".join(
+                    str(o.department) for o in departments.values() if o is not item and o.department
+                )
+                rows.append(
+                    gap_row(
+                        GapType.OVERLAP,
+                        unit,
+                        item,
+                        f"{item.department}与{others}均列有该事项（职责交叉）：{listing}",
+                    )
+                )
     return rows
 
 

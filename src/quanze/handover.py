@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
+from quanze.addressing import DEFAULT
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
@@ -105,7 +106,8 @@ def checklists(
             for pair in pairing.pairs:
                 accepted_items[expected_idx[pair.left]] = acceptance.lists[unit][pair.right]
         rows = []
-        for n, pi in enumerate(expected_at(devolved, unit), start=1):
+        addressing = acceptance.addressing if acceptance is not None else DEFAULT
+        for n, pi in enumerate(expected_at(devolved, unit, addressing), start=1):
             p = devolved[pi]
             taken = accepted_items.get(pi)
             if acceptance is None or unit not in acceptance.pairings:

@@ -95,7 +95,9 @@ def reconcile_units(
     a warning naming both spellings and the fix.
     """
     issues: list[RowIssue] = []
-    spelt = {name_key(s): canonical for canonical, spellings in aliases.items() for s in spellings}
+    # [aliases.units] maps a spelling or phrase to the units it names; one that names a single unit is a
+    # spelling of that unit (东城县政务服务中心 = ["东城县"]).
+    spelt = {name_key(spelling): units[0] for spelling, units in aliases.items() if len(units) == 1}
     list_units = {name_key(u): u for u in acceptance}
     receiving = [p.receiving_unit for p in devolved if p.receiving_unit]
 
@@ -108,7 +110,8 @@ def reconcile_units(
             renamed[unit] = spelt[name_key(unit)]
             continue
         short = _GOVERNMENT.sub("", unit)
-        if short != unit and len(short) >= 2 and not named_by_lists(unit) and named_by_lists(short):
+        # 东城县人民政府 is read as 东城县 when the lists name 东城县, unless a list is itself named the long way.
+        if short != unit and len(short) >= 2 and name_key(unit) not in list_units and named_by_lists(short):
             canonical = list_units.get(name_key(short), short)
             renamed[unit] = canonical
             issues.append(
@@ -130,7 +133,7 @@ def reconcile_units(
     keys = {name_key(u) for u in catalogue_units}
     fix = (
         "if they are the same unit, add it to quanze.toml: [aliases.units] followed by "
-        '"{ours}" = ["{theirs}"], or correct the spelling in one of the files'
+        '"{theirs}" = ["{ours}"], or correct the spelling in one of the files'
     )
     for key, unit in sorted(list_units.items()):
         if key not in keys:

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quanze.addressing import DEFAULT, Addressing
+from quanze.addressing import addressed_to as addressed_to  # re-exported: unit addressing lives there
+from quanze.addressing import applies_to as applies_to
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
@@ -102,7 +105,18 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
 # Words that end a name and name the same act in other words: 某某审批 and 某某许可 are one item.
-_ACTION_WORDS = ("许可证核发", "审批", "许可", "核准", "审核", "批准", "核发", "办理", "审查")
+_ACTION_WORDS = (
+    "许可证核发",
+    "审批",
+    "许可",
+    "核准",
+    "审核",
+    "批准",
+    "核发",
+    "发放",
+    "办理",
+    "审查",
+)
 _NEGATIONS = frozenset("非不无未")
 # A power named with one of these covers all its handling items (燃气经营许可证核发 → 新办, 变更 …).
 UMBRELLA_HANDLING = frozenset({"核发"})
@@ -110,10 +124,14 @@ UMBRELLA_HANDLING = frozenset({"核发"})
 
 @lru_cache(maxsize=262144)
 def action_stem(core: str) -> str:
-    """A core name without its closing act word (审批, 许可 …), when enough of it remains."""
-    for word in _ACTION_WORDS:
-        if core.endswith(word) and len(core) - len(word) >= 4:
-            return core[: -len(word)]
+    """A core name without its closing act words (审批, 许可, 许可办理 …), when enough of it remains."""
+    for _ in range(2):
+        for word in _ACTION_WORDS:
+            if core.endswith(word) and len(core) - len(word) >= 4:
+                core = core[: -len(word)]
+                break
+        else:
+            break
     return core
 
 
@@ -153,6 +171,7 @@ class _Prepared:
     dept: str | None
     qualifiers: frozenset[str]
     handling: str | None = None
+    bare: str | None = None  # the core without a handling word written inside it (护士延续执业注册)
 
 
 def _stem(code: str | None) -> str | None:
@@ -177,7 +196,20 @@ def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> 
         dept=department_key(dept),
         qualifiers=frozenset(_BRACKETS.findall(core)),
         handling=parts.handling,
+        bare=_without_inner_handling(core),
     )
+
+
+_INNER_HANDLING = ("新办", "变更", "延续", "注销", "补办", "换发", "首次")
+
+
+def _without_inner_handling(core: str) -> str | None:
+    """A core with one handling word taken out of its middle, when it has one: 护士延续执业注册 → 护士执业注册."""
+    for word in _INNER_HANDLING:
+        pos = core.find(word)
+        if pos >= 2 and pos + len(word) < len(core) - 1:
+            return core[:pos] + core[pos + len(word) :]
+    return None
 
 
 def _grams(text: str) -> set[str]:
@@ -307,6 +339,8 @@ def _score_pair(
     sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
     if sim < 100.0 and any(action_stem(x) == action_stem(y) for x, y, _ in pairs):
         sim, a, b = 97.0, a, b
+    elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
+        sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
     adjust, dept_note = _dept_adjust(src, tgt, options)
     clash = (
         sim < 97.0
@@ -361,29 +395,6 @@ def _partition_key(unit: str | None) -> str:
     return name_key(unit) if unit else ""
 
 
-def applies_to(power: PowerItem, unit: str | None) -> bool:
-    """Whether a power is expected at a unit: its own unit, or a receiving unit named or implied."""
-    if unit is None:
-        return True
-    own = power.unit
-    if own:
-        return _partition_key(own) == _partition_key(unit)
-    return addressed_to(power.receiving_unit, unit)
-
-
-def addressed_to(receiving: str | None, unit: str) -> bool:
-    """Whether a 承接单位 text (东城县、西河县 / 各县（区） / blank) includes a unit."""
-    if not receiving:
-        return True
-    key, unit_key = name_key(receiving), _partition_key(unit)
-    stem = re.sub(r"(?:县|区|市|镇|乡|街道|开发区|管委会)$", "", unit_key)
-    return (
-        unit_key in key
-        or (len(stem) >= 2 and stem in key)
-        or any(w in key for w in ("各", "所有", "全部", "全市"))
-    )
-
-
 def match_catalogue(
     powers: Sequence[PowerItem],
     services: Sequence[ServiceItem],
@@ -392,6 +403,7 @@ def match_catalogue(
     decisions: DecisionBook | None = None,
     units: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    addressing: Addressing = DEFAULT,
 ) -> MatchResult:
     """Find, for every service item, the power it implements; report powers and items left without one.
 
@@ -430,7 +442,7 @@ def match_catalogue(
     linked_powers: dict[str, set[int]] = defaultdict(set)
     for ukey in sorted(unit_names):
         unit = unit_names[ukey]
-        extra = [pi for pi in floating if applies_to(powers[pi], unit)]
+        extra = [pi for pi in floating if addressing.applies_to(powers[pi], unit)]
         if unit is not None:
             members = sorted(own_unit.get(ukey, []) + extra)
         else:  # a catalogue with no 行政区划: every power is a candidate
@@ -509,7 +521,7 @@ def _match_one(
     for code in {src.code, parent.code if parent else None} - {None}:
         for t, exact in index.code_hits(code):
             consider(t, exact)
-    for core in {src.core, parent.core if parent else ""} - {""}:
+    for core in {src.core, src.bare or "", parent.core if parent else ""} - {""}:
         for t in index.by_core.get(core, ()):
             consider(t, None)
         for t in index.by_stem_name.get(action_stem(core), ()):

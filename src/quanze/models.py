@@ -104,6 +104,8 @@ class IssueCode(StrEnum):
     UNIT_ALIAS = "unit-alias"
     STALE_DECISION = "stale-decision"
     NO_RECORDS = "no-records"
+    UNPARSED_RECEIVING_UNIT = "unparsed-receiving-unit"
+    UNKNOWN_RECEIVING_UNIT = "unknown-receiving-unit"
 
 
 class HiddenMode(StrEnum):

@@ -111,7 +111,8 @@ def split_name(text: str) -> NameParts:
     Brackets that change the item, such as (主要农作物) or (含中外合资), are kept in the core: they are
     what tells near-twins apart.
     """
-    core = name_key(text)
+    # 、 , and ; between listed acts are one separator written three ways.
+    core = name_key(text).replace(",", "、").replace(";", "、")
     handling: str | None = None
     level: str | None = None
     changed = True
@@ -120,8 +121,9 @@ def split_name(text: str) -> NameParts:
         m = _TAIL_BRACKET.search(core)
         if m:
             inner = m.group(1)
-            if level is None and _is_level_qualifier(inner):
-                level, core, changed = inner, core[: m.start()], True
+            if _is_level_qualifier(inner) and m.start() >= 2:
+                # 事项（县级行使）（市级/县级）: every level qualifier goes; the first one read is kept.
+                level, core, changed = level or inner, core[: m.start()], True
                 continue
             if handling is None and inner in HANDLING_SUFFIXES and m.start() >= 2:
                 handling, core, changed = inner, core[: m.start()], True

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from quanze import __version__
+from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
 from quanze.config import ListInput, ListRole, QuanzeConfig
@@ -29,7 +30,7 @@ from quanze.decisions import (
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
-from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
+from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
 from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
@@ -352,6 +353,20 @@ class Analysis:
     result: MatchResult
     acceptance: AcceptanceCheck | None
     cascade: Cascade | None = None
+    addressing: Addressing = field(default_factory=Addressing)
+
+    @property
+    def units(self) -> list[str]:
+        """The receiving units known from acceptance lists and the catalogue's 行政区划."""
+        return sorted(set(self.loaded.acceptance) | {s.unit for s in self.loaded.services if s.unit})
+
+    def list_units(self) -> list[tuple[str, list[PowerItem]]]:
+        """Each power list with the unit that holds it, for checks within one unit's list."""
+        return [
+            (li.unit or li.path.stem, items)
+            for li, items in self.loaded.lists
+            if li.role is not ListRole.PREVIOUS
+        ]
 
 
 def analyse(
@@ -381,21 +396,37 @@ def analyse(
                 file=str(config.project.decisions),
             )
         )
+    addressing = Addressing(config.aliases.units)
+    known_units = sorted(
+        set(loaded.acceptance)
+        | {s.unit for s in loaded.services if s.unit}
+        | {li.unit for li, _ in loaded.lists if li.unit and li.role is not ListRole.DEVOLUTION}
+    )
+    loaded.issues.extend(addressing.issues((p for li, items in loaded.lists for p in items), known_units))
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(
-        powers, loaded.services, options=config.match, decisions=book, units=sorted(loaded.acceptance)
+        powers,
+        loaded.services,
+        options=config.match,
+        decisions=book,
+        units=sorted(loaded.acceptance),
+        addressing=addressing,
     )
     if progress is not None:
         progress("finding gaps")
     acceptance = (
-        AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match)
+        AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match, addressing=addressing)
         if (loaded.devolved and loaded.acceptance)
         else None
     )
     levels = cascade_lists(loaded)
-    chained = build_cascade(levels, options=config.match) if len({lv.level for lv in levels}) >= 2 else None
-    return Analysis(loaded, powers, result, acceptance, chained)
+    chained = (
+        build_cascade(levels, options=config.match, addressing=addressing)
+        if len({lv.level for lv in levels}) >= 2
+        else None
+    )
+    return Analysis(loaded, powers, result, acceptance, chained, addressing)
 
 
 def reconcile(
@@ -413,8 +444,9 @@ def reconcile(
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
         *catalogue_gaps(powers, loaded.services, result, acceptance),
-        *supervision_gaps(loaded.devolved),
+        *supervision_gaps(loaded.devolved, analysis.units, addressing=analysis.addressing),
         *(analysis.cascade.gaps if analysis.cascade else []),
+        *overlap_gaps(analysis.list_units()),
     ]
     gap_rows.sort(key=lambda g: (list(GapType).index(g.gap_type), g.unit or "", g.source or "", g.item_name))
     counts = Counter(g.gap_type.value for g in gap_rows)

@@ -100,12 +100,38 @@ class GapType(StrEnum):
     HELD_TWICE = "held-twice"
     TOWNSHIP_NO_OWNER = "township-no-owner"
     UNIT_SPECIFIC = "unit-specific"
+    OVERLAP = "overlap"
 
 
-GAP_COLUMNS = ("gap_type", "unit", "item_code", "item_name", "detail", "department", "source")
+class GapStatus(StrEnum):
+    """Whether a gap stands as found or waits on a review link (its count shrinks after review)."""
+
+    CONFIRMED = "confirmed"
+    PENDING_REVIEW = "pending-review"
+
+
+GAP_STATUS_ZH = {GapStatus.CONFIRMED: "确定", GapStatus.PENDING_REVIEW: "待复核"}
+
+
+GAP_COLUMNS = (
+    "gap_type",
+    "status",
+    "unit",
+    "item_code",
+    "item_name",
+    "power_code",
+    "power_name",
+    "service_code",
+    "service_name",
+    "detail",
+    "department",
+    "source",
+)
 
 
 class GapRow(BaseModel):
+    """One gap: what it is about (item_*), the power and the service entry where there are ones."""
+
     gap_type: GapType
     unit: str | None
     item_code: str | None
@@ -113,6 +139,11 @@ class GapRow(BaseModel):
     detail: str
     department: str | None = None
     source: str | None = None
+    status: GapStatus = GapStatus.CONFIRMED
+    power_code: str | None = None
+    power_name: str | None = None
+    service_code: str | None = None
+    service_name: str | None = None
 
 
 class UsageRow(BaseModel):

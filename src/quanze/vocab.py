@@ -398,6 +398,7 @@ HANDLING_SUFFIXES: Final = (
     "换证审查",
     "变更审查",
     "新办",
+    "新增",
     "设立",
     "变更",
     "延续",
@@ -420,7 +421,25 @@ LEVEL_WORDS: Final = "省市州县区乡镇街道级权限及以下本/、,，�
 DITTO_MARKS: Final = frozenset({"同上", "〃", "''", '"', "”", "“", "同前", "ditto", "々"})
 
 ACCEPT_WORDS: Final = frozenset({"认领", "已认领", "承接", "已承接", "是", "同意", "接收"})
-REFUSE_WORDS: Final = frozenset({"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接"})
+REFUSE_WORDS: Final = frozenset(
+    {"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接", "暂不认领"}
+)
+
+
+# 下放方式 words that keep an item at the upper level: it is handed to no one.
+KEPT_WORDS: Final = frozenset({"保留", "不下放", "无", "暂不下放", "上级保留"})
+
+
+def is_refusal(word: str | None) -> bool:
+    """Whether an acceptance cell (认领情况) refuses the item: 不认领, 暂不承接, 不承接（条件不具备） …
+
+    The one reading of refusal words: the acceptance check and the cascade both ask here.
+    """
+    if word is None:
+        return False
+    text = "".join(word.split())
+    return text in REFUSE_WORDS or any(text.startswith(w) for w in REFUSE_WORDS if len(w) >= 2)
+
 
 # Cell values that mean "none" (子项名称 无, 职权编码 /, 主项 未分类 …): read as empty, reported once per file.
 PLACEHOLDERS: Final = frozenset(

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from quanze.cascade import LEVEL_ZH
 from quanze.models import Level
 from quanze.report.labels import GAP_ZH, METHOD_ZH, data_date, headlines, overview_facts
-from quanze.results import HOW_ZH, GapRow, GapType, ReconcileResult
+from quanze.results import GAP_STATUS_ZH, HOW_ZH, GapRow, GapType, ReconcileResult
 
 ROW_LIMIT = 500  # rows shown per table in the page; the CSV files hold every row
 
@@ -101,5 +101,6 @@ def render(result: ReconcileResult, *, title: str) -> str:
         unmatched=unmatched[:ROW_LIMIT],
         unmatched_total=len(unmatched),
         method_zh={m.value: label for m, label in METHOD_ZH.items()},
+        status_zh=GAP_STATUS_ZH,
         limit=ROW_LIMIT,
     )

@@ -29,6 +29,7 @@ GAP_ZH = {
     GapType.HELD_TWICE: "上下级重复行使",
     GapType.TOWNSHIP_NO_OWNER: "配合事项无主体责任部门",
     GapType.UNIT_SPECIFIC: "仅部分单位有的事项",
+    GapType.OVERLAP: "职责交叉（多个部门同一事项）",
 }
 
 

@@ -25,6 +25,7 @@ from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_w
 from quanze.results import (
     CASCADE_COLUMNS,
     GAP_COLUMNS,
+    GAP_STATUS_ZH,
     MATCH_COLUMNS,
     GapRow,
     GapType,
@@ -70,10 +71,15 @@ REVIEW_COLUMNS = (
 GAP_SHEET_COLUMNS = (
     Column("gap_type_zh", "缺口类型", 22),
     Column("gap_type", "类型代码", 18),
+    Column("status", "状态", 8),
     Column("unit", "单位", 14),
     Column("department", "部门", 18),
     Column("item_code", "事项编码", 20),
     Column("item_name", "事项名称", 40, wrap=True),
+    Column("power_code", "权力事项编码", 18),
+    Column("power_name", "权力事项名称", 30, wrap=True),
+    Column("service_code", "服务事项编码", 20),
+    Column("service_name", "服务事项名称", 30, wrap=True),
     Column("detail", "说明", 48, wrap=True),
     Column("source", "来源", 30),
 )
@@ -101,7 +107,12 @@ def _match_cells(data: dict[str, Any]) -> dict[str, Any]:
 
 def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
     for g in rows:
-        yield {**g.model_dump(), "gap_type": g.gap_type.value, "gap_type_zh": GAP_ZH[g.gap_type]}
+        yield {
+            **g.model_dump(),
+            "gap_type": g.gap_type.value,
+            "gap_type_zh": GAP_ZH[g.gap_type],
+            "status": GAP_STATUS_ZH[g.status],
+        }
 
 
 def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
