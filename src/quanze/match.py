@@ -14,7 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quanze.models import PowerItem, ServiceItem
+from quanze.evidence import (
+    DEFAULT_ENTITY_KINDS,
+    DEFAULT_SERVICE_CATEGORIES,
+    entity_cover,
+    is_enforcement,
+    listed_parts,
+    subject_action,
+)
+from quanze.models import Category, PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
 
 
@@ -46,6 +54,21 @@ class MatchOptions(BaseModel):
     same_department_bonus: float = Field(3.0, ge=0, le=20)
     other_department_penalty: float = Field(6.0, ge=0, le=50)
     candidates: int = Field(12, ge=1, le=200, description="fuzzy candidates scored per item")
+    service_categories: tuple[Category, ...] = Field(
+        DEFAULT_SERVICE_CATEGORIES,
+        description="categories of power expected to have service items; the no-service-item gap follows it",
+    )
+    entity_kinds: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="more kinds of legal entity: a general kind and the specific kinds it covers",
+    )
+
+    def entity_vocabulary(self) -> dict[str, tuple[str, ...]]:
+        """The built-in entity kinds with the configured ones added."""
+        merged = {k: tuple(v) for k, v in DEFAULT_ENTITY_KINDS.items()}
+        for general, specifics in self.entity_kinds.items():
+            merged[general] = tuple(dict.fromkeys((*merged.get(general, ()), *specifics)))
+        return merged
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchOptions:
@@ -152,6 +175,13 @@ class _Prepared:
     dept: str | None
     qualifiers: frozenset[str]
     handling: str | None = None
+    parts: tuple[str, ...] = ()  # the items a name that enumerates actions stands for
+    enforcement: bool = False  # a penalty, coercive measure or inspection
+
+    @property
+    def full(self) -> str:
+        """The core with its handling word put back: 宗教活动场所变更, not 宗教活动场所."""
+        return self.core + self.handling if self.handling else self.core
 
 
 def _stem(code: str | None) -> str | None:
@@ -162,11 +192,18 @@ def _stem(code: str | None) -> str | None:
     return stem if len(stem) >= 8 else None
 
 
-def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> _Prepared:
+def _prepare(
+    name: str,
+    alt: str | None,
+    code: str | None,
+    dept: str | None,
+    category: Category | None = None,
+) -> _Prepared:
     parts = split_name(name)
     core = parts.core
     alt_core = split_name(alt).core if alt else None
     ck = code_key(code)
+    listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
     return _Prepared(
         core=core,
         stem=action_stem(core),
@@ -176,7 +213,13 @@ def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> 
         dept=department_key(dept),
         qualifiers=frozenset(_BRACKETS.findall(core)),
         handling=parts.handling,
+        parts=listed,
+        enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
     )
+
+
+def _prepare_power(p: PowerItem) -> _Prepared:
+    return _prepare(p.title, p.name if p.sub_item else None, p.code, p.department, p.category)
 
 
 def _grams(text: str) -> set[str]:
@@ -204,6 +247,8 @@ class _Index:
             self.by_stem_name[t.stem].append(i)
             if t.alt_core:
                 self.by_core[t.alt_core].append(i)
+            for part in t.parts:
+                self.by_core[part].append(i)
             for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
                 postings[g].append(i)
         n = max(len(targets), 1)
@@ -301,9 +346,20 @@ def _score_pair(
         pairs.append((parent.core, tgt.core, 0.0))
         if tgt.alt_core:
             pairs.append((parent.core, tgt.alt_core, 0.0))
+    # A power that lists its actions (企业设立、变更、注销登记) is compared part by part, the handling word kept.
+    for part in tgt.parts:
+        pairs.append((src.full, part, 0.0))
+        if src.full != src.core:
+            pairs.append((src.core, part, 0.0))
     sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
-    if sim < 100.0 and any(action_stem(x) == action_stem(y) for x, y, _ in pairs):
-        sim, a, b = 97.0, a, b
+    if sim < 100.0:
+        same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
+        if same_stem:
+            sim, (a, b) = 97.0, same_stem[0]
+    via_part = b in tgt.parts
+    if src.enforcement != tgt.enforcement and sim < 100.0 and code_exact is None:
+        # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
+        return None
     adjust, dept_note = _dept_adjust(src, tgt, options)
     clash = (
         sim < 97.0
@@ -311,6 +367,11 @@ def _score_pair(
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
     )
     notes = [n for n in (dept_note,) if n]
+    if via_part:
+        notes.append(f"名称中列举的事项之一：{b}")
+    if code_exact is not None and src.enforcement != tgt.enforcement and sim < 100.0:
+        notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
+        clash = True
     if code_exact is not None:
         # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
         # Code and name both agreeing is the strongest evidence short of a decision.
@@ -333,6 +394,11 @@ def _score_pair(
         method = Method.FUZZY
         score = sim + adjust
         reason = f"名称相似度{sim:.0f}"
+        structural = _structural_evidence(src, tgt, options)
+        if structural is not None and structural[0] + adjust > score:
+            # Subject + action and entity kinds propose a link; a person confirms it.
+            score = min(structural[0] + adjust, options.match_threshold - 1.0)
+            reason = structural[1]
     if clash:
         score = min(score, options.match_threshold - 1.0)
         notes.append("名称中有关键字不同，可能是相近的另一事项")
@@ -349,6 +415,21 @@ def _score_pair(
     if score < options.review_threshold:
         return None
     return _Candidate(target=-1, score=score, method=method, reason="；".join([reason, *notes]))
+
+
+def _structural_evidence(src: _Prepared, tgt: _Prepared, options: MatchOptions) -> tuple[float, str] | None:
+    """A score and reason from the shape of the names: a general entity kind, or subject + action."""
+    kinds = options.entity_vocabulary()
+    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
+        general = entity_cover(src.full, name, kinds)
+        if general is not None:
+            return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
+    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
+        found = subject_action(src.full, name)
+        if found is not None:
+            subject, action = found
+            return 80.0, f"主体相同（{subject}），办理动作：{action}"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- matching
@@ -399,9 +480,7 @@ def match_catalogue(
     """
     options = options or MatchOptions()
     result = MatchResult()
-    prepared_powers = [
-        _prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in powers
-    ]
+    prepared_powers = [_prepare_power(p) for p in powers]
     pkeys = [power_key(p) for p in powers]
     by_unit: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str | None] = {}
@@ -565,11 +644,11 @@ def match_lists(
     core name, fuzzy); then the best-scoring pairs are taken greedily so that no item is used twice.
     """
     options = options or MatchOptions()
-    prepared = [_prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in left]
+    prepared = [_prepare_power(p) for p in left]
     index = _Index(prepared)
     scored: list[tuple[float, int, int, _Candidate]] = []
     for ri, r in enumerate(right):
-        src = _prepare(r.title, None, r.code, r.department)
+        src = _prepare(r.title, None, r.code, r.department, r.category)
         cands: dict[int, _Candidate] = {}
 
         def consider(

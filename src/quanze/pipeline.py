@@ -364,7 +364,9 @@ def reconcile(
     decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
-        *catalogue_gaps(powers, loaded.services, result, acceptance),
+        *catalogue_gaps(
+            powers, loaded.services, result, acceptance, expected=config.match.service_categories
+        ),
         *supervision_gaps(loaded.devolved),
         *(analysis.cascade.gaps if analysis.cascade else []),
     ]

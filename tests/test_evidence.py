@@ -1,0 +1,200 @@
+"""Structural evidence: categories, listed actions, subject + action, entity kinds; each proposes what it should."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quanze.evidence import (
+    category_from_name,
+    entity_cover,
+    expects_service_item,
+    family_stem,
+    listed_parts,
+    subject_action,
+)
+from quanze.gaps import catalogue_gaps
+from quanze.match import MatchOptions, Status, match_catalogue
+from quanze.models import Category, PowerItem, Provenance, ServiceItem
+from quanze.normalize import name_key
+from quanze.results import GapType
+
+SRC = Provenance(file="t", sheet="s", row=1)
+
+
+def power(
+    name: str, category: Category | None = None, code: str | None = None, sub: str | None = None
+) -> PowerItem:
+    return PowerItem(
+        name=name,
+        sub_item=sub,
+        role="sub" if sub else "single",
+        code=code,
+        category=category,
+        department="市文旅局",
+        source=SRC,
+    )
+
+
+def service(name: str, code: str | None = None, parent: str | None = None) -> ServiceItem:
+    return ServiceItem(
+        name=name, code=code, parent_power_name=parent, department="县文旅局", unit="东城县", source=SRC
+    )
+
+
+def linked(
+    powers: list[PowerItem], services: list[ServiceItem], **kw: object
+) -> set[tuple[str, str, Status]]:
+    opts = MatchOptions.model_validate(kw) if kw else None
+    result = match_catalogue(powers, services, options=opts)
+    return {(services[lk.service].name, powers[lk.power].title, lk.status) for lk in result.links}
+
+
+# ---------------------------------------------------------------------------------------------- categories
+
+
+def test_a_penalty_never_links_to_a_licence_on_a_shared_noun() -> None:
+    powers = [power("对未经批准举办营业性演出的处罚", Category.PENALTY)]
+    services = [service("举办营业性演出审批")]
+    assert linked(powers, services) == set()
+
+
+def test_without_the_category_rule_the_same_pair_would_be_proposed() -> None:
+    # The same names as a licence against a licence do reach review: the category is what keeps them apart.
+    powers = [power("对未经批准举办营业性演出的审批", Category.LICENSING)]
+    services = [service("举办营业性演出审批")]
+    assert {s for _, _, s in linked(powers, services)} == {Status.REVIEW}
+
+
+def test_a_penalty_named_so_is_known_without_a_category() -> None:
+    assert category_from_name("对未经批准举办营业性演出的处罚") is Category.PENALTY
+    assert category_from_name("查封、扣押有关场所和物品") is Category.COERCION
+    assert category_from_name("对娱乐场所经营活动的监督检查") is Category.INSPECTION
+    assert category_from_name("举办营业性演出审批") is None
+    assert linked([power("对未经批准举办营业性演出的处罚")], [service("举办营业性演出审批")]) == set()
+
+
+def test_a_penalty_still_links_to_its_own_service_item_by_exact_name() -> None:
+    powers = [power("对未经批准举办营业性演出的处罚", Category.PENALTY)]
+    assert {s for _, _, s in linked(powers, [service("对未经批准举办营业性演出的处罚")])} == {Status.MATCHED}
+
+
+def test_the_no_service_item_gap_follows_the_expected_categories() -> None:
+    powers = [
+        power("对未经批准举办营业性演出的处罚", Category.PENALTY),
+        power("营业性演出审批", Category.LICENSING),
+    ]
+    result = match_catalogue(powers, [], units=["东城县"])
+    default = {
+        g.item_name for g in catalogue_gaps(powers, [], result) if g.gap_type is GapType.NO_SERVICE_ITEM
+    }
+    assert default == {"营业性演出审批"}
+    everything = catalogue_gaps(powers, [], result, expected=tuple(Category))
+    assert {g.item_name for g in everything} == {"营业性演出审批", "对未经批准举办营业性演出的处罚"}
+    assert (
+        expects_service_item(None, "某某事项", ()) is True
+    )  # unknown kind: expected, never silently dropped
+
+
+def test_service_categories_is_a_config_setting(tmp_path: Path) -> None:
+    from quanze.config import load_config
+
+    cfg = tmp_path / "quanze.toml"
+    cfg.write_text('[match]\nservice_categories = ["行政许可", "行政处罚"]\n', encoding="utf-8")
+    assert load_config(cfg).match.service_categories == (Category.LICENSING, Category.PENALTY)
+    cfg.write_text('[match]\nservice_categories = ["许可类事项"]\n', encoding="utf-8")
+    from quanze.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="service_categories"):
+        load_config(cfg)
+
+
+# ---------------------------------------------------------------------------------------------- listed actions
+
+
+def test_listed_actions_expand_into_parts() -> None:
+    assert listed_parts(name_key("企业设立、变更、注销登记"))[:3] == (
+        "企业设立登记",
+        "企业变更登记",
+        "企业注销登记",
+    )
+    assert "户口注销" in listed_parts(name_key("户口登记（包括注销、恢复、变更）"))
+    assert listed_parts("食品生产许可") == ()
+
+
+def test_a_listed_action_matches_and_the_reason_names_the_part() -> None:
+    powers = [power("民办职业培训学校设立、分立、合并、变更及终止审批", Category.LICENSING)]
+    result = match_catalogue(powers, [service("民办职业培训学校分立审批（县级）")])
+    (lk,) = result.links
+    assert lk.status is Status.MATCHED
+    assert "民办职业培训学校分立审批" in lk.reason
+
+
+def test_an_action_not_listed_is_not_matched() -> None:
+    powers = [power("宗教活动场所登记、注销或者变更登记内容审批", Category.LICENSING)]
+    found = linked(powers, [service("宗教活动场所终止审批"), service("宗教活动场所注销")])
+    assert ("宗教活动场所注销", "宗教活动场所登记、注销或者变更登记内容审批", Status.MATCHED) in found
+    assert all(s is not Status.MATCHED for n, _, s in found if n == "宗教活动场所终止审批")
+
+
+# ---------------------------------------------------------------------------------------------- subject + action
+
+
+def test_subject_and_action() -> None:
+    item = name_key("互联网上网服务营业场所经营单位变更地址")
+    owner = name_key("互联网上网服务营业场所经营单位申请从事互联网上网服务经营活动许可")
+    assert subject_action(item, owner) == ("互联网上网服务营业场所经营单位", "变更")
+    assert subject_action("食品经营许可变更", "食品生产许可") is None
+
+
+def test_subject_and_action_proposes_for_review_with_the_reason() -> None:
+    powers = [power("内资娱乐场所申请从事娱乐场所经营活动的许可", Category.LICENSING)]
+    result = match_catalogue(powers, [service("娱乐场所申请变更法定代表人、主要负责人")])
+    (lk,) = result.links
+    assert lk.status is Status.REVIEW
+    assert "主体相同（娱乐场所），办理动作：变更" in lk.reason
+
+
+# ---------------------------------------------------------------------------------------------- entity kinds
+
+
+def test_entity_kinds_cover_specific_items_and_keep_domestic_and_foreign_apart() -> None:
+    for item in (
+        "公司设立登记",
+        "合伙企业分支机构变更登记",
+        "非公司企业法人注销登记",
+        "营业单位、企业法人分支机构开业登记",
+    ):
+        assert entity_cover(name_key(item), "内资企业登记") == "内资企业", item
+        assert entity_cover(name_key(item), "外商投资企业登记") is None, item
+    assert entity_cover("外商投资公司分公司设立登记", "内资企业登记") is None
+    assert entity_cover("外商投资公司分公司设立登记", "外商投资企业登记") is not None
+
+
+def test_entity_kinds_propose_for_review_only() -> None:
+    powers = [power("内资企业登记", Category.LICENSING), power("外商投资企业登记", Category.LICENSING)]
+    found = linked(powers, [service("合伙企业分支机构变更登记")])
+    assert found == {("合伙企业分支机构变更登记", "内资企业登记", Status.REVIEW)}
+
+
+def test_entity_kinds_extend_in_config() -> None:
+    powers = [power("内资企业登记", Category.LICENSING)]
+    assert linked(powers, [service("农民专业合作社设立登记")]) == set()
+    found = linked(powers, [service("农民专业合作社设立登记")], entity_kinds={"内资企业": ["农民专业合作社"]})
+    assert found == {("农民专业合作社设立登记", "内资企业登记", Status.REVIEW)}
+
+
+def test_near_twins_stay_apart() -> None:
+    powers = [power("食品生产许可", Category.LICENSING), power("食品经营许可", Category.LICENSING)]
+    found = linked(powers, [service("食品经营许可变更")])
+    assert found == {("食品经营许可变更", "食品经营许可", Status.MATCHED)}
+
+
+# ---------------------------------------------------------------------------------------------- code families
+
+
+def test_family_stem() -> None:
+    assert family_stem("511Z18278001") == "511Z18278"
+    assert family_stem("511Z07001006-511602000000-000-11511301008778183N-1-00") == "511Z07001"
+    assert family_stem("1234") is None
