@@ -198,3 +198,69 @@ def test_family_stem() -> None:
     assert family_stem("511Z18278001") == "511Z18278"
     assert family_stem("511Z07001006-511602000000-000-11511301008778183N-1-00") == "511Z07001"
     assert family_stem("1234") is None
+
+
+def _family(code_tail: str, name: str, parent: str | None = None) -> ServiceItem:
+    return service(name, f"511Z18278{code_tail}-511602000000-000-11511301008778183N-1-00", parent)
+
+
+def test_a_code_family_proposes_the_siblings_of_a_matched_item() -> None:
+    powers = [
+        power("机动车驾驶员培训备案", Category.OTHER),
+        power("道路货物运输经营许可", Category.LICENSING),
+    ]
+    services = [_family("001", "机动车驾驶员培训备案"), _family("003", "教练车备案证办理（注销）")]
+    found = linked(powers, services)
+    assert found == {
+        ("机动车驾驶员培训备案", "机动车驾驶员培训备案", Status.MATCHED),
+        ("教练车备案证办理（注销）", "机动车驾驶员培训备案", Status.REVIEW),
+    }
+    # Without the family (another stem), the sibling is proposed for nothing.
+    alone = [_family("001", "机动车驾驶员培训备案"), service("教练车备案证办理（注销）", "511Z99999003")]
+    assert ("教练车备案证办理（注销）", "机动车驾驶员培训备案", Status.REVIEW) not in linked(powers, alone)
+
+
+def test_a_family_shared_by_two_powers_stays_in_review() -> None:
+    powers = [power("机动车驾驶员培训备案", Category.OTHER), power("教练车备案证办理", Category.OTHER)]
+    services = [
+        _family("001", "机动车驾驶员培训备案"),
+        _family("002", "教练车备案证办理"),
+        _family("010", "驾驶培训机构招生站点设置情况备案"),
+    ]
+    result = match_catalogue(powers, services)
+    sibling = [lk for lk in result.links if lk.service == 2]
+    assert {powers[lk.power].title for lk in sibling} == {"机动车驾驶员培训备案", "教练车备案证办理"}
+    assert all(lk.status is Status.REVIEW and "编码族" in lk.reason for lk in sibling)
+
+
+def test_a_parent_name_given_on_some_of_a_family_counts_for_all() -> None:
+    powers = [power("机动车驾驶员培训备案", Category.OTHER), power("机动车维修经营备案", Category.OTHER)]
+    services = [
+        _family("001", "教练车备案证办理（配发）", parent="机动车驾驶员培训备案"),
+        _family("005", "驾驶培训机构招生站点设置情况备案", parent="未分类"),
+    ]
+    found = linked(powers, services)
+    assert ("驾驶培训机构招生站点设置情况备案", "机动车驾驶员培训备案", Status.MATCHED) in found
+    assert all(p != "机动车维修经营备案" for _, p, _ in found)
+
+
+# ---------------------------------------------------------------------------------------------- sub-items
+
+
+def test_sub_items_pair_one_to_one_with_handling_items_under_the_same_main_item() -> None:
+    main = "民办职业培训学校设立、分立、合并、变更及终止审批"
+    subs = [
+        "民办职业培训学校设立审批",
+        "民办职业培训学校分立审批",
+        "民办职业培训学校合并审批",
+        "民办职业培训学校变更审批",
+        "民办职业培训学校终止审批",
+    ]
+    powers = [power(main, Category.LICENSING, sub=f"{i}.{s}") for i, s in enumerate(subs, start=1)]
+    services = [service(f"{s}（县级）", parent=main) for s in subs]
+    found = linked(powers, services)
+    assert len(found) == 5
+    assert all(status is Status.MATCHED for _, _, status in found)
+    assert {(name_key(n).removesuffix("(县级)"), p.split(".", 1)[1]) for n, p, _ in found} == {
+        (s, s) for s in subs
+    }

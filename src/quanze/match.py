@@ -6,7 +6,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -18,7 +18,9 @@ from quanze.evidence import (
     DEFAULT_ENTITY_KINDS,
     DEFAULT_SERVICE_CATEGORIES,
     entity_cover,
+    family_stem,
     is_enforcement,
+    is_placeholder,
     listed_parts,
     subject_action,
 )
@@ -515,19 +517,25 @@ def match_catalogue(
         local_of: dict[str, list[int]] = defaultdict(list)
         for local, pi in enumerate(members):
             local_of[pkeys[pi]].append(local)
-        for si in by_unit.get(ukey, []):
+        in_unit = by_unit.get(ukey, [])
+        families = _families(services, in_unit)
+        parents = _family_parents(services, families)
+        found_by: dict[int, list[_Found]] = {}
+        for si in in_unit:
             s = services[si]
-            found, ambiguous = _match_one(s, index, options, decisions, local_of)
+            found, ambiguous = _match_one(s, index, options, decisions, local_of, parents.get(si))
             result.ambiguous += ambiguous
-            for local, score, method, status, reason in found:
-                result.links.append(Link(members[local], si, score, method, status, reason))
-                linked_powers[ukey].add(members[local])
-            links = found
-            if not links:
-                result.orphans.append(si)
+            found_by[si] = found
             done += 1
             if progress is not None and done % 500 == 0:
                 progress(done, len(services))
+        _family_links(services, families, found_by, index, options, decisions, local_of, parents)
+        for si in in_unit:
+            for local, score, method, status, reason in found_by[si]:
+                result.links.append(Link(members[local], si, score, method, status, reason))
+                linked_powers[ukey].add(members[local])
+            if not found_by[si]:
+                result.orphans.append(si)
         for pi in members:
             if pi not in linked_powers[ukey]:
                 result.unmatched.append((pi, unit))
@@ -540,6 +548,102 @@ def match_catalogue(
 
 
 _Found = tuple[int, float, Method, Status, str]
+_Parent = tuple[str, str | None]  # the power a service item names: name, code
+
+
+def _families(services: Sequence[ServiceItem], in_unit: Sequence[int]) -> dict[str, list[int]]:
+    """Service items of one unit grouped by the main-item stem of their codes (two or more per family)."""
+    families: dict[str, list[int]] = defaultdict(list)
+    for si in in_unit:
+        stem = family_stem(services[si].code)
+        if stem:
+            families[stem].append(si)
+    return {stem: members for stem, members in families.items() if len(members) >= 2}
+
+
+def _family_parents(services: Sequence[ServiceItem], families: Mapping[str, list[int]]) -> dict[int, _Parent]:
+    """A parent power (主项名称 / 基本目录名称) given on some items of a family counts for all of them."""
+    out: dict[int, _Parent] = {}
+    for members in families.values():
+        given = [services[si] for si in members if not is_placeholder(services[si].parent_power_name)]
+        names = {name_key(s.parent_power_name or "") for s in given}
+        if len(names) != 1:
+            continue  # none given, or the family disagrees with itself: nothing to spread
+        first = given[0]
+        for si in members:
+            if is_placeholder(services[si].parent_power_name):
+                out[si] = (first.parent_power_name or "", first.parent_power_code)
+    return out
+
+
+def _rejected(s: ServiceItem, decisions: DecisionBook | None, local_of: Mapping[str, list[int]]) -> set[int]:
+    if decisions is None:
+        return set()
+    book = decisions.get(service_key(s), {})
+    return {local for pk, d in book.items() if d is Decision.REJECT for local in local_of.get(pk, ())}
+
+
+def _family_links(
+    services: Sequence[ServiceItem],
+    families: Mapping[str, list[int]],
+    found_by: dict[int, list[_Found]],
+    index: _Index,
+    options: MatchOptions,
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+    parents: Mapping[int, _Parent],
+) -> None:
+    """Siblings of a code family follow the power the rest of the family matched.
+
+    Handling items of one power share the main-item stem of their codes (511Z18278001 … 011). When some
+    of a family are matched to a power, the others become its candidates: matched when the name supports
+    the link as well, review otherwise. A stem whose items matched several powers only proposes.
+    """
+    for stem, members in sorted(families.items()):
+        owners = sorted({f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED})
+        if not owners:
+            continue
+        for si in members:
+            if any(f[3] is Status.MATCHED for f in found_by[si]):
+                continue
+            s = services[si]
+            src = _prepare(s.name, None, s.code, s.department, s.category)
+            parent = _parent_of(s, parents.get(si))
+            rejected = _rejected(s, decisions, local_of)
+            note = f"同一编码族（{stem}）的其他办理项已匹配到该事项"
+            if len(owners) > 1:
+                note += f"（该编码族对应{len(owners)}个事项）"
+            proposed: dict[int, _Found] = {f[0]: f for f in found_by[si]}
+            for t in owners:
+                if t in rejected:
+                    continue
+                cand = _score_pair(src, index.targets[t], options, code_exact=None, parent=parent)
+                name_score = cand.score if cand is not None else 0.0
+                if len(owners) == 1 and name_score >= _FAMILY_NAME_SUPPORT:
+                    score = max(name_score, options.match_threshold)
+                    found_by[si] = [
+                        (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")
+                    ]
+                    break
+                score = min(max(name_score, options.review_threshold), options.match_threshold - 1.0)
+                reason = note + (f"；{cand.reason}" if cand is not None else "")
+                if t not in proposed or proposed[t][1] < score:
+                    proposed[t] = (t, score, Method.CODE, Status.REVIEW, reason)
+            else:
+                found_by[si] = sorted(proposed.values(), key=lambda f: (-f[1], f[0]))
+
+
+# Name similarity at which a sibling of a family that matched one power is matched to it too.
+_FAMILY_NAME_SUPPORT = 80.0
+
+
+def _parent_of(s: ServiceItem, spread: _Parent | None) -> _Prepared | None:
+    """The power a service item names (主项名称), its own or one its code family gives; placeholders are none."""
+    if not is_placeholder(s.parent_power_name):
+        return _prepare(s.parent_power_name or "", None, s.parent_power_code, s.department)
+    if spread is not None:
+        return _prepare(spread[0], None, spread[1], s.department)
+    return None
 
 
 def _match_one(
@@ -548,14 +652,13 @@ def _match_one(
     options: MatchOptions,
     decisions: DecisionBook | None,
     local_of: Mapping[str, list[int]],
+    spread: _Parent | None = None,
 ) -> tuple[list[_Found], bool]:
     """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
-    src = _prepare(s.name, None, s.code, s.department)
-    parent = (
-        _prepare(s.parent_power_name, None, s.parent_power_code, s.department)
-        if s.parent_power_name
-        else None
-    )
+    src = _prepare(s.name, None, s.code, s.department, s.category)
+    parent = _parent_of(s, spread)
+    if parent is not None and parent.enforcement and not src.enforcement:
+        src = replace(src, enforcement=True)  # a handling item of a penalty is a penalty's item
     skey = service_key(s)
     rejected: set[int] = set()
     if decisions is not None and skey in decisions:
@@ -585,7 +688,7 @@ def _match_one(
     for code in {src.code, parent.code if parent else None} - {None}:
         for t, exact in index.code_hits(code):
             consider(t, exact)
-    for core in {src.core, parent.core if parent else ""} - {""}:
+    for core in {src.core, src.full, parent.core if parent else ""} - {""}:
         for t in index.by_core.get(core, ()):
             consider(t, None)
         for t in index.by_stem_name.get(action_stem(core), ()):
@@ -605,15 +708,40 @@ def _match_one(
         rivals = [c for c in ranked[1:] if c.score > best.score - options.margin]
         if not rivals:
             return [(best.target, best.score, best.method, Status.MATCHED, best.reason)], False
+        own = _own_name_pick(src, [best, *rivals], index, options)
+        if own is not None:
+            reason = own.reason + "；子项名称与办理项名称一一对应"
+            return [(own.target, max(own.score, best.score), own.method, Status.MATCHED, reason)], False
         for c in [best, *rivals]:
             other = (rivals[0] if c is best else best).target
             note = f"；与另一事项难以区分（{index.targets[other].core}）"
             links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
         return links, True
-    for c in ranked[:3]:
-        if c.score > best.score - 2 * options.margin:
-            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
+    close = [c for c in ranked[:3] if c.score > best.score - 2 * options.margin]
+    own = _own_name_pick(src, close, index, options) if len(close) > 1 else None
+    for c in [own] if own is not None else close:
+        links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
     return links, False
+
+
+def _own_name_pick(
+    src: _Prepared, close: Sequence[_Candidate], index: _Index, options: MatchOptions
+) -> _Candidate | None:
+    """The one sub-item whose own name pairs with the handling item, when the main item ties them all.
+
+    Sub-items of one main item (1.民办职业培训学校设立审批 …) all share the main item's name, which a
+    handling item's 主项名称 also gives: pair each handling item with the sub-item its own name matches,
+    not every handling item with every sub-item.
+    """
+    targets = [index.targets[c.target] for c in close]
+    if not all(t.alt_core for t in targets) or len({t.alt_core for t in targets}) != 1:
+        return None
+    own = [max(similarity(src.core, t.core), similarity(src.full, t.core)) for t in targets]
+    order = sorted(range(len(close)), key=lambda i: -own[i])
+    top = order[0]
+    if own[top] >= options.match_threshold and all(own[i] <= own[top] - options.margin for i in order[1:]):
+        return close[top]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
