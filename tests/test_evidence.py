@@ -264,3 +264,23 @@ def test_sub_items_pair_one_to_one_with_handling_items_under_the_same_main_item(
     assert {(name_key(n).removesuffix("(县级)"), p.split(".", 1)[1]) for n, p, _ in found} == {
         (s, s) for s in subs
     }
+
+
+def test_a_licence_with_a_level_suffix_is_still_a_licence() -> None:
+    powers = [power("对举办营业性演出违反规定行为的处罚", Category.PENALTY)]
+    assert linked(powers, [service("举办营业性演出审批（市级/县级）")]) == set()
+
+
+def test_a_penalty_keeps_a_service_item_that_is_not_licence_like() -> None:
+    # A coercive measure entered on the platform under its own (noisy) name is still its item.
+    powers = [power("暂扣无车辆营运证从事道路运输经营的车辆", Category.COERCION)]
+    found = linked(powers, [service("暂扣无车辆营运证从事道路运输相关经营的车辆")])
+    assert {p for _, p, _ in found} == {"暂扣无车辆营运证从事道路运输经营的车辆"}
+
+
+def test_sub_items_differing_only_in_their_handling_word_pair_by_it() -> None:
+    main = "娱乐场所经营许可"
+    subs = ["娱乐场所经营许可证核发", "娱乐场所经营许可证变更审查", "娱乐场所经营许可证换证审查"]
+    powers = [power(main, Category.LICENSING, sub=s) for s in subs]
+    found = linked(powers, [service("娱乐场所经营许可证变更审查（县级）", parent=main)])
+    assert found == {("娱乐场所经营许可证变更审查（县级）", "娱乐场所经营许可证变更审查", Status.MATCHED)}

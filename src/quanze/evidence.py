@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Final
 
 from quanze.models import Category
-from quanze.normalize import code_key, name_key
+from quanze.normalize import code_key, name_key, split_name
 
 # ---------------------------------------------------------------------------------------------- categories
 
@@ -56,6 +56,20 @@ def effective_category(category: Category | None, name: str) -> Category | None:
 
 def is_enforcement(category: Category | None, name: str) -> bool:
     return effective_category(category, name) in ENFORCEMENT
+
+
+_GRANT_NAME = re.compile(
+    r"(审批|许可|核准|核发|许可证|登记|备案|认定|审核|批准|确认|证明|申领|换证|补证|换发|补发|补办|注销|变更|延续|"
+    r"新办|设立|延期|年检|审查|办理)$"
+)
+
+
+def is_grant(category: Category | None, name: str) -> bool:
+    """Whether an item grants or records something (a licence, a filing, a certificate) rather than enforces."""
+    if category is not None:
+        return category not in ENFORCEMENT
+    parts = split_name(name)
+    return not is_enforcement(None, name) and bool(_GRANT_NAME.search(parts.core + (parts.handling or "")))
 
 
 def expects_service_item(category: Category | None, name: str, expected: Sequence[Category]) -> bool:

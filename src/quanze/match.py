@@ -20,6 +20,7 @@ from quanze.evidence import (
     entity_cover,
     family_stem,
     is_enforcement,
+    is_grant,
     is_placeholder,
     listed_parts,
     subject_action,
@@ -179,6 +180,13 @@ class _Prepared:
     handling: str | None = None
     parts: tuple[str, ...] = ()  # the items a name that enumerates actions stands for
     enforcement: bool = False  # a penalty, coercive measure or inspection
+    grant: bool = False  # a licence, filing, certificate …: what an enforcement power never links to by name
+
+    def kind_clash(self, power: _Prepared) -> bool:
+        """This item and a power differ in kind: a licence-like item and a penalty, or the other way round."""
+        return (power.enforcement and self.grant and not self.enforcement) or (
+            self.enforcement and not power.enforcement
+        )
 
     @property
     def full(self) -> str:
@@ -217,6 +225,7 @@ def _prepare(
         handling=parts.handling,
         parts=listed,
         enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
+        grant=is_grant(category, name),
     )
 
 
@@ -359,7 +368,7 @@ def _score_pair(
         if same_stem:
             sim, (a, b) = 97.0, same_stem[0]
     via_part = b in tgt.parts
-    if src.enforcement != tgt.enforcement and sim < 100.0 and code_exact is None:
+    if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
     adjust, dept_note = _dept_adjust(src, tgt, options)
@@ -371,7 +380,7 @@ def _score_pair(
     notes = [n for n in (dept_note,) if n]
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
-    if code_exact is not None and src.enforcement != tgt.enforcement and sim < 100.0:
+    if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
         notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
         clash = True
     if code_exact is not None:
@@ -734,12 +743,19 @@ def _own_name_pick(
     not every handling item with every sub-item.
     """
     targets = [index.targets[c.target] for c in close]
-    if not all(t.alt_core for t in targets) or len({t.alt_core for t in targets}) != 1:
-        return None
-    own = [max(similarity(src.core, t.core), similarity(src.full, t.core)) for t in targets]
+    # Own names compared with their handling words: 变更审查 and 核发 sub-items of one licence differ.
+    own = [
+        max(similarity(src.core, t.core), similarity(src.full, t.core))
+        - (0.0 if src.handling == t.handling else 15.0)
+        for t in targets
+    ]
     order = sorted(range(len(close)), key=lambda i: -own[i])
     top = order[0]
-    if own[top] >= options.match_threshold and all(own[i] <= own[top] - options.margin for i in order[1:]):
+    if (
+        targets[top].alt_core is not None
+        and own[top] >= options.match_threshold
+        and all(own[i] <= own[top] - options.margin for i in order[1:])
+    ):
         return close[top]
     return None
 
