@@ -284,3 +284,24 @@ def test_sub_items_differing_only_in_their_handling_word_pair_by_it() -> None:
     powers = [power(main, Category.LICENSING, sub=s) for s in subs]
     found = linked(powers, [service("娱乐场所经营许可证变更审查（县级）", parent=main)])
     assert found == {("娱乐场所经营许可证变更审查（县级）", "娱乐场所经营许可证变更审查", Status.MATCHED)}
+
+
+def test_a_family_under_a_main_item_does_not_force_one_sub_item() -> None:
+    main = "民办职业培训学校设立、分立、合并、变更及终止审批"
+    subs = ["民办职业培训学校设立审批", "民办职业培训学校分立审批", "民办职业培训学校终止审批"]
+    powers = [power(main, Category.LICENSING, sub=f"{i}.{s}") for i, s in enumerate(subs, start=1)]
+    services = [
+        service("民办职业培训学校设立审批(县级)", "511A14005001", parent=main),
+        service("民办职业培训学校办学许可证延续审批(县级)", "511A14005004", parent=main),
+    ]
+    result = match_catalogue(powers, services)
+    assert [(lk.power, lk.status) for lk in result.links if lk.service == 0] == [(0, Status.MATCHED)]
+    assert all(lk.status is Status.REVIEW for lk in result.links if lk.service == 1)
+
+
+def test_a_licence_with_a_variant_in_brackets_is_still_a_licence() -> None:
+    powers = [power("对农药经营者未取得农药经营许可证经营农药等行为的处罚")]
+    assert (
+        linked(powers, [service("农药经营许可证延续（其他农药）"), service("机动车维修经营备案（终止）")])
+        == set()
+    )

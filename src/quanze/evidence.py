@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Final
 
 from quanze.models import Category
-from quanze.normalize import code_key, name_key, split_name
+from quanze.normalize import code_key, name_key
 
 # ---------------------------------------------------------------------------------------------- categories
 
@@ -32,7 +32,7 @@ DEFAULT_SERVICE_CATEGORIES: Final = (
 )
 
 _PENALTY_NAME = re.compile(r"(处罚|罚款)$")
-_COERCION_NAME = re.compile(r"查封|扣押|强制执行|强制措施")
+_COERCION_NAME = re.compile(r"查封|扣押|暂扣|强制执行|强制措施")
 _INSPECTION_NAME = re.compile(r"^对.*(检查|监督检查|抽查)$")
 
 
@@ -64,12 +64,21 @@ _GRANT_NAME = re.compile(
 )
 
 
+_GRANT_WORD = re.compile(r"许可|审批|备案|登记|核准|认定|资格|证书")
+_TRAILING_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
+
+
 def is_grant(category: Category | None, name: str) -> bool:
     """Whether an item grants or records something (a licence, a filing, a certificate) rather than enforces."""
     if category is not None:
         return category not in ENFORCEMENT
-    parts = split_name(name)
-    return not is_enforcement(None, name) and bool(_GRANT_NAME.search(parts.core + (parts.handling or "")))
+    if is_enforcement(None, name):
+        return False
+    # Qualifiers in brackets at the end say which variant, not what kind: 农药经营许可证延续(其他农药).
+    key = _TRAILING_BRACKETS.sub("", name_key(name))
+    if key.startswith("对") or key.endswith("的"):
+        return False  # 对…的; 未取得…擅自从事…的: a wrong-doing described, not a licence
+    return bool(_GRANT_NAME.search(key) or _GRANT_WORD.search(key))
 
 
 def expects_service_item(category: Category | None, name: str, expected: Sequence[Category]) -> bool:

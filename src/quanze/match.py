@@ -248,6 +248,7 @@ class _Index:
         self.by_stem: dict[str, list[int]] = defaultdict(list)
         self.by_core: dict[str, list[int]] = defaultdict(list)
         self.by_stem_name: dict[str, list[int]] = defaultdict(list)
+        self.by_main: dict[str, list[int]] = defaultdict(list)  # sub-items by their main item's name
         postings: dict[str, list[int]] = defaultdict(list)
         for i, t in enumerate(targets):
             if t.code:
@@ -258,6 +259,7 @@ class _Index:
             self.by_stem_name[t.stem].append(i)
             if t.alt_core:
                 self.by_core[t.alt_core].append(i)
+                self.by_main[t.alt_core].append(i)
             for part in t.parts:
                 self.by_core[part].append(i)
             for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
@@ -609,7 +611,10 @@ def _family_links(
     the link as well, review otherwise. A stem whose items matched several powers only proposes.
     """
     for stem, members in sorted(families.items()):
-        owners = sorted({f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED})
+        matched = {f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED}
+        # Sub-items of one main item share its code stem: the family points at all of them, so it proposes.
+        siblings = {s for t in matched for s in index.by_main.get(index.targets[t].alt_core or "", ())}
+        owners = sorted(matched | siblings)
         if not owners:
             continue
         for si in members:
