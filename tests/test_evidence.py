@@ -305,3 +305,11 @@ def test_a_licence_with_a_variant_in_brackets_is_still_a_licence() -> None:
         linked(powers, [service("农药经营许可证延续（其他农药）"), service("机动车维修经营备案（终止）")])
         == set()
     )
+
+
+def test_a_handling_item_of_a_licence_is_licence_like() -> None:
+    powers = [power("对劳务派遣单位违反法律、法规有关劳务派遣规定的处罚", Category.PENALTY)]
+    item = service("劳务派遣单位设立分公司书面报告(县级)")
+    assert len(linked(powers, [item])) == 1  # alone, the name does not say it is a licence's item
+    under = service("劳务派遣单位设立分公司书面报告(县级)", parent="劳务派遣经营许可")
+    assert linked(powers, [under]) == set()

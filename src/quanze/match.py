@@ -673,6 +673,8 @@ def _match_one(
     parent = _parent_of(s, spread)
     if parent is not None and parent.enforcement and not src.enforcement:
         src = replace(src, enforcement=True)  # a handling item of a penalty is a penalty's item
+    elif parent is not None and parent.grant and not src.grant:
+        src = replace(src, grant=True)  # a handling item of a licence (劳务派遣经营许可 › …书面报告)
     skey = service_key(s)
     rejected: set[int] = set()
     if decisions is not None and skey in decisions:
