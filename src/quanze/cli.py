@@ -517,7 +517,9 @@ def review_apply(
     """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
     cfg = _load_config(config, decisions=decisions)
     at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    outcome = pipeline.apply_review(workbook, cfg.project.decisions, by=by or getpass.getuser(), at=at)
+    outcome = pipeline.apply_review(
+        workbook, cfg.project.decisions, by=by or getpass.getuser(), at=at, config=cfg
+    )
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
     else:
@@ -528,6 +530,35 @@ def review_apply(
         )
         _print_issues(outcome.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
+
+
+@review_app.command("add")
+@handled
+def review_add(
+    power: Annotated[str, typer.Argument(help="The power: its code or name.", show_default=False)],
+    service: Annotated[str, typer.Argument(help="The service item: its code or name.", show_default=False)],
+    config: ConfigOpt = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="The service item's unit.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept in the history).")] = None,
+    decisions: Annotated[
+        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decided (kept in the history).")] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Link a power and a service item the matcher never proposed: recorded as a confirmed decision."""
+    cfg = _load_config(config, decisions=decisions)
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    record, new = pipeline.add_link(
+        cfg, power, service, unit=unit, by=by or getpass.getuser(), at=at, note=note
+    )
+    if fmt is OutputFormat.JSON:
+        _print_json({**record.model_dump(mode="json"), "recorded": new})
+    else:
+        _say(
+            f"{'recorded' if new else 'already recorded'}: {record.power_name} ↔ {record.service_name} "
+            f"({record.unit or '-'}) in {cfg.project.decisions}"
+        )
 
 
 @app.command()

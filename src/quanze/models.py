@@ -74,6 +74,7 @@ class IssueCode(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
+    UNKNOWN_ITEM = "unknown-item"
 
 
 class RowIssue(BaseModel):

@@ -29,6 +29,7 @@ from quanze.errors import ExitCode, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
+from quanze.manual import HandAddedRows, UnknownItem, manual_link
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -409,8 +410,15 @@ class ReviewOutcome(BaseModel):
     issues: list[RowIssue] = Field(default_factory=list)
 
 
-def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRecord], ReviewOutcome]:
-    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions."""
+def read_review(
+    path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
+) -> tuple[list[DecisionRecord], ReviewOutcome]:
+    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions.
+
+    A row an analyst added by hand (no hidden keys, but a power and a service item by code or name) is
+    looked up in the inputs of `config`; one that names no item, or several, is an issue naming its row.
+    """
+    hand_added = HandAddedRows(None if config is None else lambda: inputs_for_links(config))
     rows = read_review_sheet(path)
     records: list[DecisionRecord] = []
     issues: list[RowIssue] = []
@@ -437,6 +445,22 @@ def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRe
             blank += 1
             continue
         pk, sk = row.get("power_key"), row.get("service_key")
+        if (not pk or not sk) and hand_added.holds(row):
+            try:
+                records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
+            except UnknownItem as exc:
+                issues.append(
+                    RowIssue(
+                        code=IssueCode.UNKNOWN_ITEM,
+                        severity=Severity.ERROR,
+                        file=path.name,
+                        sheet=row["_sheet"],
+                        row=int(row["_row"] or 0),
+                        column="权力事项/服务事项",
+                        message=f"{exc}; the row was not recorded",
+                    )
+                )
+            continue
         if not pk or not sk:
             issues.append(
                 RowIssue(
@@ -477,9 +501,41 @@ def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRe
     return records, outcome
 
 
-def apply_review(review: Path, decisions_path: Path, *, by: str | None, at: str) -> ReviewOutcome:
+def inputs_for_links(config: QuanzeConfig) -> tuple[list[PowerItem], list[ServiceItem]]:
+    """The powers and service items a run links: the devolution list (or the acceptance lists) and the catalogue."""
+    loaded = load_inputs(config)
+    powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
+    return powers, loaded.services
+
+
+def add_link(
+    config: QuanzeConfig,
+    power: str,
+    service: str,
+    *,
+    unit: str | None,
+    by: str | None,
+    at: str,
+    note: str | None = None,
+) -> tuple[DecisionRecord, bool]:
+    """Record a link the matcher never proposed as a confirmed decision; True when it is new."""
+    powers, services = inputs_for_links(config)
+    try:
+        record = manual_link(powers, services, power, service, unit=unit, by=by, at=at, note=note)
+    except UnknownItem as exc:
+        raise UsageError(str(exc), hint="`quanze explain NAME` shows how an item was read") from None
+    history = load_decisions(config.project.decisions)
+    fresh = new_records(history, [record])
+    if fresh:
+        write_text(config.project.decisions, serialise([*history, *fresh]))
+    return record, bool(fresh)
+
+
+def apply_review(
+    review: Path, decisions_path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
+) -> ReviewOutcome:
     """Record the decisions of a filled-in review workbook in the decisions file (history kept)."""
-    incoming, outcome = read_review(review, by=by, at=at)
+    incoming, outcome = read_review(review, by=by, at=at, config=config)
     history = load_decisions(decisions_path)
     fresh = new_records(history, incoming)
     if fresh:
