@@ -563,6 +563,49 @@ def review_add(
 
 @app.command()
 @handled
+def explain(
+    item: Annotated[
+        str, typer.Argument(help="The power (or service item): its code or name.", show_default=False)
+    ],
+    config: ConfigOpt = None,
+    service: Annotated[bool, typer.Option("--service", help="ITEM is a service item, not a power.")] = False,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="The service item's unit.")] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Why one power or service item was linked as it was: its name as compared, every candidate, decisions."""
+    result = pipeline.explain(_load_config(config), item, service=service, unit=unit)
+    if fmt is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out_console.print(
+        f"{'权力事项' if result.kind == 'power' else '服务事项'}：{result.name}（{result.source}）"
+    )
+    out_console.print(
+        f"  编码 {result.code or '-'}  单位 {result.unit or '-'}  类别 {result.category or '-'}"
+        f"{'（处罚/强制/检查类）' if result.enforcement else ''}"
+    )
+    out_console.print(
+        f"  比对用名称 {result.core}  办理项 {result.handling or '-'}  层级 {result.level or '-'}"
+        f"  编码族 {result.family or '-'}"
+    )
+    if result.listed_parts:
+        out_console.print(f"  列举的事项 {'、'.join(result.listed_parts)}")
+    out_console.print(f"  候选 {len(result.candidates)} 个：")
+    for c in result.candidates:
+        score = "-" if c.score is None else f"{c.score:g}"
+        out_console.print(
+            f"  [{c.status}] {c.unit or '-'} {c.name}  {score} {c.method or '-'}  {c.reason}  → {c.why}",
+            markup=False,
+        )
+    for d in result.decisions:
+        out_console.print(
+            f"  决定 {d.decision.value}: {d.power_name} ↔ {d.service_name} ({d.by or '-'}, {d.at or '-'})",
+            markup=False,
+        )
+
+
+@app.command()
+@handled
 def diff(
     old: Annotated[
         Path, typer.Argument(help="The earlier list, or the upper level's list.", show_default=False)

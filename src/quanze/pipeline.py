@@ -26,10 +26,11 @@ from quanze.decisions import (
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, UnreadableInputError, UsageError
+from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
-from quanze.manual import HandAddedRows, UnknownItem, manual_link
+from quanze.manual import HandAddedRows, UnknownItem, find_power, find_service, manual_link
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -529,6 +530,32 @@ def add_link(
     if fresh:
         write_text(config.project.decisions, serialise([*history, *fresh]))
     return record, bool(fresh)
+
+
+def explain(
+    config: QuanzeConfig, text: str, *, service: bool = False, unit: str | None = None
+) -> Explanation:
+    """How one power (or, with `service`, one service item) named by code or name was read and linked."""
+    powers, services = inputs_for_links(config)
+    loaded_units = sorted(
+        {li.unit for li in config.inputs.lists if li.role is ListRole.ACCEPTANCE and li.unit}
+    )
+    records = load_decisions(config.project.decisions)
+    try:
+        if not service:
+            p = find_power(powers, text)
+            pi = next(i for i, x in enumerate(powers) if x is p)
+            return explain_power(
+                powers, services, pi, options=config.match, records=records, units=loaded_units
+            )
+        s = find_service(services, text, unit)
+        si = next(i for i, x in enumerate(services) if x is s)
+        return explain_service(
+            powers, services, si, options=config.match, records=records, units=loaded_units
+        )
+    except UnknownItem as exc:
+        hint = "for a service item add --service (and --unit where names repeat)" if not service else None
+        raise UsageError(str(exc), hint=hint) from None
 
 
 def apply_review(
