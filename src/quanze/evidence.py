@@ -54,6 +54,7 @@ def effective_category(category: Category | None, name: str) -> Category | None:
     return category if category is not None else category_from_name(name)
 
 
+@lru_cache(maxsize=262144)
 def is_enforcement(category: Category | None, name: str) -> bool:
     return effective_category(category, name) in ENFORCEMENT
 
@@ -68,6 +69,7 @@ _GRANT_WORD = re.compile(r"许可|审批|备案|登记|核准|认定|资格|证�
 _TRAILING_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
 
 
+@lru_cache(maxsize=262144)
 def is_grant(category: Category | None, name: str) -> bool:
     """Whether an item grants or records something (a licence, a filing, a certificate) rather than enforces."""
     if category is not None:
@@ -265,6 +267,7 @@ def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[st
 # ---------------------------------------------------------------------------------------------- code families
 
 
+@lru_cache(maxsize=262144)
 def family_stem(code: str | None) -> str | None:
     """The main-item stem a handling item's basic code shares with its siblings (511Z18278 of 511Z18278001).
 

@@ -66,12 +66,9 @@ class MatchOptions(BaseModel):
         description="more kinds of legal entity: a general kind and the specific kinds it covers",
     )
 
-    def entity_vocabulary(self) -> dict[str, tuple[str, ...]]:
+    def entity_vocabulary(self) -> Mapping[str, tuple[str, ...]]:
         """The built-in entity kinds with the configured ones added."""
-        merged = {k: tuple(v) for k, v in DEFAULT_ENTITY_KINDS.items()}
-        for general, specifics in self.entity_kinds.items():
-            merged[general] = tuple(dict.fromkeys((*merged.get(general, ()), *specifics)))
-        return merged
+        return _entity_vocabulary(tuple(sorted(self.entity_kinds.items())))
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchOptions:
@@ -114,6 +111,14 @@ class MatchResult:
 class Decision(StrEnum):
     CONFIRM = "confirm"
     REJECT = "reject"
+
+
+@lru_cache(maxsize=64)
+def _entity_vocabulary(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, tuple[str, ...]]:
+    merged = {k: tuple(v) for k, v in DEFAULT_ENTITY_KINDS.items()}
+    for general, specifics in extra:
+        merged[general] = tuple(dict.fromkeys((*merged.get(general, ()), *specifics)))
+    return merged
 
 
 # Analysts' decisions: service key → {power key → decision}.
@@ -202,6 +207,7 @@ def _stem(code: str | None) -> str | None:
     return stem if len(stem) >= 8 else None
 
 
+@lru_cache(maxsize=262144)
 def _prepare(
     name: str,
     alt: str | None,
