@@ -121,6 +121,13 @@ def test_listed_actions_expand_into_parts() -> None:
     )
     assert "户口注销" in listed_parts(name_key("户口登记（包括注销、恢复、变更）"))
     assert listed_parts("食品生产许可") == ()
+    # A list that starts with a word of its own: 经营 is listed with the acts after it.
+    assert listed_parts("劳务派遣经营、变更、延续、注销许可")[:4] == (
+        "劳务派遣经营许可",
+        "劳务派遣变更许可",
+        "劳务派遣延续许可",
+        "劳务派遣注销许可",
+    )
 
 
 def test_a_listed_action_matches_and_the_reason_names_the_part() -> None:

@@ -164,6 +164,10 @@ def listed_parts(core: str) -> tuple[str, ...]:
         return ()
     subject, after = core[: m.start()], core[m.end() :]
     acts = re.split(_SEP, m.group(0))
+    lead = re.search(rf"(..){_SEP}$", subject)
+    if lead and len(subject) - len(lead.group(0)) >= 2:
+        # The list starts with a word that is not an act (劳务派遣经营、变更、延续、注销许可): it is listed too.
+        subject, acts = subject[: lead.start()], [lead.group(1), *acts]
     parts = [subject + a + after for a in acts] + [subject + a for a in acts]
     return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
 
