@@ -320,3 +320,18 @@ def test_a_handling_item_of_a_licence_is_licence_like() -> None:
     assert len(linked(powers, [item])) == 1  # alone, the name does not say it is a licence's item
     under = service("劳务派遣单位设立分公司书面报告(县级)", parent="劳务派遣经营许可")
     assert linked(powers, [under]) == set()
+
+
+def test_a_handling_item_tied_by_its_main_item_is_reviewed_against_the_nearest_sub_items_only() -> None:
+    main = "民办职业培训学校设立、分立、合并、变更及终止审批"
+    subs = [
+        "民办职业培训学校设立审批",
+        "民办职业培训学校分立审批",
+        "民办职业培训学校合并审批",
+        "民办职业培训学校变更审批",
+        "民办职业培训学校终止审批",
+    ]
+    powers = [power(main, Category.LICENSING, sub=f"{i}.{s}") for i, s in enumerate(subs, start=1)]
+    found = linked(powers, [service("民办职业培训学校分立、合并审批(县级)", parent=main)])
+    assert {p for _, p, _ in found} == {"2.民办职业培训学校分立审批", "3.民办职业培训学校合并审批"}
+    assert {s for _, _, s in found} == {Status.REVIEW}

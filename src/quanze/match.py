@@ -734,8 +734,13 @@ def _match_one(
         if own is not None:
             reason = own.reason + "；子项名称与办理项名称一一对应"
             return [(own.target, max(own.score, best.score), own.method, Status.MATCHED, reason)], False
-        for c in [best, *rivals]:
-            other = (rivals[0] if c is best else best).target
+        tied = _own_name_narrow(src, [best, *rivals], index, options)
+        if len(tied) == 1:
+            (only,) = tied
+            note = "；主项名称相同，子项名称与之最接近"
+            return [(only.target, only.score, only.method, Status.REVIEW, only.reason + note)], False
+        for c in tied:
+            other = (tied[1] if c is tied[0] else tied[0]).target
             note = f"；与另一事项难以区分（{index.targets[other].core}）"
             links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
         return links, True
@@ -744,6 +749,31 @@ def _match_one(
     for c in [own] if own is not None else close:
         links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
     return links, False
+
+
+def _own_scores(src: _Prepared, close: Sequence[_Candidate], index: _Index) -> list[float]:
+    """How well the handling item's own name (with its handling word) fits each candidate's own name."""
+    return [
+        max(similarity(src.core, t.core), similarity(src.full, t.core))
+        - (0.0 if src.handling == t.handling else 15.0)
+        for t in (index.targets[c.target] for c in close)
+    ]
+
+
+def _own_name_narrow(
+    src: _Prepared, close: Sequence[_Candidate], index: _Index, options: MatchOptions
+) -> list[_Candidate]:
+    """Of sub-items that one main item ties, those whose own names fit the handling item best.
+
+    With no clear single sub-item (民办职业培训学校分立、合并审批 under 1.设立 … 5.终止), the review shows the
+    sub-items nearest by their own names, not every sub-item of the main item.
+    """
+    targets = [index.targets[c.target] for c in close]
+    if not targets[0].alt_core or any(t.alt_core != targets[0].alt_core for t in targets):
+        return list(close)
+    own = _own_scores(src, close, index)
+    top = max(own)
+    return [c for c, o in zip(close, own, strict=True) if o >= top - options.margin]
 
 
 def _own_name_pick(
@@ -757,11 +787,7 @@ def _own_name_pick(
     """
     targets = [index.targets[c.target] for c in close]
     # Own names compared with their handling words: 变更审查 and 核发 sub-items of one licence differ.
-    own = [
-        max(similarity(src.core, t.core), similarity(src.full, t.core))
-        - (0.0 if src.handling == t.handling else 15.0)
-        for t in targets
-    ]
+    own = _own_scores(src, close, index)
     order = sorted(range(len(close)), key=lambda i: -own[i])
     top = order[0]
     if (
