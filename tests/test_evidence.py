@@ -335,3 +335,23 @@ def test_a_handling_item_tied_by_its_main_item_is_reviewed_against_the_nearest_s
     found = linked(powers, [service("民办职业培训学校分立、合并审批(县级)", parent=main)])
     assert {p for _, p, _ in found} == {"2.民办职业培训学校分立审批", "3.民办职业培训学校合并审批"}
     assert {s for _, _, s in found} == {Status.REVIEW}
+
+
+def test_a_family_does_not_add_back_sub_items_the_names_left_out() -> None:
+    main = "民办职业培训学校设立、分立、合并、变更及终止审批"
+    subs = [
+        "民办职业培训学校设立审批",
+        "民办职业培训学校分立审批",
+        "民办职业培训学校合并审批",
+        "民办职业培训学校终止审批",
+    ]
+    powers = [power(main, Category.LICENSING, sub=f"{i}.{s}") for i, s in enumerate(subs, start=1)]
+    services = [
+        service("民办职业培训学校设立审批(县级)", "511A14005001", parent=main),
+        service("民办职业培训学校分立、合并审批(县级)", "511A14005002", parent=main),
+    ]
+    result = match_catalogue(powers, services)
+    assert {powers[lk.power].title for lk in result.links if lk.service == 1} == {
+        "2.民办职业培训学校分立审批",
+        "3.民办职业培训学校合并审批",
+    }

@@ -626,6 +626,8 @@ def _family_links(
         for si in members:
             if any(f[3] is Status.MATCHED for f in found_by[si]):
                 continue
+            if len(owners) > 1 and any(f[0] in owners for f in found_by[si]):
+                continue  # the names already chose among the family's powers; the family adds nothing
             s = services[si]
             src = _prepare(s.name, None, s.code, s.department, s.category)
             parent = _parent_of(s, parents.get(si))
