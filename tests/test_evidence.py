@@ -355,3 +355,34 @@ def test_a_family_does_not_add_back_sub_items_the_names_left_out() -> None:
         "2.民办职业培训学校分立审批",
         "3.民办职业培训学校合并审批",
     }
+
+
+# ---------------------------------------------------------------------------------------------- near-exact
+
+
+@pytest.mark.parametrize(
+    ("item", "owner"),
+    [
+        ("护士变更执业注册", "护士执业注册"),
+        ("兽药经营许可证核发（普通兽药）", "兽药经营许可证核发"),
+        ("危险废物经营许可申请（市级）", "危险废物经营许可"),
+    ],
+)
+def test_a_power_name_with_one_thing_added_is_matched(item: str, owner: str) -> None:
+    found = linked([power(owner, Category.LICENSING)], [service(item)])
+    assert found == {(item, owner, Status.MATCHED)}
+
+
+def test_an_item_with_its_own_exact_power_is_not_made_ambiguous_by_the_general_one() -> None:
+    powers = [
+        power("兽药经营许可证核发", Category.LICENSING),
+        power("兽药经营许可证核发（普通兽药）", Category.LICENSING),
+    ]
+    found = linked(powers, [service("兽药经营许可证核发（普通兽药）")])
+    assert found == {("兽药经营许可证核发（普通兽药）", "兽药经营许可证核发（普通兽药）", Status.MATCHED)}
+
+
+def test_a_qualifier_on_both_sides_still_keeps_near_twins_apart() -> None:
+    powers = [power("种子生产经营许可（非主要农作物）", Category.LICENSING)]
+    found = linked(powers, [service("种子生产经营许可（主要农作物）")])
+    assert all(status is not Status.MATCHED for _, _, status in found)

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from quanze.evidence import (
+    ACTIONS,
     DEFAULT_ENTITY_KINDS,
     DEFAULT_SERVICE_CATEGORIES,
     entity_cover,
@@ -376,6 +377,7 @@ def _score_pair(
         if same_stem:
             sim, (a, b) = 97.0, same_stem[0]
     via_part = b in tgt.parts
+    near = _near_exact(src, tgt) if sim < 97.0 else None
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
@@ -409,6 +411,11 @@ def _score_pair(
         method = Method.EXACT
         score = 93.0 + adjust
         reason = f"名称去除办理项、层级和审批/许可等字样后一致：{action_stem(b)}"
+    elif near is not None and not clash:
+        # Below an equal name and an equal stem, so that an item with its own exact power never ties.
+        method = Method.EXACT
+        score = 91.0 + adjust
+        reason = near
     else:
         method = Method.FUZZY
         score = sim + adjust
@@ -434,6 +441,34 @@ def _score_pair(
     if score < options.review_threshold:
         return None
     return _Candidate(target=-1, score=score, method=method, reason="；".join([reason, *notes]))
+
+
+_INSERTED_ACTIONS = tuple(sorted(ACTIONS, key=len, reverse=True))
+_TRAILING_QUALIFIER = re.compile(r"^(.{4,})\(([^()]+)\)$")
+
+
+def _near_exact(src: _Prepared, tgt: _Prepared) -> str | None:
+    """How a handling item is its power's name with one thing added, or None.
+
+    护士**变更**执业注册 is 护士执业注册 with a handling action inside; 兽药经营许可证核发**（普通兽药）** is the
+    power with a qualifier of its own (the power has none); 危险废物经营许可**申请** is the application for it.
+    """
+
+    def same(name: str) -> bool:
+        core = split_name(name).core
+        return tgt.core in (name, core) or tgt.stem in (action_stem(name), action_stem(core))
+
+    for text in {src.core, src.full}:
+        for word in _INSERTED_ACTIONS:
+            at = text.find(word, 2)
+            if at > 0 and at + len(word) < len(text) and same(text[:at] + text[at + len(word) :]):
+                return f"名称去除办理动作（{word}）后与该事项一致"
+        if text.endswith("申请") and same(text[:-2]):
+            return "名称为该事项加“申请”"
+    m = _TRAILING_QUALIFIER.match(src.core)
+    if m and not tgt.qualifiers and same(m.group(1)):
+        return f"名称为该事项加限定（{m.group(2)}）"
+    return None
 
 
 def _structural_evidence(src: _Prepared, tgt: _Prepared, options: MatchOptions) -> tuple[float, str] | None:
