@@ -386,3 +386,26 @@ def test_a_qualifier_on_both_sides_still_keeps_near_twins_apart() -> None:
     powers = [power("种子生产经营许可（非主要农作物）", Category.LICENSING)]
     found = linked(powers, [service("种子生产经营许可（主要农作物）")])
     assert all(status is not Status.MATCHED for _, _, status in found)
+
+
+def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -> None:
+    powers = [
+        PowerItem(name="机动车驾驶员培训备案", source=SRC),
+        PowerItem(name="道路货物运输经营许可", source=SRC),
+    ]
+
+    def item(name: str, tail: str) -> ServiceItem:
+        return ServiceItem(name=name, code=f"511Z18278{tail}", unit="东城县", source=SRC)
+
+    services = [
+        item("机动车驾驶培训机构备案", "001"),
+        item("机动车驾驶员培训教练场备案", "002"),
+        item("教练车备案证办理（转出）", "003"),
+    ]
+    result = match_catalogue(powers, services)
+    third = [lk for lk in result.links if lk.service == 2]
+    assert [(lk.power, lk.status) for lk in third] == [(0, Status.REVIEW)]
+    assert "多指向该事项" in third[0].reason
+    # One reviewed item is not enough to speak for the family.
+    alone = match_catalogue(powers, [services[0], services[2]])
+    assert not [lk for lk in alone.links if lk.service == 1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -653,6 +653,16 @@ def _family_links(
     """
     for stem, members in sorted(families.items()):
         matched = {f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED}
+        proposes_only = not matched
+        if not matched:
+            # No item of the family is matched: a power most of its reviewed items put first is proposed.
+            tops = Counter(
+                min(found_by[si], key=lambda f: (-f[1], f[0]))[0] for si in members if found_by[si]
+            )
+            if tops:
+                top, votes = tops.most_common(1)[0]
+                if votes >= 2 and votes * 2 > sum(tops.values()):
+                    matched = {top}
         # Sub-items of one main item share its code stem: the family points at all of them, so it proposes.
         siblings = {s for t in matched for s in index.by_main.get(index.targets[t].alt_core or "", ())}
         owners = sorted(matched | siblings)
@@ -667,7 +677,9 @@ def _family_links(
             src = _prepare(s.name, None, s.code, s.department, s.category)
             parent = _parent_of(s, parents.get(si))
             rejected = _rejected(s, decisions, local_of)
-            note = f"同一编码族（{stem}）的其他办理项已匹配到该事项"
+            note = f"同一编码族（{stem}）的其他办理项" + (
+                "多指向该事项" if proposes_only else "已匹配到该事项"
+            )
             if len(owners) > 1:
                 note += f"（该编码族对应{len(owners)}个事项）"
             proposed: dict[int, _Found] = {f[0]: f for f in found_by[si]}
@@ -676,7 +688,7 @@ def _family_links(
                     continue
                 cand = _score_pair(src, index.targets[t], options, code_exact=None, parent=parent)
                 name_score = cand.score if cand is not None else 0.0
-                if len(owners) == 1 and name_score >= _FAMILY_NAME_SUPPORT:
+                if len(owners) == 1 and not proposes_only and name_score >= _FAMILY_NAME_SUPPORT:
                     score = max(name_score, options.match_threshold)
                     found_by[si] = [
                         (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")
