@@ -409,3 +409,10 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
     # One reviewed item is not enough to speak for the family.
     alone = match_catalogue(powers, [services[0], services[2]])
     assert not [lk for lk in alone.links if lk.service == 1]
+
+
+def test_a_wrong_doing_described_is_not_a_licence() -> None:
+    from quanze.evidence import is_grant
+
+    assert not is_grant(None, "未取得施工许可证或者开工报告未经批准擅自施工")
+    assert is_grant(None, "使用林地审批")

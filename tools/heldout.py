@@ -103,9 +103,11 @@ def _penalty_for(licence: str, rng: random.Random) -> str:
 
 def make_heldout(pool: list[PoolItem], *, seed: int, n_units: int = 5, n_powers: int = 260) -> HeldOut:
     rng = random.Random(seed)
-    items = usable(pool)
-    rng.shuffle(items)
-    items = items[:n_powers]
+    # Shuffled before the names the tests use are left out, so that a new test name drops one item only.
+    order = list(pool)
+    rng.shuffle(order)
+    keep = {id(item) for item in usable(pool)}
+    items = [item for item in order if id(item) in keep][:n_powers]
     h = HeldOut(units=unit_names(n_units, rng))
     # Each power: how its service items are named and coded (kind, [(name, code suffix)], parent names).
     plans: list[tuple[int, str, list[str], str | None, str | None]] = []  # power, kind, names, stem, parent

@@ -65,6 +65,7 @@ _GRANT_NAME = re.compile(
 )
 
 
+_WRONGDOING_OPENINGS = ("对", "未", "擅自", "违反", "违规", "非法", "拒绝", "拒不", "伪造")
 _GRANT_WORD = re.compile(r"许可|审批|备案|登记|核准|认定|资格|证书")
 _TRAILING_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
 
@@ -78,7 +79,7 @@ def is_grant(category: Category | None, name: str) -> bool:
         return False
     # Qualifiers in brackets at the end say which variant, not what kind: 农药经营许可证延续(其他农药).
     key = _TRAILING_BRACKETS.sub("", name_key(name))
-    if key.startswith("对") or key.endswith("的"):
+    if key.startswith(_WRONGDOING_OPENINGS) or key.endswith("的"):
         return False  # 对…的; 未取得…擅自从事…的: a wrong-doing described, not a licence
     return bool(_GRANT_NAME.search(key) or _GRANT_WORD.search(key))
 
