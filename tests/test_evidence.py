@@ -398,7 +398,7 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
         return ServiceItem(name=name, code=f"511Z18278{tail}", unit="东城县", source=SRC)
 
     services = [
-        item("机动车驾驶培训机构备案", "001"),
+        item("机动车驾驶员培训教练员备案", "001"),
         item("机动车驾驶员培训教练场备案", "002"),
         item("教练车备案证办理（转出）", "003"),
     ]
@@ -406,9 +406,11 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
     third = [lk for lk in result.links if lk.service == 2]
     assert [(lk.power, lk.status) for lk in third] == [(0, Status.REVIEW)]
     assert "多指向该事项" in third[0].reason
-    # One reviewed item is not enough to speak for the family.
+    # One reviewed item is not enough to speak for the family, nor is a doubtful one (a near-twin warning).
     alone = match_catalogue(powers, [services[0], services[2]])
     assert not [lk for lk in alone.links if lk.service == 1]
+    doubtful = [item("机动车驾驶培训机构备案", "001"), services[1], services[2]]
+    assert not [lk for lk in match_catalogue(powers, doubtful).links if lk.service == 2]
 
 
 def test_a_wrong_doing_described_is_not_a_licence() -> None:
