@@ -143,3 +143,16 @@ def test_a_name_shared_by_two_items_asks_for_the_code() -> None:
     with pytest.raises(UnknownItem, match="give the code, or the unit"):
         find_service(services, "道路货物运输经营许可（新办）")
     assert find_service(services, "道路货物运输经营许可（新办）", "西河县").unit == "西河县"
+
+
+def test_a_handling_word_tells_service_items_apart() -> None:
+    services = [
+        ServiceItem(name="客运车辆道路运输证办理（注销）", unit="东城县", source=SRC),
+        ServiceItem(name="客运车辆道路运输证办理（换发）", unit="东城县", source=SRC),
+    ]
+    assert find_service(services, "客运车辆道路运输证办理（注销）").name == "客运车辆道路运输证办理（注销）"
+    # Widths and a level qualifier aside, the name still finds its item.
+    assert (
+        find_service(services, "客运车辆道路运输证办理(注销)（县级）").name
+        == "客运车辆道路运输证办理（注销）"
+    )

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from quanze.decisions import DecisionRecord
 from quanze.match import Decision, power_key, service_key
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, name_key, split_name
 
+_T = TypeVar("_T", PowerItem, ServiceItem)
+
 
 class UnknownItem(ValueError):
     """A power or service item named by hand that the inputs do not hold exactly once."""
 
 
-def _same(text: str, code: str | None, name: str) -> tuple[bool, bool]:
-    """Whether the text is the item's code, and whether it is the item's name (as compared)."""
-    by_code = code_key(text) is not None and code_key(text) == code_key(code)
-    by_name = name_key(text) == name_key(name) or split_name(text).core == split_name(name).core
-    return by_code, by_name
+def _same(text: str, code: str | None, name: str) -> int:
+    """How the text names the item: 3 its code, 2 its name, 1 its name without handling word or level, 0 not."""
+    if code_key(text) is not None and code_key(text) == code_key(code):
+        return 3
+    if name_key(text) == name_key(name):
+        return 2
+    parts, other = split_name(text), split_name(name)
+    return 1 if (parts.core, parts.handling) == (other.core, other.handling) else 0
+
+
+def _best(items: Sequence[_T], levels: Sequence[int]) -> list[_T]:
+    """The items named in the strongest way any of them is named (a code beats a name)."""
+    top = max(levels, default=0)
+    return [item for item, level in zip(items, levels, strict=True) if top and level == top]
 
 
 def _check(kind: str, text: str, found: list[tuple[str, str]], total: int) -> None:
@@ -34,8 +46,8 @@ def _check(kind: str, text: str, found: list[tuple[str, str]], total: int) -> No
 
 def find_power(powers: Sequence[PowerItem], text: str) -> PowerItem:
     """The one power whose code or name is the text; a code wins over names that agree by accident."""
-    scored = [(p, *_same(text, p.code, p.title)) for p in powers if p.role != "main"]
-    hits = [p for p, by_code, _ in scored if by_code] or [p for p, _, by_name in scored if by_name]
+    pool = [p for p in powers if p.role != "main"]
+    hits = _best(pool, [_same(text, p.code, p.title) for p in pool])
     found = [
         (power_key(p), f"{p.title}（{p.source.file} › {p.source.sheet} › {p.source.row}）") for p in hits
     ]
@@ -46,8 +58,7 @@ def find_power(powers: Sequence[PowerItem], text: str) -> PowerItem:
 def find_service(services: Sequence[ServiceItem], text: str, unit: str | None = None) -> ServiceItem:
     """The one service item (of the unit, when given) whose code or name is the text."""
     pool = [s for s in services if unit is None or name_key(s.unit or "") == name_key(unit)]
-    scored = [(s, *_same(text, s.code, s.name)) for s in pool]
-    hits = [s for s, by_code, _ in scored if by_code] or [s for s, _, by_name in scored if by_name]
+    hits = _best(pool, [_same(text, s.code, s.name) for s in pool])
     found = [(service_key(s), f"{s.unit or '-'} {s.name}") for s in hits]
     _check("service item", text, found, len(pool))
     return hits[0]
