@@ -274,7 +274,10 @@ def make_case(folder: Path, seed: int, *, n_powers: int = 40) -> GapCase:
     for unit in units:
         for p in accepted[unit]:
             if rng.random() < 0.1:
-                truth.add(gap_key(GapType.NO_SERVICE_ITEM, unit, p.name))
+                # Left off the platform: a gap only for kinds of power expected to have a service item
+                # (`[match] service_categories`; penalties, coercive measures and inspections have none).
+                if _expects_service_item(p.category):
+                    truth.add(gap_key(GapType.NO_SERVICE_ITEM, unit, p.name))
                 continue
             parts = split_name(p.name)
             core = parts.core
@@ -462,3 +465,11 @@ def measure(case: GapCase) -> tuple[dict[GapType, Score], set[Key], set[Key]]:
         t = {k for k in case.truth if k[0] is kind}
         scores[kind] = Score(true_positive=len(f & t), found=len(f), expected=len(t))
     return scores, found - case.truth, case.truth - found
+
+
+def _expects_service_item(category: str) -> bool:
+    from quanze.evidence import DEFAULT_SERVICE_CATEGORIES
+    from quanze.models import Category
+
+    known = {c.value: c for c in Category}
+    return category not in known or known[category] in DEFAULT_SERVICE_CATEGORIES

@@ -823,7 +823,12 @@ def review_apply(
     """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
     cfg = _load_config(config, decisions=decisions)
     outcome = pipeline.apply_review(
-        workbook, cfg.project.decisions, by=by or getpass.getuser(), at=pipeline.now_with_zone(), notice=_say
+        workbook,
+        cfg.project.decisions,
+        by=by or getpass.getuser(),
+        at=pipeline.now_with_zone(),
+        config=cfg,
+        notice=_say,
     )
     if fmt is OutputFormat.JSON:
         _print_json(outcome.model_dump(mode="json"))
@@ -835,6 +840,78 @@ def review_apply(
         )
         _print_issues(outcome.issues)
     raise typer.Exit(int(ExitCode.FINDINGS if outcome.issues else ExitCode.OK))
+
+
+@review_app.command("add")
+@handled
+def review_add(
+    power: Annotated[str, typer.Argument(help="The power: its code or name.", show_default=False)],
+    service: Annotated[str, typer.Argument(help="The service item: its code or name.", show_default=False)],
+    config: ConfigOpt = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="The service item's unit.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept in the history).")] = None,
+    decisions: Annotated[
+        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decided (kept in the history).")] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Link a power and a service item the matcher never proposed: recorded as a confirmed decision."""
+    cfg = _load_config(config, decisions=decisions)
+    at = pipeline.now_with_zone()
+    record, new = pipeline.add_link(
+        cfg, power, service, unit=unit, by=by or getpass.getuser(), at=at, note=note
+    )
+    if fmt is OutputFormat.JSON:
+        _print_json({**record.model_dump(mode="json"), "recorded": new})
+    else:
+        _say(
+            f"{'recorded' if new else 'already recorded'}: {record.power_name} ↔ {record.service_name} "
+            f"({record.unit or '-'}) in {cfg.project.decisions}"
+        )
+
+
+@app.command()
+@handled
+def explain(
+    item: Annotated[
+        str, typer.Argument(help="The power (or service item): its code or name.", show_default=False)
+    ],
+    config: ConfigOpt = None,
+    service: Annotated[bool, typer.Option("--service", help="ITEM is a service item, not a power.")] = False,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="The service item's unit.")] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+) -> None:
+    """Why one power or service item was linked as it was: its name as compared, every candidate, decisions."""
+    result = pipeline.explain(_load_config(config), item, service=service, unit=unit)
+    if fmt is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out_console.print(
+        f"{'权力事项' if result.kind == 'power' else '服务事项'}：{result.name}（{result.source}）"
+    )
+    out_console.print(
+        f"  编码 {result.code or '-'}  单位 {result.unit or '-'}  类别 {result.category or '-'}"
+        f"{'（处罚/强制/检查类）' if result.enforcement else ''}"
+    )
+    out_console.print(
+        f"  比对用名称 {result.core}  办理项 {result.handling or '-'}  层级 {result.level or '-'}"
+        f"  编码族 {result.family or '-'}"
+    )
+    if result.listed_parts:
+        out_console.print(f"  列举的事项 {'、'.join(result.listed_parts)}")
+    out_console.print(f"  候选 {len(result.candidates)} 个：")
+    for c in result.candidates:
+        score = "-" if c.score is None else f"{c.score:g}"
+        out_console.print(
+            f"  [{c.status}] {c.unit or '-'} {c.name}  {score} {c.method or '-'}  {c.reason}  → {c.why}",
+            markup=False,
+        )
+    for d in result.decisions:
+        out_console.print(
+            f"  决定 {d.decision.value}: {d.power_name} ↔ {d.service_name} ({d.by or '-'}, {d.at or '-'})",
+            markup=False,
+        )
 
 
 @app.command(epilog="Example: [bold]quanze diff 清单_2022.xlsx 清单_2023.xlsx --out out/diff[/]")

@@ -308,6 +308,8 @@ ditto = true                         # 同上 / 〃 cells repeat the value above
 [match]
 match_threshold = 90                 # a link scoring at least this is matched
 review_threshold = 65                # a link scoring at least this goes to review
+# service_categories = ["行政许可", "行政确认", "行政给付", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
+#                                    # categories expected on the platform (the no-service-item gap)
 
 [check]
 # Limits for `quanze check`; exceeding any fails the run (exit code 1).

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
+from quanze.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
-from quanze.models import PowerItem, ServiceItem
+from quanze.models import Category, PowerItem, ServiceItem
 from quanze.normalize import department_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
 from quanze.vocab import KEPT_WORDS, is_refusal
@@ -274,12 +275,20 @@ def catalogue_gaps(
     services: Sequence[ServiceItem],
     result: MatchResult,
     acceptance: AcceptanceCheck | None = None,
+    *,
+    expected: Sequence[Category] = DEFAULT_SERVICE_CATEGORIES,
 ) -> list[GapRow]:
-    """No service item, orphan service items, unused items and entries named differently per unit."""
+    """No service item, orphan service items, unused items and names entered differently per unit.
+
+    Only powers of the `expected` categories (or of no known category) lack a service item when the
+    catalogue has none: penalties, coercive measures and inspections normally have none.
+    """
     rows: list[GapRow] = []
     for pi, unit in result.unmatched:
         if acceptance is not None and unit is not None and acceptance.accepted(pi, unit) is False:
             continue  # not accepted there: reported as not-accepted, not as a missing service item
+        if not expects_service_item(powers[pi].category, powers[pi].title, expected):
+            continue
         rows.append(
             gap_row(GapType.NO_SERVICE_ITEM, unit, powers[pi], "政务服务平台上没有对应的服务事项（权限悬空）")
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -17,7 +17,19 @@ from rapidfuzz.distance import Levenshtein
 from quanze.addressing import DEFAULT, Addressing
 from quanze.addressing import addressed_to as addressed_to  # re-exported: unit addressing lives there
 from quanze.addressing import applies_to as applies_to
-from quanze.models import PowerItem, ServiceItem
+from quanze.evidence import (
+    ACTIONS,
+    DEFAULT_ENTITY_KINDS,
+    DEFAULT_SERVICE_CATEGORIES,
+    entity_cover,
+    family_stem,
+    is_enforcement,
+    is_grant,
+    is_placeholder,
+    listed_parts,
+    subject_action,
+)
+from quanze.models import Category, PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
 
@@ -50,6 +62,18 @@ class MatchOptions(BaseModel):
     same_department_bonus: float = Field(3.0, ge=0, le=20)
     other_department_penalty: float = Field(6.0, ge=0, le=50)
     candidates: int = Field(12, ge=1, le=200, description="fuzzy candidates scored per item")
+    service_categories: tuple[Category, ...] = Field(
+        DEFAULT_SERVICE_CATEGORIES,
+        description="categories of power expected to have service items; the no-service-item gap follows it",
+    )
+    entity_kinds: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="more kinds of legal entity: a general kind and the specific kinds it covers",
+    )
+
+    def entity_vocabulary(self) -> Mapping[str, tuple[str, ...]]:
+        """The built-in entity kinds with the configured ones added."""
+        return _entity_vocabulary(tuple(sorted(self.entity_kinds.items())))
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchOptions:
@@ -92,6 +116,14 @@ class MatchResult:
 class Decision(StrEnum):
     CONFIRM = "confirm"
     REJECT = "reject"
+
+
+@lru_cache(maxsize=64)
+def _entity_vocabulary(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, tuple[str, ...]]:
+    merged = {k: tuple(v) for k, v in DEFAULT_ENTITY_KINDS.items()}
+    for general, specifics in extra:
+        merged[general] = tuple(dict.fromkeys((*merged.get(general, ()), *specifics)))
+    return merged
 
 
 # Analysts' decisions: service key → {power key → decision}.
@@ -172,6 +204,20 @@ class _Prepared:
     qualifiers: frozenset[str]
     handling: str | None = None
     bare: str | None = None  # the core without a handling word written inside it (护士延续执业注册)
+    parts: tuple[str, ...] = ()  # the items a name that enumerates actions stands for
+    enforcement: bool = False  # a penalty, coercive measure or inspection
+    grant: bool = False  # a licence, filing, certificate …: what an enforcement power never links to by name
+
+    def kind_clash(self, power: _Prepared) -> bool:
+        """This item and a power differ in kind: a licence-like item and a penalty, or the other way round."""
+        return (power.enforcement and self.grant and not self.enforcement) or (
+            self.enforcement and not power.enforcement
+        )
+
+    @property
+    def full(self) -> str:
+        """The core with its handling word put back: 宗教活动场所变更, not 宗教活动场所."""
+        return self.core + self.handling if self.handling else self.core
 
 
 def _stem(code: str | None) -> str | None:
@@ -182,11 +228,19 @@ def _stem(code: str | None) -> str | None:
     return stem if len(stem) >= 8 else None
 
 
-def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> _Prepared:
+@lru_cache(maxsize=262144)
+def _prepare(
+    name: str,
+    alt: str | None,
+    code: str | None,
+    dept: str | None,
+    category: Category | None = None,
+) -> _Prepared:
     parts = split_name(name)
     core = parts.core
     alt_core = split_name(alt).core if alt else None
     ck = code_key(code)
+    listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
     return _Prepared(
         core=core,
         stem=action_stem(core),
@@ -197,6 +251,9 @@ def _prepare(name: str, alt: str | None, code: str | None, dept: str | None) -> 
         qualifiers=frozenset(_BRACKETS.findall(core)),
         handling=parts.handling,
         bare=_without_inner_handling(core),
+        parts=listed,
+        enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
+        grant=is_grant(category, name),
     )
 
 
@@ -210,6 +267,10 @@ def _without_inner_handling(core: str) -> str | None:
         if pos >= 2 and pos + len(word) < len(core) - 1:
             return core[:pos] + core[pos + len(word) :]
     return None
+
+
+def _prepare_power(p: PowerItem) -> _Prepared:
+    return _prepare(p.title, p.name if p.sub_item else None, p.code, p.department, p.category)
 
 
 def _grams(text: str) -> set[str]:
@@ -227,6 +288,7 @@ class _Index:
         self.by_stem: dict[str, list[int]] = defaultdict(list)
         self.by_core: dict[str, list[int]] = defaultdict(list)
         self.by_stem_name: dict[str, list[int]] = defaultdict(list)
+        self.by_main: dict[str, list[int]] = defaultdict(list)  # sub-items by their main item's name
         postings: dict[str, list[int]] = defaultdict(list)
         for i, t in enumerate(targets):
             if t.code:
@@ -237,6 +299,9 @@ class _Index:
             self.by_stem_name[t.stem].append(i)
             if t.alt_core:
                 self.by_core[t.alt_core].append(i)
+                self.by_main[t.alt_core].append(i)
+            for part in t.parts:
+                self.by_core[part].append(i)
             for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
                 postings[g].append(i)
         n = max(len(targets), 1)
@@ -336,11 +401,23 @@ def _score_pair(
         pairs.append((parent.core, tgt.core, 0.0))
         if tgt.alt_core:
             pairs.append((parent.core, tgt.alt_core, 0.0))
+    # A power that lists its actions (企业设立、变更、注销登记) is compared part by part, the handling word kept.
+    for part in tgt.parts:
+        pairs.append((src.full, part, 0.0))
+        if src.full != src.core:
+            pairs.append((src.core, part, 0.0))
     sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
-    if sim < 100.0 and any(action_stem(x) == action_stem(y) for x, y, _ in pairs):
-        sim, a, b = 97.0, a, b
-    elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
-        sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
+    if sim < 100.0:
+        same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
+        if same_stem:
+            sim, (a, b) = 97.0, same_stem[0]
+        elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
+            sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
+    via_part = b in tgt.parts
+    near = _near_exact(src, tgt) if sim < 97.0 else None
+    if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
+        # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
+        return None
     adjust, dept_note = _dept_adjust(src, tgt, options)
     clash = (
         sim < 97.0
@@ -348,6 +425,11 @@ def _score_pair(
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
     )
     notes = [n for n in (dept_note,) if n]
+    if via_part:
+        notes.append(f"名称中列举的事项之一：{b}")
+    if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
+        notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
+        clash = True
     if code_exact is not None:
         # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
         # Code and name both agreeing is the strongest evidence short of a decision.
@@ -366,10 +448,20 @@ def _score_pair(
         method = Method.EXACT
         score = 93.0 + adjust
         reason = f"名称去除办理项、层级和审批/许可等字样后一致：{action_stem(b)}"
+    elif near is not None and not clash:
+        # Below an equal name and an equal stem, so that an item with its own exact power never ties.
+        method = Method.EXACT
+        score = 91.0 + adjust
+        reason = near
     else:
         method = Method.FUZZY
         score = sim + adjust
         reason = f"名称相似度{sim:.0f}"
+        structural = _structural_evidence(src, tgt, options)
+        if structural is not None and structural[0] + adjust > score:
+            # Subject + action and entity kinds propose a link; a person confirms it.
+            score = min(structural[0] + adjust, options.match_threshold - 1.0)
+            reason = structural[1]
     if clash:
         score = min(score, options.match_threshold - 1.0)
         notes.append("名称中有关键字不同，可能是相近的另一事项")
@@ -386,6 +478,49 @@ def _score_pair(
     if score < options.review_threshold:
         return None
     return _Candidate(target=-1, score=score, method=method, reason="；".join([reason, *notes]))
+
+
+_INSERTED_ACTIONS = tuple(sorted(ACTIONS, key=len, reverse=True))
+_TRAILING_QUALIFIER = re.compile(r"^(.{4,})\(([^()]+)\)$")
+
+
+def _near_exact(src: _Prepared, tgt: _Prepared) -> str | None:
+    """How a handling item is its power's name with one thing added, or None.
+
+    护士**变更**执业注册 is 护士执业注册 with a handling action inside; 兽药经营许可证核发**（普通兽药）** is the
+    power with a qualifier of its own (the power has none); 危险废物经营许可**申请** is the application for it.
+    """
+
+    def same(name: str) -> bool:
+        core = split_name(name).core
+        return tgt.core in (name, core) or tgt.stem in (action_stem(name), action_stem(core))
+
+    for text in {src.core, src.full}:
+        for word in _INSERTED_ACTIONS:
+            at = text.find(word, 2)
+            if at > 0 and at + len(word) < len(text) and same(text[:at] + text[at + len(word) :]):
+                return f"名称去除办理动作（{word}）后与该事项一致"
+        if text.endswith("申请") and same(text[:-2]):
+            return "名称为该事项加“申请”"
+    m = _TRAILING_QUALIFIER.match(src.core)
+    if m and not tgt.qualifiers and same(m.group(1)):
+        return f"名称为该事项加限定（{m.group(2)}）"
+    return None
+
+
+def _structural_evidence(src: _Prepared, tgt: _Prepared, options: MatchOptions) -> tuple[float, str] | None:
+    """A score and reason from the shape of the names: a general entity kind, or subject + action."""
+    kinds = options.entity_vocabulary()
+    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
+        general = entity_cover(src.full, name, kinds)
+        if general is not None:
+            return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
+    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
+        found = subject_action(src.full, name)
+        if found is not None:
+            subject, action = found
+            return 80.0, f"主体相同（{subject}），办理动作：{action}"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- matching
@@ -414,9 +549,7 @@ def match_catalogue(
     """
     options = options or MatchOptions()
     result = MatchResult()
-    prepared_powers = [
-        _prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in powers
-    ]
+    prepared_powers = [_prepare_power(p) for p in powers]
     pkeys = [power_key(p) for p in powers]
     by_unit: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str | None] = {}
@@ -451,19 +584,25 @@ def match_catalogue(
         local_of: dict[str, list[int]] = defaultdict(list)
         for local, pi in enumerate(members):
             local_of[pkeys[pi]].append(local)
-        for si in by_unit.get(ukey, []):
+        in_unit = by_unit.get(ukey, [])
+        families = _families(services, in_unit)
+        parents = _family_parents(services, families)
+        found_by: dict[int, list[_Found]] = {}
+        for si in in_unit:
             s = services[si]
-            found, ambiguous = _match_one(s, index, options, decisions, local_of)
+            found, ambiguous = _match_one(s, index, options, decisions, local_of, parents.get(si))
             result.ambiguous += ambiguous
-            for local, score, method, status, reason in found:
-                result.links.append(Link(members[local], si, score, method, status, reason))
-                linked_powers[ukey].add(members[local])
-            links = found
-            if not links:
-                result.orphans.append(si)
+            found_by[si] = found
             done += 1
             if progress is not None and done % 500 == 0:
                 progress(done, len(services))
+        _family_links(services, families, found_by, index, options, decisions, local_of, parents)
+        for si in in_unit:
+            for local, score, method, status, reason in found_by[si]:
+                result.links.append(Link(members[local], si, score, method, status, reason))
+                linked_powers[ukey].add(members[local])
+            if not found_by[si]:
+                result.orphans.append(si)
         for pi in members:
             if pi not in linked_powers[ukey]:
                 result.unmatched.append((pi, unit))
@@ -476,6 +615,119 @@ def match_catalogue(
 
 
 _Found = tuple[int, float, Method, Status, str]
+_Parent = tuple[str, str | None]  # the power a service item names: name, code
+
+
+def _families(services: Sequence[ServiceItem], in_unit: Sequence[int]) -> dict[str, list[int]]:
+    """Service items of one unit grouped by the main-item stem of their codes (two or more per family)."""
+    families: dict[str, list[int]] = defaultdict(list)
+    for si in in_unit:
+        stem = family_stem(services[si].code)
+        if stem:
+            families[stem].append(si)
+    return {stem: members for stem, members in families.items() if len(members) >= 2}
+
+
+def _family_parents(services: Sequence[ServiceItem], families: Mapping[str, list[int]]) -> dict[int, _Parent]:
+    """A parent power (主项名称 / 基本目录名称) given on some items of a family counts for all of them."""
+    out: dict[int, _Parent] = {}
+    for members in families.values():
+        given = [services[si] for si in members if not is_placeholder(services[si].parent_power_name)]
+        names = {name_key(s.parent_power_name or "") for s in given}
+        if len(names) != 1:
+            continue  # none given, or the family disagrees with itself: nothing to spread
+        first = given[0]
+        for si in members:
+            if is_placeholder(services[si].parent_power_name):
+                out[si] = (first.parent_power_name or "", first.parent_power_code)
+    return out
+
+
+def _rejected(s: ServiceItem, decisions: DecisionBook | None, local_of: Mapping[str, list[int]]) -> set[int]:
+    if decisions is None:
+        return set()
+    book = decisions.get(service_key(s), {})
+    return {local for pk, d in book.items() if d is Decision.REJECT for local in local_of.get(pk, ())}
+
+
+def _family_links(
+    services: Sequence[ServiceItem],
+    families: Mapping[str, list[int]],
+    found_by: dict[int, list[_Found]],
+    index: _Index,
+    options: MatchOptions,
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+    parents: Mapping[int, _Parent],
+) -> None:
+    """Siblings of a code family follow the power the rest of the family matched.
+
+    Handling items of one power share the main-item stem of their codes (511Z18278001 … 011). When some
+    of a family are matched to a power, the others become its candidates: matched when the name supports
+    the link as well, review otherwise. A stem whose items matched several powers only proposes.
+    """
+    for stem, members in sorted(families.items()):
+        matched = {f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED}
+        proposes_only = not matched
+        if not matched:
+            # No item of the family is matched: a power most of its reviewed items put first is proposed.
+            firsts = [min(found_by[si], key=lambda f: (-f[1], f[0])) for si in members if found_by[si]]
+            # Only a confident review is a vote: a weak or doubtful one says little about the family.
+            tops = Counter(f[0] for f in firsts if f[1] >= _FAMILY_NAME_SUPPORT and "关键字不同" not in f[4])
+            if tops:
+                top, votes = tops.most_common(1)[0]
+                if votes >= 2 and votes * 2 > sum(tops.values()):
+                    matched = {top}
+        # Sub-items of one main item share its code stem: the family points at all of them, so it proposes.
+        siblings = {s for t in matched for s in index.by_main.get(index.targets[t].alt_core or "", ())}
+        owners = sorted(matched | siblings)
+        if not owners:
+            continue
+        for si in members:
+            if any(f[3] is Status.MATCHED for f in found_by[si]):
+                continue
+            if len(owners) > 1 and any(f[0] in owners for f in found_by[si]):
+                continue  # the names already chose among the family's powers; the family adds nothing
+            s = services[si]
+            src = _prepare(s.name, None, s.code, s.department, s.category)
+            parent = _parent_of(s, parents.get(si))
+            rejected = _rejected(s, decisions, local_of)
+            note = f"同一编码族（{stem}）的其他办理项" + (
+                "多指向该事项" if proposes_only else "已匹配到该事项"
+            )
+            if len(owners) > 1:
+                note += f"（该编码族对应{len(owners)}个事项）"
+            proposed: dict[int, _Found] = {f[0]: f for f in found_by[si]}
+            for t in owners:
+                if t in rejected:
+                    continue
+                cand = _score_pair(src, index.targets[t], options, code_exact=None, parent=parent)
+                name_score = cand.score if cand is not None else 0.0
+                if len(owners) == 1 and not proposes_only and name_score >= _FAMILY_NAME_SUPPORT:
+                    score = max(name_score, options.match_threshold)
+                    found_by[si] = [
+                        (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")
+                    ]
+                    break
+                score = min(max(name_score, options.review_threshold), options.match_threshold - 1.0)
+                reason = note + (f"；{cand.reason}" if cand is not None else "")
+                if t not in proposed or proposed[t][1] < score:
+                    proposed[t] = (t, score, Method.CODE, Status.REVIEW, reason)
+            else:
+                found_by[si] = sorted(proposed.values(), key=lambda f: (-f[1], f[0]))
+
+
+# Name similarity at which a sibling of a family that matched one power is matched to it too.
+_FAMILY_NAME_SUPPORT = 80.0
+
+
+def _parent_of(s: ServiceItem, spread: _Parent | None) -> _Prepared | None:
+    """The power a service item names (主项名称), its own or one its code family gives; placeholders are none."""
+    if not is_placeholder(s.parent_power_name):
+        return _prepare(s.parent_power_name or "", None, s.parent_power_code, s.department)
+    if spread is not None:
+        return _prepare(spread[0], None, spread[1], s.department)
+    return None
 
 
 def _match_one(
@@ -484,14 +736,15 @@ def _match_one(
     options: MatchOptions,
     decisions: DecisionBook | None,
     local_of: Mapping[str, list[int]],
+    spread: _Parent | None = None,
 ) -> tuple[list[_Found], bool]:
     """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
-    src = _prepare(s.name, None, s.code, s.department)
-    parent = (
-        _prepare(s.parent_power_name, None, s.parent_power_code, s.department)
-        if s.parent_power_name
-        else None
-    )
+    src = _prepare(s.name, None, s.code, s.department, s.category)
+    parent = _parent_of(s, spread)
+    if parent is not None and parent.enforcement and not src.enforcement:
+        src = replace(src, enforcement=True)  # a handling item of a penalty is a penalty's item
+    elif parent is not None and parent.grant and not src.grant:
+        src = replace(src, grant=True)  # a handling item of a licence (劳务派遣经营许可 › …书面报告)
     skey = service_key(s)
     rejected: set[int] = set()
     if decisions is not None and skey in decisions:
@@ -521,7 +774,7 @@ def _match_one(
     for code in {src.code, parent.code if parent else None} - {None}:
         for t, exact in index.code_hits(code):
             consider(t, exact)
-    for core in {src.core, src.bare or "", parent.core if parent else ""} - {""}:
+    for core in {src.core, src.full, src.bare or "", parent.core if parent else ""} - {""}:
         for t in index.by_core.get(core, ()):
             consider(t, None)
         for t in index.by_stem_name.get(action_stem(core), ()):
@@ -541,15 +794,73 @@ def _match_one(
         rivals = [c for c in ranked[1:] if c.score > best.score - options.margin]
         if not rivals:
             return [(best.target, best.score, best.method, Status.MATCHED, best.reason)], False
-        for c in [best, *rivals]:
-            other = (rivals[0] if c is best else best).target
+        own = _own_name_pick(src, [best, *rivals], index, options)
+        if own is not None:
+            reason = own.reason + "；子项名称与办理项名称一一对应"
+            return [(own.target, max(own.score, best.score), own.method, Status.MATCHED, reason)], False
+        tied = _own_name_narrow(src, [best, *rivals], index, options)
+        if len(tied) == 1:
+            (only,) = tied
+            note = "；主项名称相同，子项名称与之最接近"
+            return [(only.target, only.score, only.method, Status.REVIEW, only.reason + note)], False
+        for c in tied:
+            other = (tied[1] if c is tied[0] else tied[0]).target
             note = f"；与另一事项难以区分（{index.targets[other].core}）"
             links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
         return links, True
-    for c in ranked[:3]:
-        if c.score > best.score - 2 * options.margin:
-            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
+    close = [c for c in ranked[:3] if c.score > best.score - 2 * options.margin]
+    own = _own_name_pick(src, close, index, options) if len(close) > 1 else None
+    for c in [own] if own is not None else close:
+        links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
     return links, False
+
+
+def _own_scores(src: _Prepared, close: Sequence[_Candidate], index: _Index) -> list[float]:
+    """How well the handling item's own name (with its handling word) fits each candidate's own name."""
+    return [
+        max(similarity(src.core, t.core), similarity(src.full, t.core))
+        - (0.0 if src.handling == t.handling else 15.0)
+        for t in (index.targets[c.target] for c in close)
+    ]
+
+
+def _own_name_narrow(
+    src: _Prepared, close: Sequence[_Candidate], index: _Index, options: MatchOptions
+) -> list[_Candidate]:
+    """Of sub-items that one main item ties, those whose own names fit the handling item best.
+
+    With no clear single sub-item (民办职业培训学校分立、合并审批 under 1.设立 … 5.终止), the review shows the
+    sub-items nearest by their own names, not every sub-item of the main item.
+    """
+    targets = [index.targets[c.target] for c in close]
+    if not targets[0].alt_core or any(t.alt_core != targets[0].alt_core for t in targets):
+        return list(close)
+    own = _own_scores(src, close, index)
+    top = max(own)
+    return [c for c, o in zip(close, own, strict=True) if o >= top - options.margin]
+
+
+def _own_name_pick(
+    src: _Prepared, close: Sequence[_Candidate], index: _Index, options: MatchOptions
+) -> _Candidate | None:
+    """The one sub-item whose own name pairs with the handling item, when the main item ties them all.
+
+    Sub-items of one main item (1.民办职业培训学校设立审批 …) all share the main item's name, which a
+    handling item's 主项名称 also gives: pair each handling item with the sub-item its own name matches,
+    not every handling item with every sub-item.
+    """
+    targets = [index.targets[c.target] for c in close]
+    # Own names compared with their handling words: 变更审查 and 核发 sub-items of one licence differ.
+    own = _own_scores(src, close, index)
+    order = sorted(range(len(close)), key=lambda i: -own[i])
+    top = order[0]
+    if (
+        targets[top].alt_core is not None
+        and own[top] >= options.match_threshold
+        and all(own[i] <= own[top] - options.margin for i in order[1:])
+    ):
+        return close[top]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -580,11 +891,11 @@ def match_lists(
     core name, fuzzy); then the best-scoring pairs are taken greedily so that no item is used twice.
     """
     options = options or MatchOptions()
-    prepared = [_prepare(p.title, p.name if p.sub_item else None, p.code, p.department) for p in left]
+    prepared = [_prepare_power(p) for p in left]
     index = _Index(prepared)
     scored: list[tuple[float, int, int, _Candidate]] = []
     for ri, r in enumerate(right):
-        src = _prepare(r.title, None, r.code, r.department)
+        src = _prepare(r.title, None, r.code, r.department, r.category)
         cands: dict[int, _Candidate] = {}
 
         def consider(

@@ -106,6 +106,7 @@ class IssueCode(StrEnum):
     NO_RECORDS = "no-records"
     UNPARSED_RECEIVING_UNIT = "unparsed-receiving-unit"
     UNKNOWN_RECEIVING_UNIT = "unknown-receiving-unit"
+    UNKNOWN_ITEM = "unknown-item"
 
 
 class HiddenMode(StrEnum):

@@ -30,11 +30,13 @@ from quanze.decisions import (
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
+from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
 from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
 from quanze.ledger import LedgerRun
+from quanze.manual import HandAddedRows, UnknownItem, find_power, find_service, manual_link
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -443,7 +445,9 @@ def reconcile(
     decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
-        *catalogue_gaps(powers, loaded.services, result, acceptance),
+        *catalogue_gaps(
+            powers, loaded.services, result, acceptance, expected=config.match.service_categories
+        ),
         *supervision_gaps(loaded.devolved, analysis.units, addressing=analysis.addressing),
         *(analysis.cascade.gaps if analysis.cascade else []),
         *overlap_gaps(analysis.list_units()),
@@ -487,8 +491,15 @@ class ReviewOutcome(BaseModel):
     issues: list[RowIssue] = Field(default_factory=list)
 
 
-def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRecord], ReviewOutcome]:
-    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions."""
+def read_review(
+    path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
+) -> tuple[list[DecisionRecord], ReviewOutcome]:
+    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions.
+
+    A row an analyst added by hand (no hidden keys, but a power and a service item by code or name) is
+    looked up in the inputs of `config`; one that names no item, or several, is an issue naming its row.
+    """
+    hand_added = HandAddedRows(None if config is None else lambda: inputs_for_links(config))
     rows = read_review_sheet(path)
     records: list[DecisionRecord] = []
     issues: list[RowIssue] = []
@@ -515,6 +526,22 @@ def read_review(path: Path, *, by: str | None, at: str) -> tuple[list[DecisionRe
             blank += 1
             continue
         pk, sk = row.get("power_key"), row.get("service_key")
+        if (not pk or not sk) and hand_added.holds(row):
+            try:
+                records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
+            except UnknownItem as exc:
+                issues.append(
+                    RowIssue(
+                        code=IssueCode.UNKNOWN_ITEM,
+                        severity=Severity.ERROR,
+                        file=path.name,
+                        sheet=row["_sheet"],
+                        row=int(row["_row"] or 0),
+                        column="权力事项/服务事项",
+                        message=f"{exc}; the row was not recorded",
+                    )
+                )
+            continue
         if not pk or not sk:
             issues.append(
                 RowIssue(
@@ -579,11 +606,73 @@ def record_decisions(
     return fresh
 
 
+def inputs_for_links(config: QuanzeConfig) -> tuple[list[PowerItem], list[ServiceItem]]:
+    """The powers and service items a run links: the devolution list (or the acceptance lists) and the catalogue."""
+    loaded = load_inputs(config)
+    powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
+    return powers, loaded.services
+
+
+def add_link(
+    config: QuanzeConfig,
+    power: str,
+    service: str,
+    *,
+    unit: str | None,
+    by: str | None,
+    at: str,
+    note: str | None = None,
+) -> tuple[DecisionRecord, bool]:
+    """Record a link the matcher never proposed as a confirmed decision; True when it is new."""
+    powers, services = inputs_for_links(config)
+    try:
+        record = manual_link(powers, services, power, service, unit=unit, by=by, at=at, note=note)
+    except UnknownItem as exc:
+        raise UsageError(str(exc), hint="`quanze explain NAME` shows how an item was read") from None
+    fresh = record_decisions(config.project.decisions, [record])
+    return record, bool(fresh)
+
+
+def explain(
+    config: QuanzeConfig, text: str, *, service: bool = False, unit: str | None = None
+) -> Explanation:
+    """How one power (or, with `service`, one service item) named by code or name was read and linked."""
+    powers, services = inputs_for_links(config)
+    loaded_units = sorted(
+        {li.unit for li in config.inputs.lists if li.role is ListRole.ACCEPTANCE and li.unit}
+    )
+    records = load_decisions(config.project.decisions)
+    try:
+        if not service:
+            p = find_power(powers, text)
+            pi = next(i for i, x in enumerate(powers) if x is p)
+            return explain_power(
+                powers, services, pi, options=config.match, records=records, units=loaded_units
+            )
+        s = find_service(services, text, unit)
+        si = next(i for i, x in enumerate(services) if x is s)
+        return explain_service(
+            powers, services, si, options=config.match, records=records, units=loaded_units
+        )
+    except UnknownItem as exc:
+        hint = "for a service item add --service (and --unit where names repeat)" if not service else None
+        raise UsageError(str(exc), hint=hint) from None
+
+
 def apply_review(
-    review: Path, decisions_path: Path, *, by: str | None, at: str, notice: Progress | None = None
+    review: Path,
+    decisions_path: Path,
+    *,
+    by: str | None,
+    at: str,
+    config: QuanzeConfig | None = None,
+    notice: Progress | None = None,
 ) -> ReviewOutcome:
-    """Record the decisions of a filled-in review workbook in the decisions file (history kept)."""
-    incoming, outcome = read_review(review, by=by, at=at)
+    """Record the decisions of a filled-in review workbook in the decisions file (history kept).
+
+    With `config`, rows an analyst added by hand (links the matcher never proposed) are looked up in its inputs.
+    """
+    incoming, outcome = read_review(review, by=by, at=at, config=config)
     fresh = record_decisions(decisions_path, incoming, notice=notice)
     return outcome.model_copy(
         update={

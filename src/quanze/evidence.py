@@ -1,0 +1,284 @@
+"""Evidence the catalogue's structure carries beyond names: categories, listed actions, subjects, entity kinds, code families."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Final
+
+from quanze.models import Category
+from quanze.normalize import code_key, name_key
+
+# ---------------------------------------------------------------------------------------------- categories
+
+# Powers that act on a party (处罚, 强制, 检查) rather than grant it something: they normally have no
+# service item, and a shared noun never links one to a licence (对未经批准举办营业性演出的处罚 ≠ 举办营业性演出审批).
+ENFORCEMENT: Final = frozenset({Category.PENALTY, Category.COERCION, Category.INSPECTION})
+
+# Categories expected to have service items on the platform; the no-service-item gap follows this set
+# ([match] service_categories in quanze.toml). The local licence-like kinds are included.
+DEFAULT_SERVICE_CATEGORIES: Final = (
+    Category.LICENSING,
+    Category.CONFIRMATION,
+    Category.PAYMENT,
+    Category.REWARD,
+    Category.ADJUDICATION,
+    Category.OTHER,
+    Category.PUBLIC_SERVICE,
+    Category.FILING,
+    Category.REVIEW_FORWARD,
+    Category.NON_LICENSING,
+)
+
+_PENALTY_NAME = re.compile(r"(处罚|罚款)$")
+_COERCION_NAME = re.compile(r"查封|扣押|暂扣|强制执行|强制措施")
+_INSPECTION_NAME = re.compile(r"^对.*(检查|监督检查|抽查)$")
+
+
+@lru_cache(maxsize=65536)
+def category_from_name(name: str) -> Category | None:
+    """The enforcement category a name shows plainly (对…的处罚, 查封、扣押…, 对…的检查), else None."""
+    key = name_key(name)
+    if _PENALTY_NAME.search(key):
+        return Category.PENALTY
+    if _COERCION_NAME.search(key):
+        return Category.COERCION
+    if _INSPECTION_NAME.search(key):
+        return Category.INSPECTION
+    return None
+
+
+def effective_category(category: Category | None, name: str) -> Category | None:
+    """The category given, or the one the name shows when none is given."""
+    return category if category is not None else category_from_name(name)
+
+
+@lru_cache(maxsize=262144)
+def is_enforcement(category: Category | None, name: str) -> bool:
+    return effective_category(category, name) in ENFORCEMENT
+
+
+_GRANT_NAME = re.compile(
+    r"(审批|许可|核准|核发|许可证|登记|备案|认定|审核|批准|确认|证明|申领|换证|补证|换发|补发|补办|注销|变更|延续|"
+    r"新办|设立|延期|年检|审查|办理)$"
+)
+
+
+_WRONGDOING_OPENINGS = ("对", "未", "擅自", "违反", "违规", "非法", "拒绝", "拒不", "伪造")
+_GRANT_WORD = re.compile(r"许可|审批|备案|登记|核准|认定|资格|证书")
+_TRAILING_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
+
+
+@lru_cache(maxsize=262144)
+def is_grant(category: Category | None, name: str) -> bool:
+    """Whether an item grants or records something (a licence, a filing, a certificate) rather than enforces."""
+    if category is not None:
+        return category not in ENFORCEMENT
+    if is_enforcement(None, name):
+        return False
+    # Qualifiers in brackets at the end say which variant, not what kind: 农药经营许可证延续(其他农药).
+    key = _TRAILING_BRACKETS.sub("", name_key(name))
+    if key.startswith(_WRONGDOING_OPENINGS) or key.endswith("的"):
+        return False  # 对…的; 未取得…擅自从事…的: a wrong-doing described, not a licence
+    return bool(_GRANT_NAME.search(key) or _GRANT_WORD.search(key))
+
+
+def expects_service_item(category: Category | None, name: str, expected: Sequence[Category]) -> bool:
+    """Whether a power should have a service item on the platform; a power of unknown kind should."""
+    kind = effective_category(category, name)
+    return kind is None or kind in expected
+
+
+# ---------------------------------------------------------------------------------------------- placeholders
+
+_PLACEHOLDERS: Final = frozenset({"无", "暂无", "未分类", "/", "-", "—", "--", "不涉及", "空"})
+
+
+def is_placeholder(value: str | None) -> bool:
+    """A cell that means "none" (主项 未分类, 子项名称 无, 编码 /)."""
+    return value is None or name_key(value) in _PLACEHOLDERS or not name_key(value)
+
+
+# ---------------------------------------------------------------------------------------------- listed actions
+
+# Acts a power name may enumerate (企业设立、变更、注销登记) and a handling item may add to a subject.
+ACTIONS: Final = (
+    "设立",
+    "新设",
+    "变更",
+    "注销",
+    "延续",
+    "延期",
+    "分立",
+    "合并",
+    "终止",
+    "恢复",
+    "撤销",
+    "迁移",
+    "迁入",
+    "迁出",
+    "新建",
+    "改建",
+    "扩建",
+    "换发",
+    "补发",
+    "补领",
+    "补办",
+    "开业",
+    "歇业",
+    "停业",
+    "登记",
+    "备案",
+    "新办",
+    "更名",
+    "注册",
+    "换证",
+    "年检",
+    "增项",
+)
+_ACTION = "|".join(sorted(ACTIONS, key=len, reverse=True))
+_SEP = r"(?:、|,|，|或者|以及|或|及|和|与)"
+_LISTED = re.compile(rf"(?:{_ACTION})(?:{_SEP}(?:{_ACTION}))+")
+_BRACKET_LIST = re.compile(rf"^(.+?)\((?:包括|含|包含)?((?:{_ACTION})(?:{_SEP}(?:{_ACTION}))+)\)(.*)$")
+_ACT_TAIL = re.compile(r"(登记|审批|许可|备案|核准|审核|手续)$")
+
+
+@lru_cache(maxsize=65536)
+def listed_parts(core: str) -> tuple[str, ...]:
+    """The items a name that enumerates actions stands for, each as subject + one action (+ the tail).
+
+    企业设立、变更、注销登记 → 企业设立登记, 企业变更登记, 企业注销登记; 户口登记(包括注销、恢复、变更) →
+    户口注销登记, 户口注销 …; names that list nothing give ().
+    """
+    m = _BRACKET_LIST.match(core)
+    if m:
+        base, listed, rest = m.groups()
+        tail = _ACT_TAIL.search(base)
+        subject = base[: tail.start()] if tail else base
+        acts = re.split(_SEP, listed)
+        parts = [subject + a + (tail.group(1) if tail else "") + rest for a in acts]
+        parts += [subject + a for a in acts]
+        return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
+    m = _LISTED.search(core)
+    if not m or m.start() < 2:
+        return ()
+    subject, after = core[: m.start()], core[m.end() :]
+    acts = re.split(_SEP, m.group(0))
+    lead = re.search(rf"(..){_SEP}$", subject)
+    if lead and len(subject) - len(lead.group(0)) >= 2:
+        # The list starts with a word that is not an act (劳务派遣经营、变更、延续、注销许可): it is listed too.
+        subject, acts = subject[: lead.start()], [lead.group(1), *acts]
+    parts = [subject + a + after for a in acts] + [subject + a for a in acts]
+    return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
+
+
+# ---------------------------------------------------------------------------------------------- subject + action
+
+_LEADING_ACTION = re.compile(rf"^(?:申请|办理)?({_ACTION}|改扩建)")
+
+
+def subject_action(item: str, power: str, *, min_subject: int = 5) -> tuple[str, str] | None:
+    """(subject, action) when a handling item is the power's subject followed by a handling action.
+
+    互联网上网服务营业场所经营单位变更地址 under 互联网上网服务营业场所经营单位申请从事…许可 gives
+    (互联网上网服务营业场所经营单位, 变更): the longest head of the item found in the power is the subject.
+    """
+    lo, hi = 0, min(len(item), len(power))
+    while lo < hi:  # the longest head of item that occurs in power (heads nest, so search by halving)
+        mid = (lo + hi + 1) // 2
+        if item[:mid] in power:
+            lo = mid
+        else:
+            hi = mid - 1
+    for cut in range(lo, min_subject - 1, -1):
+        m = _LEADING_ACTION.match(item[cut:])
+        if m:
+            subject = item[:cut]
+            # A subject that ends in 申请 reads better without it (娱乐场所申请 → 娱乐场所).
+            return subject.removesuffix("申请") or subject, m.group(1)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- entity kinds
+
+# General kinds of legal entity and the specific kinds they cover; extend in quanze.toml
+# ([match.entity_kinds] "企业" = ["农民专业合作社"]). 内资 and 外商投资 stay apart.
+DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "企业": (
+        "公司",
+        "分公司",
+        "合伙企业",
+        "个人独资企业",
+        "非公司企业法人",
+        "企业法人",
+        "分支机构",
+        "营业单位",
+    ),
+    "内资企业": (
+        "公司",
+        "分公司",
+        "合伙企业",
+        "个人独资企业",
+        "非公司企业法人",
+        "企业法人",
+        "分支机构",
+        "营业单位",
+    ),
+    "外商投资企业": ("外商投资公司", "外商投资合伙企业", "外商投资企业分支机构", "外国企业常驻代表机构"),
+}
+_CONNECTORS = re.compile(r"^[、,，和及与或]+")
+
+
+def entity_cover(
+    item: str, power: str, kinds: Mapping[str, Sequence[str]] = DEFAULT_ENTITY_KINDS
+) -> str | None:
+    """The general kind named by the power that covers the specific kinds the item names, else None.
+
+    内资企业登记 covers 公司设立登记 and 营业单位、企业法人分支机构开业登记 (the item names the power's act,
+    with a handling action at most added); 外商投资企业登记 does not cover 公司设立登记.
+    """
+    for general in sorted(kinds, key=len, reverse=True):
+        pos = power.find(general)
+        if pos < 0:
+            continue
+        before, after = power[:pos], power[pos + len(general) :]
+        if not after or not item.startswith(before):
+            continue
+        rest = item[len(before) :]
+        specifics = sorted(kinds[general], key=len, reverse=True)
+        # Strip one or more specific kinds joined by 、/和 (营业单位、企业法人分支机构).
+        seen = False
+        while True:
+            hit = next((s for s in specifics if rest.startswith(s)), None)
+            if hit is None:
+                break
+            seen, rest = True, _CONNECTORS.sub("", rest[len(hit) :])
+        if not seen:
+            continue
+        if any(rest.startswith(o) for o in _other_generals(general, kinds)):
+            continue
+        # What is left is the power's act, with at most one handling action before it.
+        m = _LEADING_ACTION.match(rest)
+        if rest == after or (m and rest[m.end() :] == after):
+            return general
+    return None
+
+
+def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[str]:
+    return [g for g in kinds if g != general and general not in g]
+
+
+# ---------------------------------------------------------------------------------------------- code families
+
+
+@lru_cache(maxsize=262144)
+def family_stem(code: str | None) -> str | None:
+    """The main-item stem a handling item's basic code shares with its siblings (511Z18278 of 511Z18278001).
+
+    Basic codes end in a three-digit handling number; a stem shorter than 8 characters says too little.
+    """
+    basic = code_key(code)
+    if not basic or "-" in basic or len(basic) < 11 or not basic[-3:].isdigit():
+        return None
+    return basic[:-3]
