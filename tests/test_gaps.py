@@ -262,3 +262,12 @@ def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
         }
     )
     assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
+
+
+def test_a_generic_short_name_is_not_an_overlap() -> None:
+    src = Provenance(file="岚山县.xlsx", sheet="清单", row=2)
+    items = [
+        PowerItem(name="监督检查", department="岚山县水利局", source=src),
+        PowerItem(name="监督检查", department="岚山县林业局", source=src),
+    ]
+    assert overlap_gaps([("岚山县", items)]) == []

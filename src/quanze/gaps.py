@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.models import PowerItem, ServiceItem
-from quanze.normalize import department_key, split_name
+from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
 from quanze.vocab import KEPT_WORDS, is_refusal
 
@@ -440,7 +440,8 @@ def overlap_gaps(lists: Iterable[tuple[str, Sequence[PowerItem]]]) -> list[GapRo
     for unit, items in lists:
         by_key: dict[str, list[PowerItem]] = defaultdict(list)
         for item in items:
-            if item.role != "main" and item.department:
+            # A name of a few characters (监督检查) says too little to call two departments' rows one power.
+            if item.role != "main" and item.department and len(name_key(item.title)) >= 5:
                 by_key[overlap_key(item)].append(item)
         for _key, held in sorted(by_key.items()):
             departments: dict[str, PowerItem] = {}
