@@ -271,3 +271,28 @@ def test_a_generic_short_name_is_not_an_overlap() -> None:
         PowerItem(name="监督检查", department="岚山县林业局", source=src),
     ]
     assert overlap_gaps([("岚山县", items)]) == []
+
+
+def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    config = fixtures.scenario(folder)
+    fixtures.acceptance(
+        folder / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "认领"],
+            [2, "食品生产许可", None, "认领"],
+            [3, "食品经营许可证核发", None, "认领"],
+            [4, "户外广告设置许可", None, "认领"],  # devolved to 东城县 only
+            [5, "城市道路挖掘许可", None, "不认领"],  # refused and never devolved: nothing was taken on
+        ],
+    )
+    result = reconcile(load_config(config))
+    rows = {(g.unit, g.item_name, g.detail) for g in result.gaps if g.gap_type is GapType.NOT_DEVOLVED}
+    assert rows == {
+        ("东城县", "建筑垃圾处置核准", "承接清单中有，但下放清单未下放给该单位"),
+        (
+            "西河县",
+            "户外广告设置许可",
+            "承接清单中有，但下放清单将“户外广告设置许可”下放给“东城县”，不含该单位",
+        ),
+    }

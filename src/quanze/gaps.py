@@ -85,6 +85,7 @@ class AcceptanceCheck:
         self.devolved = devolved
         self.lists = lists
         self.addressing = addressing
+        self.options = options
         self.pairings: dict[str, tuple[list[int], Pairing]] = {}
         self._accepted: dict[str, set[int]] = {}
         for unit in sorted(lists):
@@ -123,18 +124,28 @@ class AcceptanceCheck:
                 rows.append(
                     gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
                 )
-            for right in pairing.right_only:
-                if is_refused(items[right]):
-                    continue  # refused and not devolved here: nothing was taken on
-                rows.append(
-                    gap_row(
-                        GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位"
-                    )
+            extra = [r for r in pairing.right_only if not is_refused(items[r])]  # refused: nothing taken
+            elsewhere = self._devolved_elsewhere([items[r] for r in extra])
+            for k, right in enumerate(extra):
+                other = elsewhere.get(k)
+                detail = (
+                    f"承接清单中有，但下放清单将“{other.title}”下放给“{other.receiving_unit}”，不含该单位"
+                    if other is not None
+                    else "承接清单中有，但下放清单未下放给该单位"
                 )
+                rows.append(gap_row(GapType.NOT_DEVOLVED, unit, items[right], detail))
         for pi in sorted(names):
             power = self.devolved[pi]
             rows.extend(_name_mismatch(power, names[pi], "承接清单", reference=power.title))
         return rows
+
+    def _devolved_elsewhere(self, extra: Sequence[PowerItem]) -> dict[int, PowerItem]:
+        """Items a unit took on that the devolution list hands to other units: name where it sends them."""
+        if not extra:
+            return {}
+        handed = [p for p in self.devolved if p.role != "main" and p.receiving_unit]
+        pairing = match_lists(handed, extra, options=self.options)
+        return {p.right: handed[p.left] for p in pairing.pairs if p.status is Status.MATCHED}
 
     def progress(self) -> list[AcceptanceRow]:
         out = []
