@@ -12,6 +12,7 @@ from quanze.match import match_catalogue
 from quanze.models import PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
+from quanze.vocab import is_refusal
 
 import fixtures
 
@@ -296,3 +297,24 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
             "承接清单中有，但下放清单将“户外广告设置许可”下放给“东城县”，不含该单位",
         ),
     }
+
+
+@pytest.mark.parametrize(
+    ("word", "refused"),
+    [
+        ("不认领", True),
+        ("暂不承接", True),
+        ("不予认领", True),
+        ("未承接", True),
+        ("暂缓承接", True),
+        ("否", True),
+        (" 不 承 接 ", True),
+        ("认领", False),
+        ("已承接", False),
+        ("是", False),
+        ("认领（委托乡镇实施）", False),
+        (None, False),
+    ],
+)
+def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
+    assert is_refusal(word) is refused
