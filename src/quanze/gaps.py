@@ -434,7 +434,10 @@ def supervision_gaps(
         ]
         if not missing:
             continue
-        at = [u for u in units if addressing.applies_to(p, u)] if units else [p.receiving_unit or p.unit]
+        if units:
+            at: list[str | None] = [u for u in units if addressing.applies_to(p, u)]
+        else:
+            at = [p.unit or p.receiving_unit or "全部承接单位"]
         for unit in at:
             rows.append(gap_row(GapType.NO_SUPERVISION, unit, p, "未明确" + "、".join(missing)))
     return rows
