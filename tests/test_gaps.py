@@ -12,6 +12,7 @@ from quanze.match import match_catalogue
 from quanze.models import PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
+from quanze.vocab import is_refusal
 
 import fixtures
 
@@ -262,3 +263,58 @@ def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
         }
     )
     assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
+
+
+def test_a_generic_short_name_is_not_an_overlap() -> None:
+    src = Provenance(file="岚山县.xlsx", sheet="清单", row=2)
+    items = [
+        PowerItem(name="监督检查", department="岚山县水利局", source=src),
+        PowerItem(name="监督检查", department="岚山县林业局", source=src),
+    ]
+    assert overlap_gaps([("岚山县", items)]) == []
+
+
+def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    config = fixtures.scenario(folder)
+    fixtures.acceptance(
+        folder / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "认领"],
+            [2, "食品生产许可", None, "认领"],
+            [3, "食品经营许可证核发", None, "认领"],
+            [4, "户外广告设置许可", None, "认领"],  # devolved to 东城县 only
+            [5, "城市道路挖掘许可", None, "不认领"],  # refused and never devolved: nothing was taken on
+        ],
+    )
+    result = reconcile(load_config(config))
+    rows = {(g.unit, g.item_name, g.detail) for g in result.gaps if g.gap_type is GapType.NOT_DEVOLVED}
+    assert rows == {
+        ("东城县", "建筑垃圾处置核准", "承接清单中有，但下放清单未下放给该单位"),
+        (
+            "西河县",
+            "户外广告设置许可",
+            "承接清单中有，但下放清单将“户外广告设置许可”下放给“东城县”，不含该单位",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("word", "refused"),
+    [
+        ("不认领", True),
+        ("暂不承接", True),
+        ("不予认领", True),
+        ("未承接", True),
+        ("暂缓承接", True),
+        ("否", True),
+        (" 不 承 接 ", True),
+        ("认领", False),
+        ("已承接", False),
+        ("是", False),
+        ("认领（委托乡镇实施）", False),
+        (None, False),
+    ],
+)
+def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
+    assert is_refusal(word) is refused

@@ -11,7 +11,7 @@ from quanze.addressing import DEFAULT, Addressing
 from quanze.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.models import Category, PowerItem, ServiceItem
-from quanze.normalize import department_key, split_name
+from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
 from quanze.vocab import KEPT_WORDS, is_refusal
 
@@ -86,6 +86,7 @@ class AcceptanceCheck:
         self.devolved = devolved
         self.lists = lists
         self.addressing = addressing
+        self.options = options
         self.pairings: dict[str, tuple[list[int], Pairing]] = {}
         self._accepted: dict[str, set[int]] = {}
         for unit in sorted(lists):
@@ -124,18 +125,28 @@ class AcceptanceCheck:
                 rows.append(
                     gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
                 )
-            for right in pairing.right_only:
-                if is_refused(items[right]):
-                    continue  # refused and not devolved here: nothing was taken on
-                rows.append(
-                    gap_row(
-                        GapType.NOT_DEVOLVED, unit, items[right], "承接清单中有，但下放清单未下放给该单位"
-                    )
+            extra = [r for r in pairing.right_only if not is_refused(items[r])]  # refused: nothing taken
+            elsewhere = self._devolved_elsewhere([items[r] for r in extra])
+            for k, right in enumerate(extra):
+                other = elsewhere.get(k)
+                detail = (
+                    f"承接清单中有，但下放清单将“{other.title}”下放给“{other.receiving_unit}”，不含该单位"
+                    if other is not None
+                    else "承接清单中有，但下放清单未下放给该单位"
                 )
+                rows.append(gap_row(GapType.NOT_DEVOLVED, unit, items[right], detail))
         for pi in sorted(names):
             power = self.devolved[pi]
             rows.extend(_name_mismatch(power, names[pi], "承接清单", reference=power.title))
         return rows
+
+    def _devolved_elsewhere(self, extra: Sequence[PowerItem]) -> dict[int, PowerItem]:
+        """Items a unit took on that the devolution list hands to other units: name where it sends them."""
+        if not extra:
+            return {}
+        handed = [p for p in self.devolved if p.role != "main" and p.receiving_unit]
+        pairing = match_lists(handed, extra, options=self.options)
+        return {p.right: handed[p.left] for p in pairing.pairs if p.status is Status.MATCHED}
 
     def progress(self) -> list[AcceptanceRow]:
         out = []
@@ -432,7 +443,10 @@ def supervision_gaps(
         ]
         if not missing:
             continue
-        at = [u for u in units if addressing.applies_to(p, u)] if units else [p.receiving_unit or p.unit]
+        if units:
+            at: list[str | None] = [u for u in units if addressing.applies_to(p, u)]
+        else:
+            at = [p.unit or p.receiving_unit or "全部承接单位"]
         for unit in at:
             rows.append(gap_row(GapType.NO_SUPERVISION, unit, p, "未明确" + "、".join(missing)))
     return rows
@@ -449,7 +463,8 @@ def overlap_gaps(lists: Iterable[tuple[str, Sequence[PowerItem]]]) -> list[GapRo
     for unit, items in lists:
         by_key: dict[str, list[PowerItem]] = defaultdict(list)
         for item in items:
-            if item.role != "main" and item.department:
+            # A name of a few characters (监督检查) says too little to call two departments' rows one power.
+            if item.role != "main" and item.department and len(name_key(item.title)) >= 5:
                 by_key[overlap_key(item)].append(item)
         for _key, held in sorted(by_key.items()):
             departments: dict[str, PowerItem] = {}

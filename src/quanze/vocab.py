@@ -430,15 +430,19 @@ REFUSE_WORDS: Final = frozenset(
 KEPT_WORDS: Final = frozenset({"保留", "不下放", "无", "暂不下放", "上级保留"})
 
 
+# An acceptance cell that opens with one of these refuses the item (不予认领, 未承接, 暂缓承接, 否).
+REFUSE_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "拒", "否", "无法", "退回")
+
+
 def is_refusal(word: str | None) -> bool:
-    """Whether an acceptance cell (认领情况) refuses the item: 不认领, 暂不承接, 不承接（条件不具备） …
+    """Whether an acceptance cell (认领情况) refuses the item: 不认领, 暂不承接, 不予认领, 否 …
 
     The one reading of refusal words: the acceptance check and the cascade both ask here.
     """
     if word is None:
         return False
     text = "".join(word.split())
-    return text in REFUSE_WORDS or any(text.startswith(w) for w in REFUSE_WORDS if len(w) >= 2)
+    return text in REFUSE_WORDS or text.startswith(REFUSE_PREFIXES)
 
 
 # Cell values that mean "none" (子项名称 无, 职权编码 /, 主项 未分类 …): read as empty, reported once per file.
