@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from quanze.cli import app
 from quanze.ingest import IngestOptions, read_file
-from quanze.models import FileReport, IssueCode
+from quanze.models import FileReport, HiddenMode, IssueCode
 
 import fixtures
 
@@ -595,3 +596,138 @@ def test_unknown_fill_down_in_the_config_is_a_config_error(tmp_path: Path) -> No
     config.write_text('[read]\nfill_down = ["部门名"]\n', encoding="utf-8")
     code, output = validate(path, "--config", config)
     assert code == 4 and "fill_down" in output
+
+
+# ---------------------------------------------------------------------------------------------- more cases
+
+
+def test_header_only_csv_is_a_warning_not_a_clean_empty_list(tmp_path: Path) -> None:
+    path = tmp_path / "header-only.csv"
+    path.write_text("序号,事项名称,事项类型\n", encoding="utf-8")
+    report = read_file(path)
+    assert codes(report) == [IssueCode.NO_RECORDS]
+    code, output = validate(path)
+    assert code == 1 and "no record read" in output and "header-only.csv" in output
+
+
+def test_every_sheet_hidden_is_a_warning_naming_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "all-hidden.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("说明")
+    data = wb.add_worksheet("清单")
+    for r, row in enumerate(ROWS):
+        data.write_row(r, 0, row)
+    data.hide()
+    wb.close()
+    report = read_file(path)
+    (empty,) = [i for i in report.issues if i.code is IssueCode.NO_RECORDS]
+    assert "清单" in empty.message and "--hidden read" in empty.message
+    assert validate(path)[0] == 1
+    assert names(read_file(path, IngestOptions(hidden=HiddenMode.READ))) == GOOD_NAMES
+
+
+def test_a_folder_given_as_a_file_fails_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "lists.xlsx"
+    folder.mkdir()
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    code, output = validate(folder, good)
+    flat = " ".join(output.split())
+    assert code == 3 and "lists.xlsx: cannot open (Is a directory)" in flat and "3 records" in flat
+
+
+def test_huge_dimension_claim_reads_what_is_there(tmp_path: Path) -> None:
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    with zipfile.ZipFile(good) as s:
+        sheet = s.read("xl/worksheets/sheet1.xml")
+    claimed = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', sheet)
+    assert claimed != sheet
+    path = _rewrite(good, tmp_path / "huge-dimension.xlsx", {"xl/worksheets/sheet1.xml": claimed})
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.sheets[0].rows_total == 4
+
+
+def test_whole_sheet_merge_does_not_explode(tmp_path: Path) -> None:
+    # Written into the XML: openpyxl and XlsxWriter would make every covered cell to write it.
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    with zipfile.ZipFile(good) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    merged = sheet.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A6:XFD1048576"/></mergeCells>'
+    )
+    assert merged != sheet
+    path = _rewrite(good, tmp_path / "merged-everything.xlsx", {"xl/worksheets/sheet1.xml": merged})
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    accounted(report)
+
+
+def test_formula_without_cached_value_in_the_name_column(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "uncached-names.xlsx", {"Sheet1": [*ROWS, [4, "=VLOOKUP(A5,总表!A:B,2,0)", "行政许可"]]}
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert {(i.code, i.row) for i in report.issues} == {
+        (IssueCode.FORMULA_WITHOUT_VALUE, 5),
+        (IssueCode.MISSING_REQUIRED, 5),
+    }
+    code, output = validate(path)
+    assert code == 1 and "save it again" in " ".join(output.split())
+
+
+@pytest.mark.parametrize("sheet", ["市住建局 (2)", "'引号'", "括号&<>", "城管🚧", "一" * 31])
+def test_odd_sheet_names_are_read_and_named(tmp_path: Path, sheet: str) -> None:
+    path = fixtures.xlsx(tmp_path / "odd-sheet.xlsx", {sheet: [*ROWS, [4, "#N/A", "行政许可"]]})
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.issues[0].sheet == sheet
+    code, output = validate(path)
+    assert code == 1 and "#N/A" in output
+
+
+def test_one_column_sheet_with_header_rows(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "one-column.xlsx", {"Sheet1": [["事项名称"], *[[n] for n in GOOD_NAMES]]})
+    assert names(read_file(path, IngestOptions(header_rows=(1, 1)))) == GOOD_NAMES
+    assert validate(path, "--header-rows", "1")[0] == 0
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/\xb3\xc7\xca\xd0.xlsx"))  # 城市 in GBK bytes
+    good.rename(odd)
+    code, data = validate_json(odd)
+    assert code == 0 and len(data["files"][0]["powers"]) == 3  # type: ignore[index]
+
+
+def test_sheet_xml_cut_mid_stream_fails_alone_naming_the_sheet(tmp_path: Path) -> None:
+    rows = [*ROWS, *[[i, f"事项{i}", "行政许可"] for i in range(4, 400)]]
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"市住建局": rows})
+    with zipfile.ZipFile(good) as s:
+        sheet = s.read("xl/worksheets/sheet1.xml")
+    cut = _rewrite(good, tmp_path / "cut.xlsx", {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]})
+    other = fixtures.xlsx(tmp_path / "other.xlsx", {"Sheet1": ROWS})
+    code, output = validate(cut, other)
+    flat = " ".join(output.split())
+    assert code == 3 and "cut.xlsx › 市住建局" in flat and "fix:" in flat and "3 records" in flat
+
+
+def test_semicolon_separated_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "semicolons.csv"
+    path.write_bytes("".join(";".join(map(str, r)) + "\r\n" for r in ROWS).encode("gbk"))
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.encoding == "gb18030"
+
+
+def test_workbook_with_only_a_chart_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "chart-only.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    data = wb.add_worksheet("数据")
+    data.write_column(0, 0, [1, 2, 3])
+    data.hide()
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": "=数据!$A$1:$A$3"})
+    sheet = wb.add_chartsheet("图")
+    sheet.set_chart(chart)
+    sheet.activate()
+    wb.close()
+    code, output = validate(path)
+    assert code == 1 and "no record read" in output

@@ -72,6 +72,12 @@ class InputFormat(StrEnum):
     SPREADSHEET_ML = "spreadsheetml"
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be printed and written as JSON: bytes that were not UTF-8 in the
+    name (kept by the OS as surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _refuse(path: Path, what: str, hint: str = _SAVE_AS) -> UnreadableInputError:
     return UnreadableInputError(f"{path}: {what}; quanze reads .xlsx, .xls and .csv", hint=hint)
 

@@ -15,7 +15,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.csvfile import CsvNote, open_csv
 from quanze.errors import UnreadableInputError, UsageError
-from quanze.formats import InputFormat, read_html, read_spreadsheet_ml, sniff, strict_as_transitional
+from quanze.formats import (
+    InputFormat,
+    printable,
+    read_html,
+    read_spreadsheet_ml,
+    sniff,
+    strict_as_transitional,
+)
 from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
 from quanze.models import (
     Category,
@@ -997,7 +1004,7 @@ def _sheets(path: Path, fmt: str, options: IngestOptions) -> tuple[Iterator[_Raw
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
     """Read one list file into records and issues. Raises UnreadableInputError when it is no table at all."""
     options = options or IngestOptions()
-    file_label = label or path.name
+    file_label = printable(label or path.name)
     fmt = sniff_format(path)
     sheets, encoding = _sheets(path, fmt, options)
     report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
@@ -1050,7 +1057,25 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
             hint="check the sheet names with `quanze inspect`",
         )
     report.issues.extend(duplicates.issues)
+    empty = _no_records_issue(report)
+    if empty is not None:
+        report.issues.append(empty)
     return report
+
+
+def _no_records_issue(report: FileReport) -> RowIssue | None:
+    """A file that gave no record and no error saying why must not pass as an empty list."""
+    if report.records or any(i.severity is Severity.ERROR for i in report.issues):
+        return None
+    hidden = [s.sheet for s in report.sheets if s.hidden and not s.columns]
+    if hidden:
+        message = (
+            f"no record read: the rows are on hidden sheets ({', '.join(hidden)[:120]}); "
+            "read them with --hidden read if they are live"
+        )
+    else:
+        message = "no record read: the file holds a header but no item below it; export the list again"
+    return RowIssue(code=IssueCode.NO_RECORDS, severity=Severity.WARNING, file=report.file, message=message)
 
 
 class _Duplicates:
@@ -1120,8 +1145,8 @@ def _dup_issue(
 
 def _file_issue(path: Path, code: IssueCode, severity: Severity, message: str) -> FileReport:
     """A report for a file that gave no records at all, holding the one issue that says why."""
-    issue = RowIssue(code=code, severity=severity, file=path.name, message=message)
-    return FileReport(file=path.name, kind=ListKind.AUTO, issues=[issue])
+    issue = RowIssue(code=code, severity=severity, file=printable(path.name), message=printable(message))
+    return FileReport(file=printable(path.name), kind=ListKind.AUTO, issues=[issue])
 
 
 def read_files(

@@ -84,6 +84,7 @@ class IssueCode(StrEnum):
     HIDDEN_SHEET = "hidden-sheet"
     HIDDEN_ROWS = "hidden-rows"
     DATE_AS_SEQ = "date-as-seq"
+    NO_RECORDS = "no-records"
 
 
 class HiddenMode(StrEnum):
