@@ -731,3 +731,14 @@ def test_workbook_with_only_a_chart_sheet(tmp_path: Path) -> None:
     wb.close()
     code, output = validate(path)
     assert code == 1 and "no record read" in output
+
+
+def test_header_rows_that_fit_one_sheet_leave_a_short_notes_sheet_as_an_issue(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "with-notes.xlsx", {"说明": [["填表说明"]], "清单": [["某市权责清单"], *ROWS]}
+    )
+    report = read_file(path, IngestOptions(header_rows=(2, 2)))
+    assert names(report) == GOOD_NAMES
+    (issue,) = report.issues
+    assert (issue.code, issue.sheet) == (IssueCode.NO_HEADER, "说明") and "past the end" in issue.message
+    accounted(report)

@@ -101,7 +101,7 @@ def sniff(path: Path) -> InputFormat:
             raise _refuse(
                 path, f"this is {what}, not a table", "give the .xlsx, .xls or .csv export of the list"
             )
-    text = _head_text(head).lstrip().lower()
+    text = _head_text(head).lstrip("\ufeff \t\r\n").lower()
     if text.startswith("<?xml") or text.startswith("<"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in text:
             return InputFormat.SPREADSHEET_ML

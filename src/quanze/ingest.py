@@ -296,7 +296,7 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
             ) from exc
         raise UnreadableInputError(
             f"{path}: not a readable .xls workbook ({type(exc).__name__}: {exc})",
-            hint="open it in Excel and save it as .xlsx",
+            hint="open it in Excel or WPS and save it as .xlsx",
         ) from exc
     try:
         for index in range(book.nsheets):
@@ -504,6 +504,7 @@ class _SheetReader:
         self.options = options
         self.kind = kind
         self.layout = SheetLayout(sheet=raw.name, hidden=raw.hidden)
+        self.header_rows_refused: str | None = None
         self.issues: list[RowIssue] = []
         self.powers: list[PowerItem] = []
         self.services: list[ServiceItem] = []
@@ -617,7 +618,10 @@ class _SheetReader:
             top, bottom = (r - 1 for r in self.options.header_rows)
             band = [t for n, t in head if top <= n - 1 <= bottom]
             columns = _map_columns(band, table)
-            self._check_header_rows(head, columns, table)
+            wrong = self._wrong_header_rows(head, columns, table)
+            if wrong is not None:
+                self._header_rows_refused(wrong, head, rows)
+                return
         else:
             found = _find_header([t for _, t in head], table)
             if found is None:
@@ -655,29 +659,37 @@ class _SheetReader:
             value=_row_ranges(rows)[:200],
         )
 
-    def _check_header_rows(
+    def _wrong_header_rows(
         self,
         head: list[tuple[int, list[str | None]]],
         columns: list[ColumnMap],
         table: Mapping[str, tuple[str, int]],
-    ) -> None:
-        """--header-rows that point past the sheet or at rows with no item-name header are a usage error."""
+    ) -> str | None:
+        """Why --header-rows cannot be this sheet's header (past its end, or no item-name column), or None."""
         top, bottom = self.options.header_rows or (1, 1)
-        where = f"{self.file} › {self.raw.name}"
         option = f"--header-rows {top}" + (f"-{bottom}" if bottom != top else "")
         if len(head) < bottom:
-            raise UsageError(
-                f"{where}: {option} points past the end of the sheet, which has {len(head)} row(s)",
-                hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
-            )
+            return f"{option} points past the end of the sheet, which has {len(head)} row(s)"
         if any(c.field in ("name", "sub_item") for c in columns):
-            return
+            return None
         found = _find_header([t for _, t in head], table)
         seen = " | ".join(c.header for c in columns if c.header)[:80] or "nothing"
         better = f"; the header looks like row {found[0] + 1}" if found else ""
-        raise UsageError(
-            f"{where}: {option} holds no item-name header (事项名称, 权力名称 …) but {seen}{better}",
-            hint="give the row that names the columns, or leave out --header-rows to find it",
+        return f"{option} holds no item-name header (事项名称, 权力名称 …) but {seen}{better}"
+
+    def _header_rows_refused(
+        self, message: str, head: list[tuple[int, list[str | None]]], rest: Iterator[list[Any]]
+    ) -> None:
+        """The sheet is not read; read_file makes this a usage error when no sheet of the file could be."""
+        total = len(head) + sum(1 for _ in rest)
+        self.layout.rows_total = total
+        self.layout.rejected = total
+        self.header_rows_refused = message
+        self._issue(
+            IssueCode.NO_HEADER,
+            Severity.ERROR,
+            f"{message}; none of the sheet's rows was read. Fix: give the row that names the columns, "
+            "or leave out --header-rows (header_rows in quanze.toml) to find it",
         )
 
     def _no_header(self, head: list[tuple[int, list[str | None]]], rest: Iterator[list[Any]]) -> None:
@@ -1009,6 +1021,7 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     sheets, encoding = _sheets(path, fmt, options)
     report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
     kinds: set[ListKind] = set()
+    refused: list[str] = []
     duplicates = _Duplicates(file_label)
     for raw in sheets:
         if options.sheets is not None and raw.name not in options.sheets:
@@ -1028,6 +1041,8 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
             continue
         reader = _SheetReader(file_label, raw, options, options.kind, duplicates)
         reader.read()
+        if reader.header_rows_refused is not None:
+            refused.append(f"{file_label} › {raw.name}: {reader.header_rows_refused}")
         report.sheets.append(reader.layout)
         report.issues.extend(reader.issues)
         report.issues.extend(
@@ -1055,6 +1070,12 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
         raise UnreadableInputError(
             f"{file_label}: none of the sheets {', '.join(options.sheets)} is in the file",
             hint="check the sheet names with `quanze inspect`",
+        )
+    if refused and not report.records:
+        # --header-rows that fit none of the file's sheets: a usage mistake, not a finding about the file.
+        raise UsageError(
+            refused[0] + (f" (and {len(refused) - 1} more sheet(s))" if len(refused) > 1 else ""),
+            hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
         )
     report.issues.extend(duplicates.issues)
     empty = _no_records_issue(report)

@@ -47,7 +47,7 @@ _BOOLEANS = frozenset({"是", "否", "TRUE", "FALSE", "True", "False", "true", "
 
 def is_error_value(text: str | None) -> bool:
     """Whether a cell holds an Excel error (#N/A from a failed VLOOKUP, #REF! from a deleted sheet …)."""
-    return text is not None and text.strip().upper() in ERROR_VALUES
+    return text is not None and "#" in text[:3] and text.strip().upper() in ERROR_VALUES
 
 
 def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
