@@ -742,3 +742,71 @@ def test_header_rows_that_fit_one_sheet_leave_a_short_notes_sheet_as_an_issue(tm
     (issue,) = report.issues
     assert (issue.code, issue.sheet) == (IssueCode.NO_HEADER, "说明") and "past the end" in issue.message
     accounted(report)
+
+
+def test_nul_byte_in_a_small_csv(tmp_path: Path) -> None:
+    path = tmp_path / "small-nul.csv"
+    path.write_bytes("序号,事项名称\n1,燃气经营许可证核发\n2,食品\x00生产许可\n".encode())
+    report = read_file(path)
+    assert names(report) == ["燃气经营许可证核发", "食品生产许可"]
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.CONTROL_CHARACTERS, 3)]
+
+
+# ---------------------------------------------------------------------------------------------- damaged bytes
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("sources")
+    merged = tmp_path_factory.mktemp("x") / "merged.xlsx"
+    wb = xlsxwriter.Workbook(str(merged))
+    ws = wb.add_worksheet("市住建局")
+    for r, row in enumerate(ROWS):
+        ws.write_row(r, 0, row)
+    ws.merge_range(1, 3, 3, 3, "市住建局")
+    wb.close()
+    return {
+        "xlsx": fixtures.xlsx(folder / "a.xlsx", {"Sheet1": ROWS}).read_bytes(),
+        "merged": merged.read_bytes(),
+        "xls": fixtures.xls(folder / "a.xls", ROWS, merges=[(1, 3, 3, 3)]).read_bytes(),
+    }
+
+
+def _damage(data: bytes, seed: int) -> bytes:
+    import io
+    import random
+
+    rnd = random.Random(seed)
+    if data.startswith(b"PK") and seed % 2:
+        # Damage one member of the archive after inflating it, so the XML parsers meet the damage.
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        target = rnd.choice(src.namelist())
+        with zipfile.ZipFile(out, "w") as dst:
+            for name in src.namelist():
+                member = bytearray(src.read(name))
+                if name == target and member:
+                    cut = rnd.randrange(len(member))
+                    member = member[:cut] if seed % 4 == 1 else member[:cut] + b'<"&\x00' + member[cut:]
+                dst.writestr(name, bytes(member))
+        return out.getvalue()
+    damaged = bytearray(data)
+    for _ in range(rnd.randrange(1, 20)):
+        damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("seed", range(90))
+def test_damaged_bytes_are_read_or_refused_never_a_crash(
+    tmp_path: Path, workbooks: dict[str, bytes], seed: int
+) -> None:
+    from quanze.errors import UnreadableInputError
+
+    kind = ["xlsx", "merged", "xls"][seed % 3]
+    path = tmp_path / f"damaged-{seed}.{['xlsx', 'xls', 'csv'][seed % 3]}"
+    path.write_bytes(_damage(workbooks[kind], seed))
+    try:
+        report = read_file(path)
+    except UnreadableInputError as exc:
+        assert path.name in str(exc) and "fix:" in str(exc)
+    else:
+        accounted(report)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -138,7 +139,7 @@ def _sniff_zip(path: Path) -> InputFormat:
                 return InputFormat.XLSX
             with zf.open(workbook) as fh:
                 start = fh.read(4096)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
         raise UnreadableInputError(
             f"{path}: not a readable .xlsx workbook: the archive is damaged ({exc})",
             hint="the file may be truncated; export it again from Excel",
@@ -184,6 +185,16 @@ def _sniff_ole(path: Path) -> InputFormat:
 
 def strict_as_transitional(path: Path) -> bytes:
     """A Strict Open XML workbook rewritten in memory with the transitional namespaces openpyxl reads."""
+    try:
+        return _transitional(path)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
+        raise UnreadableInputError(
+            f"{path}: not a readable .xlsx workbook: the archive is damaged ({exc})",
+            hint="the file may be truncated; export it again from Excel",
+        ) from exc
+
+
+def _transitional(path: Path) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         guard_zip(path, src)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -55,6 +59,9 @@ from quanze.vocab import (
     SECOND_OCCURRENCE,
     SERVICE_HEADERS,
 )
+
+# openpyxl warns on stderr about parts of a damaged workbook it skips; ingest reports what matters itself.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 
 HEADER_SCAN_ROWS = 30
 EXCEL_CELL_LIMIT = 32767
@@ -203,12 +210,11 @@ def _open_xlsx(path: Path, *, strict: bool = False) -> Iterator[_RawSheet]:
 
 
 def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSheet]:
-    from xml.etree.ElementTree import ParseError
-
     import openpyxl
     from defusedxml import DefusedXmlException
     from openpyxl.utils.exceptions import InvalidFileException
 
+    opening: tuple[type[BaseException], ...] = (*_DAMAGED, InvalidFileException)
     try:
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except ParseError as exc:
@@ -221,7 +227,7 @@ def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSh
             f"{path}: refused: the workbook declares XML entities ({type(exc).__name__}), as XML bombs do",
             hint="open it in Excel and save it as a new .xlsx, or ask the sender for a clean export",
         ) from exc
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException) as exc:
+    except opening as exc:
         raise UnreadableInputError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
             hint="the file may be truncated or not a spreadsheet; export it again from Excel",
@@ -237,6 +243,11 @@ def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSh
                 raise UnreadableInputError(
                     f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
                     hint="save the workbook again from Excel",
+                ) from exc
+            except _DAMAGED as exc:
+                raise UnreadableInputError(
+                    f"{path} › {ws.title}: the sheet is damaged ({type(exc).__name__}: {exc})",
+                    hint="the file may be truncated; open it in Excel or WPS and save it again, or export it again",
                 ) from exc
             # Many exports carry a wrong <dimension>: read what is there, not what it claims.
             ws.reset_dimensions()
@@ -257,9 +268,27 @@ def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSh
         wb.close()
 
 
-def _guarded(rows: Iterator[list[Any]], path: Path, sheet: str) -> Iterator[list[Any]]:
+# What a damaged archive or sheet raises while it is inflated and parsed (xlrd raises almost anything).
+_DAMAGED: tuple[type[BaseException], ...] = (
+    ParseError,
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    NotImplementedError,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OSError,
+    AssertionError,
+    TypeError,
+)
+
+
+def _guarded(
+    rows: Iterator[list[Any]], path: Path, sheet: str, damage: str = "the sheet's XML is damaged"
+) -> Iterator[list[Any]]:
     """Rows of a sheet, with the XML and zip errors met while streaming turned into a clear refusal."""
-    from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
 
@@ -270,9 +299,9 @@ def _guarded(rows: Iterator[list[Any]], path: Path, sheet: str) -> Iterator[list
             f"{path} › {sheet}: refused: the sheet declares XML entities ({type(exc).__name__}), as XML bombs do",
             hint="open the workbook in Excel and save it as a new .xlsx",
         ) from exc
-    except (ParseError, zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
+    except _DAMAGED as exc:
         raise UnreadableInputError(
-            f"{path} › {sheet}: the sheet's XML is damaged ({type(exc).__name__}: {exc})",
+            f"{path} › {sheet}: {damage} ({type(exc).__name__}: {exc})",
             hint="the file may be truncated; export it again",
         ) from exc
 
@@ -287,7 +316,10 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
             hint="remove the password in Excel (File › Info › Protect Workbook) and save a copy",
         )
     try:
-        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+        # xlrd prints its warnings about damaged files on stdout, where JSON output goes: keep them.
+        book = xlrd.open_workbook(
+            file_contents=raw, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
     except Exception as exc:  # xlrd raises bare XLRDError, AssertionError, struct.error …
         if "encrypted" in str(exc).lower():
             raise UnreadableInputError(
@@ -300,7 +332,13 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
         ) from exc
     try:
         for index in range(book.nsheets):
-            sh = book.sheet_by_index(index)
+            try:
+                sh = book.sheet_by_index(index)
+            except Exception as exc:  # a damaged sheet record: any of xlrd's many errors
+                raise UnreadableInputError(
+                    f"{path} › sheet {index + 1}: the sheet is damaged ({type(exc).__name__}: {exc})",
+                    hint="open it in Excel or WPS and save it as .xlsx",
+                ) from exc
             merges = [(r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sh.merged_cells]
 
             def rows(sh: Any = sh) -> Iterator[list[Any]]:
@@ -308,7 +346,10 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
                     out: list[Any] = []
                     for cell in sh.row(r):
                         if cell.ctype == xlrd.XL_CELL_DATE:
-                            out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                            try:
+                                out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                                out.append(cell.value)
                         elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                             out.append(None)
                         elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
@@ -323,7 +364,7 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
             hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if info.hidden}
             yield _RawSheet(
                 name=sh.name,
-                rows=rows(),
+                rows=_guarded(rows(), path, sh.name, "the sheet is damaged"),
                 merges=merges,
                 hidden=bool(getattr(sh, "visibility", 0)),
                 hidden_rows=hidden_rows,
