@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from quanze.errors import UnreadableInputError
-from quanze.formats import InputFormat, printable, read_html, sniff
+from quanze.formats import InputFormat, printable, read_html, read_spreadsheet_ml, sniff
 
 import fixtures
 
@@ -77,3 +77,37 @@ def test_html_colspan_and_rowspan_become_merges(tmp_path: Path) -> None:
 
 def test_printable_replaces_undecodable_bytes() -> None:
     assert printable("城\udcb3.xlsx") == "城\ufffd.xlsx"
+
+
+def test_html_with_absurd_spans_stays_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "spans.html"
+    path.write_text(
+        "<table><tr><td rowspan=99999999 colspan=99999999>x</td><td>事项名称</td></tr></table>",
+        encoding="utf-8",
+    )
+    (sheet,) = read_html(path)
+    (r0, c0, r1, c1) = sheet.merges[0]
+    assert (r1 - r0 + 1) * (c1 - c0 + 1) <= 100_000
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<Cell ss:MergeAcross="many"><Data ss:Type="String">x</Data></Cell>',
+        '<Cell ss:Index="99999999"><Data ss:Type="String">x</Data></Cell>',
+    ],
+)
+def test_spreadsheetml_with_absurd_attributes(tmp_path: Path, cell: str) -> None:
+    path = tmp_path / "x.xls"
+    path.write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
+        f"<Row>{cell}</Row></Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    try:
+        sheets = read_spreadsheet_ml(path)
+    except UnreadableInputError as exc:
+        assert "x.xls" in str(exc) and "fix:" in str(exc)
+    else:
+        assert sheets[0].rows
