@@ -810,3 +810,22 @@ def test_damaged_bytes_are_read_or_refused_never_a_crash(
         assert path.name in str(exc) and "fix:" in str(exc)
     else:
         accounted(report)
+
+
+# ---------------------------------------------------------------------------------------------- config files
+
+
+def test_config_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "hidden-list.xlsx", {"Sheet1": ROWS})
+    config = tmp_path / "quanze.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + b'[read]\nhidden = "read"\n')
+    assert validate(path, "--config", config)[0] == 0
+
+
+def test_config_saved_as_gbk_names_the_cause(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "list.xlsx", {"Sheet1": ROWS})
+    config = tmp_path / "quanze.toml"
+    config.write_bytes("[read]\n# 读取选项\nditto = true\n".encode("gbk"))
+    code, output = validate(path, "--config", config)
+    flat = " ".join(output.split())
+    assert code == 4 and "line 2" in flat and "GBK" in flat and "UTF-8" in flat and "fix:" in flat

@@ -184,10 +184,28 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _config_text(path: Path) -> str:
+    """The config as text: UTF-8, with or without the BOM Notepad writes; GBK is named, not misread."""
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            cause = "the file is saved as GBK"
+        except UnicodeDecodeError:
+            cause = "the file is not UTF-8 text"
+        raise ConfigError(
+            f"{path}: line {line} cannot be read: {cause}",
+            hint="save the config as UTF-8 (Notepad: Save As › Encoding: UTF-8)",
+        ) from None
+
+
 def load_config(path: Path) -> QuanzeConfig:
     """Read and validate a config file; every mistake names its key and how to fix it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_config_text(path))
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: no such config file", hint="run `quanze init` to write a starter config"
