@@ -829,3 +829,27 @@ def test_config_saved_as_gbk_names_the_cause(tmp_path: Path) -> None:
     code, output = validate(path, "--config", config)
     flat = " ".join(output.split())
     assert code == 4 and "line 2" in flat and "GBK" in flat and "UTF-8" in flat and "fix:" in flat
+
+
+def test_legacy_xls_named_et_by_wps_is_read(tmp_path: Path) -> None:
+    path = fixtures.xls(tmp_path / "wps-list.et", ROWS)
+    assert names(read_file(path)) == GOOD_NAMES
+    assert validate(path)[0] == 0
+
+
+def test_hidden_rows_of_an_html_export(tmp_path: Path) -> None:
+    path = tmp_path / "export.xls"
+    body = "".join(f"<tr><td>{r[0]}</td><td>{r[1]}</td><td>{r[2]}</td></tr>" for r in ROWS)
+    path.write_text(
+        f"<table>{body}<tr style='display: none'><td>4</td><td>已删除事项</td><td>行政许可</td></tr></table>",
+        encoding="utf-8",
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.HIDDEN_ROWS, 5)]
+
+
+def test_a_hidden_sheet_named_with_sheet_is_read(tmp_path: Path) -> None:
+    path = _hidden_workbook(tmp_path / "hidden.xlsx")
+    report = read_file(path, IngestOptions(sheets=("去年",)))
+    assert names(report) == ["旧事项"]
