@@ -480,10 +480,10 @@ def _hidden_workbook(path: Path) -> Path:
     return path
 
 
-def test_hidden_sheets_and_rows_are_skipped_and_reported(tmp_path: Path) -> None:
+def test_by_default_hidden_sheets_are_skipped_hidden_rows_read_both_reported(tmp_path: Path) -> None:
     path = _hidden_workbook(tmp_path / "hidden.xlsx")
     report = read_file(path)
-    assert names(report) == GOOD_NAMES
+    assert names(report) == [*GOOD_NAMES, "已取消的事项"]
     found = {(i.code, i.sheet, i.row) for i in report.issues}
     assert found == {(IssueCode.HIDDEN_ROWS, "现行", 5), (IssueCode.HIDDEN_SHEET, "去年", None)}
     accounted(report)
@@ -491,7 +491,17 @@ def test_hidden_sheets_and_rows_are_skipped_and_reported(tmp_path: Path) -> None
     result = runner.invoke(app, ["inspect", str(path)])
     flat = " ".join(result.output.split())
     assert result.exit_code == 0 and "hidden-sheet 去年" in flat and "hidden-rows 现行 › 5" in flat
-    assert "--hidden read" in flat
+    assert "--hidden read" in flat and "--hidden skip" in flat
+
+
+def test_hidden_skip_leaves_hidden_rows_out_and_counts_them(tmp_path: Path) -> None:
+    path = _hidden_workbook(tmp_path / "hidden.xlsx")
+    report = read_file(path, IngestOptions(hidden=HiddenMode.SKIP))
+    assert names(report) == GOOD_NAMES
+    assert report.sheets[0].hidden_rows == [5] and report.sheets[0].skipped_structural == 1
+    accounted(report)
+    code, data = validate_json(path, "--hidden", "skip")
+    assert code == 0 and len(data["files"][0]["powers"]) == 3  # type: ignore[index]
 
 
 def test_hidden_read_reads_them_and_the_config_decides_too(tmp_path: Path) -> None:
@@ -517,7 +527,7 @@ def test_hidden_rows_of_legacy_xls(tmp_path: Path) -> None:
             sheet.write(r, c, value)
     sheet.row(4).hidden = True
     book.save(str(path))
-    report = read_file(path)
+    report = read_file(path, IngestOptions(hidden=HiddenMode.SKIP))
     assert names(report) == GOOD_NAMES
     assert [(i.code, i.row) for i in report.issues] == [(IssueCode.HIDDEN_ROWS, 5)]
 
@@ -845,7 +855,7 @@ def test_hidden_rows_of_an_html_export(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     report = read_file(path)
-    assert names(report) == GOOD_NAMES
+    assert names(report) == [*GOOD_NAMES, "已删除事项"]
     assert [(i.code, i.row) for i in report.issues] == [(IssueCode.HIDDEN_ROWS, 5)]
 
 

@@ -71,3 +71,8 @@ def test_seq_from_date() -> None:
     assert seq_from_date("2026-01-01") == "1-1"
     assert seq_from_date("2026-12-10") == "12-10"
     assert seq_from_date("1.1") is None and seq_from_date(None) is None
+
+
+@pytest.mark.parametrize("text", ["-", "+", "（）", "A-B"])
+def test_punctuation_names_are_left_to_the_placeholder_rules(text: str) -> None:
+    assert junk_name(text) is None

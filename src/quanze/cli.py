@@ -165,7 +165,11 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output 
 FilesArg = Annotated[list[Path], typer.Argument(help="List files (.xlsx, .xls, .csv).", show_default=False)]
 HiddenOpt = Annotated[
     HiddenMode | None,
-    typer.Option("--hidden", help="Hidden sheets and rows: skip them (default) or read them as live."),
+    typer.Option(
+        "--hidden",
+        help="Hidden sheets and rows: skip-sheets (default: hidden sheets skipped, hidden rows read), "
+        "skip (both skipped) or read (both read).",
+    ),
 ]
 FillDownOpt = Annotated[
     list[str] | None,

@@ -78,7 +78,7 @@ class ReadOptions(_Strict):
     fill_down: tuple[str, ...] = ()
     ditto: bool = True
     sheet_as_department: bool = True
-    hidden: HiddenMode = HiddenMode.SKIP
+    hidden: HiddenMode = HiddenMode.SKIP_SHEETS
 
 
 _THRESHOLD = re.compile(r"^\s*(<=|<|==|=)?\s*(\d+(?:\.\d+)?)\s*(%)?\s*$")
@@ -262,7 +262,7 @@ path = "政务服务事项目录.xlsx"
 [read]
 # encoding = "gbk"                   # CSV encoding when detection is not wanted
 # fill_down = ["department"]         # blank cells repeat the value above
-# hidden = "skip"                    # hidden sheets and rows: "skip" (as published) or "read"
+# hidden = "skip-sheets"             # hidden sheets skipped, hidden rows read; or "skip" or "read"
 ditto = true                         # 同上 / 〃 cells repeat the value above
 
 [aliases.headers]

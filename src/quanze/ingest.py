@@ -95,8 +95,8 @@ class IngestOptions(BaseModel):
     """Treat 同上 / 〃 cells as the value of the same column in the row above."""
     sheet_as_department: bool = True
     """Take a sheet named after a department as the department when no column or section names one."""
-    hidden: HiddenMode = HiddenMode.SKIP
-    """Hidden sheets and rows: skipped by default (the published list does not show them), each reported."""
+    hidden: HiddenMode = HiddenMode.SKIP_SHEETS
+    """Hidden sheets are skipped and hidden rows read by default; each is reported either way."""
     keep_records: bool = True
     """Keep the records; `validate` turns this off to check files of any size in bounded memory."""
     header_aliases: Mapping[str, tuple[str, ...]] = {}
@@ -695,7 +695,11 @@ class _SheetReader:
             IssueCode.HIDDEN_ROWS,
             Severity.INFO,
             f"{len(rows)} hidden row(s) "
-            + ("not read; read them with --hidden read" if skip else "read as live rows (--hidden read)"),
+            + (
+                "not read; read them with --hidden read"
+                if skip
+                else "read as live rows; --hidden skip leaves them out"
+            ),
             row=rows[0],
             value=_row_ranges(rows)[:200],
         )
@@ -1067,7 +1071,7 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     for raw in sheets:
         if options.sheets is not None and raw.name not in options.sheets:
             continue
-        if raw.hidden and options.hidden is HiddenMode.SKIP and options.sheets is None:
+        if raw.hidden and options.hidden is not HiddenMode.READ and options.sheets is None:
             report.sheets.append(SheetLayout(sheet=raw.name, hidden=True))
             report.issues.append(
                 RowIssue(

@@ -41,6 +41,7 @@ _BLANK_MARKER = re.compile(
     r"^[(（【\[]?\s*(?:本页|此页)?\s*(?:以下|下)\s*(?:空白|无内容|无正文|空)\s*[)）】\]]?$|^此页无正文$"
 )
 _NUMBER = re.compile(r"^[\d\s.,:/\-+%]+$")
+_NUMBER_NAME = re.compile(r"^[\s.,:/\-+%]*\d[\d\s.,:/\-+%]*$")  # a digit at least: "-" is a placeholder
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?)?$")
 _HINT = re.compile(r"[计共空无正]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -83,7 +84,7 @@ def junk_name(text: str) -> str | None:
         return "the name is made of invisible characters (zero-width or non-breaking spaces)"
     if _ISO_DATE.match(text):
         return "the name cell holds a date, not a name; the column may be shifted"
-    if _NUMBER.match(text):
+    if _NUMBER_NAME.match(text):
         return "the name cell holds a number, not a name; the column may be shifted"
     return None
 

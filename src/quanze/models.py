@@ -88,10 +88,12 @@ class IssueCode(StrEnum):
 
 
 class HiddenMode(StrEnum):
-    """What to do with hidden sheets and hidden rows: skip them (as the published list shows) or read them."""
+    """What to do with hidden sheets and rows. Hidden sheets mostly hold lookup tables or last year's list;
+    hidden rows are mostly rows of the list folded or filtered away (a level restated, a group collapsed)."""
 
-    SKIP = "skip"
-    READ = "read"
+    SKIP_SHEETS = "skip-sheets"  # skip hidden sheets, read hidden rows (the default)
+    SKIP = "skip"  # skip both, as the list shows when printed
+    READ = "read"  # read both
 
 
 class RowIssue(BaseModel):
@@ -209,7 +211,7 @@ class SheetLayout(BaseModel):
     rows_total: int = 0
     hidden: bool = False
     hidden_rows: list[int] = Field(default_factory=list)
-    """Hidden rows below the header; skipped (and counted as structural) unless hidden sheets are read."""
+    """Hidden rows below the header; read, or skipped (and counted as structural) under --hidden skip."""
 
 
 class FileReport(BaseModel):
