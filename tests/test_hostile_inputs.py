@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -479,8 +480,7 @@ def _hidden_workbook(path: Path) -> Path:
     return path
 
 
-def test_hidden_sheets_are_skipped_hidden_rows_read_and_both_reported(tmp_path: Path) -> None:
-    """A hidden sheet holds last year's list; hidden rows are items the office published but hid for print."""
+def test_by_default_hidden_sheets_are_skipped_hidden_rows_read_both_reported(tmp_path: Path) -> None:
     path = _hidden_workbook(tmp_path / "hidden.xlsx")
     report = read_file(path)
     assert names(report) == [*GOOD_NAMES, "已取消的事项"]
@@ -494,12 +494,14 @@ def test_hidden_sheets_are_skipped_hidden_rows_read_and_both_reported(tmp_path: 
     assert "--hidden read" in flat and "--hidden skip" in flat
 
 
-def test_hidden_skip_skips_hidden_rows_too(tmp_path: Path) -> None:
+def test_hidden_skip_leaves_hidden_rows_out_and_counts_them(tmp_path: Path) -> None:
     path = _hidden_workbook(tmp_path / "hidden.xlsx")
+    report = read_file(path, IngestOptions(hidden=HiddenMode.SKIP))
+    assert names(report) == GOOD_NAMES
+    assert report.sheets[0].hidden_rows == [5] and report.sheets[0].skipped_structural == 1
+    accounted(report)
     code, data = validate_json(path, "--hidden", "skip")
-    assert code == 0
-    (report,) = data["files"]  # type: ignore[misc]
-    assert [p["name"] for p in report["powers"]] == GOOD_NAMES
+    assert code == 0 and len(data["files"][0]["powers"]) == 3  # type: ignore[index]
 
 
 def test_hidden_read_reads_them_and_the_config_decides_too(tmp_path: Path) -> None:
@@ -525,8 +527,8 @@ def test_hidden_rows_of_legacy_xls(tmp_path: Path) -> None:
             sheet.write(r, c, value)
     sheet.row(4).hidden = True
     book.save(str(path))
-    report = read_file(path)
-    assert names(report) == [*GOOD_NAMES, "已取消的事项"]
+    report = read_file(path, IngestOptions(hidden=HiddenMode.SKIP))
+    assert names(report) == GOOD_NAMES
     assert [(i.code, i.row) for i in report.issues] == [(IssueCode.HIDDEN_ROWS, 5)]
     skipped = read_file(path, IngestOptions(hidden=HiddenMode.SKIP))
     assert names(skipped) == GOOD_NAMES
@@ -606,3 +608,260 @@ def test_unknown_fill_down_in_the_config_is_a_config_error(tmp_path: Path) -> No
     config.write_text('[read]\nfill_down = ["部门名"]\n', encoding="utf-8")
     code, output = validate(path, "--config", config)
     assert code == 4 and "fill_down" in output
+
+
+# ---------------------------------------------------------------------------------------------- more cases
+
+
+def test_header_only_csv_is_a_warning_not_a_clean_empty_list(tmp_path: Path) -> None:
+    path = tmp_path / "header-only.csv"
+    path.write_text("序号,事项名称,事项类型\n", encoding="utf-8")
+    report = read_file(path)
+    assert codes(report) == [IssueCode.NO_RECORDS]
+    code, output = validate(path)
+    assert code == 1 and "no record read" in output and "header-only.csv" in output
+
+
+def test_every_sheet_hidden_is_a_warning_naming_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "all-hidden.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("说明")
+    data = wb.add_worksheet("清单")
+    for r, row in enumerate(ROWS):
+        data.write_row(r, 0, row)
+    data.hide()
+    wb.close()
+    report = read_file(path)
+    (empty,) = [i for i in report.issues if i.code is IssueCode.NO_RECORDS]
+    assert "清单" in empty.message and "--hidden read" in empty.message
+    assert validate(path)[0] == 1
+    assert names(read_file(path, IngestOptions(hidden=HiddenMode.READ))) == GOOD_NAMES
+
+
+def test_a_folder_given_as_a_file_fails_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "lists.xlsx"
+    folder.mkdir()
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    code, output = validate(folder, good)
+    flat = " ".join(output.split())
+    assert code == 3 and "lists.xlsx: cannot open (Is a directory)" in flat and "3 records" in flat
+
+
+def test_huge_dimension_claim_reads_what_is_there(tmp_path: Path) -> None:
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    with zipfile.ZipFile(good) as s:
+        sheet = s.read("xl/worksheets/sheet1.xml")
+    claimed = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', sheet)
+    assert claimed != sheet
+    path = _rewrite(good, tmp_path / "huge-dimension.xlsx", {"xl/worksheets/sheet1.xml": claimed})
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.sheets[0].rows_total == 4
+
+
+def test_whole_sheet_merge_does_not_explode(tmp_path: Path) -> None:
+    # Written into the XML: openpyxl and XlsxWriter would make every covered cell to write it.
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    with zipfile.ZipFile(good) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    merged = sheet.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A6:XFD1048576"/></mergeCells>'
+    )
+    assert merged != sheet
+    path = _rewrite(good, tmp_path / "merged-everything.xlsx", {"xl/worksheets/sheet1.xml": merged})
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    accounted(report)
+
+
+def test_formula_without_cached_value_in_the_name_column(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "uncached-names.xlsx", {"Sheet1": [*ROWS, [4, "=VLOOKUP(A5,总表!A:B,2,0)", "行政许可"]]}
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert {(i.code, i.row) for i in report.issues} == {
+        (IssueCode.FORMULA_WITHOUT_VALUE, 5),
+        (IssueCode.MISSING_REQUIRED, 5),
+    }
+    code, output = validate(path)
+    assert code == 1 and "save it again" in " ".join(output.split())
+
+
+@pytest.mark.parametrize("sheet", ["市住建局 (2)", "'引号'", "括号&<>", "城管🚧", "一" * 31])
+def test_odd_sheet_names_are_read_and_named(tmp_path: Path, sheet: str) -> None:
+    path = fixtures.xlsx(tmp_path / "odd-sheet.xlsx", {sheet: [*ROWS, [4, "#N/A", "行政许可"]]})
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.issues[0].sheet == sheet
+    code, output = validate(path)
+    assert code == 1 and "#N/A" in output
+
+
+def test_one_column_sheet_with_header_rows(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "one-column.xlsx", {"Sheet1": [["事项名称"], *[[n] for n in GOOD_NAMES]]})
+    assert names(read_file(path, IngestOptions(header_rows=(1, 1)))) == GOOD_NAMES
+    assert validate(path, "--header-rows", "1")[0] == 0
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"Sheet1": ROWS})
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/\xb3\xc7\xca\xd0.xlsx"))  # 城市 in GBK bytes
+    good.rename(odd)
+    code, data = validate_json(odd)
+    assert code == 0 and len(data["files"][0]["powers"]) == 3  # type: ignore[index]
+
+
+def test_sheet_xml_cut_mid_stream_fails_alone_naming_the_sheet(tmp_path: Path) -> None:
+    rows = [*ROWS, *[[i, f"事项{i}", "行政许可"] for i in range(4, 400)]]
+    good = fixtures.xlsx(tmp_path / "good.xlsx", {"市住建局": rows})
+    with zipfile.ZipFile(good) as s:
+        sheet = s.read("xl/worksheets/sheet1.xml")
+    cut = _rewrite(good, tmp_path / "cut.xlsx", {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]})
+    other = fixtures.xlsx(tmp_path / "other.xlsx", {"Sheet1": ROWS})
+    code, output = validate(cut, other)
+    flat = " ".join(output.split())
+    assert code == 3 and "cut.xlsx › 市住建局" in flat and "fix:" in flat and "3 records" in flat
+
+
+def test_semicolon_separated_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "semicolons.csv"
+    path.write_bytes("".join(";".join(map(str, r)) + "\r\n" for r in ROWS).encode("gbk"))
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES and report.encoding == "gb18030"
+
+
+def test_workbook_with_only_a_chart_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "chart-only.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    data = wb.add_worksheet("数据")
+    data.write_column(0, 0, [1, 2, 3])
+    data.hide()
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": "=数据!$A$1:$A$3"})
+    sheet = wb.add_chartsheet("图")
+    sheet.set_chart(chart)
+    sheet.activate()
+    wb.close()
+    code, output = validate(path)
+    assert code == 1 and "no record read" in output
+
+
+def test_header_rows_that_fit_one_sheet_leave_a_short_notes_sheet_as_an_issue(tmp_path: Path) -> None:
+    path = fixtures.xlsx(
+        tmp_path / "with-notes.xlsx", {"说明": [["填表说明"]], "清单": [["某市权责清单"], *ROWS]}
+    )
+    report = read_file(path, IngestOptions(header_rows=(2, 2)))
+    assert names(report) == GOOD_NAMES
+    (issue,) = report.issues
+    assert (issue.code, issue.sheet) == (IssueCode.NO_HEADER, "说明") and "past the end" in issue.message
+    accounted(report)
+
+
+def test_nul_byte_in_a_small_csv(tmp_path: Path) -> None:
+    path = tmp_path / "small-nul.csv"
+    path.write_bytes("序号,事项名称\n1,燃气经营许可证核发\n2,食品\x00生产许可\n".encode())
+    report = read_file(path)
+    assert names(report) == ["燃气经营许可证核发", "食品生产许可"]
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.CONTROL_CHARACTERS, 3)]
+
+
+# ---------------------------------------------------------------------------------------------- damaged bytes
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("sources")
+    merged = tmp_path_factory.mktemp("x") / "merged.xlsx"
+    wb = xlsxwriter.Workbook(str(merged))
+    ws = wb.add_worksheet("市住建局")
+    for r, row in enumerate(ROWS):
+        ws.write_row(r, 0, row)
+    ws.merge_range(1, 3, 3, 3, "市住建局")
+    wb.close()
+    return {
+        "xlsx": fixtures.xlsx(folder / "a.xlsx", {"Sheet1": ROWS}).read_bytes(),
+        "merged": merged.read_bytes(),
+        "xls": fixtures.xls(folder / "a.xls", ROWS, merges=[(1, 3, 3, 3)]).read_bytes(),
+    }
+
+
+def _damage(data: bytes, seed: int) -> bytes:
+    import io
+    import random
+
+    rnd = random.Random(seed)
+    if data.startswith(b"PK") and seed % 2:
+        # Damage one member of the archive after inflating it, so the XML parsers meet the damage.
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        target = rnd.choice(src.namelist())
+        with zipfile.ZipFile(out, "w") as dst:
+            for name in src.namelist():
+                member = bytearray(src.read(name))
+                if name == target and member:
+                    cut = rnd.randrange(len(member))
+                    member = member[:cut] if seed % 4 == 1 else member[:cut] + b'<"&\x00' + member[cut:]
+                dst.writestr(name, bytes(member))
+        return out.getvalue()
+    damaged = bytearray(data)
+    for _ in range(rnd.randrange(1, 20)):
+        damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("seed", range(90))
+def test_damaged_bytes_are_read_or_refused_never_a_crash(
+    tmp_path: Path, workbooks: dict[str, bytes], seed: int
+) -> None:
+    from quanze.errors import UnreadableInputError
+
+    kind = ["xlsx", "merged", "xls"][seed % 3]
+    path = tmp_path / f"damaged-{seed}.{['xlsx', 'xls', 'csv'][seed % 3]}"
+    path.write_bytes(_damage(workbooks[kind], seed))
+    try:
+        report = read_file(path)
+    except UnreadableInputError as exc:
+        assert path.name in str(exc) and "fix:" in str(exc)
+    else:
+        accounted(report)
+
+
+# ---------------------------------------------------------------------------------------------- config files
+
+
+def test_config_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "hidden-list.xlsx", {"Sheet1": ROWS})
+    config = tmp_path / "quanze.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + b'[read]\nhidden = "read"\n')
+    assert validate(path, "--config", config)[0] == 0
+
+
+def test_config_saved_as_gbk_names_the_cause(tmp_path: Path) -> None:
+    path = fixtures.xlsx(tmp_path / "list.xlsx", {"Sheet1": ROWS})
+    config = tmp_path / "quanze.toml"
+    config.write_bytes("[read]\n# 读取选项\nditto = true\n".encode("gbk"))
+    code, output = validate(path, "--config", config)
+    flat = " ".join(output.split())
+    assert code == 4 and "line 2" in flat and "GBK" in flat and "UTF-8" in flat and "fix:" in flat
+
+
+def test_legacy_xls_named_et_by_wps_is_read(tmp_path: Path) -> None:
+    path = fixtures.xls(tmp_path / "wps-list.et", ROWS)
+    assert names(read_file(path)) == GOOD_NAMES
+    assert validate(path)[0] == 0
+
+
+def test_hidden_rows_of_an_html_export(tmp_path: Path) -> None:
+    path = tmp_path / "export.xls"
+    body = "".join(f"<tr><td>{r[0]}</td><td>{r[1]}</td><td>{r[2]}</td></tr>" for r in ROWS)
+    path.write_text(
+        f"<table>{body}<tr style='display: none'><td>4</td><td>已删除事项</td><td>行政许可</td></tr></table>",
+        encoding="utf-8",
+    )
+    report = read_file(path)
+    assert names(report) == [*GOOD_NAMES, "已删除事项"]
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.HIDDEN_ROWS, 5)]
+
+
+def test_a_hidden_sheet_named_with_sheet_is_read(tmp_path: Path) -> None:
+    path = _hidden_workbook(tmp_path / "hidden.xlsx")
+    report = read_file(path, IngestOptions(sheets=("去年",)))
+    assert names(report) == ["旧事项"]

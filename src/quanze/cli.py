@@ -276,8 +276,8 @@ HiddenOpt = Annotated[
     HiddenMode | None,
     typer.Option(
         "--hidden",
-        help="Hidden sheets and rows: 'sheets' skips hidden sheets and reads hidden rows (default), "
-        "'skip' skips both, 'read' reads both as live.",
+        help="Hidden sheets and rows: skip-sheets (default: hidden sheets skipped, hidden rows read), "
+        "skip (both skipped) or read (both read).",
     ),
 ]
 FillDownOpt = Annotated[

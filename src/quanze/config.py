@@ -89,7 +89,7 @@ class ReadOptions(_Strict):
     ditto: bool = True
     sheet_as_department: bool = True
     category_codes: CategoryNumbering = CategoryNumbering.NATIONAL
-    hidden: HiddenMode = HiddenMode.SHEETS
+    hidden: HiddenMode = HiddenMode.SKIP_SHEETS
 
 
 _THRESHOLD = re.compile(r"^\s*(<=|<|==|=)?\s*(\d+(?:\.\d+)?)\s*(%)?\s*$")
@@ -294,7 +294,7 @@ path = "政务服务事项目录.xlsx"
 [read]
 # encoding = "gbk"                   # CSV encoding when detection is not wanted
 # fill_down = ["department"]         # blank cells repeat the value above
-# hidden = "skip"                    # hidden sheets and rows: "skip" (as published) or "read"
+# hidden = "skip-sheets"             # hidden sheets skipped, hidden rows read; or "skip" or "read"
 ditto = true                         # 同上 / 〃 cells repeat the value above
 
 [aliases.headers]

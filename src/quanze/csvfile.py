@@ -116,7 +116,7 @@ def detect_encoding(path: Path, declared: str | None = None) -> tuple[str, list[
                 hint=_HINT,
             )
         return encoding, []
-    if head.count(0) > len(head) // 100 or b"\x00" in head[:16]:
+    if head.count(0) > 1 + len(head) // 100 or b"\x00" in head[:16]:
         raise UnreadableInputError(
             f"{path}: binary data, not a spreadsheet or CSV",
             hint="give an .xlsx, .xls or .csv export of the list",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -72,6 +73,12 @@ class InputFormat(StrEnum):
     SPREADSHEET_ML = "spreadsheetml"
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be printed and written as JSON: bytes that were not UTF-8 in the
+    name (kept by the OS as surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _refuse(path: Path, what: str, hint: str = _SAVE_AS) -> UnreadableInputError:
     return UnreadableInputError(f"{path}: {what}; quanze reads .xlsx, .xls and .csv", hint=hint)
 
@@ -95,7 +102,7 @@ def sniff(path: Path) -> InputFormat:
             raise _refuse(
                 path, f"this is {what}, not a table", "give the .xlsx, .xls or .csv export of the list"
             )
-    text = _head_text(head).lstrip().lower()
+    text = _head_text(head).lstrip("\ufeff \t\r\n").lower()
     if text.startswith("<?xml") or text.startswith("<"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in text:
             return InputFormat.SPREADSHEET_ML
@@ -132,7 +139,7 @@ def _sniff_zip(path: Path) -> InputFormat:
                 return InputFormat.XLSX
             with zf.open(workbook) as fh:
                 start = fh.read(4096)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
         raise UnreadableInputError(
             f"{path}: not a readable .xlsx workbook: the archive is damaged ({exc})",
             hint="the file may be truncated; export it again from Excel",
@@ -178,6 +185,16 @@ def _sniff_ole(path: Path) -> InputFormat:
 
 def strict_as_transitional(path: Path) -> bytes:
     """A Strict Open XML workbook rewritten in memory with the transitional namespaces openpyxl reads."""
+    try:
+        return _transitional(path)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
+        raise UnreadableInputError(
+            f"{path}: not a readable .xlsx workbook: the archive is damaged ({exc})",
+            hint="the file may be truncated; export it again from Excel",
+        ) from exc
+
+
+def _transitional(path: Path) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         guard_zip(path, src)
@@ -282,6 +299,7 @@ class _TableParser(HTMLParser):
         text = re.sub(r"[ \t\r\n]+", " ", "".join(self._cell).replace("\n", "\x00")).replace("\x00", "\n")
         self._row[c] = text.strip() or None
         rows, cols = self._span
+        rows = max(1, min(rows, _MAX_SPAN_CELLS // cols))  # a hostile rowspan × colspan stays bounded
         if rows > 1 or cols > 1:
             table.merges.append((r, c, r + rows - 1, c + cols - 1))
             for rr in range(r, r + rows):
@@ -302,9 +320,14 @@ class _TableParser(HTMLParser):
         self._row = None
 
 
+_MAX_SPAN_CELLS = 100_000
+_MAX_COLUMNS = 16_384  # Excel's limits
+_MAX_ROWS = 1_048_576
+
+
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(int(value or 1), 10_000))
+        return max(1, min(int(value or 1), _MAX_COLUMNS))
     except ValueError:
         return 1
 
@@ -340,6 +363,13 @@ def read_spreadsheet_ml(path: Path) -> list[TextSheet]:
         ) from exc
     except ParseError as exc:
         raise UnreadableInputError(f"{path}: the XML is damaged ({exc})", hint=_SAVE_AS) from exc
+    try:
+        return _ss_sheets(root)
+    except ValueError as exc:
+        raise UnreadableInputError(f"{path}: the Excel 2003 XML is damaged ({exc})", hint=_SAVE_AS) from exc
+
+
+def _ss_sheets(root: Any) -> list[TextSheet]:
     sheets: list[TextSheet] = []
     for ws in root.iter(f"{_SS}Worksheet"):
         sheet = TextSheet(name=ws.get(f"{_SS}Name") or f"Sheet{len(sheets) + 1}")
@@ -362,26 +392,38 @@ def read_spreadsheet_ml(path: Path) -> list[TextSheet]:
             c = 0
             for cell in row.iter(f"{_SS}Cell"):
                 c = _ss_index(cell, c + 1)
+                if c > _MAX_COLUMNS:
+                    raise ValueError(f"ss:Index {c} is beyond Excel's {_MAX_COLUMNS} columns")
                 data = cell.find(f"{_SS}Data")
                 cells[c] = _ss_value(data) if data is not None else None
-                across = int(cell.get(f"{_SS}MergeAcross") or 0)
-                down = int(cell.get(f"{_SS}MergeDown") or 0)
+                across = _ss_int(cell.get(f"{_SS}MergeAcross"), _MAX_COLUMNS)
+                down = _ss_int(cell.get(f"{_SS}MergeDown"), _MAX_ROWS)
                 if across or down:
                     sheet.merges.append((r, c, r + down, c + across))
                 c += across
             sheet.rows.append([cells.get(i) for i in range(1, max(cells, default=0) + 1)])
         sheets.append(sheet)
     if not sheets:
-        raise UnreadableInputError(f"{path}: an Excel 2003 XML file with no worksheet", hint=_SAVE_AS)
+        raise ValueError("no worksheet in it")
     return sheets
 
 
 def _ss_index(element: Any, default: int) -> int:
     value = element.get(f"{_SS}Index")
     try:
-        return max(default, int(value)) if value else default
+        index = max(default, int(value)) if value else default
     except ValueError:
         return default
+    if index > _MAX_ROWS:
+        raise ValueError(f"ss:Index {index} is beyond any sheet")
+    return index
+
+
+def _ss_int(value: str | None, limit: int) -> int:
+    try:
+        return max(0, min(int(value or 0), limit))
+    except ValueError:
+        return 0
 
 
 def _ss_value(data: Any) -> Any:

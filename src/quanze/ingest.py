@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.csvfile import CsvNote, open_csv
 from quanze.errors import UnreadableInputError, UsageError
-from quanze.formats import InputFormat, read_html, read_spreadsheet_ml, sniff, strict_as_transitional
+from quanze.formats import (
+    InputFormat,
+    printable,
+    read_html,
+    read_spreadsheet_ml,
+    sniff,
+    strict_as_transitional,
+)
 from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
 from quanze.models import (
     Category,
@@ -52,6 +63,9 @@ from quanze.vocab import (
 )
 from quanze.xlsx_fast import UsedRangeTooLarge, read_fast
 
+# openpyxl warns on stderr about parts of a damaged workbook it skips; ingest reports what matters itself.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+
 HEADER_SCAN_ROWS = 30
 EXCEL_CELL_LIMIT = 32767
 _FLOAT_EXACT_LIMIT = 2**53
@@ -84,8 +98,8 @@ class IngestOptions(BaseModel):
     """Treat 同上 / 〃 cells as the value of the same column in the row above."""
     sheet_as_department: bool = True
     """Take a sheet named after a department as the department when no column or section names one."""
-    hidden: HiddenMode = HiddenMode.SHEETS
-    """Hidden sheets and rows: skipped by default (the published list does not show them), each reported."""
+    hidden: HiddenMode = HiddenMode.SKIP_SHEETS
+    """Hidden sheets are skipped and hidden rows read by default; each is reported either way."""
     keep_records: bool = True
     """Keep the records; `validate` turns this off to check files of any size in bounded memory."""
     category_codes: CategoryNumbering = CategoryNumbering.NATIONAL
@@ -234,12 +248,11 @@ def _read_fast(path: Path) -> list[_RawSheet] | None:
 
 
 def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSheet]:
-    from xml.etree.ElementTree import ParseError
-
     import openpyxl
     from defusedxml import DefusedXmlException
     from openpyxl.utils.exceptions import InvalidFileException
 
+    opening: tuple[type[BaseException], ...] = (*_DAMAGED, InvalidFileException)
     try:
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except ParseError as exc:
@@ -252,7 +265,7 @@ def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSh
             f"{path}: refused: the workbook declares XML entities ({type(exc).__name__}), as XML bombs do",
             hint="open it in Excel and save it as a new .xlsx, or ask the sender for a clean export",
         ) from exc
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException) as exc:
+    except opening as exc:
         raise UnreadableInputError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
             hint="the file may be truncated or not a spreadsheet; export it again from Excel",
@@ -268,6 +281,11 @@ def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSh
                 raise UnreadableInputError(
                     f"{path} › {ws.title}: refused: the sheet declares XML entities, as XML bombs do",
                     hint="save the workbook again from Excel",
+                ) from exc
+            except _DAMAGED as exc:
+                raise UnreadableInputError(
+                    f"{path} › {ws.title}: the sheet is damaged ({type(exc).__name__}: {exc})",
+                    hint="the file may be truncated; open it in Excel or WPS and save it again, or export it again",
                 ) from exc
             # Many exports carry a wrong <dimension>: read what is there, not what it claims.
             ws.reset_dimensions()
@@ -288,9 +306,27 @@ def _read_xlsx(path: Path, fh: IO[bytes], data: bytes | None) -> Iterator[_RawSh
         wb.close()
 
 
-def _guarded(rows: Iterator[list[Any]], path: Path, sheet: str) -> Iterator[list[Any]]:
+# What a damaged archive or sheet raises while it is inflated and parsed (xlrd raises almost anything).
+_DAMAGED: tuple[type[BaseException], ...] = (
+    ParseError,
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    NotImplementedError,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OSError,
+    AssertionError,
+    TypeError,
+)
+
+
+def _guarded(
+    rows: Iterator[list[Any]], path: Path, sheet: str, damage: str = "the sheet's XML is damaged"
+) -> Iterator[list[Any]]:
     """Rows of a sheet, with the XML and zip errors met while streaming turned into a clear refusal."""
-    from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
 
@@ -301,9 +337,9 @@ def _guarded(rows: Iterator[list[Any]], path: Path, sheet: str) -> Iterator[list
             f"{path} › {sheet}: refused: the sheet declares XML entities ({type(exc).__name__}), as XML bombs do",
             hint="open the workbook in Excel and save it as a new .xlsx",
         ) from exc
-    except (ParseError, zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
+    except _DAMAGED as exc:
         raise UnreadableInputError(
-            f"{path} › {sheet}: the sheet's XML is damaged ({type(exc).__name__}: {exc})",
+            f"{path} › {sheet}: {damage} ({type(exc).__name__}: {exc})",
             hint="the file may be truncated; export it again",
         ) from exc
 
@@ -318,7 +354,10 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
             hint="remove the password in Excel (File › Info › Protect Workbook) and save a copy",
         )
     try:
-        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+        # xlrd prints its warnings about damaged files on stdout, where JSON output goes: keep them.
+        book = xlrd.open_workbook(
+            file_contents=raw, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
     except Exception as exc:  # xlrd raises bare XLRDError, AssertionError, struct.error …
         if "encrypted" in str(exc).lower():
             raise UnreadableInputError(
@@ -327,11 +366,17 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
             ) from exc
         raise UnreadableInputError(
             f"{path}: not a readable .xls workbook ({type(exc).__name__}: {exc})",
-            hint="open it in Excel and save it as .xlsx",
+            hint="open it in Excel or WPS and save it as .xlsx",
         ) from exc
     try:
         for index in range(book.nsheets):
-            sh = book.sheet_by_index(index)
+            try:
+                sh = book.sheet_by_index(index)
+            except Exception as exc:  # a damaged sheet record: any of xlrd's many errors
+                raise UnreadableInputError(
+                    f"{path} › sheet {index + 1}: the sheet is damaged ({type(exc).__name__}: {exc})",
+                    hint="open it in Excel or WPS and save it as .xlsx",
+                ) from exc
             merges = [(r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sh.merged_cells]
 
             def rows(sh: Any = sh) -> Iterator[list[Any]]:
@@ -339,7 +384,10 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
                     out: list[Any] = []
                     for cell in sh.row(r):
                         if cell.ctype == xlrd.XL_CELL_DATE:
-                            out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                            try:
+                                out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                                out.append(cell.value)
                         elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                             out.append(None)
                         elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
@@ -354,7 +402,7 @@ def _open_xls(path: Path) -> Iterator[_RawSheet]:
             hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if info.hidden}
             yield _RawSheet(
                 name=sh.name,
-                rows=rows(),
+                rows=_guarded(rows(), path, sh.name, "the sheet is damaged"),
                 merges=merges,
                 hidden=bool(getattr(sh, "visibility", 0)),
                 hidden_rows=hidden_rows,
@@ -610,6 +658,7 @@ class _SheetReader:
         self.options = options
         self.kind = kind
         self.layout = SheetLayout(sheet=raw.name, hidden=raw.hidden)
+        self.header_rows_refused: str | None = None
         self.issues: list[RowIssue] = []
         self.powers: list[PowerItem] = []
         self.services: list[ServiceItem] = []
@@ -729,7 +778,10 @@ class _SheetReader:
             top, bottom = (r - 1 for r in self.options.header_rows)
             band = [t for n, t, _ in head if top <= n - 1 <= bottom]
             columns = _map_columns(band, self.table)
-            self._check_header_rows(head, columns, self.table)
+            wrong = self._wrong_header_rows(head, columns, self.table)
+            if wrong is not None:
+                self._header_rows_refused(wrong, head, rows)
+                return
         else:
             found = _find_header([t for _, t, _ in head], self.table)
             if found is None:
@@ -769,35 +821,43 @@ class _SheetReader:
             + (
                 "not read; read them with --hidden read"
                 if skip
-                else "read as live rows; skip them with --hidden skip"
+                else "read as live rows; --hidden skip leaves them out"
             ),
             row=rows[0],
             value=_row_ranges(rows)[:200],
         )
 
-    def _check_header_rows(
+    def _wrong_header_rows(
         self,
         head: list[tuple[int, list[str | None], set[int]]],
         columns: list[ColumnMap],
         table: Mapping[str, tuple[str, int]],
-    ) -> None:
-        """--header-rows that point past the sheet or at rows with no item-name header are a usage error."""
+    ) -> str | None:
+        """Why --header-rows cannot be this sheet's header (past its end, or no item-name column), or None."""
         top, bottom = self.options.header_rows or (1, 1)
-        where = f"{self.file} › {self.raw.name}"
         option = f"--header-rows {top}" + (f"-{bottom}" if bottom != top else "")
         if len(head) < bottom:
-            raise UsageError(
-                f"{where}: {option} points past the end of the sheet, which has {len(head)} row(s)",
-                hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
-            )
+            return f"{option} points past the end of the sheet, which has {len(head)} row(s)"
         if any(c.field in ("name", "sub_item") for c in columns):
-            return
+            return None
         found = _find_header([t for _, t, _ in head], table)
         seen = " | ".join(c.header for c in columns if c.header)[:80] or "nothing"
         better = f"; the header looks like row {found[0] + 1}" if found else ""
-        raise UsageError(
-            f"{where}: {option} holds no item-name header (事项名称, 权力名称 …) but {seen}{better}",
-            hint="give the row that names the columns, or leave out --header-rows to find it",
+        return f"{option} holds no item-name header (事项名称, 权力名称 …) but {seen}{better}"
+
+    def _header_rows_refused(
+        self, message: str, head: list[tuple[int, list[str | None], set[int]]], rest: Iterator[list[Any]]
+    ) -> None:
+        """The sheet is not read; read_file makes this a usage error when no sheet of the file could be."""
+        total = len(head) + sum(1 for _ in rest)
+        self.layout.rows_total = total
+        self.layout.rejected = total
+        self.header_rows_refused = message
+        self._issue(
+            IssueCode.NO_HEADER,
+            Severity.ERROR,
+            f"{message}; none of the sheet's rows was read. Fix: give the row that names the columns, "
+            "or leave out --header-rows (header_rows in quanze.toml) to find it",
         )
 
     def _no_header(
@@ -1351,11 +1411,12 @@ def _sheets(path: Path, fmt: str, options: IngestOptions) -> tuple[Iterator[_Raw
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
     """Read one list file into records and issues. Raises UnreadableInputError when it is no table at all."""
     options = options or IngestOptions()
-    file_label = label or path.name
+    file_label = printable(label or path.name)
     fmt = sniff_format(path)
     sheets, encoding = _sheets(path, fmt, options)
     report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
     kinds: set[ListKind] = set()
+    refused: list[str] = []
     duplicates = _Duplicates(file_label)
     placeholders = _Placeholders(file_label)
     for raw in sheets:
@@ -1376,6 +1437,8 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
             continue
         reader = _SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
         reader.read()
+        if reader.header_rows_refused is not None:
+            refused.append(f"{file_label} › {raw.name}: {reader.header_rows_refused}")
         report.sheets.append(reader.layout)
         report.issues.extend(reader.issues)
         report.issues.extend(
@@ -1404,9 +1467,33 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
             f"{file_label}: none of the sheets {', '.join(options.sheets)} is in the file",
             hint="check the sheet names with `quanze inspect`",
         )
+    if refused and not report.records:
+        # --header-rows that fit none of the file's sheets: a usage mistake, not a finding about the file.
+        raise UsageError(
+            refused[0] + (f" (and {len(refused) - 1} more sheet(s))" if len(refused) > 1 else ""),
+            hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
+        )
     report.issues.extend(duplicates.issues)
     report.issues.extend(placeholders.issues())
+    empty = _no_records_issue(report)
+    if empty is not None:
+        report.issues.append(empty)
     return report
+
+
+def _no_records_issue(report: FileReport) -> RowIssue | None:
+    """A file that gave no record and no error saying why must not pass as an empty list."""
+    if report.records or any(i.severity is Severity.ERROR for i in report.issues):
+        return None
+    hidden = [s.sheet for s in report.sheets if s.hidden and not s.columns]
+    if hidden:
+        message = (
+            f"no record read: the rows are on hidden sheets ({', '.join(hidden)[:120]}); "
+            "read them with --hidden read if they are live"
+        )
+    else:
+        message = "no record read: the file holds a header but no item below it; export the list again"
+    return RowIssue(code=IssueCode.NO_RECORDS, severity=Severity.WARNING, file=report.file, message=message)
 
 
 class _Duplicates:
@@ -1479,8 +1566,8 @@ def _dup_issue(
 
 def _file_issue(path: Path, code: IssueCode, severity: Severity, message: str) -> FileReport:
     """A report for a file that gave no records at all, holding the one issue that says why."""
-    issue = RowIssue(code=code, severity=severity, file=path.name, message=message)
-    return FileReport(file=path.name, kind=ListKind.AUTO, issues=[issue])
+    issue = RowIssue(code=code, severity=severity, file=printable(path.name), message=printable(message))
+    return FileReport(file=printable(path.name), kind=ListKind.AUTO, issues=[issue])
 
 
 def read_files(

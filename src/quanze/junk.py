@@ -41,17 +41,22 @@ _BLANK_MARKER = re.compile(
     r"^[(（【\[]?\s*(?:本页|此页)?\s*(?:以下|下)\s*(?:空白|无内容|无正文|空)\s*[)）】\]]?$|^此页无正文$"
 )
 _NUMBER = re.compile(r"^[\d\s.,:/\-+%]+$")
+_NUMBER_NAME = re.compile(r"^[\s.,:/\-+%]*\d[\d\s.,:/\-+%]*$")  # a digit at least: "-" is a placeholder
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?)?$")
+_HINT = re.compile(r"[计共空无正]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _BOOLEANS = frozenset({"是", "否", "TRUE", "FALSE", "True", "False", "true", "false"})
 
 
 def is_error_value(text: str | None) -> bool:
     """Whether a cell holds an Excel error (#N/A from a failed VLOOKUP, #REF! from a deleted sheet …)."""
-    return text is not None and text.strip().upper() in ERROR_VALUES
+    return text is not None and "#" in text[:3] and text.strip().upper() in ERROR_VALUES
 
 
 def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
     """A row that holds no item: a total (合计：共6项) or a 以下空白 marker, beside numbers at most."""
+    if not _HINT.search("".join(t for t in texts if t)):
+        return None  # the common case, a row of an item, decided with one search
     words = [t for t in texts if t and not _NUMBER.match(t)]
     if len(set(words)) != 1 or len(words[0]) > 60:
         return None
@@ -69,15 +74,17 @@ def is_invisible(char: str) -> bool:
 
 def junk_name(text: str) -> str | None:
     """Why a name cell cannot be an item's name, or None when it can."""
+    if text in _BOOLEANS:
+        return "the name cell holds a yes/no value, not a name; the column may be shifted"
+    if _CJK.search(text) and not text.startswith("#"):
+        return None  # past 是 / 否, a cell with a Chinese character in it is a name
     if is_error_value(text):
         return f"the name cell holds the Excel error {text}; fix the formula (VLOOKUP) in the source"
     if all(is_invisible(c) for c in text):
         return "the name is made of invisible characters (zero-width or non-breaking spaces)"
     if _ISO_DATE.match(text):
         return "the name cell holds a date, not a name; the column may be shifted"
-    if text in _BOOLEANS:
-        return "the name cell holds a yes/no value, not a name; the column may be shifted"
-    if _NUMBER.match(text):
+    if _NUMBER_NAME.match(text):
         return "the name cell holds a number, not a name; the column may be shifted"
     return None
 

@@ -110,18 +110,12 @@ class IssueCode(StrEnum):
 
 
 class HiddenMode(StrEnum):
-    """What to do with hidden sheets and hidden rows.
+    """What to do with hidden sheets and rows. Hidden sheets mostly hold lookup tables or last year's list;
+    hidden rows are mostly rows of the list folded or filtered away (a level restated, a group collapsed)."""
 
-    By default a hidden sheet (last year's list kept in the workbook) is skipped, while hidden rows are read:
-    offices hide rows of items they publish (for printing), and a published list counts them. Both are reported.
-    """
-
-    SHEETS = "sheets"
-    """Skip hidden sheets, read hidden rows (the default)."""
-    SKIP = "skip"
-    """Skip hidden sheets and hidden rows."""
-    READ = "read"
-    """Read hidden sheets and hidden rows as live."""
+    SKIP_SHEETS = "skip-sheets"  # skip hidden sheets, read hidden rows (the default)
+    SKIP = "skip"  # skip both, as the list shows when printed
+    READ = "read"  # read both
 
 
 class RowIssue(BaseModel):
@@ -246,7 +240,7 @@ class SheetLayout(BaseModel):
     rows_total: int = 0
     hidden: bool = False
     hidden_rows: list[int] = Field(default_factory=list)
-    """Hidden rows below the header; skipped (and counted as structural) unless hidden sheets are read."""
+    """Hidden rows below the header; read, or skipped (and counted as structural) under --hidden skip."""
 
 
 class FileReport(BaseModel):

@@ -215,7 +215,9 @@ def read_fast(path: Path) -> list[FastSheet] | None:
                 if cells > DENSE_CELL_LIMIT:
                     return None
                 scans[name] = scan
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+    except UsedRangeTooLarge:
+        raise
+    except Exception:  # damaged zip or XML (zlib, bad headers …): the safe parser says what is wrong
         return None
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -226,13 +228,16 @@ def read_fast(path: Path) -> list[FastSheet] | None:
         found = scans.get(meta.name)
         if found is None:
             continue  # a chart sheet or dialog sheet holds no rows
+        try:
+            sheet = book.get_sheet_by_name(meta.name)  # parses the sheet: damaged XML fails here
+        except Exception:  # the safe parser names the damage precisely
+            return None
         hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
-        sheets.append(FastSheet(meta.name, hidden, found, _rows(book, meta.name, found)))
+        sheets.append(FastSheet(meta.name, hidden, found, _rows(sheet, found)))
     return sheets
 
 
-def _rows(book: Any, name: str, scan: SheetScan) -> Iterator[list[Any]]:
-    sheet = book.get_sheet_by_name(name)
+def _rows(sheet: Any, scan: SheetScan) -> Iterator[list[Any]]:
     pad = [None] * sheet.start[1] if sheet.height else []
     # calamine reads error cells (#N/A, #REF!) as empty; the scan found them, so they are put back.
     errors: dict[int, list[tuple[int, str]]] = {}

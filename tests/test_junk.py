@@ -1,0 +1,78 @@
+"""Junk rows and names: totals, 以下空白 markers, Excel errors, names that are no names, 序号 saved as dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
+from quanze.models import IssueCode
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["合计", None, "6"],
+        [None, "合计：共6项", None],
+        ["总计", "737"],
+        ["本表共计5项"],
+        ["以上共 12 项"],
+        ["小计：3"],
+        ["共 6 项（含子项 2 项）"],
+    ],
+)
+def test_total_rows(row: list[str | None]) -> None:
+    assert junk_row(row) is not None and junk_row(row)[0] is IssueCode.TOTAL_ROW  # type: ignore[index]
+
+
+@pytest.mark.parametrize("text", ["以下空白", "（以下空白）", "以下无内容", "此页无正文", "【以下空白】"])
+def test_blank_markers(text: str) -> None:
+    assert junk_row([None, text]) == (IssueCode.BLANK_MARKER_ROW, junk_row([text])[1])  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["1", "累计积分落户审核", "行政确认"],
+        ["合计划生育证明"],
+        ["1", "合计", "行政许可"],
+        ["共有产权住房申请审核"],
+        ["一、市住建局"],
+    ],
+)
+def test_items_that_look_a_little_like_totals_are_not_junk(row: list[str | None]) -> None:
+    assert junk_row(row) is None
+
+
+@pytest.mark.parametrize("text", ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", " #n/a ", "#SPILL!"])
+def test_error_values(text: str) -> None:
+    assert is_error_value(text) and junk_name(text) is not None
+
+
+@pytest.mark.parametrize("text", ["#1 燃气经营许可证核发", "N/A", "燃气经营许可证核发", None])
+def test_not_error_values(text: str | None) -> None:
+    assert not is_error_value(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["\u200c\u2060", "\u3164", "2023-01-05", "2023-01-05T10:30:00", "是", "FALSE", "12"]
+)
+def test_junk_names(text: str) -> None:
+    assert junk_name(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["燃气经营许可证核发", "5G基站建设审批", "A级旅游景区评定", "对违反《条例》第12条的处罚"]
+)
+def test_real_names_are_not_junk(text: str) -> None:
+    assert junk_name(text) is None
+
+
+def test_seq_from_date() -> None:
+    assert seq_from_date("2026-01-01") == "1-1"
+    assert seq_from_date("2026-12-10") == "12-10"
+    assert seq_from_date("1.1") is None and seq_from_date(None) is None
+
+
+@pytest.mark.parametrize("text", ["-", "+", "（）", "A-B"])
+def test_punctuation_names_are_left_to_the_placeholder_rules(text: str) -> None:
+    assert junk_name(text) is None
