@@ -247,7 +247,11 @@ def test_a_killed_run_leaves_one_whole_run(tmp_path: Path) -> None:
         assert names == sorted([*TEXT_OUTPUTS, "report.xlsx", "review.xlsx"])
         assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == [], stderr
         # A signal after the run finished (while Python shuts down) may end it otherwise: the run is whole.
-        assert proc.returncode in (0, 130) or b"reports written" in stderr, stderr
+        # On a loaded machine the signal can also land before quanze's handlers are in place, and the process
+        # dies of it (-2, -15): what matters, checked above, is that the folder holds one whole run.
+        assert proc.returncode in (0, 130, -signal.SIGINT, -signal.SIGTERM) or b"reports written" in stderr, (
+            stderr
+        )
         if proc.returncode == 130:
             assert b"interrupted; no partial output was left behind" in stderr
         codes.append(proc.returncode)
