@@ -318,3 +318,26 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
 )
 def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
     assert is_refusal(word) is refused
+
+
+def test_a_main_item_over_its_sub_items_is_no_item_of_its_own(tmp_path: Path) -> None:
+    """An acceptance list that heads 子项 rows with their main item (two 序号 columns): the heading row is not
+    an item the unit took on that was never devolved."""
+    folder = tmp_path / "s"
+    fixtures.scenario(folder)
+    fixtures.xlsx(
+        folder / "西河县.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "子项序号", "事项名称", "子项名称", "事项编码", "认领情况"],
+                [1, None, "燃气经营许可证核发", None, "511A0001000000", "认领"],
+                [2, None, "食品经营许可", None, "511A0003000000", "认领"],
+                [3, None, "市场主体登记", None, None, None],
+                [None, "3.1", "市场主体登记", "个体工商户设立登记", None, "认领"],
+            ]
+        },
+    )
+    result = reconcile(load_config(folder / "quanze.toml"))
+    not_devolved = {(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.NOT_DEVOLVED}
+    assert ("西河县", "个体工商户设立登记") in not_devolved  # the sub-item the city never devolved
+    assert ("西河县", "市场主体登记") not in not_devolved  # its heading row is no item of its own

@@ -179,3 +179,23 @@ def test_the_same_item_at_two_units_of_one_file_is_no_duplicate(tmp_path: Path) 
         ("西河县", "取水许可审批"),
     ]
     assert [(i.code.value, i.row) for i in report.issues] == [("duplicate-item", 4)]
+
+
+def test_a_field_under_a_group_label_takes_the_field_before_the_label(tmp_path: Path) -> None:
+    """认领情况 over 是否认领 | 承接方式: the column headed 是否认领 is the acceptance, not the one that only
+    shares the group label."""
+    from fixtures import xlsx
+
+    path = xlsx(
+        tmp_path / "group-label-over-fields.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "认领情况", None],
+                [None, None, "是否认领", "承接方式"],
+                [1, "取水许可审批", "不认领", "直接承接"],
+            ]
+        },
+        merges={"Sheet1": ["A1:A2", "B1:B2", "C1:D1"]},
+    )
+    report = read_file(path)
+    assert rows(report, "acceptance", "devolution_mode") == [("不认领", "直接承接")]

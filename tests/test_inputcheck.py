@@ -100,6 +100,24 @@ def test_catalogue_unit_with_government_suffix_just_works(here: Path) -> None:
     assert suffix["issues"]["unit-alias"] == 2
 
 
+def test_catalogue_unit_with_a_city_prefix_just_works(here: Path) -> None:
+    """行政区划 written in full (岚州市东城县) where the lists say 东城县: the unit is read as the lists name it."""
+    rows = [[r[0], "安平市" + r[1], *r[2:]] for r in fixtures.CATALOGUE_ROWS]
+    fixtures.xlsx(here / "prefixed-units.xlsx", {"Sheet1": [fixtures.CATALOGUE_HEADER, *rows]})
+    assert run("reconcile", "-p", "city.xlsx", "-s", "catalogue.xlsx", "-o", "plain")[0] == 0
+    assert run("reconcile", "-p", "city.xlsx", "-s", "prefixed-units.xlsx", "-o", "prefixed")[0] == 0
+    plain = json.loads((here / "plain" / "summary.json").read_text("utf-8"))
+    prefixed = json.loads((here / "prefixed" / "summary.json").read_text("utf-8"))
+    assert prefixed["gaps"] == plain["gaps"] and prefixed["match"]["units"] == ["东城县", "西河县"]
+    assert prefixed["issues"]["unit-alias"] == 2
+
+
+def test_the_fix_names_the_closest_catalogue_unit(here: Path) -> None:
+    from quanze.inputcheck import _closest
+
+    assert _closest("青溪县", ["岚州市临江区", "岚州市青溪", "岚州市云岭县"]) == "岚州市青溪"
+
+
 def test_unit_that_meets_no_unit_names_both_spellings_and_fails_check(here: Path) -> None:
     rows = [[r[0], "北" + r[1], *r[2:]] for r in fixtures.CATALOGUE_ROWS]
     fixtures.xlsx(here / "other-units.xlsx", {"Sheet1": [fixtures.CATALOGUE_HEADER, *rows]})

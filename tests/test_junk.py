@@ -18,6 +18,7 @@ from quanze.models import IssueCode
         ["以上共 12 项"],
         ["小计：3"],
         ["共 6 项（含子项 2 项）"],
+        ["合计", "共51项", None, None],  # the total spread over two cells
     ],
 )
 def test_total_rows(row: list[str | None]) -> None:

@@ -125,7 +125,8 @@ class AcceptanceCheck:
                 rows.append(
                     gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
                 )
-            extra = [r for r in pairing.right_only if not is_refused(items[r])]  # refused: nothing taken
+            # Refused: nothing taken. A main item over its 子项 rows is a heading, taken through its sub-items.
+            extra = [r for r in pairing.right_only if not is_refused(items[r]) and items[r].role != "main"]
             elsewhere = self._devolved_elsewhere([items[r] for r in extra])
             for k, right in enumerate(extra):
                 other = elsewhere.get(k)

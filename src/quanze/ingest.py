@@ -455,13 +455,19 @@ def resolve_fields(
     return tuple(dict.fromkeys(out))
 
 
+# Rank added to a field found only through an upper header part (a group label such as 认领情况 over
+# 是否认领 | 承接方式): a column named by its own header takes the field first.
+_GROUP_RANK = 1000
+
+
 def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
     """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
     keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
-    for key in keys:
+    for n, key in enumerate(keys):
         for candidate in (key, re.sub(r"\([^()]*\)", "", key)):
             if candidate in table:
-                return table[candidate]
+                fld, rank = table[candidate]
+                return (fld, rank + _GROUP_RANK) if n >= 2 else (fld, rank)
     return None
 
 

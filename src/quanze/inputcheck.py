@@ -109,9 +109,15 @@ def reconcile_units(
         if name_key(unit) in spelt:
             renamed[unit] = spelt[name_key(unit)]
             continue
-        short = _GOVERNMENT.sub("", unit)
-        # 东城县人民政府 is read as 东城县 when the lists name 东城县, unless a list is itself named the long way.
-        if short != unit and len(short) >= 2 and name_key(unit) not in list_units and named_by_lists(short):
+        # 东城县人民政府 and 岚州市青溪县 are read as 东城县 and 青溪县 when the lists name them so, unless a list
+        # is itself named the long way.
+        # A spelling that is a list's own unit wins; else the shortest one the lists address.
+        spellings = sorted(_shorter_spellings(unit), key=lambda s: (name_key(s) not in list_units, len(s)))
+        short = next(
+            (s for s in spellings if name_key(unit) not in list_units and named_by_lists(s)),
+            unit,
+        )
+        if short != unit:
             canonical = list_units.get(name_key(short), short)
             renamed[unit] = canonical
             issues.append(
@@ -137,7 +143,7 @@ def reconcile_units(
     )
     for key, unit in sorted(list_units.items()):
         if key not in keys:
-            theirs = sorted(catalogue_units)[0]
+            theirs = _closest(unit, catalogue_units)
             issues.append(
                 RowIssue(
                     code=IssueCode.UNIT_UNMATCHED,
@@ -164,6 +170,29 @@ def reconcile_units(
             )
         )
     return issues
+
+
+# Where a place name before the unit can end: a province or region (某省, 某自治区), a city (岚州市, 某州, 某盟,
+# 某地区). A city may itself hold such a character (岚州市), so every boundary is a candidate.
+_PLACE_ENDS = ("省", "自治区", "市", "州", "盟", "地区")
+
+
+def _shorter_spellings(unit: str) -> list[str]:
+    """The unit without its 人民政府 suffix, without a place name before it, and without both."""
+    bare = _GOVERNMENT.sub("", unit)
+    found = [bare] if bare != unit and len(bare) >= 2 else []
+    for text in (unit, bare):
+        for end in range(2, min(len(text) - 2, 12) + 1):
+            if text[:end].endswith(_PLACE_ENDS):
+                found.append(text[end:])
+    return list(dict.fromkeys(found))
+
+
+def _closest(unit: str, candidates: Iterable[str]) -> str:
+    """The catalogue unit most like the lists' one: the one to name in the fix."""
+    from rapidfuzz import fuzz
+
+    return max(sorted(candidates), key=lambda c: fuzz.partial_ratio(name_key(unit), name_key(c)))
 
 
 def loud_warnings(issues: Iterable[RowIssue]) -> int:

@@ -58,7 +58,11 @@ def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
     if not _HINT.search("".join(t for t in texts if t)):
         return None  # the common case, a row of an item, decided with one search
     words = [t for t in texts if t and not _NUMBER.match(t)]
-    if len(set(words)) != 1 or len(words[0]) > 60:
+    distinct = set(words)
+    if 1 < len(distinct) <= 3 and all(len(w) <= 60 and _TOTAL.match(w.strip()) for w in distinct):
+        # 合计 | 共51项 in two cells: every word of the row is a total.
+        return IssueCode.TOTAL_ROW, "a total row (合计 / 共N项), not an item"
+    if len(distinct) != 1 or len(words[0]) > 60:
         return None
     text = words[0].strip()
     if _TOTAL.match(text):
