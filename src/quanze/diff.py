@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -61,6 +61,10 @@ COMPARED: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
+if TYPE_CHECKING:
+    import pandas
+
+
 class DiffRow(BaseModel):
     change: Change
     code: str | None
@@ -79,6 +83,12 @@ class DiffResult(BaseModel):
     rows: list[DiffRow]
     counts: dict[str, int]
     issues: list[RowIssue] = Field(default_factory=list, description="the row issues of both files")
+
+    def to_pandas(self) -> dict[str, pandas.DataFrame]:
+        """The comparison's rows and the input issues as pandas DataFrames."""
+        from quanze.frames import frames
+
+        return frames({"rows": self.rows, "issues": self.issues})
 
 
 def _src(item: PowerItem) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -27,6 +28,10 @@ MATCH_COLUMNS = (
     "power_key",
     "service_key",
 )
+
+
+if TYPE_CHECKING:
+    import pandas
 
 
 class MatchRow(BaseModel):
@@ -211,3 +216,18 @@ class ReconcileResult(BaseModel):
     cascade: list[CascadeRow] = Field(default_factory=list)
     cascade_levels: list[Level] = Field(default_factory=list)
     issues: list[RowIssue] = Field(default_factory=list)
+
+    def to_pandas(self) -> dict[str, pandas.DataFrame]:
+        """The result's tables as pandas DataFrames: matches, gaps, usage, acceptance, cascade, issues."""
+        from quanze.frames import frames
+
+        return frames(
+            {
+                "matches": self.matches,
+                "gaps": self.gaps,
+                "usage": self.usage,
+                "acceptance": self.acceptance,
+                "cascade": self.cascade,
+                "issues": self.issues,
+            }
+        )
