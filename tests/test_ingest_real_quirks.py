@@ -199,3 +199,26 @@ def test_a_field_under_a_group_label_takes_the_field_before_the_label(tmp_path: 
     )
     report = read_file(path)
     assert rows(report, "acceptance", "devolution_mode") == [("不认领", "直接承接")]
+
+
+def test_a_merge_over_header_and_data_invents_no_records(tmp_path: Path) -> None:
+    """One cell merged over the whole table (A1:Z1000): its text is no item, on any row."""
+    from fixtures import xlsx
+
+    path = xlsx(
+        tmp_path / "merge-over-everything.xlsx", {"Sheet1": [["事项名称"]]}, merges={"Sheet1": ["A1:Z1000"]}
+    )
+    report = read_file(path)
+    assert report.powers == []
+    assert report.sheets[0].merged_continuation == 999
+    assert "no-records" in issue_codes(report)
+
+
+def test_a_one_column_list_with_a_specific_header_is_read(tmp_path: Path) -> None:
+    from fixtures import xlsx
+
+    path = xlsx(tmp_path / "one-column.xlsx", {"Sheet1": [["事项名称"], ["取水许可审批"], ["河道采砂许可"]]})
+    assert rows(read_file(path), "name") == [("取水许可审批",), ("河道采砂许可",)]
+    # A generic heading alone (名称) is not enough to call a row the header.
+    generic = xlsx(tmp_path / "one-generic-column.xlsx", {"Sheet1": [["名称"], ["取水许可审批"]]})
+    assert "no-header" in issue_codes(read_file(generic))

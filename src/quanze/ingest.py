@@ -557,7 +557,7 @@ def _find_header(
             fields = _band_fields(columns)
             if "name" not in fields and "sub_item" not in fields:
                 continue
-            if len(fields) < 2 and not _strong_name_header(columns):
+            if len(fields) < 2 and not _strong_name_header(columns, table):
                 continue
             next_is_data = bottom + 1 >= len(rows) or not header_like[bottom + 1]
             rank = (len(fields), next_is_data, -(bottom - top), -top)
@@ -581,12 +581,17 @@ def _find_header(
     return top, bottom, columns
 
 
-def _strong_name_header(columns: list[ColumnMap]) -> bool:
+def _strong_name_header(columns: list[ColumnMap], table: Mapping[str, tuple[str, int]]) -> bool:
     """A header that maps only the item name, with a specific word for it (事项名称, not 名称)."""
-    return any(
-        c.field in ("name", "sub_item") and header_key(c.header.split(" / ")[-1]) not in _GENERIC_NAME_HEADERS
-        for c in columns
-    )
+    for c in columns:
+        if c.field not in ("name", "sub_item"):
+            continue
+        for part in c.header.split(" / "):
+            key = header_key(part)
+            hit = table.get(key)
+            if hit is not None and hit[0] == c.field and key not in _GENERIC_NAME_HEADERS:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------- rows
