@@ -1523,7 +1523,10 @@ def _quanze_table(
             hint=f"fill in the {what} quanze wrote and save it as .xlsx",
         )
     rows: list[dict[str, str | None]] = []
+    first: str | None = None  # with first_only: the sheet of the table, whose continuation sheets follow it
     for raw in _open_xlsx(path):
+        if first is not None and not _continues(raw.name, first):
+            return rows
         header: list[str] | None = None
         for rownum, values in enumerate(raw.rows, start=1):
             texts = [clean_text(_cell_text(v)[0]) for v in values]
@@ -1536,13 +1539,19 @@ def _quanze_table(
                 record.update(_row=str(rownum), _sheet=raw.name, _file=path.name)
                 rows.append(record)
         if header is not None and first_only:
-            return rows
-    if first_only:
+            first = first or raw.name
+    if first_only and first is None:
         raise UnreadableInputError(
             f"{path}: no {what} table found (no {' / '.join(marks)} columns)",
             hint=f"use the {what} written by quanze, keeping its hidden columns",
         )
     return rows
+
+
+def _continues(name: str, first: str) -> bool:
+    """Whether a sheet is a continuation of `first` that quanze wrote for a long table: 待复核 (2) …"""
+    base, _, tail = name.rpartition(" (")
+    return tail.endswith(")") and tail[:-1].isdigit() and bool(base) and first.startswith(base)
 
 
 def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
