@@ -653,7 +653,11 @@ def reconcile_to(
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_reconcile(
-            folder, result, title=config.project.name, csv_encoding=config.project.csv_encoding.value
+            folder,
+            result,
+            title=config.project.name,
+            csv_encoding=config.project.csv_encoding.value,
+            notice=notice,
         )
 
     result = _reconcile_into(
