@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from quanze.cellref import column_letter, column_number
 from quanze.csvfile import CsvNote, open_csv
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.formats import InputFormat, read_html, read_spreadsheet_ml, sniff, strict_as_transitional
@@ -210,9 +211,7 @@ def _read_fast(path: Path) -> list[_RawSheet] | None:
     try:
         fast = read_fast(path)
     except UsedRangeTooLarge as exc:
-        from openpyxl.utils import get_column_letter
-
-        corner = f"{get_column_letter(min(exc.columns, 16384))}{exc.rows}"
+        corner = f"{column_letter(min(exc.columns, 16384))}{exc.rows}"
         raise UnreadableInputError(
             f"{path} › {exc.sheet}: the sheet has cells out to {corner} "
             f"({exc.rows:,} rows x {exc.columns:,} columns), far beyond any list; refused",
@@ -441,10 +440,8 @@ def _map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, in
                 continue
         assigned[col] = fld
         taken.add(fld)
-    from openpyxl.utils import get_column_letter
-
     return [
-        ColumnMap(column=get_column_letter(col + 1), header=label, field=assigned.get(col))
+        ColumnMap(column=column_letter(col + 1), header=label, field=assigned.get(col))
         for col, label, _ in found
         if label or col in assigned
     ]
@@ -702,9 +699,7 @@ class _SheetReader:
         return out
 
     def _col_label(self, index: int) -> str:
-        from openpyxl.utils import get_column_letter
-
-        letter = get_column_letter(index + 1)
+        letter = column_letter(index + 1)
         for cm in self.layout.columns:
             if cm.column == letter:
                 return f"{letter} {cm.header}".strip()
@@ -1311,9 +1306,7 @@ _SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "
 
 
 def ord_index(letter: str) -> int:
-    from openpyxl.utils import column_index_from_string
-
-    return column_index_from_string(letter) - 1
+    return column_number(letter) - 1
 
 
 def _guess_kind(columns: list[ColumnMap]) -> ListKind:
