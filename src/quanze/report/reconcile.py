@@ -343,6 +343,10 @@ def write_reconcile(
                 *issues,
             ],
         )
+        if parquet:  # here, in the writer process of a large run: the other one writes CSV, JSON and HTML
+            write_parquet(paths[8], MATCH_COLUMNS, dumped)
+            write_parquet(paths[9], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+            write_parquet(paths[10], ISSUE_COLUMNS, _issue_rows(result.issues))
 
     def the_rest() -> None:
         write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
@@ -371,10 +375,6 @@ def write_reconcile(
             (r.model_dump(mode="json") for r in result.cascade),
             encoding=csv_encoding,
         )
-        if parquet:
-            write_parquet(paths[8], MATCH_COLUMNS, dumped)
-            write_parquet(paths[9], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
-            write_parquet(paths[10], ISSUE_COLUMNS, _issue_rows(result.issues))
 
     # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
     run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
