@@ -8,11 +8,16 @@ import pytest
 import xlsxwriter
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
 
+from quanze.cli import app
 from quanze.errors import OutputError
 from quanze.ingest import read_review_sheet
+from quanze.report import checklist
 from quanze.report.reconcile import REVIEW_COLUMNS
 from quanze.report.xlsx import EXCEL_ROW_LIMIT, Column, Sheet, _write, part_name, write_workbook
+
+import fixtures
 
 COLUMNS = (Column("no", "序号", 6), Column("name", "事项名称", 30))
 
@@ -97,3 +102,15 @@ def test_past_excels_real_row_limit_no_row_is_lost(tmp_path: Path) -> None:
     assert len(first) == EXCEL_ROW_LIMIT and first[0] == ["序号"] and first[-1] == [EXCEL_ROW_LIMIT - 2]
     second = wb.get_sheet_by_name("数据问题 (2)").to_python()
     assert second == [["序号"], [EXCEL_ROW_LIMIT - 1], [EXCEL_ROW_LIMIT]]
+
+
+def test_a_checklist_too_long_for_one_sheet_is_refused_not_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signed checklist cannot continue on another sheet: the command stops with a message (exit 5)."""
+    monkeypatch.chdir(fixtures.scenario(tmp_path / "s").parent)
+    monkeypatch.setattr(checklist, "ROW_LIMIT", 65)
+    result = CliRunner().invoke(app, ["handover", "build", "--out", "ho"])
+    assert result.exit_code == 5, result.output
+    assert "more than one checklist sheet can hold" in result.stderr
+    assert not Path("ho").exists() or not list(Path("ho").glob("*.xlsx"))  # nothing half-written
