@@ -17,6 +17,7 @@ from xml.etree.ElementTree import ParseError
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from quanze.cellref import column_letter, column_number
 from quanze.csvfile import CsvNote, open_csv
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.formats import (
@@ -224,9 +225,7 @@ def _read_fast(path: Path) -> list[_RawSheet] | None:
     try:
         fast = read_fast(path)
     except UsedRangeTooLarge as exc:
-        from openpyxl.utils import get_column_letter
-
-        corner = f"{get_column_letter(min(exc.columns, 16384))}{exc.rows}"
+        corner = f"{column_letter(min(exc.columns, 16384))}{exc.rows}"
         raise UnreadableInputError(
             f"{path} › {exc.sheet}: the sheet has cells out to {corner} "
             f"({exc.rows:,} rows x {exc.columns:,} columns), far beyond any list; refused",
@@ -495,10 +494,8 @@ def _map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, in
                 continue
         assigned[col] = fld
         taken.add(fld)
-    from openpyxl.utils import get_column_letter
-
     return [
-        ColumnMap(column=get_column_letter(col + 1), header=label, field=assigned.get(col))
+        ColumnMap(column=column_letter(col + 1), header=label, field=assigned.get(col))
         for col, label, _ in found
         if label or col in assigned
     ]
@@ -762,9 +759,7 @@ class _SheetReader:
         return out
 
     def _col_label(self, index: int) -> str:
-        from openpyxl.utils import get_column_letter
-
-        letter = get_column_letter(index + 1)
+        letter = column_letter(index + 1)
         for cm in self.layout.columns:
             if cm.column == letter:
                 return f"{letter} {cm.header}".strip()
@@ -1382,9 +1377,7 @@ _SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "
 
 
 def ord_index(letter: str) -> int:
-    from openpyxl.utils import column_index_from_string
-
-    return column_index_from_string(letter) - 1
+    return column_number(letter) - 1
 
 
 def _guess_kind(columns: list[ColumnMap]) -> ListKind:
@@ -1621,7 +1614,10 @@ def _quanze_table(
             hint=f"fill in the {what} quanze wrote and save it as .xlsx",
         )
     rows: list[dict[str, str | None]] = []
+    first: str | None = None  # with first_only: the sheet of the table, whose continuation sheets follow it
     for raw in _open_xlsx(path):
+        if first is not None and not _continues(raw.name, first):
+            return rows
         header: list[str] | None = None
         for rownum, values in enumerate(raw.rows, start=1):
             texts = [clean_text(_cell_text(v)[0]) for v in values]
@@ -1634,13 +1630,19 @@ def _quanze_table(
                 record.update(_row=str(rownum), _sheet=raw.name, _file=path.name)
                 rows.append(record)
         if header is not None and first_only:
-            return rows
-    if first_only:
+            first = first or raw.name
+    if first_only and first is None:
         raise UnreadableInputError(
             f"{path}: no {what} table found (no {' / '.join(marks)} columns)",
             hint=f"use the {what} written by quanze, keeping its hidden columns",
         )
     return rows
+
+
+def _continues(name: str, first: str) -> bool:
+    """Whether a sheet is a continuation of `first` that quanze wrote for a long table: 待复核 (2) …"""
+    base, _, tail = name.rpartition(" (")
+    return tail.endswith(")") and tail[:-1].isdigit() and bool(base) and first.startswith(base)
 
 
 def read_review_sheet(path: Path) -> list[dict[str, str | None]]:

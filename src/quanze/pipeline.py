@@ -32,6 +32,7 @@ from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
 from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
+from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
 from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
@@ -380,6 +381,7 @@ def analyse(
     own process (see README › Scale).
     """
     loaded = load_inputs(config, progress=progress)
+    freeze_inputs()
     if units is not None:
         _only_units(loaded, units)
     powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
@@ -743,7 +745,7 @@ def _reconcile_into(
     notice: Progress | None = None,
     also: Callable[[Path, ReconcileResult], object] | None = None,
 ) -> ReconcileResult:
-    with staged_out_dir(out, force=force, on_wait=notice) as folder:
+    with staged_out_dir(out, force=force, on_wait=notice) as folder, relaxed_gc():
         keep_pending_review(out, config.project.decisions, notice=notice)
         result = reconcile(config, units=units, progress=progress)
         if progress is not None:
@@ -774,7 +776,11 @@ def reconcile_to(
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_reconcile(
-            folder, result, title=config.project.name, csv_encoding=config.project.csv_encoding.value
+            folder,
+            result,
+            title=config.project.name,
+            csv_encoding=config.project.csv_encoding.value,
+            notice=notice,
         )
 
     result = _reconcile_into(

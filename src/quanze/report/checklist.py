@@ -18,8 +18,10 @@ from typing import Any
 
 import xlsxwriter
 
+from quanze.errors import OutputError
 from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow
 from quanze.report.files import write_atomic
+from quanze.report.xlsx import EXCEL_ROW_LIMIT
 
 FONT = "宋体"
 LINE_HEIGHT = 15.0  # points per line of 11 pt text
@@ -315,8 +317,18 @@ def sheet_names(unit: str, *, single: bool) -> tuple[str, str]:
     return unit[:31], f"{unit[:25]}_未认领"
 
 
+# A checklist is one signed sheet (a row per item, a heading per department, the signature block below),
+# so it cannot continue on another sheet: one that would not fit is refused, never cut short.
+ROW_LIMIT = EXCEL_ROW_LIMIT
+
+
 def add_checklist(wb: Any, unit: str, rows: Sequence[HandoverRow], *, single: bool) -> None:
     """Add a unit's checklist sheets to an open XlsxWriter workbook."""
+    if 2 * len(rows) + 64 > ROW_LIMIT:
+        raise OutputError(
+            f"{unit}: {len(rows):,} items are more than one checklist sheet can hold ({ROW_LIMIT:,} rows)",
+            hint="hand the items over in smaller batches (one devolution list at a time)",
+        )
     f = _Formats(wb)
     main, other = sheet_names(unit, single=single)
     _write_checklist(wb, f, main, unit, rows)

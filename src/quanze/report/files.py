@@ -78,7 +78,7 @@ def write_csv(
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_safe(_plain(row.get(c))) for c in columns])
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
     text = buf.getvalue()
     if encoding == "gbk":
         text = text.translate(_GBK_SEPARATORS)
@@ -93,14 +93,19 @@ def write_csv(
     write_text(path, text, encoding=encoding)
 
 
-def _plain(value: Any) -> Any:
+def _csv_cell(value: Any) -> Any:
+    """A value as CSV text, formula-like text neutralised (csv_safe), in one step: a province writes millions."""
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return value
+    if isinstance(value, str):
+        pass
+    elif isinstance(value, float):
+        value = f"{value:.1f}"
+    elif isinstance(value, (list, tuple)):
+        value = ";".join(str(v) for v in value)
+    else:
+        return value
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def prepare_out_dir(path: Path, *, force: bool) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from quanze.report.labels import (
     input_dates,
     overview_facts,
 )
+from quanze.report.parquet import parquet_available, write_parquet
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -35,6 +36,9 @@ from quanze.results import (
 
 DECISION_CHOICES = ("确认", "否决")
 PARALLEL_ROWS = 20_000
+# Above this many 已匹配 and 数据问题 rows together, report.xlsx keeps what officials read (README › Scale):
+# XlsxWriter costs about 5 µs a cell, so at province scale those two tables were most of the run.
+LEAN_ROWS = 50_000
 UNIT_COLUMN = Column("unit", "承接单位", 18)
 ACCEPTANCE_RATE = Column("rate", "承接率", 10, percent=True)
 USAGE_COLUMNS = (
@@ -148,13 +152,29 @@ ROLE_ZH = {
 }
 
 
-def overview_notes(result: ReconcileResult) -> list[str]:
-    """The line under the title of 概览: the data date and the run date."""
+def overview_notes(result: ReconcileResult, *, lean: str | None = None) -> list[str]:
+    """The lines under the title of 概览: the data date and the run date, the headlines, the lean-report note."""
     return [
         f"数据日期：{data_date(result) or '不详'}（输入文件的最新修改日期）　　生成日期：{date.today().isoformat()}"
         f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”",
         "　".join(f"{h.label} {h.value}" for h in headlines(result)),
+        *([lean] if lean else []),
     ]
+
+
+def lean_tables(result: ReconcileResult, *, lean_rows: int = LEAN_ROWS) -> dict[str, int]:
+    """The full tables left out of a lean report.xlsx, with their rows; empty when the run is small."""
+    matched = sum(1 for m in result.matches if m.status is Status.MATCHED)
+    if matched + len(result.issues) <= lean_rows:
+        return {}
+    return {STATUS_ZH[Status.MATCHED]: matched, "数据问题": len(result.issues)}
+
+
+def lean_note(left_out: dict[str, int], *, parquet: bool) -> str:
+    """What a lean report.xlsx says on 概览 (and the CLI on stderr): which tables are where."""
+    tables = "、".join(f"{name}（{rows:,} 行）" for name, rows in left_out.items())
+    files = "matches.csv、issues.csv" + ("（及 matches.parquet、issues.parquet）" if parquet else "")
+    return f"精简版：数据量大，本工作簿未收入{tables}两张明细表，完整数据见同一文件夹的 {files}"
 
 
 def inputs_section(result: ReconcileResult) -> Section:
@@ -182,7 +202,9 @@ def inputs_section(result: ReconcileResult) -> Section:
     )
 
 
-def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboard]:
+def overview_sheet(
+    result: ReconcileResult, title: str, *, lean: str | None = None
+) -> list[Sheet | Dashboard]:
     """概览 (counts, acceptance rate per unit, usage rate per department, with native charts) and details.
 
     The rate tables are sorted from the lowest rate up, so the lagging unit or department is on top of
@@ -223,7 +245,9 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
             )
         )
     sections.append(inputs_section(result))
-    sheets: list[Sheet | Dashboard] = [Dashboard("概览", title, sections, notes=overview_notes(result))]
+    sheets: list[Sheet | Dashboard] = [
+        Dashboard("概览", title, sections, notes=overview_notes(result, lean=lean))
+    ]
     if result.acceptance:
         sheets.append(
             Sheet(
@@ -285,9 +309,19 @@ def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
 
 
 def write_reconcile(
-    out: Path, result: ReconcileResult, *, title: str = "权责清单对账报告", csv_encoding: str = "utf-8-sig"
+    out: Path,
+    result: ReconcileResult,
+    *,
+    title: str = "权责清单对账报告",
+    csv_encoding: str = "utf-8-sig",
+    lean_rows: int | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Every output of a reconciliation into the folder `out`; returns the paths written."""
+    """Every output of a reconciliation into the folder `out`; returns the paths written.
+
+    Above `lean_rows` (default LEAN_ROWS) 已匹配 and 数据问题 rows, report.xlsx leaves those two tables to the CSVs (and to
+    Parquet files beside them when pyarrow is installed), says so on 概览 and through `notice`.
+    """
     names = (
         "matches.csv",
         "gaps.csv",
@@ -300,19 +334,30 @@ def write_reconcile(
     )
     paths = [out / n for n in names]
     dumped = [m.model_dump(mode="json") for m in result.matches]
+    left_out = lean_tables(result, lean_rows=LEAN_ROWS if lean_rows is None else lean_rows)
+    parquet = bool(left_out) and parquet_available()
+    lean = lean_note(left_out, parquet=parquet) if left_out else None
+    if parquet:
+        paths += [out / "matches.parquet", out / "gaps.parquet", out / "issues.parquet"]
 
     def workbook() -> None:
-        by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in Status}
+        shown = [st for st in Status if not (left_out and st is Status.MATCHED)]
+        by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in shown}
+        issues = [] if left_out else [Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues))]
         write_workbook(
             paths[4],
             [
-                *overview_sheet(result, title),
+                *overview_sheet(result, title, lean=lean),
                 *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
                 *cascade_sheets(result),
                 Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
-                Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues)),
+                *issues,
             ],
         )
+        if parquet:  # here, in the writer process of a large run: the other one writes CSV, JSON and HTML
+            write_parquet(paths[8], MATCH_COLUMNS, dumped)
+            write_parquet(paths[9], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
+            write_parquet(paths[10], ISSUE_COLUMNS, _issue_rows(result.issues))
 
     def the_rest() -> None:
         write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
@@ -344,6 +389,8 @@ def write_reconcile(
 
     # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
     run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
+    if lean and notice is not None:
+        notice(f"report.xlsx {lean}")
     return paths
 
 

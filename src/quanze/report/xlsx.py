@@ -14,9 +14,11 @@ from typing import Any
 
 import xlsxwriter
 
+from quanze.errors import OutputError
 from quanze.report.files import write_atomic
 
 EXCEL_CELL_LIMIT = 32767
+EXCEL_ROW_LIMIT = 1_048_576  # rows of one worksheet; XlsxWriter silently drops writes past it
 _ILLEGAL = str.maketrans({c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]})
 
 
@@ -235,23 +237,37 @@ def _text(value: str) -> str:
 
 def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     if value is None:
-        ws.write_blank(row, col, None, fmt)
+        done = ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
-        ws.write_string(row, col, _text(value), fmt)
+        done = ws.write_string(row, col, _text(value), fmt)
     elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt)
+        done = ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt)
+        done = ws.write_number(row, col, value, fmt)
     elif isinstance(value, (list, tuple)):
-        ws.write_string(row, col, _text("；".join(str(v) for v in value)), fmt)
+        done = ws.write_string(row, col, _text("；".join(str(v) for v in value)), fmt)
     else:
-        ws.write_string(row, col, _text(str(value)), fmt)
+        done = ws.write_string(row, col, _text(str(value)), fmt)
+    if done == -1:
+        # XlsxWriter returns -1 and writes nothing for a cell outside the sheet: never lose it quietly.
+        raise OutputError(
+            f"sheet {ws.get_name()}: row {row + 1}, column {col + 1} is outside what a worksheet can hold",
+            hint="report this as a bug in quanze: its sheets split before the row limit",
+        )
 
 
-def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
-    ws = wb.add_worksheet(spec.name[:31])
-    columns = list(spec.columns)
-    header_row = 1 if spec.title else 0
+def part_name(name: str, part: int) -> str:
+    """The name of a continuation sheet: 已匹配, 已匹配 (2), 已匹配 (3) … within Excel's 31 characters."""
+    if part == 1:
+        return name[:31]
+    suffix = f" ({part})"
+    return name[: 31 - len(suffix)] + suffix
+
+
+def _start_part(
+    wb: Any, spec: Sheet, formats: dict[str, Any], part: int, columns: Sequence[Column], header_row: int
+) -> Any:
+    ws = wb.add_worksheet(part_name(spec.name, part))
     for i, col in enumerate(columns):
         ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
     ws.freeze_panes(header_row + 1, 0)
@@ -260,21 +276,17 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
         ws.write_string(0, 0, _text(spec.title), formats["title"])
     for i, col in enumerate(columns):
         ws.write_string(header_row, i, col.heading, formats["header"])
-    cell_formats = [_column_format(c, formats) for c in columns]
-    keys = [c.key for c in columns]
-    r = header_row
-    for row in spec.rows:
-        r += 1
-        for i, key in enumerate(keys):
-            _write(ws, r, i, row.get(key), cell_formats[i])
-    count = r - header_row
-    ws.autofilter(header_row, 0, max(r, header_row + 1), max(len(columns) - 1, 0))
+    return ws
+
+
+def _finish_part(ws: Any, spec: Sheet, keys: Sequence[str], header_row: int, last: int) -> None:
+    ws.autofilter(header_row, 0, max(last, header_row + 1), max(len(keys) - 1, 0))
     for key, choices in spec.dropdowns.items():
         idx = keys.index(key)
         ws.data_validation(
             header_row + 1,
             idx,
-            max(r, header_row + 1000),
+            max(last, header_row + 1000),
             idx,
             {
                 "validate": "list",
@@ -283,10 +295,39 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
                 "error_message": "只能填写：" + "、".join(choices),
             },
         )
+
+
+def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: int = EXCEL_ROW_LIMIT) -> None:
+    """One table; rows past `row_limit` go on continuation sheets (名称 (2) …) with the header repeated."""
+    columns = list(spec.columns)
+    header_row = 1 if spec.title else 0
+    # The footer lines and the charts stay under the last part; leave them room on it.
+    room = row_limit - header_row - 1 - len(spec.footer) - (2 + 36 * len(spec.charts) if spec.charts else 0)
+    if room < 1:
+        raise OutputError(f"sheet {spec.name}: a row limit of {row_limit} leaves no room for its rows")
+    part = 1
+    ws = _start_part(wb, spec, formats, part, columns, header_row)
+    cell_formats = [_column_format(c, formats) for c in columns]
+    keys = [c.key for c in columns]
+    r = header_row
+    count = 0
+    for row in spec.rows:
+        if r - header_row == room:
+            _finish_part(ws, spec, keys, header_row, r)
+            part += 1
+            ws = _start_part(wb, spec, formats, part, columns, header_row)
+            r = header_row
+        r += 1
+        count += 1
+        for i, key in enumerate(keys):
+            _write(ws, r, i, row.get(key), cell_formats[i])
+    _finish_part(ws, spec, keys, header_row, r)
     for line in spec.footer:
         r += 1
         for i, value in enumerate(line):
             _write(ws, r, i, value, None)
+    if part > 1:
+        return  # charts of a table that filled several sheets would show one part only; tables that big have none
     sheet = spec.name[:31].replace("'", "''")
     shown = count if spec.chart_rows is None else min(count, spec.chart_rows)
     below = r + 2
@@ -299,9 +340,17 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
 
 
 def write_workbook(
-    path: Path, sheets: Sequence[Sheet | Dashboard | Custom], *, constant_memory: bool = True
+    path: Path,
+    sheets: Sequence[Sheet | Dashboard | Custom],
+    *,
+    constant_memory: bool = True,
+    row_limit: int = EXCEL_ROW_LIMIT,
 ) -> None:
-    """Write a workbook atomically, streaming rows (constant memory) unless a custom layout needs it off."""
+    """Write a workbook atomically, streaming rows (constant memory) unless a custom layout needs it off.
+
+    A table longer than a worksheet holds continues on sheets named 名称 (2), 名称 (3) …; no row is lost.
+    `row_limit` is the rows a worksheet holds (tests lower it).
+    """
 
     def write(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(
@@ -339,7 +388,7 @@ def write_workbook(
             elif isinstance(spec, Dashboard):
                 _write_dashboard(wb, spec, formats)
             else:
-                _write_sheet(wb, spec, formats)
+                _write_sheet(wb, spec, formats, row_limit=row_limit)
         wb.close()
 
     write_atomic(path, write)

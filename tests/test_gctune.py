@@ -1,0 +1,52 @@
+"""The collector is relaxed during a run and put back as it was after it, even when the run fails."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from quanze.config import load_config
+from quanze.gctune import YOUNG_THRESHOLD, freeze_inputs, relaxed_gc
+from quanze.pipeline import reconcile_to
+
+import fixtures
+
+
+def test_thresholds_raised_inside_and_restored_after() -> None:
+    before = gc.get_threshold()
+    with relaxed_gc():
+        assert gc.get_threshold()[0] >= YOUNG_THRESHOLD
+        with relaxed_gc():
+            freeze_inputs()
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0  # the outer block still runs: its rows stay frozen
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_freeze_only_inside_a_relaxed_block() -> None:
+    freeze_inputs()
+    assert gc.get_freeze_count() == 0
+
+
+def test_restored_when_the_block_fails() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), relaxed_gc():
+        freeze_inputs()
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_run_relaxes_the_collector_after_ingest_and_leaves_it_as_it_found_it(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    seen: dict[str, tuple[int, int]] = {}
+
+    def progress(message: str) -> None:
+        seen.setdefault(message.split()[0], (gc.get_threshold()[0], gc.get_freeze_count()))
+
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    reconcile_to(tmp_path / "out", config, force=False, progress=progress)
+    threshold, frozen = seen["matching"]  # after ingest: relaxed, and the rows read are frozen
+    assert threshold >= YOUNG_THRESHOLD and frozen > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
