@@ -9,7 +9,6 @@ are on a sheet of their own. The sheet is protected except the cells the unit fi
 from __future__ import annotations
 
 import datetime as dt
-import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,15 +16,29 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
-from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow
+from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow, sections
 from quanze.report.files import write_atomic
 
 FONT = "宋体"
-LINE_HEIGHT = 15.0  # points per line of 11 pt text
+# Points per line of 11 pt CJK text: 宋体 needs 14.25, the CJK fonts LibreOffice falls back on about 16.
+LINE_HEIGHT = 16.0
+ROW_PADDING = 4.0
+CJK_GLYPH_PX = 11 * 96 / 72
+HALF_GLYPH_PX = CJK_GLYPH_PX * 0.55  # a little wider than 宋体's half: a fallback font's Latin glyphs
+CELL_PADDING_PX = 8.0
+# A4 landscape less the margins set below: 297 × 210 mm, left/right 0.4 in, top 0.75 in, bottom 0.6 in.
+PRINTABLE_WIDTH_PX = (297 / 25.4 - 0.8) * 96
+PRINTABLE_HEIGHT_PT = (210 / 25.4 - 0.75 - 0.6) * 72
+PAGE_SAFETY = 0.95
+HEADER_HEIGHT = 22.0
+SECTION_HEIGHT = 24.0
+SIGN_HEIGHT = 36.0
+SPACER_HEIGHT = 15.0
 DATE_FORMAT = "yyyy-mm-dd"
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-CN_NUMBERS = "一二三四五六七八九十"
+CN_DIGITS = "零一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,8 @@ def checklist_fields(*, deadline: bool) -> tuple[Field, ...]:
     """The columns of the pages to sign; the unit and departments are in the headings, kept hidden."""
     return (
         Field("no", "序号", 5),
-        Field("item_code", "事项编码", 17, wrap=True),
+        Field("list_no", "清单序号", 9, wrap=True),
+        Field("item_code", "事项编码", 20, wrap=True),
         Field("item_name", "事项名称", 32, wrap=True),
         Field("mode", "下放方式", 9, wrap=True),
         Field("service_items", "应录入的服务事项", 30, wrap=True),
@@ -58,8 +72,9 @@ def checklist_fields(*, deadline: bool) -> tuple[Field, ...]:
 
 OTHER_FIELDS = (
     Field("no", "序号", 5),
+    Field("list_no", "清单序号", 9, wrap=True),
     Field("handing_department", "移交部门", 22, wrap=True),
-    Field("item_code", "事项编码", 17, wrap=True),
+    Field("item_code", "事项编码", 20, wrap=True),
     Field("item_name", "事项名称", 36, wrap=True),
     Field("mode", "下放方式", 9, wrap=True),
     Field("acceptance", "认领情况", 14, wrap=True),
@@ -77,18 +92,48 @@ def display_width(text: str) -> float:
     return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
 
 
+def column_px(width: float) -> float:
+    """Pixels of a column `width` characters wide (Excel's unit: the "0" of Calibri 11, 7 px, plus padding)."""
+    return width * 7 + 5
+
+
 def lines_needed(text: str, width: float) -> int:
-    """Lines a wrapped cell of `width` characters needs for `text`."""
-    usable = max(width - 1.0, 1.0)
-    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+    """Lines a wrapped cell of `width` characters needs for `text` in 11 pt 宋体.
+
+    Wraps as Excel does, glyph by glyph: a CJK glyph is 11 pt wide (14.7 px), a half-width one half that.
+    """
+    usable = column_px(width) - CELL_PADDING_PX
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for c in part:
+            glyph = CJK_GLYPH_PX if unicodedata.east_asian_width(c) in "WF" else HALF_GLYPH_PX
+            if used + glyph > usable and used > 0:
+                lines += 1
+                used = 0.0
+            used += glyph
+    return max(lines, 1)
 
 
 def row_height(values: Mapping[str, str], fields: Sequence[Field]) -> float:
-    """Height in points that shows every wrapped cell of a row whole."""
+    """Height in points that shows every wrapped cell of a row whole, without empty lines below."""
     lines = max(
         (lines_needed(values.get(f.key, ""), f.width) for f in fields if f.wrap and not f.hidden), default=1
     )
-    return max(lines, 1) * LINE_HEIGHT + 4
+    return max(lines, 1) * LINE_HEIGHT + ROW_PADDING
+
+
+def page_capacity(fields: Sequence[Field]) -> float:
+    """Points of rows one printed page holds below the repeated header, at the fit-to-width scale.
+
+    Pages are broken by hand at this height so that no page break falls where Excel or LibreOffice would
+    choose: a signature block is then never split. The scale is Excel's (columns in Calibri units); a
+    renderer with wider columns shrinks the page more and so holds more, never less.
+    """
+    width = sum(column_px(f.width) for f in fields if not f.hidden)
+    scale = min(1.0, PRINTABLE_WIDTH_PX / width)
+    return PRINTABLE_HEIGHT_PT / scale * PAGE_SAFETY - HEADER_HEIGHT
 
 
 def _text(value: Any) -> str:
@@ -99,22 +144,38 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def chinese_numeral(n: int) -> str:
+    """A section number in Chinese numerals: 一 … 十, 十一, 二十三, 一百零五."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return CN_DIGITS[tens] + "十" + (CN_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CN_DIGITS[rest]
+        elif rest < 20:
+            tail = "一" + chinese_numeral(rest)
+        else:
+            tail = chinese_numeral(rest)
+        return CN_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
 def section_title(n: int, handing: str, receiving: str, count: int) -> str:
-    prefix = CN_NUMBERS[n - 1] if n <= len(CN_NUMBERS) else str(n)
-    return f"{prefix}、移交单位：{handing}　　接收单位：{receiving}　　（共 {count} 项）"
+    return f"{chinese_numeral(n)}、移交单位：{handing}　　接收单位：{receiving}　　（共 {count} 项）"
 
 
-def sections(rows: Sequence[HandoverRow]) -> list[tuple[str, str, list[HandoverRow]]]:
-    """The items to sign grouped by handing and receiving department, in the order of first appearance."""
-    groups: dict[tuple[str, str], list[HandoverRow]] = {}
-    for r in rows:
-        if r.to_sign:
-            key = (
-                r.handing_department or "（未注明移交部门）",
-                r.receiving_department or "（未注明承接部门）",
-            )
-            groups.setdefault(key, []).append(r)
-    return [(h, rc, items) for (h, rc), items in groups.items()]
+def continued_title(n: int, handing: str, receiving: str) -> str:
+    """The section named again at the top of a page it runs onto."""
+    return f"{chinese_numeral(n)}、移交单位：{handing}　　接收单位：{receiving}　　（续）"
 
 
 class _Formats:
@@ -196,27 +257,55 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
         + "。请在黄色单元格填写交接状态、交接日期和备注。"
     )
     ws.merge_range(1, 0, 1, last, info, f.info)
-    ws.set_row(1, LINE_HEIGHT * lines_needed(info, sum(x.width for x in visible)) + 4)
+    info_height = LINE_HEIGHT * lines_needed(info, sum(x.width for x in visible)) + 4
+    ws.set_row(1, info_height)
     keys = [x.key for x in fields]
     for i, x in enumerate(fields):
         ws.write_string(2, i, x.heading, f.header)
-    ws.set_row(2, 22)
+    ws.set_row(2, HEADER_HEIGHT)
     ws.freeze_panes(3, 0)
-    r = 2
-    breaks: list[int] = []
+    status_col, date_col = keys.index("status"), keys.index("date")
+    width = sum(x.width for x in visible)
+    capacity = page_capacity(fields)
     half = (last + 1) // 2 - 1
-    for n, (handing, receiving, items) in enumerate(parts, start=1):
-        if n > 1:
-            breaks.append(r + 1)
+    breaks: list[int] = []
+    r = 2
+    used = 28 + info_height  # the title and the line under it share the first page with the table
+
+    page_first = 0  # the first row of the current page
+
+    def new_page() -> None:
+        nonlocal used, page_first
+        breaks.append(r + 1)
+        used, page_first = 0.0, r + 1
+
+    def put_title(text: str) -> None:
+        nonlocal r, used
         r += 1
-        text = section_title(n, handing, receiving, len(items))
         ws.merge_range(r, 0, r, last, text, f.section)
-        ws.set_row(r, 24)
-        first = r + 1
-        for item in items:
+        ws.set_row(r, SECTION_HEIGHT)
+        used += SECTION_HEIGHT
+
+    for n, (handing, receiving, items) in enumerate(parts, start=1):
+        materials = f"移交资料（每项）：{DEFAULT_MATERIALS}。本部分共 {len(items)} 项。"
+        materials_height = LINE_HEIGHT * lines_needed(materials, width) + 6
+        block = materials_height + SPACER_HEIGHT + 4 * SIGN_HEIGHT
+        if n > 1:
+            new_page()
+        put_title(section_title(n, handing, receiving, len(items)))
+        item_rows: list[int] = []
+        for k, item in enumerate(items):
+            values = {key: _text(v) for key, v in item.model_dump().items()}
+            height = row_height(values, fields)
+            # The last item goes with the signature block: a block is never alone on its page.
+            need = height + (block if k == len(items) - 1 else 0.0)
+            if used + need > capacity and item_rows and item_rows[-1] >= page_first:
+                new_page()
+                put_title(continued_title(n, handing, receiving))
             r += 1
-            values = {k: _text(v) for k, v in item.model_dump().items()}
-            ws.set_row(r, row_height(values, fields))
+            used += height
+            item_rows.append(r)
+            ws.set_row(r, height)
             for i, x in enumerate(fields):
                 if x.key == "no":
                     ws.write_number(r, i, item.no, f.number)
@@ -226,40 +315,11 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
                     ws.write_datetime(r, i, dt.datetime.combine(item.deadline, dt.time()), f.date)
                 else:
                     ws.write_string(r, i, values.get(x.key, ""), f.fill if x.fill else f.cell)
-        status_col, date_col = keys.index("status"), keys.index("date")
-        ws.data_validation(
-            first,
-            status_col,
-            r,
-            status_col,
-            {
-                "validate": "list",
-                "source": list(STATUS_CHOICES),
-                "error_title": "请从下拉列表选择",
-                "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
-            },
-        )
-        ws.data_validation(
-            first,
-            date_col,
-            r,
-            date_col,
-            {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": dt.datetime.combine(EARLIEST, dt.time()),
-                "maximum": dt.datetime.combine(LATEST, dt.time()),
-                "input_title": "交接日期",
-                "input_message": "填写日期，如 2026-12-31",
-                "error_title": "日期格式不对",
-                "error_message": "请填写日期，如 2026-12-31",
-            },
-        )
+        _validate(ws, item_rows, status_col, date_col)
         r += 1
-        materials = f"移交资料（每项）：{DEFAULT_MATERIALS}。本部分共 {len(items)} 项。"
         ws.merge_range(r, 0, r, last, materials, f.info)
-        ws.set_row(r, LINE_HEIGHT * lines_needed(materials, sum(x.width for x in visible)) + 6)
-        r += 1
+        ws.set_row(r, materials_height)
+        r += 1  # a spacer row of the default height
         for left, right in (
             (f"移交单位（盖章）：{handing}", f"接收单位（盖章）：{receiving}"),
             ("经办人（签字）：", "经办人（签字）："),
@@ -270,13 +330,60 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
             fmt = f.sign_head if left.startswith("移交") else f.sign
             ws.merge_range(r, 0, r, half, left, fmt)
             ws.merge_range(r, half + 1, r, last, right, fmt)
-            ws.set_row(r, 36)
+            ws.set_row(r, SIGN_HEIGHT)
+        used += block
     if not parts:
         r += 1
         ws.merge_range(r, 0, r, last, "本单位没有应交接的事项。", f.info)
     ws.set_h_pagebreaks(breaks)
     ws.print_area(0, 0, r, last)
     ws.protect("", {"format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _validate(ws: Any, rows: Sequence[int], status_col: int, date_col: int) -> None:
+    """Dropdown of 交接状态 and a date check on 交接日期 over a section's item rows (not its title rows)."""
+    if not rows:
+        return
+
+    def ranges(col: int) -> str:
+        runs: list[tuple[int, int]] = []
+        for row in rows:
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        return " ".join(xl_range(a, col, b, col) if a != b else xl_rowcol_to_cell(a, col) for a, b in runs)
+
+    ws.data_validation(
+        rows[0],
+        status_col,
+        rows[-1],
+        status_col,
+        {
+            "validate": "list",
+            "source": list(STATUS_CHOICES),
+            "error_title": "请从下拉列表选择",
+            "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
+            "multi_range": ranges(status_col),
+        },
+    )
+    ws.data_validation(
+        rows[0],
+        date_col,
+        rows[-1],
+        date_col,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.datetime.combine(EARLIEST, dt.time()),
+            "maximum": dt.datetime.combine(LATEST, dt.time()),
+            "input_title": "交接日期",
+            "input_message": "填写日期，如 2026-12-31",
+            "error_title": "日期格式不对",
+            "error_message": "请填写日期，如 2026-12-31",
+            "multi_range": ranges(date_col),
+        },
+    )
 
 
 def _write_others(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
