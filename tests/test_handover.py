@@ -360,3 +360,40 @@ def test_long_sections_break_by_hand_and_keep_signature_blocks_whole(tmp_path: P
     titles = [t for t in texts.values() if "、移交单位：" in t and "（共" in t]
     assert [t.split("、")[0] for t in titles][9:] == ["十", "十一", "十二"]
     assert sum("（续）" in t for t in texts.values()) >= 4
+
+
+def test_summary_by_department_agrees_with_the_checklists(built: Path) -> None:
+    ws = load_workbook(built / "交接汇总.xlsx")["按部门"]
+    assert "各承接单位按移交部门的事项数" in str(ws["A1"].value)
+    assert [c.value for c in ws[HEADER_ROW]] == [
+        "承接单位",
+        "移交部门",
+        "应交接（交接清单）",
+        "不认领或未列入承接清单",
+        "下放事项合计",
+    ]
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页" and ws.oddFooter.center.font == "宋体"
+    assert ws.print_title_rows == "$3:$3"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=HEADER_ROW + 1)]
+    for unit in ("东城县", "西河县"):
+        checklist = load_workbook(built / f"交接清单_{unit}.xlsx")
+        texts = [str(c.value) for row in checklist[unit].iter_rows() for c in row if c.value is not None]
+        # Each department's 应交接 is the item count of its section in the unit's checklist.
+        sections = {
+            t.split("移交单位：")[1].split("　")[0]: int(t.split("（共 ")[1].split(" 项")[0])
+            for t in texts
+            if "、移交单位：" in t and "（共" in t
+        }
+        depts = [r for r in rows if r[0] == unit and not str(r[1]).startswith("小计")]
+        assert {r[1]: r[2] for r in depts if r[2]} == sections
+        subtotal = next(r for r in rows if r[0] == unit and str(r[1]).startswith("小计"))
+        assert subtotal[2:] == [sum(r[2] for r in depts), sum(r[3] for r in depts), sum(r[4] for r in depts)]
+        assert subtotal[2] == sum(sections.values())
+        unclaimed = [
+            r
+            for r in checklist["未认领事项"].iter_rows(min_row=HEADER_ROW + 1)
+            if isinstance(r[0].value, int)
+        ]
+        assert subtotal[3] == len(unclaimed)
+    total = rows[-1]
+    assert total[0] == "合计" and total[2:] == [5, 2, 7]

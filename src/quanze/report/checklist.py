@@ -178,7 +178,7 @@ def continued_title(n: int, handing: str, receiving: str) -> str:
     return f"{chinese_numeral(n)}、移交单位：{handing}　　接收单位：{receiving}　　（续）"
 
 
-class _Formats:
+class Formats:
     def __init__(self, wb: Any) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "top", "border": 1}
         self.title = wb.add_format({"font_name": FONT, "bold": True, "font_size": 16, "align": "center"})
@@ -210,6 +210,8 @@ class _Formats:
             {**base, "locked": False, "num_format": DATE_FORMAT, "bg_color": "#FFF9E5"}
         )
         self.date = wb.add_format({**base, "num_format": DATE_FORMAT})
+        self.total = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True})
+        self.total_number = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "align": "center"})
         self.sign = wb.add_format(
             {"font_name": FONT, "font_size": 12, "valign": "vcenter", "text_wrap": True, "top": 0}
         )
@@ -218,7 +220,8 @@ class _Formats:
         )
 
 
-def _page_setup(ws: Any, header: str, *, repeat: int) -> None:
+def page_setup(ws: Any, header: str, *, repeat: int) -> None:
+    """A4 landscape, one page wide, the header row repeated; the unit in the page header, 第 N 页 共 M 页."""
     ws.set_paper(9)
     ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
@@ -235,7 +238,7 @@ def _escape_amp(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
+def _write_checklist(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
     deadline = next((r.deadline for r in rows if r.deadline is not None), None)
     fields = checklist_fields(deadline=deadline is not None)
     visible = [x for x in fields if not x.hidden]
@@ -244,7 +247,7 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
     for i, x in enumerate(fields):
         ws.set_column(i, i, x.width, None, {"hidden": x.hidden})
     title = f"{unit}承接事项交接清单"
-    _page_setup(ws, title, repeat=2)
+    page_setup(ws, title, repeat=2)
     parts = sections(rows)
     signed = sum(len(items) for _, _, items in parts)
     others = len(rows) - signed
@@ -386,14 +389,14 @@ def _validate(ws: Any, rows: Sequence[int], status_col: int, date_col: int) -> N
     )
 
 
-def _write_others(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
+def _write_others(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
     others = [r for r in rows if not r.to_sign]
     ws = wb.add_worksheet(name)
     last = len(OTHER_FIELDS) - 1
     for i, x in enumerate(OTHER_FIELDS):
         ws.set_column(i, i, x.width)
     title = f"{unit}不认领及未列入承接清单的事项"
-    _page_setup(ws, title, repeat=2)
+    page_setup(ws, title, repeat=2)
     ws.merge_range(0, 0, 0, last, title, f.title)
     ws.set_row(0, 28)
     refused = sum(r.acceptance == "不认领" for r in others)
@@ -424,7 +427,7 @@ def sheet_names(unit: str, *, single: bool) -> tuple[str, str]:
 
 def add_checklist(wb: Any, unit: str, rows: Sequence[HandoverRow], *, single: bool) -> None:
     """Add a unit's checklist sheets to an open XlsxWriter workbook."""
-    f = _Formats(wb)
+    f = Formats(wb)
     main, other = sheet_names(unit, single=single)
     _write_checklist(wb, f, main, unit, rows)
     if any(not r.to_sign for r in rows) or any(r.acceptance != NO_LIST for r in rows):
