@@ -22,10 +22,13 @@ from quanze.handover import (
     sections,
 )
 from quanze.report.checklist import (
+    LINE_HEIGHT,
+    ROW_PADDING,
     checklist_fields,
     chinese_numeral,
     lines_needed,
     page_capacity,
+    row_height,
     write_checklist,
 )
 
@@ -397,3 +400,15 @@ def test_summary_by_department_agrees_with_the_checklists(built: Path) -> None:
         assert subtotal[3] == len(unclaimed)
     total = rows[-1]
     assert total[0] == "合计" and total[2:] == [5, 2, 7]
+
+
+def test_row_heights_fit_the_wrapped_lines_and_no_more() -> None:
+    fields = checklist_fields(deadline=False)
+    one = {"item_name": "就业登记", "service_items": "就业登记", "item_code": "512B006680000"}
+    assert row_height(one, fields) == LINE_HEIGHT + ROW_PADDING  # one line: no empty space below
+    # The reviewer's clipped row: two service items of 40 characters take three lines each in 30 columns.
+    name = "企业实行不定时工作制和综合计算工时工作制审批意见和制度方案异地备案（县级）"
+    six = {"item_name": name, "service_items": f"{name}（变更）\n{name}（新办）"}
+    assert lines_needed(f"{name}（变更）", 30) == 3
+    assert row_height(six, fields) == 6 * LINE_HEIGHT + ROW_PADDING
+    assert LINE_HEIGHT >= 16  # CJK fonts need about 1.45 times the type size

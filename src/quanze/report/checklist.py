@@ -1,7 +1,8 @@
 """The handover checklist as a document both sides sign: a section per handing department, signature blocks.
 
 Each section (移交部门 → 接收部门) starts on a new page and ends with its own signature and seal block;
-the page header names the unit and the footer counts pages (第 N 页 共 M 页). Refused and unlisted items
+pages are broken here, so a block never runs onto the next page and a page a section runs onto names it
+again; the page header names the unit and the footer counts pages (第 N 页 共 M 页). Refused and unlisted items
 are on a sheet of their own. The sheet is protected except the cells the unit fills in (交接状态, 交接日期,
 备注); hidden columns keep the unit and departments for `quanze handover progress`.
 """
