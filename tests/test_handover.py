@@ -363,6 +363,10 @@ def test_long_sections_break_by_hand_and_keep_signature_blocks_whole(tmp_path: P
     titles = [t for t in texts.values() if "、移交单位：" in t and "（共" in t]
     assert [t.split("、")[0] for t in titles][9:] == ["十", "十一", "十二"]
     assert sum("（续）" in t for t in texts.values()) >= 4
+    # The continuation lines are no items: progress reads back every item once.
+    progress = runner.invoke(app, ["handover", "progress", str(path), "-f", "json"])
+    assert progress.exit_code == 0, progress.output
+    assert [r["items"] for r in json.loads(progress.stdout)["by_unit"]] == [len(rows)]
 
 
 def test_summary_by_department_agrees_with_the_checklists(built: Path) -> None:
