@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -12,8 +13,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from quanze.cli import app
-from quanze.handover import canonical_departments, ledger
-from quanze.report.checklist import lines_needed
+from quanze.handover import (
+    HandoverRow,
+    canonical_departments,
+    canonical_handing,
+    ledger,
+    receiving_department,
+    sections,
+)
+from quanze.report.checklist import (
+    LINE_HEIGHT,
+    ROW_PADDING,
+    checklist_fields,
+    chinese_numeral,
+    lines_needed,
+    page_capacity,
+    row_height,
+    write_checklist,
+)
 
 import fixtures
 
@@ -52,8 +69,9 @@ def test_checklist_per_unit(built: Path) -> None:
     ws = wb["东城县"]
     header = [c.value for c in ws[HEADER_ROW]]
     # Columns that repeat the page header are hidden, kept for `handover progress`.
-    assert header[:9] == [
+    assert header[:10] == [
         "序号",
+        "清单序号",
         "事项编码",
         "事项名称",
         "下放方式",
@@ -63,9 +81,9 @@ def test_checklist_per_unit(built: Path) -> None:
         "交接期限",
         "备注",
     ]
-    assert header[9:] == ["承接单位", "移交部门", "承接部门"]
+    assert header[10:] == ["承接单位", "移交部门", "承接部门"]
     hidden = {i for d in ws.column_dimensions.values() if d.hidden for i in range(d.min, d.max + 1)}
-    assert hidden == {10, 11, 12}
+    assert hidden == {11, 12, 13}
     items = _items(ws)
     # Refused and unlisted items are not on the pages to sign.
     assert set(items) == {"燃气经营许可证核发", "食品经营许可"}
@@ -120,7 +138,7 @@ def test_checklist_protected_except_the_cells_the_unit_fills(built: Path) -> Non
     assert all(dv.formula1 == '"已交接,未交接"' for dv in lists)
     # Between 2000-01-01 and 2100-12-31 (Excel serial days), an error on anything else.
     assert all((dv.formula1, dv.formula2, dv.showErrorMessage) == ("36526", "73415", True) for dv in dates)
-    assert any(f"G{row}" in str(dv.sqref) for dv in dates) and any(f"F{row}" in str(dv.sqref) for dv in lists)
+    assert any(f"H{row}" in str(dv.sqref) for dv in dates) and any(f"G{row}" in str(dv.sqref) for dv in lists)
 
 
 def test_wrapped_cells_get_the_row_height_they_need(built: Path) -> None:
@@ -223,3 +241,178 @@ def test_single_workbook_keeps_sheets_apart(tmp_path: Path, monkeypatch: pytest.
         ("东城县", 2),
         ("西河县", 3),
     ]
+
+
+def test_numbers_run_one_to_n_without_holes(built: Path) -> None:
+    # 东城县's list refuses and leaves out items that come before 食品经营许可 in the city's list.
+    ws = load_workbook(built / "交接清单_东城县.xlsx")["东城县"]
+    items = sorted(_items(ws).values(), key=lambda v: int(str(v["_row"])))
+    assert [v["序号"] for v in items] == list(range(1, len(items) + 1))
+    assert {str(v["事项名称"]): v["清单序号"] for v in items}["食品经营许可"] == "3"
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any(t.startswith(f"合计：应交接事项 {len(items)} 项") for t in texts)
+
+
+def test_section_numbers_stay_chinese_past_ten() -> None:
+    got = [chinese_numeral(n) for n in (1, 10, 11, 19, 20, 23, 99, 100, 105, 110, 123)]
+    assert got == [
+        "一",
+        "十",
+        "十一",
+        "十九",
+        "二十",
+        "二十三",
+        "九十九",
+        "一百",
+        "一百零五",
+        "一百一十",
+        "一百二十三",
+    ]
+
+
+def test_receiving_departments_take_the_units_canonical_names() -> None:
+    names = [
+        "县民族宗教委",
+        "县经信局",
+        "东城县卫生健康系统",
+        "X县环保部门",
+        "东城县卫健局",
+        "东城县生态环境分局",
+    ]
+    spelling = canonical_departments("东城县", names)
+    assert [spelling[n] for n in names] == [
+        "东城县民族宗教事务局",
+        "东城县经济和信息化局",
+        "东城县卫生健康局",
+        "东城县生态环境局",
+        "东城县卫生健康局",
+        "东城县生态环境局",
+    ]
+    # A township government keeps its own name, spelled once with its county; it is no county department.
+    townships = canonical_departments("东城县", ["县上司乡人民政府", "东城县上司乡人民政府"])
+    assert set(townships.values()) == {"东城县上司乡人民政府"}
+    assert receiving_department("东城县", "安平市上司乡人民政府", None) is None
+    assert receiving_department("东城县", "安平市卫健局", None) == "东城县卫生健康局"
+
+
+def test_one_handing_department_spelled_two_ways_is_one_section() -> None:
+    names = ["安平市卫健局", "安平市卫生健康系统", "安平市环保部门", "安平市生态环境局", "安平市卫健局"]
+    spelling = canonical_handing(names)
+    assert spelling["安平市卫生健康系统"] == "安平市卫健局"
+    assert spelling["安平市环保部门"] == "安平市生态环境局"
+    rows = [_row(n, spelling[h], "东城县卫生健康局") for n, h in enumerate(names, 1)]
+    assert [(h, len(items)) for h, _, items in sections(rows)] == [
+        ("安平市卫健局", 3),
+        ("安平市生态环境局", 2),
+    ]
+
+
+def _row(n: int, handing: str, receiving: str, *, name: str | None = None, services: int = 1) -> HandoverRow:
+    title = name or f"第{n}项行政许可事项的审批"
+    return HandoverRow(
+        unit="东城县",
+        no=n,
+        list_no=str(n),
+        handing_department=handing,
+        receiving_department=receiving,
+        item_code=f"369A{n:010d}",
+        item_name=title,
+        mode="直接下放",
+        acceptance="已认领",
+        service_items=[f"{title}（{w}）" for w in ("新办", "变更", "延续", "注销")[:services]],
+    )
+
+
+def _pages(ws: Worksheet) -> list[list[int]]:
+    """Rows of each printed page, split at the sheet's manual page breaks."""
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    last = ws.max_row
+    edges = [0, *breaks, last]
+    return [list(range(a + 1, b + 1)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def test_long_sections_break_by_hand_and_keep_signature_blocks_whole(tmp_path: Path) -> None:
+    rows: list[HandoverRow] = []
+    for d in range(12):
+        count = 45 if d in (0, 11) else 3 + d
+        rows += [
+            _row(len(rows) + 1, f"安平市第{d + 1}局", f"东城县第{d + 1}局", services=1 + k % 4)
+            for k in range(count)
+        ]
+    path = tmp_path / "long.xlsx"
+    write_checklist(path, "东城县", rows)
+    ws = load_workbook(path)["东城县"]
+    fields = checklist_fields(deadline=False)
+    capacity = page_capacity(fields)
+    texts = {c.row: str(c.value) for c in ws["A"] if c.value is not None}
+    pages = _pages(ws)
+    assert len(pages) > 12  # the two long sections run onto several pages
+    for k, page in enumerate(pages):
+        heights = sum(ws.row_dimensions[r].height or 15 for r in page if r > HEADER_ROW)
+        # Every page fits at the fit-to-width scale: no automatic break can fall inside it.
+        assert heights <= capacity + 1, (k, heights)
+        if k:
+            # A page that is not the first names its section (移交部门 → 接收部门) in its first row.
+            assert "、移交单位：" in texts[page[0]] and "接收单位：东城县第" in texts[page[0]]
+        stamps = [r for r in page if texts.get(r, "").startswith("移交单位（盖章）")]
+        dates = [r for r in page if texts.get(r, "").startswith("日期：")]
+        assert len(stamps) == len(dates)  # a signature block never runs onto the next page
+        for r in stamps:
+            # The block is not alone on its page: the section's last item is above it.
+            assert isinstance(ws.cell(r - 3, 1).value, int)
+    titles = [t for t in texts.values() if "、移交单位：" in t and "（共" in t]
+    assert [t.split("、")[0] for t in titles][9:] == ["十", "十一", "十二"]
+    assert sum("（续）" in t for t in texts.values()) >= 4
+    # The continuation lines are no items: progress reads back every item once.
+    progress = runner.invoke(app, ["handover", "progress", str(path), "-f", "json"])
+    assert progress.exit_code == 0, progress.output
+    assert [r["items"] for r in json.loads(progress.stdout)["by_unit"]] == [len(rows)]
+
+
+def test_summary_by_department_agrees_with_the_checklists(built: Path) -> None:
+    ws = load_workbook(built / "交接汇总.xlsx")["按部门"]
+    assert "各承接单位按移交部门的事项数" in str(ws["A1"].value)
+    assert [c.value for c in ws[HEADER_ROW]] == [
+        "承接单位",
+        "移交部门",
+        "应交接（交接清单）",
+        "不认领或未列入承接清单",
+        "下放事项合计",
+    ]
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页" and ws.oddFooter.center.font == "宋体"
+    assert ws.print_title_rows == "$3:$3"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=HEADER_ROW + 1)]
+    for unit in ("东城县", "西河县"):
+        checklist = load_workbook(built / f"交接清单_{unit}.xlsx")
+        texts = [str(c.value) for row in checklist[unit].iter_rows() for c in row if c.value is not None]
+        # Each department's 应交接 is the item count of its section in the unit's checklist.
+        sections = {
+            t.split("移交单位：")[1].split("　")[0]: int(t.split("（共 ")[1].split(" 项")[0])
+            for t in texts
+            if "、移交单位：" in t and "（共" in t
+        }
+        depts = [r for r in rows if r[0] == unit and not str(r[1]).startswith("小计")]
+        assert {r[1]: r[2] for r in depts if r[2]} == sections
+        subtotal = next(r for r in rows if r[0] == unit and str(r[1]).startswith("小计"))
+        assert subtotal[2:] == [sum(r[2] for r in depts), sum(r[3] for r in depts), sum(r[4] for r in depts)]
+        assert subtotal[2] == sum(sections.values())
+        unclaimed = [
+            r
+            for r in checklist["未认领事项"].iter_rows(min_row=HEADER_ROW + 1)
+            if isinstance(r[0].value, int)
+        ]
+        assert subtotal[3] == len(unclaimed)
+    total = rows[-1]
+    assert total[0] == "合计" and total[2:] == [5, 2, 7]
+
+
+def test_row_heights_fit_the_wrapped_lines_and_no_more() -> None:
+    fields = checklist_fields(deadline=False)
+    one = {"item_name": "就业登记", "service_items": "就业登记", "item_code": "512B006680000"}
+    assert row_height(one, fields) == LINE_HEIGHT + ROW_PADDING  # one line: no empty space below
+    # The reviewer's clipped row: two service items of 40 characters take three lines each in 30 columns.
+    name = "企业实行不定时工作制和综合计算工时工作制审批意见和制度方案异地备案（县级）"
+    six = {"item_name": name, "service_items": f"{name}（变更）\n{name}（新办）"}
+    assert lines_needed(f"{name}（变更）", 30) == 3
+    assert row_height(six, fields) == 6 * LINE_HEIGHT + ROW_PADDING
+    assert LINE_HEIGHT >= 16  # CJK fonts need about 1.45 times the type size

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -13,6 +14,7 @@ from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import department_key
+from quanze.vocab import DEPARTMENT_ALIASES
 
 DEFAULT_MATERIALS = "法律法规依据、办事指南、申请表单及示范文本、审查要点、在办件及历史档案"
 DONE, NOT_DONE = "已交接", "未交接"
@@ -25,6 +27,7 @@ class HandoverRow(BaseModel):
 
     unit: str
     no: int
+    list_no: str | None = Field(default=None, description="the item's 序号 in the devolution list")
     handing_department: str | None
     receiving_department: str | None
     item_code: str | None
@@ -62,22 +65,97 @@ class Ledger(BaseModel):
     issues: list[RowIssue] = Field(default_factory=list)
 
 
-def canonical_departments(unit: str, names: Sequence[str | None]) -> dict[str, str]:
-    """One spelling per receiving department of a unit: 县市场监管局 and 东城县市场监督管理局 become one.
+_GENERIC_TAILS = ("系统", "部门", "主管部门")
+_TOWNSHIP_GOVERNMENT = re.compile(r"(?:乡|镇|街道|苏木)(?:人民政府|政府|办事处)$")
+_KNOWN_DEPARTMENTS = frozenset(DEPARTMENT_ALIASES.values())
+UNNAMED_HANDING, UNNAMED_RECEIVING = "（未注明移交部门）", "（承接部门待定，请承接单位明确）"
 
-    Spellings with the same department key are one department; the name shown is the spelling that
-    carries the unit's name, then the most frequent, then the longest.
+
+def is_township_government(name: str | None) -> bool:
+    """Whether a name is a township or street government (上司乡人民政府), not a department of a county."""
+    return bool(name) and _TOWNSHIP_GOVERNMENT.search(name or "") is not None
+
+
+def _key(name: str) -> str:
+    """The department key of a handover name; a sector (卫生健康系统) is its bureau (卫生健康局).
+
+    Kept here rather than in `department_key`: matching power lists treats 系统 names as it always has.
+    """
+    if name.endswith("系统") and len(name) > 4:
+        as_bureau = department_key(name[:-2] + "局")
+        if as_bureau in _KNOWN_DEPARTMENTS:
+            return as_bureau
+    return department_key(name) or name
+
+
+def _is_generic(name: str) -> bool:
+    """A sector (卫生健康系统) or a vague 部门 is not a department's name."""
+    return name.endswith(_GENERIC_TAILS)
+
+
+def canonical_departments(unit: str, names: Sequence[str | None]) -> dict[str, str]:
+    """One canonical name per receiving department of a unit: 县市场监管局 and 东城县市场监督管理局 become one.
+
+    Spellings with the same department key are one department. A department the project knows is named
+    the unit plus its canonical name (东城县卫生健康系统 and 县卫健委 become 东城县卫生健康局); another keeps the
+    unit's own spelling, the unit's name put in front of a bare 县/区/市 (县民族宗教委 → 东城县…). A township
+    government (县上司乡人民政府) keeps its own name, spelled with its county: never a county department's.
     """
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     for name in names:
         if name:
-            groups[department_key(name) or name][name] += 1
+            groups[_key(name)][name] += 1
     out: dict[str, str] = {}
-    for spellings in groups.values():
-        best = max(spellings, key=lambda n: (n.startswith(unit), spellings[n], len(n), n))
+    for key, spellings in groups.items():
+        if key in _KNOWN_DEPARTMENTS and not is_township_government(key):
+            best = f"{unit}{key}"
+        else:
+            own = [n for n in spellings if n.startswith(unit) and not _is_generic(n)]
+            best = max(own, key=lambda n: (spellings[n], len(n), n)) if own else f"{unit}{key}"
         for name in spellings:
             out[name] = best
     return out
+
+
+def canonical_handing(names: Sequence[str | None]) -> dict[str, str]:
+    """One spelling per handing department: 安平市卫健局 and 安平市卫生健康系统 are one department.
+
+    Spellings with the same department key are one; the name shown is the spelling that ends in the
+    canonical name (安平市生态环境局 over 安平市环保部门), else the most frequent one that is not a sector.
+    """
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for name in names:
+        if name:
+            groups[name if is_township_government(name) else _key(name)][name] += 1
+    out: dict[str, str] = {}
+    for key, spellings in groups.items():
+        best = max(
+            spellings,
+            key=lambda n: (n.endswith(key), not _is_generic(n), spellings[n], len(n), n),
+        )
+        for name in spellings:
+            out[name] = best
+    return out
+
+
+def sections(rows: Sequence[HandoverRow]) -> list[tuple[str, str, list[HandoverRow]]]:
+    """The items to sign grouped by handing and receiving department, in the order of first appearance."""
+    groups: dict[tuple[str, str], list[HandoverRow]] = {}
+    for r in rows:
+        if r.to_sign:
+            key = (r.handing_department or UNNAMED_HANDING, r.receiving_department or UNNAMED_RECEIVING)
+            groups.setdefault(key, []).append(r)
+    return [(h, rc, items) for (h, rc), items in groups.items()]
+
+
+def receiving_department(unit: str, handing: str | None, taken: PowerItem | None) -> str | None:
+    """The receiving department: the unit's list's, else the unit's counterpart of the handing one."""
+    if taken is not None and taken.department:
+        return taken.department
+    if not handing or is_township_government(handing):
+        # A township government of the upper level has no counterpart among the unit's departments.
+        return None
+    return f"{unit}{_key(handing)}"
 
 
 def checklists(
@@ -116,15 +194,12 @@ def checklists(
                 state = UNLISTED
             else:
                 state = REFUSED if is_refused(taken) else ACCEPTED
-            receiving = (
-                taken.department
-                if taken is not None and taken.department
-                else (f"{unit}{department_key(p.department)}" if p.department else None)
-            )
+            receiving = receiving_department(unit, p.department, taken)
             rows.append(
                 HandoverRow(
                     unit=unit,
                     no=n,
+                    list_no=p.seq,
                     handing_department=p.department,
                     receiving_department=receiving,
                     item_code=p.code,
@@ -136,11 +211,28 @@ def checklists(
                 )
             )
         spelling = canonical_departments(unit, [r.receiving_department for r in rows])
+        handing = canonical_handing([r.handing_department for r in rows])
         for r in rows:
             if r.receiving_department:
                 r.receiving_department = spelling[r.receiving_department]
-        out[unit] = rows
+            if r.handing_department:
+                r.handing_department = handing[r.handing_department]
+        out[unit] = _numbered(rows)
     return out
+
+
+def _numbered(rows: Sequence[HandoverRow]) -> list[HandoverRow]:
+    """The items to sign in section order numbered 1..N, then the others numbered 1..M of their own.
+
+    序号 then runs without holes up to the total the checklist states; `list_no` keeps the list's number.
+    """
+    to_sign = [r for _, _, items in sections(rows) for r in items]
+    others = [r for r in rows if not r.to_sign]
+    for n, r in enumerate(to_sign, start=1):
+        r.no = n
+    for n, r in enumerate(others, start=1):
+        r.no = n
+    return [*to_sign, *others]
 
 
 def _parse_date(text: str | None) -> dt.date | None:

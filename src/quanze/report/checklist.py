@@ -1,7 +1,8 @@
 """The handover checklist as a document both sides sign: a section per handing department, signature blocks.
 
 Each section (移交部门 → 接收部门) starts on a new page and ends with its own signature and seal block;
-the page header names the unit and the footer counts pages (第 N 页 共 M 页). Refused and unlisted items
+pages are broken here, so a block never runs onto the next page and a page a section runs onto names it
+again; the page header names the unit and the footer counts pages (第 N 页 共 M 页). Refused and unlisted items
 are on a sheet of their own. The sheet is protected except the cells the unit fills in (交接状态, 交接日期,
 备注); hidden columns keep the unit and departments for `quanze handover progress`.
 """
@@ -9,7 +10,6 @@ are on a sheet of their own. The sheet is protected except the cells the unit fi
 from __future__ import annotations
 
 import datetime as dt
-import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,17 +17,31 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from quanze.errors import OutputError
-from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow
+from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow, sections
 from quanze.report.files import write_atomic
 from quanze.report.xlsx import EXCEL_ROW_LIMIT
 
 FONT = "宋体"
-LINE_HEIGHT = 15.0  # points per line of 11 pt text
+# Points per line of 11 pt CJK text: 宋体 needs 14.25, the CJK fonts LibreOffice falls back on about 16.
+LINE_HEIGHT = 16.0
+ROW_PADDING = 4.0
+CJK_GLYPH_PX = 11 * 96 / 72
+HALF_GLYPH_PX = CJK_GLYPH_PX * 0.55  # a little wider than 宋体's half: a fallback font's Latin glyphs
+CELL_PADDING_PX = 8.0
+# A4 landscape less the margins set below: 297 × 210 mm, left/right 0.4 in, top 0.75 in, bottom 0.6 in.
+PRINTABLE_WIDTH_PX = (297 / 25.4 - 0.8) * 96
+PRINTABLE_HEIGHT_PT = (210 / 25.4 - 0.75 - 0.6) * 72
+PAGE_SAFETY = 0.95
+HEADER_HEIGHT = 22.0
+SECTION_HEIGHT = 24.0
+SIGN_HEIGHT = 36.0
+SPACER_HEIGHT = 15.0
 DATE_FORMAT = "yyyy-mm-dd"
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-CN_NUMBERS = "一二三四五六七八九十"
+CN_DIGITS = "零一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,8 @@ def checklist_fields(*, deadline: bool) -> tuple[Field, ...]:
     """The columns of the pages to sign; the unit and departments are in the headings, kept hidden."""
     return (
         Field("no", "序号", 5),
-        Field("item_code", "事项编码", 17, wrap=True),
+        Field("list_no", "清单序号", 9, wrap=True),
+        Field("item_code", "事项编码", 20, wrap=True),
         Field("item_name", "事项名称", 32, wrap=True),
         Field("mode", "下放方式", 9, wrap=True),
         Field("service_items", "应录入的服务事项", 30, wrap=True),
@@ -60,8 +75,9 @@ def checklist_fields(*, deadline: bool) -> tuple[Field, ...]:
 
 OTHER_FIELDS = (
     Field("no", "序号", 5),
+    Field("list_no", "清单序号", 9, wrap=True),
     Field("handing_department", "移交部门", 22, wrap=True),
-    Field("item_code", "事项编码", 17, wrap=True),
+    Field("item_code", "事项编码", 20, wrap=True),
     Field("item_name", "事项名称", 36, wrap=True),
     Field("mode", "下放方式", 9, wrap=True),
     Field("acceptance", "认领情况", 14, wrap=True),
@@ -79,18 +95,48 @@ def display_width(text: str) -> float:
     return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
 
 
+def column_px(width: float) -> float:
+    """Pixels of a column `width` characters wide (Excel's unit: the "0" of Calibri 11, 7 px, plus padding)."""
+    return width * 7 + 5
+
+
 def lines_needed(text: str, width: float) -> int:
-    """Lines a wrapped cell of `width` characters needs for `text`."""
-    usable = max(width - 1.0, 1.0)
-    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+    """Lines a wrapped cell of `width` characters needs for `text` in 11 pt 宋体.
+
+    Wraps as Excel does, glyph by glyph: a CJK glyph is 11 pt wide (14.7 px), a half-width one half that.
+    """
+    usable = column_px(width) - CELL_PADDING_PX
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for c in part:
+            glyph = CJK_GLYPH_PX if unicodedata.east_asian_width(c) in "WF" else HALF_GLYPH_PX
+            if used + glyph > usable and used > 0:
+                lines += 1
+                used = 0.0
+            used += glyph
+    return max(lines, 1)
 
 
 def row_height(values: Mapping[str, str], fields: Sequence[Field]) -> float:
-    """Height in points that shows every wrapped cell of a row whole."""
+    """Height in points that shows every wrapped cell of a row whole, without empty lines below."""
     lines = max(
         (lines_needed(values.get(f.key, ""), f.width) for f in fields if f.wrap and not f.hidden), default=1
     )
-    return max(lines, 1) * LINE_HEIGHT + 4
+    return max(lines, 1) * LINE_HEIGHT + ROW_PADDING
+
+
+def page_capacity(fields: Sequence[Field]) -> float:
+    """Points of rows one printed page holds below the repeated header, at the fit-to-width scale.
+
+    Pages are broken by hand at this height so that no page break falls where Excel or LibreOffice would
+    choose: a signature block is then never split. The scale is Excel's (columns in Calibri units); a
+    renderer with wider columns shrinks the page more and so holds more, never less.
+    """
+    width = sum(column_px(f.width) for f in fields if not f.hidden)
+    scale = min(1.0, PRINTABLE_WIDTH_PX / width)
+    return PRINTABLE_HEIGHT_PT / scale * PAGE_SAFETY - HEADER_HEIGHT
 
 
 def _text(value: Any) -> str:
@@ -101,25 +147,41 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def chinese_numeral(n: int) -> str:
+    """A section number in Chinese numerals: 一 … 十, 十一, 二十三, 一百零五."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return CN_DIGITS[tens] + "十" + (CN_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CN_DIGITS[rest]
+        elif rest < 20:
+            tail = "一" + chinese_numeral(rest)
+        else:
+            tail = chinese_numeral(rest)
+        return CN_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
 def section_title(n: int, handing: str, receiving: str, count: int) -> str:
-    prefix = CN_NUMBERS[n - 1] if n <= len(CN_NUMBERS) else str(n)
-    return f"{prefix}、移交单位：{handing}　　接收单位：{receiving}　　（共 {count} 项）"
+    return f"{chinese_numeral(n)}、移交单位：{handing}　　接收单位：{receiving}　　（共 {count} 项）"
 
 
-def sections(rows: Sequence[HandoverRow]) -> list[tuple[str, str, list[HandoverRow]]]:
-    """The items to sign grouped by handing and receiving department, in the order of first appearance."""
-    groups: dict[tuple[str, str], list[HandoverRow]] = {}
-    for r in rows:
-        if r.to_sign:
-            key = (
-                r.handing_department or "（未注明移交部门）",
-                r.receiving_department or "（未注明承接部门）",
-            )
-            groups.setdefault(key, []).append(r)
-    return [(h, rc, items) for (h, rc), items in groups.items()]
+def continued_title(n: int, handing: str, receiving: str) -> str:
+    """The section named again at the top of a page it runs onto."""
+    return f"{chinese_numeral(n)}、移交单位：{handing}　　接收单位：{receiving}　　（续）"
 
 
-class _Formats:
+class Formats:
     def __init__(self, wb: Any) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "top", "border": 1}
         self.title = wb.add_format({"font_name": FONT, "bold": True, "font_size": 16, "align": "center"})
@@ -151,6 +213,8 @@ class _Formats:
             {**base, "locked": False, "num_format": DATE_FORMAT, "bg_color": "#FFF9E5"}
         )
         self.date = wb.add_format({**base, "num_format": DATE_FORMAT})
+        self.total = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True})
+        self.total_number = wb.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "align": "center"})
         self.sign = wb.add_format(
             {"font_name": FONT, "font_size": 12, "valign": "vcenter", "text_wrap": True, "top": 0}
         )
@@ -159,7 +223,8 @@ class _Formats:
         )
 
 
-def _page_setup(ws: Any, header: str, *, repeat: int) -> None:
+def page_setup(ws: Any, header: str, *, repeat: int) -> None:
+    """A4 landscape, one page wide, the header row repeated; the unit in the page header, 第 N 页 共 M 页."""
     ws.set_paper(9)
     ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
@@ -176,7 +241,7 @@ def _escape_amp(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
+def _write_checklist(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
     deadline = next((r.deadline for r in rows if r.deadline is not None), None)
     fields = checklist_fields(deadline=deadline is not None)
     visible = [x for x in fields if not x.hidden]
@@ -185,7 +250,7 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
     for i, x in enumerate(fields):
         ws.set_column(i, i, x.width, None, {"hidden": x.hidden})
     title = f"{unit}承接事项交接清单"
-    _page_setup(ws, title, repeat=2)
+    page_setup(ws, title, repeat=2)
     parts = sections(rows)
     signed = sum(len(items) for _, _, items in parts)
     others = len(rows) - signed
@@ -198,27 +263,55 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
         + "。请在黄色单元格填写交接状态、交接日期和备注。"
     )
     ws.merge_range(1, 0, 1, last, info, f.info)
-    ws.set_row(1, LINE_HEIGHT * lines_needed(info, sum(x.width for x in visible)) + 4)
+    info_height = LINE_HEIGHT * lines_needed(info, sum(x.width for x in visible)) + 4
+    ws.set_row(1, info_height)
     keys = [x.key for x in fields]
     for i, x in enumerate(fields):
         ws.write_string(2, i, x.heading, f.header)
-    ws.set_row(2, 22)
+    ws.set_row(2, HEADER_HEIGHT)
     ws.freeze_panes(3, 0)
-    r = 2
-    breaks: list[int] = []
+    status_col, date_col = keys.index("status"), keys.index("date")
+    width = sum(x.width for x in visible)
+    capacity = page_capacity(fields)
     half = (last + 1) // 2 - 1
-    for n, (handing, receiving, items) in enumerate(parts, start=1):
-        if n > 1:
-            breaks.append(r + 1)
+    breaks: list[int] = []
+    r = 2
+    used = 28 + info_height  # the title and the line under it share the first page with the table
+
+    page_first = 0  # the first row of the current page
+
+    def new_page() -> None:
+        nonlocal used, page_first
+        breaks.append(r + 1)
+        used, page_first = 0.0, r + 1
+
+    def put_title(text: str) -> None:
+        nonlocal r, used
         r += 1
-        text = section_title(n, handing, receiving, len(items))
         ws.merge_range(r, 0, r, last, text, f.section)
-        ws.set_row(r, 24)
-        first = r + 1
-        for item in items:
+        ws.set_row(r, SECTION_HEIGHT)
+        used += SECTION_HEIGHT
+
+    for n, (handing, receiving, items) in enumerate(parts, start=1):
+        materials = f"移交资料（每项）：{DEFAULT_MATERIALS}。本部分共 {len(items)} 项。"
+        materials_height = LINE_HEIGHT * lines_needed(materials, width) + 6
+        block = materials_height + SPACER_HEIGHT + 4 * SIGN_HEIGHT
+        if n > 1:
+            new_page()
+        put_title(section_title(n, handing, receiving, len(items)))
+        item_rows: list[int] = []
+        for k, item in enumerate(items):
+            values = {key: _text(v) for key, v in item.model_dump().items()}
+            height = row_height(values, fields)
+            # The last item goes with the signature block: a block is never alone on its page.
+            need = height + (block if k == len(items) - 1 else 0.0)
+            if used + need > capacity and item_rows and item_rows[-1] >= page_first:
+                new_page()
+                put_title(continued_title(n, handing, receiving))
             r += 1
-            values = {k: _text(v) for k, v in item.model_dump().items()}
-            ws.set_row(r, row_height(values, fields))
+            used += height
+            item_rows.append(r)
+            ws.set_row(r, height)
             for i, x in enumerate(fields):
                 if x.key == "no":
                     ws.write_number(r, i, item.no, f.number)
@@ -228,40 +321,11 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
                     ws.write_datetime(r, i, dt.datetime.combine(item.deadline, dt.time()), f.date)
                 else:
                     ws.write_string(r, i, values.get(x.key, ""), f.fill if x.fill else f.cell)
-        status_col, date_col = keys.index("status"), keys.index("date")
-        ws.data_validation(
-            first,
-            status_col,
-            r,
-            status_col,
-            {
-                "validate": "list",
-                "source": list(STATUS_CHOICES),
-                "error_title": "请从下拉列表选择",
-                "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
-            },
-        )
-        ws.data_validation(
-            first,
-            date_col,
-            r,
-            date_col,
-            {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": dt.datetime.combine(EARLIEST, dt.time()),
-                "maximum": dt.datetime.combine(LATEST, dt.time()),
-                "input_title": "交接日期",
-                "input_message": "填写日期，如 2026-12-31",
-                "error_title": "日期格式不对",
-                "error_message": "请填写日期，如 2026-12-31",
-            },
-        )
+        _validate(ws, item_rows, status_col, date_col)
         r += 1
-        materials = f"移交资料（每项）：{DEFAULT_MATERIALS}。本部分共 {len(items)} 项。"
         ws.merge_range(r, 0, r, last, materials, f.info)
-        ws.set_row(r, LINE_HEIGHT * lines_needed(materials, sum(x.width for x in visible)) + 6)
-        r += 1
+        ws.set_row(r, materials_height)
+        r += 1  # a spacer row of the default height
         for left, right in (
             (f"移交单位（盖章）：{handing}", f"接收单位（盖章）：{receiving}"),
             ("经办人（签字）：", "经办人（签字）："),
@@ -272,7 +336,8 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
             fmt = f.sign_head if left.startswith("移交") else f.sign
             ws.merge_range(r, 0, r, half, left, fmt)
             ws.merge_range(r, half + 1, r, last, right, fmt)
-            ws.set_row(r, 36)
+            ws.set_row(r, SIGN_HEIGHT)
+        used += block
     if not parts:
         r += 1
         ws.merge_range(r, 0, r, last, "本单位没有应交接的事项。", f.info)
@@ -281,14 +346,60 @@ def _write_checklist(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[
     ws.protect("", {"format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def _write_others(wb: Any, f: _Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
+def _validate(ws: Any, rows: Sequence[int], status_col: int, date_col: int) -> None:
+    """Dropdown of 交接状态 and a date check on 交接日期 over a section's item rows (not its title rows)."""
+    if not rows:
+        return
+
+    def ranges(col: int) -> str:
+        runs: list[tuple[int, int]] = []
+        for row in rows:
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        return " ".join(xl_range(a, col, b, col) if a != b else xl_rowcol_to_cell(a, col) for a, b in runs)
+
+    ws.data_validation(
+        rows[0],
+        status_col,
+        rows[-1],
+        status_col,
+        {
+            "validate": "list",
+            "source": list(STATUS_CHOICES),
+            "error_title": "请从下拉列表选择",
+            "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
+            "multi_range": ranges(status_col),
+        },
+    )
+    ws.data_validation(
+        rows[0],
+        date_col,
+        rows[-1],
+        date_col,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.datetime.combine(EARLIEST, dt.time()),
+            "maximum": dt.datetime.combine(LATEST, dt.time()),
+            "input_title": "交接日期",
+            "input_message": "填写日期，如 2026-12-31",
+            "error_title": "日期格式不对",
+            "error_message": "请填写日期，如 2026-12-31",
+            "multi_range": ranges(date_col),
+        },
+    )
+
+
+def _write_others(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[HandoverRow]) -> None:
     others = [r for r in rows if not r.to_sign]
     ws = wb.add_worksheet(name)
     last = len(OTHER_FIELDS) - 1
     for i, x in enumerate(OTHER_FIELDS):
         ws.set_column(i, i, x.width)
     title = f"{unit}不认领及未列入承接清单的事项"
-    _page_setup(ws, title, repeat=2)
+    page_setup(ws, title, repeat=2)
     ws.merge_range(0, 0, 0, last, title, f.title)
     ws.set_row(0, 28)
     refused = sum(r.acceptance == "不认领" for r in others)
@@ -329,7 +440,7 @@ def add_checklist(wb: Any, unit: str, rows: Sequence[HandoverRow], *, single: bo
             f"{unit}: {len(rows):,} items are more than one checklist sheet can hold ({ROW_LIMIT:,} rows)",
             hint="hand the items over in smaller batches (one devolution list at a time)",
         )
-    f = _Formats(wb)
+    f = Formats(wb)
     main, other = sheet_names(unit, single=single)
     _write_checklist(wb, f, main, unit, rows)
     if any(not r.to_sign for r in rows) or any(r.acceptance != NO_LIST for r in rows):

@@ -8,8 +8,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from quanze.handover import ACCEPTED, DONE, HandoverRow, Ledger
-from quanze.report.checklist import add_checklist, write_checklist
+from quanze.handover import ACCEPTED, DONE, UNNAMED_HANDING, HandoverRow, Ledger
+from quanze.report.checklist import (
+    LINE_HEIGHT,
+    Field,
+    Formats,
+    add_checklist,
+    lines_needed,
+    page_setup,
+    row_height,
+    write_checklist,
+)
 from quanze.report.files import write_csv
 from quanze.report.xlsx import Chart, Column, Custom, Sheet, write_workbook
 
@@ -36,11 +45,6 @@ def _summary(lists: Mapping[str, Sequence[HandoverRow]], title: str) -> list[She
         "unit": "合计",
         **{k: sum(int(row[k]) for row in units) for k in ("items", "to_sign", "accepted", "done", "pending")},
     }
-    depts: dict[tuple[str, str], int] = {}
-    for u, rows in lists.items():
-        for r in rows:
-            key = (u, r.handing_department or "（未注明）")
-            depts[key] = depts.get(key, 0) + 1
     return [
         Sheet(
             "汇总",
@@ -56,17 +60,81 @@ def _summary(lists: Mapping[str, Sequence[HandoverRow]], title: str) -> list[She
             title=title,
             charts=(Chart("各单位交接进度", "unit", ("done", "pending"), "事项数", stacked=True),),
             chart_rows=len(units),
-        ),
-        Sheet(
-            "按部门",
-            (
-                Column("unit", "承接单位", 18),
-                Column("department", "移交部门", 22),
-                Column("items", "事项数", 10),
-            ),
-            [{"unit": u, "department": d, "items": n} for (u, d), n in sorted(depts.items())],
-        ),
+        )
     ]
+
+
+BY_DEPARTMENT = (
+    Field("unit", "承接单位", 18, wrap=True),
+    Field("department", "移交部门", 28, wrap=True),
+    Field("to_sign", "应交接（交接清单）", 14),
+    Field("others", "不认领或未列入承接清单", 16),
+    Field("items", "下放事项合计", 12),
+)
+
+
+def department_counts(
+    lists: Mapping[str, Sequence[HandoverRow]],
+) -> list[tuple[str, list[tuple[str, int, int]]]]:
+    """Per unit, per handing department (in checklist order): items to sign and the other items.
+
+    The items to sign are the ones the unit's checklist lists under that department, so the counts here
+    and the section totals of the checklists agree.
+    """
+    out = []
+    for unit, rows in lists.items():
+        counts: dict[str, list[int]] = {}
+        for r in rows:
+            c = counts.setdefault(r.handing_department or UNNAMED_HANDING, [0, 0])
+            c[0 if r.to_sign else 1] += 1
+        out.append((unit, [(d, a, b) for d, (a, b) in counts.items()]))
+    return out
+
+
+def _write_by_department(wb: Any, lists: Mapping[str, Sequence[HandoverRow]], title: str) -> None:
+    f = Formats(wb)
+    ws = wb.add_worksheet("按部门")
+    last = len(BY_DEPARTMENT) - 1
+    for i, x in enumerate(BY_DEPARTMENT):
+        ws.set_column(i, i, x.width)
+    heading = f"{title}：各承接单位按移交部门的事项数"
+    page_setup(ws, heading, repeat=2)
+    ws.merge_range(0, 0, 0, last, heading, f.title)
+    ws.set_row(0, 28)
+    info = (
+        "应交接：列入交接清单、由双方签字的事项，与各单位交接清单中该部门一节的项数相同；"
+        "不认领或未列入承接清单：见各单位“未认领事项”工作表；二者之和为下放事项。"
+    )
+    ws.merge_range(1, 0, 1, last, info, f.info)
+    ws.set_row(1, LINE_HEIGHT * lines_needed(info, sum(x.width for x in BY_DEPARTMENT)) + 4)
+    for i, x in enumerate(BY_DEPARTMENT):
+        ws.write_string(2, i, x.heading, f.header)
+    ws.set_row(2, 36)
+    ws.freeze_panes(3, 0)
+    r = 2
+    grand = [0, 0]
+    for unit, depts in department_counts(lists):
+        for dept, to_sign, others in depts:
+            r += 1
+            values = {"unit": unit, "department": dept}
+            ws.set_row(r, row_height(values, BY_DEPARTMENT))
+            ws.write_string(r, 0, unit, f.cell)
+            ws.write_string(r, 1, dept, f.cell)
+            for i, n in enumerate((to_sign, others, to_sign + others), start=2):
+                ws.write_number(r, i, n, f.number)
+        subtotal = [sum(d[1] for d in depts), sum(d[2] for d in depts)]
+        grand = [grand[0] + subtotal[0], grand[1] + subtotal[1]]
+        r += 1
+        ws.write_string(r, 0, unit, f.total)
+        ws.write_string(r, 1, f"小计（{len(depts)} 个移交部门）", f.total)
+        for i, n in enumerate((*subtotal, sum(subtotal)), start=2):
+            ws.write_number(r, i, n, f.total_number)
+    r += 1
+    ws.write_string(r, 0, "合计", f.total)
+    ws.write_string(r, 1, f"{len(lists)} 个承接单位", f.total)
+    for i, n in enumerate((*grand, sum(grand)), start=2):
+        ws.write_number(r, i, n, f.total_number)
+    ws.print_area(0, 0, r, last)
 
 
 def write_checklists(
@@ -78,7 +146,8 @@ def write_checklists(
         checklists = [
             Custom(partial(add_checklist, unit=u, rows=rows, single=True)) for u, rows in lists.items()
         ]
-        write_workbook(path, [*_summary(lists, title), *checklists], constant_memory=False)
+        by_department = Custom(partial(_write_by_department, lists=lists, title=title))
+        write_workbook(path, [*_summary(lists, title), by_department, *checklists], constant_memory=False)
         return [path]
     paths = []
     for unit, rows in lists.items():
@@ -86,7 +155,8 @@ def write_checklists(
         write_checklist(path, unit, rows)
         paths.append(path)
     summary = out / "交接汇总.xlsx"
-    write_workbook(summary, _summary(lists, title))
+    by_department = Custom(partial(_write_by_department, lists=lists, title=title))
+    write_workbook(summary, [*_summary(lists, title), by_department], constant_memory=False)
     return [*paths, summary]
 
 

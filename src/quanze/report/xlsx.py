@@ -116,9 +116,10 @@ def _page_setup(ws: Any, header: str, *, repeat: int | None) -> None:
     if repeat is not None:
         ws.repeat_rows(repeat)
     # The sheet's name on the right, unless the header on the left already is that name.
-    right = "" if header == ws.get_name() else "&R&10&A"
-    ws.set_header("&L&10" + header.replace("&", "&&") + right, {"margin": 0.3})
-    ws.set_footer("&C&10第 &P 页 共 &N 页", {"margin": 0.3})
+    # In 宋体 like the handover checklists, so every printed page of quanze carries one footer style.
+    right = "" if header == ws.get_name() else '&R&"宋体"&10&A'
+    ws.set_header('&L&"宋体"&10' + header.replace("&", "&&") + right, {"margin": 0.3})
+    ws.set_footer('&C&"宋体"&10第 &P 页 共 &N 页', {"margin": 0.3})
 
 
 def _line_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: Sequence[str]) -> Any:
