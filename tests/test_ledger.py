@@ -568,3 +568,100 @@ def test_a_new_gap_under_a_renamed_gaps_old_name_gets_its_own_id(tmp_path: Path)
     assert len(set(ids.values())) == 2 and ids[new.item_name] == ledger.gap_id(
         "not-devolved|东城县|name:临时悬挂设置标语或者宣传品许可"
     )
+
+
+# ---------------------------------------------------------------------------------------------- one gap per row
+
+
+def test_an_overlap_is_one_gap_per_department(tmp_path: Path) -> None:
+    """职责交叉: each department that lists the item has its own gap; neither drops out of the ledger."""
+    water = GapRow(
+        gap_type=GapType.OVERLAP,
+        unit="安平市",
+        item_code=None,
+        item_name="设置排污口的处罚",
+        detail="d",
+        department="安平市水利局",
+    )
+    green = water.model_copy(update={"department": "安平市环保部门"})
+    found = ledger.identities([water, green])
+    assert sorted(found) == [
+        "overlap|安平市@水利局|name:设置排污口的处罚",
+        "overlap|安平市@生态环境局|name:设置排污口的处罚",
+    ]
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(water, green), at=week(1))
+    assert sorted(g.department for g in ledger.load_gaps(db)) == ["安平市水利局", "安平市环保部门"]
+    # The next run finds the same two: nothing opens or closes.
+    again = ledger.record_run(db, result(green, water), at=week(2))
+    assert (again.opened, again.closed, again.open) == (0, 0, 2)
+
+
+def test_every_gap_row_of_a_run_is_one_ledger_gap(tmp_path: Path) -> None:
+    rows = [
+        gap(GapType.UNUSED, "东城县", "燃气经营许可证新办"),
+        # Same type, unit and item, other departments: two gaps to fix.
+        GapRow(
+            gap_type=GapType.NO_SUPERVISION,
+            unit="东城县",
+            item_code="511A0001000000",
+            item_name="燃气经营许可",
+            detail="d",
+            department="东城县住建局",
+        ),
+        GapRow(
+            gap_type=GapType.NO_SUPERVISION,
+            unit="东城县",
+            item_code="511A0001000000",
+            item_name="燃气经营许可",
+            detail="d",
+            department="东城县城管局",
+        ),
+        # The same row twice (a list that names an item twice): still each row is one gap.
+        gap(GapType.NOT_ACCEPTED, "西河县", "户外广告设置许可"),
+        gap(GapType.NOT_ACCEPTED, "西河县", "户外广告设置许可"),
+    ]
+    assert len(ledger.identities(rows)) == len(rows)
+    db = tmp_path / "l.sqlite"
+    outcome = ledger.record_run(db, result(*rows), at=week(1))
+    assert outcome.gaps_seen == outcome.opened == len(ledger.load_gaps(db)) == len(rows)
+    assert ledger.record_run(db, result(*reversed(rows)), at=week(2)).opened == 0
+
+
+# ---------------------------------------------------------------------------------------------- who is ranked
+
+
+def test_upper_levels_and_shared_gaps_are_kept_out_of_the_ranking(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    rows = [
+        gap(GapType.NOT_ACCEPTED, "东城县", "户外广告设置许可"),
+        gap(GapType.NOT_ACCEPTED, "西河县", "户外广告设置许可"),
+        gap(GapType.NOT_ACCEPTED, "西河县", "燃气经营许可"),
+        gap(GapType.DROPPED_IN_CHAIN, "安平市", "个体演员备案"),
+        gap(GapType.OVERLAP, "安平市", "设置排污口的处罚"),
+        gap(GapType.DROPPED_IN_CHAIN, "某省", "矿产资源勘查许可证核发"),
+        gap(GapType.UNIT_SPECIFIC, "南山县、白云县", "软件产品增值税即征即退"),
+    ]
+    ledger.record_run(db, result(*rows), at=week(1))
+    report = ledger.period_report(db, Period.WEEK, now=week(1) + timedelta(days=1))
+    assert [(r.rank, r.unit) for r in report.ranking] == [(1, "西河县"), (2, "东城县")]
+    apart = {r.unit: (r.rank, r.open, r.note) for r in report.not_ranked}
+    assert apart == {
+        "安平市": (0, 2, ledger.UPPER_LEVEL_NOTE),
+        "某省": (0, 1, ledger.UPPER_LEVEL_NOTE),
+        ledger.CROSS_UNITS: (0, 1, ledger.CROSS_UNITS_NOTE),
+    }
+    assert "南山县、白云县" not in {r.unit for r in report.units}
+
+
+def test_the_departments_of_a_unit_are_grouped_by_their_canonical_name(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    a = gap(GapType.NOT_ACCEPTED, "东城县", "户外广告设置许可").model_copy(
+        update={"department": "东城县市监局"}
+    )
+    b = gap(GapType.NOT_ACCEPTED, "东城县", "食品经营许可").model_copy(
+        update={"department": "东城县市场监督管理局"}
+    )
+    ledger.record_run(db, result(a, b), at=week(1))
+    report = ledger.period_report(db, Period.WEEK, now=week(1) + timedelta(days=1))
+    assert [(r.unit, r.department, r.open) for r in report.departments] == [("东城县", "市场监督管理局", 2)]
