@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from quanze import ledger, pipeline, tracking
 from quanze.config import Threshold, load_config
 from quanze.errors import ConfigError, OutputError, UsageError
 from quanze.ledger import CLOSED, IN_PROGRESS, OPEN, WONT_FIX, GapChange, LedgerRun, Period
+from quanze.report.ledger import write_period_report
 from quanze.results import GapRow, GapType, MatchCounts, ReconcileResult, Summary
 
 import fixtures
@@ -665,3 +669,31 @@ def test_the_departments_of_a_unit_are_grouped_by_their_canonical_name(tmp_path:
     ledger.record_run(db, result(a, b), at=week(1))
     report = ledger.period_report(db, Period.WEEK, now=week(1) + timedelta(days=1))
     assert [(r.unit, r.department, r.open) for r in report.departments] == [("东城县", "市场监督管理局", 2)]
+
+
+# ---------------------------------------------------------------------------------------------- the 周报 on paper
+
+
+def test_a_report_over_two_weeks_draws_lines_each_in_its_own_labelled_colour(tmp_path: Path) -> None:
+    units = [f"{n}县" for n in "东西南北青白红黄绿蓝紫金"]
+    db = tmp_path / "l.sqlite"
+    first = [gap(GapType.NOT_ACCEPTED, u, f"事项{i}") for i, u in enumerate(units) for i in range(i % 3 + 1)]
+    ledger.record_run(db, result(*first), at=week(1))
+    ledger.record_run(db, result(*first[2:]), at=week(2))
+    report = ledger.period_report(db, Period.WEEK, now=week(2) + timedelta(days=1))
+    out = tmp_path / "rep"
+    out.mkdir()
+    xlsx, _, html = write_period_report(out, report, title="安平市")
+    with zipfile.ZipFile(xlsx) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert sum("<c:lineChart>" in c for c in charts) >= 2
+    # Bars leave a zero unlabelled.
+    assert all('formatCode="0;-0;;@"' in c for c in charts if "<c:barChart>" in c)
+    # The ranking's chart starts a page of its own instead of being cut by one.
+    assert load_workbook(xlsx)["排名"].row_breaks.count == 1
+    page = html.read_text("utf-8")
+    section = page.split("<h2>各单位未销号缺口</h2>")[1].split("<h2>")[0]
+    strokes = re.findall(r'<polyline fill="none" stroke="([^"]+)"', section)
+    assert len(strokes) == len(set(strokes)) == 12
+    # Each line carries its unit's name (besides the legend).
+    assert all(section.count(f">{u}</text>") == 2 for u in units)

@@ -79,7 +79,7 @@ LEDGER_COLUMNS = (
     Column("owner", "责任人", 8),
     Column("due", "整改时限", 11, date=True),
     Column("notes", "备注", 14, wrap=True),
-    Column("overdue", "是否逾期", 6),
+    Column("overdue", "是否逾期", 8),
 )
 # Not needed on paper (the sheet names the unit or department; codes are on the screen): hidden, still there.
 HIDDEN_ON_PAPER = {

@@ -326,8 +326,10 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
             break
         covered = _rows_covered(chart_height(shown))
         if chart_spec.anchor is None and below + covered > PAGE_ROWS:
-            # A chart that would run over a page break starts its own page, so no page cuts it in two.
+            # A chart that would run over a page break starts its own page, so no page cuts it in two
+            # (a row below the break: a viewer draws a chart's top edge on the row above it).
             breaks.append(below)
+            below += 1
         chart = _bar_chart(wb, chart_spec, sheet, header_row, shown, keys)
         ws.insert_chart(chart_spec.anchor or f"A{below + 1}", chart, {"object_position": 3})
         below += covered + 1
