@@ -697,3 +697,45 @@ def test_a_report_over_two_weeks_draws_lines_each_in_its_own_labelled_colour(tmp
     assert len(strokes) == len(set(strokes)) == 12
     # Each line carries its unit's name (besides the legend).
     assert all(section.count(f">{u}</text>") == 2 for u in units)
+
+
+def test_an_overlap_recorded_before_its_identity_held_the_department_keeps_its_id(tmp_path: Path) -> None:
+    water = GapRow(
+        gap_type=GapType.OVERLAP,
+        unit="安平市",
+        item_code=None,
+        item_name="设置排污口的处罚",
+        detail="d",
+        department="安平市水利局",
+    )
+    green = water.model_copy(update={"department": "安平市环保部门"})
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(water), at=week(1))
+    [old] = ledger.load_gaps(db)
+    with sqlite3.connect(db) as con:  # as an older quanze wrote it: one identity for both departments
+        con.execute("UPDATE gaps SET identity = 'overlap|安平市|name:设置排污口的处罚'")
+    outcome = ledger.record_run(db, result(water, green), at=week(2))
+    assert (outcome.opened, outcome.closed, outcome.open) == (1, 0, 2)
+    assert {g.department: g.id for g in ledger.load_gaps(db)}["安平市水利局"] == old.id
+
+
+def test_a_gap_keeps_its_id_when_another_departments_twin_comes_and_goes(tmp_path: Path) -> None:
+    def supervision(department: str) -> GapRow:
+        return GapRow(
+            gap_type=GapType.NO_SUPERVISION,
+            unit="东城县",
+            item_code="511A0001000000",
+            item_name="燃气经营许可",
+            detail="d",
+            department=department,
+        )
+
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(supervision("东城县住建局")), at=week(1))
+    [first] = ledger.load_gaps(db)
+    both = ledger.record_run(db, result(supervision("东城县住建局"), supervision("东城县城管局")), at=week(2))
+    assert (both.opened, both.closed, both.open) == (1, 0, 2)
+    alone = ledger.record_run(db, result(supervision("东城县住建局")), at=week(3))
+    assert (alone.opened, alone.closed, alone.open) == (0, 1, 1)
+    [still] = ledger.load_gaps(db)
+    assert still.id == first.id and still.department == "东城县住建局"

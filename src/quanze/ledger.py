@@ -589,6 +589,7 @@ def record_run(
             "INSERT INTO unit_rates (run_id, unit, measure, items, done, rate) VALUES (?, ?, ?, ?, ?, ?)",
             [(run_id, *r) for r in _unit_rates(result)],
         )
+        _upgrade_overlap_identities(con)
         known = {r["identity"]: r for r in con.execute("SELECT * FROM gaps")}
         in_scope = [
             r
@@ -599,12 +600,21 @@ def record_run(
         renamed = _renames(
             {k: g for k, g in fresh.items() if k not in known}, vanished, match or MatchOptions()
         )
+        moved = {r["id"] for r in renamed.values()}
         for identity, gap in fresh.items():
+            row = known.get(identity) or renamed.get(identity)
+            if row is None:
+                # A gap keyed with its department while another department had the same one (or the other
+                # way round) is still that gap when the other department's gap comes or goes.
+                other = known.get(_other_department_form(identity, gap))
+                if other is not None and other["identity"] not in fresh and other["id"] not in moved:
+                    row = other
+                    moved.add(other["id"])
             _write_gap(
                 con,
                 identity,
                 gap,
-                known.get(identity) or renamed.get(identity),
+                row,
                 run_id=run_id,
                 at=when,
                 due=due,
@@ -612,7 +622,6 @@ def record_run(
             )
             if on_gap is not None:
                 on_gap(identity)
-        moved = {r["id"] for r in renamed.values()}
         for row in vanished:
             if row["id"] in moved:
                 continue
@@ -647,6 +656,33 @@ def record_run(
         overdue=overdue,
         inputs_missing=missing,
     )
+
+
+def _other_department_form(identity: str, gap: GapRow) -> str:
+    """The identity with the department added to its unit part, or taken out of it."""
+    kind, unit, item = identity.split("|", 2)
+    if "@" in unit:
+        return f"{kind}|{unit.split('@', 1)[0]}|{item}"
+    return f"{kind}|{unit}@{department_key(gap.department) or ''}|{item}"
+
+
+def _upgrade_overlap_identities(con: sqlite3.Connection) -> None:
+    """Overlaps recorded before their identity held the department get it, keeping their id and history.
+
+    Otherwise the first run after the upgrade would close them (已销号) as if fixed and open them anew.
+    """
+    rows = con.execute(
+        "SELECT id, identity, department FROM gaps WHERE gap_type = ?", (GapType.OVERLAP.value,)
+    ).fetchall()
+    taken = {r["identity"] for r in rows}
+    for r in rows:
+        kind, unit, item = r["identity"].split("|", 2)
+        if "@" in unit:
+            continue
+        identity = f"{kind}|{unit}@{department_key(r['department']) or ''}|{item}"
+        if identity not in taken:
+            con.execute("UPDATE gaps SET identity = ? WHERE id = ?", (identity, r["id"]))
+            taken.add(identity)
 
 
 def _input_label(role: str, unit: str | None, path: str) -> str:
