@@ -17,7 +17,7 @@ from quanze import ledger
 from quanze.cli import app
 from quanze.ledger import Period
 from quanze.report.ledger import GroupBy, write_ledger_workbook
-from quanze.results import GapType
+from quanze.results import GapRow, GapType, ReconcileResult
 
 import fixtures
 
@@ -391,3 +391,41 @@ def test_the_ledger_workbook_for_paper(tmp_path: Path) -> None:
     hidden = {k for k, d in ws.column_dimensions.items() if d.hidden}
     assert {"C", "E"} <= hidden and "F" not in hidden
     assert "C" not in {k for k, d in wb[ledger.CROSS_UNITS].column_dimensions.items() if d.hidden}
+
+
+def test_the_report_lists_upper_levels_apart_from_the_ranking(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+
+    def row(kind: GapType, unit: str) -> GapRow:
+        return GapRow(gap_type=kind, unit=unit, item_code=None, item_name="个体演员备案", detail="d")
+
+    run = ReconcileResult.model_validate(
+        {
+            "summary": {"quanze_version": "t", "inputs": [], "match": _NO_MATCHES},
+            "matches": [],
+            "gaps": [row(GapType.NOT_ACCEPTED, "东城县"), row(GapType.DROPPED_IN_CHAIN, "安平市")],
+        }
+    )
+    ledger.record_run(db, run)
+    result = runner.invoke(app, ["ledger", "report", "--db", str(db), "--out", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "东城县" in line or "安平市" in line]
+    assert "1" in lines[0].split("东城县")[0] and "—" in lines[1] and "不参与" in lines[1]
+    ranking = list(load_workbook(tmp_path / "rep" / "周报.xlsx")["排名"].iter_rows(values_only=True))
+    assert [r[:2] for r in ranking[2:]] == [(1, "东城县"), ("不参与排名：", None), ("—", "安平市")]
+
+
+_NO_MATCHES = {
+    "powers": 0,
+    "service_items": 0,
+    "units": [],
+    "links_matched": 0,
+    "links_review": 0,
+    "power_units_matched": 0,
+    "power_units_review": 0,
+    "power_units_unmatched": 0,
+    "orphan_service_items": 0,
+    "ambiguous": 0,
+    "decisions_applied": 0,
+    "review_share": 0.0,
+}
