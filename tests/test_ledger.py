@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from quanze import ledger, pipeline, tracking
 from quanze.config import Threshold, load_config
 from quanze.errors import ConfigError, OutputError, UsageError
 from quanze.ledger import CLOSED, IN_PROGRESS, OPEN, WONT_FIX, GapChange, LedgerRun, Period
+from quanze.report.ledger import write_period_report
 from quanze.results import GapRow, GapType, MatchCounts, ReconcileResult, Summary
 
 import fixtures
@@ -568,3 +572,170 @@ def test_a_new_gap_under_a_renamed_gaps_old_name_gets_its_own_id(tmp_path: Path)
     assert len(set(ids.values())) == 2 and ids[new.item_name] == ledger.gap_id(
         "not-devolved|东城县|name:临时悬挂设置标语或者宣传品许可"
     )
+
+
+# ---------------------------------------------------------------------------------------------- one gap per row
+
+
+def test_an_overlap_is_one_gap_per_department(tmp_path: Path) -> None:
+    """职责交叉: each department that lists the item has its own gap; neither drops out of the ledger."""
+    water = GapRow(
+        gap_type=GapType.OVERLAP,
+        unit="安平市",
+        item_code=None,
+        item_name="设置排污口的处罚",
+        detail="d",
+        department="安平市水利局",
+    )
+    green = water.model_copy(update={"department": "安平市环保部门"})
+    found = ledger.identities([water, green])
+    assert sorted(found) == [
+        "overlap|安平市@水利局|name:设置排污口的处罚",
+        "overlap|安平市@生态环境局|name:设置排污口的处罚",
+    ]
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(water, green), at=week(1))
+    assert sorted(g.department for g in ledger.load_gaps(db)) == ["安平市水利局", "安平市环保部门"]
+    # The next run finds the same two: nothing opens or closes.
+    again = ledger.record_run(db, result(green, water), at=week(2))
+    assert (again.opened, again.closed, again.open) == (0, 0, 2)
+
+
+def test_every_gap_row_of_a_run_is_one_ledger_gap(tmp_path: Path) -> None:
+    rows = [
+        gap(GapType.UNUSED, "东城县", "燃气经营许可证新办"),
+        # Same type, unit and item, other departments: two gaps to fix.
+        GapRow(
+            gap_type=GapType.NO_SUPERVISION,
+            unit="东城县",
+            item_code="511A0001000000",
+            item_name="燃气经营许可",
+            detail="d",
+            department="东城县住建局",
+        ),
+        GapRow(
+            gap_type=GapType.NO_SUPERVISION,
+            unit="东城县",
+            item_code="511A0001000000",
+            item_name="燃气经营许可",
+            detail="d",
+            department="东城县城管局",
+        ),
+        # The same row twice (a list that names an item twice): still each row is one gap.
+        gap(GapType.NOT_ACCEPTED, "西河县", "户外广告设置许可"),
+        gap(GapType.NOT_ACCEPTED, "西河县", "户外广告设置许可"),
+    ]
+    assert len(ledger.identities(rows)) == len(rows)
+    db = tmp_path / "l.sqlite"
+    outcome = ledger.record_run(db, result(*rows), at=week(1))
+    assert outcome.gaps_seen == outcome.opened == len(ledger.load_gaps(db)) == len(rows)
+    assert ledger.record_run(db, result(*reversed(rows)), at=week(2)).opened == 0
+
+
+# ---------------------------------------------------------------------------------------------- who is ranked
+
+
+def test_upper_levels_and_shared_gaps_are_kept_out_of_the_ranking(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    rows = [
+        gap(GapType.NOT_ACCEPTED, "东城县", "户外广告设置许可"),
+        gap(GapType.NOT_ACCEPTED, "西河县", "户外广告设置许可"),
+        gap(GapType.NOT_ACCEPTED, "西河县", "燃气经营许可"),
+        gap(GapType.DROPPED_IN_CHAIN, "安平市", "个体演员备案"),
+        gap(GapType.OVERLAP, "安平市", "设置排污口的处罚"),
+        gap(GapType.DROPPED_IN_CHAIN, "某省", "矿产资源勘查许可证核发"),
+        gap(GapType.UNIT_SPECIFIC, "南山县、白云县", "软件产品增值税即征即退"),
+    ]
+    ledger.record_run(db, result(*rows), at=week(1))
+    report = ledger.period_report(db, Period.WEEK, now=week(1) + timedelta(days=1))
+    assert [(r.rank, r.unit) for r in report.ranking] == [(1, "西河县"), (2, "东城县")]
+    apart = {r.unit: (r.rank, r.open, r.note) for r in report.not_ranked}
+    assert apart == {
+        "安平市": (0, 2, ledger.UPPER_LEVEL_NOTE),
+        "某省": (0, 1, ledger.UPPER_LEVEL_NOTE),
+        ledger.CROSS_UNITS: (0, 1, ledger.CROSS_UNITS_NOTE),
+    }
+    assert "南山县、白云县" not in {r.unit for r in report.units}
+
+
+def test_the_departments_of_a_unit_are_grouped_by_their_canonical_name(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    a = gap(GapType.NOT_ACCEPTED, "东城县", "户外广告设置许可").model_copy(
+        update={"department": "东城县市监局"}
+    )
+    b = gap(GapType.NOT_ACCEPTED, "东城县", "食品经营许可").model_copy(
+        update={"department": "东城县市场监督管理局"}
+    )
+    ledger.record_run(db, result(a, b), at=week(1))
+    report = ledger.period_report(db, Period.WEEK, now=week(1) + timedelta(days=1))
+    assert [(r.unit, r.department, r.open) for r in report.departments] == [("东城县", "市场监督管理局", 2)]
+
+
+# ---------------------------------------------------------------------------------------------- the 周报 on paper
+
+
+def test_a_report_over_two_weeks_draws_lines_each_in_its_own_labelled_colour(tmp_path: Path) -> None:
+    units = [f"{n}县" for n in "东西南北青白红黄绿蓝紫金"]
+    db = tmp_path / "l.sqlite"
+    first = [gap(GapType.NOT_ACCEPTED, u, f"事项{i}") for i, u in enumerate(units) for i in range(i % 3 + 1)]
+    ledger.record_run(db, result(*first), at=week(1))
+    ledger.record_run(db, result(*first[2:]), at=week(2))
+    report = ledger.period_report(db, Period.WEEK, now=week(2) + timedelta(days=1))
+    out = tmp_path / "rep"
+    out.mkdir()
+    xlsx, _, html = write_period_report(out, report, title="安平市")
+    with zipfile.ZipFile(xlsx) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert sum("<c:lineChart>" in c for c in charts) >= 2
+    # Bars leave a zero unlabelled.
+    assert all('formatCode="0;-0;;@"' in c for c in charts if "<c:barChart>" in c)
+    # The ranking's chart starts a page of its own instead of being cut by one.
+    assert load_workbook(xlsx)["排名"].row_breaks.count == 1
+    page = html.read_text("utf-8")
+    section = page.split("<h2>各单位未销号缺口</h2>")[1].split("<h2>")[0]
+    strokes = re.findall(r'<polyline fill="none" stroke="([^"]+)"', section)
+    assert len(strokes) == len(set(strokes)) == 12
+    # Each line carries its unit's name (besides the legend).
+    assert all(section.count(f">{u}</text>") == 2 for u in units)
+
+
+def test_an_overlap_recorded_before_its_identity_held_the_department_keeps_its_id(tmp_path: Path) -> None:
+    water = GapRow(
+        gap_type=GapType.OVERLAP,
+        unit="安平市",
+        item_code=None,
+        item_name="设置排污口的处罚",
+        detail="d",
+        department="安平市水利局",
+    )
+    green = water.model_copy(update={"department": "安平市环保部门"})
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(water), at=week(1))
+    [old] = ledger.load_gaps(db)
+    with sqlite3.connect(db) as con:  # as an older quanze wrote it: one identity for both departments
+        con.execute("UPDATE gaps SET identity = 'overlap|安平市|name:设置排污口的处罚'")
+    outcome = ledger.record_run(db, result(water, green), at=week(2))
+    assert (outcome.opened, outcome.closed, outcome.open) == (1, 0, 2)
+    assert {g.department: g.id for g in ledger.load_gaps(db)}["安平市水利局"] == old.id
+
+
+def test_a_gap_keeps_its_id_when_another_departments_twin_comes_and_goes(tmp_path: Path) -> None:
+    def supervision(department: str) -> GapRow:
+        return GapRow(
+            gap_type=GapType.NO_SUPERVISION,
+            unit="东城县",
+            item_code="511A0001000000",
+            item_name="燃气经营许可",
+            detail="d",
+            department=department,
+        )
+
+    db = tmp_path / "l.sqlite"
+    ledger.record_run(db, result(supervision("东城县住建局")), at=week(1))
+    [first] = ledger.load_gaps(db)
+    both = ledger.record_run(db, result(supervision("东城县住建局"), supervision("东城县城管局")), at=week(2))
+    assert (both.opened, both.closed, both.open) == (1, 0, 2)
+    alone = ledger.record_run(db, result(supervision("东城县住建局")), at=week(3))
+    assert (alone.opened, alone.closed, alone.open) == (0, 1, 1)
+    [still] = ledger.load_gaps(db)
+    assert still.id == first.id and still.department == "东城县住建局"

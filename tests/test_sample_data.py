@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from quanze import ledger
 from quanze.cli import app
 from quanze.results import GapType
 
@@ -88,3 +89,18 @@ def test_sample_summary_matches_the_golden_file(tmp_path: Path) -> None:
 
     golden = comparable(Path(__file__).parent / "golden" / "sample-summary.json")
     assert comparable(tmp_path / "out" / "summary.json") == golden
+
+
+def test_every_gap_row_of_the_sample_run_is_one_ledger_gap(tmp_path: Path) -> None:
+    # The sample has two departments that list one item (职责交叉): each must stay on the ledger.
+    work = tmp_path / "sample_data"
+    shutil.copytree(SAMPLE, work)
+    result = runner.invoke(
+        app, ["check", "--config", str(work / "quanze.toml"), "--ledger", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code in (0, 1), result.output
+    gaps_csv = (tmp_path / "o" / "gaps.csv").read_text("utf-8-sig").splitlines()
+    on_ledger = ledger.load_gaps(work / "quanze-ledger.sqlite", include_closed=True)
+    assert len(on_ledger) == len(gaps_csv) - 1 > 1000
+    overlap = {g.department for g in on_ledger if g.gap_type is GapType.OVERLAP}
+    assert len(overlap) >= 2

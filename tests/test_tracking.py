@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from typer.testing import CliRunner
 from quanze import ledger
 from quanze.cli import app
 from quanze.ledger import Period
+from quanze.report.ledger import GroupBy, write_ledger_workbook
+from quanze.results import GapRow, GapType, ReconcileResult
 
 import fixtures
 
@@ -196,7 +200,8 @@ def test_an_old_workbook_never_undoes_what_happened_since(recorded: Path) -> Non
     hidden_columns = {
         n for d in hidden.column_dimensions.values() if d.hidden for n in range(d.min or 0, (d.max or 0) + 1)
     }
-    assert hidden_columns == set(range(16, 22))
+    # 单位 and 事项编码 are hidden on paper too (the sheet is the unit), besides the exported copies.
+    assert hidden_columns == {3, 5, *range(16, 22)}
     assert [c.value for c in hidden[2]][15:] == [
         "导出时状态",
         "导出时原因/整改说明",
@@ -213,7 +218,7 @@ def test_apply_refuses_a_workbook_that_is_not_a_ledger(recorded: Path) -> None:
     assert result.exit_code == 3 and "编号" in result.output
 
 
-def test_report_writes_the_weekly_workbook_with_line_charts(recorded: Path) -> None:
+def test_report_of_one_week_shows_bars_not_lines_of_one_dot(recorded: Path) -> None:
     result = runner.invoke(app, ["ledger", "report", "--period", "week", "--out", "rep"])
     assert result.exit_code == 0, result.output
     assert "东城县" in result.stdout
@@ -227,10 +232,15 @@ def test_report_writes_the_weekly_workbook_with_line_charts(recorded: Path) -> N
     assert ranking[2][:3] == (1, "东城县", 6)
     with zipfile.ZipFile(book) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert sum("<c:lineChart>" in c for c in charts) >= 3
+    # A single week: a line would be one dot, so every chart is a bar chart and the units go down the side.
+    assert charts and not any("<c:lineChart>" in c for c in charts)
+    assert [r[:2] for r in wb["各单位未销号"].iter_rows(min_row=2, max_row=2, values_only=True)] == [
+        ("单位", "未销号缺口")
+    ]
     page = (recorded / "rep" / "周报.html").read_text("utf-8")
     assert "<script" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert page.count("<svg") >= 3 and page.count("<polyline") >= 4 and "东城县" in page
+    assert page.count("<svg") >= 3 and "<polyline" not in page and "暂无趋势" in page and "东城县" in page
+    assert "无逾期事项" in page
     data = json.loads((recorded / "rep" / "周报.json").read_text("utf-8"))
     assert data["periods"][0]["opened"] == 8
     # --format json prints the library's result.
@@ -306,3 +316,116 @@ def test_a_run_for_one_unit_closes_nothing_it_cannot_see(recorded: Path) -> None
         "1 closed"
         in runner.invoke(app, ["reconcile", "--ledger", "--out", "run4", "--unit", "西河县"]).stderr
     )
+
+
+def test_the_ledger_workbook_writes_real_dates_and_reads_them_back(recorded: Path) -> None:
+    assert runner.invoke(app, ["ledger", "export", "--out", "t.xlsx"]).exit_code == 0
+    ws = load_workbook(recorded / "t.xlsx")["东城县"]
+    header = [c.value for c in ws[2]]
+    title = str(ws["A1"].value)
+    # The title explains the due date; it gives no date of its own that reads like a deadline.
+    assert "整改时限" in title and not re.search(r"\d{4}-\d{2}-\d{2}", title)
+    for heading in ("整改时限", "发现时间"):
+        cell = ws.cell(row=3, column=header.index(heading) + 1)
+        assert isinstance(cell.value, datetime) and cell.number_format == "yyyy-mm-dd"
+    db = recorded / "quanze-ledger.sqlite"
+    due = ws.cell(row=3, column=header.index("整改时限") + 1).value
+    gap = {g.id: g for g in ledger.load_gaps(db)}[ws.cell(row=3, column=1).value]
+    assert gap.due == due.date().isoformat()
+    # Applied untouched, the dates change nothing; a date typed as a date is read back as that day.
+    result = runner.invoke(app, ["ledger", "apply", "t.xlsx", "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["counts"]["changes"] == 0
+    ws.cell(row=3, column=header.index("整改时限") + 1).value = datetime(2027, 1, 15)
+    ws.parent.save(recorded / "t.xlsx")
+    result = runner.invoke(app, ["ledger", "apply", "t.xlsx", "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["counts"]["changes"] == 1
+    assert {g.id: g for g in ledger.load_gaps(db)}[gap.id].due == "2027-01-15"
+
+
+def _gap(unit: str, name: str, detail: str = "d", **more: object) -> ledger.LedgerGap:
+    return ledger.LedgerGap.model_validate(
+        {
+            "id": f"G-{abs(hash((unit, name))) % 10**10:010d}",
+            "gap_type": GapType.NOT_ACCEPTED,
+            "unit": unit,
+            "item_code": None,
+            "item_name": name,
+            "department": "市住建局",
+            "detail": detail,
+            "source": None,
+            "status": "待整改",
+            "first_seen": "2026-11-02T09:00:00+00:00",
+            "since": "2026-11-02T09:00:00+00:00",
+            "last_seen": "2026-11-02T09:00:00+00:00",
+            "due": "2026-12-02",
+            **more,
+        }
+    )
+
+
+def test_the_ledger_workbook_for_paper(tmp_path: Path) -> None:
+    long = (
+        "承接清单中名称为“城镇污水排入排水管网许可（县级）”，与下放清单名称不一致，请统一名称后重新报送" * 2
+    )
+    gaps = [
+        _gap("东城县", "城镇污水排入排水管网许可", long),
+        _gap("东城县", "燃气经营许可"),
+        _gap("南山县、白云县", "软件产品增值税即征即退进项分摊方式资料报送"),
+    ]
+    path = write_ledger_workbook(tmp_path / "t.xlsx", gaps, by=GroupBy.UNIT, title="安平市")
+    wb = load_workbook(path)
+    # A gap that names several units is on a sheet of its own, not a unit's.
+    assert wb.sheetnames == ["汇总", "东城县", ledger.CROSS_UNITS]
+    summary = list(wb["汇总"].iter_rows(values_only=True))
+    assert summary[-1][:2] == ("合计", 3) and summary[-1][-1] == 0
+    ws = wb["东城县"]
+    header = [c.value for c in ws[2]]
+    detail = header.index("说明") + 1
+    [long_row] = [r for r in range(3, 5) if ws.cell(row=r, column=detail).value == long]
+    short_row = 7 - long_row
+    # The long note wraps onto lines the row is high enough for; a one-line row keeps the default height.
+    assert ws.cell(row=long_row, column=detail).alignment.wrap_text
+    assert (ws.row_dimensions[long_row].height or 0) >= 4 * 15
+    assert ws.row_dimensions[short_row].height is None
+    # On paper: the sheet names the unit, so 单位 is hidden (and the code); the 跨单位 sheet shows its units.
+    hidden = {k for k, d in ws.column_dimensions.items() if d.hidden}
+    assert {"C", "E"} <= hidden and "F" not in hidden
+    assert "C" not in {k for k, d in wb[ledger.CROSS_UNITS].column_dimensions.items() if d.hidden}
+
+
+def test_the_report_lists_upper_levels_apart_from_the_ranking(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+
+    def row(kind: GapType, unit: str) -> GapRow:
+        return GapRow(gap_type=kind, unit=unit, item_code=None, item_name="个体演员备案", detail="d")
+
+    run = ReconcileResult.model_validate(
+        {
+            "summary": {"quanze_version": "t", "inputs": [], "match": _NO_MATCHES},
+            "matches": [],
+            "gaps": [row(GapType.NOT_ACCEPTED, "东城县"), row(GapType.DROPPED_IN_CHAIN, "安平市")],
+        }
+    )
+    ledger.record_run(db, run)
+    result = runner.invoke(app, ["ledger", "report", "--db", str(db), "--out", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "东城县" in line or "安平市" in line]
+    assert "1" in lines[0].split("东城县")[0] and "—" in lines[1] and "不参与" in lines[1]
+    ranking = list(load_workbook(tmp_path / "rep" / "周报.xlsx")["排名"].iter_rows(values_only=True))
+    assert [r[:2] for r in ranking[2:]] == [(1, "东城县"), ("不参与排名：", None), ("—", "安平市")]
+
+
+_NO_MATCHES = {
+    "powers": 0,
+    "service_items": 0,
+    "units": [],
+    "links_matched": 0,
+    "links_review": 0,
+    "power_units_matched": 0,
+    "power_units_review": 0,
+    "power_units_unmatched": 0,
+    "orphan_service_items": 0,
+    "ambiguous": 0,
+    "decisions_applied": 0,
+    "review_share": 0.0,
+}

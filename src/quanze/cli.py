@@ -1285,6 +1285,8 @@ def ledger_report(
         table.add_column(col, justify="left" if col == "unit" else "right")
     for r in data.ranking:
         table.add_row(str(r.rank), r.unit, str(r.open), str(r.overdue), str(r.opened), str(r.closed))
+    for r in data.not_ranked:  # upper levels and 跨单位 gaps: listed, not ranked
+        table.add_row("—", f"{r.unit}（{r.note}）", str(r.open), str(r.overdue), str(r.opened), str(r.closed))
     out_console.print(table)
     _say(f"written: {', '.join(str(f) for f in files)}")
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from quanze import __version__
 from quanze.errors import ConfigError, OutputError, UsageError
 from quanze.match import MatchOptions, similarity, twin_clash
-from quanze.normalize import code_key, name_key, split_name
+from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.results import GapRow, GapType, ReconcileResult
 
 OPEN, IN_PROGRESS, CLOSED, WONT_FIX = "待整改", "整改中", "已销号", "不予整改"
@@ -38,6 +38,17 @@ CROSS_UNIT = frozenset(
         GapType.TOWNSHIP_NO_OWNER.value,
     }
 )
+
+# Gaps whose unit is the level that devolved the item (it must act, but it is not a receiving unit).
+DEVOLVER = frozenset({GapType.DROPPED_IN_CHAIN.value, GapType.HELD_TWICE.value})
+CROSS_UNITS = "跨单位"  # a gap that names several units: no one unit's sheet or rank
+_UNIT_SEPARATORS = re.compile(r"[、，,；;/]")
+
+
+def names_several_units(unit: str | None) -> bool:
+    """Whether a gap's unit names several units (南山县、白云县): a gap they share, not a unit of its own."""
+    return bool(unit) and len([u for u in _UNIT_SEPARATORS.split(unit or "") if u.strip()]) > 1
+
 
 APPLICATION_ID = 0x515A4C47  # "QZLG": marks the file as a quanze ledger
 BUSY_TIMEOUT_S = 120.0
@@ -313,24 +324,45 @@ def item_key(code: str | None, name: str) -> str:
 
 
 def identities(gaps: Sequence[GapRow]) -> dict[str, GapRow]:
-    """Each gap of a run under its stable identity: gap type + unit + item key.
+    """Each gap of a run under its stable identity: gap type + unit + item key; one identity per gap row.
 
     Codes are often reused: when two gaps of one type and unit share a code, both fall back to code and
-    name. Rows that are still the same after that are one gap to fix (the first row stands for them).
+    name. An overlap (职责交叉) is a gap of each department that lists the item, so its department is part
+    of its identity; rows of other types still alike after the name fall back to their department. Rows
+    alike in all of that (the same item listed twice by one department) are told apart by their order.
     """
 
-    def base(g: GapRow) -> str:
-        return f"{g.gap_type.value}|{name_key(g.unit) if g.unit else ''}|{item_key(g.item_code, g.item_name)}"
+    def unit_part(g: GapRow, *, with_department: bool) -> str:
+        unit = name_key(g.unit) if g.unit else ""
+        if with_department:
+            unit += "@" + (department_key(g.department) or "")
+        return unit
+
+    def base(g: GapRow, *, with_department: bool = False) -> str:
+        unit = unit_part(g, with_department=with_department or g.gap_type is GapType.OVERLAP)
+        return f"{g.gap_type.value}|{unit}|{item_key(g.item_code, g.item_name)}"
 
     names: dict[str, set[str]] = defaultdict(set)
     for g in gaps:
         names[base(g)].add(name_key(g.item_name))
+
+    def named(g: GapRow, *, with_department: bool = False) -> str:
+        key = base(g, with_department=with_department)
+        if len(names[base(g)]) > 1:
+            key += "|name:" + split_name(g.item_name).core
+        return key
+
+    departments: dict[str, set[str]] = defaultdict(set)
+    for g in gaps:
+        departments[named(g)].add(department_key(g.department) or "")
     out: dict[str, GapRow] = {}
     for g in gaps:
-        key = base(g)
-        if len(names[key]) > 1:
-            key += "|name:" + split_name(g.item_name).core
-        out.setdefault(key, g)
+        key = named(g, with_department=len(departments[named(g)]) > 1)
+        n, unique = 1, key
+        while unique in out:
+            n += 1
+            unique = f"{key}|#{n}"
+        out[unique] = g
     return out
 
 
@@ -557,6 +589,7 @@ def record_run(
             "INSERT INTO unit_rates (run_id, unit, measure, items, done, rate) VALUES (?, ?, ?, ?, ?, ?)",
             [(run_id, *r) for r in _unit_rates(result)],
         )
+        _upgrade_overlap_identities(con)
         known = {r["identity"]: r for r in con.execute("SELECT * FROM gaps")}
         in_scope = [
             r
@@ -567,12 +600,21 @@ def record_run(
         renamed = _renames(
             {k: g for k, g in fresh.items() if k not in known}, vanished, match or MatchOptions()
         )
+        moved = {r["id"] for r in renamed.values()}
         for identity, gap in fresh.items():
+            row = known.get(identity) or renamed.get(identity)
+            if row is None:
+                # A gap keyed with its department while another department had the same one (or the other
+                # way round) is still that gap when the other department's gap comes or goes.
+                other = known.get(_other_department_form(identity, gap))
+                if other is not None and other["identity"] not in fresh and other["id"] not in moved:
+                    row = other
+                    moved.add(other["id"])
             _write_gap(
                 con,
                 identity,
                 gap,
-                known.get(identity) or renamed.get(identity),
+                row,
                 run_id=run_id,
                 at=when,
                 due=due,
@@ -580,7 +622,6 @@ def record_run(
             )
             if on_gap is not None:
                 on_gap(identity)
-        moved = {r["id"] for r in renamed.values()}
         for row in vanished:
             if row["id"] in moved:
                 continue
@@ -615,6 +656,33 @@ def record_run(
         overdue=overdue,
         inputs_missing=missing,
     )
+
+
+def _other_department_form(identity: str, gap: GapRow) -> str:
+    """The identity with the department added to its unit part, or taken out of it."""
+    kind, unit, item = identity.split("|", 2)
+    if "@" in unit:
+        return f"{kind}|{unit.split('@', 1)[0]}|{item}"
+    return f"{kind}|{unit}@{department_key(gap.department) or ''}|{item}"
+
+
+def _upgrade_overlap_identities(con: sqlite3.Connection) -> None:
+    """Overlaps recorded before their identity held the department get it, keeping their id and history.
+
+    Otherwise the first run after the upgrade would close them (已销号) as if fixed and open them anew.
+    """
+    rows = con.execute(
+        "SELECT id, identity, department FROM gaps WHERE gap_type = ?", (GapType.OVERLAP.value,)
+    ).fetchall()
+    taken = {r["identity"] for r in rows}
+    for r in rows:
+        kind, unit, item = r["identity"].split("|", 2)
+        if "@" in unit:
+            continue
+        identity = f"{kind}|{unit}@{department_key(r['department']) or ''}|{item}"
+        if identity not in taken:
+            con.execute("UPDATE gaps SET identity = ? WHERE id = ?", (identity, r["id"]))
+            taken.add(identity)
 
 
 def _input_label(role: str, unit: str | None, path: str) -> str:
@@ -868,7 +936,7 @@ class PeriodRow(BaseModel):
 
 
 class RankRow(BaseModel):
-    rank: int
+    rank: int = Field(description="1 for the most lagging receiving unit; 0 for rows kept out of the ranking")
     unit: str
     open: int
     overdue: int
@@ -876,6 +944,11 @@ class RankRow(BaseModel):
     closed: int
     acceptance_rate: float | None = None
     usage_rate: float | None = None
+    note: str | None = Field(default=None, description="why a row is kept out of the ranking")
+
+
+UPPER_LEVEL_NOTE = "上级（下放单位），不参与承接单位排名"
+CROSS_UNITS_NOTE = "涉及多个单位的缺口，不参与排名"
 
 
 class LedgerReport(BaseModel):
@@ -887,7 +960,11 @@ class LedgerReport(BaseModel):
     periods: list[PeriodTotal]
     units: list[PeriodRow]
     departments: list[PeriodRow]
-    ranking: list[RankRow] = Field(description="units of the last period, the most lagging first")
+    ranking: list[RankRow] = Field(description="receiving units of the last period, the most lagging first")
+    not_ranked: list[RankRow] = Field(
+        default_factory=list,
+        description="upper levels (the units that devolved) and gaps shared by several units, kept apart",
+    )
     overdue_items: list[LedgerGap]
 
 
@@ -945,7 +1022,10 @@ def period_report(
         ).fetchall()
     lines: dict[str, _Timeline] = {}
     for gid, row in gaps.items():
-        lines[gid] = _Timeline(row["unit"] or NO_UNIT, row["department"] or NO_DEPARTMENT)
+        unit = CROSS_UNITS if names_several_units(row["unit"]) else row["unit"] or NO_UNIT
+        # One department under several spellings (市监局, 市场监督管理局) is one line of the report.
+        lines[gid] = _Timeline(unit, department_key(row["department"]) or NO_DEPARTMENT)
+    upper = {r["unit"] for r in gaps.values() if r["gap_type"] in DEVOLVER and r["unit"]}
     for e in events:
         line = lines[e["gap_id"]]
         line.states.append((e["at"], e["status"], e["due"]))
@@ -1026,6 +1106,24 @@ def period_report(
         start = end
     latest = [r for r in unit_rows if totals and r.period == totals[-1].period]
     ranked = sorted(latest, key=lambda r: (-r.open, -r.overdue, r.closed, r.unit))
+
+    def apart(unit: str) -> str | None:
+        return CROSS_UNITS_NOTE if unit == CROSS_UNITS else UPPER_LEVEL_NOTE if unit in upper else None
+
+    def rank_row(rank: int, r: PeriodRow) -> RankRow:
+        return RankRow(
+            rank=rank,
+            unit=r.unit,
+            open=r.open,
+            overdue=r.overdue,
+            opened=r.opened,
+            closed=r.closed,
+            acceptance_rate=r.acceptance_rate,
+            usage_rate=r.usage_rate,
+            note=apart(r.unit),
+        )
+
+    receiving = [r for r in ranked if apart(r.unit) is None]
     today = moment.astimezone(UTC).date()
     overdue_items = [g for g in (_gap(r, today) for r in gaps.values()) if g.overdue]
     overdue_items.sort(key=lambda g: (g.due or "", g.unit or "", g.item_name))
@@ -1036,18 +1134,7 @@ def period_report(
         periods=totals,
         units=unit_rows,
         departments=dept_rows,
-        ranking=[
-            RankRow(
-                rank=i,
-                unit=r.unit,
-                open=r.open,
-                overdue=r.overdue,
-                opened=r.opened,
-                closed=r.closed,
-                acceptance_rate=r.acceptance_rate,
-                usage_rate=r.usage_rate,
-            )
-            for i, r in enumerate(ranked, start=1)
-        ],
+        ranking=[rank_row(i, r) for i, r in enumerate(receiving, start=1)],
+        not_ranked=[rank_row(0, r) for r in ranked if apart(r.unit) is not None],
         overdue_items=overdue_items,
     )

@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from quanze.ledger import PERIOD_ZH, STATUSES, LedgerGap, LedgerReport, PeriodRow
+from quanze.ledger import (
+    CROSS_UNITS,
+    PERIOD_ZH,
+    STATUSES,
+    LedgerGap,
+    LedgerReport,
+    PeriodRow,
+    names_several_units,
+)
 from quanze.report.files import write_json, write_text
 from quanze.report.labels import GAP_ZH
 from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
@@ -56,22 +65,27 @@ class GroupBy(StrEnum):
 
 
 LEDGER_COLUMNS = (
-    Column("id", "编号", 14),
-    Column("gap_type", "缺口类型", 18),
-    Column("unit", "单位", 14),
-    Column("department", "部门", 18),
-    Column("item_code", "事项编码", 18),
-    Column("item_name", "事项名称", 34, wrap=True),
-    Column("detail", "说明", 30, wrap=True),
-    Column("since", "发现时间", 12),
-    Column("status", "状态", 10),
-    Column("reason", "原因/整改说明", 24, wrap=True),
-    Column("owner_unit", "责任单位", 16),
-    Column("owner", "责任人", 10),
-    Column("due", "整改时限", 12),
-    Column("notes", "备注", 20, wrap=True),
+    Column("id", "编号", 13),
+    Column("gap_type", "缺口类型", 14, wrap=True),
+    Column("unit", "单位", 12, wrap=True),
+    Column("department", "部门", 14, wrap=True),
+    Column("item_code", "事项编码", 17),
+    Column("item_name", "事项名称", 28, wrap=True),
+    Column("detail", "说明", 32, wrap=True),
+    Column("since", "发现时间", 11, date=True),
+    Column("status", "状态", 9),
+    Column("reason", "原因/整改说明", 18, wrap=True),
+    Column("owner_unit", "责任单位", 12, wrap=True),
+    Column("owner", "责任人", 8),
+    Column("due", "整改时限", 11, date=True),
+    Column("notes", "备注", 14, wrap=True),
     Column("overdue", "是否逾期", 8),
 )
+# Not needed on paper (the sheet names the unit or department; codes are on the screen): hidden, still there.
+HIDDEN_ON_PAPER = {
+    GroupBy.UNIT: frozenset({"unit", "item_code"}),
+    GroupBy.DEPARTMENT: frozenset({"item_code"}),
+}
 # The editable values as exported, in hidden columns: apply changes only the cells a person edited, so an
 # old workbook never undoes what a later run or another analyst recorded.
 EXPORTED_PREFIX = "导出时"
@@ -100,13 +114,21 @@ EXPORTED_COLUMNS = tuple(
 )
 
 
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
 def _ledger_row(g: LedgerGap) -> dict[str, Any]:
     row = g.model_dump()
     row["gap_type"] = GAP_ZH[g.gap_type]
-    row["since"] = g.since[:10]
+    row["since"] = _day(g.since)
     row["overdue"] = "是" if g.overdue else "否"
     for key in EDITABLE_HEADINGS:
         row[f"exported_{key}"] = row[key]
+    row["due"] = _day(g.due) or g.due  # a real date; the hidden exported copy stays text to compare
     return row
 
 
@@ -114,9 +136,12 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
     """整改台账.xlsx: a summary sheet, then a sheet per unit (or department) with the status dropdown."""
     groups: dict[str, list[LedgerGap]] = defaultdict(list)
     for g in gaps:
-        key = (g.unit if by is GroupBy.UNIT else g.department) or (
-            "（未注明单位）" if by is GroupBy.UNIT else "（未注明部门）"
-        )
+        if by is GroupBy.UNIT and names_several_units(g.unit):
+            key = CROSS_UNITS  # shared by several units: a sheet of its own, not a unit's
+        else:
+            key = (g.unit if by is GroupBy.UNIT else g.department) or (
+                "（未注明单位）" if by is GroupBy.UNIT else "（未注明部门）"
+            )
         groups[key].append(g)
     label = "单位" if by is GroupBy.UNIT else "部门"
     summary = []
@@ -141,6 +166,14 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
             summary,
             title=f"{title}：整改台账（按{label}）",
             charts=(Chart(f"各{label}未销号缺口", "group", ("待整改", "整改中"), "缺口数"),),
+            footer=[
+                [
+                    "合计",
+                    *(sum(g.status == s for g in gaps) for s in STATUSES),
+                    sum(g.overdue for g in gaps),
+                ]
+            ],
+            chart_rows=len(summary),
         )
     ]
     for key in sorted(groups):
@@ -149,9 +182,12 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
                 _sheet_name(key, taken),
                 (*LEDGER_COLUMNS, *EXPORTED_COLUMNS),
                 [_ledger_row(g) for g in groups[key]],
-                hidden=frozenset(c.key for c in EXPORTED_COLUMNS),
-                title=f"{key} 整改台账：状态从下拉列表选择；已销号、不予整改须填写原因；整改时限写 2026-12-31",
+                hidden=frozenset(c.key for c in EXPORTED_COLUMNS)
+                | (HIDDEN_ON_PAPER[by] - ({"unit"} if key == CROSS_UNITS else set())),
+                title=f"{key} 整改台账：状态从下拉列表选择；已销号、不予整改须填写原因；"
+                "整改时限可改为其他日期，过期未销号即为逾期",
                 dropdowns={"status": STATUSES},
+                fit_rows=True,
             )
         )
     write_workbook(path, sheets)
@@ -167,12 +203,32 @@ def _wide(
     return units, [{"period": p, **{u: cells.get((p, u)) for u in units}} for p in periods]
 
 
+def _pct(rate: float | None) -> str | None:
+    return None if rate is None else f"{rate:.1%}"
+
+
 def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> list[Path]:
     """周报.xlsx (or 月通报.xlsx) with its JSON: ranking, trends as native line charts, units, departments."""
     name = PERIOD_ZH[report.period]
     last = report.periods[-1].period if report.periods else ""
     periods = [p.period for p in report.periods]
     rate = {"percent": True}
+    # One period makes a line of one dot: bars show the same numbers.
+    trend = "line" if len(periods) > 1 else "bar"
+    apart = [
+        [
+            "—",
+            r.unit,
+            r.open,
+            r.overdue,
+            r.opened,
+            r.closed,
+            _pct(r.acceptance_rate),
+            _pct(r.usage_rate),
+            r.note,
+        ]
+        for r in report.not_ranked
+    ]
     sheets: list[Sheet] = [
         Sheet(
             "排名",
@@ -187,8 +243,10 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 Column("usage_rate", "使用率", 10, **rate),
             ),
             [r.model_dump() for r in report.ranking],
-            title=f"{title}{name}（{last}）：各单位整改进度，未销号多的排在前面",
+            title=f"{title}{name}（{last}）：各承接单位整改进度，未销号多的排在前面",
             charts=(Chart("各单位未销号与逾期缺口", "unit", ("open", "overdue"), "缺口数"),),
+            footer=[["不参与排名："], *apart] if apart else (),
+            chart_rows=len(report.ranking),
         ),
         Sheet(
             "趋势",
@@ -206,7 +264,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
             title=f"{title}{name}：全部缺口逐期变化（{report.since} 起）",
             charts=(
                 Chart(
-                    "缺口逐期变化", "period", ("opened", "closed", "open", "overdue"), "缺口数", kind="line"
+                    "缺口逐期变化", "period", ("opened", "closed", "open", "overdue"), "缺口数", kind=trend
                 ),
             ),
         ),
@@ -219,6 +277,18 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
         units, rows = _wide(report.units, periods, value)
         if not units:
             continue
+        if len(periods) == 1:
+            # One period: one bar per unit, the units down the side.
+            sheets.append(
+                Sheet(
+                    sheet,
+                    (Column("unit", "单位", 18), Column("value", heading, 12, percent=percent)),
+                    [{"unit": u, "value": rows[0][u]} for u in units],
+                    title=f"{title}{name}（{last}）：各单位{heading}（仅一期，无趋势）",
+                    charts=(Chart(f"各单位{heading}", "unit", ("value",), heading, percent=percent),),
+                )
+            )
+            continue
         sheets.append(
             Sheet(
                 sheet,
@@ -226,7 +296,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 rows,
                 title=f"{title}{name}：各单位{heading}逐期变化",
                 charts=(
-                    Chart(f"各单位{heading}", "period", tuple(units), heading, kind="line", percent=percent),
+                    Chart(f"各单位{heading}", "period", tuple(units), heading, kind=trend, percent=percent),
                 ),
             )
         )
@@ -267,7 +337,47 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
     return [xlsx_path, json_path, html_path]
 
 
-PALETTE = ("#1F4E78", "#C00000", "#548235", "#BF8F00", "#7030A0", "#2E75B6", "#F4B183", "#808080")
+PALETTE = (
+    "#1F4E78",
+    "#C00000",
+    "#548235",
+    "#BF8F00",
+    "#7030A0",
+    "#2E75B6",
+    "#ED7D31",
+    "#808080",
+    "#00A3A3",
+    "#8B4513",
+    "#E6007E",
+    "#6B8E23",
+)
+
+
+def colour(n: int, count: int) -> str:
+    """The n-th of `count` series colours: the palette, then hues spread evenly so no two lines share one."""
+    if count <= len(PALETTE):
+        return PALETTE[n]
+    return f"hsl({round(360 * n / count)},70%,{38 + 12 * (n % 2)}%)"
+
+
+def bar_svg(series: Mapping[str, float | None], *, percent: bool = False) -> str:
+    """Horizontal bars as inline SVG, one per series, each labelled with its name and value."""
+    shown = {k: v for k, v in series.items() if v is not None}
+    width, left, bar_h = 720, 180, 22
+    top_value = 1.0 if percent else float(max([1.0, *shown.values()]))
+    span = width - left - 70
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{bar_h * len(shown) + 10}">']
+    for n, (name, v) in enumerate(shown.items()):
+        y = 4 + n * bar_h
+        length = span * v / top_value
+        label = f"{v:.0%}" if percent else f"{v:g}"
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(name)}</text>'
+            f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="{bar_h - 8}" fill="{PALETTE[0]}"/>'
+            f'<text x="{left + length + 4:.1f}" y="{y + 14}" font-size="12">{label}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def line_svg(
@@ -296,18 +406,36 @@ def line_svg(
             f'<text x="{x:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">{escape(p)}</text>'
         )
     for n, (name, vs) in enumerate(series.items()):
-        colour = PALETTE[n % len(PALETTE)]
+        stroke = colour(n, len(series))
         points = " ".join(xy(i, v) for i, v in enumerate(vs) if v is not None)
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        parts.append(f'<polyline fill="none" stroke="{stroke}" stroke-width="2" points="{points}"/>')
+        last_point: tuple[str, str] | None = None
         for i, point in enumerate(vs):
             if point is not None:
                 cx, cy = xy(i, point).split(",")
-                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
+                last_point = (cx, cy)
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{stroke}"/>')
+        if last_point is not None and len(series) > 1:
+            # Each line carries its name at its end: no need to match colours with the legend.
+            parts.append(
+                f'<text x="{float(last_point[0]) - 4:.1f}" y="{float(last_point[1]) - 6:.1f}" font-size="10" '
+                f'text-anchor="end" fill="{stroke}">{escape(name)}</text>'
+            )
         legend = height + 20 * n + 4
-        parts.append(f'<rect x="{left}" y="{legend}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<rect x="{left}" y="{legend}" width="12" height="12" fill="{stroke}"/>')
         parts.append(f'<text x="{left + 18}" y="{legend + 11}" font-size="12">{escape(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _trend(
+    periods: Sequence[str], series: Mapping[str, Sequence[float | None]], *, percent: bool = False
+) -> str:
+    """Lines over the periods; with a single period, bars and a note (a line of one dot shows nothing)."""
+    if len(periods) == 1:
+        note = f'<p class="note">仅一期（{escape(periods[0])}）数据，暂无趋势，以条形图显示本期数值。</p>'
+        return note + bar_svg({k: v[0] for k, v in series.items()}, percent=percent)
+    return line_svg(periods, series, percent=percent)
 
 
 def render_period_html(report: LedgerReport, *, title: str) -> str:
@@ -326,8 +454,19 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
                 for r in report.ranking
             ],
         ),
+        *(
+            [
+                "<h3>不参与排名</h3>",
+                html_table(
+                    ["单位", "未销号", "逾期", "本期新增", "本期销号", "说明"],
+                    [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
+                ),
+            ]
+            if report.not_ranked
+            else []
+        ),
         "<h2>缺口逐期变化</h2>",
-        line_svg(
+        _trend(
             periods,
             {
                 "未销号": [p.open for p in report.periods],
@@ -352,16 +491,19 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
         units, rows = _wide(report.units, periods, value)
         if units and any(r[u] is not None for r in rows for u in units):
             series = {u: [r[u] for r in rows] for u in units}
-            parts += [f"<h2>{label}</h2>", line_svg(periods, series, percent=percent)]
-    parts += [
-        "<h2>逾期事项</h2>",
-        html_table(
-            ["编号", "缺口类型", "单位", "事项名称", "状态", "责任单位", "责任人", "整改时限"],
-            [
-                (g.id, GAP_ZH[g.gap_type], g.unit, g.item_name, g.status, g.owner_unit, g.owner, g.due)
-                for g in report.overdue_items
-            ],
-        ),
-        "</body></html>\n",
-    ]
+            parts += [f"<h2>{label}</h2>", _trend(periods, series, percent=percent)]
+    parts.append("<h2>逾期事项</h2>")
+    if report.overdue_items:
+        parts.append(
+            html_table(
+                ["编号", "缺口类型", "单位", "事项名称", "状态", "责任单位", "责任人", "整改时限"],
+                [
+                    (g.id, GAP_ZH[g.gap_type], g.unit, g.item_name, g.status, g.owner_unit, g.owner, g.due)
+                    for g in report.overdue_items
+                ],
+            )
+        )
+    else:
+        parts.append('<p class="note">无逾期事项</p>')
+    parts.append("</body></html>\n")
     return "".join(parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class Column:
     width: float = 14
     wrap: bool = False
     percent: bool = False
+    date: bool = False  # a datetime.date value written as a real date (yyyy-mm-dd)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Sheet:
     charts: Sequence[Chart] = ()
     footer: Sequence[Sequence[Any]] = ()
     chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
+    fit_rows: bool = False  # set each row's height to show its wrapped cells whole (viewers do not autofit)
 
 
 @dataclass
@@ -101,6 +104,25 @@ def chart_height(count: int) -> int:
     """Pixels for `count` bars: room for every category label (viewers drop labels that would overlap)."""
     per_bar = 30 if count <= 15 else 20
     return min(max(240, 110 + per_bar * count), 700)
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+
+
+def text_width(text: str) -> int:
+    """Columns a text takes in a cell: a CJK or full-width character counts two."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
+def row_height(values: Sequence[Any], columns: Sequence[Column], hidden: frozenset[str]) -> float | None:
+    """Points a row needs to show its wrapped cells whole, or None when one line is enough."""
+    lines = 1
+    for value, col in zip(values, columns, strict=False):
+        if not col.wrap or col.key in hidden or not isinstance(value, str) or not value:
+            continue
+        usable = max(col.width - 1, 1)
+        lines = max(lines, sum(max(1, math.ceil(text_width(part) / usable)) for part in value.split("\n")))
+    return min(lines, 27) * LINE_HEIGHT if lines > 1 else None
 
 
 def _rows_covered(height_px: int) -> int:
@@ -158,8 +180,8 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
         labels: dict[str, Any] = {"value": True}
         if spec.percent:
             labels["num_format"] = "0.0%"
-        elif stacked:
-            labels["num_format"] = "0;-0;;@"  # a zero segment has no bar; its label would only clutter
+        else:
+            labels["num_format"] = "0;-0;;@"  # a zero has no bar; its label would only clutter
         if stacked:
             labels["position"] = "center"
         chart.add_series(
@@ -228,6 +250,8 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
 
 
 def _column_format(col: Column, formats: dict[str, Any]) -> Any:
+    if col.date:
+        return formats["date"]
     return formats["percent"] if col.percent else formats["wrap"] if col.wrap else formats["cell"]
 
 
@@ -245,6 +269,8 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         done = ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float)):
         done = ws.write_number(row, col, value, fmt)
+    elif isinstance(value, date):
+        done = ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt)
     elif isinstance(value, (list, tuple)):
         done = ws.write_string(row, col, _text("；".join(str(v) for v in value)), fmt)
     else:
@@ -320,6 +346,10 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
             r = header_row
         r += 1
         count += 1
+        if spec.fit_rows:
+            height = row_height([row.get(k) for k in keys], columns, spec.hidden)
+            if height is not None:
+                ws.set_row(r, height)
         for i, key in enumerate(keys):
             _write(ws, r, i, row.get(key), cell_formats[i])
     _finish_part(ws, spec, keys, header_row, r)
@@ -332,12 +362,21 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
     sheet = spec.name[:31].replace("'", "''")
     shown = count if spec.chart_rows is None else min(count, spec.chart_rows)
     below = r + 2
+    breaks: list[int] = []
     for chart_spec in spec.charts:
         if shown == 0:
             break
+        covered = _rows_covered(chart_height(shown))
+        if chart_spec.anchor is None and below + covered > PAGE_ROWS:
+            # A chart that would run over a page break starts its own page, so no page cuts it in two
+            # (a row below the break: a viewer draws a chart's top edge on the row above it).
+            breaks.append(below)
+            below += 1
         chart = _bar_chart(wb, chart_spec, sheet, header_row, shown, keys)
         ws.insert_chart(chart_spec.anchor or f"A{below + 1}", chart, {"object_position": 3})
-        below += _rows_covered(chart_height(shown)) + 1
+        below += covered + 1
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
 
 
 def write_workbook(
@@ -380,6 +419,7 @@ def write_workbook(
             "cell": wb.add_format({"valign": "top", **border}),
             "wrap": wb.add_format({"valign": "top", "text_wrap": True, **border}),
             "percent": wb.add_format({"valign": "top", "num_format": "0.0%", **border}),
+            "date": wb.add_format({"valign": "top", "num_format": "yyyy-mm-dd", **border}),
         }
         formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         formats["note"] = wb.add_format({"font_color": "#404040"})
