@@ -91,7 +91,7 @@ def build_cascade(
         by_rank[LEVEL_RANK[ul.level]].append(ul)
     ranks = sorted(by_rank)
     entries: list[_Entry] = []
-    next_chain = 0
+    next_chain = 1  # chains are numbered from 1, as people count rows
     above: dict[int, list[_Entry]] = {}
     for rank in ranks:
         current: list[_Entry] = []

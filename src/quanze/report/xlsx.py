@@ -29,6 +29,8 @@ class Column:
     width: float = 14
     wrap: bool = False
     percent: bool = False
+    decimal: bool = False  # a score: one decimal
+    fill_in: bool = False  # shaded: the cell a person fills in
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Sheet:
     charts: Sequence[Chart] = ()
     footer: Sequence[Sequence[Any]] = ()
     chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
+    notes: Sequence[str] = ()  # lines between the title and the table (what the numbers count)
 
 
 @dataclass
@@ -225,7 +228,39 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
 
 
 def _column_format(col: Column, formats: dict[str, Any]) -> Any:
+    if col.fill_in:
+        return formats["input"]
+    if col.decimal:
+        return formats["score"]
     return formats["percent"] if col.percent else formats["wrap"] if col.wrap else formats["cell"]
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: a CJK or full-width character takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def row_height(row: dict[str, Any], columns: Sequence[Column]) -> float | None:
+    """The height that shows every line of the row's wrapped cells (None: one line is enough).
+
+    Viewers do not grow rows for wrapped text in a file written without heights, so a long cell printed
+    cut off after its first line; the row's height is set from the longest wrapped cell.
+    """
+    lines = 1
+    for col in columns:
+        value = row.get(col.key)
+        if not col.wrap or value is None:
+            continue
+        text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        per_line = max(int(col.width) - 1, 1)
+        lines = max(
+            lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
+        )
+    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
 def _text(value: str) -> str:
@@ -251,13 +286,15 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
 def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
     ws = wb.add_worksheet(spec.name[:31])
     columns = list(spec.columns)
-    header_row = 1 if spec.title else 0
+    header_row = (1 if spec.title else 0) + len(spec.notes)
     for i, col in enumerate(columns):
         ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
     ws.freeze_panes(header_row + 1, 0)
     _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
         ws.write_string(0, 0, _text(spec.title), formats["title"])
+    for n, note in enumerate(spec.notes, start=1 if spec.title else 0):
+        ws.write_string(n, 0, _text(note), formats["note"])
     for i, col in enumerate(columns):
         ws.write_string(header_row, i, col.heading, formats["header"])
     cell_formats = [_column_format(c, formats) for c in columns]
@@ -265,6 +302,9 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
     r = header_row
     for row in spec.rows:
         r += 1
+        height = row_height(row, columns)
+        if height is not None:
+            ws.set_row(r, height)
         for i, key in enumerate(keys):
             _write(ws, r, i, row.get(key), cell_formats[i])
     count = r - header_row
@@ -330,6 +370,8 @@ def write_workbook(
             "cell": wb.add_format({"valign": "top", **border}),
             "wrap": wb.add_format({"valign": "top", "text_wrap": True, **border}),
             "percent": wb.add_format({"valign": "top", "num_format": "0.0%", **border}),
+            "score": wb.add_format({"valign": "top", "num_format": "0.0", **border}),
+            "input": wb.add_format({"valign": "top", "bg_color": "#FFF2CC", **border}),
         }
         formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         formats["note"] = wb.add_format({"font_color": "#404040"})
