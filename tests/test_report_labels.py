@@ -150,7 +150,7 @@ def test_review_workbook_reads_as_a_form(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "lines"),
-    [("短", 1), ("权" * 10, 2), ("权" * 30, 6), ("a\nb\nc", 3), (None, 1)],
+    [("短", 1), ("权" * 10, 3), ("权" * 30, 7), ("a\nb\nc", 3), (None, 1)],
 )
 def test_row_height_fits_every_line_of_a_wrapped_cell(text: str | None, lines: int) -> None:
     columns = [Column("name", "名称", 11, wrap=True), Column("code", "编码", 4)]

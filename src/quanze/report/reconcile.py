@@ -221,7 +221,7 @@ def overview_sheet(result: ReconcileResult, title: str) -> list[Sheet | Dashboar
     sections = [
         Section(
             "总体情况",
-            (Column("item", "项目", 28), Column("value", "数量", 12)),
+            (Column("item", "项目", 40), Column("value", "数量", 12)),
             [{"item": k, "value": v} for k, v in overview_facts(result)],
         )
     ]
@@ -317,7 +317,7 @@ def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
             "层级链条",
             columns,
             path_table(result.cascade, levels),
-            title="层级链条：同一事项在各层级、各单位的情况（每行一个事项，链条从 1 编号）",
+            title="层级链条：同一事项在各层级、各单位的情况（每行一个事项，链条从 1 编号；单位名后只在名称不同时写出事项名称）",
         ),
         Sheet(
             "层级统计",

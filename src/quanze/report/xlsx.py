@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +236,7 @@ def _column_format(col: Column, formats: dict[str, Any]) -> Any:
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
+WRAP_FILL = 0.85  # share of a column's width that wrapped text fills (word breaks, glyph widths)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
@@ -256,7 +257,7 @@ def row_height(row: dict[str, Any], columns: Sequence[Column]) -> float | None:
         if not col.wrap or value is None:
             continue
         text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        per_line = max(int(col.width) - 1, 1)
+        per_line = max(int(col.width * WRAP_FILL), 1)
         lines = max(
             lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
         )
@@ -295,6 +296,9 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any]) -> None:
         ws.write_string(0, 0, _text(spec.title), formats["title"])
     for n, note in enumerate(spec.notes, start=1 if spec.title else 0):
         ws.write_string(n, 0, _text(note), formats["note"])
+    heading_height = row_height({c.key: c.heading for c in columns}, [replace(c, wrap=True) for c in columns])
+    if heading_height is not None:
+        ws.set_row(header_row, heading_height)
     for i, col in enumerate(columns):
         ws.write_string(header_row, i, col.heading, formats["header"])
     cell_formats = [_column_format(c, formats) for c in columns]
