@@ -186,7 +186,7 @@ def test_cascade_outputs_and_check_limits(config: Path, monkeypatch: pytest.Monk
     assert "承接进度" in counts["A1"].value
     header_row = next(r for r in range(1, 6) if counts.cell(r, 1).value == "层级")
     headings = [c.value for c in counts[header_row]]
-    assert headings[3] == "链条中确认承接自上级的事项"
+    assert headings[3] == "链条中确认承接自上级的事项（不含待复核）"
     assert headings[4] == "本级标注下放/委托的事项（每项计一次）"
     notes = " ".join(counts.cell(r, 1).value for r in range(2, header_row))
     assert "不含待复核" in notes and "每项计一次" in notes

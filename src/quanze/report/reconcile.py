@@ -309,7 +309,7 @@ def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
         Column("level", "层级", 12),
         Column("unit", "单位", 18),
         Column("items", "链条中的事项数", 12),
-        Column("claimed", "链条中确认承接自上级的事项", 16, wrap=True),
+        Column("claimed", "链条中确认承接自上级的事项（不含待复核）", 18, wrap=True),
         Column("handed_down", "本级标注下放/委托的事项（每项计一次）", 18, wrap=True),
     )
     return [
