@@ -165,3 +165,14 @@ def test_html_short_columns_do_not_wrap(tmp_path: Path) -> None:
     assert "th.s,td.s{white-space:nowrap}" in page
     assert '<th class="s">状态</th>' in page and '<td class="s">确定</td>' in page
     assert '<th class="s">类型代码</th>' in page
+
+
+def test_terminal_summary_says_the_orphan_count_is_the_confirmed_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    config = fixtures.scenario(tmp_path / "s")
+    run = CliRunner().invoke(app, ["reconcile", "-c", str(config), "-o", str(tmp_path / "out")])
+    assert run.exit_code == 0, run.output
+    assert "无权力支撑（确定）" in run.output
