@@ -37,6 +37,7 @@ GAP_ZH = {
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 # One Chinese title per issue code, for the 数据问题 sheet; the code stays beside it for filters and ignore lists.
+# A test checks every code has one; a code added without a title shows its code rather than failing the run.
 ISSUE_ZH = {
     IssueCode.MISSING_REQUIRED: "缺少必填项",
     IssueCode.UNKNOWN_CATEGORY: "事项类型无法识别",

@@ -143,7 +143,7 @@ def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
 def _issue_cells(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
     """Issue rows for the 数据问题 sheet: the Chinese title and severity first, the stable code last."""
     for row, i in zip(_issue_rows(issues), issues, strict=True):
-        yield {**row, "title": ISSUE_ZH[i.code], "severity_zh": SEVERITY_ZH[i.severity]}
+        yield {**row, "title": ISSUE_ZH.get(i.code, i.code.value), "severity_zh": SEVERITY_ZH[i.severity]}
 
 
 def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
