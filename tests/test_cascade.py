@@ -8,10 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from quanze.cascade import level_counts
 from quanze.cli import app
 from quanze.config import load_config
+from quanze.models import Level
 from quanze.pipeline import reconcile
-from quanze.results import GapType
+from quanze.results import CascadeRow, GapType, How
 
 import fixtures
 
@@ -171,13 +173,28 @@ def test_cascade_outputs_and_check_limits(config: Path, monkeypatch: pytest.Monk
     )
     wb = load_workbook(config.parent / "out" / "report.xlsx")
     sheet = wb["层级链条"]
-    assert [c.value for c in sheet[1]] == ["链条", "事项名称", "编码", "省级", "市级", "县级", "乡镇（街道）"]
-    by_name = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sheet["A1"].value.startswith("层级链条：")
+    assert [c.value for c in sheet[2]] == ["链条", "事项名称", "编码", "省级", "市级", "县级", "乡镇（街道）"]
+    by_name = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert min(row[0] for row in by_name.values()) == 1  # chains are numbered from 1
     assert (
         by_name["燃气经营许可证核发"][5]
-        == "东城县：燃气经营许可证核发（认领）；西河县：燃气经营许可证核发（认领）"
+        == "东城县（认领）；西河县（认领）"  # the name is written only where it differs from the row's
     )
-    assert "层级统计" in wb.sheetnames
+    counts = wb["层级统计"]
+    # The counts say what they count, and that it is not what 承接进度 counts.
+    assert "承接进度" in counts["A1"].value
+    header_row = next(r for r in range(1, 6) if counts.cell(r, 1).value == "层级")
+    headings = [c.value for c in counts[header_row]]
+    assert headings[3] == "链条中确认承接自上级的事项（不含待复核）"
+    assert headings[4] == "本级标注下放/委托的事项（每项计一次）"
+    notes = " ".join(counts.cell(r, 1).value for r in range(2, header_row))
+    assert "不含待复核" in notes and "每项计一次" in notes
+    csv_chains = [
+        line.split(",")[0]
+        for line in (config.parent / "out" / "cascade.csv").read_text("utf-8-sig").splitlines()[1:]
+    ]
+    assert min(int(c) for c in csv_chains) == 1  # the CSV numbers chains as the sheet does
     page = (config.parent / "out" / "report.html").read_text("utf-8")
     assert '<h2 id="chain">层级链条</h2>' in page and '<table class="matrix">' in page
     assert '<th colspan="2">县级</th>' in page  # the county units under one level heading
@@ -344,3 +361,34 @@ def test_own_lists_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Monke
     assert flags == (folder / "from-config" / "gaps.csv").read_text("utf-8")
     bad = runner.invoke(app, [*args[:3], "--own", "city-own.xlsx", "-p", "city:临川市=city.xlsx"])
     assert bad.exit_code == 2 and "LEVEL:UNIT=FILE" in bad.output
+
+
+def test_level_counts_an_item_claimed_and_handed_on_counts_as_handed_down() -> None:
+    def row(chain: int, level: Level, unit: str, how: How, mode: str | None) -> CascadeRow:
+        return CascadeRow(
+            chain=chain,
+            level=level,
+            unit=unit,
+            code=None,
+            name=f"事项{chain}",
+            how=how,
+            mode=mode,
+            source="x.xlsx",
+        )
+
+    rows = [
+        row(1, Level.PROVINCE, "某省", How.DEVOLVED, "直接下放"),
+        row(1, Level.CITY, "安平市", How.CLAIMED, "直接下放"),  # claimed from the province, handed on
+        row(1, Level.COUNTY, "东城县", How.CLAIMED, None),
+        row(2, Level.CITY, "安平市", How.DEVOLVED, "委托"),
+        row(2, Level.COUNTY, "东城县", How.CLAIMED, "委托"),  # the mode copied; nothing below the county
+        row(3, Level.CITY, "安平市", How.RETAINED, None),
+    ]
+    counts = {
+        (c["level"], c["unit"]): (c["items"], c["claimed"], c["handed_down"]) for c in level_counts(rows)
+    }
+    assert counts == {
+        ("省级", "某省"): (1, 0, 1),
+        ("市级", "安平市"): (3, 1, 2),
+        ("县级", "东城县"): (2, 2, 0),
+    }

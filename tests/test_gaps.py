@@ -181,8 +181,10 @@ def test_gaps_files_carry_status_and_service_entry(tmp_path: Path) -> None:
         "燃气经营许可证（变更）",
     )
     sheet = load_workbook(out / "gaps.xlsx")["缺口"]
-    header = [c.value for c in sheet[1]]
+    assert sheet["A1"].value.startswith("缺口明细")  # a title row above the table
+    header = [c.value for c in sheet[2]]
     assert {"状态", "权力事项名称", "服务事项名称"} <= set(header)
+    assert header[0] == "缺口类型" and header[-1] == "类型代码"  # the Chinese label leads, the code follows
 
 
 def test_overlap_same_power_in_two_departments_of_one_list() -> None:

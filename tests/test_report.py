@@ -33,7 +33,12 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert overview["A2"].value.startswith("数据日期：") and "生成日期：" in overview["A2"].value
     # The same headline figures as report.html, under the data date.
     assert overview["A3"].value == "承接率 71.4%　未承接 2　权限悬空 0　待复核 0　零办件 1"
-    assert [overview["A5"].value, overview["A6"].value, overview["B6"].value] == ["总体情况", "项目", "数量"]
+    assert overview["A4"].value.startswith("名词说明：")
+    assert [overview["A9"].value, overview["A10"].value, overview["B10"].value] == [
+        "总体情况",
+        "项目",
+        "数量",
+    ]
     cells = [[c.value for c in row] for row in overview.iter_rows()]
     facts = {row[0]: row[1] for row in cells if row and isinstance(row[1], int)}
     assert facts["服务事项"] == 7 and facts["缺口：已下放未承接"] == 2
@@ -43,7 +48,8 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert unit_rows == {"东城县": [4, 2, 2, 0.5], "西河县": [3, 3, 0, 1]}
     assert len(overview._charts) == 2
     progress = wb["承接进度"]
-    assert [c.value for c in progress[1]] == [
+    assert progress["A1"].value.startswith("各单位承接进度") and progress["A2"].value.startswith("应承接 = ")
+    assert [c.value for c in progress[3]] == [
         "承接单位",
         "应承接",
         "已承接",
@@ -52,19 +58,20 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
         "清单外",
         "承接率",
     ]
-    assert [c.value for c in progress[2]] == ["东城县", 4, 2, 1, 1, 1, 0.5]
+    assert [c.value for c in progress[4]] == ["东城县", 4, 2, 1, 1, 1, 0.5]
     assert len(progress._charts) == 1 and len(wb["使用率"]._charts) == 1
     matched = wb["已匹配"]
-    assert matched.freeze_panes == "A2"
-    assert matched.auto_filter.ref.startswith("A1:L")
-    assert matched["C1"].value == "承办机构"
-    assert abs(matched.column_dimensions["E"].width - 36) < 1
-    headings = [c.value for c in matched[1]]
+    assert matched["A1"].value.startswith("已匹配：")
+    assert matched.freeze_panes == "A3"
+    assert matched.auto_filter.ref.startswith("A2:L")
+    assert matched["C2"].value == "承办机构"
+    assert abs(matched.column_dimensions["E"].width - 28) < 1
+    headings = [c.value for c in matched[2]]
     assert headings[:5] == ["行政区划", "实施部门", "承办机构", "权力事项编码", "权力事项名称"]
-    statuses = {matched.cell(r, headings.index("状态") + 1).value for r in range(2, matched.max_row + 1)}
+    statuses = {matched.cell(r, headings.index("状态") + 1).value for r in range(3, matched.max_row + 1)}
     assert statuses == {"已匹配"}
     gaps = wb["缺口"]
-    assert {gaps.cell(r, 2).value for r in range(2, gaps.max_row + 1)} >= {
+    assert {gaps.cell(r, 13).value for r in range(3, gaps.max_row + 1)} >= {
         "not-accepted",
         "orphan-service-item",
     }
@@ -79,7 +86,7 @@ def test_report_workbook_prints_and_charts_read_right(tmp_path: Path) -> None:
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, ws.title
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
         assert ws.oddHeader.left.text, ws.title
-    assert wb["缺口"].print_title_rows == "$1:$1"
+    assert wb["缺口"].print_title_rows == "$2:$2"
     overview = wb["概览"]
     cells = {c.value: c.row for row in overview.iter_rows() for c in row if isinstance(c.value, str)}
     # Input files and their dates are on the first sheet.
@@ -184,7 +191,7 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     devolved = sum(a.devolved for a in result.acceptance)
     assert page.headline["acceptance-rate"] == f"{accepted / devolved:.1%}"
     # Each gap row says whether it stands or waits on review, and names the service entry where there is one.
-    assert "<th>状态</th>" in text and "<td>确定</td>" in text
+    assert '<th class="s">状态</th>' in text and '<td class="s">确定</td>' in text
     assert "城市道路占用挖掘许可" in text  # the orphan service item is listed
     # One file: no scripts, no stylesheets or images fetched, no link off the page.
     tags = {t for t, _ in page.tags}

@@ -52,7 +52,11 @@ class Cascade:
 
 
 def _mode_how(item: PowerItem) -> How:
-    mode = (item.devolution_mode or "").strip()
+    return _how_of_mode(item.devolution_mode)
+
+
+def _how_of_mode(text: str | None) -> How:
+    mode = (text or "").strip()
     if not mode or mode in KEPT_WORDS:
         return How.RETAINED
     if "委托" in mode:
@@ -91,7 +95,7 @@ def build_cascade(
         by_rank[LEVEL_RANK[ul.level]].append(ul)
     ranks = sorted(by_rank)
     entries: list[_Entry] = []
-    next_chain = 0
+    next_chain = 1  # chains are numbered from 1, as people count rows
     above: dict[int, list[_Entry]] = {}
     for rank in ranks:
         current: list[_Entry] = []
@@ -343,19 +347,38 @@ def path_table(rows: Sequence[CascadeRow], levels: Sequence[Level]) -> list[dict
         first = next(iter(held[lv][0] for lv in levels if held.get(lv)))
         row: dict[str, str | int | None] = {"chain": chain, "name": first.name, "code": first.code}
         for lv in levels:
-            row[lv.value] = "；".join(f"{r.unit}：{r.name}（{HOW_ZH[r.how]}）" for r in held.get(lv, []))
+            # The row's name once, in its own column; a cell names the item only where the unit's
+            # list names it differently, so a printed row is not the same name six times over.
+            row[lv.value] = "；".join(
+                f"{r.unit}（{HOW_ZH[r.how]}）"
+                if r.name == first.name
+                else f"{r.unit}：{r.name}（{HOW_ZH[r.how]}）"
+                for r in held.get(lv, [])
+            )
         table.append(row)
     return table
 
 
 def level_counts(rows: Sequence[CascadeRow]) -> list[dict[str, str | int]]:
-    """Items per level and unit, with how many were claimed from above."""
+    """Items per level and unit, with how many were claimed from above and how many are handed down.
+
+    An item claimed from above and handed on (a city takes a province item and devolves it to the
+    counties) counts in both: its 下放方式 says it is handed down and the chain goes on below it. A
+    下放方式 copied into a list whose chain stops there does not count.
+    """
+    lowest: dict[int, int] = {}
+    for r in rows:
+        lowest[r.chain] = max(lowest.get(r.chain, 0), LEVEL_RANK[r.level])
     counts: dict[tuple[Level, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for r in rows:
         c = counts[(r.level, r.unit)]
         c[0] += 1
         c[1] += r.how is How.CLAIMED
-        c[2] += r.how in (How.DEVOLVED, How.ENTRUSTED)
+        c[2] += r.how in (How.DEVOLVED, How.ENTRUSTED) or (
+            r.how is How.CLAIMED
+            and _how_of_mode(r.mode) in (How.DEVOLVED, How.ENTRUSTED)
+            and lowest[r.chain] > LEVEL_RANK[r.level]
+        )
     return [
         {"level": LEVEL_ZH[lv], "unit": u, "items": n, "claimed": claimed, "handed_down": down}
         for (lv, u), (n, claimed, down) in sorted(

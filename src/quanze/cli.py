@@ -731,7 +731,7 @@ def _render_summary(result: ReconcileResult, target: Path) -> None:
         ("matched links 已匹配", m.links_matched),
         ("review links 待复核", m.links_review),
         ("powers×units unmatched 未匹配", m.power_units_unmatched),
-        ("orphan service items 无权力支撑", m.orphan_service_items),
+        ("orphan service items, confirmed 无权力支撑（确定）", m.orphan_service_items),
         ("decisions applied 已应用决定", m.decisions_applied),
         ("invalid rows 错误行", result.summary.invalid_rows),
     ):

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from quanze.cascade import LEVEL_ZH
 from quanze.models import Level
-from quanze.report.labels import GAP_ZH, METHOD_ZH, data_date, headlines, overview_facts
+from quanze.report.labels import GAP_ZH, GLOSSARY, METHOD_ZH, data_date, headlines, overview_facts
 from quanze.results import GAP_STATUS_ZH, HOW_ZH, GapRow, GapType, ReconcileResult
 
 ROW_LIMIT = 500  # rows shown per table in the page; the CSV files hold every row
@@ -88,6 +88,7 @@ def render(result: ReconcileResult, *, title: str) -> str:
         version=result.summary.quanze_version,
         headlines=headlines(result),
         facts=overview_facts(result),
+        glossary=GLOSSARY,
         sections=sections,
         gap_counts=[(GAP_ZH[g], g.value, result.summary.gaps.get(g.value, 0)) for g in GapType],
         gap_groups=gap_groups(result.gaps),

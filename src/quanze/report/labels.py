@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from quanze.match import Method, Status
-from quanze.results import GapType, ReconcileResult
+from quanze.models import IssueCode, Severity
+from quanze.results import GapStatus, GapType, ReconcileResult
 
 STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
 METHOD_ZH = {
@@ -33,22 +34,107 @@ GAP_ZH = {
 }
 
 
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+# One Chinese title per issue code, for the 数据问题 sheet; the code stays beside it for filters and ignore lists.
+# A test checks every code has one; a code added without a title shows its code rather than failing the run.
+ISSUE_ZH = {
+    IssueCode.MISSING_REQUIRED: "缺少必填项",
+    IssueCode.UNKNOWN_CATEGORY: "事项类型无法识别",
+    IssueCode.DUPLICATE_CODE: "编码重复",
+    IssueCode.DUPLICATE_ITEM: "事项重复",
+    IssueCode.DITTO_WITHOUT_SOURCE: "“同上”无所指",
+    IssueCode.BAD_NUMBER: "数字无法识别",
+    IssueCode.CODE_PRECISION_LOST: "编码被存为数字，末位丢失",
+    IssueCode.ORPHAN_SUB_ITEM: "子项无主项",
+    IssueCode.SECTION_ROW: "分组标题行（非事项）",
+    IssueCode.FOOTNOTE_ROW: "注释行（非事项）",
+    IssueCode.NO_HEADER: "未找到表头",
+    IssueCode.EMPTY_SHEET: "空工作表",
+    IssueCode.TEXT_TOO_LONG: "文字过长",
+    IssueCode.CONTROL_CHARACTERS: "含不可见控制字符",
+    IssueCode.FORMULA_WITHOUT_VALUE: "公式无计算结果",
+    IssueCode.AMBIGUOUS_MATCH: "匹配不唯一",
+    IssueCode.UNREADABLE_FILE: "文件无法读取",
+    IssueCode.DUPLICATE_INPUT: "输入文件重复",
+    IssueCode.BAD_DECISION: "人工决定无效",
+    IssueCode.PLACEHOLDER_VALUE: "占位内容（如“无”“/”）",
+    IssueCode.REPEATED_HEADER: "重复的表头行",
+    IssueCode.PACKED_SUB_ITEMS: "多个子项写在一格",
+    IssueCode.MERGED_VALUE_DROPPED: "合并单元格内容被舍弃",
+    IssueCode.MIXED_ENCODING: "文件编码混杂",
+    IssueCode.GUESSED_ENCODING: "文件编码为推测",
+    IssueCode.UNBALANCED_QUOTE: "引号不成对",
+    IssueCode.TOTAL_ROW: "合计行（非事项）",
+    IssueCode.BLANK_MARKER_ROW: "“以下空白”行",
+    IssueCode.ERROR_VALUE: "单元格为错误值（如 #N/A）",
+    IssueCode.JUNK_NAME: "名称无效",
+    IssueCode.HIDDEN_SHEET: "隐藏的工作表",
+    IssueCode.HIDDEN_ROWS: "隐藏的行",
+    IssueCode.DATE_AS_SEQ: "日期被存为数字",
+    IssueCode.BAD_STATUS: "状态无法识别",
+    IssueCode.BAD_DATE: "日期无法识别",
+    IssueCode.MISSING_REASON: "缺少理由",
+    IssueCode.UNKNOWN_GAP: "缺口无法识别",
+    IssueCode.NO_CATALOGUE: "未提供服务事项目录",
+    IssueCode.UNIT_UNMATCHED: "单位名称无法对应",
+    IssueCode.UNIT_ALIAS: "单位名称按别名对应",
+    IssueCode.STALE_DECISION: "人工决定已过时",
+    IssueCode.NO_RECORDS: "未读到任何事项",
+    IssueCode.UNPARSED_RECEIVING_UNIT: "承接单位无法解析",
+    IssueCode.UNKNOWN_RECEIVING_UNIT: "承接单位不在已知单位中",
+    IssueCode.UNKNOWN_ITEM: "事项无法识别",
+}
+
+# What the overview's words mean: printed under the overview in report.xlsx and report.html.
+GLOSSARY = (
+    "对应关系：一个权力事项与一个服务事项的配对（一个权力事项可对应多个服务事项）。",
+    "事项×单位：一个权力事项在一个单位（行政区划）的情况；同一事项在 7 个单位计 7 次。",
+    "清单外：列入了承接清单、但下放清单并未下放给该单位的事项（即“未下放但已承接”）。",
+    "缺口（确定/待复核）：待复核的缺口取决于尚未确认的对应关系，复核后数量会变化；合计 = 确定 + 待复核。",
+)
+
+
+def gap_facts(result: ReconcileResult) -> list[tuple[str, int]]:
+    """Gap counts by type; a type with rows waiting on review is split into 确定, 待复核 and 合计."""
+    pending: dict[str, int] = {}
+    for g in result.gaps:
+        if g.status is GapStatus.PENDING_REVIEW:
+            pending[g.gap_type.value] = pending.get(g.gap_type.value, 0) + 1
+    out: list[tuple[str, int]] = []
+    for k, v in result.summary.gaps.items():
+        label = f"缺口：{GAP_ZH[GapType(k)]}"
+        waiting = pending.get(k, 0)
+        if waiting:
+            out += [
+                (f"{label}（确定）", v - waiting),
+                (f"{label}（待复核）", waiting),
+                (f"{label}（合计）", v),
+            ]
+        else:
+            out.append((label, v))
+    return out
+
+
 def overview_facts(result: ReconcileResult) -> list[tuple[str, int]]:
-    """The counts that open every report (概览), in the order people read them."""
+    """The counts that open every report (概览), in the order people read them.
+
+    The service items without a power appear once, among the gaps, split into 确定 and 待复核: a
+    separate line of the confirmed count beside the gap total read as two numbers for one thing.
+    """
     s, m = result.summary, result.summary.match
     return [
         ("权力事项（行）", m.powers),
         ("服务事项", m.service_items),
         ("单位", len(m.units)),
-        ("已匹配链接", m.links_matched),
-        ("待复核链接", m.links_review),
+        ("已匹配的对应关系（权力事项↔服务事项）", m.links_matched),
+        ("待复核的对应关系（权力事项↔服务事项）", m.links_review),
         ("已匹配的事项×单位", m.power_units_matched),
         ("待复核的事项×单位", m.power_units_review),
         ("未匹配的事项×单位", m.power_units_unmatched),
-        ("无权力支撑的服务事项", m.orphan_service_items),
         ("已应用的人工决定", m.decisions_applied),
         ("数据错误行", s.invalid_rows),
-        *((f"缺口：{GAP_ZH[GapType(k)]}", v) for k, v in s.gaps.items()),
+        *gap_facts(result),
     ]
 
 
@@ -89,6 +175,6 @@ def headlines(result: ReconcileResult) -> list[Headline]:
         ),
         Headline("not-accepted", "未承接", str(gaps.get("not-accepted", 0)), "已下放未承接"),
         Headline("no-service-item", "权限悬空", str(gaps.get("no-service-item", 0)), "已承接未录入服务事项"),
-        Headline("review", "待复核", str(m.links_review), "待人工确认的链接"),
+        Headline("review", "待复核", str(m.links_review), "待人工确认的对应关系"),
         Headline("unused", "零办件", str(gaps.get("unused", 0)), "办件量为 0 的服务事项"),
     ]

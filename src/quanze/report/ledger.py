@@ -187,7 +187,6 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
                 title=f"{key} 整改台账：状态从下拉列表选择；已销号、不予整改须填写原因；"
                 "整改时限可改为其他日期，过期未销号即为逾期",
                 dropdowns={"status": STATUSES},
-                fit_rows=True,
             )
         )
     write_workbook(path, sheets)

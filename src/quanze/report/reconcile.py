@@ -14,7 +14,10 @@ from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
     GAP_ZH,
+    GLOSSARY,
+    ISSUE_ZH,
     METHOD_ZH,
+    SEVERITY_ZH,
     STATUS_ZH,
     data_date,
     headlines,
@@ -50,52 +53,69 @@ USAGE_COLUMNS = (
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = (
-    Column("unit", "行政区划", 14),
-    Column("power_department", "实施部门", 18),
-    Column("power_office", "承办机构", 14),
-    Column("power_code", "权力事项编码", 18),
-    Column("power_name", "权力事项名称", 36, wrap=True),
-    Column("service_code", "服务事项编码", 22),
-    Column("service_name", "服务事项名称", 36, wrap=True),
-    Column("service_department", "服务事项实施主体", 18),
-    Column("score", "得分", 8),
-    Column("method", "方法", 10),
-    Column("status", "状态", 10),
-    Column("reason", "理由", 44, wrap=True),
+    Column("unit", "行政区划", 10, wrap=True),
+    Column("power_department", "实施部门", 14, wrap=True),
+    Column("power_office", "承办机构", 12, wrap=True),
+    Column("power_code", "权力事项编码", 16, wrap=True),
+    Column("power_name", "权力事项名称", 28, wrap=True),
+    Column("service_code", "服务事项编码", 18, wrap=True),
+    Column("service_name", "服务事项名称", 28, wrap=True),
+    Column("service_department", "服务事项实施主体", 14, wrap=True),
+    Column("score", "得分", 7, decimal=True),
+    Column("method", "方法", 9),
+    Column("status", "状态", 8),
+    Column("reason", "理由", 32, wrap=True),
 )
 REVIEW_COLUMNS = (
     Column("no", "序号", 6),
     *MATCH_SHEET_COLUMNS[:-2],
-    Column("reason", "理由", 44, wrap=True),
-    Column("decision", "决定（确认/否决）", 14),
-    Column("note", "备注", 20),
+    Column("reason", "理由", 32, wrap=True),
+    Column("decision", "决定（确认/否决）", 14, fill_in=True),
+    Column("note", "备注", 20, fill_in=True),
     Column("power_key", "power_key", 10),
     Column("service_key", "service_key", 10),
 )
+REVIEW_TITLE = (
+    "待复核的对应关系：请在黄色的“决定”列选择“确认”或“否决”，保存后运行命令 quanze review apply 本文件"
+)
 GAP_SHEET_COLUMNS = (
-    Column("gap_type_zh", "缺口类型", 22),
-    Column("gap_type", "类型代码", 18),
+    Column("gap_type_zh", "缺口类型", 16, wrap=True),
     Column("status", "状态", 8),
-    Column("unit", "单位", 14),
-    Column("department", "部门", 18),
-    Column("item_code", "事项编码", 20),
-    Column("item_name", "事项名称", 40, wrap=True),
-    Column("power_code", "权力事项编码", 18),
-    Column("power_name", "权力事项名称", 30, wrap=True),
-    Column("service_code", "服务事项编码", 20),
-    Column("service_name", "服务事项名称", 30, wrap=True),
-    Column("detail", "说明", 48, wrap=True),
-    Column("source", "来源", 30),
+    Column("unit", "单位", 10, wrap=True),
+    Column("department", "部门", 14, wrap=True),
+    Column("item_code", "事项编码", 16, wrap=True),
+    Column("item_name", "事项名称", 28, wrap=True),
+    Column("power_code", "权力事项编码", 16, wrap=True),
+    Column("power_name", "权力事项名称", 24, wrap=True),
+    Column("service_code", "服务事项编码", 16, wrap=True),
+    Column("service_name", "服务事项名称", 24, wrap=True),
+    Column("detail", "说明", 32, wrap=True),
+    Column("source", "来源", 20, wrap=True),
+    Column("gap_type", "类型代码", 16),
 )
 ISSUE_SHEET_COLUMNS = (
-    Column("code", "问题代码", 20),
-    Column("severity", "级别", 8),
-    Column("file", "文件", 30),
-    Column("sheet", "工作表", 14),
+    Column("title", "问题", 20, wrap=True),
+    Column("severity_zh", "级别", 6),
+    Column("file", "文件", 24, wrap=True),
+    Column("sheet", "工作表", 12, wrap=True),
     Column("row", "行", 6),
-    Column("column", "列", 14),
+    Column("column", "列", 12, wrap=True),
     Column("value", "单元格内容", 24, wrap=True),
-    Column("message", "说明", 50, wrap=True),
+    Column("message", "说明", 40, wrap=True),
+    Column("code", "问题代码", 18),
+)
+MATCH_TITLES = {
+    Status.MATCHED: "已匹配：权力事项与服务事项的对应关系（每行一对）",
+    Status.REVIEW: "待复核：得分不足以自动确认的对应关系，在 review.xlsx 中确认或否决",
+    Status.UNMATCHED: "未匹配：没有找到服务事项的权力事项",
+}
+GAPS_TITLE = "缺口明细（每行一个缺口；状态为“待复核”的缺口取决于尚未确认的对应关系）"
+ISSUES_TITLE = "输入文件中的数据问题（错误：该行未读入；警告：已读入但内容存疑；提示：非事项行，已跳过）"
+LEVEL_COUNT_NOTES = (
+    "链条中确认承接自上级：只计与上级事项确认对应（不含待复核）的事项，且上级事项须标注下放或委托，"
+    "所以可能少于“承接进度”的已承接（后者含待复核的对应，按下放清单计）。",
+    "本级标注下放/委托的事项：下放方式一栏为下放、委托、授权等的事项，每项计一次，不论下放给几个单位；"
+    "下放清单中未标注下放方式的事项不计入，而“承接进度”的应承接按单位逐一计入。",
 )
 
 
@@ -122,6 +142,12 @@ def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
 def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
     for i in issues:
         yield {**i.model_dump(), "code": i.code.value, "severity": i.severity.value}
+
+
+def _issue_cells(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
+    """Issue rows for the 数据问题 sheet: the Chinese title and severity first, the stable code last."""
+    for row, i in zip(_issue_rows(issues), issues, strict=True):
+        yield {**row, "title": ISSUE_ZH.get(i.code, i.code.value), "severity_zh": SEVERITY_ZH[i.severity]}
 
 
 def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
@@ -159,6 +185,8 @@ def overview_notes(result: ReconcileResult, *, lean: str | None = None) -> list[
         f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”",
         "　".join(f"{h.label} {h.value}" for h in headlines(result)),
         *([lean] if lean else []),
+        "名词说明：" + GLOSSARY[0],
+        *("　　　　　" + g for g in GLOSSARY[1:]),
     ]
 
 
@@ -215,7 +243,7 @@ def overview_sheet(
     sections = [
         Section(
             "总体情况",
-            (Column("item", "项目", 28), Column("value", "数量", 12)),
+            (Column("item", "项目", 40), Column("value", "数量", 12)),
             [{"item": k, "value": v} for k, v in overview_facts(result)],
         )
     ]
@@ -262,6 +290,11 @@ def overview_sheet(
                     ACCEPTANCE_RATE,
                 ),
                 [a.model_dump() for a in result.acceptance],
+                title="各单位承接进度（下放清单与各单位承接清单逐项比对）",
+                notes=(
+                    "应承接 = 下放清单中下放给该单位的事项；已承接 = 承接清单中对应上的事项（含待复核的对应）；"
+                    "清单外 = 承接清单中有、但下放清单未下放给该单位的事项。",
+                ),
                 charts=(
                     Chart(
                         "各单位承接进度（占应承接的比例）",
@@ -278,6 +311,7 @@ def overview_sheet(
                 "使用率",
                 (Column("unit", "单位", 18), *USAGE_COLUMNS),
                 [u.model_dump() for u in result.usage],
+                title="各单位各部门服务事项使用率（有办件的服务事项 ÷ 服务事项）",
                 charts=(Chart("各单位各部门使用率", "department", ("rate",), "使用率", percent=True),),
             )
         )
@@ -291,20 +325,31 @@ def cascade_sheets(result: ReconcileResult) -> list[Sheet]:
     levels = result.cascade_levels
     columns = (
         Column("chain", "链条", 6),
-        Column("name", "事项名称", 36, wrap=True),
-        Column("code", "编码", 18),
-        *(Column(lv.value, LEVEL_ZH[lv], 40, wrap=True) for lv in levels),
+        Column("name", "事项名称", 24, wrap=True),
+        Column("code", "编码", 14, wrap=True),
+        *(Column(lv.value, LEVEL_ZH[lv], 30, wrap=True) for lv in levels),
     )
     counts = (
         Column("level", "层级", 12),
         Column("unit", "单位", 18),
-        Column("items", "事项数", 10),
-        Column("claimed", "承接自上级", 12),
-        Column("handed_down", "下放/委托给下级", 14),
+        Column("items", "链条中的事项数", 12),
+        Column("claimed", "链条中确认承接自上级的事项（不含待复核）", 18, wrap=True),
+        Column("handed_down", "本级标注下放/委托的事项（每项计一次）", 18, wrap=True),
     )
     return [
-        Sheet("层级链条", columns, path_table(result.cascade, levels)),
-        Sheet("层级统计", counts, level_counts(result.cascade)),
+        Sheet(
+            "层级链条",
+            columns,
+            path_table(result.cascade, levels),
+            title="层级链条：同一事项在各层级、各单位的情况（每行一个事项，链条从 1 编号；单位名后只在名称不同时写出事项名称）",
+        ),
+        Sheet(
+            "层级统计",
+            counts,
+            level_counts(result.cascade),
+            title="层级统计：按层级链条计数，与“承接进度”的口径不同",
+            notes=LEVEL_COUNT_NOTES,
+        ),
     ]
 
 
@@ -343,14 +388,21 @@ def write_reconcile(
     def workbook() -> None:
         shown = [st for st in Status if not (left_out and st is Status.MATCHED)]
         by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in shown}
-        issues = [] if left_out else [Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_rows(result.issues))]
+        issues = (
+            []
+            if left_out
+            else [Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_cells(result.issues), title=ISSUES_TITLE)]
+        )
         write_workbook(
             paths[4],
             [
                 *overview_sheet(result, title, lean=lean),
-                *(Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows) for st, rows in by_status.items()),
+                *(
+                    Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows, title=MATCH_TITLES[st])
+                    for st, rows in by_status.items()
+                ),
                 *cascade_sheets(result),
-                Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
+                Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
                 *issues,
             ],
         )
@@ -373,7 +425,7 @@ def write_reconcile(
                     "待复核",
                     REVIEW_COLUMNS,
                     review_rows(result.matches),
-                    title="请在“决定”列选择“确认”或“否决”，保存后运行 quanze review apply 本文件",
+                    title=REVIEW_TITLE,
                     dropdowns={"decision": DECISION_CHOICES},
                     hidden=frozenset({"power_key", "service_key"}),
                 )
@@ -411,7 +463,7 @@ def write_gaps(
                 title=title,
                 charts=(Chart("各类缺口", "gap", ("count",), "数量"),),
             ),
-            Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps)),
+            Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
         ],
     )
     return paths

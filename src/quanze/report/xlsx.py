@@ -7,8 +7,8 @@ looks like a formula (=, +, -, @) stays text, and province-scale tables stream q
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ class Column:
     wrap: bool = False
     percent: bool = False
     date: bool = False  # a datetime.date value written as a real date (yyyy-mm-dd)
+    decimal: bool = False  # a score: one decimal
+    fill_in: bool = False  # shaded: the cell a person fills in
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Sheet:
     charts: Sequence[Chart] = ()
     footer: Sequence[Sequence[Any]] = ()
     chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
-    fit_rows: bool = False  # set each row's height to show its wrapped cells whole (viewers do not autofit)
+    notes: Sequence[str] = ()  # lines between the title and the table (what the numbers count)
 
 
 @dataclass
@@ -107,22 +109,6 @@ def chart_height(count: int) -> int:
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
-
-
-def text_width(text: str) -> int:
-    """Columns a text takes in a cell: a CJK or full-width character counts two."""
-    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
-
-
-def row_height(values: Sequence[Any], columns: Sequence[Column], hidden: frozenset[str]) -> float | None:
-    """Points a row needs to show its wrapped cells whole, or None when one line is enough."""
-    lines = 1
-    for value, col in zip(values, columns, strict=False):
-        if not col.wrap or col.key in hidden or not isinstance(value, str) or not value:
-            continue
-        usable = max(col.width - 1, 1)
-        lines = max(lines, sum(max(1, math.ceil(text_width(part) / usable)) for part in value.split("\n")))
-    return min(lines, 27) * LINE_HEIGHT if lines > 1 else None
 
 
 def _rows_covered(height_px: int) -> int:
@@ -252,7 +238,44 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
 def _column_format(col: Column, formats: dict[str, Any]) -> Any:
     if col.date:
         return formats["date"]
+    if col.fill_in:
+        return formats["input"]
+    if col.decimal:
+        return formats["score"]
     return formats["percent"] if col.percent else formats["wrap"] if col.wrap else formats["cell"]
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word breaks, glyph widths)
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: a CJK or full-width character takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def row_height(
+    row: Mapping[str, Any], columns: Sequence[Column], hidden: frozenset[str] = frozenset()
+) -> float | None:
+    """The height that shows every line of the row's wrapped cells (None: one line is enough).
+
+    Viewers do not grow rows for wrapped text in a file written without heights, so a long cell printed
+    cut off after its first line; the row's height is set from the longest wrapped cell (hidden columns
+    aside).
+    """
+    lines = 1
+    for col in columns:
+        value = row.get(col.key)
+        if not col.wrap or value is None or col.key in hidden:
+            continue
+        text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        # A short text fills its width nearly whole; a long one loses a little at each line's end.
+        per_line = max(int(max(col.width * WRAP_FILL, col.width - 2)), 1)
+        lines = max(
+            lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
+        )
+    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
 def _text(value: str) -> str:
@@ -301,6 +324,11 @@ def _start_part(
     _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
         ws.write_string(0, 0, _text(spec.title), formats["title"])
+    for n, note in enumerate(spec.notes, start=1 if spec.title else 0):
+        ws.write_string(n, 0, _text(note), formats["note"])
+    heading_height = row_height({c.key: c.heading for c in columns}, [replace(c, wrap=True) for c in columns])
+    if heading_height is not None:
+        ws.set_row(header_row, heading_height)
     for i, col in enumerate(columns):
         ws.write_string(header_row, i, col.heading, formats["header"])
     return ws
@@ -327,7 +355,7 @@ def _finish_part(ws: Any, spec: Sheet, keys: Sequence[str], header_row: int, las
 def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: int = EXCEL_ROW_LIMIT) -> None:
     """One table; rows past `row_limit` go on continuation sheets (名称 (2) …) with the header repeated."""
     columns = list(spec.columns)
-    header_row = 1 if spec.title else 0
+    header_row = (1 if spec.title else 0) + len(spec.notes)
     # The footer lines and the charts stay under the last part; leave them room on it.
     room = row_limit - header_row - 1 - len(spec.footer) - (2 + 36 * len(spec.charts) if spec.charts else 0)
     if room < 1:
@@ -346,10 +374,9 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
             r = header_row
         r += 1
         count += 1
-        if spec.fit_rows:
-            height = row_height([row.get(k) for k in keys], columns, spec.hidden)
-            if height is not None:
-                ws.set_row(r, height)
+        height = row_height(row, columns, spec.hidden)
+        if height is not None:
+            ws.set_row(r, height)
         for i, key in enumerate(keys):
             _write(ws, r, i, row.get(key), cell_formats[i])
     _finish_part(ws, spec, keys, header_row, r)
@@ -420,6 +447,8 @@ def write_workbook(
             "wrap": wb.add_format({"valign": "top", "text_wrap": True, **border}),
             "percent": wb.add_format({"valign": "top", "num_format": "0.0%", **border}),
             "date": wb.add_format({"valign": "top", "num_format": "yyyy-mm-dd", **border}),
+            "score": wb.add_format({"valign": "top", "num_format": "0.0", **border}),
+            "input": wb.add_format({"valign": "top", "bg_color": "#FFF2CC", **border}),
         }
         formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         formats["note"] = wb.add_format({"font_color": "#404040"})
