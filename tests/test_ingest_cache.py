@@ -153,3 +153,20 @@ def test_no_cache_flag_env_and_cache_clear(tmp_path: Path, monkeypatch: pytest.M
     assert runner.invoke(app, ["reconcile", "--out", "c"]).exit_code == 0
     assert (elsewhere / ingest_cache.LAYOUT).is_dir() and not (work / ".quanze-cache").exists()
     assert os.listdir(elsewhere / ingest_cache.LAYOUT)
+
+
+def test_staging_left_by_a_killed_writer_is_tidied(tmp_path: Path) -> None:
+    path = fixtures.catalogue(tmp_path / "catalogue.xlsx")
+    root = tmp_path / "cache"
+    (root / ingest_cache.LAYOUT).mkdir(parents=True)
+    old = root / ingest_cache.LAYOUT / ".tmp-dead-0000"
+    fresh = root / ingest_cache.LAYOUT / ".tmp-busy-0000"
+    old.mkdir()
+    fresh.mkdir()
+    (old / "p-x.json").write_text("[]", encoding="utf-8")
+    os.utime(old, (0, 0))
+    options = IngestOptions(kind=ListKind.SERVICES)
+    ingest_cache.store(
+        ingest_cache.entry_for(root, path, options, label="c"), read_file(path, options, label="c")
+    )
+    assert not old.exists() and fresh.exists()  # another writer's work in progress is left alone

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -147,6 +149,7 @@ def store(entry: Entry, report: FileReport) -> None:
     staging = entry.folder.parent / f".tmp-{entry.key}-{uuid.uuid4().hex[:8]}"
     try:
         staging.mkdir(parents=True)
+        _tidy(entry.folder.parent)
         powers, services = _partitions(report)
         for unit, rows in powers.items():
             (staging / _part_name("p", unit)).write_bytes(_POWERS.dump_json(rows))
@@ -163,6 +166,18 @@ def store(entry: Entry, report: FileReport) -> None:
         pass
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+STALE_STAGING_SECONDS = 3600
+
+
+def _tidy(folder: Path) -> None:
+    """Remove what a writer killed outright (SIGKILL, power cut) left: staging folders over an hour old."""
+    cutoff = time.time() - STALE_STAGING_SECONDS
+    for old in folder.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def load_meta(entry: Entry) -> EntryMeta | None:
