@@ -40,7 +40,20 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
 def file_digest(path: Path) -> str:
+    """The file's SHA-256; remembered in this process while its size, mtime and inode stay the same
+    (a pool of units hashes each input once, not once per unit)."""
+    st = path.stat()
+    mark = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if mark not in _DIGESTS:
+        _DIGESTS[mark] = _sha256(path)
+    return _DIGESTS[mark]
+
+
+def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -180,12 +193,22 @@ def _tidy(folder: Path) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+_METAS: dict[Path, EntryMeta] = {}
+
+
 def load_meta(entry: Entry) -> EntryMeta | None:
-    """The entry's description, or None when it is missing or unreadable (then the file is read again)."""
+    """The entry's description, or None when it is missing or unreadable (then the file is read again).
+
+    An entry never changes once written (its key is its content), so this process keeps what it loaded.
+    """
+    if entry.folder in _METAS and entry.exists:
+        return _METAS[entry.folder].model_copy(deep=True)
     try:
-        return EntryMeta.model_validate_json((entry.folder / "meta.json").read_bytes())
+        meta = EntryMeta.model_validate_json((entry.folder / "meta.json").read_bytes())
     except (OSError, ValidationError, ValueError):
         return None
+    _METAS[entry.folder] = meta
+    return meta.model_copy(deep=True)
 
 
 def load(entry: Entry, meta: EntryMeta, *, units: Collection[str] | None = None) -> FileReport | None:
