@@ -199,16 +199,17 @@ _METAS: dict[Path, EntryMeta] = {}
 def load_meta(entry: Entry) -> EntryMeta | None:
     """The entry's description, or None when it is missing or unreadable (then the file is read again).
 
-    An entry never changes once written (its key is its content), so this process keeps what it loaded.
+    An entry never changes once written (its key is its content), so this process keeps what it loaded;
+    callers do not change it (`load` hands out fresh lists).
     """
     if entry.folder in _METAS and entry.exists:
-        return _METAS[entry.folder].model_copy(deep=True)
+        return _METAS[entry.folder]
     try:
         meta = EntryMeta.model_validate_json((entry.folder / "meta.json").read_bytes())
     except (OSError, ValidationError, ValueError):
         return None
     _METAS[entry.folder] = meta
-    return meta.model_copy(deep=True)
+    return meta
 
 
 def load(entry: Entry, meta: EntryMeta, *, units: Collection[str] | None = None) -> FileReport | None:
@@ -231,7 +232,14 @@ def load(entry: Entry, meta: EntryMeta, *, units: Collection[str] | None = None)
         return None
     prows.sort(key=lambda r: r[0])
     srows.sort(key=lambda r: r[0])
-    return meta.report.model_copy(update={"powers": [p for _, p in prows], "services": [s for _, s in srows]})
+    return meta.report.model_copy(
+        update={
+            "powers": [p for _, p in prows],
+            "services": [s for _, s in srows],
+            "sheets": list(meta.report.sheets),
+            "issues": list(meta.report.issues),
+        }
+    )
 
 
 def clear(root: Path) -> int:
