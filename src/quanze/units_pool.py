@@ -10,6 +10,7 @@ from pathlib import Path
 
 from quanze.config import QuanzeConfig
 from quanze.errors import UsageError
+from quanze.models import RowIssue
 from quanze.normalize import name_key
 from quanze.partition import receiving_units
 from quanze.pipeline import _read_all, reconcile, reconcile_to
@@ -64,8 +65,20 @@ def each_unit(
         for unit in chosen:
             yield unit, reconcile_unit(config, unit)
         return
+    # Every unit's run carries the same row issues (each file's, and the unit checks made on every unit):
+    # only the first crosses back from its worker, so a pool does not pickle them once per unit.
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from zip(chosen, pool.map(reconcile_unit, [config] * len(chosen), chosen), strict=True)
+        keep = [True] + [False] * (len(chosen) - 1)
+        issues: list[RowIssue] = []
+        for unit, result in zip(chosen, pool.map(_lean, [config] * len(chosen), chosen, keep), strict=True):
+            if result.issues:
+                issues = result.issues
+            yield unit, result.model_copy(update={"issues": issues})
+
+
+def _lean(config: QuanzeConfig, unit: str, keep_issues: bool) -> ReconcileResult:
+    result = reconcile_unit(config, unit)
+    return result if keep_issues else result.model_copy(update={"issues": []})
 
 
 @dataclass
