@@ -448,3 +448,43 @@ def scenario(folder: Path) -> Path:
         encoding="utf-8",
     )
     return config
+
+
+def unit_column_lists(folder: Path, *, prefix: str = "") -> Path:
+    """A province-style run: one devolution list and one catalogue, each row naming its unit (行政区划).
+
+    西河县 is spelt 西河县人民政府 in the catalogue (a unit-alias); 北湖县 is only in the catalogue; one power
+    row has no unit, so it belongs to every unit. `prefix` goes before every unit name (another province).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    for unit in (prefix + u for u in ("东城县", "西河县", "南山县")):
+        for r in CITY_ROWS:
+            rows.append([len(rows) + 1, unit, r[1], r[2], r[3], r[4], unit, r[7], r[8]])
+    rows.append(
+        [len(rows) + 1, None, "建筑垃圾处置核准", "行政许可", None, "市城管局", prefix + "南山县", None, None]
+    )
+    header: Row = [
+        "序号",
+        "行政区划",
+        "事项名称",
+        "事项类型",
+        "事项编码",
+        "实施主体",
+        "承接单位",
+        "监管部门",
+        "监管方式",
+    ]
+    xlsx(folder / "powers.xlsx", {"权力事项": [header, *rows]})
+    services: list[Row] = []
+    for unit in (prefix + u for u in ("东城县", "西河县人民政府", "南山县", "北湖县")):
+        for r in CATALOGUE_ROWS:
+            services.append([len(services) + 1, unit, *r[2:]])
+    xlsx(folder / "catalogue.xlsx", {"服务事项": [CATALOGUE_HEADER, *services]})
+    config = folder / "quanze.toml"
+    config.write_text(
+        '[project]\nname = "分区"\n\n[[inputs.lists]]\npath = "powers.xlsx"\nrole = "devolution"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n',
+        encoding="utf-8",
+    )
+    return config

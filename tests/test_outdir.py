@@ -213,7 +213,15 @@ def test_a_killed_run_leaves_one_whole_run(tmp_path: Path) -> None:
     config = fixtures.scenario(tmp_path / "p")
     project = config.parent
     env = {**os.environ, "COLUMNS": "200"}
-    command = [sys.executable, "-m", "quanze", "-v", "reconcile", "--force"]
+    command = [
+        sys.executable,
+        "-m",
+        "quanze",
+        "--no-cache",
+        "-v",
+        "reconcile",
+        "--force",
+    ]  # kills land as before the read cache
     # Two versions of the catalogue; each run reads the one whose reports are not in the folder.
     big = [[8 + n, "西河县", "西河县城管局", None, f"户外广告设置许可{n}", None, n] for n in range(400)]
     versions = [big[:200], big]
@@ -309,7 +317,15 @@ def test_a_run_killed_outright_is_tidied_by_the_next(tmp_path: Path) -> None:
     config = fixtures.scenario(tmp_path / "p")
     project = config.parent
     env = {**os.environ, "COLUMNS": "200"}
-    command = [sys.executable, "-m", "quanze", "-v", "reconcile", "--force"]
+    command = [
+        sys.executable,
+        "-m",
+        "quanze",
+        "--no-cache",
+        "-v",
+        "reconcile",
+        "--force",
+    ]  # kills land as before the read cache
     subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
     previous = _outputs(project / "out")
     proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

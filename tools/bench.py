@@ -101,13 +101,13 @@ def write_province(sc: Scenario, folder: Path) -> Path:
     return folder
 
 
-def province(scale: float) -> tuple[Path, int, int]:
+def province(scale: float, *, seed: int = 99, name: str = "示范省") -> tuple[Path, int, int]:
     units = max(1, round(150 * scale))
-    folder = CACHE / f"province-{units}"
+    folder = CACHE / (f"province-{units}" if seed == 99 else f"province-{units}-{seed}")
     marker = folder / "counts.json"
     if not marker.exists():
         pool = load_pool()
-        sc = make_scenario(pool, n_powers=300, n_units=units, seed=99, city="示范省")
+        sc = make_scenario(pool, n_powers=300, n_units=units, seed=seed, city=name)
         extra = random.Random(5)
         # Top up to ~667 service items per unit, as in a province platform export.
         target = round(100_000 * units / 150)
@@ -226,7 +226,104 @@ def bench_million_rows() -> None:
     )
 
 
+UNITS_SCRIPT = """
+import json, resource, sys
+from pathlib import Path
+from quanze.config import load_config
+from quanze.pipeline import reconcile
+from quanze.units_pool import each_unit
+config = load_config(Path(sys.argv[1]) / "quanze.toml")
+if sys.argv[2] == "whole":
+    reconcile(config)
+else:
+    for _ in each_unit(config, jobs=int(sys.argv[3])):
+        pass
+ru = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"cpu": ru.ru_utime + ru.ru_stime + kids.ru_utime + kids.ru_stime}))
+"""
+
+
+def _cpu(folder: Path, *args: str) -> tuple[float, float]:
+    """CPU seconds (this process and its workers) and wall seconds of one library run in a fresh process."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", UNITS_SCRIPT, str(folder), *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout)["cpu"], time.perf_counter() - start
+
+
+def bench_units(folder: Path, repeat: int = 3) -> None:
+    """All units one by one (inputs read once, into the read cache) against one whole run: CPU and wall."""
+    _cpu(folder, "whole")  # fills the read cache (the nightly job's first step)
+    whole = [_cpu(folder, "whole") for _ in range(repeat)]
+    single = [_cpu(folder, "units", "1") for _ in range(repeat)]
+    pooled = [_cpu(folder, "units", "2") for _ in range(repeat)]
+    w = statistics.median(c for c, _ in whole)
+    for label, runs in (("one by one", single), ("2 worker processes", pooled)):
+        c = statistics.median(c for c, _ in runs)
+        wall = statistics.median(t for _, t in runs)
+        print(
+            f"  every unit {label}: CPU {c:.1f} s (x{c / w:.2f} of one whole run's {w:.1f} s; target <= x1.2: "
+            f"{'ok' if c / w <= 1.2 else 'MISSED'}), wall {wall:.1f} s (whole "
+            f"{statistics.median(t for _, t in whole):.1f} s); medians of {repeat}, read cache warm"
+        )
+
+
+def bench_country(repeat: int = 1) -> None:
+    """A tenth of the country (two provinces, 300 counties) as separate province jobs; extrapolated."""
+    jobs = [province(1.0), province(1.0, seed=7, name="试验省")]
+    powers = sum(p for _, p, _ in jobs)
+    items = sum(s for _, _, s in jobs)
+    figures: list[tuple[float, int]] = []
+    for folder, _, _ in jobs:
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                figures.append(
+                    _run(
+                        [
+                            "--quiet",
+                            "--no-cache",
+                            "reconcile",
+                            "--config",
+                            str(folder / "quanze.toml"),
+                            "--out",
+                            tmp,
+                            "--force",
+                        ],
+                        ROOT,
+                    )
+                )
+    seconds = statistics.median(t for t, _ in figures)
+    peak = max(m for _, m in figures)
+    provinces = 3000 // 150
+    # A country province holds 1M / 20 powers and 3M / 20 items: more than the bench's province, so each
+    # job is scaled up by the larger of the two ratios (growth is close to linear: see the growth figures).
+    per_job = max(1_000_000 / provinces / (powers / len(jobs)), 3_000_000 / provinces / (items / len(jobs)))
+    job_s, job_mb = seconds * per_job, peak * per_job
+    print(
+        f"a tenth of the country: {len(jobs)} province jobs, {len(jobs) * 150} counties, {powers:,} power "
+        f"rows, {items:,} service items; per job (a fresh process, inputs read cold, no read cache): median "
+        f"{seconds:.1f} s, peak memory {peak} MB (highest of {len(figures)} runs)"
+    )
+    print(
+        f"  extrapolated to ≈ 3,000 counties / 1M powers / 3M items: {provinces} province jobs of 150 counties, "
+        f"each x{per_job:.2f} the bench's province: ≈ {job_s:.0f} s and ≈ {job_mb:.0f} MB per job; "
+        f"{provinces * job_s / 60:.0f} min one job at a time on one machine, "
+        f"{provinces * job_s / 120:.0f} min two at a time ({2 * job_mb:.0f} MB), or ≈ {job_s / 60:.1f} min "
+        f"with one CI job per province"
+    )
+
+
 def main() -> None:
+    if sys.argv[1:] and set(sys.argv[1:]) <= {"units", "country"}:
+        print("quanze benchmark, partitions only (figures vary with machine load; nothing here is asserted)")
+        if "units" in sys.argv[1:]:
+            print("units in a pool, province scale:")
+            bench_units(province(1.0)[0])
+        if "country" in sys.argv[1:]:
+            bench_country()
+        return
     print("quanze benchmark (figures vary with machine load; nothing here is asserted)")
     bench_sample()
     folder, n_powers, n_services = province(1.0)
@@ -269,6 +366,9 @@ def main() -> None:
         )
     bench_gc(folder, full)
     fair_baseline(folder, full["match"])
+    print("units in a pool, province scale:")
+    bench_units(folder)
+    bench_country()
     bench_million_rows()
     quality.main()
 

@@ -114,6 +114,7 @@ class _State:
     debug = False
     quiet = False
     verbose = False
+    no_cache = False
     stages: _Stages | None = None
 
 
@@ -180,9 +181,13 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every input again; neither use nor fill the read cache.")
+    ] = False,
 ) -> None:
     """quanze: reconcile power lists with the service catalogue."""
     state.debug, state.quiet, state.verbose = debug, quiet, verbose
+    state.no_cache = no_cache
 
 
 def _print_json(data: Any) -> None:
@@ -567,6 +572,8 @@ def _load_config(
             raise UsageError(
                 f"thresholds: {exc.errors()[0]['msg']}", hint="keep 0 <= review <= match <= 100"
             ) from None
+    if state.no_cache:
+        cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update={"cache": None})})
     return cfg
 
 
@@ -1331,6 +1338,70 @@ def init(
     """Write a commented starter quanze.toml."""
     write_new_text(path, STARTER_CONFIG, force=force)
     _say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
+
+
+cache_app = typer.Typer(help="The read cache: each input read once (README › Scale).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear", epilog="Example: [bold]quanze cache clear[/]")
+@handled
+def cache_clear(config: ConfigOpt = None) -> None:
+    """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
+    from quanze.ingest_cache import cache_folder, clear
+
+    root = cache_folder(_load_config(config).project.cache)
+    if root is None:
+        raise UsageError(
+            "the read cache is off (--no-cache): nothing to clear", hint="run without --no-cache"
+        )
+    _say(escape(f"removed {root} ({clear(root)} entries)"))
+
+
+units_app = typer.Typer(
+    help="Receiving units as partitions: list them, reconcile each on its own.", no_args_is_help=True
+)
+app.add_typer(units_app, name="units")
+
+
+@units_app.command(
+    "list", epilog="Example: [bold]quanze units list | xargs -P 2 -I{} quanze reconcile -u {}[/]"
+)
+@handled
+def units_list(config: ConfigOpt = None) -> None:
+    """Print every receiving unit of the inputs, one a line (the inputs are read into the read cache)."""
+    from quanze.units_pool import units_of
+
+    for unit in units_of(_load_config(config), progress=_progress):
+        out_console.print(unit, markup=False, highlight=False)
+
+
+@units_app.command("run", epilog="Example: [bold]quanze units run --jobs 2 --out out/units[/]")
+@handled
+def units_run(
+    config: ConfigOpt = None,
+    out: OutOpt = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", help="Only this unit (repeatable); default every unit."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    force: ForceOpt = False,
+) -> None:
+    """Reconcile each receiving unit into its own folder, out/<unit>/, reading the inputs once."""
+    from quanze.units_pool import each_unit_to
+
+    cfg = _load_config(config)
+    target = out or cfg.project.out
+    for name, summary in each_unit_to(target, cfg, units=unit, jobs=jobs, force=force, progress=_progress):
+        m = summary.match
+        _say(
+            escape(
+                f"{name}: 已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，"
+                f"未匹配 {m.power_units_unmatched}，缺口 {sum(summary.gaps.values())}"
+            )
+        )
+    _say(escape(f"reports in {target}/<unit>/"))
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -136,6 +136,8 @@ class Project(_Strict):
     out: Path = Path("out")
     decisions: Path = Path("quanze-decisions.jsonl")
     csv_encoding: CsvEncoding = CsvEncoding.UTF8_BOM
+    cache: Path | None = Path(".quanze-cache")
+    """The read cache (README › Scale); None turns it off (`--no-cache`)."""
 
 
 class LedgerOptions(_Strict):
@@ -202,7 +204,11 @@ def _resolve(config: QuanzeConfig, base: Path) -> QuanzeConfig:
         catalogue=tuple(c.model_copy(update={"path": fix(c.path)}) for c in config.inputs.catalogue),
     )
     project = config.project.model_copy(
-        update={"out": fix(config.project.out), "decisions": fix(config.project.decisions)}
+        update={
+            "out": fix(config.project.out),
+            "decisions": fix(config.project.decisions),
+            "cache": fix(config.project.cache) if config.project.cache is not None else None,
+        }
     )
     ledger = config.ledger.model_copy(update={"path": fix(config.ledger.path)})
     return config.model_copy(update={"inputs": inputs, "project": project, "ledger": ledger})

@@ -50,6 +50,7 @@ from quanze.match import (
 )
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
+from quanze.partition import read_through_cache
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import write_text
@@ -119,6 +120,8 @@ class _Loaded:
     lists: list[tuple[ListInput, list[PowerItem]]] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
+    known_units: set[str] | None = None
+    """Every unit of the inputs (name keys), when only some units' records were loaded."""
 
 
 def _read(path: Path, options: IngestOptions, progress: Progress | None) -> FileReport:
@@ -166,8 +169,15 @@ def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | N
     return [reports[i] for i in range(len(jobs))]
 
 
-def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _Loaded:
-    """Read every input the config names; a file that cannot be read stops the run."""
+def load_inputs(
+    config: QuanzeConfig, *, units: Sequence[str] | None = None, progress: Progress | None = None
+) -> _Loaded:
+    """Read every input the config names; a file that cannot be read stops the run.
+
+    With the read cache on (README › Scale), each input is read once and later runs load it from the
+    cache; with `units`, only those units' records of the devolution list and catalogue are loaded (the
+    unit filter itself is `_only_units`, applied by `analyse`).
+    """
     loaded = _Loaded()
     seen: set[Path] = set()
     for path in [li.path for li in config.inputs.lists] + [ci.path for ci in config.inputs.catalogue]:
@@ -182,7 +192,9 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
         (ci.path, config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets, header_rows=ci.header_rows))
         for ci in config.inputs.catalogue
     ]
-    reports = _read_all(jobs, progress)
+    cached = read_through_cache(config, jobs, units=units, progress=progress, read_all=_read_all)
+    reports = cached.reports if cached else _read_all(jobs, progress)
+    digests = cached.digests if cached else [_digest(path) for path, _ in jobs]
     for (path, options), report in zip(jobs, reports, strict=True):
         require_records(path, report, expected=options.kind, options=options)
     for li, report in zip(config.inputs.lists, reports, strict=False):
@@ -203,7 +215,7 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
                 role=li.role.value,
                 unit=unit,
                 records=report.records,
-                sha256=_digest(li.path),
+                sha256=digests[len(loaded.inputs)],
             )
         )
     for ci, report in zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True):
@@ -217,13 +229,20 @@ def load_inputs(config: QuanzeConfig, *, progress: Progress | None = None) -> _L
                 role="catalogue",
                 unit=ci.unit,
                 records=report.records,
-                sha256=_digest(ci.path),
+                sha256=digests[len(loaded.inputs)],
             )
         )
     for report in reports:
         loaded.issues.extend(report.issues)
     if not config.inputs.catalogue:
         loaded.issues.append(no_catalogue_issue())
+    if cached is not None and cached.units is not None:
+        # A partial load: unit spellings are checked on every unit the files hold, as a whole run does.
+        for s in loaded.services:
+            s.unit = cached.units.renamed.get(s.unit or "", s.unit)
+        loaded.issues.extend(cached.units.issues)
+        loaded.known_units = cached.units.known
+        return loaded
     loaded.issues.extend(
         reconcile_units(
             loaded.services,
@@ -316,6 +335,7 @@ def _match_counts(
 def _only_units(loaded: _Loaded, units: Sequence[str]) -> None:
     wanted = {name_key(u) for u in units}
     known = {name_key(s.unit) for s in loaded.services if s.unit} | {name_key(u) for u in loaded.acceptance}
+    known |= loaded.known_units or set()
     unknown = sorted(u for u in units if name_key(u) not in known)
     if unknown:
         raise UsageError(
@@ -380,7 +400,7 @@ def analyse(
     With `units`, only those receiving units are reconciled: a partition of the work that can run in its
     own process (see README › Scale).
     """
-    loaded = load_inputs(config, progress=progress)
+    loaded = load_inputs(config, units=units, progress=progress)
     freeze_inputs()
     if units is not None:
         _only_units(loaded, units)
@@ -405,6 +425,8 @@ def analyse(
         set(loaded.acceptance)
         | {s.unit for s in loaded.services if s.unit}
         | {li.unit for li, _ in loaded.lists if li.unit and li.role is not ListRole.DEVOLUTION}
+        # A run for some units loads only theirs; the cache knows every unit of the inputs.
+        | (loaded.known_units or set())
     )
     loaded.issues.extend(addressing.issues((p for li, items in loaded.lists for p in items), known_units))
     if progress is not None:

@@ -1,0 +1,251 @@
+"""The read cache: each input read once, stored by unit, keyed by its SHA-256, the reading options and quanze."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from quanze import __version__
+from quanze.ingest import IngestOptions
+from quanze.models import FileReport, PowerItem, ServiceItem
+
+ENV = "QUANZE_CACHE"
+"""An environment variable naming the cache folder; it overrides `[project] cache` in the config."""
+LAYOUT = "v1"
+NO_UNIT = ""
+"""The partition of records without a 行政区划: loaded by every run, whatever its units."""
+
+_POWERS = TypeAdapter(list[tuple[int, PowerItem]])
+_SERVICES = TypeAdapter(list[tuple[int, ServiceItem]])
+
+
+@cache
+def code_fingerprint() -> str:
+    """quanze's version and a digest of its source: a changed reader never serves an old entry."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    """The file's SHA-256; remembered in this process while its size, mtime and inode stay the same
+    (a pool of units hashes each input once, not once per unit)."""
+    st = path.stat()
+    mark = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if mark not in _DIGESTS:
+        _DIGESTS[mark] = _sha256(path)
+    return _DIGESTS[mark]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class EntryMeta(BaseModel):
+    """What a cache entry holds besides its records: the report's layout and issues, and its partitions."""
+
+    file: str
+    sha256: str
+    report: FileReport
+    """The report without its records."""
+    power_partitions: dict[str, int] = Field(default_factory=dict)
+    """Raw 行政区划 as read → power records in that partition (NO_UNIT for records without one)."""
+    service_partitions: dict[str, int] = Field(default_factory=dict)
+    """Raw 行政区划 as read → service items in that partition."""
+
+    @property
+    def units(self) -> set[str]:
+        """Every raw 行政区划 the file holds."""
+        return (set(self.power_partitions) | set(self.service_partitions)) - {NO_UNIT}
+
+    receiving: dict[str, list[str]] = Field(default_factory=dict)
+    """Raw 行政区划 → the distinct 承接单位 of its power records (what unit checks need without the records)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input's place in the cache."""
+
+    folder: Path
+    key: str
+    sha256: str
+
+    @property
+    def exists(self) -> bool:
+        return (self.folder / "meta.json").is_file()
+
+
+def cache_folder(configured: Path | None) -> Path | None:
+    """The cache folder: $QUANZE_CACHE when set, else the config's; None when caching is off."""
+    if configured is None:
+        return None
+    env = os.environ.get(ENV)
+    return Path(env) if env else configured
+
+
+def entry_for(root: Path, path: Path, options: IngestOptions, *, label: str) -> Entry:
+    sha = file_digest(path)
+    h = hashlib.sha256()
+    for part in (sha, options.model_dump_json(), label, code_fingerprint()):
+        h.update(part.encode())
+        h.update(b"\0")
+    key = h.hexdigest()[:32]
+    return Entry(folder=root / LAYOUT / key, key=key, sha256=sha)
+
+
+def _part_name(prefix: str, unit: str) -> str:
+    return prefix + "-" + hashlib.sha256(unit.encode()).hexdigest()[:16] + ".json"
+
+
+def _partitions(
+    report: FileReport,
+) -> tuple[dict[str, list[tuple[int, PowerItem]]], dict[str, list[tuple[int, ServiceItem]]]]:
+    powers: dict[str, list[tuple[int, PowerItem]]] = {}
+    services: dict[str, list[tuple[int, ServiceItem]]] = {}
+    for i, p in enumerate(report.powers):
+        powers.setdefault(p.unit or NO_UNIT, []).append((i, p))
+    for i, s in enumerate(report.services):
+        services.setdefault(s.unit or NO_UNIT, []).append((i, s))
+    return powers, services
+
+
+def describe(entry: Entry, report: FileReport) -> EntryMeta:
+    """The entry's description of a report: its layout and issues, and the units it holds."""
+    receiving: dict[str, set[str]] = {}
+    for p in report.powers:
+        if p.receiving_unit:
+            receiving.setdefault(p.unit or NO_UNIT, set()).add(p.receiving_unit)
+    power_counts: dict[str, int] = {}
+    for p in report.powers:
+        power_counts[p.unit or NO_UNIT] = power_counts.get(p.unit or NO_UNIT, 0) + 1
+    service_counts: dict[str, int] = {}
+    for s in report.services:
+        service_counts[s.unit or NO_UNIT] = service_counts.get(s.unit or NO_UNIT, 0) + 1
+    return EntryMeta(
+        file=report.file,
+        sha256=entry.sha256,
+        report=report.model_copy(update={"powers": [], "services": []}),
+        power_partitions=power_counts,
+        service_partitions=service_counts,
+        receiving={u: sorted(r) for u, r in receiving.items()},
+    )
+
+
+def store(entry: Entry, report: FileReport) -> None:
+    """Write the report into the cache by unit; atomic (a whole folder renamed into place), safe for two writers.
+
+    A second process that stored the same entry meanwhile wins; ours is dropped. A cache that cannot be
+    written (read-only folder, full disk) leaves the run as it was: the cache only ever saves time.
+    """
+    if entry.exists:
+        return
+    staging = entry.folder.parent / f".tmp-{entry.key}-{uuid.uuid4().hex[:8]}"
+    try:
+        staging.mkdir(parents=True)
+        _tidy(entry.folder.parent)
+        powers, services = _partitions(report)
+        for unit, rows in powers.items():
+            (staging / _part_name("p", unit)).write_bytes(_POWERS.dump_json(rows))
+        for unit, srows in services.items():
+            (staging / _part_name("s", unit)).write_bytes(_SERVICES.dump_json(srows))
+        # meta.json last: an entry is complete when it has one (and it only appears by the rename).
+        (staging / "meta.json").write_text(describe(entry, report).model_dump_json(), encoding="utf-8")
+        try:
+            staging.rename(entry.folder)
+        except OSError:
+            if not entry.exists:  # not another writer's win: a real failure
+                raise
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+STALE_STAGING_SECONDS = 3600
+
+
+def _tidy(folder: Path) -> None:
+    """Remove what a writer killed outright (SIGKILL, power cut) left: staging folders over an hour old."""
+    cutoff = time.time() - STALE_STAGING_SECONDS
+    for old in folder.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+_METAS: dict[Path, EntryMeta] = {}
+
+
+def load_meta(entry: Entry) -> EntryMeta | None:
+    """The entry's description, or None when it is missing or unreadable (then the file is read again).
+
+    An entry never changes once written (its key is its content), so this process keeps what it loaded;
+    callers do not change it (`load` hands out fresh lists).
+    """
+    if entry.folder in _METAS and entry.exists:
+        return _METAS[entry.folder]
+    try:
+        meta = EntryMeta.model_validate_json((entry.folder / "meta.json").read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+    _METAS[entry.folder] = meta
+    return meta
+
+
+def load(entry: Entry, meta: EntryMeta, *, units: Collection[str] | None = None) -> FileReport | None:
+    """The report from the cache: every partition, or only those of `units` and the one without a unit.
+
+    Records keep the order in which the file held them. None when a partition is missing or damaged.
+    """
+
+    def wanted(partitions: dict[str, int]) -> list[str]:
+        return [u for u in partitions if units is None or u == NO_UNIT or u in units]
+
+    try:
+        prows: list[tuple[int, PowerItem]] = []
+        for u in wanted(meta.power_partitions):
+            prows.extend(_POWERS.validate_json((entry.folder / _part_name("p", u)).read_bytes()))
+        srows: list[tuple[int, ServiceItem]] = []
+        for u in wanted(meta.service_partitions):
+            srows.extend(_SERVICES.validate_json((entry.folder / _part_name("s", u)).read_bytes()))
+    except (OSError, ValidationError, ValueError):
+        return None
+    prows.sort(key=lambda r: r[0])
+    srows.sort(key=lambda r: r[0])
+    return meta.report.model_copy(
+        update={
+            "powers": [p for _, p in prows],
+            "services": [s for _, s in srows],
+            "sheets": list(meta.report.sheets),
+            "issues": list(meta.report.issues),
+        }
+    )
+
+
+def clear(root: Path) -> int:
+    """Remove the cache folder; returns the number of entries it held."""
+    if not root.exists():
+        return 0
+    entries = sum(1 for p in (root / LAYOUT).glob("*") if p.is_dir()) if (root / LAYOUT).is_dir() else 0
+    shutil.rmtree(root)
+    return entries
