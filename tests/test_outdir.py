@@ -260,10 +260,11 @@ def test_a_killed_run_leaves_one_whole_run(tmp_path: Path) -> None:
         assert proc.returncode in (0, 130, -signal.SIGINT, -signal.SIGTERM) or b"reports written" in stderr, (
             stderr
         )
-        if proc.returncode == 130:
+        if proc.returncode == 130 and b"reports written" not in stderr:
+            # Interrupted mid-run, it says so (a signal after the run had finished may end it with 130 too).
             assert b"interrupted; no partial output was left behind" in stderr
         codes.append(proc.returncode)
-    assert 130 in codes  # at least some kills landed mid-run
+    assert set(codes) & {130, -signal.SIGINT, -signal.SIGTERM}  # at least some kills landed mid-run
 
 
 def test_a_second_run_on_the_same_folder_waits_and_says_so(tmp_path: Path) -> None:
