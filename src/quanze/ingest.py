@@ -506,7 +506,11 @@ _GENERIC_NAME_HEADERS = frozenset(header_key(h) for h in ("名称", "事项", "�
 
 
 def _names_a_field(text: str, table: Mapping[str, tuple[str, int]]) -> bool:
-    return len(text) <= 30 and _lookup([header_key(text)], table) is not None
+    # Field names are short words, never numbers or codes: most data cells are told apart without a lookup.
+    return len(text) <= 30 and not text[0].isdigit() and _lookup([header_key(text)], table) is not None
+
+
+_MEMO_LIMIT = 4096  # cell texts remembered per sheet: a column's repeated values, not every unique name
 
 
 def reads_like_header(
@@ -514,19 +518,28 @@ def reads_like_header(
 ) -> bool:
     """A row most of whose cells are field names (序号, 事项名称 …): a header, never a record.
 
-    `memo` remembers the answer per cell text: a sheet's columns repeat their values row after row.
+    `memo` remembers the answer per cell text: a sheet's columns repeat their values row after row. The
+    scan stops as soon as too few cells are left to make the row a header.
     """
     distinct = {t for t in texts if t}
-    if memo is None:
-        mapped = sum(1 for t in distinct if _names_a_field(t, table))
-    else:
-        mapped = 0
-        for t in distinct:
-            hit = memo.get(t)
-            if hit is None:
-                hit = memo[t] = _names_a_field(t, table)
-            mapped += hit
-    return mapped >= 2 and mapped * 5 >= len(distinct) * 3
+    need = max(2, -(-len(distinct) * 3 // 5))  # at least two, and three fifths of the cells
+    spare = len(distinct) - need
+    mapped = 0
+    for t in distinct:
+        hit = memo.get(t) if memo is not None else None
+        if hit is None:
+            hit = _names_a_field(t, table)
+            if memo is not None and len(memo) < _MEMO_LIMIT:
+                memo[t] = hit
+        if hit:
+            mapped += 1
+            if mapped >= need:
+                return True
+        else:
+            spare -= 1
+            if spare < 0:
+                return False
+    return False
 
 
 def _band_fields(columns: list[ColumnMap]) -> set[str]:
