@@ -145,31 +145,37 @@ def reconcile_units(
         if key not in keys:
             theirs = _closest(unit, catalogue_units)
             issues.append(
-                RowIssue(
-                    code=IssueCode.UNIT_UNMATCHED,
-                    severity=Severity.WARNING,
-                    file=catalogue,
-                    column="行政区划",
-                    value=unit,
-                    message=f"the acceptance list's unit {unit} matches no 行政区划 of the catalogue "
+                _unmatched(
+                    catalogue,
+                    unit,
+                    f"the acceptance list's unit {unit} matches no 行政区划 of the catalogue "
                     f"({_shown(catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
                 )
             )
     if receiving and not acceptance and not any(named_by_lists(u) for u in catalogue_units):
         theirs = sorted(catalogue_units)[0]
         issues.append(
-            RowIssue(
-                code=IssueCode.UNIT_UNMATCHED,
-                severity=Severity.WARNING,
-                file=catalogue,
-                column="行政区划",
-                value=theirs,
-                message=f"no 行政区划 of the catalogue ({_shown(catalogue_units)}) is a receiving unit of the "
+            _unmatched(
+                catalogue,
+                theirs,
+                f"no 行政区划 of the catalogue ({_shown(catalogue_units)}) is a receiving unit of the "
                 f"devolution list (承接单位: {_shown(receiving, 3)}); "
                 + fix.format(ours="<the list's spelling>", theirs=theirs),
             )
         )
     return issues
+
+
+def _unmatched(catalogue: str, value: str, message: str) -> RowIssue:
+    """A unit that meets no unit of the other side: a loud warning that fails `check`."""
+    return RowIssue(
+        code=IssueCode.UNIT_UNMATCHED,
+        severity=Severity.WARNING,
+        file=catalogue,
+        column="行政区划",
+        value=value,
+        message=message,
+    )
 
 
 # Where a place name before the unit can end: a province or region (某省, 某自治区), a city (岚州市, 某州, 某盟,

@@ -6,7 +6,7 @@ import getpass
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,7 +50,7 @@ from quanze.match import (
 )
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
-from quanze.partition import read_through_cache
+from quanze.partition import input_jobs, read_through_cache
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import write_text
@@ -184,14 +184,7 @@ def load_inputs(
         if path.resolve() in seen:
             raise UsageError(f"{path} is given twice", hint="name each input file once")
         seen.add(path.resolve())
-    jobs = [
-        (li.path, config.ingest_options(kind=ListKind.POWERS, sheets=li.sheets, header_rows=li.header_rows))
-        for li in config.inputs.lists
-    ]
-    jobs += [
-        (ci.path, config.ingest_options(kind=ListKind.SERVICES, sheets=ci.sheets, header_rows=ci.header_rows))
-        for ci in config.inputs.catalogue
-    ]
+    jobs = input_jobs(config)
     cached = read_through_cache(config, jobs, units=units, progress=progress, read_all=_read_all)
     reports = cached.reports if cached else _read_all(jobs, progress)
     digests = cached.digests if cached else [_digest(path) for path, _ in jobs]
@@ -515,6 +508,21 @@ class ReviewOutcome(BaseModel):
     issues: list[RowIssue] = Field(default_factory=list)
 
 
+def _review_issue(
+    code: IssueCode, path: Path, row: Mapping[str, str | None], column: str, message: str
+) -> RowIssue:
+    """An error in one row of a filled-in review workbook, located by sheet and row."""
+    return RowIssue(
+        code=code,
+        severity=Severity.ERROR,
+        file=path.name,
+        sheet=row["_sheet"],
+        row=int(row["_row"] or 0),
+        column=column,
+        message=message,
+    )
+
+
 def read_review(
     path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
 ) -> tuple[list[DecisionRecord], ReviewOutcome]:
@@ -555,27 +563,23 @@ def read_review(
                 records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
             except UnknownItem as exc:
                 issues.append(
-                    RowIssue(
-                        code=IssueCode.UNKNOWN_ITEM,
-                        severity=Severity.ERROR,
-                        file=path.name,
-                        sheet=row["_sheet"],
-                        row=int(row["_row"] or 0),
-                        column="权力事项/服务事项",
-                        message=f"{exc}; the row was not recorded",
+                    _review_issue(
+                        IssueCode.UNKNOWN_ITEM,
+                        path,
+                        row,
+                        "权力事项/服务事项",
+                        f"{exc}; the row was not recorded",
                     )
                 )
             continue
         if not pk or not sk:
             issues.append(
-                RowIssue(
-                    code=IssueCode.MISSING_REQUIRED,
-                    severity=Severity.ERROR,
-                    file=path.name,
-                    sheet=row["_sheet"],
-                    row=int(row["_row"] or 0),
-                    column="power_key/service_key",
-                    message="the hidden key columns are empty; do not edit or delete them",
+                _review_issue(
+                    IssueCode.MISSING_REQUIRED,
+                    path,
+                    row,
+                    "power_key/service_key",
+                    "the hidden key columns are empty; do not edit or delete them",
                 )
             )
             continue
