@@ -118,6 +118,19 @@ def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:
     assert csv_safe(5) == 5
 
 
+def test_csv_cells_of_every_kind_and_rows_missing_keys(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    rows = [
+        {"a": None, "b": 99.25, "c": ["甲", "=乙"]},
+        {"a": "+1"},  # keys left out are empty cells, as None is
+        {"c": 7, "a": "x", "b": True, "extra": "not a column"},
+    ]
+    write_csv(path, ["a", "b", "c"], rows)
+    assert path.read_text("utf-8-sig").splitlines() == ["a,b,c", ",99.2,甲;=乙", "'+1,,", "x,True,7"]
+    write_csv(path, ["a"], rows)
+    assert path.read_text("utf-8-sig").splitlines() == ["a", '""', "'+1", "x"]  # csv quotes a lone empty cell
+
+
 def test_csv_is_utf8_with_a_bom_so_excel_sniffs_it(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     write_csv(path, ["单位"], [{"单位": "东城县"}])

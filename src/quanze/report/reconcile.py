@@ -406,17 +406,17 @@ def write_reconcile(
                 *issues,
             ],
         )
-        if parquet:  # here, in the writer process of a large run: the other one writes CSV, JSON and HTML
-            write_parquet(paths[8], MATCH_COLUMNS, dumped)
-            write_parquet(paths[9], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
-            write_parquet(paths[10], ISSUE_COLUMNS, _issue_rows(result.issues))
 
     def the_rest() -> None:
+        gap_rows = [g.model_dump(mode="json") for g in result.gaps]
+        issue_rows = list(_issue_rows(result.issues))
         write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
-        write_csv(
-            paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding
-        )
-        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues), encoding=csv_encoding)
+        write_csv(paths[1], GAP_COLUMNS, gap_rows, encoding=csv_encoding)
+        write_csv(paths[2], ISSUE_COLUMNS, issue_rows, encoding=csv_encoding)
+        if parquet:  # here: at scale report.xlsx (the other process) takes longer than the files written here
+            write_parquet(paths[8], MATCH_COLUMNS, dumped)
+            write_parquet(paths[9], GAP_COLUMNS, gap_rows)
+            write_parquet(paths[10], ISSUE_COLUMNS, issue_rows)
         write_json(paths[3], result.summary.model_dump(mode="json"))
         write_workbook(
             paths[5],
