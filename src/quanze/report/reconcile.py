@@ -25,7 +25,7 @@ from quanze.report.labels import (
     overview_facts,
 )
 from quanze.report.parquet import parquet_available, write_parquet
-from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_workbook
+from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
     GAP_COLUMNS,
@@ -36,8 +36,9 @@ from quanze.results import (
     MatchRow,
     ReconcileResult,
 )
+from quanze.sheets import MATCH_FIELDS, REASON, REVIEW
 
-DECISION_CHOICES = ("确认", "否决")
+DECISION_CHOICES = REVIEW.column("decision").choices
 PARALLEL_ROWS = 20_000
 # Above this many 已匹配 and 数据问题 rows together, report.xlsx keeps what officials read (README › Scale):
 # XlsxWriter costs about 5 µs a cell, so at province scale those two tables were most of the run.
@@ -52,29 +53,10 @@ USAGE_COLUMNS = (
 )
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
-MATCH_SHEET_COLUMNS = (
-    Column("unit", "行政区划", 10, wrap=True),
-    Column("power_department", "实施部门", 14, wrap=True),
-    Column("power_office", "承办机构", 12, wrap=True),
-    Column("power_code", "权力事项编码", 16, wrap=True),
-    Column("power_name", "权力事项名称", 28, wrap=True),
-    Column("service_code", "服务事项编码", 18, wrap=True),
-    Column("service_name", "服务事项名称", 28, wrap=True),
-    Column("service_department", "服务事项实施主体", 14, wrap=True),
-    Column("score", "得分", 7, decimal=True),
-    Column("method", "方法", 9),
-    Column("status", "状态", 8),
-    Column("reason", "理由", 32, wrap=True),
-)
-REVIEW_COLUMNS = (
-    Column("no", "序号", 6),
-    *MATCH_SHEET_COLUMNS[:-2],
-    Column("reason", "理由", 32, wrap=True),
-    Column("decision", "决定（确认/否决）", 14, fill_in=True),
-    Column("note", "备注", 20, fill_in=True),
-    Column("power_key", "power_key", 10),
-    Column("service_key", "service_key", 10),
-)
+MATCH_SHEET_COLUMNS = spec_columns((*MATCH_FIELDS, REASON))
+REVIEW_COLUMNS = spec_columns(REVIEW.columns)
+REVIEW_HIDDEN = frozenset(c.key for c in REVIEW.columns if c.hidden)
+REVIEW_DROPDOWNS: dict[str, Sequence[str]] = {c.key: c.choices for c in REVIEW.columns if c.choices}
 REVIEW_TITLE = (
     "待复核的对应关系：请在黄色的“决定”列选择“确认”或“否决”，保存后运行命令 quanze review apply 本文件"
 )
@@ -426,8 +408,8 @@ def write_reconcile(
                     REVIEW_COLUMNS,
                     review_rows(result.matches),
                     title=REVIEW_TITLE,
-                    dropdowns={"decision": DECISION_CHOICES},
-                    hidden=frozenset({"power_key", "service_key"}),
+                    dropdowns=REVIEW_DROPDOWNS,
+                    hidden=REVIEW_HIDDEN,
                 )
             ],
         )

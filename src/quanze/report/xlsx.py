@@ -18,6 +18,7 @@ import xlsxwriter
 
 from quanze.errors import OutputError
 from quanze.report.files import write_atomic
+from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
 EXCEL_ROW_LIMIT = 1_048_576  # rows of one worksheet; XlsxWriter silently drops writes past it
@@ -37,6 +38,14 @@ class Column:
     date: bool = False  # a datetime.date value written as a real date (yyyy-mm-dd)
     decimal: bool = False  # a score: one decimal
     fill_in: bool = False  # shaded: the cell a person fills in
+
+
+def spec_columns(columns: Sequence[SheetColumn]) -> tuple[Column, ...]:
+    """The columns of a table quanze reads back (quanze.sheets), as this writer lays them out."""
+    return tuple(
+        Column(c.key, c.heading, c.width, wrap=c.wrap, decimal=c.decimal, fill_in=c.fill_in, date=c.date)
+        for c in columns
+    )
 
 
 @dataclass(frozen=True)
