@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quanze import ingest_cache
 from quanze.cli import app
 from quanze.config import QuanzeConfig, load_config
 from quanze.ingest import IngestOptions, read_file
+from quanze.ingest import cache as ingest_cache
 from quanze.models import ListKind
 from quanze.pipeline import load_inputs, reconcile
 

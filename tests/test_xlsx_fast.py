@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from quanze import ingest
 from quanze.errors import UnreadableInputError
 from quanze.ingest import read_file
+from quanze.ingest import reader as ingest
+from quanze.ingest.xlsx_fast import read_fast, scan_sheet
 from quanze.models import FileReport
-from quanze.xlsx_fast import read_fast, scan_sheet
 
 import fixtures
 import real_quirks

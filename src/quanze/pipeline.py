@@ -35,7 +35,8 @@ from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervisi
 from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
-from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
+from quanze.ingest.inputcheck import no_catalogue_issue, reconcile_units, require_records
+from quanze.ingest.partition import input_jobs, read_through_cache
 from quanze.ledger import LedgerRun
 from quanze.manual import HandAddedRows, UnknownItem, find_power, find_service, manual_link
 from quanze.match import (
@@ -50,7 +51,6 @@ from quanze.match import (
 )
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
-from quanze.partition import input_jobs, read_through_cache
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import write_text

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from quanze.config import QuanzeConfig
 from quanze.errors import UsageError
+from quanze.ingest.partition import receiving_units
 from quanze.models import RowIssue
 from quanze.normalize import name_key
-from quanze.partition import receiving_units
 from quanze.pipeline import _read_all, reconcile, reconcile_to
 from quanze.results import GapRow, MatchRow, ReconcileResult, Summary
 

@@ -18,9 +18,9 @@ from xml.etree.ElementTree import ParseError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.cellref import column_letter, column_number
-from quanze.csvfile import CsvNote, open_csv
 from quanze.errors import UnreadableInputError, UsageError
-from quanze.formats import (
+from quanze.ingest.csvfile import CsvNote, open_csv
+from quanze.ingest.formats import (
     InputFormat,
     printable,
     read_html,
@@ -28,7 +28,8 @@ from quanze.formats import (
     sniff,
     strict_as_transitional,
 )
-from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
+from quanze.ingest.junk import is_error_value, junk_name, junk_row, seq_from_date
+from quanze.ingest.xlsx_fast import UsedRangeTooLarge, read_fast
 from quanze.models import (
     Category,
     CategoryNumbering,
@@ -62,7 +63,6 @@ from quanze.vocab import (
     SECOND_OCCURRENCE,
     SERVICE_HEADERS,
 )
-from quanze.xlsx_fast import UsedRangeTooLarge, read_fast
 
 # openpyxl warns on stderr about parts of a damaged workbook it skips; ingest reports what matters itself.
 warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
