@@ -10,7 +10,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from quanze.ingest.reader import IngestOptions, read_file, read_files, resolve_fields
+from quanze.ingest.header import resolve_fields
+from quanze.ingest.options import IngestOptions
+from quanze.ingest.reader import read_file, read_files
 
 _LATER = {
     "Loaded": "quanze.ingest.load",

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from quanze import __version__
-from quanze.ingest.reader import IngestOptions
+from quanze.ingest.options import IngestOptions
 from quanze.models import FileReport, PowerItem, ServiceItem
 
 ENV = "QUANZE_CACHE"

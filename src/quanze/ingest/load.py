@@ -13,8 +13,9 @@ from quanze.config import ListInput, ListRole, QuanzeConfig
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.ingest.cache import file_digest
 from quanze.ingest.inputcheck import no_catalogue_issue, reconcile_units, require_records
+from quanze.ingest.options import IngestOptions
 from quanze.ingest.partition import Progress, input_jobs, read_through_cache
-from quanze.ingest.reader import IngestOptions, read_file
+from quanze.ingest.reader import read_file
 from quanze.models import FileReport, PowerItem, RowIssue, ServiceItem
 from quanze.results import InputFile
 

@@ -20,7 +20,7 @@ from quanze.ingest.cache import (
     store,
 )
 from quanze.ingest.inputcheck import reconcile_units
-from quanze.ingest.reader import IngestOptions
+from quanze.ingest.options import IngestOptions
 from quanze.models import FileReport, PowerItem, Provenance, RowIssue, ServiceItem
 from quanze.normalize import name_key
 

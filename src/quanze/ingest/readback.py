@@ -11,9 +11,11 @@ from pydantic import BaseModel, Field
 from quanze.config import QuanzeConfig
 from quanze.decisions import DecisionRecord, parse_decision_word
 from quanze.errors import UnreadableInputError
+from quanze.ingest.cells import cell_text
 from quanze.ingest.formats import InputFormat
 from quanze.ingest.load import inputs_for_links
-from quanze.ingest.reader import _cell_text, _open_xlsx, sniff_format
+from quanze.ingest.sources import sniff_format
+from quanze.ingest.xlsx import open_xlsx
 from quanze.manual import HandAddedRows, UnknownItem
 from quanze.match import Decision
 from quanze.models import IssueCode, RowIssue, Severity
@@ -31,12 +33,12 @@ def _quanze_table(
         )
     rows: list[dict[str, str | None]] = []
     first: str | None = None  # with first_only: the sheet of the table, whose continuation sheets follow it
-    for raw in _open_xlsx(path):
+    for raw in open_xlsx(path):
         if first is not None and not _continues(raw.name, first):
             return rows
         header: list[str] | None = None
         for rownum, values in enumerate(raw.rows, start=1):
-            texts = [clean_text(_cell_text(v)[0]) for v in values]
+            texts = [clean_text(cell_text(v)[0]) for v in values]
             if header is None:
                 if all(m in texts for m in marks):
                     header = [t or "" for t in texts]
