@@ -30,14 +30,12 @@ from quanze.decisions import (
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
-from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
 from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
 from quanze.ledger import LedgerRun
-from quanze.manual import HandAddedRows, UnknownItem, find_power, find_service, manual_link
 from quanze.match import (
     Decision,
     MatchOptions,
@@ -48,6 +46,8 @@ from quanze.match import (
     power_key,
     service_key,
 )
+from quanze.match.explain import Explanation, explain_power, explain_service
+from quanze.match.manual import HandAddedRows, UnknownItem, find_power, find_service, manual_link
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
 from quanze.partition import input_jobs, read_through_cache
