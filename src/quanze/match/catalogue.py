@@ -15,9 +15,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
-from quanze.addressing import addressed_to as addressed_to  # re-exported: unit addressing lives there
-from quanze.addressing import applies_to as applies_to
-from quanze.evidence import (
+from quanze.match.evidence import (
     ACTIONS,
     DEFAULT_ENTITY_KINDS,
     DEFAULT_SERVICE_CATEGORIES,

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from quanze.addressing import applies_to
 from quanze.decisions import DecisionRecord, decision_book
-from quanze.evidence import effective_category, family_stem
-from quanze.match import (
+from quanze.match.catalogue import (
     Link,
     MatchOptions,
     _Index,
@@ -17,11 +17,11 @@ from quanze.match import (
     _prepare_power,
     _Prepared,
     _score_pair,
-    applies_to,
     match_catalogue,
     power_key,
     service_key,
 )
+from quanze.match.evidence import effective_category, family_stem
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import split_name
 
