@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from quanze.match.catalogue import (
+from quanze.match.catalogue import match_catalogue
+from quanze.match.model import (
     Decision,
     DecisionBook,
     Link,
     MatchOptions,
     MatchResult,
     Method,
-    Pair,
-    Pairing,
     Status,
-    action_stem,
-    match_catalogue,
-    match_lists,
     power_key,
     service_key,
-    similarity,
-    twin_clash,
 )
+from quanze.match.pairing import Pair, Pairing, match_lists
+from quanze.match.scoring import action_stem, similarity, twin_clash
 
 __all__ = [
     "Decision",
