@@ -11,11 +11,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from quanze.errors import ConfigError
 from quanze.match import Decision, DecisionBook
 from quanze.models import IssueCode, RowIssue, Severity
+from quanze.sheets import CONFIRM_WORD, REJECT_WORD
 
 DEFAULT_DECISIONS = Path("quanze-decisions.jsonl")
 
-CONFIRM_WORDS = frozenset({"确认", "是", "同意", "confirm", "yes", "y", "✓", "√"})
-REJECT_WORDS = frozenset({"否决", "否", "不同意", "reject", "no", "n", "×", "x"})
+# The dropdown's words (quanze.sheets.REVIEW) and what people type instead.
+CONFIRM_WORDS = frozenset({CONFIRM_WORD, "是", "同意", "confirm", "yes", "y", "✓", "√"})
+REJECT_WORDS = frozenset({REJECT_WORD, "否", "不同意", "reject", "no", "n", "×", "x"})
 
 
 class DecisionRecord(BaseModel):
