@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -30,19 +29,17 @@ from quanze.check import LOUD_WARNINGS, CheckResult
 from quanze.config import (
     DEFAULT_CONFIG,
     STARTER_CONFIG,
-    CatalogueInput,
     CsvEncoding,
-    Inputs,
-    ListInput,
-    ListRole,
+    Overrides,
     QuanzeConfig,
-    load_config,
+    ReadOverrides,
+    build_config,
+    build_ingest_options,
 )
 from quanze.errors import ExitCode, QuanzeError, UsageError
-from quanze.ingest import IngestOptions, resolve_fields
+from quanze.ingest import IngestOptions
 from quanze.ledger import PERIOD_ZH, LedgerRun, Period, parse_due
-from quanze.match import MatchOptions
-from quanze.models import HiddenMode, IssueCode, Level, ListKind, RowIssue, Severity
+from quanze.models import HiddenMode, IssueCode, ListKind, RowIssue, Severity
 from quanze.report.check import markdown as check_markdown
 from quanze.report.files import write_new_text
 from quanze.report.labels import GAP_ZH
@@ -222,19 +219,6 @@ def _close_stages() -> None:
         state.stages = None
 
 
-def _parse_header_rows(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    try:
-        first, _, last = text.partition("-")
-        top, bottom = int(first), int(last or first)
-    except ValueError:
-        raise UsageError(f"--header-rows {text!r} is not a row or a range", hint="write 3 or 3-4") from None
-    if top < 1 or bottom < top:
-        raise UsageError(f"--header-rows {text!r} is not a valid range", hint="rows count from 1: write 3-4")
-    return top, bottom
-
-
 KindOpt = Annotated[
     ListKind,
     typer.Option("--kind", help="What the files hold; auto tells by the headers.", rich_help_panel=INPUTS),
@@ -331,19 +315,19 @@ def _ingest_options(
     encoding: str | None,
     fill_down: list[str] | None = None,
     hidden: HiddenMode | None = None,
+    *,
+    keep_records: bool,
 ) -> IngestOptions:
-    """The config's reading options and aliases (quanze.toml here, if any), with the command line's on top."""
-    base = _load_config(config).ingest_options(
-        kind=kind, sheets=tuple(sheet) if sheet else None, header_rows=_parse_header_rows(header_rows)
+    read = ReadOverrides(
+        kind=kind,
+        header_rows=header_rows,
+        sheets=tuple(sheet or ()),
+        encoding=encoding,
+        fill_down=tuple(fill_down or ()),
+        hidden=hidden,
+        keep_records=keep_records,
     )
-    updates: dict[str, Any] = {}
-    if encoding is not None:
-        updates["encoding"] = encoding
-    if fill_down:
-        updates["fill_down"] = resolve_fields(fill_down, base.header_aliases)
-    if hidden is not None:
-        updates["hidden"] = hidden
-    return base.model_copy(update=updates)
+    return build_ingest_options(config, read)
 
 
 @app.command(epilog="Example: [bold]quanze validate 市级下放事项清单.xlsx 承接清单/*.xlsx[/]")
@@ -363,8 +347,8 @@ def validate(
     ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
-    options = _ingest_options(config, kind, header_rows, sheet, encoding, fill_down, hidden).model_copy(
-        update={"keep_records": records}
+    options = _ingest_options(
+        config, kind, header_rows, sheet, encoding, fill_down, hidden, keep_records=records
     )
     result = pipeline.validate(files, options, progress=_progress)
     _close_stages()
@@ -419,9 +403,7 @@ def inspect(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
-    options = _ingest_options(config, kind, header_rows, sheet, encoding, None, hidden).model_copy(
-        update={"keep_records": False}
-    )
+    options = _ingest_options(config, kind, header_rows, sheet, encoding, None, hidden, keep_records=False)
     result = pipeline.validate(files, options, progress=_progress)
     _close_stages()
     if fmt is OutputFormat.JSON:
@@ -483,98 +465,10 @@ def inspect(
 # ---------------------------------------------------------------------------------------------- config
 
 
-def _list_spec(text: str, role: ListRole) -> ListInput:
-    """A list from the command line: FILE, or LEVEL:UNIT@PARENT=FILE (county:东城县=东城县.xlsx)."""
-    spec, sep, path = text.partition("=")
-    if not sep or not spec.strip() or Path(text).exists():
-        if role is ListRole.OWN:
-            raise UsageError(
-                f"--own {text!r}: an own list needs its level and unit",
-                hint="write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx",
-            )
-        return ListInput(
-            path=Path(text), role=role, unit=Path(text).stem if role is not ListRole.DEVOLUTION else None
-        )
-    level_text, colon, rest = spec.partition(":")
-    if not colon:
-        level_text, rest = "", spec
-    unit, _, parent = rest.partition("@")
-    try:
-        level = Level(level_text.strip()) if level_text.strip() else None
-    except ValueError:
-        choices = ", ".join(lv.value for lv in Level)
-        raise UsageError(f"{text!r}: unknown level {level_text!r}", hint=f"use one of {choices}") from None
-    if role is ListRole.OWN and (level is None or not unit.strip()):
-        raise UsageError(
-            f"--own {text!r}: an own list needs its level and unit",
-            hint="write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx",
-        )
-    return ListInput(
-        path=Path(path), role=role, unit=unit.strip() or None, level=level, parent=parent.strip() or None
-    )
-
-
-def _load_config(
-    config: Path | None,
-    *,
-    powers: list[str] | None = None,
-    catalogue: list[Path] | None = None,
-    acceptance: list[str] | None = None,
-    chain: list[str] | None = None,
-    own: list[str] | None = None,
-    previous: Path | None = None,
-    decisions: Path | None = None,
-    match_threshold: float | None = None,
-    review_threshold: float | None = None,
-    csv_encoding: CsvEncoding | None = None,
-) -> QuanzeConfig:
-    """The config file (if any) with command-line inputs and knobs laid over it."""
-    if config is not None:
-        cfg = load_config(config)
-    elif DEFAULT_CONFIG.exists():
-        # Lists given on the command line replace the config's inputs, but its [read] and [aliases]
-        # still say how this office's files are read.
-        cfg = load_config(DEFAULT_CONFIG)
-    else:
-        cfg = QuanzeConfig()
-    if powers or catalogue or acceptance or chain or own or previous:
-        lists = [_list_spec(text, ListRole.DEVOLUTION) for text in powers or ()]
-        lists += [_list_spec(text, ListRole.ACCEPTANCE) for text in acceptance or ()]
-        lists += [_list_spec(text, ListRole.CHAIN) for text in chain or ()]
-        lists += [_list_spec(text, ListRole.OWN) for text in own or ()]
-        if previous is not None:
-            lists.append(ListInput(path=previous, role=ListRole.PREVIOUS))
-        cfg = cfg.model_copy(
-            update={
-                "inputs": Inputs(
-                    lists=tuple(lists) or cfg.inputs.lists,
-                    catalogue=tuple(CatalogueInput(path=c) for c in catalogue or ()) or cfg.inputs.catalogue,
-                )
-            }
-        )
-    updates: dict[str, Any] = {}
-    if decisions is not None:
-        cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update={"decisions": decisions})})
-    if csv_encoding is not None:
-        cfg = cfg.model_copy(
-            update={"project": cfg.project.model_copy(update={"csv_encoding": csv_encoding})}
-        )
-    if match_threshold is not None:
-        updates["match_threshold"] = match_threshold
-    if review_threshold is not None:
-        updates["review_threshold"] = review_threshold
-    if updates:
-        try:
-            cfg = cfg.model_copy(
-                update={"match": MatchOptions.model_validate({**cfg.match.model_dump(), **updates})}
-            )
-        except ValidationError as exc:
-            raise UsageError(
-                f"thresholds: {exc.errors()[0]['msg']}", hint="keep 0 <= review <= match <= 100"
-            ) from None
-    if state.no_cache:
-        cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update={"cache": None})})
-    return cfg
+def _load_config(config: Path | None, **flags: Any) -> QuanzeConfig:
+    """The config file (if any) with the command line's inputs and knobs laid over it (config.build_config)."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    return build_config(config, Overrides(**given, no_cache=state.no_cache))
 
 
 # ---------------------------------------------------------------------------------------------- reconcile
