@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from quanze import __version__
 from quanze.addressing import Addressing
@@ -29,7 +29,14 @@ from quanze.decisions import (
     stale_decisions,
 )
 from quanze.diff import DiffResult, diff_lists
-from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
+from quanze.errors import (
+    ExitCode,
+    OutputError,
+    QuanzeError,
+    UnreadableInputError,
+    UsageError,
+    exit_code_for,
+)
 from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.gctune import freeze_inputs, relaxed_gc
@@ -68,14 +75,15 @@ class ValidationResult(BaseModel):
     files: list[FileReport]
     issue_counts: dict[str, int] = Field(default_factory=dict)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def exit_code(self) -> ExitCode:
-        issues = [i for f in self.files for i in f.issues]
-        if any(i.code is IssueCode.UNREADABLE_FILE for i in issues):
-            return ExitCode.UNREADABLE_INPUT
-        if any(i.severity in (Severity.ERROR, Severity.WARNING) for i in issues):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
+        return exit_code_for(i for f in self.files for i in f.issues)
+
+    @property
+    def inspect_exit_code(self) -> ExitCode:
+        """`inspect` shows how files were understood: only an unreadable file fails it."""
+        return exit_code_for((i for f in self.files for i in f.issues), findings=False)
 
 
 def validate(
@@ -506,6 +514,10 @@ class ReviewOutcome(BaseModel):
     unchanged: int
     recorded: int
     issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self.issues)
 
 
 def _review_issue(

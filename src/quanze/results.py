@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from quanze.errors import ExitCode, exit_code_for
 from quanze.match import Method, Status
 from quanze.models import Level, RowIssue
 
@@ -216,6 +217,11 @@ class ReconcileResult(BaseModel):
     cascade: list[CascadeRow] = Field(default_factory=list)
     cascade_levels: list[Level] = Field(default_factory=list)
     issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """`reconcile` and `gaps` report what they found and exit 0; `check` judges the counts."""
+        return exit_code_for(findings=False)
 
     def to_pandas(self) -> dict[str, pandas.DataFrame]:
         """The result's tables as pandas DataFrames: matches, gaps, usage, acceptance, cascade, issues."""
