@@ -9,13 +9,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.errors import ConfigError
-from quanze.match import Decision, DecisionBook
-from quanze.models import IssueCode, RowIssue, Severity
+from quanze.match import DecisionBook
+from quanze.models import DECISION_ZH, Decision, IssueCode, RowIssue, Severity
 
 DEFAULT_DECISIONS = Path("quanze-decisions.jsonl")
 
-CONFIRM_WORDS = frozenset({"确认", "是", "同意", "confirm", "yes", "y", "✓", "√"})
-REJECT_WORDS = frozenset({"否决", "否", "不同意", "reject", "no", "n", "×", "x"})
+CONFIRM_WORDS = frozenset({DECISION_ZH[Decision.CONFIRM], "是", "同意", "confirm", "yes", "y", "✓", "√"})
+REJECT_WORDS = frozenset({DECISION_ZH[Decision.REJECT], "否", "不同意", "reject", "no", "n", "×", "x"})
 
 
 class DecisionRecord(BaseModel):
