@@ -21,7 +21,6 @@ from quanze import __version__, pipeline, tracking
 from quanze import ledger as ledger_store
 from quanze.config import (
     DEFAULT_CONFIG,
-    STARTER_CONFIG,
     CsvEncoding,
     Overrides,
     QuanzeConfig,
@@ -35,7 +34,6 @@ from quanze.ingest import IngestOptions
 from quanze.ledger import LedgerRun, Period, parse_due
 from quanze.models import HiddenMode, ListKind
 from quanze.report.check import markdown as check_markdown
-from quanze.report.files import write_new_text
 from quanze.report.ledger import LEDGER_FILE, GroupBy
 
 app = typer.Typer(
@@ -287,23 +285,13 @@ def inspect(
 ) -> None:
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
     options = _ingest_options(config, kind, header_rows, sheet, encoding, None, hidden, keep_records=False)
-    result = pipeline.validate(files, options, progress=term.progress)
+    result = pipeline.inspect(files, options, progress=term.progress)
     term.close_stages()
     if fmt is OutputFormat.JSON:
-        term.json(
-            [
-                {
-                    "file": r.file,
-                    "kind": r.kind.value,
-                    "encoding": r.encoding,
-                    "sheets": [s.model_dump(mode="json") for s in r.sheets],
-                }
-                for r in result.files
-            ]
-        )
-        raise typer.Exit(int(result.inspect_exit_code))
-    term.layouts(result)
-    raise typer.Exit(int(result.inspect_exit_code))
+        term.json(result.model_dump(mode="json"))
+    else:
+        term.layouts(result)
+    raise typer.Exit(int(result.exit_code))
 
 
 # ---------------------------------------------------------------------------------------------- config
@@ -534,15 +522,13 @@ def review_add(
     """Link a power and a service item the matcher never proposed: recorded as a confirmed decision."""
     cfg = _load_config(config, decisions=decisions)
     at = pipeline.now_with_zone()
-    record, new = pipeline.add_link(
-        cfg, power, service, unit=unit, by=by or getpass.getuser(), at=at, note=note
-    )
+    added = pipeline.add_link(cfg, power, service, unit=unit, by=by or getpass.getuser(), at=at, note=note)
     if fmt is OutputFormat.JSON:
-        term.json({**record.model_dump(mode="json"), "recorded": new})
+        term.json(added.model_dump(mode="json"))
     else:
         term.say(
-            f"{'recorded' if new else 'already recorded'}: {record.power_name} ↔ {record.service_name} "
-            f"({record.unit or '-'}) in {cfg.project.decisions}"
+            f"{'recorded' if added.recorded else 'already recorded'}: {added.power_name} ↔ {added.service_name} "
+            f"({added.unit or '-'}) in {cfg.project.decisions}"
         )
 
 
@@ -884,10 +870,14 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the config file if it already exists.")
     ] = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Write a commented starter quanze.toml."""
-    write_new_text(path, STARTER_CONFIG, force=force)
-    term.say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
+    written = pipeline.init_config(path, force=force)
+    if fmt is OutputFormat.JSON:
+        term.json(written.model_dump(mode="json"))
+    else:
+        term.say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
 
 
 cache_app = typer.Typer(help="The read cache: each input read once (README › Scale).", no_args_is_help=True)
@@ -896,16 +886,13 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("clear", epilog="Example: [bold]quanze cache clear[/]")
 @handled
-def cache_clear(config: ConfigOpt = None) -> None:
+def cache_clear(config: ConfigOpt = None, fmt: FormatOpt = OutputFormat.TEXT) -> None:
     """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
-    from quanze.ingest_cache import cache_folder, clear
-
-    root = cache_folder(_load_config(config).project.cache)
-    if root is None:
-        raise UsageError(
-            "the read cache is off (--no-cache): nothing to clear", hint="run without --no-cache"
-        )
-    term.say(escape(f"removed {root} ({clear(root)} entries)"))
+    cleared = pipeline.clear_cache(_load_config(config))
+    if fmt is OutputFormat.JSON:
+        term.json(cleared.model_dump(mode="json"))
+    else:
+        term.say(escape(f"removed {cleared.folder} ({cleared.entries} entries)"))
 
 
 units_app = typer.Typer(
@@ -918,11 +905,16 @@ app.add_typer(units_app, name="units")
     "list", epilog="Example: [bold]quanze units list | xargs -P 2 -I{} quanze reconcile -u {}[/]"
 )
 @handled
-def units_list(config: ConfigOpt = None) -> None:
+def units_list(config: ConfigOpt = None, fmt: FormatOpt = OutputFormat.TEXT) -> None:
     """Print every receiving unit of the inputs, one a line (the inputs are read into the read cache)."""
-    from quanze.units_pool import units_of
+    from quanze.units_pool import unit_names
 
-    for unit in units_of(_load_config(config), progress=term.progress):
+    names = unit_names(_load_config(config), progress=term.progress)
+    term.close_stages()
+    if fmt is OutputFormat.JSON:
+        term.json(names.model_dump(mode="json"))
+        return
+    for unit in names.root:
         term.out.print(unit, markup=False, highlight=False)
 
 
@@ -937,22 +929,19 @@ def units_run(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
     force: ForceOpt = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Reconcile each receiving unit into its own folder, out/<unit>/, reading the inputs once."""
-    from quanze.units_pool import each_unit_to
+    from quanze.units_pool import units_to
 
     cfg = _load_config(config)
     target = out or cfg.project.out
-    for name, summary in each_unit_to(
-        target, cfg, units=unit, jobs=jobs, force=force, progress=term.progress
-    ):
-        m = summary.match
-        term.say(
-            escape(
-                f"{name}: 已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，"
-                f"未匹配 {m.power_units_unmatched}，缺口 {sum(summary.gaps.values())}"
-            )
-        )
+    runs = units_to(
+        target, cfg, units=unit, jobs=jobs, force=force, progress=term.progress, on_unit=term.unit_done
+    )
+    term.close_stages()
+    if fmt is OutputFormat.JSON:
+        term.json(runs.model_dump(mode="json"))
     term.say(escape(f"reports in {target}/<unit>/"))
 
 

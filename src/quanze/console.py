@@ -21,6 +21,7 @@ from quanze.explain import Explanation
 from quanze.handover import Ledger
 from quanze.ledger import PERIOD_ZH, GapHistory, LedgerReport, LedgerRun, Period
 from quanze.models import IssueCode, RowIssue, Severity
+from quanze.outcomes import Layouts
 from quanze.pipeline import ValidationResult
 from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
@@ -142,10 +143,10 @@ class Terminal:
         records = sum(r.records for r in result.files)
         out.print(f"{len(result.files)} file(s), {records} records; {counts}")
 
-    def layouts(self, result: ValidationResult) -> None:
+    def layouts(self, result: Layouts) -> None:
         """How each file was understood: header rows, column → field mapping, ignored columns."""
         out = self.out
-        for report in result.files:
+        for report in result.root:
             out.print(
                 f"[bold]{escape(report.file)}[/]  kind: {report.kind.value}"
                 + (f", encoding: {report.encoding}" if report.encoding else "")
@@ -274,6 +275,15 @@ class Terminal:
             )
             + "\n"
             + gap_line(verdict.summary)
+        )
+
+    def unit_done(self, name: str, summary: Summary) -> None:
+        m = summary.match
+        self.say(
+            escape(
+                f"{name}: 已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，"
+                f"未匹配 {m.power_units_unmatched}，缺口 {sum(summary.gaps.values())}"
+            )
         )
 
     def recorded(self, run: LedgerRun | None) -> None:

@@ -18,7 +18,7 @@ from quanze import __version__
 from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
-from quanze.config import ListInput, ListRole, QuanzeConfig
+from quanze.config import STARTER_CONFIG, ListInput, ListRole, QuanzeConfig
 from quanze.decisions import (
     DecisionRecord,
     decision_book,
@@ -57,10 +57,11 @@ from quanze.match import (
 )
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
+from quanze.outcomes import AddedLink, CacheCleared, FileLayout, Layouts, StarterConfig
 from quanze.partition import input_jobs, read_through_cache
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
-from quanze.report.files import write_text
+from quanze.report.files import write_new_text, write_text
 from quanze.report.handover import write_checklists, write_ledger
 from quanze.report.outdir import staged_out_dir, waiting_lock
 from quanze.report.reconcile import write_gaps, write_reconcile
@@ -79,11 +80,6 @@ class ValidationResult(BaseModel):
     @property
     def exit_code(self) -> ExitCode:
         return exit_code_for(i for f in self.files for i in f.issues)
-
-    @property
-    def inspect_exit_code(self) -> ExitCode:
-        """`inspect` shows how files were understood: only an unreadable file fails it."""
-        return exit_code_for((i for f in self.files for i in f.issues), findings=False)
 
 
 def validate(
@@ -106,6 +102,30 @@ def validate(
             )
     counts = Counter(i.code.value for r in reports for i in r.issues)
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
+
+
+def inspect(paths: Sequence[Path], options: IngestOptions, *, progress: Progress | None = None) -> Layouts:
+    """How each file was understood: header rows, column → field mapping; records are not kept."""
+    result = validate(paths, options.model_copy(update={"keep_records": False}), progress=progress)
+    return Layouts([FileLayout.of(r) for r in result.files])
+
+
+def init_config(path: Path, *, force: bool) -> StarterConfig:
+    """Write a commented starter quanze.toml (refused when the file exists, unless force)."""
+    write_new_text(path, STARTER_CONFIG, force=force)
+    return StarterConfig(path=str(path))
+
+
+def clear_cache(config: QuanzeConfig) -> CacheCleared:
+    """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
+    from quanze.ingest_cache import cache_folder, clear
+
+    root = cache_folder(config.project.cache)
+    if root is None:
+        raise UsageError(
+            "the read cache is off (--no-cache): nothing to clear", hint="run without --no-cache"
+        )
+    return CacheCleared(folder=str(root), entries=clear(root))
 
 
 # ---------------------------------------------------------------------------------------------- reconcile
@@ -662,15 +682,15 @@ def add_link(
     by: str | None,
     at: str,
     note: str | None = None,
-) -> tuple[DecisionRecord, bool]:
-    """Record a link the matcher never proposed as a confirmed decision; True when it is new."""
+) -> AddedLink:
+    """Record a link the matcher never proposed as a confirmed decision (`recorded`: it was new)."""
     powers, services = inputs_for_links(config)
     try:
         record = manual_link(powers, services, power, service, unit=unit, by=by, at=at, note=note)
     except UnknownItem as exc:
         raise UsageError(str(exc), hint="`quanze explain NAME` shows how an item was read") from None
     fresh = record_decisions(config.project.decisions, [record])
-    return record, bool(fresh)
+    return AddedLink(**record.model_dump(), recorded=bool(fresh))
 
 
 def explain(
