@@ -29,6 +29,7 @@ from quanze.config import (
     build_ingest_options,
 )
 from quanze.console import Terminal
+from quanze.decisions import now_with_zone
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.ledger import LedgerRun, Period, parse_due
@@ -489,7 +490,7 @@ def review_apply(
         workbook,
         cfg.project.decisions,
         by=by or getpass.getuser(),
-        at=pipeline.now_with_zone(),
+        at=now_with_zone(),
         config=cfg,
         notice=term.say,
     )
@@ -521,7 +522,7 @@ def review_add(
 ) -> None:
     """Link a power and a service item the matcher never proposed: recorded as a confirmed decision."""
     cfg = _load_config(config, decisions=decisions)
-    at = pipeline.now_with_zone()
+    at = now_with_zone()
     added = pipeline.add_link(cfg, power, service, unit=unit, by=by or getpass.getuser(), at=at, note=note)
     if fmt is OutputFormat.JSON:
         term.json(added.model_dump(mode="json"))

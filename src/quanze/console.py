@@ -21,8 +21,7 @@ from quanze.explain import Explanation
 from quanze.handover import Ledger
 from quanze.ledger import PERIOD_ZH, GapHistory, LedgerReport, LedgerRun, Period
 from quanze.models import IssueCode, RowIssue, Severity
-from quanze.outcomes import Layouts
-from quanze.pipeline import ValidationResult
+from quanze.outcomes import Layouts, ValidationResult
 from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step

@@ -1,13 +1,47 @@
-"""Results of the small commands (inspect, review add, init, cache clear, units): what `--format json` prints."""
+"""Results of the commands that have no result module of their own: what `--format json` prints."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, Field, RootModel, computed_field
 
 from quanze.decisions import DecisionRecord
 from quanze.errors import ExitCode, exit_code_for
 from quanze.models import FileReport, ListKind, RowIssue, SheetLayout
 from quanze.results import Summary
+
+
+class ValidationResult(BaseModel):
+    """What `quanze validate` found across its files."""
+
+    files: list[FileReport]
+    issue_counts: dict[str, int] = Field(default_factory=dict)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(i for f in self.files for i in f.issues)
+
+
+class ReviewOutcome(BaseModel):
+    """What applying a review workbook did."""
+
+    decisions_file: str
+    rows: int
+    confirmed: int
+    rejected: int
+    blank: int
+    unchanged: int
+    recorded: int
+    issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self.issues)
+
+
+class HandoverOutcome(BaseModel):
+    units: dict[str, int]
+    files: list[str]
 
 
 class FileLayout(BaseModel):

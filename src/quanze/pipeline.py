@@ -9,10 +9,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-
-from pydantic import BaseModel, Field, computed_field
 
 from quanze import __version__
 from quanze.addressing import Addressing
@@ -23,19 +21,17 @@ from quanze.decisions import (
     DecisionRecord,
     decision_book,
     load_decisions,
-    new_records,
+    now_with_zone,
     parse_decision_word,
-    serialise,
+    record_decisions,
     stale_decisions,
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import (
-    ExitCode,
     OutputError,
     QuanzeError,
     UnreadableInputError,
     UsageError,
-    exit_code_for,
 )
 from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
@@ -50,7 +46,6 @@ from quanze.match import (
     MatchOptions,
     MatchResult,
     Method,
-    Status,
     match_catalogue,
     power_key,
     service_key,
@@ -58,28 +53,20 @@ from quanze.match import (
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
 from quanze.outcomes import AddedLink, CacheCleared, FileLayout, Layouts, StarterConfig
+from quanze.outcomes import HandoverOutcome as HandoverOutcome  # re-exported: results of the entry points
+from quanze.outcomes import ReviewOutcome as ReviewOutcome
+from quanze.outcomes import ValidationResult as ValidationResult
 from quanze.partition import input_jobs, read_through_cache
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
-from quanze.report.files import write_new_text, write_text
+from quanze.report.files import write_new_text
 from quanze.report.handover import write_checklists, write_ledger
-from quanze.report.outdir import staged_out_dir, waiting_lock
+from quanze.report.outdir import staged_out_dir
 from quanze.report.reconcile import write_gaps, write_reconcile
-from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
+from quanze.results import GapType, InputFile, ReconcileResult, Summary
+from quanze.tables import match_counts, match_rows
 
 Progress = Callable[[str], None]
-
-
-class ValidationResult(BaseModel):
-    """What `quanze validate` found across its files."""
-
-    files: list[FileReport]
-    issue_counts: dict[str, int] = Field(default_factory=dict)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def exit_code(self) -> ExitCode:
-        return exit_code_for(i for f in self.files for i in f.issues)
 
 
 def validate(
@@ -276,83 +263,6 @@ def load_inputs(
     return loaded
 
 
-def _match_rows(
-    powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult
-) -> list[MatchRow]:
-    def src(item: PowerItem | ServiceItem) -> str:
-        return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
-
-    rank = {Status.MATCHED: 0, Status.REVIEW: 1, Status.UNMATCHED: 2}
-    rows: list[tuple[tuple[object, ...], MatchRow]] = []
-    for lk in result.links:
-        p, s = powers[lk.power], services[lk.service]
-        row = MatchRow.model_construct(
-            power_code=p.code,
-            power_name=p.title,
-            service_code=s.code,
-            service_name=s.name,
-            score=lk.score,
-            method=lk.method,
-            status=lk.status,
-            reason=lk.reason,
-            unit=s.unit,
-            power_department=p.department,
-            power_office=p.handling_office,
-            service_department=s.department,
-            power_source=src(p),
-            service_source=src(s),
-            power_key=power_key(p),
-            service_key=service_key(s),
-        )
-        rows.append(((s.unit or "", lk.power, rank[lk.status], -lk.score, lk.service), row))
-    for pi, unit in result.unmatched:
-        p = powers[pi]
-        row = MatchRow.model_construct(
-            power_code=p.code,
-            power_name=p.title,
-            service_code=None,
-            service_name=None,
-            score=None,
-            method=None,
-            status=Status.UNMATCHED,
-            reason="没有找到对应的服务事项",
-            unit=unit,
-            power_department=p.department,
-            power_office=p.handling_office,
-            power_source=src(p),
-            power_key=power_key(p),
-        )
-        rows.append(((unit or "", pi, 2, 0.0, -1), row))
-    rows.sort(key=lambda r: r[0])
-    return [r for _, r in rows]
-
-
-def _match_counts(
-    powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult, decisions_applied: int
-) -> MatchCounts:
-    matched_pairs = {
-        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.MATCHED
-    }
-    review_pairs = {
-        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.REVIEW
-    } - matched_pairs
-    total = len(matched_pairs) + len(review_pairs) + len(result.unmatched)
-    return MatchCounts(
-        powers=len(powers),
-        service_items=len(services),
-        units=sorted({s.unit for s in services if s.unit}),
-        links_matched=sum(1 for lk in result.links if lk.status is Status.MATCHED),
-        links_review=sum(1 for lk in result.links if lk.status is Status.REVIEW),
-        power_units_matched=len(matched_pairs),
-        power_units_review=len(review_pairs),
-        power_units_unmatched=len(result.unmatched),
-        orphan_service_items=len(result.orphans),
-        ambiguous=result.ambiguous,
-        decisions_applied=decisions_applied,
-        review_share=round(len(review_pairs) / total, 4) if total else 0.0,
-    )
-
-
 def _only_units(loaded: _Loaded, units: Sequence[str]) -> None:
     wanted = {name_key(u) for u in units}
     known = {name_key(s.unit) for s in loaded.services if s.unit} | {name_key(u) for u in loaded.acceptance}
@@ -503,14 +413,14 @@ def reconcile(
     summary = Summary(
         quanze_version=__version__,
         inputs=loaded.inputs,
-        match=_match_counts(powers, loaded.services, result, decisions_applied),
+        match=match_counts(powers, loaded.services, result, decisions_applied),
         gaps={g.value: counts.get(g.value, 0) for g in GapType},
         invalid_rows=sum(1 for i in loaded.issues if i.severity is Severity.ERROR),
         issues=dict(sorted(issue_counts.items())),
     )
     return ReconcileResult(
         summary=summary,
-        matches=_match_rows(powers, loaded.services, result),
+        matches=match_rows(powers, loaded.services, result),
         gaps=gap_rows,
         usage=usage(loaded.services),
         acceptance=acceptance.progress() if acceptance else [],
@@ -521,23 +431,6 @@ def reconcile(
 
 
 # ---------------------------------------------------------------------------------------------- review
-
-
-class ReviewOutcome(BaseModel):
-    """What applying a review workbook did."""
-
-    decisions_file: str
-    rows: int
-    confirmed: int
-    rejected: int
-    blank: int
-    unchanged: int
-    recorded: int
-    issues: list[RowIssue] = Field(default_factory=list)
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return exit_code_for(self.issues)
 
 
 def _review_issue(
@@ -640,30 +533,6 @@ def read_review(
         issues=issues,
     )
     return records, outcome
-
-
-def now_with_zone() -> str:
-    """The time a decision is recorded, with its UTC offset (analysts on one drive may sit in two zones)."""
-    return datetime.now().astimezone().replace(microsecond=0).isoformat()
-
-
-def record_decisions(
-    decisions_path: Path, incoming: Sequence[DecisionRecord], *, notice: Progress | None = None
-) -> list[DecisionRecord]:
-    """Add the incoming decisions that change what is in force; returns them.
-
-    The read-modify-write holds a lock beside the file (`<file>.lock`), so two analysts applying review
-    workbooks at once both land; earlier lines are never changed (the history is kept).
-    """
-    if not incoming:
-        return []
-    lock = decisions_path.with_name(decisions_path.name + ".lock")
-    with waiting_lock(lock, what=str(decisions_path), on_wait=notice):
-        history = load_decisions(decisions_path)
-        fresh = new_records(history, incoming)
-        if fresh:
-            write_text(decisions_path, serialise([*history, *fresh]))
-    return fresh
 
 
 def inputs_for_links(config: QuanzeConfig) -> tuple[list[PowerItem], list[ServiceItem]]:
@@ -915,11 +784,6 @@ def diff(
 
 
 # ---------------------------------------------------------------------------------------------- handover
-
-
-class HandoverOutcome(BaseModel):
-    units: dict[str, int]
-    files: list[str]
 
 
 def handover(

@@ -12,7 +12,7 @@ from quanze.config import QuanzeConfig
 from quanze.decisions import DecisionRecord
 from quanze.diff import DiffResult
 from quanze.models import PowerItem, PowerList, RowIssue, ServiceCatalogue, ServiceItem
-from quanze.pipeline import ReviewOutcome, ValidationResult
+from quanze.outcomes import ReviewOutcome, ValidationResult
 from quanze.results import GapRow, MatchRow, Summary
 
 SCHEMAS: dict[str, type[BaseModel]] = {
