@@ -17,9 +17,9 @@ from rich.table import Table
 
 from quanze.check import LOUD_WARNINGS, CheckResult
 from quanze.diff import DiffResult
-from quanze.explain import Explanation
 from quanze.handover import Ledger
 from quanze.ledger import PERIOD_ZH, GapHistory, LedgerReport, LedgerRun, Period
+from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.outcomes import Layouts, ValidationResult
 from quanze.report.labels import GAP_ZH

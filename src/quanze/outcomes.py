@@ -22,23 +22,6 @@ class ValidationResult(BaseModel):
         return exit_code_for(i for f in self.files for i in f.issues)
 
 
-class ReviewOutcome(BaseModel):
-    """What applying a review workbook did."""
-
-    decisions_file: str
-    rows: int
-    confirmed: int
-    rejected: int
-    blank: int
-    unchanged: int
-    recorded: int
-    issues: list[RowIssue] = Field(default_factory=list)
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return exit_code_for(self.issues)
-
-
 class HandoverOutcome(BaseModel):
     units: dict[str, int]
     files: list[str]
