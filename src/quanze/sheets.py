@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from quanze.models import DECISION_ZH
+
 DONE, NOT_DONE = "已交接", "未交接"
-CONFIRM_WORD, REJECT_WORD = "确认", "否决"
+DECISION_WORDS = tuple(DECISION_ZH.values())
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ REVIEW = TableSpec(
         SheetColumn("no", "序号", 6),
         *MATCH_FIELDS[:-2],
         REASON,
-        SheetColumn("decision", "决定（确认/否决）", 14, fill_in=True, choices=(CONFIRM_WORD, REJECT_WORD)),
+        SheetColumn(
+            "decision", f"决定（{'/'.join(DECISION_WORDS)}）", 14, fill_in=True, choices=DECISION_WORDS
+        ),
         SheetColumn("note", "备注", 20, fill_in=True),
         SheetColumn("power_key", "power_key", 10, hidden=True),
         SheetColumn("service_key", "service_key", 10, hidden=True),
