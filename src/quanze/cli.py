@@ -401,9 +401,10 @@ def reconcile(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         csv_encoding=csv_encoding,
+        ledger=ledger,
     )
     target = out or cfg.project.out
-    run = ledger_run(cfg, ledger, "reconcile")
+    run = LedgerRun.asked(cfg, "reconcile")
     result = pipeline.run_reconcile(
         cfg, out=target, force=force, units=unit, progress=term.progress, ledger=run, notice=term.say
     )
@@ -687,12 +688,12 @@ def check(
     ledger: LedgerFlag = None,
 ) -> None:
     """Reconcile from the config, write the reports, and fail (exit 1) when a limit in \\[check] is exceeded."""
-    cfg = _load_config(config, csv_encoding=csv_encoding)
+    cfg = _load_config(config, csv_encoding=csv_encoding, ledger=ledger)
     if not cfg.inputs.lists:
         raise UsageError(
             "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
         )
-    run = ledger_run(cfg, ledger, "check")
+    run = LedgerRun.asked(cfg, "check")
     target = out or cfg.project.out
     verdict = pipeline.run_check(
         cfg,
@@ -721,19 +722,6 @@ def check(
 # ---------------------------------------------------------------------------------------------- ledger
 
 
-def ledger_run(cfg: QuanzeConfig, flag: bool | None, command: str) -> LedgerRun | None:
-    """The ledger recording a run asks for: --ledger/--no-ledger, else the config's [ledger] record."""
-    if not (cfg.ledger.record if flag is None else flag):
-        return None
-    return LedgerRun(
-        path=cfg.ledger.path,
-        command=command,
-        project=cfg.project.name,
-        due_days=cfg.ledger.due_days,
-        match=cfg.match,
-    )
-
-
 ledger_app = typer.Typer(
     help="The 整改台账: gaps tracked from run to run, exported, filled in, reported weekly and monthly.",
     no_args_is_help=True,
@@ -749,8 +737,8 @@ DbOpt = Annotated[
 
 
 def _ledger_path(config: Path | None, db: Path | None) -> tuple[Path, QuanzeConfig]:
-    cfg = _load_config(config)
-    return (db or cfg.ledger.path), cfg
+    cfg = _load_config(config, ledger_db=db)
+    return cfg.ledger.path, cfg
 
 
 @ledger_app.command("export")
