@@ -9,11 +9,11 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import Threshold
-from quanze.errors import ConfigError
+from quanze.errors import ConfigError, ExitCode, exit_code_for
 from quanze.models import IssueCode
 from quanze.results import GapType, Summary
 
-# Warnings about the inputs that fail a check whatever its limits (see quanze.inputcheck).
+# Warnings about the inputs that fail a check whatever its limits (see quanze.ingest.inputcheck).
 LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED)
 
 # Every metric a [check] limit may name, with what a percentage is a share of.
@@ -65,6 +65,10 @@ class CheckResult(BaseModel):
     summary: Summary
     accepted: int | None = Field(default=None, description="devolved items accepted, over all units")
     devolved: int | None = Field(default=None, description="devolved items expected, over all units")
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(failed=not self.passed)
 
 
 def validate_limits(limits: Mapping[str, Threshold]) -> None:
