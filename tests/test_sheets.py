@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from quanze.config import load_config
 from quanze.handover import HandoverRow, ledger
 from quanze.ingest import read_checklists, read_review_sheet
-from quanze.pipeline import reconcile_to
+from quanze.pipeline import run_reconcile
 from quanze.report.checklist import write_checklist
 from quanze.sheets import CHECKLIST, REVIEW, checklist_columns
 
@@ -19,7 +19,7 @@ import fixtures
 
 def test_review_workbook_has_the_specs_columns_hidden_keys_and_dropdown(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    reconcile_to(tmp_path / "out", config, force=False)
+    run_reconcile(config, out=tmp_path / "out", force=False)
     ws = load_workbook(tmp_path / "out" / "review.xlsx")["待复核"]
     header = [c.value for c in ws[2]]
     assert header == [c.heading for c in REVIEW.columns]
@@ -38,7 +38,7 @@ def test_review_workbook_has_the_specs_columns_hidden_keys_and_dropdown(tmp_path
 
 def test_a_filled_in_review_row_is_read_back_under_the_specs_headings(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    reconcile_to(tmp_path / "out", config, force=False)
+    run_reconcile(config, out=tmp_path / "out", force=False)
     path = tmp_path / "out" / "review.xlsx"
     wb = load_workbook(path)
     ws = wb["待复核"]
