@@ -32,7 +32,6 @@ from synth import Scenario, load_pool, make_scenario
 
 ROOT = Path(__file__).parents[1]
 QUANZE: list[str] = []  # arguments only: _run starts quanze in a fresh, measured process
-OUT = lambda tmp: ["--out", tmp, "--force"]  # noqa: E731
 CACHE = Path(os.environ.get("QUANZE_BENCH_DIR", tempfile.gettempdir())) / "quanze-bench"
 
 
@@ -134,7 +133,7 @@ from quanze.config import load_config
 from quanze.gctune import relaxed_gc
 from quanze.pipeline import reconcile
 from quanze.report.reconcile import write_reconcile
-from quanze.pipeline import load_inputs
+from quanze.ingest.load import load_inputs
 config = load_config(Path(sys.argv[1]) / "quanze.toml")
 load_inputs(config)  # untimed: fills the read cache if this code has not read these files yet
 marks = [("start", time.perf_counter())]
@@ -366,17 +365,8 @@ def bench_country(repeat: int = 1) -> None:
     )
 
 
-def main() -> None:
-    if sys.argv[1:] and set(sys.argv[1:]) <= {"units", "country"}:
-        print("quanze benchmark, partitions only (figures vary with machine load; nothing here is asserted)")
-        if "units" in sys.argv[1:]:
-            print("units in a pool, province scale:")
-            bench_units(province(1.0)[0])
-        if "country" in sys.argv[1:]:
-            bench_country()
-        return
-    print("quanze benchmark (figures vary with machine load; nothing here is asserted)")
-    bench_sample()
+def bench_province() -> tuple[Path, dict[str, float]]:
+    """The province end to end (read cache cold and warm), its stages, and reading against calamine's."""
     folder, n_powers, n_services = province(1.0)
     # The read cache is keyed by quanze's source: after any change to the code the first run reads the
     # inputs cold. Both runs are measured, each with its own cache folder, never one mislabelled as the other.
@@ -393,7 +383,9 @@ def main() -> None:
                                 "reconcile",
                                 "--config",
                                 str(folder / "quanze.toml"),
-                                *OUT(tmp),
+                                "--out",
+                                tmp,
+                                "--force",
                             ],
                             ROOT,
                             env={"QUANZE_CACHE": cache},
@@ -416,6 +408,27 @@ def main() -> None:
         f"the warm CLI run outside these stages (start, imports, output folder, exit): {outside:.1f} s"
     )
     bench_read(folder)
+    return folder, full
+
+
+def main() -> None:
+    if sys.argv[1:] == ["province"]:
+        print(
+            "quanze benchmark, the province only (figures vary with machine load; nothing here is asserted)"
+        )
+        bench_province()
+        return
+    if sys.argv[1:] and set(sys.argv[1:]) <= {"units", "country"}:
+        print("quanze benchmark, partitions only (figures vary with machine load; nothing here is asserted)")
+        if "units" in sys.argv[1:]:
+            print("units in a pool, province scale:")
+            bench_units(province(1.0)[0])
+        if "country" in sys.argv[1:]:
+            bench_country()
+        return
+    print("quanze benchmark (figures vary with machine load; nothing here is asserted)")
+    bench_sample()
+    folder, full = bench_province()
     print("growth (1x = a quarter of the province):")
     base = None
     for scale in (0.25, 0.5, 1.0):
