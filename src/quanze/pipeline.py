@@ -167,7 +167,7 @@ def _reconcile_into(
 def run_reconcile(
     config: QuanzeConfig,
     *,
-    out: Path,
+    out: Path | None = None,
     force: bool = False,
     units: Sequence[str] | None = None,
     progress: Progress | None = None,
@@ -181,6 +181,7 @@ def run_reconcile(
     files into that folder before the swap. With `ledger`, the run and its gaps are then recorded in the
     整改台账 (README › Ledger).
     """
+    out = out or config.project.out
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_reconcile(
@@ -204,7 +205,7 @@ def run_reconcile(
 def run_check(
     config: QuanzeConfig,
     *,
-    out: Path,
+    out: Path | None = None,
     force: bool = False,
     baseline: Path | None = None,
     junit: Path | None = None,
@@ -213,6 +214,11 @@ def run_check(
     notice: Notice | None = None,
 ) -> CheckResult:
     """`quanze check`, the nightly job: reconcile from the config, write the reports, and judge the counts against [check]."""
+    if not config.inputs.lists:
+        raise UsageError(
+            "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
+        )
+    out = out or config.project.out
     validate_limits(config.check)
     require_ledger(config.check, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None
