@@ -134,7 +134,7 @@ from quanze.report.reconcile import write_reconcile
 marks = [("start", time.perf_counter())]
 def progress(msg):
     for stage in ("matching", "finding gaps"):
-        if msg.startswith(stage):
+        if str(msg).startswith(stage):  # a typed Step prints as its detail
             marks.append((stage, time.perf_counter()))
 # As a CLI run does (pipeline._reconcile_into), unless asked for CPython's default collector.
 with relaxed_gc() if sys.argv[3] == "relaxed" else contextlib.nullcontext():
