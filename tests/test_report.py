@@ -118,6 +118,19 @@ def test_csv_neutralises_formula_like_text(tmp_path: Path) -> None:
     assert csv_safe(5) == 5
 
 
+def test_csv_cells_of_every_kind_and_rows_missing_keys(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    rows = [
+        {"a": None, "b": 99.25, "c": ["甲", "=乙"]},
+        {"a": "+1"},  # keys left out are empty cells, as None is
+        {"c": 7, "a": "x", "b": True, "extra": "not a column"},
+    ]
+    write_csv(path, ["a", "b", "c"], rows)
+    assert path.read_text("utf-8-sig").splitlines() == ["a,b,c", ",99.2,甲;=乙", "'+1,,", "x,True,7"]
+    write_csv(path, ["a"], rows)
+    assert path.read_text("utf-8-sig").splitlines() == ["a", '""', "'+1", "x"]  # csv quotes a lone empty cell
+
+
 def test_csv_is_utf8_with_a_bom_so_excel_sniffs_it(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     write_csv(path, ["单位"], [{"单位": "东城县"}])
@@ -323,7 +336,7 @@ NAMES = st.text(
 @given(names=st.lists(NAMES, min_size=1, max_size=15))
 def test_a_workbook_written_and_read_back_keeps_its_rows(tmp_path: Path, names: list[str]) -> None:
     from quanze.ingest import read_file
-    from quanze.ingest.junk import junk_row
+    from quanze.ingest.junk import junk_name, junk_row
     from quanze.normalize import clean_text, is_placeholder
     from quanze.report.xlsx import Column, Sheet, write_workbook
     from quanze.vocab import DITTO_MARKS
@@ -331,6 +344,7 @@ def test_a_workbook_written_and_read_back_keeps_its_rows(tmp_path: Path, names: 
     assume(not any((clean_text(n) or "").strip() in DITTO_MARKS for n in names))  # 同上 means "as above"
     assume(not any(is_placeholder(clean_text(n)) for n in names))  # "-" means "none"
     assume(not any(junk_row([clean_text(n)]) for n in names))  # 合计 alone is a total row, never an item
+    assume(not any(junk_name(clean_text(n) or "") for n in names))  # 否 in a name cell is a shifted column
     path = tmp_path / "roundtrip.xlsx"
     rows = [{"no": i, "name": n, "code": f"00{i}"} for i, n in enumerate(names, 1)]
     columns = (Column("no", "序号"), Column("name", "事项名称"), Column("code", "事项编码"))

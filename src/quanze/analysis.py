@@ -106,7 +106,7 @@ def analyse(
         )
     recorded = load_decisions(config.project.decisions)
     book = decision_book(recorded)
-    if units is None:
+    if units is None and recorded:  # no decisions recorded: none can be stale, no keys to build
         loaded.issues.extend(
             stale_decisions(
                 recorded,

@@ -15,11 +15,11 @@ from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import department_key
+from quanze.sheets import CHECKLIST, DONE, NOT_DONE
 from quanze.vocab import DEPARTMENT_ALIASES
 
 DEFAULT_MATERIALS = "法律法规依据、办事指南、申请表单及示范文本、审查要点、在办件及历史档案"
-DONE, NOT_DONE = "已交接", "未交接"
-STATUS_CHOICES = (DONE, NOT_DONE)
+STATUS_CHOICES = CHECKLIST.column("status").choices
 ACCEPTED, REFUSED, UNLISTED, NO_LIST = "已认领", "不认领", "未列入承接清单", "—"
 
 
@@ -278,16 +278,16 @@ def ledger(rows: Sequence[Mapping[str, str | None]], *, as_of: dt.date | None = 
     depts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
         try:
-            _parse_date(row.get("交接日期"))
+            _parse_date(CHECKLIST.get(row, "date"))
         except ValueError:
-            issues.append(_date_issue(row, "交接日期"))
+            issues.append(_date_issue(row, CHECKLIST.heading("date")))
         try:
-            deadline = _parse_date(row.get("交接期限"))
+            deadline = _parse_date(CHECKLIST.get(row, "deadline"))
         except ValueError:
-            issues.append(_date_issue(row, "交接期限"))
+            issues.append(_date_issue(row, CHECKLIST.heading("deadline")))
             deadline = None
-        unit = row.get("承接单位") or row.get("_sheet") or ""
-        status = (row.get("交接状态") or NOT_DONE).strip()
+        unit = CHECKLIST.get(row, "unit") or row.get("_sheet") or ""
+        status = (CHECKLIST.get(row, "status") or NOT_DONE).strip()
         if status not in STATUS_CHOICES:
             issues.append(
                 RowIssue(
@@ -296,7 +296,7 @@ def ledger(rows: Sequence[Mapping[str, str | None]], *, as_of: dt.date | None = 
                     file=row.get("_file") or "",
                     sheet=row.get("_sheet"),
                     row=int(row.get("_row") or 0),
-                    column="交接状态",
+                    column=CHECKLIST.heading("status"),
                     value=status,
                     message=f"write {DONE} or {NOT_DONE} (choose from the dropdown)",
                 )
@@ -304,7 +304,7 @@ def ledger(rows: Sequence[Mapping[str, str | None]], *, as_of: dt.date | None = 
             continue
         done = status == DONE
         overdue = not done and deadline is not None and deadline < today
-        dept = row.get("移交部门") or "（未注明）"
+        dept = CHECKLIST.get(row, "handing_department") or "（未注明）"
         for counter in (units[unit], depts[(unit, dept)]):
             counter[0] += 1
             counter[1] += done

@@ -20,8 +20,17 @@ def match_rows(
 
     rank = {Status.MATCHED: 0, Status.REVIEW: 1, Status.UNMATCHED: 2}
     rows: list[tuple[tuple[object, ...], MatchRow]] = []
+    # A power has a link at each unit that holds it: its source and key are made once, not per link.
+    power_ids: dict[int, tuple[str, str]] = {}
+
+    def power_id(pi: int) -> tuple[str, str]:
+        if pi not in power_ids:
+            power_ids[pi] = (src(powers[pi]), power_key(powers[pi]))
+        return power_ids[pi]
+
     for lk in result.links:
         p, s = powers[lk.power], services[lk.service]
+        p_source, p_key = power_id(lk.power)
         row = MatchRow.model_construct(
             power_code=p.code,
             power_name=p.title,
@@ -35,14 +44,15 @@ def match_rows(
             power_department=p.department,
             power_office=p.handling_office,
             service_department=s.department,
-            power_source=src(p),
+            power_source=p_source,
             service_source=src(s),
-            power_key=power_key(p),
+            power_key=p_key,
             service_key=service_key(s),
         )
         rows.append(((s.unit or "", lk.power, rank[lk.status], -lk.score, lk.service), row))
     for pi, unit in result.unmatched:
         p = powers[pi]
+        p_source, p_key = power_id(pi)
         row = MatchRow.model_construct(
             power_code=p.code,
             power_name=p.title,
@@ -55,8 +65,8 @@ def match_rows(
             unit=unit,
             power_department=p.department,
             power_office=p.handling_office,
-            power_source=src(p),
-            power_key=power_key(p),
+            power_source=p_source,
+            power_key=p_key,
         )
         rows.append(((unit or "", pi, 2, 0.0, -1), row))
     rows.sort(key=lambda r: r[0])

@@ -19,6 +19,7 @@ from quanze.ingest.xlsx import open_xlsx
 from quanze.match.manual import HandAddedRows, UnknownItem
 from quanze.models import Decision, IssueCode, RowIssue, Severity
 from quanze.normalize import clean_text
+from quanze.sheets import CHECKLIST, REVIEW, REVIEW_DECISION_PREFIX
 
 
 def _quanze_table(
@@ -64,14 +65,14 @@ def _continues(name: str, first: str) -> bool:
 
 def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
     """Rows of a filled-in review workbook (review.xlsx), keyed by the headers of its table."""
-    return _quanze_table(path, ("power_key", "service_key"), what="review workbook", first_only=True)
+    return _quanze_table(path, REVIEW.mark_headings, what="review workbook", first_only=True)
 
 
 def read_checklists(path: Path) -> list[dict[str, str | None]]:
     """Rows of filled-in handover checklists (every sheet whose table has a 交接状态 column)."""
-    rows = _quanze_table(path, ("交接状态", "事项名称"), what="handover checklist", first_only=False)
+    rows = _quanze_table(path, CHECKLIST.mark_headings, what="handover checklist", first_only=False)
     # The signature block below the table has no item number.
-    return [r for r in rows if r.get("事项名称") and (r.get("序号") or "").isdigit()]
+    return [r for r in rows if CHECKLIST.get(r, "item_name") and (CHECKLIST.get(r, "no") or "").isdigit()]
 
 
 def read_ledger_sheets(path: Path) -> list[dict[str, str | None]]:
@@ -124,7 +125,10 @@ def read_review(
     records: list[DecisionRecord] = []
     issues: list[RowIssue] = []
     blank = 0
-    decision_col = next((k for k in (rows[0] if rows else {}) if k.startswith("决定")), "决定")
+    decision_col = next(
+        (k for k in (rows[0] if rows else {}) if k.startswith(REVIEW_DECISION_PREFIX)),
+        REVIEW.heading("decision"),
+    )
     for row in rows:
         try:
             decision = parse_decision_word(row.get(decision_col))
@@ -145,7 +149,7 @@ def read_review(
         if decision is None:
             blank += 1
             continue
-        pk, sk = row.get("power_key"), row.get("service_key")
+        pk, sk = REVIEW.get(row, "power_key"), REVIEW.get(row, "service_key")
         if (not pk or not sk) and hand_added.holds(row):
             try:
                 records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
@@ -176,10 +180,10 @@ def read_review(
                 power_key=pk,
                 service_key=sk,
                 decision=decision,
-                unit=row.get("行政区划"),
-                power_name=row.get("权力事项名称"),
-                service_name=row.get("服务事项名称"),
-                note=row.get("备注"),
+                unit=REVIEW.get(row, "unit"),
+                power_name=REVIEW.get(row, "power_name"),
+                service_name=REVIEW.get(row, "service_name"),
+                note=REVIEW.get(row, "note"),
                 by=by,
                 at=at,
                 source=path.name,

@@ -9,6 +9,7 @@ from quanze.decisions import DecisionRecord
 from quanze.match.model import Decision, power_key, service_key
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, name_key, split_name
+from quanze.sheets import REVIEW
 
 _T = TypeVar("_T", PowerItem, ServiceItem)
 
@@ -99,8 +100,8 @@ class HandAddedRows:
     The inputs are read once, and only when such a row is met.
     """
 
-    POWER = ("权力事项编码", "权力事项名称")
-    SERVICE = ("服务事项编码", "服务事项名称")
+    POWER = (REVIEW.heading("power_code"), REVIEW.heading("power_name"))
+    SERVICE = (REVIEW.heading("service_code"), REVIEW.heading("service_name"))
 
     def __init__(self, load: Callable[[], tuple[list[PowerItem], list[ServiceItem]]] | None) -> None:
         self._load = load
@@ -129,10 +130,10 @@ class HandAddedRows:
             services,
             power,
             service,
-            unit=row.get("行政区划"),
+            unit=REVIEW.get(row, "unit"),
             by=by,
             at=at,
-            note=row.get("备注"),
+            note=REVIEW.get(row, "note"),
             source=source,
         )
         return rec.model_copy(update={"decision": decision})

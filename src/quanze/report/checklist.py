@@ -20,9 +20,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from quanze.errors import OutputError
-from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow, sections
+from quanze.handover import DEFAULT_MATERIALS, NO_LIST, HandoverRow, sections
 from quanze.report.files import write_atomic
 from quanze.report.xlsx import EXCEL_ROW_LIMIT
+from quanze.sheets import CHECKLIST, checklist_columns
 
 FONT = "宋体"
 # Points per line of 11 pt CJK text: 宋体 needs 14.25, the CJK fonts LibreOffice falls back on about 16.
@@ -55,31 +56,25 @@ class Field:
 
 
 def checklist_fields(*, deadline: bool) -> tuple[Field, ...]:
-    """The columns of the pages to sign; the unit and departments are in the headings, kept hidden."""
-    return (
-        Field("no", "序号", 5),
-        Field("list_no", "清单序号", 9, wrap=True),
-        Field("item_code", "事项编码", 20, wrap=True),
-        Field("item_name", "事项名称", 32, wrap=True),
-        Field("mode", "下放方式", 9, wrap=True),
-        Field("service_items", "应录入的服务事项", 30, wrap=True),
-        Field("status", "交接状态", 9, fill=True),
-        Field("date", "交接日期", 12, fill=True),
-        *((Field("deadline", "交接期限", 12),) if deadline else ()),
-        Field("note", "备注", 14, wrap=True, fill=True),
-        Field("unit", "承接单位", 12, hidden=True),
-        Field("handing_department", "移交部门", 12, hidden=True),
-        Field("receiving_department", "承接部门", 12, hidden=True),
+    """The columns of the pages to sign (quanze.sheets.CHECKLIST, which the read-back uses too)."""
+    return tuple(
+        Field(c.key, c.heading, c.width, wrap=c.wrap, fill=c.fill_in, hidden=c.hidden)
+        for c in checklist_columns(deadline=deadline)
     )
 
 
+def _listed(key: str, width: float) -> Field:
+    """A checklist column as the 未认领事项 sheet shows it: wrapped, at its own width."""
+    return Field(key, CHECKLIST.heading(key), width, wrap=key != "no")
+
+
 OTHER_FIELDS = (
-    Field("no", "序号", 5),
-    Field("list_no", "清单序号", 9, wrap=True),
-    Field("handing_department", "移交部门", 22, wrap=True),
-    Field("item_code", "事项编码", 20, wrap=True),
-    Field("item_name", "事项名称", 36, wrap=True),
-    Field("mode", "下放方式", 9, wrap=True),
+    _listed("no", 5),
+    _listed("list_no", 9),
+    _listed("handing_department", 22),
+    _listed("item_code", 20),
+    _listed("item_name", 36),
+    _listed("mode", 9),
     Field("acceptance", "认领情况", 14, wrap=True),
     Field("explanation", "处理意见", 36, wrap=True),
 )
@@ -260,7 +255,9 @@ def _write_checklist(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[H
         f"合计：应交接事项 {signed} 项，涉及 {len(parts)} 个移交部门"
         + (f"；另有不认领或未列入承接清单的事项 {others} 项，见“未认领事项”工作表" if others else "")
         + (f"；交接期限：{deadline.isoformat()}" if deadline else "")
-        + "。请在黄色单元格填写交接状态、交接日期和备注。"
+        + "。请在黄色单元格填写"
+        + "、".join(c.heading for c in CHECKLIST.columns if c.fill_in)
+        + "。"
     )
     ws.merge_range(1, 0, 1, last, info, f.info)
     info_height = LINE_HEIGHT * lines_needed(info, sum(x.width for x in visible)) + 4
@@ -367,9 +364,9 @@ def _validate(ws: Any, rows: Sequence[int], status_col: int, date_col: int) -> N
         status_col,
         {
             "validate": "list",
-            "source": list(STATUS_CHOICES),
+            "source": list(CHECKLIST.column("status").choices),
             "error_title": "请从下拉列表选择",
-            "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
+            "error_message": "只能填写：" + "、".join(CHECKLIST.column("status").choices),
             "multi_range": ranges(status_col),
         },
     )
@@ -383,7 +380,7 @@ def _validate(ws: Any, rows: Sequence[int], status_col: int, date_col: int) -> N
             "criteria": "between",
             "minimum": dt.datetime.combine(EARLIEST, dt.time()),
             "maximum": dt.datetime.combine(LATEST, dt.time()),
-            "input_title": "交接日期",
+            "input_title": CHECKLIST.heading("date"),
             "input_message": "填写日期，如 2026-12-31",
             "error_title": "日期格式不对",
             "error_message": "请填写日期，如 2026-12-31",

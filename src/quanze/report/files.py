@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -77,20 +78,48 @@ def write_csv(
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
+    pick = _picker(columns)
+    plain = str
     for row in rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+        # Most cells are plain text: only the others (and formula-like text) go through _csv_cell.
+        writer.writerow(
+            [
+                v if v.__class__ is plain and not v.startswith(_FORMULA_START) else _csv_cell(v)
+                for v in pick(row)
+            ]
+        )
     text = buf.getvalue()
     if encoding == "gbk":
         text = text.translate(_GBK_SEPARATORS)
     try:
-        text.encode(encoding)
+        data = text.encode(encoding)  # encoded once, and those bytes are what is written
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         raise OutputError(
             f"{path.name}: line {line} holds {text[exc.start : exc.end]!r}, which {encoding} cannot write",
             hint="use --csv-encoding gb18030 or utf-8-sig",
         ) from None
-    write_text(path, text, encoding=encoding)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    write_atomic(path, write)
+
+
+def _picker(columns: Sequence[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
+    """A row's values in column order (None where a key is missing), looked up in C rather than per cell."""
+    if len(columns) == 1:
+        key = columns[0]
+        return lambda row: (row.get(key),)
+    getter = operator.itemgetter(*columns)
+
+    def pick(row: dict[str, Any]) -> Sequence[Any]:
+        try:
+            return getter(row)  # type: ignore[no-any-return]
+        except KeyError:
+            return [row.get(c) for c in columns]
+
+    return pick
 
 
 def _csv_cell(value: Any) -> Any:

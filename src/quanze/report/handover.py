@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from quanze.handover import ACCEPTED, DONE, UNNAMED_HANDING, HandoverRow, Ledger
+from quanze.handover import ACCEPTED, UNNAMED_HANDING, HandoverRow, Ledger
 from quanze.report.checklist import (
     LINE_HEIGHT,
     Field,
@@ -21,6 +21,7 @@ from quanze.report.checklist import (
 )
 from quanze.report.files import write_csv
 from quanze.report.xlsx import Chart, Column, Custom, Sheet, write_workbook
+from quanze.sheets import DONE
 
 LEDGER_COLUMNS = ("unit", "department", "items", "done", "pending", "overdue", "rate")
 

@@ -18,30 +18,13 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from quanze.errors import OutputError
+from quanze.report.outputs import output_names
 
 LOCK_WAIT_SECONDS = 600.0
-# What quanze writes into an output folder, and what desktops and office suites drop there; anything
-# else is a user's file, which a swap would delete, so the folder is refused instead.
-KNOWN_OUTPUTS = (
-    "matches.csv",
-    "gaps.csv",
-    "gaps.xlsx",
-    "issues.csv",
-    "summary.json",
-    "report.xlsx",
-    "review.xlsx",
-    "report.html",
-    "cascade.csv",
-    "diff.csv",
-    "diff.json",
-    "diff.xlsx",
-    "ledger.csv",
-    "ledger.xlsx",
-    "交接清单.xlsx",
-    "交接清单_*.xlsx",
-    "交接汇总.xlsx",
-    "junit*.xml",
-)
+# What quanze writes into an output folder (the registry of report/outputs.py), and what desktops and
+# office suites drop there; anything else is a user's file, which a swap would delete, so the folder is
+# refused instead.
+KNOWN_OUTPUTS = output_names()
 DISPOSABLE = ("~$*", ".~lock.*#", ".DS_Store", "Thumbs.db", "desktop.ini")
 _STAGE = "quanze-new"
 _OLD = "quanze-old"

@@ -9,7 +9,7 @@ from typing import Any
 
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
-from quanze.models import DECISION_ZH, RowIssue
+from quanze.models import RowIssue
 from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
@@ -25,7 +25,7 @@ from quanze.report.labels import (
     overview_facts,
 )
 from quanze.report.parquet import parquet_available, write_parquet
-from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, write_workbook
+from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
     GAP_COLUMNS,
@@ -36,8 +36,9 @@ from quanze.results import (
     MatchRow,
     ReconcileResult,
 )
+from quanze.sheets import MATCH_FIELDS, REASON, REVIEW
 
-DECISION_CHOICES = tuple(DECISION_ZH.values())
+DECISION_CHOICES = REVIEW.column("decision").choices
 PARALLEL_ROWS = 20_000
 # Above this many 已匹配 and 数据问题 rows together, report.xlsx keeps what officials read (README › Scale):
 # XlsxWriter costs about 5 µs a cell, so at province scale those two tables were most of the run.
@@ -52,29 +53,10 @@ USAGE_COLUMNS = (
 )
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
-MATCH_SHEET_COLUMNS = (
-    Column("unit", "行政区划", 10, wrap=True),
-    Column("power_department", "实施部门", 14, wrap=True),
-    Column("power_office", "承办机构", 12, wrap=True),
-    Column("power_code", "权力事项编码", 16, wrap=True),
-    Column("power_name", "权力事项名称", 28, wrap=True),
-    Column("service_code", "服务事项编码", 18, wrap=True),
-    Column("service_name", "服务事项名称", 28, wrap=True),
-    Column("service_department", "服务事项实施主体", 14, wrap=True),
-    Column("score", "得分", 7, decimal=True),
-    Column("method", "方法", 9),
-    Column("status", "状态", 8),
-    Column("reason", "理由", 32, wrap=True),
-)
-REVIEW_COLUMNS = (
-    Column("no", "序号", 6),
-    *MATCH_SHEET_COLUMNS[:-2],
-    Column("reason", "理由", 32, wrap=True),
-    Column("decision", "决定（确认/否决）", 14, fill_in=True),
-    Column("note", "备注", 20, fill_in=True),
-    Column("power_key", "power_key", 10),
-    Column("service_key", "service_key", 10),
-)
+MATCH_SHEET_COLUMNS = spec_columns((*MATCH_FIELDS, REASON))
+REVIEW_COLUMNS = spec_columns(REVIEW.columns)
+REVIEW_HIDDEN = frozenset(c.key for c in REVIEW.columns if c.hidden)
+REVIEW_DROPDOWNS: dict[str, Sequence[str]] = {c.key: c.choices for c in REVIEW.columns if c.choices}
 REVIEW_TITLE = (
     "待复核的对应关系：请在黄色的“决定”列选择“确认”或“否决”，保存后运行命令 quanze review apply 本文件"
 )
@@ -406,17 +388,17 @@ def write_reconcile(
                 *issues,
             ],
         )
-        if parquet:  # here, in the writer process of a large run: the other one writes CSV, JSON and HTML
-            write_parquet(paths[8], MATCH_COLUMNS, dumped)
-            write_parquet(paths[9], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps))
-            write_parquet(paths[10], ISSUE_COLUMNS, _issue_rows(result.issues))
 
     def the_rest() -> None:
+        gap_rows = [g.model_dump(mode="json") for g in result.gaps]
+        issue_rows = list(_issue_rows(result.issues))
         write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
-        write_csv(
-            paths[1], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding
-        )
-        write_csv(paths[2], ISSUE_COLUMNS, _issue_rows(result.issues), encoding=csv_encoding)
+        write_csv(paths[1], GAP_COLUMNS, gap_rows, encoding=csv_encoding)
+        write_csv(paths[2], ISSUE_COLUMNS, issue_rows, encoding=csv_encoding)
+        if parquet:  # here: at scale report.xlsx (the other process) takes longer than the files written here
+            write_parquet(paths[8], MATCH_COLUMNS, dumped)
+            write_parquet(paths[9], GAP_COLUMNS, gap_rows)
+            write_parquet(paths[10], ISSUE_COLUMNS, issue_rows)
         write_json(paths[3], result.summary.model_dump(mode="json"))
         write_workbook(
             paths[5],
@@ -426,8 +408,8 @@ def write_reconcile(
                     REVIEW_COLUMNS,
                     review_rows(result.matches),
                     title=REVIEW_TITLE,
-                    dropdowns={"decision": DECISION_CHOICES},
-                    hidden=frozenset({"power_key", "service_key"}),
+                    dropdowns=REVIEW_DROPDOWNS,
+                    hidden=REVIEW_HIDDEN,
                 )
             ],
         )

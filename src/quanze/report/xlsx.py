@@ -7,6 +7,7 @@ looks like a formula (=, +, -, @) stays text, and province-scale tables stream q
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -17,10 +18,12 @@ import xlsxwriter
 
 from quanze.errors import OutputError
 from quanze.report.files import write_atomic
+from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
 EXCEL_ROW_LIMIT = 1_048_576  # rows of one worksheet; XlsxWriter silently drops writes past it
 _ILLEGAL = str.maketrans({c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]})
+_ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,14 @@ class Column:
     date: bool = False  # a datetime.date value written as a real date (yyyy-mm-dd)
     decimal: bool = False  # a score: one decimal
     fill_in: bool = False  # shaded: the cell a person fills in
+
+
+def spec_columns(columns: Sequence[SheetColumn]) -> tuple[Column, ...]:
+    """The columns of a table quanze reads back (quanze.sheets), as this writer lays them out."""
+    return tuple(
+        Column(c.key, c.heading, c.width, wrap=c.wrap, decimal=c.decimal, fill_in=c.fill_in, date=c.date)
+        for c in columns
+    )
 
 
 @dataclass(frozen=True)
@@ -250,9 +261,15 @@ WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word br
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
+_WIDE_RUN = re.compile("[\u2e80-\U0010ffff]+")
+
+
 def _display_width(text: str) -> int:
-    """Width in Excel character units: a CJK or full-width character takes two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Width in Excel character units: a CJK or full-width character (above U+2E7F) takes two."""
+    if text.isascii():
+        return len(text)
+    # Runs of wide characters are long in Chinese text: counting them by run keeps this in C.
+    return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
 
 
 def row_height(
@@ -264,14 +281,28 @@ def row_height(
     cut off after its first line; the row's height is set from the longest wrapped cell (hidden columns
     aside).
     """
+    return _height(row, _wrapped(columns, hidden))
+
+
+def _wrapped(columns: Sequence[Column], hidden: frozenset[str]) -> list[tuple[str, int]]:
+    """The keys of the wrapped, shown columns with the display width a line of each holds."""
+    # A short text fills its width nearly whole; a long one loses a little at each line's end.
+    return [
+        (col.key, max(int(max(col.width * WRAP_FILL, col.width - 2)), 1))
+        for col in columns
+        if col.wrap and col.key not in hidden
+    ]
+
+
+def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float | None:
     lines = 1
-    for col in columns:
-        value = row.get(col.key)
-        if not col.wrap or value is None or col.key in hidden:
+    for key, per_line in wrapped:
+        value = row.get(key)
+        if value is None:
             continue
         text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        # A short text fills its width nearly whole; a long one loses a little at each line's end.
-        per_line = max(int(max(col.width * WRAP_FILL, col.width - 2)), 1)
+        if 2 * len(text) <= per_line and "\n" not in text:
+            continue  # one line even if every character is wide: most cells, skipped without measuring
         lines = max(
             lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
         )
@@ -279,7 +310,8 @@ def row_height(
 
 
 def _text(value: str) -> str:
-    value = value.translate(_ILLEGAL)
+    if _ILLEGAL_FOUND.search(value) is not None:  # a search is ten times cheaper than the translate
+        value = value.translate(_ILLEGAL)
     return value if len(value) <= EXCEL_CELL_LIMIT else value[: EXCEL_CELL_LIMIT - 1] + "…"
 
 
@@ -364,6 +396,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
     ws = _start_part(wb, spec, formats, part, columns, header_row)
     cell_formats = [_column_format(c, formats) for c in columns]
     keys = [c.key for c in columns]
+    wrapped = _wrapped(columns, spec.hidden)
     r = header_row
     count = 0
     for row in spec.rows:
@@ -374,7 +407,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
             r = header_row
         r += 1
         count += 1
-        height = row_height(row, columns, spec.hidden)
+        height = _height(row, wrapped)
         if height is not None:
             ws.set_row(r, height)
         for i, key in enumerate(keys):
