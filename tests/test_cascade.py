@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from quanze.cascade import level_counts
+from quanze.cascade import UnitList, build_cascade, level_counts
 from quanze.cli import app
 from quanze.config import load_config
-from quanze.models import Level
+from quanze.models import Level, PowerItem, Provenance
 from quanze.pipeline import reconcile
 from quanze.results import CascadeRow, GapType, How
 
@@ -392,3 +392,61 @@ def test_level_counts_an_item_claimed_and_handed_on_counts_as_handed_down() -> N
         ("市级", "安平市"): (3, 1, 2),
         ("县级", "东城县"): (2, 2, 0),
     }
+
+
+def _item(n: int, name: str, dept: str, mode: str | None = None, to: str | None = None) -> PowerItem:
+    return PowerItem(
+        name=name,
+        department=dept,
+        devolution_mode=mode,
+        receiving_unit=to,
+        source=Provenance(file="list.xlsx", sheet="Sheet1", row=n),
+    )
+
+
+def test_a_city_that_keeps_a_province_item_in_its_own_list_holds_it() -> None:
+    province = UnitList(
+        Level.PROVINCE,
+        "江南省",
+        [
+            _item(2, "森林植物检疫证书核发", "省林业局", "下放", "各设区市"),
+            _item(3, "水产苗种生产许可", "省农业农村厅", "下放", "各设区市"),
+        ],
+    )
+    city = UnitList(
+        Level.CITY,
+        "汀州市",
+        [_item(2, "建筑起重机械使用登记", "市住建局", "下放", "各县（市、区）")],
+        own=[_item(2, "森林植物检疫证书核发", "汀州市林业局")],
+    )
+    county = UnitList(Level.COUNTY, "鹤鸣县", [_item(2, "建筑起重机械使用登记", "鹤鸣县住建局")])
+    gaps = build_cascade([province, city, county]).gaps
+    assert [(g.gap_type, g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        (GapType.DROPPED_IN_CHAIN, "江南省", "水产苗种生产许可")
+    ]
+
+
+def test_a_zone_beside_the_townships_is_the_citys_to_charge() -> None:
+    zone = "汀州高新技术产业开发区"
+    city = UnitList(
+        Level.CITY,
+        "汀州市",
+        [
+            _item(2, "建筑起重机械使用登记", "市住建局", "下放", "高新区"),  # the zone lists nothing of it
+            _item(3, "户外广告设施设置审批", "市城管局", "下放", "鹤鸣县、高新区"),  # the zone holds it
+            _item(4, "城镇污水排入排水管网许可", "市水务局", "下放", "鹤鸣县"),
+        ],
+    )
+    county = UnitList(
+        Level.COUNTY,
+        "鹤鸣县",
+        [_item(2, "城镇污水排入排水管网许可", "鹤鸣县水务局", "下放", "各乡镇（街道）")],
+    )
+    township = UnitList(
+        Level.TOWNSHIP, "荷塘镇", [_item(2, "城镇污水排入排水管网许可", "荷塘镇")], parent="鹤鸣县"
+    )
+    cluster = UnitList(Level.CLUSTER, zone, [_item(2, "户外广告设施设置审批", f"{zone}城管局")])
+    gaps = build_cascade([city, county, township, cluster]).gaps
+    assert [(g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        ("汀州市", "建筑起重机械使用登记")
+    ]

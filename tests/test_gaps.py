@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quanze.config import load_config
-from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry
+from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry, supervision_gaps
 from quanze.match import match_catalogue
 from quanze.models import PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
@@ -343,3 +343,22 @@ def test_a_main_item_over_its_sub_items_is_no_item_of_its_own(tmp_path: Path) ->
     not_devolved = {(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.NOT_DEVOLVED}
     assert ("西河县", "个体工商户设立登记") in not_devolved  # the sub-item the city never devolved
     assert ("西河县", "市场主体登记") not in not_devolved  # its heading row is no item of its own
+
+
+def test_no_supervision_asks_only_for_what_the_list_tracks() -> None:
+    def row(n: int, name: str, supervisor: str | None) -> PowerItem:
+        return PowerItem(
+            name=name,
+            department="市水利局",
+            receiving_unit="鹤鸣县、松岗县",
+            supervision_department=supervisor,
+            source=Provenance(file="city.xlsx", sheet="目录", row=n),
+        )
+
+    # A 监管部门 column and no 监管方式 column: an item that names its supervisor is supervised.
+    items = [row(2, "取水许可", "市水利局"), row(3, "河道管理范围内建设项目审批", None)]
+    rows = supervision_gaps(items, ["鹤鸣县", "松岗县", "枫亭县"])
+    assert sorted((g.gap_type, g.unit, g.item_name, g.detail) for g in rows) == [
+        (GapType.NO_SUPERVISION, "松岗县", "河道管理范围内建设项目审批", "未明确监管部门"),
+        (GapType.NO_SUPERVISION, "鹤鸣县", "河道管理范围内建设项目审批", "未明确监管部门"),
+    ]

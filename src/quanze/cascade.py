@@ -97,11 +97,14 @@ def build_cascade(
     entries: list[_Entry] = []
     next_chain = 1  # chains are numbered from 1, as people count rows
     above: dict[int, list[_Entry]] = {}
+    takes_from: dict[tuple[Level, str], int] = {}  # a unit with no parent: the level it takes items from
     for rank in ranks:
         current: list[_Entry] = []
         originating: list[_Entry] = []
         for ul in sorted(by_rank[rank], key=lambda u: u.unit):
-            offered = _offered(above, ul, addressing)
+            offered, source = _offered(above, ul, addressing)
+            if source is not None:
+                takes_from[(ul.level, name_key(ul.unit))] = source
             pairing = _matched_only(match_lists([e.item for e in offered], ul.items, options=options))
             for pair in pairing.pairs:
                 item = ul.items[pair.right]
@@ -151,7 +154,7 @@ def build_cascade(
         key=lambda r: (r.chain, LEVEL_RANK[r.level], r.unit),
     )
     result.gaps = [
-        *_dropped(entries, by_rank, addressing),
+        *_dropped(entries, by_rank, addressing, options, takes_from),
         *_held_twice(entries, lists, options),
         *_township_no_owner(lists, options),
         *_unit_specific(entries, by_rank),
@@ -159,12 +162,14 @@ def build_cascade(
     return result
 
 
-def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Addressing) -> list[_Entry]:
+def _offered(
+    above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Addressing
+) -> tuple[list[_Entry], int | None]:
     """Upper-level items this unit could have received, from the nearest level that hands any to it.
 
     A unit with a parent (a township's county) takes from its parent's items; otherwise from the items
     handed down (下放, 委托 …) and addressed to it, at the nearest level that has such items: a
-    development zone under a city skips the counties.
+    development zone under a city skips the counties. Also the level they come from.
     """
     for rank in sorted(above, reverse=True):
         entries = above[rank]
@@ -174,7 +179,7 @@ def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Ad
                 handed = [e for e in mine if _handed_down(e.item)]
                 return [
                     e for e in (handed or mine) if addressing.addressed_to(e.item.receiving_unit, ul.unit)
-                ]
+                ], rank
             continue
         handed = [
             e
@@ -182,24 +187,30 @@ def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Ad
             if _handed_down(e.item) and addressing.addressed_to(e.item.receiving_unit, ul.unit)
         ]
         if handed:
-            return handed
-    return []
+            return handed, rank
+    return [], None
 
 
 def _dropped(
-    entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]], addressing: Addressing
+    entries: Sequence[_Entry],
+    by_rank: Mapping[int, Sequence[UnitList]],
+    addressing: Addressing,
+    options: MatchOptions | None = None,
+    takes_from: Mapping[tuple[Level, str], int] | None = None,
 ) -> list[GapRow]:
     """Handed down to a level but present at none of the units that could take it.
 
     The units that could take it are the handing unit's own children where the lists declare parents (a
     township's county): a county whose townships were not given is not charged. Otherwise they are the
-    units of the next level that the 承接单位 addresses.
+    units below that the 承接单位 addresses and that take their items from the handing level (a
+    development zone under a city is the city's, though it sits beside the townships). A unit that keeps the item in its own list
+    (`role = "own"`: the city exercises what the province handed it) holds it.
     """
     ranks = sorted(by_rank)
     held: dict[int, set[str]] = defaultdict(set)
     for x in entries:
         held[x.chain].add(name_key(x.unit))
-    rows = []
+    candidates: list[tuple[_Entry, list[UnitList]]] = []
     for e in entries:
         rank = LEVEL_RANK[e.level]
         below = [r for r in ranks if r > rank]
@@ -211,25 +222,55 @@ def _dropped(
             and addressing.addressed_to(e.item.receiving_unit, e.unit)
         ):
             continue  # the row copies how this unit received the item, not a handing down of its own
-        nxt = below[0]
-        units = by_rank[nxt]
-        if any(ul.parent for ul in units):
-            targets = [ul for ul in units if ul.parent and name_key(ul.parent) == name_key(e.unit)]
-        else:
-            targets = list(units)
-        targets = [ul for ul in targets if addressing.addressed_to(e.item.receiving_unit, ul.unit)]
-        if targets and not any(name_key(ul.unit) in held[e.chain] for ul in targets):
-            level = targets[0].level
-            where = "、".join(ul.unit for ul in targets)
-            rows.append(
-                gap_row(
-                    GapType.DROPPED_IN_CHAIN,
-                    e.unit,
-                    e.item,
-                    f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{where}清单中均没有该事项",
-                )
+        targets = [
+            ul
+            for r in below
+            for ul in by_rank[r]
+            if (
+                name_key(ul.parent) == name_key(e.unit)
+                if ul.parent
+                else (takes_from or {}).get((ul.level, name_key(ul.unit)), _rank_above(ranks, r)) == rank
             )
+            and addressing.addressed_to(e.item.receiving_unit, ul.unit)
+        ]
+        if targets and not any(name_key(ul.unit) in held[e.chain] for ul in targets):
+            candidates.append((e, targets))
+    kept = _kept_in_own(candidates, options)
+    rows = []
+    for n, (e, targets) in enumerate(candidates):
+        if n in kept:
+            continue
+        level = targets[0].level
+        where = "、".join(ul.unit for ul in targets)
+        rows.append(
+            gap_row(
+                GapType.DROPPED_IN_CHAIN,
+                e.unit,
+                e.item,
+                f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{where}清单中均没有该事项",
+            )
+        )
     return rows
+
+
+def _rank_above(ranks: Sequence[int], rank: int) -> int | None:
+    return max((r for r in ranks if r < rank), default=None)
+
+
+def _kept_in_own(
+    candidates: Sequence[tuple[_Entry, Sequence[UnitList]]], options: MatchOptions | None
+) -> set[int]:
+    """Candidates that a target unit keeps in its own list (matched on name evidence, as any pair)."""
+    by_target: dict[str, tuple[UnitList, list[int]]] = {}
+    for n, (_e, targets) in enumerate(candidates):
+        for ul in targets:
+            if ul.own:
+                by_target.setdefault(name_key(ul.unit), (ul, []))[1].append(n)
+    kept: set[int] = set()
+    for ul, ns in by_target.values():
+        pairing = _matched_only(match_lists([candidates[n][0].item for n in ns], ul.own, options=options))
+        kept |= {ns[p.left] for p in pairing.pairs}
+    return kept
 
 
 def _held_twice(

@@ -430,8 +430,13 @@ def supervision_gaps(
     Only when the list tracks supervision at all. With no receiving units known (no acceptance list, no
     catalogue with 行政区划), the row names the 承接单位 as the list writes it.
     """
-    tracked = any(p.supervision_department or p.supervision_method for p in devolved)
-    if not tracked:
+    # A field counts only where the list tracks it: a list with a 监管部门 column and no 监管方式 column
+    # leaves no item without a method (that would flag every row).
+    tracked = {
+        "监管部门": any(p.supervision_department for p in devolved),
+        "监管方式": any(p.supervision_method for p in devolved),
+    }
+    if not any(tracked.values()):
         return []
     rows = []
     for p in devolved:
@@ -440,7 +445,7 @@ def supervision_gaps(
         missing = [
             label
             for label, value in (("监管部门", p.supervision_department), ("监管方式", p.supervision_method))
-            if not value
+            if tracked[label] and not value
         ]
         if not missing:
             continue
