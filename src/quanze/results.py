@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from quanze.gap_types import GapType as GapType  # defined beside its registry entry
 from quanze.match import Method, Status
 from quanze.models import Level, RowIssue
 
@@ -89,23 +90,6 @@ class Summary(BaseModel):
     gaps: dict[str, int] = Field(default_factory=dict)
     invalid_rows: int = 0
     issues: dict[str, int] = Field(default_factory=dict)
-
-
-class GapType(StrEnum):
-    """Stable gap slugs (README › Gap types)."""
-
-    NOT_ACCEPTED = "not-accepted"
-    NOT_DEVOLVED = "not-devolved"
-    NO_SERVICE_ITEM = "no-service-item"
-    ORPHAN_SERVICE_ITEM = "orphan-service-item"
-    NO_SUPERVISION = "no-supervision"
-    UNUSED = "unused"
-    NAME_MISMATCH = "name-mismatch"
-    DROPPED_IN_CHAIN = "dropped-in-chain"
-    HELD_TWICE = "held-twice"
-    TOWNSHIP_NO_OWNER = "township-no-owner"
-    UNIT_SPECIFIC = "unit-specific"
-    OVERLAP = "overlap"
 
 
 class GapStatus(StrEnum):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from quanze.gap_types import GAP_ZH as GAP_ZH  # the labels live in the gap-type registry
 from quanze.match import Method, Status
 from quanze.models import IssueCode, Severity
 from quanze.results import GapStatus, GapType, ReconcileResult
@@ -17,20 +18,6 @@ METHOD_ZH = {
     Method.CODE: "编码一致",
     Method.EXACT: "名称一致",
     Method.FUZZY: "名称相似",
-}
-GAP_ZH = {
-    GapType.NOT_ACCEPTED: "已下放未承接",
-    GapType.NOT_DEVOLVED: "未下放但已承接",
-    GapType.NO_SERVICE_ITEM: "无服务事项（权限悬空）",
-    GapType.ORPHAN_SERVICE_ITEM: "无权力支撑的服务事项",
-    GapType.NO_SUPERVISION: "未明确监管（放权不放责）",
-    GapType.UNUSED: "零办件",
-    GapType.NAME_MISMATCH: "名称录入不一致",
-    GapType.DROPPED_IN_CHAIN: "层级链条中断",
-    GapType.HELD_TWICE: "上下级重复行使",
-    GapType.TOWNSHIP_NO_OWNER: "配合事项无主体责任部门",
-    GapType.UNIT_SPECIFIC: "仅部分单位有的事项",
-    GapType.OVERLAP: "职责交叉（多个部门同一事项）",
 }
 
 
