@@ -9,7 +9,7 @@ import pytest
 from quanze.config import load_config
 from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry, supervision_gaps
 from quanze.match import match_catalogue
-from quanze.models import PowerItem, Provenance, ServiceItem
+from quanze.models import IssueCode, PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
 from quanze.vocab import is_refusal
@@ -316,6 +316,13 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
         ("是", False),
         ("认领（委托乡镇实施）", False),
         (None, False),
+        ("×", True),
+        ("√", False),
+        ("同意承接", False),
+        ("无此事项", True),
+        ("放弃", True),
+        ("待定", True),  # says neither: not accepted, and reported (unknown-acceptance)
+        ("研究中", True),
     ],
 )
 def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
@@ -361,4 +368,27 @@ def test_no_supervision_asks_only_for_what_the_list_tracks() -> None:
     assert sorted((g.gap_type, g.unit, g.item_name, g.detail) for g in rows) == [
         (GapType.NO_SUPERVISION, "松岗县", "河道管理范围内建设项目审批", "未明确监管部门"),
         (GapType.NO_SUPERVISION, "鹤鸣县", "河道管理范围内建设项目审批", "未明确监管部门"),
+    ]
+
+
+def test_an_acceptance_word_that_says_neither_is_a_gap_and_an_issue(tmp_path: Path) -> None:
+    """西河县 writes 待定 and × where it used to write 认领: both not accepted, 待定 reported with its cell."""
+    config = fixtures.scenario(tmp_path / "s")
+    fixtures.acceptance(
+        tmp_path / "s" / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "√"],
+            [2, "食品生产许可", None, "待定"],
+            [3, "食品经营许可证核发", None, "×"],
+        ],
+    )
+    result = reconcile(load_config(config))
+    assert sorted(
+        (g.item_name, g.detail.split("（")[0])
+        for g in result.gaps
+        if g.gap_type is GapType.NOT_ACCEPTED and g.unit == "西河县"
+    ) == [("食品生产许可", "承接清单中标注为“待定”"), ("食品经营许可", "承接清单中标注为“×”")]
+    issues = [i for i in result.issues if i.code is IssueCode.UNKNOWN_ACCEPTANCE]
+    assert [(i.file.endswith("西河县.xlsx"), i.row, i.column, i.value) for i in issues] == [
+        (True, 3, "认领情况", "待定")
     ]

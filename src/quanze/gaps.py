@@ -10,10 +10,10 @@ from rapidfuzz.distance import Levenshtein
 from quanze.addressing import DEFAULT, Addressing
 from quanze.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
-from quanze.models import Category, PowerItem, ServiceItem
+from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
-from quanze.vocab import KEPT_WORDS, is_refusal
+from quanze.vocab import KEPT_WORDS, acceptance_of, is_refusal
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
@@ -54,6 +54,28 @@ def gap_row(
 
 def is_refused(item: PowerItem) -> bool:
     return is_refusal(item.acceptance)
+
+
+def acceptance_issues(lists: Mapping[str, Sequence[PowerItem]]) -> list[RowIssue]:
+    """Acceptance cells that say neither 认领 nor 不认领 (待定, 研究中): counted as not accepted, and said."""
+    out = []
+    for unit in sorted(lists):
+        for p in lists[unit]:
+            if acceptance_of(p.acceptance) is None:
+                out.append(
+                    RowIssue(
+                        code=IssueCode.UNKNOWN_ACCEPTANCE,
+                        severity=Severity.WARNING,
+                        file=p.source.file,
+                        sheet=p.source.sheet,
+                        row=p.source.row,
+                        column="认领情况",
+                        value=p.acceptance,
+                        message=f"“{p.acceptance}” says neither 认领 nor 不认领: {unit} is counted as not "
+                        "having accepted the item (a not-accepted gap); write 认领 or 不认领 in the cell",
+                    )
+                )
+    return out
 
 
 def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing = DEFAULT) -> list[int]:

@@ -27,7 +27,14 @@ from quanze.decisions import (
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
 from quanze.explain import Explanation, explain_power, explain_service
-from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
+from quanze.gaps import (
+    AcceptanceCheck,
+    acceptance_issues,
+    catalogue_gaps,
+    overlap_gaps,
+    supervision_gaps,
+    usage,
+)
 from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_files
@@ -273,6 +280,7 @@ def analyse(
         | (loaded.known_units or set())
     )
     loaded.issues.extend(addressing.issues((p for li, items in loaded.lists for p in items), known_units))
+    loaded.issues.extend(acceptance_issues(loaded.acceptance))
     if progress is not None:
         progress(f"matching {len(powers)} powers to {len(loaded.services)} service items")
     result = match_catalogue(

@@ -71,6 +71,7 @@ ISSUE_ZH = {
     IssueCode.UNPARSED_RECEIVING_UNIT: "承接单位无法解析",
     IssueCode.UNKNOWN_RECEIVING_UNIT: "承接单位不在已知单位中",
     IssueCode.UNKNOWN_ITEM: "事项无法识别",
+    IssueCode.UNKNOWN_ACCEPTANCE: "认领情况无法识别",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.
