@@ -450,3 +450,36 @@ def test_a_zone_beside_the_townships_is_the_citys_to_charge() -> None:
     assert [(g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
         ("汀州市", "建筑起重机械使用登记")
     ]
+
+
+def test_a_city_given_by_its_own_list_alone_holds_what_it_keeps(tmp_path: Path) -> None:
+    """Province → city with no city devolution list: the city's own list is what it holds at its level."""
+    fixtures.xlsx(
+        tmp_path / "province.xlsx",
+        {
+            "Sheet1": [
+                UPPER,
+                [1, "森林植物检疫证书核发", "P001", "省林业局", "直接下放"],
+                [2, "水产苗种生产许可", "P002", "省农业农村厅", "直接下放"],
+            ]
+        },
+    )
+    fixtures.xlsx(
+        tmp_path / "city-own.xlsx",
+        {"Sheet1": [UPPER, [1, "森林植物检疫证书核发", "C001", "汀州市林业局", None]]},
+    )
+    fixtures.xlsx(
+        tmp_path / "county.xlsx", {"Sheet1": [COUNTY, [1, "建筑起重机械使用登记", "鹤鸣县住建局", "认领"]]}
+    )
+    config = tmp_path / "quanze.toml"
+    config.write_text(
+        '[project]\nname = "own-only"\nout = "out"\n\n'
+        '[[inputs.lists]]\npath = "province.xlsx"\nrole = "chain"\nlevel = "province"\nunit = "江南省"\n\n'
+        '[[inputs.lists]]\npath = "city-own.xlsx"\nrole = "own"\nlevel = "city"\nunit = "汀州市"\n\n'
+        '[[inputs.lists]]\npath = "county.xlsx"\nrole = "acceptance"\nlevel = "county"\nunit = "鹤鸣县"\n',
+        encoding="utf-8",
+    )
+    result = reconcile(load_config(config))
+    assert [(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        ("江南省", "水产苗种生产许可")
+    ]

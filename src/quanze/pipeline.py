@@ -212,6 +212,10 @@ def cascade_lists(loaded: Loaded) -> list[UnitList]:
             continue
         grouped.setdefault(key, []).extend(items)
         parents[key] = parents.get(key) or li.parent
+    for key, items in own.items():
+        # A unit given by its own list alone (a city under a province chain): that list is what it holds.
+        if key not in grouped:
+            grouped[key], parents[key] = list(items), None
     return [
         UnitList(level=lv, unit=unit, items=items, parent=parents[(lv, unit)], own=own.get((lv, unit), ()))
         for (lv, unit), items in grouped.items()
