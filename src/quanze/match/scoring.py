@@ -1,0 +1,468 @@
+"""Scoring one item against one power: names prepared once, then code, name and structural evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from quanze.match.evidence import (
+    ACTIONS,
+    entity_cover,
+    is_enforcement,
+    is_grant,
+    listed_parts,
+    subject_action,
+)
+from quanze.match.model import MatchOptions, Method
+from quanze.models import Category, PowerItem
+from quanze.normalize import code_key, department_key, split_name
+from quanze.vocab import CONCENTRATING_DEPARTMENTS
+
+# ---------------------------------------------------------------------------------------------- prepared
+
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+
+
+# Words that end a name and name the same act in other words: 某某审批 and 某某许可 are one item.
+_ACTION_WORDS = (
+    "许可证核发",
+    "审批",
+    "许可",
+    "核准",
+    "审核",
+    "批准",
+    "核发",
+    "发放",
+    "办理",
+    "审查",
+)
+_NEGATIONS = frozenset("非不无未")
+# A power named with one of these covers all its handling items (燃气经营许可证核发 → 新办, 变更 …).
+UMBRELLA_HANDLING = frozenset({"核发"})
+
+
+@lru_cache(maxsize=262144)
+def action_stem(core: str) -> str:
+    """A core name without its closing act words (审批, 许可, 许可办理 …), when enough of it remains."""
+    for _ in range(2):
+        for word in _ACTION_WORDS:
+            if core.endswith(word) and len(core) - len(word) >= 4:
+                core = core[: -len(word)]
+                break
+        else:
+            break
+    return core
+
+
+@lru_cache(maxsize=262144)
+def twin_clash(a: str, b: str) -> bool:
+    """Whether two similar names differ in a way that makes them different items.
+
+    A word swapped inside the name (食品生产许可 / 食品经营许可, 备案 / 核准) or a negation added
+    ((主要农作物) / (非主要农作物)) changes the item; swapping one act word for another, or words
+    added or left out, is how the same item drifts between lists.
+    """
+    inserted = deleted = False
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "replace":
+            left, right = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+            if left in _ACTION_WORDS and right in _ACTION_WORDS:
+                continue
+            return True
+        if op.tag in ("insert", "delete"):
+            added = b[op.dest_start : op.dest_end] if op.tag == "insert" else a[op.src_start : op.src_end]
+            if set(added) <= _NEGATIONS:
+                return True
+            if added not in _ACTION_WORDS:
+                inserted |= op.tag == "insert"
+                deleted |= op.tag == "delete"
+    # Words left out in one place and others put in elsewhere: 客运站 … 客运站 / 道路客运 … 道路客运.
+    return inserted and deleted
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    core: str
+    stem: str
+    alt_core: str | None  # the main item's name for sub-items
+    code: str | None
+    code_stem: str | None
+    dept: str | None
+    qualifiers: frozenset[str]
+    handling: str | None = None
+    bare: str | None = None  # the core without a handling word written inside it (护士延续执业注册)
+    parts: tuple[str, ...] = ()  # the items a name that enumerates actions stands for
+    enforcement: bool = False  # a penalty, coercive measure or inspection
+    grant: bool = False  # a licence, filing, certificate …: what an enforcement power never links to by name
+
+    def kind_clash(self, power: Prepared) -> bool:
+        """This item and a power differ in kind: a licence-like item and a penalty, or the other way round."""
+        return (power.enforcement and self.grant and not self.enforcement) or (
+            self.enforcement and not power.enforcement
+        )
+
+    @property
+    def full(self) -> str:
+        """The core with its handling word put back: 宗教活动场所变更, not 宗教活动场所."""
+        return self.core + self.handling if self.handling else self.core
+
+
+def _stem(code: str | None) -> str | None:
+    """A code without its trailing zero padding, used to find codes that extend it (sub-item codes)."""
+    if not code:
+        return None
+    stem = code.rstrip("0")
+    return stem if len(stem) >= 8 else None
+
+
+@lru_cache(maxsize=262144)
+def prepare(
+    name: str,
+    alt: str | None,
+    code: str | None,
+    dept: str | None,
+    category: Category | None = None,
+) -> Prepared:
+    named = _prepare_name(name, alt, category)
+    ck = code_key(code)
+    return Prepared(
+        core=named.core,
+        stem=named.stem,
+        alt_core=named.alt_core,
+        code=ck,
+        code_stem=_stem(ck),
+        dept=department_key(dept),
+        qualifiers=named.qualifiers,
+        handling=named.handling,
+        bare=named.bare,
+        parts=named.parts,
+        enforcement=named.enforcement,
+        grant=named.grant,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prepared:
+    """What a name says, prepared once for every unit and department that uses it (no code, no department)."""
+    parts = split_name(name)
+    core = parts.core
+    alt_core = split_name(alt).core if alt else None
+    listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
+    return Prepared(
+        core=core,
+        stem=action_stem(core),
+        alt_core=alt_core if alt_core != core else None,
+        code=None,
+        code_stem=None,
+        dept=None,
+        qualifiers=frozenset(_BRACKETS.findall(core)),
+        handling=parts.handling,
+        bare=_without_inner_handling(core),
+        parts=listed,
+        enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
+        grant=is_grant(category, name),
+    )
+
+
+_INNER_HANDLING = ("新办", "变更", "延续", "注销", "补办", "换发", "首次")
+
+
+def _without_inner_handling(core: str) -> str | None:
+    """A core with one handling word taken out of its middle, when it has one: 护士延续执业注册 → 护士执业注册."""
+    for word in _INNER_HANDLING:
+        pos = core.find(word)
+        if pos >= 2 and pos + len(word) < len(core) - 1:
+            return core[:pos] + core[pos + len(word) :]
+    return None
+
+
+def prepare_power(p: PowerItem) -> Prepared:
+    return prepare(p.title, p.name if p.sub_item else None, p.code, p.department, p.category)
+
+
+@lru_cache(maxsize=262144)
+def similarity(a: str, b: str) -> float:
+    """Similarity of two core names, 0-100: indel ratio, lifted when one name contains the other.
+
+    A handling item often names one clause of a long power (历史建筑实施原址保护 inside 历史文化街区…历史建筑
+    实施原址保护或者…审批): a name found almost whole inside the other lifts the score into the review band,
+    never above it, so a person confirms such links.
+    """
+    if not a or not b:
+        return 0.0
+    score = float(fuzz.ratio(a, b))
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 4 and short in long_:
+        return max(score, 80.0 + 10.0 * len(short) / len(long_))
+    stem = action_stem(short)
+    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_) >= 90.0:
+        score = max(score, 70.0 + 8.0 * len(stem) / len(long_))
+    return score
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+
+
+@dataclass(slots=True)
+class Candidate:
+    target: int
+    score: float
+    method: Method
+    reason: str
+
+
+def _dept_adjust(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[float, str]:
+    if src.dept and tgt.dept:
+        if src.dept == tgt.dept:
+            return options.same_department_bonus, "同部门"
+        if src.dept in CONCENTRATING_DEPARTMENTS or tgt.dept in CONCENTRATING_DEPARTMENTS:
+            return 0.0, "行政审批局集中实施"
+        return -options.other_department_penalty, f"部门不同（{src.dept}/{tgt.dept}）"
+    return 0.0, ""
+
+
+def _qualifier_clash(src: Prepared, tgt: Prepared) -> bool:
+    """Both names carry bracketed qualifiers and they differ: (主要农作物) vs (非主要农作物)."""
+    return bool(src.qualifiers and tgt.qualifiers and src.qualifiers != tgt.qualifiers)
+
+
+def score_pair(
+    src: Prepared,
+    tgt: Prepared,
+    options: MatchOptions,
+    *,
+    code_exact: bool | None,
+    parent: Prepared | None,
+) -> Candidate | None:
+    """Score one source (service item) against one target (power); None when below the review band."""
+    evidence = _name_evidence(src, tgt, options, code_exact=code_exact, parent=parent)
+    return None if evidence is None else _finish(evidence, src, tgt, options)
+
+
+class Scorer:
+    """`score_pair` for one run, remembering what the names say about each pair of names.
+
+    In a province the same service item name meets the same power name in unit after unit; only the
+    departments differ. What the names say (similarity, near-exact forms, clashes, structural evidence) is
+    worked out once per pair of names; the department's adjustment is applied per link.
+    """
+
+    def __init__(self, options: MatchOptions) -> None:
+        self.options = options
+        self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
+
+    def __call__(
+        self, src: Prepared, tgt: Prepared, *, code_exact: bool | None, parent: Prepared | None
+    ) -> Candidate | None:
+        key = (
+            src.core,
+            src.alt_core,
+            src.handling,
+            src.enforcement,
+            src.grant,
+            tgt.core,
+            tgt.alt_core,
+            tgt.handling,
+            tgt.enforcement,
+            tgt.grant,
+            None if parent is None else parent.core,
+            code_exact,
+            None if code_exact is None else tgt.code,
+        )
+        memo = self._memo
+        if key in memo:
+            evidence = memo[key]
+        else:
+            evidence = memo[key] = _name_evidence(
+                src, tgt, self.options, code_exact=code_exact, parent=parent
+            )
+        return None if evidence is None else _finish(evidence, src, tgt, self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameEvidence:
+    """What two names (and a code agreement) say about a link, before the departments are compared."""
+
+    method: Method
+    base: float  # the score before the department's adjustment
+    code: bool  # code evidence takes a department's penalty but not its bonus
+    reason: str
+    structural: tuple[float, str] | None  # for fuzzy links: a score and reason from the names' shape
+    notes: tuple[str, ...]
+    clash: bool
+    handling_note: str | None
+
+
+def _name_evidence(
+    src: Prepared,
+    tgt: Prepared,
+    options: MatchOptions,
+    *,
+    code_exact: bool | None,
+    parent: Prepared | None,
+) -> _NameEvidence | None:
+    """The name part of a pair's score; it depends on names, kinds and the code agreement only."""
+    pairs = [(src.core, tgt.core, 0.0)]
+    if tgt.alt_core:
+        pairs.append((src.core, tgt.alt_core, 2.0))
+    if parent is not None:
+        pairs.append((parent.core, tgt.core, 0.0))
+        if tgt.alt_core:
+            pairs.append((parent.core, tgt.alt_core, 0.0))
+    # A power that lists its actions (企业设立、变更、注销登记) is compared part by part, the handling word kept.
+    for part in tgt.parts:
+        pairs.append((src.full, part, 0.0))
+        if src.full != src.core:
+            pairs.append((src.core, part, 0.0))
+    sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
+    if sim < 100.0:
+        same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
+        if same_stem:
+            sim, (a, b) = 97.0, same_stem[0]
+        elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
+            sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
+    if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
+        # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
+        return None
+    via_part = b in tgt.parts
+    near = _near_exact(src, tgt) if sim < 97.0 else None
+    clash = (
+        sim < 97.0
+        and (twin_clash(a, b) or _qualifier_clash(src, tgt))
+        and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
+    )
+    notes: list[str] = []
+    if via_part:
+        notes.append(f"名称中列举的事项之一：{b}")
+    if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
+        notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
+        clash = True
+    structural: tuple[float, str] | None = None
+    if code_exact is not None:
+        # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
+        # Code and name both agreeing is the strongest evidence short of a decision.
+        if sim >= 100.0:
+            base = 100.0 if code_exact else 99.5
+        else:
+            base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
+        method, what = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
+        reason = f"{what}（{tgt.code}），" + ("名称一致" if sim >= 100.0 else f"名称相似度{sim:.0f}")
+    elif sim >= 100.0:
+        method, base = Method.EXACT, 96.0
+        reason = f"名称去除办理项和层级后一致：{b}"
+    elif sim >= 97.0:
+        method, base = Method.EXACT, 93.0
+        reason = f"名称去除办理项、层级和审批/许可等字样后一致：{action_stem(b)}"
+    elif near is not None and not clash:
+        # Below an equal name and an equal stem, so that an item with its own exact power never ties.
+        method, base = Method.EXACT, 91.0
+        reason = near
+    else:
+        method, base = Method.FUZZY, sim
+        reason = f"名称相似度{sim:.0f}"
+        structural = _structural_evidence(src, tgt, options)
+    handling_note = None
+    if (
+        src.handling
+        and tgt.handling
+        and tgt.handling not in UMBRELLA_HANDLING
+        and src.handling != tgt.handling
+    ):
+        # The power is itself one handling item (子项 …（变更）): another handling word is another item.
+        handling_note = f"办理项不同（{src.handling}/{tgt.handling}）"
+    return _NameEvidence(
+        method, base, code_exact is not None, reason, structural, tuple(notes), clash, handling_note
+    )
+
+
+def _finish(evidence: _NameEvidence, src: Prepared, tgt: Prepared, options: MatchOptions) -> Candidate | None:
+    """A pair's candidate link: the name evidence with the departments' adjustment, capped by its doubts."""
+    adjust, dept_note = _dept_adjust(src, tgt, options)
+    score = evidence.base + (min(adjust, 0.0) if evidence.code else adjust)
+    reason = evidence.reason
+    structural = evidence.structural
+    if structural is not None and structural[0] + adjust > score:
+        # Subject + action and entity kinds propose a link; a person confirms it.
+        score = min(structural[0] + adjust, options.match_threshold - 1.0)
+        reason = structural[1]
+    notes = [dept_note, *evidence.notes] if dept_note else list(evidence.notes)
+    if evidence.clash:
+        score = min(score, options.match_threshold - 1.0)
+        notes.append("名称中有关键字不同，可能是相近的另一事项")
+    if evidence.handling_note is not None:
+        score = min(score - 10.0, options.match_threshold - 1.0)
+        notes.append(evidence.handling_note)
+    score = max(0.0, min(100.0, round(score, 1)))
+    if score < options.review_threshold:
+        return None
+    return Candidate(target=-1, score=score, method=evidence.method, reason="；".join([reason, *notes]))
+
+
+_INSERTED_ACTIONS = tuple(sorted(ACTIONS, key=len, reverse=True))
+_TRAILING_QUALIFIER = re.compile(r"^(.{4,})\(([^()]+)\)$")
+
+
+def _near_exact(src: Prepared, tgt: Prepared) -> str | None:
+    """How a handling item is its power's name with one thing added, or None.
+
+    护士**变更**执业注册 is 护士执业注册 with a handling action inside; 兽药经营许可证核发**（普通兽药）** is the
+    power with a qualifier of its own (the power has none); 危险废物经营许可**申请** is the application for it.
+    """
+    for text in {src.core, src.full}:
+        for name, core, name_stem, core_stem, how in _near_forms(text):
+            if tgt.core in (name, core) or tgt.stem in (name_stem, core_stem):
+                return how
+    qualified = _qualified_form(src.core)
+    if qualified is not None and not tgt.qualifiers:
+        name, core, name_stem, core_stem, how = qualified
+        if tgt.core in (name, core) or tgt.stem in (name_stem, core_stem):
+            return how
+    return None
+
+
+_NearForm = tuple[str, str, str, str, str]  # a name, its core, their action stems, and how it was made
+
+
+def _near_form(name: str, how: str) -> _NearForm:
+    core = split_name(name).core
+    return name, core, action_stem(name), action_stem(core), how
+
+
+@lru_cache(maxsize=262144)
+def _near_forms(text: str) -> tuple[_NearForm, ...]:
+    """The text with one action word taken out of its middle, or with 申请 taken off its end, in the order tried."""
+    forms = [
+        _near_form(text[:at] + text[at + len(word) :], f"名称去除办理动作（{word}）后与该事项一致")
+        for word in _INSERTED_ACTIONS
+        if (at := text.find(word, 2)) > 0 and at + len(word) < len(text)
+    ]
+    if text.endswith("申请"):
+        forms.append(_near_form(text[:-2], "名称为该事项加“申请”"))
+    return tuple(forms)
+
+
+@lru_cache(maxsize=262144)
+def _qualified_form(core: str) -> _NearForm | None:
+    """A core that is a name with a bracketed qualifier of its own at the end, as that name."""
+    m = _TRAILING_QUALIFIER.match(core)
+    return _near_form(m.group(1), f"名称为该事项加限定（{m.group(2)}）") if m else None
+
+
+def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[float, str] | None:
+    """A score and reason from the shape of the names: a general entity kind, or subject + action."""
+    kinds = options.entity_vocabulary()
+    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
+        general = entity_cover(src.full, name, kinds)
+        if general is not None:
+            return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
+    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
+        found = subject_action(src.full, name)
+        if found is not None:
+            subject, action = found
+            return 80.0, f"主体相同（{subject}），办理动作：{action}"
+    return None
