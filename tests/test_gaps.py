@@ -12,7 +12,7 @@ from quanze.match import match_catalogue
 from quanze.models import IssueCode, PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
-from quanze.vocab import is_refusal
+from quanze.vocab import is_refusal, keeps_item
 
 import fixtures
 
@@ -392,3 +392,32 @@ def test_an_acceptance_word_that_says_neither_is_a_gap_and_an_issue(tmp_path: Pa
     assert [(i.file.endswith("西河县.xlsx"), i.row, i.column, i.value) for i in issues] == [
         (True, 3, "认领情况", "待定")
     ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "kept"),
+    [
+        ("保留", True),
+        ("市级保留", True),
+        ("不予下放", True),
+        ("暂缓下放", True),
+        ("取消下放", True),
+        ("直接下放", False),
+        ("委托下放", False),
+        ("下放（保留备案）", False),
+        (None, False),
+    ],
+)
+def test_one_reading_of_keeping_words(mode: str | None, kept: bool) -> None:
+    assert keeps_item(mode) is kept
+
+
+def test_an_item_the_city_keeps_is_expected_nowhere(tmp_path: Path) -> None:
+    """户外广告 marked 市级保留 (and with no supervision): not devolved, so no not-accepted or no-supervision."""
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][5], rows[3][7], rows[3][8] = "市级保留", None, None
+    fixtures.xlsx(tmp_path / "s" / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    result = reconcile(load_config(config))
+    about = {(g.gap_type, g.unit) for g in result.gaps if g.item_name == "户外广告设置许可"}
+    assert about == set()

@@ -12,7 +12,7 @@ from quanze.match import MatchOptions, Pairing, Status, match_lists
 from quanze.models import Level, PowerItem
 from quanze.normalize import department_key, name_key
 from quanze.results import HOW_ZH, CascadeRow, GapRow, GapType, How
-from quanze.vocab import KEPT_WORDS
+from quanze.vocab import keeps_item
 
 LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.CLUSTER: 3}
 LEVEL_ZH = {
@@ -57,7 +57,7 @@ def _mode_how(item: PowerItem) -> How:
 
 def _how_of_mode(text: str | None) -> How:
     mode = (text or "").strip()
-    if not mode or mode in KEPT_WORDS:
+    if not mode or keeps_item(mode):
         return How.RETAINED
     if "委托" in mode:
         return How.ENTRUSTED

@@ -13,7 +13,7 @@ from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_it
 from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
-from quanze.vocab import KEPT_WORDS, acceptance_of, is_refusal
+from quanze.vocab import acceptance_of, is_refusal, keeps_item
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
@@ -91,7 +91,7 @@ def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing
 
 
 def is_kept(item: PowerItem) -> bool:
-    return (item.devolution_mode or "").strip() in KEPT_WORDS
+    return keeps_item(item.devolution_mode)
 
 
 class AcceptanceCheck:
@@ -462,8 +462,8 @@ def supervision_gaps(
         return []
     rows = []
     for p in devolved:
-        if p.role == "main":
-            continue
+        if p.role == "main" or is_kept(p):
+            continue  # a heading over its sub-items; an item the upper level keeps is handed to no one
         missing = [
             label
             for label, value in (("监管部门", p.supervision_department), ("监管方式", p.supervision_method))

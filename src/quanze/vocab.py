@@ -469,6 +469,23 @@ REFUSE_WORDS: Final = frozenset(
 
 # 下放方式 words that keep an item at the upper level: it is handed to no one.
 KEPT_WORDS: Final = frozenset({"保留", "不下放", "无", "暂不下放", "上级保留"})
+# A 下放方式 that opens with one of these keeps the item (不予下放, 暂缓下放, 取消下放).
+KEPT_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "取消", "停止")
+HANDING_WORDS: Final = ("下放", "委托", "授权", "赋权", "放权", "交由")
+
+
+def keeps_item(mode: str | None) -> bool:
+    """Whether a 下放方式 cell keeps the item at the upper level (保留, 市级保留, 不予下放, 暂缓下放 …).
+
+    The one reading of keeping words: the acceptance check, supervision and the cascade all ask here. A
+    blank cell is no keeping word (what it means depends on the list: see the callers).
+    """
+    text = "".join((mode or "").split())
+    if not text:
+        return False
+    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES):
+        return True
+    return "保留" in text and not any(w in text for w in HANDING_WORDS)
 
 
 # An acceptance cell that opens with one of these refuses the item (不予认领, 未承接, 暂缓承接, 否, 无此事项).
