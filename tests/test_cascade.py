@@ -407,7 +407,7 @@ def _item(n: int, name: str, dept: str, mode: str | None = None, to: str | None 
 def test_a_city_that_keeps_a_province_item_in_its_own_list_holds_it() -> None:
     province = UnitList(
         Level.PROVINCE,
-        "江南省",
+        "岭西省",
         [
             _item(2, "森林植物检疫证书核发", "省林业局", "下放", "各设区市"),
             _item(3, "水产苗种生产许可", "省农业农村厅", "下放", "各设区市"),
@@ -415,40 +415,40 @@ def test_a_city_that_keeps_a_province_item_in_its_own_list_holds_it() -> None:
     )
     city = UnitList(
         Level.CITY,
-        "汀州市",
+        "鹭江市",
         [_item(2, "建筑起重机械使用登记", "市住建局", "下放", "各县（市、区）")],
-        own=[_item(2, "森林植物检疫证书核发", "汀州市林业局")],
+        own=[_item(2, "森林植物检疫证书核发", "鹭江市林业局")],
     )
-    county = UnitList(Level.COUNTY, "鹤鸣县", [_item(2, "建筑起重机械使用登记", "鹤鸣县住建局")])
+    county = UnitList(Level.COUNTY, "苍梧县", [_item(2, "建筑起重机械使用登记", "苍梧县住建局")])
     gaps = build_cascade([province, city, county]).gaps
     assert [(g.gap_type, g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
-        (GapType.DROPPED_IN_CHAIN, "江南省", "水产苗种生产许可")
+        (GapType.DROPPED_IN_CHAIN, "岭西省", "水产苗种生产许可")
     ]
 
 
 def test_a_zone_beside_the_townships_is_the_citys_to_charge() -> None:
-    zone = "汀州高新技术产业开发区"
+    zone = "鹭江高新技术产业开发区"
     city = UnitList(
         Level.CITY,
-        "汀州市",
+        "鹭江市",
         [
             _item(2, "建筑起重机械使用登记", "市住建局", "下放", "高新区"),  # the zone lists nothing of it
-            _item(3, "户外广告设施设置审批", "市城管局", "下放", "鹤鸣县、高新区"),  # the zone holds it
-            _item(4, "城镇污水排入排水管网许可", "市水务局", "下放", "鹤鸣县"),
+            _item(3, "户外广告设施设置审批", "市城管局", "下放", "苍梧县、高新区"),  # the zone holds it
+            _item(4, "城镇污水排入排水管网许可", "市水务局", "下放", "苍梧县"),
         ],
     )
     county = UnitList(
         Level.COUNTY,
-        "鹤鸣县",
-        [_item(2, "城镇污水排入排水管网许可", "鹤鸣县水务局", "下放", "各乡镇（街道）")],
+        "苍梧县",
+        [_item(2, "城镇污水排入排水管网许可", "苍梧县水务局", "下放", "各乡镇（街道）")],
     )
     township = UnitList(
-        Level.TOWNSHIP, "荷塘镇", [_item(2, "城镇污水排入排水管网许可", "荷塘镇")], parent="鹤鸣县"
+        Level.TOWNSHIP, "柳湾镇", [_item(2, "城镇污水排入排水管网许可", "柳湾镇")], parent="苍梧县"
     )
     cluster = UnitList(Level.CLUSTER, zone, [_item(2, "户外广告设施设置审批", f"{zone}城管局")])
     gaps = build_cascade([city, county, township, cluster]).gaps
     assert [(g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
-        ("汀州市", "建筑起重机械使用登记")
+        ("鹭江市", "建筑起重机械使用登记")
     ]
 
 
@@ -466,20 +466,20 @@ def test_a_city_given_by_its_own_list_alone_holds_what_it_keeps(tmp_path: Path) 
     )
     fixtures.xlsx(
         tmp_path / "city-own.xlsx",
-        {"Sheet1": [UPPER, [1, "森林植物检疫证书核发", "C001", "汀州市林业局", None]]},
+        {"Sheet1": [UPPER, [1, "森林植物检疫证书核发", "C001", "鹭江市林业局", None]]},
     )
     fixtures.xlsx(
-        tmp_path / "county.xlsx", {"Sheet1": [COUNTY, [1, "建筑起重机械使用登记", "鹤鸣县住建局", "认领"]]}
+        tmp_path / "county.xlsx", {"Sheet1": [COUNTY, [1, "建筑起重机械使用登记", "苍梧县住建局", "认领"]]}
     )
     config = tmp_path / "quanze.toml"
     config.write_text(
         '[project]\nname = "own-only"\nout = "out"\n\n'
-        '[[inputs.lists]]\npath = "province.xlsx"\nrole = "chain"\nlevel = "province"\nunit = "江南省"\n\n'
-        '[[inputs.lists]]\npath = "city-own.xlsx"\nrole = "own"\nlevel = "city"\nunit = "汀州市"\n\n'
-        '[[inputs.lists]]\npath = "county.xlsx"\nrole = "acceptance"\nlevel = "county"\nunit = "鹤鸣县"\n',
+        '[[inputs.lists]]\npath = "province.xlsx"\nrole = "chain"\nlevel = "province"\nunit = "岭西省"\n\n'
+        '[[inputs.lists]]\npath = "city-own.xlsx"\nrole = "own"\nlevel = "city"\nunit = "鹭江市"\n\n'
+        '[[inputs.lists]]\npath = "county.xlsx"\nrole = "acceptance"\nlevel = "county"\nunit = "苍梧县"\n',
         encoding="utf-8",
     )
     result = reconcile(load_config(config))
     assert [(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
-        ("江南省", "水产苗种生产许可")
+        ("岭西省", "水产苗种生产许可")
     ]

@@ -40,3 +40,21 @@ def test_every_gap_type_on_the_second_held_out_case(tmp_path: Path, seed: int) -
     for kind, score in scores.items():
         assert score.precision >= 0.95, (kind, sorted(k for k in extra if k[0] is kind))
         assert score.recall >= 0.95, (kind, sorted(k for k in missed if k[0] is kind))
+
+
+def test_no_other_test_names_the_second_cases_places() -> None:
+    """The second case is held out: its places appear in no test but this one (by reference, not by name)."""
+    import gap_heldout
+
+    places = [
+        gap_heldout.PROVINCE,
+        gap_heldout.CITY,
+        *gap_heldout.COUNTIES,
+        gap_heldout.ZONE,
+        *(t for towns in gap_heldout.TOWNSHIPS.values() for t in towns),
+    ]
+    here = Path(__file__)
+    for path in sorted(here.parent.rglob("*.py")):
+        if path != here:
+            text = path.read_text(encoding="utf-8")
+            assert not [p for p in places if p in text], path.name
