@@ -323,6 +323,8 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
         ("放弃", True),
         ("待定", True),  # says neither: not accepted, and reported (unknown-acceptance)
         ("研究中", True),
+        ("1", False),  # a 是否承接 column kept as 1/0
+        ("0", True),
     ],
 )
 def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:

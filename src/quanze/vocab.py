@@ -444,6 +444,7 @@ ACCEPT_WORDS: Final = frozenset(
         "Yes",
         "YES",
     }
+    | {"1", "TRUE", "True", "true"}  # a 是否承接 column kept as 1/0, or as Excel's TRUE/FALSE
 )
 REFUSE_WORDS: Final = frozenset(
     {
@@ -464,6 +465,7 @@ REFUSE_WORDS: Final = frozenset(
         "no",
         "No",
     }
+    | {"0", "FALSE", "False", "false"}
 )
 
 
