@@ -137,3 +137,11 @@ def test_a_misspelt_unit_is_a_row_issue(tmp_path: Path) -> None:
     issues = [i for i in result.issues if i.code is IssueCode.UNKNOWN_RECEIVING_UNIT]
     assert [(i.row, i.value) for i in issues] == [(6, "东城县、西和县")]
     assert "西和县" in issues[0].message and "西河县" in issues[0].message
+
+
+def test_a_zone_given_by_its_short_name_is_addressed_by_its_full_name() -> None:
+    """The config names the zone 高新区; the city list writes 鹭江高新技术产业开发区 (or 鹭江高新区)."""
+    a = Addressing()
+    for text in ("鹭江高新技术产业开发区", "各县（市、区）、鹭江高新区", "鹭江高新区管委会"):
+        assert a.addressed_to(text, "高新区"), text
+    assert not a.addressed_to("鹭江经济技术开发区", "高新区")

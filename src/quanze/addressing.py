@@ -174,6 +174,8 @@ def names_unit(token: str, unit: str) -> bool:
         return True
     if unit_kind(u) is ZONE and unit_kind(t) is ZONE and len(st) <= 4 and su.endswith(st):
         return True  # 高新区 for 安平高新区 (安平高新技术产业开发区)
+    if unit_kind(u) is ZONE and unit_kind(t) is ZONE and len(su) <= 4 and st.endswith(su):
+        return True  # the unit given by its short name (高新区), the list naming it in full
     stem = _place_stem(u)
     return len(stem) >= 2 and t == stem  # 东城 for 东城县
 
