@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from quanze.cascade import UnitList, build_cascade, level_counts
 from quanze.cli import app
 from quanze.config import load_config
+from quanze.errors import ConfigError
 from quanze.models import Level, PowerItem, Provenance
 from quanze.pipeline import reconcile
 from quanze.results import CascadeRow, GapType, How
@@ -483,3 +484,32 @@ def test_a_city_given_by_its_own_list_alone_holds_what_it_keeps(tmp_path: Path) 
     assert [(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
         ("岭西省", "水产苗种生产许可")
     ]
+
+
+def _county_and_township(parent: str) -> list[UnitList]:
+    county = UnitList(
+        Level.COUNTY,
+        "苍梧县",
+        [
+            _item(2, "城镇污水排入排水管网许可", "苍梧县水务局", "下放", "各乡镇（街道）"),
+            _item(3, "建筑起重机械使用登记", "苍梧县住建局", "下放", "各乡镇（街道）"),
+        ],
+    )
+    other = UnitList(Level.COUNTY, "石鼓县", [_item(2, "户外广告设施设置审批", "石鼓县城管局")])
+    township = UnitList(
+        Level.TOWNSHIP, "柳湾镇", [_item(2, "城镇污水排入排水管网许可", "柳湾镇")], parent=parent
+    )
+    return [county, other, township]
+
+
+@pytest.mark.parametrize("parent", ["苍梧县", "苍梧县人民政府", "苍梧"])
+def test_a_parent_written_another_way_is_still_the_county(parent: str) -> None:
+    gaps = build_cascade(_county_and_township(parent)).gaps
+    assert [(g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        ("苍梧县", "建筑起重机械使用登记")
+    ]
+
+
+def test_a_parent_that_names_no_county_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"“苍吾县”.*石鼓县、苍梧县"):
+        build_cascade(_county_and_township("苍吾县"))

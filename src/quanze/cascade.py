@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from quanze.addressing import DEFAULT, Addressing
+from quanze.addressing import DEFAULT, Addressing, names_unit
+from quanze.errors import ConfigError
 from quanze.gaps import gap_row, is_refused, source_of
 from quanze.match import MatchOptions, Pairing, Status, match_lists
 from quanze.models import Level, PowerItem
@@ -90,6 +91,7 @@ def build_cascade(
     county bureau hands an item to a township government.
     """
     options = (options or MatchOptions()).model_copy(update={"other_department_penalty": 0.0})
+    lists = _named_parents(lists)
     by_rank: dict[int, list[UnitList]] = defaultdict(list)
     for ul in lists:
         by_rank[LEVEL_RANK[ul.level]].append(ul)
@@ -160,6 +162,35 @@ def build_cascade(
         *_unit_specific(entries, by_rank),
     ]
     return result
+
+
+def _named_parents(lists: Sequence[UnitList]) -> list[UnitList]:
+    """Each declared parent as the unit of an upper list it names (东城县人民政府 or 东城 is 东城县).
+
+    A parent that names none of the upper lists' units, where lists of the level above are given, is a
+    misspelling that would cut the unit off its county silently: a config error naming both sides.
+    """
+    out = []
+    for ul in lists:
+        if ul.parent is None:
+            out.append(ul)
+            continue
+        upper = [u for u in lists if LEVEL_RANK[u.level] < LEVEL_RANK[ul.level]]
+        named = sorted({u.unit for u in upper if names_unit(ul.parent, u.unit)})
+        if len(named) == 1:
+            out.append(replace(ul, parent=named[0]))
+            continue
+        nearest = max((LEVEL_RANK[u.level] for u in upper), default=None)
+        if not named and nearest is not None:
+            units = "、".join(sorted({u.unit for u in upper if LEVEL_RANK[u.level] == nearest}))
+            raise ConfigError(
+                f"the {ul.level.value} list of {ul.unit} names its parent “{ul.parent}”, which is none of the "
+                f"units of the lists above it ({units})",
+                hint='write the parent as its list\'s unit is written (parent = "…" in [[inputs.lists]], '
+                "or UNIT@PARENT on the command line)",
+            )
+        out.append(ul)
+    return out
 
 
 def _offered(
