@@ -31,6 +31,7 @@ from quanze.evidence import (
 )
 from quanze.models import Category, PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
+from quanze.pieces import parent_only_clash, piece_evidence
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
 
 
@@ -424,6 +425,9 @@ def _score_pair(
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
     )
+    main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
+    if clash and code_exact is None and parent_only_clash(main, a, sim):
+        return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
     notes = [n for n in (dept_note,) if n]
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
@@ -520,6 +524,10 @@ def _structural_evidence(src: _Prepared, tgt: _Prepared, options: MatchOptions) 
         if found is not None:
             subject, action = found
             return 80.0, f"主体相同（{subject}），办理动作：{action}"
+    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
+        by_pieces = piece_evidence(src.core, name)
+        if by_pieces is not None:
+            return by_pieces
     return None
 
 

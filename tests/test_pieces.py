@@ -1,0 +1,71 @@
+"""Names read piece by piece: a main item that is another item, and a name found in pieces in another."""
+
+from __future__ import annotations
+
+from quanze.match import Status, match_catalogue
+from quanze.models import PowerItem, Provenance, ServiceItem
+from quanze.pieces import coverage, parent_only_clash, piece_evidence, pieces
+
+SRC = Provenance(file="t", sheet="s", row=1)
+
+
+def power(name: str) -> PowerItem:
+    return PowerItem(name=name, role="single", department="市人社局", source=SRC)
+
+
+def service(name: str, parent: str | None = None) -> ServiceItem:
+    return ServiceItem(name=name, parent_power_name=parent, department="县人社局", unit="东城县", source=SRC)
+
+
+def links(powers: list[PowerItem], services: list[ServiceItem]) -> set[tuple[str, str, Status]]:
+    result = match_catalogue(powers, services)
+    return {(services[lk.service].name, powers[lk.power].title, lk.status) for lk in result.links}
+
+
+def test_pieces_are_taken_longest_first_from_the_left() -> None:
+    assert pieces("职工退休申请", "企业职工基本养老保险正常退休申请") == ("职工", "退休申请")
+    assert coverage("职工退休申请", "企业职工基本养老保险正常退休申请") == 1.0
+    assert coverage("食品生产许可", "食品经营许可") < 0.9
+
+
+def test_a_power_found_in_pieces_in_a_handling_item_is_proposed_for_review() -> None:
+    powers = [power("职工退休申请"), power("失业保险金申领")]
+    services = [service("企业职工基本养老保险正常退休申请")]
+    found = links(powers, services)
+    assert found == {("企业职工基本养老保险正常退休申请", "职工退休申请", Status.REVIEW)}
+    reason = match_catalogue(powers, services).links[0].reason
+    assert "职工、退休申请" in reason
+
+
+def test_a_handling_item_found_in_pieces_in_a_power_that_lists_two_subjects() -> None:
+    found = links([power("个体演员和个体演出经纪人备案")], [service("个体演员备案")])
+    assert found == {("个体演员备案", "个体演员和个体演出经纪人备案", Status.REVIEW)}
+
+
+def test_pieces_of_common_words_alone_propose_nothing() -> None:
+    # 许可 and 经营 are found, the subject is not: no evidence.
+    assert piece_evidence("食品经营许可", "药品经营许可") is None
+    assert piece_evidence("公司备案", "合伙企业备案") is None  # too short to tell
+    result = match_catalogue([power("食品生产许可")], [service("食品经营许可")])
+    assert all(lk.status is not Status.MATCHED and "各部分" not in lk.reason for lk in result.links)
+
+
+def test_near_twins_stay_apart_piece_by_piece() -> None:
+    assert piece_evidence("道路货物运输经营许可", "道路旅客运输经营许可") is None
+
+
+def test_a_main_item_that_is_another_item_gives_no_link() -> None:
+    # The catalogue files 公司注销登记 under 企业设立、变更、注销登记; a power that lists the same acts for
+    # another subject (股权出质) is not its power.
+    powers = [power("股权出质设立、变更、注销、撤销登记")]
+    services = [service("公司注销登记", parent="企业设立、变更、注销登记")]
+    assert links(powers, services) == set()
+    assert parent_only_clash("企业设立、变更、注销登记", "企业设立、变更、注销登记", 69.0)
+    assert not parent_only_clash("企业设立、变更、注销登记", "公司注销登记", 69.0)
+    assert not parent_only_clash(None, "公司注销登记", 69.0)
+
+
+def test_a_main_item_close_to_the_power_still_links() -> None:
+    powers = [power("企业设立、变更、注销登记")]
+    services = [service("公司注销登记", parent="企业设立、变更、注销登记")]
+    assert {s for _, _, s in links(powers, services)} == {Status.MATCHED}
