@@ -406,9 +406,10 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
     third = [lk for lk in result.links if lk.service == 2]
     assert [(lk.power, lk.status) for lk in third] == [(0, Status.REVIEW)]
     assert "多指向该事项" in third[0].reason
-    # One reviewed item is not enough to speak for the family, nor is a doubtful one (a near-twin warning).
+    # One confidently reviewed item speaks for a small family (for review only); a doubtful one (a near-twin
+    # warning) does not.
     alone = match_catalogue(powers, [services[0], services[2]])
-    assert not [lk for lk in alone.links if lk.service == 1]
+    assert [(lk.power, lk.status) for lk in alone.links if lk.service == 1] == [(0, Status.REVIEW)]
     doubtful = [item("机动车驾驶培训机构备案", "001"), services[1], services[2]]
     assert not [lk for lk in match_catalogue(powers, doubtful).links if lk.service == 2]
 

@@ -29,6 +29,7 @@ from quanze.evidence import (
     listed_parts,
     subject_action,
 )
+from quanze.families import unanimous_owner
 from quanze.models import Category, PowerItem, ServiceItem
 from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.pieces import parent_only_clash, piece_evidence
@@ -686,6 +687,11 @@ def _family_links(
                 top, votes = tops.most_common(1)[0]
                 if votes >= 2 and votes * 2 > sum(tops.values()):
                     matched = {top}
+            if not matched:
+                # Every linked member points at one power, confidently: the unlinked ones are proposed for it.
+                linked = [[(f[0], f[1], f[4]) for f in found_by[si]] for si in members if found_by[si]]
+                agreed = unanimous_owner(linked, len(members))
+                matched = {agreed} if agreed is not None else set()
         # Sub-items of one main item share its code stem: the family points at all of them, so it proposes.
         siblings = {s for t in matched for s in index.by_main.get(index.targets[t].alt_core or "", ())}
         owners = sorted(matched | siblings)
