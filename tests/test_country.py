@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quanze import ingest_cache
 from quanze.cli import app
 from quanze.config import CatalogueInput, Inputs, load_config
+from quanze.ingest import cache as ingest_cache
 from quanze.pipeline import reconcile
 
 import fixtures

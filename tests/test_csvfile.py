@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quanze.csvfile import detect_encoding, open_csv
 from quanze.errors import UnreadableInputError
+from quanze.ingest.csvfile import detect_encoding, open_csv
 from quanze.models import IssueCode
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quanze import ingest_cache
 from quanze.config import load_config
+from quanze.ingest import cache as ingest_cache
 from quanze.pipeline import reconcile
 
 import fixtures

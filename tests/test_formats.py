@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from quanze.errors import UnreadableInputError
-from quanze.formats import InputFormat, printable, read_html, read_spreadsheet_ml, sniff
+from quanze.ingest.formats import InputFormat, printable, read_html, read_spreadsheet_ml, sniff
 
 import fixtures
 

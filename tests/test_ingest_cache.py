@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quanze import ingest_cache
 from quanze.cli import app
 from quanze.config import QuanzeConfig, load_config
 from quanze.ingest import IngestOptions, read_file
+from quanze.ingest import cache as ingest_cache
+from quanze.ingest.load import load_inputs
 from quanze.models import ListKind
-from quanze.pipeline import load_inputs, reconcile
+from quanze.pipeline import reconcile
 
 import fixtures
 
@@ -32,17 +33,17 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QuanzeConfig:
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    import quanze.pipeline as pipeline
+    from quanze.ingest import load
 
     reads: list[Path] = []
-    real = pipeline.read_file
+    real = load.read_file
 
     def counting(path: Path, *args: object, **kwargs: object) -> object:
         reads.append(path)
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "read_file", counting)
-    monkeypatch.setattr(pipeline, "PARALLEL_READ_BYTES", 1 << 40)  # read in this process, where it is counted
+    monkeypatch.setattr(load, "read_file", counting)
+    monkeypatch.setattr(load, "PARALLEL_READ_BYTES", 1 << 40)  # read in this process, where it is counted
     return reads
 
 

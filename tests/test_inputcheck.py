@@ -113,7 +113,7 @@ def test_catalogue_unit_with_a_city_prefix_just_works(here: Path) -> None:
 
 
 def test_the_fix_names_the_closest_catalogue_unit(here: Path) -> None:
-    from quanze.inputcheck import _closest
+    from quanze.ingest.inputcheck import _closest
 
     assert _closest("青溪县", ["岚州市临江区", "岚州市青溪", "岚州市云岭县"]) == "岚州市青溪"
 

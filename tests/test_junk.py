@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quanze.junk import is_error_value, junk_name, junk_row, seq_from_date
+from quanze.ingest.junk import is_error_value, junk_name, junk_row, seq_from_date
 from quanze.models import IssueCode
 
 

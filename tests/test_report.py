@@ -323,7 +323,7 @@ NAMES = st.text(
 @given(names=st.lists(NAMES, min_size=1, max_size=15))
 def test_a_workbook_written_and_read_back_keeps_its_rows(tmp_path: Path, names: list[str]) -> None:
     from quanze.ingest import read_file
-    from quanze.junk import junk_row
+    from quanze.ingest.junk import junk_row
     from quanze.normalize import clean_text, is_placeholder
     from quanze.report.xlsx import Column, Sheet, write_workbook
     from quanze.vocab import DITTO_MARKS

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quanze import ingest_cache
 from quanze.cli import app
 from quanze.config import QuanzeConfig, load_config
 from quanze.errors import UsageError
+from quanze.ingest import cache as ingest_cache
 from quanze.pipeline import reconcile
 from quanze.units_pool import combine, each_unit, folder_name, units_of
 

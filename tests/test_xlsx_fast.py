@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from quanze import ingest
 from quanze.errors import UnreadableInputError
 from quanze.ingest import read_file
+from quanze.ingest import xlsx as ingest_xlsx
+from quanze.ingest.xlsx_fast import read_fast, scan_sheet
 from quanze.models import FileReport
-from quanze.xlsx_fast import read_fast, scan_sheet
 
 import fixtures
 import real_quirks
@@ -60,7 +60,7 @@ def test_fast_reader_gives_the_same_report_as_the_streaming_parser(
     path = build(tmp_path / f"{build.__name__}.xlsx")
     assert read_fast(path) is not None  # these plain workbooks take the fast path
     fast = _dump(read_file(path))
-    monkeypatch.setattr(ingest, "read_fast", lambda _path: None)
+    monkeypatch.setattr(ingest_xlsx, "read_fast", lambda _path: None)
     assert fast == _dump(read_file(path))
 
 
@@ -76,7 +76,7 @@ def test_error_cells_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert sheets is not None
     assert [row[:3] for row in sheets[0].rows][1:] == [[1.0, "取水许可审批", "#N/A"], [2.0, "#REF!", "X2"]]
     fast = _dump(read_file(path))
-    monkeypatch.setattr(ingest, "read_fast", lambda _path: None)
+    monkeypatch.setattr(ingest_xlsx, "read_fast", lambda _path: None)
     assert fast == _dump(read_file(path))
 
 

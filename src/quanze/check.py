@@ -13,7 +13,7 @@ from quanze.errors import ConfigError
 from quanze.models import IssueCode
 from quanze.results import GapType, Summary
 
-# Warnings about the inputs that fail a check whatever its limits (see quanze.inputcheck).
+# Warnings about the inputs that fail a check whatever its limits (see quanze.ingest.inputcheck).
 LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED)
 
 # Every metric a [check] limit may name, with what a percentage is a share of.

@@ -1348,7 +1348,7 @@ app.add_typer(cache_app, name="cache")
 @handled
 def cache_clear(config: ConfigOpt = None) -> None:
     """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
-    from quanze.ingest_cache import cache_folder, clear
+    from quanze.ingest.cache import cache_folder, clear
 
     root = cache_folder(_load_config(config).project.cache)
     if root is None:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
-import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,13 +15,12 @@ from quanze import __version__
 from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
-from quanze.config import ListInput, ListRole, QuanzeConfig
+from quanze.config import ListRole, QuanzeConfig
 from quanze.decisions import (
     DecisionRecord,
     decision_book,
     load_decisions,
     new_records,
-    parse_decision_word,
     serialise,
     stale_decisions,
 )
@@ -34,12 +30,13 @@ from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
-from quanze.ingest import IngestOptions, read_checklists, read_file, read_files, read_review_sheet
-from quanze.inputcheck import no_catalogue_issue, reconcile_units, require_records
+from quanze.ingest import IngestOptions, read_files
+from quanze.ingest.inputcheck import require_records
+from quanze.ingest.load import Loaded, inputs_for_links, load_inputs, read_input
+from quanze.ingest.readback import ReviewOutcome, read_checklists, read_review, read_review_sheet
 from quanze.ledger import LedgerRun
-from quanze.manual import HandAddedRows, UnknownItem, find_power, find_service, manual_link
+from quanze.manual import UnknownItem, find_power, find_service, manual_link
 from quanze.match import (
-    Decision,
     MatchOptions,
     MatchResult,
     Method,
@@ -50,14 +47,13 @@ from quanze.match import (
 )
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
-from quanze.partition import input_jobs, read_through_cache
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
 from quanze.report.files import write_text
 from quanze.report.handover import write_checklists, write_ledger
 from quanze.report.outdir import staged_out_dir, waiting_lock
 from quanze.report.reconcile import write_gaps, write_reconcile
-from quanze.results import GapType, InputFile, MatchCounts, MatchRow, ReconcileResult, Summary
+from quanze.results import GapType, MatchCounts, MatchRow, ReconcileResult, Summary
 
 Progress = Callable[[str], None]
 
@@ -101,151 +97,6 @@ def validate(
 
 
 # ---------------------------------------------------------------------------------------------- reconcile
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-@dataclass
-class _Loaded:
-    devolved: list[PowerItem] = field(default_factory=list)
-    previous: list[PowerItem] = field(default_factory=list)
-    acceptance: dict[str, list[PowerItem]] = field(default_factory=dict)
-    services: list[ServiceItem] = field(default_factory=list)
-    lists: list[tuple[ListInput, list[PowerItem]]] = field(default_factory=list)
-    inputs: list[InputFile] = field(default_factory=list)
-    issues: list[RowIssue] = field(default_factory=list)
-    known_units: set[str] | None = None
-    """Every unit of the inputs (name keys), when only some units' records were loaded."""
-
-
-def _read(path: Path, options: IngestOptions, progress: Progress | None) -> FileReport:
-    if progress is not None:
-        progress(f"reading {path.name}")
-    if not path.exists():
-        raise UnreadableInputError(
-            f"{path}: no such file", hint="check the path in the config or on the command line"
-        )
-    return read_file(path, options, label=str(path))
-
-
-PARALLEL_READ_BYTES = 256 << 10  # below this, starting a worker process costs more than it saves
-
-
-def _read_batch(jobs: Sequence[tuple[Path, IngestOptions]]) -> list[FileReport]:
-    return [read_file(path, options, label=str(path)) for path, options in jobs]
-
-
-def _read_all(jobs: Sequence[tuple[Path, IngestOptions]], progress: Progress | None) -> list[FileReport]:
-    """Read the input files; when there is enough to read, half of it (by size) goes to a second process."""
-    for path, _ in jobs:
-        if not path.exists():
-            raise UnreadableInputError(
-                f"{path}: no such file", hint="check the path in the config or on the command line"
-            )
-    sizes = [path.stat().st_size for path, _ in jobs]
-    if len(jobs) < 2 or sum(sizes) < PARALLEL_READ_BYTES or (os.cpu_count() or 1) < 2:
-        return [_read(path, options, progress) for path, options in jobs]
-    # Two bins of about equal size: this process reads one, a worker the other.
-    mine: list[int] = []
-    theirs: list[int] = []
-    for i in sorted(range(len(jobs)), key=lambda k: -sizes[k]):
-        (mine if sum(sizes[k] for k in mine) <= sum(sizes[k] for k in theirs) else theirs).append(i)
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        # One task per file, so that each file the worker finishes can be reported as it finishes.
-        futures = {pool.submit(_read_batch, [jobs[i]]): i for i in theirs}
-        if progress is not None:
-            progress(f"reading {len(theirs)} file(s) in a second process")
-        reports = {i: _read(*jobs[i], progress) for i in mine}
-        for n, future in enumerate(as_completed(futures), start=1):
-            reports[futures[future]] = future.result()[0]
-            if progress is not None:
-                progress(f"read {jobs[futures[future]][0].name} in the second process ({n}/{len(theirs)})")
-    return [reports[i] for i in range(len(jobs))]
-
-
-def load_inputs(
-    config: QuanzeConfig, *, units: Sequence[str] | None = None, progress: Progress | None = None
-) -> _Loaded:
-    """Read every input the config names; a file that cannot be read stops the run.
-
-    With the read cache on (README › Scale), each input is read once and later runs load it from the
-    cache; with `units`, only those units' records of the devolution list and catalogue are loaded (the
-    unit filter itself is `_only_units`, applied by `analyse`).
-    """
-    loaded = _Loaded()
-    seen: set[Path] = set()
-    for path in [li.path for li in config.inputs.lists] + [ci.path for ci in config.inputs.catalogue]:
-        if path.resolve() in seen:
-            raise UsageError(f"{path} is given twice", hint="name each input file once")
-        seen.add(path.resolve())
-    jobs = input_jobs(config)
-    cached = read_through_cache(config, jobs, units=units, progress=progress, read_all=_read_all)
-    reports = cached.reports if cached else _read_all(jobs, progress)
-    digests = cached.digests if cached else [_digest(path) for path, _ in jobs]
-    for (path, options), report in zip(jobs, reports, strict=True):
-        require_records(path, report, expected=options.kind, options=options)
-    for li, report in zip(config.inputs.lists, reports, strict=False):
-        unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
-        items = report.powers
-        if li.role is ListRole.ACCEPTANCE:
-            for item in items:
-                item.unit = unit
-            loaded.acceptance.setdefault(unit or li.path.stem, []).extend(items)
-        elif li.role is ListRole.PREVIOUS:
-            loaded.previous.extend(items)
-        elif li.role is ListRole.DEVOLUTION:
-            loaded.devolved.extend(items)
-        loaded.lists.append((li, items))
-        loaded.inputs.append(
-            InputFile(
-                path=str(li.path),
-                role=li.role.value,
-                unit=unit,
-                records=report.records,
-                sha256=digests[len(loaded.inputs)],
-            )
-        )
-    for ci, report in zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True):
-        for s in report.services:
-            if s.unit is None:
-                s.unit = ci.unit
-        loaded.services.extend(report.services)
-        loaded.inputs.append(
-            InputFile(
-                path=str(ci.path),
-                role="catalogue",
-                unit=ci.unit,
-                records=report.records,
-                sha256=digests[len(loaded.inputs)],
-            )
-        )
-    for report in reports:
-        loaded.issues.extend(report.issues)
-    if not config.inputs.catalogue:
-        loaded.issues.append(no_catalogue_issue())
-    if cached is not None and cached.units is not None:
-        # A partial load: unit spellings are checked on every unit the files hold, as a whole run does.
-        for s in loaded.services:
-            s.unit = cached.units.renamed.get(s.unit or "", s.unit)
-        loaded.issues.extend(cached.units.issues)
-        loaded.known_units = cached.units.known
-        return loaded
-    loaded.issues.extend(
-        reconcile_units(
-            loaded.services,
-            loaded.devolved,
-            loaded.acceptance,
-            aliases=config.aliases.units,
-            catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
-        )
-    )
-    return loaded
 
 
 def _match_rows(
@@ -325,7 +176,7 @@ def _match_counts(
     )
 
 
-def _only_units(loaded: _Loaded, units: Sequence[str]) -> None:
+def _only_units(loaded: Loaded, units: Sequence[str]) -> None:
     wanted = {name_key(u) for u in units}
     known = {name_key(s.unit) for s in loaded.services if s.unit} | {name_key(u) for u in loaded.acceptance}
     known |= loaded.known_units or set()
@@ -340,7 +191,7 @@ def _only_units(loaded: _Loaded, units: Sequence[str]) -> None:
     loaded.devolved = [p for p in loaded.devolved if not p.unit or name_key(p.unit) in wanted]
 
 
-def cascade_lists(loaded: _Loaded) -> list[UnitList]:
+def cascade_lists(loaded: Loaded) -> list[UnitList]:
     """The lists that carry a level, one per (level, unit), with each unit's own list attached."""
     grouped: dict[tuple[Level, str], list[PowerItem]] = {}
     parents: dict[tuple[Level, str], str | None] = {}
@@ -364,7 +215,7 @@ def cascade_lists(loaded: _Loaded) -> list[UnitList]:
 class Analysis:
     """The inputs read and linked: what reconcile, handover and the reports are built from."""
 
-    loaded: _Loaded
+    loaded: Loaded
     powers: list[PowerItem]
     result: MatchResult
     acceptance: AcceptanceCheck | None
@@ -495,121 +346,6 @@ def reconcile(
 # ---------------------------------------------------------------------------------------------- review
 
 
-class ReviewOutcome(BaseModel):
-    """What applying a review workbook did."""
-
-    decisions_file: str
-    rows: int
-    confirmed: int
-    rejected: int
-    blank: int
-    unchanged: int
-    recorded: int
-    issues: list[RowIssue] = Field(default_factory=list)
-
-
-def _review_issue(
-    code: IssueCode, path: Path, row: Mapping[str, str | None], column: str, message: str
-) -> RowIssue:
-    """An error in one row of a filled-in review workbook, located by sheet and row."""
-    return RowIssue(
-        code=code,
-        severity=Severity.ERROR,
-        file=path.name,
-        sheet=row["_sheet"],
-        row=int(row["_row"] or 0),
-        column=column,
-        message=message,
-    )
-
-
-def read_review(
-    path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
-) -> tuple[list[DecisionRecord], ReviewOutcome]:
-    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions.
-
-    A row an analyst added by hand (no hidden keys, but a power and a service item by code or name) is
-    looked up in the inputs of `config`; one that names no item, or several, is an issue naming its row.
-    """
-    hand_added = HandAddedRows(None if config is None else lambda: inputs_for_links(config))
-    rows = read_review_sheet(path)
-    records: list[DecisionRecord] = []
-    issues: list[RowIssue] = []
-    blank = 0
-    decision_col = next((k for k in (rows[0] if rows else {}) if k.startswith("决定")), "决定")
-    for row in rows:
-        try:
-            decision = parse_decision_word(row.get(decision_col))
-        except ValueError:
-            issues.append(
-                RowIssue(
-                    code=IssueCode.BAD_DECISION,
-                    severity=Severity.ERROR,
-                    file=path.name,
-                    sheet=row["_sheet"],
-                    row=int(row["_row"] or 0),
-                    column=decision_col,
-                    value=row.get(decision_col),
-                    message="write 确认 or 否决 (choose from the dropdown)",
-                )
-            )
-            continue
-        if decision is None:
-            blank += 1
-            continue
-        pk, sk = row.get("power_key"), row.get("service_key")
-        if (not pk or not sk) and hand_added.holds(row):
-            try:
-                records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
-            except UnknownItem as exc:
-                issues.append(
-                    _review_issue(
-                        IssueCode.UNKNOWN_ITEM,
-                        path,
-                        row,
-                        "权力事项/服务事项",
-                        f"{exc}; the row was not recorded",
-                    )
-                )
-            continue
-        if not pk or not sk:
-            issues.append(
-                _review_issue(
-                    IssueCode.MISSING_REQUIRED,
-                    path,
-                    row,
-                    "power_key/service_key",
-                    "the hidden key columns are empty; do not edit or delete them",
-                )
-            )
-            continue
-        records.append(
-            DecisionRecord(
-                power_key=pk,
-                service_key=sk,
-                decision=decision,
-                unit=row.get("行政区划"),
-                power_name=row.get("权力事项名称"),
-                service_name=row.get("服务事项名称"),
-                note=row.get("备注"),
-                by=by,
-                at=at,
-                source=path.name,
-            )
-        )
-    outcome = ReviewOutcome(
-        decisions_file="",
-        rows=len(rows),
-        confirmed=sum(1 for r in records if r.decision is Decision.CONFIRM),
-        rejected=sum(1 for r in records if r.decision is Decision.REJECT),
-        blank=blank,
-        unchanged=0,
-        recorded=0,
-        issues=issues,
-    )
-    return records, outcome
-
-
 def now_with_zone() -> str:
     """The time a decision is recorded, with its UTC offset (analysts on one drive may sit in two zones)."""
     return datetime.now().astimezone().replace(microsecond=0).isoformat()
@@ -632,13 +368,6 @@ def record_decisions(
         if fresh:
             write_text(decisions_path, serialise([*history, *fresh]))
     return fresh
-
-
-def inputs_for_links(config: QuanzeConfig) -> tuple[list[PowerItem], list[ServiceItem]]:
-    """The powers and service items a run links: the devolution list (or the acceptance lists) and the catalogue."""
-    loaded = load_inputs(config)
-    powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
-    return powers, loaded.services
 
 
 def add_link(
@@ -871,8 +600,8 @@ def diff(
     """Compare two lists item by item and write diff.csv, diff.json and diff.xlsx into `out`."""
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, decisions, notice=notice)
-        before = _read(old, options, progress)
-        after = _read(new, options, progress)
+        before = read_input(old, options, progress)
+        after = read_input(new, options, progress)
         # A file read as nothing would show every item added or removed: stop instead.
         for path, report in ((old, before), (new, after)):
             require_records(path, report, expected=ListKind.POWERS, options=options)

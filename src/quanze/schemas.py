@@ -11,8 +11,9 @@ from quanze.check import CheckResult
 from quanze.config import QuanzeConfig
 from quanze.decisions import DecisionRecord
 from quanze.diff import DiffResult
+from quanze.ingest.readback import ReviewOutcome
 from quanze.models import PowerItem, PowerList, RowIssue, ServiceCatalogue, ServiceItem
-from quanze.pipeline import ReviewOutcome, ValidationResult
+from quanze.pipeline import ValidationResult
 from quanze.results import GapRow, MatchRow, Summary
 
 SCHEMAS: dict[str, type[BaseModel]] = {

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from quanze.config import QuanzeConfig
 from quanze.errors import UsageError
+from quanze.ingest.load import read_all
+from quanze.ingest.partition import receiving_units
 from quanze.models import RowIssue
 from quanze.normalize import name_key
-from quanze.partition import receiving_units
-from quanze.pipeline import _read_all, reconcile, reconcile_to
+from quanze.pipeline import reconcile, reconcile_to
 from quanze.results import GapRow, MatchRow, ReconcileResult, Summary
 
 Progress = Callable[[str], None]
@@ -21,7 +22,7 @@ Progress = Callable[[str], None]
 
 def units_of(config: QuanzeConfig, *, progress: Progress | None = None) -> list[str]:
     """Every receiving unit of the inputs; reading them into the read cache when they are not there yet."""
-    return receiving_units(config, read_all=_read_all, progress=progress)
+    return receiving_units(config, read_all=read_all, progress=progress)
 
 
 def _chosen(config: QuanzeConfig, units: Sequence[str] | None, progress: Progress | None) -> list[str]:

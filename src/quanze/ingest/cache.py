@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from quanze import __version__
-from quanze.ingest import IngestOptions
+from quanze.ingest.options import IngestOptions
 from quanze.models import FileReport, PowerItem, ServiceItem
 
 ENV = "QUANZE_CACHE"
@@ -33,7 +33,7 @@ _SERVICES = TypeAdapter(list[tuple[int, ServiceItem]])
 def code_fingerprint() -> str:
     """quanze's version and a digest of its source: a changed reader never serves an old entry."""
     h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # the whole quanze package, not only ingest/
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())

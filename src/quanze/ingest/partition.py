@@ -8,8 +8,7 @@ from pathlib import Path
 
 from quanze.config import ListRole, QuanzeConfig
 from quanze.errors import UnreadableInputError, UsageError
-from quanze.ingest import IngestOptions
-from quanze.ingest_cache import (
+from quanze.ingest.cache import (
     NO_UNIT,
     Entry,
     EntryMeta,
@@ -20,7 +19,8 @@ from quanze.ingest_cache import (
     load_meta,
     store,
 )
-from quanze.inputcheck import reconcile_units
+from quanze.ingest.inputcheck import reconcile_units
+from quanze.ingest.options import IngestOptions
 from quanze.models import FileReport, PowerItem, Provenance, RowIssue, ServiceItem
 from quanze.normalize import name_key
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from quanze.check import LOUD_WARNINGS
 from quanze.errors import UnreadableInputError
-from quanze.ingest import IngestOptions, read_file
+from quanze.ingest.options import IngestOptions
+from quanze.ingest.reader import read_file
 from quanze.match import addressed_to
 from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key

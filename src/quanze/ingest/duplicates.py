@@ -1,0 +1,74 @@
+"""Duplicate codes and duplicate items within one file, found as records stream past."""
+
+from __future__ import annotations
+
+from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.normalize import code_key, department_key, name_key
+
+
+class Duplicates:
+    """Duplicate codes (one code, different items) and duplicate items (the same item twice), found as
+    records stream past. Only a 64-bit digest and a row number are kept per record (about 100 bytes), so
+    a million rows need no million records in memory."""
+
+    def __init__(self, file_label: str) -> None:
+        self.file = file_label
+        self.items: dict[int, tuple[str, int]] = {}
+        self.codes: dict[int, tuple[str, str, int]] = {}
+        self.issues: list[RowIssue] = []
+
+    def add(self, item: PowerItem | ServiceItem) -> None:
+        if isinstance(item, PowerItem) and item.role == "main":
+            return
+        # One file may hold several units' lists (a 行政区划 column): the same item at two units is no duplicate.
+        unit = item.unit if isinstance(item, ServiceItem) else (item.unit, item.receiving_unit)
+        title = name_key(item.title)
+        key = code_key(item.code)
+        dept = department_key(item.department)
+        ident = hash((title, key, dept, unit))
+        first = self.items.get(ident)
+        if first is not None:
+            self.issues.append(
+                _dup_issue(
+                    self.file,
+                    item,
+                    IssueCode.DUPLICATE_ITEM,
+                    f"the same item as row {first[1]} of {first[0]}",
+                    item.title,
+                )
+            )
+            return
+        self.items[ident] = (item.source.sheet, item.source.row)
+        if key is None:
+            return
+        code_ident = hash((key, dept, unit))
+        other = self.codes.get(code_ident)
+        # Sub-items carry their main item's code: the code names the main item.
+        owner = item.name if isinstance(item, PowerItem) and item.role == "sub" else item.title
+        if other is None:
+            self.codes[code_ident] = (owner, item.source.sheet, item.source.row)
+        elif name_key(other[0]) != name_key(owner):
+            self.issues.append(
+                _dup_issue(
+                    self.file,
+                    item,
+                    IssueCode.DUPLICATE_CODE,
+                    f'code also used by "{other[0]}" (row {other[2]} of {other[1]})',
+                    item.code,
+                )
+            )
+
+
+def _dup_issue(
+    file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str, value: str | None
+) -> RowIssue:
+    return RowIssue(
+        code=code,
+        severity=Severity.WARNING,
+        file=file_label,
+        sheet=item.source.sheet,
+        row=item.source.row,
+        column="code" if code is IssueCode.DUPLICATE_CODE else None,
+        value=value,
+        message=message,
+    )

@@ -1,0 +1,216 @@
+"""Finding a sheet's header: the band of rows whose cells name the most fields, mapped to fields through
+the header aliases (quanze.vocab and [aliases.headers]); the list kind a header gives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from quanze.cellref import column_letter, column_number
+from quanze.errors import UsageError
+from quanze.models import ColumnMap, ListKind
+from quanze.normalize import header_key
+from quanze.vocab import POWER_HEADERS, SECOND_OCCURRENCE, SERVICE_HEADERS
+
+HEADER_SCAN_ROWS = 30
+
+
+def alias_table(kind: ListKind, extra: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
+    tables: list[Mapping[str, tuple[str, ...]]] = []
+    if kind in (ListKind.POWERS, ListKind.AUTO):
+        tables.append(POWER_HEADERS)
+    if kind in (ListKind.SERVICES, ListKind.AUTO):
+        tables.append(SERVICE_HEADERS)
+    table: dict[str, tuple[str, int]] = {}
+    for fld, aliases in extra.items():
+        for alias in aliases:
+            table[header_key(alias)] = (fld, -1)
+    for t in tables:
+        for fld, aliases in t.items():
+            for rank, alias in enumerate(aliases):
+                table.setdefault(header_key(alias), (fld, rank))
+    return table
+
+
+def resolve_fields(
+    names: Iterable[str], header_aliases: Mapping[str, tuple[str, ...]] = {}
+) -> tuple[str, ...]:
+    """Field names for --fill-down: a field (department) or a header that names one (实施部门).
+    Raises UsageError listing the fields that exist."""
+    known = set(POWER_HEADERS) | set(SERVICE_HEADERS) | set(header_aliases)
+    table = alias_table(ListKind.AUTO, header_aliases)
+    out: list[str] = []
+    for name in names:
+        hit = name if name in known else (table.get(header_key(name)) or ("", 0))[0]
+        if not hit:
+            raise UsageError(
+                f"--fill-down {name}: no such field",
+                hint="give a field or a header that names one; fields: " + ", ".join(sorted(known)),
+            )
+        out.append(hit)
+    return tuple(dict.fromkeys(out))
+
+
+# Rank added to a field found only through an upper header part (a group label such as 认领情况 over
+# 是否认领 | 承接方式): a column named by its own header takes the field first.
+_GROUP_RANK = 1000
+
+
+def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
+    """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
+    keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
+    for n, key in enumerate(keys):
+        for candidate in (key, re.sub(r"\([^()]*\)", "", key)):
+            if candidate in table:
+                fld, rank = table[candidate]
+                return (fld, rank + _GROUP_RANK) if n >= 2 else (fld, rank)
+    return None
+
+
+def map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, int]]) -> list[ColumnMap]:
+    width = max((len(r) for r in band), default=0)
+    found: list[tuple[int, str, tuple[str, int] | None]] = []
+    for col in range(width):
+        parts: list[str] = []
+        for row in band:
+            text = row[col] if col < len(row) else None
+            key = header_key(text) if text else ""
+            if key and key not in parts:
+                parts.append(key)
+        label = " / ".join(p for p in parts)
+        found.append((col, label, _lookup(parts, table) if parts else None))
+    assigned: dict[int, str] = {}
+    taken: set[str] = set()
+    order = sorted((c for c in found if c[2] is not None), key=lambda c: (c[2][1], c[0]))  # type: ignore[index]
+    for col, _label, hit in order:
+        assert hit is not None
+        fld = hit[0]
+        if fld in taken:
+            fld = SECOND_OCCURRENCE.get(fld, "")
+            if not fld or fld in taken:
+                continue
+        assigned[col] = fld
+        taken.add(fld)
+    return [
+        ColumnMap(column=column_letter(col + 1), header=label, field=assigned.get(col))
+        for col, label, _ in found
+        if label or col in assigned
+    ]
+
+
+# Names of the item that say little on their own: a header with only one of these is not a header.
+_GENERIC_NAME_HEADERS = frozenset(header_key(h) for h in ("名称", "事项", "项目", "主项", "服务事项"))
+
+
+def _names_a_field(text: str, table: Mapping[str, tuple[str, int]]) -> bool:
+    # Field names are short words, never numbers or codes: most data cells are told apart without a lookup.
+    return len(text) <= 30 and not text[0].isdigit() and _lookup([header_key(text)], table) is not None
+
+
+_MEMO_LIMIT = 4096  # cell texts remembered per sheet: a column's repeated values, not every unique name
+
+
+def reads_like_header(
+    texts: list[str | None], table: Mapping[str, tuple[str, int]], memo: dict[str, bool] | None = None
+) -> bool:
+    """A row most of whose cells are field names (序号, 事项名称 …): a header, never a record.
+
+    `memo` remembers the answer per cell text: a sheet's columns repeat their values row after row. The
+    scan stops as soon as too few cells are left to make the row a header.
+    """
+    distinct = {t for t in texts if t}
+    need = max(2, -(-len(distinct) * 3 // 5))  # at least two, and three fifths of the cells
+    spare = len(distinct) - need
+    mapped = 0
+    for t in distinct:
+        hit = memo.get(t) if memo is not None else None
+        if hit is None:
+            hit = _names_a_field(t, table)
+            if memo is not None and len(memo) < _MEMO_LIMIT:
+                memo[t] = hit
+        if hit:
+            mapped += 1
+            if mapped >= need:
+                return True
+        else:
+            spare -= 1
+            if spare < 0:
+                return False
+    return False
+
+
+def _band_fields(columns: list[ColumnMap]) -> set[str]:
+    return {c.field for c in columns if c.field}
+
+
+def find_header(
+    rows: list[list[str | None]], table: Mapping[str, tuple[str, int]]
+) -> tuple[int, int, list[ColumnMap]] | None:
+    """The header band (0-based first and last row) that best explains the rows below it.
+
+    A band must name the item. Bands are ranked by the fields they map; a tie goes to the band whose next
+    row is data rather than more header words, then to the shorter band. The chosen band then takes in a
+    row of header words right above or below it when that row adds or keeps its fields: a two-row header
+    whose upper cell is itself a field name (权力事项 over 事项编码 | 事项名称) is one header, not a header and
+    a record.
+    """
+    best: tuple[tuple[int, bool, int, int], int, int, list[ColumnMap]] | None = None
+    header_like = [reads_like_header(r, table) for r in rows]
+    for h in range(len(rows)):
+        for top, bottom in ((h, h), (h, h + 1)):
+            if bottom >= len(rows):
+                continue
+            columns = map_columns(rows[top : bottom + 1], table)
+            fields = _band_fields(columns)
+            if "name" not in fields and "sub_item" not in fields:
+                continue
+            if len(fields) < 2 and not _strong_name_header(columns, table):
+                continue
+            next_is_data = bottom + 1 >= len(rows) or not header_like[bottom + 1]
+            rank = (len(fields), next_is_data, -(bottom - top), -top)
+            if best is None or rank > best[0]:
+                best = (rank, top, bottom, columns)
+    if best is None:
+        return None
+    _, top, bottom, columns = best
+    fields = _band_fields(columns)
+    # Take in header rows right above and below the band while they keep what it maps.
+    while top > 0 and header_like[top - 1]:
+        wider = map_columns(rows[top - 1 : bottom + 1], table)
+        if not _band_fields(wider) >= fields:
+            break
+        top, columns, fields = top - 1, wider, _band_fields(wider)
+    while bottom + 1 < len(rows) and header_like[bottom + 1] and bottom - top < 3:
+        wider = map_columns(rows[top : bottom + 2], table)
+        if not _band_fields(wider) >= fields:
+            break
+        bottom, columns, fields = bottom + 1, wider, _band_fields(wider)
+    return top, bottom, columns
+
+
+def _strong_name_header(columns: list[ColumnMap], table: Mapping[str, tuple[str, int]]) -> bool:
+    """A header that maps only the item name, with a specific word for it (事项名称, not 名称)."""
+    for c in columns:
+        if c.field not in ("name", "sub_item"):
+            continue
+        for part in c.header.split(" / "):
+            key = header_key(part)
+            hit = table.get(key)
+            if hit is not None and hit[0] == c.field and key not in _GENERIC_NAME_HEADERS:
+                return True
+    return False
+
+
+def ord_index(letter: str) -> int:
+    return column_number(letter) - 1
+
+
+def guess_kind(columns: list[ColumnMap]) -> ListKind:
+    fields = {c.field for c in columns}
+    if fields & {"parent_power_name", "handling_type"}:
+        return ListKind.SERVICES
+    for c in columns:
+        # 服务事项 alone heads the item column of some power-list exports; 服务事项名称 and 办理项 are the catalogue's.
+        if c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header):
+            return ListKind.SERVICES
+    return ListKind.POWERS

@@ -1,0 +1,195 @@
+"""Read-back of the workbooks quanze wrote and a person filled in: the review workbook (its decisions), the
+handover checklists and the ledger workbook (整改台账)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from quanze.config import QuanzeConfig
+from quanze.decisions import DecisionRecord, parse_decision_word
+from quanze.errors import UnreadableInputError
+from quanze.ingest.cells import cell_text
+from quanze.ingest.formats import InputFormat
+from quanze.ingest.load import inputs_for_links
+from quanze.ingest.sources import sniff_format
+from quanze.ingest.xlsx import open_xlsx
+from quanze.manual import HandAddedRows, UnknownItem
+from quanze.match import Decision
+from quanze.models import IssueCode, RowIssue, Severity
+from quanze.normalize import clean_text
+
+
+def _quanze_table(
+    path: Path, marks: tuple[str, ...], *, what: str, first_only: bool
+) -> list[dict[str, str | None]]:
+    """Rows of a table quanze wrote and a person filled in, found by the headers it must carry."""
+    if sniff_format(path) is not InputFormat.XLSX:
+        raise UnreadableInputError(
+            f"{path}: a {what} must be the .xlsx that quanze wrote",
+            hint=f"fill in the {what} quanze wrote and save it as .xlsx",
+        )
+    rows: list[dict[str, str | None]] = []
+    first: str | None = None  # with first_only: the sheet of the table, whose continuation sheets follow it
+    for raw in open_xlsx(path):
+        if first is not None and not _continues(raw.name, first):
+            return rows
+        header: list[str] | None = None
+        for rownum, values in enumerate(raw.rows, start=1):
+            texts = [clean_text(cell_text(v)[0]) for v in values]
+            if header is None:
+                if all(m in texts for m in marks):
+                    header = [t or "" for t in texts]
+                continue
+            if any(texts):
+                record: dict[str, str | None] = dict(zip(header, texts, strict=False))
+                record.update(_row=str(rownum), _sheet=raw.name, _file=path.name)
+                rows.append(record)
+        if header is not None and first_only:
+            first = first or raw.name
+    if first_only and first is None:
+        raise UnreadableInputError(
+            f"{path}: no {what} table found (no {' / '.join(marks)} columns)",
+            hint=f"use the {what} written by quanze, keeping its hidden columns",
+        )
+    return rows
+
+
+def _continues(name: str, first: str) -> bool:
+    """Whether a sheet is a continuation of `first` that quanze wrote for a long table: 待复核 (2) …"""
+    base, _, tail = name.rpartition(" (")
+    return tail.endswith(")") and tail[:-1].isdigit() and bool(base) and first.startswith(base)
+
+
+def read_review_sheet(path: Path) -> list[dict[str, str | None]]:
+    """Rows of a filled-in review workbook (review.xlsx), keyed by the headers of its table."""
+    return _quanze_table(path, ("power_key", "service_key"), what="review workbook", first_only=True)
+
+
+def read_checklists(path: Path) -> list[dict[str, str | None]]:
+    """Rows of filled-in handover checklists (every sheet whose table has a 交接状态 column)."""
+    rows = _quanze_table(path, ("交接状态", "事项名称"), what="handover checklist", first_only=False)
+    # The signature block below the table has no item number.
+    return [r for r in rows if r.get("事项名称") and (r.get("序号") or "").isdigit()]
+
+
+def read_ledger_sheets(path: Path) -> list[dict[str, str | None]]:
+    """Rows of a filled-in 整改台账.xlsx (every sheet whose table has 编号 and 状态 columns)."""
+    return _quanze_table(path, ("编号", "状态"), what="ledger workbook (整改台账)", first_only=False)
+
+
+class ReviewOutcome(BaseModel):
+    """What applying a review workbook did."""
+
+    decisions_file: str
+    rows: int
+    confirmed: int
+    rejected: int
+    blank: int
+    unchanged: int
+    recorded: int
+    issues: list[RowIssue] = Field(default_factory=list)
+
+
+def _review_issue(
+    code: IssueCode, path: Path, row: Mapping[str, str | None], column: str, message: str
+) -> RowIssue:
+    """An error in one row of a filled-in review workbook, located by sheet and row."""
+    return RowIssue(
+        code=code,
+        severity=Severity.ERROR,
+        file=path.name,
+        sheet=row["_sheet"],
+        row=int(row["_row"] or 0),
+        column=column,
+        message=message,
+    )
+
+
+def read_review(
+    path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
+) -> tuple[list[DecisionRecord], ReviewOutcome]:
+    """Decisions from a filled-in review workbook; unknown words in 决定 are issues, not decisions.
+
+    A row an analyst added by hand (no hidden keys, but a power and a service item by code or name) is
+    looked up in the inputs of `config`; one that names no item, or several, is an issue naming its row.
+    """
+    hand_added = HandAddedRows(None if config is None else lambda: inputs_for_links(config))
+    rows = read_review_sheet(path)
+    records: list[DecisionRecord] = []
+    issues: list[RowIssue] = []
+    blank = 0
+    decision_col = next((k for k in (rows[0] if rows else {}) if k.startswith("决定")), "决定")
+    for row in rows:
+        try:
+            decision = parse_decision_word(row.get(decision_col))
+        except ValueError:
+            issues.append(
+                RowIssue(
+                    code=IssueCode.BAD_DECISION,
+                    severity=Severity.ERROR,
+                    file=path.name,
+                    sheet=row["_sheet"],
+                    row=int(row["_row"] or 0),
+                    column=decision_col,
+                    value=row.get(decision_col),
+                    message="write 确认 or 否决 (choose from the dropdown)",
+                )
+            )
+            continue
+        if decision is None:
+            blank += 1
+            continue
+        pk, sk = row.get("power_key"), row.get("service_key")
+        if (not pk or not sk) and hand_added.holds(row):
+            try:
+                records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
+            except UnknownItem as exc:
+                issues.append(
+                    _review_issue(
+                        IssueCode.UNKNOWN_ITEM,
+                        path,
+                        row,
+                        "权力事项/服务事项",
+                        f"{exc}; the row was not recorded",
+                    )
+                )
+            continue
+        if not pk or not sk:
+            issues.append(
+                _review_issue(
+                    IssueCode.MISSING_REQUIRED,
+                    path,
+                    row,
+                    "power_key/service_key",
+                    "the hidden key columns are empty; do not edit or delete them",
+                )
+            )
+            continue
+        records.append(
+            DecisionRecord(
+                power_key=pk,
+                service_key=sk,
+                decision=decision,
+                unit=row.get("行政区划"),
+                power_name=row.get("权力事项名称"),
+                service_name=row.get("服务事项名称"),
+                note=row.get("备注"),
+                by=by,
+                at=at,
+                source=path.name,
+            )
+        )
+    outcome = ReviewOutcome(
+        decisions_file="",
+        rows=len(rows),
+        confirmed=sum(1 for r in records if r.decision is Decision.CONFIRM),
+        rejected=sum(1 for r in records if r.decision is Decision.REJECT),
+        blank=blank,
+        unchanged=0,
+        recorded=0,
+        issues=issues,
+    )
+    return records, outcome

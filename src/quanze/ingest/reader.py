@@ -1,0 +1,139 @@
+"""Read power lists and service catalogues into records and row issues: one file (read_file) or many
+(read_files). The only code that opens workbooks is in this package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from quanze.errors import UnreadableInputError, UsageError
+from quanze.ingest.duplicates import Duplicates
+from quanze.ingest.formats import printable
+from quanze.ingest.options import IngestOptions
+from quanze.ingest.sheet import Placeholders, SheetReader
+from quanze.ingest.sources import open_sheets, sniff_format
+from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
+
+
+def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
+    """Read one list file into records and issues. Raises UnreadableInputError when it is no table at all."""
+    options = options or IngestOptions()
+    file_label = printable(label or path.name)
+    fmt = sniff_format(path)
+    sheets, encoding = open_sheets(path, fmt, options)
+    report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
+    kinds: set[ListKind] = set()
+    refused: list[str] = []
+    duplicates = Duplicates(file_label)
+    placeholders = Placeholders(file_label)
+    for raw in sheets:
+        if options.sheets is not None and raw.name not in options.sheets:
+            continue
+        if raw.hidden and options.hidden is not HiddenMode.READ and options.sheets is None:
+            report.sheets.append(SheetLayout(sheet=raw.name, hidden=True))
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.HIDDEN_SHEET,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message='a hidden sheet: not read. Read it with --hidden read (or [read] hidden = "read"), '
+                    "or name it with --sheet",
+                )
+            )
+            continue
+        reader = SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
+        reader.read()
+        if reader.header_rows_refused is not None:
+            refused.append(f"{file_label} › {raw.name}: {reader.header_rows_refused}")
+        report.sheets.append(reader.layout)
+        report.issues.extend(reader.issues)
+        report.issues.extend(
+            RowIssue(
+                code=n.code,
+                severity=n.severity,
+                file=file_label,
+                sheet=raw.name,
+                row=n.row,
+                value=n.value,
+                message=n.message,
+            )
+            for n in raw.notes
+        )
+        report.powers.extend(reader.powers)
+        report.services.extend(reader.services)
+        if reader.layout.records:
+            kinds.add(reader.kind)
+    if options.kind is ListKind.AUTO:
+        report.kind = ListKind.SERVICES if kinds == {ListKind.SERVICES} else ListKind.POWERS
+        if kinds == {ListKind.SERVICES, ListKind.POWERS}:
+            # One file, two kinds of sheet: keep both, but say so.
+            report.kind = ListKind.POWERS
+    if not report.sheets and options.sheets:
+        raise UnreadableInputError(
+            f"{file_label}: none of the sheets {', '.join(options.sheets)} is in the file",
+            hint="check the sheet names with `quanze inspect`",
+        )
+    if refused and not report.records:
+        # --header-rows that fit none of the file's sheets: a usage mistake, not a finding about the file.
+        raise UsageError(
+            refused[0] + (f" (and {len(refused) - 1} more sheet(s))" if len(refused) > 1 else ""),
+            hint="leave out --header-rows to find the header, or see the rows with `quanze inspect`",
+        )
+    report.issues.extend(duplicates.issues)
+    report.issues.extend(placeholders.issues())
+    empty = _no_records_issue(report)
+    if empty is not None:
+        report.issues.append(empty)
+    return report
+
+
+def _no_records_issue(report: FileReport) -> RowIssue | None:
+    """A file that gave no record and no error saying why must not pass as an empty list."""
+    if report.records or any(i.severity is Severity.ERROR for i in report.issues):
+        return None
+    hidden = [s.sheet for s in report.sheets if s.hidden and not s.columns]
+    if hidden:
+        message = (
+            f"no record read: the rows are on hidden sheets ({', '.join(hidden)[:120]}); "
+            "read them with --hidden read if they are live"
+        )
+    else:
+        message = "no record read: the file holds a header but no item below it; export the list again"
+    return RowIssue(code=IssueCode.NO_RECORDS, severity=Severity.WARNING, file=report.file, message=message)
+
+
+def _file_issue(path: Path, code: IssueCode, severity: Severity, message: str) -> FileReport:
+    """A report for a file that gave no records at all, holding the one issue that says why."""
+    issue = RowIssue(code=code, severity=severity, file=printable(path.name), message=printable(message))
+    return FileReport(file=printable(path.name), kind=ListKind.AUTO, issues=[issue])
+
+
+def read_files(
+    paths: Iterable[Path],
+    options: IngestOptions | None = None,
+    *,
+    on_file: Callable[[Path], None] | None = None,
+) -> list[FileReport]:
+    """Read many files; a file that cannot be read becomes a report with one unreadable-file issue."""
+    reports: list[FileReport] = []
+    seen: dict[Path, str] = {}
+    for path in paths:
+        if on_file is not None:
+            on_file(path)
+        try:
+            resolved = path.resolve()
+        except (RuntimeError, OSError):
+            message = f"{path}: cannot open (a symbolic link that points back to itself); check the path"
+            reports.append(_file_issue(path, IssueCode.UNREADABLE_FILE, Severity.ERROR, message))
+            continue
+        if resolved in seen:
+            message = f"the same file was given twice (as {seen[resolved]}); read once"
+            reports.append(_file_issue(path, IssueCode.DUPLICATE_INPUT, Severity.WARNING, message))
+            continue
+        seen[resolved] = str(path)
+        try:
+            reports.append(read_file(path, options))
+        except UnreadableInputError as exc:
+            reports.append(_file_issue(path, IssueCode.UNREADABLE_FILE, Severity.ERROR, str(exc)))
+    return reports
