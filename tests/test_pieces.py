@@ -69,3 +69,13 @@ def test_a_main_item_close_to_the_power_still_links() -> None:
     powers = [power("企业设立、变更、注销登记")]
     services = [service("公司注销登记", parent="企业设立、变更、注销登记")]
     assert {s for _, _, s in links(powers, services)} == {Status.MATCHED}
+
+
+def test_a_name_is_also_found_without_its_closing_act_words_and_end_qualifiers() -> None:
+    item, power_name = "食用菌菌种生产经营许可证核发（栽培种）", "农作物种子、食用菌菌种生产经营许可证核发"
+    evidence = piece_evidence(item, power_name)
+    assert evidence is not None and "食用菌菌种生产经营" in evidence[1]
+    found = links([power(power_name), power("兽药经营许可证核发")], [service(item)])
+    assert found == {(item, power_name, Status.REVIEW)}
+    # Without its act words a short subject must be longer: 公司设立 says nothing of 融资担保公司设立.
+    assert piece_evidence("公司设立登记", "融资担保公司设立、合并、分立审批") is None

@@ -5,6 +5,7 @@ Kept apart from the scoring in quanze.match so that the rules can be read and te
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Below this similarity a main item (主项名称) that differs from a power in a key word is another item.
@@ -23,6 +24,8 @@ def parent_only_clash(parent: str | None, compared: str, similarity: float) -> b
 
 # ---------------------------------------------------------------------------------------------- pieces
 
+# How a reason says that a name was found piece by piece.
+PIECES_NOTE = "各部分均见于对方"
 # Coverage at or above which a name found piece by piece in another proposes a link (for review).
 PIECES_COVERAGE = 0.9
 # Words every item name uses: a piece made of them alone says nothing about which item it is.
@@ -49,6 +52,25 @@ _GENERIC = frozenset(
     }
 )
 _MIN_PIECE = 2
+# A name shorter than this (once its closing act words are gone) is too short to be found piece by piece.
+_MIN_SHORT = 5
+# Characters of a name's own words (not 审批, 备案 …) that must be found.
+_MIN_CONTENT = 4
+
+
+_TRAILING_BRACKETS = re.compile(r"(?:[(（][^()（）]*[)）])+$")
+_CLOSING = tuple(sorted(_GENERIC, key=len, reverse=True))
+
+
+@lru_cache(maxsize=262144)
+def _bare(name: str) -> str:
+    """A name without the qualifiers in brackets at its end and the act words that close it (许可证核发 …)."""
+    name = _TRAILING_BRACKETS.sub("", name) or name
+    while True:
+        word = next((w for w in _CLOSING if name.endswith(w) and len(name) - len(w) >= 4), None)
+        if word is None:
+            return name
+        name = name[: -len(word)]
 
 
 @lru_cache(maxsize=262144)
@@ -77,19 +99,23 @@ def piece_evidence(item: str, power: str) -> tuple[float, str] | None:
 
     企业职工基本养老保险正常退休申请 holds 职工退休申请 in two pieces (职工, 退休申请); 个体演员备案 is
     found in 个体演员和个体演出经纪人备案. Pieces must carry more than the words every item uses (审批,
-    备案 …), and names of four characters or fewer are too short to say anything this way.
+    备案 …), and names of four characters or fewer are too short to say anything this way. A name is also
+    tried without its closing act words and end qualifiers (食用菌菌种生产经营许可证核发（栽培种）), then with
+    a longer subject required.
     """
     best: tuple[float, str, str] | None = None
-    for short, long_ in ((power, item), (item, power)):
-        if len(short) <= 4:
+    tries = [(power, item, _MIN_CONTENT), (item, power, _MIN_CONTENT)]
+    tries += [(_bare(a), b, _MIN_SHORT) for a, b, _ in tries if _bare(a) != a]
+    for short, long_, least in tries:
+        if len(short) < _MIN_SHORT:
             continue
         found = pieces(short, long_)
         share = sum(map(len, found)) / len(short)
         content = sum(len(p) for p in found if p not in _GENERIC)
-        if share >= PIECES_COVERAGE and content >= 4 and (best is None or share > best[0]):
+        if share >= PIECES_COVERAGE and content >= least and (best is None or share > best[0]):
             best = (share, short, "、".join(found))
     if best is None:
         return None
     share, short, shown = best
-    whose = "该事项名称" if short == power else "办理项名称"
-    return 70.0 + 50.0 * (share - PIECES_COVERAGE), f"{whose}各部分均见于对方（{shown}）"
+    whose = "该事项名称" if short in (power, _bare(power)) else "办理项名称"
+    return 70.0 + 50.0 * (share - PIECES_COVERAGE), f"{whose}{PIECES_NOTE}（{shown}）"
