@@ -17,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from quanze.addressing import DEFAULT, Addressing
 from quanze.addressing import addressed_to as addressed_to  # re-exported: unit addressing lives there
 from quanze.addressing import applies_to as applies_to
+from quanze.contrasts import DEFAULT_CONTRASTS, contrast
 from quanze.evidence import (
     ACTIONS,
     DEFAULT_ENTITY_KINDS,
@@ -68,10 +69,18 @@ class MatchOptions(BaseModel):
         DEFAULT_SERVICE_CATEGORIES,
         description="categories of power expected to have service items; the no-service-item gap follows it",
     )
+    contrasts: tuple[tuple[str, ...], ...] = Field(
+        (),
+        description="more groups of words that set items apart (旅客 / 货物): names holding different ones never link",
+    )
     entity_kinds: dict[str, tuple[str, ...]] = Field(
         default_factory=dict,
         description="more kinds of legal entity: a general kind and the specific kinds it covers",
     )
+
+    def contrast_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The built-in contrasting words with the configured groups added."""
+        return DEFAULT_CONTRASTS + self.contrasts
 
     def entity_vocabulary(self) -> Mapping[str, tuple[str, ...]]:
         """The built-in entity kinds with the configured ones added."""
@@ -420,6 +429,8 @@ def _score_pair(
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
+    if code_exact is None and contrast(src.core, tgt.core, options.contrast_groups()):
+        return None  # 道路货物运输经营许可 is not 道路旅客运输经营许可, however many words they share
     adjust, dept_note = _dept_adjust(src, tgt, options)
     clash = (
         sim < 97.0

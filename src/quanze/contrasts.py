@@ -1,0 +1,35 @@
+"""Words that set items apart: 旅客 / 货物, 批发 / 零售 … An item naming one never links, by name, to a power naming the other.
+
+A small documented vocabulary; more groups go in quanze.toml (`[match] contrasts = [["甲类", "乙类"]]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+# Each group lists words of which an item names one: two names that each hold a different word of a group,
+# and neither holds the other's, are different items however many other words they share.
+DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
+    ("旅客", "货物"),
+    ("客运", "货运"),
+    ("批发", "零售"),
+    ("农作物", "林草"),
+    ("内资", "外资", "外商投资"),
+    ("第一类", "第二类", "第三类"),
+    ("一级", "二级", "三级"),
+    ("甲级", "乙级", "丙级"),
+)
+
+
+def contrast(a: str, b: str, groups: Sequence[Sequence[str]] = DEFAULT_CONTRASTS) -> tuple[str, str] | None:
+    """The two words of one group that set `a` and `b` apart (道路旅客运输 / 道路货物运输), else None."""
+    for group in groups:
+        in_a = [w for w in group if w in a]
+        in_b = [w for w in group if w in b]
+        if in_a and in_b and not set(in_a) & set(in_b):
+            # 外商投资 holds no 外资, but 内资 vs 外商投资 is a contrast; a word inside another is not one.
+            left, right = in_a[0], in_b[0]
+            if left not in right and right not in left:
+                return left, right
+    return None
