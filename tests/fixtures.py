@@ -323,6 +323,58 @@ def legacy_xls(path: Path) -> Path:
     )
 
 
+# The formats told from content besides .xlsx, .xls and .csv (README › Input files): one fixture each.
+FORMAT_ROWS: list[Row] = [HEADER, [1, "燃气经营许可证核发", "行政许可", "00511A", "市住建局"]]
+
+
+def strict_xlsx(path: Path) -> Path:
+    """An .xlsx saved as Strict Open XML: the purl.oclc.org namespaces instead of the transitional ones."""
+    import zipfile
+
+    good = xlsx(path.with_name(path.name + ".transitional"), {"Sheet1": FORMAT_ROWS})
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(
+                info,
+                src.read(info.filename)
+                .replace(
+                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+                )
+                .replace(
+                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                ),
+            )
+    good.unlink()
+    return path
+
+
+def html_export(path: Path) -> Path:
+    """An HTML table as platforms export it under an .xls name (GBK, declared in a meta tag)."""
+    cells = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in FORMAT_ROWS)
+    path.write_bytes(
+        f"<html><head><meta charset='gbk'></head><body><table>{cells}</table></body></html>".encode("gbk")
+    )
+    return path
+
+
+def spreadsheet_ml(path: Path) -> Path:
+    """An Excel 2003 XML workbook (SpreadsheetML)."""
+    cells = "".join(
+        "<Row>" + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in row) + "</Row>"
+        for row in FORMAT_ROWS
+    )
+    path.write_text(
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        f'<Worksheet ss:Name="Sheet1"><Table>{cells}</Table></Worksheet></Workbook>',
+        encoding="utf-8",
+    )
+    return path
+
+
 # ---------------------------------------------------------------------------------------------- scenario
 # A hand-built devolution: 4 powers to two counties, each county's acceptance list, the platform export.
 

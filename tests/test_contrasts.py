@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from quanze.config import load_config
-from quanze.contrasts import contrast
 from quanze.match import MatchOptions, Status, match_catalogue
+from quanze.match.contrasts import contrast
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)

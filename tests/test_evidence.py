@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quanze.evidence import (
+from quanze.gaps import catalogue_gaps
+from quanze.match import MatchOptions, Status, match_catalogue
+from quanze.match.evidence import (
     category_from_name,
     entity_cover,
     expects_service_item,
@@ -14,8 +16,6 @@ from quanze.evidence import (
     listed_parts,
     subject_action,
 )
-from quanze.gaps import catalogue_gaps
-from quanze.match import MatchOptions, Status, match_catalogue
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 from quanze.normalize import name_key
 from quanze.results import GapType
@@ -415,7 +415,7 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
 
 
 def test_a_wrong_doing_described_is_not_a_licence() -> None:
-    from quanze.evidence import is_grant
+    from quanze.match.evidence import is_grant
 
     assert not is_grant(None, "未取得施工许可证或者开工报告未经批准擅自施工")
     assert is_grant(None, "使用林地审批")

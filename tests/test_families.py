@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from quanze.families import unanimous_owner
 from quanze.match import Status, match_catalogue
+from quanze.match.families import unanimous_owner
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from quanze.cli import app
-from quanze.manual import UnknownItem, find_power, find_service
+from quanze.match.manual import UnknownItem, find_power, find_service
 from quanze.models import PowerItem, Provenance, ServiceItem
 from test_cli import read_csv
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from quanze.match import Status, match_catalogue
+from quanze.match.pieces import coverage, parent_only_clash, piece_evidence, pieces
 from quanze.models import PowerItem, Provenance, ServiceItem
-from quanze.pieces import coverage, parent_only_clash, piece_evidence, pieces
 
 SRC = Provenance(file="t", sheet="s", row=1)
 

@@ -468,7 +468,7 @@ def measure(case: GapCase) -> tuple[dict[GapType, Score], set[Key], set[Key]]:
 
 
 def _expects_service_item(category: str) -> bool:
-    from quanze.evidence import DEFAULT_SERVICE_CATEGORIES
+    from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES
     from quanze.models import Category
 
     known = {c.value: c for c in Category}

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quanze.evidence import listed_parts
+from quanze.match.evidence import listed_parts
 from quanze.normalize import name_key, split_name
 
 from synth import PoolItem, _noisy_name, _unit_department, unit_names

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
-from quanze.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
+from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.models import Category, PowerItem, ServiceItem
 from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow

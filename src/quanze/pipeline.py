@@ -26,7 +26,6 @@ from quanze.decisions import (
 )
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
-from quanze.explain import Explanation, explain_power, explain_service
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
@@ -35,7 +34,6 @@ from quanze.ingest.inputcheck import require_records
 from quanze.ingest.load import Loaded, inputs_for_links, load_inputs, read_input
 from quanze.ingest.readback import ReviewOutcome, read_checklists, read_review, read_review_sheet
 from quanze.ledger import LedgerRun
-from quanze.manual import UnknownItem, find_power, find_service, manual_link
 from quanze.match import (
     MatchOptions,
     MatchResult,
@@ -45,6 +43,8 @@ from quanze.match import (
     power_key,
     service_key,
 )
+from quanze.match.explain import Explanation, explain_power, explain_service
+from quanze.match.manual import UnknownItem, find_power, find_service, manual_link
 from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
 from quanze.report.check import write_junit

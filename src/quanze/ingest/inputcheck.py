@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from quanze.addressing import addressed_to
 from quanze.check import LOUD_WARNINGS
 from quanze.errors import UnreadableInputError
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.reader import read_file
-from quanze.match import addressed_to
 from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
 

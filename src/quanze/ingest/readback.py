@@ -16,8 +16,8 @@ from quanze.ingest.formats import InputFormat
 from quanze.ingest.load import inputs_for_links
 from quanze.ingest.sources import sniff_format
 from quanze.ingest.xlsx import open_xlsx
-from quanze.manual import HandAddedRows, UnknownItem
 from quanze.match import Decision
+from quanze.match.manual import HandAddedRows, UnknownItem
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.normalize import clean_text
 

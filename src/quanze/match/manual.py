@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from quanze.decisions import DecisionRecord
-from quanze.match import Decision, power_key, service_key
+from quanze.match.model import Decision, power_key, service_key
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import code_key, name_key, split_name
 

@@ -7,21 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from quanze.addressing import applies_to
 from quanze.decisions import DecisionRecord, decision_book
-from quanze.evidence import effective_category, family_stem
-from quanze.match import (
-    Link,
-    MatchOptions,
-    _Index,
-    _prepare,
-    _prepare_power,
-    _Prepared,
-    _score_pair,
-    applies_to,
-    match_catalogue,
-    power_key,
-    service_key,
-)
+from quanze.match.candidates import Index
+from quanze.match.catalogue import match_catalogue
+from quanze.match.evidence import effective_category, family_stem
+from quanze.match.model import Link, MatchOptions, power_key, service_key
+from quanze.match.scoring import Prepared, prepare, prepare_power, score_pair
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import split_name
 
@@ -80,9 +72,9 @@ def _header(item: PowerItem | ServiceItem, kind: Literal["power", "service"], ke
     name = item.title
     parts = split_name(name)
     prepared = (
-        _prepare_power(item)
+        prepare_power(item)
         if isinstance(item, PowerItem)
-        else _prepare(name, None, item.code, None, item.category)
+        else prepare(name, None, item.code, None, item.category)
     )
     category = effective_category(item.category, name)
     return {
@@ -102,7 +94,7 @@ def _header(item: PowerItem | ServiceItem, kind: Literal["power", "service"], ke
     }
 
 
-def _code_agreement(src: _Prepared, tgt: _Prepared) -> bool | None:
+def _code_agreement(src: Prepared, tgt: Prepared) -> bool | None:
     """True for equal codes, False for a service code that extends the power's, None otherwise."""
     if not src.code or not tgt.code:
         return None
@@ -111,12 +103,10 @@ def _code_agreement(src: _Prepared, tgt: _Prepared) -> bool | None:
     return False if tgt.code_stem and src.code.startswith(tgt.code_stem) else None
 
 
-def _service_prepared(s: ServiceItem) -> tuple[_Prepared, _Prepared | None]:
-    src = _prepare(s.name, None, s.code, s.department, s.category)
+def _service_prepared(s: ServiceItem) -> tuple[Prepared, Prepared | None]:
+    src = prepare(s.name, None, s.code, s.department, s.category)
     parent = (
-        _prepare(s.parent_power_name, None, s.parent_power_code, s.department)
-        if s.parent_power_name
-        else None
+        prepare(s.parent_power_name, None, s.parent_power_code, s.department) if s.parent_power_name else None
     )
     return src, parent
 
@@ -138,7 +128,7 @@ def explain_service(
     skey = service_key(s)
     links = {lk.power: lk for lk in result.links if lk.service == si}
     members = [pi for pi, p in enumerate(powers) if p.role != "main" and applies_to(p, s.unit)]
-    index = _Index([_prepare_power(powers[pi]) for pi in members])
+    index = Index([prepare_power(powers[pi]) for pi in members])
     src, parent = _service_prepared(s)
     considered: set[int] = set()
     for code in {src.code, parent.code if parent else None} - {None}:
@@ -151,8 +141,8 @@ def explain_service(
     loose = _loose(options)
     out = []
     for pi in sorted(considered):
-        tgt = _prepare_power(powers[pi])
-        cand = _score_pair(src, tgt, loose, code_exact=_code_agreement(src, tgt), parent=parent)
+        tgt = prepare_power(powers[pi])
+        cand = score_pair(src, tgt, loose, code_exact=_code_agreement(src, tgt), parent=parent)
         link = links.get(pi)
         out.append(
             ExplainedCandidate(
@@ -197,9 +187,9 @@ def explain_power(
     p = powers[pi]
     pkey = power_key(p)
     links = {lk.service: lk for lk in result.links if lk.power == pi}
-    tgt = _prepare_power(p)
+    tgt = prepare_power(p)
     pool = [si for si, s in enumerate(services) if applies_to(p, s.unit)]
-    index = _Index([_service_prepared(services[si])[0] for si in pool])
+    index = Index([_service_prepared(services[si])[0] for si in pool])
     considered = {pool[t] for t in index.fuzzy_candidates(tgt.core, options.candidates * 2)}
     for q in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
         considered |= {pool[t] for t in index.by_core.get(q, ())}
@@ -212,7 +202,7 @@ def explain_power(
     for si in sorted(considered):
         s = services[si]
         src, parent = _service_prepared(s)
-        cand = _score_pair(src, tgt, loose, code_exact=_code_agreement(src, tgt), parent=parent)
+        cand = score_pair(src, tgt, loose, code_exact=_code_agreement(src, tgt), parent=parent)
         link = links.get(si)
         rejected = (
             book.get(service_key(s), {}).get(pkey) is not None

@@ -1,0 +1,125 @@
+"""The one candidate collector: codes, exact core names and a bigram index over a partition's targets."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+
+from quanze.match.model import MatchOptions
+from quanze.match.scoring import Candidate, Prepared, action_stem, score_pair
+
+
+def _grams(text: str) -> set[str]:
+    if len(text) < 2:
+        return {text} if text else set()
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class Index:
+    """Lookups over one partition's targets: by code, by core name, and a character-bigram index."""
+
+    def __init__(self, targets: Sequence[Prepared]) -> None:
+        self.targets = targets
+        self.by_code: dict[str, list[int]] = defaultdict(list)
+        self.by_stem: dict[str, list[int]] = defaultdict(list)
+        self.by_core: dict[str, list[int]] = defaultdict(list)
+        self.by_stem_name: dict[str, list[int]] = defaultdict(list)
+        self.by_main: dict[str, list[int]] = defaultdict(list)  # sub-items by their main item's name
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, t in enumerate(targets):
+            if t.code:
+                self.by_code[t.code].append(i)
+            if t.code_stem:
+                self.by_stem[t.code_stem].append(i)
+            self.by_core[t.core].append(i)
+            self.by_stem_name[t.stem].append(i)
+            if t.alt_core:
+                self.by_core[t.alt_core].append(i)
+                self.by_main[t.alt_core].append(i)
+            for part in t.parts:
+                self.by_core[part].append(i)
+            for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
+                postings[g].append(i)
+        n = max(len(targets), 1)
+        # Bigrams found in most targets (许可, 管理 …) say little; their weight falls with frequency.
+        self.postings = {g: (ids, math.log(1 + n / len(ids))) for g, ids in postings.items()}
+
+    def code_hits(self, code: str | None) -> Iterable[tuple[int, bool]]:
+        """Targets whose code equals this one (True) or whose code this one extends (False)."""
+        if not code:
+            return
+        seen: set[int] = set()
+        for i in self.by_code.get(code, ()):
+            seen.add(i)
+            yield i, True
+        # This code extends a target's code without its zero padding (a handling item under its power):
+        # only the longest such stem counts, as shorter ones belong to neighbouring items.
+        for cut in range(len(code) - 1, 7, -1):
+            hits = [i for i in self.by_stem.get(code[:cut], ()) if i not in seen]
+            if hits:
+                for i in hits:
+                    yield i, False
+                return
+
+    def fuzzy_candidates(self, text: str, k: int) -> list[int]:
+        weights: dict[int, float] = defaultdict(float)
+        for g in _grams(text):
+            hit = self.postings.get(g)
+            if hit is None:
+                continue
+            ids, w = hit
+            for i in ids:
+                weights[i] += w
+        if not weights:
+            return []
+        return [i for i, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
+def collect(
+    src: Prepared,
+    index: Index,
+    options: MatchOptions,
+    *,
+    parent: Prepared | None = None,
+    rejected: Collection[int] = (),
+    handling_forms: bool = True,
+) -> dict[int, Candidate]:
+    """The targets worth scoring for one source, each with its best candidate link (target index → candidate).
+
+    Codes first (the source's and the parent's it names), then equal core names and action stems, and only
+    when none of those is strong, the targets sharing the most name bigrams. A service item is also looked
+    up by its name with the handling word put back and taken out (`handling_forms`); a power of another list
+    by its core name alone. Rejected targets are never scored.
+    """
+    cands: dict[int, Candidate] = {}
+
+    def consider(t: int, code_exact: bool | None) -> None:
+        if t in rejected:
+            return
+        cand = score_pair(src, index.targets[t], options, code_exact=code_exact, parent=parent)
+        if cand is None:
+            return
+        cand.target = t
+        best = cands.get(t)
+        if best is None or cand.score > best.score:
+            cands[t] = cand
+
+    for code in {src.code, parent.code if parent else None} - {None}:
+        for t, exact in index.code_hits(code):
+            consider(t, exact)
+    cores = (
+        {src.core, src.full, src.bare or "", parent.core if parent else ""} - {""}
+        if handling_forms
+        else (src.core,)
+    )
+    for core in cores:
+        for t in index.by_core.get(core, ()):
+            consider(t, None)
+        for t in index.by_stem_name.get(action_stem(core), ()):
+            consider(t, None)
+    if not any(c.score >= options.match_threshold for c in cands.values()):
+        for q in [src.core] + ([parent.core] if parent else []):
+            for t in index.fuzzy_candidates(q, options.candidates):
+                consider(t, None)
+    return cands

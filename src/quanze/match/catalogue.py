@@ -1,0 +1,351 @@
+"""Catalogue matching: link each service item to the power it implements, unit by unit."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from quanze.addressing import DEFAULT, Addressing
+from quanze.match.candidates import Index, collect
+from quanze.match.evidence import family_stem, is_placeholder
+from quanze.match.families import unanimous_owner
+from quanze.match.model import (
+    Decision,
+    DecisionBook,
+    Link,
+    MatchOptions,
+    MatchResult,
+    Method,
+    Status,
+    power_key,
+    service_key,
+)
+from quanze.match.scoring import (
+    Candidate,
+    Prepared,
+    prepare,
+    prepare_power,
+    score_pair,
+    similarity,
+)
+from quanze.models import PowerItem, ServiceItem
+from quanze.normalize import name_key
+
+# ---------------------------------------------------------------------------------------------- matching
+
+
+def _partition_key(unit: str | None) -> str:
+    return name_key(unit) if unit else ""
+
+
+def match_catalogue(
+    powers: Sequence[PowerItem],
+    services: Sequence[ServiceItem],
+    *,
+    options: MatchOptions | None = None,
+    decisions: DecisionBook | None = None,
+    units: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+    addressing: Addressing = DEFAULT,
+) -> MatchResult:
+    """Find, for every service item, the power it implements; report powers and items left without one.
+
+    Service items are matched within their unit (行政区划) against the powers expected at that unit. The
+    strongest evidence wins: an analyst's decision, a code, an exact core name, then fuzzy similarity.
+    `units` names receiving units to cover even when the catalogue holds no item of theirs (all unmatched).
+    Units are independent partitions: matching a subset of units gives the same links for those units.
+    """
+    options = options or MatchOptions()
+    result = MatchResult()
+    prepared_powers = [prepare_power(p) for p in powers]
+    pkeys = [power_key(p) for p in powers]
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    unit_names: dict[str, str | None] = {}
+    for si, s in enumerate(services):
+        k = _partition_key(s.unit)
+        by_unit[k].append(si)
+        unit_names.setdefault(k, s.unit)
+    for named in units:
+        unit_names.setdefault(_partition_key(named), named)
+    if not unit_names:
+        unit_names[""] = None
+    # Powers of one unit's own list go to that unit only; the others are tested against each unit.
+    own_unit: dict[str, list[int]] = defaultdict(list)
+    floating: list[int] = []
+    for pi, p in enumerate(powers):
+        if p.role == "main":
+            continue  # a main item (主项) is served through its sub-items (子项)
+        if p.unit:
+            own_unit[_partition_key(p.unit)].append(pi)
+        else:
+            floating.append(pi)
+    done = 0
+    linked_powers: dict[str, set[int]] = defaultdict(set)
+    for ukey in sorted(unit_names):
+        unit = unit_names[ukey]
+        extra = [pi for pi in floating if addressing.applies_to(powers[pi], unit)]
+        if unit is not None:
+            members = sorted(own_unit.get(ukey, []) + extra)
+        else:  # a catalogue with no 行政区划: every power is a candidate
+            members = [pi for pi, p in enumerate(powers) if p.role != "main"]
+        index = Index([prepared_powers[pi] for pi in members])
+        local_of: dict[str, list[int]] = defaultdict(list)
+        for local, pi in enumerate(members):
+            local_of[pkeys[pi]].append(local)
+        in_unit = by_unit.get(ukey, [])
+        families = _families(services, in_unit)
+        parents = _family_parents(services, families)
+        found_by: dict[int, list[_Found]] = {}
+        for si in in_unit:
+            s = services[si]
+            found, ambiguous = _match_one(s, index, options, decisions, local_of, parents.get(si))
+            result.ambiguous += ambiguous
+            found_by[si] = found
+            done += 1
+            if progress is not None and done % 500 == 0:
+                progress(done, len(services))
+        _family_links(services, families, found_by, index, options, decisions, local_of, parents)
+        for si in in_unit:
+            for local, score, method, status, reason in found_by[si]:
+                result.links.append(Link(members[local], si, score, method, status, reason))
+                linked_powers[ukey].add(members[local])
+            if not found_by[si]:
+                result.orphans.append(si)
+        for pi in members:
+            if pi not in linked_powers[ukey]:
+                result.unmatched.append((pi, unit))
+    if progress is not None:
+        progress(len(services), len(services))
+    result.links.sort(
+        key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service)
+    )
+    return result
+
+
+_Found = tuple[int, float, Method, Status, str]
+_Parent = tuple[str, str | None]  # the power a service item names: name, code
+
+
+def _families(services: Sequence[ServiceItem], in_unit: Sequence[int]) -> dict[str, list[int]]:
+    """Service items of one unit grouped by the main-item stem of their codes (two or more per family)."""
+    families: dict[str, list[int]] = defaultdict(list)
+    for si in in_unit:
+        stem = family_stem(services[si].code)
+        if stem:
+            families[stem].append(si)
+    return {stem: members for stem, members in families.items() if len(members) >= 2}
+
+
+def _family_parents(services: Sequence[ServiceItem], families: Mapping[str, list[int]]) -> dict[int, _Parent]:
+    """A parent power (主项名称 / 基本目录名称) given on some items of a family counts for all of them."""
+    out: dict[int, _Parent] = {}
+    for members in families.values():
+        given = [services[si] for si in members if not is_placeholder(services[si].parent_power_name)]
+        names = {name_key(s.parent_power_name or "") for s in given}
+        if len(names) != 1:
+            continue  # none given, or the family disagrees with itself: nothing to spread
+        first = given[0]
+        for si in members:
+            if is_placeholder(services[si].parent_power_name):
+                out[si] = (first.parent_power_name or "", first.parent_power_code)
+    return out
+
+
+def _rejected(s: ServiceItem, decisions: DecisionBook | None, local_of: Mapping[str, list[int]]) -> set[int]:
+    if decisions is None:
+        return set()
+    book = decisions.get(service_key(s), {})
+    return {local for pk, d in book.items() if d is Decision.REJECT for local in local_of.get(pk, ())}
+
+
+def _family_links(
+    services: Sequence[ServiceItem],
+    families: Mapping[str, list[int]],
+    found_by: dict[int, list[_Found]],
+    index: Index,
+    options: MatchOptions,
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+    parents: Mapping[int, _Parent],
+) -> None:
+    """Siblings of a code family follow the power the rest of the family matched.
+
+    Handling items of one power share the main-item stem of their codes (511Z18278001 … 011). When some
+    of a family are matched to a power, the others become its candidates: matched when the name supports
+    the link as well, review otherwise. A stem whose items matched several powers only proposes.
+    """
+    for stem, members in sorted(families.items()):
+        matched = {f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED}
+        proposes_only = not matched
+        if not matched:
+            # No item of the family is matched: a power most of its reviewed items put first is proposed.
+            firsts = [min(found_by[si], key=lambda f: (-f[1], f[0])) for si in members if found_by[si]]
+            # Only a confident review is a vote: a weak or doubtful one says little about the family.
+            tops = Counter(f[0] for f in firsts if f[1] >= _FAMILY_NAME_SUPPORT and "关键字不同" not in f[4])
+            if tops:
+                top, votes = tops.most_common(1)[0]
+                if votes >= 2 and votes * 2 > sum(tops.values()):
+                    matched = {top}
+            if not matched:
+                # Every linked member points at one power, confidently: the unlinked ones are proposed for it.
+                linked = [[(f[0], f[1], f[4]) for f in found_by[si]] for si in members if found_by[si]]
+                agreed = unanimous_owner(linked, len(members))
+                matched = {agreed} if agreed is not None else set()
+        # Sub-items of one main item share its code stem: the family points at all of them, so it proposes.
+        siblings = {s for t in matched for s in index.by_main.get(index.targets[t].alt_core or "", ())}
+        owners = sorted(matched | siblings)
+        if not owners:
+            continue
+        for si in members:
+            if any(f[3] is Status.MATCHED for f in found_by[si]):
+                continue
+            if len(owners) > 1 and any(f[0] in owners for f in found_by[si]):
+                continue  # the names already chose among the family's powers; the family adds nothing
+            s = services[si]
+            src = prepare(s.name, None, s.code, s.department, s.category)
+            parent = _parent_of(s, parents.get(si))
+            rejected = _rejected(s, decisions, local_of)
+            note = f"同一编码族（{stem}）的其他办理项" + (
+                "多指向该事项" if proposes_only else "已匹配到该事项"
+            )
+            if len(owners) > 1:
+                note += f"（该编码族对应{len(owners)}个事项）"
+            proposed: dict[int, _Found] = {f[0]: f for f in found_by[si]}
+            for t in owners:
+                if t in rejected:
+                    continue
+                cand = score_pair(src, index.targets[t], options, code_exact=None, parent=parent)
+                name_score = cand.score if cand is not None else 0.0
+                if len(owners) == 1 and not proposes_only and name_score >= _FAMILY_NAME_SUPPORT:
+                    score = max(name_score, options.match_threshold)
+                    found_by[si] = [
+                        (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")
+                    ]
+                    break
+                score = min(max(name_score, options.review_threshold), options.match_threshold - 1.0)
+                reason = note + (f"；{cand.reason}" if cand is not None else "")
+                if t not in proposed or proposed[t][1] < score:
+                    proposed[t] = (t, score, Method.CODE, Status.REVIEW, reason)
+            else:
+                found_by[si] = sorted(proposed.values(), key=lambda f: (-f[1], f[0]))
+
+
+# Name similarity at which a sibling of a family that matched one power is matched to it too.
+_FAMILY_NAME_SUPPORT = 80.0
+
+
+def _parent_of(s: ServiceItem, spread: _Parent | None) -> Prepared | None:
+    """The power a service item names (主项名称), its own or one its code family gives; placeholders are none."""
+    if not is_placeholder(s.parent_power_name):
+        return prepare(s.parent_power_name or "", None, s.parent_power_code, s.department)
+    if spread is not None:
+        return prepare(spread[0], None, spread[1], s.department)
+    return None
+
+
+def _match_one(
+    s: ServiceItem,
+    index: Index,
+    options: MatchOptions,
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+    spread: _Parent | None = None,
+) -> tuple[list[_Found], bool]:
+    """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
+    src = prepare(s.name, None, s.code, s.department, s.category)
+    parent = _parent_of(s, spread)
+    if parent is not None and parent.enforcement and not src.enforcement:
+        src = replace(src, enforcement=True)  # a handling item of a penalty is a penalty's item
+    elif parent is not None and parent.grant and not src.grant:
+        src = replace(src, grant=True)  # a handling item of a licence (劳务派遣经营许可 › …书面报告)
+    skey = service_key(s)
+    rejected: set[int] = set()
+    if decisions is not None and skey in decisions:
+        confirmed: list[int] = []
+        for pk, d in decisions[skey].items():
+            for local in local_of.get(pk, ()):
+                if d is Decision.CONFIRM:
+                    confirmed.append(local)
+                else:
+                    rejected.add(local)
+        if confirmed:
+            return [(t, 100.0, Method.DECISION, Status.MATCHED, "分析人员已确认") for t in confirmed], False
+
+    cands = collect(src, index, options, parent=parent, rejected=rejected)
+    if not cands:
+        return [], False
+    ranked = sorted(cands.values(), key=lambda c: (-c.score, c.target))
+    best = ranked[0]
+    links: list[_Found] = []
+    if best.score >= options.match_threshold:
+        rivals = [c for c in ranked[1:] if c.score > best.score - options.margin]
+        if not rivals:
+            return [(best.target, best.score, best.method, Status.MATCHED, best.reason)], False
+        own = _own_name_pick(src, [best, *rivals], index, options)
+        if own is not None:
+            reason = own.reason + "；子项名称与办理项名称一一对应"
+            return [(own.target, max(own.score, best.score), own.method, Status.MATCHED, reason)], False
+        tied = _own_name_narrow(src, [best, *rivals], index, options)
+        if len(tied) == 1:
+            (only,) = tied
+            note = "；主项名称相同，子项名称与之最接近"
+            return [(only.target, only.score, only.method, Status.REVIEW, only.reason + note)], False
+        for c in tied:
+            other = (tied[1] if c is tied[0] else tied[0]).target
+            note = f"；与另一事项难以区分（{index.targets[other].core}）"
+            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
+        return links, True
+    close = [c for c in ranked[:3] if c.score > best.score - 2 * options.margin]
+    own = _own_name_pick(src, close, index, options) if len(close) > 1 else None
+    for c in [own] if own is not None else close:
+        links.append((c.target, c.score, c.method, Status.REVIEW, c.reason))
+    return links, False
+
+
+def _own_scores(src: Prepared, close: Sequence[Candidate], index: Index) -> list[float]:
+    """How well the handling item's own name (with its handling word) fits each candidate's own name."""
+    return [
+        max(similarity(src.core, t.core), similarity(src.full, t.core))
+        - (0.0 if src.handling == t.handling else 15.0)
+        for t in (index.targets[c.target] for c in close)
+    ]
+
+
+def _own_name_narrow(
+    src: Prepared, close: Sequence[Candidate], index: Index, options: MatchOptions
+) -> list[Candidate]:
+    """Of sub-items that one main item ties, those whose own names fit the handling item best.
+
+    With no clear single sub-item (民办职业培训学校分立、合并审批 under 1.设立 … 5.终止), the review shows the
+    sub-items nearest by their own names, not every sub-item of the main item.
+    """
+    targets = [index.targets[c.target] for c in close]
+    if not targets[0].alt_core or any(t.alt_core != targets[0].alt_core for t in targets):
+        return list(close)
+    own = _own_scores(src, close, index)
+    top = max(own)
+    return [c for c, o in zip(close, own, strict=True) if o >= top - options.margin]
+
+
+def _own_name_pick(
+    src: Prepared, close: Sequence[Candidate], index: Index, options: MatchOptions
+) -> Candidate | None:
+    """The one sub-item whose own name pairs with the handling item, when the main item ties them all.
+
+    Sub-items of one main item (1.民办职业培训学校设立审批 …) all share the main item's name, which a
+    handling item's 主项名称 also gives: pair each handling item with the sub-item its own name matches,
+    not every handling item with every sub-item.
+    """
+    targets = [index.targets[c.target] for c in close]
+    # Own names compared with their handling words: 变更审查 and 核发 sub-items of one licence differ.
+    own = _own_scores(src, close, index)
+    order = sorted(range(len(close)), key=lambda i: -own[i])
+    top = order[0]
+    if (
+        targets[top].alt_core is not None
+        and own[top] >= options.match_threshold
+        and all(own[i] <= own[top] - options.margin for i in order[1:])
+    ):
+        return close[top]
+    return None

@@ -1,0 +1,119 @@
+"""The vocabulary of matching: methods, statuses, decisions, options and the links found."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from quanze.match.contrasts import DEFAULT_CONTRASTS
+from quanze.match.evidence import DEFAULT_ENTITY_KINDS, DEFAULT_SERVICE_CATEGORIES
+from quanze.models import Category, PowerItem, ServiceItem
+from quanze.normalize import code_key, name_key
+
+
+class Method(StrEnum):
+    DECISION = "decision"
+    CODE = "code"
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+
+
+class Status(StrEnum):
+    MATCHED = "matched"
+    REVIEW = "review"
+    UNMATCHED = "unmatched"
+
+
+class MatchOptions(BaseModel):
+    """Thresholds and weights of the matcher; the defaults suit real lists."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    match_threshold: float = Field(
+        90.0, ge=0, le=100, description="score at or above which a link is matched"
+    )
+    review_threshold: float = Field(
+        65.0, ge=0, le=100, description="score at or above which a link is reviewed"
+    )
+    margin: float = Field(4.0, ge=0, le=50, description="two candidates closer than this are ambiguous")
+    same_department_bonus: float = Field(3.0, ge=0, le=20)
+    other_department_penalty: float = Field(6.0, ge=0, le=50)
+    candidates: int = Field(12, ge=1, le=200, description="fuzzy candidates scored per item")
+    service_categories: tuple[Category, ...] = Field(
+        DEFAULT_SERVICE_CATEGORIES,
+        description="categories of power expected to have service items; the no-service-item gap follows it",
+    )
+    contrasts: tuple[tuple[str, ...], ...] = Field(
+        (),
+        description="more groups of words that set items apart (旅客 / 货物): names holding different ones never link",
+    )
+    entity_kinds: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="more kinds of legal entity: a general kind and the specific kinds it covers",
+    )
+
+    def contrast_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The built-in contrasting words with the configured groups added."""
+        return DEFAULT_CONTRASTS + self.contrasts
+
+    def entity_vocabulary(self) -> Mapping[str, tuple[str, ...]]:
+        """The built-in entity kinds with the configured ones added."""
+        return _entity_vocabulary(tuple(sorted(self.entity_kinds.items())))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MatchOptions:
+        if self.review_threshold > self.match_threshold:
+            raise ValueError("review_threshold must not exceed match_threshold")
+        return self
+
+
+def power_key(item: PowerItem) -> str:
+    """Identity of a power across runs: its code and name as compared (a changed name is a new item)."""
+    return f"{code_key(item.code) or ''}|{name_key(item.title)}"
+
+
+def service_key(item: ServiceItem) -> str:
+    return f"{item.unit or ''}|{code_key(item.code) or ''}|{name_key(item.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One candidate link between a power (by index) and a service item (by index)."""
+
+    power: int
+    service: int
+    score: float
+    method: Method
+    status: Status
+    reason: str
+
+
+@dataclass(slots=True)
+class MatchResult:
+    """Links found, plus the powers (per unit) and service items that nothing links."""
+
+    links: list[Link] = field(default_factory=list)
+    unmatched: list[tuple[int, str | None]] = field(default_factory=list)  # (power index, unit)
+    orphans: list[int] = field(default_factory=list)  # service indices with no matched or review link
+    ambiguous: int = 0
+
+
+class Decision(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+
+
+@lru_cache(maxsize=64)
+def _entity_vocabulary(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, tuple[str, ...]]:
+    merged = {k: tuple(v) for k, v in DEFAULT_ENTITY_KINDS.items()}
+    for general, specifics in extra:
+        merged[general] = tuple(dict.fromkeys((*merged.get(general, ()), *specifics)))
+    return merged
+
+
+# Analysts' decisions: service key → {power key → decision}.
+DecisionBook = Mapping[str, Mapping[str, Decision]]

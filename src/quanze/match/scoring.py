@@ -1,0 +1,360 @@
+"""Scoring one item against one power: names prepared once, then code, name and structural evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from quanze.match.contrasts import contrast
+from quanze.match.evidence import (
+    ACTIONS,
+    entity_cover,
+    is_enforcement,
+    is_grant,
+    listed_parts,
+    subject_action,
+)
+from quanze.match.model import MatchOptions, Method
+from quanze.match.pieces import parent_only_clash, piece_evidence
+from quanze.models import Category, PowerItem
+from quanze.normalize import code_key, department_key, split_name
+from quanze.vocab import CONCENTRATING_DEPARTMENTS
+
+# ---------------------------------------------------------------------------------------------- prepared
+
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+
+
+# Words that end a name and name the same act in other words: 某某审批 and 某某许可 are one item.
+_ACTION_WORDS = (
+    "许可证核发",
+    "审批",
+    "许可",
+    "核准",
+    "审核",
+    "批准",
+    "核发",
+    "发放",
+    "办理",
+    "审查",
+)
+_NEGATIONS = frozenset("非不无未")
+# A power named with one of these covers all its handling items (燃气经营许可证核发 → 新办, 变更 …).
+UMBRELLA_HANDLING = frozenset({"核发"})
+
+
+@lru_cache(maxsize=262144)
+def action_stem(core: str) -> str:
+    """A core name without its closing act words (审批, 许可, 许可办理 …), when enough of it remains."""
+    for _ in range(2):
+        for word in _ACTION_WORDS:
+            if core.endswith(word) and len(core) - len(word) >= 4:
+                core = core[: -len(word)]
+                break
+        else:
+            break
+    return core
+
+
+@lru_cache(maxsize=262144)
+def twin_clash(a: str, b: str) -> bool:
+    """Whether two similar names differ in a way that makes them different items.
+
+    A word swapped inside the name (食品生产许可 / 食品经营许可, 备案 / 核准) or a negation added
+    ((主要农作物) / (非主要农作物)) changes the item; swapping one act word for another, or words
+    added or left out, is how the same item drifts between lists.
+    """
+    inserted = deleted = False
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "replace":
+            left, right = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+            if left in _ACTION_WORDS and right in _ACTION_WORDS:
+                continue
+            return True
+        if op.tag in ("insert", "delete"):
+            added = b[op.dest_start : op.dest_end] if op.tag == "insert" else a[op.src_start : op.src_end]
+            if set(added) <= _NEGATIONS:
+                return True
+            if added not in _ACTION_WORDS:
+                inserted |= op.tag == "insert"
+                deleted |= op.tag == "delete"
+    # Words left out in one place and others put in elsewhere: 客运站 … 客运站 / 道路客运 … 道路客运.
+    return inserted and deleted
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    core: str
+    stem: str
+    alt_core: str | None  # the main item's name for sub-items
+    code: str | None
+    code_stem: str | None
+    dept: str | None
+    qualifiers: frozenset[str]
+    handling: str | None = None
+    bare: str | None = None  # the core without a handling word written inside it (护士延续执业注册)
+    parts: tuple[str, ...] = ()  # the items a name that enumerates actions stands for
+    enforcement: bool = False  # a penalty, coercive measure or inspection
+    grant: bool = False  # a licence, filing, certificate …: what an enforcement power never links to by name
+
+    def kind_clash(self, power: Prepared) -> bool:
+        """This item and a power differ in kind: a licence-like item and a penalty, or the other way round."""
+        return (power.enforcement and self.grant and not self.enforcement) or (
+            self.enforcement and not power.enforcement
+        )
+
+    @property
+    def full(self) -> str:
+        """The core with its handling word put back: 宗教活动场所变更, not 宗教活动场所."""
+        return self.core + self.handling if self.handling else self.core
+
+
+def _stem(code: str | None) -> str | None:
+    """A code without its trailing zero padding, used to find codes that extend it (sub-item codes)."""
+    if not code:
+        return None
+    stem = code.rstrip("0")
+    return stem if len(stem) >= 8 else None
+
+
+@lru_cache(maxsize=262144)
+def prepare(
+    name: str,
+    alt: str | None,
+    code: str | None,
+    dept: str | None,
+    category: Category | None = None,
+) -> Prepared:
+    parts = split_name(name)
+    core = parts.core
+    alt_core = split_name(alt).core if alt else None
+    ck = code_key(code)
+    listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
+    return Prepared(
+        core=core,
+        stem=action_stem(core),
+        alt_core=alt_core if alt_core != core else None,
+        code=ck,
+        code_stem=_stem(ck),
+        dept=department_key(dept),
+        qualifiers=frozenset(_BRACKETS.findall(core)),
+        handling=parts.handling,
+        bare=_without_inner_handling(core),
+        parts=listed,
+        enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
+        grant=is_grant(category, name),
+    )
+
+
+_INNER_HANDLING = ("新办", "变更", "延续", "注销", "补办", "换发", "首次")
+
+
+def _without_inner_handling(core: str) -> str | None:
+    """A core with one handling word taken out of its middle, when it has one: 护士延续执业注册 → 护士执业注册."""
+    for word in _INNER_HANDLING:
+        pos = core.find(word)
+        if pos >= 2 and pos + len(word) < len(core) - 1:
+            return core[:pos] + core[pos + len(word) :]
+    return None
+
+
+def prepare_power(p: PowerItem) -> Prepared:
+    return prepare(p.title, p.name if p.sub_item else None, p.code, p.department, p.category)
+
+
+@lru_cache(maxsize=262144)
+def similarity(a: str, b: str) -> float:
+    """Similarity of two core names, 0-100: indel ratio, lifted when one name contains the other.
+
+    A handling item often names one clause of a long power (历史建筑实施原址保护 inside 历史文化街区…历史建筑
+    实施原址保护或者…审批): a name found almost whole inside the other lifts the score into the review band,
+    never above it, so a person confirms such links.
+    """
+    if not a or not b:
+        return 0.0
+    score = float(fuzz.ratio(a, b))
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 4 and short in long_:
+        return max(score, 80.0 + 10.0 * len(short) / len(long_))
+    stem = action_stem(short)
+    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_) >= 90.0:
+        score = max(score, 70.0 + 8.0 * len(stem) / len(long_))
+    return score
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+
+
+@dataclass(slots=True)
+class Candidate:
+    target: int
+    score: float
+    method: Method
+    reason: str
+
+
+def _dept_adjust(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[float, str]:
+    if src.dept and tgt.dept:
+        if src.dept == tgt.dept:
+            return options.same_department_bonus, "同部门"
+        if src.dept in CONCENTRATING_DEPARTMENTS or tgt.dept in CONCENTRATING_DEPARTMENTS:
+            return 0.0, "行政审批局集中实施"
+        return -options.other_department_penalty, f"部门不同（{src.dept}/{tgt.dept}）"
+    return 0.0, ""
+
+
+def _qualifier_clash(src: Prepared, tgt: Prepared) -> bool:
+    """Both names carry bracketed qualifiers and they differ: (主要农作物) vs (非主要农作物)."""
+    return bool(src.qualifiers and tgt.qualifiers and src.qualifiers != tgt.qualifiers)
+
+
+def score_pair(
+    src: Prepared,
+    tgt: Prepared,
+    options: MatchOptions,
+    *,
+    code_exact: bool | None,
+    parent: Prepared | None,
+) -> Candidate | None:
+    """Score one source (service item) against one target (power); None when below the review band."""
+    pairs = [(src.core, tgt.core, 0.0)]
+    if tgt.alt_core:
+        pairs.append((src.core, tgt.alt_core, 2.0))
+    if parent is not None:
+        pairs.append((parent.core, tgt.core, 0.0))
+        if tgt.alt_core:
+            pairs.append((parent.core, tgt.alt_core, 0.0))
+    # A power that lists its actions (企业设立、变更、注销登记) is compared part by part, the handling word kept.
+    for part in tgt.parts:
+        pairs.append((src.full, part, 0.0))
+        if src.full != src.core:
+            pairs.append((src.core, part, 0.0))
+    sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
+    if sim < 100.0:
+        same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
+        if same_stem:
+            sim, (a, b) = 97.0, same_stem[0]
+        elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
+            sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
+    via_part = b in tgt.parts
+    near = _near_exact(src, tgt) if sim < 97.0 else None
+    if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
+        # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
+        return None
+    if code_exact is None and contrast(src.core, tgt.core, options.contrast_groups()):
+        return None  # 道路货物运输经营许可 is not 道路旅客运输经营许可, however many words they share
+    adjust, dept_note = _dept_adjust(src, tgt, options)
+    clash = (
+        sim < 97.0
+        and (twin_clash(a, b) or _qualifier_clash(src, tgt))
+        and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
+    )
+    main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
+    if clash and code_exact is None and parent_only_clash(main, a, sim):
+        return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
+    notes = [n for n in (dept_note,) if n]
+    if via_part:
+        notes.append(f"名称中列举的事项之一：{b}")
+    if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
+        notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
+        clash = True
+    if code_exact is not None:
+        # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
+        # Code and name both agreeing is the strongest evidence short of a decision.
+        if sim >= 100.0:
+            base = 100.0 if code_exact else 99.5
+        else:
+            base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
+        method, what = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
+        score = base + min(adjust, 0.0)
+        reason = f"{what}（{tgt.code}），" + ("名称一致" if sim >= 100.0 else f"名称相似度{sim:.0f}")
+    elif sim >= 100.0:
+        method = Method.EXACT
+        score = 96.0 + adjust
+        reason = f"名称去除办理项和层级后一致：{b}"
+    elif sim >= 97.0:
+        method = Method.EXACT
+        score = 93.0 + adjust
+        reason = f"名称去除办理项、层级和审批/许可等字样后一致：{action_stem(b)}"
+    elif near is not None and not clash:
+        # Below an equal name and an equal stem, so that an item with its own exact power never ties.
+        method = Method.EXACT
+        score = 91.0 + adjust
+        reason = near
+    else:
+        method = Method.FUZZY
+        score = sim + adjust
+        reason = f"名称相似度{sim:.0f}"
+        structural = _structural_evidence(src, tgt, options)
+        if structural is not None and structural[0] + adjust > score:
+            # Subject + action and entity kinds propose a link; a person confirms it.
+            score = min(structural[0] + adjust, options.match_threshold - 1.0)
+            reason = structural[1]
+    if clash:
+        score = min(score, options.match_threshold - 1.0)
+        notes.append("名称中有关键字不同，可能是相近的另一事项")
+    if (
+        src.handling
+        and tgt.handling
+        and tgt.handling not in UMBRELLA_HANDLING
+        and src.handling != tgt.handling
+    ):
+        # The power is itself one handling item (子项 …（变更）): another handling word is another item.
+        score = min(score - 10.0, options.match_threshold - 1.0)
+        notes.append(f"办理项不同（{src.handling}/{tgt.handling}）")
+    score = max(0.0, min(100.0, round(score, 1)))
+    if score < options.review_threshold:
+        return None
+    return Candidate(target=-1, score=score, method=method, reason="；".join([reason, *notes]))
+
+
+_INSERTED_ACTIONS = tuple(sorted(ACTIONS, key=len, reverse=True))
+_TRAILING_QUALIFIER = re.compile(r"^(.{4,})\(([^()]+)\)$")
+
+
+def _near_exact(src: Prepared, tgt: Prepared) -> str | None:
+    """How a handling item is its power's name with one thing added, or None.
+
+    护士**变更**执业注册 is 护士执业注册 with a handling action inside; 兽药经营许可证核发**（普通兽药）** is the
+    power with a qualifier of its own (the power has none); 危险废物经营许可**申请** is the application for it.
+    """
+
+    def same(name: str) -> bool:
+        core = split_name(name).core
+        return tgt.core in (name, core) or tgt.stem in (action_stem(name), action_stem(core))
+
+    for text in {src.core, src.full}:
+        for word in _INSERTED_ACTIONS:
+            at = text.find(word, 2)
+            if at > 0 and at + len(word) < len(text) and same(text[:at] + text[at + len(word) :]):
+                return f"名称去除办理动作（{word}）后与该事项一致"
+        if text.endswith("申请") and same(text[:-2]):
+            return "名称为该事项加“申请”"
+    m = _TRAILING_QUALIFIER.match(src.core)
+    if m and not tgt.qualifiers and same(m.group(1)):
+        return f"名称为该事项加限定（{m.group(2)}）"
+    return None
+
+
+def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[float, str] | None:
+    """A score and reason from the shape of the names: a general entity kind, or subject + action."""
+    kinds = options.entity_vocabulary()
+    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
+        general = entity_cover(src.full, name, kinds)
+        if general is not None:
+            return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
+    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
+        found = subject_action(src.full, name)
+        if found is not None:
+            subject, action = found
+            return 80.0, f"主体相同（{subject}），办理动作：{action}"
+    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
+        by_pieces = piece_evidence(src.core, name)
+        if by_pieces is not None:
+            return by_pieces
+    return None
