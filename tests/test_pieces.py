@@ -79,3 +79,18 @@ def test_a_name_is_also_found_without_its_closing_act_words_and_end_qualifiers()
     assert found == {(item, power_name, Status.REVIEW)}
     # Without its act words a short subject must be longer: 公司设立 says nothing of 融资担保公司设立.
     assert piece_evidence("公司设立登记", "融资担保公司设立、合并、分立审批") is None
+
+
+def test_a_penalty_is_never_proposed_piece_by_piece() -> None:
+    from quanze.models import Category
+
+    penalty = PowerItem(
+        name="对未经批准举办营业性演出活动的处罚",
+        role="single",
+        category=Category.PENALTY,
+        department="市文旅局",
+        source=SRC,
+    )
+    item = service("举办营业性演出活动审批")
+    assert piece_evidence("举办营业性演出活动审批", "对未经批准举办营业性演出活动的处罚") is not None
+    assert match_catalogue([penalty], [item]).links == []
