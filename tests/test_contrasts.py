@@ -25,9 +25,21 @@ def test_contrasting_words_are_found_both_ways() -> None:
     assert contrast("烟花爆竹经营(零售)许可证", "烟花爆竹经营(批发)许可证") == ("零售", "批发")
     assert contrast("第二类易制毒化学品经营备案", "第三类易制毒化学品运输备案") == ("第二类", "第三类")
     # Both names hold the same word, or only one holds any: no contrast.
-    assert contrast("麻醉药品和第一类精神药品购用许可", "麻醉药品、第一类精神药品运输许可") is None
+    assert contrast("麻醉药品和第一类精神药品购用许可", "麻醉药品、第一类精神药品购用审批") is None
     assert contrast("道路旅客运输经营许可", "客运班线经营许可") is None
     assert contrast("第二类、第三类易制毒化学品生产备案", "第三类易制毒化学品生产备案") is None
+
+
+def test_activities_set_items_apart_unless_both_names_hold_one() -> None:
+    assert contrast("食品经营许可", "食品生产许可") == ("经营", "生产")
+    assert contrast("麻醉药品和第一类精神药品购用许可", "麻醉药品、第一类精神药品运输许可") == (
+        "购用",
+        "运输",
+    )
+    # 生产经营 holds both: an item naming one of them is not set apart from it.
+    assert contrast("农药经营许可证核发", "农药生产经营审批") is None
+    # 购买 and 购用 are one member written two ways.
+    assert contrast("科研和教学所需毒性药品购用审批", "科研和教学用毒性药品购买审批") is None
 
 
 def test_a_freight_item_never_links_to_a_passenger_power_by_name() -> None:

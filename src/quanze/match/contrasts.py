@@ -19,17 +19,21 @@ DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
     ("第一类", "第二类", "第三类"),
     ("一级", "二级", "三级"),
     ("甲级", "乙级", "丙级"),
+    ("生产", "经营", "运输", "购买|购用", "使用", "储存"),
 )
 
 
 def contrast(a: str, b: str, groups: Sequence[Sequence[str]] = DEFAULT_CONTRASTS) -> tuple[str, str] | None:
-    """The two words of one group that set `a` and `b` apart (道路旅客运输 / 道路货物运输), else None."""
+    """The two words of one group that set `a` and `b` apart (道路旅客运输 / 道路货物运输), else None.
+
+    A member written 购买|购用 is one word in two spellings: names holding either hold that member.
+    """
     for group in groups:
-        in_a = [w for w in group if w in a]
-        in_b = [w for w in group if w in b]
-        if in_a and in_b and not set(in_a) & set(in_b):
+        in_a = {m: w for m in group for w in m.split("|") if w in a}
+        in_b = {m: w for m in group for w in m.split("|") if w in b}
+        if in_a and in_b and not in_a.keys() & in_b.keys():
             # 外商投资 holds no 外资, but 内资 vs 外商投资 is a contrast; a word inside another is not one.
-            left, right = in_a[0], in_b[0]
+            left, right = next(iter(in_a.values())), next(iter(in_b.values()))
             if left not in right and right not in left:
                 return left, right
     return None
