@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quanze.match import Status, match_catalogue
-from quanze.match.pieces import coverage, parent_only_clash, piece_evidence, pieces
+from quanze.match.pieces import closes_with_act, coverage, parent_only_clash, piece_evidence, pieces
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -94,3 +94,22 @@ def test_a_penalty_is_never_proposed_piece_by_piece() -> None:
     item = service("举办营业性演出活动审批")
     assert piece_evidence("举办营业性演出活动审批", "对未经批准举办营业性演出活动的处罚") is not None
     assert match_catalogue([penalty], [item]).links == []
+
+
+def test_the_parts_of_a_listed_power_are_found_piece_by_piece_but_whole() -> None:
+    listed = power("企业设立、变更、注销登记")
+    result = match_catalogue([listed], [service("合伙企业分支机构变更登记（备案）")])
+    assert [lk.status for lk in result.links] == [Status.REVIEW]
+    assert "企业、变更登记" in result.links[0].reason
+    # A part without its act is only the subject (宗教活动场所): no evidence from it.
+    religious = power("宗教活动场所登记、注销或者变更登记内容审批")
+    found = match_catalogue([religious], [service("宗教活动场所异地重建审批")])
+    assert all("各部分" not in lk.reason for lk in found.links)
+
+
+def test_a_listed_part_that_ends_with_a_handling_word_is_not_compared() -> None:
+    # 个体工商户设立、变更、注销登记 lists 个体工商户变更: found whole in another list's item, it says nothing.
+    assert closes_with_act("企业变更登记") and not closes_with_act("个体工商户变更")
+    owner = power("个体工商户设立、变更、注销登记")
+    found = match_catalogue([owner], [service("出版物零售单位和个体工商户设立、变更审批")])
+    assert all("各部分" not in lk.reason for lk in found.links)

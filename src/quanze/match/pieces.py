@@ -73,6 +73,14 @@ def _bare(name: str) -> str:
         name = name[: -len(word)]
 
 
+_ACTS = ("登记", "审批", "许可", "备案", "核准", "审核", "认定", "核发")
+
+
+def closes_with_act(name: str) -> bool:
+    """Whether a name ends with the act it is (…变更登记, …设立审批), not with a handling word (…变更)."""
+    return name.endswith(_ACTS)
+
+
 @lru_cache(maxsize=262144)
 def pieces(short: str, long_: str) -> tuple[str, ...]:
     """The pieces (two characters or more) of `short` found in `long_`, longest first from the left."""
@@ -94,7 +102,7 @@ def coverage(short: str, long_: str) -> float:
     return sum(map(len, pieces(short, long_))) / len(short) if short else 0.0
 
 
-def piece_evidence(item: str, power: str) -> tuple[float, str] | None:
+def piece_evidence(item: str, power: str, *, bare: bool = True) -> tuple[float, str] | None:
     """A review score and reason when one name is found, piece by piece, in the other.
 
     企业职工基本养老保险正常退休申请 holds 职工退休申请 in two pieces (职工, 退休申请); 个体演员备案 is
@@ -105,7 +113,8 @@ def piece_evidence(item: str, power: str) -> tuple[float, str] | None:
     """
     best: tuple[float, str, str] | None = None
     tries = [(power, item, _MIN_CONTENT), (item, power, _MIN_CONTENT)]
-    tries += [(_bare(a), b, _MIN_SHORT) for a, b, _ in tries if _bare(a) != a]
+    if bare:
+        tries += [(_bare(a), b, _MIN_SHORT) for a, b, _ in tries if _bare(a) != a]
     for short, long_, least in tries:
         if len(short) < _MIN_SHORT:
             continue

@@ -19,7 +19,7 @@ from quanze.match.evidence import (
     subject_action,
 )
 from quanze.match.model import MatchOptions, Method
-from quanze.match.pieces import parent_only_clash, piece_evidence
+from quanze.match.pieces import closes_with_act, parent_only_clash, piece_evidence
 from quanze.models import Category, PowerItem
 from quanze.normalize import code_key, department_key, split_name
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
@@ -353,8 +353,11 @@ def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) ->
         if found is not None:
             subject, action = found
             return 80.0, f"主体相同（{subject}），办理动作：{action}"
-    for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
-        by_pieces = piece_evidence(src.core, name)
+    names = [(name, True) for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ()))]
+    for name, bare in [*names, *((part, False) for part in tgt.parts if closes_with_act(part))]:
+        # A listed part without its act is its bare subject (宗教活动场所): parts are compared whole, and only
+        # those that keep the power's closing act (企业变更登记, not 个体工商户变更).
+        by_pieces = piece_evidence(src.core, name, bare=bare)
         if by_pieces is not None:
             return by_pieces
     return None
