@@ -457,23 +457,23 @@ def test_live_progress_on_a_terminal_only(scenario: Path, monkeypatch: pytest.Mo
 
     from rich.console import Console
 
-    from quanze import cli
+    from quanze import cli, console
 
     seen: list[str] = []
     terminal = Console(file=io.StringIO(), force_terminal=True)
-    monkeypatch.setattr(cli, "err", terminal)
-    original = cli._Stages.stage
+    monkeypatch.setattr(cli.term, "err", terminal)
+    original = console.Stages.stage
 
-    def spy(self: cli._Stages, message: str) -> None:
+    def spy(self: console.Stages, message: str) -> None:
         original(self, message)
         assert self.bar is not None  # a live rich.progress display, not printed lines
         seen.append(self.bar.tasks[0].description)
 
-    monkeypatch.setattr(cli._Stages, "stage", spy)
+    monkeypatch.setattr(console.Stages, "stage", spy)
     result = runner.invoke(app, ["reconcile", "--out", "tty"])
     assert result.exit_code == 0, result.output
     assert any(s.startswith("reading ") for s in seen) and any(s.startswith("matching ") for s in seen)
-    assert cli.state.stages is None  # closed when the command ends
+    assert cli.term.stages is None  # closed when the command ends
 
 
 def test_bracketed_file_names_are_shown_as_written(tmp_path: Path) -> None:

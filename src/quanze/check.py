@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import Threshold
-from quanze.errors import ConfigError
+from quanze.errors import ConfigError, ExitCode, exit_code_for
 from quanze.models import IssueCode
 from quanze.results import GapType, Summary
 
@@ -65,6 +65,10 @@ class CheckResult(BaseModel):
     summary: Summary
     accepted: int | None = Field(default=None, description="devolved items accepted, over all units")
     devolved: int | None = Field(default=None, description="devolved items expected, over all units")
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(failed=not self.passed)
 
 
 def validate_limits(limits: Mapping[str, Threshold]) -> None:

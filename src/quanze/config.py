@@ -268,6 +268,164 @@ def load_config(path: Path) -> QuanzeConfig:
     return _resolve(config, path.parent)
 
 
+# ---------------------------------------------------------------------------------------------- flags over the file
+
+
+class Overrides(_Strict):
+    """What the command line lays over the config file; an empty or None field keeps the file's value.
+
+    Lists given here replace the config's inputs (a FILE, or LEVEL:UNIT@PARENT=FILE for a list that
+    carries its level), but the file's [read] and [aliases] still say how this office's files are read.
+    """
+
+    powers: tuple[str, ...] = ()
+    catalogue: tuple[Path, ...] = ()
+    acceptance: tuple[str, ...] = ()
+    chain: tuple[str, ...] = ()
+    own: tuple[str, ...] = ()
+    previous: Path | None = None
+    decisions: Path | None = None
+    match_threshold: float | None = None
+    review_threshold: float | None = None
+    csv_encoding: CsvEncoding | None = None
+    no_cache: bool = False
+
+    @property
+    def names_inputs(self) -> bool:
+        return bool(
+            self.powers or self.catalogue or self.acceptance or self.chain or self.own or self.previous
+        )
+
+
+class ReadOverrides(_Strict):
+    """The reading flags of `validate` and `inspect`, laid over the config's [read] and [aliases]."""
+
+    kind: ListKind = ListKind.AUTO
+    header_rows: str | None = None
+    sheets: tuple[str, ...] = ()
+    encoding: str | None = None
+    fill_down: tuple[str, ...] = ()
+    hidden: HiddenMode | None = None
+    keep_records: bool | None = None
+    """Keep every record (validate --records); None keeps the reader's default."""
+
+
+_OWN_HINT = "write --own LEVEL:UNIT=FILE, e.g. --own city:安平市=市级权责清单.xlsx"
+
+
+def parse_list_spec(text: str, role: ListRole) -> ListInput:
+    """A list from the command line: FILE, or LEVEL:UNIT@PARENT=FILE (county:东城县=东城县.xlsx)."""
+    spec, sep, path = text.partition("=")
+    if not sep or not spec.strip() or Path(text).exists():
+        if role is ListRole.OWN:
+            raise UsageError(f"--own {text!r}: an own list needs its level and unit", hint=_OWN_HINT)
+        return ListInput(
+            path=Path(text), role=role, unit=Path(text).stem if role is not ListRole.DEVOLUTION else None
+        )
+    level_text, colon, rest = spec.partition(":")
+    if not colon:
+        level_text, rest = "", spec
+    unit, _, parent = rest.partition("@")
+    try:
+        level = Level(level_text.strip()) if level_text.strip() else None
+    except ValueError:
+        choices = ", ".join(lv.value for lv in Level)
+        raise UsageError(f"{text!r}: unknown level {level_text!r}", hint=f"use one of {choices}") from None
+    if role is ListRole.OWN and (level is None or not unit.strip()):
+        raise UsageError(f"--own {text!r}: an own list needs its level and unit", hint=_OWN_HINT)
+    return ListInput(
+        path=Path(path), role=role, unit=unit.strip() or None, level=level, parent=parent.strip() or None
+    )
+
+
+def parse_header_rows(text: str | None) -> tuple[int, int] | None:
+    """--header-rows as (top, bottom), 1-based: "3" or "3-4"."""
+    if text is None:
+        return None
+    try:
+        first, _, last = text.partition("-")
+        top, bottom = int(first), int(last or first)
+    except ValueError:
+        raise UsageError(f"--header-rows {text!r} is not a row or a range", hint="write 3 or 3-4") from None
+    if top < 1 or bottom < top:
+        raise UsageError(f"--header-rows {text!r} is not a valid range", hint="rows count from 1: write 3-4")
+    return top, bottom
+
+
+def config_file(path: Path | None) -> QuanzeConfig:
+    """The named config file; else quanze.toml in the working folder when there is one; else the defaults."""
+    if path is not None:
+        return load_config(path)
+    if DEFAULT_CONFIG.exists():
+        return load_config(DEFAULT_CONFIG)
+    return QuanzeConfig()
+
+
+def build_config(path: Path | None, overrides: Overrides | None = None) -> QuanzeConfig:
+    """The config file (see `config_file`) with the command line's inputs and knobs laid over it.
+
+    A flag beats the file and the file beats the default; thresholds are checked together after merging.
+    """
+    cfg = config_file(path)
+    o = overrides or Overrides()
+    if o.names_inputs:
+        lists = [parse_list_spec(text, ListRole.DEVOLUTION) for text in o.powers]
+        lists += [parse_list_spec(text, ListRole.ACCEPTANCE) for text in o.acceptance]
+        lists += [parse_list_spec(text, ListRole.CHAIN) for text in o.chain]
+        lists += [parse_list_spec(text, ListRole.OWN) for text in o.own]
+        if o.previous is not None:
+            lists.append(ListInput(path=o.previous, role=ListRole.PREVIOUS))
+        cfg = cfg.model_copy(
+            update={
+                "inputs": Inputs(
+                    lists=tuple(lists) or cfg.inputs.lists,
+                    catalogue=tuple(CatalogueInput(path=c) for c in o.catalogue) or cfg.inputs.catalogue,
+                )
+            }
+        )
+    project: dict[str, Any] = {}
+    if o.decisions is not None:
+        project["decisions"] = o.decisions
+    if o.csv_encoding is not None:
+        project["csv_encoding"] = o.csv_encoding
+    if o.no_cache:
+        project["cache"] = None
+    if project:
+        cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update=project)})
+    knobs = {
+        k: v
+        for k, v in (("match_threshold", o.match_threshold), ("review_threshold", o.review_threshold))
+        if v is not None
+    }
+    if knobs:
+        try:
+            match = MatchOptions.model_validate({**cfg.match.model_dump(), **knobs})
+        except ValidationError as exc:
+            raise UsageError(
+                f"thresholds: {exc.errors()[0]['msg']}", hint="keep 0 <= review <= match <= 100"
+            ) from None
+        cfg = cfg.model_copy(update={"match": match})
+    return cfg
+
+
+def build_ingest_options(path: Path | None, read: ReadOverrides | None = None) -> IngestOptions:
+    """The config's reading options and aliases (quanze.toml here, if any), with the reading flags on top."""
+    r = read or ReadOverrides()
+    base = config_file(path).ingest_options(
+        kind=r.kind, sheets=r.sheets or None, header_rows=parse_header_rows(r.header_rows)
+    )
+    updates: dict[str, Any] = {}
+    if r.keep_records is not None:
+        updates["keep_records"] = r.keep_records
+    if r.encoding is not None:
+        updates["encoding"] = r.encoding
+    if r.fill_down:
+        updates["fill_down"] = resolve_fields(r.fill_down, base.header_aliases)
+    if r.hidden is not None:
+        updates["hidden"] = r.hidden
+    return base.model_copy(update=updates)
+
+
 STARTER_CONFIG = """# quanze configuration. Paths are relative to this file. See README › Configuration.
 [project]
 name = "市级事项下放对账"

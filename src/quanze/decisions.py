@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quanze.errors import ConfigError
-from quanze.match import Decision, DecisionBook
-from quanze.models import IssueCode, RowIssue, Severity
+from quanze.match import DecisionBook
+from quanze.models import DECISION_ZH, Decision, IssueCode, RowIssue, Severity
+from quanze.report.files import write_text
+from quanze.report.outdir import waiting_lock
 
 DEFAULT_DECISIONS = Path("quanze-decisions.jsonl")
 
-CONFIRM_WORDS = frozenset({"确认", "是", "同意", "confirm", "yes", "y", "✓", "√"})
-REJECT_WORDS = frozenset({"否决", "否", "不同意", "reject", "no", "n", "×", "x"})
+CONFIRM_WORDS = frozenset({DECISION_ZH[Decision.CONFIRM], "是", "同意", "confirm", "yes", "y", "✓", "√"})
+REJECT_WORDS = frozenset({DECISION_ZH[Decision.REJECT], "否", "不同意", "reject", "no", "n", "×", "x"})
 
 
 class DecisionRecord(BaseModel):
@@ -119,3 +122,27 @@ def stale_decisions(
             )
         )
     return issues
+
+
+def now_with_zone() -> str:
+    """The time a decision is recorded, with its UTC offset (analysts on one drive may sit in two zones)."""
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def record_decisions(
+    decisions_path: Path, incoming: Sequence[DecisionRecord], *, notice: Callable[[str], None] | None = None
+) -> list[DecisionRecord]:
+    """Add the incoming decisions that change what is in force; returns them.
+
+    The read-modify-write holds a lock beside the file (`<file>.lock`), so two analysts applying review
+    workbooks at once both land; earlier lines are never changed (the history is kept).
+    """
+    if not incoming:
+        return []
+    lock = decisions_path.with_name(decisions_path.name + ".lock")
+    with waiting_lock(lock, what=str(decisions_path), on_wait=notice):
+        history = load_decisions(decisions_path)
+        fresh = new_records(history, incoming)
+        if fresh:
+            write_text(decisions_path, serialise([*history, *fresh]))
+    return fresh

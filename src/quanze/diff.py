@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from quanze.errors import ExitCode, exit_code_for
 from quanze.match import MatchOptions, Status, match_lists
 from quanze.models import PowerItem, RowIssue
 from quanze.normalize import code_key, department_key, name_key
@@ -83,6 +84,11 @@ class DiffResult(BaseModel):
     rows: list[DiffRow]
     counts: dict[str, int]
     issues: list[RowIssue] = Field(default_factory=list, description="the row issues of both files")
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """As `validate` would exit on the two files: a list with invalid rows does not diff clean."""
+        return exit_code_for(self.issues)
 
     def to_pandas(self) -> dict[str, pandas.DataFrame]:
         """The comparison's rows and the input issues as pandas DataFrames."""

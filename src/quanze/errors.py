@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quanze.models import RowIssue
 
 
 class ExitCode(IntEnum):
@@ -15,6 +20,7 @@ class ExitCode(IntEnum):
     BAD_CONFIG = 4  # config file, decisions file or option values are wrong
     OUTPUT_ERROR = 5  # an output cannot be written (exists, permission, disk)
     INTERNAL = 70  # a bug in quanze: please report it with --debug output
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM: nothing half written is left behind
 
 
 class QuanzeError(Exception):
@@ -51,6 +57,25 @@ class ConfigError(QuanzeError):
 
 class OutputError(QuanzeError):
     exit_code = ExitCode.OUTPUT_ERROR
+
+
+def exit_code_for(
+    issues: Iterable[RowIssue] = (), *, failed: bool = False, findings: bool = True
+) -> ExitCode:
+    """The one rule from a result to its exit code; every result's `exit_code` asks here.
+
+    An input that could not be read at all is 3; a failed check, or a row issue that is an error or a
+    warning, is 1 (with `findings=False`, as for `inspect`, they do not count); anything else is 0.
+    Errors that stop a run carry their own code (the classes above).
+    """
+    from quanze.models import IssueCode, Severity
+
+    shown = list(issues)
+    if any(i.code is IssueCode.UNREADABLE_FILE for i in shown):
+        return ExitCode.UNREADABLE_INPUT
+    if findings and (failed or any(i.severity in (Severity.ERROR, Severity.WARNING) for i in shown)):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
 
 
 def _rebuild(cls: type[QuanzeError], message: str, hint: str | None) -> QuanzeError:

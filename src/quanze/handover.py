@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from quanze.addressing import DEFAULT
+from quanze.errors import ExitCode, exit_code_for
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
@@ -63,6 +64,10 @@ class Ledger(BaseModel):
     by_unit: list[LedgerRow]
     by_department: list[LedgerRow]
     issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self.issues)
 
 
 _GENERIC_TAILS = ("系统", "部门", "主管部门")

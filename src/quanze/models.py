@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -274,3 +275,88 @@ class ServiceCatalogue(BaseModel):
     unit: str | None = None
     version: str | None = None
     items: list[ServiceItem] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- vocabulary
+# The words every stage shares, defined once with their Chinese labels: how a link was found and where it
+# stands, an analyst's decision on it, where a gap stands, and how an item stands at a level of a cascade.
+
+
+class Method(StrEnum):
+    """How a link was found."""
+
+    DECISION = "decision"
+    CODE = "code"
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+
+
+METHOD_ZH = {
+    Method.DECISION: "人工确认",
+    Method.CODE: "编码一致",
+    Method.EXACT: "名称一致",
+    Method.FUZZY: "名称相似",
+}
+
+
+class Status(StrEnum):
+    """Where a link (or a power left without one) stands."""
+
+    MATCHED = "matched"
+    REVIEW = "review"
+    UNMATCHED = "unmatched"
+
+
+STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
+
+
+class Decision(StrEnum):
+    """An analyst's decision on a candidate link (决定 in review.xlsx)."""
+
+    CONFIRM = "confirm"
+    REJECT = "reject"
+
+
+DECISION_ZH = {Decision.CONFIRM: "确认", Decision.REJECT: "否决"}
+"""The words of the review sheet's 决定 dropdown; the reader accepts these and a few variants."""
+
+
+class GapStatus(StrEnum):
+    """Whether a gap stands as found or waits on a review link (its count shrinks after review)."""
+
+    CONFIRMED = "confirmed"
+    PENDING_REVIEW = "pending-review"
+
+
+GAP_STATUS_ZH = {GapStatus.CONFIRMED: "确定", GapStatus.PENDING_REVIEW: "待复核"}
+
+
+class How(StrEnum):
+    """How an item stands at a level."""
+
+    RETAINED = "retained"  # 保留: exercised here and not handed down
+    DEVOLVED = "devolved"  # 下放: handed down (直接下放, 授权, 赋权)
+    ENTRUSTED = "entrusted"  # 委托: handed down for exercise in the upper level's name
+    CLAIMED = "claimed"  # 认领: taken on from the level above
+    REFUSED = "refused"  # 不认领: offered from above and refused
+
+
+HOW_ZH = {
+    How.RETAINED: "保留",
+    How.DEVOLVED: "下放",
+    How.ENTRUSTED: "委托",
+    How.CLAIMED: "认领",
+    How.REFUSED: "不认领",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One candidate link between a power (by index) and a service item (by index)."""
+
+    power: int
+    service: int
+    score: float
+    method: Method
+    status: Status
+    reason: str

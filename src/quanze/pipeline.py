@@ -6,26 +6,23 @@ import getpass
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-
-from pydantic import BaseModel, Field
 
 from quanze import __version__
 from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
-from quanze.config import ListRole, QuanzeConfig
+from quanze.config import STARTER_CONFIG, ListRole, QuanzeConfig
 from quanze.decisions import (
-    DecisionRecord,
     decision_book,
     load_decisions,
-    new_records,
-    serialise,
+    now_with_zone,
+    record_decisions,
     stale_decisions,
 )
 from quanze.diff import DiffResult, diff_lists
-from quanze.errors import ExitCode, OutputError, QuanzeError, UnreadableInputError, UsageError
+from quanze.errors import OutputError, QuanzeError, UnreadableInputError, UsageError
 from quanze.gaps import AcceptanceCheck, catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.gctune import freeze_inputs, relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
@@ -38,40 +35,27 @@ from quanze.match import (
     MatchOptions,
     MatchResult,
     Method,
-    Status,
     match_catalogue,
     power_key,
     service_key,
 )
 from quanze.match.explain import Explanation, explain_power, explain_service
 from quanze.match.manual import UnknownItem, find_power, find_service, manual_link
-from quanze.models import FileReport, IssueCode, Level, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.models import IssueCode, Level, ListKind, PowerItem, RowIssue, Severity
 from quanze.normalize import name_key
+from quanze.outcomes import AddedLink, CacheCleared, FileLayout, Layouts, StarterConfig
+from quanze.outcomes import HandoverOutcome as HandoverOutcome  # re-exported: results of the entry points
+from quanze.outcomes import ValidationResult as ValidationResult
 from quanze.report.check import write_junit
 from quanze.report.diff import write_diff
-from quanze.report.files import write_text
+from quanze.report.files import write_new_text
 from quanze.report.handover import write_checklists, write_ledger
-from quanze.report.outdir import staged_out_dir, waiting_lock
+from quanze.report.outdir import staged_out_dir
 from quanze.report.reconcile import write_gaps, write_reconcile
-from quanze.results import GapType, MatchCounts, MatchRow, ReconcileResult, Summary
+from quanze.results import GapType, ReconcileResult, Summary
+from quanze.tables import match_counts, match_rows
 
 Progress = Callable[[str], None]
-
-
-class ValidationResult(BaseModel):
-    """What `quanze validate` found across its files."""
-
-    files: list[FileReport]
-    issue_counts: dict[str, int] = Field(default_factory=dict)
-
-    @property
-    def exit_code(self) -> ExitCode:
-        issues = [i for f in self.files for i in f.issues]
-        if any(i.code is IssueCode.UNREADABLE_FILE for i in issues):
-            return ExitCode.UNREADABLE_INPUT
-        if any(i.severity in (Severity.ERROR, Severity.WARNING) for i in issues):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
 
 
 def validate(
@@ -96,84 +80,31 @@ def validate(
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
 
 
+def inspect(paths: Sequence[Path], options: IngestOptions, *, progress: Progress | None = None) -> Layouts:
+    """How each file was understood: header rows, column → field mapping; records are not kept."""
+    result = validate(paths, options.model_copy(update={"keep_records": False}), progress=progress)
+    return Layouts([FileLayout.of(r) for r in result.files])
+
+
+def init_config(path: Path, *, force: bool) -> StarterConfig:
+    """Write a commented starter quanze.toml (refused when the file exists, unless force)."""
+    write_new_text(path, STARTER_CONFIG, force=force)
+    return StarterConfig(path=str(path))
+
+
+def clear_cache(config: QuanzeConfig) -> CacheCleared:
+    """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
+    from quanze.ingest.cache import cache_folder, clear
+
+    root = cache_folder(config.project.cache)
+    if root is None:
+        raise UsageError(
+            "the read cache is off (--no-cache): nothing to clear", hint="run without --no-cache"
+        )
+    return CacheCleared(folder=str(root), entries=clear(root))
+
+
 # ---------------------------------------------------------------------------------------------- reconcile
-
-
-def _match_rows(
-    powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult
-) -> list[MatchRow]:
-    def src(item: PowerItem | ServiceItem) -> str:
-        return f"{item.source.file} › {item.source.sheet} › {item.source.row}"
-
-    rank = {Status.MATCHED: 0, Status.REVIEW: 1, Status.UNMATCHED: 2}
-    rows: list[tuple[tuple[object, ...], MatchRow]] = []
-    for lk in result.links:
-        p, s = powers[lk.power], services[lk.service]
-        row = MatchRow.model_construct(
-            power_code=p.code,
-            power_name=p.title,
-            service_code=s.code,
-            service_name=s.name,
-            score=lk.score,
-            method=lk.method,
-            status=lk.status,
-            reason=lk.reason,
-            unit=s.unit,
-            power_department=p.department,
-            power_office=p.handling_office,
-            service_department=s.department,
-            power_source=src(p),
-            service_source=src(s),
-            power_key=power_key(p),
-            service_key=service_key(s),
-        )
-        rows.append(((s.unit or "", lk.power, rank[lk.status], -lk.score, lk.service), row))
-    for pi, unit in result.unmatched:
-        p = powers[pi]
-        row = MatchRow.model_construct(
-            power_code=p.code,
-            power_name=p.title,
-            service_code=None,
-            service_name=None,
-            score=None,
-            method=None,
-            status=Status.UNMATCHED,
-            reason="没有找到对应的服务事项",
-            unit=unit,
-            power_department=p.department,
-            power_office=p.handling_office,
-            power_source=src(p),
-            power_key=power_key(p),
-        )
-        rows.append(((unit or "", pi, 2, 0.0, -1), row))
-    rows.sort(key=lambda r: r[0])
-    return [r for _, r in rows]
-
-
-def _match_counts(
-    powers: Sequence[PowerItem], services: Sequence[ServiceItem], result: MatchResult, decisions_applied: int
-) -> MatchCounts:
-    matched_pairs = {
-        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.MATCHED
-    }
-    review_pairs = {
-        (services[lk.service].unit, lk.power) for lk in result.links if lk.status is Status.REVIEW
-    } - matched_pairs
-    total = len(matched_pairs) + len(review_pairs) + len(result.unmatched)
-    return MatchCounts(
-        powers=len(powers),
-        service_items=len(services),
-        units=sorted({s.unit for s in services if s.unit}),
-        links_matched=sum(1 for lk in result.links if lk.status is Status.MATCHED),
-        links_review=sum(1 for lk in result.links if lk.status is Status.REVIEW),
-        power_units_matched=len(matched_pairs),
-        power_units_review=len(review_pairs),
-        power_units_unmatched=len(result.unmatched),
-        orphan_service_items=len(result.orphans),
-        ambiguous=result.ambiguous,
-        decisions_applied=decisions_applied,
-        review_share=round(len(review_pairs) / total, 4) if total else 0.0,
-    )
 
 
 def _only_units(loaded: Loaded, units: Sequence[str]) -> None:
@@ -326,14 +257,14 @@ def reconcile(
     summary = Summary(
         quanze_version=__version__,
         inputs=loaded.inputs,
-        match=_match_counts(powers, loaded.services, result, decisions_applied),
+        match=match_counts(powers, loaded.services, result, decisions_applied),
         gaps={g.value: counts.get(g.value, 0) for g in GapType},
         invalid_rows=sum(1 for i in loaded.issues if i.severity is Severity.ERROR),
         issues=dict(sorted(issue_counts.items())),
     )
     return ReconcileResult(
         summary=summary,
-        matches=_match_rows(powers, loaded.services, result),
+        matches=match_rows(powers, loaded.services, result),
         gaps=gap_rows,
         usage=usage(loaded.services),
         acceptance=acceptance.progress() if acceptance else [],
@@ -346,30 +277,6 @@ def reconcile(
 # ---------------------------------------------------------------------------------------------- review
 
 
-def now_with_zone() -> str:
-    """The time a decision is recorded, with its UTC offset (analysts on one drive may sit in two zones)."""
-    return datetime.now().astimezone().replace(microsecond=0).isoformat()
-
-
-def record_decisions(
-    decisions_path: Path, incoming: Sequence[DecisionRecord], *, notice: Progress | None = None
-) -> list[DecisionRecord]:
-    """Add the incoming decisions that change what is in force; returns them.
-
-    The read-modify-write holds a lock beside the file (`<file>.lock`), so two analysts applying review
-    workbooks at once both land; earlier lines are never changed (the history is kept).
-    """
-    if not incoming:
-        return []
-    lock = decisions_path.with_name(decisions_path.name + ".lock")
-    with waiting_lock(lock, what=str(decisions_path), on_wait=notice):
-        history = load_decisions(decisions_path)
-        fresh = new_records(history, incoming)
-        if fresh:
-            write_text(decisions_path, serialise([*history, *fresh]))
-    return fresh
-
-
 def add_link(
     config: QuanzeConfig,
     power: str,
@@ -379,15 +286,15 @@ def add_link(
     by: str | None,
     at: str,
     note: str | None = None,
-) -> tuple[DecisionRecord, bool]:
-    """Record a link the matcher never proposed as a confirmed decision; True when it is new."""
+) -> AddedLink:
+    """Record a link the matcher never proposed as a confirmed decision (`recorded`: it was new)."""
     powers, services = inputs_for_links(config)
     try:
         record = manual_link(powers, services, power, service, unit=unit, by=by, at=at, note=note)
     except UnknownItem as exc:
         raise UsageError(str(exc), hint="`quanze explain NAME` shows how an item was read") from None
     fresh = record_decisions(config.project.decisions, [record])
-    return record, bool(fresh)
+    return AddedLink(**record.model_dump(), recorded=bool(fresh))
 
 
 def explain(
@@ -612,11 +519,6 @@ def diff(
 
 
 # ---------------------------------------------------------------------------------------------- handover
-
-
-class HandoverOutcome(BaseModel):
-    units: dict[str, int]
-    files: list[str]
 
 
 def handover(

@@ -7,8 +7,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from quanze.match import Method, Status
-from quanze.models import Level, RowIssue
+from quanze.errors import ExitCode, exit_code_for
+from quanze.models import GAP_STATUS_ZH as GAP_STATUS_ZH  # re-exported: the vocabulary lives in models
+from quanze.models import HOW_ZH as HOW_ZH
+from quanze.models import GapStatus as GapStatus
+from quanze.models import How as How
+from quanze.models import Level, Method, RowIssue, Status
 
 MATCH_COLUMNS = (
     "power_code",
@@ -108,16 +112,6 @@ class GapType(StrEnum):
     OVERLAP = "overlap"
 
 
-class GapStatus(StrEnum):
-    """Whether a gap stands as found or waits on a review link (its count shrinks after review)."""
-
-    CONFIRMED = "confirmed"
-    PENDING_REVIEW = "pending-review"
-
-
-GAP_STATUS_ZH = {GapStatus.CONFIRMED: "确定", GapStatus.PENDING_REVIEW: "待复核"}
-
-
 GAP_COLUMNS = (
     "gap_type",
     "status",
@@ -173,25 +167,6 @@ class AcceptanceRow(BaseModel):
     rate: float
 
 
-class How(StrEnum):
-    """How an item stands at a level."""
-
-    RETAINED = "retained"  # 保留: exercised here and not handed down
-    DEVOLVED = "devolved"  # 下放: handed down (直接下放, 授权, 赋权)
-    ENTRUSTED = "entrusted"  # 委托: handed down for exercise in the upper level's name
-    CLAIMED = "claimed"  # 认领: taken on from the level above
-    REFUSED = "refused"  # 不认领: offered from above and refused
-
-
-HOW_ZH = {
-    How.RETAINED: "保留",
-    How.DEVOLVED: "下放",
-    How.ENTRUSTED: "委托",
-    How.CLAIMED: "认领",
-    How.REFUSED: "不认领",
-}
-
-
 CASCADE_COLUMNS = ("chain", "level", "unit", "code", "name", "how", "mode", "duty_type", "source")
 
 
@@ -216,6 +191,11 @@ class ReconcileResult(BaseModel):
     cascade: list[CascadeRow] = Field(default_factory=list)
     cascade_levels: list[Level] = Field(default_factory=list)
     issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """`reconcile` and `gaps` report what they found and exit 0; `check` judges the counts."""
+        return exit_code_for(findings=False)
 
     def to_pandas(self) -> dict[str, pandas.DataFrame]:
         """The result's tables as pandas DataFrames: matches, gaps, usage, acceptance, cascade, issues."""

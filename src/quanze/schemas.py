@@ -13,7 +13,7 @@ from quanze.decisions import DecisionRecord
 from quanze.diff import DiffResult
 from quanze.ingest.readback import ReviewOutcome
 from quanze.models import PowerItem, PowerList, RowIssue, ServiceCatalogue, ServiceItem
-from quanze.pipeline import ValidationResult
+from quanze.outcomes import ValidationResult
 from quanze.results import GapRow, MatchRow, Summary
 
 SCHEMAS: dict[str, type[BaseModel]] = {

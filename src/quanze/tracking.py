@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from quanze.errors import OutputError, UnreadableInputError
+from quanze.errors import ExitCode, OutputError, UnreadableInputError, exit_code_for
 from quanze.ingest import read_ledger_sheets
 from quanze.ledger import (
     NEEDS_REASON,
@@ -65,6 +65,10 @@ class ApplyOutcome(BaseModel):
     workbook: str
     counts: ApplyCounts | None = None
     issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self.issues)
 
 
 def _issue(row: dict[str, str | None], code: IssueCode, column: str, message: str) -> RowIssue:

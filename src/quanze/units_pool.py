@@ -14,6 +14,7 @@ from quanze.ingest.load import read_all
 from quanze.ingest.partition import receiving_units
 from quanze.models import RowIssue
 from quanze.normalize import name_key
+from quanze.outcomes import UnitNames, UnitRuns
 from quanze.pipeline import reconcile, reconcile_to
 from quanze.results import GapRow, MatchRow, ReconcileResult, Summary
 
@@ -23,6 +24,11 @@ Progress = Callable[[str], None]
 def units_of(config: QuanzeConfig, *, progress: Progress | None = None) -> list[str]:
     """Every receiving unit of the inputs; reading them into the read cache when they are not there yet."""
     return receiving_units(config, read_all=read_all, progress=progress)
+
+
+def unit_names(config: QuanzeConfig, *, progress: Progress | None = None) -> UnitNames:
+    """`units_of` as the result of `quanze units list`."""
+    return UnitNames(units_of(config, progress=progress))
 
 
 def _chosen(config: QuanzeConfig, units: Sequence[str] | None, progress: Progress | None) -> list[str]:
@@ -112,6 +118,25 @@ def folder_name(unit: str) -> str:
 
 def _unit_to(config: QuanzeConfig, unit: str, out: Path, force: bool) -> Summary:
     return reconcile_to(out, config, force=force, units=[unit]).summary
+
+
+def units_to(
+    out: Path,
+    config: QuanzeConfig,
+    *,
+    units: Sequence[str] | None = None,
+    jobs: int = 1,
+    force: bool,
+    progress: Progress | None = None,
+    on_unit: Callable[[str, Summary], None] | None = None,
+) -> UnitRuns:
+    """`each_unit_to` run through: every unit's summary, each passed to `on_unit` as it is done."""
+    done: dict[str, Summary] = {}
+    for name, summary in each_unit_to(out, config, units=units, jobs=jobs, force=force, progress=progress):
+        done[name] = summary
+        if on_unit is not None:
+            on_unit(name, summary)
+    return UnitRuns(done)
 
 
 def each_unit_to(

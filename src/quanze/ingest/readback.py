@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from quanze.config import QuanzeConfig
 from quanze.decisions import DecisionRecord, parse_decision_word
-from quanze.errors import UnreadableInputError
+from quanze.errors import ExitCode, UnreadableInputError, exit_code_for
 from quanze.ingest.cells import cell_text
 from quanze.ingest.formats import InputFormat
 from quanze.ingest.load import inputs_for_links
@@ -91,6 +91,10 @@ class ReviewOutcome(BaseModel):
     unchanged: int
     recorded: int
     issues: list[RowIssue] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self.issues)
 
 
 def _review_issue(

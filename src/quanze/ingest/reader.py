@@ -10,7 +10,8 @@ from quanze.errors import UnreadableInputError, UsageError
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable
 from quanze.ingest.options import IngestOptions
-from quanze.ingest.sheet import Placeholders, SheetReader
+from quanze.ingest.records import Placeholders
+from quanze.ingest.sheet import SheetReader
 from quanze.ingest.sources import open_sheets, sniff_format
 from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
 

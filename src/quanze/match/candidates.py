@@ -6,8 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from quanze.match.model import MatchOptions
-from quanze.match.scoring import Candidate, Prepared, action_stem, score_pair
+from quanze.match.scoring import Candidate, Prepared, Scorer, action_stem
 
 
 def _grams(text: str) -> set[str]:
@@ -41,6 +40,8 @@ class Index:
                 self.by_core[part].append(i)
             for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
                 postings[g].append(i)
+        # Stem lengths present, longest first: a code is cut only to lengths some target's stem has.
+        self.stem_lengths = sorted({len(s) for s in self.by_stem}, reverse=True)
         n = max(len(targets), 1)
         # Bigrams found in most targets (许可, 管理 …) say little; their weight falls with frequency.
         self.postings = {g: (ids, math.log(1 + n / len(ids))) for g, ids in postings.items()}
@@ -55,7 +56,9 @@ class Index:
             yield i, True
         # This code extends a target's code without its zero padding (a handling item under its power):
         # only the longest such stem counts, as shorter ones belong to neighbouring items.
-        for cut in range(len(code) - 1, 7, -1):
+        for cut in self.stem_lengths:
+            if cut >= len(code):
+                continue
             hits = [i for i in self.by_stem.get(code[:cut], ()) if i not in seen]
             if hits:
                 for i in hits:
@@ -79,7 +82,7 @@ class Index:
 def collect(
     src: Prepared,
     index: Index,
-    options: MatchOptions,
+    scorer: Scorer,
     *,
     parent: Prepared | None = None,
     rejected: Collection[int] = (),
@@ -92,12 +95,13 @@ def collect(
     up by its name with the handling word put back and taken out (`handling_forms`); a power of another list
     by its core name alone. Rejected targets are never scored.
     """
+    options = scorer.options
     cands: dict[int, Candidate] = {}
 
     def consider(t: int, code_exact: bool | None) -> None:
         if t in rejected:
             return
-        cand = score_pair(src, index.targets[t], options, code_exact=code_exact, parent=parent)
+        cand = scorer(src, index.targets[t], code_exact=code_exact, parent=parent)
         if cand is None:
             return
         cand.target = t

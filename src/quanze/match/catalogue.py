@@ -24,9 +24,9 @@ from quanze.match.model import (
 from quanze.match.scoring import (
     Candidate,
     Prepared,
+    Scorer,
     prepare,
     prepare_power,
-    score_pair,
     similarity,
 )
 from quanze.models import PowerItem, ServiceItem
@@ -57,6 +57,7 @@ def match_catalogue(
     Units are independent partitions: matching a subset of units gives the same links for those units.
     """
     options = options or MatchOptions()
+    scorer = Scorer(options)
     result = MatchResult()
     prepared_powers = [prepare_power(p) for p in powers]
     pkeys = [power_key(p) for p in powers]
@@ -99,13 +100,13 @@ def match_catalogue(
         found_by: dict[int, list[_Found]] = {}
         for si in in_unit:
             s = services[si]
-            found, ambiguous = _match_one(s, index, options, decisions, local_of, parents.get(si))
+            found, ambiguous = _match_one(s, index, scorer, decisions, local_of, parents.get(si))
             result.ambiguous += ambiguous
             found_by[si] = found
             done += 1
             if progress is not None and done % 500 == 0:
                 progress(done, len(services))
-        _family_links(services, families, found_by, index, options, decisions, local_of, parents)
+        _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
         for si in in_unit:
             for local, score, method, status, reason in found_by[si]:
                 result.links.append(Link(members[local], si, score, method, status, reason))
@@ -164,7 +165,7 @@ def _family_links(
     families: Mapping[str, list[int]],
     found_by: dict[int, list[_Found]],
     index: Index,
-    options: MatchOptions,
+    scorer: Scorer,
     decisions: DecisionBook | None,
     local_of: Mapping[str, list[int]],
     parents: Mapping[int, _Parent],
@@ -175,6 +176,7 @@ def _family_links(
     of a family are matched to a power, the others become its candidates: matched when the name supports
     the link as well, review otherwise. A stem whose items matched several powers only proposes.
     """
+    options = scorer.options
     for stem, members in sorted(families.items()):
         matched = {f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED}
         proposes_only = not matched
@@ -215,7 +217,7 @@ def _family_links(
             for t in owners:
                 if t in rejected:
                     continue
-                cand = score_pair(src, index.targets[t], options, code_exact=None, parent=parent)
+                cand = scorer(src, index.targets[t], code_exact=None, parent=parent)
                 name_score = cand.score if cand is not None else 0.0
                 if len(owners) == 1 and not proposes_only and name_score >= _FAMILY_NAME_SUPPORT:
                     score = max(name_score, options.match_threshold)
@@ -247,12 +249,13 @@ def _parent_of(s: ServiceItem, spread: _Parent | None) -> Prepared | None:
 def _match_one(
     s: ServiceItem,
     index: Index,
-    options: MatchOptions,
+    scorer: Scorer,
     decisions: DecisionBook | None,
     local_of: Mapping[str, list[int]],
     spread: _Parent | None = None,
 ) -> tuple[list[_Found], bool]:
     """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
+    options = scorer.options
     src = prepare(s.name, None, s.code, s.department, s.category)
     parent = _parent_of(s, spread)
     if parent is not None and parent.enforcement and not src.enforcement:
@@ -272,7 +275,7 @@ def _match_one(
         if confirmed:
             return [(t, 100.0, Method.DECISION, Status.MATCHED, "分析人员已确认") for t in confirmed], False
 
-    cands = collect(src, index, options, parent=parent, rejected=rejected)
+    cands = collect(src, index, scorer, parent=parent, rejected=rejected)
     if not cands:
         return [], False
     ranked = sorted(cands.values(), key=lambda c: (-c.score, c.target))

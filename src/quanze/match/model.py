@@ -1,10 +1,9 @@
-"""The vocabulary of matching: methods, statuses, decisions, options and the links found."""
+"""Matching's options, item keys and result; its vocabulary (methods, statuses, decisions, links) is models'."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -12,20 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from quanze.match.contrasts import DEFAULT_CONTRASTS
 from quanze.match.evidence import DEFAULT_ENTITY_KINDS, DEFAULT_SERVICE_CATEGORIES
 from quanze.models import Category, PowerItem, ServiceItem
+from quanze.models import Decision as Decision  # re-exported: the shared vocabulary lives in models
+from quanze.models import Link as Link
+from quanze.models import Method as Method
+from quanze.models import Status as Status
 from quanze.normalize import code_key, name_key
-
-
-class Method(StrEnum):
-    DECISION = "decision"
-    CODE = "code"
-    EXACT = "exact"
-    FUZZY = "fuzzy"
-
-
-class Status(StrEnum):
-    MATCHED = "matched"
-    REVIEW = "review"
-    UNMATCHED = "unmatched"
 
 
 class MatchOptions(BaseModel):
@@ -80,18 +70,6 @@ def service_key(item: ServiceItem) -> str:
     return f"{item.unit or ''}|{code_key(item.code) or ''}|{name_key(item.name)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One candidate link between a power (by index) and a service item (by index)."""
-
-    power: int
-    service: int
-    score: float
-    method: Method
-    status: Status
-    reason: str
-
-
 @dataclass(slots=True)
 class MatchResult:
     """Links found, plus the powers (per unit) and service items that nothing links."""
@@ -100,11 +78,6 @@ class MatchResult:
     unmatched: list[tuple[int, str | None]] = field(default_factory=list)  # (power index, unit)
     orphans: list[int] = field(default_factory=list)  # service indices with no matched or review link
     ambiguous: int = 0
-
-
-class Decision(StrEnum):
-    CONFIRM = "confirm"
-    REJECT = "reject"
 
 
 @lru_cache(maxsize=64)

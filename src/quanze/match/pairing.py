@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from quanze.match.candidates import Index, collect
 from quanze.match.model import MatchOptions, Method, Status
-from quanze.match.scoring import Candidate, prepare, prepare_power
+from quanze.match.scoring import Candidate, Scorer, prepare, prepare_power
 from quanze.models import PowerItem
 
 
@@ -41,10 +41,11 @@ def match_lists(
     options = options or MatchOptions()
     prepared = [prepare_power(p) for p in left]
     index = Index(prepared)
+    scorer = Scorer(options)
     scored: list[tuple[float, int, int, Candidate]] = []
     for ri, r in enumerate(right):
         src = prepare(r.title, None, r.code, r.department, r.category)
-        cands = collect(src, index, options, handling_forms=False)
+        cands = collect(src, index, scorer, handling_forms=False)
         for c in cands.values():
             scored.append((c.score, ri, c.target, c))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))

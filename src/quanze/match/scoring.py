@@ -130,18 +130,38 @@ def prepare(
     dept: str | None,
     category: Category | None = None,
 ) -> Prepared:
+    named = _prepare_name(name, alt, category)
+    ck = code_key(code)
+    return Prepared(
+        core=named.core,
+        stem=named.stem,
+        alt_core=named.alt_core,
+        code=ck,
+        code_stem=_stem(ck),
+        dept=department_key(dept),
+        qualifiers=named.qualifiers,
+        handling=named.handling,
+        bare=named.bare,
+        parts=named.parts,
+        enforcement=named.enforcement,
+        grant=named.grant,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prepared:
+    """What a name says, prepared once for every unit and department that uses it (no code, no department)."""
     parts = split_name(name)
     core = parts.core
     alt_core = split_name(alt).core if alt else None
-    ck = code_key(code)
     listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
     return Prepared(
         core=core,
         stem=action_stem(core),
         alt_core=alt_core if alt_core != core else None,
-        code=ck,
-        code_stem=_stem(ck),
-        dept=department_key(dept),
+        code=None,
+        code_stem=None,
+        dept=None,
         qualifiers=frozenset(_BRACKETS.findall(core)),
         handling=parts.handling,
         bare=_without_inner_handling(core),
@@ -222,6 +242,73 @@ def score_pair(
     parent: Prepared | None,
 ) -> Candidate | None:
     """Score one source (service item) against one target (power); None when below the review band."""
+    evidence = _name_evidence(src, tgt, options, code_exact=code_exact, parent=parent)
+    return None if evidence is None else _finish(evidence, src, tgt, options)
+
+
+class Scorer:
+    """`score_pair` for one run, remembering what the names say about each pair of names.
+
+    In a province the same service item name meets the same power name in unit after unit; only the
+    departments differ. What the names say (similarity, near-exact forms, clashes, structural evidence) is
+    worked out once per pair of names; the department's adjustment is applied per link.
+    """
+
+    def __init__(self, options: MatchOptions) -> None:
+        self.options = options
+        self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
+
+    def __call__(
+        self, src: Prepared, tgt: Prepared, *, code_exact: bool | None, parent: Prepared | None
+    ) -> Candidate | None:
+        key = (
+            src.core,
+            src.alt_core,
+            src.handling,
+            src.enforcement,
+            src.grant,
+            tgt.core,
+            tgt.alt_core,
+            tgt.handling,
+            tgt.enforcement,
+            tgt.grant,
+            None if parent is None else parent.core,
+            code_exact,
+            None if code_exact is None else tgt.code,
+        )
+        memo = self._memo
+        if key in memo:
+            evidence = memo[key]
+        else:
+            evidence = memo[key] = _name_evidence(
+                src, tgt, self.options, code_exact=code_exact, parent=parent
+            )
+        return None if evidence is None else _finish(evidence, src, tgt, self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameEvidence:
+    """What two names (and a code agreement) say about a link, before the departments are compared."""
+
+    method: Method
+    base: float  # the score before the department's adjustment
+    code: bool  # code evidence takes a department's penalty but not its bonus
+    reason: str
+    structural: tuple[float, str] | None  # for fuzzy links: a score and reason from the names' shape
+    notes: tuple[str, ...]
+    clash: bool
+    handling_note: str | None
+
+
+def _name_evidence(
+    src: Prepared,
+    tgt: Prepared,
+    options: MatchOptions,
+    *,
+    code_exact: bool | None,
+    parent: Prepared | None,
+) -> _NameEvidence | None:
+    """The name part of a pair's score; it depends on names, kinds and the code agreement only."""
     pairs = [(src.core, tgt.core, 0.0)]
     if tgt.alt_core:
         pairs.append((src.core, tgt.alt_core, 2.0))
@@ -241,14 +328,13 @@ def score_pair(
             sim, (a, b) = 97.0, same_stem[0]
         elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
-    via_part = b in tgt.parts
-    near = _near_exact(src, tgt) if sim < 97.0 else None
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
     if code_exact is None and contrast(src.core, tgt.core, options.contrast_groups()):
         return None  # 道路货物运输经营许可 is not 道路旅客运输经营许可, however many words they share
-    adjust, dept_note = _dept_adjust(src, tgt, options)
+    via_part = b in tgt.parts
+    near = _near_exact(src, tgt) if sim < 97.0 else None
     clash = (
         sim < 97.0
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
@@ -257,12 +343,13 @@ def score_pair(
     main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
     if clash and code_exact is None and parent_only_clash(main, a, sim):
         return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
-    notes = [n for n in (dept_note,) if n]
+    notes: list[str] = []
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
     if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
         notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
         clash = True
+    structural: tuple[float, str] | None = None
     if code_exact is not None:
         # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
         # Code and name both agreeing is the strongest evidence short of a decision.
@@ -271,33 +358,22 @@ def score_pair(
         else:
             base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
         method, what = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
-        score = base + min(adjust, 0.0)
         reason = f"{what}（{tgt.code}），" + ("名称一致" if sim >= 100.0 else f"名称相似度{sim:.0f}")
     elif sim >= 100.0:
-        method = Method.EXACT
-        score = 96.0 + adjust
+        method, base = Method.EXACT, 96.0
         reason = f"名称去除办理项和层级后一致：{b}"
     elif sim >= 97.0:
-        method = Method.EXACT
-        score = 93.0 + adjust
+        method, base = Method.EXACT, 93.0
         reason = f"名称去除办理项、层级和审批/许可等字样后一致：{action_stem(b)}"
     elif near is not None and not clash:
         # Below an equal name and an equal stem, so that an item with its own exact power never ties.
-        method = Method.EXACT
-        score = 91.0 + adjust
+        method, base = Method.EXACT, 91.0
         reason = near
     else:
-        method = Method.FUZZY
-        score = sim + adjust
+        method, base = Method.FUZZY, sim
         reason = f"名称相似度{sim:.0f}"
         structural = _structural_evidence(src, tgt, options)
-        if structural is not None and structural[0] + adjust > score:
-            # Subject + action and entity kinds propose a link; a person confirms it.
-            score = min(structural[0] + adjust, options.match_threshold - 1.0)
-            reason = structural[1]
-    if clash:
-        score = min(score, options.match_threshold - 1.0)
-        notes.append("名称中有关键字不同，可能是相近的另一事项")
+    handling_note = None
     if (
         src.handling
         and tgt.handling
@@ -305,12 +381,33 @@ def score_pair(
         and src.handling != tgt.handling
     ):
         # The power is itself one handling item (子项 …（变更）): another handling word is another item.
+        handling_note = f"办理项不同（{src.handling}/{tgt.handling}）"
+    return _NameEvidence(
+        method, base, code_exact is not None, reason, structural, tuple(notes), clash, handling_note
+    )
+
+
+def _finish(evidence: _NameEvidence, src: Prepared, tgt: Prepared, options: MatchOptions) -> Candidate | None:
+    """A pair's candidate link: the name evidence with the departments' adjustment, capped by its doubts."""
+    adjust, dept_note = _dept_adjust(src, tgt, options)
+    score = evidence.base + (min(adjust, 0.0) if evidence.code else adjust)
+    reason = evidence.reason
+    structural = evidence.structural
+    if structural is not None and structural[0] + adjust > score:
+        # Subject + action and entity kinds propose a link; a person confirms it.
+        score = min(structural[0] + adjust, options.match_threshold - 1.0)
+        reason = structural[1]
+    notes = [dept_note, *evidence.notes] if dept_note else list(evidence.notes)
+    if evidence.clash:
+        score = min(score, options.match_threshold - 1.0)
+        notes.append("名称中有关键字不同，可能是相近的另一事项")
+    if evidence.handling_note is not None:
         score = min(score - 10.0, options.match_threshold - 1.0)
-        notes.append(f"办理项不同（{src.handling}/{tgt.handling}）")
+        notes.append(evidence.handling_note)
     score = max(0.0, min(100.0, round(score, 1)))
     if score < options.review_threshold:
         return None
-    return Candidate(target=-1, score=score, method=method, reason="；".join([reason, *notes]))
+    return Candidate(target=-1, score=score, method=evidence.method, reason="；".join([reason, *notes]))
 
 
 _INSERTED_ACTIONS = tuple(sorted(ACTIONS, key=len, reverse=True))
@@ -323,22 +420,44 @@ def _near_exact(src: Prepared, tgt: Prepared) -> str | None:
     护士**变更**执业注册 is 护士执业注册 with a handling action inside; 兽药经营许可证核发**（普通兽药）** is the
     power with a qualifier of its own (the power has none); 危险废物经营许可**申请** is the application for it.
     """
-
-    def same(name: str) -> bool:
-        core = split_name(name).core
-        return tgt.core in (name, core) or tgt.stem in (action_stem(name), action_stem(core))
-
     for text in {src.core, src.full}:
-        for word in _INSERTED_ACTIONS:
-            at = text.find(word, 2)
-            if at > 0 and at + len(word) < len(text) and same(text[:at] + text[at + len(word) :]):
-                return f"名称去除办理动作（{word}）后与该事项一致"
-        if text.endswith("申请") and same(text[:-2]):
-            return "名称为该事项加“申请”"
-    m = _TRAILING_QUALIFIER.match(src.core)
-    if m and not tgt.qualifiers and same(m.group(1)):
-        return f"名称为该事项加限定（{m.group(2)}）"
+        for name, core, name_stem, core_stem, how in _near_forms(text):
+            if tgt.core in (name, core) or tgt.stem in (name_stem, core_stem):
+                return how
+    qualified = _qualified_form(src.core)
+    if qualified is not None and not tgt.qualifiers:
+        name, core, name_stem, core_stem, how = qualified
+        if tgt.core in (name, core) or tgt.stem in (name_stem, core_stem):
+            return how
     return None
+
+
+_NearForm = tuple[str, str, str, str, str]  # a name, its core, their action stems, and how it was made
+
+
+def _near_form(name: str, how: str) -> _NearForm:
+    core = split_name(name).core
+    return name, core, action_stem(name), action_stem(core), how
+
+
+@lru_cache(maxsize=262144)
+def _near_forms(text: str) -> tuple[_NearForm, ...]:
+    """The text with one action word taken out of its middle, or with 申请 taken off its end, in the order tried."""
+    forms = [
+        _near_form(text[:at] + text[at + len(word) :], f"名称去除办理动作（{word}）后与该事项一致")
+        for word in _INSERTED_ACTIONS
+        if (at := text.find(word, 2)) > 0 and at + len(word) < len(text)
+    ]
+    if text.endswith("申请"):
+        forms.append(_near_form(text[:-2], "名称为该事项加“申请”"))
+    return tuple(forms)
+
+
+@lru_cache(maxsize=262144)
+def _qualified_form(core: str) -> _NearForm | None:
+    """A core that is a name with a bracketed qualifier of its own at the end, as that name."""
+    m = _TRAILING_QUALIFIER.match(core)
+    return _near_form(m.group(1), f"名称为该事项加限定（{m.group(2)}）") if m else None
 
 
 def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[float, str] | None:

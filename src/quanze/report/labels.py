@@ -7,17 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from quanze.match import Method, Status
+from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary lives in models
+from quanze.models import STATUS_ZH as STATUS_ZH
 from quanze.models import IssueCode, Severity
 from quanze.results import GapStatus, GapType, ReconcileResult
 
-STATUS_ZH = {Status.MATCHED: "已匹配", Status.REVIEW: "待复核", Status.UNMATCHED: "未匹配"}
-METHOD_ZH = {
-    Method.DECISION: "人工确认",
-    Method.CODE: "编码一致",
-    Method.EXACT: "名称一致",
-    Method.FUZZY: "名称相似",
-}
 GAP_ZH = {
     GapType.NOT_ACCEPTED: "已下放未承接",
     GapType.NOT_DEVOLVED: "未下放但已承接",

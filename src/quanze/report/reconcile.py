@@ -9,7 +9,7 @@ from typing import Any
 
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
-from quanze.models import RowIssue
+from quanze.models import DECISION_ZH, RowIssue
 from quanze.report.files import run_beside, write_csv, write_json, write_text
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
@@ -37,7 +37,7 @@ from quanze.results import (
     ReconcileResult,
 )
 
-DECISION_CHOICES = ("确认", "否决")
+DECISION_CHOICES = tuple(DECISION_ZH.values())
 PARALLEL_ROWS = 20_000
 # Above this many 已匹配 and 数据问题 rows together, report.xlsx keeps what officials read (README › Scale):
 # XlsxWriter costs about 5 µs a cell, so at province scale those two tables were most of the run.

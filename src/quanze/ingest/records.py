@@ -1,0 +1,202 @@
+"""Records from the values of an item row: a power (with its sub-items, one per entry of a packed 子项
+cell) or a service item; a row that makes no valid item is rejected with the reason. Placeholder cells are
+counted here and reported once per file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from quanze.ingest.cells import packed_sub_items
+from quanze.ingest.context import SheetContext
+from quanze.models import (
+    CategoryNumbering,
+    IssueCode,
+    ListKind,
+    PowerItem,
+    Provenance,
+    RowIssue,
+    ServiceItem,
+    Severity,
+)
+from quanze.normalize import category_of, parse_count
+
+_SUB_SEQ = re.compile(r"^\d+\s*[.．\-－_]\s*\d+$")
+_POWER_FIELDS = frozenset(PowerItem.model_fields) - {"category", "volume", "source"}
+_SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "source"}
+
+
+class RecordBuilder:
+    """Makes the records of the item rows of one sheet, in order (a sub-item joins the main item above)."""
+
+    def __init__(self, ctx: SheetContext) -> None:
+        self.ctx = ctx
+        self._national_codes = ctx.options.category_codes is CategoryNumbering.NATIONAL
+
+    def add(self, rownum: int, values: dict[str, str | None]) -> None:
+        ctx = self.ctx
+        if ctx.kind is ListKind.SERVICES:
+            self._service(rownum, values)
+            return
+        subs = packed_sub_items(values.get("sub_item"))
+        if len(subs) > 1:
+            ctx.issue(
+                IssueCode.PACKED_SUB_ITEMS,
+                Severity.INFO,
+                f"one 子项 cell lists {len(subs)} sub-items; each is read as its own record",
+                row=rownum,
+                column=ctx.col_label(ctx.fields["sub_item"]),
+                value=(values.get("sub_item") or "")[:120],
+            )
+        for sub in subs or (None,):
+            self._power(rownum, {**values, "sub_item": sub})
+
+    def _common(self, rownum: int, values: dict[str, str | None]) -> dict[str, Any]:
+        ctx = self.ctx
+        out: dict[str, Any] = {}
+        raw_category = values.get("category")
+        if raw_category:
+            cat = category_of(
+                raw_category, dict(ctx.options.category_aliases), national_codes=self._national_codes
+            )
+            if cat is None:
+                ctx.issue(
+                    IssueCode.UNKNOWN_CATEGORY,
+                    Severity.WARNING,
+                    f'"{raw_category}" is not a known category; map it in quanze.toml [aliases.categories]',
+                    row=rownum,
+                    column=ctx.col_label(ctx.fields["category"]) if "category" in ctx.fields else None,
+                    value=raw_category,
+                )
+            out["category"] = cat
+            out["category_raw"] = raw_category
+        raw_volume = values.get("volume")
+        if raw_volume is not None:
+            try:
+                out["volume"] = parse_count(raw_volume)
+            except ValueError:
+                ctx.issue(
+                    IssueCode.BAD_NUMBER,
+                    Severity.WARNING,
+                    f'"{raw_volume}" is not a whole number of transactions',
+                    row=rownum,
+                    column=ctx.col_label(ctx.fields["volume"]),
+                    value=raw_volume,
+                )
+        return out
+
+    def _reject(self, rownum: int, fld: str, message: str) -> None:
+        ctx = self.ctx
+        ctx.layout.rejected += 1
+        col = ctx.fields.get(fld)
+        ctx.issue(
+            IssueCode.MISSING_REQUIRED,
+            Severity.ERROR,
+            message,
+            row=rownum,
+            column=ctx.col_label(col) if col is not None else fld,
+        )
+
+    def _provenance(self, rownum: int) -> Provenance:
+        return Provenance(file=self.ctx.file, sheet=self.ctx.raw.name, row=rownum)
+
+    def _power(self, rownum: int, values: dict[str, str | None]) -> None:
+        ctx = self.ctx
+        name, sub = values.get("name"), values.get("sub_item")
+        seq = values.get("seq")
+        role = "single"
+        last = ctx.state.last_main
+        if sub:
+            role = "sub"
+            if not name:
+                if last is None:
+                    ctx.issue(
+                        IssueCode.ORPHAN_SUB_ITEM,
+                        Severity.WARNING,
+                        "sub-item with no main item above it; its own name is used",
+                        row=rownum,
+                        value=sub,
+                    )
+                name = last.name if last is not None else sub
+        elif (seq and _SUB_SEQ.match(seq)) or values.get("sub_seq"):
+            if last is not None and name and name != last.name:
+                role, sub, name = "sub", name, last.name
+            elif last is None and name:
+                ctx.issue(
+                    IssueCode.ORPHAN_SUB_ITEM,
+                    Severity.WARNING,
+                    "sub-item numbering with no main item above it; read as an item",
+                    row=rownum,
+                    value=name,
+                )
+        if not name:
+            self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
+            return
+        data: dict[str, Any] = {k: v for k, v in values.items() if k in _POWER_FIELDS}
+        data.update(self._common(rownum, values))
+        data.update(name=name, sub_item=sub, role=role, source=self._provenance(rownum))
+        try:
+            item = PowerItem.model_validate(data)
+        except ValidationError as exc:
+            self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
+            return
+        if role == "sub" and last is not None and last.name == name and last.role == "single":
+            last.role = "main"
+        if role != "sub":
+            ctx.state.last_main = item
+        ctx.duplicates.add(item)
+        if ctx.options.keep_records:
+            ctx.powers.append(item)
+        ctx.layout.records += 1
+
+    def _service(self, rownum: int, values: dict[str, str | None]) -> None:
+        ctx = self.ctx
+        name = values.get("name") or values.get("sub_item")
+        if not name:
+            self._reject(rownum, "name", "the service item has no name (事项名称); the row was not read")
+            return
+        data: dict[str, Any] = {k: v for k, v in values.items() if k in _SERVICE_FIELDS}
+        data.update(self._common(rownum, values))
+        data.update(name=name, source=self._provenance(rownum))
+        try:
+            item = ServiceItem.model_validate(data)
+        except ValidationError as exc:
+            self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
+            return
+        ctx.duplicates.add(item)
+        if ctx.options.keep_records:
+            ctx.services.append(item)
+        ctx.layout.records += 1
+
+
+class Placeholders:
+    """Placeholder cells (无, /, —, 暂无, 未分类 …) read as empty: counted per field, reported once per file."""
+
+    def __init__(self, file_label: str) -> None:
+        self.file = file_label
+        self.counts: dict[str, int] = {}
+        self.first: tuple[str, int, str] | None = None
+
+    def add(self, fld: str, sheet: str, row: int, value: str | None) -> None:
+        self.counts[fld] = self.counts.get(fld, 0) + 1
+        if self.first is None:
+            self.first = (sheet, row, value or "")
+
+    def issues(self) -> list[RowIssue]:
+        if self.first is None:
+            return []
+        sheet, row, value = self.first
+        fields = ", ".join(f"{fld} {n}" for fld, n in sorted(self.counts.items()))
+        return [
+            RowIssue(
+                code=IssueCode.PLACEHOLDER_VALUE,
+                severity=Severity.INFO,
+                file=self.file,
+                sheet=sheet,
+                row=row,
+                value=value,
+                message=f"placeholder cells (无, /, —, 暂无, 未分类 …) read as empty: {fields} (first shown)",
+            )
+        ]

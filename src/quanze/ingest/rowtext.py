@@ -1,0 +1,82 @@
+"""A row's cells as text: merged cells take their origin's value; formulas with no saved result, text
+longer than Excel allows, control characters and numbers too large to keep their digits are reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quanze.ingest.cells import cell_text
+from quanze.ingest.context import SheetContext
+from quanze.models import IssueCode, Severity
+from quanze.normalize import clean_text, has_control_characters
+
+EXCEL_CELL_LIMIT = 32767
+
+
+class RowTexts:
+    """Turns the raw values of each row of one sheet into texts, spreading merged cells."""
+
+    def __init__(self, ctx: SheetContext) -> None:
+        self.ctx = ctx
+        self.formulas = ctx.raw.formulas
+        self._merge_origin: dict[tuple[int, int], tuple[int, int]] = {}
+        self._merge_values: dict[tuple[int, int], Any] = {}
+        for r0, c0, r1, c1 in ctx.raw.merges:
+            if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+                continue  # a whole-sheet merge holds no values worth spreading
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self._merge_origin[(r, c)] = (r0, c0)
+        self._merge_width = min(max((c1 for _, _, _, c1 in ctx.raw.merges), default=0), 256)
+
+    def texts(self, rownum: int, values: list[Any]) -> tuple[list[str | None], set[int]]:
+        """The row's cells as text, and the columns whose value continues a merge that starts on a row
+        above (not a value of this row's own)."""
+        ctx = self.ctx
+        if len(values) < self._merge_width:
+            # Rows end at their last value; a merged cell further right still belongs to them.
+            values = [*values, *([None] * (self._merge_width - len(values)))]
+        out: list[str | None] = []
+        inherited: set[int] = set()
+        for c, value in enumerate(values, start=1):
+            if self._merge_origin:
+                origin = self._merge_origin.get((rownum, c))
+                if origin is not None:
+                    value = self._merge_values.get(origin)
+                    if origin[0] < rownum:
+                        inherited.add(c - 1)
+                elif value is not None:
+                    self._merge_values[(rownum, c)] = value
+            if value is None and self.formulas and (rownum, c) in self.formulas:
+                ctx.issue(
+                    IssueCode.FORMULA_WITHOUT_VALUE,
+                    Severity.WARNING,
+                    "a formula with no saved result (the file was not saved by Excel); "
+                    "open it in Excel or WPS and save it again",
+                    row=rownum,
+                    column=ctx.col_label(c - 1),
+                    value=self.formulas[(rownum, c)][:120],
+                )
+            text, lost = cell_text(value)
+            if lost:
+                ctx.precision_lost.add((rownum, c))
+            if text is not None and len(text) > EXCEL_CELL_LIMIT:
+                ctx.issue(
+                    IssueCode.TEXT_TOO_LONG,
+                    Severity.WARNING,
+                    f"cell holds {len(text)} characters, more than Excel's {EXCEL_CELL_LIMIT}",
+                    row=rownum,
+                    column=ctx.col_label(c - 1),
+                )
+            if text is not None and has_control_characters(text):
+                ctx.issue(
+                    IssueCode.CONTROL_CHARACTERS,
+                    Severity.WARNING,
+                    "control characters removed from the cell",
+                    row=rownum,
+                    column=ctx.col_label(c - 1),
+                    value=repr(text[:80]),
+                )
+            out.append(clean_text(text))
+        return out, inherited

@@ -1,0 +1,168 @@
+"""Rows that are not items: blank and hidden rows, rows that continue a merged item above, footnotes, junk
+rows (totals, signatures), section and title rows, and column headings repeated inside the table."""
+
+from __future__ import annotations
+
+import re
+
+from quanze.ingest.cells import looks_like_department, title_department
+from quanze.ingest.context import SheetContext
+from quanze.ingest.header import reads_like_header
+from quanze.ingest.junk import junk_row
+from quanze.models import HiddenMode, IssueCode, ListKind, PowerItem, ServiceItem, Severity
+from quanze.normalize import category_of, is_placeholder
+
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分章节类])\s*(.+)$"
+)
+_FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
+
+# Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
+_IDENTITY_FIELDS = ("name", "sub_item", "category", "department", "level")
+
+# Fields a continuation row never adds to the record above (numbers, enums, the row's own numbering).
+_NOT_CONTINUED = frozenset({"seq", "sub_seq", "volume", "category", "role", "source"})
+
+
+class StructuralRows:
+    """Tells the rows of one sheet that are no item, counts them in the layout and reports them."""
+
+    def __init__(self, ctx: SheetContext) -> None:
+        self.ctx = ctx
+        self._field_names: dict[str, bool] = {}
+
+    def skip(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
+        """True when the row is no item (it has been counted and reported); False for an item row."""
+        ctx, layout = self.ctx, self.ctx.layout
+        distinct = {t for t in texts if t}
+        if not distinct:
+            layout.skipped_blank += 1
+            return True
+        if rownum in ctx.raw.hidden_rows:
+            layout.hidden_rows.append(rownum)
+            if ctx.options.hidden is HiddenMode.SKIP:
+                layout.skipped_structural += 1
+                return True
+        if inherited and self._continues_record(rownum, texts, inherited):
+            return True
+        first = next(t for t in texts if t)
+        if len(distinct) <= 2 and _FOOTNOTE.match(first):
+            layout.skipped_structural += 1
+            ctx.issue(
+                IssueCode.FOOTNOTE_ROW,
+                Severity.INFO,
+                "footnote row, not an item",
+                row=rownum,
+                value=first[:120],
+            )
+            return True
+        junk = junk_row(texts)
+        if junk is not None:
+            layout.skipped_structural += 1
+            ctx.issue(junk[0], Severity.INFO, junk[1], row=rownum, value=" | ".join(sorted(distinct))[:120])
+            return True
+        if len(distinct) == 1 and self._is_section(rownum, first, texts):
+            layout.skipped_structural += 1
+            return True
+        if len(distinct) == 1 and sum(1 for t in texts if t) >= 3:
+            # One text merged across the table: a title (the list's second batch, a department block).
+            layout.skipped_structural += 1
+            ctx.state.section_department = title_department([texts]) or ctx.state.section_department
+            ctx.issue(
+                IssueCode.SECTION_ROW,
+                Severity.INFO,
+                "a title row across the table, not an item",
+                row=rownum,
+                value=first[:120],
+            )
+            return True
+        if reads_like_header(texts, ctx.table, self._field_names):
+            layout.skipped_structural += 1
+            ctx.issue(
+                IssueCode.REPEATED_HEADER,
+                Severity.INFO,
+                "a row of column headings inside the table (a repeated or pasted header), not an item",
+                row=rownum,
+                value=" | ".join(sorted(distinct))[:120],
+            )
+            return True
+        return False
+
+    def _continues_record(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
+        """A row whose identifying cells all continue merges from above is part of the record above.
+
+        Offices merge every cell of an item over several rows for row height. Values of the row's own in
+        other columns (a second line of 责任事项) are added to the record above, never dropped.
+        """
+        ctx = self.ctx
+        own_identity = any(
+            (idx := ctx.fields.get(fld)) is not None
+            and idx < len(texts)
+            and texts[idx]
+            and idx not in inherited
+            and not is_placeholder(texts[idx])
+            for fld in _IDENTITY_FIELDS
+        )
+        if own_identity:
+            return False
+        ctx.layout.merged_continuation += 1
+        own: dict[str, str] = {}
+        for fld, idx in ctx.fields.items():
+            text = texts[idx] if idx < len(texts) else None
+            if text and idx not in inherited and not is_placeholder(text):
+                own[fld] = text
+        records: list[PowerItem] | list[ServiceItem] = (
+            ctx.services if ctx.kind is ListKind.SERVICES else ctx.powers
+        )
+        if not ctx.options.keep_records:
+            return True  # validate keeps no records to add the values to
+        target = records[-1] if records else None
+        for fld, value in own.items():
+            current = getattr(target, fld, None) if target is not None else None
+            if target is not None and fld in type(target).model_fields and fld not in _NOT_CONTINUED:
+                if current is None:
+                    setattr(target, fld, value)
+                    continue
+                if isinstance(current, str) and value not in current:
+                    setattr(target, fld, f"{current}\n{value}")
+                    continue
+                if current == value:
+                    continue
+            ctx.issue(
+                IssueCode.MERGED_VALUE_DROPPED,
+                Severity.WARNING,
+                "a value below a merged item, on a row that is not an item of its own; check that it "
+                "belongs to the item above",
+                row=rownum,
+                column=ctx.col_label(ctx.fields[fld]),
+                value=value[:120],
+            )
+        return True
+
+    def _is_section(self, rownum: int, text: str, texts: list[str | None]) -> bool:
+        ctx = self.ctx
+        m = _SECTION.match(text)
+        name_idx = ctx.fields.get("name")
+        only_in_name = (
+            name_idx is not None
+            and sum(1 for t in texts if t) == 1
+            and (name_idx < len(texts) and texts[name_idx] == text)
+        )
+        if m is None and only_in_name:
+            return False
+        body = m.group(1) if m else text
+        # A number alone (a 序号 on a row whose other cells are empty) is never a category section.
+        if category_of(body, dict(ctx.options.category_aliases), national_codes=False) is not None:
+            ctx.state.section_category = body
+        elif m is not None or looks_like_department(body):
+            ctx.state.section_department = body
+        else:
+            return False
+        ctx.issue(
+            IssueCode.SECTION_ROW,
+            Severity.INFO,
+            "section row: applies to the rows below it",
+            row=rownum,
+            value=text[:120],
+        )
+        return True
