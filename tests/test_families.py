@@ -54,3 +54,23 @@ def test_members_that_disagree_or_doubt_leave_the_family_silent() -> None:
 
 def test_a_few_linked_members_of_a_large_family_say_nothing_of_the_rest() -> None:
     assert unanimous_owner([[(1, 84.0, "")], [(1, 75.0, "")]], 40) is None
+
+
+def test_a_family_vote_does_not_add_a_power_to_an_item_whose_name_points_elsewhere() -> None:
+    powers = [
+        PowerItem(name="养老保险个人账户储存额一次性申领", role="single", source=SRC),
+        PowerItem(name="军地养老保险关系转移接续申请", role="single", source=SRC),
+    ]
+
+    def item(name: str, code: str) -> ServiceItem:  # no department: the siblings stay in review
+        return ServiceItem(name=name, code=code, unit="东城县", source=SRC)
+
+    services = [
+        item("企业职工基本养老保险个人账户储存额一次性申领", "512014006001"),
+        item("机关事业单位养老保险个人账户储存额一次性申领", "512014006002"),
+        item("军人退役养老保险关系转移接续申请", "512014006003"),
+    ]
+    result = match_catalogue(powers, services)
+    assert {lk.status for lk in result.links if lk.service < 2} == {Status.REVIEW}  # the family only votes
+    third = {powers[lk.power].name for lk in result.links if lk.service == 2}
+    assert third == {"军地养老保险关系转移接续申请"}

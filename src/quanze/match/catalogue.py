@@ -204,6 +204,8 @@ def _family_links(
                 continue
             if len(owners) > 1 and any(f[0] in owners for f in found_by[si]):
                 continue  # the names already chose among the family's powers; the family adds nothing
+            if proposes_only and any(f[0] not in owners for f in found_by[si]):
+                continue  # a vote of its siblings does not outweigh the item's own name pointing elsewhere
             s = services[si]
             src = prepare(s.name, None, s.code, s.department, s.category)
             parent = _parent_of(s, parents.get(si))
