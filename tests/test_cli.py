@@ -60,7 +60,7 @@ def test_validate_json_equals_library_result(tmp_path: Path) -> None:
     path = fixtures.unknown_category(tmp_path / "unknown-category.xlsx")
     result = runner.invoke(app, ["validate", str(path), "--format", "json", "--records"])
     data = json.loads(result.stdout)
-    library = pipeline.validate([path], pipeline.IngestOptions()).model_dump(mode="json")
+    library = pipeline.run_validate(pipeline.IngestOptions(), files=[path]).model_dump(mode="json")
     assert data["files"] == library["files"]
     assert data["issue_counts"] == {"unknown-category": 1}
     assert data["exit_code"] == 1

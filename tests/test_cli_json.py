@@ -57,26 +57,26 @@ class Case:
 
 RECORD = ("reconcile", "--ledger", "--out", "out")
 CASES: dict[str, Case] = {
-    "validate": Case(("validate", "city.xlsx", "--records"), pipeline, "validate"),
-    "inspect": Case(("inspect", "city.xlsx", "西河县.xlsx"), pipeline, "inspect"),
-    "reconcile": Case(("reconcile", "--out", "o"), pipeline, "reconcile_to", lambda r: r.summary),
-    "gaps": Case(("gaps", "--out", "g"), pipeline, "gaps_to", lambda r: r.summary.gaps),
-    "check": Case(("check", "--out", "o"), pipeline, "check"),
-    "explain": Case(("explain", "燃气经营许可证核发"), pipeline, "explain"),
-    "diff": Case(("diff", "city.xlsx", "西河县.xlsx", "--out", "d"), pipeline, "diff"),
+    "validate": Case(("validate", "city.xlsx", "--records"), pipeline, "run_validate"),
+    "inspect": Case(("inspect", "city.xlsx", "西河县.xlsx"), pipeline, "run_inspect"),
+    "reconcile": Case(("reconcile", "--out", "o"), pipeline, "run_reconcile", lambda r: r.summary),
+    "gaps": Case(("gaps", "--out", "g"), pipeline, "run_gaps", lambda r: r.summary.gaps),
+    "check": Case(("check", "--out", "o"), pipeline, "run_check"),
+    "explain": Case(("explain", "燃气经营许可证核发"), pipeline, "run_explain"),
+    "diff": Case(("diff", "city.xlsx", "西河县.xlsx", "--out", "d"), pipeline, "run_diff"),
     "review apply": Case(
-        ("review", "apply", "out/review.xlsx", "--by", "张三"), pipeline, "apply_review", before=[RECORD]
+        ("review", "apply", "out/review.xlsx", "--by", "张三"), pipeline, "run_review_apply", before=[RECORD]
     ),
     "review add": Case(
         ("review", "add", "燃气经营许可证核发", "城市道路占用挖掘许可", "--unit", "东城县"),
         pipeline,
         "add_link",
     ),
-    "handover build": Case(("handover", "build", "--out", "h"), pipeline, "handover"),
+    "handover build": Case(("handover", "build", "--out", "h"), pipeline, "run_handover"),
     "handover progress": Case(
         ("handover", "progress", "h/交接清单_东城县.xlsx", "h/交接清单_西河县.xlsx"),
         pipeline,
-        "handover_progress",
+        "run_handover_progress",
         before=[("handover", "build", "--out", "h")],
     ),
     "ledger export": Case(("ledger", "export", "--out", "台账.xlsx"), tracking, "export", before=[RECORD]),
@@ -88,8 +88,8 @@ CASES: dict[str, Case] = {
     ),
     "ledger report": Case(("ledger", "report", "--out", "r"), tracking, "report", lambda r: r[0], [RECORD]),
     "ledger history": Case(("ledger", "history"), ledger, "history", before=[RECORD], more_args=first_gap),
-    "init": Case(("init", "new.toml"), pipeline, "init_config"),
-    "cache clear": Case(("cache", "clear"), pipeline, "clear_cache", before=[("units", "list")]),
+    "init": Case(("init", "new.toml"), pipeline, "run_init"),
+    "cache clear": Case(("cache", "clear"), pipeline, "run_clear_cache", before=[("units", "list")]),
     "units list": Case(("units", "list"), units_pool, "unit_names"),
     "units run": Case(("units", "run", "--out", "u"), units_pool, "units_to"),
 }

@@ -164,3 +164,15 @@ def test_reading_flags_over_the_files_read_and_aliases(toml: Path) -> None:
     assert options.hidden is HiddenMode.READ
     assert options.keep_records is False
     assert plain.keep_records is True  # not given: the reader's default
+
+
+def test_ledger_flags_over_the_files_ledger(toml: Path) -> None:
+    from quanze.ledger import LedgerRun
+
+    toml.write_text(FILE + "\n[ledger]\nrecord = true\ndue_days = 14\n", encoding="utf-8")
+    assert LedgerRun.asked(build_config(toml, Overrides(ledger=False)), "check") is None
+    run = LedgerRun.asked(build_config(toml, Overrides(ledger_db=Path("elsewhere.sqlite"))), "check")
+    assert run is not None and run.path == Path("elsewhere.sqlite") and run.due_days == 14
+    assert (
+        build_config(toml).ledger.path == toml.parent / "quanze-ledger.sqlite"
+    )  # the file's default, resolved

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from quanze.cli import app
 from quanze.config import load_config
-from quanze.pipeline import explain
+from quanze.review import explain
 
 import fixtures
 

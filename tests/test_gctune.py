@@ -9,7 +9,8 @@ import pytest
 
 from quanze.config import load_config
 from quanze.gctune import YOUNG_THRESHOLD, freeze_inputs, relaxed_gc
-from quanze.pipeline import reconcile_to
+from quanze.pipeline import run_reconcile
+from quanze.stages import Stage, Step
 
 import fixtures
 
@@ -40,13 +41,13 @@ def test_restored_when_the_block_fails() -> None:
 
 def test_a_run_relaxes_the_collector_after_ingest_and_leaves_it_as_it_found_it(tmp_path: Path) -> None:
     before = gc.get_threshold()
-    seen: dict[str, tuple[int, int]] = {}
+    seen: dict[Stage, tuple[int, int]] = {}
 
-    def progress(message: str) -> None:
-        seen.setdefault(message.split()[0], (gc.get_threshold()[0], gc.get_freeze_count()))
+    def progress(step: Step) -> None:
+        seen.setdefault(step.stage, (gc.get_threshold()[0], gc.get_freeze_count()))
 
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    reconcile_to(tmp_path / "out", config, force=False, progress=progress)
-    threshold, frozen = seen["matching"]  # after ingest: relaxed, and the rows read are frozen
+    run_reconcile(config, out=tmp_path / "out", force=False, progress=progress)
+    threshold, frozen = seen[Stage.MATCH]  # after ingest: relaxed, and the rows read are frozen
     assert threshold >= YOUNG_THRESHOLD and frozen > 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -416,3 +416,30 @@ def test_row_heights_fit_the_wrapped_lines_and_no_more() -> None:
     assert lines_needed(f"{name}（变更）", 30) == 3
     assert row_height(six, fields) == 6 * LINE_HEIGHT + ROW_PADDING
     assert LINE_HEIGHT >= 16  # CJK fonts need about 1.45 times the type size
+
+
+@pytest.mark.parametrize("word", ["暂不承接", "不认领", "暂不认领", "不予认领"])
+def test_every_refusal_word_keeps_the_item_off_the_pages_to_sign(
+    word: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """暂不承接 refuses an item in the handover checklist as it does in the acceptance check (issue 13)."""
+    from quanze.analysis import analyse
+    from quanze.config import load_config
+    from quanze.handover import REFUSED, checklists
+
+    config = fixtures.scenario(tmp_path / "s")
+    fixtures.acceptance(
+        config.parent / "东城县.xlsx",
+        [
+            [1, "燃气经营许可证核发", "511A0001000000", "认领"],
+            [2, "食品生产许可", "511A0002000000", word],
+            [3, "食品经营许可（县级）", None, "认领"],
+        ],
+    )
+    a = analyse(load_config(config))
+    assert a.acceptance is not None
+    rows = checklists(a.loaded.devolved, a.loaded.services, a.result, a.acceptance, ["东城县"])["东城县"]
+    food = next(r for r in rows if r.item_name == "食品生产许可")
+    assert food.acceptance == REFUSED and not food.to_sign
+    progress = {p.unit: p for p in a.acceptance.progress()}
+    assert progress["东城县"].refused == 1

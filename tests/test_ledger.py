@@ -201,7 +201,7 @@ def test_a_gap_closed_by_hand_that_is_still_found_is_reopened(tmp_path: Path) ->
 def test_run_records_inputs_counts_and_rates(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "w"))
     run = LedgerRun(path=tmp_path / "l.sqlite", command="reconcile", at=week(1))
-    res = pipeline.reconcile_to(tmp_path / "out", config, force=False, ledger=run)
+    res = pipeline.run_reconcile(config, out=tmp_path / "out", force=False, ledger=run)
     assert run.outcome is not None and run.outcome.opened == len(ledger.identities(res.gaps)) == 8
     with sqlite3.connect(tmp_path / "l.sqlite") as con:
         inputs = con.execute("SELECT path, role, sha256 FROM run_inputs").fetchall()
@@ -381,11 +381,11 @@ def test_five_weekly_runs(tmp_path: Path) -> None:
     def run(n: int, check: bool = False) -> ledger.RunOutcome:
         lr = LedgerRun(path=db, command="check", at=week(n), due_days=7, match=config.match)
         if check:
-            verdict = pipeline.check(config, tmp_path / f"w{n}", force=False, ledger=lr)
+            verdict = pipeline.run_check(config, out=tmp_path / f"w{n}", force=False, ledger=lr)
             [overdue] = [t for t in verdict.thresholds if t.name == "overdue"]
             assert (verdict.passed, overdue.passed, overdue.count) == (False, False, 5)
         else:
-            pipeline.reconcile_to(tmp_path / f"w{n}", config, force=False, ledger=lr)
+            pipeline.run_reconcile(config, out=tmp_path / f"w{n}", force=False, ledger=lr)
         assert lr.outcome is not None
         return lr.outcome
 
@@ -522,12 +522,14 @@ def test_five_weekly_runs(tmp_path: Path) -> None:
 def test_a_run_missing_an_input_of_the_last_run_says_so(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "w"))
     db = tmp_path / "l.sqlite"
-    pipeline.reconcile_to(tmp_path / "o1", config, force=False, ledger=LedgerRun(db, "reconcile", at=week(1)))
+    pipeline.run_reconcile(
+        config, out=tmp_path / "o1", force=False, ledger=LedgerRun(db, "reconcile", at=week(1))
+    )
     fewer = config.model_copy(
         update={"inputs": config.inputs.model_copy(update={"lists": config.inputs.lists[:2]})}
     )
     run = LedgerRun(db, "reconcile", at=week(2))
-    pipeline.reconcile_to(tmp_path / "o2", fewer, force=False, ledger=run)
+    pipeline.run_reconcile(fewer, out=tmp_path / "o2", force=False, ledger=run)
     assert run.outcome is not None and run.outcome.closed > 0
     assert run.outcome.inputs_missing == ["acceptance 西河县 西河县.xlsx"]
 

@@ -17,7 +17,7 @@ from quanze.cli import app
 from quanze.config import load_config
 from quanze.errors import OutputError
 from quanze.models import Level
-from quanze.pipeline import reconcile_to
+from quanze.pipeline import run_reconcile
 from quanze.report.files import csv_safe, write_csv
 
 import fixtures
@@ -25,7 +25,7 @@ import fixtures
 
 def test_report_workbook_layout(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    reconcile_to(tmp_path / "out", config, force=False)
+    run_reconcile(config, out=tmp_path / "out", force=False)
     wb = load_workbook(tmp_path / "out" / "report.xlsx")
     assert wb.sheetnames == ["概览", "承接进度", "使用率", "已匹配", "待复核", "未匹配", "缺口", "数据问题"]
     overview = wb["概览"]
@@ -79,7 +79,7 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
 
 def test_report_workbook_prints_and_charts_read_right(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    reconcile_to(tmp_path / "out", config, force=False)
+    run_reconcile(config, out=tmp_path / "out", force=False)
     wb = load_workbook(tmp_path / "out" / "report.xlsx")
     for ws in wb.worksheets:  # every sheet prints A4 landscape, one page wide, with page numbers
         assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape", ws.title
@@ -177,7 +177,7 @@ class _Page(HTMLParser):
 
 def test_html_report_is_self_contained(tmp_path: Path) -> None:
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    result = reconcile_to(tmp_path / "out", config, force=False)
+    result = run_reconcile(config, out=tmp_path / "out", force=False)
     text = (tmp_path / "out" / "report.html").read_text("utf-8")
     page = _Page()
     page.feed(text)
@@ -211,7 +211,7 @@ def test_html_escapes_what_the_inputs_hold(tmp_path: Path) -> None:
     from quanze.report.html import render
 
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    result = reconcile_to(tmp_path / "out", config, force=False)
+    result = run_reconcile(config, out=tmp_path / "out", force=False)
     result.gaps[0].item_name = '<script>alert("x")</script>'
     page = render(result, title="<b>标题</b>")
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;标题" in page
@@ -222,7 +222,7 @@ def test_html_level_chain_is_a_unit_by_level_matrix(tmp_path: Path) -> None:
     from quanze.results import CascadeRow, How
 
     config = load_config(fixtures.scenario(tmp_path / "s"))
-    result = reconcile_to(tmp_path / "out", config, force=False)
+    result = run_reconcile(config, out=tmp_path / "out", force=False)
     result.cascade_levels = [Level.CITY, Level.COUNTY]
     result.cascade = [
         CascadeRow(

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from quanze.config import load_config
 from quanze.match import Status
 from quanze.models import IssueCode, RowIssue, Severity
-from quanze.pipeline import reconcile_to
+from quanze.pipeline import run_reconcile
 from quanze.report.labels import GLOSSARY, ISSUE_ZH, SEVERITY_ZH, overview_facts
 from quanze.report.reconcile import write_reconcile
 from quanze.report.xlsx import Column, row_height
@@ -31,7 +31,9 @@ def test_every_issue_code_and_severity_has_a_chinese_title() -> None:
 
 def _result(tmp_path: Path) -> ReconcileResult:
     """The scenario's result, with a service item whose gap waits on review, a review link and issues."""
-    result = reconcile_to(tmp_path / "first", load_config(fixtures.scenario(tmp_path / "s")), force=False)
+    result = run_reconcile(
+        load_config(fixtures.scenario(tmp_path / "s")), out=tmp_path / "first", force=False
+    )
     orphan = next(g for g in result.gaps if g.gap_type is GapType.ORPHAN_SERVICE_ITEM)
     pending = [
         orphan.model_copy(update={"item_name": f"待定服务事项{n}", "status": GapStatus.PENDING_REVIEW})
@@ -118,7 +120,7 @@ def test_issue_sheet_is_in_chinese_with_the_code_beside(tmp_path: Path) -> None:
 
 def test_every_data_sheet_has_a_title_row_above_its_header(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    reconcile_to(out, load_config(fixtures.scenario(tmp_path / "s")), force=False)
+    run_reconcile(load_config(fixtures.scenario(tmp_path / "s")), out=out, force=False)
     wb = load_workbook(out / "report.xlsx")
     for ws in wb.worksheets[1:]:
         assert ws["A1"].font.b and CJK.search(ws["A1"].value), ws.title
@@ -160,7 +162,7 @@ def test_row_height_fits_every_line_of_a_wrapped_cell(text: str | None, lines: i
 
 def test_html_short_columns_do_not_wrap(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    reconcile_to(out, load_config(fixtures.scenario(tmp_path / "s")), force=False)
+    run_reconcile(load_config(fixtures.scenario(tmp_path / "s")), out=out, force=False)
     page = (out / "report.html").read_text("utf-8")
     assert "th.s,td.s{white-space:nowrap}" in page
     assert '<th class="s">状态</th>' in page and '<td class="s">确定</td>' in page

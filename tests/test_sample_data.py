@@ -77,9 +77,9 @@ def test_the_sample_diff_shows_every_change(demo: Path) -> None:
 def test_sample_summary_matches_the_golden_file(tmp_path: Path) -> None:
     """End to end on the sample: counts change only on purpose (then run `make golden`)."""
     from quanze.config import load_config
-    from quanze.pipeline import reconcile_to
+    from quanze.pipeline import run_reconcile
 
-    reconcile_to(tmp_path / "out", load_config(SAMPLE / "quanze.toml"), force=False)
+    run_reconcile(load_config(SAMPLE / "quanze.toml"), out=tmp_path / "out", force=False)
 
     def comparable(path: Path) -> dict[str, object]:
         data = json.loads(path.read_text("utf-8"))

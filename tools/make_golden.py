@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from quanze.config import load_config
-from quanze.pipeline import reconcile_to
+from quanze.pipeline import run_reconcile
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "sample-summary.json"
@@ -15,7 +15,7 @@ GOLDEN = ROOT / "tests" / "golden" / "sample-summary.json"
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        reconcile_to(Path(tmp) / "out", load_config(ROOT / "sample_data" / "quanze.toml"), force=True)
+        run_reconcile(load_config(ROOT / "sample_data" / "quanze.toml"), out=Path(tmp) / "out", force=True)
         GOLDEN.parent.mkdir(exist_ok=True)
         summary = json.loads((Path(tmp) / "out" / "summary.json").read_text(encoding="utf-8"))
         for item in summary["inputs"]:  # paths relative to sample_data/, so no machine's layout is recorded

@@ -26,13 +26,23 @@ _EXPORTS = {
     "IngestOptions": "quanze.ingest",
     "load_config": "quanze.config",
     "QuanzeConfig": "quanze.config",
-    "validate": "quanze.pipeline",
     "reconcile": "quanze.pipeline",
-    "reconcile_to": "quanze.pipeline",
-    "gaps_to": "quanze.pipeline",
-    "check": "quanze.pipeline",
-    "diff": "quanze.pipeline",
-    "explain": "quanze.pipeline",
+    "run_validate": "quanze.pipeline",
+    "run_inspect": "quanze.pipeline",
+    "run_reconcile": "quanze.pipeline",
+    "run_gaps": "quanze.pipeline",
+    "run_check": "quanze.pipeline",
+    "run_diff": "quanze.pipeline",
+    "run_explain": "quanze.pipeline",
+    "run_review_apply": "quanze.pipeline",
+    "run_review_add": "quanze.pipeline",
+    "run_handover": "quanze.pipeline",
+    "run_handover_progress": "quanze.pipeline",
+    "build_config": "quanze.config",
+    "Overrides": "quanze.config",
+    "ExitCode": "quanze.errors",
+    "Stage": "quanze.stages",
+    "Step": "quanze.stages",
     "match_catalogue": "quanze.match",
     "match_lists": "quanze.match",
     "MatchOptions": "quanze.match",
@@ -49,32 +59,42 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ExitCode",
     "FileReport",
     "GapRow",
     "GapType",
     "IngestOptions",
     "MatchOptions",
     "MatchRow",
+    "Overrides",
     "PowerItem",
     "QuanzeConfig",
     "QuanzeError",
     "ReconcileResult",
     "RowIssue",
     "ServiceItem",
+    "Stage",
+    "Step",
     "__version__",
-    "check",
-    "diff",
+    "build_config",
     "diff_lists",
-    "explain",
-    "gaps_to",
     "load_config",
     "match_catalogue",
     "match_lists",
     "read_file",
     "read_files",
     "reconcile",
-    "reconcile_to",
-    "validate",
+    "run_check",
+    "run_diff",
+    "run_explain",
+    "run_gaps",
+    "run_handover",
+    "run_handover_progress",
+    "run_inspect",
+    "run_reconcile",
+    "run_review_add",
+    "run_review_apply",
+    "run_validate",
 ]
 
 
@@ -88,11 +108,25 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from quanze.config import QuanzeConfig, load_config
+    from quanze.config import Overrides, QuanzeConfig, build_config, load_config
     from quanze.diff import diff_lists
-    from quanze.errors import QuanzeError
+    from quanze.errors import ExitCode, QuanzeError
     from quanze.ingest import IngestOptions, read_file, read_files
     from quanze.match import MatchOptions, match_catalogue, match_lists
     from quanze.models import FileReport, PowerItem, RowIssue, ServiceItem
-    from quanze.pipeline import check, diff, explain, gaps_to, reconcile, reconcile_to, validate
+    from quanze.pipeline import (
+        reconcile,
+        run_check,
+        run_diff,
+        run_explain,
+        run_gaps,
+        run_handover,
+        run_handover_progress,
+        run_inspect,
+        run_reconcile,
+        run_review_add,
+        run_review_apply,
+        run_validate,
+    )
     from quanze.results import GapRow, GapType, MatchRow, ReconcileResult
+    from quanze.stages import Stage, Step

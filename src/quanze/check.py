@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import Threshold
 from quanze.errors import ConfigError, ExitCode, exit_code_for
-from quanze.models import IssueCode
+from quanze.models import IssueCode, RowIssue
 from quanze.results import GapType, Summary
 
 # Warnings about the inputs that fail a check whatever its limits (see quanze.ingest.inputcheck).
@@ -65,6 +65,8 @@ class CheckResult(BaseModel):
     summary: Summary
     accepted: int | None = Field(default=None, description="devolved items accepted, over all units")
     devolved: int | None = Field(default=None, description="devolved items expected, over all units")
+    issues: list[RowIssue] = Field(default_factory=list, exclude=True)
+    """The inputs' row issues (their counts are in the summary; the list is not part of the JSON)."""
 
     @property
     def exit_code(self) -> ExitCode:

@@ -29,7 +29,6 @@ from quanze.config import (
     build_ingest_options,
 )
 from quanze.console import Terminal
-from quanze.decisions import now_with_zone
 from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.ledger import LedgerRun, Period, parse_due
@@ -262,7 +261,7 @@ def validate(
     options = _ingest_options(
         config, kind, header_rows, sheet, encoding, fill_down, hidden, keep_records=records
     )
-    result = pipeline.validate(files, options, progress=term.progress)
+    result = pipeline.run_validate(options, files=files, progress=term.progress)
     term.close_stages()
     if fmt is OutputFormat.JSON:
         exclude: Any = None if records else {"files": {"__all__": {"powers", "services"}}}
@@ -286,7 +285,7 @@ def inspect(
 ) -> None:
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
     options = _ingest_options(config, kind, header_rows, sheet, encoding, None, hidden, keep_records=False)
-    result = pipeline.inspect(files, options, progress=term.progress)
+    result = pipeline.run_inspect(options, files=files, progress=term.progress)
     term.close_stages()
     if fmt is OutputFormat.JSON:
         term.json(result.model_dump(mode="json"))
@@ -402,11 +401,12 @@ def reconcile(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         csv_encoding=csv_encoding,
+        ledger=ledger,
     )
     target = out or cfg.project.out
-    run = ledger_run(cfg, ledger, "reconcile")
-    result = pipeline.reconcile_to(
-        target, cfg, force=force, units=unit, progress=term.progress, ledger=run, notice=term.say
+    run = LedgerRun.asked(cfg, "reconcile")
+    result = pipeline.run_reconcile(
+        cfg, out=target, force=force, units=unit, progress=term.progress, ledger=run, notice=term.say
     )
     term.close_stages()
     if fmt is StreamFormat.JSON:
@@ -454,7 +454,7 @@ def gaps(
         review_threshold=review_threshold,
         csv_encoding=csv_encoding,
     )
-    result = pipeline.gaps_to(out, cfg, force=force, units=unit, progress=term.progress, notice=term.say)
+    result = pipeline.run_gaps(cfg, out=out, force=force, units=unit, progress=term.progress, notice=term.say)
     term.close_stages()
     if fmt is StreamFormat.JSON:
         term.json(result.summary.gaps)
@@ -486,14 +486,7 @@ def review_apply(
 ) -> None:
     """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
     cfg = _load_config(config, decisions=decisions)
-    outcome = pipeline.apply_review(
-        workbook,
-        cfg.project.decisions,
-        by=by or getpass.getuser(),
-        at=now_with_zone(),
-        config=cfg,
-        notice=term.say,
-    )
+    outcome = pipeline.run_review_apply(cfg, workbook=workbook, by=by or getpass.getuser(), notice=term.say)
     if fmt is OutputFormat.JSON:
         term.json(outcome.model_dump(mode="json"))
     else:
@@ -522,8 +515,9 @@ def review_add(
 ) -> None:
     """Link a power and a service item the matcher never proposed: recorded as a confirmed decision."""
     cfg = _load_config(config, decisions=decisions)
-    at = now_with_zone()
-    added = pipeline.add_link(cfg, power, service, unit=unit, by=by or getpass.getuser(), at=at, note=note)
+    added = pipeline.run_review_add(
+        cfg, power=power, service=service, unit=unit, by=by or getpass.getuser(), note=note
+    )
     if fmt is OutputFormat.JSON:
         term.json(added.model_dump(mode="json"))
     else:
@@ -545,7 +539,7 @@ def explain(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Why one power or service item was linked as it was: its name as compared, every candidate, decisions."""
-    result = pipeline.explain(_load_config(config), item, service=service, unit=unit)
+    result = pipeline.run_explain(_load_config(config), item=item, service=service, unit=unit)
     if fmt is OutputFormat.JSON:
         term.json(result.model_dump(mode="json"))
         return
@@ -569,17 +563,8 @@ def diff(
 ) -> None:
     """Compare two versions or two levels of a list: added, removed, renamed, changed, unchanged."""
     cfg = _load_config(config, csv_encoding=csv_encoding)
-    result = pipeline.diff(
-        old,
-        new,
-        out,
-        options=cfg.ingest_options(kind=ListKind.POWERS),
-        match=cfg.match,
-        force=force,
-        progress=term.progress,
-        notice=term.say,
-        decisions=cfg.project.decisions,
-        csv_encoding=cfg.project.csv_encoding.value,
+    result = pipeline.run_diff(
+        cfg, old=old, new=new, out=out, force=force, progress=term.progress, notice=term.say
     )
     term.close_stages()
     if fmt is OutputFormat.JSON:
@@ -615,9 +600,9 @@ def handover_build(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Write a checklist per receiving unit: items, departments, service items to enter, status, signatures."""
-    outcome = pipeline.handover(
+    outcome = pipeline.run_handover(
         _load_config(config),
-        out,
+        out=out,
         single=single,
         force=force,
         progress=term.progress,
@@ -654,9 +639,9 @@ def handover_progress(
     csv_encoding: CsvEncodingOpt = None,
 ) -> None:
     """Read filled-in checklists back: handover progress per unit and department (the weekly ledger)."""
-    result = pipeline.handover_progress(
+    result = pipeline.run_handover_progress(
         files,
-        out,
+        out=out,
         force=force,
         as_of=as_of.date() if as_of else None,
         notice=term.say,
@@ -703,16 +688,16 @@ def check(
     ledger: LedgerFlag = None,
 ) -> None:
     """Reconcile from the config, write the reports, and fail (exit 1) when a limit in \\[check] is exceeded."""
-    cfg = _load_config(config, csv_encoding=csv_encoding)
+    cfg = _load_config(config, csv_encoding=csv_encoding, ledger=ledger)
     if not cfg.inputs.lists:
         raise UsageError(
             "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
         )
-    run = ledger_run(cfg, ledger, "check")
+    run = LedgerRun.asked(cfg, "check")
     target = out or cfg.project.out
-    verdict = pipeline.check(
+    verdict = pipeline.run_check(
         cfg,
-        target,
+        out=target,
         force=force,
         baseline=baseline,
         junit=junit,
@@ -737,19 +722,6 @@ def check(
 # ---------------------------------------------------------------------------------------------- ledger
 
 
-def ledger_run(cfg: QuanzeConfig, flag: bool | None, command: str) -> LedgerRun | None:
-    """The ledger recording a run asks for: --ledger/--no-ledger, else the config's [ledger] record."""
-    if not (cfg.ledger.record if flag is None else flag):
-        return None
-    return LedgerRun(
-        path=cfg.ledger.path,
-        command=command,
-        project=cfg.project.name,
-        due_days=cfg.ledger.due_days,
-        match=cfg.match,
-    )
-
-
 ledger_app = typer.Typer(
     help="The 整改台账: gaps tracked from run to run, exported, filled in, reported weekly and monthly.",
     no_args_is_help=True,
@@ -765,8 +737,8 @@ DbOpt = Annotated[
 
 
 def _ledger_path(config: Path | None, db: Path | None) -> tuple[Path, QuanzeConfig]:
-    cfg = _load_config(config)
-    return (db or cfg.ledger.path), cfg
+    cfg = _load_config(config, ledger_db=db)
+    return cfg.ledger.path, cfg
 
 
 @ledger_app.command("export")
@@ -874,7 +846,7 @@ def init(
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Write a commented starter quanze.toml."""
-    written = pipeline.init_config(path, force=force)
+    written = pipeline.run_init(path, force=force)
     if fmt is OutputFormat.JSON:
         term.json(written.model_dump(mode="json"))
     else:
@@ -889,7 +861,7 @@ app.add_typer(cache_app, name="cache")
 @handled
 def cache_clear(config: ConfigOpt = None, fmt: FormatOpt = OutputFormat.TEXT) -> None:
     """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
-    cleared = pipeline.clear_cache(_load_config(config))
+    cleared = pipeline.run_clear_cache(_load_config(config))
     if fmt is OutputFormat.JSON:
         term.json(cleared.model_dump(mode="json"))
     else:

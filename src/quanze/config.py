@@ -289,6 +289,10 @@ class Overrides(_Strict):
     review_threshold: float | None = None
     csv_encoding: CsvEncoding | None = None
     no_cache: bool = False
+    ledger: bool | None = None
+    """--ledger/--no-ledger: record the run in the 整改台账, over [ledger] record."""
+    ledger_db: Path | None = None
+    """--db: the ledger file, over [ledger] path."""
 
     @property
     def names_inputs(self) -> bool:
@@ -392,6 +396,13 @@ def build_config(path: Path | None, overrides: Overrides | None = None) -> Quanz
         project["cache"] = None
     if project:
         cfg = cfg.model_copy(update={"project": cfg.project.model_copy(update=project)})
+    ledger: dict[str, Any] = {}
+    if o.ledger is not None:
+        ledger["record"] = o.ledger
+    if o.ledger_db is not None:
+        ledger["path"] = o.ledger_db
+    if ledger:
+        cfg = cfg.model_copy(update={"ledger": cfg.ledger.model_copy(update=ledger)})
     knobs = {
         k: v
         for k, v in (("match_threshold", o.match_threshold), ("review_threshold", o.review_threshold))

@@ -92,7 +92,7 @@ class Terminal:
     def error(self, message: str) -> None:
         self.err.print(message, markup=True)
 
-    def progress(self, step: Step | str) -> None:
+    def progress(self, step: Step) -> None:
         """A stage began: a live progress line on a terminal, its timing with --verbose, nothing in CI."""
         if self.quiet or not (self.err.is_terminal or self.verbose):
             return

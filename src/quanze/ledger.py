@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -21,6 +22,9 @@ from quanze.errors import ConfigError, OutputError, UsageError
 from quanze.match import MatchOptions, similarity, twin_clash
 from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.results import GapRow, GapType, ReconcileResult
+
+if TYPE_CHECKING:
+    from quanze.config import QuanzeConfig
 
 OPEN, IN_PROGRESS, CLOSED, WONT_FIX = "待整改", "整改中", "已销号", "不予整改"
 STATUSES = (OPEN, IN_PROGRESS, CLOSED, WONT_FIX)
@@ -709,6 +713,19 @@ class LedgerRun:
     at: datetime | None = None
     match: MatchOptions = field(default_factory=MatchOptions)
     outcome: RunOutcome | None = None
+
+    @classmethod
+    def asked(cls, config: QuanzeConfig, command: str) -> LedgerRun | None:
+        """The recording a run's config asks for ([ledger] record, which --ledger/--no-ledger set); else None."""
+        if not config.ledger.record:
+            return None
+        return cls(
+            path=config.ledger.path,
+            command=command,
+            project=config.project.name,
+            due_days=config.ledger.due_days,
+            match=config.match,
+        )
 
     def record(self, result: ReconcileResult, *, units: Sequence[str] | None = None) -> RunOutcome:
         self.outcome = record_run(

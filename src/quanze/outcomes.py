@@ -25,6 +25,8 @@ class ValidationResult(BaseModel):
 class HandoverOutcome(BaseModel):
     units: dict[str, int]
     files: list[str]
+    issues: list[RowIssue] = Field(default_factory=list, exclude=True)
+    """The inputs' row issues (not part of the JSON)."""
 
 
 class FileLayout(BaseModel):

@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quanze.analysis import reading
 from quanze.config import QuanzeConfig
 from quanze.errors import UsageError
 from quanze.ingest.load import read_all
@@ -15,15 +16,14 @@ from quanze.ingest.partition import receiving_units
 from quanze.models import RowIssue
 from quanze.normalize import name_key
 from quanze.outcomes import UnitNames, UnitRuns
-from quanze.pipeline import reconcile, reconcile_to
+from quanze.pipeline import reconcile, run_reconcile
 from quanze.results import GapRow, MatchRow, ReconcileResult, Summary
-
-Progress = Callable[[str], None]
+from quanze.stages import Progress, Stage, Step
 
 
 def units_of(config: QuanzeConfig, *, progress: Progress | None = None) -> list[str]:
     """Every receiving unit of the inputs; reading them into the read cache when they are not there yet."""
-    return receiving_units(config, read_all=read_all, progress=progress)
+    return receiving_units(config, read_all=read_all, progress=reading(progress))
 
 
 def unit_names(config: QuanzeConfig, *, progress: Progress | None = None) -> UnitNames:
@@ -117,7 +117,7 @@ def folder_name(unit: str) -> str:
 
 
 def _unit_to(config: QuanzeConfig, unit: str, out: Path, force: bool) -> Summary:
-    return reconcile_to(out, config, force=force, units=[unit]).summary
+    return run_reconcile(config, out=out, force=force, units=[unit]).summary
 
 
 def units_to(
@@ -156,7 +156,7 @@ def each_unit_to(
     if jobs <= 1 or len(chosen) < 2:
         for unit, folder in zip(chosen, folders, strict=True):
             if progress is not None:
-                progress(f"reconciling {unit}")
+                progress(Step(Stage.UNIT, f"reconciling {unit}"))
             yield unit, _unit_to(config, unit, folder, force)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:

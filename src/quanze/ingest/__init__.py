@@ -3,6 +3,25 @@
 The face other layers use. Reading one file (`read_file`) needs nothing but its options; loading the inputs
 a config names (`load_inputs`) and reading back quanze's own workbooks need the config, which itself builds
 `IngestOptions`, so those names are loaded on first use (no import cycle through quanze.config).
+
+The modules, in the order a file goes through them:
+    options     IngestOptions: the quirks of real files, each with a default
+    formats     the format told from the content (sniff); zip-bomb guard; HTML and SpreadsheetML tables
+    sources     FORMATS: one opener per format (a new format is an entry here)
+    xlsx, xlsx_fast, xls, csvfile   the openers' work; raw: the RawSheet they yield
+    header      the header band and the field each column holds
+    sheet       the sheet reader: header first, then each row through
+      rowtext     cell texts (merged cells spread)
+      structure   rows that are no item (sections, titles, footnotes, totals, repeated headers)
+      values      field values (placeholders, ditto, fill-down, defaults from sections and sheet names)
+      records     powers and service items
+    cells       what a cell, a title or a sheet name says (levels, categories, departments, sub-items)
+    junk        junk rows and names; duplicates: duplicate codes and items within a file
+    reader      read_file, read_files
+    cache, partition   the read cache and partitioned (unit by unit) reads
+    inputcheck  checks across inputs (records present, unit names agree)
+    load        loading the inputs a config names (load_inputs)
+    readback    the review workbook, handover checklists and ledger workbook people filled in
 """
 
 from __future__ import annotations

@@ -16,9 +16,8 @@ from quanze.ingest.formats import InputFormat
 from quanze.ingest.load import inputs_for_links
 from quanze.ingest.sources import sniff_format
 from quanze.ingest.xlsx import open_xlsx
-from quanze.match import Decision
 from quanze.match.manual import HandAddedRows, UnknownItem
-from quanze.models import IssueCode, RowIssue, Severity
+from quanze.models import Decision, IssueCode, RowIssue, Severity
 from quanze.normalize import clean_text
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -101,6 +102,8 @@ class Prepared:
     parts: tuple[str, ...] = ()  # the items a name that enumerates actions stands for
     enforcement: bool = False  # a penalty, coercive measure or inspection
     grant: bool = False  # a licence, filing, certificate …: what an enforcement power never links to by name
+    # Equal for items whose core, main-item name and handling word are equal: what scoring remembers by.
+    name_id: int = field(default=-1, compare=False)
 
     def kind_clash(self, power: Prepared) -> bool:
         """This item and a power differ in kind: a licence-like item and a penalty, or the other way round."""
@@ -145,6 +148,7 @@ def prepare(
         parts=named.parts,
         enforcement=named.enforcement,
         grant=named.grant,
+        name_id=named.name_id,
     )
 
 
@@ -168,7 +172,17 @@ def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prep
         parts=listed,
         enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
         grant=is_grant(category, name),
+        name_id=_name_id(core, alt_core if alt_core != core else None, parts.handling),
     )
+
+
+_name_ids = itertools.count()
+
+
+@lru_cache(maxsize=262144)
+def _name_id(core: str, alt_core: str | None, handling: str | None) -> int:
+    # A number evicted and asked for again is a new number: scoring then forgets, it never confuses.
+    return next(_name_ids)
 
 
 _INNER_HANDLING = ("新办", "变更", "延续", "注销", "补办", "换发", "首次")
@@ -262,19 +276,14 @@ class Scorer:
         self, src: Prepared, tgt: Prepared, *, code_exact: bool | None, parent: Prepared | None
     ) -> Candidate | None:
         key = (
-            src.core,
-            src.alt_core,
-            src.handling,
+            src.name_id,
             src.enforcement,
             src.grant,
-            tgt.core,
-            tgt.alt_core,
-            tgt.handling,
+            tgt.name_id,
             tgt.enforcement,
             tgt.grant,
             None if parent is None else parent.core,
             code_exact,
-            None if code_exact is None else tgt.code,
         )
         memo = self._memo
         if key in memo:
@@ -292,7 +301,7 @@ class _NameEvidence:
 
     method: Method
     base: float  # the score before the department's adjustment
-    code: bool  # code evidence takes a department's penalty but not its bonus
+    code: str | None  # how the codes agree; code evidence takes a department's penalty but not its bonus
     reason: str
     structural: tuple[float, str] | None  # for fuzzy links: a score and reason from the names' shape
     notes: tuple[str, ...]
@@ -350,6 +359,7 @@ def _name_evidence(
         notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
         clash = True
     structural: tuple[float, str] | None = None
+    code: str | None = None
     if code_exact is not None:
         # A code agreement is strong evidence, not proof: with names far apart the link goes to review.
         # Code and name both agreeing is the strongest evidence short of a decision.
@@ -357,8 +367,8 @@ def _name_evidence(
             base = 100.0 if code_exact else 99.5
         else:
             base = 60.0 + 0.4 * sim if code_exact else 58.0 + 0.4 * sim
-        method, what = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
-        reason = f"{what}（{tgt.code}），" + ("名称一致" if sim >= 100.0 else f"名称相似度{sim:.0f}")
+        method, code = Method.CODE, ("编码一致" if code_exact else "编码包含上级编码")
+        reason = "名称一致" if sim >= 100.0 else f"名称相似度{sim:.0f}"
     elif sim >= 100.0:
         method, base = Method.EXACT, 96.0
         reason = f"名称去除办理项和层级后一致：{b}"
@@ -382,16 +392,18 @@ def _name_evidence(
     ):
         # The power is itself one handling item (子项 …（变更）): another handling word is another item.
         handling_note = f"办理项不同（{src.handling}/{tgt.handling}）"
-    return _NameEvidence(
-        method, base, code_exact is not None, reason, structural, tuple(notes), clash, handling_note
-    )
+    return _NameEvidence(method, base, code, reason, structural, tuple(notes), clash, handling_note)
 
 
 def _finish(evidence: _NameEvidence, src: Prepared, tgt: Prepared, options: MatchOptions) -> Candidate | None:
     """A pair's candidate link: the name evidence with the departments' adjustment, capped by its doubts."""
     adjust, dept_note = _dept_adjust(src, tgt, options)
-    score = evidence.base + (min(adjust, 0.0) if evidence.code else adjust)
-    reason = evidence.reason
+    if evidence.code is not None:
+        score = evidence.base + min(adjust, 0.0)
+        reason = f"{evidence.code}（{tgt.code}），{evidence.reason}"
+    else:
+        score = evidence.base + adjust
+        reason = evidence.reason
     structural = evidence.structural
     if structural is not None and structural[0] + adjust > score:
         # Subject + action and entity kinds propose a link; a person confirms it.
