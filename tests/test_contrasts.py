@@ -69,3 +69,12 @@ def test_more_contrasts_come_from_the_config(tmp_path: Path) -> None:
     cfg = tmp_path / "quanze.toml"
     cfg.write_text('[match]\ncontrasts = [["甲类", "乙类"]]\n', encoding="utf-8")
     assert load_config(cfg).match.contrast_groups()[-1] == ("甲类", "乙类")
+
+
+def test_a_marked_kind_is_set_apart_from_the_plain_thing() -> None:
+    assert contrast("道路货物运输经营许可", "道路危险货物运输经营许可") == ("危险货物", "货物")
+    # Both marked, or the other name does not name the plain thing: no contrast.
+    assert contrast("道路危险货物运输经营许可（变更）", "道路危险货物运输经营许可") is None
+    assert contrast("港口经营人从事危险货物作业涉及安全的备案", "应急预案及其修订情况的备案") is None
+    powers = [power("道路危险货物运输经营许可")]
+    assert match_catalogue(powers, [service("道路货物运输经营许可")]).links == []

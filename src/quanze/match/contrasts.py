@@ -23,11 +23,33 @@ DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
 )
 
 
+# A marked kind of a thing and the thing itself: 道路危险货物运输 is not 道路货物运输 (each its own licence).
+# The plain word must be in the other name, so that the marked word really is what tells the two apart.
+MARKED: Final[tuple[tuple[str, str], ...]] = (
+    ("危险货物", "货物"),
+    ("危险化学品", "化学品"),
+    ("危险废物", "废物"),
+)
+
+
+def marked_apart(a: str, b: str) -> tuple[str, str] | None:
+    """(marked, plain) when one name names the marked kind and the other only the plain thing, else None."""
+    for marked, plain in MARKED:
+        for one, other in ((a, b), (b, a)):
+            if marked in one and marked not in other and plain in other:
+                return marked, plain
+    return None
+
+
 def contrast(a: str, b: str, groups: Sequence[Sequence[str]] = DEFAULT_CONTRASTS) -> tuple[str, str] | None:
     """The two words of one group that set `a` and `b` apart (道路旅客运输 / 道路货物运输), else None.
 
-    A member written 购买|购用 is one word in two spellings: names holding either hold that member.
+    A member written 购买|购用 is one word in two spellings: names holding either hold that member. A marked
+    kind against the plain thing (危险货物 / 货物) is a contrast too.
     """
+    marked = marked_apart(a, b)
+    if marked is not None:
+        return marked
     for group in groups:
         in_a = {m: w for m in group for w in m.split("|") if w in a}
         in_b = {m: w for m in group for w in m.split("|") if w in b}
