@@ -78,3 +78,13 @@ def test_a_marked_kind_is_set_apart_from_the_plain_thing() -> None:
     assert contrast("港口经营人从事危险货物作业涉及安全的备案", "应急预案及其修订情况的备案") is None
     powers = [power("道路危险货物运输经营许可")]
     assert match_catalogue(powers, [service("道路货物运输经营许可")]).links == []
+
+
+def test_explain_names_the_contrasting_words_of_a_dropped_candidate() -> None:
+    from quanze.match.explain import explain_service
+
+    powers = [power("道路旅客运输经营许可")]
+    services = [service("道路货物运输经营许可")]
+    explained = explain_service(powers, services, 0)
+    (candidate,) = explained.candidates
+    assert candidate.status == "dropped" and "旅客" in candidate.why and "货物" in candidate.why
