@@ -179,6 +179,11 @@ def test_entity_kinds_cover_specific_items_and_keep_domestic_and_foreign_apart()
     assert entity_cover("外商投资公司分公司设立登记", "外商投资企业登记") is not None
 
 
+def test_an_end_qualifier_does_not_hide_the_entity_kind() -> None:
+    assert entity_cover(name_key("分公司变更登记（备案）"), "企业变更登记") == "企业"
+    assert entity_cover(name_key("分公司变更登记（备案）"), "企业注销登记") is None
+
+
 def test_entity_kinds_propose_for_review_only() -> None:
     powers = [power("内资企业登记", Category.LICENSING), power("外商投资企业登记", Category.LICENSING)]
     found = linked(powers, [service("合伙企业分支机构变更登记")])

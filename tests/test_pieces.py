@@ -98,7 +98,7 @@ def test_a_penalty_is_never_proposed_piece_by_piece() -> None:
 
 def test_the_parts_of_a_listed_power_are_found_piece_by_piece_but_whole() -> None:
     listed = power("企业设立、变更、注销登记")
-    result = match_catalogue([listed], [service("合伙企业分支机构变更登记（备案）")])
+    result = match_catalogue([listed], [service("企业集团成员变更登记（备案）")])
     assert [lk.status for lk in result.links] == [Status.REVIEW]
     assert "企业、变更登记" in result.links[0].reason
     # A part without its act is only the subject (宗教活动场所): no evidence from it.
