@@ -338,6 +338,32 @@ def county_catalogue() -> None:
             f"recall {len(found & truth) / len(truth):.4f} (matched {len(matched & truth) / len(truth):.4f})  "
             f"review share {len(review) / len(powers):.4f}"
         )
+        per: dict[str, list[int]] = {}
+        for lk in result.links:
+            counts = per.setdefault(evidence_kind(lk.reason), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += (lk.service, lk.power) in truth
+            counts[2] += lk.status is Status.MATCHED
+        print(
+            "    by evidence: "
+            + "  ".join(f"{k} {right}/{n} right ({m} matched)" for k, (n, right, m) in sorted(per.items()))
+        )
+
+
+# Kinds of evidence, told apart by the words of a link's reason (the strongest named first).
+EVIDENCE_KINDS = (
+    ("decision", "分析人员"),
+    ("family", "同一编码族"),
+    ("code", "编码"),
+    ("listed", "名称中列举的事项之一"),
+    ("entity", "主体类别"),
+    ("subject+action", "主体相同"),
+    ("pieces", "各部分均见于"),
+)
+
+
+def evidence_kind(reason: str) -> str:
+    return next((kind for kind, words in EVIDENCE_KINDS if words in reason), "name")
 
 
 if __name__ == "__main__":
