@@ -45,6 +45,15 @@ UNITS = ["岚山县", "桐溪县", "柏川市", "石门区", "临川经济技术
         ("岚山县 桐溪县", ["岚山县", "桐溪县"]),
         ("县级及以下", ["岚山县", "桐溪县", "柏川市", "石门区", "云岭镇", "北关街道"]),
         ("各县市区", ["岚山县", "桐溪县", "柏川市", "石门区"]),
+        # The exclusion as a clause of its own after the list.
+        ("各县（市、区），桐溪县除外", ["岚山县", "柏川市", "石门区"]),
+        ("各县（市、区）；岚山县、石门区除外", ["桐溪县", "柏川市"]),
+        # Every unit of a kind, through its departments.
+        ("各县（市、区）行政审批局", ["岚山县", "桐溪县", "柏川市", "石门区"]),
+        ("县（市）自然资源部门", ["岚山县", "桐溪县", "柏川市"]),
+        ("委托各县（市、区）自然资源主管部门", ["岚山县", "桐溪县", "柏川市", "石门区"]),
+        ("县级住建部门", ["岚山县", "桐溪县", "柏川市", "石门区"]),
+        ("各县（市、区）相关部门", ["岚山县", "桐溪县", "柏川市", "石门区"]),
     ],
 )
 def test_receiving_unit_phrases(text: str | None, expected: list[str]) -> None:
@@ -54,7 +63,7 @@ def test_receiving_unit_phrases(text: str | None, expected: list[str]) -> None:
 
 
 def test_an_exclusion_is_never_read_as_an_inclusion() -> None:
-    for text in ("各县（市）（桐溪县除外）", "除桐溪县外的各县（市）"):
+    for text in ("各县（市）（桐溪县除外）", "除桐溪县外的各县（市）", "各县（市），桐溪县除外"):
         assert not Addressing().addressed_to(text, "桐溪县")
 
 
@@ -128,3 +137,11 @@ def test_a_misspelt_unit_is_a_row_issue(tmp_path: Path) -> None:
     issues = [i for i in result.issues if i.code is IssueCode.UNKNOWN_RECEIVING_UNIT]
     assert [(i.row, i.value) for i in issues] == [(6, "东城县、西和县")]
     assert "西和县" in issues[0].message and "西河县" in issues[0].message
+
+
+def test_a_zone_given_by_its_short_name_is_addressed_by_its_full_name() -> None:
+    """The config names the zone 高新区; the city list writes 鹭江高新技术产业开发区 (or 鹭江高新区)."""
+    a = Addressing()
+    for text in ("鹭江高新技术产业开发区", "各县（市、区）、鹭江高新区", "鹭江高新区管委会"):
+        assert a.addressed_to(text, "高新区"), text
+    assert not a.addressed_to("鹭江经济技术开发区", "高新区")

@@ -8,10 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from quanze.cascade import level_counts
+from quanze.cascade import UnitList, build_cascade, level_counts
 from quanze.cli import app
 from quanze.config import load_config
-from quanze.models import Level
+from quanze.errors import ConfigError
+from quanze.models import Level, PowerItem, Provenance
 from quanze.pipeline import reconcile
 from quanze.results import CascadeRow, GapType, How
 
@@ -392,3 +393,123 @@ def test_level_counts_an_item_claimed_and_handed_on_counts_as_handed_down() -> N
         ("市级", "安平市"): (3, 1, 2),
         ("县级", "东城县"): (2, 2, 0),
     }
+
+
+def _item(n: int, name: str, dept: str, mode: str | None = None, to: str | None = None) -> PowerItem:
+    return PowerItem(
+        name=name,
+        department=dept,
+        devolution_mode=mode,
+        receiving_unit=to,
+        source=Provenance(file="list.xlsx", sheet="Sheet1", row=n),
+    )
+
+
+def test_a_city_that_keeps_a_province_item_in_its_own_list_holds_it() -> None:
+    province = UnitList(
+        Level.PROVINCE,
+        "岭西省",
+        [
+            _item(2, "森林植物检疫证书核发", "省林业局", "下放", "各设区市"),
+            _item(3, "水产苗种生产许可", "省农业农村厅", "下放", "各设区市"),
+        ],
+    )
+    city = UnitList(
+        Level.CITY,
+        "鹭江市",
+        [_item(2, "建筑起重机械使用登记", "市住建局", "下放", "各县（市、区）")],
+        own=[_item(2, "森林植物检疫证书核发", "鹭江市林业局")],
+    )
+    county = UnitList(Level.COUNTY, "苍梧县", [_item(2, "建筑起重机械使用登记", "苍梧县住建局")])
+    gaps = build_cascade([province, city, county]).gaps
+    assert [(g.gap_type, g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        (GapType.DROPPED_IN_CHAIN, "岭西省", "水产苗种生产许可")
+    ]
+
+
+def test_a_zone_beside_the_townships_is_the_citys_to_charge() -> None:
+    zone = "鹭江高新技术产业开发区"
+    city = UnitList(
+        Level.CITY,
+        "鹭江市",
+        [
+            _item(2, "建筑起重机械使用登记", "市住建局", "下放", "高新区"),  # the zone lists nothing of it
+            _item(3, "户外广告设施设置审批", "市城管局", "下放", "苍梧县、高新区"),  # the zone holds it
+            _item(4, "城镇污水排入排水管网许可", "市水务局", "下放", "苍梧县"),
+        ],
+    )
+    county = UnitList(
+        Level.COUNTY,
+        "苍梧县",
+        [_item(2, "城镇污水排入排水管网许可", "苍梧县水务局", "下放", "各乡镇（街道）")],
+    )
+    township = UnitList(
+        Level.TOWNSHIP, "柳湾镇", [_item(2, "城镇污水排入排水管网许可", "柳湾镇")], parent="苍梧县"
+    )
+    cluster = UnitList(Level.CLUSTER, zone, [_item(2, "户外广告设施设置审批", f"{zone}城管局")])
+    gaps = build_cascade([city, county, township, cluster]).gaps
+    assert [(g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        ("鹭江市", "建筑起重机械使用登记")
+    ]
+
+
+def test_a_city_given_by_its_own_list_alone_holds_what_it_keeps(tmp_path: Path) -> None:
+    """Province → city with no city devolution list: the city's own list is what it holds at its level."""
+    fixtures.xlsx(
+        tmp_path / "province.xlsx",
+        {
+            "Sheet1": [
+                UPPER,
+                [1, "森林植物检疫证书核发", "P001", "省林业局", "直接下放"],
+                [2, "水产苗种生产许可", "P002", "省农业农村厅", "直接下放"],
+            ]
+        },
+    )
+    fixtures.xlsx(
+        tmp_path / "city-own.xlsx",
+        {"Sheet1": [UPPER, [1, "森林植物检疫证书核发", "C001", "鹭江市林业局", None]]},
+    )
+    fixtures.xlsx(
+        tmp_path / "county.xlsx", {"Sheet1": [COUNTY, [1, "建筑起重机械使用登记", "苍梧县住建局", "认领"]]}
+    )
+    config = tmp_path / "quanze.toml"
+    config.write_text(
+        '[project]\nname = "own-only"\nout = "out"\n\n'
+        '[[inputs.lists]]\npath = "province.xlsx"\nrole = "chain"\nlevel = "province"\nunit = "岭西省"\n\n'
+        '[[inputs.lists]]\npath = "city-own.xlsx"\nrole = "own"\nlevel = "city"\nunit = "鹭江市"\n\n'
+        '[[inputs.lists]]\npath = "county.xlsx"\nrole = "acceptance"\nlevel = "county"\nunit = "苍梧县"\n',
+        encoding="utf-8",
+    )
+    result = reconcile(load_config(config))
+    assert [(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        ("岭西省", "水产苗种生产许可")
+    ]
+
+
+def _county_and_township(parent: str) -> list[UnitList]:
+    county = UnitList(
+        Level.COUNTY,
+        "苍梧县",
+        [
+            _item(2, "城镇污水排入排水管网许可", "苍梧县水务局", "下放", "各乡镇（街道）"),
+            _item(3, "建筑起重机械使用登记", "苍梧县住建局", "下放", "各乡镇（街道）"),
+        ],
+    )
+    other = UnitList(Level.COUNTY, "石鼓县", [_item(2, "户外广告设施设置审批", "石鼓县城管局")])
+    township = UnitList(
+        Level.TOWNSHIP, "柳湾镇", [_item(2, "城镇污水排入排水管网许可", "柳湾镇")], parent=parent
+    )
+    return [county, other, township]
+
+
+@pytest.mark.parametrize("parent", ["苍梧县", "苍梧县人民政府", "苍梧"])
+def test_a_parent_written_another_way_is_still_the_county(parent: str) -> None:
+    gaps = build_cascade(_county_and_township(parent)).gaps
+    assert [(g.unit, g.item_name) for g in gaps if g.gap_type is GapType.DROPPED_IN_CHAIN] == [
+        ("苍梧县", "建筑起重机械使用登记")
+    ]
+
+
+def test_a_parent_that_names_no_county_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"“苍吾县”.*石鼓县、苍梧县"):
+        build_cascade(_county_and_township("苍吾县"))

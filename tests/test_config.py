@@ -66,6 +66,8 @@ def test_a_flag_beats_the_file(toml: Path) -> None:
     assert cfg.project.csv_encoding is CsvEncoding.GBK
     assert cfg.project.cache is None
     assert cfg.project.name == "对账"
+    assert build_config(toml).project.out == toml.parent / "out"  # the file's default, beside the file
+    assert build_config(toml, Overrides(out=Path("run-7"))).project.out == Path("run-7")  # as typed
 
 
 def test_lists_on_the_command_line_replace_the_files_lists_and_keep_its_catalogue(toml: Path) -> None:

@@ -40,3 +40,17 @@ def test_one_rule_from_issues_to_the_exit_code(
     issues: list[RowIssue], failed: bool, findings: bool, expected: ExitCode
 ) -> None:
     assert exit_code_for(issues, failed=failed, findings=findings) is expected
+
+
+def test_only_the_rule_derives_findings_codes() -> None:
+    """Exit codes in one place: no module but errors.py picks OK, FINDINGS or UNREADABLE_INPUT itself."""
+    src = Path(__file__).resolve().parents[1] / "src" / "quanze"
+    pattern = re.compile(r"ExitCode\.(OK|FINDINGS|UNREADABLE_INPUT)\b|typer\.Exit\(\d")
+    offenders = [
+        f"{path.relative_to(src)}:{n}"
+        for path in src.rglob("*.py")
+        if path.name != "errors.py"
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

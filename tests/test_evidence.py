@@ -179,6 +179,11 @@ def test_entity_kinds_cover_specific_items_and_keep_domestic_and_foreign_apart()
     assert entity_cover("外商投资公司分公司设立登记", "外商投资企业登记") is not None
 
 
+def test_an_end_qualifier_does_not_hide_the_entity_kind() -> None:
+    assert entity_cover(name_key("分公司变更登记（备案）"), "企业变更登记") == "企业"
+    assert entity_cover(name_key("分公司变更登记（备案）"), "企业注销登记") is None
+
+
 def test_entity_kinds_propose_for_review_only() -> None:
     powers = [power("内资企业登记", Category.LICENSING), power("外商投资企业登记", Category.LICENSING)]
     found = linked(powers, [service("合伙企业分支机构变更登记")])
@@ -406,9 +411,10 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
     third = [lk for lk in result.links if lk.service == 2]
     assert [(lk.power, lk.status) for lk in third] == [(0, Status.REVIEW)]
     assert "多指向该事项" in third[0].reason
-    # One reviewed item is not enough to speak for the family, nor is a doubtful one (a near-twin warning).
+    # One confidently reviewed item speaks for a small family (for review only); a doubtful one (a near-twin
+    # warning) does not.
     alone = match_catalogue(powers, [services[0], services[2]])
-    assert not [lk for lk in alone.links if lk.service == 1]
+    assert [(lk.power, lk.status) for lk in alone.links if lk.service == 1] == [(0, Status.REVIEW)]
     doubtful = [item("机动车驾驶培训机构备案", "001"), services[1], services[2]]
     assert not [lk for lk in match_catalogue(powers, doubtful).links if lk.service == 2]
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from quanze.config import load_config
-from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry
+from quanze.gaps import catalogue_gaps, overlap_gaps, same_entry, supervision_gaps
 from quanze.match import match_catalogue
-from quanze.models import PowerItem, Provenance, ServiceItem
+from quanze.models import IssueCode, PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
-from quanze.vocab import is_refusal
+from quanze.vocab import is_refusal, keeps_item
 
 import fixtures
 
@@ -316,6 +316,15 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
         ("是", False),
         ("认领（委托乡镇实施）", False),
         (None, False),
+        ("×", True),
+        ("√", False),
+        ("同意承接", False),
+        ("无此事项", True),
+        ("放弃", True),
+        ("待定", True),  # says neither: not accepted, and reported (unknown-acceptance)
+        ("研究中", True),
+        ("1", False),  # a 是否承接 column kept as 1/0
+        ("0", True),
     ],
 )
 def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
@@ -343,3 +352,74 @@ def test_a_main_item_over_its_sub_items_is_no_item_of_its_own(tmp_path: Path) ->
     not_devolved = {(g.unit, g.item_name) for g in result.gaps if g.gap_type is GapType.NOT_DEVOLVED}
     assert ("西河县", "个体工商户设立登记") in not_devolved  # the sub-item the city never devolved
     assert ("西河县", "市场主体登记") not in not_devolved  # its heading row is no item of its own
+
+
+def test_no_supervision_asks_only_for_what_the_list_tracks() -> None:
+    def row(n: int, name: str, supervisor: str | None) -> PowerItem:
+        return PowerItem(
+            name=name,
+            department="市水利局",
+            receiving_unit="苍梧县、石鼓县",
+            supervision_department=supervisor,
+            source=Provenance(file="city.xlsx", sheet="目录", row=n),
+        )
+
+    # A 监管部门 column and no 监管方式 column: an item that names its supervisor is supervised.
+    items = [row(2, "取水许可", "市水利局"), row(3, "河道管理范围内建设项目审批", None)]
+    rows = supervision_gaps(items, ["苍梧县", "石鼓县", "青峰县"])
+    assert sorted((g.gap_type, g.unit, g.item_name, g.detail) for g in rows) == [
+        (GapType.NO_SUPERVISION, "石鼓县", "河道管理范围内建设项目审批", "未明确监管部门"),
+        (GapType.NO_SUPERVISION, "苍梧县", "河道管理范围内建设项目审批", "未明确监管部门"),
+    ]
+
+
+def test_an_acceptance_word_that_says_neither_is_a_gap_and_an_issue(tmp_path: Path) -> None:
+    """西河县 writes 待定 and × where it used to write 认领: both not accepted, 待定 reported with its cell."""
+    config = fixtures.scenario(tmp_path / "s")
+    fixtures.acceptance(
+        tmp_path / "s" / "西河县.xlsx",
+        [
+            [1, "燃气经营许可证核发", None, "√"],
+            [2, "食品生产许可", None, "待定"],
+            [3, "食品经营许可证核发", None, "×"],
+        ],
+    )
+    result = reconcile(load_config(config))
+    assert sorted(
+        (g.item_name, g.detail.split("（")[0])
+        for g in result.gaps
+        if g.gap_type is GapType.NOT_ACCEPTED and g.unit == "西河县"
+    ) == [("食品生产许可", "承接清单中标注为“待定”"), ("食品经营许可", "承接清单中标注为“×”")]
+    issues = [i for i in result.issues if i.code is IssueCode.UNKNOWN_ACCEPTANCE]
+    assert [(i.file.endswith("西河县.xlsx"), i.row, i.column, i.value) for i in issues] == [
+        (True, 3, "认领情况", "待定")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "kept"),
+    [
+        ("保留", True),
+        ("市级保留", True),
+        ("不予下放", True),
+        ("暂缓下放", True),
+        ("取消下放", True),
+        ("直接下放", False),
+        ("委托下放", False),
+        ("下放（保留备案）", False),
+        (None, False),
+    ],
+)
+def test_one_reading_of_keeping_words(mode: str | None, kept: bool) -> None:
+    assert keeps_item(mode) is kept
+
+
+def test_an_item_the_city_keeps_is_expected_nowhere(tmp_path: Path) -> None:
+    """户外广告 marked 市级保留 (and with no supervision): not devolved, so no not-accepted or no-supervision."""
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][5], rows[3][7], rows[3][8] = "市级保留", None, None
+    fixtures.xlsx(tmp_path / "s" / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    result = reconcile(load_config(config))
+    about = {(g.gap_type, g.unit) for g in result.gaps if g.item_name == "户外广告设置许可"}
+    assert about == set()

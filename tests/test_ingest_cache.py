@@ -171,3 +171,12 @@ def test_staging_left_by_a_killed_writer_is_tidied(tmp_path: Path) -> None:
         ingest_cache.entry_for(root, path, options, label="c"), read_file(path, options, label="c")
     )
     assert not old.exists() and fresh.exists()  # another writer's work in progress is left alone
+
+
+def test_the_fingerprint_covers_the_whole_package_not_only_ingest() -> None:
+    import quanze
+
+    package, paths = ingest_cache.fingerprinted_sources()
+    assert package == Path(quanze.__file__).parent
+    names = {p.relative_to(package).as_posix() for p in paths}
+    assert {"models.py", "normalize.py", "vocab.py", "ingest/reader.py", "ingest/sheet.py"} <= names

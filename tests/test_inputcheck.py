@@ -209,3 +209,24 @@ def test_check_fails_on_rows_lost_even_without_a_limit(here: Path) -> None:
     )
     code, out = run("check")
     assert code == 1 and "invalid-rows" in out
+
+
+def test_a_zone_by_its_short_name_in_the_catalogue_is_the_lists_zone() -> None:
+    """行政区划 鹭江高新区 where the acceptance list is 鹭江高新技术产业开发区's: one unit, not a stray 高新区."""
+    from quanze.ingest.inputcheck import reconcile_units
+    from quanze.models import IssueCode, PowerItem, Provenance, ServiceItem, Severity
+
+    src = Provenance(file="catalogue.xlsx", sheet="Sheet1", row=2)
+    zone = "鹭江高新技术产业开发区"
+    services = [
+        ServiceItem(name="建筑起重机械使用登记", unit="鹭江高新区", source=src),
+        ServiceItem(name="户外广告设施设置审批", unit="鹭江市苍梧县", source=src),
+    ]
+    devolved = [PowerItem(name="建筑起重机械使用登记", receiving_unit="苍梧县、高新区", source=src)]
+    acceptance = {zone: devolved, "苍梧县": devolved}
+    issues = reconcile_units(services, devolved, acceptance, aliases={}, catalogue="catalogue.xlsx")
+    assert [s.unit for s in services] == [zone, "苍梧县"]
+    assert sorted((i.code, i.severity, i.value) for i in issues) == [
+        (IssueCode.UNIT_ALIAS, Severity.INFO, "鹭江市苍梧县"),
+        (IssueCode.UNIT_ALIAS, Severity.INFO, "鹭江高新区"),
+    ]

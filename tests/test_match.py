@@ -71,8 +71,12 @@ def test_code_agreement_with_unrelated_name_goes_to_review() -> None:
 def test_near_twins_are_not_matched() -> None:
     powers = [power("食品生产许可", dept="市市场监管局")]
     services = [service("食品经营许可（新办）", dept="县市场监管局")]
-    (link,) = match_catalogue(powers, services).links
-    # Similar enough to be shown to a person, never matched: the word swap (生产/经营) caps the score.
+    # 生产 and 经营 are contrasting words (quanze.match.contrasts): the names are not linked at all.
+    assert match_catalogue(powers, services).links == []
+    # A swapped word that is not a contrast still caps the score: shown to a person, never matched.
+    (link,) = match_catalogue(
+        [power("食品摊贩登记", dept="市市场监管局")], [service("食品小贩登记", dept="县市场监管局")]
+    ).links
     assert link.status is Status.REVIEW and "可能是相近的另一事项" in link.reason
 
 

@@ -139,7 +139,7 @@ load_inputs(config)  # untimed: fills the read cache if this code has not read t
 marks = [("start", time.perf_counter())]
 def progress(msg):
     for stage in ("matching", "finding gaps"):
-        if str(msg).startswith(stage):  # a Step (quanze.stages) reads as its text
+        if str(msg).startswith(stage):  # a typed Step prints as its detail
             marks.append((stage, time.perf_counter()))
 # As a CLI run does (pipeline._reconcile_into), unless asked for CPython's default collector.
 with relaxed_gc() if sys.argv[3] == "relaxed" else contextlib.nullcontext():

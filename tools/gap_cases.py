@@ -336,7 +336,8 @@ def make_case(folder: Path, seed: int, *, n_powers: int = 40) -> GapCase:
     _xlsx(folder / "province.xlsx", {"省级下放": prov_rows})
     county_held = {p.name for p in powers for u in county_level if u in held[p.name]}
     for p in powers:
-        if any(u in county_level for u in p.units) and p.name not in county_held:
+        # Present at none of the units it was handed to (the development zone among them).
+        if p.units and not held[p.name] & set(p.units):
             truth.add(gap_key(GapType.DROPPED_IN_CHAIN, city, p.name))
     townships: list[tuple[str, str]] = []
     for j, parent in enumerate(township_parents):

@@ -94,6 +94,10 @@ _EXCEPT_LEADING = re.compile(
     r"^除(?:了)?(.+?)(?:以外|之外|外)(?:的|之)?(?=各|所有|全部|县|市|区|乡|镇|街道|开发区|园区)"
 )
 _EXCEPT_TRAILING = re.compile(r"(?:\(|,)?(?:不含|不包括|但不包括)(.+?)\)?$")
+# 各县（市、区），东城县除外: the exclusion as a clause of its own after the list.
+_EXCEPT_CLAUSE = re.compile(r"[,;。]([^,;。()]+?)(?:除外|以外|不在内)$")
+# The tail after a kind of unit that names its departments: 各县（市、区）行政审批局, 县级住建部门.
+_DEPARTMENT_TAIL = re.compile(r"(?:主管部门|有关部门|相关部门|职能部门|部门|局|委员会|委|办公室|办|中心)$")
 _ENTRUSTED = re.compile(r"^(?:委托|授权|交由|由)(?:给)?(.+?)$")
 
 
@@ -170,6 +174,8 @@ def names_unit(token: str, unit: str) -> bool:
         return True
     if unit_kind(u) is ZONE and unit_kind(t) is ZONE and len(st) <= 4 and su.endswith(st):
         return True  # 高新区 for 安平高新区 (安平高新技术产业开发区)
+    if unit_kind(u) is ZONE and unit_kind(t) is ZONE and len(su) <= 4 and st.endswith(su):
+        return True  # the unit given by its short name (高新区), the list naming it in full
     stem = _place_stem(u)
     return len(stem) >= 2 and t == stem  # 东城 for 东城县
 
@@ -253,6 +259,10 @@ class Addressing:
         if m:
             excluded += _split(m.group(1))
             t = t[: m.start()]
+        m = _EXCEPT_CLAUSE.search(t)
+        if m:
+            excluded += _split(m.group(1))
+            t = t[: m.start()]
         alias_named, parts = self._expand(t)
         excluded_units: list[str] = []
         for x in excluded:
@@ -272,6 +282,8 @@ class Addressing:
                 everyone = True
             elif _GENERIC.match(part):
                 kinds |= _kinds_in(part)
+            elif (generic := _generic_departments(part)) is not None:
+                kinds |= _kinds_in(generic)
             elif _UNIT_ENDING.search(part) or _place_like(part):
                 named.append(part)
             else:
@@ -377,6 +389,17 @@ def _split(text: str) -> list[str]:
 def _top_level(parts: Sequence[str]) -> list[str]:
     # 县（市）、区 splits into 县(市) and 区: both generic, both kept.
     return [p for p in parts if p]
+
+
+def _generic_departments(part: str) -> str | None:
+    """The kind of unit in 各县（市、区）行政审批局 or 县级住建部门 (departments of every unit of a kind)."""
+    if not _DEPARTMENT_TAIL.search(part):
+        return None
+    for i in range(len(part) - 1, 0, -1):
+        head = part[:i]
+        if _GENERIC.match(head) and _kind_of(part[i:]) is None:
+            return head
+    return None
 
 
 def _kinds_in(part: str) -> set[str]:

@@ -10,7 +10,7 @@ from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.config import ListRole, QuanzeConfig
 from quanze.decisions import decision_book, load_decisions, stale_decisions
 from quanze.errors import UsageError
-from quanze.gaps import AcceptanceCheck
+from quanze.gaps import AcceptanceCheck, acceptance_issues
 from quanze.gctune import freeze_inputs
 from quanze.ingest.load import Loaded, load_inputs
 from quanze.match import MatchResult, match_catalogue, power_key, service_key
@@ -56,6 +56,10 @@ def cascade_lists(loaded: Loaded) -> list[UnitList]:
             continue
         grouped.setdefault(key, []).extend(items)
         parents[key] = parents.get(key) or li.parent
+    for key, items in own.items():
+        # A unit given by its own list alone (a city under a province chain): that list is what it holds.
+        if key not in grouped:
+            grouped[key], parents[key] = list(items), None
     return [
         UnitList(level=lv, unit=unit, items=items, parent=parents[(lv, unit)], own=own.get((lv, unit), ()))
         for (lv, unit), items in grouped.items()
@@ -124,6 +128,7 @@ def analyse(
         | (loaded.known_units or set())
     )
     loaded.issues.extend(addressing.issues((p for li, items in loaded.lists for p in items), known_units))
+    loaded.issues.extend(acceptance_issues(loaded.acceptance))
     if progress is not None:
         progress(Step(Stage.MATCH, f"matching {len(powers)} powers to {len(loaded.services)} service items"))
     result = match_catalogue(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from quanze.addressing import DEFAULT, Addressing
+from quanze.addressing import DEFAULT, Addressing, names_unit
+from quanze.errors import ConfigError
 from quanze.gaps import gap_row, is_refused, source_of
 from quanze.match import MatchOptions, Pairing, Status, match_lists
 from quanze.models import Level, PowerItem
 from quanze.normalize import department_key, name_key
 from quanze.results import HOW_ZH, CascadeRow, GapRow, GapType, How
-from quanze.vocab import KEPT_WORDS
+from quanze.vocab import keeps_item
 
 LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.CLUSTER: 3}
 LEVEL_ZH = {
@@ -57,7 +58,7 @@ def _mode_how(item: PowerItem) -> How:
 
 def _how_of_mode(text: str | None) -> How:
     mode = (text or "").strip()
-    if not mode or mode in KEPT_WORDS:
+    if not mode or keeps_item(mode):
         return How.RETAINED
     if "委托" in mode:
         return How.ENTRUSTED
@@ -90,6 +91,7 @@ def build_cascade(
     county bureau hands an item to a township government.
     """
     options = (options or MatchOptions()).model_copy(update={"other_department_penalty": 0.0})
+    lists = _named_parents(lists)
     by_rank: dict[int, list[UnitList]] = defaultdict(list)
     for ul in lists:
         by_rank[LEVEL_RANK[ul.level]].append(ul)
@@ -97,11 +99,14 @@ def build_cascade(
     entries: list[_Entry] = []
     next_chain = 1  # chains are numbered from 1, as people count rows
     above: dict[int, list[_Entry]] = {}
+    takes_from: dict[tuple[Level, str], int] = {}  # a unit with no parent: the level it takes items from
     for rank in ranks:
         current: list[_Entry] = []
         originating: list[_Entry] = []
         for ul in sorted(by_rank[rank], key=lambda u: u.unit):
-            offered = _offered(above, ul, addressing)
+            offered, source = _offered(above, ul, addressing)
+            if source is not None:
+                takes_from[(ul.level, name_key(ul.unit))] = source
             pairing = _matched_only(match_lists([e.item for e in offered], ul.items, options=options))
             for pair in pairing.pairs:
                 item = ul.items[pair.right]
@@ -151,7 +156,7 @@ def build_cascade(
         key=lambda r: (r.chain, LEVEL_RANK[r.level], r.unit),
     )
     result.gaps = [
-        *_dropped(entries, by_rank, addressing),
+        *_dropped(entries, by_rank, addressing, options, takes_from),
         *_held_twice(entries, lists, options),
         *_township_no_owner(lists, options),
         *_unit_specific(entries, by_rank),
@@ -159,12 +164,43 @@ def build_cascade(
     return result
 
 
-def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Addressing) -> list[_Entry]:
+def _named_parents(lists: Sequence[UnitList]) -> list[UnitList]:
+    """Each declared parent as the unit of an upper list it names (东城县人民政府 or 东城 is 东城县).
+
+    A parent that names none of the upper lists' units, where lists of the level above are given, is a
+    misspelling that would cut the unit off its county silently: a config error naming both sides.
+    """
+    out = []
+    for ul in lists:
+        if ul.parent is None:
+            out.append(ul)
+            continue
+        upper = [u for u in lists if LEVEL_RANK[u.level] < LEVEL_RANK[ul.level]]
+        named = sorted({u.unit for u in upper if names_unit(ul.parent, u.unit)})
+        if len(named) == 1:
+            out.append(replace(ul, parent=named[0]))
+            continue
+        nearest = max((LEVEL_RANK[u.level] for u in upper), default=None)
+        if not named and nearest is not None:
+            units = "、".join(sorted({u.unit for u in upper if LEVEL_RANK[u.level] == nearest}))
+            raise ConfigError(
+                f"the {ul.level.value} list of {ul.unit} names its parent “{ul.parent}”, which is none of the "
+                f"units of the lists above it ({units})",
+                hint='write the parent as its list\'s unit is written (parent = "…" in [[inputs.lists]], '
+                "or UNIT@PARENT on the command line)",
+            )
+        out.append(ul)
+    return out
+
+
+def _offered(
+    above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Addressing
+) -> tuple[list[_Entry], int | None]:
     """Upper-level items this unit could have received, from the nearest level that hands any to it.
 
     A unit with a parent (a township's county) takes from its parent's items; otherwise from the items
     handed down (下放, 委托 …) and addressed to it, at the nearest level that has such items: a
-    development zone under a city skips the counties.
+    development zone under a city skips the counties. Also the level they come from.
     """
     for rank in sorted(above, reverse=True):
         entries = above[rank]
@@ -174,7 +210,7 @@ def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Ad
                 handed = [e for e in mine if _handed_down(e.item)]
                 return [
                     e for e in (handed or mine) if addressing.addressed_to(e.item.receiving_unit, ul.unit)
-                ]
+                ], rank
             continue
         handed = [
             e
@@ -182,24 +218,30 @@ def _offered(above: Mapping[int, Sequence[_Entry]], ul: UnitList, addressing: Ad
             if _handed_down(e.item) and addressing.addressed_to(e.item.receiving_unit, ul.unit)
         ]
         if handed:
-            return handed
-    return []
+            return handed, rank
+    return [], None
 
 
 def _dropped(
-    entries: Sequence[_Entry], by_rank: Mapping[int, Sequence[UnitList]], addressing: Addressing
+    entries: Sequence[_Entry],
+    by_rank: Mapping[int, Sequence[UnitList]],
+    addressing: Addressing,
+    options: MatchOptions | None = None,
+    takes_from: Mapping[tuple[Level, str], int] | None = None,
 ) -> list[GapRow]:
     """Handed down to a level but present at none of the units that could take it.
 
     The units that could take it are the handing unit's own children where the lists declare parents (a
     township's county): a county whose townships were not given is not charged. Otherwise they are the
-    units of the next level that the 承接单位 addresses.
+    units below that the 承接单位 addresses and that take their items from the handing level (a
+    development zone under a city is the city's, though it sits beside the townships). A unit that keeps the item in its own list
+    (`role = "own"`: the city exercises what the province handed it) holds it.
     """
     ranks = sorted(by_rank)
     held: dict[int, set[str]] = defaultdict(set)
     for x in entries:
         held[x.chain].add(name_key(x.unit))
-    rows = []
+    candidates: list[tuple[_Entry, list[UnitList]]] = []
     for e in entries:
         rank = LEVEL_RANK[e.level]
         below = [r for r in ranks if r > rank]
@@ -211,25 +253,55 @@ def _dropped(
             and addressing.addressed_to(e.item.receiving_unit, e.unit)
         ):
             continue  # the row copies how this unit received the item, not a handing down of its own
-        nxt = below[0]
-        units = by_rank[nxt]
-        if any(ul.parent for ul in units):
-            targets = [ul for ul in units if ul.parent and name_key(ul.parent) == name_key(e.unit)]
-        else:
-            targets = list(units)
-        targets = [ul for ul in targets if addressing.addressed_to(e.item.receiving_unit, ul.unit)]
-        if targets and not any(name_key(ul.unit) in held[e.chain] for ul in targets):
-            level = targets[0].level
-            where = "、".join(ul.unit for ul in targets)
-            rows.append(
-                gap_row(
-                    GapType.DROPPED_IN_CHAIN,
-                    e.unit,
-                    e.item,
-                    f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{where}清单中均没有该事项",
-                )
+        targets = [
+            ul
+            for r in below
+            for ul in by_rank[r]
+            if (
+                name_key(ul.parent) == name_key(e.unit)
+                if ul.parent
+                else (takes_from or {}).get((ul.level, name_key(ul.unit)), _rank_above(ranks, r)) == rank
             )
+            and addressing.addressed_to(e.item.receiving_unit, ul.unit)
+        ]
+        if targets and not any(name_key(ul.unit) in held[e.chain] for ul in targets):
+            candidates.append((e, targets))
+    kept = _kept_in_own(candidates, options)
+    rows = []
+    for n, (e, targets) in enumerate(candidates):
+        if n in kept:
+            continue
+        level = targets[0].level
+        where = "、".join(ul.unit for ul in targets)
+        rows.append(
+            gap_row(
+                GapType.DROPPED_IN_CHAIN,
+                e.unit,
+                e.item,
+                f"{e.unit}{e.item.devolution_mode}至{LEVEL_ZH[level]}，但{where}清单中均没有该事项",
+            )
+        )
     return rows
+
+
+def _rank_above(ranks: Sequence[int], rank: int) -> int | None:
+    return max((r for r in ranks if r < rank), default=None)
+
+
+def _kept_in_own(
+    candidates: Sequence[tuple[_Entry, Sequence[UnitList]]], options: MatchOptions | None
+) -> set[int]:
+    """Candidates that a target unit keeps in its own list (matched on name evidence, as any pair)."""
+    by_target: dict[str, tuple[UnitList, list[int]]] = {}
+    for n, (_e, targets) in enumerate(candidates):
+        for ul in targets:
+            if ul.own:
+                by_target.setdefault(name_key(ul.unit), (ul, []))[1].append(n)
+    kept: set[int] = set()
+    for ul, ns in by_target.values():
+        pairing = _matched_only(match_lists([candidates[n][0].item for n in ns], ul.own, options=options))
+        kept |= {ns[p.left] for p in pairing.pairs}
+    return kept
 
 
 def _held_twice(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import Threshold
 from quanze.errors import ConfigError, ExitCode, exit_code_for
+from quanze.gap_types import GAP_TYPES
 from quanze.models import IssueCode, RowIssue
 from quanze.results import GapType, Summary
 
@@ -18,18 +19,7 @@ LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED)
 
 # Every metric a [check] limit may name, with what a percentage is a share of.
 METRICS: dict[str, str] = {
-    GapType.NOT_ACCEPTED.value: "power_units",
-    GapType.NOT_DEVOLVED.value: "power_units",
-    GapType.NO_SERVICE_ITEM.value: "power_units",
-    GapType.ORPHAN_SERVICE_ITEM.value: "service_items",
-    GapType.NO_SUPERVISION.value: "powers",
-    GapType.UNUSED.value: "service_items",
-    GapType.NAME_MISMATCH.value: "power_units",
-    GapType.DROPPED_IN_CHAIN.value: "powers",
-    GapType.HELD_TWICE.value: "powers",
-    GapType.TOWNSHIP_NO_OWNER.value: "powers",
-    GapType.UNIT_SPECIFIC.value: "powers",
-    GapType.OVERLAP.value: "powers",
+    **{t.value: spec.metric for t, spec in GAP_TYPES.items()},
     "review": "power_units",
     "unmatched": "power_units",
     "ambiguous": "service_items",

@@ -402,8 +402,9 @@ def reconcile(
         review_threshold=review_threshold,
         csv_encoding=csv_encoding,
         ledger=ledger,
+        out=out,
     )
-    target = out or cfg.project.out
+    target = cfg.project.out
     run = LedgerRun.asked(cfg, "reconcile")
     result = pipeline.run_reconcile(
         cfg, out=target, force=force, units=unit, progress=term.progress, ledger=run, notice=term.say
@@ -688,13 +689,9 @@ def check(
     ledger: LedgerFlag = None,
 ) -> None:
     """Reconcile from the config, write the reports, and fail (exit 1) when a limit in \\[check] is exceeded."""
-    cfg = _load_config(config, csv_encoding=csv_encoding, ledger=ledger)
-    if not cfg.inputs.lists:
-        raise UsageError(
-            "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
-        )
+    cfg = _load_config(config, csv_encoding=csv_encoding, ledger=ledger, out=out)
     run = LedgerRun.asked(cfg, "check")
-    target = out or cfg.project.out
+    target = cfg.project.out
     verdict = pipeline.run_check(
         cfg,
         out=target,
@@ -907,8 +904,8 @@ def units_run(
     """Reconcile each receiving unit into its own folder, out/<unit>/, reading the inputs once."""
     from quanze.units_pool import units_to
 
-    cfg = _load_config(config)
-    target = out or cfg.project.out
+    cfg = _load_config(config, out=out)
+    target = cfg.project.out
     runs = units_to(
         target, cfg, units=unit, jobs=jobs, force=force, progress=term.progress, on_unit=term.unit_done
     )

@@ -284,6 +284,8 @@ class Overrides(_Strict):
     chain: tuple[str, ...] = ()
     own: tuple[str, ...] = ()
     previous: Path | None = None
+    out: Path | None = None
+    """--out: the report folder, over [project] out."""
     decisions: Path | None = None
     match_threshold: float | None = None
     review_threshold: float | None = None
@@ -388,6 +390,8 @@ def build_config(path: Path | None, overrides: Overrides | None = None) -> Quanz
             }
         )
     project: dict[str, Any] = {}
+    if o.out is not None:
+        project["out"] = o.out
     if o.decisions is not None:
         project["decisions"] = o.decisions
     if o.csv_encoding is not None:

@@ -10,10 +10,10 @@ from rapidfuzz.distance import Levenshtein
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
-from quanze.models import Category, PowerItem, ServiceItem
+from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
-from quanze.vocab import KEPT_WORDS, is_refusal
+from quanze.vocab import acceptance_of, is_refusal, keeps_item
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
@@ -56,6 +56,28 @@ def is_refused(item: PowerItem) -> bool:
     return is_refusal(item.acceptance)
 
 
+def acceptance_issues(lists: Mapping[str, Sequence[PowerItem]]) -> list[RowIssue]:
+    """Acceptance cells that say neither 认领 nor 不认领 (待定, 研究中): counted as not accepted, and said."""
+    out = []
+    for unit in sorted(lists):
+        for p in lists[unit]:
+            if acceptance_of(p.acceptance) is None:
+                out.append(
+                    RowIssue(
+                        code=IssueCode.UNKNOWN_ACCEPTANCE,
+                        severity=Severity.WARNING,
+                        file=p.source.file,
+                        sheet=p.source.sheet,
+                        row=p.source.row,
+                        column="认领情况",
+                        value=p.acceptance,
+                        message=f"“{p.acceptance}” says neither 认领 nor 不认领: {unit} is counted as not "
+                        "having accepted the item (a not-accepted gap); write 认领 or 不认领 in the cell",
+                    )
+                )
+    return out
+
+
 def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing = DEFAULT) -> list[int]:
     """Indices of the devolved items a unit should take on (main items stand for their sub-items).
 
@@ -69,7 +91,7 @@ def expected_at(devolved: Sequence[PowerItem], unit: str, addressing: Addressing
 
 
 def is_kept(item: PowerItem) -> bool:
-    return (item.devolution_mode or "").strip() in KEPT_WORDS
+    return keeps_item(item.devolution_mode)
 
 
 class AcceptanceCheck:
@@ -430,17 +452,22 @@ def supervision_gaps(
     Only when the list tracks supervision at all. With no receiving units known (no acceptance list, no
     catalogue with 行政区划), the row names the 承接单位 as the list writes it.
     """
-    tracked = any(p.supervision_department or p.supervision_method for p in devolved)
-    if not tracked:
+    # A field counts only where the list tracks it: a list with a 监管部门 column and no 监管方式 column
+    # leaves no item without a method (that would flag every row).
+    tracked = {
+        "监管部门": any(p.supervision_department for p in devolved),
+        "监管方式": any(p.supervision_method for p in devolved),
+    }
+    if not any(tracked.values()):
         return []
     rows = []
     for p in devolved:
-        if p.role == "main":
-            continue
+        if p.role == "main" or is_kept(p):
+            continue  # a heading over its sub-items; an item the upper level keeps is handed to no one
         missing = [
             label
             for label, value in (("监管部门", p.supervision_department), ("监管方式", p.supervision_method))
-            if not value
+            if tracked[label] and not value
         ]
         if not missing:
             continue

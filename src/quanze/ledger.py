@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from quanze import __version__
 from quanze.errors import ConfigError, OutputError, UsageError
+from quanze.gap_types import CROSS_UNIT, DEVOLVER
 from quanze.match import MatchOptions, similarity, twin_clash
 from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.results import GapRow, GapType, ReconcileResult
@@ -32,19 +33,8 @@ ACTIVE = (OPEN, IN_PROGRESS)  # still to be fixed: counted as open, and overdue 
 NEEDS_REASON = (CLOSED, WONT_FIX)  # taking a gap off the list by hand must say why
 EDITABLE = ("status", "reason", "owner_unit", "owner", "due", "notes")
 
-# Gaps found by comparing units or levels with each other: a run for some units alone cannot see them.
-CROSS_UNIT = frozenset(
-    {
-        GapType.NAME_MISMATCH.value,
-        GapType.UNIT_SPECIFIC.value,
-        GapType.DROPPED_IN_CHAIN.value,
-        GapType.HELD_TWICE.value,
-        GapType.TOWNSHIP_NO_OWNER.value,
-    }
-)
-
-# Gaps whose unit is the level that devolved the item (it must act, but it is not a receiving unit).
-DEVOLVER = frozenset({GapType.DROPPED_IN_CHAIN.value, GapType.HELD_TWICE.value})
+# CROSS_UNIT (gaps found by comparing units or levels) and DEVOLVER (gaps whose unit is the level that
+# devolved the item) come from the gap-type registry.
 CROSS_UNITS = "跨单位"  # a gap that names several units: no one unit's sheet or rank
 _UNIT_SEPARATORS = re.compile(r"[、，,；;/]")
 

@@ -108,6 +108,7 @@ class IssueCode(StrEnum):
     UNPARSED_RECEIVING_UNIT = "unparsed-receiving-unit"
     UNKNOWN_RECEIVING_UNIT = "unknown-receiving-unit"
     UNKNOWN_ITEM = "unknown-item"
+    UNKNOWN_ACCEPTANCE = "unknown-acceptance"
 
 
 class HiddenMode(StrEnum):

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from quanze import __version__
 from quanze.analysis import analyse, reading
 from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
 from quanze.config import STARTER_CONFIG, QuanzeConfig
@@ -22,13 +21,12 @@ from quanze.gaps import catalogue_gaps, overlap_gaps, supervision_gaps, usage
 from quanze.gctune import relaxed_gc
 from quanze.handover import Ledger, checklists, ledger
 from quanze.ingest import IngestOptions, read_files
-from quanze.ingest.inputcheck import require_records
+from quanze.ingest.inputcheck import require_records, warn_if_empty
 from quanze.ingest.load import read_input
 from quanze.ingest.readback import ReviewOutcome, read_checklists
 from quanze.ledger import LedgerRun
-from quanze.match import Method
 from quanze.match.explain import Explanation
-from quanze.models import IssueCode, ListKind, RowIssue, Severity
+from quanze.models import ListKind
 from quanze.outcomes import AddedLink, CacheCleared, FileLayout, HandoverOutcome, Layouts, StarterConfig
 from quanze.outcomes import ValidationResult as ValidationResult  # re-exported: results of the entry points
 from quanze.report.check import write_junit
@@ -37,10 +35,10 @@ from quanze.report.files import write_new_text
 from quanze.report.handover import write_checklists, write_ledger
 from quanze.report.outdir import staged_out_dir
 from quanze.report.reconcile import write_gaps, write_reconcile
-from quanze.results import GapType, ReconcileResult, Summary
+from quanze.results import GapType, ReconcileResult
 from quanze.review import add_link, apply_review, explain, is_review, keep_pending_review
 from quanze.stages import Progress, Stage, Step
-from quanze.tables import match_counts, match_rows
+from quanze.tables import match_rows, summary_of
 
 Notice = Callable[[str], None]
 """A line for the person running quanze (a lock waited on, decisions kept): the CLI shows it on stderr."""
@@ -55,16 +53,7 @@ def run_validate(
         files, options, on_file=(lambda p: on_file(f"reading {p.name}")) if on_file else None
     )
     for r in reports:
-        if not r.records and not any(i.severity is Severity.ERROR for i in r.issues):
-            r.issues.append(
-                RowIssue(
-                    code=IssueCode.NO_RECORDS,
-                    severity=Severity.WARNING,
-                    file=r.file,
-                    message="no item could be read from this file (a header and no rows?); "
-                    "check that it is the right file, or its sheets and header rows",
-                )
-            )
+        warn_if_empty(r)
     counts = Counter(i.code.value for r in reports for i in r.issues)
     return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
 
@@ -109,7 +98,6 @@ def reconcile(
         analysis.result,
         analysis.acceptance,
     )
-    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
     gap_rows = [
         *(acceptance.gaps() if acceptance else []),
         *catalogue_gaps(
@@ -120,18 +108,8 @@ def reconcile(
         *overlap_gaps(analysis.list_units()),
     ]
     gap_rows.sort(key=lambda g: (list(GapType).index(g.gap_type), g.unit or "", g.source or "", g.item_name))
-    counts = Counter(g.gap_type.value for g in gap_rows)
-    issue_counts = Counter(i.code.value for i in loaded.issues)
-    summary = Summary(
-        quanze_version=__version__,
-        inputs=loaded.inputs,
-        match=match_counts(powers, loaded.services, result, decisions_applied),
-        gaps={g.value: counts.get(g.value, 0) for g in GapType},
-        invalid_rows=sum(1 for i in loaded.issues if i.severity is Severity.ERROR),
-        issues=dict(sorted(issue_counts.items())),
-    )
     return ReconcileResult(
-        summary=summary,
+        summary=summary_of(loaded, powers, result, gap_rows),
         matches=match_rows(powers, loaded.services, result),
         gaps=gap_rows,
         usage=usage(loaded.services),
@@ -167,7 +145,7 @@ def _reconcile_into(
 def run_reconcile(
     config: QuanzeConfig,
     *,
-    out: Path,
+    out: Path | None = None,
     force: bool = False,
     units: Sequence[str] | None = None,
     progress: Progress | None = None,
@@ -181,6 +159,7 @@ def run_reconcile(
     files into that folder before the swap. With `ledger`, the run and its gaps are then recorded in the
     整改台账 (README › Ledger).
     """
+    out = out or config.project.out
 
     def write(folder: Path, result: ReconcileResult) -> object:
         return write_reconcile(
@@ -204,7 +183,7 @@ def run_reconcile(
 def run_check(
     config: QuanzeConfig,
     *,
-    out: Path,
+    out: Path | None = None,
     force: bool = False,
     baseline: Path | None = None,
     junit: Path | None = None,
@@ -213,6 +192,11 @@ def run_check(
     notice: Notice | None = None,
 ) -> CheckResult:
     """`quanze check`, the nightly job: reconcile from the config, write the reports, and judge the counts against [check]."""
+    if not config.inputs.lists:
+        raise UsageError(
+            "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
+        )
+    out = out or config.project.out
     validate_limits(config.check)
     require_ledger(config.check, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from quanze.errors import ExitCode, exit_code_for
+from quanze.gap_types import GapType as GapType  # defined beside its registry entry
 from quanze.models import GAP_STATUS_ZH as GAP_STATUS_ZH  # re-exported: the vocabulary lives in models
 from quanze.models import HOW_ZH as HOW_ZH
 from quanze.models import GapStatus as GapStatus
@@ -93,23 +93,6 @@ class Summary(BaseModel):
     gaps: dict[str, int] = Field(default_factory=dict)
     invalid_rows: int = 0
     issues: dict[str, int] = Field(default_factory=dict)
-
-
-class GapType(StrEnum):
-    """Stable gap slugs (README › Gap types)."""
-
-    NOT_ACCEPTED = "not-accepted"
-    NOT_DEVOLVED = "not-devolved"
-    NO_SERVICE_ITEM = "no-service-item"
-    ORPHAN_SERVICE_ITEM = "orphan-service-item"
-    NO_SUPERVISION = "no-supervision"
-    UNUSED = "unused"
-    NAME_MISMATCH = "name-mismatch"
-    DROPPED_IN_CHAIN = "dropped-in-chain"
-    HELD_TWICE = "held-twice"
-    TOWNSHIP_NO_OWNER = "township-no-owner"
-    UNIT_SPECIFIC = "unit-specific"
-    OVERLAP = "overlap"
 
 
 GAP_COLUMNS = (

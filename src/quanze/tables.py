@@ -1,12 +1,15 @@
-"""The match result as tables: a row per link (or power left without one) and the counts of the summary."""
+"""A run as tables: a row per link (or power left without one), and the summary with its counts."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
+from quanze import __version__
+from quanze.ingest.load import Loaded
 from quanze.match import MatchResult, power_key, service_key
-from quanze.models import PowerItem, ServiceItem, Status
-from quanze.results import MatchCounts, MatchRow
+from quanze.models import Method, PowerItem, ServiceItem, Severity, Status
+from quanze.results import GapRow, GapType, MatchCounts, MatchRow, Summary
 
 
 def match_rows(
@@ -93,4 +96,21 @@ def match_counts(
         ambiguous=result.ambiguous,
         decisions_applied=decisions_applied,
         review_share=round(len(review_pairs) / total, 4) if total else 0.0,
+    )
+
+
+def summary_of(
+    loaded: Loaded, powers: Sequence[PowerItem], result: MatchResult, gaps: Sequence[GapRow]
+) -> Summary:
+    """The run's summary (summary.json): inputs, match counts, gaps by type, row issues by code."""
+    counts = Counter(g.gap_type.value for g in gaps)
+    issue_counts = Counter(i.code.value for i in loaded.issues)
+    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
+    return Summary(
+        quanze_version=__version__,
+        inputs=loaded.inputs,
+        match=match_counts(powers, loaded.services, result, decisions_applied),
+        gaps={g.value: counts.get(g.value, 0) for g in GapType},
+        invalid_rows=sum(1 for i in loaded.issues if i.severity is Severity.ERROR),
+        issues=dict(sorted(issue_counts.items())),
     )

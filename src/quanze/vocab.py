@@ -425,29 +425,105 @@ LEVEL_WORDS: Final = "省市州县区乡镇街道级权限及以下本/、,，�
 
 DITTO_MARKS: Final = frozenset({"同上", "〃", "''", '"', "”", "“", "同前", "ditto", "々"})
 
-ACCEPT_WORDS: Final = frozenset({"认领", "已认领", "承接", "已承接", "是", "同意", "接收"})
+ACCEPT_WORDS: Final = frozenset(
+    {
+        "认领",
+        "已认领",
+        "承接",
+        "已承接",
+        "是",
+        "同意",
+        "接收",
+        "√",
+        "✓",
+        "✔",
+        "☑",
+        "Y",
+        "y",
+        "yes",
+        "Yes",
+        "YES",
+    }
+    | {"1", "TRUE", "True", "true"}  # a 是否承接 column kept as 1/0, or as Excel's TRUE/FALSE
+)
 REFUSE_WORDS: Final = frozenset(
-    {"不认领", "未认领", "不承接", "否", "拒绝", "不接收", "暂不承接", "暂不认领"}
+    {
+        "不认领",
+        "未认领",
+        "不承接",
+        "否",
+        "拒绝",
+        "不接收",
+        "暂不承接",
+        "暂不认领",
+        "×",
+        "✗",
+        "✘",
+        "☒",
+        "N",
+        "n",
+        "no",
+        "No",
+    }
+    | {"0", "FALSE", "False", "false"}
 )
 
 
 # 下放方式 words that keep an item at the upper level: it is handed to no one.
 KEPT_WORDS: Final = frozenset({"保留", "不下放", "无", "暂不下放", "上级保留"})
+# A 下放方式 that opens with one of these keeps the item (不予下放, 暂缓下放, 取消下放).
+KEPT_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "取消", "停止")
+HANDING_WORDS: Final = ("下放", "委托", "授权", "赋权", "放权", "交由")
 
 
-# An acceptance cell that opens with one of these refuses the item (不予认领, 未承接, 暂缓承接, 否).
-REFUSE_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "拒", "否", "无法", "退回")
+def keeps_item(mode: str | None) -> bool:
+    """Whether a 下放方式 cell keeps the item at the upper level (保留, 市级保留, 不予下放, 暂缓下放 …).
+
+    The one reading of keeping words: the acceptance check, supervision and the cascade all ask here. A
+    blank cell is no keeping word (what it means depends on the list: see the callers).
+    """
+    text = "".join((mode or "").split())
+    if not text:
+        return False
+    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES):
+        return True
+    return "保留" in text and not any(w in text for w in HANDING_WORDS)
+
+
+# An acceptance cell that opens with one of these refuses the item (不予认领, 未承接, 暂缓承接, 否, 无此事项).
+REFUSE_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "拒", "否", "无法", "退回", "放弃", "取消", "无此")
+# Words in a cell that accept the item when nothing above refuses it (同意承接, 认领（委托乡镇实施）).
+ACCEPT_STEMS: Final = ("认领", "承接", "同意", "接收", "接受")
+# Cells that defer the decision (待定, 待研究, 研究中): neither accepted nor refused.
+UNDECIDED_PREFIXES: Final = ("待", "研究", "拟定", "商议", "协商")
+
+
+def acceptance_of(word: str | None) -> bool | None:
+    """How an acceptance cell (认领情况) reads: True accepted, False refused, None says neither (待定).
+
+    The one reading of acceptance words: the acceptance check, the cascade and the handover all ask here
+    (through `is_refusal`). A blank cell in a unit's acceptance list is the unit listing the item: accepted.
+    """
+    if word is None:
+        return True
+    text = "".join(word.split())
+    if not text:
+        return True
+    if text in REFUSE_WORDS or text.startswith(REFUSE_PREFIXES):
+        return False
+    if text.startswith(UNDECIDED_PREFIXES):
+        return None
+    if text in ACCEPT_WORDS or any(stem in text for stem in ACCEPT_STEMS):
+        return True
+    return None
 
 
 def is_refusal(word: str | None) -> bool:
-    """Whether an acceptance cell (认领情况) refuses the item: 不认领, 暂不承接, 不予认领, 否 …
-
-    The one reading of refusal words: the acceptance check and the cascade both ask here.
+    """Whether an acceptance cell fails to accept the item: 不认领, 暂不承接, 不予认领, 否, ×, and a word that
+    says neither (待定), which is reported (`unknown-acceptance`) and counted as not accepted, so that it
+    shows as a gap rather than as a unit that took the item on.
     """
-    if word is None:
-        return False
-    text = "".join(word.split())
-    return text in REFUSE_WORDS or text.startswith(REFUSE_PREFIXES)
+    return acceptance_of(word) is not True
 
 
 # Cell values that mean "none" (子项名称 无, 职权编码 /, 主项 未分类 …): read as empty, reported once per file.

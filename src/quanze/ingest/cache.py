@@ -29,12 +29,19 @@ _POWERS = TypeAdapter(list[tuple[int, PowerItem]])
 _SERVICES = TypeAdapter(list[tuple[int, ServiceItem]])
 
 
+def fingerprinted_sources() -> tuple[Path, list[Path]]:
+    """The quanze package and every source file in it: what is read depends on code outside ingest/ too
+    (models, normalize, vocab), so the whole package counts."""
+    package = Path(__file__).parents[1]
+    return package, sorted(package.rglob("*.py"))
+
+
 @cache
 def code_fingerprint() -> str:
     """quanze's version and a digest of its source: a changed reader never serves an old entry."""
     h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parents[1]  # the whole quanze package, not only ingest/
-    for path in sorted(package.rglob("*.py")):
+    package, paths = fingerprinted_sources()
+    for path in paths:
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

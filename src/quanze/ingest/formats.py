@@ -1,7 +1,8 @@
 """Input formats told from a file's content, never its name, and the readers ingest uses for the rarer ones.
 
-Part of ingest: each format has one opener there. Here are the sniffer, the guards that refuse hostile
-archives, and the readers of HTML tables and SpreadsheetML 2003 (the two "xls" files that are text).
+Part of ingest: each format has one opener in quanze.ingest.sources.FORMATS. Here are the sniffer, the
+guards that refuse hostile archives, and the readers of HTML tables and SpreadsheetML 2003 (the two "xls"
+files that are text).
 """
 
 from __future__ import annotations

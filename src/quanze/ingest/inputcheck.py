@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from quanze.addressing import addressed_to
+from quanze.addressing import ZONE, addressed_to, names_unit, unit_kind
 from quanze.check import LOUD_WARNINGS
 from quanze.errors import UnreadableInputError
 from quanze.ingest.options import IngestOptions
@@ -118,6 +118,10 @@ def reconcile_units(
             (s for s in spellings if name_key(unit) not in list_units and named_by_lists(s)),
             unit,
         )
+        # A development zone by its short name (安平高新区 for 安平高新技术产业开发区) is the list's unit.
+        zone = [u for u in list_units.values() if unit_kind(u) == ZONE and names_unit(unit, u)]
+        if name_key(unit) not in list_units and len(zone) == 1:
+            short = zone[0]
         if short != unit:
             canonical = list_units.get(name_key(short), short)
             renamed[unit] = canonical
@@ -204,3 +208,17 @@ def _closest(unit: str, candidates: Iterable[str]) -> str:
 
 def loud_warnings(issues: Iterable[RowIssue]) -> int:
     return sum(1 for i in issues if i.code in LOUD_CODES)
+
+
+def warn_if_empty(report: FileReport) -> None:
+    """A file read as no items, with no error to say why, gets a loud warning (`validate` exits 1 on it)."""
+    if not report.records and not any(i.severity is Severity.ERROR for i in report.issues):
+        report.issues.append(
+            RowIssue(
+                code=IssueCode.NO_RECORDS,
+                severity=Severity.WARNING,
+                file=report.file,
+                message="no item could be read from this file (a header and no rows?); "
+                "check that it is the right file, or its sheets and header rows",
+            )
+        )

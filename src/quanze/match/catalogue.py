@@ -9,6 +9,7 @@ from dataclasses import replace
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
 from quanze.match.evidence import family_stem, is_placeholder
+from quanze.match.families import unanimous_owner
 from quanze.match.model import (
     Decision,
     DecisionBook,
@@ -188,6 +189,11 @@ def _family_links(
                 top, votes = tops.most_common(1)[0]
                 if votes >= 2 and votes * 2 > sum(tops.values()):
                     matched = {top}
+            if not matched:
+                # Every linked member points at one power, confidently: the unlinked ones are proposed for it.
+                linked = [[(f[0], f[1], f[4]) for f in found_by[si]] for si in members if found_by[si]]
+                agreed = unanimous_owner(linked, len(members))
+                matched = {agreed} if agreed is not None else set()
         # Sub-items of one main item share its code stem: the family points at all of them, so it proposes.
         siblings = {s for t in matched for s in index.by_main.get(index.targets[t].alt_core or "", ())}
         owners = sorted(matched | siblings)
@@ -198,6 +204,8 @@ def _family_links(
                 continue
             if len(owners) > 1 and any(f[0] in owners for f in found_by[si]):
                 continue  # the names already chose among the family's powers; the family adds nothing
+            if proposes_only and any(f[0] not in owners for f in found_by[si]):
+                continue  # a vote of its siblings does not outweigh the item's own name pointing elsewhere
             s = services[si]
             src = prepare(s.name, None, s.code, s.department, s.category)
             parent = _parent_of(s, parents.get(si))

@@ -245,7 +245,8 @@ def entity_cover(
         before, after = power[:pos], power[pos + len(general) :]
         if not after or not item.startswith(before):
             continue
-        rest = item[len(before) :]
+        # A qualifier in brackets at the end names a variant of the item (分公司变更登记（备案）), not another act.
+        rest = _TRAILING_BRACKETS.sub("", item[len(before) :]) or item[len(before) :]
         specifics = sorted(kinds[general], key=len, reverse=True)
         # Strip one or more specific kinds joined by 、/和 (营业单位、企业法人分支机构).
         seen = False

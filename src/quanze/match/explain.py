@@ -11,6 +11,7 @@ from quanze.addressing import applies_to
 from quanze.decisions import DecisionRecord, decision_book
 from quanze.match.candidates import Index
 from quanze.match.catalogue import match_catalogue
+from quanze.match.contrasts import contrast
 from quanze.match.evidence import effective_category, family_stem
 from quanze.match.model import Link, MatchOptions, power_key, service_key
 from quanze.match.scoring import Prepared, prepare, prepare_power, score_pair
@@ -56,13 +57,22 @@ def _loose(options: MatchOptions) -> MatchOptions:
     return options.model_copy(update={"review_threshold": 0.0})
 
 
-def _why(link: Link | None, raw: float | None, clash: bool, rejected: bool, options: MatchOptions) -> str:
+def _why(
+    link: Link | None,
+    raw: float | None,
+    clash: bool,
+    rejected: bool,
+    options: MatchOptions,
+    apart: tuple[str, str] | None = None,
+) -> str:
     if rejected:
         return "否决：分析人员已否决该对应关系"
     if link is not None:
         return f"保留：{'已匹配' if link.status.value == 'matched' else '待复核'}"
     if clash:
         return "舍弃：事项类别不同（处罚、强制、检查类与许可类），仅名称相近不能对应"
+    if apart is not None and raw is None:
+        return f"舍弃：名称中有相对的字词（{apart[0]}/{apart[1]}），不是同一事项"
     if raw is None or raw < options.review_threshold:
         return f"舍弃：得分低于复核线（{options.review_threshold:g}）"
     return "舍弃：另有得分更高或更确定的候选"
@@ -159,6 +169,7 @@ def explain_service(
                     src.kind_clash(tgt),
                     power_key(powers[pi]) in rejected,
                     options,
+                    contrast(src.core, tgt.core, options.contrast_groups()),
                 ),
             )
         )
@@ -217,7 +228,14 @@ def explain_power(
                 method=(link.method.value if link else (cand.method.value if cand else None)),
                 status=link.status.value if link else "dropped",
                 reason=link.reason if link else (cand.reason if cand else "名称、编码都不相近"),
-                why=_why(link, cand.score if cand else None, src.kind_clash(tgt), rejected, options),
+                why=_why(
+                    link,
+                    cand.score if cand else None,
+                    src.kind_clash(tgt),
+                    rejected,
+                    options,
+                    contrast(src.core, tgt.core, options.contrast_groups()),
+                ),
             )
         )
     out.sort(key=lambda c: (c.status == "dropped", -(c.score or 0.0), c.unit or "", c.name))

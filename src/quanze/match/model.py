@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from quanze.match.contrasts import DEFAULT_CONTRASTS
 from quanze.match.evidence import DEFAULT_ENTITY_KINDS, DEFAULT_SERVICE_CATEGORIES
 from quanze.models import Category, PowerItem, ServiceItem
 from quanze.models import Decision as Decision  # re-exported: the shared vocabulary lives in models
@@ -36,10 +37,18 @@ class MatchOptions(BaseModel):
         DEFAULT_SERVICE_CATEGORIES,
         description="categories of power expected to have service items; the no-service-item gap follows it",
     )
+    contrasts: tuple[tuple[str, ...], ...] = Field(
+        (),
+        description="more groups of words that set items apart (旅客 / 货物): names holding different ones never link",
+    )
     entity_kinds: dict[str, tuple[str, ...]] = Field(
         default_factory=dict,
         description="more kinds of legal entity: a general kind and the specific kinds it covers",
     )
+
+    def contrast_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The built-in contrasting words with the configured groups added."""
+        return DEFAULT_CONTRASTS + self.contrasts
 
     def entity_vocabulary(self) -> Mapping[str, tuple[str, ...]]:
         """The built-in entity kinds with the configured ones added."""

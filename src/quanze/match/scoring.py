@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quanze.match.contrasts import contrast
 from quanze.match.evidence import (
     ACTIONS,
     entity_cover,
@@ -19,6 +20,7 @@ from quanze.match.evidence import (
     subject_action,
 )
 from quanze.match.model import MatchOptions, Method
+from quanze.match.pieces import closes_with_act, parent_only_clash, piece_evidence
 from quanze.models import Category, PowerItem
 from quanze.normalize import code_key, department_key, split_name
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
@@ -338,6 +340,8 @@ def _name_evidence(
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
+    if code_exact is None and contrast(src.core, tgt.core, options.contrast_groups()):
+        return None  # 道路货物运输经营许可 is not 道路旅客运输经营许可, however many words they share
     via_part = b in tgt.parts
     near = _near_exact(src, tgt) if sim < 97.0 else None
     clash = (
@@ -345,6 +349,9 @@ def _name_evidence(
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
     )
+    main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
+    if clash and code_exact is None and parent_only_clash(main, a, sim):
+        return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
     notes: list[str] = []
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
@@ -477,4 +484,11 @@ def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) ->
         if found is not None:
             subject, action = found
             return 80.0, f"主体相同（{subject}），办理动作：{action}"
+    names = [(name, True) for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ()))]
+    for name, bare in [*names, *((part, False) for part in tgt.parts if closes_with_act(part))]:
+        # A listed part without its act is its bare subject (宗教活动场所): parts are compared whole, and only
+        # those that keep the power's closing act (企业变更登记, not 个体工商户变更).
+        by_pieces = piece_evidence(src.core, name, bare=bare)
+        if by_pieces is not None:
+            return by_pieces
     return None

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from quanze.cascade import LEVEL_ZH
-from quanze.models import Level
+from quanze.models import STATUS_ZH, Level, Status
 from quanze.report.labels import GAP_ZH, GLOSSARY, METHOD_ZH, data_date, headlines, overview_facts
 from quanze.results import GAP_STATUS_ZH, HOW_ZH, GapRow, GapType, ReconcileResult
 
@@ -70,8 +70,8 @@ def chain_matrix(result: ReconcileResult) -> tuple[list[tuple[str, list[str]]], 
 
 
 def render(result: ReconcileResult, *, title: str) -> str:
-    review = [r for r in result.matches if r.status.value == "review"]
-    unmatched = [r for r in result.matches if r.status.value == "unmatched"]
+    review = [r for r in result.matches if r.status is Status.REVIEW]
+    unmatched = [r for r in result.matches if r.status is Status.UNMATCHED]
     levels, chain_rows = chain_matrix(result) if result.cascade else ([], [])
     sections = [("overview", "概览"), ("gaps", "缺口")]
     if result.acceptance:
@@ -80,7 +80,7 @@ def render(result: ReconcileResult, *, title: str) -> str:
         sections.append(("usage", "使用率"))
     if chain_rows:
         sections.append(("chain", "层级链条"))
-    sections += [("review", "待复核"), ("unmatched", "未匹配")]
+    sections += [(s.value, STATUS_ZH[s]) for s in (Status.REVIEW, Status.UNMATCHED)]
     return _env.get_template("report.html.j2").render(
         title=title,
         data_date=data_date(result) or "不详",

@@ -7,26 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from quanze.gap_types import GAP_ZH as GAP_ZH  # the labels live in the gap-type registry
 from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary lives in models
 from quanze.models import STATUS_ZH as STATUS_ZH
 from quanze.models import IssueCode, Severity
 from quanze.results import GapStatus, GapType, ReconcileResult
-
-GAP_ZH = {
-    GapType.NOT_ACCEPTED: "已下放未承接",
-    GapType.NOT_DEVOLVED: "未下放但已承接",
-    GapType.NO_SERVICE_ITEM: "无服务事项（权限悬空）",
-    GapType.ORPHAN_SERVICE_ITEM: "无权力支撑的服务事项",
-    GapType.NO_SUPERVISION: "未明确监管（放权不放责）",
-    GapType.UNUSED: "零办件",
-    GapType.NAME_MISMATCH: "名称录入不一致",
-    GapType.DROPPED_IN_CHAIN: "层级链条中断",
-    GapType.HELD_TWICE: "上下级重复行使",
-    GapType.TOWNSHIP_NO_OWNER: "配合事项无主体责任部门",
-    GapType.UNIT_SPECIFIC: "仅部分单位有的事项",
-    GapType.OVERLAP: "职责交叉（多个部门同一事项）",
-}
-
 
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
@@ -78,6 +63,7 @@ ISSUE_ZH = {
     IssueCode.UNPARSED_RECEIVING_UNIT: "承接单位无法解析",
     IssueCode.UNKNOWN_RECEIVING_UNIT: "承接单位不在已知单位中",
     IssueCode.UNKNOWN_ITEM: "事项无法识别",
+    IssueCode.UNKNOWN_ACCEPTANCE: "认领情况无法识别",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.

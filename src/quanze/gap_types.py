@@ -1,0 +1,135 @@
+"""Gap types in one registry: each type's slug, Chinese label, [check] metric, meaning and producer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final, Literal
+
+
+class GapType(StrEnum):
+    """Stable gap slugs (README › Gap types)."""
+
+    NOT_ACCEPTED = "not-accepted"
+    NOT_DEVOLVED = "not-devolved"
+    NO_SERVICE_ITEM = "no-service-item"
+    ORPHAN_SERVICE_ITEM = "orphan-service-item"
+    NO_SUPERVISION = "no-supervision"
+    UNUSED = "unused"
+    NAME_MISMATCH = "name-mismatch"
+    DROPPED_IN_CHAIN = "dropped-in-chain"
+    HELD_TWICE = "held-twice"
+    TOWNSHIP_NO_OWNER = "township-no-owner"
+    UNIT_SPECIFIC = "unit-specific"
+    OVERLAP = "overlap"
+
+
+# What a [check] limit given as a percentage is a share of.
+Base = Literal["power_units", "service_items", "powers"]
+
+
+@dataclass(frozen=True)
+class GapSpec:
+    """One gap type: how reports name it, what its [check] percentage counts against, what it means, and
+    the functions that produce its rows (module:qualname; a test checks that every gap row the code
+    builds comes from a producer registered for its type)."""
+
+    label: str
+    metric: Base
+    detail: str
+    producers: tuple[str, ...]
+    cross_unit: bool = False
+    """Found by comparing units or levels with each other: a run for some units alone cannot see it."""
+    devolver: bool = False
+    """Its unit is the level that devolved the item (it must act, but it is not a receiving unit)."""
+
+
+GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
+    {
+        GapType.NOT_ACCEPTED: GapSpec(
+            "已下放未承接",
+            "power_units",
+            "devolved to a unit but absent from its acceptance list, or refused there",
+            ("quanze.gaps:AcceptanceCheck.gaps",),
+        ),
+        GapType.NOT_DEVOLVED: GapSpec(
+            "未下放但已承接",
+            "power_units",
+            "in a unit's acceptance list but never devolved to it",
+            ("quanze.gaps:AcceptanceCheck.gaps",),
+        ),
+        GapType.NO_SERVICE_ITEM: GapSpec(
+            "无服务事项（权限悬空）",
+            "power_units",
+            "a power with no service item on the unit's platform",
+            ("quanze.gaps:catalogue_gaps",),
+        ),
+        GapType.ORPHAN_SERVICE_ITEM: GapSpec(
+            "无权力支撑的服务事项",
+            "service_items",
+            "a service item that no power supports (待复核 while its only links are review candidates)",
+            ("quanze.gaps:catalogue_gaps",),
+        ),
+        GapType.NO_SUPERVISION: GapSpec(
+            "未明确监管（放权不放责）",
+            "powers",
+            "a devolved item with no 监管部门 or 监管方式, where the list tracks them; one row per unit",
+            ("quanze.gaps:supervision_gaps",),
+        ),
+        GapType.UNUSED: GapSpec(
+            "零办件",
+            "service_items",
+            "a service item (or power) with 办件量 0",
+            ("quanze.gaps:catalogue_gaps",),
+        ),
+        GapType.NAME_MISMATCH: GapSpec(
+            "名称录入不一致",
+            "power_units",
+            "one entry written differently by different units (核发 → 发放, 登记 → 登记办理)",
+            ("quanze.gaps:_name_mismatch", "quanze.gaps:_entry_mismatch"),
+            cross_unit=True,
+        ),
+        GapType.DROPPED_IN_CHAIN: GapSpec(
+            "层级链条中断",
+            "powers",
+            "handed down to a level but present at none of the units that could take it",
+            ("quanze.cascade:_dropped",),
+            cross_unit=True,
+            devolver=True,
+        ),
+        GapType.HELD_TWICE: GapSpec(
+            "上下级重复行使",
+            "powers",
+            "directly devolved, yet still in the upper unit's own list while a lower unit exercises it",
+            ("quanze.cascade:_held_twice",),
+            cross_unit=True,
+            devolver=True,
+        ),
+        GapType.TOWNSHIP_NO_OWNER: GapSpec(
+            "配合事项无主体责任部门",
+            "powers",
+            "a township 配合事项 whose county department with the 主体责任 does not list it",
+            ("quanze.cascade:_township_no_owner",),
+            cross_unit=True,
+        ),
+        GapType.UNIT_SPECIFIC: GapSpec(
+            "仅部分单位有的事项",
+            "powers",
+            "an item that exists only at some units of a level: a difference, not an error",
+            ("quanze.cascade:_unit_specific",),
+            cross_unit=True,
+        ),
+        GapType.OVERLAP: GapSpec(
+            "职责交叉（多个部门同一事项）",
+            "powers",
+            "the same power in the lists of two departments of one unit (职责交叉)",
+            ("quanze.gaps:overlap_gaps",),
+        ),
+    }
+)
+
+GAP_ZH: Final[Mapping[GapType, str]] = MappingProxyType({t: s.label for t, s in GAP_TYPES.items()})
+CROSS_UNIT: Final = frozenset(t.value for t, s in GAP_TYPES.items() if s.cross_unit)
+DEVOLVER: Final = frozenset(t.value for t, s in GAP_TYPES.items() if s.devolver)
