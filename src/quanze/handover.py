@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from quanze.addressing import DEFAULT
-from quanze.errors import ExitCode, exit_code_for
+from quanze.errors import ExitCode, UsageError, exit_code_for
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
@@ -161,6 +161,17 @@ def receiving_department(unit: str, handing: str | None, taken: PowerItem | None
         # A township government of the upper level has no counterpart among the unit's departments.
         return None
     return f"{unit}{_key(handing)}"
+
+
+def require_handover(devolved: Sequence[PowerItem], units: Sequence[str]) -> None:
+    """Checklists need a devolution list and at least one receiving unit to write one for."""
+    if not devolved:
+        raise UsageError("handover needs a devolution list", hint='add a list with role = "devolution"')
+    if not units:
+        raise UsageError(
+            "no receiving units: give acceptance lists or a catalogue with 行政区划",
+            hint='add [[inputs.lists]] with role = "acceptance" and a unit',
+        )
 
 
 def checklists(
