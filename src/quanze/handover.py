@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from quanze.addressing import DEFAULT
+from quanze.analysis import Analysis
 from quanze.errors import ExitCode, UsageError, exit_code_for
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
@@ -163,8 +164,9 @@ def receiving_department(unit: str, handing: str | None, taken: PowerItem | None
     return f"{unit}{_key(handing)}"
 
 
-def require_handover(devolved: Sequence[PowerItem], units: Sequence[str]) -> None:
-    """Checklists need a devolution list and at least one receiving unit to write one for."""
+def checklists_of(analysis: Analysis, *, deadline: dt.date | None = None) -> dict[str, list[HandoverRow]]:
+    """The checklists of a run: one per receiving unit, which needs a devolution list and a unit to write for."""
+    devolved, units = analysis.loaded.devolved, analysis.units
     if not devolved:
         raise UsageError("handover needs a devolution list", hint='add a list with role = "devolution"')
     if not units:
@@ -172,6 +174,10 @@ def require_handover(devolved: Sequence[PowerItem], units: Sequence[str]) -> Non
             "no receiving units: give acceptance lists or a catalogue with 行政区划",
             hint='add [[inputs.lists]] with role = "acceptance" and a unit',
         )
+    loaded = analysis.loaded
+    return checklists(
+        devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
+    )
 
 
 def checklists(

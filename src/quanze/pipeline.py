@@ -19,10 +19,10 @@ from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
 from quanze.gaps import find_all
 from quanze.gctune import relaxed_gc
-from quanze.handover import Ledger, checklists, ledger, require_handover
+from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
-from quanze.ingest.inputcheck import require_records, warn_if_empty
-from quanze.ingest.load import read_input
+from quanze.ingest.inputcheck import warn_if_empty
+from quanze.ingest.load import read_power_lists
 from quanze.ingest.readback import ReviewOutcome, read_filled_checklists
 from quanze.ledger import LedgerRun
 from quanze.match.explain import Explanation
@@ -37,7 +37,7 @@ from quanze.report.outdir import staged_out_dir
 from quanze.report.reconcile import write_gaps, write_reconcile
 from quanze.results import ReconcileResult
 from quanze.review import add_link, apply_review, explain, keep_pending_review
-from quanze.stages import Progress, Stage, Step
+from quanze.stages import Progress, Stage, begin
 from quanze.tables import reconcile_result
 
 Notice = Callable[[str], None]
@@ -105,8 +105,7 @@ def _reconcile_into(
     with staged_out_dir(out, force=force, on_wait=notice) as folder, relaxed_gc():
         keep_pending_review(out, config.project.decisions, notice=notice)
         result = reconcile(config, units=units, progress=progress)
-        if progress is not None:
-            progress(Step(Stage.WRITE, f"writing reports to {out}"))
+        begin(progress, Stage.WRITE, f"writing reports to {out}")
         write(folder, result)
         if also is not None:
             also(folder, result)
@@ -137,8 +136,7 @@ def run_reconcile(
         out, config, write, force=force, units=units, progress=progress, notice=notice, also=also
     )
     if ledger is not None:
-        if progress is not None:
-            progress(Step(Stage.RECORD, f"recording the run in {ledger.path}"))
+        begin(progress, Stage.RECORD, f"recording the run in {ledger.path}")
         ledger.record(result, units=units)
     return result
 
@@ -193,11 +191,7 @@ def run_diff(
     options = config.ingest_options(kind=ListKind.POWERS)
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, config.project.decisions, notice=notice)
-        before = read_input(old, options, reading(progress))
-        after = read_input(new, options, reading(progress))
-        # A file read as nothing would show every item added or removed: stop instead.
-        for path, report in ((old, before), (new, after)):
-            require_records(path, report, expected=ListKind.POWERS, options=options)
+        before, after = read_power_lists((old, new), options, reading(progress))
         result = diff_lists(before.powers, after.powers, options=config.match)
         result.issues = [*before.issues, *after.issues]
         title = f"清单比对：{old.name} → {new.name}"
@@ -220,20 +214,16 @@ def run_handover(
 ) -> HandoverOutcome:
     """`quanze handover build`: a checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
-    loaded = analysis.loaded
-    units = analysis.units
-    require_handover(loaded.devolved, units)
-    lists = checklists(
-        loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
-    )
-    if progress is not None:
-        progress(Step(Stage.WRITE, f"writing checklists to {out}"))
+    lists = checklists_of(analysis, deadline=deadline)
+    begin(progress, Stage.WRITE, f"writing checklists to {out}")
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, config.project.decisions, notice=notice)
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
     paths = [out / p.name for p in staged]
     return HandoverOutcome(
-        units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths], issues=loaded.issues
+        units={u: len(r) for u, r in lists.items()},
+        files=[str(p) for p in paths],
+        issues=analysis.loaded.issues,
     )
 
 
