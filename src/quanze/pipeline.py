@@ -6,7 +6,6 @@ issues; progress reaches the caller as typed `Step`s (quanze.stages).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -54,8 +53,7 @@ def run_validate(
     )
     for r in reports:
         warn_if_empty(r)
-    counts = Counter(i.code.value for r in reports for i in r.issues)
-    return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
+    return ValidationResult.of(reports)
 
 
 def run_inspect(
