@@ -8,9 +8,15 @@ import importlib
 import inspect
 import re
 from pathlib import Path
+from typing import cast
 
+import pytest
+
+from quanze.analysis import Analysis
 from quanze.check import METRICS
+from quanze.config import QuanzeConfig
 from quanze.gap_types import CROSS_UNIT, DEVOLVER, GAP_TYPES, GAP_ZH, GapType
+from quanze.results import GapRow
 
 SRC = Path(__file__).parents[1] / "src" / "quanze"
 README = Path(__file__).parents[1] / "README.md"
@@ -98,3 +104,22 @@ def test_every_gap_type_is_documented_in_the_readme() -> None:
     section = section[: section.index("\n### ", 1)]
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, flags=re.M))
     assert documented == {k.value for k in GapType}
+
+
+def test_every_finder_exists_and_find_all_calls_each_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import quanze.gaps as gaps
+
+    named = {name for spec in GAP_TYPES.values() for name in spec.finders}
+    assert all(callable(_resolve(name)) for name in named)
+    called: list[str] = []
+
+    def fake(name: str) -> gaps.Finder:
+        def rows(analysis: object, config: object) -> list[GapRow]:
+            called.append(name)
+            return []
+
+        return rows
+
+    monkeypatch.setattr(gaps, "finder", fake)
+    assert gaps.find_all(cast(Analysis, None), cast(QuanzeConfig, None)) == []
+    assert sorted(called) == sorted(named)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from quanze.config import Threshold
-from quanze.errors import ConfigError, ExitCode, exit_code_for
+from quanze.config import QuanzeConfig, Threshold
+from quanze.errors import ConfigError, ExitCode, UsageError, exit_code_for
 from quanze.gap_types import GAP_TYPES
 from quanze.models import IssueCode, RowIssue
-from quanze.results import GapType, Summary
+from quanze.results import GapType, ReconcileResult, Summary
 
 # Warnings about the inputs that fail a check whatever its limits (see quanze.ingest.inputcheck).
 LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED)
@@ -70,6 +70,16 @@ def validate_limits(limits: Mapping[str, Threshold]) -> None:
             f"[check] › {', '.join(unknown)}: not a metric quanze counts",
             hint=f"use one of: {', '.join(METRICS)}",
         )
+
+
+def require_checkable(config: QuanzeConfig, *, recorded: bool) -> None:
+    """A check needs input lists in the config, limits on metrics quanze counts, and the ledger for ledger metrics."""
+    if not config.inputs.lists:
+        raise UsageError(
+            "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
+        )
+    validate_limits(config.check)
+    require_ledger(config.check, recorded=recorded)
 
 
 def require_ledger(limits: Mapping[str, Threshold], *, recorded: bool) -> None:
@@ -155,6 +165,22 @@ def evaluate(
     return CheckResult(
         passed=all(r.passed for r in results), thresholds=results, changes=changes, summary=summary
     )
+
+
+def judge(
+    result: ReconcileResult,
+    limits: Mapping[str, Threshold],
+    before: Summary | None,
+    *,
+    extra: Mapping[str, int] | None = None,
+) -> CheckResult:
+    """The verdict of a reconcile run against [check], with its acceptance totals and input issues."""
+    verdict = evaluate(result.summary, limits, before, extra=extra)
+    if result.acceptance:
+        verdict.accepted = sum(a.accepted for a in result.acceptance)
+        verdict.devolved = sum(a.devolved for a in result.acceptance)
+    verdict.issues = result.issues
+    return verdict
 
 
 def compare(before: Summary, after: Summary) -> list[Change]:

@@ -15,10 +15,45 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from pydantic import BaseModel
 from rich.markup import escape
 
 from quanze import __version__, pipeline, tracking
 from quanze import ledger as ledger_store
+from quanze.cli_options import (
+    INPUTS,
+    MATCHING,
+    OUTPUT,
+    AcceptanceOpt,
+    ByOpt,
+    CatalogueOpt,
+    ChainOpt,
+    CheckFormat,
+    ConfigOpt,
+    CsvEncodingOpt,
+    DbOpt,
+    DecisionsOpt,
+    EncodingOpt,
+    FilesArg,
+    FillDownOpt,
+    ForceOpt,
+    FormatOpt,
+    HeaderOpt,
+    HiddenOpt,
+    KindOpt,
+    LedgerFlag,
+    MatchThresholdOpt,
+    OpenOpt,
+    OutOpt,
+    OutputFormat,
+    OwnOpt,
+    PowersOpt,
+    ReviewThresholdOpt,
+    ServiceUnitOpt,
+    SheetOpt,
+    StreamFormat,
+    StreamFormatOpt,
+)
 from quanze.config import (
     DEFAULT_CONFIG,
     CsvEncoding,
@@ -45,7 +80,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-INPUTS, MATCHING, OUTPUT = "Inputs 输入", "Matching 匹配", "Output 输出"
 
 term = Terminal()
 
@@ -59,19 +93,6 @@ class _State:
 
 
 state = _State()
-
-
-class OutputFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-class StreamFormat(StrEnum):
-    """Output formats of commands whose rows can stream: jsonl prints one JSON object per row."""
-
-    TEXT = "text"
-    JSON = "json"
-    JSONL = "jsonl"
 
 
 def handled(func: Callable[P, R]) -> Callable[P, R]:
@@ -128,94 +149,6 @@ def main_options(
     """quanze: reconcile power lists with the service catalogue."""
     state.debug, term.quiet, term.verbose = debug, quiet, verbose
     state.no_cache = no_cache
-
-
-KindOpt = Annotated[
-    ListKind,
-    typer.Option("--kind", help="What the files hold; auto tells by the headers.", rich_help_panel=INPUTS),
-]
-HeaderOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--header-rows",
-        help="Header row or rows (1-based), e.g. 3 or 3-4; default: found.",
-        rich_help_panel=INPUTS,
-    ),
-]
-SheetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--sheet", help="Read only this sheet (repeatable).", rich_help_panel=INPUTS),
-]
-EncodingOpt = Annotated[
-    str | None,
-    typer.Option("--encoding", help="CSV encoding; default: UTF-8 or GBK, detected.", rich_help_panel=INPUTS),
-]
-FormatOpt = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format on stdout.", rich_help_panel=OUTPUT)
-]
-StreamFormatOpt = Annotated[
-    StreamFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="On stdout: text, a json summary, or jsonl rows (streamed).",
-        rich_help_panel=OUTPUT,
-    ),
-]
-CsvEncodingOpt = Annotated[
-    CsvEncoding | None,
-    typer.Option(
-        "--csv-encoding",
-        help="Encoding of the CSV files written; default utf-8-sig (UTF-8 with BOM, for Excel).",
-        rich_help_panel=OUTPUT,
-    ),
-]
-OpenOpt = Annotated[bool, typer.Option("--open", help="Open report.html when done.", rich_help_panel=OUTPUT)]
-FilesArg = Annotated[list[Path], typer.Argument(help="List files (.xlsx, .xls, .csv).", show_default=False)]
-HiddenOpt = Annotated[
-    HiddenMode | None,
-    typer.Option(
-        "--hidden",
-        help="Hidden sheets and rows: skip-sheets (default: hidden sheets skipped, hidden rows read), "
-        "skip (both skipped) or read (both read).",
-    ),
-]
-FillDownOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--fill-down",
-        help="Field whose blank cells repeat the value above (repeatable).",
-        rich_help_panel=INPUTS,
-    ),
-]
-
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="Config file; default: quanze.toml here, when there is one.",
-        rich_help_panel=INPUTS,
-    ),
-]
-OutOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--out", "-o", help="Report folder; default: the config's project.out.", rich_help_panel=OUTPUT
-    ),
-]
-ForceOpt = Annotated[
-    bool,
-    typer.Option("--force", help="Replace reports already in the output folder.", rich_help_panel=OUTPUT),
-]
-LedgerFlag = Annotated[
-    bool | None,
-    typer.Option(
-        "--ledger/--no-ledger",
-        help="Record the run and its gaps in the 整改台账 (default: the config's [ledger] record).",
-    ),
-]
 
 
 def _ingest_options(
@@ -286,12 +219,7 @@ def inspect(
     """Show how quanze understood each file: header rows, column → field mapping, ignored columns."""
     options = _ingest_options(config, kind, header_rows, sheet, encoding, None, hidden, keep_records=False)
     result = pipeline.run_inspect(options, files=files, progress=term.progress)
-    term.close_stages()
-    if fmt is OutputFormat.JSON:
-        term.json(result.model_dump(mode="json"))
-    else:
-        term.layouts(result)
-    raise typer.Exit(int(result.exit_code))
+    _finish(fmt, result, lambda: term.layouts(result), code=result.exit_code)
 
 
 # ---------------------------------------------------------------------------------------------- config
@@ -303,6 +231,19 @@ def _load_config(config: Path | None, **flags: Any) -> QuanzeConfig:
     return build_config(config, Overrides(**given, no_cache=state.no_cache))
 
 
+def _finish(
+    fmt: StrEnum, result: BaseModel, text: Callable[[], object], *, code: ExitCode | None = None
+) -> None:
+    """Render a command's result: its JSON dump with --format json, else `text`; then exit with `code`, if given."""
+    term.close_stages()
+    if fmt == OutputFormat.JSON:
+        term.json(result.model_dump(mode="json"))
+    else:
+        text()
+    if code is not None:
+        raise typer.Exit(int(code))
+
+
 def _open(path: Path) -> None:
     """Open a report in the default browser or viewer; a machine without one gets a note, not an error."""
     if not webbrowser.open(path.resolve().as_uri()):
@@ -310,56 +251,6 @@ def _open(path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- reconcile
-
-
-PowersOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--powers",
-        "-p",
-        help="Devolution list: FILE or LEVEL:UNIT=FILE (repeatable).",
-        rich_help_panel=INPUTS,
-    ),
-]
-CatalogueOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--catalogue", "-s", help="Service catalogue export (repeatable).", rich_help_panel=INPUTS),
-]
-AcceptanceOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--acceptance",
-        "-a",
-        rich_help_panel=INPUTS,
-        help="A unit's acceptance list: FILE (unit = file name) or \\[LEVEL:]UNIT=FILE.",
-    ),
-]
-ChainOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--chain",
-        rich_help_panel=INPUTS,
-        help="Another level's list for the cascade: LEVEL:UNIT=FILE or LEVEL:UNIT@PARENT=FILE (repeatable).",
-    ),
-]
-OwnOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--own",
-        rich_help_panel=INPUTS,
-        help="A unit's own current power list, for held-twice: LEVEL:UNIT=FILE (repeatable).",
-    ),
-]
-DecisionsOpt = Annotated[
-    Path | None,
-    typer.Option("--decisions", help="Decisions file (default from config).", rich_help_panel=MATCHING),
-]
-MatchThresholdOpt = Annotated[
-    float | None, typer.Option(help="Score for `matched` (default 90).", rich_help_panel=MATCHING)
-]
-ReviewThresholdOpt = Annotated[
-    float | None, typer.Option(help="Score for `review` (default 65).", rich_help_panel=MATCHING)
-]
 
 
 @app.command(
@@ -479,25 +370,14 @@ def review_apply(
         Path, typer.Argument(help="The review.xlsx with 决定 filled in.", show_default=False)
     ],
     config: ConfigOpt = None,
-    decisions: Annotated[
-        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
-    ] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who decided (kept in the history).")] = None,
+    decisions: DecisionsOpt = None,
+    by: ByOpt = None,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Record the 确认/否决 decisions of a review workbook; later runs apply them first."""
     cfg = _load_config(config, decisions=decisions)
     outcome = pipeline.run_review_apply(cfg, workbook=workbook, by=by or getpass.getuser(), notice=term.say)
-    if fmt is OutputFormat.JSON:
-        term.json(outcome.model_dump(mode="json"))
-    else:
-        term.say(
-            f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
-            f"{outcome.recorded} new decision(s) recorded in {escape(outcome.decisions_file)}, "
-            f"{outcome.unchanged} already recorded"
-        )
-        term.issues(outcome.issues)
-    raise typer.Exit(int(outcome.exit_code))
+    _finish(fmt, outcome, lambda: term.review_applied(outcome), code=outcome.exit_code)
 
 
 @review_app.command("add")
@@ -506,12 +386,10 @@ def review_add(
     power: Annotated[str, typer.Argument(help="The power: its code or name.", show_default=False)],
     service: Annotated[str, typer.Argument(help="The service item: its code or name.", show_default=False)],
     config: ConfigOpt = None,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="The service item's unit.")] = None,
+    unit: ServiceUnitOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Why (kept in the history).")] = None,
-    decisions: Annotated[
-        Path | None, typer.Option("--decisions", help="Decisions file (default from config).")
-    ] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who decided (kept in the history).")] = None,
+    decisions: DecisionsOpt = None,
+    by: ByOpt = None,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Link a power and a service item the matcher never proposed: recorded as a confirmed decision."""
@@ -519,13 +397,7 @@ def review_add(
     added = pipeline.run_review_add(
         cfg, power=power, service=service, unit=unit, by=by or getpass.getuser(), note=note
     )
-    if fmt is OutputFormat.JSON:
-        term.json(added.model_dump(mode="json"))
-    else:
-        term.say(
-            f"{'recorded' if added.recorded else 'already recorded'}: {added.power_name} ↔ {added.service_name} "
-            f"({added.unit or '-'}) in {cfg.project.decisions}"
-        )
+    _finish(fmt, added, lambda: term.link_added(added, cfg.project.decisions))
 
 
 @app.command()
@@ -536,15 +408,12 @@ def explain(
     ],
     config: ConfigOpt = None,
     service: Annotated[bool, typer.Option("--service", help="ITEM is a service item, not a power.")] = False,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="The service item's unit.")] = None,
+    unit: ServiceUnitOpt = None,
     fmt: FormatOpt = OutputFormat.TEXT,
 ) -> None:
     """Why one power or service item was linked as it was: its name as compared, every candidate, decisions."""
     result = pipeline.run_explain(_load_config(config), item=item, service=service, unit=unit)
-    if fmt is OutputFormat.JSON:
-        term.json(result.model_dump(mode="json"))
-        return
-    term.explanation(result)
+    _finish(fmt, result, lambda: term.explanation(result))
 
 
 @app.command(epilog="Example: [bold]quanze diff 清单_2022.xlsx 清单_2023.xlsx --out out/diff[/]")
@@ -567,12 +436,7 @@ def diff(
     result = pipeline.run_diff(
         cfg, old=old, new=new, out=out, force=force, progress=term.progress, notice=term.say
     )
-    term.close_stages()
-    if fmt is OutputFormat.JSON:
-        term.json(result.model_dump(mode="json"))
-    else:
-        term.diff(result, old, new, out)
-    raise typer.Exit(int(result.exit_code))
+    _finish(fmt, result, lambda: term.diff(result, old, new, out), code=result.exit_code)
 
 
 handover_app = typer.Typer(
@@ -610,13 +474,7 @@ def handover_build(
         deadline=deadline.date() if deadline else None,
         notice=term.say,
     )
-    term.close_stages()
-    if fmt is OutputFormat.JSON:
-        term.json(outcome.model_dump(mode="json"))
-        return
-    for unit, count in outcome.units.items():
-        term.say(f"{escape(unit)}: {count} items")
-    term.say(escape(f"checklists written to {out}/"))
+    _finish(fmt, outcome, lambda: term.handover_built(outcome, out))
 
 
 @handover_app.command(
@@ -648,17 +506,7 @@ def handover_progress(
         notice=term.say,
         csv_encoding=(csv_encoding or CsvEncoding.UTF8_BOM).value,
     )
-    if fmt is OutputFormat.JSON:
-        term.json(result.model_dump(mode="json"))
-    else:
-        term.handover_ledger(result)
-    raise typer.Exit(int(result.exit_code))
-
-
-class CheckFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
+    _finish(fmt, result, lambda: term.handover_ledger(result), code=result.exit_code)
 
 
 @app.command(epilog="Example: [bold]quanze check --junit out/junit.xml --baseline out/last/summary.json[/]")
@@ -725,13 +573,6 @@ ledger_app = typer.Typer(
 )
 app.add_typer(ledger_app, name="ledger")
 
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="The ledger file; default: [ledger] path (quanze-ledger.sqlite beside the config)."
-    ),
-]
-
 
 def _ledger_path(config: Path | None, db: Path | None) -> tuple[Path, QuanzeConfig]:
     cfg = _load_config(config, ledger_db=db)
@@ -754,10 +595,7 @@ def ledger_export(
     outcome = tracking.export(
         path, out, by=by, include_closed=include_closed, force=force, title=cfg.project.name
     )
-    if fmt is OutputFormat.JSON:
-        term.json(outcome.model_dump(mode="json"))
-        return
-    term.ledger_export(outcome, out)
+    _finish(fmt, outcome, lambda: term.ledger_export(outcome, out))
 
 
 @ledger_app.command("apply")
@@ -810,10 +648,7 @@ def ledger_report(
     """The 周报/月通报: gaps opened, closed, open and overdue per unit and department, with trend charts."""
     path, cfg = _ledger_path(config, db)
     data, files = tracking.report(path, out, period, since=_since(since), force=force, title=cfg.project.name)
-    if fmt is OutputFormat.JSON:
-        term.json(data.model_dump(mode="json"))
-        return
-    term.ledger_report(data, period, files)
+    _finish(fmt, data, lambda: term.ledger_report(data, period, files))
 
 
 @ledger_app.command("history")
@@ -827,10 +662,7 @@ def ledger_history(
     """Every change of one gap: when it opened, closed, reopened, who changed its status and why."""
     path, _ = _ledger_path(config, db)
     data = ledger_store.history(path, gap)
-    if fmt is OutputFormat.JSON:
-        term.json(data.model_dump(mode="json"))
-        return
-    term.gap_history(data)
+    _finish(fmt, data, lambda: term.gap_history(data))
 
 
 @app.command(epilog="Example: [bold]quanze init quanze.toml[/]")
@@ -844,10 +676,9 @@ def init(
 ) -> None:
     """Write a commented starter quanze.toml."""
     written = pipeline.run_init(path, force=force)
-    if fmt is OutputFormat.JSON:
-        term.json(written.model_dump(mode="json"))
-    else:
-        term.say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
+    _finish(
+        fmt, written, lambda: term.say(escape(f"wrote {path}: edit the input paths, then run `quanze check`"))
+    )
 
 
 cache_app = typer.Typer(help="The read cache: each input read once (README › Scale).", no_args_is_help=True)
@@ -859,10 +690,7 @@ app.add_typer(cache_app, name="cache")
 def cache_clear(config: ConfigOpt = None, fmt: FormatOpt = OutputFormat.TEXT) -> None:
     """Remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
     cleared = pipeline.run_clear_cache(_load_config(config))
-    if fmt is OutputFormat.JSON:
-        term.json(cleared.model_dump(mode="json"))
-    else:
-        term.say(escape(f"removed {cleared.folder} ({cleared.entries} entries)"))
+    _finish(fmt, cleared, lambda: term.say(escape(f"removed {cleared.folder} ({cleared.entries} entries)")))
 
 
 units_app = typer.Typer(
@@ -880,12 +708,7 @@ def units_list(config: ConfigOpt = None, fmt: FormatOpt = OutputFormat.TEXT) -> 
     from quanze.units_pool import unit_names
 
     names = unit_names(_load_config(config), progress=term.progress)
-    term.close_stages()
-    if fmt is OutputFormat.JSON:
-        term.json(names.model_dump(mode="json"))
-        return
-    for unit in names.root:
-        term.out.print(unit, markup=False, highlight=False)
+    _finish(fmt, names, lambda: term.lines(names.root))
 
 
 @units_app.command("run", epilog="Example: [bold]quanze units run --jobs 2 --out out/units[/]")

@@ -18,10 +18,11 @@ from rich.table import Table
 from quanze.check import LOUD_WARNINGS, CheckResult
 from quanze.diff import DiffResult
 from quanze.handover import Ledger
+from quanze.ingest.readback import ReviewOutcome
 from quanze.ledger import PERIOD_ZH, GapHistory, LedgerReport, LedgerRun, Period
 from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
-from quanze.outcomes import Layouts, ValidationResult
+from quanze.outcomes import AddedLink, HandoverOutcome, Layouts, ValidationResult
 from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
@@ -399,6 +400,30 @@ class Terminal:
             who = e.by or (f"run {e.run_id}" if e.run_id else "")
             table.add_row(e.at, e.kind, e.status, escape(change), escape(who), escape(e.reason or ""))
         self.out.print(table)
+
+    def review_applied(self, outcome: ReviewOutcome) -> None:
+        self.say(
+            f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
+            f"{outcome.recorded} new decision(s) recorded in {escape(outcome.decisions_file)}, "
+            f"{outcome.unchanged} already recorded"
+        )
+        self.issues(outcome.issues)
+
+    def link_added(self, added: AddedLink, decisions: Path) -> None:
+        self.say(
+            f"{'recorded' if added.recorded else 'already recorded'}: {added.power_name} ↔ {added.service_name} "
+            f"({added.unit or '-'}) in {decisions}"
+        )
+
+    def handover_built(self, outcome: HandoverOutcome, out: Path) -> None:
+        for unit, count in outcome.units.items():
+            self.say(f"{escape(unit)}: {count} items")
+        self.say(escape(f"checklists written to {out}/"))
+
+    def lines(self, texts: Sequence[str]) -> None:
+        """One plain line each on stdout (no markup): output meant for pipes and xargs."""
+        for text in texts:
+            self.out.print(text, markup=False, highlight=False)
 
 
 def rate_line(summary: Summary, accepted: int | None, devolved: int | None) -> str:

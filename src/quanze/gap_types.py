@@ -40,6 +40,9 @@ class GapSpec:
     metric: Base
     detail: str
     producers: tuple[str, ...]
+    finders: tuple[str, ...]
+    """The functions (module:qualname, each `(Analysis, QuanzeConfig) -> Iterable[GapRow]`) that
+    `quanze.gaps.find_all` calls to gather this type's rows from a run: a new gap type registers here."""
     cross_unit: bool = False
     """Found by comparing units or levels with each other: a run for some units alone cannot see it."""
     devolver: bool = False
@@ -53,42 +56,49 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "power_units",
             "devolved to a unit but absent from its acceptance list, or refused there",
             ("quanze.gaps:AcceptanceCheck.gaps",),
+            finders=("quanze.gaps:find_acceptance_gaps",),
         ),
         GapType.NOT_DEVOLVED: GapSpec(
             "未下放但已承接",
             "power_units",
             "in a unit's acceptance list but never devolved to it",
             ("quanze.gaps:AcceptanceCheck.gaps",),
+            finders=("quanze.gaps:find_acceptance_gaps",),
         ),
         GapType.NO_SERVICE_ITEM: GapSpec(
             "无服务事项（权限悬空）",
             "power_units",
             "a power with no service item on the unit's platform",
             ("quanze.gaps:catalogue_gaps",),
+            finders=("quanze.gaps:find_catalogue_gaps",),
         ),
         GapType.ORPHAN_SERVICE_ITEM: GapSpec(
             "无权力支撑的服务事项",
             "service_items",
             "a service item that no power supports (待复核 while its only links are review candidates)",
             ("quanze.gaps:catalogue_gaps",),
+            finders=("quanze.gaps:find_catalogue_gaps",),
         ),
         GapType.NO_SUPERVISION: GapSpec(
             "未明确监管（放权不放责）",
             "powers",
             "a devolved item with no 监管部门 or 监管方式, where the list tracks them; one row per unit",
             ("quanze.gaps:supervision_gaps",),
+            finders=("quanze.gaps:find_supervision_gaps",),
         ),
         GapType.UNUSED: GapSpec(
             "零办件",
             "service_items",
             "a service item (or power) with 办件量 0",
             ("quanze.gaps:catalogue_gaps",),
+            finders=("quanze.gaps:find_catalogue_gaps",),
         ),
         GapType.NAME_MISMATCH: GapSpec(
             "名称录入不一致",
             "power_units",
             "one entry written differently by different units (核发 → 发放, 登记 → 登记办理)",
             ("quanze.gaps:_name_mismatch", "quanze.gaps:_entry_mismatch"),
+            finders=("quanze.gaps:find_acceptance_gaps", "quanze.gaps:find_catalogue_gaps"),
             cross_unit=True,
         ),
         GapType.DROPPED_IN_CHAIN: GapSpec(
@@ -96,6 +106,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "powers",
             "handed down to a level but present at none of the units that could take it",
             ("quanze.cascade:_dropped",),
+            finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
             devolver=True,
         ),
@@ -104,6 +115,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "powers",
             "directly devolved, yet still in the upper unit's own list while a lower unit exercises it",
             ("quanze.cascade:_held_twice",),
+            finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
             devolver=True,
         ),
@@ -112,6 +124,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "powers",
             "a township 配合事项 whose county department with the 主体责任 does not list it",
             ("quanze.cascade:_township_no_owner",),
+            finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
         ),
         GapType.UNIT_SPECIFIC: GapSpec(
@@ -119,6 +132,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "powers",
             "an item that exists only at some units of a level: a difference, not an error",
             ("quanze.cascade:_unit_specific",),
+            finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
         ),
         GapType.OVERLAP: GapSpec(
@@ -126,6 +140,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "powers",
             "the same power in the lists of two departments of one unit (职责交叉)",
             ("quanze.gaps:overlap_gaps",),
+            finders=("quanze.gaps:find_overlap_gaps",),
         ),
     }
 )

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
+from quanze.gap_types import GAP_TYPES
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
 from quanze.vocab import acceptance_of, is_refusal, keeps_item
+
+if TYPE_CHECKING:  # analysis reads the inputs through this module's AcceptanceCheck
+    from quanze.analysis import Analysis
+    from quanze.config import QuanzeConfig
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
@@ -531,3 +538,53 @@ def usage(services: Sequence[ServiceItem]) -> list[UsageRow]:
         UsageRow(unit=u or None, department=d, items=n, used=used, rate=round(used / n, 4) if n else 0.0)
         for (u, d), (n, used) in sorted(counts.items())
     ]
+
+
+# ---------------------------------------------------------------------------------------------- finders
+# Each gap type's registry entry (quanze.gap_types) names the finders below that gather its rows from a
+# run; `find_all` calls each once, so a new gap type touches its producer and its entry, not the pipeline.
+
+
+def find_acceptance_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[GapRow]:
+    return analysis.acceptance.gaps() if analysis.acceptance else []
+
+
+def find_catalogue_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[GapRow]:
+    return catalogue_gaps(
+        analysis.powers,
+        analysis.loaded.services,
+        analysis.result,
+        analysis.acceptance,
+        expected=config.match.service_categories,
+    )
+
+
+def find_supervision_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[GapRow]:
+    return supervision_gaps(analysis.loaded.devolved, analysis.units, addressing=analysis.addressing)
+
+
+def find_cascade_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[GapRow]:
+    return analysis.cascade.gaps if analysis.cascade else []
+
+
+def find_overlap_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[GapRow]:
+    return overlap_gaps(analysis.list_units())
+
+
+Finder = Callable[["Analysis", "QuanzeConfig"], Iterable[GapRow]]
+
+
+def finder(name: str) -> Finder:
+    """The function a registry entry names as module:qualname."""
+    module, _, qualname = name.partition(":")
+    found: Finder = getattr(importlib.import_module(module), qualname)
+    return found
+
+
+def find_all(analysis: Analysis, config: QuanzeConfig) -> list[GapRow]:
+    """Every gap of a run, from each finder the gap-type registry names, in registry order."""
+    names = dict.fromkeys(name for spec in GAP_TYPES.values() for name in spec.finders)
+    rows = [row for name in names for row in finder(name)(analysis, config)]
+    order = {kind: i for i, kind in enumerate(GapType)}
+    rows.sort(key=lambda g: (order[g.gap_type], g.unit or "", g.source or "", g.item_name))
+    return rows

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from quanze.addressing import DEFAULT
-from quanze.errors import ExitCode, exit_code_for
+from quanze.analysis import Analysis
+from quanze.errors import ExitCode, UsageError, exit_code_for
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.match import MatchResult, Status
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
@@ -161,6 +162,22 @@ def receiving_department(unit: str, handing: str | None, taken: PowerItem | None
         # A township government of the upper level has no counterpart among the unit's departments.
         return None
     return f"{unit}{_key(handing)}"
+
+
+def checklists_of(analysis: Analysis, *, deadline: dt.date | None = None) -> dict[str, list[HandoverRow]]:
+    """The checklists of a run: one per receiving unit, which needs a devolution list and a unit to write for."""
+    devolved, units = analysis.loaded.devolved, analysis.units
+    if not devolved:
+        raise UsageError("handover needs a devolution list", hint='add a list with role = "devolution"')
+    if not units:
+        raise UsageError(
+            "no receiving units: give acceptance lists or a catalogue with 行政区划",
+            hint='add [[inputs.lists]] with role = "acceptance" and a unit',
+        )
+    loaded = analysis.loaded
+    return checklists(
+        devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
+    )
 
 
 def checklists(

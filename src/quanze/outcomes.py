@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pydantic import BaseModel, Field, RootModel, computed_field
 
 from quanze.decisions import DecisionRecord
@@ -15,6 +17,12 @@ class ValidationResult(BaseModel):
 
     files: list[FileReport]
     issue_counts: dict[str, int] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, reports: list[FileReport]) -> ValidationResult:
+        """The files read, with their issues counted by code."""
+        counts = Counter(i.code.value for r in reports for i in r.issues)
+        return cls(files=reports, issue_counts=dict(sorted(counts.items())))
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -6,24 +6,23 @@ issues; progress reaches the caller as typed `Step`s (quanze.stages).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from quanze.analysis import analyse, reading
-from quanze.check import CheckResult, evaluate, load_baseline, require_ledger, validate_limits
+from quanze.check import CheckResult, evaluate, judge, load_baseline, require_checkable
 from quanze.config import STARTER_CONFIG, QuanzeConfig
 from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
-from quanze.errors import UnreadableInputError, UsageError
-from quanze.gaps import catalogue_gaps, overlap_gaps, supervision_gaps, usage
+from quanze.gaps import find_all
 from quanze.gctune import relaxed_gc
-from quanze.handover import Ledger, checklists, ledger
+from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
-from quanze.ingest.inputcheck import require_records, warn_if_empty
-from quanze.ingest.load import read_input
-from quanze.ingest.readback import ReviewOutcome, read_checklists
+from quanze.ingest.inputcheck import warn_if_empty
+from quanze.ingest.load import read_power_lists
+from quanze.ingest.readback import ReviewOutcome, read_filled_checklists
 from quanze.ledger import LedgerRun
 from quanze.match.explain import Explanation
 from quanze.models import ListKind
@@ -35,10 +34,10 @@ from quanze.report.files import write_new_text
 from quanze.report.handover import write_checklists, write_ledger
 from quanze.report.outdir import staged_out_dir
 from quanze.report.reconcile import write_gaps, write_reconcile
-from quanze.results import GapType, ReconcileResult
-from quanze.review import add_link, apply_review, explain, is_review, keep_pending_review
-from quanze.stages import Progress, Stage, Step
-from quanze.tables import match_rows, summary_of
+from quanze.results import ReconcileResult
+from quanze.review import add_link, apply_review, explain, keep_pending_review
+from quanze.stages import Progress, Stage, begin
+from quanze.tables import reconcile_result
 
 Notice = Callable[[str], None]
 """A line for the person running quanze (a lock waited on, decisions kept): the CLI shows it on stderr."""
@@ -54,8 +53,7 @@ def run_validate(
     )
     for r in reports:
         warn_if_empty(r)
-    counts = Counter(i.code.value for r in reports for i in r.issues)
-    return ValidationResult(files=reports, issue_counts=dict(sorted(counts.items())))
+    return ValidationResult.of(reports)
 
 
 def run_inspect(
@@ -74,14 +72,10 @@ def run_init(path: Path, *, force: bool) -> StarterConfig:
 
 def run_clear_cache(config: QuanzeConfig) -> CacheCleared:
     """`quanze cache clear`: remove the read cache of the config (or $QUANZE_CACHE); the next run reads every input again."""
-    from quanze.ingest.cache import cache_folder, clear
+    from quanze.ingest.cache import clear_configured
 
-    root = cache_folder(config.project.cache)
-    if root is None:
-        raise UsageError(
-            "the read cache is off (--no-cache): nothing to clear", hint="run without --no-cache"
-        )
-    return CacheCleared(folder=str(root), entries=clear(root))
+    root, entries = clear_configured(config.project.cache)
+    return CacheCleared(folder=str(root), entries=entries)
 
 
 # ---------------------------------------------------------------------------------------------- reconcile
@@ -92,32 +86,7 @@ def reconcile(
 ) -> ReconcileResult:
     """Read the inputs, link powers to service items, and find the gaps; the library call behind `reconcile`."""
     analysis = analyse(config, units=units, progress=progress)
-    loaded, powers, result, acceptance = (
-        analysis.loaded,
-        analysis.powers,
-        analysis.result,
-        analysis.acceptance,
-    )
-    gap_rows = [
-        *(acceptance.gaps() if acceptance else []),
-        *catalogue_gaps(
-            powers, loaded.services, result, acceptance, expected=config.match.service_categories
-        ),
-        *supervision_gaps(loaded.devolved, analysis.units, addressing=analysis.addressing),
-        *(analysis.cascade.gaps if analysis.cascade else []),
-        *overlap_gaps(analysis.list_units()),
-    ]
-    gap_rows.sort(key=lambda g: (list(GapType).index(g.gap_type), g.unit or "", g.source or "", g.item_name))
-    return ReconcileResult(
-        summary=summary_of(loaded, powers, result, gap_rows),
-        matches=match_rows(powers, loaded.services, result),
-        gaps=gap_rows,
-        usage=usage(loaded.services),
-        acceptance=acceptance.progress() if acceptance else [],
-        cascade=analysis.cascade.rows if analysis.cascade else [],
-        cascade_levels=analysis.cascade.levels if analysis.cascade else [],
-        issues=loaded.issues,
-    )
+    return reconcile_result(analysis, find_all(analysis, config))
 
 
 def _reconcile_into(
@@ -134,8 +103,7 @@ def _reconcile_into(
     with staged_out_dir(out, force=force, on_wait=notice) as folder, relaxed_gc():
         keep_pending_review(out, config.project.decisions, notice=notice)
         result = reconcile(config, units=units, progress=progress)
-        if progress is not None:
-            progress(Step(Stage.WRITE, f"writing reports to {out}"))
+        begin(progress, Stage.WRITE, f"writing reports to {out}")
         write(folder, result)
         if also is not None:
             also(folder, result)
@@ -160,22 +128,13 @@ def run_reconcile(
     整改台账 (README › Ledger).
     """
     out = out or config.project.out
-
-    def write(folder: Path, result: ReconcileResult) -> object:
-        return write_reconcile(
-            folder,
-            result,
-            title=config.project.name,
-            csv_encoding=config.project.csv_encoding.value,
-            notice=notice,
-        )
-
+    csv_encoding = config.project.csv_encoding.value
+    write = partial(write_reconcile, title=config.project.name, csv_encoding=csv_encoding, notice=notice)
     result = _reconcile_into(
         out, config, write, force=force, units=units, progress=progress, notice=notice, also=also
     )
     if ledger is not None:
-        if progress is not None:
-            progress(Step(Stage.RECORD, f"recording the run in {ledger.path}"))
+        begin(progress, Stage.RECORD, f"recording the run in {ledger.path}")
         ledger.record(result, units=units)
     return result
 
@@ -192,13 +151,8 @@ def run_check(
     notice: Notice | None = None,
 ) -> CheckResult:
     """`quanze check`, the nightly job: reconcile from the config, write the reports, and judge the counts against [check]."""
-    if not config.inputs.lists:
-        raise UsageError(
-            "the config names no input lists", hint="add [[inputs.lists]] blocks, or run `quanze init`"
-        )
     out = out or config.project.out
-    validate_limits(config.check)
-    require_ledger(config.check, recorded=ledger is not None)
+    require_checkable(config, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None
     inside = junit is not None and junit.parent.resolve() == out.resolve()
 
@@ -212,13 +166,9 @@ def run_check(
     result = run_reconcile(
         config, out=out, force=force, progress=progress, ledger=ledger, notice=notice, also=junit_inside
     )
-    verdict = evaluate(result.summary, config.check, before, extra=ledger.metrics() if ledger else None)
-    if result.acceptance:
-        verdict.accepted = sum(a.accepted for a in result.acceptance)
-        verdict.devolved = sum(a.devolved for a in result.acceptance)
+    verdict = judge(result, config.check, before, extra=ledger.metrics() if ledger else None)
     if junit is not None and not inside:
         write_junit(junit, verdict)
-    verdict.issues = result.issues
     return verdict
 
 
@@ -239,11 +189,7 @@ def run_diff(
     options = config.ingest_options(kind=ListKind.POWERS)
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, config.project.decisions, notice=notice)
-        before = read_input(old, options, reading(progress))
-        after = read_input(new, options, reading(progress))
-        # A file read as nothing would show every item added or removed: stop instead.
-        for path, report in ((old, before), (new, after)):
-            require_records(path, report, expected=ListKind.POWERS, options=options)
+        before, after = read_power_lists((old, new), options, reading(progress))
         result = diff_lists(before.powers, after.powers, options=config.match)
         result.issues = [*before.issues, *after.issues]
         title = f"清单比对：{old.name} → {new.name}"
@@ -266,26 +212,16 @@ def run_handover(
 ) -> HandoverOutcome:
     """`quanze handover build`: a checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
-    loaded = analysis.loaded
-    if not loaded.devolved:
-        raise UsageError("handover needs a devolution list", hint='add a list with role = "devolution"')
-    units = sorted(set(loaded.acceptance) | {s.unit for s in loaded.services if s.unit})
-    if not units:
-        raise UsageError(
-            "no receiving units: give acceptance lists or a catalogue with 行政区划",
-            hint='add [[inputs.lists]] with role = "acceptance" and a unit',
-        )
-    lists = checklists(
-        loaded.devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
-    )
-    if progress is not None:
-        progress(Step(Stage.WRITE, f"writing checklists to {out}"))
+    lists = checklists_of(analysis, deadline=deadline)
+    begin(progress, Stage.WRITE, f"writing checklists to {out}")
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, config.project.decisions, notice=notice)
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
     paths = [out / p.name for p in staged]
     return HandoverOutcome(
-        units={u: len(r) for u, r in lists.items()}, files=[str(p) for p in paths], issues=loaded.issues
+        units={u: len(r) for u, r in lists.items()},
+        files=[str(p) for p in paths],
+        issues=analysis.loaded.issues,
     )
 
 
@@ -299,19 +235,7 @@ def run_handover_progress(
     csv_encoding: str = "utf-8-sig",
 ) -> Ledger:
     """`quanze handover progress`: the weekly ledger (台账) from filled-in checklists, per unit and department."""
-    rows = []
-    for path in files:
-        found = read_checklists(path)
-        if not found:
-            raise UnreadableInputError(
-                f"{path}: no handover checklist rows found (no table with 交接状态 and 事项名称 columns"
-                + (", and this is a review workbook" if is_review(path) else "")
-                + ")",
-                hint="give the checklists `quanze handover build` wrote (交接清单_….xlsx), filled in; "
-                "a review.xlsx goes to `quanze review apply`",
-            )
-        rows.extend(found)
-    combined = ledger(rows, as_of=as_of)
+    combined = ledger(read_filled_checklists(files), as_of=as_of)
     if out is not None:
         with staged_out_dir(out, force=force, on_wait=notice) as folder:
             keep_pending_review(out, None, notice=notice)
@@ -329,15 +253,8 @@ def run_gaps(
     notice: Notice | None = None,
 ) -> ReconcileResult:
     """`quanze gaps`: find the gaps alone and write gaps.csv and gaps.xlsx into `out`."""
-
-    def write(folder: Path, result: ReconcileResult) -> object:
-        return write_gaps(
-            folder,
-            result,
-            title=f"{config.project.name}：缺口",
-            csv_encoding=config.project.csv_encoding.value,
-        )
-
+    title, csv_encoding = f"{config.project.name}：缺口", config.project.csv_encoding.value
+    write = partial(write_gaps, title=title, csv_encoding=csv_encoding)
     return _reconcile_into(out, config, write, force=force, units=units, progress=progress, notice=notice)
 
 

@@ -10,7 +10,7 @@ from quanze.config import ListRole, QuanzeConfig
 from quanze.decisions import load_decisions, now_with_zone, record_decisions
 from quanze.errors import OutputError, QuanzeError, UsageError
 from quanze.ingest.load import inputs_for_links
-from quanze.ingest.readback import ReviewOutcome, read_review, read_review_sheet
+from quanze.ingest.readback import ReviewOutcome, read_review
 from quanze.match.explain import Explanation, explain_power, explain_service
 from quanze.match.manual import UnknownItem, find_power, find_service, manual_link
 from quanze.outcomes import AddedLink
@@ -135,11 +135,3 @@ def keep_pending_review(out: Path, decisions_path: Path | None, *, notice: Progr
             f"{decisions_path} before replacing it"
         )
     return len(fresh)
-
-
-def is_review(path: Path) -> bool:
-    try:
-        read_review_sheet(path)
-    except QuanzeError:
-        return False
-    return True

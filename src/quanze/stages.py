@@ -31,3 +31,9 @@ class Step:
 
 
 Progress = Callable[[Step], None]
+
+
+def begin(progress: Progress | None, stage: Stage, detail: str) -> None:
+    """Tell the caller a stage begins, when it listens."""
+    if progress is not None:
+        progress(Step(stage, detail))

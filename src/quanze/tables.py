@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from quanze import __version__
+from quanze.gaps import usage
 from quanze.ingest.load import Loaded
 from quanze.match import MatchResult, power_key, service_key
 from quanze.models import Method, PowerItem, ServiceItem, Severity, Status
-from quanze.results import GapRow, GapType, MatchCounts, MatchRow, Summary
+from quanze.results import GapRow, GapType, MatchCounts, MatchRow, ReconcileResult, Summary
+
+if TYPE_CHECKING:
+    from quanze.analysis import Analysis
 
 
 def match_rows(
@@ -113,4 +118,19 @@ def summary_of(
         gaps={g.value: counts.get(g.value, 0) for g in GapType},
         invalid_rows=sum(1 for i in loaded.issues if i.severity is Severity.ERROR),
         issues=dict(sorted(issue_counts.items())),
+    )
+
+
+def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:
+    """A reconcile run as its result: summary, link rows, gaps, usage, acceptance and cascade tables."""
+    loaded, acceptance, cascade = analysis.loaded, analysis.acceptance, analysis.cascade
+    return ReconcileResult(
+        summary=summary_of(loaded, analysis.powers, analysis.result, gaps),
+        matches=match_rows(analysis.powers, loaded.services, analysis.result),
+        gaps=gaps,
+        usage=usage(loaded.services),
+        acceptance=acceptance.progress() if acceptance else [],
+        cascade=cascade.rows if cascade else [],
+        cascade_levels=cascade.levels if cascade else [],
+        issues=loaded.issues,
     )

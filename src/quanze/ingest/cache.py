@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from quanze import __version__
+from quanze.errors import UsageError
 from quanze.ingest.options import IngestOptions
 from quanze.models import FileReport, PowerItem, ServiceItem
 
@@ -256,3 +257,13 @@ def clear(root: Path) -> int:
     entries = sum(1 for p in (root / LAYOUT).glob("*") if p.is_dir()) if (root / LAYOUT).is_dir() else 0
     shutil.rmtree(root)
     return entries
+
+
+def clear_configured(configured: Path | None) -> tuple[Path, int]:
+    """Remove the read cache of the config (or $QUANZE_CACHE): its folder and the entries it held."""
+    root = cache_folder(configured)
+    if root is None:
+        raise UsageError(
+            "the read cache is off (--no-cache): nothing to clear", hint="run without --no-cache"
+        )
+    return root, clear(root)

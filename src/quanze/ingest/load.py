@@ -16,7 +16,7 @@ from quanze.ingest.inputcheck import no_catalogue_issue, reconcile_units, requir
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.partition import Progress, input_jobs, read_through_cache
 from quanze.ingest.reader import read_file
-from quanze.models import FileReport, PowerItem, RowIssue, ServiceItem
+from quanze.models import FileReport, ListKind, PowerItem, RowIssue, ServiceItem
 from quanze.results import InputFile
 
 
@@ -42,6 +42,17 @@ def read_input(path: Path, options: IngestOptions, progress: Progress | None) ->
             f"{path}: no such file", hint="check the path in the config or on the command line"
         )
     return read_file(path, options, label=str(path))
+
+
+def read_power_lists(
+    paths: Sequence[Path], options: IngestOptions, progress: Progress | None
+) -> list[FileReport]:
+    """Power lists read to be compared (`diff`): one read as nothing would show every item added or
+    removed, so it stops the run instead."""
+    reports = [read_input(path, options, progress) for path in paths]
+    for path, report in zip(paths, reports, strict=True):
+        require_records(path, report, expected=ListKind.POWERS, options=options)
+    return reports
 
 
 PARALLEL_READ_BYTES = 256 << 10  # below this, starting a worker process costs more than it saves

@@ -3,14 +3,14 @@ handover checklists and the ledger workbook (整改台账)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from quanze.config import QuanzeConfig
 from quanze.decisions import DecisionRecord, parse_decision_word
-from quanze.errors import ExitCode, UnreadableInputError, exit_code_for
+from quanze.errors import ExitCode, QuanzeError, UnreadableInputError, exit_code_for
 from quanze.ingest.cells import cell_text
 from quanze.ingest.formats import InputFormat
 from quanze.ingest.load import inputs_for_links
@@ -73,6 +73,31 @@ def read_checklists(path: Path) -> list[dict[str, str | None]]:
     rows = _quanze_table(path, CHECKLIST.mark_headings, what="handover checklist", first_only=False)
     # The signature block below the table has no item number.
     return [r for r in rows if CHECKLIST.get(r, "item_name") and (CHECKLIST.get(r, "no") or "").isdigit()]
+
+
+def read_filled_checklists(files: Sequence[Path]) -> list[dict[str, str | None]]:
+    """The rows of every filled-in checklist; a file that holds none is refused, saying what it is instead."""
+    rows = []
+    for path in files:
+        found = read_checklists(path)
+        if not found:
+            raise UnreadableInputError(
+                f"{path}: no handover checklist rows found (no table with 交接状态 and 事项名称 columns"
+                + (", and this is a review workbook" if is_review(path) else "")
+                + ")",
+                hint="give the checklists `quanze handover build` wrote (交接清单_….xlsx), filled in; "
+                "a review.xlsx goes to `quanze review apply`",
+            )
+        rows.extend(found)
+    return rows
+
+
+def is_review(path: Path) -> bool:
+    try:
+        read_review_sheet(path)
+    except QuanzeError:
+        return False
+    return True
 
 
 def read_ledger_sheets(path: Path) -> list[dict[str, str | None]]:
