@@ -263,7 +263,51 @@ def entity_cover(
         m = _LEADING_ACTION.match(rest)
         if rest == after or (m and rest[m.end() :] == after):
             return general
+        # The power may name more kinds before its act (内资企业及其分支机构登记): the act alone must agree.
+        act = _bridged_act(after, kinds)
+        if act is not None and (rest == act or (m is not None and rest[m.end() :] == act)):
+            return general
     return None
+
+
+_BRIDGE_WORDS: Final = (
+    "及其",
+    "以及",
+    "及",
+    "和",
+    "与",
+    "或",
+    "、",
+    ",",
+    "的",
+    "等",
+    "含",
+    "包括",
+    "各类",
+    "(",
+    ")",
+)
+
+
+def _bridged_act(after: str, kinds: Mapping[str, Sequence[str]]) -> str | None:
+    """The act closing `after` when all before it is more kinds of entity and the words joining them, else None.
+
+    内资企业**及其分支机构**登记 → 登记; 外商投资企业**和分公司**登记 → 登记; 企业**名称预先**核准 → None
+    (名称预先 is not a kind of entity: the power is about something else).
+    """
+    tail = _ACT_TAIL.search(after)
+    if tail is None or tail.start() == 0:
+        return None
+    middle = after[: tail.start()]
+    words = sorted(
+        {*_BRIDGE_WORDS, *kinds, *(s for specific in kinds.values() for s in specific)}, key=len, reverse=True
+    )
+    while middle:
+        word = next((w for w in words if middle.startswith(w)), None)
+        if word is None:
+            return None
+        middle = middle[len(word) :]
+    return tail.group(1)
 
 
 def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[str]:
