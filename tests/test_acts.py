@@ -68,3 +68,13 @@ def test_codes_still_propose_what_contradicting_acts_would_drop() -> None:
     powers = [single("公章刻制业特种行业许可证核发", code="511A0123400000")]
     found = linked(powers, [service("公章刻制业注销备案登记", code="511A01234001")])
     assert {(p, s) for _, p, s in found} == {("公章刻制业特种行业许可证核发", Status.REVIEW)}
+
+
+def test_a_code_family_still_proposes_what_contradicting_acts_would_drop() -> None:
+    powers = [single("公章刻制业特种行业许可证核发")]
+    items = [
+        service("公章刻制业特种行业许可证核发", "511A01234001"),
+        service("公章刻制业注销备案登记", "511A01234002"),
+    ]
+    found = linked(powers, items)
+    assert ("公章刻制业注销备案登记", "公章刻制业特种行业许可证核发", Status.REVIEW) in found
