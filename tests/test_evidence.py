@@ -197,6 +197,13 @@ def test_entity_kinds_reach_past_more_kinds_named_before_the_act() -> None:
         assert entity_cover(name_key(item), "外商投资企业和分支机构登记") is None, item
     assert entity_cover("外商投资合伙企业分支机构设立登记", "外商投资企业和分支机构登记") is not None
     assert entity_cover("外商投资合伙企业分支机构设立登记", "内资企业及其分公司登记") is None
+    # …and the power's own act after them, as a listed part gives it (内资企业及其分公司设立、注销登记).
+    assert entity_cover("个人独资企业注销登记", "内资企业及其分公司注销登记") == "内资企业"
+    assert entity_cover("个人独资企业变更登记", "内资企业及其分公司注销登记") is None
+    found = linked(
+        [power("内资企业及其分公司设立、注销登记", Category.LICENSING)], [service("个人独资企业注销登记")]
+    )
+    assert {s for _, _, s in found} == {Status.REVIEW}
     # Words that are not kinds of entity keep the power about something else, and the act must agree.
     assert entity_cover("个人独资企业设立登记", "企业名称预先登记") is None
     assert entity_cover("非公司企业法人设立审批", "内资企业及其分公司登记") is None

@@ -290,24 +290,23 @@ _BRIDGE_WORDS: Final = (
 
 
 def _bridged_act(after: str, kinds: Mapping[str, Sequence[str]]) -> str | None:
-    """The act closing `after` when all before it is more kinds of entity and the words joining them, else None.
+    """What follows more kinds of entity and the words joining them at the start of `after`, else None.
 
-    内资企业**及其分支机构**登记 → 登记; 外商投资企业**和分公司**登记 → 登记; 企业**名称预先**核准 → None
-    (名称预先 is not a kind of entity: the power is about something else).
+    内资企业**及其分支机构**登记 → 登记; 外商投资企业**和分公司**设立登记 → 设立登记; 企业**名称预先**核准 → None
+    (名称预先 is not a kind of entity: the power is about something else). What follows must end in an act.
     """
-    tail = _ACT_TAIL.search(after)
-    if tail is None or tail.start() == 0:
-        return None
-    middle = after[: tail.start()]
     words = sorted(
         {*_BRIDGE_WORDS, *kinds, *(s for specific in kinds.values() for s in specific)}, key=len, reverse=True
     )
-    while middle:
-        word = next((w for w in words if middle.startswith(w)), None)
+    rest = after
+    while True:
+        word = next((w for w in words if rest.startswith(w)), None)
         if word is None:
-            return None
-        middle = middle[len(word) :]
-    return tail.group(1)
+            break
+        rest = rest[len(word) :]
+    if rest == after or not rest or not _ACT_TAIL.search(rest):
+        return None
+    return rest
 
 
 def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[str]:
