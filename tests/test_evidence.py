@@ -197,6 +197,10 @@ def test_entity_kinds_reach_past_more_kinds_named_before_the_act() -> None:
         assert entity_cover(name_key(item), "外商投资企业和分支机构登记") is None, item
     assert entity_cover("外商投资合伙企业分支机构设立登记", "外商投资企业和分支机构登记") is not None
     assert entity_cover("外商投资合伙企业分支机构设立登记", "内资企业及其分公司登记") is None
+    # A filing with the registration authority is one of a registration's handling items.
+    assert entity_cover("非公司企业法人备案", "内资企业及其分公司登记") == "内资企业"
+    assert entity_cover("非公司企业法人备案", "内资企业登记") == "内资企业"
+    assert entity_cover("非公司企业法人备案", "内资企业注销登记") is None
     # …and the power's own act after them, as a listed part gives it (内资企业及其分公司设立、注销登记).
     assert entity_cover("个人独资企业注销登记", "内资企业及其分公司注销登记") == "内资企业"
     assert entity_cover("个人独资企业变更登记", "内资企业及其分公司注销登记") is None

@@ -267,6 +267,9 @@ def entity_cover(
         act = _bridged_act(after, kinds)
         if act is not None and (rest == act or (m is not None and rest[m.end() :] == act)):
             return general
+        # A filing with the registration authority (公司备案) is one of a registration's handling items.
+        if rest == "备案" and (act or after) == "登记":
+            return general
     return None
 
 
