@@ -190,6 +190,41 @@ def test_entity_kinds_propose_for_review_only() -> None:
     assert found == {("合伙企业分支机构变更登记", "内资企业登记", Status.REVIEW)}
 
 
+def test_entity_kinds_reach_past_more_kinds_named_before_the_act() -> None:
+    # The power names more kinds between its general kind and its act: the act alone must agree.
+    for item in ("个人独资企业分支机构注销登记", "非公司企业法人设立登记", "合伙企业变更登记"):
+        assert entity_cover(name_key(item), "内资企业及其分公司登记") == "内资企业", item
+        assert entity_cover(name_key(item), "外商投资企业和分支机构登记") is None, item
+    assert entity_cover("外商投资合伙企业分支机构设立登记", "外商投资企业和分支机构登记") is not None
+    assert entity_cover("外商投资合伙企业分支机构设立登记", "内资企业及其分公司登记") is None
+    # A filing with the registration authority is one of a registration's handling items.
+    assert entity_cover("非公司企业法人备案", "内资企业及其分公司登记") == "内资企业"
+    assert entity_cover("非公司企业法人备案", "内资企业登记") == "内资企业"
+    assert entity_cover("非公司企业法人备案", "内资企业注销登记") is None
+    # …and the power's own act after them, as a listed part gives it (内资企业及其分公司设立、注销登记).
+    assert entity_cover("个人独资企业注销登记", "内资企业及其分公司注销登记") == "内资企业"
+    assert entity_cover("个人独资企业变更登记", "内资企业及其分公司注销登记") is None
+    found = linked(
+        [power("内资企业及其分公司设立、注销登记", Category.LICENSING)], [service("个人独资企业注销登记")]
+    )
+    assert {s for _, _, s in found} == {Status.REVIEW}
+    # Words that are not kinds of entity keep the power about something else, and the act must agree.
+    assert entity_cover("个人独资企业设立登记", "企业名称预先登记") is None
+    assert entity_cover("非公司企业法人设立审批", "内资企业及其分公司登记") is None
+
+
+def test_entity_kinds_past_more_kinds_propose_for_review() -> None:
+    powers = [
+        power("内资企业及其分公司登记", Category.LICENSING),
+        power("外商投资企业和分支机构登记", Category.LICENSING),
+    ]
+    items = [service("个人独资企业分支机构注销登记"), service("外商投资合伙企业分支机构设立登记")]
+    assert linked(powers, items) == {
+        ("个人独资企业分支机构注销登记", "内资企业及其分公司登记", Status.REVIEW),
+        ("外商投资合伙企业分支机构设立登记", "外商投资企业和分支机构登记", Status.REVIEW),
+    }
+
+
 def test_entity_kinds_extend_in_config() -> None:
     powers = [power("内资企业登记", Category.LICENSING)]
     assert linked(powers, [service("农民专业合作社设立登记")]) == set()

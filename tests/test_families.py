@@ -54,6 +54,21 @@ def test_members_that_disagree_or_doubt_leave_the_family_silent() -> None:
 
 def test_a_few_linked_members_of_a_large_family_say_nothing_of_the_rest() -> None:
     assert unanimous_owner([[(1, 84.0, "")], [(1, 75.0, "")]], 40) is None
+    assert unanimous_owner([[(1, 84.0, "")]], 7) is None
+
+
+def test_one_reviewed_member_of_a_small_family_proposes_its_power_for_the_rest() -> None:
+    # The power carries only its county's own code: one member is linked by name (for review), the others
+    # share the code stem and have names of their own.
+    assert unanimous_owner([[(1, 84.0, "")]], 5) == 1
+    powers = [
+        PowerItem(name="自主创业人员创业补贴申请", code="5116020000JY0042", role="single", source=SRC),
+        power("营业性演出审批"),
+    ]
+    names = ["创业专家咨询", "创业担保贷款申请", "创业补贴申请", "在校大学生创业担保贷款贴息申请"]
+    found = links(powers, [service(n, f"512B0066700{k:03d}") for k, n in enumerate(names, 1)])
+    for name in names:
+        assert found[name] == {("自主创业人员创业补贴申请", Status.REVIEW)}, name
 
 
 def test_a_family_vote_does_not_add_a_power_to_an_item_whose_name_points_elsewhere() -> None:

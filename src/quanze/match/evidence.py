@@ -263,7 +263,53 @@ def entity_cover(
         m = _LEADING_ACTION.match(rest)
         if rest == after or (m and rest[m.end() :] == after):
             return general
+        # The power may name more kinds before its act (内资企业及其分支机构登记): the act alone must agree.
+        act = _bridged_act(after, kinds)
+        if act is not None and (rest == act or (m is not None and rest[m.end() :] == act)):
+            return general
+        # A filing with the registration authority (公司备案) is one of a registration's handling items.
+        if rest == "备案" and (act or after) == "登记":
+            return general
     return None
+
+
+_BRIDGE_WORDS: Final = (
+    "及其",
+    "以及",
+    "及",
+    "和",
+    "与",
+    "或",
+    "、",
+    ",",
+    "的",
+    "等",
+    "含",
+    "包括",
+    "各类",
+    "(",
+    ")",
+)
+
+
+def _bridged_act(after: str, kinds: Mapping[str, Sequence[str]]) -> str | None:
+    """What follows more kinds of entity and the words joining them at the start of `after`, else None.
+
+    内资企业**及其分支机构**登记 → 登记; 外商投资企业**和分公司**设立登记 → 设立登记; 企业**名称预先**核准 → None
+    (名称预先 is not a kind of entity: the power is about something else). What follows must end in an act.
+    """
+    words = sorted(
+        {*_BRIDGE_WORDS, *kinds, *(s for specific in kinds.values() for s in specific)}, key=len, reverse=True
+    )
+    rest = after
+    while True:
+        word = next((w for w in words if rest.startswith(w)), None)
+        if word is None:
+            break
+        rest = rest[len(word) :]
+    if rest == after or not rest or not _ACT_TAIL.search(rest):
+        return None
+    return rest
 
 
 def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[str]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quanze.match.acts import acts_contradict, other_act_and_thing
 from quanze.match.contrasts import contrast
 from quanze.match.evidence import (
     ACTIONS,
@@ -342,6 +343,13 @@ def _name_evidence(
         return None
     if code_exact is None and contrast(src.core, tgt.core, options.contrast_groups()):
         return None  # 道路货物运输经营许可 is not 道路旅客运输经营许可, however many words they share
+    if (
+        code_exact is None
+        and tgt.handling is not None
+        and tgt.handling not in UMBRELLA_HANDLING
+        and acts_contradict(src.full, tgt.full)
+    ):
+        return None  # a 子项 that names its act (…（变更）) does not take an item naming another (…新办审批)
     via_part = b in tgt.parts
     near = _near_exact(src, tgt) if sim < 97.0 else None
     clash = (
@@ -379,6 +387,8 @@ def _name_evidence(
         # Below an equal name and an equal stem, so that an item with its own exact power never ties.
         method, base = Method.EXACT, 91.0
         reason = near
+    elif code_exact is None and sim < _WEAK_NAME and not tgt.parts and _contradicting_acts(src, tgt.full):
+        return None  # a shared subject, another act: 某驾驶证核发 is not 某注销抵押登记
     else:
         method, base = Method.FUZZY, sim
         reason = f"名称相似度{sim:.0f}"
@@ -393,6 +403,19 @@ def _name_evidence(
         # The power is itself one handling item (子项 …（变更）): another handling word is another item.
         handling_note = f"办理项不同（{src.handling}/{tgt.handling}）"
     return _NameEvidence(method, base, code, reason, structural, tuple(notes), clash, handling_note)
+
+
+# Below this similarity names that share a subject but name contradicting acts are different items.
+_WEAK_NAME = 80.0
+
+
+def _contradicting_acts(src: Prepared, power: str) -> bool:
+    """The item names another act than the power (注销 / 核发) on another thing (see acts.other_act_and_thing).
+
+    拖拉机/联合收割机驾驶证核发 and 拖拉机/联合收割机注销抵押登记 share a subject, not an item; under
+    互联网上网服务营业场所经营单位设立审批, an item naming the whole subject and 变更 is still proposed.
+    """
+    return other_act_and_thing(src.full, power)
 
 
 def _finish(evidence: _NameEvidence, src: Prepared, tgt: Prepared, options: MatchOptions) -> Candidate | None:
@@ -481,7 +504,7 @@ def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) ->
             return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
     for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
         found = subject_action(src.full, name)
-        if found is not None:
+        if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
             subject, action = found
             return 80.0, f"主体相同（{subject}），办理动作：{action}"
     names = [(name, True) for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ()))]
