@@ -204,27 +204,19 @@ def subject_action(item: str, power: str, *, min_subject: int = 5) -> tuple[str,
 
 # General kinds of legal entity and the specific kinds they cover; extend in quanze.toml
 # ([match.entity_kinds] "企业" = ["农民专业合作社"]). 内资 and 外商投资 stay apart.
+_DOMESTIC_KINDS: Final = (
+    "公司",
+    "分公司",
+    "合伙企业",
+    "个人独资企业",
+    "非公司企业法人",
+    "企业法人",
+    "分支机构",
+    "营业单位",
+)
 DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
-    "企业": (
-        "公司",
-        "分公司",
-        "合伙企业",
-        "个人独资企业",
-        "非公司企业法人",
-        "企业法人",
-        "分支机构",
-        "营业单位",
-    ),
-    "内资企业": (
-        "公司",
-        "分公司",
-        "合伙企业",
-        "个人独资企业",
-        "非公司企业法人",
-        "企业法人",
-        "分支机构",
-        "营业单位",
-    ),
+    "企业": _DOMESTIC_KINDS,
+    "内资企业": _DOMESTIC_KINDS,
     "外商投资企业": ("外商投资公司", "外商投资合伙企业", "外商投资企业分支机构", "外国企业常驻代表机构"),
 }
 _CONNECTORS = re.compile(r"^[、,，和及与或]+")

@@ -13,8 +13,8 @@ from quanze.match.candidates import Index
 from quanze.match.catalogue import match_catalogue
 from quanze.match.contrasts import contrast
 from quanze.match.evidence import effective_category, family_stem
-from quanze.match.model import Link, MatchOptions, power_key, service_key
-from quanze.match.scoring import Prepared, prepare, prepare_power, score_pair
+from quanze.match.model import DecisionBook, Link, MatchOptions, MatchResult, power_key, service_key
+from quanze.match.scoring import Candidate, Prepared, prepare, prepare_power, score_pair
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import split_name
 
@@ -78,6 +78,50 @@ def _why(
     return "舍弃：另有得分更高或更确定的候选"
 
 
+def _matched(
+    powers: Sequence[PowerItem],
+    services: Sequence[ServiceItem],
+    options: MatchOptions,
+    records: Sequence[DecisionRecord],
+    units: Sequence[str],
+) -> tuple[DecisionBook, MatchResult]:
+    """The analyst's decisions and the whole run's links, which an explanation compares each candidate to."""
+    book = decision_book(records)
+    return book, match_catalogue(powers, services, options=options, decisions=book, units=units)
+
+
+def _candidate(
+    link: Link | None,
+    cand: Candidate | None,
+    src: Prepared,
+    tgt: Prepared,
+    options: MatchOptions,
+    *,
+    unit: str | None,
+    code: str | None,
+    name: str,
+    rejected: bool,
+) -> ExplainedCandidate:
+    """One candidate as explained: the kept link's figures, or the pair's own score and why it was dropped."""
+    return ExplainedCandidate(
+        unit=unit,
+        code=code,
+        name=name,
+        score=link.score if link else (cand.score if cand else None),
+        method=(link.method.value if link else (cand.method.value if cand else None)),
+        status=link.status.value if link else "dropped",
+        reason=link.reason if link else (cand.reason if cand else "名称、编码都不相近"),
+        why=_why(
+            link,
+            cand.score if cand else None,
+            src.kind_clash(tgt),
+            rejected,
+            options,
+            contrast(src.core, tgt.core, options.contrast_groups()),
+        ),
+    )
+
+
 def _header(item: PowerItem | ServiceItem, kind: Literal["power", "service"], key: str) -> dict[str, object]:
     name = item.title
     parts = split_name(name)
@@ -132,8 +176,7 @@ def explain_service(
 ) -> Explanation:
     """Every power considered for one service item, with the matcher's outcome for each."""
     options = options or MatchOptions()
-    book = decision_book(records)
-    result = match_catalogue(powers, services, options=options, decisions=book, units=units)
+    book, result = _matched(powers, services, options, records, units)
     s = services[si]
     skey = service_key(s)
     links = {lk.power: lk for lk in result.links if lk.service == si}
@@ -155,22 +198,16 @@ def explain_service(
         cand = score_pair(src, tgt, loose, code_exact=_code_agreement(src, tgt), parent=parent)
         link = links.get(pi)
         out.append(
-            ExplainedCandidate(
+            _candidate(
+                link,
+                cand,
+                src,
+                tgt,
+                options,
                 unit=s.unit,
                 code=powers[pi].code,
                 name=powers[pi].title,
-                score=link.score if link else (cand.score if cand else None),
-                method=(link.method.value if link else (cand.method.value if cand else None)),
-                status=link.status.value if link else "dropped",
-                reason=link.reason if link else (cand.reason if cand else "名称、编码都不相近"),
-                why=_why(
-                    link,
-                    cand.score if cand else None,
-                    src.kind_clash(tgt),
-                    power_key(powers[pi]) in rejected,
-                    options,
-                    contrast(src.core, tgt.core, options.contrast_groups()),
-                ),
+                rejected=power_key(powers[pi]) in rejected,
             )
         )
     out.sort(key=lambda c: (c.status == "dropped", -(c.score or 0.0), c.name))
@@ -193,8 +230,7 @@ def explain_power(
 ) -> Explanation:
     """Every service item considered for one power, at every unit where the power is expected."""
     options = options or MatchOptions()
-    book = decision_book(records)
-    result = match_catalogue(powers, services, options=options, decisions=book, units=units)
+    book, result = _matched(powers, services, options, records, units)
     p = powers[pi]
     pkey = power_key(p)
     links = {lk.service: lk for lk in result.links if lk.power == pi}
@@ -220,22 +256,8 @@ def explain_power(
             and book[service_key(s)][pkey].value == "reject"
         )
         out.append(
-            ExplainedCandidate(
-                unit=s.unit,
-                code=s.code,
-                name=s.name,
-                score=link.score if link else (cand.score if cand else None),
-                method=(link.method.value if link else (cand.method.value if cand else None)),
-                status=link.status.value if link else "dropped",
-                reason=link.reason if link else (cand.reason if cand else "名称、编码都不相近"),
-                why=_why(
-                    link,
-                    cand.score if cand else None,
-                    src.kind_clash(tgt),
-                    rejected,
-                    options,
-                    contrast(src.core, tgt.core, options.contrast_groups()),
-                ),
+            _candidate(
+                link, cand, src, tgt, options, unit=s.unit, code=s.code, name=s.name, rejected=rejected
             )
         )
     out.sort(key=lambda c: (c.status == "dropped", -(c.score or 0.0), c.unit or "", c.name))
