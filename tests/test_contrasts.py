@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from quanze.config import load_config
 from quanze.match import MatchOptions, Status, match_catalogue
-from quanze.match.contrasts import contrast
+from quanze.match.contrasts import contrast, marked_apart
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -88,3 +91,24 @@ def test_explain_names_the_contrasting_words_of_a_dropped_candidate() -> None:
     explained = explain_service(powers, services, 0)
     (candidate,) = explained.candidates
     assert candidate.status == "dropped" and "旅客" in candidate.why and "货物" in candidate.why
+
+
+def _contrast_by_definition(a: str, b: str, groups: tuple[tuple[str, ...], ...]) -> tuple[str, str] | None:
+    for group in groups:
+        in_a = {m: w for m in group for w in m.split("|") if w in a}
+        in_b = {m: w for m in group for w in m.split("|") if w in b}
+        if in_a and in_b and not in_a.keys() & in_b.keys():
+            left, right = next(iter(in_a.values())), next(iter(in_b.values()))
+            if left not in right and right not in left:
+                return left, right
+    return None
+
+
+_WORDS = st.text(alphabet="旅客货物批发零售生产经营购买用道路运输", max_size=12)
+
+
+@given(a=_WORDS, b=_WORDS)
+def test_contrasts_worked_out_once_a_name_agree_with_the_definition(a: str, b: str) -> None:
+    groups = (("旅客", "货物"), ("批发", "零售"), ("生产", "经营", "购买|购用"))
+    expected = marked_apart(a, b) or _contrast_by_definition(a, b, groups)
+    assert contrast(a, b, groups) == expected

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from quanze.match import Status, match_catalogue
 from quanze.match.pieces import closes_with_act, coverage, parent_only_clash, piece_evidence, pieces
 from quanze.models import PowerItem, Provenance, ServiceItem
@@ -113,3 +116,26 @@ def test_a_listed_part_that_ends_with_a_handling_word_is_not_compared() -> None:
     owner = power("个体工商户设立、变更、注销登记")
     found = match_catalogue([owner], [service("出版物零售单位和个体工商户设立、变更审批")])
     assert all("各部分" not in lk.reason for lk in found.links)
+
+
+def _pieces_by_definition(short: str, long_: str) -> tuple[str, ...]:
+    """The definition: at each place the longest piece (two characters or more) found in `long_`."""
+    out: list[str] = []
+    i = 0
+    while i < len(short):
+        for size in range(len(short) - i, 1, -1):
+            if short[i : i + size] in long_:
+                out.append(short[i : i + size])
+                i += size
+                break
+        else:
+            i += 1
+    return tuple(out)
+
+
+_LETTERS = st.text(alphabet="企业设立变更注销登记许可审批备案公司", max_size=14)
+
+
+@given(short=_LETTERS, long_=_LETTERS)
+def test_pieces_are_the_longest_found_at_each_place(short: str, long_: str) -> None:
+    assert pieces(short, long_) == _pieces_by_definition(short, long_)

@@ -5,7 +5,8 @@ A small documented vocabulary; more groups go in quanze.toml (`[match] contrasts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Final
 
 # Each group lists words of which an item names one: two names that each hold a different word of a group,
@@ -50,12 +51,17 @@ def contrast(a: str, b: str, groups: Sequence[Sequence[str]] = DEFAULT_CONTRASTS
     marked = marked_apart(a, b)
     if marked is not None:
         return marked
-    for group in groups:
-        in_a = {m: w for m in group for w in m.split("|") if w in a}
-        in_b = {m: w for m in group for w in m.split("|") if w in b}
+    groups = tuple(tuple(g) for g in groups)
+    for in_a, in_b in zip(_held(a, groups), _held(b, groups), strict=True):
         if in_a and in_b and not in_a.keys() & in_b.keys():
             # 外商投资 holds no 外资, but 内资 vs 外商投资 is a contrast; a word inside another is not one.
             left, right = next(iter(in_a.values())), next(iter(in_b.values()))
             if left not in right and right not in left:
                 return left, right
     return None
+
+
+@lru_cache(maxsize=65536)
+def _held(name: str, groups: tuple[tuple[str, ...], ...]) -> tuple[Mapping[str, str], ...]:
+    """For each group, the members `name` holds and the spelling it holds them in (worked out once a name)."""
+    return tuple({m: w for m in group for w in m.split("|") if w in name} for group in groups)

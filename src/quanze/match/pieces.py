@@ -84,16 +84,19 @@ def closes_with_act(name: str) -> bool:
 @lru_cache(maxsize=262144)
 def pieces(short: str, long_: str) -> tuple[str, ...]:
     """The pieces (two characters or more) of `short` found in `long_`, longest first from the left."""
+    # Every prefix of a piece found in `long_` is found too, so the longest piece at i is found by growing it
+    # one character at a time: the cost follows the pieces' length, not the rest of the name's.
     out: list[str] = []
-    i = 0
-    while i < len(short):
-        for size in range(len(short) - i, _MIN_PIECE - 1, -1):
-            if short[i : i + size] in long_:
-                out.append(short[i : i + size])
-                i += size
-                break
-        else:
+    i, n = 0, len(short)
+    while i < n:
+        size = _MIN_PIECE
+        if i + size > n or short[i : i + size] not in long_:
             i += 1
+            continue
+        while i + size < n and short[i : i + size + 1] in long_:
+            size += 1
+        out.append(short[i : i + size])
+        i += size
     return tuple(out)
 
 
