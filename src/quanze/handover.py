@@ -13,8 +13,9 @@ from quanze.addressing import DEFAULT
 from quanze.analysis import Analysis
 from quanze.errors import ExitCode, UsageError, exit_code_for
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
+from quanze.ingest.readback import row_issue
 from quanze.match import MatchResult, Status
-from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem
 from quanze.normalize import department_key
 from quanze.sheets import CHECKLIST, DONE, NOT_DONE
 from quanze.vocab import DEPARTMENT_ALIASES
@@ -272,15 +273,8 @@ def _parse_date(text: str | None) -> dt.date | None:
 
 
 def _date_issue(row: Mapping[str, str | None], column: str) -> RowIssue:
-    return RowIssue(
-        code=IssueCode.BAD_DATE,
-        severity=Severity.ERROR,
-        file=row.get("_file") or "",
-        sheet=row.get("_sheet"),
-        row=int(row.get("_row") or 0),
-        column=column,
-        value=row.get(column),
-        message="write a date such as 2026-12-31",
+    return row_issue(
+        row, IssueCode.BAD_DATE, column, "write a date such as 2026-12-31", value=row.get(column)
     )
 
 
@@ -307,15 +301,12 @@ def ledger(rows: Sequence[Mapping[str, str | None]], *, as_of: dt.date | None = 
         status = (CHECKLIST.get(row, "status") or NOT_DONE).strip()
         if status not in STATUS_CHOICES:
             issues.append(
-                RowIssue(
-                    code=IssueCode.BAD_DECISION,
-                    severity=Severity.ERROR,
-                    file=row.get("_file") or "",
-                    sheet=row.get("_sheet"),
-                    row=int(row.get("_row") or 0),
-                    column=CHECKLIST.heading("status"),
+                row_issue(
+                    row,
+                    IssueCode.BAD_DECISION,
+                    CHECKLIST.heading("status"),
+                    f"write {DONE} or {NOT_DONE} (choose from the dropdown)",
                     value=status,
-                    message=f"write {DONE} or {NOT_DONE} (choose from the dropdown)",
                 )
             )
             continue

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from quanze.errors import ExitCode, OutputError, UnreadableInputError, exit_code_for
 from quanze.ingest import read_ledger_sheets
+from quanze.ingest.readback import row_issue
 from quanze.ledger import (
     NEEDS_REASON,
     STATUSES,
@@ -72,16 +73,7 @@ class ApplyOutcome(BaseModel):
 
 
 def _issue(row: dict[str, str | None], code: IssueCode, column: str, message: str) -> RowIssue:
-    return RowIssue(
-        code=code,
-        severity=Severity.ERROR,
-        file=row.get("_file") or "",
-        sheet=row.get("_sheet"),
-        row=int(row.get("_row") or 0),
-        column=column,
-        value=row.get(column),
-        message=message,
-    )
+    return row_issue(row, code, column, message, value=row.get(column))
 
 
 class Edit(BaseModel):

@@ -122,17 +122,18 @@ class ReviewOutcome(BaseModel):
         return exit_code_for(self.issues)
 
 
-def _review_issue(
-    code: IssueCode, path: Path, row: Mapping[str, str | None], column: str, message: str
+def row_issue(
+    row: Mapping[str, str | None], code: IssueCode, column: str, message: str, *, value: str | None = None
 ) -> RowIssue:
-    """An error in one row of a filled-in review workbook, located by sheet and row."""
+    """An error in one row read back from a workbook quanze wrote, located by the row's file, sheet and row."""
     return RowIssue(
         code=code,
         severity=Severity.ERROR,
-        file=path.name,
-        sheet=row["_sheet"],
-        row=int(row["_row"] or 0),
+        file=row.get("_file") or "",
+        sheet=row.get("_sheet"),
+        row=int(row.get("_row") or 0),
         column=column,
+        value=value,
         message=message,
     )
 
@@ -159,15 +160,12 @@ def read_review(
             decision = parse_decision_word(row.get(decision_col))
         except ValueError:
             issues.append(
-                RowIssue(
-                    code=IssueCode.BAD_DECISION,
-                    severity=Severity.ERROR,
-                    file=path.name,
-                    sheet=row["_sheet"],
-                    row=int(row["_row"] or 0),
-                    column=decision_col,
+                row_issue(
+                    row,
+                    IssueCode.BAD_DECISION,
+                    decision_col,
+                    "write 确认 or 否决 (choose from the dropdown)",
                     value=row.get(decision_col),
-                    message="write 确认 or 否决 (choose from the dropdown)",
                 )
             )
             continue
@@ -180,10 +178,9 @@ def read_review(
                 records.append(hand_added.record(row, decision, by=by, at=at, source=path.name))
             except UnknownItem as exc:
                 issues.append(
-                    _review_issue(
-                        IssueCode.UNKNOWN_ITEM,
-                        path,
+                    row_issue(
                         row,
+                        IssueCode.UNKNOWN_ITEM,
                         "权力事项/服务事项",
                         f"{exc}; the row was not recorded",
                     )
@@ -191,10 +188,9 @@ def read_review(
             continue
         if not pk or not sk:
             issues.append(
-                _review_issue(
-                    IssueCode.MISSING_REQUIRED,
-                    path,
+                row_issue(
                     row,
+                    IssueCode.MISSING_REQUIRED,
                     "power_key/service_key",
                     "the hidden key columns are empty; do not edit or delete them",
                 )
