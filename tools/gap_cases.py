@@ -98,11 +98,16 @@ def _pick_items(pool: Sequence[PoolItem], n: int, rng: random.Random) -> list[Po
         and p.department.endswith(("局", "委", "办", "会", "中心"))
     ]
     rng.shuffle(candidates)
+    return far_apart(candidates, n, below=60)
+
+
+def far_apart(items: Sequence[PoolItem], n: int, *, below: float) -> list[PoolItem]:
+    """The first `n` items whose name cores are each less than `below` similar to every one taken before."""
     chosen: list[PoolItem] = []
     cores: list[str] = []
-    for p in candidates:
+    for p in items:
         core = split_name(p.name).core
-        if any(similarity(core, c) >= 60 for c in cores):
+        if any(similarity(core, c) >= below for c in cores):
             continue
         chosen.append(p)
         cores.append(core)
@@ -111,7 +116,7 @@ def _pick_items(pool: Sequence[PoolItem], n: int, rng: random.Random) -> list[Po
     return chosen
 
 
-def _renamed(name: str) -> str | None:
+def act_renamed(name: str) -> str | None:
     """The same item with its act word changed or one added, as a county may enter it."""
     for old, new in (("核发", "发放"), ("登记", "登记办理"), ("审批", "许可"), ("备案", "备案办理")):
         if name.endswith(old):
@@ -249,7 +254,7 @@ def make_case(folder: Path, seed: int, *, n_powers: int = 40) -> GapCase:
     # A county that renamed an item others kept (核发 → 发放): one unit per item, three or more taking it.
     for p in powers:
         takers = sorted(entered[p.name])
-        renamed = _renamed(p.name)
+        renamed = act_renamed(p.name)
         if renamed and len(takers) >= 3 and rng.random() < 0.6:
             unit = rng.choice(takers)
             entered[p.name][unit] = renamed
@@ -293,7 +298,7 @@ def make_case(folder: Path, seed: int, *, n_powers: int = 40) -> GapCase:
             else:
                 entries[(p.name, "")][unit] = p.name
     for (pname, h), by_unit in entries.items():
-        renamed = _renamed(next(iter(by_unit.values()))) if not h else None
+        renamed = act_renamed(next(iter(by_unit.values()))) if not h else None
         if renamed and len(by_unit) >= 3 and rng.random() < 0.6:
             unit = rng.choice(sorted(by_unit))
             by_unit[unit] = renamed

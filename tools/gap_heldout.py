@@ -23,9 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gap_cases import GapCase, Key, _expects_service_item, _xlsx, gap_key
+from gap_cases import GapCase, Key, _expects_service_item, _xlsx, act_renamed, far_apart, gap_key
 from heldout import usable
-from quanze.match import similarity
 from quanze.normalize import department_key, split_name
 from quanze.results import GapType
 
@@ -54,25 +53,7 @@ def _pick(pool: list[PoolItem], n: int, rng: random.Random) -> list[PoolItem]:
         and p.department.endswith(("局", "委", "办", "会"))
     ]
     rng.shuffle(fit)
-    out: list[PoolItem] = []
-    cores: list[str] = []
-    for p in fit:
-        core = split_name(p.name).core
-        if any(similarity(core, c) >= 55 for c in cores):
-            continue
-        out.append(p)
-        cores.append(core)
-        if len(out) == n:
-            break
-    return out
-
-
-def _other_word(name: str) -> str | None:
-    """The same entry with its handling word changed or lengthened, as one unit may type it."""
-    for old, new in (("核发", "发放"), ("登记", "登记办理"), ("审批", "许可"), ("备案", "备案办理")):
-        if name.endswith(old):
-            return name[: -len(old)] + new
-    return None
+    return far_apart(fit, n, below=55)
 
 
 def make_heldout_case(folder: Path, seed: int, *, n_powers: int = 44) -> GapCase:
@@ -161,7 +142,7 @@ def make_heldout_case(folder: Path, seed: int, *, n_powers: int = 44) -> GapCase
     # One unit of three or more retypes an item's handling word.
     for item, *_ in plan:
         takers = sorted(listed[item.name])
-        other = _other_word(item.name)
+        other = act_renamed(item.name)
         if other and len(takers) >= 3 and rng.random() < 0.7:
             unit = rng.choice(takers)
             listed[item.name][unit] = other
@@ -228,7 +209,7 @@ def make_heldout_case(folder: Path, seed: int, *, n_powers: int = 44) -> GapCase
             else:
                 entries[(item.name, "")][unit] = item.name
     for (pname, h), by_unit in entries.items():
-        other = _other_word(next(iter(by_unit.values()))) if not h else None
+        other = act_renamed(next(iter(by_unit.values()))) if not h else None
         if other and len(by_unit) >= 3 and rng.random() < 0.6:
             unit = rng.choice(sorted(by_unit))
             by_unit[unit] = other
