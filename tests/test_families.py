@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quanze.match import Status, match_catalogue
 from quanze.match.families import unanimous_owner
+from quanze.match.scoring import KEY_WORD_NOTE
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -47,7 +48,7 @@ def test_without_the_codes_the_siblings_are_not_proposed() -> None:
 
 def test_members_that_disagree_or_doubt_leave_the_family_silent() -> None:
     assert unanimous_owner([[(1, 75.0, "")], [(2, 80.0, "")]], 3) is None
-    assert unanimous_owner([[(1, 75.0, "名称中有关键字不同")]], 3) is None
+    assert unanimous_owner([[(1, 75.0, KEY_WORD_NOTE)]], 3) is None
     assert unanimous_owner([[(1, 65.0, "")]], 3) is None
     assert unanimous_owner([[(1, 75.0, "")]], 3) == 1
 

@@ -13,9 +13,9 @@ import pytest
 
 from quanze.errors import UnreadableInputError
 from quanze.ingest import read_file, sources
-from quanze.ingest.formats import InputFormat
+from quanze.ingest.formats import InputFormat, sniff
 from quanze.ingest.options import IngestOptions
-from quanze.ingest.sources import FORMATS, Opened, sniff_format
+from quanze.ingest.sources import FORMATS, Opened
 
 import fixtures
 
@@ -49,7 +49,7 @@ def test_each_format_is_told_by_content_and_read_through_its_own_opener(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: InputFormat
 ) -> None:
     path = FIXTURE_OF[fmt](tmp_path / MISLEADING.get(fmt, "list.xlsx"))
-    assert sniff_format(path) is fmt
+    assert sniff(path) is fmt
     opened: list[InputFormat] = []
     for key, entry in FORMATS.items():
 
@@ -65,7 +65,7 @@ def test_each_format_is_told_by_content_and_read_through_its_own_opener(
 
 def test_an_xls_under_an_xlsx_name_is_read_as_xls(tmp_path: Path) -> None:
     path = fixtures.legacy_xls(tmp_path / "list.xlsx")
-    assert sniff_format(path) is InputFormat.XLS
+    assert sniff(path) is InputFormat.XLS
     assert [p.name for p in read_file(path).powers] == ["燃气经营许可证核发", "建筑工程施工许可"]
 
 

@@ -202,7 +202,6 @@ SERVICE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
-# Headers that only a service catalogue has: used to tell the two kinds apart.
 # The national catalogue's numeric category codes (事项类型: 01 许可 … 10 其他, 20 公共服务, 99 其他), the
 # default reading of a category cell that is a number; `[read] category_codes = "none"` turns it off and
 # `[aliases.categories]` maps a vendor's own numbering.
@@ -236,8 +235,6 @@ LETTER_CATEGORY_CODES: Final[dict[str, Category]] = {
     "FW": Category.PUBLIC_SERVICE,
     "GG": Category.PUBLIC_SERVICE,
 }
-
-SERVICE_ONLY_FIELDS: Final = frozenset({"parent_power_name", "handling_type", "volume", "unit"})
 
 CATEGORY_ALIASES: Final[dict[str, Category]] = {
     **{c.value: c for c in Category},

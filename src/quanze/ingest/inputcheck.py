@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from quanze.addressing import ZONE, addressed_to, names_unit, unit_kind
-from quanze.check import LOUD_WARNINGS
 from quanze.errors import UnreadableInputError
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.reader import read_file
@@ -15,7 +14,6 @@ from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, 
 from quanze.normalize import name_key
 
 # Warnings that mean the numbers of a run cannot be trusted as they stand: `check` fails on them.
-LOUD_CODES = frozenset(LOUD_WARNINGS)
 _GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
 _WHAT = {ListKind.POWERS: "power list", ListKind.SERVICES: "service catalogue"}
 _GIVE = {
@@ -204,10 +202,6 @@ def _closest(unit: str, candidates: Iterable[str]) -> str:
     from rapidfuzz import fuzz
 
     return max(sorted(candidates), key=lambda c: fuzz.partial_ratio(name_key(unit), name_key(c)))
-
-
-def loud_warnings(issues: Iterable[RowIssue]) -> int:
-    return sum(1 for i in issues if i.code in LOUD_CODES)
 
 
 def warn_if_empty(report: FileReport) -> None:

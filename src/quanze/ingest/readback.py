@@ -12,9 +12,8 @@ from quanze.config import QuanzeConfig
 from quanze.decisions import DecisionRecord, parse_decision_word
 from quanze.errors import ExitCode, QuanzeError, UnreadableInputError, exit_code_for
 from quanze.ingest.cells import cell_text
-from quanze.ingest.formats import InputFormat
+from quanze.ingest.formats import InputFormat, sniff
 from quanze.ingest.load import inputs_for_links
-from quanze.ingest.sources import sniff_format
 from quanze.ingest.xlsx import open_xlsx
 from quanze.match.manual import HandAddedRows, UnknownItem
 from quanze.models import Decision, IssueCode, RowIssue, Severity
@@ -26,7 +25,7 @@ def _quanze_table(
     path: Path, marks: tuple[str, ...], *, what: str, first_only: bool
 ) -> list[dict[str, str | None]]:
     """Rows of a table quanze wrote and a person filled in, found by the headers it must carry."""
-    if sniff_format(path) is not InputFormat.XLSX:
+    if sniff(path) is not InputFormat.XLSX:
         raise UnreadableInputError(
             f"{path}: a {what} must be the .xlsx that quanze wrote",
             hint=f"fill in the {what} quanze wrote and save it as .xlsx",

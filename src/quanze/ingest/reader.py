@@ -8,11 +8,11 @@ from pathlib import Path
 
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.ingest.duplicates import Duplicates
-from quanze.ingest.formats import printable
+from quanze.ingest.formats import printable, sniff
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import Placeholders
 from quanze.ingest.sheet import SheetReader
-from quanze.ingest.sources import open_sheets, sniff_format
+from quanze.ingest.sources import open_sheets
 from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
 
 
@@ -20,7 +20,7 @@ def read_file(path: Path, options: IngestOptions | None = None, *, label: str | 
     """Read one list file into records and issues. Raises UnreadableInputError when it is no table at all."""
     options = options or IngestOptions()
     file_label = printable(label or path.name)
-    fmt = sniff_format(path)
+    fmt = sniff(path)
     sheets, encoding = open_sheets(path, fmt, options)
     report = FileReport(file=file_label, kind=options.kind, encoding=encoding)
     kinds: set[ListKind] = set()

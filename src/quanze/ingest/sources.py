@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quanze.ingest.csvfile import open_csv
-from quanze.ingest.formats import InputFormat, TextSheet, read_html, read_spreadsheet_ml, sniff
+from quanze.ingest.formats import InputFormat, TextSheet, read_html, read_spreadsheet_ml
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.raw import RawSheet
 from quanze.ingest.xls import open_xls
@@ -20,11 +20,6 @@ from quanze.ingest.xlsx import open_xlsx
 
 Opened = tuple[Iterator[RawSheet], str | None]
 """The sheets of a file as they stream, and the text encoding it was decoded with (text formats only)."""
-
-
-def sniff_format(path: Path) -> InputFormat:
-    """The file's format from its bytes, not its name; raises for what quanze cannot read (formats.sniff)."""
-    return sniff(path)
 
 
 def _xlsx(path: Path, _options: IngestOptions) -> Opened:

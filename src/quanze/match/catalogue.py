@@ -22,6 +22,7 @@ from quanze.match.model import (
     service_key,
 )
 from quanze.match.scoring import (
+    KEY_WORD_NOTE,
     Candidate,
     Prepared,
     Scorer,
@@ -184,7 +185,7 @@ def _family_links(
             # No item of the family is matched: a power most of its reviewed items put first is proposed.
             firsts = [min(found_by[si], key=lambda f: (-f[1], f[0])) for si in members if found_by[si]]
             # Only a confident review is a vote: a weak or doubtful one says little about the family.
-            tops = Counter(f[0] for f in firsts if f[1] >= _FAMILY_NAME_SUPPORT and "关键字不同" not in f[4])
+            tops = Counter(f[0] for f in firsts if f[1] >= _FAMILY_NAME_SUPPORT and KEY_WORD_NOTE not in f[4])
             if tops:
                 top, votes = tops.most_common(1)[0]
                 if votes >= 2 and votes * 2 > sum(tops.values()):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from quanze.match.scoring import KEY_WORD_NOTE
+
 # A reviewed member's score at or above which it speaks for its family (a weaker one says too little).
 UNANIMOUS_SUPPORT = 70.0
 # At least one member in this many must be linked for a large family to speak.
@@ -28,6 +30,6 @@ def unanimous_owner(links: Sequence[Sequence[tuple[int, float, str]]], size: int
     if len(owners) != 1 or not links or (size > SMALL_FAMILY and len(links) * MIN_LINKED_SHARE < size):
         return None
     for member in links:
-        if any(score < UNANIMOUS_SUPPORT or "关键字不同" in reason for _, score, reason in member):
+        if any(score < UNANIMOUS_SUPPORT or KEY_WORD_NOTE in reason for _, score, reason in member):
             return None
     return owners.pop()

@@ -28,6 +28,9 @@ from quanze.vocab import CONCENTRATING_DEPARTMENTS
 
 # ---------------------------------------------------------------------------------------------- prepared
 
+# The note a reason carries when two names differ in a key word: such a link is never taken as support.
+KEY_WORD_NOTE = "名称中有关键字不同，可能是相近的另一事项"
+
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 
@@ -435,7 +438,7 @@ def _finish(evidence: _NameEvidence, src: Prepared, tgt: Prepared, options: Matc
     notes = [dept_note, *evidence.notes] if dept_note else list(evidence.notes)
     if evidence.clash:
         score = min(score, options.match_threshold - 1.0)
-        notes.append("名称中有关键字不同，可能是相近的另一事项")
+        notes.append(KEY_WORD_NOTE)
     if evidence.handling_note is not None:
         score = min(score - 10.0, options.match_threshold - 1.0)
         notes.append(evidence.handling_note)

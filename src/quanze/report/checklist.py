@@ -84,12 +84,6 @@ EXPLANATIONS = {
 }
 
 
-def display_width(text: str) -> float:
-    """Width of text in Excel character units: CJK characters take about two."""
-    # Excel measures columns in widths of "0" in Calibri 11 (7 px); an 11 pt CJK glyph is about 15 px.
-    return sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
-
-
 def column_px(width: float) -> float:
     """Pixels of a column `width` characters wide (Excel's unit: the "0" of Calibri 11, 7 px, plus padding)."""
     return width * 7 + 5
