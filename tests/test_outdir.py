@@ -337,6 +337,11 @@ def test_a_run_killed_outright_is_tidied_by_the_next(tmp_path: Path) -> None:
     proc.communicate(timeout=60)
     if (project / "out").exists():
         assert _outputs(project / "out") == previous
+    # Whether or not the kill landed while a staging folder existed, the next run must find one to tidy:
+    # plant what a SIGKILL in the middle of writing leaves behind.
+    left = project / f".out.{outdir._STAGE}-killed"
+    left.mkdir(exist_ok=True)
+    (left / "report.xlsx").write_bytes(b"half written")
     subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
     assert _outputs(project / "out") == previous  # same inputs, same reports
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []

@@ -17,6 +17,7 @@ Penalties are added as traps: for a share of the licences, a penalty named after
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ class HeldOut:
     penalties: set[int] = field(default_factory=set)
 
 
+@functools.cache
 def names_in_tests() -> str:
     return "\n".join(name_key(p.read_text(encoding="utf-8")) for p in sorted(TESTS.rglob("*.py")))
 
