@@ -6,7 +6,8 @@ issues; progress reaches the caller as typed `Step`s (quanze.stages).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -41,6 +42,14 @@ from quanze.tables import reconcile_result
 
 Notice = Callable[[str], None]
 """A line for the person running quanze (a lock waited on, decisions kept): the CLI shows it on stderr."""
+
+
+@contextmanager
+def _out_folder(out: Path, decisions: Path | None, *, force: bool, notice: Notice | None) -> Iterator[Path]:
+    """The run's staged output folder, once the analyst's pending review in `out` is safe in `decisions`."""
+    with staged_out_dir(out, force=force, on_wait=notice) as folder:
+        keep_pending_review(out, decisions, notice=notice)
+        yield folder
 
 
 def run_validate(
@@ -100,8 +109,7 @@ def _reconcile_into(
     notice: Notice | None = None,
     also: Callable[[Path, ReconcileResult], object] | None = None,
 ) -> ReconcileResult:
-    with staged_out_dir(out, force=force, on_wait=notice) as folder, relaxed_gc():
-        keep_pending_review(out, config.project.decisions, notice=notice)
+    with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder, relaxed_gc():
         result = reconcile(config, units=units, progress=progress)
         begin(progress, Stage.WRITE, f"writing reports to {out}")
         write(folder, result)
@@ -187,8 +195,7 @@ def run_diff(
     The two files' row issues are part of the result, and so of its exit code, as `validate` would have it.
     """
     options = config.ingest_options(kind=ListKind.POWERS)
-    with staged_out_dir(out, force=force, on_wait=notice) as folder:
-        keep_pending_review(out, config.project.decisions, notice=notice)
+    with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder:
         before, after = read_power_lists((old, new), options, reading(progress))
         result = diff_lists(before.powers, after.powers, options=config.match)
         result.issues = [*before.issues, *after.issues]
@@ -214,8 +221,7 @@ def run_handover(
     analysis = analyse(config, progress=progress)
     lists = checklists_of(analysis, deadline=deadline)
     begin(progress, Stage.WRITE, f"writing checklists to {out}")
-    with staged_out_dir(out, force=force, on_wait=notice) as folder:
-        keep_pending_review(out, config.project.decisions, notice=notice)
+    with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder:
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
     paths = [out / p.name for p in staged]
     return HandoverOutcome(
@@ -237,8 +243,7 @@ def run_handover_progress(
     """`quanze handover progress`: the weekly ledger (台账) from filled-in checklists, per unit and department."""
     combined = ledger(read_filled_checklists(files), as_of=as_of)
     if out is not None:
-        with staged_out_dir(out, force=force, on_wait=notice) as folder:
-            keep_pending_review(out, None, notice=notice)
+        with _out_folder(out, None, force=force, notice=notice) as folder:
             write_ledger(folder, combined, csv_encoding=csv_encoding)
     return combined
 
