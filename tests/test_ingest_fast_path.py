@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from quanze.ingest import IngestOptions, read_file
-from quanze.ingest.records import _build
+from quanze.ingest.records import build_record
 from quanze.models import Category, IssueCode, ListKind, PowerItem, Provenance, ServiceItem
 
 import fixtures
@@ -38,7 +38,7 @@ SOURCE = Provenance(file="f.xlsx", sheet="Sheet1", row=3)
 def test_a_record_built_from_row_values_equals_the_validated_one(
     model: type[PowerItem] | type[ServiceItem], data: dict[str, Any]
 ) -> None:
-    built = _build(model, dict(data))
+    built = build_record(model, dict(data))
     validated = model.model_validate(dict(data))
     assert type(built) is model
     assert built == validated
@@ -59,7 +59,7 @@ def test_a_record_built_from_row_values_equals_the_validated_one(
 )
 def test_values_a_row_never_gives_are_still_validated(data: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
-        _build(PowerItem, data)
+        build_record(PowerItem, data)
 
 
 def test_a_repeated_cell_with_control_characters_is_reported_on_every_row(tmp_path: Path) -> None:

@@ -106,10 +106,7 @@ class RecordBuilder:
         )
 
     def _provenance(self, rownum: int) -> Provenance:
-        if type(rownum) is int and type(self.ctx.file) is str and type(self.ctx.raw.name) is str:
-            # The types Provenance checks, checked here: built without validating them again.
-            return Provenance.model_construct(file=self.ctx.file, sheet=self.ctx.raw.name, row=rownum)
-        return Provenance(file=self.ctx.file, sheet=self.ctx.raw.name, row=rownum)
+        return provenance(self.ctx.file, self.ctx.raw.name, rownum)
 
     def _power(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -147,7 +144,7 @@ class RecordBuilder:
         data.update(self._common(rownum, values))
         data.update(name=name, sub_item=sub, role=role, source=self._provenance(rownum))
         try:
-            item = _build(PowerItem, data)
+            item = build_record(PowerItem, data)
         except ValidationError as exc:
             self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
             return
@@ -170,7 +167,7 @@ class RecordBuilder:
         data.update(self._common(rownum, values))
         data.update(name=name, source=self._provenance(rownum))
         try:
-            item = _build(ServiceItem, data)
+            item = build_record(ServiceItem, data)
         except ValidationError as exc:
             self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
             return
@@ -181,8 +178,9 @@ class RecordBuilder:
 
 
 _Item = TypeVar("_Item", PowerItem, ServiceItem)
+_Model = TypeVar("_Model", bound=BaseModel)
 _TYPED = frozenset({"category", "volume", "source", "role"})
-_ROLES = frozenset({"single", "main", "sub"})
+ROLES = frozenset({"single", "main", "sub"})
 
 
 def _plain_defaults(model: type[BaseModel]) -> dict[str, Any] | None:
@@ -197,13 +195,38 @@ def _plain_defaults(model: type[BaseModel]) -> dict[str, Any] | None:
     return defaults
 
 
-_DEFAULTS = {PowerItem: _plain_defaults(PowerItem), ServiceItem: _plain_defaults(ServiceItem)}
+_DEFAULTS: dict[type[BaseModel], dict[str, Any] | None] = {
+    m: _plain_defaults(m) for m in (PowerItem, ServiceItem, Provenance)
+}
 _REQUIRED = {
     m: frozenset(n for n, f in m.model_fields.items() if f.is_required()) for m in (PowerItem, ServiceItem)
 }
 
 
-def _build(model: type[_Item], data: dict[str, Any]) -> _Item:
+def construct(model: type[_Model], values: dict[str, Any], fields_set: set[str]) -> _Model:
+    """The model from values already checked to be of its fields' types, every field given, as pydantic's
+    model_construct builds it (at a fraction of its cost); validated instead for a model that is not plain."""
+    if _DEFAULTS.get(model) is None:
+        return model.model_validate(values)
+    item = model.__new__(model)
+    object.__setattr__(item, "__dict__", values)
+    object.__setattr__(item, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(item, "__pydantic_extra__", None)
+    object.__setattr__(item, "__pydantic_private__", None)
+    return item
+
+
+_SOURCE_FIELDS = frozenset({"file", "sheet", "row"})
+
+
+def provenance(file: str, sheet: str, row: int) -> Provenance:
+    """Where a record came from; the types Provenance declares are checked here, not by pydantic."""
+    if type(file) is str and type(sheet) is str and type(row) is int:
+        return construct(Provenance, {"file": file, "sheet": sheet, "row": row}, set(_SOURCE_FIELDS))
+    return Provenance(file=file, sheet=sheet, row=row)
+
+
+def build_record(model: type[_Item], data: dict[str, Any]) -> _Item:
     """The record, validated by pydantic only when `data` holds anything but what a row gives.
 
     A row gives texts (str or None), a Category, a whole number of transactions, a role and a Provenance:
@@ -221,16 +244,11 @@ def _build(model: type[_Item], data: dict[str, Any]) -> _Item:
         and (data.get("category") is None or type(data["category"]) is Category)
         and (data.get("volume") is None or type(data["volume"]) is int)
         and type(data.get("source")) is Provenance
-        and data.get("role", "single") in _ROLES
+        and data.get("role", "single") in ROLES
     ):
-        item = model.__new__(model)
         values = dict(defaults)
         values.update(data)
-        object.__setattr__(item, "__dict__", values)
-        object.__setattr__(item, "__pydantic_fields_set__", set(data))
-        object.__setattr__(item, "__pydantic_extra__", None)
-        object.__setattr__(item, "__pydantic_private__", None)
-        return item
+        return construct(model, values, set(data))
     return model.model_validate(data)
 
 
