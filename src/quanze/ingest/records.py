@@ -203,10 +203,15 @@ _REQUIRED = {
 }
 
 
+def plain(model: type[BaseModel]) -> bool:
+    """Whether `construct` can build the model as model_construct would (no alias, factory or hook)."""
+    return _DEFAULTS.get(model) is not None
+
+
 def construct(model: type[_Model], values: dict[str, Any], fields_set: set[str]) -> _Model:
     """The model from values already checked to be of its fields' types, every field given, as pydantic's
     model_construct builds it (at a fraction of its cost); validated instead for a model that is not plain."""
-    if _DEFAULTS.get(model) is None:
+    if not plain(model):
         return model.model_validate(values)
     item = model.__new__(model)
     object.__setattr__(item, "__dict__", values)
