@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -22,7 +21,7 @@ from quanze.ledger import (
 )
 from quanze.report.files import write_json, write_text
 from quanze.report.labels import GAP_ZH
-from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
+from quanze.report.xlsx import Chart, Column, Sheet, unique_sheet_name, write_workbook
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
@@ -100,15 +99,6 @@ EDITABLE_HEADINGS = {
 }
 
 
-def _sheet_name(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", "_", name)[:28] or "sheet"
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base[:26]}_{n}", n + 1
-    taken.add(out)
-    return out
-
-
 EXPORTED_COLUMNS = tuple(
     Column(f"exported_{key}", EXPORTED_PREFIX + heading, 10) for key, heading in EDITABLE_HEADINGS.items()
 )
@@ -179,7 +169,7 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
     for key in sorted(groups):
         sheets.append(
             Sheet(
-                _sheet_name(key, taken),
+                unique_sheet_name(key, taken, limit=28),
                 (*LEDGER_COLUMNS, *EXPORTED_COLUMNS),
                 [_ledger_row(g) for g in groups[key]],
                 hidden=frozenset(c.key for c in EXPORTED_COLUMNS)

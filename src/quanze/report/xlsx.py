@@ -338,6 +338,22 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         )
 
 
+def unique_sheet_name(name: str, taken: set[str], *, limit: int = 31) -> str:
+    """A legal sheet name for `name`, unique (as Excel compares: ignoring case) among `taken`, which it joins.
+
+    Excel refuses []:*?/\\ in a sheet name, a leading or trailing apostrophe and more than 31 characters, and
+    two names that differ only in case; a unit or department name may hold any of these.
+    """
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:limit].strip() or "sheet"
+    seen = {t.casefold() for t in taken}
+    out, n = base, 2
+    while out.casefold() in seen:
+        suffix = f"_{n}"
+        out, n = base[: limit - len(suffix)] + suffix, n + 1
+    taken.add(out)
+    return out
+
+
 def part_name(name: str, part: int) -> str:
     """The name of a continuation sheet: 已匹配, 已匹配 (2), 已匹配 (3) … within Excel's 31 characters."""
     if part == 1:
