@@ -476,3 +476,11 @@ def test_awkward_unit_names_get_their_own_files(tmp_path: Path) -> None:
     for path, unit in zip(paths, AWKWARD_UNITS, strict=False):
         heading = load_workbook(path).worksheets[0].iter_rows(max_row=3, values_only=True)
         assert any(unit in str(v) for row in heading for v in row if v), path.name
+
+
+def test_control_characters_pasted_into_a_name_do_not_reach_the_checklist(tmp_path: Path) -> None:
+    row = _row(1, "市市场监管局", "县市场监管局", name="食品经营许可\x0b（县级）\x01")
+    (path, _) = write_checklists(tmp_path, {"东城县": [row]}, single=False, title="交接清单")
+    cells = [v for r in load_workbook(path).worksheets[0].iter_rows(values_only=True) for v in r if v]
+    assert "食品经营许可（县级）" in cells
+    assert not any("_x00" in str(v) for v in cells)

@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from quanze.errors import OutputError
 from quanze.handover import DEFAULT_MATERIALS, NO_LIST, HandoverRow, sections
 from quanze.report.files import write_atomic
-from quanze.report.xlsx import EXCEL_ROW_LIMIT, unique_sheet_name
+from quanze.report.xlsx import EXCEL_ROW_LIMIT, cell_text, unique_sheet_name
 from quanze.sheets import CHECKLIST, checklist_columns
 
 FONT = "宋体"
@@ -132,8 +132,8 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return "\n".join(str(v) for v in value)
-    return str(value)
+        return cell_text("\n".join(str(v) for v in value))
+    return cell_text(str(value))
 
 
 def chinese_numeral(n: int) -> str:

@@ -214,18 +214,18 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
     for i, width in widths.items():
         ws.set_column(i, i, width)
     _page_setup(ws, spec.title, repeat=None)
-    ws.write_string(0, 0, _text(spec.title), formats["title"])
+    ws.write_string(0, 0, cell_text(spec.title), formats["title"])
     sheet = spec.name[:31].replace("'", "''")
     r = 1
     for note in spec.notes:
-        ws.write_string(r, 0, _text(note), formats["note"])
+        ws.write_string(r, 0, cell_text(note), formats["note"])
         r += 1
     r += 1
     breaks: list[int] = []
     for n, section in enumerate(spec.sections):
         if n > 1 or (n == 1 and r > PAGE_ROWS // 2):
             breaks.append(r)  # each section but a short first one starts a page
-        ws.write_string(r, 0, _text(section.title), formats["section"])
+        ws.write_string(r, 0, cell_text(section.title), formats["section"])
         header = r + 1
         keys = [c.key for c in section.columns]
         for i, col in enumerate(section.columns):
@@ -309,7 +309,8 @@ def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float
     return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
-def _text(value: str) -> str:
+def cell_text(value: str) -> str:
+    """Text a cell can hold: characters XML 1.0 forbids dropped, cut with … at Excel's 32,767 characters."""
     if _ILLEGAL_FOUND.search(value) is not None:  # a search is ten times cheaper than the translate
         value = value.translate(_ILLEGAL)
     return value if len(value) <= EXCEL_CELL_LIMIT else value[: EXCEL_CELL_LIMIT - 1] + "…"
@@ -319,7 +320,7 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     if value is None:
         done = ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
-        done = ws.write_string(row, col, _text(value), fmt)
+        done = ws.write_string(row, col, cell_text(value), fmt)
     elif isinstance(value, bool):
         done = ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float)):
@@ -327,9 +328,9 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     elif isinstance(value, date):
         done = ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt)
     elif isinstance(value, (list, tuple)):
-        done = ws.write_string(row, col, _text("；".join(str(v) for v in value)), fmt)
+        done = ws.write_string(row, col, cell_text("；".join(str(v) for v in value)), fmt)
     else:
-        done = ws.write_string(row, col, _text(str(value)), fmt)
+        done = ws.write_string(row, col, cell_text(str(value)), fmt)
     if done == -1:
         # XlsxWriter returns -1 and writes nothing for a cell outside the sheet: never lose it quietly.
         raise OutputError(
@@ -371,9 +372,9 @@ def _start_part(
     ws.freeze_panes(header_row + 1, 0)
     _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
-        ws.write_string(0, 0, _text(spec.title), formats["title"])
+        ws.write_string(0, 0, cell_text(spec.title), formats["title"])
     for n, note in enumerate(spec.notes, start=1 if spec.title else 0):
-        ws.write_string(n, 0, _text(note), formats["note"])
+        ws.write_string(n, 0, cell_text(note), formats["note"])
     heading_height = row_height({c.key: c.heading for c in columns}, [replace(c, wrap=True) for c in columns])
     if heading_height is not None:
         ws.set_row(header_row, heading_height)
