@@ -716,6 +716,7 @@ def test_an_overlap_recorded_before_its_identity_held_the_department_keeps_its_i
     [old] = ledger.load_gaps(db)
     with sqlite3.connect(db) as con:  # as an older quanze wrote it: one identity for both departments
         con.execute("UPDATE gaps SET identity = 'overlap|安平市|name:设置排污口的处罚'")
+        con.execute("PRAGMA user_version = 1")
     outcome = ledger.record_run(db, result(water, green), at=week(2))
     assert (outcome.opened, outcome.closed, outcome.open) == (1, 0, 2)
     assert {g.department: g.id for g in ledger.load_gaps(db)}["安平市水利局"] == old.id

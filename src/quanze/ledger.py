@@ -121,8 +121,34 @@ CREATE TABLE unit_rates (
 );
 """
 
-# One entry per schema version: the statements that bring version i to version i + 1. Append, never edit.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(s.strip() for s in _V1.split(";") if s.strip()),)
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def _upgrade_overlap_identities(con: sqlite3.Connection) -> None:
+    """Overlaps recorded before their identity held the department get it, keeping their id and history.
+
+    Otherwise the first run after the upgrade would close them (已销号) as if fixed and open them anew.
+    """
+    rows = con.execute(
+        "SELECT id, identity, department FROM gaps WHERE gap_type = ?", (GapType.OVERLAP.value,)
+    ).fetchall()
+    taken = {r[1] for r in rows}
+    for gap_id, old, department in rows:
+        kind, unit, item = old.split("|", 2)
+        if "@" in unit:
+            continue
+        identity = f"{kind}|{unit}@{department_key(department) or ''}|{item}"
+        if identity not in taken:
+            con.execute("UPDATE gaps SET identity = ? WHERE id = ?", (identity, gap_id))
+            taken.add(identity)
+
+
+# One entry per schema version: the steps (SQL, or a function for what SQL cannot say) that bring version i
+# to version i + 1, in one transaction. Append, never edit.
+MIGRATIONS: tuple[tuple[Migration, ...], ...] = (
+    tuple(s.strip() for s in _V1.split(";") if s.strip()),
+    (_upgrade_overlap_identities,),  # 2: an overlap's identity holds its department
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -249,9 +275,12 @@ def _migrate(con: sqlite3.Connection, path: Path) -> None:
                 f"{path}: ledger schema version {version} is newer than this quanze knows ({SCHEMA_VERSION})",
                 hint="upgrade quanze to use this ledger",
             )
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                con.execute(statement)
+        for steps in MIGRATIONS[version:]:
+            for step in steps:
+                if isinstance(step, str):
+                    con.execute(step)
+                else:
+                    step(con)
         if version < SCHEMA_VERSION:
             con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -583,7 +612,6 @@ def record_run(
             "INSERT INTO unit_rates (run_id, unit, measure, items, done, rate) VALUES (?, ?, ?, ?, ?, ?)",
             [(run_id, *r) for r in _unit_rates(result)],
         )
-        _upgrade_overlap_identities(con)
         known = {r["identity"]: r for r in con.execute("SELECT * FROM gaps")}
         in_scope = [
             r
@@ -658,25 +686,6 @@ def _other_department_form(identity: str, gap: GapRow) -> str:
     if "@" in unit:
         return f"{kind}|{unit.split('@', 1)[0]}|{item}"
     return f"{kind}|{unit}@{department_key(gap.department) or ''}|{item}"
-
-
-def _upgrade_overlap_identities(con: sqlite3.Connection) -> None:
-    """Overlaps recorded before their identity held the department get it, keeping their id and history.
-
-    Otherwise the first run after the upgrade would close them (已销号) as if fixed and open them anew.
-    """
-    rows = con.execute(
-        "SELECT id, identity, department FROM gaps WHERE gap_type = ?", (GapType.OVERLAP.value,)
-    ).fetchall()
-    taken = {r["identity"] for r in rows}
-    for r in rows:
-        kind, unit, item = r["identity"].split("|", 2)
-        if "@" in unit:
-            continue
-        identity = f"{kind}|{unit}@{department_key(r['department']) or ''}|{item}"
-        if identity not in taken:
-            con.execute("UPDATE gaps SET identity = ? WHERE id = ?", (identity, r["id"]))
-            taken.add(identity)
 
 
 def _input_label(role: str, unit: str | None, path: str) -> str:
