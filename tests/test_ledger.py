@@ -549,7 +549,7 @@ def test_a_reopened_gap_drops_the_reason_it_was_closed_for(tmp_path: Path) -> No
 def test_a_ledger_locked_too_long_is_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "l.sqlite"
     ledger.record_run(db, result(), at=week(1))
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(ledger.store, "BUSY_TIMEOUT_S", 0.1)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another run holds the write lock
     try:
