@@ -182,7 +182,7 @@ def placeholders(path: Path) -> Path:
 
 
 def packed_sub_items(path: Path) -> Path:
-    """One 子项 cell lists several sub-items, numbered 1. 2. 3. or （1）（2）."""
+    """One 子项 cell lists several sub-items, numbered 1. 2. 3. or （1）（2）, on one line or one a line."""
     return xlsx(
         path,
         {
@@ -197,6 +197,14 @@ def packed_sub_items(path: Path) -> Path:
                 ],
                 [2, "土地登记", "（1）土地首次登记（2）土地变更登记", "行政确认", "某市自然资源局"],
                 [3, "地质灾害危险性评估", "1.5级以上评估报告审查", "其他行政权力", "某市自然资源局"],
+                # One entry per line (Alt+Enter), with no space or punctuation before the next number.
+                [
+                    4,
+                    "建设用地审批",
+                    "1.农用地转用审批\n2.土地征收审批\n3.供地审批",
+                    "行政许可",
+                    "某市自然资源局",
+                ],
             ]
         },
     )

@@ -130,8 +130,11 @@ def test_packed_sub_items_become_one_record_each(tmp_path: Path) -> None:
         ("土地登记", "土地变更登记"),
         # 1.5级 is a number in the name, not a list of one.
         ("地质灾害危险性评估", "1.5级以上评估报告审查"),
+        ("建设用地审批", "农用地转用审批"),
+        ("建设用地审批", "土地征收审批"),
+        ("建设用地审批", "供地审批"),
     ]
-    assert issue_codes(report).count(IssueCode.PACKED_SUB_ITEMS.value) == 2
+    assert issue_codes(report).count(IssueCode.PACKED_SUB_ITEMS.value) == 3
 
 
 def test_repeated_header_is_never_a_record(tmp_path: Path) -> None:
