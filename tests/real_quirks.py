@@ -280,3 +280,27 @@ def units_in_one_file(path: Path) -> Path:
             ]
         },
     )
+
+
+def counted_sections_and_signatures(path: Path) -> Path:
+    """Category only from section rows that end with a count (一、行政许可（共2项）, （二）行政处罚类), 序号 restarting
+    in each; a total with its count in the next cell (合计 | 3项); signature lines typed below the table."""
+    return xlsx(
+        path,
+        {
+            "权责清单": [
+                ["某县应急管理局权责清单", None, None, None],
+                ["序号", "事项名称", "事项编码", "实施主体"],
+                ["一、行政许可（共2项）", None, None, None],
+                [1, "危险化学品经营许可", "330106001000", "某县应急管理局"],
+                [2, "烟花爆竹经营（零售）许可", "330106002000", "某县应急管理局"],
+                ["（二）行政处罚类", None, None, None],
+                [1, "对未经许可经营危险化学品的处罚", "330206002000", "某县应急管理局"],
+                ["合计", "3项", None, None],
+                [None, None, None, None],
+                ["审核人：王某某", None, None, "联系电话：0000-1234567"],
+                [None, "填表人：李某某", None, "填报日期：2024年4月2日"],
+                [None, "单位负责人（签字）：", None, "（单位盖章）"],
+            ]
+        },
+    )

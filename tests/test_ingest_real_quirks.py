@@ -225,3 +225,15 @@ def test_a_one_column_list_with_a_specific_header_is_read(tmp_path: Path) -> Non
     # A generic heading alone (名称) is not enough to call a row the header.
     generic = xlsx(tmp_path / "one-generic-column.xlsx", {"Sheet1": [["名称"], ["取水许可审批"]]})
     assert "no-header" in issue_codes(read_file(generic))
+
+
+def test_counted_sections_give_their_category_and_signatures_are_no_items(tmp_path: Path) -> None:
+    report = read_file(real_quirks.counted_sections_and_signatures(tmp_path / "counted-sections.xlsx"))
+    assert rows(report, "name", "category") == [
+        ("危险化学品经营许可", Category.LICENSING),
+        ("烟花爆竹经营（零售）许可", Category.LICENSING),
+        ("对未经许可经营危险化学品的处罚", Category.PENALTY),
+    ]
+    codes = issue_codes(report)
+    assert codes.count(IssueCode.SECTION_ROW.value) == 2 and codes.count(IssueCode.TOTAL_ROW.value) == 1
+    assert codes.count(IssueCode.SIGNATURE_ROW.value) == 3

@@ -46,6 +46,7 @@ BUILDERS: list[Callable[[Path], Path]] = [
     real_quirks.packed_sub_items,
     real_quirks.repeated_header,
     real_quirks.category_sheets,
+    real_quirks.counted_sections_and_signatures,
 ]
 
 

@@ -13,8 +13,11 @@ from quanze.models import HiddenMode, IssueCode, ListKind, PowerItem, ServiceIte
 from quanze.normalize import category_of, is_placeholder
 
 _SECTION = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分章节类])\s*(.+)$"
+    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|[(（]?[一二三四五六七八九十]+[)）][、.．]?"
+    r"|第[一二三四五六七八九十]+[部分章节类][、.．:：]?)\s*(.+)$"
 )
+# The count a section heading may end with: 一、行政许可（共12项）, （二）行政处罚 共4项.
+_SECTION_COUNT = re.compile(r"\s*[(（]?\s*共?\s*\d+\s*[项个条][)）]?\s*$")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
 
 # Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
@@ -150,7 +153,7 @@ class StructuralRows:
         )
         if m is None and only_in_name:
             return False
-        body = m.group(1) if m else text
+        body = _SECTION_COUNT.sub("", m.group(1) if m else text) or text
         # A number alone (a 序号 on a row whose other cells are empty) is never a category section.
         if category_of(body, dict(ctx.options.category_aliases), national_codes=False) is not None:
             ctx.state.section_category = body
