@@ -237,3 +237,17 @@ def test_counted_sections_give_their_category_and_signatures_are_no_items(tmp_pa
     codes = issue_codes(report)
     assert codes.count(IssueCode.SECTION_ROW.value) == 2 and codes.count(IssueCode.TOTAL_ROW.value) == 1
     assert codes.count(IssueCode.SIGNATURE_ROW.value) == 3
+
+
+def test_codes_typed_with_a_text_apostrophe_or_saved_as_rounded_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "codes-typed-in-csv.csv"
+    path.write_text(
+        "序号,事项名称,权力编码,实施主体\n"
+        "1,社会团体成立登记,'330109001000,某县民政局\n"
+        "2,特困人员认定,5.11E+13,某县民政局\n",
+        encoding="gbk",
+    )
+    report = read_file(path)
+    assert rows(report, "name", "code") == [("社会团体成立登记", "330109001000"), ("特困人员认定", None)]
+    [lost] = [i for i in report.issues if i.code is IssueCode.CODE_PRECISION_LOST]
+    assert (lost.row, lost.value) == (3, "5.11E+13")
