@@ -304,3 +304,22 @@ def counted_sections_and_signatures(path: Path) -> Path:
             ]
         },
     )
+
+
+def example_table_on_notes_sheet(path: Path) -> Path:
+    """A 填报说明 sheet with a 填表示例 table (序号 示例, names XX许可) before the list itself."""
+    header = ["序号", "事项名称", "子项名称", "事项类型", "实施主体"]
+    return xlsx(
+        path,
+        {
+            "填报说明及示例": [
+                ["填报说明", None, None, None, None],
+                ["1.每个事项填写一行；有子项的，子项分行填写。", None, None, None, None],
+                ["填表示例：", None, None, None, None],
+                header,
+                ["示例", "XX许可", "XX许可（新办）", "行政许可", "县XX局"],
+                [1, "对××行为的处罚", "无", "行政处罚", "县××局"],
+            ],
+            "权责清单": [header, [1, "法律职业资格认定", "无", "行政确认", "某县司法局"]],
+        },
+    )

@@ -251,3 +251,12 @@ def test_codes_typed_with_a_text_apostrophe_or_saved_as_rounded_numbers(tmp_path
     assert rows(report, "name", "code") == [("社会团体成立登记", "330109001000"), ("特困人员认定", None)]
     [lost] = [i for i in report.issues if i.code is IssueCode.CODE_PRECISION_LOST]
     assert (lost.row, lost.value) == (3, "5.11E+13")
+
+
+def test_rows_of_a_fill_in_example_are_no_items(tmp_path: Path) -> None:
+    report = read_file(real_quirks.example_table_on_notes_sheet(tmp_path / "example-table.xlsx"))
+    assert rows(report, "name") == [("法律职业资格认定",)]
+    assert [(i.sheet, i.row) for i in report.issues if i.code is IssueCode.EXAMPLE_ROW] == [
+        ("填报说明及示例", 5),
+        ("填报说明及示例", 6),
+    ]
