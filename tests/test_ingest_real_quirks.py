@@ -260,3 +260,17 @@ def test_rows_of_a_fill_in_example_are_no_items(tmp_path: Path) -> None:
         ("填报说明及示例", 5),
         ("填报说明及示例", 6),
     ]
+
+
+def test_the_powers_code_in_a_catalogue_is_read_under_its_usual_headers(tmp_path: Path) -> None:
+    headers = ["对应权力事项编码", "所属权力事项编码", "关联权力事项编码", "对应权力编码"]
+    sheets = {
+        f"S{i}": [
+            ["事项名称", "事项编码", "基本目录名称", h],
+            ["护士执业注册（首次）", "11A1", "护士执业注册", "330101"],
+        ]
+        for i, h in enumerate(headers)
+    }
+    path = real_quirks.xlsx(tmp_path / "power-code-in-catalogue.xlsx", sheets)
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES))
+    assert [s.parent_power_code for s in report.services] == ["330101"] * len(headers)
