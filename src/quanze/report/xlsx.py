@@ -18,6 +18,7 @@ import xlsxwriter
 
 from quanze.errors import OutputError
 from quanze.report.files import write_atomic
+from quanze.report.xlsxrows import RowStream
 from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
@@ -338,6 +339,11 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         )
 
 
+def _picker(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
+    """A row's values in column order, None where a key is missing."""
+    return lambda row: [row.get(k) for k in keys]
+
+
 def part_name(name: str, part: int) -> str:
     """The name of a continuation sheet: 已匹配, 已匹配 (2), 已匹配 (3) … within Excel's 31 characters."""
     if part == 1:
@@ -397,21 +403,31 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
     cell_formats = [_column_format(c, formats) for c in columns]
     keys = [c.key for c in columns]
     wrapped = _wrapped(columns, spec.hidden)
+    pick = _picker(keys)
+    stream = RowStream(ws, cell_formats, _text) if RowStream.usable(ws) else None
     r = header_row
     count = 0
     for row in spec.rows:
         if r - header_row == room:
+            if stream is not None:
+                stream.finish()
             _finish_part(ws, spec, keys, header_row, r)
             part += 1
             ws = _start_part(wb, spec, formats, part, columns, header_row)
+            stream = RowStream(ws, cell_formats, _text) if stream is not None else None
             r = header_row
         r += 1
         count += 1
         height = _height(row, wrapped)
+        values = pick(row)
+        if stream is not None and stream.write(r, values, height):
+            continue
         if height is not None:
             ws.set_row(r, height)
-        for i, key in enumerate(keys):
-            _write(ws, r, i, row.get(key), cell_formats[i])
+        for i, value in enumerate(values):
+            _write(ws, r, i, value, cell_formats[i])
+    if stream is not None:
+        stream.finish()
     _finish_part(ws, spec, keys, header_row, r)
     for line in spec.footer:
         r += 1
