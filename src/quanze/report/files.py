@@ -75,19 +75,33 @@ def write_csv(
     A character the chosen encoding cannot hold (GBK lacks many rare characters in names) is an error
     naming the line, never a silent question mark.
     """
+    write_csv_columns(path, table_columns(columns, rows), encoding=encoding)
+
+
+def table_columns(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The rows' values column by column (None where a row lacks the key), for CSV and Parquet alike."""
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"a column is named twice in {columns}")
+    rows = rows if isinstance(rows, list) else list(rows)
+    if not rows:
+        return {c: [] for c in columns}
+    if len(columns) == 1:
+        key = columns[0]
+        return {key: [row.get(key) for row in rows]}
+    try:  # looked up and turned column-wise in C: a province writes millions of cells
+        return dict(
+            zip(columns, map(list, zip(*map(operator.itemgetter(*columns), rows), strict=True)), strict=True)
+        )
+    except KeyError:
+        return {c: [row.get(c) for row in rows] for c in columns}
+
+
+def write_csv_columns(path: Path, table: dict[str, list[Any]], *, encoding: str = "utf-8-sig") -> None:
+    """write_csv for a table already turned column-wise (table_columns)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    pick = _picker(columns)
-    plain = str
-    for row in rows:
-        # Most cells are plain text: only the others (and formula-like text) go through _csv_cell.
-        writer.writerow(
-            [
-                v if v.__class__ is plain and not v.startswith(_FORMULA_START) else _csv_cell(v)
-                for v in pick(row)
-            ]
-        )
+    writer.writerow(table)
+    writer.writerows(zip(*map(_csv_column, table.values()), strict=True))
     text = buf.getvalue()
     if encoding == "gbk":
         text = text.translate(_GBK_SEPARATORS)
@@ -106,20 +120,20 @@ def write_csv(
     write_atomic(path, write)
 
 
-def _picker(columns: Sequence[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
-    """A row's values in column order (None where a key is missing), looked up in C rather than per cell."""
-    if len(columns) == 1:
-        key = columns[0]
-        return lambda row: (row.get(key),)
-    getter = operator.itemgetter(*columns)
+_PLAIN = frozenset({type(None), int})
+_TEXT = frozenset({type(None), str})
+_STARTS_FORMULA = operator.methodcaller("startswith", _FORMULA_START)
 
-    def pick(row: dict[str, Any]) -> Sequence[Any]:
-        try:
-            return getter(row)  # type: ignore[no-any-return]
-        except KeyError:
-            return [row.get(c) for c in columns]
 
-    return pick
+def _csv_column(values: list[Any]) -> list[Any]:
+    """A column's cells for csv.writer, as _csv_cell makes them; a column with nothing to change is kept."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return values  # csv.writer writes None as an empty cell and a whole number as it is
+    if kinds <= _TEXT and not any(map(_STARTS_FORMULA, filter(None, values))):
+        return values
+    plain = str
+    return [v if v.__class__ is plain and not v.startswith(_FORMULA_START) else _csv_cell(v) for v in values]
 
 
 def _csv_cell(value: Any) -> Any:

@@ -10,7 +10,14 @@ from typing import Any
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
-from quanze.report.files import run_beside, write_csv, write_json, write_text
+from quanze.report.files import (
+    run_beside,
+    table_columns,
+    write_csv,
+    write_csv_columns,
+    write_json,
+    write_text,
+)
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
     GAP_ZH,
@@ -24,7 +31,7 @@ from quanze.report.labels import (
     input_dates,
     overview_facts,
 )
-from quanze.report.parquet import parquet_available, write_parquet
+from quanze.report.parquet import parquet_available, write_parquet_columns
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -360,7 +367,6 @@ def write_reconcile(
         "cascade.csv",
     )
     paths = [out / n for n in names]
-    dumped = [m.model_dump(mode="json") for m in result.matches]
     left_out = lean_tables(result, lean_rows=LEAN_ROWS if lean_rows is None else lean_rows)
     parquet = bool(left_out) and parquet_available()
     lean = lean_note(left_out, parquet=parquet) if left_out else None
@@ -369,7 +375,10 @@ def write_reconcile(
 
     def workbook() -> None:
         shown = [st for st in Status if not (left_out and st is Status.MATCHED)]
-        by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in shown}
+        by_status: dict[Status, list[dict[str, Any]]] = {st: [] for st in shown}
+        for m in result.matches:
+            if m.status in by_status:  # only the rows shown are dumped: at scale 已匹配 is left to the CSVs
+                by_status[m.status].append(_match_cells(m.model_dump(mode="json")))
         issues = (
             []
             if left_out
@@ -389,17 +398,30 @@ def write_reconcile(
             ],
         )
 
-    def the_rest() -> None:
+    def tables() -> None:
+        dumped = [m.model_dump(mode="json") for m in result.matches]
         gap_rows = [g.model_dump(mode="json") for g in result.gaps]
         issue_rows = list(_issue_rows(result.issues))
-        write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
-        write_csv(paths[1], GAP_COLUMNS, gap_rows, encoding=csv_encoding)
-        write_csv(paths[2], ISSUE_COLUMNS, issue_rows, encoding=csv_encoding)
-        if parquet:  # here: at scale report.xlsx (the other process) takes longer than the files written here
-            write_parquet(paths[8], MATCH_COLUMNS, dumped)
-            write_parquet(paths[9], GAP_COLUMNS, gap_rows)
-            write_parquet(paths[10], ISSUE_COLUMNS, issue_rows)
+        columns = [
+            table_columns(MATCH_COLUMNS, dumped),
+            table_columns(GAP_COLUMNS, gap_rows),
+            table_columns(ISSUE_COLUMNS, issue_rows),
+        ]
+        del dumped, gap_rows, issue_rows
+        for path, table in zip(paths[:3], columns, strict=True):
+            write_csv_columns(path, table, encoding=csv_encoding)
+        if parquet:  # the same columns as the CSVs
+            for path, table in zip(paths[8:11], columns, strict=True):
+                write_parquet_columns(path, table)
         write_json(paths[3], result.summary.model_dump(mode="json"))
+        write_csv(
+            paths[7],
+            CASCADE_COLUMNS,
+            (r.model_dump(mode="json") for r in result.cascade),
+            encoding=csv_encoding,
+        )
+
+    def review_and_html() -> None:
         write_workbook(
             paths[5],
             [
@@ -414,15 +436,13 @@ def write_reconcile(
             ],
         )
         write_text(paths[6], render_html(result, title=title))
-        write_csv(
-            paths[7],
-            CASCADE_COLUMNS,
-            (r.model_dump(mode="json") for r in result.cascade),
-            encoding=csv_encoding,
-        )
 
-    # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
-    run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
+    def reports() -> None:
+        workbook()
+        review_and_html()
+
+    # At scale the outputs are written by two processes meanwhile, in two halves of about equal time.
+    run_beside(reports, tables, parallel=len(result.matches) > PARALLEL_ROWS)
     if lean and notice is not None:
         notice(f"report.xlsx {lean}")
     return paths

@@ -262,15 +262,15 @@ WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word br
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
-_WIDE_RUN = re.compile("[\u2e80-\U0010ffff]+")
+_NARROW_RUN = re.compile("[\x00-\u2e7f]+")
 
 
 def _display_width(text: str) -> int:
     """Width in Excel character units: a CJK or full-width character (above U+2E7F) takes two."""
     if text.isascii():
         return len(text)
-    # Runs of wide characters are long in Chinese text: counting them by run keeps this in C.
-    return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
+    # What is left once the narrow runs are gone is the wide characters, counted once more: kept in C.
+    return len(text) + len(_NARROW_RUN.sub("", text))
 
 
 def row_height(
@@ -301,12 +301,17 @@ def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float
         value = row.get(key)
         if value is None:
             continue
-        text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        if 2 * len(text) <= per_line and "\n" not in text:
-            continue  # one line even if every character is wide: most cells, skipped without measuring
-        lines = max(
-            lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
-        )
+        if value.__class__ is not str:
+            value = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        most = 2 * len(value)  # display width if every character were wide
+        if most <= per_line * lines and "\n" not in value:
+            continue  # no more lines than the row has already, even if every character is wide: not measured
+        if "\n" in value:
+            here = sum(max(math.ceil(_display_width(part) / per_line), 1) for part in value.split("\n"))
+        else:
+            here = math.ceil(_display_width(value) / per_line)
+        if here > lines:
+            lines = here
     return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 

@@ -25,6 +25,7 @@ from xlsxwriter.xmlwriter import XMLwriter
 # a literal "_x" escape, the two non-characters, and the XML specials. Other text is written as it is.
 _NEEDS_ESCAPING = re.compile("[\x00-\x08\x0b-\x1f_\ufffe\uffff&<>]")
 _STRING_MAX = 32767  # UTF-16 units; XlsxWriter truncates longer text
+_SHORT = _STRING_MAX // 2  # a text this long or shorter is never cut (by quanze's _text or XlsxWriter)
 _FLUSH_ROWS = 2000  # rows joined into one write to the row file
 
 
@@ -82,7 +83,8 @@ class RowStream:
     """Writes whole rows of one worksheet (constant-memory mode) straight to its row file.
 
     `formats` are the cells' formats by column; `text` turns a value into the cell's text exactly as
-    the caller's own writer does (illegal characters removed, the cell limit kept).
+    the caller's own writer does (illegal characters removed, the cell limit kept); it must leave a text
+    shorter than half the cell limit, without control characters, as it is (such text skips it).
     """
 
     def __init__(self, ws: Any, formats: Sequence[Any], text: Callable[[str], str]) -> None:
@@ -91,7 +93,7 @@ class RowStream:
         self.formats = list(formats)
         # XlsxWriter numbers a format when a cell of it is first written, so the styles are looked up
         # the same way: after the rows XlsxWriter holds, column by column as cells appear.
-        self.styles: list[str | None] = [None] * len(formats)
+        self.styles: list[str] = [""] * len(formats)
         self.unresolved = set(range(len(formats)))
         self.letters = [xl_col_to_name(col) for col in range(len(formats))]
         self.buffer: list[str] = []
@@ -120,38 +122,46 @@ class RowStream:
         if self.unresolved:
             self._resolve(values)
         cells = []
-        used: list[int] = []
+        first = last = -1
         number = str(row + 1)
         text = self.text
         formats = self.formats
         styles = self.styles
         letters = self.letters
+        plain = _NEEDS_ESCAPING.search
         for col, value in enumerate(values):
-            style = styles[col]
             cls = value.__class__
-            if value is None:
+            if cls is str:
+                if len(value) <= _SHORT and plain(value) is None:  # most cells: nothing to clean or escape
+                    if value and (value[0].isspace() or value[-1].isspace()):
+                        cell = f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+                    else:
+                        cell = f'<c r="{letters[col]}{number}"{styles[col]} t="inlineStr"><is><t>{value}</t></is></c>'
+                else:
+                    cell = inline_string(letters[col] + number, styles[col], text(value))
+            elif value is None:
                 if formats[col] is None:
                     continue  # XlsxWriter writes no blank cell without a format
-                cell = f'<c r="{letters[col]}{number}"{style}/>'
-            elif cls is str:
-                cell = inline_string(letters[col] + number, style or "", text(value))
+                cell = f'<c r="{letters[col]}{number}"{styles[col]}/>'
             elif cls is float or cls is int:
                 if value - value != 0:  # NaN or infinite: XlsxWriter's own call says what is wrong
                     return self._hand_back(row)
-                cell = f'<c r="{letters[col]}{number}"{style or ""}><v>{value:.16G}</v></c>'
+                cell = f'<c r="{letters[col]}{number}"{styles[col]}><v>{value:.16G}</v></c>'
             elif cls is list or cls is tuple:
                 joined = "；".join(str(v) for v in value)
-                cell = inline_string(letters[col] + number, style or "", text(joined))
+                cell = inline_string(letters[col] + number, styles[col], text(joined))
             else:  # booleans, dates, subclasses of str or int: as XlsxWriter's calls write them
                 return self._hand_back(row)
             cells.append(cell)
-            used.append(col)
+            if first < 0:
+                first = col
+            last = col
         if not cells and height is None:
             return True  # XlsxWriter writes no row without cells or a height
         if cells:
             self.buffer.append(_row_start(ws, row, height) + "".join(cells) + "</row>")
-            self.min_col = used[0] if self.min_col is None else min(self.min_col, used[0])
-            self.max_col = max(self.max_col, used[-1])
+            self.min_col = first if self.min_col is None else min(self.min_col, first)
+            self.max_col = max(self.max_col, last)
         else:
             self.buffer.append(_row_start(ws, row, height, empty=True))
         if self.first < 0:
@@ -205,14 +215,14 @@ class RowStream:
                 ws.dim_colmax = self.max_col
 
 
-def _style(ws: Any, col: int, fmt: Any) -> str | None:
+def _style(ws: Any, col: int, fmt: Any) -> str:
     """The cell's style attribute as XlsxWriter writes it (the cell's format, else its column's)."""
     if fmt is not None:
         return f' s="{fmt._get_xf_index()}"'
     info = ws.col_info.get(col)
     if info is not None and info.column_format is not None:
         return f' s="{info.column_format._get_xf_index()}"'
-    return None
+    return ""
 
 
 def _row_start(ws: Any, row: int, height: float | None, *, empty: bool = False) -> str:
