@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from quanze.report.files import csv_safe, table_columns, write_csv
+from quanze.config import load_config
+from quanze.models import IssueCode, RowIssue, Severity
+from quanze.pipeline import reconcile
+from quanze.report.files import csv_safe, model_columns, table_columns, write_csv
 from quanze.report.parquet import parquet_available, write_parquet
+from quanze.results import GAP_COLUMNS, MATCH_COLUMNS
+
+import fixtures
 
 COLUMNS = ("a", "b", "c")
 
@@ -93,3 +103,44 @@ def test_parquet_keeps_types_joins_lists_and_falls_back_to_text_for_mixed_column
     ]
     write_parquet(tmp_path / "m.parquet", ["a"], [{"a": 1}, {"a": "二"}])
     assert pq.read_table(tmp_path / "m.parquet").column("a").to_pylist() == ["1", "二"]
+
+
+class Colour(StrEnum):
+    RED = "红"
+
+
+class Odd(BaseModel):
+    colour: Colour | None
+    day: date | None = None
+    score: float | None = None
+    tags: list[str] = []
+
+
+def test_model_columns_are_the_json_dump_column_by_column(tmp_path: Path) -> None:
+    result = reconcile(load_config(fixtures.scenario(tmp_path / "s")))
+    issues = [
+        RowIssue(
+            code=code,
+            severity=Severity.WARNING,
+            file="清单.xlsx",
+            row=n,
+            value=None if n else "=x",
+            message="m",
+        )
+        for n, code in enumerate(IssueCode)
+    ]
+    for rows, columns in (
+        (result.matches, MATCH_COLUMNS),
+        (result.gaps, GAP_COLUMNS),
+        (issues, ("code", "severity", "file", "sheet", "row", "column", "value", "message")),
+    ):
+        assert rows
+        dumped = [r.model_dump(mode="json") for r in rows]
+        assert model_columns(rows, columns) == table_columns(columns, dumped)
+    odd = [
+        Odd(colour=Colour.RED, day=date(2026, 11, 29), score=math.inf, tags=["甲"]),
+        Odd(colour=None, score=1.5),
+    ]
+    columns = ("colour", "day", "score", "tags")
+    assert model_columns(odd, columns) == table_columns(columns, [o.model_dump(mode="json") for o in odd])
+    assert model_columns(odd, columns)["day"] == ["2026-11-29", None]

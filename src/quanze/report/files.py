@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from quanze.errors import OutputError
 
@@ -94,6 +98,34 @@ def table_columns(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> dic
         )
     except KeyError:
         return {c: [row.get(c) for row in rows] for c in columns}
+
+
+_JSON_NATIVE = frozenset({type(None), str, int, bool})
+_JSON_NUMBER = _JSON_NATIVE | {float}
+
+
+def model_columns(models: Sequence[BaseModel], columns: Sequence[str]) -> dict[str, list[Any]]:
+    """The models' fields column by column, as model_dump(mode="json") gives them, without a dict per row.
+
+    Enums become their values; a column holding any other kind of value (a date, a float that is not
+    finite, a nested model) is taken from model_dump itself, so the values are always the dump's.
+    """
+    table: dict[str, list[Any]] = {}
+    for column in columns:
+        values = list(map(operator.attrgetter(column), models))
+        if any(issubclass(kind, Enum) for kind in set(map(type, values))):
+            values = [v.value if isinstance(v, Enum) else v for v in values]
+        kinds = set(map(type, values))
+        if not (
+            kinds <= _JSON_NATIVE or (kinds <= _JSON_NUMBER and all(map(math.isfinite, _floats(values))))
+        ):
+            values = [m.model_dump(mode="json", include={column})[column] for m in models]
+        table[column] = values
+    return table
+
+
+def _floats(values: list[Any]) -> Iterable[float]:
+    return (v for v in values if v.__class__ is float)
 
 
 def write_csv_columns(path: Path, table: dict[str, list[Any]], *, encoding: str = "utf-8-sig") -> None:

@@ -11,8 +11,8 @@ from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
 from quanze.report.files import (
+    model_columns,
     run_beside,
-    table_columns,
     write_csv,
     write_csv_columns,
     write_json,
@@ -398,21 +398,25 @@ def write_reconcile(
             ],
         )
 
-    def tables() -> None:
-        dumped = [m.model_dump(mode="json") for m in result.matches]
-        gap_rows = [g.model_dump(mode="json") for g in result.gaps]
-        issue_rows = list(_issue_rows(result.issues))
-        columns = [
-            table_columns(MATCH_COLUMNS, dumped),
-            table_columns(GAP_COLUMNS, gap_rows),
-            table_columns(ISSUE_COLUMNS, issue_rows),
-        ]
-        del dumped, gap_rows, issue_rows
-        for path, table in zip(paths[:3], columns, strict=True):
-            write_csv_columns(path, table, encoding=csv_encoding)
-        if parquet:  # the same columns as the CSVs
-            for path, table in zip(paths[8:11], columns, strict=True):
-                write_parquet_columns(path, table)
+    def tables(csv_files: Sequence[int], parquet_files: Sequence[int]) -> None:
+        """Full tables by number (0 matches, 1 gaps, 2 issues) as CSV, and as Parquet from the same columns."""
+        sources = (
+            (result.matches, MATCH_COLUMNS),
+            (result.gaps, GAP_COLUMNS),
+            (result.issues, ISSUE_COLUMNS),
+        )
+        wanted = sorted({*csv_files, *(parquet_files if parquet else ())})
+        # As the rows' model_dump(mode="json") gives them, without a dict per row.
+        columns = {n: model_columns(*sources[n]) for n in wanted}
+        for n in csv_files:
+            write_csv_columns(paths[n], columns[n], encoding=csv_encoding)
+        if parquet:
+            for n in parquet_files:
+                write_parquet_columns(paths[8 + n], columns[n])
+
+    def the_rest() -> None:
+        # Parquet stays in one process: pyarrow's first array costs a pandas import in each.
+        tables((0,), (0, 1, 2))
         write_json(paths[3], result.summary.model_dump(mode="json"))
         write_csv(
             paths[7],
@@ -440,9 +444,10 @@ def write_reconcile(
     def reports() -> None:
         workbook()
         review_and_html()
+        tables((1, 2), ())
 
-    # At scale the outputs are written by two processes meanwhile, in two halves of about equal time.
-    run_beside(reports, tables, parallel=len(result.matches) > PARALLEL_ROWS)
+    # At scale the outputs are written by two processes meanwhile, in halves of about equal time.
+    run_beside(reports, the_rest, parallel=len(result.matches) > PARALLEL_ROWS)
     if lean and notice is not None:
         notice(f"report.xlsx {lean}")
     return paths
