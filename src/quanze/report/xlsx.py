@@ -18,6 +18,7 @@ import xlsxwriter
 
 from quanze.errors import OutputError
 from quanze.report.files import write_atomic
+from quanze.report.xlsxrows import RowStream
 from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
@@ -261,15 +262,15 @@ WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word br
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
-_WIDE_RUN = re.compile("[\u2e80-\U0010ffff]+")
+_NARROW_RUN = re.compile("[\x00-\u2e7f]+")
 
 
 def _display_width(text: str) -> int:
     """Width in Excel character units: a CJK or full-width character (above U+2E7F) takes two."""
     if text.isascii():
         return len(text)
-    # Runs of wide characters are long in Chinese text: counting them by run keeps this in C.
-    return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
+    # What is left once the narrow runs are gone is the wide characters, counted once more: kept in C.
+    return len(text) + len(_NARROW_RUN.sub("", text))
 
 
 def row_height(
@@ -300,12 +301,17 @@ def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float
         value = row.get(key)
         if value is None:
             continue
-        text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        if 2 * len(text) <= per_line and "\n" not in text:
-            continue  # one line even if every character is wide: most cells, skipped without measuring
-        lines = max(
-            lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
-        )
+        if value.__class__ is not str:
+            value = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        most = 2 * len(value)  # display width if every character were wide
+        if most <= per_line * lines and "\n" not in value:
+            continue  # no more lines than the row has already, even if every character is wide: not measured
+        if "\n" in value:
+            here = sum(max(math.ceil(_display_width(part) / per_line), 1) for part in value.split("\n"))
+        else:
+            here = math.ceil(_display_width(value) / per_line)
+        if here > lines:
+            lines = here
     return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
@@ -353,6 +359,11 @@ def unique_sheet_name(name: str, taken: set[str], *, limit: int = 31) -> str:
         out, n = base[: limit - len(suffix)] + suffix, n + 1
     taken.add(out)
     return out
+
+
+def _picker(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
+    """A row's values in column order, None where a key is missing."""
+    return lambda row: [row.get(k) for k in keys]
 
 
 def part_name(name: str, part: int) -> str:
@@ -414,21 +425,31 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
     cell_formats = [_column_format(c, formats) for c in columns]
     keys = [c.key for c in columns]
     wrapped = _wrapped(columns, spec.hidden)
+    pick = _picker(keys)
+    stream = RowStream(ws, cell_formats, cell_text) if RowStream.usable(ws) else None
     r = header_row
     count = 0
     for row in spec.rows:
         if r - header_row == room:
+            if stream is not None:
+                stream.finish()
             _finish_part(ws, spec, keys, header_row, r)
             part += 1
             ws = _start_part(wb, spec, formats, part, columns, header_row)
+            stream = RowStream(ws, cell_formats, cell_text) if stream is not None else None
             r = header_row
         r += 1
         count += 1
         height = _height(row, wrapped)
+        values = pick(row)
+        if stream is not None and stream.write(r, values, height):
+            continue
         if height is not None:
             ws.set_row(r, height)
-        for i, key in enumerate(keys):
-            _write(ws, r, i, row.get(key), cell_formats[i])
+        for i, value in enumerate(values):
+            _write(ws, r, i, value, cell_formats[i])
+    if stream is not None:
+        stream.finish()
     _finish_part(ws, spec, keys, header_row, r)
     for line in spec.footer:
         r += 1
