@@ -30,6 +30,7 @@ from quanze.match.scoring import (
     prepare_power,
     similarity,
 )
+from quanze.match.settle import settle
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -107,7 +108,9 @@ def match_catalogue(
             done += 1
             if progress is not None and done % 500 == 0:
                 progress(done, len(services))
+        own_found = dict(found_by)  # each item's own links, before its family proposed any
         _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
+        settle(services, in_unit, families, own_found, found_by, index.targets, options)
         for si in in_unit:
             for local, score, method, status, reason in found_by[si]:
                 result.links.append(Link(members[local], si, score, method, status, reason))

@@ -30,6 +30,8 @@ from quanze.vocab import CONCENTRATING_DEPARTMENTS
 
 # The note a reason carries when two names differ in a key word: such a link is never taken as support.
 KEY_WORD_NOTE = "名称中有关键字不同，可能是相近的另一事项"
+# How a reason from a general kind of entity (内资企业 covering 合伙企业…) begins.
+ENTITY_REASON = "主体类别"
 
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
@@ -396,6 +398,8 @@ def _name_evidence(
         method, base = Method.FUZZY, sim
         reason = f"名称相似度{sim:.0f}"
         structural = _structural_evidence(src, tgt, options)
+        if structural is not None and structural[1].startswith(ENTITY_REASON):
+            clash = False  # a general kind of entity covering a specific one differs in that word by design
     handling_note = None
     if (
         src.handling
@@ -504,7 +508,7 @@ def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) ->
     for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
         general = entity_cover(src.full, name, kinds)
         if general is not None:
-            return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
+            return 86.0, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
     for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
         found = subject_action(src.full, name)
         if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
