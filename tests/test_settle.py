@@ -91,9 +91,12 @@ def test_a_family_that_puts_one_power_first_drops_the_weaker_power_its_names_res
         service("渔业船舶/游艇转入", "330120301002"),
         service("渔业船舶/游艇注销抵押登记", "330120301003"),
     ]
-    found = links([power("渔业船舶/游艇登记"), power("渔业船舶/游艇驾驶证核发")], family)
-    # One member only is sure of its power by name: the family stays in review, for that power only.
-    assert found == {item.name: {("渔业船舶/游艇登记", Status.REVIEW)} for item in family}
+    powers = [power("渔业船舶/游艇登记"), power("渔业船舶/游艇驾驶证核发")]
+    # Two members are sure of their power by name: the family of three is matched to it, and to it only.
+    assert links(powers, family) == {item.name: {("渔业船舶/游艇登记", Status.MATCHED)} for item in family}
+    # A family of two stays in review, for the power both put first only.
+    pair = links(powers, family[:2])
+    assert pair == {item.name: {("渔业船舶/游艇登记", Status.REVIEW)} for item in family[:2]}
 
 
 def test_a_family_sure_of_one_general_entity_kind_is_matched_to_it() -> None:
@@ -121,3 +124,64 @@ def test_a_family_split_between_near_twin_powers_is_not_settled() -> None:
     found = links([power("食品生产许可"), power("食品经营许可")], family)
     assert found["食品经营许可变更"] == {("食品经营许可", Status.MATCHED)}
     assert all(title == "食品生产许可" for title, _ in found["食品生产许可变更"] | found["食品生产许可注销"])
+
+
+def test_a_sub_item_named_as_its_main_item_with_an_act_takes_its_own_handling_item() -> None:
+    main = "电梯安装维修人员资格认定"
+    powers = [
+        PowerItem(name=main, sub_item=f"{main}（{act}）", role="sub", source=SRC)
+        for act in ("补发", "复审", "取证")
+    ]
+    items = [service(f"{main}{act}", "") for act in ("补发", "复审", "取证")]
+    result = match_catalogue(powers, items)
+    assert {(lk.power, lk.service, lk.status) for lk in result.links} == {
+        (n, n, Status.MATCHED) for n in range(3)
+    }
+
+
+def test_a_name_that_lists_its_acts_last_with_a_handling_word_is_expanded() -> None:
+    found = links(
+        [power("残疾人证换发、补发、变更")], [service("残疾人证变更", ""), service("残疾人证补发", "")]
+    )
+    assert found == {
+        name: {("残疾人证换发、补发、变更", Status.MATCHED)} for name in ("残疾人证变更", "残疾人证补发")
+    }
+
+
+def test_the_subject_with_a_handling_act_is_matched_when_two_siblings_of_that_subject_are() -> None:
+    power_name = "饮用水供水单位卫生许可"
+    items = [
+        service(f"{power_name}变更", ""),
+        service(f"{power_name}注销", ""),
+        service(f"{power_name}证补证审批", ""),
+    ]
+    result = match_catalogue([power(power_name)], items)
+    third = [lk for lk in result.links if lk.service == 2]
+    assert [lk.status for lk in third] == [Status.MATCHED]
+    assert "加办理动作（补证）" in third[0].reason
+    # One matched sibling is not enough.
+    alone = match_catalogue([power(power_name)], [items[0], items[2]])
+    assert [lk.status for lk in alone.links if lk.service == 1] == [Status.REVIEW]
+
+
+def test_the_subject_with_something_other_than_a_handling_act_stays_in_review() -> None:
+    power_name = "饮用水供水单位卫生许可"
+    items = [
+        service(f"{power_name}变更", ""),
+        service(f"{power_name}注销", ""),
+        service("饮用水供水单位卫生状况申报", ""),
+    ]
+    found = links([power(power_name)], items)
+    assert found["饮用水供水单位卫生状况申报"] == {(power_name, Status.REVIEW)}
+
+
+def test_a_filing_is_not_a_handling_act_of_an_approval_with_the_same_subject() -> None:
+    # 备案 names a kind of item: …临时场所备案 stays a person's call beside …临时场所审批 and its handling items.
+    subject = "境外团体临时集会场所"
+    items = [
+        service(f"{subject}审批变更", ""),
+        service(f"{subject}审批注销", ""),
+        service(f"{subject}备案", ""),
+    ]
+    found = links([power(f"{subject}审批")], items)
+    assert (f"{subject}审批", Status.MATCHED) not in found[f"{subject}备案"]

@@ -337,6 +337,15 @@ def _own_name_narrow(
     return [c for c, o in zip(close, own, strict=True) if o >= top - options.margin]
 
 
+def _is_sub_item(target: Prepared, close: Sequence[Prepared]) -> bool:
+    """A sub-item: it names its main item, or its own name is the main item of the others it ties with.
+
+    特种设备作业人员资格认定（补发） prepares to the main item's name with the handling word 补发 apart, so it
+    carries no main-item name of its own; its siblings (…（复审）, …（取证）) do.
+    """
+    return target.alt_core is not None or any(t.alt_core == target.core for t in close if t is not target)
+
+
 def _own_name_pick(
     src: Prepared, close: Sequence[Candidate], index: Index, options: MatchOptions
 ) -> Candidate | None:
@@ -352,7 +361,7 @@ def _own_name_pick(
     order = sorted(range(len(close)), key=lambda i: -own[i])
     top = order[0]
     if (
-        targets[top].alt_core is not None
+        _is_sub_item(targets[top], targets)
         and own[top] >= options.match_threshold
         and all(own[i] <= own[top] - options.margin for i in order[1:])
     ):

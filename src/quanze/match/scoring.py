@@ -162,7 +162,12 @@ def prepare(
 def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prepared:
     """What a name says, prepared once for every unit and department that uses it (no code, no department)."""
     parts = split_name(name)
-    core = parts.core
+    core, handling = parts.core, parts.handling
+    if handling and core.endswith(_LIST_JOINS):
+        core, handling = (
+            core + handling,
+            None,
+        )  # the last of acts the name lists (…换发、补发、变更), not a 子项
     alt_core = split_name(alt).core if alt else None
     listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
     return Prepared(
@@ -173,15 +178,16 @@ def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prep
         code_stem=None,
         dept=None,
         qualifiers=frozenset(_BRACKETS.findall(core)),
-        handling=parts.handling,
+        handling=handling,
         bare=_without_inner_handling(core),
         parts=listed,
         enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
         grant=is_grant(category, name),
-        name_id=_name_id(core, alt_core if alt_core != core else None, parts.handling),
+        name_id=_name_id(core, alt_core if alt_core != core else None, handling),
     )
 
 
+_LIST_JOINS = ("、", ",", "，", "及", "和", "或")
 _name_ids = itertools.count()
 
 
