@@ -30,6 +30,7 @@ from quanze.match.scoring import (
     prepare_power,
     similarity,
 )
+from quanze.match.settle import settle
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -107,7 +108,9 @@ def match_catalogue(
             done += 1
             if progress is not None and done % 500 == 0:
                 progress(done, len(services))
+        own_found = dict(found_by)  # each item's own links, before its family proposed any
         _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
+        settle(services, in_unit, families, own_found, found_by, index.targets, options)
         for si in in_unit:
             for local, score, method, status, reason in found_by[si]:
                 result.links.append(Link(members[local], si, score, method, status, reason))
@@ -334,6 +337,15 @@ def _own_name_narrow(
     return [c for c, o in zip(close, own, strict=True) if o >= top - options.margin]
 
 
+def _is_sub_item(target: Prepared, close: Sequence[Prepared]) -> bool:
+    """A sub-item: it names its main item, or its own name is the main item of the others it ties with.
+
+    特种设备作业人员资格认定（补发） prepares to the main item's name with the handling word 补发 apart, so it
+    carries no main-item name of its own; its siblings (…（复审）, …（取证）) do.
+    """
+    return target.alt_core is not None or any(t.alt_core == target.core for t in close if t is not target)
+
+
 def _own_name_pick(
     src: Prepared, close: Sequence[Candidate], index: Index, options: MatchOptions
 ) -> Candidate | None:
@@ -349,7 +361,7 @@ def _own_name_pick(
     order = sorted(range(len(close)), key=lambda i: -own[i])
     top = order[0]
     if (
-        targets[top].alt_core is not None
+        _is_sub_item(targets[top], targets)
         and own[top] >= options.match_threshold
         and all(own[i] <= own[top] - options.margin for i in order[1:])
     ):

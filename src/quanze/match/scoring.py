@@ -30,6 +30,8 @@ from quanze.vocab import CONCENTRATING_DEPARTMENTS
 
 # The note a reason carries when two names differ in a key word: such a link is never taken as support.
 KEY_WORD_NOTE = "名称中有关键字不同，可能是相近的另一事项"
+# How a reason from a general kind of entity (内资企业 covering 合伙企业…) begins.
+ENTITY_REASON = "主体类别"
 
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
@@ -160,7 +162,12 @@ def prepare(
 def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prepared:
     """What a name says, prepared once for every unit and department that uses it (no code, no department)."""
     parts = split_name(name)
-    core = parts.core
+    core, handling = parts.core, parts.handling
+    if handling and core.endswith(_LIST_JOINS):
+        core, handling = (
+            core + handling,
+            None,
+        )  # the last of acts the name lists (…换发、补发、变更), not a 子项
     alt_core = split_name(alt).core if alt else None
     listed = listed_parts(core) + (listed_parts(alt_core) if alt_core and alt_core != core else ())
     return Prepared(
@@ -171,15 +178,16 @@ def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prep
         code_stem=None,
         dept=None,
         qualifiers=frozenset(_BRACKETS.findall(core)),
-        handling=parts.handling,
+        handling=handling,
         bare=_without_inner_handling(core),
         parts=listed,
         enforcement=is_enforcement(category, name) or bool(alt and is_enforcement(None, alt)),
         grant=is_grant(category, name),
-        name_id=_name_id(core, alt_core if alt_core != core else None, parts.handling),
+        name_id=_name_id(core, alt_core if alt_core != core else None, handling),
     )
 
 
+_LIST_JOINS = ("、", ",", "，", "及", "和", "或")
 _name_ids = itertools.count()
 
 
@@ -396,6 +404,8 @@ def _name_evidence(
         method, base = Method.FUZZY, sim
         reason = f"名称相似度{sim:.0f}"
         structural = _structural_evidence(src, tgt, options)
+        if structural is not None and structural[1].startswith(ENTITY_REASON):
+            clash = False  # a general kind of entity covering a specific one differs in that word by design
     handling_note = None
     if (
         src.handling
@@ -504,7 +514,7 @@ def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) ->
     for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
         general = entity_cover(src.full, name, kinds)
         if general is not None:
-            return 86.0, f"主体类别“{general}”涵盖该办理项（{name}）"
+            return 86.0, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
     for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
         found = subject_action(src.full, name)
         if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
