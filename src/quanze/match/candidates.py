@@ -81,7 +81,7 @@ class Index:
         if not weights:
             return []
         # The k heaviest, ties by index: what sorting them all and keeping the first k gives.
-        return [i for i, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return [i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()])]
 
 
 def collect(

@@ -111,22 +111,23 @@ def could_find_pieces(item: str, power: str, *, bare: bool = True) -> bool:
     A character of the shorter name covered by a piece is a character the other name holds: when more than
     a tenth of a name's characters are missing from the other, no try of `piece_evidence` reaches its coverage.
     """
-    tries = [(power, item), (item, power)]
-    if bare:
-        tries += [(_bare(a), b) for a, b in tries if _bare(a) != a]
-    for short, long_ in tries:
-        n = len(short)
-        if n < _MIN_SHORT:
-            continue
-        missing = _chars(short) - _chars(long_)
-        if not missing:
-            return True
-        if (n - len(missing)) / n < PIECES_COVERAGE:
-            continue  # each missing character is missing once at least
-        absent = sum(short.count(ch) for ch in missing)
-        if (n - absent) / n >= PIECES_COVERAGE:
-            return True
-    return False
+    if _could_cover(power, item) or _could_cover(item, power):
+        return True
+    return bare and (_could_cover(_bare(power), item) or _could_cover(_bare(item), power))
+
+
+def _could_cover(short: str, long_: str) -> bool:
+    """Whether enough of `short`'s characters are found in `long_` for pieces to cover it."""
+    n = len(short)
+    if n < _MIN_SHORT:
+        return False
+    missing = _chars(short) - _chars(long_)
+    if not missing:
+        return True
+    if (n - len(missing)) / n < PIECES_COVERAGE:
+        return False  # each missing character is missing once at least
+    absent = sum(short.count(ch) for ch in missing)
+    return (n - absent) / n >= PIECES_COVERAGE
 
 
 @lru_cache(maxsize=262144)

@@ -371,7 +371,12 @@ def _name_evidence(
         pairs.append((src.full, part, 0.0))
         if src.full != src.core:
             pairs.append((src.core, part, 0.0))
-    sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
+    x, y, cost = pairs[0]
+    sim, a, b = similarity(x, y) - cost, x, y
+    for x, y, cost in pairs[1:]:  # the first of the best comparisons
+        value = similarity(x, y) - cost
+        if value > sim:
+            sim, a, b = value, x, y
     if sim < 100.0:
         same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
         if same_stem:
