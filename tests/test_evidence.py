@@ -442,14 +442,16 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
         item("机动车驾驶员培训教练场备案", "002"),
         item("教练车备案证办理（转出）", "003"),
     ]
+    # Two members sure of the power by their own names, the third proposed by them: the family is settled.
     result = match_catalogue(powers, services)
-    third = [lk for lk in result.links if lk.service == 2]
-    assert [(lk.power, lk.status) for lk in third] == [(0, Status.REVIEW)]
-    assert "多指向该事项" in third[0].reason
+    assert {(lk.service, lk.power, lk.status) for lk in result.links} == {
+        (n, 0, Status.MATCHED) for n in range(3)
+    }
     # One confidently reviewed item speaks for a small family (for review only); a doubtful one (a near-twin
     # warning) does not.
     alone = match_catalogue(powers, [services[0], services[2]])
     assert [(lk.power, lk.status) for lk in alone.links if lk.service == 1] == [(0, Status.REVIEW)]
+    assert all("多指向该事项" in lk.reason for lk in alone.links if lk.service == 1)
     doubtful = [item("机动车驾驶培训机构备案", "001"), services[1], services[2]]
     assert not [lk for lk in match_catalogue(powers, doubtful).links if lk.service == 2]
 

@@ -46,6 +46,8 @@ BUILDERS: list[Callable[[Path], Path]] = [
     real_quirks.packed_sub_items,
     real_quirks.repeated_header,
     real_quirks.category_sheets,
+    real_quirks.counted_sections_and_signatures,
+    real_quirks.example_table_on_notes_sheet,
 ]
 
 

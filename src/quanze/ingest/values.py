@@ -4,6 +4,8 @@ that sections, sheet names and titles give a row that names none."""
 
 from __future__ import annotations
 
+import re
+
 from quanze.ingest.cells import split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.junk import is_error_value, junk_name, seq_from_date
@@ -11,6 +13,8 @@ from quanze.models import IssueCode, Severity
 from quanze.normalize import is_placeholder
 from quanze.vocab import DITTO_MARKS
 
+_TEXT_PREFIXES = ("'", "‘", "’")
+_SCIENTIFIC = re.compile(r"^\s*\d(?:\.\d+)?[eE]\+?\d{1,2}\s*$")
 _MEMO_LIMIT = 1 << 16
 
 
@@ -59,8 +63,29 @@ class RowValues:
             if values.get(fld) is None and fld in ctx.fields:
                 values[fld] = ctx.state.previous.get(fld)
         ctx.state.previous = dict(values)
-        for fld in ("code", "parent_power_code") if ctx.precision_lost else ():
-            if fld in ctx.fields and (rownum, ctx.fields[fld] + 1) in ctx.precision_lost:
+        for fld in ("code", "parent_power_code"):
+            code = values.get(fld)
+            if code is None:
+                continue
+            if code[:1] in _TEXT_PREFIXES:
+                # '330109001000: the apostrophe that makes Excel keep a code as text, typed into a CSV.
+                code = values[fld] = code[1:].strip() or None
+            if code is not None and _SCIENTIFIC.match(code):
+                ctx.issue(
+                    IssueCode.CODE_PRECISION_LOST,
+                    Severity.WARNING,
+                    "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read "
+                    "it; it is not used. Format the column as text in the source and export again",
+                    row=rownum,
+                    column=ctx.col_label(ctx.fields[fld]),
+                    value=code,
+                )
+                values[fld] = None
+            elif (
+                ctx.precision_lost
+                and fld in ctx.fields
+                and (rownum, ctx.fields[fld] + 1) in ctx.precision_lost
+            ):
                 ctx.issue(
                     IssueCode.CODE_PRECISION_LOST,
                     Severity.WARNING,
