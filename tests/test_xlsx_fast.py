@@ -204,3 +204,24 @@ def test_other_attributes_ending_in_r_do_not_widen_the_range(tmp_path: Path) -> 
     with zipfile.ZipFile(path) as zf:
         scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
     assert (scan.max_row, scan.reach_row, scan.max_column) == (1, 1, 2)
+
+
+def test_cells_without_a_reference_go_to_the_streaming_parser(tmp_path: Path) -> None:
+    """r is optional: calamine then places cells by counting, so a row of 16,384 <c/> far down would make
+    it allocate the whole range and abort; such a sheet is read by openpyxl instead."""
+    path = _raw_workbook(
+        tmp_path / "cells-without-reference.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c></row>'
+        '<row r="2"><c t="inlineStr"><is><t>取水许可审批</t></is></c><c/><c/></row>',
+    )
+    with zipfile.ZipFile(path) as zf:
+        assert scan_sheet(zf, "xl/worksheets/sheet1.xml").unreferenced
+    assert read_fast(path) is None
+    assert [p.name for p in read_file(path).powers] == ["取水许可审批"]
+
+
+def test_a_referenced_workbook_stays_on_the_fast_path(tmp_path: Path) -> None:
+    path = fixtures.plain(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        assert not scan_sheet(zf, "xl/worksheets/sheet1.xml").unreferenced
+    assert read_fast(path) is not None

@@ -72,6 +72,8 @@ class SheetScan:
     reach_row: int = 0
     """The largest row any reference in the sheet names (a cell's own r="A9" too): with max_column, the
     bound on the range calamine would allocate."""
+    unreferenced: bool = False
+    """A cell without an r attribute: calamine places it by counting, past any bound the scan can give."""
 
 
 def column_number(letters: bytes) -> int:
@@ -120,6 +122,8 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
             row = _last_row(data)
             if row is not None:
                 scan.max_row = max(scan.max_row, row)
+            if not scan.unreferenced and _UNREFERENCED_CELL.search(data) is not None:
+                scan.unreferenced = True
             refs = _REFERENCE.findall(data)
             if refs:
                 columns.update(c for c, _ in refs)
@@ -145,6 +149,8 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     return scan
 
 
+# A cell element with no r attribute (<c/>, <c t="s">): r is optional, and calamine then counts cells.
+_UNREFERENCED_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*?\sr\s*=)[^>]*>")
 _CELL_HEAD = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)(\d+)\"")
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
@@ -243,8 +249,8 @@ def read_fast(path: Path) -> list[FastSheet] | None:
                 cells = scan.reach_row * max(scan.max_column, 1)
                 if cells > REFUSED_CELL_LIMIT:
                     raise UsedRangeTooLarge(name, scan.reach_row, scan.max_column)
-                if cells > DENSE_CELL_LIMIT:
-                    return None
+                if cells > DENSE_CELL_LIMIT or scan.unreferenced:
+                    return None  # the streaming parser reads it (a row of 16,384 <c/> would abort calamine)
                 scans[name] = scan
     except UsedRangeTooLarge:
         raise
