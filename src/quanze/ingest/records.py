@@ -24,6 +24,7 @@ from quanze.models import (
 )
 from quanze.normalize import category_of, parse_count
 
+_UNPARSED: Any = object()
 _SUB_SEQ = re.compile(r"^\d+\s*[.．\-－_]\s*\d+$")
 _POWER_FIELDS = frozenset(PowerItem.model_fields) - {"category", "volume", "source"}
 _SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "source"}
@@ -38,6 +39,8 @@ class RecordBuilder:
         self._aliases = dict(ctx.options.category_aliases)
         self._categories: dict[str, Category | None] = {}
         """category_of by raw 事项类型: a sheet has a handful of them, repeated row after row."""
+        self._counts: dict[str, int | None] = {}
+        """parse_count by 办件量 text (only those that parse: a bad one is reported on every row)."""
 
     def add(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -81,7 +84,12 @@ class RecordBuilder:
         raw_volume = values.get("volume")
         if raw_volume is not None:
             try:
-                out["volume"] = parse_count(raw_volume)
+                count = self._counts.get(raw_volume, _UNPARSED)
+                if count is _UNPARSED:
+                    count = parse_count(raw_volume)
+                    if len(self._counts) < 1 << 16:
+                        self._counts[raw_volume] = count
+                out["volume"] = count
             except ValueError:
                 ctx.issue(
                     IssueCode.BAD_NUMBER,
