@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from quanze.errors import OutputError
 from quanze.report import xlsx
-from quanze.report.xlsx import EXCEL_ROW_LIMIT, Chart, Column, Sheet, _text, write_workbook
+from quanze.report.xlsx import EXCEL_ROW_LIMIT, Chart, Column, Sheet, cell_text, write_workbook
 from quanze.report.xlsxrows import RowStream
 
 COLUMNS = (
@@ -136,7 +136,7 @@ def test_hostile_values_make_the_same_workbook_as_xlsxwriters_own_calls(
     by_no = {row[0]: row for row in cells[header + 1 : header + 1 + len(HOSTILE_TEXTS)]}
     assert by_no[10][1] == "a & b < c > d \" e ' f"
     assert by_no[11][1] == "=SUM(A1:A9)"  # formula-like text stays text
-    assert by_no[7][1] == "控制字符"  # control characters left out, as _text does
+    assert by_no[7][1] == "控制字符"  # control characters left out, as cell_text does
     assert by_no[4][1] == "换行\n" and by_no[2][1] == "尾随空格 "
     assert load_workbook(fast)["表"]["B5"].alignment.wrap_text
 
@@ -182,7 +182,7 @@ def test_a_number_that_is_not_finite_fails_as_xlsxwriter_fails(tmp_path: Path) -
 def test_a_row_past_the_sheet_is_handed_back_and_refused(tmp_path: Path) -> None:
     wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
     ws = wb.add_worksheet("表")
-    stream = RowStream(ws, [None], _text)
+    stream = RowStream(ws, [None], cell_text)
     assert stream.write(EXCEL_ROW_LIMIT - 1, ["最后一行"], None)
     assert not stream.write(EXCEL_ROW_LIMIT, ["放不下"], None)
     with pytest.raises(OutputError, match="outside what a worksheet can hold"):
@@ -217,7 +217,9 @@ def test_any_rows_make_the_same_workbook_as_xlsxwriters_own_calls(
 ) -> None:
     def rich_shaped(v: Any) -> bool:
         text = (
-            _text("；".join(map(str, v)) if isinstance(v, list) else v) if isinstance(v, (str, list)) else ""
+            cell_text("；".join(map(str, v)) if isinstance(v, list) else v)
+            if isinstance(v, (str, list))
+            else ""
         )
         return text.startswith("<r>") and text.endswith("</r>")
 

@@ -10,6 +10,7 @@ import json
 import math
 import operator
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
@@ -23,6 +24,29 @@ from quanze.errors import OutputError
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
+def file_names(names: Iterable[str]) -> dict[str, str]:
+    """A file or folder name for each name: characters no file system takes replaced, and unique.
+
+    Two names that clean to the same text (A/B and A_B; 东城县 and 东城县 with a space) or differ only in case
+    (which Windows and macOS do not tell apart) get _2, _3 … so that no file overwrites another.
+    """
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in names:
+        if name in out:
+            continue
+        base = _UNSAFE_IN_FILE_NAMES.sub("_", name).strip("._") or "unit"
+        safe, n = base, 2
+        while safe.casefold() in seen:
+            safe, n = f"{base}_{n}", n + 1
+        seen.add(safe.casefold())
+        out[name] = safe
+    return out
 
 
 def is_formula_like(text: str) -> bool:
