@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from quanze.config import load_config
+from quanze.errors import OutputError
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.pipeline import reconcile
+from quanze.report import files
 from quanze.report.files import csv_safe, model_columns, table_columns, write_csv
 from quanze.report.parquet import parquet_available, write_parquet
 from quanze.results import GAP_COLUMNS, MATCH_COLUMNS
@@ -144,3 +146,19 @@ def test_model_columns_are_the_json_dump_column_by_column(tmp_path: Path) -> Non
     columns = ("colour", "day", "score", "tags")
     assert model_columns(odd, columns) == table_columns(columns, [o.model_dump(mode="json") for o in odd])
     assert model_columns(odd, columns)["day"] == ["2026-11-29", None]
+
+
+def test_csv_written_in_chunks_is_whole_and_an_unwritable_character_names_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "CSV_CHUNK_ROWS", 3)
+    rows = [{"单位": f"第{i}村", "行": i} for i in range(1, 11)]
+    write_csv(tmp_path / "x.csv", ["单位", "行"], rows, encoding="gbk")
+    data = (tmp_path / "x.csv").read_bytes()
+    assert data == ("单位,行\n" + "".join(f"第{i}村,{i}\n" for i in range(1, 11))).encode("gbk")
+    write_csv(tmp_path / "bom.csv", ["单位"], rows[:4])
+    assert (tmp_path / "bom.csv").read_bytes().count(b"\xef\xbb\xbf") == 1  # the BOM once, not per chunk
+    rows[7]["单位"] = "𠀋村"  # line 9: the header, then the eighth row, in the third chunk
+    with pytest.raises(OutputError, match="line 9 holds '𠀋'"):
+        write_csv(tmp_path / "y.csv", ["单位", "行"], rows, encoding="gbk")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bom.csv", "x.csv"]  # nothing half-written

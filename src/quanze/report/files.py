@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import json
 import math
 import operator
@@ -152,26 +154,39 @@ def _floats(values: list[Any]) -> Iterable[float]:
     return (v for v in values if v.__class__ is float)
 
 
+CSV_CHUNK_ROWS = 20_000  # rows formatted and encoded at a time: a province's matches.csv is 54 MB
+
+
 def write_csv_columns(path: Path, table: dict[str, list[Any]], *, encoding: str = "utf-8-sig") -> None:
-    """write_csv for a table already turned column-wise (table_columns)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(table)
-    writer.writerows(zip(*map(_csv_column, table.values()), strict=True))
-    text = buf.getvalue()
-    if encoding == "gbk":
-        text = text.translate(_GBK_SEPARATORS)
-    try:
-        data = text.encode(encoding)  # encoded once, and those bytes are what is written
-    except UnicodeEncodeError as exc:
-        line = text.count("\n", 0, exc.start) + 1
-        raise OutputError(
-            f"{path.name}: line {line} holds {text[exc.start : exc.end]!r}, which {encoding} cannot write",
-            hint="use --csv-encoding gb18030 or utf-8-sig",
-        ) from None
+    """write_csv for a table already turned column-wise (table_columns), written a chunk of rows at a time."""
+    rows = zip(*map(_csv_column, table.values()), strict=True)
+    encoder = codecs.getincrementalencoder(encoding)()  # utf-8-sig: the BOM once, at the start
 
     def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
+        with tmp.open("wb") as fh:
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(table)
+            lines = 0  # lines written before this chunk
+            while True:
+                writer.writerows(itertools.islice(rows, CSV_CHUNK_ROWS))
+                text = buf.getvalue()
+                if not text:
+                    break
+                if encoding == "gbk":
+                    text = text.translate(_GBK_SEPARATORS)
+                try:
+                    fh.write(encoder.encode(text))
+                except UnicodeEncodeError as exc:
+                    line = lines + text.count("\n", 0, exc.start) + 1
+                    raise OutputError(
+                        f"{path.name}: line {line} holds {text[exc.start : exc.end]!r}, which {encoding} "
+                        "cannot write",
+                        hint="use --csv-encoding gb18030 or utf-8-sig",
+                    ) from None
+                lines += text.count("\n")
+                buf.seek(0)
+                buf.truncate()
 
     write_atomic(path, write)
 

@@ -106,7 +106,11 @@ class RowStream:
     @staticmethod
     def usable(ws: Any) -> bool:
         """Whether the worksheet streams its rows (constant-memory mode) through the attributes used here."""
-        return bool(getattr(ws, "constant_memory", False)) and all(hasattr(ws, name) for name in _USED)
+        return (
+            bool(getattr(ws, "constant_memory", False))
+            and all(hasattr(ws, name) for name in _USED)
+            and hasattr(XMLwriter, "_escape_control_characters")
+        )
 
     def write(self, row: int, values: Sequence[Any], height: float | None) -> bool:
         """Write one row (0-based, past every row written before); False when a value needs XlsxWriter.
