@@ -115,3 +115,15 @@ _WORDS = st.text(alphabet="旅客货物批发零售生产经营购买用道路�
 def test_contrasts_worked_out_once_a_name_agree_with_the_definition(a: str, b: str) -> None:
     groups = (("旅客", "货物"), ("批发", "零售"), ("生产", "经营", "购买|购用"))
     assert contrast(a, b, groups) == _contrast_by_definition(a, b, groups)
+
+
+def test_numbered_kinds_transport_modes_and_freight_shorthand_set_items_apart() -> None:
+    assert contrast("第二类易制毒化学品经营备案", "三类非药品类易制毒化学品经营备案") == ("第二类", "三类")
+    assert contrast("国内水路运输经营许可", "道路货物运输经营许可") == ("水路", "道路")
+    assert contrast("公路建设项目施工许可", "铁路建设项目施工许可") == ("公路", "铁路")
+    assert contrast("道路危险货物运输经营许可", "道路货运经营许可（注销）") == ("危险货物", "货运")
+    # One mode in two spellings, or one name naming none: no contrast.
+    assert contrast("公路工程建设项目招标投标活动的备案", "道路工程招标备案") is None
+    assert contrast("二类、三类易制毒化学品运输备案", "第三类易制毒化学品运输备案") is None
+    powers = [power("国内水路运输经营许可")]
+    assert match_catalogue(powers, [service("道路货物运输经营许可")]).links == []

@@ -17,10 +17,11 @@ DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
     ("批发", "零售"),
     ("农作物", "林草"),
     ("内资", "外资", "外商投资"),
-    ("第一类", "第二类", "第三类"),
+    ("一类|第一类", "二类|第二类", "三类|第三类"),
     ("一级", "二级", "三级"),
     ("甲级", "乙级", "丙级"),
     ("生产", "经营", "运输", "购买|购用", "使用", "储存"),
+    ("道路|公路", "水路", "铁路", "民航|航空"),
 )
 
 
@@ -28,6 +29,7 @@ DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
 # The plain word must be in the other name, so that the marked word really is what tells the two apart.
 MARKED: Final[tuple[tuple[str, str], ...]] = (
     ("危险货物", "货物"),
+    ("危险货物", "货运"),
     ("危险化学品", "化学品"),
     ("危险废物", "废物"),
 )

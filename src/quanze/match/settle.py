@@ -1,0 +1,291 @@
+"""Settling what a code family and a main-item code already decide, after names and families have spoken.
+
+Three rules, each about evidence stronger than a name alone; none adds a link, they only settle or drop the
+links names and families proposed:
+
+- **A main item's code.** A handling item whose basic code is under the power's own code (330123105002 under
+  医疗机构执业登记 330123105000), or equal to it, is that power's item: the link is matched when no other
+  power holds it as strongly by name, whatever words the two names differ in (医疗机构执业审批（注销）),
+  unless the names name another act on another thing (公章刻制业注销备案登记 under …许可证核发: review).
+- **A family that agrees.** When two or more handling items of one code family are matched to one power and
+  no member's own name points only elsewhere, the other members are that power's items too: a member the
+  family proposed, or whose own name also found the power, is matched (采矿权转让变更登记 and 采矿权人名称
+  变更登记 matched → 扩大矿区范围变更登记 matched); the weaker powers its name also proposed are dropped.
+- **A subject and a handling act.** An item whose only link is a review to one power, whose name is the
+  power's subject (five characters or more) followed by a handling act (…机构变更, …执业证补办, …许可证》补证
+  审批), is matched when two or more items already matched to that power begin with the same subject.
+- **A family two powers share.** When members' own names point confidently at two powers (巡游出租汽车… /
+  网络预约出租汽车… under one stem), the family only proposed; a member whose own name found its power keeps
+  it, and the other power the family added for it is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Final
+
+from quanze.match.acts import ACT_GROUPS, other_act_and_thing
+from quanze.match.evidence import ACTIONS, family_stem
+from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
+from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.scoring import KEY_WORD_NOTE, Prepared, prepare
+from quanze.models import ServiceItem
+
+_Found = tuple[int, float, Method, Status, str]
+
+# The note the scorer gives a code link between a penalty-like and a licence-like item: never settled.
+KIND_NOTE = "事项类别不同"
+# Matched members a family needs before it settles its other members (one may be a stray name).
+MIN_AGREEING = 2
+# An own link at least this strong (and without a key-word doubt) is a member's own word on its power.
+CONFIDENT = 80.0
+
+# An own link at least this strong (every piece of the item's name found in the power, or better) and without a
+# key-word doubt speaks for a family none of which is matched.
+SURE = 78.0
+
+AGREE_NOTE = "同一编码族{n}个办理项均以该事项为首选，其中{sure}个名称依据充分"
+CODE_NOTE = "办理项编码在该事项编码之下（同一主项）"
+FAMILY_NOTE = "同一编码族已有{n}个办理项匹配到该事项，且无办理项只指向其他事项"
+
+
+def settle(
+    services: Sequence[ServiceItem],
+    in_unit: Sequence[int],
+    families: Mapping[str, list[int]],
+    own: Mapping[int, list[_Found]],
+    found_by: MutableMapping[int, list[_Found]],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+) -> None:
+    """Settle links by main-item codes and agreeing families (see the module); `found_by` is updated in place.
+
+    `own` holds each item's links as its own code and name found them, before families proposed any.
+    """
+    for si in in_unit:
+        settled = _by_code(services[si], found_by[si], targets, options)
+        if settled is not None:
+            found_by[si] = settled
+    for _, members in sorted(families.items()):
+        _settle_family(members, own, found_by, options)
+    _by_subject(services, in_unit, found_by, targets, options)
+
+
+def _decided(found: Sequence[_Found]) -> bool:
+    return any(f[2] is Method.DECISION or f[3] is Status.MATCHED for f in found)
+
+
+def _by_code(
+    s: ServiceItem, found: list[_Found], targets: Sequence[Prepared], options: MatchOptions
+) -> list[_Found] | None:
+    """The item's links with its main item's power matched, when its code names that power; else None."""
+    if not found or _decided(found):
+        return None
+    stem = family_stem(s.code)
+    if stem is None:
+        return None
+    under = [f for f in found if targets[f[0]].code_stem == stem or targets[f[0]].code == stem + "000"]
+    if len({f[0] for f in under}) != 1 or any(KIND_NOTE in f[4] for f in under):
+        return None
+    best = max(under, key=lambda f: f[1])
+    if other_act_and_thing(s.name, targets[best[0]].full):
+        return None  # the names say another act on another thing: the code proposes, a person decides
+    if any(f[1] > best[1] for f in found if f[0] != best[0]):
+        return None  # another power holds the item more strongly by name: a person decides
+    score = max(best[1], options.match_threshold)
+    return [(best[0], score, best[2], Status.MATCHED, f"{best[4]}；{CODE_NOTE}")]
+
+
+def _own_top(found: Sequence[_Found]) -> _Found | None:
+    return max(found, key=lambda f: (f[1], -f[0])) if found else None
+
+
+def _settle_family(
+    members: Sequence[int],
+    own: Mapping[int, list[_Found]],
+    found_by: MutableMapping[int, list[_Found]],
+    options: MatchOptions,
+) -> None:
+    confident = {
+        top[0]
+        for si in members
+        if (top := _own_top(own.get(si, ()))) is not None
+        and _top(own[si]) == top[0]
+        and (top[3] is Status.MATCHED or (top[1] >= CONFIDENT and KEY_WORD_NOTE not in top[4]))
+    }
+    if len(confident) > 1:
+        _shared(members, own, found_by, confident)
+        return
+    matched = [
+        f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED and f[2] is not Method.DECISION
+    ]
+    owners = set(matched)
+    if not owners:
+        _agreeing(members, own, found_by, options)
+        return
+    if len(owners) != 1:
+        return
+    (owner,) = owners
+    by_own_name = any(f[0] == owner and f[3] is Status.MATCHED for si in members for f in own.get(si, ()))
+    if len(matched) < MIN_AGREEING or not by_own_name:
+        return
+    if len(members) > SMALL_FAMILY and len(matched) * MIN_LINKED_SHARE < len(members):
+        return  # two of forty items say little of the other thirty-eight
+    if any(own.get(si) and all(f[0] != owner for f in own[si]) for si in members):
+        return  # a member's own name points only at another power: the family does not speak for it
+    note = FAMILY_NOTE.format(n=len(matched))
+    for si in members:
+        found = found_by[si]
+        if _decided(found):
+            continue
+        mine = [f for f in found if f[0] == owner]
+        if not mine:
+            continue
+        top = _own_top(own.get(si, ()))
+        if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
+            continue  # its own name prefers another power clearly: left for a person
+        link = max(mine, key=lambda f: f[1])
+        score = max(link[1], options.match_threshold)
+        found_by[si] = [(owner, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+def _top(found: Sequence[_Found]) -> int | None:
+    """The one power a member holds strictly most strongly, else None (none, or a tie)."""
+    ranked = sorted(found, key=lambda f: -f[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] and ranked[1][0] != ranked[0][0]):
+        return None
+    return ranked[0][0]
+
+
+def _agreeing(
+    members: Sequence[int],
+    own: Mapping[int, list[_Found]],
+    found_by: MutableMapping[int, list[_Found]],
+    options: MatchOptions,
+) -> None:
+    """A family none of whose members is matched, but whose linked members all put one power first.
+
+    The weaker powers its members' names also proposed are dropped (拖拉机/联合收割机转入, …登记事项更正
+    and …注销抵押登记 all put 拖拉机/联合收割机登记 first: the 驾驶证 licence they also resemble goes). When
+    every member is linked, the family has three members or more and two of them are confidently that power's
+    by their own names, the family is matched to it.
+    """
+    linked = [si for si in members if found_by[si]]
+    tops = {_top(found_by[si]) for si in linked}
+    if len(linked) < MIN_AGREEING or len(tops) != 1 or None in tops:
+        return
+    (owner,) = tops
+    assert owner is not None
+    for si in linked:
+        found_by[si] = [f for f in found_by[si] if f[0] == owner]
+    sure = [
+        si
+        for si in linked
+        if any(f[0] == owner and f[1] >= SURE and KEY_WORD_NOTE not in f[4] for f in own.get(si, ()))
+    ]
+    if len(linked) < len(members) or len(members) <= MIN_AGREEING or len(sure) < MIN_AGREEING:
+        return
+    note = AGREE_NOTE.format(n=len(members), sure=len(sure))
+    for si in linked:
+        if _decided(found_by[si]):
+            continue
+        link = max(found_by[si], key=lambda f: f[1])
+        found_by[si] = [
+            (owner, max(link[1], options.match_threshold), link[2], Status.MATCHED, f"{link[4]}；{note}")
+        ]
+
+
+def _shared(
+    members: Sequence[int],
+    own: Mapping[int, list[_Found]],
+    found_by: MutableMapping[int, list[_Found]],
+    owners: set[int],
+) -> None:
+    """In a family two powers share, keep each member to its own name's powers and to the family's.
+
+    The family's other power is not added against a member's own name (巡游… keeps 巡游出租汽车…许可, not the
+    网络预约… licence its siblings matched), and a power outside the family that a member's name resembles less
+    than one of the family's powers is dropped.
+    """
+    for si in members:
+        top = _own_top(own.get(si, ()))
+        if top is None or _decided(found_by[si]):
+            continue
+        mine = {f[0] for f in own[si]}
+        kept = [f for f in found_by[si] if f[0] in mine or f[1] >= top[1]]
+        best_owner = max((f[1] for f in kept if f[0] in owners), default=None)
+        if best_owner is not None:
+            kept = [f for f in kept if f[0] in owners or f[1] >= best_owner]
+        if kept:
+            found_by[si] = kept
+
+
+# Handling acts an item may add after its power's subject, and the certificate words that may come first.
+# 备案, 登记 and 注册 name a kind of item, not an act on one: …临时地点备案 is not a handling act of …临时地点审批.
+_KINDS: Final = frozenset({"备案", "登记", "注册"})
+HANDLING_ACTS: Final = tuple(
+    sorted(
+        {*ACTIONS, *(w for group in ACT_GROUPS for w in group), "转入", "转出", "遗失补办", "补证"} - _KINDS,
+        key=len,
+    )
+)[::-1]
+_OBJECTS: Final = ("许可证", "证书", "证件", "证照", "证")
+MIN_SUBJECT = 5
+SUBJECT_NOTE = "名称为该事项主体（{subject}）加办理动作（{act}），已有{n}个同一主体的办理项匹配到该事项"
+
+
+def _common_head(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _act_after(tail: str) -> str | None:
+    """The handling act a name's tail begins with, after a certificate word and 遗失 at most, else None."""
+    for word in _OBJECTS:
+        if tail.startswith(word):
+            tail = tail[len(word) :]
+            break
+    tail = tail.removeprefix("遗失")
+    return next((act for act in HANDLING_ACTS if tail.startswith(act)), None)
+
+
+def _by_subject(
+    services: Sequence[ServiceItem],
+    in_unit: Sequence[int],
+    found_by: MutableMapping[int, list[_Found]],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+) -> None:
+    """Match an item that is its one reviewed power's subject plus a handling act, as matched siblings are."""
+    matched: dict[int, list[str]] = {}
+    for si in in_unit:
+        for f in found_by[si]:
+            if f[3] is Status.MATCHED:
+                matched.setdefault(f[0], []).append(_full(services[si]))
+    for si in in_unit:
+        found = found_by[si]
+        if len(found) != 1 or found[0][3] is not Status.REVIEW or KIND_NOTE in found[0][4]:
+            continue
+        t, name = found[0][0], _full(services[si])
+        target = targets[t]
+        if target.handling is not None or len(matched.get(t, ())) < MIN_AGREEING:
+            continue  # a power that is itself one handling act takes no other act
+        head = max(_common_head(name, target.core), _common_head(name, target.alt_core or ""))
+        act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
+        if act is None:
+            continue
+        siblings = sum(1 for m in matched[t] if _common_head(name, m) >= head)
+        if siblings < MIN_AGREEING:
+            continue
+        link = found[0]
+        note = SUBJECT_NOTE.format(subject=name[:head], act=act, n=siblings)
+        score = max(link[1], options.match_threshold)
+        found_by[si] = [(t, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+def _full(s: ServiceItem) -> str:
+    return prepare(s.name, None, s.code, s.department, s.category).full

@@ -1,0 +1,187 @@
+"""Main-item codes and agreeing code families settle links; families two powers share only propose."""
+
+from __future__ import annotations
+
+from quanze.match import Status, match_catalogue
+from quanze.match.scoring import KEY_WORD_NOTE
+from quanze.match.settle import CODE_NOTE
+from quanze.models import Category, PowerItem, Provenance, ServiceItem
+
+SRC = Provenance(file="t", sheet="s", row=1)
+
+
+def power(name: str, code: str | None = None, category: Category | None = None) -> PowerItem:
+    return PowerItem(name=name, code=code, role="single", category=category, source=SRC)
+
+
+def service(name: str, code: str) -> ServiceItem:
+    return ServiceItem(name=name, code=code, unit="东城县", source=SRC)
+
+
+def links(powers: list[PowerItem], services: list[ServiceItem]) -> dict[str, set[tuple[str, Status]]]:
+    out: dict[str, set[tuple[str, Status]]] = {s.name: set() for s in services}
+    for lk in match_catalogue(powers, services).links:
+        out[services[lk.service].name].add((powers[lk.power].title, lk.status))
+    return out
+
+
+def test_an_item_under_the_powers_own_code_is_matched_whatever_words_differ() -> None:
+    powers = [power("殡葬服务机构设立登记", "330144201000"), power("公墓年检")]
+    items = [
+        service("殡葬服务机构经营审批（注销）", "330144201003"),
+        service("殡葬服务机构开展业务申请", "330144201004"),
+    ]
+    result = match_catalogue(powers, items)
+    assert {(lk.service, lk.status) for lk in result.links} == {(0, Status.MATCHED), (1, Status.MATCHED)}
+    assert all(CODE_NOTE in lk.reason for lk in result.links)
+
+
+def test_a_code_under_another_power_does_not_settle_a_name_that_points_elsewhere() -> None:
+    powers = [power("殡葬服务机构设立登记", "330144201000"), power("公墓经营审批注销")]
+    found = links(powers, [service("公墓经营审批注销", "330144201003")])
+    assert ("殡葬服务机构设立登记", Status.MATCHED) not in found["公墓经营审批注销"]
+
+
+def test_a_penalty_is_not_settled_by_a_code_under_it() -> None:
+    powers = [power("对殡葬服务机构违规经营的处罚", "330144201000", Category.PENALTY)]
+    found = links(powers, [service("殡葬服务机构经营审批（注销）", "330144201003")])
+    assert all(status is not Status.MATCHED for _, status in found["殡葬服务机构经营审批（注销）"])
+
+
+FAMILY = [
+    service("燃气经营许可证核发", "330117301001"),
+    service("燃气经营许可证核发（注销）", "330117301002"),
+    service("瓶装燃气供应站点设置备案", "330117301003"),
+]
+
+
+def test_siblings_of_a_family_two_members_match_are_matched_too() -> None:
+    found = links([power("燃气经营许可证核发"), power("城市道路挖掘许可")], FAMILY)
+    assert found["瓶装燃气供应站点设置备案"] == {("燃气经营许可证核发", Status.MATCHED)}
+
+
+def test_one_matched_member_does_not_settle_its_siblings() -> None:
+    found = links([power("燃气经营许可证核发"), power("城市道路挖掘许可")], [FAMILY[0], FAMILY[2]])
+    assert found["瓶装燃气供应站点设置备案"] == {("燃气经营许可证核发", Status.REVIEW)}
+
+
+def test_a_member_whose_name_points_only_elsewhere_keeps_the_family_from_settling() -> None:
+    family = [*FAMILY, service("燃气燃烧器具安装维修企业资质核准", "330117301004")]
+    powers = [power("燃气经营许可证核发"), power("燃气燃烧器具安装维修企业资质核准")]
+    found = links(powers, family)
+    assert found["燃气燃烧器具安装维修企业资质核准"] == {("燃气燃烧器具安装维修企业资质核准", Status.MATCHED)}
+    assert ("燃气经营许可证核发", Status.MATCHED) not in found["瓶装燃气供应站点设置备案"]
+
+
+def test_a_family_two_powers_share_does_not_add_a_power_against_a_members_own_name() -> None:
+    family = [
+        service("城市道路挖掘许可", "330117401001"),
+        service("城市道路挖掘许可延期", "330117401002"),
+        service("临时占用城市道路审批（变更）", "330117401003"),
+    ]
+    found = links([power("城市道路挖掘许可"), power("占用城市道路审批")], family)
+    # Its own name found 占用城市道路审批 confidently: the family's other power is not added for it.
+    assert found["临时占用城市道路审批（变更）"] == {("占用城市道路审批", Status.REVIEW)}
+    assert found["城市道路挖掘许可延期"] == {("城市道路挖掘许可", Status.MATCHED)}
+
+
+def test_a_family_that_puts_one_power_first_drops_the_weaker_power_its_names_resemble() -> None:
+    family = [
+        service("渔业船舶/游艇登记事项更正", "330120301001"),
+        service("渔业船舶/游艇转入", "330120301002"),
+        service("渔业船舶/游艇注销抵押登记", "330120301003"),
+    ]
+    powers = [power("渔业船舶/游艇登记"), power("渔业船舶/游艇驾驶证核发")]
+    # Two members are sure of their power by name: the family of three is matched to it, and to it only.
+    assert links(powers, family) == {item.name: {("渔业船舶/游艇登记", Status.MATCHED)} for item in family}
+    # A family of two stays in review, for the power both put first only.
+    pair = links(powers, family[:2])
+    assert pair == {item.name: {("渔业船舶/游艇登记", Status.REVIEW)} for item in family[:2]}
+
+
+def test_a_family_sure_of_one_general_entity_kind_is_matched_to_it() -> None:
+    family = [
+        service("合伙企业变更登记", "330131401001"),
+        service("个人独资企业注销登记", "330131401002"),
+        service("公司注销登记", "330131401003"),
+    ]
+    result = match_catalogue(
+        [power("内资企业及其分支机构登记"), power("外商投资企业及其分支机构登记")], family
+    )
+    assert {(lk.service, lk.power, lk.status) for lk in result.links} == {
+        (n, 0, Status.MATCHED) for n in range(3)
+    }
+    # A general kind covering a specific one differs from it in that word by design: no key-word doubt.
+    assert not any(KEY_WORD_NOTE in lk.reason for lk in result.links)
+
+
+def test_a_family_split_between_near_twin_powers_is_not_settled() -> None:
+    family = [
+        service("食品生产许可变更", "330131501001"),
+        service("食品经营许可变更", "330131501002"),
+        service("食品生产许可注销", "330131501003"),
+    ]
+    found = links([power("食品生产许可"), power("食品经营许可")], family)
+    assert found["食品经营许可变更"] == {("食品经营许可", Status.MATCHED)}
+    assert all(title == "食品生产许可" for title, _ in found["食品生产许可变更"] | found["食品生产许可注销"])
+
+
+def test_a_sub_item_named_as_its_main_item_with_an_act_takes_its_own_handling_item() -> None:
+    main = "电梯安装维修人员资格认定"
+    powers = [
+        PowerItem(name=main, sub_item=f"{main}（{act}）", role="sub", source=SRC)
+        for act in ("补发", "复审", "取证")
+    ]
+    items = [service(f"{main}{act}", "") for act in ("补发", "复审", "取证")]
+    result = match_catalogue(powers, items)
+    assert {(lk.power, lk.service, lk.status) for lk in result.links} == {
+        (n, n, Status.MATCHED) for n in range(3)
+    }
+
+
+def test_a_name_that_lists_its_acts_last_with_a_handling_word_is_expanded() -> None:
+    found = links(
+        [power("残疾人证换发、补发、变更")], [service("残疾人证变更", ""), service("残疾人证补发", "")]
+    )
+    assert found == {
+        name: {("残疾人证换发、补发、变更", Status.MATCHED)} for name in ("残疾人证变更", "残疾人证补发")
+    }
+
+
+def test_the_subject_with_a_handling_act_is_matched_when_two_siblings_of_that_subject_are() -> None:
+    power_name = "饮用水供水单位卫生许可"
+    items = [
+        service(f"{power_name}变更", ""),
+        service(f"{power_name}注销", ""),
+        service(f"{power_name}证补证审批", ""),
+    ]
+    result = match_catalogue([power(power_name)], items)
+    third = [lk for lk in result.links if lk.service == 2]
+    assert [lk.status for lk in third] == [Status.MATCHED]
+    assert "加办理动作（补证）" in third[0].reason
+    # One matched sibling is not enough.
+    alone = match_catalogue([power(power_name)], [items[0], items[2]])
+    assert [lk.status for lk in alone.links if lk.service == 1] == [Status.REVIEW]
+
+
+def test_the_subject_with_something_other_than_a_handling_act_stays_in_review() -> None:
+    power_name = "饮用水供水单位卫生许可"
+    items = [
+        service(f"{power_name}变更", ""),
+        service(f"{power_name}注销", ""),
+        service("饮用水供水单位卫生状况申报", ""),
+    ]
+    found = links([power(power_name)], items)
+    assert found["饮用水供水单位卫生状况申报"] == {(power_name, Status.REVIEW)}
+
+
+def test_a_filing_is_not_a_handling_act_of_an_approval_with_the_same_subject() -> None:
+    # 备案 names a kind of item: …临时场所备案 stays a person's call beside …临时场所审批 and its handling items.
+    subject = "境外团体临时集会场所"
+    items = [
+        service(f"{subject}审批变更", ""),
+        service(f"{subject}审批注销", ""),
+        service(f"{subject}备案", ""),
+    ]
+    found = links([power(f"{subject}审批")], items)
+    assert (f"{subject}审批", Status.MATCHED) not in found[f"{subject}备案"]
