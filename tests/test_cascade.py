@@ -513,3 +513,30 @@ def test_a_parent_written_another_way_is_still_the_county(parent: str) -> None:
 def test_a_parent_that_names_no_county_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"“苍吾县”.*石鼓县、苍梧县"):
         build_cascade(_county_and_township("苍吾县"))
+
+
+def test_level_columns_do_not_depend_on_the_hash_seed() -> None:
+    # Townships and clusters share a rank; their order once followed a set's, which the hash seed changes.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from quanze.cascade import UnitList, build_cascade\n"
+        "from quanze.models import Level, PowerItem, Provenance\n"
+        "item = PowerItem(name='建筑起重机械使用登记', source=Provenance(file='x.xlsx', sheet='S', row=2))\n"
+        "lists = [UnitList(Level.CLUSTER, '开发区', [item]), UnitList(Level.TOWNSHIP, '城南镇', [item]),\n"
+        "         UnitList(Level.COUNTY, '东城县', [item])]\n"
+        "print(' '.join(build_cascade(lists).levels))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout.strip()
+        for seed in range(8)
+    }
+    assert seen == {"county township cluster"}

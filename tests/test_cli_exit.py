@@ -79,3 +79,14 @@ def test_leave_flushes_what_is_buffered_and_keeps_the_code() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=BUFFERED
     )
     assert (done.returncode, done.stdout, done.stderr) == (3, "kept", "also")
+
+
+def test_the_ledger_is_closed_before_the_hard_exit(tmp_path: Path) -> None:
+    work = fixtures.scenario(tmp_path / "work").parent
+    done = _quanze("check", "--ledger", "--out", "out", cwd=work)
+    assert done.returncode == ExitCode.FINDINGS and "limits exceeded" in done.stdout  # the code is kept
+    # A connection left open at exit would leave its write-ahead log beside the ledger.
+    assert (work / "quanze-ledger.sqlite").is_file()
+    assert not list(work.glob("quanze-ledger.sqlite-*"))
+    export = _quanze("ledger", "export", "--all", "--out", "l.xlsx", cwd=work)
+    assert export.returncode == 0 and "gap(s)" in export.stderr

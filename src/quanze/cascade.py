@@ -137,7 +137,10 @@ def build_cascade(
                 current.append(entry)
         entries.extend(current)
         above[rank] = current
-    result = Cascade(levels=sorted({ul.level for ul in lists}, key=lambda lv: LEVEL_RANK[lv]))
+    # Townships and clusters share a rank: Level's own order breaks the tie (a set's order changes with
+    # the hash seed, and with it the columns of the reports).
+    present = {ul.level for ul in lists}
+    result = Cascade(levels=[lv for lv in Level if lv in present])
     result.rows = sorted(
         (
             CascadeRow(

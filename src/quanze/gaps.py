@@ -337,11 +337,13 @@ def catalogue_gaps(
     candidates: dict[int, list[int]] = defaultdict(list)
     served: set[tuple[int, str | None]] = set()
     offered: dict[tuple[int, str | None], list[int]] = defaultdict(list)
+    by_power: dict[int, list[ServiceItem]] = defaultdict(list)
     for link in result.links:
         unit = services[link.service].unit
         if link.status is Status.MATCHED:
             matched_power.setdefault(link.service, link.power)
             served.add((link.power, unit))
+            by_power[link.power].append(services[link.service])
         else:
             candidates[link.service].append(link.power)
             offered[(link.power, unit)].append(link.service)
@@ -385,12 +387,9 @@ def catalogue_gaps(
     for p in powers:
         if p.volume == 0:
             rows.append(gap_row(GapType.UNUSED, p.unit, p, "统计期内办件量为0"))
-    by_power: dict[int, list[ServiceItem]] = defaultdict(list)
-    for link in result.links:
-        if link.status is Status.MATCHED:
-            by_power[link.power].append(services[link.service])
     for pi in sorted(by_power):
-        rows.extend(_entry_mismatch(powers[pi], by_power[pi]))
+        if len(by_power[pi]) > 1:  # one entry cannot be written two ways
+            rows.extend(_entry_mismatch(powers[pi], by_power[pi]))
     return rows
 
 
@@ -402,11 +401,13 @@ def _entry_mismatch(power: PowerItem, entries: Sequence[ServiceItem]) -> list[Ga
     wordings of one entry, the one most units use is the common one; the others are mismatches. With no
     majority, every unit's wording is listed.
     """
+    keyed = [(_entry_key(s.name), s) for s in entries]
+    if len({k for k, _ in keyed}) < 2:
+        return []  # one wording throughout (the common case): nothing to compare
     units_of: dict[str, set[str]] = defaultdict(set)  # key → units
     name_of: dict[str, str] = {}
     service_of: dict[tuple[str, str], ServiceItem] = {}
-    for s in sorted(entries, key=lambda e: (e.unit or "", e.name)):
-        k = _entry_key(s.name)
+    for k, s in sorted(keyed, key=lambda ks: (ks[1].unit or "", ks[1].name)):
         units_of[k].add(s.unit or "")
         name_of.setdefault(k, s.name)
         service_of.setdefault((k, s.unit or ""), s)
