@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
@@ -110,7 +111,16 @@ def match_catalogue(
                 progress(done, len(services))
         own_found = dict(found_by)  # each item's own links, before its family proposed any
         _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
-        settle(services, in_unit, families, own_found, found_by, index.targets, options)
+        settle(
+            services,
+            in_unit,
+            families,
+            own_found,
+            found_by,
+            index.targets,
+            options,
+            partial(_rejected_at, services, decisions, local_of),
+        )
         for si in in_unit:
             for local, score, method, status, reason in found_by[si]:
                 result.links.append(Link(members[local], si, score, method, status, reason))
@@ -162,6 +172,15 @@ def _rejected(s: ServiceItem, decisions: DecisionBook | None, local_of: Mapping[
         return set()
     book = decisions.get(service_key(s), {})
     return {local for pk, d in book.items() if d is Decision.REJECT for local in local_of.get(pk, ())}
+
+
+def _rejected_at(
+    services: Sequence[ServiceItem],
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+    si: int,
+) -> set[int]:
+    return _rejected(services[si], decisions, local_of)
 
 
 def _family_links(
