@@ -229,3 +229,14 @@ def test_explain_shows_the_rule_that_settled_a_link_and_the_power_it_dropped() -
     kept, dropped = by_name["渔业船舶/游艇登记"], by_name["渔业船舶/游艇驾驶证核发"]
     assert kept.status == "matched" and AGREE_NOTE.split("{")[0] in kept.reason
     assert dropped.status == "dropped" and dropped.why.startswith("舍弃")
+
+
+def test_a_power_naming_more_than_acts_after_the_subject_does_not_take_the_subject_with_an_act() -> None:
+    power_name = "供热经营者改动市政供热设施审批"
+    items = [
+        service(f"{power_name}变更", ""),
+        service(f"{power_name}注销", ""),
+        service("供热经营者停业、歇业审批", ""),
+    ]
+    found = links([power(power_name)], items)
+    assert found["供热经营者停业、歇业审批"] == {(power_name, Status.REVIEW)}

@@ -325,10 +325,10 @@ def _by_subject(
         if len(matched.get(t, ())) < MIN_AGREEING:
             continue
         name, target = _full(services[si]), targets[t]
-        head = max(_common_head(name, target.core), _common_head(name, target.alt_core or ""))
+        head, power_name = max((_common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
-        if act is None:
-            continue
+        if act is None or not _only_acts(power_name[head:]):
+            continue  # the power names more than acts after the subject (…经营者改动市政燃气设施审批)
         siblings = sum(1 for m in matched[t] if _common_head(name, m) >= head)
         if siblings < MIN_AGREEING:
             continue
@@ -336,6 +336,21 @@ def _by_subject(
         note = SUBJECT_NOTE.format(subject=name[:head], act=act, n=siblings)
         score = max(link[1], options.match_threshold)
         found_by[si] = [(t, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+_CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
+_JOINS: Final = ("、", "，", ",", "及", "和", "或", "与")
+_POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *_JOINS}, key=len, reverse=True))
+
+
+def _only_acts(rest: str) -> bool:
+    """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
+    while rest:
+        word = next((w for w in _POWER_WORDS if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word) :]
+    return True
 
 
 def _full(s: ServiceItem) -> str:
