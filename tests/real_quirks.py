@@ -182,7 +182,7 @@ def placeholders(path: Path) -> Path:
 
 
 def packed_sub_items(path: Path) -> Path:
-    """One 子项 cell lists several sub-items, numbered 1. 2. 3. or （1）（2）."""
+    """One 子项 cell lists several sub-items, numbered 1. 2. 3. or （1）（2）, on one line or one a line."""
     return xlsx(
         path,
         {
@@ -197,6 +197,14 @@ def packed_sub_items(path: Path) -> Path:
                 ],
                 [2, "土地登记", "（1）土地首次登记（2）土地变更登记", "行政确认", "某市自然资源局"],
                 [3, "地质灾害危险性评估", "1.5级以上评估报告审查", "其他行政权力", "某市自然资源局"],
+                # One entry per line (Alt+Enter), with no space or punctuation before the next number.
+                [
+                    4,
+                    "建设用地审批",
+                    "1.农用地转用审批\n2.土地征收审批\n3.供地审批",
+                    "行政许可",
+                    "某市自然资源局",
+                ],
             ]
         },
     )
@@ -270,5 +278,48 @@ def units_in_one_file(path: Path) -> Path:
                 [2, "西河县", "取水许可审批", "西河县水利局"],
                 [3, "西河县", "取水许可审批", "西河县水利局"],
             ]
+        },
+    )
+
+
+def counted_sections_and_signatures(path: Path) -> Path:
+    """Category only from section rows that end with a count (一、行政许可（共2项）, （二）行政处罚类), 序号 restarting
+    in each; a total with its count in the next cell (合计 | 3项); signature lines typed below the table."""
+    return xlsx(
+        path,
+        {
+            "权责清单": [
+                ["某县应急管理局权责清单", None, None, None],
+                ["序号", "事项名称", "事项编码", "实施主体"],
+                ["一、行政许可（共2项）", None, None, None],
+                [1, "危险化学品经营许可", "330106001000", "某县应急管理局"],
+                [2, "烟花爆竹经营（零售）许可", "330106002000", "某县应急管理局"],
+                ["（二）行政处罚类", None, None, None],
+                [1, "对未经许可经营危险化学品的处罚", "330206002000", "某县应急管理局"],
+                ["合计", "3项", None, None],
+                [None, None, None, None],
+                ["审核人：王某某", None, None, "联系电话：0000-1234567"],
+                [None, "填表人：李某某", None, "填报日期：2024年4月2日"],
+                [None, "单位负责人（签字）：", None, "（单位盖章）"],
+            ]
+        },
+    )
+
+
+def example_table_on_notes_sheet(path: Path) -> Path:
+    """A 填报说明 sheet with a 填表示例 table (序号 示例, names XX许可) before the list itself."""
+    header = ["序号", "事项名称", "子项名称", "事项类型", "实施主体"]
+    return xlsx(
+        path,
+        {
+            "填报说明及示例": [
+                ["填报说明", None, None, None, None],
+                ["1.每个事项填写一行；有子项的，子项分行填写。", None, None, None, None],
+                ["填表示例：", None, None, None, None],
+                header,
+                ["示例", "XX许可", "XX许可（新办）", "行政许可", "县XX局"],
+                [1, "对××行为的处罚", "无", "行政处罚", "县××局"],
+            ],
+            "权责清单": [header, [1, "法律职业资格认定", "无", "行政确认", "某县司法局"]],
         },
     )

@@ -31,6 +31,7 @@ from quanze.report.checklist import (
     row_height,
     write_checklist,
 )
+from quanze.report.handover import write_checklists
 
 import fixtures
 
@@ -443,3 +444,43 @@ def test_every_refusal_word_keeps_the_item_off_the_pages_to_sign(
     assert food.acceptance == REFUSED and not food.to_sign
     progress = {p.unit: p for p in a.acceptance.progress()}
     assert progress["东城县"].refused == 1
+
+
+# Unit names an office may well write: a slash, a name past Excel's 31 characters, two names that clean alike.
+AWKWARD_UNITS = (
+    "东城县/高新区",
+    "东城县_高新区",
+    "西河县经济技术开发区管理委员会行政审批局（西河县经济技术开发区）",
+    "西河县经济技术开发区管理委员会行政审批局（西河县经济技术开发区社会事务局）",
+)
+
+
+def _awkward_lists() -> dict[str, list[HandoverRow]]:
+    return {
+        u: [_row(1, "市市场监管局", "县市场监管局").model_copy(update={"unit": u})] for u in AWKWARD_UNITS
+    }
+
+
+def test_awkward_unit_names_get_their_own_sheets_in_one_workbook(tmp_path: Path) -> None:
+    (path,) = write_checklists(tmp_path, _awkward_lists(), single=True, title="交接清单")
+    names = load_workbook(path).sheetnames[2:]
+    assert len(names) == 2 * len(AWKWARD_UNITS) == len({n.casefold() for n in names})
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert names[:4] == ["东城县_高新区", "东城县_高新区_未认领", "东城县_高新区_2", "东城县_高新区_2_未认领"]
+
+
+def test_awkward_unit_names_get_their_own_files(tmp_path: Path) -> None:
+    paths = write_checklists(tmp_path, _awkward_lists(), single=False, title="交接清单")
+    assert len({p.name for p in paths}) == len(AWKWARD_UNITS) + 1
+    assert paths[0].name == "交接清单_东城县_高新区.xlsx" and paths[1].name == "交接清单_东城县_高新区_2.xlsx"
+    for path, unit in zip(paths, AWKWARD_UNITS, strict=False):
+        heading = load_workbook(path).worksheets[0].iter_rows(max_row=3, values_only=True)
+        assert any(unit in str(v) for row in heading for v in row if v), path.name
+
+
+def test_control_characters_pasted_into_a_name_do_not_reach_the_checklist(tmp_path: Path) -> None:
+    row = _row(1, "市市场监管局", "县市场监管局", name="食品经营许可\x0b（县级）\x01")
+    (path, _) = write_checklists(tmp_path, {"东城县": [row]}, single=False, title="交接清单")
+    cells = [v for r in load_workbook(path).worksheets[0].iter_rows(values_only=True) for v in r if v]
+    assert "食品经营许可（县级）" in cells
+    assert not any("_x00" in str(v) for v in cells)

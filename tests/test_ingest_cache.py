@@ -180,3 +180,43 @@ def test_the_fingerprint_covers_the_whole_package_not_only_ingest() -> None:
     assert package == Path(quanze.__file__).parent
     names = {p.relative_to(package).as_posix() for p in paths}
     assert {"models.py", "normalize.py", "vocab.py", "ingest/reader.py", "ingest/sheet.py"} <= names
+
+
+def _stored(config: QuanzeConfig) -> tuple[ingest_cache.Entry, ingest_cache.EntryMeta]:
+    root = config.project.cache
+    assert root is not None
+    options = IngestOptions(kind=ListKind.POWERS)
+    path = config.inputs.lists[0].path
+    entry = ingest_cache.entry_for(root, path, options, label=str(path))
+    report = read_file(path, options, label=str(path))
+    ingest_cache.store(entry, report)
+    meta = ingest_cache.load_meta(entry)
+    assert meta is not None
+    return entry, meta
+
+
+def test_records_come_back_from_the_cache_as_they_were_read(config: QuanzeConfig) -> None:
+    entry, meta = _stored(config)
+    path = config.inputs.lists[0].path
+    fresh = read_file(path, IngestOptions(kind=ListKind.POWERS), label=str(path))
+    loaded = ingest_cache.load(entry, meta)
+    assert loaded is not None and fresh.powers
+    assert [p.model_dump() for p in loaded.powers] == [p.model_dump() for p in fresh.powers]
+    assert loaded.powers == fresh.powers and loaded.issues == fresh.issues
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", 5), ("name", None), ("volume", "12"), ("category", "no such category"), ("role", "boss")],
+)
+def test_a_record_of_the_wrong_type_in_the_cache_is_refused(
+    config: QuanzeConfig, field: str, value: object
+) -> None:
+    import json
+
+    entry, meta = _stored(config)
+    part = next(entry.folder.glob("p-*.json"))
+    table = json.loads(part.read_bytes())
+    table["rows"][0][3 + table["fields"].index(field)] = value
+    part.write_text(json.dumps(table), encoding="utf-8")
+    assert ingest_cache.load(entry, meta) is None  # then the file is read again

@@ -130,8 +130,11 @@ def test_packed_sub_items_become_one_record_each(tmp_path: Path) -> None:
         ("土地登记", "土地变更登记"),
         # 1.5级 is a number in the name, not a list of one.
         ("地质灾害危险性评估", "1.5级以上评估报告审查"),
+        ("建设用地审批", "农用地转用审批"),
+        ("建设用地审批", "土地征收审批"),
+        ("建设用地审批", "供地审批"),
     ]
-    assert issue_codes(report).count(IssueCode.PACKED_SUB_ITEMS.value) == 2
+    assert issue_codes(report).count(IssueCode.PACKED_SUB_ITEMS.value) == 3
 
 
 def test_repeated_header_is_never_a_record(tmp_path: Path) -> None:
@@ -222,3 +225,52 @@ def test_a_one_column_list_with_a_specific_header_is_read(tmp_path: Path) -> Non
     # A generic heading alone (名称) is not enough to call a row the header.
     generic = xlsx(tmp_path / "one-generic-column.xlsx", {"Sheet1": [["名称"], ["取水许可审批"]]})
     assert "no-header" in issue_codes(read_file(generic))
+
+
+def test_counted_sections_give_their_category_and_signatures_are_no_items(tmp_path: Path) -> None:
+    report = read_file(real_quirks.counted_sections_and_signatures(tmp_path / "counted-sections.xlsx"))
+    assert rows(report, "name", "category") == [
+        ("危险化学品经营许可", Category.LICENSING),
+        ("烟花爆竹经营（零售）许可", Category.LICENSING),
+        ("对未经许可经营危险化学品的处罚", Category.PENALTY),
+    ]
+    codes = issue_codes(report)
+    assert codes.count(IssueCode.SECTION_ROW.value) == 2 and codes.count(IssueCode.TOTAL_ROW.value) == 1
+    assert codes.count(IssueCode.SIGNATURE_ROW.value) == 3
+
+
+def test_codes_typed_with_a_text_apostrophe_or_saved_as_rounded_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "codes-typed-in-csv.csv"
+    path.write_text(
+        "序号,事项名称,权力编码,实施主体\n"
+        "1,社会团体成立登记,'330109001000,某县民政局\n"
+        "2,特困人员认定,5.11E+13,某县民政局\n",
+        encoding="gbk",
+    )
+    report = read_file(path)
+    assert rows(report, "name", "code") == [("社会团体成立登记", "330109001000"), ("特困人员认定", None)]
+    [lost] = [i for i in report.issues if i.code is IssueCode.CODE_PRECISION_LOST]
+    assert (lost.row, lost.value) == (3, "5.11E+13")
+
+
+def test_rows_of_a_fill_in_example_are_no_items(tmp_path: Path) -> None:
+    report = read_file(real_quirks.example_table_on_notes_sheet(tmp_path / "example-table.xlsx"))
+    assert rows(report, "name") == [("法律职业资格认定",)]
+    assert [(i.sheet, i.row) for i in report.issues if i.code is IssueCode.EXAMPLE_ROW] == [
+        ("填报说明及示例", 5),
+        ("填报说明及示例", 6),
+    ]
+
+
+def test_the_powers_code_in_a_catalogue_is_read_under_its_usual_headers(tmp_path: Path) -> None:
+    headers = ["对应权力事项编码", "所属权力事项编码", "关联权力事项编码", "对应权力编码"]
+    sheets = {
+        f"S{i}": [
+            ["事项名称", "事项编码", "基本目录名称", h],
+            ["护士执业注册（首次）", "11A1", "护士执业注册", "330101"],
+        ]
+        for i, h in enumerate(headers)
+    }
+    path = real_quirks.xlsx(tmp_path / "power-code-in-catalogue.xlsx", sheets)
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES))
+    assert [s.parent_power_code for s in report.services] == ["330101"] * len(headers)

@@ -54,6 +54,42 @@ def test_catalogue_given_as_power_list(here: Path) -> None:
     assert "业务办理项名称" in out and "--catalogue" in out and "[inputs.catalogue]" in out
 
 
+@pytest.mark.parametrize("catalogue", ["catalogue.xlsx", "same-services.xlsx"])
+def test_catalogue_whose_item_column_reads_as_a_power_name_given_as_power_list(
+    here: Path, catalogue: str
+) -> None:
+    # 事项名称 heads the item column, so the rows read as powers; 办理类型 says what the file is.
+    fixtures.xlsx(
+        here / "services-as-list.xlsx",
+        {
+            "Sheet1": [
+                ["行政区划", "实施部门", "事项名称", "所属权力事项", "业务办理项编码", "办理类型"],
+                [
+                    "东城县",
+                    "县市场监管局",
+                    "食品经营许可（新办）",
+                    "食品经营许可",
+                    "11510100MB0001234A",
+                    "即办件",
+                ],
+                [
+                    "东城县",
+                    "县市场监管局",
+                    "食品经营许可（变更）",
+                    "食品经营许可",
+                    "11510100MB0001235A",
+                    "承诺件",
+                ],
+            ]
+        },
+    )
+    (here / "same-services.xlsx").write_bytes((here / "services-as-list.xlsx").read_bytes())
+    code, out = run("reconcile", "-p", "services-as-list.xlsx", "-s", catalogue, "-o", "run")
+    assert code == 3 and "services-as-list.xlsx: given as the power list, but it reads as a service" in out
+    assert "办理类型" in out and "--catalogue" in out
+    assert not (here / "run").exists()
+
+
 def test_power_list_given_as_catalogue(here: Path) -> None:
     fixtures.city_list(here / "other-city.xlsx")
     code, out = run("reconcile", "-p", "city.xlsx", "-s", "other-city.xlsx", "-o", "run")

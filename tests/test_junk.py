@@ -19,10 +19,41 @@ from quanze.models import IssueCode
         ["小计：3"],
         ["共 6 项（含子项 2 项）"],
         ["合计", "共51项", None, None],  # the total spread over two cells
+        ["合计", "4项", None],  # the count alone beside 合计
     ],
 )
 def test_total_rows(row: list[str | None]) -> None:
     assert junk_row(row) is not None and junk_row(row)[0] is IssueCode.TOTAL_ROW  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["审核人：王某某", None, None, "联系电话：0000-1234567"],
+        [None, "填表人：李某某", None, "填报日期：2024年4月2日"],
+        [None, "单位负责人（签字）：", None, "（单位盖章）"],
+        ["联系人：张三", "电话：12345678"],
+    ],
+)
+def test_signature_lines(row: list[str | None]) -> None:
+    assert junk_row(row) is not None and junk_row(row)[0] is IssueCode.SIGNATURE_ROW  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["1", "审核人员资格认定", "行政许可"],  # an item whose name starts like a signature word
+        ["2", "负责人变更备案", "县市场监管局"],
+        [
+            "3",
+            "联系电话：0000-1234567",
+            "县商务局",
+        ],  # a signature word beside an item's cells is no signature row
+        ["4", "合计划生育证明", "2项"],
+    ],
+)
+def test_items_are_not_signature_lines(row: list[str | None]) -> None:
+    assert junk_row(row) is None
 
 
 @pytest.mark.parametrize("text", ["以下空白", "（以下空白）", "以下无内容", "此页无正文", "【以下空白】"])

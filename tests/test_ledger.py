@@ -549,7 +549,7 @@ def test_a_reopened_gap_drops_the_reason_it_was_closed_for(tmp_path: Path) -> No
 def test_a_ledger_locked_too_long_is_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "l.sqlite"
     ledger.record_run(db, result(), at=week(1))
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(ledger.store, "BUSY_TIMEOUT_S", 0.1)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another run holds the write lock
     try:
@@ -716,6 +716,7 @@ def test_an_overlap_recorded_before_its_identity_held_the_department_keeps_its_i
     [old] = ledger.load_gaps(db)
     with sqlite3.connect(db) as con:  # as an older quanze wrote it: one identity for both departments
         con.execute("UPDATE gaps SET identity = 'overlap|安平市|name:设置排污口的处罚'")
+        con.execute("PRAGMA user_version = 1")
     outcome = ledger.record_run(db, result(water, green), at=week(2))
     assert (outcome.opened, outcome.closed, outcome.open) == (1, 0, 2)
     assert {g.department: g.id for g in ledger.load_gaps(db)}["安平市水利局"] == old.id

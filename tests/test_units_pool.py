@@ -13,7 +13,8 @@ from quanze.config import QuanzeConfig, load_config
 from quanze.errors import UsageError
 from quanze.ingest import cache as ingest_cache
 from quanze.pipeline import reconcile
-from quanze.units_pool import combine, each_unit, folder_name, units_of
+from quanze.report.files import file_names
+from quanze.units_pool import combine, each_unit, units_of
 
 import fixtures
 
@@ -60,8 +61,15 @@ def test_the_pool_needs_the_cache(config: QuanzeConfig) -> None:
         list(each_unit(off))
 
 
-def test_folder_names() -> None:
-    assert folder_name("东城县") == "东城县" and folder_name("A/B 区") == "A_B_区"
+def test_folder_names_are_clean_and_never_shared() -> None:
+    names = file_names(["东城县", "A/B 区", "A_B_区", "a_b_区", "..", "东城县"])
+    assert names == {
+        "东城县": "东城县",
+        "A/B 区": "A_B_区",
+        "A_B_区": "A_B_区_2",
+        "a_b_区": "a_b_区_3",
+        "..": "unit",
+    }
 
 
 def test_units_list_and_run_from_the_cli(config: QuanzeConfig, monkeypatch: pytest.MonkeyPatch) -> None:

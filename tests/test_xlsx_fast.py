@@ -46,6 +46,8 @@ BUILDERS: list[Callable[[Path], Path]] = [
     real_quirks.packed_sub_items,
     real_quirks.repeated_header,
     real_quirks.category_sheets,
+    real_quirks.counted_sections_and_signatures,
+    real_quirks.example_table_on_notes_sheet,
 ]
 
 
@@ -163,3 +165,42 @@ def test_a_hand_written_workbook_reads_on_the_fast_path(tmp_path: Path) -> None:
     )
     assert read_fast(path) is not None
     assert [(p.name, p.department) for p in read_file(path).powers] == [("取水许可审批", "某县水利局")]
+
+
+@pytest.mark.parametrize(
+    ("quirk", "far_cells"),
+    [
+        ("cell-below-its-row", '<row r="2"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'),
+        ("small-letters", '<row r="1048576"><c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c></row>'),
+        ("single-quotes", "<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>"),
+        (
+            "spaces-around-equals",
+            '<row r = "1048576"><c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        ),
+        ("leading-zeros", '<row r="2"><c r="XFD0001048576" t="inlineStr"><is><t>x</t></is></c></row>'),
+    ],
+)
+def test_a_far_cell_however_its_reference_is_written_is_refused(
+    tmp_path: Path, quirk: str, far_cells: str
+) -> None:
+    """calamine reads each of these spellings and would abort the process on the range they span."""
+    path = _raw_workbook(
+        tmp_path / f"{quirk}.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c></row>' + far_cells,
+    )
+    with zipfile.ZipFile(path) as zf:
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
+    assert (scan.reach_row, scan.max_column) == (1048576, 16384)
+    with pytest.raises(UnreadableInputError, match="XFD1048576"):
+        read_file(path)
+
+
+def test_other_attributes_ending_in_r_do_not_widen_the_range(tmp_path: Path) -> None:
+    path = _raw_workbook(
+        tmp_path / "page-setup.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>operator="between" header="0.3"</t></is></c></row>',
+    )
+    with zipfile.ZipFile(path) as zf:
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
+    assert (scan.max_row, scan.reach_row, scan.max_column) == (1, 1, 2)

@@ -35,33 +35,28 @@ QUANZE: list[str] = []  # arguments only: _run starts quanze in a fresh, measure
 CACHE = Path(os.environ.get("QUANZE_BENCH_DIR", tempfile.gettempdir())) / "quanze-bench"
 
 
-WRAP = """
-import resource, sys
-from quanze.cli import main
-sys.argv = ["quanze", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-print("MAXRSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
-
-
 def _run(args: list[str], cwd: Path, *, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall time and peak memory (MB) of one quanze command in a fresh process."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", WRAP, *args],
-        cwd=cwd,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    elapsed = time.perf_counter() - start
-    rss = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("MAXRSS"))
-    return elapsed, rss // 1024
+    """Wall time and peak memory (MB) of one quanze command in a fresh process, start to exit.
+
+    The command runs as `python -m quanze`, exactly as a user's (it leaves through os._exit, so nothing can
+    be printed after it); its peak memory is the child's rusage, read when it is reaped.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "quanze", *args],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            err.seek(0)
+            raise subprocess.CalledProcessError(child.returncode, args, stderr=err.read())
+    return elapsed, usage.ru_maxrss // 1024
 
 
 def bench_sample() -> None:

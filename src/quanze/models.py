@@ -91,6 +91,8 @@ class IssueCode(StrEnum):
     UNBALANCED_QUOTE = "unbalanced-quote"
     TOTAL_ROW = "total-row"
     BLANK_MARKER_ROW = "blank-marker-row"
+    SIGNATURE_ROW = "signature-row"
+    EXAMPLE_ROW = "example-row"
     ERROR_VALUE = "error-value"
     JUNK_NAME = "junk-name"
     HIDDEN_SHEET = "hidden-sheet"

@@ -62,10 +62,15 @@ def clean_text(value: object) -> str | None:
     for line in lines:
         if not line:
             continue
-        if out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
+        # Lines of Chinese join without a space; a line that opens a numbered entry (2.土地征收审批) keeps one,
+        # so that the entries of a list typed one a line can still be told apart.
+        if out and (not (_CJK.match(out[-1]) or _CJK.match(line[0])) or _NUMBERED_LINE.match(line)):
             out += " "
         out += line
     return out or None
+
+
+_NUMBERED_LINE = re.compile(r"(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）])(?!\d)")
 
 
 @lru_cache(maxsize=65536)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from quanze.models import RowIssue
 from quanze.normalize import name_key
 from quanze.outcomes import UnitNames, UnitRuns
 from quanze.pipeline import reconcile, run_reconcile
+from quanze.report.files import file_names
 from quanze.results import GapRow, MatchRow, ReconcileResult, Summary
 from quanze.stages import Progress, Stage, Step
 
@@ -111,11 +111,6 @@ def combine(results: Sequence[tuple[str, ReconcileResult]]) -> Combined:
     return combined
 
 
-def folder_name(unit: str) -> str:
-    """A unit's report folder: its name, with characters no file system takes replaced."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", unit).strip("._") or "unit"
-
-
 def _unit_to(config: QuanzeConfig, unit: str, out: Path, force: bool) -> Summary:
     return run_reconcile(config, out=out, force=force, units=[unit]).summary
 
@@ -150,9 +145,8 @@ def each_unit_to(
 ) -> Iterator[tuple[str, Summary]]:
     """Reconcile each unit into its own report folder, `out/<unit>/`, one by one or in `jobs` processes."""
     chosen = _chosen(config, units, progress)
-    folders = [out / folder_name(u) for u in chosen]
-    if len(set(folders)) < len(folders):
-        raise UsageError("two units map to one folder name", hint="reconcile them with --unit one at a time")
+    names = file_names(chosen)
+    folders = [out / names[u] for u in chosen]
     if jobs <= 1 or len(chosen) < 2:
         for unit, folder in zip(chosen, folders, strict=True):
             if progress is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -12,22 +13,77 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from quanze import __version__
 from quanze.errors import UsageError
+from quanze.gctune import relaxed_gc
 from quanze.ingest.options import IngestOptions
-from quanze.models import FileReport, PowerItem, ServiceItem
+from quanze.ingest.records import ROLES, construct, provenance
+from quanze.models import Category, FileReport, PowerItem, ServiceItem
 
 ENV = "QUANZE_CACHE"
 """An environment variable naming the cache folder; it overrides `[project] cache` in the config."""
-LAYOUT = "v1"
+LAYOUT = "v2"
 NO_UNIT = ""
 """The partition of records without a 行政区划: loaded by every run, whatever its units."""
 
-_POWERS = TypeAdapter(list[tuple[int, PowerItem]])
-_SERVICES = TypeAdapter(list[tuple[int, ServiceItem]])
+_Item = TypeVar("_Item", PowerItem, ServiceItem)
+
+
+def _dump_rows(model: type[_Item], rows: list[tuple[int, _Item]]) -> bytes:
+    """A partition as JSON: the field names once, then each record as a list of its values (with its index
+    in the file and its source), as compact to write and as quick to read back as JSON gets."""
+    fields: list[str] = [f for f in model.model_fields if f != "source"]
+    sources: dict[tuple[str, str], int] = {}
+    out: list[list[Any]] = []
+    for i, item in rows:
+        held: dict[str, Any] = item.__dict__
+        where = item.source
+        at = sources.setdefault((where.file, where.sheet), len(sources))
+        out.append([i, at, where.row, *[held[f] for f in fields]])
+    table = {"fields": fields, "sources": [list(k) for k in sources], "rows": out}
+    return json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_TEXTS = frozenset({str, type(None)})
+_CATEGORIES = {c.value: c for c in Category}
+
+
+def _load_rows(model: type[_Item], data: bytes) -> list[tuple[int, _Item]]:
+    """A partition written by `_dump_rows`, every value checked to be of its field's type (as validation
+    would); a damaged one raises ValueError, TypeError, KeyError or IndexError."""
+    table = json.loads(data)
+    fields: list[str] = table["fields"]
+    if fields != [f for f in model.model_fields if f != "source"]:
+        raise ValueError("the partition's fields are not the model's")
+    sources: list[tuple[str, str]] = [(file, sheet) for file, sheet in table["sources"]]
+    if not all(type(file) is str and type(sheet) is str for file, sheet in sources):
+        raise ValueError("a damaged source")
+    name_at, volume_at, category_at = fields.index("name"), fields.index("volume"), fields.index("category")
+    role_at = fields.index("role") if "role" in fields else None
+    every = frozenset(model.model_fields)
+    out: list[tuple[int, _Item]] = []
+    for i, at, row, *values in table["rows"]:
+        if type(i) is not int or type(at) is not int or at < 0 or len(values) != len(fields):
+            raise ValueError("a damaged record")
+        volume, category = values[volume_at], values[category_at]
+        values[volume_at] = values[category_at] = None
+        if (
+            not _TEXTS.issuperset(map(type, values))
+            or type(values[name_at]) is not str
+            or (volume is not None and type(volume) is not int)
+            or (role_at is not None and values[role_at] not in ROLES)
+        ):
+            raise ValueError("a damaged record")
+        values[volume_at] = volume
+        values[category_at] = None if category is None else _CATEGORIES[category]
+        record = dict(zip(fields, values, strict=True))
+        record["source"] = provenance(*sources[at], row)
+        out.append((i, construct(model, record, set(every))))
+    return out
 
 
 def fingerprinted_sources() -> tuple[Path, list[Path]]:
@@ -173,9 +229,9 @@ def store(entry: Entry, report: FileReport) -> None:
         _tidy(entry.folder.parent)
         powers, services = _partitions(report)
         for unit, rows in powers.items():
-            (staging / _part_name("p", unit)).write_bytes(_POWERS.dump_json(rows))
+            (staging / _part_name("p", unit)).write_bytes(_dump_rows(PowerItem, rows))
         for unit, srows in services.items():
-            (staging / _part_name("s", unit)).write_bytes(_SERVICES.dump_json(srows))
+            (staging / _part_name("s", unit)).write_bytes(_dump_rows(ServiceItem, srows))
         # meta.json last: an entry is complete when it has one (and it only appears by the rename).
         (staging / "meta.json").write_text(describe(entry, report).model_dump_json(), encoding="utf-8")
         try:
@@ -231,12 +287,13 @@ def load(entry: Entry, meta: EntryMeta, *, units: Collection[str] | None = None)
 
     try:
         prows: list[tuple[int, PowerItem]] = []
-        for u in wanted(meta.power_partitions):
-            prows.extend(_POWERS.validate_json((entry.folder / _part_name("p", u)).read_bytes()))
-        srows: list[tuple[int, ServiceItem]] = []
-        for u in wanted(meta.service_partitions):
-            srows.extend(_SERVICES.validate_json((entry.folder / _part_name("s", u)).read_bytes()))
-    except (OSError, ValidationError, ValueError):
+        with relaxed_gc():  # every record loaded lives on: nothing for the collector to find
+            for u in wanted(meta.power_partitions):
+                prows.extend(_load_rows(PowerItem, (entry.folder / _part_name("p", u)).read_bytes()))
+            srows: list[tuple[int, ServiceItem]] = []
+            for u in wanted(meta.service_partitions):
+                srows.extend(_load_rows(ServiceItem, (entry.folder / _part_name("s", u)).read_bytes()))
+    except (OSError, ValidationError, ValueError, TypeError, KeyError, IndexError):
         return None
     prows.sort(key=lambda r: r[0])
     srows.sort(key=lambda r: r[0])

@@ -12,7 +12,7 @@ from quanze.models import Category
 from quanze.normalize import category_of, name_key
 from quanze.vocab import DEPARTMENT_ALIASES
 
-_FLOAT_EXACT_LIMIT = 2**53
+FLOAT_EXACT_LIMIT = 2**53
 
 
 _DEPT_SUFFIX = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队)$")
@@ -28,7 +28,7 @@ def cell_text(value: Any) -> tuple[str | None, bool]:
         return str(value), False
     if isinstance(value, float):
         if value.is_integer():
-            return str(int(value)), abs(value) >= _FLOAT_EXACT_LIMIT
+            return str(int(value)), abs(value) >= FLOAT_EXACT_LIMIT
         return repr(value), False
     if isinstance(value, datetime):
         return (value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()), False

@@ -60,7 +60,7 @@ def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tup
     """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
     keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
     for n, key in enumerate(keys):
-        for candidate in (key, re.sub(r"\([^()]*\)", "", key)):
+        for candidate in (key, re.sub(r"\([^()]*\)", "", key)) if "(" in key else (key,):
             if candidate in table:
                 fld, rank = table[candidate]
                 return (fld, rank + _GROUP_RANK) if n >= 2 else (fld, rank)
@@ -107,7 +107,7 @@ def _names_a_field(text: str, table: Mapping[str, tuple[str, int]]) -> bool:
     return len(text) <= 30 and not text[0].isdigit() and _lookup([header_key(text)], table) is not None
 
 
-_MEMO_LIMIT = 4096  # cell texts remembered per sheet: a column's repeated values, not every unique name
+_MEMO_LIMIT = 1 << 16  # cell texts remembered per sheet: a column's repeated values, and room for names
 
 
 def reads_like_header(

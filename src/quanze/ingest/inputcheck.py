@@ -25,25 +25,38 @@ _POWER_ONLY_FIELDS = frozenset({"devolution_mode", "receiving_unit", "acceptance
 _SERVICE_FIELDS = frozenset({"parent_power_name", "handling_type", "volume"})
 
 
-def _looks_like_power_list(report: FileReport) -> list[str]:
-    """Headers of a file read as a catalogue that belong to a power list (empty when it is a catalogue)."""
+def _columns_of_the_other_kind(report: FileReport, expected: ListKind) -> list[str]:
+    """Headers that show a file is the other kind of list (empty when nothing says so).
+
+    A catalogue has a 所属权力事项 / 办理类型 / 办件量 column or names its item column 办理项 / 服务事项名称; a
+    power list has a 下放方式, 承接单位, 认领, 责任事项 or 追责 column. A file with columns of both kinds is
+    taken as given.
+    """
     columns = [c for s in report.sheets for c in s.columns if c.field]
-    fields = {c.field for c in columns}
-    if fields & _SERVICE_FIELDS or any(
-        c.field == "name" and ("办理项" in c.header or "服务事项" in c.header) for c in columns
-    ):
-        return []
-    return [c.header for c in columns if c.field in _POWER_ONLY_FIELDS]
+    power_only = [c.header for c in columns if c.field in _POWER_ONLY_FIELDS]
+    service = [
+        c.header
+        for c in columns
+        if c.field in _SERVICE_FIELDS
+        or (c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header))
+    ]
+    if expected is ListKind.SERVICES:
+        # 服务事项 alone heads the item column of some catalogue exports (and of some power lists).
+        if any(c.field == "name" and "服务事项" in c.header for c in columns):
+            return []
+        return power_only if not service else []
+    return service if not power_only else []
 
 
 def require_records(path: Path, report: FileReport, *, expected: ListKind, options: IngestOptions) -> None:
     """A file that yields no records, or that is the other kind of file, is an error, never an empty list."""
     what = _WHAT[expected]
     if report.records:
-        if expected is ListKind.SERVICES and (headers := _looks_like_power_list(report)):
+        if headers := _columns_of_the_other_kind(report, expected):
+            other = ListKind.SERVICES if expected is ListKind.POWERS else ListKind.POWERS
             raise UnreadableInputError(
-                f"{path}: given as the {what}, but it reads as a power list (columns {', '.join(headers)})",
-                hint=_GIVE[ListKind.POWERS],
+                f"{path}: given as the {what}, but it reads as a {_WHAT[other]} (columns {', '.join(headers)})",
+                hint=_GIVE[other],
             )
         return
     other = ListKind.SERVICES if expected is ListKind.POWERS else ListKind.POWERS

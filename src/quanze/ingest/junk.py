@@ -37,6 +37,16 @@ _TOTAL = re.compile(
     r"^(?:(?:合\s*计|总\s*计|小\s*计|共\s*计|总\s*数|累\s*计)(?:\s*[:：].*|\s+\S.*)?"
     r"|(?:(?:本[表页]|以上|全部|合计)\s*)?(?:共\s*计?|合\s*计|总\s*计)\s*[:：]?\s*\d+\s*(?:项|条|个|件|大项|子项).*)$"
 )
+# A count beside a 合计 cell: 合计 | 4项.
+_COUNT = re.compile(r"^\d+\s*(?:项|条|个|件|大项|子项)$")
+# The lines an office signs below a table: who filled it in, who checked it, a phone number, the date, a seal.
+_SIGNATURE = re.compile(
+    r"^(?:(?:单位|部门|主要|分管)?(?:负责人|领导)|填表人|填报人|制表人|审核人|审批人|复核人|经办人|联系人"
+    r"|联系电话|电话|手机|(?:填报|填表|制表|审核|报送)?日期|填报单位|报送单位)"
+    r"\s*(?:[（(](?:签字|签名|签章|盖章)[)）])?\s*[:：].{0,40}$"
+    r"|^[（(]?\s*(?:单位|部门)?\s*(?:盖章|公章|签章|签字|签名)\s*[)）]?$"
+)
+_SIGNATURE_HINT = re.compile(r"[:：章签]")
 _BLANK_MARKER = re.compile(
     r"^[(（【\[]?\s*(?:本页|此页)?\s*(?:以下|下)\s*(?:空白|无内容|无正文|空)\s*[)）】\]]?$|^此页无正文$"
 )
@@ -54,12 +64,22 @@ def is_error_value(text: str | None) -> bool:
 
 
 def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
-    """A row that holds no item: a total (合计：共6项) or a 以下空白 marker, beside numbers at most."""
-    if not _HINT.search("".join(t for t in texts if t)):
+    """A row that holds no item: a total (合计：共6项), a 以下空白 marker or signature lines, beside numbers at most."""
+    joined = "".join(t for t in texts if t)
+    if _SIGNATURE_HINT.search(joined) and all(_SIGNATURE.match(t.strip()) for t in texts if t):
+        return (
+            IssueCode.SIGNATURE_ROW,
+            "signature lines below the table (填表人, 审核人, 联系电话 …), not an item",
+        )
+    if not _HINT.search(joined):
         return None  # the common case, a row of an item, decided with one search
     words = [t for t in texts if t and not _NUMBER.match(t)]
     distinct = set(words)
-    if 1 < len(distinct) <= 3 and all(len(w) <= 60 and _TOTAL.match(w.strip()) for w in distinct):
+    if (
+        1 < len(distinct) <= 3
+        and all(len(w) <= 60 and (_TOTAL.match(w.strip()) or _COUNT.match(w.strip())) for w in distinct)
+        and any(_TOTAL.match(w.strip()) for w in distinct)
+    ):
         # 合计 | 共51项 in two cells: every word of the row is a total.
         return IssueCode.TOTAL_ROW, "a total row (合计 / 共N项), not an item"
     if len(distinct) != 1 or len(words[0]) > 60:

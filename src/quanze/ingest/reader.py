@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from quanze.errors import UnreadableInputError, UsageError
+from quanze.gctune import relaxed_gc
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
 from quanze.ingest.options import IngestOptions
@@ -18,7 +19,13 @@ from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue,
 
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
     """Read one list file into records and issues. Raises UnreadableInputError when it is no table at all."""
-    options = options or IngestOptions()
+    # Nearly every object a read builds (rows' texts aside) lives on as a record or an issue: at CPython's
+    # default thresholds the collector would walk them again and again for nothing.
+    with relaxed_gc():
+        return _read_file(path, options or IngestOptions(), label=label)
+
+
+def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> FileReport:
     file_label = printable(label or path.name)
     fmt = sniff(path)
     sheets, encoding = open_sheets(path, fmt, options)

@@ -3,14 +3,16 @@ longer than Excel allows, control characters and numbers too large to keep their
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from quanze.ingest.cells import cell_text
+from quanze.ingest.cells import FLOAT_EXACT_LIMIT, cell_text
 from quanze.ingest.context import SheetContext
 from quanze.models import IssueCode, Severity
 from quanze.normalize import clean_text, has_control_characters
 
 EXCEL_CELL_LIMIT = 32767
+_MISS = object()
+_PLAIN_LIMIT = 1 << 17  # texts remembered per sheet: room for a column's repeated values and then some
 
 
 class RowTexts:
@@ -29,10 +31,43 @@ class RowTexts:
                     if (r, c) != (r0, c0):
                         self._merge_origin[(r, c)] = (r0, c0)
         self._merge_width = min(max((c1 for _, _, _, c1 in ctx.raw.merges), default=0), 256)
+        # Text cells that need no cleaning and raise no issue, by value: a column's values repeat row after
+        # row, and such a cell's text is itself. Only str keys (and None) go in: 1, 1.0 and True are equal
+        # as keys but give different texts.
+        self._plain: dict[object, str | None] = {None: None}
 
     def texts(self, rownum: int, values: list[Any]) -> tuple[list[str | None], set[int]]:
         """The row's cells as text, and the columns whose value continues a merge that starts on a row
         above (not a value of this row's own)."""
+        if self._merge_origin or self.formulas:
+            return self._texts(rownum, values)
+        plain = self._plain
+        try:
+            out = [plain.get(v, _MISS) for v in values]
+        except TypeError:  # an unhashable cell value from some opener: the general path
+            return self._texts(rownum, values)
+        if _MISS not in out:
+            return cast("list[str | None]", out), set()
+        for i, value in enumerate(values):
+            if out[i] is not _MISS:
+                continue
+            kind = type(value)
+            if kind is str and len(value) <= EXCEL_CELL_LIMIT and not has_control_characters(value):
+                text = clean_text(value)
+                if len(plain) < _PLAIN_LIMIT:
+                    plain[value] = text
+                out[i] = text
+            elif kind is int:
+                out[i] = str(value)  # digits and a sign: nothing to clean or report
+            elif kind is float and -FLOAT_EXACT_LIMIT < value < FLOAT_EXACT_LIMIT:
+                # As cell_text gives it; numbers that lose digits are reported there.
+                out[i] = str(int(value)) if value.is_integer() else repr(value)
+            else:
+                out[i] = self._cell(rownum, i + 1, value)
+        return cast("list[str | None]", out), set()
+
+    def _texts(self, rownum: int, values: list[Any]) -> tuple[list[str | None], set[int]]:
+        """`texts` for a sheet with merged cells or formulas saved without a result."""
         ctx = self.ctx
         if len(values) < self._merge_width:
             # Rows end at their last value; a merged cell further right still belongs to them.
@@ -58,25 +93,30 @@ class RowTexts:
                     column=ctx.col_label(c - 1),
                     value=self.formulas[(rownum, c)][:120],
                 )
-            text, lost = cell_text(value)
-            if lost:
-                ctx.precision_lost.add((rownum, c))
-            if text is not None and len(text) > EXCEL_CELL_LIMIT:
-                ctx.issue(
-                    IssueCode.TEXT_TOO_LONG,
-                    Severity.WARNING,
-                    f"cell holds {len(text)} characters, more than Excel's {EXCEL_CELL_LIMIT}",
-                    row=rownum,
-                    column=ctx.col_label(c - 1),
-                )
-            if text is not None and has_control_characters(text):
-                ctx.issue(
-                    IssueCode.CONTROL_CHARACTERS,
-                    Severity.WARNING,
-                    "control characters removed from the cell",
-                    row=rownum,
-                    column=ctx.col_label(c - 1),
-                    value=repr(text[:80]),
-                )
-            out.append(clean_text(text))
+            out.append(self._cell(rownum, c, value))
         return out, inherited
+
+    def _cell(self, rownum: int, c: int, value: Any) -> str | None:
+        """One cell's text (c 1-based), with what it holds reported: lost digits, length, control characters."""
+        ctx = self.ctx
+        text, lost = cell_text(value)
+        if lost:
+            ctx.precision_lost.add((rownum, c))
+        if text is not None and len(text) > EXCEL_CELL_LIMIT:
+            ctx.issue(
+                IssueCode.TEXT_TOO_LONG,
+                Severity.WARNING,
+                f"cell holds {len(text)} characters, more than Excel's {EXCEL_CELL_LIMIT}",
+                row=rownum,
+                column=ctx.col_label(c - 1),
+            )
+        if text is not None and has_control_characters(text):
+            ctx.issue(
+                IssueCode.CONTROL_CHARACTERS,
+                Severity.WARNING,
+                "control characters removed from the cell",
+                row=rownum,
+                column=ctx.col_label(c - 1),
+                value=repr(text[:80]),
+            )
+        return clean_text(text)

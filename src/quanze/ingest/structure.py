@@ -13,8 +13,14 @@ from quanze.models import HiddenMode, IssueCode, ListKind, PowerItem, ServiceIte
 from quanze.normalize import category_of, is_placeholder
 
 _SECTION = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部分章节类])\s*(.+)$"
+    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|[(（]?[一二三四五六七八九十]+[)）][、.．]?"
+    r"|第[一二三四五六七八九十]+[部分章节类][、.．:：]?)\s*(.+)$"
 )
+# The count a section heading may end with: 一、行政许可（共12项）, （二）行政处罚 共4项.
+_SECTION_COUNT = re.compile(r"\s*[(（]?\s*共?\s*\d+\s*[项个条][)）]?\s*$")
+_EXAMPLE_SEQ = frozenset({"示例", "例", "样例", "举例", "例如", "示范", "填写示例", "填表示例"})
+# A name left as a template: XX许可, 对××行为的处罚, ＸＸ局.
+_TEMPLATE_NAME = re.compile(r"(?:XX|ＸＸ|××|○○|〇〇)")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
 
 # Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
@@ -60,6 +66,16 @@ class StructuralRows:
         if junk is not None:
             layout.skipped_structural += 1
             ctx.issue(junk[0], Severity.INFO, junk[1], row=rownum, value=" | ".join(sorted(distinct))[:120])
+            return True
+        if self._is_example(texts):
+            layout.skipped_structural += 1
+            ctx.issue(
+                IssueCode.EXAMPLE_ROW,
+                Severity.INFO,
+                "an example of how to fill in the list (序号 示例, a name with XX), not an item",
+                row=rownum,
+                value=" | ".join(t for t in texts if t)[:120],
+            )
             return True
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             layout.skipped_structural += 1
@@ -139,6 +155,17 @@ class StructuralRows:
             )
         return True
 
+    def _is_example(self, texts: list[str | None]) -> bool:
+        """A row of a 填表示例: 序号 says 示例, or the name is a template (XX许可, 对××行为的处罚)."""
+        fields = self.ctx.fields
+        seq, name = fields.get("seq"), fields.get("name")
+        seq_text = texts[seq] if seq is not None and seq < len(texts) else None
+        name_text = texts[name] if name is not None and name < len(texts) else None
+        return bool(
+            (seq_text and seq_text.strip() in _EXAMPLE_SEQ)
+            or (name_text and _TEMPLATE_NAME.search(name_text))
+        )
+
     def _is_section(self, rownum: int, text: str, texts: list[str | None]) -> bool:
         ctx = self.ctx
         m = _SECTION.match(text)
@@ -150,7 +177,7 @@ class StructuralRows:
         )
         if m is None and only_in_name:
             return False
-        body = m.group(1) if m else text
+        body = _SECTION_COUNT.sub("", m.group(1) if m else text) or text
         # A number alone (a 序号 on a row whose other cells are empty) is never a category section.
         if category_of(body, dict(ctx.options.category_aliases), national_codes=False) is not None:
             ctx.state.section_category = body

@@ -4,6 +4,8 @@ that sections, sheet names and titles give a row that names none."""
 
 from __future__ import annotations
 
+import re
+
 from quanze.ingest.cells import split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.junk import is_error_value, junk_name, seq_from_date
@@ -11,19 +13,34 @@ from quanze.models import IssueCode, Severity
 from quanze.normalize import is_placeholder
 from quanze.vocab import DITTO_MARKS
 
+_TEXT_PREFIXES = ("'", "‘", "’")
+_SCIENTIFIC = re.compile(r"^\s*\d(?:\.\d+)?[eE]\+?\d{1,2}\s*$")
+_MEMO_LIMIT = 1 << 16
+
 
 class RowValues:
     """Reads the field values of the item rows of one sheet, in order (ditto and fill-down look up)."""
 
     def __init__(self, ctx: SheetContext) -> None:
         self.ctx = ctx
+        self._placeholder: dict[str, bool] = {}
+        """is_placeholder by cell text: a column's values repeat row after row."""
 
     def read(self, rownum: int, texts: list[str | None]) -> dict[str, str | None] | None:
         """The row's values by field; None when its name cannot be read (the row is rejected and reported)."""
         ctx = self.ctx
-        values = {fld: ctx.get(texts, fld) for fld in ctx.fields}
+        width = len(texts)
+        values = {fld: texts[idx] if idx < width else None for fld, idx in ctx.fields.items()}
+        memo = self._placeholder
         for fld, value in values.items():
-            if is_placeholder(value):
+            if value is None:
+                continue
+            placeholder = memo.get(value)
+            if placeholder is None:
+                placeholder = is_placeholder(value)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[value] = placeholder
+            if placeholder:
                 ctx.placeholders.add(fld, ctx.raw.name, rownum, value)
                 values[fld] = None
         if self._junk_cells(rownum, texts, values):
@@ -47,7 +64,28 @@ class RowValues:
                 values[fld] = ctx.state.previous.get(fld)
         ctx.state.previous = dict(values)
         for fld in ("code", "parent_power_code"):
-            if fld in ctx.fields and (rownum, ctx.fields[fld] + 1) in ctx.precision_lost:
+            code = values.get(fld)
+            if code is None:
+                continue
+            if code[:1] in _TEXT_PREFIXES:
+                # '330109001000: the apostrophe that makes Excel keep a code as text, typed into a CSV.
+                code = values[fld] = code[1:].strip() or None
+            if code is not None and _SCIENTIFIC.match(code):
+                ctx.issue(
+                    IssueCode.CODE_PRECISION_LOST,
+                    Severity.WARNING,
+                    "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read "
+                    "it; it is not used. Format the column as text in the source and export again",
+                    row=rownum,
+                    column=ctx.col_label(ctx.fields[fld]),
+                    value=code,
+                )
+                values[fld] = None
+            elif (
+                ctx.precision_lost
+                and fld in ctx.fields
+                and (rownum, ctx.fields[fld] + 1) in ctx.precision_lost
+            ):
                 ctx.issue(
                     IssueCode.CODE_PRECISION_LOST,
                     Severity.WARNING,
@@ -76,7 +114,8 @@ class RowValues:
         ctx = self.ctx
         names = {ctx.fields.get("name"), ctx.fields.get("sub_item")}
         for idx, text in enumerate(texts):
-            if idx not in names and is_error_value(text):
+            # "#" near the start is what every error value has: most cells are passed over with one test.
+            if text is not None and "#" in text[:3] and idx not in names and is_error_value(text):
                 ctx.issue(
                     IssueCode.ERROR_VALUE,
                     Severity.WARNING,

@@ -39,7 +39,11 @@ DECLARED_SIZE_LIMIT = 2 << 30
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
 _HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
 _ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
-_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)\d+\"")
+# Any r attribute: a cell's (r="XFD1048576") or a row's (r="5"), in capitals or not, with either quote
+# and spaces around "=" (calamine reads them all, and would abort on each). Other attributes ending in r
+# (header="0.3", operator="between") and text that looks like one only ever raise the bound. Leading zeros
+# are left out so that the longest number is the largest.
+_REFERENCE = re.compile(rb"""r\s*=\s*["']\s*([A-Za-z]+(?=\d)|)0*(\d*)""")
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -59,24 +63,42 @@ class SheetScan:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: bool = False
     max_row: int = 0
+    """The last row the sheet's row elements number (rows past the last value are still rows)."""
     max_column: int = 0
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     unvalued_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     """Formula text by (row, column) for formula cells saved without a result."""
     hidden_rows: set[int] = field(default_factory=set)
+    reach_row: int = 0
+    """The largest row any reference in the sheet names (a cell's own r="A9" too): with max_column, the
+    bound on the range calamine would allocate."""
 
 
 def column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+def _last_row(data: bytes) -> int | None:
+    """The number of the last row element in `data` (what the last match of _ROW gives), found from the end."""
+    end = len(data)
+    while (pos := data.rfind(b"row", 0, end)) >= 0:
+        start = data.rfind(b"<", 0, pos)
+        m = _ROW.match(data, start) if start >= 0 else None
+        if m is not None:
+            return int(m.group(1))
+        end = pos
+    return None
 
 
 def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     """Merged ranges, formulas, the used range and error cells of one sheet, from its bytes.
 
-    A byte scan expands no entities, so it is safe on hostile files.
+    A byte scan expands no entities, so it is safe on hostile files. Each test that most sheets fail (no
+    formula, no merge, no hidden row, no error cell) is one substring search; every reference (r="…")
+    is found in one pass, however its attribute is written.
     """
     scan = SheetScan()
     tail = b""
@@ -84,20 +106,28 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
-            if _FORMULA.search(data) is not None:
+            if (b"<f" in data or b":f" in data) and _FORMULA.search(data) is not None:
                 scan.formulas = True
                 _unvalued_formulas(data, scan.unvalued_formulas)
             last = 0
-            for m in _MERGE_CELL.finditer(data):
-                first, _, second = m.group(1).partition(b":")
-                r0, c0 = _ref(first)
-                r1, c1 = _ref(second)
-                scan.merges.append((r0, c0, r1, c1))
-                last = m.end()
-            rows = _ROW.findall(data)
-            if rows:
-                scan.max_row = max(scan.max_row, int(rows[-1]))
-            columns.update(_CELL_COLUMN.findall(data))
+            if b"mergeCell" in data:
+                for m in _MERGE_CELL.finditer(data):
+                    first, _, second = m.group(1).partition(b":")
+                    r0, c0 = _ref(first)
+                    r1, c1 = _ref(second)
+                    scan.merges.append((r0, c0, r1, c1))
+                    last = m.end()
+            row = _last_row(data)
+            if row is not None:
+                scan.max_row = max(scan.max_row, row)
+            refs = _REFERENCE.findall(data)
+            if refs:
+                columns.update(c for c, _ in refs)
+                digits = [d for _, d in refs]
+                longest = max(map(len, digits))
+                if longest:
+                    top = max(d for d in digits if len(d) == longest)
+                    scan.reach_row = max(scan.reach_row, int(top))
             if b"hidden=" in data:
                 for h in _HIDDEN_ROW.finditer(data):
                     number = _ROW_NUMBER.search(h.group(0))
@@ -110,7 +140,8 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
                     )
             tail = data[max(last, len(data) - _TAIL) :]
     scan.merges = sorted(set(scan.merges))
-    scan.max_column = max((column_number(c) for c in columns), default=0)
+    scan.max_column = max((column_number(c) for c in columns if c), default=0)
+    scan.reach_row = max(scan.reach_row, scan.max_row)
     return scan
 
 
@@ -209,9 +240,9 @@ def read_fast(path: Path) -> list[FastSheet] | None:
                     if _DTD.search(fh.read(1 << 16)):
                         return None
                 scan = scan_sheet(zf, part)
-                cells = scan.max_row * max(scan.max_column, 1)
+                cells = scan.reach_row * max(scan.max_column, 1)
                 if cells > REFUSED_CELL_LIMIT:
-                    raise UsedRangeTooLarge(name, scan.max_row, scan.max_column)
+                    raise UsedRangeTooLarge(name, scan.reach_row, scan.max_column)
                 if cells > DENSE_CELL_LIMIT:
                     return None
                 scans[name] = scan
@@ -249,10 +280,13 @@ def _rows(sheet: Any, scan: SheetScan) -> Iterator[list[Any]]:
         raise ValueError(f"calamine: {exc}") from exc
     r = 0
     for r, values in enumerate(rows, start=1):
-        row = [*pad, *(None if v == "" else v for v in values)]
-        for ec, text in errors.get(r, ()):
-            row.extend([None] * (ec - len(row)))
-            row[ec - 1] = text
+        row = [None if v == "" else v for v in values]
+        if pad:
+            row[:0] = pad
+        if errors:
+            for ec, text in errors.get(r, ()):
+                row.extend([None] * (ec - len(row)))
+                row[ec - 1] = text
         yield row
     # calamine ends at the last value; rows below it (merged continuations, blank rows) are still rows.
     for _ in range(r, scan.max_row):

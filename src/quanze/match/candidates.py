@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 
 from quanze.match.scoring import Candidate, Prepared, Scorer, action_stem
 
 
-def _grams(text: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def _grams(text: str) -> frozenset[str]:
+    """A name's character bigrams, worked out once a name: units share most of their names."""
     if len(text) < 2:
-        return {text} if text else set()
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+        return frozenset((text,)) if text else frozenset()
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
 class Index:
@@ -38,7 +42,7 @@ class Index:
                 self.by_main[t.alt_core].append(i)
             for part in t.parts:
                 self.by_core[part].append(i)
-            for g in _grams(t.core) | (_grams(t.alt_core) if t.alt_core else set()):
+            for g in _grams(t.core) | _grams(t.alt_core) if t.alt_core else _grams(t.core):
                 postings[g].append(i)
         # Stem lengths present, longest first: a code is cut only to lengths some target's stem has.
         self.stem_lengths = sorted({len(s) for s in self.by_stem}, reverse=True)
@@ -76,7 +80,8 @@ class Index:
                 weights[i] += w
         if not weights:
             return []
-        return [i for i, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+        # The k heaviest, ties by index: what sorting them all and keeping the first k gives.
+        return [i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()])]
 
 
 def collect(
@@ -97,11 +102,13 @@ def collect(
     """
     options = scorer.options
     cands: dict[int, Candidate] = {}
+    score = scorer.source(src, parent)
+    targets = index.targets
 
     def consider(t: int, code_exact: bool | None) -> None:
         if t in rejected:
             return
-        cand = scorer(src, index.targets[t], code_exact=code_exact, parent=parent)
+        cand = score(targets[t], code_exact)
         if cand is None:
             return
         cand.target = t

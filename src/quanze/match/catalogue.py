@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
@@ -51,6 +53,7 @@ def match_catalogue(
     units: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     addressing: Addressing = DEFAULT,
+    workers: int | None = None,
 ) -> MatchResult:
     """Find, for every service item, the power it implements; report powers and items left without one.
 
@@ -58,6 +61,8 @@ def match_catalogue(
     strongest evidence wins: an analyst's decision, a code, an exact core name, then fuzzy similarity.
     `units` names receiving units to cover even when the catalogue holds no item of theirs (all unmatched).
     Units are independent partitions: matching a subset of units gives the same links for those units.
+    `workers` > 1 matches groups of units in forked processes (the links are the same); None decides by
+    size: two on a large catalogue where fork is available, else one.
     """
     options = options or MatchOptions()
     scorer = Scorer(options)
@@ -84,52 +89,29 @@ def match_catalogue(
             own_unit[_partition_key(p.unit)].append(pi)
         else:
             floating.append(pi)
-    done = 0
-    linked_powers: dict[str, set[int]] = defaultdict(set)
-    for ukey in sorted(unit_names):
-        unit = unit_names[ukey]
-        extra = [pi for pi in floating if addressing.applies_to(powers[pi], unit)]
-        if unit is not None:
-            members = sorted(own_unit.get(ukey, []) + extra)
-        else:  # a catalogue with no 行政区划: every power is a candidate
-            members = [pi for pi, p in enumerate(powers) if p.role != "main"]
-        index = Index([prepared_powers[pi] for pi in members])
-        local_of: dict[str, list[int]] = defaultdict(list)
-        for local, pi in enumerate(members):
-            local_of[pkeys[pi]].append(local)
-        in_unit = by_unit.get(ukey, [])
-        families = _families(services, in_unit)
-        parents = _family_parents(services, families)
-        found_by: dict[int, list[_Found]] = {}
-        for si in in_unit:
-            s = services[si]
-            found, ambiguous = _match_one(s, index, scorer, decisions, local_of, parents.get(si))
-            result.ambiguous += ambiguous
-            found_by[si] = found
-            done += 1
-            if progress is not None and done % 500 == 0:
-                progress(done, len(services))
-        own_found = dict(found_by)  # each item's own links, before its family proposed any
-        _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
-        settle(
-            services,
-            in_unit,
-            families,
-            own_found,
-            found_by,
-            index.targets,
-            options,
-            partial(_rejected_at, services, decisions, local_of),
-        )
-        for si in in_unit:
-            for local, score, method, status, reason in found_by[si]:
-                result.links.append(Link(members[local], si, score, method, status, reason))
-                linked_powers[ukey].add(members[local])
-            if not found_by[si]:
-                result.orphans.append(si)
-        for pi in members:
-            if pi not in linked_powers[ukey]:
-                result.unmatched.append((pi, unit))
+    run = _Run(
+        powers,
+        services,
+        scorer,
+        decisions,
+        addressing,
+        prepared_powers,
+        pkeys,
+        by_unit,
+        unit_names,
+        own_unit,
+        floating,
+        options,
+    )
+    ukeys = sorted(unit_names)
+    jobs = _workers(workers, len(services), len(ukeys))
+    outs = _in_pool(run, ukeys, jobs, progress) if jobs > 1 else _in_turn(run, ukeys, progress)
+    for ukey in ukeys:
+        links, orphans, unmatched, ambiguous = outs[ukey]
+        result.links += [Link(*link) for link in links]
+        result.orphans += orphans
+        result.unmatched += unmatched
+        result.ambiguous += ambiguous
     if progress is not None:
         progress(len(services), len(services))
     result.links.sort(
@@ -139,6 +121,149 @@ def match_catalogue(
 
 
 _Found = tuple[int, float, Method, Status, str]
+# What one unit gives: links (power, service, score, method, status, reason), orphans, unmatched, ambiguous.
+_UnitOut = tuple[
+    list[tuple[int, int, float, Method, Status, str]], list[int], list[tuple[int, str | None]], int
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What matching a unit needs from the whole run; shared with forked workers, never pickled."""
+
+    powers: Sequence[PowerItem]
+    services: Sequence[ServiceItem]
+    scorer: Scorer
+    decisions: DecisionBook | None
+    addressing: Addressing
+    prepared_powers: Sequence[Prepared]
+    pkeys: Sequence[str]
+    by_unit: Mapping[str, list[int]]
+    unit_names: Mapping[str, str | None]
+    own_unit: Mapping[str, list[int]]
+    floating: Sequence[int]
+    options: MatchOptions
+
+
+def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) -> _UnitOut:
+    """Links, orphans and unmatched powers of one unit (行政区划): units are independent partitions."""
+    powers, services, scorer, decisions = run.powers, run.services, run.scorer, run.decisions
+    unit = run.unit_names[ukey]
+    extra = [pi for pi in run.floating if run.addressing.applies_to(powers[pi], unit)]
+    if unit is not None:
+        members = sorted(run.own_unit.get(ukey, []) + extra)
+    else:  # a catalogue with no 行政区划: every power is a candidate
+        members = [pi for pi, p in enumerate(powers) if p.role != "main"]
+    index = Index([run.prepared_powers[pi] for pi in members])
+    local_of: dict[str, list[int]] = defaultdict(list)
+    for local, pi in enumerate(members):
+        local_of[run.pkeys[pi]].append(local)
+    in_unit = run.by_unit.get(ukey, [])
+    families = _families(services, in_unit)
+    parents = _family_parents(services, families)
+    found_by: dict[int, list[_Found]] = {}
+    ambiguous_count = 0
+    for si in in_unit:
+        s = services[si]
+        found, ambiguous = _match_one(s, index, scorer, decisions, local_of, parents.get(si))
+        ambiguous_count += ambiguous
+        found_by[si] = found
+        if tick is not None:
+            tick()
+    own_found = dict(found_by)  # each item's own links, before its family proposed any
+    _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
+    settle(
+        services,
+        in_unit,
+        families,
+        own_found,
+        found_by,
+        index.targets,
+        run.options,
+        partial(_rejected_at, services, decisions, local_of),
+    )
+    links: list[tuple[int, int, float, Method, Status, str]] = []
+    orphans: list[int] = []
+    linked: set[int] = set()
+    for si in in_unit:
+        for local, score, method, status, reason in found_by[si]:
+            links.append((members[local], si, score, method, status, reason))
+            linked.add(members[local])
+        if not found_by[si]:
+            orphans.append(si)
+    unmatched = [(pi, unit) for pi in members if pi not in linked]
+    return links, orphans, unmatched, ambiguous_count
+
+
+def _in_turn(
+    run: _Run, ukeys: Sequence[str], progress: Callable[[int, int], None] | None
+) -> dict[str, _UnitOut]:
+    done = 0
+    total = len(run.services)
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and done % 500 == 0:
+            progress(done, total)
+
+    return {ukey: _match_unit(run, ukey, tick) for ukey in ukeys}
+
+
+# Below this many service items a pool costs more than it saves (forking, sending the links back).
+POOL_MIN_ITEMS = 20_000
+_POOL_RUN: _Run | None = None  # the run a forked worker inherits
+
+
+def _workers(requested: int | None, items: int, units: int) -> int:
+    """How many processes match the units: as asked, or two on a large catalogue when fork is there."""
+    if units < 2:
+        return 1
+    if requested is not None:
+        return max(1, min(requested, units))
+    usable = (
+        "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    )
+    if not usable or items < POOL_MIN_ITEMS:
+        return 1
+    return min(2, os.cpu_count() or 1)
+
+
+def _pooled(ukeys: Sequence[str]) -> list[tuple[str, _UnitOut]]:
+    run = _POOL_RUN
+    if run is None:  # pragma: no cover - only a worker forked by _in_pool calls this
+        raise RuntimeError("a matching worker started without its run")
+    return [(ukey, _match_unit(run, ukey)) for ukey in ukeys]
+
+
+def _in_pool(
+    run: _Run, ukeys: Sequence[str], jobs: int, progress: Callable[[int, int], None] | None
+) -> dict[str, _UnitOut]:
+    """The units matched by `jobs` forked workers, in groups of about equal size; the same as in turn."""
+    global _POOL_RUN
+    groups: list[list[str]] = [[] for _ in range(jobs * 4)]
+    sizes = [0] * len(groups)
+    for ukey in sorted(ukeys, key=lambda k: (-len(run.by_unit.get(k, ())), k)):
+        g = sizes.index(min(sizes))
+        groups[g].append(ukey)
+        sizes[g] += len(run.by_unit.get(ukey, ())) + 1
+    groups = [g for g in groups if g]
+    outs: dict[str, _UnitOut] = {}
+    done = 0
+    _POOL_RUN = run
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap_unordered(_pooled, groups):
+                for ukey, out in part:
+                    outs[ukey] = out
+                    done += len(run.by_unit.get(ukey, ()))
+                if progress is not None:
+                    progress(done, len(run.services))
+    finally:
+        _POOL_RUN = None
+    return outs
+
+
 _Parent = tuple[str, str | None]  # the power a service item names: name, code
 
 
@@ -231,7 +356,9 @@ def _family_links(
                 continue  # a vote of its siblings does not outweigh the item's own name pointing elsewhere
             s = services[si]
             src = prepare(s.name, None, s.code, s.department, s.category)
-            parent = _parent_of(s, parents.get(si))
+            # The name that supports a sibling's link is its own (or the parent it names itself): a parent
+            # spread from the family would make the family vouch for itself.
+            parent = _parent_of(s, None)
             rejected = _rejected(s, decisions, local_of)
             note = f"同一编码族（{stem}）的其他办理项" + (
                 "多指向该事项" if proposes_only else "已匹配到该事项"
@@ -271,6 +398,40 @@ def _parent_of(s: ServiceItem, spread: _Parent | None) -> Prepared | None:
     return None
 
 
+SPREAD_PARENT_NOTE = "；该名称来自同一编码族其他办理项所填的基本目录名称（编码族可能对应多个事项）"
+
+
+def _spread_parent_proposes(
+    src: Prepared, cands: dict[int, Candidate], index: Index, scorer: Scorer, rejected: set[int]
+) -> dict[int, Candidate]:
+    """A parent spread from the item's code family proposes, it does not decide.
+
+    Other items of the family name the parent, this one does not, and a stem may hold the items of several
+    powers: a link only that parent makes sure of is reviewed, not matched, unless the item's own name
+    points to the same power at least as well as to any other.
+    """
+    options = scorer.options
+    own = collect(src, index, scorer, rejected=rejected)
+    own_best = max((c.score for c in own.values()), default=0.0)
+    out: dict[int, Candidate] = {}
+    for t, c in cands.items():
+        mine = own.get(t)
+        supported = (
+            mine is not None
+            and mine.score >= _FAMILY_NAME_SUPPORT
+            and mine.score >= own_best
+            and KEY_WORD_NOTE not in mine.reason
+        )
+        if c.score >= options.match_threshold and not supported and (mine is None or mine.score < c.score):
+            review = min(c.score, options.match_threshold - options.margin)
+            c = Candidate(t, review, c.method, c.reason + SPREAD_PARENT_NOTE)
+        out[t] = c
+    for t, mine in own.items():  # the parent may hide what the item's own name finds
+        if t not in out or mine.score > out[t].score:
+            out[t] = mine
+    return out
+
+
 def _match_one(
     s: ServiceItem,
     index: Index,
@@ -301,6 +462,8 @@ def _match_one(
             return [(t, 100.0, Method.DECISION, Status.MATCHED, "分析人员已确认") for t in confirmed], False
 
     cands = collect(src, index, scorer, parent=parent, rejected=rejected)
+    if spread is not None and is_placeholder(s.parent_power_name) and cands:
+        cands = _spread_parent_proposes(src, cands, index, scorer, rejected)
     if not cands:
         return [], False
     ranked = sorted(cands.values(), key=lambda c: (-c.score, c.target))

@@ -105,6 +105,36 @@ def coverage(short: str, long_: str) -> float:
     return sum(map(len, pieces(short, long_))) / len(short) if short else 0.0
 
 
+def could_find_pieces(item: str, power: str, *, bare: bool = True) -> bool:
+    """False when `piece_evidence` surely finds nothing: a cheap bound tried before the pieces are sought.
+
+    A character of the shorter name covered by a piece is a character the other name holds: when more than
+    a tenth of a name's characters are missing from the other, no try of `piece_evidence` reaches its coverage.
+    """
+    if _could_cover(power, item) or _could_cover(item, power):
+        return True
+    return bare and (_could_cover(_bare(power), item) or _could_cover(_bare(item), power))
+
+
+def _could_cover(short: str, long_: str) -> bool:
+    """Whether enough of `short`'s characters are found in `long_` for pieces to cover it."""
+    n = len(short)
+    if n < _MIN_SHORT:
+        return False
+    missing = _chars(short) - _chars(long_)
+    if not missing:
+        return True
+    if (n - len(missing)) / n < PIECES_COVERAGE:
+        return False  # each missing character is missing once at least
+    absent = sum(short.count(ch) for ch in missing)
+    return (n - absent) / n >= PIECES_COVERAGE
+
+
+@lru_cache(maxsize=262144)
+def _chars(text: str) -> frozenset[str]:
+    return frozenset(text)
+
+
 def piece_evidence(item: str, power: str, *, bare: bool = True) -> tuple[float, str] | None:
     """A review score and reason when one name is found, piece by piece, in the other.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,7 +22,13 @@ from quanze.match.evidence import (
     subject_action,
 )
 from quanze.match.model import MatchOptions, Method
-from quanze.match.pieces import closes_with_act, parent_only_clash, piece_evidence
+from quanze.match.pieces import (
+    PIECES_COVERAGE,
+    closes_with_act,
+    could_find_pieces,
+    parent_only_clash,
+    piece_evidence,
+)
 from quanze.models import Category, PowerItem
 from quanze.normalize import code_key, department_key, split_name
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
@@ -268,9 +275,10 @@ def score_pair(
     *,
     code_exact: bool | None,
     parent: Prepared | None,
+    prune: bool = True,
 ) -> Candidate | None:
     """Score one source (service item) against one target (power); None when below the review band."""
-    evidence = _name_evidence(src, tgt, options, code_exact=code_exact, parent=parent)
+    evidence = _name_evidence(src, tgt, options, code_exact=code_exact, parent=parent, prune=prune)
     return None if evidence is None else _finish(evidence, src, tgt, options)
 
 
@@ -285,28 +293,52 @@ class Scorer:
     def __init__(self, options: MatchOptions) -> None:
         self.options = options
         self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
+        # The finished link of a pair of names between two departments (and the power's code, when the codes
+        # agree): units repeat these, and the reason strings are built once.
+        self._finished: dict[tuple[object, ...], tuple[float, Method, str] | None] = {}
 
     def __call__(
         self, src: Prepared, tgt: Prepared, *, code_exact: bool | None, parent: Prepared | None
     ) -> Candidate | None:
-        key = (
-            src.name_id,
-            src.enforcement,
-            src.grant,
-            tgt.name_id,
-            tgt.enforcement,
-            tgt.grant,
-            None if parent is None else parent.core,
-            code_exact,
-        )
+        return self.source(src, parent)(tgt, code_exact)
+
+    def source(
+        self, src: Prepared, parent: Prepared | None
+    ) -> Callable[[Prepared, bool | None], Candidate | None]:
+        """Scoring of one source (and the parent it names) against targets: `score(target, code_exact)`."""
+        options = self.options
         memo = self._memo
-        if key in memo:
-            evidence = memo[key]
-        else:
-            evidence = memo[key] = _name_evidence(
-                src, tgt, self.options, code_exact=code_exact, parent=parent
-            )
-        return None if evidence is None else _finish(evidence, src, tgt, self.options)
+        finished = self._finished
+        parent_core = None if parent is None else parent.core
+        head = (src.name_id, src.enforcement, src.grant, parent_core, src.dept)
+
+        def score(tgt: Prepared, code_exact: bool | None) -> Candidate | None:
+            code = None if code_exact is None else tgt.code
+            done_key = (head, tgt.name_id, tgt.enforcement, tgt.grant, tgt.dept, code_exact, code)
+            if done_key in finished:
+                done = finished[done_key]
+            else:
+                key = (
+                    src.name_id,
+                    src.enforcement,
+                    src.grant,
+                    tgt.name_id,
+                    tgt.enforcement,
+                    tgt.grant,
+                    parent_core,
+                    code_exact,
+                )
+                if key in memo:
+                    evidence = memo[key]
+                else:
+                    evidence = memo[key] = _name_evidence(
+                        src, tgt, options, code_exact=code_exact, parent=parent
+                    )
+                cand = None if evidence is None else _finish(evidence, src, tgt, options)
+                done = finished[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
+            return None if done is None else Candidate(-1, *done)
+
+        return score
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,8 +362,13 @@ def _name_evidence(
     *,
     code_exact: bool | None,
     parent: Prepared | None,
+    prune: bool = True,
 ) -> _NameEvidence | None:
-    """The name part of a pair's score; it depends on names, kinds and the code agreement only."""
+    """The name part of a pair's score; it depends on names, kinds and the code agreement only.
+
+    With `prune`, a pair that no rule could lift into the review band is dropped before the costly rules
+    (contrasts, clashes, structural evidence) run: `score_pair(..., prune=False)` gives the same answers.
+    """
     pairs = [(src.core, tgt.core, 0.0)]
     if tgt.alt_core:
         pairs.append((src.core, tgt.alt_core, 2.0))
@@ -344,13 +381,21 @@ def _name_evidence(
         pairs.append((src.full, part, 0.0))
         if src.full != src.core:
             pairs.append((src.core, part, 0.0))
-    sim, a, b = max(((similarity(x, y) - cost, x, y) for x, y, cost in pairs), key=lambda t: t[0])
+    x, y, cost = pairs[0]
+    sim, a, b = similarity(x, y) - cost, x, y
+    for x, y, cost in pairs[1:]:  # the first of the best comparisons
+        value = similarity(x, y) - cost
+        if value > sim:
+            sim, a, b = value, x, y
     if sim < 100.0:
         same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
         if same_stem:
             sim, (a, b) = 97.0, same_stem[0]
         elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
+    near = _near_exact(src, tgt) if sim < 97.0 else None
+    if prune and code_exact is None and near is None and sim < 97.0 and _out_of_reach(src, tgt, sim, options):
+        return None  # no evidence left could lift the pair into the review band: the rules below reject it
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
@@ -364,7 +409,6 @@ def _name_evidence(
     ):
         return None  # a 子项 that names its act (…（变更）) does not take an item naming another (…新办审批)
     via_part = b in tgt.parts
-    near = _near_exact(src, tgt) if sim < 97.0 else None
     clash = (
         sim < 97.0
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
@@ -405,7 +449,7 @@ def _name_evidence(
     else:
         method, base = Method.FUZZY, sim
         reason = f"名称相似度{sim:.0f}"
-        structural = _structural_evidence(src, tgt, options)
+        structural = _structural_evidence(src, tgt, options, above=sim if prune else None)
         if structural is not None and structural[1].startswith(ENTITY_REASON):
             clash = False  # a general kind of entity covering a specific one differs in that word by design
     handling_note = None
@@ -418,6 +462,56 @@ def _name_evidence(
         # The power is itself one handling item (子项 …（变更）): another handling word is another item.
         handling_note = f"办理项不同（{src.handling}/{tgt.handling}）"
     return _NameEvidence(method, base, code, reason, structural, tuple(notes), clash, handling_note)
+
+
+def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOptions) -> bool:
+    """Whether a fuzzy pair (no code, no near-exact form) surely ends below the review band.
+
+    Its score is at most the larger of its similarity and the structural evidence it could have, plus the
+    department's bonus; the structural evidence is bounded by cheap tests each rule needs to pass (a general
+    entity kind in the power and a specific one in the item; the item's first five characters in the power;
+    enough of one name's characters in the other for pieces). Everything else only lowers the score.
+    """
+    most = sim
+    if most < _ENTITY_SCORE and _entity_possible(src, tgt, options.entity_vocabulary()):
+        most = _ENTITY_SCORE
+    elif most < _SUBJECT_SCORE and _subject_possible(src.full, tgt):
+        most = _SUBJECT_SCORE
+    elif most < _PIECES_MOST and _pieces_possible(src.core, tgt):
+        most = _PIECES_MOST
+    best = most + max(options.same_department_bonus, 0.0) + 1e-6
+    return max(0.0, min(100.0, round(best, 1))) < options.review_threshold
+
+
+def _entity_possible(src: Prepared, tgt: Prepared, kinds: Mapping[str, Sequence[str]]) -> bool:
+    """Whether `entity_cover` could hold for any of the power's names: it needs both kinds named."""
+    item = src.full
+    for general, specifics in kinds.items():
+        if (
+            general in tgt.core
+            or (tgt.alt_core is not None and general in tgt.alt_core)
+            or any(general in part for part in tgt.parts)
+        ):
+            for kind in specifics:
+                if kind in item:
+                    return True
+    return False
+
+
+def _subject_possible(item: str, tgt: Prepared) -> bool:
+    """Whether `subject_action` could hold: the item's subject (five characters at least) is in the power."""
+    head = item[:_MIN_SUBJECT]
+    return head in tgt.core or (tgt.alt_core is not None and head in tgt.alt_core)
+
+
+_MIN_SUBJECT = 5
+
+
+def _pieces_possible(item: str, tgt: Prepared) -> bool:
+    """Whether `piece_evidence` could hold for any of the names `_structural_evidence` tries."""
+    if could_find_pieces(item, tgt.core) or (tgt.alt_core and could_find_pieces(item, tgt.alt_core)):
+        return True
+    return any(closes_with_act(part) and could_find_pieces(item, part, bare=False) for part in tgt.parts)
 
 
 # Below this similarity names that share a subject but name contradicting acts are different items.
@@ -510,18 +604,36 @@ def _qualified_form(core: str) -> _NearForm | None:
     return _near_form(m.group(1), f"名称为该事项加限定（{m.group(2)}）") if m else None
 
 
-def _structural_evidence(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[float, str] | None:
-    """A score and reason from the shape of the names: a general entity kind, or subject + action."""
+# The scores structural evidence gives: an entity kind covers the item, subject + action, pieces (at most).
+_ENTITY_SCORE = 86.0
+_SUBJECT_SCORE = 80.0
+_PIECES_MOST = 70.0 + 50.0 * (1.0 - PIECES_COVERAGE)
+
+
+def _structural_evidence(
+    src: Prepared, tgt: Prepared, options: MatchOptions, *, above: float | None = None
+) -> tuple[float, str] | None:
+    """A score and reason from the shape of the names: a general entity kind, or subject + action.
+
+    Evidence that could not score above `above` (the name similarity it competes with) is not looked for:
+    `_finish` takes structural evidence only when it beats the similarity.
+    """
     kinds = options.entity_vocabulary()
+    if above is not None and above >= _ENTITY_SCORE:
+        return None
     for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
         general = entity_cover(src.full, name, kinds)
         if general is not None:
-            return 86.0, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
+            return _ENTITY_SCORE, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
+    if above is not None and above >= _SUBJECT_SCORE:
+        return None
     for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
         found = subject_action(src.full, name)
         if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
             subject, action = found
-            return 80.0, f"主体相同（{subject}），办理动作：{action}"
+            return _SUBJECT_SCORE, f"主体相同（{subject}），办理动作：{action}"
+    if above is not None and above > _PIECES_MOST + 1e-6:
+        return None
     names = [(name, True) for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ()))]
     for name, bare in [*names, *((part, False) for part in tgt.parts if closes_with_act(part))]:
         # A listed part without its act is its bare subject (宗教活动场所): parts are compared whole, and only

@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from quanze.errors import OutputError
 from quanze.handover import DEFAULT_MATERIALS, NO_LIST, HandoverRow, sections
 from quanze.report.files import write_atomic
-from quanze.report.xlsx import EXCEL_ROW_LIMIT
+from quanze.report.xlsx import EXCEL_ROW_LIMIT, cell_text, unique_sheet_name
 from quanze.sheets import CHECKLIST, checklist_columns
 
 FONT = "宋体"
@@ -132,8 +132,8 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return "\n".join(str(v) for v in value)
-    return str(value)
+        return cell_text("\n".join(str(v) for v in value))
+    return cell_text(str(value))
 
 
 def chinese_numeral(n: int) -> str:
@@ -412,11 +412,11 @@ def _write_others(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[Hand
     ws.protect("", {"format_rows": True, "autofilter": True})
 
 
-def sheet_names(unit: str, *, single: bool) -> tuple[str, str]:
-    """The sheet of items to sign and the sheet of the other items (unique per unit in one workbook)."""
-    if not single:
-        return unit[:31], "未认领事项"
-    return unit[:31], f"{unit[:25]}_未认领"
+def sheet_names(unit: str, *, single: bool, taken: set[str] | None = None) -> tuple[str, str]:
+    """The sheet of items to sign and the sheet of the other items: legal names, unique in one workbook."""
+    taken = set() if taken is None else taken
+    main = unique_sheet_name(unit, taken)
+    return main, unique_sheet_name(f"{main[:27]}_未认领" if single else "未认领事项", taken)
 
 
 # A checklist is one signed sheet (a row per item, a heading per department, the signature block below),
@@ -432,7 +432,7 @@ def add_checklist(wb: Any, unit: str, rows: Sequence[HandoverRow], *, single: bo
             hint="hand the items over in smaller batches (one devolution list at a time)",
         )
     f = Formats(wb)
-    main, other = sheet_names(unit, single=single)
+    main, other = sheet_names(unit, single=single, taken=set(wb.sheetnames))
     _write_checklist(wb, f, main, unit, rows)
     if any(not r.to_sign for r in rows) or any(r.acceptance != NO_LIST for r in rows):
         _write_others(wb, f, other, unit, rows)

@@ -5,18 +5,46 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import operator
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from quanze.errors import OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
+def file_names(names: Iterable[str]) -> dict[str, str]:
+    """A file or folder name for each name: characters no file system takes replaced, and unique.
+
+    Two names that clean to the same text (A/B and A_B; 东城县 and 东城县 with a space) or differ only in case
+    (which Windows and macOS do not tell apart) get _2, _3 … so that no file overwrites another.
+    """
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in names:
+        if name in out:
+            continue
+        base = _UNSAFE_IN_FILE_NAMES.sub("_", name).strip("._") or "unit"
+        safe, n = base, 2
+        while safe.casefold() in seen:
+            safe, n = f"{base}_{n}", n + 1
+        seen.add(safe.casefold())
+        out[name] = safe
+    return out
 
 
 def is_formula_like(text: str) -> bool:
@@ -75,19 +103,61 @@ def write_csv(
     A character the chosen encoding cannot hold (GBK lacks many rare characters in names) is an error
     naming the line, never a silent question mark.
     """
+    write_csv_columns(path, table_columns(columns, rows), encoding=encoding)
+
+
+def table_columns(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The rows' values column by column (None where a row lacks the key), for CSV and Parquet alike."""
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"a column is named twice in {columns}")
+    rows = rows if isinstance(rows, list) else list(rows)
+    if not rows:
+        return {c: [] for c in columns}
+    if len(columns) == 1:
+        key = columns[0]
+        return {key: [row.get(key) for row in rows]}
+    try:  # looked up and turned column-wise in C: a province writes millions of cells
+        return dict(
+            zip(columns, map(list, zip(*map(operator.itemgetter(*columns), rows), strict=True)), strict=True)
+        )
+    except KeyError:
+        return {c: [row.get(c) for row in rows] for c in columns}
+
+
+_JSON_NATIVE = frozenset({type(None), str, int, bool})
+_JSON_NUMBER = _JSON_NATIVE | {float}
+
+
+def model_columns(models: Sequence[BaseModel], columns: Sequence[str]) -> dict[str, list[Any]]:
+    """The models' fields column by column, as model_dump(mode="json") gives them, without a dict per row.
+
+    Enums become their values; a column holding any other kind of value (a date, a float that is not
+    finite, a nested model) is taken from model_dump itself, so the values are always the dump's.
+    """
+    table: dict[str, list[Any]] = {}
+    for column in columns:
+        values = list(map(operator.attrgetter(column), models))
+        if any(issubclass(kind, Enum) for kind in set(map(type, values))):
+            values = [v.value if isinstance(v, Enum) else v for v in values]
+        kinds = set(map(type, values))
+        if not (
+            kinds <= _JSON_NATIVE or (kinds <= _JSON_NUMBER and all(map(math.isfinite, _floats(values))))
+        ):
+            values = [m.model_dump(mode="json", include={column})[column] for m in models]
+        table[column] = values
+    return table
+
+
+def _floats(values: list[Any]) -> Iterable[float]:
+    return (v for v in values if v.__class__ is float)
+
+
+def write_csv_columns(path: Path, table: dict[str, list[Any]], *, encoding: str = "utf-8-sig") -> None:
+    """write_csv for a table already turned column-wise (table_columns)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    pick = _picker(columns)
-    plain = str
-    for row in rows:
-        # Most cells are plain text: only the others (and formula-like text) go through _csv_cell.
-        writer.writerow(
-            [
-                v if v.__class__ is plain and not v.startswith(_FORMULA_START) else _csv_cell(v)
-                for v in pick(row)
-            ]
-        )
+    writer.writerow(table)
+    writer.writerows(zip(*map(_csv_column, table.values()), strict=True))
     text = buf.getvalue()
     if encoding == "gbk":
         text = text.translate(_GBK_SEPARATORS)
@@ -106,20 +176,20 @@ def write_csv(
     write_atomic(path, write)
 
 
-def _picker(columns: Sequence[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
-    """A row's values in column order (None where a key is missing), looked up in C rather than per cell."""
-    if len(columns) == 1:
-        key = columns[0]
-        return lambda row: (row.get(key),)
-    getter = operator.itemgetter(*columns)
+_PLAIN = frozenset({type(None), int})
+_TEXT = frozenset({type(None), str})
+_STARTS_FORMULA = operator.methodcaller("startswith", _FORMULA_START)
 
-    def pick(row: dict[str, Any]) -> Sequence[Any]:
-        try:
-            return getter(row)  # type: ignore[no-any-return]
-        except KeyError:
-            return [row.get(c) for c in columns]
 
-    return pick
+def _csv_column(values: list[Any]) -> list[Any]:
+    """A column's cells for csv.writer, as _csv_cell makes them; a column with nothing to change is kept."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return values  # csv.writer writes None as an empty cell and a whole number as it is
+    if kinds <= _TEXT and not any(map(_STARTS_FORMULA, filter(None, values))):
+        return values
+    plain = str
+    return [v if v.__class__ is plain and not v.startswith(_FORMULA_START) else _csv_cell(v) for v in values]
 
 
 def _csv_cell(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -19,15 +18,11 @@ from quanze.report.checklist import (
     row_height,
     write_checklist,
 )
-from quanze.report.files import write_csv
+from quanze.report.files import file_names, write_csv
 from quanze.report.xlsx import Chart, Column, Custom, Sheet, write_workbook
 from quanze.sheets import DONE
 
 LEDGER_COLUMNS = ("unit", "department", "items", "done", "pending", "overdue", "rate")
-
-
-def _safe_name(unit: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", unit).strip("_") or "unit"
 
 
 def _summary(lists: Mapping[str, Sequence[HandoverRow]], title: str) -> list[Sheet]:
@@ -151,8 +146,9 @@ def write_checklists(
         write_workbook(path, [*_summary(lists, title), by_department, *checklists], constant_memory=False)
         return [path]
     paths = []
+    names = file_names(lists)
     for unit, rows in lists.items():
-        path = out / f"交接清单_{_safe_name(unit)}.xlsx"
+        path = out / f"交接清单_{names[unit]}.xlsx"
         write_checklist(path, unit, rows)
         paths.append(path)
     summary = out / "交接汇总.xlsx"

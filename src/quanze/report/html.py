@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from quanze.cascade import LEVEL_ZH
 from quanze.models import STATUS_ZH, Level, Status
@@ -29,6 +29,11 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def template(name: str) -> Template:
+    """A page template from quanze/templates: text autoescaped, an unknown name an error, never blank."""
+    return _env.get_template(name)
 
 
 @dataclass
@@ -81,7 +86,7 @@ def render(result: ReconcileResult, *, title: str) -> str:
     if chain_rows:
         sections.append(("chain", "层级链条"))
     sections += [(s.value, STATUS_ZH[s]) for s in (Status.REVIEW, Status.UNMATCHED)]
-    return _env.get_template("report.html.j2").render(
+    return template("report.html.j2").render(
         title=title,
         data_date=data_date(result) or "不详",
         generated=date.today().isoformat(),

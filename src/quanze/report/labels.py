@@ -46,6 +46,8 @@ ISSUE_ZH = {
     IssueCode.UNBALANCED_QUOTE: "引号不成对",
     IssueCode.TOTAL_ROW: "合计行（非事项）",
     IssueCode.BLANK_MARKER_ROW: "“以下空白”行",
+    IssueCode.SIGNATURE_ROW: "签字栏（填表人、审核人、联系电话等，非事项）",
+    IssueCode.EXAMPLE_ROW: "填表示例行（非事项）",
     IssueCode.ERROR_VALUE: "单元格为错误值（如 #N/A）",
     IssueCode.JUNK_NAME: "名称无效",
     IssueCode.HIDDEN_SHEET: "隐藏的工作表",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from html import escape
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from quanze.ledger import (
     CROSS_UNITS,
@@ -21,39 +23,36 @@ from quanze.ledger import (
     names_several_units,
 )
 from quanze.report.files import write_json, write_text
+from quanze.report.html import template
 from quanze.report.labels import GAP_ZH
-from quanze.report.xlsx import Chart, Column, Sheet, write_workbook
-
-CSS = """
-body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
-h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #1F4E78}
-table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
-th{background:#1F4E78;color:#fff;padding:4px 8px}
-td{border:1px solid #ccc;padding:3px 8px;vertical-align:top}
-td.n{text-align:right}.bar{background:#5B9BD5;height:.8em;display:inline-block}
-.note{color:#666;font-size:.85em}
-@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}
-"""
+from quanze.report.xlsx import Chart, Column, Sheet, unique_sheet_name, write_workbook
 
 
-def html_table(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """An HTML table; every cell escaped, rates drawn as bars that grow from the left."""
-    out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in headings), "</tr></thead><tbody>"]
+@dataclass(frozen=True, slots=True)
+class HtmlCell:
+    kind: str  # "rate" (drawn with a bar), "number" or "text"
+    text: str
+    width: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlTable:
+    headings: Sequence[str]
+    rows: list[list[HtmlCell]]
+
+
+def html_table(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> HtmlTable:
+    """A table for the page: rates (in a table whose headings name a 率) drawn as bars from the left."""
     rated = "率" in "".join(headings)
-    for row in rows:
-        cells = []
-        for v in row:
-            if rated and isinstance(v, float) and 0 <= v <= 1:
-                cells.append(
-                    f'<td class="n">{v:.0%} <span class="bar" style="width:{v * 120:.0f}px"></span></td>'
-                )
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                cells.append(f'<td class="n">{v:g}</td>')
-            else:
-                cells.append(f"<td>{escape('' if v is None else str(v))}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+
+    def cell(v: Any) -> HtmlCell:
+        if rated and isinstance(v, float) and 0 <= v <= 1:
+            return HtmlCell("rate", f"{v:.0%}", round(v * 120))
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return HtmlCell("number", f"{v:g}")
+        return HtmlCell("text", "" if v is None else str(v))
+
+    return HtmlTable(headings, [[cell(v) for v in row] for row in rows])
 
 
 LEDGER_FILE = "整改台账.xlsx"
@@ -98,15 +97,6 @@ EDITABLE_HEADINGS = {
     "due": "整改时限",
     "notes": "备注",
 }
-
-
-def _sheet_name(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", "_", name)[:28] or "sheet"
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base[:26]}_{n}", n + 1
-    taken.add(out)
-    return out
 
 
 EXPORTED_COLUMNS = tuple(
@@ -179,7 +169,7 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
     for key in sorted(groups):
         sheets.append(
             Sheet(
-                _sheet_name(key, taken),
+                unique_sheet_name(key, taken, limit=28),
                 (*LEDGER_COLUMNS, *EXPORTED_COLUMNS),
                 [_ledger_row(g) for g in groups[key]],
                 hidden=frozenset(c.key for c in EXPORTED_COLUMNS)
@@ -427,45 +417,50 @@ def line_svg(
     return "".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    svg: Markup  # drawn here, its text escaped
+    only_period: str | None = None  # one period: bars instead of lines, with a note
+
+
 def _trend(
     periods: Sequence[str], series: Mapping[str, Sequence[float | None]], *, percent: bool = False
-) -> str:
+) -> TrendChart:
     """Lines over the periods; with a single period, bars and a note (a line of one dot shows nothing)."""
     if len(periods) == 1:
-        note = f'<p class="note">仅一期（{escape(periods[0])}）数据，暂无趋势，以条形图显示本期数值。</p>'
-        return note + bar_svg({k: v[0] for k, v in series.items()}, percent=percent)
-    return line_svg(periods, series, percent=percent)
+        return TrendChart(Markup(bar_svg({k: v[0] for k, v in series.items()}, percent=percent)), periods[0])
+    return TrendChart(Markup(line_svg(periods, series, percent=percent)))
 
 
 def render_period_html(report: LedgerReport, *, title: str) -> str:
     """The 周报 / 月通报 as a self-contained page: ranking, trend lines, the units' rates, overdue items."""
-    name = PERIOD_ZH[report.period]
-    heading = f"{title}{name}（{report.since} 至 {report.until}）"
     periods = [p.period for p in report.periods]
-    parts = [
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(heading)}</title>',
-        f"<style>{CSS}</style></head><body><h1>{escape(heading)}</h1>",
-        "<h2>各单位排名（未销号多的排在前面）</h2>",
-        html_table(
+    unit_charts = []
+    for value, label, percent in (
+        ("open", "各单位未销号缺口", False),
+        ("acceptance_rate", "各单位承接率", True),
+        ("usage_rate", "各单位使用率", True),
+    ):
+        units, rows = _wide(report.units, periods, value)
+        if units and any(r[u] is not None for r in rows for u in units):
+            unit_charts.append(
+                (label, _trend(periods, {u: [r[u] for r in rows] for u in units}, percent=percent))
+            )
+    return template("ledger_report.html.j2").render(
+        heading=f"{title}{PERIOD_ZH[report.period]}（{report.since} 至 {report.until}）",
+        ranking=html_table(
             ["排名", "单位", "未销号", "逾期", "本期新增", "本期销号", "承接率", "使用率"],
             [
                 (r.rank, r.unit, r.open, r.overdue, r.opened, r.closed, r.acceptance_rate, r.usage_rate)
                 for r in report.ranking
             ],
         ),
-        *(
-            [
-                "<h3>不参与排名</h3>",
-                html_table(
-                    ["单位", "未销号", "逾期", "本期新增", "本期销号", "说明"],
-                    [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
-                ),
-            ]
-            if report.not_ranked
-            else []
+        not_ranked=report.not_ranked
+        and html_table(
+            ["单位", "未销号", "逾期", "本期新增", "本期销号", "说明"],
+            [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
         ),
-        "<h2>缺口逐期变化</h2>",
-        _trend(
+        gap_trend=_trend(
             periods,
             {
                 "未销号": [p.open for p in report.periods],
@@ -474,35 +469,20 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
                 "销号": [p.closed for p in report.periods],
             },
         ),
-        html_table(
+        periods=html_table(
             ["期间", "开始", "结束", "对账次数", "新增", "销号", "未销号", "逾期"],
             [
                 (p.period, p.start, p.end, p.runs, p.opened, p.closed, p.open, p.overdue)
                 for p in report.periods
             ],
         ),
-    ]
-    for value, label, percent in (
-        ("open", "各单位未销号缺口", False),
-        ("acceptance_rate", "各单位承接率", True),
-        ("usage_rate", "各单位使用率", True),
-    ):
-        units, rows = _wide(report.units, periods, value)
-        if units and any(r[u] is not None for r in rows for u in units):
-            series = {u: [r[u] for r in rows] for u in units}
-            parts += [f"<h2>{label}</h2>", _trend(periods, series, percent=percent)]
-    parts.append("<h2>逾期事项</h2>")
-    if report.overdue_items:
-        parts.append(
-            html_table(
-                ["编号", "缺口类型", "单位", "事项名称", "状态", "责任单位", "责任人", "整改时限"],
-                [
-                    (g.id, GAP_ZH[g.gap_type], g.unit, g.item_name, g.status, g.owner_unit, g.owner, g.due)
-                    for g in report.overdue_items
-                ],
-            )
-        )
-    else:
-        parts.append('<p class="note">无逾期事项</p>')
-    parts.append("</body></html>\n")
-    return "".join(parts)
+        unit_charts=unit_charts,
+        overdue=report.overdue_items
+        and html_table(
+            ["编号", "缺口类型", "单位", "事项名称", "状态", "责任单位", "责任人", "整改时限"],
+            [
+                (g.id, GAP_ZH[g.gap_type], g.unit, g.item_name, g.status, g.owner_unit, g.owner, g.due)
+                for g in report.overdue_items
+            ],
+        ),
+    )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from quanze.report.files import write_atomic
+from quanze.report.files import table_columns, write_atomic
 
 
 def parquet_available() -> bool:
@@ -18,7 +18,7 @@ def parquet_available() -> bool:
 def _column(values: list[Any]) -> Any:
     import pyarrow as pa
 
-    if any(isinstance(v, (list, tuple)) for v in values):
+    if any(issubclass(kind, (list, tuple)) for kind in set(map(type, values))):
         values = [
             None if v is None else ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v
             for v in values
@@ -31,13 +31,14 @@ def _column(values: list[Any]) -> Any:
 
 def write_parquet(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
     """One table, the same columns as its CSV, values with their types (numbers stay numbers)."""
+    write_parquet_columns(path, table_columns(columns, rows))
+
+
+def write_parquet_columns(path: Path, data: dict[str, list[Any]]) -> None:
+    """write_parquet for a table already turned column-wise (table_columns), as the CSV beside it is."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data: dict[str, list[Any]] = {c: [] for c in columns}
-    for row in rows:
-        for c in columns:
-            data[c].append(row.get(c))
     table = pa.table({c: _column(values) for c, values in data.items()})
 
     def write(tmp: Path) -> None:

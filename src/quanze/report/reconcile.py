@@ -10,7 +10,14 @@ from typing import Any
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
-from quanze.report.files import run_beside, write_csv, write_json, write_text
+from quanze.report.files import (
+    model_columns,
+    run_beside,
+    write_csv,
+    write_csv_columns,
+    write_json,
+    write_text,
+)
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
     GAP_ZH,
@@ -24,7 +31,7 @@ from quanze.report.labels import (
     input_dates,
     overview_facts,
 )
-from quanze.report.parquet import parquet_available, write_parquet
+from quanze.report.parquet import parquet_available, write_parquet_columns
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -360,7 +367,6 @@ def write_reconcile(
         "cascade.csv",
     )
     paths = [out / n for n in names]
-    dumped = [m.model_dump(mode="json") for m in result.matches]
     left_out = lean_tables(result, lean_rows=LEAN_ROWS if lean_rows is None else lean_rows)
     parquet = bool(left_out) and parquet_available()
     lean = lean_note(left_out, parquet=parquet) if left_out else None
@@ -369,7 +375,10 @@ def write_reconcile(
 
     def workbook() -> None:
         shown = [st for st in Status if not (left_out and st is Status.MATCHED)]
-        by_status = {st: [_match_cells(m) for m in dumped if m["status"] == st.value] for st in shown}
+        by_status: dict[Status, list[dict[str, Any]]] = {st: [] for st in shown}
+        for m in result.matches:
+            if m.status in by_status:  # only the rows shown are dumped: at scale 已匹配 is left to the CSVs
+                by_status[m.status].append(_match_cells(m.model_dump(mode="json")))
         issues = (
             []
             if left_out
@@ -389,17 +398,34 @@ def write_reconcile(
             ],
         )
 
+    def tables(csv_files: Sequence[int], parquet_files: Sequence[int]) -> None:
+        """Full tables by number (0 matches, 1 gaps, 2 issues) as CSV, and as Parquet from the same columns."""
+        sources = (
+            (result.matches, MATCH_COLUMNS),
+            (result.gaps, GAP_COLUMNS),
+            (result.issues, ISSUE_COLUMNS),
+        )
+        wanted = sorted({*csv_files, *(parquet_files if parquet else ())})
+        # As the rows' model_dump(mode="json") gives them, without a dict per row.
+        columns = {n: model_columns(*sources[n]) for n in wanted}
+        for n in csv_files:
+            write_csv_columns(paths[n], columns[n], encoding=csv_encoding)
+        if parquet:
+            for n in parquet_files:
+                write_parquet_columns(paths[8 + n], columns[n])
+
     def the_rest() -> None:
-        gap_rows = [g.model_dump(mode="json") for g in result.gaps]
-        issue_rows = list(_issue_rows(result.issues))
-        write_csv(paths[0], MATCH_COLUMNS, dumped, encoding=csv_encoding)
-        write_csv(paths[1], GAP_COLUMNS, gap_rows, encoding=csv_encoding)
-        write_csv(paths[2], ISSUE_COLUMNS, issue_rows, encoding=csv_encoding)
-        if parquet:  # here: at scale report.xlsx (the other process) takes longer than the files written here
-            write_parquet(paths[8], MATCH_COLUMNS, dumped)
-            write_parquet(paths[9], GAP_COLUMNS, gap_rows)
-            write_parquet(paths[10], ISSUE_COLUMNS, issue_rows)
+        # Parquet stays in one process: pyarrow's first array costs a pandas import in each.
+        tables((0,), (0, 1, 2))
         write_json(paths[3], result.summary.model_dump(mode="json"))
+        write_csv(
+            paths[7],
+            CASCADE_COLUMNS,
+            (r.model_dump(mode="json") for r in result.cascade),
+            encoding=csv_encoding,
+        )
+
+    def review_and_html() -> None:
         write_workbook(
             paths[5],
             [
@@ -414,15 +440,14 @@ def write_reconcile(
             ],
         )
         write_text(paths[6], render_html(result, title=title))
-        write_csv(
-            paths[7],
-            CASCADE_COLUMNS,
-            (r.model_dump(mode="json") for r in result.cascade),
-            encoding=csv_encoding,
-        )
 
-    # The big workbook is the slowest output: at scale it is written in a second process meanwhile.
-    run_beside(workbook, the_rest, parallel=len(dumped) > PARALLEL_ROWS)
+    def reports() -> None:
+        workbook()
+        review_and_html()
+        tables((1, 2), ())
+
+    # At scale the outputs are written by two processes meanwhile, in halves of about equal time.
+    run_beside(reports, the_rest, parallel=len(result.matches) > PARALLEL_ROWS)
     if lean and notice is not None:
         notice(f"report.xlsx {lean}")
     return paths

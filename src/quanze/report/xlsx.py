@@ -18,6 +18,7 @@ import xlsxwriter
 
 from quanze.errors import OutputError
 from quanze.report.files import write_atomic
+from quanze.report.xlsxrows import RowStream
 from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
@@ -214,18 +215,18 @@ def _write_dashboard(wb: Any, spec: Dashboard, formats: dict[str, Any]) -> None:
     for i, width in widths.items():
         ws.set_column(i, i, width)
     _page_setup(ws, spec.title, repeat=None)
-    ws.write_string(0, 0, _text(spec.title), formats["title"])
+    ws.write_string(0, 0, cell_text(spec.title), formats["title"])
     sheet = spec.name[:31].replace("'", "''")
     r = 1
     for note in spec.notes:
-        ws.write_string(r, 0, _text(note), formats["note"])
+        ws.write_string(r, 0, cell_text(note), formats["note"])
         r += 1
     r += 1
     breaks: list[int] = []
     for n, section in enumerate(spec.sections):
         if n > 1 or (n == 1 and r > PAGE_ROWS // 2):
             breaks.append(r)  # each section but a short first one starts a page
-        ws.write_string(r, 0, _text(section.title), formats["section"])
+        ws.write_string(r, 0, cell_text(section.title), formats["section"])
         header = r + 1
         keys = [c.key for c in section.columns]
         for i, col in enumerate(section.columns):
@@ -261,15 +262,15 @@ WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word br
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
-_WIDE_RUN = re.compile("[\u2e80-\U0010ffff]+")
+_NARROW_RUN = re.compile("[\x00-\u2e7f]+")
 
 
 def _display_width(text: str) -> int:
     """Width in Excel character units: a CJK or full-width character (above U+2E7F) takes two."""
     if text.isascii():
         return len(text)
-    # Runs of wide characters are long in Chinese text: counting them by run keeps this in C.
-    return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
+    # What is left once the narrow runs are gone is the wide characters, counted once more: kept in C.
+    return len(text) + len(_NARROW_RUN.sub("", text))
 
 
 def row_height(
@@ -300,16 +301,22 @@ def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float
         value = row.get(key)
         if value is None:
             continue
-        text = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        if 2 * len(text) <= per_line and "\n" not in text:
-            continue  # one line even if every character is wide: most cells, skipped without measuring
-        lines = max(
-            lines, sum(max(math.ceil(_display_width(part) / per_line), 1) for part in text.split("\n"))
-        )
+        if value.__class__ is not str:
+            value = "；".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        most = 2 * len(value)  # display width if every character were wide
+        if most <= per_line * lines and "\n" not in value:
+            continue  # no more lines than the row has already, even if every character is wide: not measured
+        if "\n" in value:
+            here = sum(max(math.ceil(_display_width(part) / per_line), 1) for part in value.split("\n"))
+        else:
+            here = math.ceil(_display_width(value) / per_line)
+        if here > lines:
+            lines = here
     return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
-def _text(value: str) -> str:
+def cell_text(value: str) -> str:
+    """Text a cell can hold: characters XML 1.0 forbids dropped, cut with … at Excel's 32,767 characters."""
     if _ILLEGAL_FOUND.search(value) is not None:  # a search is ten times cheaper than the translate
         value = value.translate(_ILLEGAL)
     return value if len(value) <= EXCEL_CELL_LIMIT else value[: EXCEL_CELL_LIMIT - 1] + "…"
@@ -319,7 +326,7 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     if value is None:
         done = ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
-        done = ws.write_string(row, col, _text(value), fmt)
+        done = ws.write_string(row, col, cell_text(value), fmt)
     elif isinstance(value, bool):
         done = ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float)):
@@ -327,15 +334,36 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     elif isinstance(value, date):
         done = ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt)
     elif isinstance(value, (list, tuple)):
-        done = ws.write_string(row, col, _text("；".join(str(v) for v in value)), fmt)
+        done = ws.write_string(row, col, cell_text("；".join(str(v) for v in value)), fmt)
     else:
-        done = ws.write_string(row, col, _text(str(value)), fmt)
+        done = ws.write_string(row, col, cell_text(str(value)), fmt)
     if done == -1:
         # XlsxWriter returns -1 and writes nothing for a cell outside the sheet: never lose it quietly.
         raise OutputError(
             f"sheet {ws.get_name()}: row {row + 1}, column {col + 1} is outside what a worksheet can hold",
             hint="report this as a bug in quanze: its sheets split before the row limit",
         )
+
+
+def unique_sheet_name(name: str, taken: set[str], *, limit: int = 31) -> str:
+    """A legal sheet name for `name`, unique (as Excel compares: ignoring case) among `taken`, which it joins.
+
+    Excel refuses []:*?/\\ in a sheet name, a leading or trailing apostrophe and more than 31 characters, and
+    two names that differ only in case; a unit or department name may hold any of these.
+    """
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:limit].strip() or "sheet"
+    seen = {t.casefold() for t in taken}
+    out, n = base, 2
+    while out.casefold() in seen:
+        suffix = f"_{n}"
+        out, n = base[: limit - len(suffix)] + suffix, n + 1
+    taken.add(out)
+    return out
+
+
+def _picker(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
+    """A row's values in column order, None where a key is missing."""
+    return lambda row: [row.get(k) for k in keys]
 
 
 def part_name(name: str, part: int) -> str:
@@ -355,9 +383,9 @@ def _start_part(
     ws.freeze_panes(header_row + 1, 0)
     _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
-        ws.write_string(0, 0, _text(spec.title), formats["title"])
+        ws.write_string(0, 0, cell_text(spec.title), formats["title"])
     for n, note in enumerate(spec.notes, start=1 if spec.title else 0):
-        ws.write_string(n, 0, _text(note), formats["note"])
+        ws.write_string(n, 0, cell_text(note), formats["note"])
     heading_height = row_height({c.key: c.heading for c in columns}, [replace(c, wrap=True) for c in columns])
     if heading_height is not None:
         ws.set_row(header_row, heading_height)
@@ -397,21 +425,31 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
     cell_formats = [_column_format(c, formats) for c in columns]
     keys = [c.key for c in columns]
     wrapped = _wrapped(columns, spec.hidden)
+    pick = _picker(keys)
+    stream = RowStream(ws, cell_formats, cell_text) if RowStream.usable(ws) else None
     r = header_row
     count = 0
     for row in spec.rows:
         if r - header_row == room:
+            if stream is not None:
+                stream.finish()
             _finish_part(ws, spec, keys, header_row, r)
             part += 1
             ws = _start_part(wb, spec, formats, part, columns, header_row)
+            stream = RowStream(ws, cell_formats, cell_text) if stream is not None else None
             r = header_row
         r += 1
         count += 1
         height = _height(row, wrapped)
+        values = pick(row)
+        if stream is not None and stream.write(r, values, height):
+            continue
         if height is not None:
             ws.set_row(r, height)
-        for i, key in enumerate(keys):
-            _write(ws, r, i, row.get(key), cell_formats[i])
+        for i, value in enumerate(values):
+            _write(ws, r, i, value, cell_formats[i])
+    if stream is not None:
+        stream.finish()
     _finish_part(ws, spec, keys, header_row, r)
     for line in spec.footer:
         r += 1
