@@ -240,3 +240,15 @@ def test_a_power_naming_more_than_acts_after_the_subject_does_not_take_the_subje
     ]
     found = links([power(power_name)], items)
     assert found["供热经营者停业、歇业审批"] == {(power_name, Status.REVIEW)}
+
+
+def test_a_family_never_settles_a_licence_under_a_penalty() -> None:
+    penalty = power("对殡葬服务机构违规经营的处罚", None, Category.PENALTY)
+    family = [
+        service("对殡葬服务机构违规经营的处罚", "330144301001"),
+        service("对殡葬服务机构违规经营的处罚（简易程序）", "330144301002"),
+        service("殡葬服务机构经营许可变更", "330144301003"),
+    ]
+    found = links([penalty], family)
+    assert found["对殡葬服务机构违规经营的处罚"] == {("对殡葬服务机构违规经营的处罚", Status.MATCHED)}
+    assert all(status is not Status.MATCHED for _, status in found["殡葬服务机构经营许可变更"])

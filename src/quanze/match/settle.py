@@ -138,7 +138,7 @@ def _settle_family(
     ]
     owners = set(matched)
     if not owners:
-        _agreeing(members, own, found_by, options)
+        _agreeing(members, own, found_by, context)
         return
     if len(owners) != 1:
         return
@@ -156,7 +156,7 @@ def _settle_family(
         if _decided(found):
             continue
         mine = [f for f in found if f[0] == owner]
-        if not mine:
+        if not mine or _kind_clash(si, owner, context):
             continue
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
@@ -164,6 +164,12 @@ def _settle_family(
         link = max(mine, key=lambda f: f[1])
         score = max(link[1], options.match_threshold)
         found_by[si] = [(owner, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+def _kind_clash(si: int, t: int, context: _Context) -> bool:
+    """A licence-like item and a penalty-like power (or the other way round): never settled, whatever the family."""
+    s = context.services[si]
+    return prepare(s.name, None, s.code, s.department, s.category).kind_clash(context.targets[t])
 
 
 def _top(found: Sequence[_Found]) -> int | None:
@@ -178,7 +184,7 @@ def _agreeing(
     members: Sequence[int],
     own: Mapping[int, list[_Found]],
     found_by: MutableMapping[int, list[_Found]],
-    options: MatchOptions,
+    context: _Context,
 ) -> None:
     """A family none of whose members is matched, but whose linked members all put one power first.
 
@@ -202,9 +208,10 @@ def _agreeing(
     ]
     if len(linked) < len(members) or len(members) <= MIN_AGREEING or len(sure) < MIN_AGREEING:
         return
+    options = context.options
     note = AGREE_NOTE.format(n=len(members), sure=len(sure))
     for si in linked:
-        if _decided(found_by[si]):
+        if _decided(found_by[si]) or _kind_clash(si, owner, context):
             continue
         link = max(found_by[si], key=lambda f: f[1])
         found_by[si] = [
@@ -325,6 +332,9 @@ def _by_subject(
         if len(matched.get(t, ())) < MIN_AGREEING:
             continue
         name, target = _full(services[si]), targets[t]
+        s = services[si]
+        if prepare(s.name, None, s.code, s.department, s.category).kind_clash(target):
+            continue  # a licence-like item never settles under a penalty-like power, nor the other way round
         head, power_name = max((_common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
         if act is None or not _only_acts(power_name[head:]):
