@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from quanze.match import Status, match_catalogue
-from quanze.match.scoring import KEY_WORD_NOTE
-from quanze.match.settle import CODE_NOTE
+from quanze.match import MatchOptions, Method, Status, match_catalogue
+from quanze.match.explain import explain_service
+from quanze.match.scoring import KEY_WORD_NOTE, prepare_power
+from quanze.match.settle import AGREE_NOTE, CODE_NOTE, Found, settle
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -185,3 +186,69 @@ def test_a_filing_is_not_a_handling_act_of_an_approval_with_the_same_subject() -
     ]
     found = links([power(f"{subject}审批")], items)
     assert (f"{subject}审批", Status.MATCHED) not in found[f"{subject}备案"]
+
+
+def test_a_member_of_a_shared_family_that_no_name_links_is_proposed_for_the_owner_it_begins_like() -> None:
+    powers = [power("江海客轮班线经营许可"), power("内河游船班线经营许可")]
+    items = [
+        service(n, f"33011740100{k}")
+        for k, n in enumerate(["江海客轮班线经营许可", "内河游船班线经营许可", "内河游船班线业户信息变更"], 1)
+    ]
+    targets = [prepare_power(p) for p in powers]
+    own: dict[int, list[Found]] = {
+        0: [(0, 96.0, Method.EXACT, Status.MATCHED, "")],
+        1: [(1, 96.0, Method.EXACT, Status.MATCHED, "")],
+        2: [],
+    }
+    family = {"330117401": [0, 1, 2]}
+    proposed: Found = (0, 65.0, Method.CODE, Status.REVIEW, "同一编码族")
+    found = {**own, 2: [proposed]}
+    settle(items, [0, 1, 2], family, own, found, targets, MatchOptions())
+    assert [(f[0], f[3]) for f in found[2]] == [(1, Status.REVIEW)]
+    assert "内河游船班线" in found[2][0][4]
+    # A power analysts rejected for the item is never proposed again.
+    found = {**own, 2: [proposed]}
+    settle(items, [0, 1, 2], family, own, found, targets, MatchOptions(), lambda si: {1})
+    assert found[2] == [proposed]
+
+
+def test_de_before_the_act_word_joins_and_names_nothing() -> None:
+    found = links([power("水产苗种生产许可证核发")], [service("水产苗种生产许可证的审核", "")])
+    assert found == {"水产苗种生产许可证的审核": {("水产苗种生产许可证核发", Status.MATCHED)}}
+
+
+def test_explain_shows_the_rule_that_settled_a_link_and_the_power_it_dropped() -> None:
+    family = [
+        service("渔业船舶/游艇登记事项更正", "330120301001"),
+        service("渔业船舶/游艇转入", "330120301002"),
+        service("渔业船舶/游艇注销抵押登记", "330120301003"),
+    ]
+    powers = [power("渔业船舶/游艇登记"), power("渔业船舶/游艇驾驶证核发")]
+    explained = explain_service(powers, family, 0)
+    by_name = {c.name: c for c in explained.candidates}
+    kept, dropped = by_name["渔业船舶/游艇登记"], by_name["渔业船舶/游艇驾驶证核发"]
+    assert kept.status == "matched" and AGREE_NOTE.split("{")[0] in kept.reason
+    assert dropped.status == "dropped" and dropped.why.startswith("舍弃")
+
+
+def test_a_power_naming_more_than_acts_after_the_subject_does_not_take_the_subject_with_an_act() -> None:
+    power_name = "供热经营者改动市政供热设施审批"
+    items = [
+        service(f"{power_name}变更", ""),
+        service(f"{power_name}注销", ""),
+        service("供热经营者停业、歇业审批", ""),
+    ]
+    found = links([power(power_name)], items)
+    assert found["供热经营者停业、歇业审批"] == {(power_name, Status.REVIEW)}
+
+
+def test_a_family_never_settles_a_licence_under_a_penalty() -> None:
+    penalty = power("对殡葬服务机构违规经营的处罚", None, Category.PENALTY)
+    family = [
+        service("对殡葬服务机构违规经营的处罚", "330144301001"),
+        service("对殡葬服务机构违规经营的处罚（简易程序）", "330144301002"),
+        service("殡葬服务机构经营许可变更", "330144301003"),
+    ]
+    found = links([penalty], family)
+    assert found["对殡葬服务机构违规经营的处罚"] == {("对殡葬服务机构违规经营的处罚", Status.MATCHED)}
+    assert all(status is not Status.MATCHED for _, status in found["殡葬服务机构经营许可变更"])

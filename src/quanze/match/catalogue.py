@@ -7,6 +7,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
@@ -171,7 +172,16 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
             tick()
     own_found = dict(found_by)  # each item's own links, before its family proposed any
     _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
-    settle(services, in_unit, families, own_found, found_by, index.targets, run.options)
+    settle(
+        services,
+        in_unit,
+        families,
+        own_found,
+        found_by,
+        index.targets,
+        run.options,
+        partial(_rejected_at, services, decisions, local_of),
+    )
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
@@ -287,6 +297,15 @@ def _rejected(s: ServiceItem, decisions: DecisionBook | None, local_of: Mapping[
         return set()
     book = decisions.get(service_key(s), {})
     return {local for pk, d in book.items() if d is Decision.REJECT for local in local_of.get(pk, ())}
+
+
+def _rejected_at(
+    services: Sequence[ServiceItem],
+    decisions: DecisionBook | None,
+    local_of: Mapping[str, list[int]],
+    si: int,
+) -> set[int]:
+    return _rejected(services[si], decisions, local_of)
 
 
 def _family_links(

@@ -65,6 +65,7 @@ UMBRELLA_HANDLING = frozenset({"核发"})
 @lru_cache(maxsize=262144)
 def action_stem(core: str) -> str:
     """A core name without its closing act words (审批, 许可, 许可办理 …), when enough of it remains."""
+    original = core
     for _ in range(2):
         for word in _ACTION_WORDS:
             if core.endswith(word) and len(core) - len(word) >= 4:
@@ -72,7 +73,8 @@ def action_stem(core: str) -> str:
                 break
         else:
             break
-    return core
+    # 的 before the act word joins, it names nothing: 水产养殖证的审核 is 水产养殖证审核.
+    return core[:-1] if core.endswith("的") and core != original and len(core) > 5 else core
 
 
 @lru_cache(maxsize=262144)

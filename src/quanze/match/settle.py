@@ -21,7 +21,8 @@ links names and families proposed:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from quanze.match.acts import ACT_GROUPS, other_act_and_thing
@@ -31,7 +32,10 @@ from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared, prepare
 from quanze.models import ServiceItem
 
-_Found = tuple[int, float, Method, Status, str]
+Found = tuple[
+    int, float, Method, Status, str
+]  # (power, score, method, status, reason), as catalogue keeps them
+_Found = Found
 
 # The note the scorer gives a code link between a penalty-like and a licence-like item: never settled.
 KIND_NOTE = "事项类别不同"
@@ -45,6 +49,7 @@ CONFIDENT = 80.0
 SURE = 78.0
 
 AGREE_NOTE = "同一编码族{n}个办理项均以该事项为首选，其中{sure}个名称依据充分"
+SHARED_NOTE = "同一编码族对应多个事项，该办理项名称与该事项同以“{head}”开头"
 CODE_NOTE = "办理项编码在该事项编码之下（同一主项）"
 FAMILY_NOTE = "同一编码族已有{n}个办理项匹配到该事项，且无办理项只指向其他事项"
 
@@ -57,17 +62,20 @@ def settle(
     found_by: MutableMapping[int, list[_Found]],
     targets: Sequence[Prepared],
     options: MatchOptions,
+    rejected: Callable[[int], Collection[int]] = lambda si: (),
 ) -> None:
     """Settle links by main-item codes and agreeing families (see the module); `found_by` is updated in place.
 
-    `own` holds each item's links as its own code and name found them, before families proposed any.
+    `own` holds each item's links as its own code and name found them, before families proposed any;
+    `rejected` gives the powers analysts rejected for an item (never proposed again).
     """
+    context = _Context(services, targets, options, rejected)
     for si in in_unit:
         settled = _by_code(services[si], found_by[si], targets, options)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
-        _settle_family(members, own, found_by, options)
+        _settle_family(members, own, found_by, context)
     _by_subject(services, in_unit, found_by, targets, options)
 
 
@@ -79,7 +87,7 @@ def _by_code(
     s: ServiceItem, found: list[_Found], targets: Sequence[Prepared], options: MatchOptions
 ) -> list[_Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
-    if not found or _decided(found):
+    if not found or _decided(found) or not any(targets[f[0]].code for f in found):
         return None
     stem = family_stem(s.code)
     if stem is None:
@@ -100,12 +108,21 @@ def _own_top(found: Sequence[_Found]) -> _Found | None:
     return max(found, key=lambda f: (f[1], -f[0])) if found else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    services: Sequence[ServiceItem]
+    targets: Sequence[Prepared]
+    options: MatchOptions
+    rejected: Callable[[int], Collection[int]]
+
+
 def _settle_family(
     members: Sequence[int],
     own: Mapping[int, list[_Found]],
     found_by: MutableMapping[int, list[_Found]],
-    options: MatchOptions,
+    context: _Context,
 ) -> None:
+    options = context.options
     confident = {
         top[0]
         for si in members
@@ -114,14 +131,14 @@ def _settle_family(
         and (top[3] is Status.MATCHED or (top[1] >= CONFIDENT and KEY_WORD_NOTE not in top[4]))
     }
     if len(confident) > 1:
-        _shared(members, own, found_by, confident)
+        _shared(members, own, found_by, confident, context)
         return
     matched = [
         f[0] for si in members for f in found_by[si] if f[3] is Status.MATCHED and f[2] is not Method.DECISION
     ]
     owners = set(matched)
     if not owners:
-        _agreeing(members, own, found_by, options)
+        _agreeing(members, own, found_by, context)
         return
     if len(owners) != 1:
         return
@@ -139,7 +156,7 @@ def _settle_family(
         if _decided(found):
             continue
         mine = [f for f in found if f[0] == owner]
-        if not mine:
+        if not mine or _kind_clash(si, owner, context):
             continue
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
@@ -147,6 +164,12 @@ def _settle_family(
         link = max(mine, key=lambda f: f[1])
         score = max(link[1], options.match_threshold)
         found_by[si] = [(owner, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+def _kind_clash(si: int, t: int, context: _Context) -> bool:
+    """A licence-like item and a penalty-like power (or the other way round): never settled, whatever the family."""
+    s = context.services[si]
+    return prepare(s.name, None, s.code, s.department, s.category).kind_clash(context.targets[t])
 
 
 def _top(found: Sequence[_Found]) -> int | None:
@@ -161,7 +184,7 @@ def _agreeing(
     members: Sequence[int],
     own: Mapping[int, list[_Found]],
     found_by: MutableMapping[int, list[_Found]],
-    options: MatchOptions,
+    context: _Context,
 ) -> None:
     """A family none of whose members is matched, but whose linked members all put one power first.
 
@@ -185,9 +208,10 @@ def _agreeing(
     ]
     if len(linked) < len(members) or len(members) <= MIN_AGREEING or len(sure) < MIN_AGREEING:
         return
+    options = context.options
     note = AGREE_NOTE.format(n=len(members), sure=len(sure))
     for si in linked:
-        if _decided(found_by[si]):
+        if _decided(found_by[si]) or _kind_clash(si, owner, context):
             continue
         link = max(found_by[si], key=lambda f: f[1])
         found_by[si] = [
@@ -200,16 +224,21 @@ def _shared(
     own: Mapping[int, list[_Found]],
     found_by: MutableMapping[int, list[_Found]],
     owners: set[int],
+    context: _Context,
 ) -> None:
     """In a family two powers share, keep each member to its own name's powers and to the family's.
 
     The family's other power is not added against a member's own name (巡游… keeps 巡游出租汽车…许可, not the
     网络预约… licence its siblings matched), and a power outside the family that a member's name resembles less
-    than one of the family's powers is dropped.
+    than one of the family's powers is dropped. A member no name links is proposed for the family's power whose
+    name begins as its own does (巡游出租汽车业户信息变更 → 巡游出租汽车…许可), when one does so best.
     """
     for si in members:
+        if _decided(found_by[si]):
+            continue
         top = _own_top(own.get(si, ()))
-        if top is None or _decided(found_by[si]):
+        if top is None:
+            _by_head(si, found_by, owners, context)
             continue
         mine = {f[0] for f in own[si]}
         kept = [f for f in found_by[si] if f[0] in mine or f[1] >= top[1]]
@@ -218,6 +247,26 @@ def _shared(
             kept = [f for f in kept if f[0] in owners or f[1] >= best_owner]
         if kept:
             found_by[si] = kept
+
+
+def _by_head(
+    si: int, found_by: MutableMapping[int, list[_Found]], owners: set[int], context: _Context
+) -> None:
+    """Propose, for a member of a shared family no name links, the owner whose name begins as its own does."""
+    name = _full(context.services[si])
+    heads = {
+        o: max(
+            _common_head(name, context.targets[o].core), _common_head(name, context.targets[o].alt_core or "")
+        )
+        for o in owners
+    }
+    longest = max(heads.values())
+    best = [o for o, n in heads.items() if n == longest]
+    if longest < MIN_SUBJECT or len(best) != 1 or best[0] in context.rejected(si):
+        return
+    (owner,) = best
+    note = SHARED_NOTE.format(head=name[:longest])
+    found_by[si] = [(owner, context.options.review_threshold, Method.CODE, Status.REVIEW, note)]
 
 
 # Handling acts an item may add after its power's subject, and the certificate words that may come first.
@@ -261,30 +310,57 @@ def _by_subject(
     options: MatchOptions,
 ) -> None:
     """Match an item that is its one reviewed power's subject plus a handling act, as matched siblings are."""
+    # Items whose one link is a review, to a power that is not itself one handling act (it takes no other act).
+    reviewed = [
+        si
+        for si in in_unit
+        if len(found := found_by[si]) == 1
+        and found[0][3] is Status.REVIEW
+        and KIND_NOTE not in found[0][4]
+        and targets[found[0][0]].handling is None
+    ]
+    wanted = {found_by[si][0][0] for si in reviewed}
+    if not wanted:
+        return
     matched: dict[int, list[str]] = {}
     for si in in_unit:
         for f in found_by[si]:
-            if f[3] is Status.MATCHED:
+            if f[3] is Status.MATCHED and f[0] in wanted:
                 matched.setdefault(f[0], []).append(_full(services[si]))
-    for si in in_unit:
-        found = found_by[si]
-        if len(found) != 1 or found[0][3] is not Status.REVIEW or KIND_NOTE in found[0][4]:
+    for si in reviewed:
+        t = found_by[si][0][0]
+        if len(matched.get(t, ())) < MIN_AGREEING:
             continue
-        t, name = found[0][0], _full(services[si])
-        target = targets[t]
-        if target.handling is not None or len(matched.get(t, ())) < MIN_AGREEING:
-            continue  # a power that is itself one handling act takes no other act
-        head = max(_common_head(name, target.core), _common_head(name, target.alt_core or ""))
+        name, target = _full(services[si]), targets[t]
+        s = services[si]
+        if prepare(s.name, None, s.code, s.department, s.category).kind_clash(target):
+            continue  # a licence-like item never settles under a penalty-like power, nor the other way round
+        head, power_name = max((_common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
-        if act is None:
-            continue
+        if act is None or not _only_acts(power_name[head:]):
+            continue  # the power names more than acts after the subject (…经营者改动市政燃气设施审批)
         siblings = sum(1 for m in matched[t] if _common_head(name, m) >= head)
         if siblings < MIN_AGREEING:
             continue
-        link = found[0]
+        link = found_by[si][0]
         note = SUBJECT_NOTE.format(subject=name[:head], act=act, n=siblings)
         score = max(link[1], options.match_threshold)
         found_by[si] = [(t, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+_CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
+_JOINS: Final = ("、", "，", ",", "及", "和", "或", "与")
+_POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *_JOINS}, key=len, reverse=True))
+
+
+def _only_acts(rest: str) -> bool:
+    """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
+    while rest:
+        word = next((w for w in _POWER_WORDS if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word) :]
+    return True
 
 
 def _full(s: ServiceItem) -> str:
