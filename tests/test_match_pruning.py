@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from quanze.match import MatchOptions
 from quanze.match.pieces import could_find_pieces, piece_evidence
 from quanze.match.scoring import (
+    ENTITY_REASON,
     Prepared,
     Scorer,
     _out_of_reach,
@@ -134,8 +135,8 @@ def test_structural_evidence_that_cannot_beat_the_similarity_is_not_looked_for(
     opts = MatchOptions()
     full = _structural_evidence(src, tgt, opts)
     floored = _structural_evidence(src, tgt, opts, above=above)
-    if full is not None and full[0] > above:
-        assert floored == full
+    if full is not None and (full[0] > above or full[1].startswith(ENTITY_REASON)):
+        assert floored == full  # an entity kind is always found: it also settles a key-word clash
     else:
         assert floored is None or floored == full
 
@@ -166,3 +167,13 @@ def test_pruning_keeps_a_structural_link_with_a_low_similarity() -> None:
     assert not _out_of_reach(src, tgt, similarity(src.core, tgt.core), opts)
     cand = score_pair(src, tgt, opts, code_exact=None, parent=None)
     assert cand is not None and "主体类别" in cand.reason
+
+
+def test_an_entity_kind_is_found_however_similar_the_names() -> None:
+    # It settles a key-word clash as well as scoring: a high similarity does not make it moot.
+    src = prepare("合伙企业设立登记", None, None, None)
+    tgt = prepare("企业设立登记", None, None, None)
+    assert similarity(src.core, tgt.core) >= 86.0
+    full = _structural_evidence(src, tgt, MatchOptions())
+    assert full is not None and full[1].startswith(ENTITY_REASON)
+    assert _structural_evidence(src, tgt, MatchOptions(), above=99.0) == full
