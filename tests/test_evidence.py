@@ -280,15 +280,45 @@ def test_a_family_shared_by_two_powers_stays_in_review() -> None:
     assert all(lk.status is Status.REVIEW and "编码族" in lk.reason for lk in sibling)
 
 
-def test_a_parent_name_given_on_some_of_a_family_counts_for_all() -> None:
+def test_a_parent_name_given_on_some_of_a_family_proposes_it_for_all() -> None:
+    # On a real district's platform one code family in five holds items of several powers: the parent named
+    # on some members proposes it for the others (review), and decides only with their own name's support.
     powers = [power("机动车驾驶员培训备案", Category.OTHER), power("机动车维修经营备案", Category.OTHER)]
     services = [
         _family("001", "教练车备案证办理（配发）", parent="机动车驾驶员培训备案"),
         _family("005", "驾驶培训机构招生站点设置情况备案", parent="未分类"),
     ]
-    found = linked(powers, services)
-    assert ("驾驶培训机构招生站点设置情况备案", "机动车驾驶员培训备案", Status.MATCHED) in found
+    result = match_catalogue(powers, services)
+    found = {(services[lk.service].name, powers[lk.power].title, lk.status): lk for lk in result.links}
+    proposed = found[("驾驶培训机构招生站点设置情况备案", "机动车驾驶员培训备案", Status.REVIEW)]
+    assert "基本目录名称" in proposed.reason
     assert all(p != "机动车维修经营备案" for _, p, _ in found)
+    # A sibling whose own name supports the power is matched to it.
+    services.append(_family("006", "机动车驾驶员培训备案（变更）"))
+    assert ("机动车驾驶员培训备案（变更）", "机动车驾驶员培训备案", Status.MATCHED) in linked(
+        powers, services
+    )
+
+
+def test_an_items_own_name_outweighs_a_parent_its_family_gives_it() -> None:
+    # 511A18045: two items of 客运线路许可 and two of 客运线路经营主体、起讫地变更许可 under one stem.
+    powers = [
+        power("客运线路许可", Category.LICENSING),
+        power("客运线路经营主体、起讫地变更许可", Category.LICENSING),
+    ]
+    services = [
+        _family("001", "客运线路经营许可（变更）", parent="客运线路许可"),
+        _family("002", "客运线路经营许可（终止运营）", parent="客运线路许可"),
+        _family("003", "客运线路经营主体、起讫地变更许可（变更经营主体）"),
+        _family("004", "客运线路经营主体、起讫地变更许可（变更起讫地）"),
+    ]
+    found = linked(powers, services)
+    for name in (
+        "客运线路经营主体、起讫地变更许可（变更经营主体）",
+        "客运线路经营主体、起讫地变更许可（变更起讫地）",
+    ):
+        assert (name, "客运线路经营主体、起讫地变更许可", Status.MATCHED) in found
+        assert not any(n == name and p == "客运线路许可" and st is Status.MATCHED for n, p, st in found)
 
 
 # ---------------------------------------------------------------------------------------------- sub-items

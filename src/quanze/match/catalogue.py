@@ -337,7 +337,9 @@ def _family_links(
                 continue  # a vote of its siblings does not outweigh the item's own name pointing elsewhere
             s = services[si]
             src = prepare(s.name, None, s.code, s.department, s.category)
-            parent = _parent_of(s, parents.get(si))
+            # The name that supports a sibling's link is its own (or the parent it names itself): a parent
+            # spread from the family would make the family vouch for itself.
+            parent = _parent_of(s, None)
             rejected = _rejected(s, decisions, local_of)
             note = f"同一编码族（{stem}）的其他办理项" + (
                 "多指向该事项" if proposes_only else "已匹配到该事项"
@@ -377,6 +379,40 @@ def _parent_of(s: ServiceItem, spread: _Parent | None) -> Prepared | None:
     return None
 
 
+SPREAD_PARENT_NOTE = "；该名称来自同一编码族其他办理项所填的基本目录名称（编码族可能对应多个事项）"
+
+
+def _spread_parent_proposes(
+    src: Prepared, cands: dict[int, Candidate], index: Index, scorer: Scorer, rejected: set[int]
+) -> dict[int, Candidate]:
+    """A parent spread from the item's code family proposes, it does not decide.
+
+    Other items of the family name the parent, this one does not, and a stem may hold the items of several
+    powers: a link only that parent makes sure of is reviewed, not matched, unless the item's own name
+    points to the same power at least as well as to any other.
+    """
+    options = scorer.options
+    own = collect(src, index, scorer, rejected=rejected)
+    own_best = max((c.score for c in own.values()), default=0.0)
+    out: dict[int, Candidate] = {}
+    for t, c in cands.items():
+        mine = own.get(t)
+        supported = (
+            mine is not None
+            and mine.score >= _FAMILY_NAME_SUPPORT
+            and mine.score >= own_best
+            and KEY_WORD_NOTE not in mine.reason
+        )
+        if c.score >= options.match_threshold and not supported and (mine is None or mine.score < c.score):
+            review = min(c.score, options.match_threshold - options.margin)
+            c = Candidate(t, review, c.method, c.reason + SPREAD_PARENT_NOTE)
+        out[t] = c
+    for t, mine in own.items():  # the parent may hide what the item's own name finds
+        if t not in out or mine.score > out[t].score:
+            out[t] = mine
+    return out
+
+
 def _match_one(
     s: ServiceItem,
     index: Index,
@@ -407,6 +443,8 @@ def _match_one(
             return [(t, 100.0, Method.DECISION, Status.MATCHED, "分析人员已确认") for t in confirmed], False
 
     cands = collect(src, index, scorer, parent=parent, rejected=rejected)
+    if spread is not None and is_placeholder(s.parent_power_name) and cands:
+        cands = _spread_parent_proposes(src, cands, index, scorer, rejected)
     if not cands:
         return [], False
     ranked = sorted(cands.values(), key=lambda c: (-c.score, c.target))
