@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 
 import pytest
 
@@ -82,3 +83,22 @@ def test_a_pool_is_used_only_where_it_pays() -> None:
     assert _workers(None, POOL_MIN_ITEMS, 1) == 1  # one unit cannot be split
     assert _workers(3, 10, 2) == 2  # never more workers than units
     assert _workers(0, 10, 5) == 1
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the pool forks")
+def test_a_worker_that_dies_leaves_its_units_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker killed (out of memory, say) must not hang the run nor lose its units.
+    from quanze.match import catalogue
+
+    powers, services = _case()
+    alone = match_catalogue(powers, services, units=UNITS, workers=1)
+    parent, real = os.getpid(), catalogue._match_unit
+
+    def dying(run: object, ukey: str, tick: object = None) -> object:
+        if os.getpid() != parent and ukey == catalogue._partition_key(UNITS[2]):
+            os._exit(1)
+        return real(run, ukey, tick)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogue, "_match_unit", dying)
+    pooled = match_catalogue(powers, services, units=UNITS, workers=2)
+    assert _signature(pooled) == _signature(alone)

@@ -7,12 +7,14 @@ kind of evidence (entity kinds, subject + action, names found in pieces, listed 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quanze.match import MatchOptions
+from quanze.match import MatchOptions, scoring
 from quanze.match.pieces import could_find_pieces, piece_evidence
 from quanze.match.scoring import (
+    ENTITY_REASON,
     Prepared,
     Scorer,
     _out_of_reach,
@@ -134,8 +136,8 @@ def test_structural_evidence_that_cannot_beat_the_similarity_is_not_looked_for(
     opts = MatchOptions()
     full = _structural_evidence(src, tgt, opts)
     floored = _structural_evidence(src, tgt, opts, above=above)
-    if full is not None and full[0] > above:
-        assert floored == full
+    if full is not None and (full[0] > above or full[1].startswith(ENTITY_REASON)):
+        assert floored == full  # an entity kind is always found: it also settles a key-word clash
     else:
         assert floored is None or floored == full
 
@@ -166,3 +168,51 @@ def test_pruning_keeps_a_structural_link_with_a_low_similarity() -> None:
     assert not _out_of_reach(src, tgt, similarity(src.core, tgt.core), opts)
     cand = score_pair(src, tgt, opts, code_exact=None, parent=None)
     assert cand is not None and "主体类别" in cand.reason
+
+
+def test_an_entity_kind_is_found_however_similar_the_names() -> None:
+    # It settles a key-word clash as well as scoring: a high similarity does not make it moot.
+    src = prepare("合伙企业设立登记", None, None, None)
+    tgt = prepare("企业设立登记", None, None, None)
+    assert similarity(src.core, tgt.core) >= 86.0
+    full = _structural_evidence(src, tgt, MatchOptions())
+    assert full is not None and full[1].startswith(ENTITY_REASON)
+    assert _structural_evidence(src, tgt, MatchOptions(), above=99.0) == full
+
+
+def test_a_catalogue_matched_with_pruning_links_what_the_full_rules_link(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every evidence pair and a spread of built names, in three units with their own departments.
+    from quanze.match import match_catalogue
+    from quanze.models import PowerItem, Provenance, ServiceItem
+
+    src = Provenance(file="t", sheet="s", row=1)
+    built = [s + a + t for s in SUBJECTS[::2] for a in ACTS[::3] for t in TAILS[::3]]
+    power_names = sorted({p for _, p in EVIDENCE_PAIRS} | set(built[::2]))
+    item_names = sorted({i for i, _ in EVIDENCE_PAIRS} | set(built[1::2]))
+    units = ["东城县", "西河县", "南山县"]
+    powers = [
+        PowerItem(name=n, role="single", department=f"{u}{DEPTS[k % 4] or '县政府办'}", unit=u, source=src)
+        for u in units
+        for k, n in enumerate(power_names)
+    ]
+    services = [
+        ServiceItem(name=n, department=f"{u}{DEPTS[k % 3 + 1]}", unit=u, source=src)
+        for u in units
+        for k, n in enumerate(item_names)
+    ]
+
+    def signature() -> object:
+        r = match_catalogue(powers, services, units=units, workers=1)
+        return [(lk.power, lk.service, lk.score, lk.status, lk.reason) for lk in r.links], r.orphans
+
+    pruned = signature()
+    full_rules = scoring._name_evidence
+
+    def unpruned(*args: object, **kwargs: object) -> object:
+        return full_rules(*args, **{**kwargs, "prune": False})
+
+    monkeypatch.setattr(scoring, "_name_evidence", unpruned)
+    assert signature() == pruned
+    assert pruned[0]  # the case links something

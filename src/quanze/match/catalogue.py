@@ -6,6 +6,8 @@ import multiprocessing
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -252,13 +254,20 @@ def _in_pool(
     done = 0
     _POOL_RUN = run
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap_unordered(_pooled, groups):
-                for ukey, out in part:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for future in as_completed([pool.submit(_pooled, group) for group in groups]):
+                for ukey, out in future.result():
                     outs[ukey] = out
                     done += len(run.by_unit.get(ukey, ()))
                 if progress is not None:
                     progress(done, len(run.services))
+    except (BrokenProcessPool, OSError):
+        # A worker that could not start or was killed (out of memory): the units left are matched in turn,
+        # which gives the same links.
+        rest = [ukey for ukey in ukeys if ukey not in outs]
+        outs.update(_in_turn(run, rest, None))
+        if progress is not None:
+            progress(len(run.services), len(run.services))
     finally:
         _POOL_RUN = None
     return outs

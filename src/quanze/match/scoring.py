@@ -615,12 +615,12 @@ def _structural_evidence(
 ) -> tuple[float, str] | None:
     """A score and reason from the shape of the names: a general entity kind, or subject + action.
 
-    Evidence that could not score above `above` (the name similarity it competes with) is not looked for:
-    `_finish` takes structural evidence only when it beats the similarity.
+    Subject + action and pieces that could not score above `above` (the name similarity they compete with)
+    are not looked for: `_finish` takes their score only when it beats the similarity. Entity kinds always
+    are, as they also settle a key-word clash.
     """
     kinds = options.entity_vocabulary()
-    if above is not None and above >= _ENTITY_SCORE:
-        return None
+    # Entity kinds are always looked for: they also settle a key-word clash (see `_name_evidence`).
     for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
         general = entity_cover(src.full, name, kinds)
         if general is not None:
