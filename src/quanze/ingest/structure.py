@@ -53,30 +53,13 @@ class StructuralRows:
             return True
         first = next(t for t in texts if t)
         if len(distinct) <= 2 and _FOOTNOTE.match(first):
-            layout.skipped_structural += 1
-            ctx.issue(
-                IssueCode.FOOTNOTE_ROW,
-                Severity.INFO,
-                "footnote row, not an item",
-                row=rownum,
-                value=first[:120],
-            )
-            return True
+            return self._skipped(rownum, IssueCode.FOOTNOTE_ROW, "footnote row, not an item", first)
         junk = junk_row(texts)
         if junk is not None:
-            layout.skipped_structural += 1
-            ctx.issue(junk[0], Severity.INFO, junk[1], row=rownum, value=" | ".join(sorted(distinct))[:120])
-            return True
+            return self._skipped(rownum, junk[0], junk[1], " | ".join(sorted(distinct)))
         if self._is_example(texts):
-            layout.skipped_structural += 1
-            ctx.issue(
-                IssueCode.EXAMPLE_ROW,
-                Severity.INFO,
-                "an example of how to fill in the list (序号 示例, a name with XX), not an item",
-                row=rownum,
-                value=" | ".join(t for t in texts if t)[:120],
-            )
-            return True
+            what = "an example of how to fill in the list (序号 示例, a name with XX), not an item"
+            return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(t for t in texts if t))
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             layout.skipped_structural += 1
             return True
@@ -153,6 +136,12 @@ class StructuralRows:
                 column=ctx.col_label(ctx.fields[fld]),
                 value=value[:120],
             )
+        return True
+
+    def _skipped(self, rownum: int, code: IssueCode, message: str, value: str) -> bool:
+        """Count a row that is no item and report it (info); True, for `skip` to return."""
+        self.ctx.layout.skipped_structural += 1
+        self.ctx.issue(code, Severity.INFO, message, row=rownum, value=value[:120])
         return True
 
     def _is_example(self, texts: list[str | None]) -> bool:

@@ -71,14 +71,9 @@ class RowValues:
                 # '330109001000: the apostrophe that makes Excel keep a code as text, typed into a CSV.
                 code = values[fld] = code[1:].strip() or None
             if code is not None and _SCIENTIFIC.match(code):
-                ctx.issue(
-                    IssueCode.CODE_PRECISION_LOST,
-                    Severity.WARNING,
-                    "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read "
-                    "it; it is not used. Format the column as text in the source and export again",
-                    row=rownum,
-                    column=ctx.col_label(ctx.fields[fld]),
-                    value=code,
+                lost = (
+                    "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read it; "
+                    "it is not used"
                 )
                 values[fld] = None
             elif (
@@ -86,15 +81,17 @@ class RowValues:
                 and fld in ctx.fields
                 and (rownum, ctx.fields[fld] + 1) in ctx.precision_lost
             ):
-                ctx.issue(
-                    IssueCode.CODE_PRECISION_LOST,
-                    Severity.WARNING,
-                    "the code is stored as a number too large for Excel to keep every digit; "
-                    "format the column as text in the source and export again",
-                    row=rownum,
-                    column=ctx.col_label(ctx.fields[fld]),
-                    value=values[fld],
-                )
+                lost = "the code is stored as a number too large for Excel to keep every digit"
+            else:
+                continue
+            ctx.issue(
+                IssueCode.CODE_PRECISION_LOST,
+                Severity.WARNING,
+                f"{lost}; format the column as text in the source and export again",
+                row=rownum,
+                column=ctx.col_label(ctx.fields[fld]),
+                value=code,
+            )
         if values.get("department") is None:
             values["department"] = (
                 ctx.state.section_department
