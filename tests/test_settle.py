@@ -252,3 +252,14 @@ def test_a_family_never_settles_a_licence_under_a_penalty() -> None:
     found = links([penalty], family)
     assert found["对殡葬服务机构违规经营的处罚"] == {("对殡葬服务机构违规经营的处罚", Status.MATCHED)}
     assert all(status is not Status.MATCHED for _, status in found["殡葬服务机构经营许可变更"])
+
+
+def test_a_power_that_lists_its_acts_does_not_settle_an_act_it_does_not_list() -> None:
+    power_name = "音像制品复制单位设立、变更审批"
+    items = [
+        service("音像制品复制单位设立", ""),
+        service("音像制品复制单位变更", ""),
+        service("音像制品复制单位注销备案", ""),
+    ]
+    found = links([power(power_name)], items)
+    assert (power_name, Status.MATCHED) not in found.get("音像制品复制单位注销备案", set())

@@ -339,6 +339,9 @@ def _by_subject(
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
         if act is None or not _only_acts(power_name[head:]):
             continue  # the power names more than acts after the subject (…经营者改动市政燃气设施审批)
+        named = [a for a in HANDLING_ACTS if a in power_name[head:]]
+        if named and act not in named:
+            continue  # the power lists its acts and this is not one (…设立、变更审批 does not take …注销备案)
         siblings = sum(1 for m in matched[t] if _common_head(name, m) >= head)
         if siblings < MIN_AGREEING:
             continue
