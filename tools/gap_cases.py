@@ -436,14 +436,19 @@ def _write_acceptance(
                 w.writerow([i, n, f"{unit}{d}", word])
     else:
         path = folder / f"{unit}.xlsx"
-        sheets: dict[str, list[list[object]]] = defaultdict(list)
-        for n, d, w in rows:
-            title = (department_key(d) or d)[:28]
-            if not sheets[title]:
-                sheets[title].append(["序号", "事项名称", "认领情况"])
-            sheets[title].append([len(sheets[title]), n, w])
-        _xlsx(path, dict(sheets))
+        sheet_per_department(path, rows)
     return path.name
+
+
+def sheet_per_department(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    """An acceptance workbook with one sheet per department (序号, 事项名称, 认领情况)."""
+    sheets: dict[str, list[list[object]]] = defaultdict(list)
+    for name, department, word in rows:
+        title = (department_key(department) or department)[:28]
+        if not sheets[title]:
+            sheets[title].append(["序号", "事项名称", "认领情况"])
+        sheets[title].append([len(sheets[title]), name, word])
+    _xlsx(path, dict(sheets))
 
 
 @dataclass

@@ -24,7 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gap_cases import GapCase, Key, _expects_service_item, _xlsx, act_renamed, far_apart, gap_key
+from gap_cases import (
+    GapCase,
+    Key,
+    _expects_service_item,
+    _xlsx,
+    act_renamed,
+    far_apart,
+    gap_key,
+    sheet_per_department,
+)
 from heldout import usable
 from quanze.normalize import department_key, split_name
 from quanze.results import GapType
@@ -336,11 +345,5 @@ def _write_acceptance(
         _xlsx(path, {"认领": [[f"{unit}认领情况"], ["承接情况", "序号", "职权名称", "责任单位"], *body]})
     else:
         path = folder / f"{unit}.xlsx"
-        sheets: dict[str, list[list[object]]] = defaultdict(list)
-        for n, d, w in rows:
-            title = (department_key(d) or d)[:28]
-            if not sheets[title]:
-                sheets[title].append(["序号", "事项名称", "认领情况"])
-            sheets[title].append([len(sheets[title]), n, w])
-        _xlsx(path, dict(sheets))
+        sheet_per_department(path, rows)
     return path.name
