@@ -31,7 +31,6 @@ import quality
 from synth import Scenario, load_pool, make_scenario
 
 ROOT = Path(__file__).parents[1]
-QUANZE: list[str] = []  # arguments only: _run starts quanze in a fresh, measured process
 CACHE = Path(os.environ.get("QUANZE_BENCH_DIR", tempfile.gettempdir())) / "quanze-bench"
 
 
@@ -59,11 +58,16 @@ def _run(args: list[str], cwd: Path, *, env: dict[str, str] | None = None) -> tu
     return elapsed, usage.ru_maxrss // 1024
 
 
+def _reconcile(folder: Path, out: str, *flags: str, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """`quanze reconcile` of a generated case's quanze.toml into `out`, measured as `_run` measures."""
+    args = ["--quiet", *flags, "reconcile", "--config", str(folder / "quanze.toml"), "--out", out, "--force"]
+    return _run(args, ROOT, env=env)
+
+
 def bench_sample() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         times = [
-            _run([*QUANZE, "--quiet", "reconcile", "--out", f"{tmp}/r{i}"], ROOT / "sample_data")[0]
-            for i in range(3)
+            _run(["--quiet", "reconcile", "--out", f"{tmp}/r{i}"], ROOT / "sample_data")[0] for i in range(3)
         ]
     median = statistics.median(times)
     print(
@@ -264,7 +268,7 @@ def bench_million_rows() -> None:
                 fh.write(
                     f"{i},{item.name.replace(',', '，')}{i % 997},{item.category},C{i:08d},{item.department}\n"
                 )
-    seconds, rss = _run([*QUANZE, "validate", str(path)], ROOT)
+    seconds, rss = _run(["validate", str(path)], ROOT)
     print(
         f"1,000,000-row CSV, `quanze validate`: {seconds:.1f} s ({1_000_000 / seconds:.0f} rows/s), "
         f"peak memory {rss} MB"
@@ -324,21 +328,7 @@ def bench_country(repeat: int = 1) -> None:
     for folder, _, _ in jobs:
         for _ in range(repeat):
             with tempfile.TemporaryDirectory() as tmp:
-                figures.append(
-                    _run(
-                        [
-                            "--quiet",
-                            "--no-cache",
-                            "reconcile",
-                            "--config",
-                            str(folder / "quanze.toml"),
-                            "--out",
-                            tmp,
-                            "--force",
-                        ],
-                        ROOT,
-                    )
-                )
+                figures.append(_reconcile(folder, tmp, "--no-cache"))
     seconds = statistics.median(t for t, _ in figures)
     peak = max(m for _, m in figures)
     provinces = 3000 // 150
@@ -370,22 +360,7 @@ def bench_province() -> tuple[Path, dict[str, float]]:
         with tempfile.TemporaryDirectory() as cache:
             for kind in ("cold", "warm"):
                 with tempfile.TemporaryDirectory() as tmp:
-                    runs[kind].append(
-                        _run(
-                            [
-                                *QUANZE,
-                                "--quiet",
-                                "reconcile",
-                                "--config",
-                                str(folder / "quanze.toml"),
-                                "--out",
-                                tmp,
-                                "--force",
-                            ],
-                            ROOT,
-                            env={"QUANZE_CACHE": cache},
-                        )
-                    )
+                    runs[kind].append(_reconcile(folder, tmp, env={"QUANZE_CACHE": cache}))
     med = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}
     rss_mb = max(m for v in runs.values() for _, m in v)
     print(
