@@ -61,30 +61,16 @@ class StructuralRows:
             what = "an example of how to fill in the list (序号 示例, a name with XX), not an item"
             return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(t for t in texts if t))
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
-            layout.skipped_structural += 1
             return True
         if len(distinct) == 1 and sum(1 for t in texts if t) >= 3:
             # One text merged across the table: a title (the list's second batch, a department block).
-            layout.skipped_structural += 1
             ctx.state.section_department = title_department([texts]) or ctx.state.section_department
-            ctx.issue(
-                IssueCode.SECTION_ROW,
-                Severity.INFO,
-                "a title row across the table, not an item",
-                row=rownum,
-                value=first[:120],
+            return self._skipped(
+                rownum, IssueCode.SECTION_ROW, "a title row across the table, not an item", first
             )
-            return True
         if reads_like_header(texts, ctx.table, self._field_names):
-            layout.skipped_structural += 1
-            ctx.issue(
-                IssueCode.REPEATED_HEADER,
-                Severity.INFO,
-                "a row of column headings inside the table (a repeated or pasted header), not an item",
-                row=rownum,
-                value=" | ".join(sorted(distinct))[:120],
-            )
-            return True
+            what = "a row of column headings inside the table (a repeated or pasted header), not an item"
+            return self._skipped(rownum, IssueCode.REPEATED_HEADER, what, " | ".join(sorted(distinct)))
         return False
 
     def _continues_record(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
@@ -174,11 +160,4 @@ class StructuralRows:
             ctx.state.section_department = body
         else:
             return False
-        ctx.issue(
-            IssueCode.SECTION_ROW,
-            Severity.INFO,
-            "section row: applies to the rows below it",
-            row=rownum,
-            value=text[:120],
-        )
-        return True
+        return self._skipped(rownum, IssueCode.SECTION_ROW, "section row: applies to the rows below it", text)
