@@ -90,6 +90,21 @@ def test_catalogue_whose_item_column_reads_as_a_power_name_given_as_power_list(
     assert not (here / "run").exists()
 
 
+def test_a_power_list_with_a_volume_column_is_a_power_list(here: Path) -> None:
+    # 办件量 is a catalogue's column and some power lists' too: it says nothing about the kind of file.
+    fixtures.xlsx(
+        here / "with-volume.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "实施主体", "年办件量"],
+                [1, "燃气经营许可证核发", "行政许可", "安平市住建局", 12],
+            ]
+        },
+    )
+    code, out = run("reconcile", "-p", "with-volume.xlsx", "-s", "catalogue.xlsx", "-o", "run")
+    assert code != 3 and "reads as a service catalogue" not in out
+
+
 def test_power_list_given_as_catalogue(here: Path) -> None:
     fixtures.city_list(here / "other-city.xlsx")
     code, out = run("reconcile", "-p", "city.xlsx", "-s", "other-city.xlsx", "-o", "run")

@@ -4,7 +4,7 @@ the header aliases (quanze.vocab and [aliases.headers]); the list kind a header 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from quanze.cellref import column_letter, column_number
 from quanze.errors import UsageError
@@ -205,12 +205,21 @@ def ord_index(letter: str) -> int:
     return column_number(letter) - 1
 
 
+# Fields only a service catalogue has. Not 办件量 (a power list may have one) nor a power's code (权力事项编码
+# heads some power lists' own code column).
+CATALOGUE_FIELDS = frozenset({"parent_power_name", "handling_type"})
+
+
+def catalogue_columns(columns: Sequence[ColumnMap]) -> list[str]:
+    """Headers that only a service catalogue has: 所属权力事项 / 办理类型 columns, or an item column named
+    办理项 or 服务事项名称 (服务事项 alone heads the item column of some power-list exports)."""
+    return [
+        c.header
+        for c in columns
+        if c.field in CATALOGUE_FIELDS
+        or (c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header))
+    ]
+
+
 def guess_kind(columns: list[ColumnMap]) -> ListKind:
-    fields = {c.field for c in columns}
-    if fields & {"parent_power_name", "handling_type"}:
-        return ListKind.SERVICES
-    for c in columns:
-        # 服务事项 alone heads the item column of some power-list exports; 服务事项名称 and 办理项 are the catalogue's.
-        if c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header):
-            return ListKind.SERVICES
-    return ListKind.POWERS
+    return ListKind.SERVICES if catalogue_columns(columns) else ListKind.POWERS

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from quanze.addressing import ZONE, addressed_to, names_unit, unit_kind
 from quanze.errors import UnreadableInputError
+from quanze.ingest.header import catalogue_columns
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.reader import read_file
 from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
@@ -22,30 +23,26 @@ _GIVE = {
 }
 # Columns only a power list has; a catalogue export carries none of them.
 _POWER_ONLY_FIELDS = frozenset({"devolution_mode", "receiving_unit", "acceptance", "duty", "accountability"})
-_SERVICE_FIELDS = frozenset({"parent_power_name", "handling_type", "volume"})
 
 
 def _columns_of_the_other_kind(report: FileReport, expected: ListKind) -> list[str]:
     """Headers that show a file is the other kind of list (empty when nothing says so).
 
-    A catalogue has a 所属权力事项 / 办理类型 / 办件量 column or names its item column 办理项 / 服务事项名称; a
-    power list has a 下放方式, 承接单位, 认领, 责任事项 or 追责 column. A file with columns of both kinds is
-    taken as given.
+    A catalogue has columns only a catalogue has (`header.catalogue_columns`); a power list has a 下放方式,
+    承接单位, 认领, 责任事项 or 追责 column. A file with columns of both kinds is taken as given.
     """
     columns = [c for s in report.sheets for c in s.columns if c.field]
     power_only = [c.header for c in columns if c.field in _POWER_ONLY_FIELDS]
-    service = [
-        c.header
-        for c in columns
-        if c.field in _SERVICE_FIELDS
-        or (c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header))
-    ]
-    if expected is ListKind.SERVICES:
-        # 服务事项 alone heads the item column of some catalogue exports (and of some power lists).
-        if any(c.field == "name" and "服务事项" in c.header for c in columns):
-            return []
-        return power_only if not service else []
-    return service if not power_only else []
+    catalogue = catalogue_columns(columns)
+    if expected is ListKind.POWERS:
+        return catalogue if not power_only else []
+    # Given as a catalogue, a file is taken as one on weaker signs too: a 办件量 column, or an item column
+    # headed 服务事项 (which heads some catalogue exports as well as some power lists).
+    if catalogue or any(
+        c.field == "volume" or (c.field == "name" and "服务事项" in c.header) for c in columns
+    ):
+        return []
+    return power_only
 
 
 def require_records(path: Path, report: FileReport, *, expected: ListKind, options: IngestOptions) -> None:
