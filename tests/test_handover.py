@@ -484,3 +484,11 @@ def test_control_characters_pasted_into_a_name_do_not_reach_the_checklist(tmp_pa
     cells = [v for r in load_workbook(path).worksheets[0].iter_rows(values_only=True) for v in r if v]
     assert "食品经营许可（县级）" in cells
     assert not any("_x00" in str(v) for v in cells)
+
+
+def test_a_sheet_name_cut_at_an_apostrophe_stays_legal(tmp_path: Path) -> None:
+    unit = "甲" * 30 + "'乙乙"
+    (path,) = write_checklists(
+        tmp_path, {unit: [_row(1, "市市场监管局", "县市场监管局")]}, single=True, title="t"
+    )
+    assert all(not n.endswith("'") for n in load_workbook(path).sheetnames)

@@ -351,7 +351,7 @@ def unique_sheet_name(name: str, taken: set[str], *, limit: int = 31) -> str:
     Excel refuses []:*?/\\ in a sheet name, a leading or trailing apostrophe and more than 31 characters, and
     two names that differ only in case; a unit or department name may hold any of these.
     """
-    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:limit].strip() or "sheet"
+    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:limit].strip().strip("'").strip() or "sheet"
     seen = {t.casefold() for t in taken}
     out, n = base, 2
     while out.casefold() in seen:
