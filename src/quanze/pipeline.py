@@ -21,7 +21,6 @@ from quanze.gaps import find_all
 from quanze.gctune import relaxed_gc
 from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
-from quanze.ingest.inputcheck import warn_if_empty
 from quanze.ingest.load import read_power_lists
 from quanze.ingest.readback import ReviewOutcome, read_filled_checklists
 from quanze.ledger import LedgerRun
@@ -60,8 +59,6 @@ def run_validate(
     reports = read_files(
         files, options, on_file=(lambda p: on_file(f"reading {p.name}")) if on_file else None
     )
-    for r in reports:
-        warn_if_empty(r)
     return ValidationResult.of(reports)
 
 

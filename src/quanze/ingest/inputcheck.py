@@ -212,17 +212,3 @@ def _closest(unit: str, candidates: Iterable[str]) -> str:
     from rapidfuzz import fuzz
 
     return max(sorted(candidates), key=lambda c: fuzz.partial_ratio(name_key(unit), name_key(c)))
-
-
-def warn_if_empty(report: FileReport) -> None:
-    """A file read as no items, with no error to say why, gets a loud warning (`validate` exits 1 on it)."""
-    if not report.records and not any(i.severity is Severity.ERROR for i in report.issues):
-        report.issues.append(
-            RowIssue(
-                code=IssueCode.NO_RECORDS,
-                severity=Severity.WARNING,
-                file=report.file,
-                message="no item could be read from this file (a header and no rows?); "
-                "check that it is the right file, or its sheets and header rows",
-            )
-        )
