@@ -255,6 +255,16 @@ def test_hostile_names_are_written_as_text(tmp_path: Path, monkeypatch: pytest.M
     assert formula_like and all(c.data_type == "s" for c in formula_like)
 
 
+def test_a_junit_file_in_the_report_folder_says_what_the_exit_code_says(scenario: Path) -> None:
+    # overdue is counted from the ledger, which records the run after the reports are in place.
+    config = scenario / "quanze.toml"
+    config.write_text(config.read_text("utf-8") + "overdue = 100\n", "utf-8")
+    result = runner.invoke(app, ["check", "--ledger", "--out", "out", "--junit", "out/junit.xml"])
+    assert result.exit_code == 1, result.output  # not-accepted = 0 fails; overdue = 100 holds
+    junit = (scenario / "out" / "junit.xml").read_text("utf-8")
+    assert 'name="overdue"' in junit and junit.count("<failure") == 1
+
+
 def test_init_writes_a_config_that_loads(tmp_path: Path) -> None:
     path = tmp_path / "quanze.toml"
     assert runner.invoke(app, ["init", str(path)]).exit_code == 0

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from quanze.analysis import analyse, reading
-from quanze.check import CheckResult, evaluate, judge, load_baseline, require_checkable
+from quanze.check import CheckResult, judge, load_baseline, require_checkable
 from quanze.config import STARTER_CONFIG, QuanzeConfig
 from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
@@ -104,14 +104,11 @@ def _reconcile_into(
     units: Sequence[str] | None,
     progress: Progress | None,
     notice: Notice | None = None,
-    also: Callable[[Path, ReconcileResult], object] | None = None,
 ) -> ReconcileResult:
     with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder, relaxed_gc():
         result = reconcile(config, units=units, progress=progress)
         begin(progress, Stage.WRITE, f"writing reports to {out}")
         write(folder, result)
-        if also is not None:
-            also(folder, result)
     return result
 
 
@@ -124,20 +121,16 @@ def run_reconcile(
     progress: Progress | None = None,
     ledger: LedgerRun | None = None,
     notice: Notice | None = None,
-    also: Callable[[Path, ReconcileResult], object] | None = None,
 ) -> ReconcileResult:
     """`quanze reconcile`: reconcile and write every report into `out` (refused when it holds files, unless force).
 
-    The reports are written into a fresh folder beside `out` and swapped in whole; `also` writes more
-    files into that folder before the swap. With `ledger`, the run and its gaps are then recorded in the
+    The reports are written into a fresh folder beside `out` and swapped in whole. With `ledger`, the run and its gaps are then recorded in the
     整改台账 (README › Ledger).
     """
     out = out or config.project.out
     csv_encoding = config.project.csv_encoding.value
     write = partial(write_reconcile, title=config.project.name, csv_encoding=csv_encoding, notice=notice)
-    result = _reconcile_into(
-        out, config, write, force=force, units=units, progress=progress, notice=notice, also=also
-    )
+    result = _reconcile_into(out, config, write, force=force, units=units, progress=progress, notice=notice)
     if ledger is not None:
         begin(progress, Stage.RECORD, f"recording the run in {ledger.path}")
         ledger.record(result, units=units)
@@ -159,20 +152,10 @@ def run_check(
     out = out or config.project.out
     require_checkable(config, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None
-    inside = junit is not None and junit.parent.resolve() == out.resolve()
-
-    def junit_inside(folder: Path, result: ReconcileResult) -> None:
-        # A JUnit file inside the report folder belongs to the run: written before the swap.
-        if junit is not None and inside:
-            # (the ledger records the run after the swap: overdue counts are as of the last run here)
-            extra = ledger.metrics() if ledger else None
-            write_junit(folder / junit.name, evaluate(result.summary, config.check, before, extra=extra))
-
-    result = run_reconcile(
-        config, out=out, force=force, progress=progress, ledger=ledger, notice=notice, also=junit_inside
-    )
+    result = run_reconcile(config, out=out, force=force, progress=progress, ledger=ledger, notice=notice)
     verdict = judge(result, config.check, before, extra=ledger.metrics() if ledger else None)
-    if junit is not None and not inside:
+    if junit is not None:
+        # After the ledger has recorded the run, so that the file says what the exit code says (overdue too).
         write_junit(junit, verdict)
     return verdict
 
