@@ -229,8 +229,8 @@ def _dropped(
     entries: Sequence[_Entry],
     by_rank: Mapping[int, Sequence[UnitList]],
     addressing: Addressing,
-    options: MatchOptions | None = None,
-    takes_from: Mapping[tuple[Level, str], int] | None = None,
+    options: MatchOptions,
+    takes_from: Mapping[tuple[Level, str], int],
 ) -> list[GapRow]:
     """Handed down to a level but present at none of the units that could take it.
 
@@ -263,7 +263,7 @@ def _dropped(
             if (
                 name_key(ul.parent) == name_key(e.unit)
                 if ul.parent
-                else (takes_from or {}).get((ul.level, name_key(ul.unit)), _rank_above(ranks, r)) == rank
+                else takes_from.get((ul.level, name_key(ul.unit)), _rank_above(ranks, r)) == rank
             )
             and addressing.addressed_to(e.item.receiving_unit, ul.unit)
         ]

@@ -20,7 +20,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from quanze.errors import OutputError
-from quanze.handover import DEFAULT_MATERIALS, NO_LIST, HandoverRow, sections
+from quanze.handover import DEFAULT_MATERIALS, NO_LIST, STATUS_CHOICES, HandoverRow, sections
 from quanze.report.files import write_atomic
 from quanze.report.xlsx import EXCEL_ROW_LIMIT, cell_text, unique_sheet_name
 from quanze.sheets import CHECKLIST, checklist_columns
@@ -358,9 +358,9 @@ def _validate(ws: Any, rows: Sequence[int], status_col: int, date_col: int) -> N
         status_col,
         {
             "validate": "list",
-            "source": list(CHECKLIST.column("status").choices),
+            "source": list(STATUS_CHOICES),
             "error_title": "请从下拉列表选择",
-            "error_message": "只能填写：" + "、".join(CHECKLIST.column("status").choices),
+            "error_message": "只能填写：" + "、".join(STATUS_CHOICES),
             "multi_range": ranges(status_col),
         },
     )
@@ -412,9 +412,8 @@ def _write_others(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[Hand
     ws.protect("", {"format_rows": True, "autofilter": True})
 
 
-def sheet_names(unit: str, *, single: bool, taken: set[str] | None = None) -> tuple[str, str]:
-    """The sheet of items to sign and the sheet of the other items: legal names, unique in one workbook."""
-    taken = set() if taken is None else taken
+def sheet_names(unit: str, *, single: bool, taken: set[str]) -> tuple[str, str]:
+    """The sheet of items to sign and the sheet of the other items: legal names, unique among `taken`."""
     main = unique_sheet_name(unit, taken)
     return main, unique_sheet_name(f"{main[:27]}_未认领" if single else "未认领事项", taken)
 

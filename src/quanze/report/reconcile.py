@@ -458,7 +458,7 @@ def write_gaps(
 ) -> list[Path]:
     """Only the gaps: gaps.csv and a gaps.xlsx with the counts and the rows."""
     paths = [out / "gaps.csv", out / "gaps.xlsx"]
-    write_csv(paths[0], GAP_COLUMNS, (g.model_dump(mode="json") for g in result.gaps), encoding=csv_encoding)
+    write_csv_columns(paths[0], model_columns(result.gaps, GAP_COLUMNS), encoding=csv_encoding)
     counts = [{"gap": GAP_ZH[GapType(k)], "code": k, "count": v} for k, v in result.summary.gaps.items()]
     write_workbook(
         paths[1],
