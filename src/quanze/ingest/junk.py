@@ -47,6 +47,7 @@ _SIGNATURE = re.compile(
     r"|^[（(]?\s*(?:单位|部门)?\s*(?:盖章|公章|签章|签字|签名)\s*[)）]?$"
 )
 _SIGNATURE_HINT = re.compile(r"[:：章签]")
+_ANY_HINT = re.compile(r"[计共空无正:：章签]")  # a character every total, marker or signature row holds
 _BLANK_MARKER = re.compile(
     r"^[(（【\[]?\s*(?:本页|此页)?\s*(?:以下|下)\s*(?:空白|无内容|无正文|空)\s*[)）】\]]?$|^此页无正文$"
 )
@@ -66,13 +67,15 @@ def is_error_value(text: str | None) -> bool:
 def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
     """A row that holds no item: a total (合计：共6项), a 以下空白 marker or signature lines, beside numbers at most."""
     joined = "".join(t for t in texts if t)
+    if not _ANY_HINT.search(joined):
+        return None  # the common case, a row of an item, decided with one search
     if _SIGNATURE_HINT.search(joined) and all(_SIGNATURE.match(t.strip()) for t in texts if t):
         return (
             IssueCode.SIGNATURE_ROW,
             "signature lines below the table (填表人, 审核人, 联系电话 …), not an item",
         )
     if not _HINT.search(joined):
-        return None  # the common case, a row of an item, decided with one search
+        return None
     words = [t for t in texts if t and not _NUMBER.match(t)]
     distinct = set(words)
     if (

@@ -91,6 +91,8 @@ class StructuralRows:
         if own_identity:
             return False
         ctx.layout.merged_continuation += 1
+        if not ctx.options.keep_records:
+            return True  # validate keeps no records to add the values to
         own: dict[str, str] = {}
         for fld, idx in ctx.fields.items():
             text = texts[idx] if idx < len(texts) else None
@@ -99,8 +101,6 @@ class StructuralRows:
         records: list[PowerItem] | list[ServiceItem] = (
             ctx.services if ctx.kind is ListKind.SERVICES else ctx.powers
         )
-        if not ctx.options.keep_records:
-            return True  # validate keeps no records to add the values to
         target = records[-1] if records else None
         for fld, value in own.items():
             current = getattr(target, fld, None) if target is not None else None

@@ -16,16 +16,17 @@ from quanze.cellref import column_letter
 from quanze.errors import UnreadableInputError
 from quanze.ingest.formats import strict_as_transitional
 from quanze.ingest.raw import DAMAGED, RawSheet, guarded
-from quanze.ingest.xlsx_fast import UsedRangeTooLarge, read_fast
+from quanze.ingest.xlsx_fast import (
+    FORMULA_TAG,
+    HIDDEN_ROW,
+    MERGE_CELL,
+    ROW_NUMBER,
+    UsedRangeTooLarge,
+    read_fast,
+)
 
 # openpyxl warns on stderr about parts of a damaged workbook it skips; ingest reports what matters itself.
 warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-
-
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
-_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
-_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 
 
 def _xlsx_scan(
@@ -50,14 +51,14 @@ def _xlsx_scan(
     ):
         while chunk := fh.read(1 << 20):
             buf = tail + chunk
-            formulas = formulas or _FORMULA_TAG.search(buf) is not None
+            formulas = formulas or FORMULA_TAG.search(buf) is not None
             last = 0
-            for m in _MERGE_CELL.finditer(buf):
+            for m in MERGE_CELL.finditer(buf):
                 c0, r0, c1, r1 = range_boundaries(m.group(1).decode("ascii"))
                 merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
                 last = m.end()
-            for m in _HIDDEN_ROW.finditer(buf):
-                number = _ROW_NUMBER.search(m.group(0))
+            for m in HIDDEN_ROW.finditer(buf):
+                number = ROW_NUMBER.search(m.group(0))
                 if number is not None:
                     hidden_rows.add(int(number.group(1)))
                 last = max(last, m.end())

@@ -37,15 +37,15 @@ class UsedRangeTooLarge(Exception):
 DECLARED_SIZE_LIMIT = 2 << 30
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
-_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
-_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 # Any r attribute: a cell's (r="XFD1048576") or a row's (r="5"), in capitals or not, with either quote
 # and spaces around "=" (calamine reads them all, and would abort on each). Other attributes ending in r
 # (header="0.3", operator="between") and text that looks like one only ever raise the bound. Leading zeros
 # are left out so that the longest number is the largest.
 _REFERENCE = re.compile(rb"""r\s*=\s*["']\s*([A-Za-z]+(?=\d)|)0*(\d*)""")
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ERROR_CELL = re.compile(
     rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)(\d+)\"[^>]*?\bt=\"e\"[^>]*>(?:(?!</(?:\w+:)?c>).){0,400}?"
@@ -108,12 +108,12 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
-            if (b"<f" in data or b":f" in data) and _FORMULA.search(data) is not None:
+            if (b"<f" in data or b":f" in data) and FORMULA_TAG.search(data) is not None:
                 scan.formulas = True
                 _unvalued_formulas(data, scan.unvalued_formulas)
             last = 0
             if b"mergeCell" in data:
-                for m in _MERGE_CELL.finditer(data):
+                for m in MERGE_CELL.finditer(data):
                     first, _, second = m.group(1).partition(b":")
                     r0, c0 = _ref(first)
                     r1, c1 = _ref(second)
@@ -133,8 +133,8 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
                     top = max(d for d in digits if len(d) == longest)
                     scan.reach_row = max(scan.reach_row, int(top))
             if b"hidden=" in data:
-                for h in _HIDDEN_ROW.finditer(data):
-                    number = _ROW_NUMBER.search(h.group(0))
+                for h in HIDDEN_ROW.finditer(data):
+                    number = ROW_NUMBER.search(h.group(0))
                     if number:
                         scan.hidden_rows.add(int(number.group(1)))
             if b't="e"' in data:
