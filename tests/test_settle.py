@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quanze.match import MatchOptions, Method, Status, match_catalogue
 from quanze.match.explain import explain_service
-from quanze.match.scoring import KEY_WORD_NOTE, prepare_power
+from quanze.match.scoring import KEY_WORD_NOTE, prepare, prepare_power
 from quanze.match.settle import AGREE_NOTE, CODE_NOTE, Found, settle
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 
@@ -195,6 +195,7 @@ def test_a_member_of_a_shared_family_that_no_name_links_is_proposed_for_the_owne
         for k, n in enumerate(["江海客轮班线经营许可", "内河游船班线经营许可", "内河游船班线业户信息变更"], 1)
     ]
     targets = [prepare_power(p) for p in powers]
+    prepared = {si: prepare(s.name, None, s.code, s.department, s.category) for si, s in enumerate(items)}
     own: dict[int, list[Found]] = {
         0: [(0, 96.0, Method.EXACT, Status.MATCHED, "")],
         1: [(1, 96.0, Method.EXACT, Status.MATCHED, "")],
@@ -203,12 +204,12 @@ def test_a_member_of_a_shared_family_that_no_name_links_is_proposed_for_the_owne
     family = {"330117401": [0, 1, 2]}
     proposed: Found = (0, 65.0, Method.CODE, Status.REVIEW, "同一编码族")
     found = {**own, 2: [proposed]}
-    settle(items, [0, 1, 2], family, own, found, targets, MatchOptions())
+    settle(items, prepared, [0, 1, 2], family, own, found, targets, MatchOptions())
     assert [(f[0], f[3]) for f in found[2]] == [(1, Status.REVIEW)]
     assert "内河游船班线" in found[2][0][4]
     # A power analysts rejected for the item is never proposed again.
     found = {**own, 2: [proposed]}
-    settle(items, [0, 1, 2], family, own, found, targets, MatchOptions(), lambda si: {1})
+    settle(items, prepared, [0, 1, 2], family, own, found, targets, MatchOptions(), lambda si: {1})
     assert found[2] == [proposed]
 
 
@@ -263,3 +264,19 @@ def test_a_power_that_lists_its_acts_does_not_settle_an_act_it_does_not_list() -
     ]
     found = links([power(power_name)], items)
     assert (power_name, Status.MATCHED) not in found.get("音像制品复制单位注销备案", set())
+
+
+def test_settling_sees_an_item_as_matching_does_a_penalty_named_as_its_parent_makes_it_a_penalty_item() -> (
+    None
+):
+    name = "对殡葬服务机构违规经营的处罚"
+    family = [
+        service(name, "330144301001"),
+        service(f"{name}（简易程序）", "330144301002"),
+        # Its catalogue row names a penalty (another wording of the power) as its main item.
+        service("殡葬服务机构经营许可变更", "330144301003").model_copy(
+            update={"parent_power_name": "对殡葬服务机构违规经营行为进行的处罚"}
+        ),
+    ]
+    found = links([power(name, None, Category.PENALTY)], family)
+    assert found["殡葬服务机构经营许可变更"] == {(name, Status.MATCHED)}

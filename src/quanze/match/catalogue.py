@@ -165,9 +165,12 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     parents = _family_parents(services, families)
     found_by: dict[int, list[_Found]] = {}
     ambiguous_count = 0
+    items: dict[int, Prepared] = {}
     for si in in_unit:
         s = services[si]
-        found, ambiguous = _match_one(s, index, scorer, decisions, local_of, parents.get(si))
+        parent = _parent_of(s, parents.get(si))
+        items[si] = _item_prepared(s, parent)
+        found, ambiguous = _match_one(s, items[si], parent, index, scorer, decisions, local_of)
         ambiguous_count += ambiguous
         found_by[si] = found
         if tick is not None:
@@ -176,6 +179,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
     settle(
         services,
+        items,
         in_unit,
         families,
         own_found,
@@ -441,22 +445,29 @@ def _spread_parent_proposes(
     return out
 
 
+def _item_prepared(s: ServiceItem, parent: Prepared | None) -> Prepared:
+    """A service item as matching and settling compare it: its kind follows the power it names."""
+    src = prepare(s.name, None, s.code, s.department, s.category)
+    if parent is not None and parent.enforcement and not src.enforcement:
+        return replace(src, enforcement=True)  # a handling item of a penalty is a penalty's item
+    if parent is not None and parent.grant and not src.grant:
+        return replace(src, grant=True)  # a handling item of a licence (劳务派遣经营许可 › …书面报告)
+    return src
+
+
 def _match_one(
     s: ServiceItem,
+    src: Prepared,
+    parent: Prepared | None,
     index: Index,
     scorer: Scorer,
     decisions: DecisionBook | None,
     local_of: Mapping[str, list[int]],
-    spread: _Parent | None = None,
 ) -> tuple[list[_Found], bool]:
-    """Links of one service item to the partition's powers (local indices), and whether it was ambiguous."""
+    """Links of one service item (prepared as `src`, naming `parent`) to the partition's powers (local
+    indices), and whether it was ambiguous."""
     options = scorer.options
-    src = prepare(s.name, None, s.code, s.department, s.category)
-    parent = _parent_of(s, spread)
-    if parent is not None and parent.enforcement and not src.enforcement:
-        src = replace(src, enforcement=True)  # a handling item of a penalty is a penalty's item
-    elif parent is not None and parent.grant and not src.grant:
-        src = replace(src, grant=True)  # a handling item of a licence (劳务派遣经营许可 › …书面报告)
+    spread = parent is not None and is_placeholder(s.parent_power_name)
     skey = service_key(s)
     rejected: set[int] = set()
     if decisions is not None and skey in decisions:
@@ -471,7 +482,7 @@ def _match_one(
             return [(t, 100.0, Method.DECISION, Status.MATCHED, "分析人员已确认") for t in confirmed], False
 
     cands = collect(src, index, scorer, parent=parent, rejected=rejected)
-    if spread is not None and is_placeholder(s.parent_power_name) and cands:
+    if spread and cands:
         cands = _spread_parent_proposes(src, cands, index, scorer, rejected)
     if not cands:
         return [], False

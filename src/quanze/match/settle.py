@@ -29,7 +29,7 @@ from quanze.match.acts import ACT_GROUPS, other_act_and_thing
 from quanze.match.evidence import ACTIONS, family_stem
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
-from quanze.match.scoring import KEY_WORD_NOTE, Prepared, prepare
+from quanze.match.scoring import KEY_WORD_NOTE, Prepared
 from quanze.models import ServiceItem
 
 Found = tuple[
@@ -56,6 +56,7 @@ FAMILY_NOTE = "同一编码族已有{n}个办理项匹配到该事项，且无�
 
 def settle(
     services: Sequence[ServiceItem],
+    items: Mapping[int, Prepared],
     in_unit: Sequence[int],
     families: Mapping[str, list[int]],
     own: Mapping[int, list[_Found]],
@@ -66,17 +67,18 @@ def settle(
 ) -> None:
     """Settle links by main-item codes and agreeing families (see the module); `found_by` is updated in place.
 
-    `own` holds each item's links as its own code and name found them, before families proposed any;
+    `items` are the items as matching prepared them (their kind following the power they name); `own` holds
+    each item's links as its own code and name found them, before families proposed any;
     `rejected` gives the powers analysts rejected for an item (never proposed again).
     """
-    context = _Context(services, targets, options, rejected)
+    context = _Context(services, items, targets, options, rejected)
     for si in in_unit:
         settled = _by_code(services[si], found_by[si], targets, options)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
         _settle_family(members, own, found_by, context)
-    _by_subject(services, in_unit, found_by, targets, options)
+    _by_subject(context, in_unit, found_by)
 
 
 def _decided(found: Sequence[_Found]) -> bool:
@@ -111,6 +113,7 @@ def _own_top(found: Sequence[_Found]) -> _Found | None:
 @dataclass(frozen=True, slots=True)
 class _Context:
     services: Sequence[ServiceItem]
+    items: Mapping[int, Prepared]
     targets: Sequence[Prepared]
     options: MatchOptions
     rejected: Callable[[int], Collection[int]]
@@ -168,8 +171,7 @@ def _settle_family(
 
 def _kind_clash(si: int, t: int, context: _Context) -> bool:
     """A licence-like item and a penalty-like power (or the other way round): never settled, whatever the family."""
-    s = context.services[si]
-    return prepare(s.name, None, s.code, s.department, s.category).kind_clash(context.targets[t])
+    return context.items[si].kind_clash(context.targets[t])
 
 
 def _top(found: Sequence[_Found]) -> int | None:
@@ -253,7 +255,7 @@ def _by_head(
     si: int, found_by: MutableMapping[int, list[_Found]], owners: set[int], context: _Context
 ) -> None:
     """Propose, for a member of a shared family no name links, the owner whose name begins as its own does."""
-    name = _full(context.services[si])
+    name = context.items[si].full
     heads = {
         o: max(
             _common_head(name, context.targets[o].core), _common_head(name, context.targets[o].alt_core or "")
@@ -303,13 +305,10 @@ def _act_after(tail: str) -> str | None:
 
 
 def _by_subject(
-    services: Sequence[ServiceItem],
-    in_unit: Sequence[int],
-    found_by: MutableMapping[int, list[_Found]],
-    targets: Sequence[Prepared],
-    options: MatchOptions,
+    context: _Context, in_unit: Sequence[int], found_by: MutableMapping[int, list[_Found]]
 ) -> None:
     """Match an item that is its one reviewed power's subject plus a handling act, as matched siblings are."""
+    items, targets, options = context.items, context.targets, context.options
     # Items whose one link is a review, to a power that is not itself one handling act (it takes no other act).
     reviewed = [
         si
@@ -326,14 +325,13 @@ def _by_subject(
     for si in in_unit:
         for f in found_by[si]:
             if f[3] is Status.MATCHED and f[0] in wanted:
-                matched.setdefault(f[0], []).append(_full(services[si]))
+                matched.setdefault(f[0], []).append(items[si].full)
     for si in reviewed:
         t = found_by[si][0][0]
         if len(matched.get(t, ())) < MIN_AGREEING:
             continue
-        name, target = _full(services[si]), targets[t]
-        s = services[si]
-        if prepare(s.name, None, s.code, s.department, s.category).kind_clash(target):
+        name, target = items[si].full, targets[t]
+        if _kind_clash(si, t, context):
             continue  # a licence-like item never settles under a penalty-like power, nor the other way round
         head, power_name = max((_common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
@@ -364,7 +362,3 @@ def _only_acts(rest: str) -> bool:
             return False
         rest = rest[len(word) :]
     return True
-
-
-def _full(s: ServiceItem) -> str:
-    return prepare(s.name, None, s.code, s.department, s.category).full
