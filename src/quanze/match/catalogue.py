@@ -35,7 +35,7 @@ from quanze.match.scoring import (
     prepare_power,
     similarity,
 )
-from quanze.match.settle import settle
+from quanze.match.settle import CONFIDENT, Found, settle
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -122,7 +122,6 @@ def match_catalogue(
     return result
 
 
-_Found = tuple[int, float, Method, Status, str]
 # What one unit gives: links (power, service, score, method, status, reason), orphans, unmatched, ambiguous.
 _UnitOut = tuple[
     list[tuple[int, int, float, Method, Status, str]], list[int], list[tuple[int, str | None]], int
@@ -163,7 +162,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     in_unit = run.by_unit.get(ukey, [])
     families = _families(services, in_unit)
     parents = _family_parents(services, families)
-    found_by: dict[int, list[_Found]] = {}
+    found_by: dict[int, list[Found]] = {}
     ambiguous_count = 0
     items: dict[int, Prepared] = {}
     for si in in_unit:
@@ -324,7 +323,7 @@ def _rejected_at(
 def _family_links(
     services: Sequence[ServiceItem],
     families: Mapping[str, list[int]],
-    found_by: dict[int, list[_Found]],
+    found_by: dict[int, list[Found]],
     index: Index,
     scorer: Scorer,
     decisions: DecisionBook | None,
@@ -345,7 +344,7 @@ def _family_links(
             # No item of the family is matched: a power most of its reviewed items put first is proposed.
             firsts = [min(found_by[si], key=lambda f: (-f[1], f[0])) for si in members if found_by[si]]
             # Only a confident review is a vote: a weak or doubtful one says little about the family.
-            tops = Counter(f[0] for f in firsts if f[1] >= _FAMILY_NAME_SUPPORT and KEY_WORD_NOTE not in f[4])
+            tops = Counter(f[0] for f in firsts if f[1] >= CONFIDENT and KEY_WORD_NOTE not in f[4])
             if tops:
                 top, votes = tops.most_common(1)[0]
                 if votes >= 2 and votes * 2 > sum(tops.values()):
@@ -378,13 +377,13 @@ def _family_links(
             )
             if len(owners) > 1:
                 note += f"（该编码族对应{len(owners)}个事项）"
-            proposed: dict[int, _Found] = {f[0]: f for f in found_by[si]}
+            proposed: dict[int, Found] = {f[0]: f for f in found_by[si]}
             for t in owners:
                 if t in rejected:
                     continue
                 cand = scorer(src, index.targets[t], code_exact=None, parent=parent)
                 name_score = cand.score if cand is not None else 0.0
-                if len(owners) == 1 and not proposes_only and name_score >= _FAMILY_NAME_SUPPORT:
+                if len(owners) == 1 and not proposes_only and name_score >= CONFIDENT:
                     score = max(name_score, options.match_threshold)
                     found_by[si] = [
                         (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")
@@ -396,10 +395,6 @@ def _family_links(
                     proposed[t] = (t, score, Method.CODE, Status.REVIEW, reason)
             else:
                 found_by[si] = sorted(proposed.values(), key=lambda f: (-f[1], f[0]))
-
-
-# Name similarity at which a sibling of a family that matched one power is matched to it too.
-_FAMILY_NAME_SUPPORT = 80.0
 
 
 def _parent_of(s: ServiceItem, spread: _Parent | None) -> Prepared | None:
@@ -431,7 +426,7 @@ def _spread_parent_proposes(
         mine = own.get(t)
         supported = (
             mine is not None
-            and mine.score >= _FAMILY_NAME_SUPPORT
+            and mine.score >= CONFIDENT
             and mine.score >= own_best
             and KEY_WORD_NOTE not in mine.reason
         )
@@ -463,7 +458,7 @@ def _match_one(
     scorer: Scorer,
     decisions: DecisionBook | None,
     local_of: Mapping[str, list[int]],
-) -> tuple[list[_Found], bool]:
+) -> tuple[list[Found], bool]:
     """Links of one service item (prepared as `src`, naming `parent`) to the partition's powers (local
     indices), and whether it was ambiguous."""
     options = scorer.options
@@ -488,7 +483,7 @@ def _match_one(
         return [], False
     ranked = sorted(cands.values(), key=lambda c: (-c.score, c.target))
     best = ranked[0]
-    links: list[_Found] = []
+    links: list[Found] = []
     if best.score >= options.match_threshold:
         rivals = [c for c in ranked[1:] if c.score > best.score - options.margin]
         if not rivals:

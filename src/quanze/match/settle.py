@@ -32,16 +32,15 @@ from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
 from quanze.models import ServiceItem
 
-Found = tuple[
-    int, float, Method, Status, str
-]  # (power, score, method, status, reason), as catalogue keeps them
-_Found = Found
+# (power, score, method, status, reason): a link as catalogue matching keeps it.
+Found = tuple[int, float, Method, Status, str]
 
 # The note the scorer gives a code link between a penalty-like and a licence-like item: never settled.
 KIND_NOTE = "事项类别不同"
 # Matched members a family needs before it settles its other members (one may be a stray name).
 MIN_AGREEING = 2
-# An own link at least this strong (and without a key-word doubt) is a member's own word on its power.
+# An own link at least this strong (and without a key-word doubt) is a member's own word on its power; a
+# family's sibling is matched to the family's power when its own name scores this much.
 CONFIDENT = 80.0
 
 # An own link at least this strong (every piece of the item's name found in the power, or better) and without a
@@ -59,8 +58,8 @@ def settle(
     items: Mapping[int, Prepared],
     in_unit: Sequence[int],
     families: Mapping[str, list[int]],
-    own: Mapping[int, list[_Found]],
-    found_by: MutableMapping[int, list[_Found]],
+    own: Mapping[int, list[Found]],
+    found_by: MutableMapping[int, list[Found]],
     targets: Sequence[Prepared],
     options: MatchOptions,
     rejected: Callable[[int], Collection[int]] = lambda si: (),
@@ -81,13 +80,13 @@ def settle(
     _by_subject(context, in_unit, found_by)
 
 
-def _decided(found: Sequence[_Found]) -> bool:
+def _decided(found: Sequence[Found]) -> bool:
     return any(f[2] is Method.DECISION or f[3] is Status.MATCHED for f in found)
 
 
 def _by_code(
-    s: ServiceItem, found: list[_Found], targets: Sequence[Prepared], options: MatchOptions
-) -> list[_Found] | None:
+    s: ServiceItem, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
+) -> list[Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
     if not found or _decided(found) or not any(targets[f[0]].code for f in found):
         return None
@@ -106,7 +105,7 @@ def _by_code(
     return [(best[0], score, best[2], Status.MATCHED, f"{best[4]}；{CODE_NOTE}")]
 
 
-def _own_top(found: Sequence[_Found]) -> _Found | None:
+def _own_top(found: Sequence[Found]) -> Found | None:
     return max(found, key=lambda f: (f[1], -f[0])) if found else None
 
 
@@ -121,8 +120,8 @@ class _Context:
 
 def _settle_family(
     members: Sequence[int],
-    own: Mapping[int, list[_Found]],
-    found_by: MutableMapping[int, list[_Found]],
+    own: Mapping[int, list[Found]],
+    found_by: MutableMapping[int, list[Found]],
     context: _Context,
 ) -> None:
     options = context.options
@@ -174,7 +173,7 @@ def _kind_clash(si: int, t: int, context: _Context) -> bool:
     return context.items[si].kind_clash(context.targets[t])
 
 
-def _top(found: Sequence[_Found]) -> int | None:
+def _top(found: Sequence[Found]) -> int | None:
     """The one power a member holds strictly most strongly, else None (none, or a tie)."""
     ranked = sorted(found, key=lambda f: -f[1])
     if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] and ranked[1][0] != ranked[0][0]):
@@ -184,8 +183,8 @@ def _top(found: Sequence[_Found]) -> int | None:
 
 def _agreeing(
     members: Sequence[int],
-    own: Mapping[int, list[_Found]],
-    found_by: MutableMapping[int, list[_Found]],
+    own: Mapping[int, list[Found]],
+    found_by: MutableMapping[int, list[Found]],
     context: _Context,
 ) -> None:
     """A family none of whose members is matched, but whose linked members all put one power first.
@@ -223,8 +222,8 @@ def _agreeing(
 
 def _shared(
     members: Sequence[int],
-    own: Mapping[int, list[_Found]],
-    found_by: MutableMapping[int, list[_Found]],
+    own: Mapping[int, list[Found]],
+    found_by: MutableMapping[int, list[Found]],
     owners: set[int],
     context: _Context,
 ) -> None:
@@ -252,7 +251,7 @@ def _shared(
 
 
 def _by_head(
-    si: int, found_by: MutableMapping[int, list[_Found]], owners: set[int], context: _Context
+    si: int, found_by: MutableMapping[int, list[Found]], owners: set[int], context: _Context
 ) -> None:
     """Propose, for a member of a shared family no name links, the owner whose name begins as its own does."""
     name = context.items[si].full
@@ -305,7 +304,7 @@ def _act_after(tail: str) -> str | None:
 
 
 def _by_subject(
-    context: _Context, in_unit: Sequence[int], found_by: MutableMapping[int, list[_Found]]
+    context: _Context, in_unit: Sequence[int], found_by: MutableMapping[int, list[Found]]
 ) -> None:
     """Match an item that is its one reviewed power's subject plus a handling act, as matched siblings are."""
     items, targets, options = context.items, context.targets, context.options
