@@ -1,6 +1,6 @@
 """Settling what a code family and a main-item code already decide, after names and families have spoken.
 
-Three rules, each about evidence stronger than a name alone; none adds a link, they only settle or drop the
+Four rules, each about evidence stronger than a name alone; none adds a link, they only settle or drop the
 links names and families proposed:
 
 - **A main item's code.** A handling item whose basic code is under the power's own code (330123105002 under

@@ -6,7 +6,7 @@ mode a worksheet writes each finished row as XML to a temporary file; RowStream 
 table to that file itself, with the same XML, one string per row. The worksheet stays XlsxWriter's: its
 dimensions and row sizes are kept up to date, and a row holding a value this stream does not write
 (a date, a boolean, a number that is not finite) is handed back to be written through XlsxWriter's own
-calls. tests/report/test_xlsxrows.py checks that the sheets are the same as XlsxWriter's own, XML and all.
+calls. tests/test_report_xlsxrows.py checks that the sheets are the same as XlsxWriter's own, XML and all.
 
 One deliberate difference: XlsxWriter writes a text that starts with "<r>" and ends with "</r>" as raw
 rich-text XML (a corrupt or altered cell); here it is escaped like any other text, so it stays text.
