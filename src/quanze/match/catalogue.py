@@ -33,6 +33,7 @@ from quanze.match.scoring import (
     Scorer,
     prepare,
     prepare_power,
+    shared_scorer,
     similarity,
 )
 from quanze.match.settle import CONFIDENT, Found, settle
@@ -67,7 +68,7 @@ def match_catalogue(
     size: two on a large catalogue where fork is available, else one.
     """
     options = options or MatchOptions()
-    scorer = Scorer(options)
+    scorer = shared_scorer(options)
     result = MatchResult()
     prepared_powers = [prepare_power(p) for p in powers]
     pkeys = [power_key(p) for p in powers]
