@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quanze.match import MatchOptions, match_catalogue, scoring
+from quanze.match import MatchOptions, match_catalogue, match_lists, scoring
 from quanze.match.scoring import Scorer, shared_scorer
 from quanze.models import PowerItem, Provenance, ServiceItem
 
@@ -57,3 +57,15 @@ def test_units_matched_one_after_another_link_as_with_a_fresh_scorer_each(
     monkeypatch.setattr("quanze.match.catalogue.shared_scorer", Scorer)
     assert [_links(u) for u in UNITS] == shared
     assert shared[0]
+
+
+def test_list_pairings_share_it_too_and_pair_as_with_a_fresh_scorer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An acceptance check pairs the devolution list with each unit's list: the same names unit after unit.
+    left, _ = _unit("市级")
+    lists = [_unit(u)[0] for u in UNITS]
+    shared_scorer(MatchOptions(review_threshold=70))  # another run's scorer: replaced by the first pairing
+    pairings = [match_lists(left, right) for right in lists]
+    assert shared_scorer(MatchOptions())._memo
+    monkeypatch.setattr("quanze.match.pairing.shared_scorer", Scorer)
+    assert [match_lists(left, right) for right in lists] == pairings
+    assert all(len(p.pairs) == len(left) for p in pairings)
