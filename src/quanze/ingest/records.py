@@ -291,7 +291,13 @@ def row_record(model: type[_Item], data: dict[str, Any]) -> _Item:
         return build_record(model, data)
     values = dict(defaults)
     values.update(data)
-    return construct(model, values, set(data))
+    # construct() inlined (the model is plain): one per record.
+    item = model.__new__(model)
+    _set(item, "__dict__", values)
+    _set(item, "__pydantic_fields_set__", set(data))
+    _set(item, "__pydantic_extra__", None)
+    _set(item, "__pydantic_private__", None)
+    return item
 
 
 class Placeholders:
