@@ -280,3 +280,48 @@ def test_settling_sees_an_item_as_matching_does_a_penalty_named_as_its_parent_ma
     ]
     found = links([power(name, None, Category.PENALTY)], family)
     assert found["殡葬服务机构经营许可变更"] == {(name, Status.MATCHED)}
+
+
+CARD_FAMILY = [
+    service("医保电子凭证绑定", "512B0070900001"),
+    service("医保电子凭证解绑", "512B0070900002"),
+    service("医保电子凭证注销", "512B0070900003"),
+    service("医保电子凭证补领、换领", "512B0070900004"),
+]
+
+
+def test_a_family_does_not_settle_a_member_that_names_only_the_subject_of_a_power_about_another_thing() -> (
+    None
+):
+    # The power is about binding the card; 注销 and 补领 of the card share only the subject with it.
+    found = links([power("医保电子凭证绑定与解绑"), power("城乡居民医疗保险参保登记")], CARD_FAMILY)
+    assert found["医保电子凭证绑定"] == {("医保电子凭证绑定与解绑", Status.MATCHED)}
+    assert found["医保电子凭证解绑"] == {("医保电子凭证绑定与解绑", Status.MATCHED)}
+    assert found["医保电子凭证注销"] == {("医保电子凭证绑定与解绑", Status.REVIEW)}
+    assert found["医保电子凭证补领、换领"] == {("医保电子凭证绑定与解绑", Status.REVIEW)}
+
+
+def test_a_family_matched_by_its_members_names_does_not_settle_a_member_naming_only_the_subject() -> None:
+    dept = "东城县医疗保障局"
+    powers = [
+        PowerItem(name="医保电子凭证密码修改与重置", role="single", department=dept, source=SRC),
+        PowerItem(name="城乡居民医疗保险参保登记", role="single", department=dept, source=SRC),
+    ]
+    family = [
+        ServiceItem(name=name, code=f"512B007090000{n}", unit="东城县", department=dept, source=SRC)
+        for n, name in enumerate(("医保电子凭证密码修改", "医保电子凭证密码重置", "医保电子凭证注销"), 1)
+    ]
+    found = links(powers, family)
+    assert found["医保电子凭证密码修改"] == {("医保电子凭证密码修改与重置", Status.MATCHED)}
+    assert found["医保电子凭证密码重置"] == {("医保电子凭证密码修改与重置", Status.MATCHED)}
+    assert found["医保电子凭证注销"] == {("医保电子凭证密码修改与重置", Status.REVIEW)}
+
+
+def test_the_subject_with_an_act_is_settled_under_a_power_that_names_acts_only_after_it() -> None:
+    family = [
+        service("残疾军人证新办", "512B0070900001"),
+        service("残疾军人证换领", "512B0070900002"),
+        service("残疾军人证注销", "512B0070900003"),
+    ]
+    found = links([power("残疾军人证核发与管理"), power("城乡居民医疗保险参保登记")], family)
+    assert all(v == {("残疾军人证核发与管理", Status.MATCHED)} for v in found.values())

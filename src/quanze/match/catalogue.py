@@ -35,7 +35,7 @@ from quanze.match.scoring import (
     prepare_power,
     similarity,
 )
-from quanze.match.settle import CONFIDENT, Found, settle
+from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -383,7 +383,8 @@ def _family_links(
                     continue
                 cand = scorer(src, index.targets[t], code_exact=None, parent=parent)
                 name_score = cand.score if cand is not None else 0.0
-                if len(owners) == 1 and not proposes_only and name_score >= CONFIDENT:
+                supports = name_score >= CONFIDENT and not shares_only_subject(src, index.targets[t])
+                if len(owners) == 1 and not proposes_only and supports:
                     score = max(name_score, options.match_threshold)
                     found_by[si] = [
                         (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")

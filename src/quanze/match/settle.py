@@ -160,6 +160,8 @@ def _settle_family(
         mine = [f for f in found if f[0] == owner]
         if not mine or _kind_clash(si, owner, context):
             continue
+        if shares_only_subject(context.items[si], context.targets[owner]):
+            continue  # its name is only the power's subject: the power is about another thing on it
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
             continue  # its own name prefers another power clearly: left for a person
@@ -214,6 +216,8 @@ def _agreeing(
     for si in linked:
         if _decided(found_by[si]) or _kind_clash(si, owner, context):
             continue
+        if shares_only_subject(context.items[si], context.targets[owner]):
+            continue  # its name is only the power's subject: the power is about another thing on it
         link = max(found_by[si], key=lambda f: f[1])
         found_by[si] = [
             (owner, max(link[1], options.match_threshold), link[2], Status.MATCHED, f"{link[4]}；{note}")
@@ -361,3 +365,49 @@ def _only_acts(rest: str) -> bool:
             return False
         rest = rest[len(word) :]
     return True
+
+
+# Verbs and generic words a power may name about its subject without naming another thing on it.
+_GENERIC_ACTS: Final = (
+    *("申领", "申请", "管理", "服务", "修改", "重置", "换领", "受理", "签发", "挂失", "内容", "事项"),
+    *("或者", "以及", "包括", "含", "(", ")", "（", "）"),
+)
+_ACT_WORDS: Final = tuple(sorted({*_POWER_WORDS, *_GENERIC_ACTS}, key=len, reverse=True))
+# A power naming this many characters of a thing after the subject the item names is about that thing.
+_THING = 2
+
+
+def _thing_chars(rest: str) -> int:
+    """How many characters of `rest` are not acts, closing words or joins (密码修改与重置 → 2: 密码)."""
+    n = at = 0
+    while at < len(rest):
+        word = next((w for w in _ACT_WORDS if rest.startswith(w, at)), None)
+        if word is None:
+            n, at = n + 1, at + 1
+        else:
+            at += len(word)
+    return n
+
+
+def shares_only_subject(item: Prepared, power: Prepared) -> bool:
+    """Whether an item names only the subject a power begins with (and acts), while the power names a thing on it.
+
+    社会保障卡注销 and 社会保障卡补领、换领、换发 against 社会保障卡密码修改与重置: the item's whole name is the
+    power's subject with an act; the power is about the card's password. A name found whole inside the power
+    scores high, but it says only that both are about the card: such a link is proposed, never settled by a
+    family. 残疾人证注销 under 残疾人证核发与管理 (the power names acts only) is not such a case.
+    """
+    names = [n for n in (power.core, power.alt_core) if n]
+    for name in names:
+        head = _common_head(item.core, name)
+        rest = name[head:]
+        if (
+            head < 2
+            or _thing_chars(item.core[head:])
+            or _thing_chars(rest) < _THING
+            or rest.startswith(_JOINS)
+        ):
+            return (
+                False  # (the power going on with 与, 、 lists what the item names first: 绑定 of 绑定与解绑)
+            )
+    return bool(names)
