@@ -179,6 +179,17 @@ def test_entity_kinds_cover_specific_items_and_keep_domestic_and_foreign_apart()
     assert entity_cover("外商投资公司分公司设立登记", "外商投资企业登记") is not None
 
 
+def test_the_laws_kinds_of_company_and_partnership_are_covered_by_their_general_kinds() -> None:
+    for item in ("股份有限公司分公司注销登记", "有限责任公司设立登记", "非公司企业法人开业登记"):
+        assert entity_cover(name_key(item), "企业法人及其分支机构登记") == "企业法人", item
+        assert entity_cover(name_key(item), "合伙企业及其分支机构登记") is None, item
+    assert entity_cover("有限合伙企业变更登记", "合伙企业及其分支机构登记") == "合伙企业"
+    # A partnership is an enterprise but not an enterprise legal person; a foreign company is not a domestic one.
+    assert entity_cover("有限合伙企业变更登记", "企业法人及其分支机构登记") is None
+    assert entity_cover("外商投资公司设立登记", "企业法人及其分支机构登记") is None
+    assert entity_cover("股份有限公司变更登记", "公司登记") == "公司"
+
+
 def test_an_end_qualifier_does_not_hide_the_entity_kind() -> None:
     assert entity_cover(name_key("分公司变更登记（备案）"), "企业变更登记") == "企业"
     assert entity_cover(name_key("分公司变更登记（备案）"), "企业注销登记") is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quanze.match import MatchOptions, Method, Status, match_catalogue
 from quanze.match.explain import explain_service
 from quanze.match.scoring import KEY_WORD_NOTE, prepare, prepare_power
-from quanze.match.settle import AGREE_NOTE, CODE_NOTE, Found, settle
+from quanze.match.settle import AGREE_NOTE, CODE_NOTE, Found, settle, shares_only_subject
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -325,3 +325,20 @@ def test_the_subject_with_an_act_is_settled_under_a_power_that_names_acts_only_a
     ]
     found = links([power("残疾军人证核发与管理"), power("城乡居民医疗保险参保登记")], family)
     assert all(v == {("残疾军人证核发与管理", Status.MATCHED)} for v in found.values())
+
+
+def test_only_a_subject_with_an_act_the_power_does_not_name_shares_only_the_subject() -> None:
+    def only_subject(item: str, power_name: str) -> bool:
+        return shares_only_subject(prepare(item, None, None, None), prepare(power_name, None, None, None))
+
+    assert only_subject("医保电子凭证注销", "医保电子凭证密码修改与重置")
+    assert only_subject("医保电子凭证补领、换领", "医保电子凭证密码修改与重置")
+    assert not only_subject("医保电子凭证密码重置", "医保电子凭证密码修改与重置")  # one of its acts
+    assert not only_subject("医保电子凭证应用状态查询", "医保电子凭证密码修改与重置")  # a thing of its own
+    assert not only_subject("医保电子凭证绑定", "医保电子凭证绑定与解绑")  # the first act it lists
+    assert not only_subject("残疾军人证注销", "残疾军人证核发与管理")  # a power that issues and manages
+    assert not only_subject("计量器具变更", "计量器具检定核准")  # a power that only issues
+    assert not only_subject("居住登记", "居住登记（包括注销、变更）")  # what the bracket says it includes
+    assert not only_subject("农家乐终止审批", "农家乐登记、注销或者变更审批")  # 终止 is 注销
+    assert not only_subject("网约车平台设立登记", "网约车平台注册、变更、注销登记")  # 设立 is 注册
+    assert not only_subject("医保电子凭证注销", "城乡居民医疗保险参保登记")  # no subject shared

@@ -204,10 +204,14 @@ def subject_action(item: str, power: str, *, min_subject: int = 5) -> tuple[str,
 
 # General kinds of legal entity and the specific kinds they cover; extend in quanze.toml
 # ([match.entity_kinds] "企业" = ["农民专业合作社"]). 内资 and 外商投资 stay apart.
+# The kinds of company (公司法) and of partnership (合伙企业法) are the law's own.
+_COMPANIES: Final = ("有限责任公司", "股份有限公司", "分公司")
+_PARTNERSHIPS: Final = ("普通合伙企业", "特殊普通合伙企业", "有限合伙企业")
 _DOMESTIC_KINDS: Final = (
     "公司",
-    "分公司",
+    *_COMPANIES,
     "合伙企业",
+    *_PARTNERSHIPS,
     "个人独资企业",
     "非公司企业法人",
     "企业法人",
@@ -217,6 +221,10 @@ _DOMESTIC_KINDS: Final = (
 DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "企业": _DOMESTIC_KINDS,
     "内资企业": _DOMESTIC_KINDS,
+    # A legal person that is an enterprise: a company or a non-company enterprise legal person, not a partnership.
+    "企业法人": ("公司", *_COMPANIES, "非公司企业法人", "分支机构", "营业单位"),
+    "公司": _COMPANIES,
+    "合伙企业": (*_PARTNERSHIPS, "分支机构"),
     "外商投资企业": ("外商投资公司", "外商投资合伙企业", "外商投资企业分支机构", "外国企业常驻代表机构"),
 }
 _CONNECTORS = re.compile(r"^[、,，和及与或]+")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from dataclasses import dataclass
 from typing import Final
 
-from quanze.match.acts import ACT_GROUPS, other_act_and_thing
+from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
 from quanze.match.evidence import ACTIONS, family_stem
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
@@ -355,47 +355,35 @@ def _by_subject(
 _CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
 _JOINS: Final = ("、", "，", ",", "及", "和", "或", "与")
 _POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *_JOINS}, key=len, reverse=True))
+_ITEM_WORDS: Final = tuple(sorted({*_POWER_WORDS, "修改", "重置", "挂失", "换领"}, key=len, reverse=True))
 
 
-def _only_acts(rest: str) -> bool:
+def _only_acts(rest: str, words: tuple[str, ...] = _POWER_WORDS) -> bool:
     """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
     while rest:
-        word = next((w for w in _POWER_WORDS if rest.startswith(w)), None)
+        word = next((w for w in words if rest.startswith(w)), None)
         if word is None:
             return False
         rest = rest[len(word) :]
     return True
 
 
-# Verbs and generic words a power may name about its subject without naming another thing on it.
-_GENERIC_ACTS: Final = (
-    *("申领", "申请", "管理", "服务", "修改", "重置", "换领", "受理", "签发", "挂失", "内容", "事项"),
-    *("或者", "以及", "包括", "含", "(", ")", "（", "）"),
-)
-_ACT_WORDS: Final = tuple(sorted({*_POWER_WORDS, *_GENERIC_ACTS}, key=len, reverse=True))
-# A power naming this many characters of a thing after the subject the item names is about that thing.
-_THING = 2
-
-
-def _thing_chars(rest: str) -> int:
-    """How many characters of `rest` are not acts, closing words or joins (密码修改与重置 → 2: 密码)."""
-    n = at = 0
-    while at < len(rest):
-        word = next((w for w in _ACT_WORDS if rest.startswith(w, at)), None)
-        if word is None:
-            n, at = n + 1, at + 1
-        else:
-            at += len(word)
-    return n
+# Acts a power may name on its subject besides the handling acts; the acts that issue (设立, 核发) cover the
+# other handling acts, so they are not among the acts a power names to set itself apart.
+_VERBS: Final = ("修改", "重置", "绑定", "解绑", "挂失", "换领")
+_ISSUE: Final = 0
+_ISSUING: Final = frozenset(ACT_GROUPS[_ISSUE])
+_OPENINGS: Final = (*_JOINS, "(", "（")
 
 
 def shares_only_subject(item: Prepared, power: Prepared) -> bool:
-    """Whether an item names only the subject a power begins with (and acts), while the power names a thing on it.
+    """Whether an item is only a power's subject with an act, and the power names other acts on that subject.
 
     社会保障卡注销 and 社会保障卡补领、换领、换发 against 社会保障卡密码修改与重置: the item's whole name is the
-    power's subject with an act; the power is about the card's password. A name found whole inside the power
-    scores high, but it says only that both are about the card: such a link is proposed, never settled by a
-    family. 残疾人证注销 under 残疾人证核发与管理 (the power names acts only) is not such a case.
+    power's subject (社会保障卡) with an act; the power names other acts (修改, 重置) on a thing of it. A name
+    found whole inside the power scores high, but it says only that both are about the card: such a link is
+    proposed, never settled by a family. 残疾人证注销 under 残疾人证核发与管理 and 计量标准变更 under
+    计量标准器具核准 (the powers only issue and manage) are not such cases, nor is 绑定 of …绑定与解绑.
     """
     names = [n for n in (power.core, power.alt_core) if n]
     for name in names:
@@ -403,11 +391,16 @@ def shares_only_subject(item: Prepared, power: Prepared) -> bool:
         rest = name[head:]
         if (
             head < 2
-            or _thing_chars(item.core[head:])
-            or _thing_chars(rest) < _THING
-            or rest.startswith(_JOINS)
+            or not rest
+            or rest.startswith(_OPENINGS)
+            or not _only_acts(item.core[head:], _ITEM_WORDS)
         ):
             return (
-                False  # (the power going on with 与, 、 lists what the item names first: 绑定 of 绑定与解绑)
+                False  # (a power going on with 与 or a bracket lists what it includes: 户口登记（包括注销…）)
             )
+        acts = [w for w in (*HANDLING_ACTS, *_VERBS) if w in rest and w not in _ISSUING]
+        if not acts or any(w in item.full for w in acts) or named_acts(item.full) & named_acts(name):
+            return False  # the item names one of the power's acts (终止 is 注销)
+        if "注册" in rest and _ISSUE in named_acts(item.full):
+            return False  # 设立登记 is the 注册 of 注册、变更、注销登记
     return bool(names)
