@@ -178,7 +178,11 @@ def listed_parts(core: str) -> tuple[str, ...]:
 _LEADING_ACTION = re.compile(rf"^(?:申请|办理)?({_ACTION}|改扩建)")
 
 
-def subject_action(item: str, power: str, *, min_subject: int = 5) -> tuple[str, str] | None:
+# The shortest subject a handling item may share with its power (娱乐场所 is too short to say which).
+MIN_SUBJECT: Final = 5
+
+
+def subject_action(item: str, power: str, *, min_subject: int = MIN_SUBJECT) -> tuple[str, str] | None:
     """(subject, action) when a handling item is the power's subject followed by a handling action.
 
     互联网上网服务营业场所经营单位变更地址 under 互联网上网服务营业场所经营单位申请从事…许可 gives

@@ -15,6 +15,7 @@ from quanze.match.acts import acts_contradict, other_act_and_thing
 from quanze.match.contrasts import contrast
 from quanze.match.evidence import (
     ACTIONS,
+    MIN_SUBJECT,
     entity_cover,
     is_enforcement,
     is_grant,
@@ -23,7 +24,7 @@ from quanze.match.evidence import (
 )
 from quanze.match.model import MatchOptions, Method
 from quanze.match.pieces import (
-    PIECES_COVERAGE,
+    PIECES_MOST,
     closes_with_act,
     could_find_pieces,
     parent_only_clash,
@@ -477,8 +478,8 @@ def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOption
         most = _ENTITY_SCORE
     elif most < _SUBJECT_SCORE and _subject_possible(src.full, tgt):
         most = _SUBJECT_SCORE
-    elif most < _PIECES_MOST and _pieces_possible(src.core, tgt):
-        most = _PIECES_MOST
+    elif most < PIECES_MOST and _pieces_possible(src.core, tgt):
+        most = PIECES_MOST
     best = most + max(options.same_department_bonus, 0.0) + 1e-6
     return max(0.0, min(100.0, round(best, 1))) < options.review_threshold
 
@@ -500,11 +501,8 @@ def _entity_possible(src: Prepared, tgt: Prepared, kinds: Mapping[str, Sequence[
 
 def _subject_possible(item: str, tgt: Prepared) -> bool:
     """Whether `subject_action` could hold: the item's subject (five characters at least) is in the power."""
-    head = item[:_MIN_SUBJECT]
+    head = item[:MIN_SUBJECT]
     return head in tgt.core or (tgt.alt_core is not None and head in tgt.alt_core)
-
-
-_MIN_SUBJECT = 5
 
 
 def _pieces_possible(item: str, tgt: Prepared) -> bool:
@@ -607,7 +605,6 @@ def _qualified_form(core: str) -> _NearForm | None:
 # The scores structural evidence gives: an entity kind covers the item, subject + action, pieces (at most).
 _ENTITY_SCORE = 86.0
 _SUBJECT_SCORE = 80.0
-_PIECES_MOST = 70.0 + 50.0 * (1.0 - PIECES_COVERAGE)
 
 
 def _structural_evidence(
@@ -632,7 +629,7 @@ def _structural_evidence(
         if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
             subject, action = found
             return _SUBJECT_SCORE, f"主体相同（{subject}），办理动作：{action}"
-    if above is not None and above > _PIECES_MOST + 1e-6:
+    if above is not None and above > PIECES_MOST + 1e-6:
         return None
     names = [(name, True) for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ()))]
     for name, bare in [*names, *((part, False) for part in tgt.parts if closes_with_act(part))]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
-from quanze.match.evidence import ACTIONS, family_stem
+from quanze.match.evidence import ACTIONS, MIN_SUBJECT, family_stem
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
@@ -35,8 +35,6 @@ from quanze.models import ServiceItem
 # (power, score, method, status, reason): a link as catalogue matching keeps it.
 Found = tuple[int, float, Method, Status, str]
 
-# The note the scorer gives a code link between a penalty-like and a licence-like item: never settled.
-KIND_NOTE = "事项类别不同"
 # Matched members a family needs before it settles its other members (one may be a stray name).
 MIN_AGREEING = 2
 # An own link at least this strong (and without a key-word doubt) is a member's own word on its power; a
@@ -72,7 +70,7 @@ def settle(
     """
     context = _Context(services, items, targets, options, rejected)
     for si in in_unit:
-        settled = _by_code(services[si], found_by[si], targets, options)
+        settled = _by_code(services[si], items[si], found_by[si], targets, options)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
@@ -85,7 +83,7 @@ def _decided(found: Sequence[Found]) -> bool:
 
 
 def _by_code(
-    s: ServiceItem, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
+    s: ServiceItem, item: Prepared, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
 ) -> list[Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
     if not found or _decided(found) or not any(targets[f[0]].code for f in found):
@@ -94,8 +92,8 @@ def _by_code(
     if stem is None:
         return None
     under = [f for f in found if targets[f[0]].code_stem == stem or targets[f[0]].code == stem + "000"]
-    if len({f[0] for f in under}) != 1 or any(KIND_NOTE in f[4] for f in under):
-        return None
+    if len({f[0] for f in under}) != 1 or any(item.kind_clash(targets[f[0]]) for f in under):
+        return None  # (a licence-like item under a penalty's code: the code proposes, a person decides)
     best = max(under, key=lambda f: f[1])
     if other_act_and_thing(s.name, targets[best[0]].full):
         return None  # the names say another act on another thing: the code proposes, a person decides
@@ -284,7 +282,6 @@ HANDLING_ACTS: Final = tuple(
     )
 )[::-1]
 _OBJECTS: Final = ("许可证", "证书", "证件", "证照", "证")
-MIN_SUBJECT = 5
 SUBJECT_NOTE = "名称为该事项主体（{subject}）加办理动作（{act}），已有{n}个同一主体的办理项匹配到该事项"
 
 
@@ -318,7 +315,6 @@ def _by_subject(
         for si in in_unit
         if len(found := found_by[si]) == 1
         and found[0][3] is Status.REVIEW
-        and KIND_NOTE not in found[0][4]
         and targets[found[0][0]].handling is None
     ]
     wanted = {found_by[si][0][0] for si in reviewed}
