@@ -13,8 +13,10 @@ from quanze.match.evidence import (
     entity_cover,
     expects_service_item,
     family_stem,
+    fused_parts,
     listed_parts,
     subject_action,
+    unqualified,
 )
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 from quanze.normalize import name_key
@@ -502,3 +504,42 @@ def test_a_wrong_doing_described_is_not_a_licence() -> None:
 
     assert not is_grant(None, "未取得施工许可证或者开工报告未经批准擅自施工")
     assert is_grant(None, "使用林地审批")
+
+
+# ---------------------------------------------------------------------------------------------- variants
+
+
+def test_a_name_loses_only_the_qualifier_it_ends_with() -> None:
+    assert unqualified("化肥经营许可证核发(复合肥)") == "化肥经营许可证核发"
+    assert unqualified("化肥经营许可证核发") is None
+    assert unqualified("登记(其他)") is None  # too little left to compare
+    assert fused_parts("化肥生产经营审批") == ("化肥生产审批", "化肥经营审批")
+    assert fused_parts("化肥经营审批") == ()
+
+
+def test_an_item_on_a_variant_of_the_powers_subject_is_proposed_never_matched() -> None:
+    powers = [power("化肥生产经营审批"), power("饲料添加剂登记")]
+    items = [service("化肥经营许可证核发（复合肥）"), service("化肥经营许可证延续（复合肥）")]
+    found = linked(powers, items)
+    assert found == {(s.name, "化肥生产经营审批", Status.REVIEW) for s in items}
+    result = match_catalogue(powers, items)
+    assert all("办理项名称限定了该事项的主体：(复合肥)" in lk.reason for lk in result.links)
+
+
+def test_an_item_on_one_of_two_activities_a_power_writes_as_one_word_is_proposed() -> None:
+    powers = [power("化肥生产经营审批"), power("饲料添加剂登记")]
+    result = match_catalogue(powers, [service("化肥经营许可证核发")])
+    assert [(lk.power, lk.status) for lk in result.links] == [(0, Status.REVIEW)]
+    assert "该事项名称合写两项活动，办理项为其一：化肥经营审批" in result.links[0].reason
+
+
+def test_a_variant_of_a_power_that_names_its_own_variant_is_not_read_as_the_powers_subject() -> None:
+    result = match_catalogue(
+        [power("化肥经营许可证核发（有机肥）")], [service("化肥经营许可证核发（复合肥）")]
+    )
+    assert all("限定" not in lk.reason and lk.status is Status.REVIEW for lk in result.links)
+
+
+def test_a_close_name_keeps_its_own_score_beside_a_fused_activity() -> None:
+    found = linked([power("对饲料生产经营者网上交易进行备案")], [service("对饲料生产者网上交易进行备案")])
+    assert {s for _, _, s in found} == {Status.MATCHED}

@@ -90,6 +90,23 @@ def expects_service_item(category: Category | None, name: str, expected: Sequenc
     return kind is None or kind in expected
 
 
+# ---------------------------------------------------------------------------------------------- qualified items
+
+# A name left this short once its closing qualifier goes says too little to be compared without it.
+_MIN_UNQUALIFIED = 4
+
+
+@lru_cache(maxsize=65536)
+def unqualified(core: str) -> str | None:
+    """A name without the qualifier in brackets it ends with (农药经营许可证核发(其他农药) → 农药经营许可证核发).
+
+    An item on a variant of a power's subject (X（Y）) is compared without its variant when the power names no
+    variant: the link is proposed, never matched on that alone (a qualifier can make another item).
+    """
+    plain = _TRAILING_BRACKETS.sub("", core)
+    return plain if plain != core and len(plain) >= _MIN_UNQUALIFIED else None
+
+
 # ---------------------------------------------------------------------------------------------- placeholders
 
 _PLACEHOLDERS: Final = frozenset({"无", "暂无", "未分类", "/", "-", "—", "--", "不涉及", "空"})
@@ -171,6 +188,21 @@ def listed_parts(core: str) -> tuple[str, ...]:
         subject, acts = subject[: lead.start()], [lead.group(1), *acts]
     parts = [subject + a + after for a in acts] + [subject + a for a in acts]
     return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
+
+
+# Two activities written as one word: a power on both covers an item on either (农药生产经营审批 covers
+# 农药经营许可证核发). The parts keep the rest of the name.
+FUSED_ACTIVITIES: Final = (("生产经营", ("生产", "经营")), ("进出口", ("进口", "出口")))
+
+
+@lru_cache(maxsize=65536)
+def fused_parts(core: str) -> tuple[str, ...]:
+    """The items a name fusing two activities stands for: 农药生产经营审批 → 农药生产审批, 农药经营审批."""
+    for fused, parts in FUSED_ACTIVITIES:
+        at = core.find(fused)
+        if at >= 2:
+            return tuple(core[:at] + part + core[at + len(fused) :] for part in parts)
+    return ()
 
 
 # ---------------------------------------------------------------------------------------------- subject + action

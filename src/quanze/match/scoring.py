@@ -17,10 +17,12 @@ from quanze.match.evidence import (
     ACTIONS,
     MIN_SUBJECT,
     entity_cover,
+    fused_parts,
     is_enforcement,
     is_grant,
     listed_parts,
     subject_action,
+    unqualified,
 )
 from quanze.match.model import MatchOptions, Method
 from quanze.match.pieces import (
@@ -264,6 +266,36 @@ def _dept_adjust(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[f
     return 0.0, ""
 
 
+# An item that is the power's subject with a variant in brackets (农药经营许可证核发（其他农药） against the
+# 农药经营 of 农药生产经营审批): a strong name, always reviewed (a qualifier can make another item).
+_VARIANT_SIM = 95.0
+# Only a name that would not stand on its own is read as a variant: a close name keeps its own score.
+_VARIANT_BELOW = 85.0
+
+
+def _variant_of(src: Prepared, tgt: Prepared) -> tuple[str, str, str] | None:
+    """(item name compared, power name or part, note) when the item is one variant of the power's subject.
+
+    The item without its variant in brackets (农药经营许可证核发（其他农药）), or one of two activities a power
+    writes as one word (…生产经营…), says the same thing as the power up to act words (a power that names a
+    variant of its own never does: its act words are not last).
+    """
+    plain = unqualified(src.core) if src.qualifiers else None
+    fused = fused_parts(tgt.core)
+    if plain is None and not fused:
+        return None
+    name = plain or src.core
+    # The handling act before the variant goes too (…许可证延续（其他农药）), and a licence is its certificate.
+    core = split_name(name).core
+    stems = {action_stem(name), action_stem(core), action_stem(core.removesuffix("证"))}
+    for power in (*((tgt.core, *tgt.parts) if plain else ()), *fused):
+        if action_stem(power) in stems:
+            if plain is not None:
+                return name, power, f"办理项名称限定了该事项的主体：{src.core[len(plain) :]}"
+            return name, power, f"该事项名称合写两项活动，办理项为其一：{power}"
+    return None
+
+
 def _qualifier_clash(src: Prepared, tgt: Prepared) -> bool:
     """Both names carry bracketed qualifiers and they differ: (主要农作物) vs (非主要农作物)."""
     return bool(src.qualifiers and tgt.qualifiers and src.qualifiers != tgt.qualifiers)
@@ -395,6 +427,9 @@ def _name_evidence(
         elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
     near = _near_exact(src, tgt) if sim < 97.0 else None
+    variant = _variant_of(src, tgt) if near is None and sim < _VARIANT_BELOW else None
+    if variant is not None:  # an item on a variant (…（其他农药）) of the very subject the power names
+        sim, a, b = _VARIANT_SIM, variant[0], variant[1]
     if prune and code_exact is None and near is None and sim < 97.0 and _out_of_reach(src, tgt, sim, options):
         return None  # no evidence left could lift the pair into the review band: the rules below reject it
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
@@ -414,13 +449,15 @@ def _name_evidence(
         sim < 97.0
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
-    )
+    ) or (variant is not None and code_exact is None)
     main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
     if clash and code_exact is None and parent_only_clash(main, a, sim):
         return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
     notes: list[str] = []
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
+    if variant is not None:
+        notes.append(variant[2])
     if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
         notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
         clash = True
