@@ -15,6 +15,7 @@ from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import unanimous_owner
+from quanze.match.joint import link_partner_rows
 from quanze.match.model import (
     Decision,
     DecisionBook,
@@ -187,6 +188,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         run.options,
         partial(_rejected_at, services, decisions, local_of),
     )
+    link_partner_rows(in_unit, found_by, index.targets, partial(_rejected_at, services, decisions, local_of))
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
