@@ -18,6 +18,7 @@ from quanze.match.evidence import (
     subject_action,
     unqualified,
 )
+from quanze.match.explain import explain_service
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 from quanze.normalize import name_key
 from quanze.results import GapType
@@ -543,3 +544,11 @@ def test_a_variant_of_a_power_that_names_its_own_variant_is_not_read_as_the_powe
 def test_a_close_name_keeps_its_own_score_beside_a_fused_activity() -> None:
     found = linked([power("对饲料生产经营者网上交易进行备案")], [service("对饲料生产者网上交易进行备案")])
     assert {s for _, _, s in found} == {Status.MATCHED}
+
+
+def test_explain_shows_a_variant_link_in_review_with_the_variant_named() -> None:
+    powers = [power("化肥生产经营审批"), power("饲料添加剂登记")]
+    explained = explain_service(powers, [service("化肥经营许可证延续（复合肥）")], 0)
+    kept = [c for c in explained.candidates if c.status != "dropped"]
+    assert [(c.name, c.status) for c in kept] == [("化肥生产经营审批", "review")]
+    assert "办理项名称限定了该事项的主体：(复合肥)" in kept[0].reason

@@ -342,3 +342,12 @@ def test_only_a_subject_with_an_act_the_power_does_not_name_shares_only_the_subj
     assert not only_subject("农家乐终止审批", "农家乐登记、注销或者变更审批")  # 终止 is 注销
     assert not only_subject("网约车平台设立登记", "网约车平台注册、变更、注销登记")  # 设立 is 注册
     assert not only_subject("医保电子凭证注销", "城乡居民医疗保险参保登记")  # no subject shared
+
+
+def test_explain_shows_a_member_naming_only_the_subject_in_review_without_a_settling_rule() -> None:
+    explained = explain_service(
+        [power("医保电子凭证绑定与解绑"), power("城乡居民医疗保险参保登记")], CARD_FAMILY, 2
+    )
+    kept = [c for c in explained.candidates if c.status != "dropped"]
+    assert [(c.name, c.status) for c in kept] == [("医保电子凭证绑定与解绑", "review")]
+    assert AGREE_NOTE.split("{")[0] not in kept[0].reason
