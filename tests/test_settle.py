@@ -351,3 +351,31 @@ def test_explain_shows_a_member_naming_only_the_subject_in_review_without_a_sett
     kept = [c for c in explained.candidates if c.status != "dropped"]
     assert [(c.name, c.status) for c in kept] == [("医保电子凭证绑定与解绑", "review")]
     assert AGREE_NOTE.split("{")[0] not in kept[0].reason
+
+
+def test_two_matched_members_of_a_large_family_do_not_settle_the_other_six() -> None:
+    names = [
+        "燃气经营许可证核发",
+        "燃气经营许可证核发（注销）",
+        "瓶装燃气供应站点设置备案",
+        "燃气燃烧器具安装维修备案",
+        "燃气设施改动方案审查",
+        "管道燃气特许经营协议备案",
+        "燃气用户安全检查登记",
+        "燃气价格调整听证",
+    ]
+    family = [service(name, f"33011730100{n}") for n, name in enumerate(names, 1)]
+    found = links([power("燃气经营许可证核发"), power("城市道路挖掘许可")], family)
+    assert [found[name] == {("燃气经营许可证核发", Status.MATCHED)} for name in names] == [True] * 2 + [
+        False
+    ] * 6
+    assert all(found[name] == {("燃气经营许可证核发", Status.REVIEW)} for name in names[2:])
+
+
+def test_a_member_whose_name_weakly_points_only_elsewhere_keeps_the_family_from_settling() -> None:
+    # Not confident enough for a family two powers share, but its name knows no other power than its own.
+    family = [*FAMILY, service("燃气燃烧器具安装企业资质变更申请", "330117301004")]
+    powers = [power("燃气经营许可证核发"), power("燃气燃烧器具安装维修企业资质核准")]
+    found = links(powers, family)
+    assert found["瓶装燃气供应站点设置备案"] == {("燃气经营许可证核发", Status.REVIEW)}
+    assert ("燃气燃烧器具安装维修企业资质核准", Status.REVIEW) in found["燃气燃烧器具安装企业资质变更申请"]
