@@ -16,7 +16,7 @@ HOUSING = "东城县住房和城乡建设局"
 FIRE = "东城县消防救援大队"
 
 
-def power(name: str, department: str, code: str) -> PowerItem:
+def power(name: str, department: str, code: str | None) -> PowerItem:
     return PowerItem(name=name, code=code, role="single", department=department, source=SRC)
 
 
@@ -26,7 +26,7 @@ def service(name: str, code: str, department: str = HOUSING) -> ServiceItem:
 
 POWERS = [
     power("建设工程消防设计审查", HOUSING, "XK0101"),
-    power("建设工程消防设计审查", FIRE, "XK0901"),
+    power("建设工程消防设计审查", FIRE, None),
     power("城市道路挖掘许可", HOUSING, "XK0102"),
 ]
 ITEMS = [
@@ -56,6 +56,15 @@ def test_near_twins_in_two_departments_are_not_partners() -> None:
     assert partner_rows([prepare_power(p) for p in rows]) == {}
     rows = [power("食品生产许可", HOUSING, "A1"), power("食品生产许可", HOUSING, "A2")]
     assert partner_rows([prepare_power(p) for p in rows]) == {}  # one department listing it twice
+
+
+def test_two_rows_of_one_name_under_codes_of_their_own_are_two_powers() -> None:
+    rows = [
+        power("食品生产许可", HOUSING, "A1"),
+        power("食品生产许可", FIRE, "A2"),
+        power("食品生产许可", FIRE, "A1"),
+    ]
+    assert partner_rows([prepare_power(p) for p in rows]) == {0: [2], 2: [0]}
 
 
 def test_a_row_an_analyst_confirmed_gives_its_partner_for_review_and_a_rejected_partner_is_not_linked() -> (

@@ -25,7 +25,8 @@ def _identity(t: Prepared) -> tuple[str, str | None, str | None, frozenset[str]]
 
 
 def partner_rows(targets: Sequence[Prepared]) -> dict[int, list[int]]:
-    """Each power's partner rows: the same name (main item, sub-item, act and qualifiers) in another department."""
+    """Each power's partner rows: the same name (main item, sub-item, act and qualifiers) in another department,
+    under the same code or with no code on one side."""
     by_name: dict[tuple[str, str | None, str | None, frozenset[str]], list[int]] = defaultdict(list)
     for t, target in enumerate(targets):
         if target.dept:
@@ -35,8 +36,17 @@ def partner_rows(targets: Sequence[Prepared]) -> dict[int, list[int]]:
         if len({targets[t].dept for t in rows}) < 2:
             continue
         for t in rows:
-            partners[t] = [o for o in rows if targets[o].dept != targets[t].dept]
+            mine = [
+                o for o in rows if targets[o].dept != targets[t].dept and _same_code(targets[t], targets[o])
+            ]
+            if mine:
+                partners[t] = mine
     return partners
+
+
+def _same_code(a: Prepared, b: Prepared) -> bool:
+    """Two rows with codes of their own that differ are two powers that share a name, not one power."""
+    return a.code is None or b.code is None or a.code == b.code
 
 
 def link_partner_rows(
