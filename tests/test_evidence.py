@@ -9,6 +9,7 @@ import pytest
 from quanze.gaps import catalogue_gaps
 from quanze.match import MatchOptions, Status, match_catalogue
 from quanze.match.evidence import (
+    business_kind,
     category_from_name,
     entity_cover,
     expects_service_item,
@@ -552,3 +553,24 @@ def test_explain_shows_a_variant_link_in_review_with_the_variant_named() -> None
     kept = [c for c in explained.candidates if c.status != "dropped"]
     assert [(c.name, c.status) for c in kept] == [("化肥生产经营审批", "review")]
     assert "办理项名称限定了该事项的主体：(复合肥)" in kept[0].reason
+
+
+# ---------------------------------------------------------------------------------------------- kinds of business
+
+
+def test_an_item_of_the_kind_of_business_a_power_names_is_one_of_its_items() -> None:
+    assert business_kind("房产继承公证(指引)", "公证业务预约办理") == "公证"
+    assert business_kind("出生医学证明公证", "公证业务预约办理") == "公证"
+    assert business_kind("公证员执业注销", "公证业务预约办理") is None  # the kind is not its last word
+    assert business_kind("房产继承公证", "公证员执业许可") is None  # the power names no kind of business
+    assert business_kind("公证", "公证业务预约办理") is None  # names nothing more than the kind
+
+
+def test_a_kind_of_business_proposes_its_items_for_review_and_explain_says_so() -> None:
+    powers = [power("公证业务预约办理"), power("公证员执业许可")]
+    items = [service("房产继承公证（指引）"), service("出生医学证明公证（指引）")]
+    assert linked(powers, items) == {(s.name, "公证业务预约办理", Status.REVIEW) for s in items}
+    explained = explain_service(powers, items, 0)
+    kept = [c for c in explained.candidates if c.status != "dropped"]
+    assert [c.name for c in kept] == ["公证业务预约办理"]
+    assert kept[0].reason.startswith("该事项为一类业务（公证），办理项为其中一种")

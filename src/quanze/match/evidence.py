@@ -107,6 +107,27 @@ def unqualified(core: str) -> str | None:
     return plain if plain != core and len(plain) >= _MIN_UNQUALIFIED else None
 
 
+# ---------------------------------------------------------------------------------------------- categories of items
+
+# A power named as a kind of business (公证业务预约办理, 出入境证件类办理) stands for every item of that kind.
+_KIND_OF_BUSINESS = re.compile(r"^(.{2,6}?)(?:业务|类)")
+
+
+@lru_cache(maxsize=262144)
+def business_kind(item: str, power: str) -> str | None:
+    """The kind a power names as its business when the item is one of that kind (学历公证 of 公证业务…), else None.
+
+    The item, without an end qualifier (（指引）), must end in the kind and name more than it: 学历公证 and
+    纳税状况公证 are kinds of 公证; 公证员执业 is not (the kind is not its last word).
+    """
+    m = _KIND_OF_BUSINESS.match(power)
+    if m is None:
+        return None
+    kind = m.group(1)
+    plain = unqualified(item) or item
+    return kind if plain.endswith(kind) and len(plain) > len(kind) + 1 else None
+
+
 # ---------------------------------------------------------------------------------------------- placeholders
 
 _PLACEHOLDERS: Final = frozenset({"无", "暂无", "未分类", "/", "-", "—", "--", "不涉及", "空"})

@@ -16,6 +16,7 @@ from quanze.match.contrasts import contrast
 from quanze.match.evidence import (
     ACTIONS,
     MIN_SUBJECT,
+    business_kind,
     entity_cover,
     fused_parts,
     is_enforcement,
@@ -513,7 +514,9 @@ def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOption
     most = sim
     if most < _ENTITY_SCORE and _entity_possible(src, tgt, options.entity_vocabulary()):
         most = _ENTITY_SCORE
-    elif most < _SUBJECT_SCORE and _subject_possible(src.full, tgt):
+    elif most < _SUBJECT_SCORE and (
+        _subject_possible(src.full, tgt) or business_kind(src.core, tgt.core) is not None
+    ):
         most = _SUBJECT_SCORE
     elif most < PIECES_MOST and _pieces_possible(src.core, tgt):
         most = PIECES_MOST
@@ -642,6 +645,7 @@ def _qualified_form(core: str) -> _NearForm | None:
 # The scores structural evidence gives: an entity kind covers the item, subject + action, pieces (at most).
 _ENTITY_SCORE = 86.0
 _SUBJECT_SCORE = 80.0
+_KIND_SCORE = 75.0  # one kind of a business the power names: proposed, a person confirms
 
 
 def _structural_evidence(
@@ -661,6 +665,9 @@ def _structural_evidence(
             return _ENTITY_SCORE, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
     if above is not None and above >= _SUBJECT_SCORE:
         return None
+    kind = business_kind(src.core, tgt.core)
+    if kind is not None:
+        return _KIND_SCORE, f"该事项为一类业务（{kind}），办理项为其中一种"
     for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
         found = subject_action(src.full, name)
         if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
