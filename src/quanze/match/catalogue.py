@@ -15,6 +15,7 @@ from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import unanimous_owner
+from quanze.match.joint import link_partner_rows
 from quanze.match.model import (
     Decision,
     DecisionBook,
@@ -35,7 +36,7 @@ from quanze.match.scoring import (
     prepare_power,
     similarity,
 )
-from quanze.match.settle import CONFIDENT, Found, settle
+from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -187,6 +188,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         run.options,
         partial(_rejected_at, services, decisions, local_of),
     )
+    link_partner_rows(in_unit, found_by, index.targets, partial(_rejected_at, services, decisions, local_of))
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
@@ -383,7 +385,8 @@ def _family_links(
                     continue
                 cand = scorer(src, index.targets[t], code_exact=None, parent=parent)
                 name_score = cand.score if cand is not None else 0.0
-                if len(owners) == 1 and not proposes_only and name_score >= CONFIDENT:
+                supports = name_score >= CONFIDENT and not shares_only_subject(src, index.targets[t])
+                if len(owners) == 1 and not proposes_only and supports:
                     score = max(name_score, options.match_threshold)
                     found_by[si] = [
                         (t, score, Method.CODE, Status.MATCHED, f"{note}；{cand.reason if cand else ''}")

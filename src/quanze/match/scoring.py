@@ -15,15 +15,19 @@ from quanze.match.acts import acts_contradict, other_act_and_thing
 from quanze.match.contrasts import contrast
 from quanze.match.evidence import (
     ACTIONS,
+    MIN_SUBJECT,
+    business_kind,
     entity_cover,
+    fused_parts,
     is_enforcement,
     is_grant,
     listed_parts,
     subject_action,
+    unqualified,
 )
 from quanze.match.model import MatchOptions, Method
 from quanze.match.pieces import (
-    PIECES_COVERAGE,
+    PIECES_MOST,
     closes_with_act,
     could_find_pieces,
     parent_only_clash,
@@ -263,6 +267,36 @@ def _dept_adjust(src: Prepared, tgt: Prepared, options: MatchOptions) -> tuple[f
     return 0.0, ""
 
 
+# An item that is the power's subject with a variant in brackets (农药经营许可证核发（其他农药） against the
+# 农药经营 of 农药生产经营审批): a strong name, always reviewed (a qualifier can make another item).
+_VARIANT_SIM = 95.0
+# Only a name that would not stand on its own is read as a variant: a close name keeps its own score.
+_VARIANT_BELOW = 85.0
+
+
+def _variant_of(src: Prepared, tgt: Prepared) -> tuple[str, str, str] | None:
+    """(item name compared, power name or part, note) when the item is one variant of the power's subject.
+
+    The item without its variant in brackets (农药经营许可证核发（其他农药）), or one of two activities a power
+    writes as one word (…生产经营…), says the same thing as the power up to act words (a power that names a
+    variant of its own never does: its act words are not last).
+    """
+    plain = unqualified(src.core) if src.qualifiers else None
+    fused = fused_parts(tgt.core)
+    if plain is None and not fused:
+        return None
+    name = plain or src.core
+    # The handling act before the variant goes too (…许可证延续（其他农药）), and a licence is its certificate.
+    core = split_name(name).core
+    stems = {action_stem(name), action_stem(core), action_stem(core.removesuffix("证"))}
+    for power in (*((tgt.core, *tgt.parts) if plain else ()), *fused):
+        if action_stem(power) in stems:
+            if plain is not None:
+                return name, power, f"办理项名称限定了该事项的主体：{src.core[len(plain) :]}"
+            return name, power, f"该事项名称合写两项活动，办理项为其一：{power}"
+    return None
+
+
 def _qualifier_clash(src: Prepared, tgt: Prepared) -> bool:
     """Both names carry bracketed qualifiers and they differ: (主要农作物) vs (非主要农作物)."""
     return bool(src.qualifiers and tgt.qualifiers and src.qualifiers != tgt.qualifiers)
@@ -394,6 +428,9 @@ def _name_evidence(
         elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
     near = _near_exact(src, tgt) if sim < 97.0 else None
+    variant = _variant_of(src, tgt) if near is None and sim < _VARIANT_BELOW else None
+    if variant is not None:  # an item on a variant (…（其他农药）) of the very subject the power names
+        sim, a, b = _VARIANT_SIM, variant[0], variant[1]
     if prune and code_exact is None and near is None and sim < 97.0 and _out_of_reach(src, tgt, sim, options):
         return None  # no evidence left could lift the pair into the review band: the rules below reject it
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
@@ -413,13 +450,15 @@ def _name_evidence(
         sim < 97.0
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
-    )
+    ) or (variant is not None and code_exact is None)
     main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
     if clash and code_exact is None and parent_only_clash(main, a, sim):
         return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
     notes: list[str] = []
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
+    if variant is not None:
+        notes.append(variant[2])
     if code_exact is not None and src.kind_clash(tgt) and sim < 100.0:
         notes.append("事项类别不同（处罚、强制、检查类与其他类），编码一致也需人工确认")
         clash = True
@@ -475,10 +514,12 @@ def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOption
     most = sim
     if most < _ENTITY_SCORE and _entity_possible(src, tgt, options.entity_vocabulary()):
         most = _ENTITY_SCORE
-    elif most < _SUBJECT_SCORE and _subject_possible(src.full, tgt):
+    elif most < _SUBJECT_SCORE and (
+        _subject_possible(src.full, tgt) or business_kind(src.core, tgt.core) is not None
+    ):
         most = _SUBJECT_SCORE
-    elif most < _PIECES_MOST and _pieces_possible(src.core, tgt):
-        most = _PIECES_MOST
+    elif most < PIECES_MOST and _pieces_possible(src.core, tgt):
+        most = PIECES_MOST
     best = most + max(options.same_department_bonus, 0.0) + 1e-6
     return max(0.0, min(100.0, round(best, 1))) < options.review_threshold
 
@@ -500,11 +541,8 @@ def _entity_possible(src: Prepared, tgt: Prepared, kinds: Mapping[str, Sequence[
 
 def _subject_possible(item: str, tgt: Prepared) -> bool:
     """Whether `subject_action` could hold: the item's subject (five characters at least) is in the power."""
-    head = item[:_MIN_SUBJECT]
+    head = item[:MIN_SUBJECT]
     return head in tgt.core or (tgt.alt_core is not None and head in tgt.alt_core)
-
-
-_MIN_SUBJECT = 5
 
 
 def _pieces_possible(item: str, tgt: Prepared) -> bool:
@@ -607,7 +645,7 @@ def _qualified_form(core: str) -> _NearForm | None:
 # The scores structural evidence gives: an entity kind covers the item, subject + action, pieces (at most).
 _ENTITY_SCORE = 86.0
 _SUBJECT_SCORE = 80.0
-_PIECES_MOST = 70.0 + 50.0 * (1.0 - PIECES_COVERAGE)
+_KIND_SCORE = 75.0  # one kind of a business the power names: proposed, a person confirms
 
 
 def _structural_evidence(
@@ -627,12 +665,15 @@ def _structural_evidence(
             return _ENTITY_SCORE, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
     if above is not None and above >= _SUBJECT_SCORE:
         return None
+    kind = business_kind(src.core, tgt.core)
+    if kind is not None:
+        return _KIND_SCORE, f"该事项为一类业务（{kind}），办理项为其中一种"
     for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ())):
         found = subject_action(src.full, name)
         if found is not None and not _contradicting_acts(src, name + (tgt.handling or "")):
             subject, action = found
             return _SUBJECT_SCORE, f"主体相同（{subject}），办理动作：{action}"
-    if above is not None and above > _PIECES_MOST + 1e-6:
+    if above is not None and above > PIECES_MOST + 1e-6:
         return None
     names = [(name, True) for name in (tgt.core, *((tgt.alt_core,) if tgt.alt_core else ()))]
     for name, bare in [*names, *((part, False) for part in tgt.parts if closes_with_act(part))]:
