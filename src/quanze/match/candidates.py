@@ -49,6 +49,7 @@ class Index:
         n = max(len(targets), 1)
         # Bigrams found in most targets (许可, 管理 …) say little; their weight falls with frequency.
         self.postings = {g: (ids, math.log(1 + n / len(ids))) for g, ids in postings.items()}
+        self._fuzzy: dict[tuple[str, int], tuple[int, ...]] = {}
 
     def code_hits(self, code: str | None) -> Iterable[tuple[int, bool]]:
         """Targets whose code equals this one (True) or whose code this one extends (False)."""
@@ -69,19 +70,24 @@ class Index:
                     yield i, False
                 return
 
-    def fuzzy_candidates(self, text: str, k: int) -> list[int]:
+    def fuzzy_candidates(self, text: str, k: int) -> tuple[int, ...]:
+        """The k targets sharing the most (weighted) bigrams with `text`, worked out once a text."""
+        known = self._fuzzy.get((text, k))
+        if known is not None:
+            return known  # the handling items of one power (新办, 变更 …) ask with the same core
         weights: dict[int, float] = defaultdict(float)
+        postings = self.postings
         for g in _grams(text):
-            hit = self.postings.get(g)
+            hit = postings.get(g)
             if hit is None:
                 continue
             ids, w = hit
             for i in ids:
                 weights[i] += w
-        if not weights:
-            return []
         # The k heaviest, ties by index: what sorting them all and keeping the first k gives.
-        return [i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()])]
+        found = tuple(i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()]))
+        self._fuzzy[(text, k)] = found
+        return found
 
 
 def collect(
@@ -105,7 +111,14 @@ def collect(
     score = scorer.source(src, parent)
     targets = index.targets
 
+    # Targets already scored by name alone: found again by another name form or query, they score the same.
+    tried: set[int] = set()
+
     def consider(t: int, code_exact: bool | None) -> None:
+        if code_exact is None:
+            if t in tried:
+                return
+            tried.add(t)
         if t in rejected:
             return
         cand = score(targets[t], code_exact)

@@ -463,9 +463,9 @@ def _match_one(
     indices), and whether it was ambiguous."""
     options = scorer.options
     spread = parent is not None and is_placeholder(s.parent_power_name)
-    skey = service_key(s)
     rejected: set[int] = set()
-    if decisions is not None and skey in decisions:
+    skey = service_key(s) if decisions else ""  # no decisions, no key to look up
+    if decisions and skey in decisions:
         confirmed: list[int] = []
         for pk, d in decisions[skey].items():
             for local in local_of.get(pk, ()):
