@@ -75,7 +75,8 @@ class Index:
         known = self._fuzzy.get((text, k))
         if known is not None:
             return known  # the handling items of one power (新办, 变更 …) ask with the same core
-        weights: dict[int, float] = defaultdict(float)
+        weights: dict[int, float] = {}
+        weight = weights.get
         postings = self.postings
         for g in _grams(text):
             hit = postings.get(g)
@@ -83,7 +84,7 @@ class Index:
                 continue
             ids, w = hit
             for i in ids:
-                weights[i] += w
+                weights[i] = weight(i, 0.0) + w
         # The k heaviest, ties by index: what sorting them all and keeping the first k gives.
         found = tuple(i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()]))
         self._fuzzy[(text, k)] = found

@@ -244,7 +244,8 @@ def similarity(a: str, b: str) -> float:
     if len(short) >= 4 and short in long_:
         return max(score, 80.0 + 10.0 * len(short) / len(long_))
     stem = action_stem(short)
-    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_) >= 90.0:
+    # With the cutoff, rapidfuzz stops early on the many pairs far below it (and answers 0 for them).
+    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_, score_cutoff=90.0) >= 90.0:
         score = max(score, 70.0 + 8.0 * len(stem) / len(long_))
     return score
 
