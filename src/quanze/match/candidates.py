@@ -19,6 +19,12 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
+@lru_cache(maxsize=65536)
+def _target_grams(core: str, alt_core: str | None) -> frozenset[str]:
+    """A target's bigrams, of its own name and its main item's: every unit indexes the same powers."""
+    return _grams(core) | _grams(alt_core) if alt_core else _grams(core)
+
+
 class Index:
     """Lookups over one partition's targets: by code, by core name, and a character-bigram index."""
 
@@ -42,7 +48,7 @@ class Index:
                 self.by_main[t.alt_core].append(i)
             for part in t.parts:
                 self.by_core[part].append(i)
-            for g in _grams(t.core) | _grams(t.alt_core) if t.alt_core else _grams(t.core):
+            for g in _target_grams(t.core, t.alt_core):
                 postings[g].append(i)
         # Stem lengths present, longest first: a code is cut only to lengths some target's stem has.
         self.stem_lengths = sorted({len(s) for s in self.by_stem}, reverse=True)

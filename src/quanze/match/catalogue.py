@@ -69,8 +69,6 @@ def match_catalogue(
     options = options or MatchOptions()
     scorer = Scorer(options)
     result = MatchResult()
-    prepared_powers = [prepare_power(p) for p in powers]
-    pkeys = [power_key(p) for p in powers]
     by_unit: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str | None] = {}
     for si, s in enumerate(services):
@@ -97,8 +95,6 @@ def match_catalogue(
         scorer,
         decisions,
         addressing,
-        prepared_powers,
-        pkeys,
         by_unit,
         unit_names,
         own_unit,
@@ -116,9 +112,7 @@ def match_catalogue(
         result.ambiguous += ambiguous
     if progress is not None:
         progress(len(services), len(services))
-    result.links.sort(
-        key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service)
-    )
+    # Links come by unit (partition keys in order), each unit's sorted by power, score and service item.
     return result
 
 
@@ -137,8 +131,6 @@ class _Run:
     scorer: Scorer
     decisions: DecisionBook | None
     addressing: Addressing
-    prepared_powers: Sequence[Prepared]
-    pkeys: Sequence[str]
     by_unit: Mapping[str, list[int]]
     unit_names: Mapping[str, str | None]
     own_unit: Mapping[str, list[int]]
@@ -155,10 +147,12 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         members = sorted(run.own_unit.get(ukey, []) + extra)
     else:  # a catalogue with no 行政区划: every power is a candidate
         members = [pi for pi, p in enumerate(powers) if p.role != "main"]
-    index = Index([run.prepared_powers[pi] for pi in members])
+    # Powers are prepared here, in the worker that matches the unit, not all of them before the pool starts.
+    index = Index([prepare_power(powers[pi]) for pi in members])
     local_of: dict[str, list[int]] = defaultdict(list)
-    for local, pi in enumerate(members):
-        local_of[run.pkeys[pi]].append(local)
+    if decisions:  # only analysts' decisions name powers by key
+        for local, pi in enumerate(members):
+            local_of[power_key(powers[pi])].append(local)
     in_unit = run.by_unit.get(ukey, [])
     families = _families(services, in_unit)
     parents = _family_parents(services, families)
@@ -197,6 +191,8 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         if not found_by[si]:
             orphans.append(si)
     unmatched = [(pi, unit) for pi in members if pi not in linked]
+    # In the order the result lists a unit's links (each worker sorts its own units).
+    links.sort(key=lambda lk: (lk[0], -lk[2], lk[1]))
     return links, orphans, unmatched, ambiguous_count
 
 
