@@ -242,7 +242,8 @@ def _in_pool(
 ) -> dict[str, _UnitOut]:
     """The units matched by `jobs` forked workers, in groups of about equal size; the same as in turn."""
     global _POOL_RUN
-    groups: list[list[str]] = [[] for _ in range(jobs * 4)]
+    # Many small groups, handed out as workers free up: the last ones end close together.
+    groups: list[list[str]] = [[] for _ in range(jobs * 16)]
     sizes = [0] * len(groups)
     for ukey in sorted(ukeys, key=lambda k: (-len(run.by_unit.get(k, ())), k)):
         g = sizes.index(min(sizes))
