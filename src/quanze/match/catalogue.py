@@ -34,6 +34,7 @@ from quanze.match.scoring import (
     Scorer,
     prepare,
     prepare_power,
+    shared_scorer,
     similarity,
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
@@ -68,7 +69,7 @@ def match_catalogue(
     size: two on a large catalogue where fork is available, else one.
     """
     options = options or MatchOptions()
-    scorer = Scorer(options)
+    scorer = shared_scorer(options)
     result = MatchResult()
     by_unit: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str | None] = {}

@@ -389,6 +389,28 @@ class Scorer:
         return score
 
 
+_SHARED: list[tuple[str, Scorer]] = []
+SHARED_MEMO_LIMIT = 1_000_000
+"""Pairs a shared Scorer remembers before it is replaced by an empty one (a long-lived process's bound)."""
+
+
+def shared_scorer(options: MatchOptions) -> Scorer:
+    """The Scorer of the last matching in this process when its options were the same, else a new one.
+
+    A province reconciled unit by unit (`quanze units run`, Dask) matches the same names in every unit, as
+    one whole run does: the pairs worked out for one unit serve the next, not only within one run. What a
+    Scorer remembers depends on the names and the options alone (names are told apart by `name_id`, which
+    is never reused in a process), so sharing it changes no link.
+    """
+    key = options.model_dump_json()
+    if _SHARED and _SHARED[0][0] == key:
+        scorer = _SHARED[0][1]
+        if len(scorer._memo) + len(scorer._finished) <= SHARED_MEMO_LIMIT:
+            return scorer
+    _SHARED[:] = [(key, Scorer(options))]
+    return _SHARED[0][1]
+
+
 @dataclass(frozen=True, slots=True)
 class _NameEvidence:
     """What two names (and a code agreement) say about a link, before the departments are compared."""
