@@ -91,3 +91,28 @@ def test_units_list_and_run_from_the_cli(config: QuanzeConfig, monkeypatch: pyte
         assert part and part == [r for r in rows(work / "whole" / "matches.csv") if r["unit"] == unit]
     assert runner.invoke(app, ["units", "run", "--out", "units"]).exit_code == 5  # folders hold reports
     assert runner.invoke(app, ["units", "run", "-u", "南京县", "--out", "x"]).exit_code == 2
+
+
+def test_a_pool_runs_the_first_unit_here_before_forking(
+    config: QuanzeConfig, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # So that the workers start with the memos the first unit warmed; the rest go to the workers.
+    import os
+
+    from quanze import units_pool
+
+    log = tmp_path / "ran.txt"
+    real = units_pool.reconcile_unit
+
+    def spy(cfg: QuanzeConfig, unit: str) -> object:
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {unit}\n")
+        return real(cfg, unit)
+
+    monkeypatch.setattr(units_pool, "reconcile_unit", spy)
+    units = units_of(config)
+    assert [u for u, _ in each_unit(config, jobs=2)] == units
+    ran = dict(reversed(line.split(" ", 1)) for line in log.read_text(encoding="utf-8").splitlines())
+    assert sorted(ran) == sorted(units)
+    assert ran[units[0]] == str(os.getpid())
+    assert all(ran[u] != str(os.getpid()) for u in units[1:])

@@ -13,7 +13,6 @@ from quanze.errors import UsageError
 from quanze.gctune import relaxed_gc
 from quanze.ingest.load import read_all
 from quanze.ingest.partition import receiving_units
-from quanze.models import RowIssue
 from quanze.normalize import name_key
 from quanze.outcomes import UnitNames, UnitRuns
 from quanze.pipeline import reconcile, run_reconcile
@@ -79,20 +78,20 @@ def each_unit(
         for unit in chosen:
             yield unit, reconcile_unit(config, unit)
         return
-    # Every unit's run carries the same row issues (each file's, and the unit checks made on every unit):
-    # only the first crosses back from its worker, so a pool does not pickle them once per unit.
+    # The first unit runs here before the pool forks its workers: they start with the memos it warmed
+    # (matching's pairs of names, prepared names: a province repeats them in every unit) instead of each
+    # working them out again. Every unit's run carries the same row issues (each file's, and the unit
+    # checks made on every unit): the workers send none back, so a pool does not pickle them once per unit.
+    first, rest = chosen[0], chosen[1:]
+    head = reconcile_unit(config, first)
+    yield first, head
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        keep = [True] + [False] * (len(chosen) - 1)
-        issues: list[RowIssue] = []
-        for unit, result in zip(chosen, pool.map(_lean, [config] * len(chosen), chosen, keep), strict=True):
-            if result.issues:
-                issues = result.issues
-            yield unit, result.model_copy(update={"issues": issues})
+        for unit, result in zip(rest, pool.map(_lean, [config] * len(rest), rest), strict=True):
+            yield unit, result.model_copy(update={"issues": head.issues})
 
 
-def _lean(config: QuanzeConfig, unit: str, keep_issues: bool) -> ReconcileResult:
-    result = reconcile_unit(config, unit)
-    return result if keep_issues else result.model_copy(update={"issues": []})
+def _lean(config: QuanzeConfig, unit: str) -> ReconcileResult:
+    return reconcile_unit(config, unit).model_copy(update={"issues": []})
 
 
 @dataclass
@@ -160,6 +159,9 @@ def each_unit_to(
                 progress(Step(Stage.UNIT, f"reconciling {unit}"))
             yield unit, _unit_to(config, unit, folder, force)
         return
+    # As in each_unit: the first unit here, so that the forked workers start with its memos warm.
+    yield chosen[0], _unit_to(config, chosen[0], folders[0], force)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        n = len(chosen)
-        yield from zip(chosen, pool.map(_unit_to, [config] * n, chosen, folders, [force] * n), strict=True)
+        n = len(chosen) - 1
+        done = pool.map(_unit_to, [config] * n, chosen[1:], folders[1:], [force] * n)
+        yield from zip(chosen[1:], done, strict=True)
