@@ -9,13 +9,17 @@ import pytest
 from quanze.gaps import catalogue_gaps
 from quanze.match import MatchOptions, Status, match_catalogue
 from quanze.match.evidence import (
+    business_kind,
     category_from_name,
     entity_cover,
     expects_service_item,
     family_stem,
+    fused_parts,
     listed_parts,
     subject_action,
+    unqualified,
 )
+from quanze.match.explain import explain_service
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 from quanze.normalize import name_key
 from quanze.results import GapType
@@ -177,6 +181,17 @@ def test_entity_kinds_cover_specific_items_and_keep_domestic_and_foreign_apart()
         assert entity_cover(name_key(item), "外商投资企业登记") is None, item
     assert entity_cover("外商投资公司分公司设立登记", "内资企业登记") is None
     assert entity_cover("外商投资公司分公司设立登记", "外商投资企业登记") is not None
+
+
+def test_the_laws_kinds_of_company_and_partnership_are_covered_by_their_general_kinds() -> None:
+    for item in ("股份有限公司分公司注销登记", "有限责任公司设立登记", "非公司企业法人开业登记"):
+        assert entity_cover(name_key(item), "企业法人及其分支机构登记") == "企业法人", item
+        assert entity_cover(name_key(item), "合伙企业及其分支机构登记") is None, item
+    assert entity_cover("有限合伙企业变更登记", "合伙企业及其分支机构登记") == "合伙企业"
+    # A partnership is an enterprise but not an enterprise legal person; a foreign company is not a domestic one.
+    assert entity_cover("有限合伙企业变更登记", "企业法人及其分支机构登记") is None
+    assert entity_cover("外商投资公司设立登记", "企业法人及其分支机构登记") is None
+    assert entity_cover("股份有限公司变更登记", "公司登记") == "公司"
 
 
 def test_an_end_qualifier_does_not_hide_the_entity_kind() -> None:
@@ -491,3 +506,71 @@ def test_a_wrong_doing_described_is_not_a_licence() -> None:
 
     assert not is_grant(None, "未取得施工许可证或者开工报告未经批准擅自施工")
     assert is_grant(None, "使用林地审批")
+
+
+# ---------------------------------------------------------------------------------------------- variants
+
+
+def test_a_name_loses_only_the_qualifier_it_ends_with() -> None:
+    assert unqualified("化肥经营许可证核发(复合肥)") == "化肥经营许可证核发"
+    assert unqualified("化肥经营许可证核发") is None
+    assert unqualified("登记(其他)") is None  # too little left to compare
+    assert fused_parts("化肥生产经营审批") == ("化肥生产审批", "化肥经营审批")
+    assert fused_parts("化肥经营审批") == ()
+
+
+def test_an_item_on_a_variant_of_the_powers_subject_is_proposed_never_matched() -> None:
+    powers = [power("化肥生产经营审批"), power("饲料添加剂登记")]
+    items = [service("化肥经营许可证核发（复合肥）"), service("化肥经营许可证延续（复合肥）")]
+    found = linked(powers, items)
+    assert found == {(s.name, "化肥生产经营审批", Status.REVIEW) for s in items}
+    result = match_catalogue(powers, items)
+    assert all("办理项名称限定了该事项的主体：(复合肥)" in lk.reason for lk in result.links)
+
+
+def test_an_item_on_one_of_two_activities_a_power_writes_as_one_word_is_proposed() -> None:
+    powers = [power("化肥生产经营审批"), power("饲料添加剂登记")]
+    result = match_catalogue(powers, [service("化肥经营许可证核发")])
+    assert [(lk.power, lk.status) for lk in result.links] == [(0, Status.REVIEW)]
+    assert "该事项名称合写两项活动，办理项为其一：化肥经营审批" in result.links[0].reason
+
+
+def test_a_variant_of_a_power_that_names_its_own_variant_is_not_read_as_the_powers_subject() -> None:
+    result = match_catalogue(
+        [power("化肥经营许可证核发（有机肥）")], [service("化肥经营许可证核发（复合肥）")]
+    )
+    assert all("限定" not in lk.reason and lk.status is Status.REVIEW for lk in result.links)
+
+
+def test_a_close_name_keeps_its_own_score_beside_a_fused_activity() -> None:
+    found = linked([power("对饲料生产经营者网上交易进行备案")], [service("对饲料生产者网上交易进行备案")])
+    assert {s for _, _, s in found} == {Status.MATCHED}
+
+
+def test_explain_shows_a_variant_link_in_review_with_the_variant_named() -> None:
+    powers = [power("化肥生产经营审批"), power("饲料添加剂登记")]
+    explained = explain_service(powers, [service("化肥经营许可证延续（复合肥）")], 0)
+    kept = [c for c in explained.candidates if c.status != "dropped"]
+    assert [(c.name, c.status) for c in kept] == [("化肥生产经营审批", "review")]
+    assert "办理项名称限定了该事项的主体：(复合肥)" in kept[0].reason
+
+
+# ---------------------------------------------------------------------------------------------- kinds of business
+
+
+def test_an_item_of_the_kind_of_business_a_power_names_is_one_of_its_items() -> None:
+    assert business_kind("房产继承公证(指引)", "公证业务预约办理") == "公证"
+    assert business_kind("出生医学证明公证", "公证业务预约办理") == "公证"
+    assert business_kind("公证员执业注销", "公证业务预约办理") is None  # the kind is not its last word
+    assert business_kind("房产继承公证", "公证员执业许可") is None  # the power names no kind of business
+    assert business_kind("公证", "公证业务预约办理") is None  # names nothing more than the kind
+
+
+def test_a_kind_of_business_proposes_its_items_for_review_and_explain_says_so() -> None:
+    powers = [power("公证业务预约办理"), power("公证员执业许可")]
+    items = [service("房产继承公证（指引）"), service("出生医学证明公证（指引）")]
+    assert linked(powers, items) == {(s.name, "公证业务预约办理", Status.REVIEW) for s in items}
+    explained = explain_service(powers, items, 0)
+    kept = [c for c in explained.candidates if c.status != "dropped"]
+    assert [c.name for c in kept] == ["公证业务预约办理"]
+    assert kept[0].reason.startswith("该事项为一类业务（公证），办理项为其中一种")

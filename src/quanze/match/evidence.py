@@ -90,6 +90,44 @@ def expects_service_item(category: Category | None, name: str, expected: Sequenc
     return kind is None or kind in expected
 
 
+# ---------------------------------------------------------------------------------------------- qualified items
+
+# A name left this short once its closing qualifier goes says too little to be compared without it.
+_MIN_UNQUALIFIED = 4
+
+
+@lru_cache(maxsize=65536)
+def unqualified(core: str) -> str | None:
+    """A name without the qualifier in brackets it ends with (农药经营许可证核发(其他农药) → 农药经营许可证核发).
+
+    An item on a variant of a power's subject (X（Y）) is compared without its variant when the power names no
+    variant: the link is proposed, never matched on that alone (a qualifier can make another item).
+    """
+    plain = _TRAILING_BRACKETS.sub("", core)
+    return plain if plain != core and len(plain) >= _MIN_UNQUALIFIED else None
+
+
+# ---------------------------------------------------------------------------------------------- categories of items
+
+# A power named as a kind of business (公证业务预约办理, 出入境证件类办理) stands for every item of that kind.
+_KIND_OF_BUSINESS = re.compile(r"^(.{2,6}?)(?:业务|类)")
+
+
+@lru_cache(maxsize=262144)
+def business_kind(item: str, power: str) -> str | None:
+    """The kind a power names as its business when the item is one of that kind (学历公证 of 公证业务…), else None.
+
+    The item, without an end qualifier (（指引）), must end in the kind and name more than it: 学历公证 and
+    纳税状况公证 are kinds of 公证; 公证员执业 is not (the kind is not its last word).
+    """
+    m = _KIND_OF_BUSINESS.match(power)
+    if m is None:
+        return None
+    kind = m.group(1)
+    plain = unqualified(item) or item
+    return kind if plain.endswith(kind) and len(plain) > len(kind) + 1 else None
+
+
 # ---------------------------------------------------------------------------------------------- placeholders
 
 _PLACEHOLDERS: Final = frozenset({"无", "暂无", "未分类", "/", "-", "—", "--", "不涉及", "空"})
@@ -173,12 +211,31 @@ def listed_parts(core: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
 
 
+# Two activities written as one word: a power on both covers an item on either (农药生产经营审批 covers
+# 农药经营许可证核发). The parts keep the rest of the name.
+FUSED_ACTIVITIES: Final = (("生产经营", ("生产", "经营")), ("进出口", ("进口", "出口")))
+
+
+@lru_cache(maxsize=65536)
+def fused_parts(core: str) -> tuple[str, ...]:
+    """The items a name fusing two activities stands for: 农药生产经营审批 → 农药生产审批, 农药经营审批."""
+    for fused, parts in FUSED_ACTIVITIES:
+        at = core.find(fused)
+        if at >= 2:
+            return tuple(core[:at] + part + core[at + len(fused) :] for part in parts)
+    return ()
+
+
 # ---------------------------------------------------------------------------------------------- subject + action
 
 _LEADING_ACTION = re.compile(rf"^(?:申请|办理)?({_ACTION}|改扩建)")
 
 
-def subject_action(item: str, power: str, *, min_subject: int = 5) -> tuple[str, str] | None:
+# The shortest subject a handling item may share with its power (娱乐场所 is too short to say which).
+MIN_SUBJECT: Final = 5
+
+
+def subject_action(item: str, power: str, *, min_subject: int = MIN_SUBJECT) -> tuple[str, str] | None:
     """(subject, action) when a handling item is the power's subject followed by a handling action.
 
     互联网上网服务营业场所经营单位变更地址 under 互联网上网服务营业场所经营单位申请从事…许可 gives
@@ -204,10 +261,14 @@ def subject_action(item: str, power: str, *, min_subject: int = 5) -> tuple[str,
 
 # General kinds of legal entity and the specific kinds they cover; extend in quanze.toml
 # ([match.entity_kinds] "企业" = ["农民专业合作社"]). 内资 and 外商投资 stay apart.
+# The kinds of company (公司法) and of partnership (合伙企业法) are the law's own.
+_COMPANIES: Final = ("有限责任公司", "股份有限公司", "分公司")
+_PARTNERSHIPS: Final = ("普通合伙企业", "特殊普通合伙企业", "有限合伙企业")
 _DOMESTIC_KINDS: Final = (
     "公司",
-    "分公司",
+    *_COMPANIES,
     "合伙企业",
+    *_PARTNERSHIPS,
     "个人独资企业",
     "非公司企业法人",
     "企业法人",
@@ -217,6 +278,10 @@ _DOMESTIC_KINDS: Final = (
 DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "企业": _DOMESTIC_KINDS,
     "内资企业": _DOMESTIC_KINDS,
+    # A legal person that is an enterprise: a company or a non-company enterprise legal person, not a partnership.
+    "企业法人": ("公司", *_COMPANIES, "非公司企业法人", "分支机构", "营业单位"),
+    "公司": _COMPANIES,
+    "合伙企业": (*_PARTNERSHIPS, "分支机构"),
     "外商投资企业": ("外商投资公司", "外商投资合伙企业", "外商投资企业分支机构", "外国企业常驻代表机构"),
 }
 _CONNECTORS = re.compile(r"^[、,，和及与或]+")

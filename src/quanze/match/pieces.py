@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 # Below this similarity a main item (主项名称) that differs from a power in a key word is another item.
 PARENT_CLASH_FLOOR = 80.0
@@ -105,6 +106,15 @@ def coverage(short: str, long_: str) -> float:
     return sum(map(len, pieces(short, long_))) / len(short) if short else 0.0
 
 
+def pieces_score(share: float) -> float:
+    """The review score of a name found in pieces covering `share` of it: 70 at the least coverage, 75 whole."""
+    return 70.0 + 50.0 * (share - PIECES_COVERAGE)
+
+
+# The most a name found in pieces can score (the scorer's bound before it seeks pieces).
+PIECES_MOST: Final = pieces_score(1.0)
+
+
 def could_find_pieces(item: str, power: str, *, bare: bool = True) -> bool:
     """False when `piece_evidence` surely finds nothing: a cheap bound tried before the pieces are sought.
 
@@ -152,7 +162,7 @@ def piece_evidence(item: str, power: str, *, bare: bool = True) -> tuple[float, 
         if len(short) < _MIN_SHORT:
             continue
         found = pieces(short, long_)
-        share = sum(map(len, found)) / len(short)
+        share = coverage(short, long_)
         content = sum(len(p) for p in found if p not in _GENERIC)
         if share >= PIECES_COVERAGE and content >= least and (best is None or share > best[0]):
             best = (share, short, "、".join(found))
@@ -160,4 +170,4 @@ def piece_evidence(item: str, power: str, *, bare: bool = True) -> tuple[float, 
         return None
     share, short, shown = best
     whose = "该事项名称" if short in (power, _bare(power)) else "办理项名称"
-    return 70.0 + 50.0 * (share - PIECES_COVERAGE), f"{whose}{PIECES_NOTE}（{shown}）"
+    return pieces_score(share), f"{whose}{PIECES_NOTE}（{shown}）"

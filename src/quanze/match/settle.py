@@ -25,8 +25,8 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from dataclasses import dataclass
 from typing import Final
 
-from quanze.match.acts import ACT_GROUPS, other_act_and_thing
-from quanze.match.evidence import ACTIONS, family_stem
+from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
+from quanze.match.evidence import ACTIONS, MIN_SUBJECT, family_stem
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
@@ -35,8 +35,6 @@ from quanze.models import ServiceItem
 # (power, score, method, status, reason): a link as catalogue matching keeps it.
 Found = tuple[int, float, Method, Status, str]
 
-# The note the scorer gives a code link between a penalty-like and a licence-like item: never settled.
-KIND_NOTE = "事项类别不同"
 # Matched members a family needs before it settles its other members (one may be a stray name).
 MIN_AGREEING = 2
 # An own link at least this strong (and without a key-word doubt) is a member's own word on its power; a
@@ -72,7 +70,7 @@ def settle(
     """
     context = _Context(services, items, targets, options, rejected)
     for si in in_unit:
-        settled = _by_code(services[si], found_by[si], targets, options)
+        settled = _by_code(services[si], items[si], found_by[si], targets, options)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
@@ -85,7 +83,7 @@ def _decided(found: Sequence[Found]) -> bool:
 
 
 def _by_code(
-    s: ServiceItem, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
+    s: ServiceItem, item: Prepared, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
 ) -> list[Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
     if not found or _decided(found) or not any(targets[f[0]].code for f in found):
@@ -94,8 +92,8 @@ def _by_code(
     if stem is None:
         return None
     under = [f for f in found if targets[f[0]].code_stem == stem or targets[f[0]].code == stem + "000"]
-    if len({f[0] for f in under}) != 1 or any(KIND_NOTE in f[4] for f in under):
-        return None
+    if len({f[0] for f in under}) != 1 or any(item.kind_clash(targets[f[0]]) for f in under):
+        return None  # (a licence-like item under a penalty's code: the code proposes, a person decides)
     best = max(under, key=lambda f: f[1])
     if other_act_and_thing(s.name, targets[best[0]].full):
         return None  # the names say another act on another thing: the code proposes, a person decides
@@ -160,6 +158,8 @@ def _settle_family(
         mine = [f for f in found if f[0] == owner]
         if not mine or _kind_clash(si, owner, context):
             continue
+        if shares_only_subject(context.items[si], context.targets[owner]):
+            continue  # its name is only the power's subject: the power is about another thing on it
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
             continue  # its own name prefers another power clearly: left for a person
@@ -214,6 +214,8 @@ def _agreeing(
     for si in linked:
         if _decided(found_by[si]) or _kind_clash(si, owner, context):
             continue
+        if shares_only_subject(context.items[si], context.targets[owner]):
+            continue  # its name is only the power's subject: the power is about another thing on it
         link = max(found_by[si], key=lambda f: f[1])
         found_by[si] = [
             (owner, max(link[1], options.match_threshold), link[2], Status.MATCHED, f"{link[4]}；{note}")
@@ -280,7 +282,6 @@ HANDLING_ACTS: Final = tuple(
     )
 )[::-1]
 _OBJECTS: Final = ("许可证", "证书", "证件", "证照", "证")
-MIN_SUBJECT = 5
 SUBJECT_NOTE = "名称为该事项主体（{subject}）加办理动作（{act}），已有{n}个同一主体的办理项匹配到该事项"
 
 
@@ -314,7 +315,6 @@ def _by_subject(
         for si in in_unit
         if len(found := found_by[si]) == 1
         and found[0][3] is Status.REVIEW
-        and KIND_NOTE not in found[0][4]
         and targets[found[0][0]].handling is None
     ]
     wanted = {found_by[si][0][0] for si in reviewed}
@@ -351,13 +351,52 @@ def _by_subject(
 _CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
 _JOINS: Final = ("、", "，", ",", "及", "和", "或", "与")
 _POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *_JOINS}, key=len, reverse=True))
+_ITEM_WORDS: Final = tuple(sorted({*_POWER_WORDS, "修改", "重置", "挂失", "换领"}, key=len, reverse=True))
 
 
-def _only_acts(rest: str) -> bool:
+def _only_acts(rest: str, words: tuple[str, ...] = _POWER_WORDS) -> bool:
     """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
     while rest:
-        word = next((w for w in _POWER_WORDS if rest.startswith(w)), None)
+        word = next((w for w in words if rest.startswith(w)), None)
         if word is None:
             return False
         rest = rest[len(word) :]
     return True
+
+
+# Acts a power may name on its subject besides the handling acts; the acts that issue (设立, 核发) cover the
+# other handling acts, so they are not among the acts a power names to set itself apart.
+_VERBS: Final = ("修改", "重置", "绑定", "解绑", "挂失", "换领")
+_ISSUE: Final = 0
+_ISSUING: Final = frozenset(ACT_GROUPS[_ISSUE])
+_OPENINGS: Final = (*_JOINS, "(", "（")
+
+
+def shares_only_subject(item: Prepared, power: Prepared) -> bool:
+    """Whether an item is only a power's subject with an act, and the power names other acts on that subject.
+
+    社会保障卡注销 and 社会保障卡补领、换领、换发 against 社会保障卡密码修改与重置: the item's whole name is the
+    power's subject (社会保障卡) with an act; the power names other acts (修改, 重置) on a thing of it. A name
+    found whole inside the power scores high, but it says only that both are about the card: such a link is
+    proposed, never settled by a family. 残疾人证注销 under 残疾人证核发与管理 and 计量标准变更 under
+    计量标准器具核准 (the powers only issue and manage) are not such cases, nor is 绑定 of …绑定与解绑.
+    """
+    names = [n for n in (power.core, power.alt_core) if n]
+    for name in names:
+        head = _common_head(item.core, name)
+        rest = name[head:]
+        if (
+            head < 2
+            or not rest
+            or rest.startswith(_OPENINGS)
+            or not _only_acts(item.core[head:], _ITEM_WORDS)
+        ):
+            return (
+                False  # (a power going on with 与 or a bracket lists what it includes: 户口登记（包括注销…）)
+            )
+        acts = [w for w in (*HANDLING_ACTS, *_VERBS) if w in rest and w not in _ISSUING]
+        if not acts or any(w in item.full for w in acts) or named_acts(item.full) & named_acts(name):
+            return False  # the item names one of the power's acts (终止 is 注销)
+        if "注册" in rest and _ISSUE in named_acts(item.full):
+            return False  # 设立登记 is the 注册 of 注册、变更、注销登记
+    return bool(names)
