@@ -51,3 +51,26 @@ def test_a_run_relaxes_the_collector_after_ingest_and_leaves_it_as_it_found_it(t
     threshold, frozen = seen[Stage.MATCH]  # after ingest: relaxed, and the rows read are frozen
     assert threshold >= YOUNG_THRESHOLD and frozen > 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_callers_freeze_survives_a_read_and_a_run(tmp_path: Path) -> None:
+    """A caller that froze its own objects (a server after start-up) finds them still frozen afterwards."""
+    from quanze.ingest import read_file
+
+    path = fixtures.plain(tmp_path / "plain.xlsx")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        # A frozen object that is freed leaves the count; none is added, and the caller's stay.
+        assert read_file(path).records > 0
+        assert frozen // 2 < gc.get_freeze_count() <= frozen
+        with relaxed_gc():
+            freeze_inputs()  # would freeze the caller's objects with ours, and unfreeze them all at the end
+            assert frozen // 2 < gc.get_freeze_count() <= frozen
+        assert frozen // 2 < gc.get_freeze_count() <= frozen
+        config = load_config(fixtures.scenario(tmp_path / "s"))
+        run_reconcile(config, out=tmp_path / "out", force=False)
+        assert frozen // 2 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()

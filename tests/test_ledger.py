@@ -742,3 +742,17 @@ def test_a_gap_keeps_its_id_when_another_departments_twin_comes_and_goes(tmp_pat
     assert (alone.opened, alone.closed, alone.open) == (0, 1, 1)
     [still] = ledger.load_gaps(db)
     assert still.id == first.id and still.department == "东城县住建局"
+
+
+def test_the_editable_fields_are_one_list_everywhere() -> None:
+    """The ledger's editable fields, the workbook's editable headings and an analyst's change name the same fields."""
+    from quanze.ledger.records import LedgerGap
+    from quanze.ledger.store import EDITABLE
+    from quanze.report.ledger import EDITABLE_HEADINGS
+
+    assert tuple(EDITABLE_HEADINGS) == EDITABLE
+    for name in EDITABLE:
+        assert name in LedgerGap.model_fields
+        assert name in GapChange.model_fields
+    # A change names every editable field and nothing a run decides.
+    assert set(GapChange.model_fields) - set(EDITABLE) == {"gap_id", "row", "sheet"}

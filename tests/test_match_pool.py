@@ -10,6 +10,7 @@ import pytest
 from quanze.match import Decision, MatchResult, match_catalogue, power_key, service_key
 from quanze.match.catalogue import POOL_MIN_ITEMS, _workers
 from quanze.models import PowerItem, Provenance, ServiceItem
+from quanze.normalize import name_key
 
 SRC = Provenance(file="t", sheet="s", row=1)
 
@@ -76,6 +77,22 @@ def test_a_pool_of_workers_links_what_one_process_links() -> None:
     assert alone.links and alone.unmatched and alone.orphans
     assert _signature(pooled) == _signature(alone)
     assert seen[-1] == (len(services), len(services))  # progress reaches the end
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_links_come_by_unit_then_power_score_and_service_item(workers: int) -> None:
+    # Each unit sorts its own links (in its worker); the result lists the units in the order of their keys.
+    if workers > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the pool forks")
+    powers, services = _case()
+    # Units listed out of order, so that the order of the links is the one the matcher gives them.
+    shuffled = services[::-1]
+    result = match_catalogue(powers, shuffled, workers=workers)
+    keys = [
+        (name_key(shuffled[lk.service].unit or ""), lk.power, -lk.score, lk.service) for lk in result.links
+    ]
+    assert len({k[0] for k in keys}) > 1
+    assert keys == sorted(keys)
 
 
 def test_a_pool_is_used_only_where_it_pays() -> None:

@@ -216,3 +216,48 @@ def test_a_catalogue_matched_with_pruning_links_what_the_full_rules_link(
     monkeypatch.setattr(scoring, "_name_evidence", unpruned)
     assert signature() == pruned
     assert pruned[0]  # the case links something
+
+
+def _out_of_reach_in_turn(src: Prepared, tgt: Prepared, sim: float, opts: MatchOptions) -> bool:
+    """The bound as first written: the rules tried in turn from the highest score (the reference)."""
+    most = sim
+    if most < scoring._ENTITY_SCORE and scoring._entity_possible(src, tgt, opts.entity_vocabulary()):
+        most = scoring._ENTITY_SCORE
+    elif most < scoring._SUBJECT_SCORE and (
+        scoring._subject_possible(src.full, tgt) or scoring.business_kind(src.core, tgt.core) is not None
+    ):
+        most = scoring._SUBJECT_SCORE
+    elif most < scoring.PIECES_MOST and (
+        could_find_pieces(src.core, tgt.core)
+        or (tgt.alt_core is not None and could_find_pieces(src.core, tgt.alt_core))
+        or any(scoring.closes_with_act(p) and could_find_pieces(src.core, p, bare=False) for p in tgt.parts)
+    ):
+        most = scoring.PIECES_MOST
+    best = most + max(opts.same_department_bonus, 0.0) + 1e-6
+    return max(0.0, min(100.0, round(best, 1))) < opts.review_threshold
+
+
+@settings(max_examples=600, deadline=None)
+@given(prepared, prepared, st.floats(0.0, 100.0), options)
+def test_the_bound_tries_the_cheapest_rule_first_with_the_same_answer(
+    src: Prepared, tgt: Prepared, sim: float, opts: MatchOptions
+) -> None:
+    assert _out_of_reach(src, tgt, sim, opts) == _out_of_reach_in_turn(src, tgt, sim, opts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(evidence_pair, st.floats(0.0, 100.0), options)
+def test_the_bound_on_evidence_pairs_is_the_one_tried_in_turn(
+    pair: tuple[Prepared, Prepared], sim: float, opts: MatchOptions
+) -> None:
+    src, tgt = pair
+    assert _out_of_reach(src, tgt, sim, opts) == _out_of_reach_in_turn(src, tgt, sim, opts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(prepared, prepared, options)
+def test_entity_kinds_remembered_by_name_answer_as_the_plain_test(
+    src: Prepared, tgt: Prepared, opts: MatchOptions
+) -> None:
+    kinds = opts.entity_vocabulary()
+    assert scoring._entity_kinds_met(src.full, tgt, kinds) == scoring._entity_possible(src, tgt, kinds)

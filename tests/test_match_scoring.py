@@ -114,3 +114,25 @@ def test_the_same_names_in_many_units_link_alike() -> None:
             ("建筑工程施工许可", "建筑工程施工许可（变更）"),
         )
     }
+
+
+def test_an_item_is_prepared_once_for_every_county_that_writes_it() -> None:
+    # Implementation codes carry the county's region and credit codes, departments its name: what matching
+    # compares of them (the basic code, the department's key) is the same, and so is the prepared item.
+    east = prepare(
+        "燃气经营许可证新办",
+        None,
+        "511A0138000000-511602000000-000-115113010833722043-1-00",
+        "东城县住房和城乡建设局",
+        Category.LICENSING,
+    )
+    west = prepare(
+        "燃气经营许可证新办",
+        None,
+        "511A0138000000-511603000000-000-11511302MB1C07405Y-1-00",
+        "西河县住房和城乡建设局",
+        Category.LICENSING,
+    )
+    assert east.code == west.code == "511A0138000000"
+    assert east.dept == west.dept
+    assert east is west

@@ -220,6 +220,19 @@ def test_cells_without_a_reference_go_to_the_streaming_parser(tmp_path: Path) ->
     assert [p.name for p in read_file(path).powers] == ["取水许可审批"]
 
 
+def test_prefixed_cells_without_a_reference_are_found_too(tmp_path: Path) -> None:
+    """The scan looks for <c …> with a quick pattern; a cell written with a namespace prefix (<x:c/>) is
+    still found, by the general one."""
+    path = _raw_workbook(
+        tmp_path / "prefixed-cells-without-reference.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c></row>'
+        '<row r="2"><x:c xmlns:x="urn:x" t="inlineStr"><is><t>取水许可审批</t></is></x:c></row>',
+    )
+    with zipfile.ZipFile(path) as zf:
+        assert scan_sheet(zf, "xl/worksheets/sheet1.xml").unreferenced
+    assert read_fast(path) is None
+
+
 def test_a_referenced_workbook_stays_on_the_fast_path(tmp_path: Path) -> None:
     path = fixtures.plain(tmp_path / "plain.xlsx")
     with zipfile.ZipFile(path) as zf:

@@ -279,11 +279,13 @@ UNITS_SCRIPT = """
 import json, resource, sys
 from pathlib import Path
 from quanze.config import load_config
+from quanze.gctune import relaxed_gc
 from quanze.pipeline import reconcile
 from quanze.units_pool import each_unit
 config = load_config(Path(sys.argv[1]) / "quanze.toml")
 if sys.argv[2] == "whole":
-    reconcile(config)
+    with relaxed_gc():  # as `quanze reconcile` runs it, and as each_unit runs every unit
+        reconcile(config)
 else:
     for _ in each_unit(config, jobs=int(sys.argv[3])):
         pass

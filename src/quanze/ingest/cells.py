@@ -34,7 +34,7 @@ def cell_text(value: Any) -> tuple[str | None, bool]:
         return (value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()), False
     if isinstance(value, date):
         return value.isoformat(), False
-    return (value if isinstance(value, str) else str(value)), False
+    return (value if type(value) is str else str(value)), False  # a str subclass as plain str
 
 
 def looks_like_department(text: str) -> bool:

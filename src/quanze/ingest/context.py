@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from quanze.cellref import column_letter
 from quanze.ingest.cells import looks_like_department
 from quanze.ingest.duplicates import Duplicates
+from quanze.ingest.issues import row_issue
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.raw import RawSheet
 from quanze.models import IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity, SheetLayout
@@ -66,15 +67,8 @@ class SheetContext:
         value: str | None = None,
     ) -> None:
         self.issues.append(
-            RowIssue(
-                code=code,
-                severity=severity,
-                file=self.file,
-                sheet=self.raw.name,
-                row=row,
-                column=column,
-                value=value,
-                message=message,
+            row_issue(
+                code, severity, self.file, message, sheet=self.raw.name, row=row, column=column, value=value
             )
         )
 

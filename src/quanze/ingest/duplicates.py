@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from quanze.ingest.issues import row_issue
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import code_key, department_key, name_key
 
@@ -62,13 +63,13 @@ class Duplicates:
 def _dup_issue(
     file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str, value: str | None
 ) -> RowIssue:
-    return RowIssue(
-        code=code,
-        severity=Severity.WARNING,
-        file=file_label,
+    return row_issue(
+        code,
+        Severity.WARNING,
+        file_label,
+        message,
         sheet=item.source.sheet,
         row=item.source.row,
         column="code" if code is IssueCode.DUPLICATE_CODE else None,
         value=value,
-        message=message,
     )

@@ -111,14 +111,20 @@ _MEMO_LIMIT = 1 << 16  # cell texts remembered per sheet: a column's repeated va
 
 
 def reads_like_header(
-    texts: list[str | None], table: Mapping[str, tuple[str, int]], memo: dict[str, bool] | None = None
+    texts: list[str | None],
+    table: Mapping[str, tuple[str, int]],
+    memo: dict[str, bool] | None = None,
+    *,
+    distinct: set[str] | None = None,
 ) -> bool:
     """A row most of whose cells are field names (序号, 事项名称 …): a header, never a record.
 
     `memo` remembers the answer per cell text: a sheet's columns repeat their values row after row. The
-    scan stops as soon as too few cells are left to make the row a header.
+    scan stops as soon as too few cells are left to make the row a header. `distinct` is the row's set of
+    non-empty texts, when the caller has it.
     """
-    distinct = {t for t in texts if t}
+    if distinct is None:
+        distinct = {t for t in texts if t}
     need = max(2, -(-len(distinct) * 3 // 5))  # at least two, and three fifths of the cells
     spare = len(distinct) - need
     mapped = 0

@@ -64,9 +64,12 @@ def is_error_value(text: str | None) -> bool:
     return text is not None and "#" in text[:3] and text.strip().upper() in ERROR_VALUES
 
 
-def junk_row(texts: list[str | None]) -> tuple[IssueCode, str] | None:
-    """A row that holds no item: a total (合计：共6项), a 以下空白 marker or signature lines, beside numbers at most."""
-    joined = "".join(t for t in texts if t)
+def junk_row(texts: list[str | None], joined: str | None = None) -> tuple[IssueCode, str] | None:
+    """A row that holds no item: a total (合计：共6项), a 以下空白 marker or signature lines, beside numbers at most.
+
+    `joined` is the row's non-empty texts joined, when the caller has it."""
+    if joined is None:
+        joined = "".join(t for t in texts if t)
     if not _ANY_HINT.search(joined):
         return None  # the common case, a row of an item, decided with one search
     if _SIGNATURE_HINT.search(joined) and all(_SIGNATURE.match(t.strip()) for t in texts if t):

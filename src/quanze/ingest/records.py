@@ -41,6 +41,8 @@ class RecordBuilder:
         """category_of by raw 事项类型: a sheet has a handful of them, repeated row after row."""
         self._counts: dict[str, int | None] = {}
         """parse_count by 办件量 text (only those that parse: a bad one is reported on every row)."""
+        self.count = 0
+        """Records made so far (the sheet reader puts the number on the layout at the end)."""
 
     def add(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -114,7 +116,16 @@ class RecordBuilder:
         )
 
     def _provenance(self, rownum: int) -> Provenance:
-        return provenance(self.ctx.file, self.ctx.raw.name, rownum)
+        file, sheet = self.ctx.file, self.ctx.raw.name
+        if _PLAIN_PROVENANCE and type(file) is str and type(sheet) is str:
+            # construct() inlined: one per record.
+            item = _new_provenance(Provenance)
+            _set(item, "__dict__", {"file": file, "sheet": sheet, "row": rownum})
+            _set(item, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
+            _set(item, "__pydantic_extra__", None)
+            _set(item, "__pydantic_private__", None)
+            return item
+        return provenance(file, sheet, rownum)
 
     def _power(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -152,7 +163,7 @@ class RecordBuilder:
         data.update(self._common(rownum, values))
         data.update(name=name, sub_item=sub, role=role, source=self._provenance(rownum))
         try:
-            item = build_record(PowerItem, data)
+            item = row_record(PowerItem, data)
         except ValidationError as exc:
             self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
             return
@@ -163,7 +174,7 @@ class RecordBuilder:
         ctx.duplicates.add(item)
         if ctx.options.keep_records:
             ctx.powers.append(item)
-        ctx.layout.records += 1
+        self.count += 1
 
     def _service(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -175,14 +186,14 @@ class RecordBuilder:
         data.update(self._common(rownum, values))
         data.update(name=name, source=self._provenance(rownum))
         try:
-            item = build_record(ServiceItem, data)
+            item = row_record(ServiceItem, data)
         except ValidationError as exc:
             self._reject(rownum, "name", f"the row does not make a valid item: {exc.errors()[0]['msg']}")
             return
         ctx.duplicates.add(item)
         if ctx.options.keep_records:
             ctx.services.append(item)
-        ctx.layout.records += 1
+        self.count += 1
 
 
 _Item = TypeVar("_Item", PowerItem, ServiceItem)
@@ -263,6 +274,30 @@ def build_record(model: type[_Item], data: dict[str, Any]) -> _Item:
         values.update(data)
         return construct(model, values, set(data))
     return model.model_validate(data)
+
+
+_PLAIN_PROVENANCE = plain(Provenance)
+_new_provenance = Provenance.__new__
+_set = object.__setattr__
+
+
+def row_record(model: type[_Item], data: dict[str, Any]) -> _Item:
+    """The record of a sheet row: `build_record` without its type checks, which a row's data passes by
+    construction (texts or None from the row's cells, a Category, a whole number of transactions, a
+    role, a Provenance, only the model's fields and a name). Validated instead for a model that is not
+    plain."""
+    defaults = _DEFAULTS[model]
+    if defaults is None or type(data.get("name")) is not str:
+        return build_record(model, data)
+    values = dict(defaults)
+    values.update(data)
+    # construct() inlined (the model is plain): one per record.
+    item = model.__new__(model)
+    _set(item, "__dict__", values)
+    _set(item, "__pydantic_fields_set__", set(data))
+    _set(item, "__pydantic_extra__", None)
+    _set(item, "__pydantic_private__", None)
+    return item
 
 
 class Placeholders:

@@ -140,19 +140,24 @@ class SheetReader:
         ctx.sheet_category = sheet_category(ctx.raw.name, options.category_aliases)
         layout.skipped_structural += len(layout.title_rows)
         layout.skipped_blank += top - len(layout.title_rows)
-        layout.rows_total = bottom + 1
+        # Rows and records are counted in plain ints and set on the layout (a pydantic model) at the end.
+        last = bottom + 1
         for rownum, texts, inherited in head[bottom + 1 :]:
             self._row(rownum, texts, inherited)
+            last = rownum
         start = len(head) + 1
+        row_texts = self._texts.texts
         for rownum, values in enumerate(rows, start=start):
-            self._row(rownum, *self._texts.texts(rownum, values))
+            self._row(rownum, *row_texts(rownum, values))
+            last = rownum
+        layout.rows_total = last
+        layout.records += self._records.count
         self._report_hidden()
 
     def _row(self, rownum: int, texts: list[str | None], inherited: set[int]) -> None:
-        self.ctx.layout.rows_total += 1
         if self._structure.skip(rownum, texts, inherited):
             return
-        values = self._values.read(rownum, texts)
+        values = self._values.read(rownum, texts, self._structure.joined)
         if values is not None:
             self._records.add(rownum, values)
 

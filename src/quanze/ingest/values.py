@@ -5,6 +5,9 @@ that sections, sheet names and titles give a row that names none."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
 
 from quanze.ingest.cells import split_level
 from quanze.ingest.context import SheetContext
@@ -16,36 +19,83 @@ from quanze.vocab import DITTO_MARKS
 _TEXT_PREFIXES = ("'", "‘", "’")
 _SCIENTIFIC = re.compile(r"^\s*\d(?:\.\d+)?[eE]\+?\d{1,2}\s*$")
 _MEMO_LIMIT = 1 << 16
+_PLACEHOLDER, _DITTO, _CODE_ODD = 1, 2, 4
+_UNSEEN: Any = object()
 
 
 class RowValues:
-    """Reads the field values of the item rows of one sheet, in order (ditto and fill-down look up)."""
+    """Reads the field values of the item rows of one sheet, in order (ditto and fill-down look up).
+
+    Most cells need none of the checks: each distinct value is examined once (placeholder, ditto mark, a
+    code that may need fixing) and remembered as a few bits, so a plain row is read with one lookup a
+    field; the checks themselves run only on the rows whose values may need them.
+    """
 
     def __init__(self, ctx: SheetContext) -> None:
         self.ctx = ctx
-        self._placeholder: dict[str, bool] = {}
-        """is_placeholder by cell text: a column's values repeat row after row."""
+        self._marks: dict[str, int] = {}
+        """_PLACEHOLDER | _DITTO | _CODE_ODD by cell text: a column's values repeat row after row."""
+        self._junk_names: dict[str, str | None] = {}
+        self._levels: dict[str | None, tuple[str | None, str | None]] = {}
+        self._fields: dict[str, int] | None = None
+        self._names: tuple[str, ...] = ()
+        self._pick: Callable[[list[str | None]], tuple[str | None, ...]] | None = None
+        self._width = 0
+        self._sheet_department: list[str | None] = []
 
-    def read(self, rownum: int, texts: list[str | None]) -> dict[str, str | None] | None:
-        """The row's values by field; None when its name cannot be read (the row is rejected and reported)."""
+    def _prepare(self) -> None:
+        """The columns to pick from each row, as one C-level getter (the header has mapped them)."""
+        fields = self.ctx.fields
+        self._fields = fields
+        self._names = tuple(fields)
+        indices = tuple(fields.values())
+        self._width = max(indices, default=-1) + 1
+        self._pick = itemgetter(*indices) if len(indices) >= 2 else None
+
+    def _mark(self, value: str) -> int:
+        # 序号 and numbers: never a placeholder, ditto mark or odd code, and seldom repeated (not remembered).
+        if value.isdigit():
+            return 0
+        mark = (
+            (_PLACEHOLDER if is_placeholder(value) else 0)
+            | (_DITTO if value.strip() in DITTO_MARKS else 0)
+            | (_CODE_ODD if value[:1] in _TEXT_PREFIXES or _SCIENTIFIC.match(value) else 0)
+        )
+        if len(self._marks) < _MEMO_LIMIT:
+            self._marks[value] = mark
+        return mark
+
+    def read(
+        self, rownum: int, texts: list[str | None], joined: str | None = None
+    ) -> dict[str, str | None] | None:
+        """The row's values by field; None when its name cannot be read (the row is rejected and reported).
+
+        `joined` is the row's non-empty texts joined, when the caller has it (a cheap test for error cells).
+        """
         ctx = self.ctx
-        width = len(texts)
-        values = {fld: texts[idx] if idx < width else None for fld, idx in ctx.fields.items()}
-        memo = self._placeholder
+        if self._fields is not ctx.fields:
+            self._prepare()
+        if self._pick is not None and len(texts) >= self._width:
+            values = dict(zip(self._names, self._pick(texts), strict=True))
+        else:
+            width = len(texts)
+            values = {fld: texts[idx] if idx < width else None for fld, idx in ctx.fields.items()}
+        memo = self._marks
+        found = 0
         for fld, value in values.items():
             if value is None:
                 continue
-            placeholder = memo.get(value)
-            if placeholder is None:
-                placeholder = is_placeholder(value)
-                if len(memo) < _MEMO_LIMIT:
-                    memo[value] = placeholder
-            if placeholder:
-                ctx.placeholders.add(fld, ctx.raw.name, rownum, value)
-                values[fld] = None
-        if self._junk_cells(rownum, texts, values):
+            mark = memo.get(value)
+            if mark is None:
+                mark = self._mark(value)
+            if mark:
+                found |= mark
+                if mark & _PLACEHOLDER:
+                    ctx.placeholders.add(fld, ctx.raw.name, rownum, value)
+                    values[fld] = None
+        if self._junk_cells(rownum, texts, values, joined):
             return None
-        if ctx.options.ditto:
+        if ctx.options.ditto and found & _DITTO:
             for fld, value in values.items():
                 if value is not None and value.strip() in DITTO_MARKS:
                     source = ctx.state.previous.get(fld)
@@ -67,6 +117,11 @@ class RowValues:
             code = values.get(fld)
             if code is None:
                 continue
+            if not ctx.precision_lost:
+                # Only a code with a text prefix or in scientific notation needs a look.
+                mark = memo.get(code)
+                if not (mark if mark is not None else self._mark(code)) & _CODE_ODD:
+                    continue
             if code[:1] in _TEXT_PREFIXES:
                 # '330109001000: the apostrophe that makes Excel keep a code as text, typed into a CSV.
                 code = values[fld] = code[1:].strip() or None
@@ -95,22 +150,37 @@ class RowValues:
         if values.get("department") is None:
             values["department"] = (
                 ctx.state.section_department
-                or ctx.sheet_department()
+                or self._department_of_sheet()
                 or ctx.title_department
                 or values.get("handling_office")
             )
         if values.get("category") is None:
             values["category"] = ctx.state.section_category or ctx.sheet_category
         if "level" in values or ctx.layout.level:
-            values["level"], scope = split_level(values.get("level") or ctx.layout.level)
+            level = values.get("level") or ctx.layout.level
+            split = self._levels.get(level)
+            if split is None:
+                split = split_level(level)
+                if len(self._levels) < _MEMO_LIMIT:
+                    self._levels[level] = split
+            values["level"], scope = split
             values["level_scope"] = values.get("level_scope") or scope
         return values
 
-    def _junk_cells(self, rownum: int, texts: list[str | None], values: dict[str, str | None]) -> bool:
+    def _department_of_sheet(self) -> str | None:
+        """The department the sheet's name gives (the same for every row: found once)."""
+        if not self._sheet_department:
+            self._sheet_department.append(self.ctx.sheet_department())
+        return self._sheet_department[0]
+
+    def _junk_cells(
+        self, rownum: int, texts: list[str | None], values: dict[str, str | None], joined: str | None
+    ) -> bool:
         """Report error cells (#N/A, #REF!) and dates in 序号; True when the name cannot be read at all."""
         ctx = self.ctx
         names = {ctx.fields.get("name"), ctx.fields.get("sub_item")}
-        for idx, text in enumerate(texts):
+        # Every error value holds "#": a row without one anywhere has no error cell.
+        for idx, text in enumerate(texts) if joined is None or "#" in joined else ():
             # "#" near the start is what every error value has: most cells are passed over with one test.
             if text is not None and "#" in text[:3] and idx not in names and is_error_value(text):
                 ctx.issue(
@@ -124,7 +194,8 @@ class RowValues:
                 for fld in [f for f, i in ctx.fields.items() if i == idx]:
                     values[fld] = None
         for fld in ("seq", "sub_seq"):
-            seq = seq_from_date(values.get(fld))
+            text = values.get(fld)
+            seq = seq_from_date(text) if text is not None and "-" in text else None  # a date has its "-"
             if seq is not None:
                 ctx.issue(
                     IssueCode.DATE_AS_SEQ,
@@ -137,7 +208,13 @@ class RowValues:
                 values[fld] = seq
         for fld in ("name", "sub_item"):
             text = values.get(fld)
-            why = junk_name(text) if text else None
+            if not text:
+                continue
+            why = self._junk_names.get(text, _UNSEEN)
+            if why is _UNSEEN:
+                why = junk_name(text)
+                if len(self._junk_names) < _MEMO_LIMIT:
+                    self._junk_names[text] = why
             if why is not None:
                 ctx.layout.rejected += 1
                 ctx.issue(

@@ -19,6 +19,12 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
+@lru_cache(maxsize=65536)
+def _target_grams(core: str, alt_core: str | None) -> frozenset[str]:
+    """A target's bigrams, of its own name and its main item's: every unit indexes the same powers."""
+    return _grams(core) | _grams(alt_core) if alt_core else _grams(core)
+
+
 class Index:
     """Lookups over one partition's targets: by code, by core name, and a character-bigram index."""
 
@@ -42,13 +48,14 @@ class Index:
                 self.by_main[t.alt_core].append(i)
             for part in t.parts:
                 self.by_core[part].append(i)
-            for g in _grams(t.core) | _grams(t.alt_core) if t.alt_core else _grams(t.core):
+            for g in _target_grams(t.core, t.alt_core):
                 postings[g].append(i)
         # Stem lengths present, longest first: a code is cut only to lengths some target's stem has.
         self.stem_lengths = sorted({len(s) for s in self.by_stem}, reverse=True)
         n = max(len(targets), 1)
         # Bigrams found in most targets (许可, 管理 …) say little; their weight falls with frequency.
         self.postings = {g: (ids, math.log(1 + n / len(ids))) for g, ids in postings.items()}
+        self._fuzzy: dict[tuple[str, int], tuple[int, ...]] = {}
 
     def code_hits(self, code: str | None) -> Iterable[tuple[int, bool]]:
         """Targets whose code equals this one (True) or whose code this one extends (False)."""
@@ -69,19 +76,25 @@ class Index:
                     yield i, False
                 return
 
-    def fuzzy_candidates(self, text: str, k: int) -> list[int]:
-        weights: dict[int, float] = defaultdict(float)
+    def fuzzy_candidates(self, text: str, k: int) -> tuple[int, ...]:
+        """The k targets sharing the most (weighted) bigrams with `text`, worked out once a text."""
+        known = self._fuzzy.get((text, k))
+        if known is not None:
+            return known  # the handling items of one power (新办, 变更 …) ask with the same core
+        weights: dict[int, float] = {}
+        weight = weights.get
+        postings = self.postings
         for g in _grams(text):
-            hit = self.postings.get(g)
+            hit = postings.get(g)
             if hit is None:
                 continue
             ids, w = hit
             for i in ids:
-                weights[i] += w
-        if not weights:
-            return []
+                weights[i] = weight(i, 0.0) + w
         # The k heaviest, ties by index: what sorting them all and keeping the first k gives.
-        return [i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()])]
+        found = tuple(i for _, i in heapq.nsmallest(k, [(-w, i) for i, w in weights.items()]))
+        self._fuzzy[(text, k)] = found
+        return found
 
 
 def collect(
@@ -105,7 +118,14 @@ def collect(
     score = scorer.source(src, parent)
     targets = index.targets
 
+    # Targets already scored by name alone: found again by another name form or query, they score the same.
+    tried: set[int] = set()
+
     def consider(t: int, code_exact: bool | None) -> None:
+        if code_exact is None:
+            if t in tried:
+                return
+            tried.add(t)
         if t in rejected:
             return
         cand = score(targets[t], code_exact)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
@@ -34,6 +34,7 @@ from quanze.match.scoring import (
     Scorer,
     prepare,
     prepare_power,
+    shared_scorer,
     similarity,
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
@@ -68,10 +69,8 @@ def match_catalogue(
     size: two on a large catalogue where fork is available, else one.
     """
     options = options or MatchOptions()
-    scorer = Scorer(options)
+    scorer = shared_scorer(options)
     result = MatchResult()
-    prepared_powers = [prepare_power(p) for p in powers]
-    pkeys = [power_key(p) for p in powers]
     by_unit: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str | None] = {}
     for si, s in enumerate(services):
@@ -98,8 +97,6 @@ def match_catalogue(
         scorer,
         decisions,
         addressing,
-        prepared_powers,
-        pkeys,
         by_unit,
         unit_names,
         own_unit,
@@ -117,9 +114,7 @@ def match_catalogue(
         result.ambiguous += ambiguous
     if progress is not None:
         progress(len(services), len(services))
-    result.links.sort(
-        key=lambda lk: (_partition_key(services[lk.service].unit), lk.power, -lk.score, lk.service)
-    )
+    # Links come by unit (partition keys in order), each unit's sorted by power, score and service item.
     return result
 
 
@@ -138,8 +133,6 @@ class _Run:
     scorer: Scorer
     decisions: DecisionBook | None
     addressing: Addressing
-    prepared_powers: Sequence[Prepared]
-    pkeys: Sequence[str]
     by_unit: Mapping[str, list[int]]
     unit_names: Mapping[str, str | None]
     own_unit: Mapping[str, list[int]]
@@ -156,10 +149,12 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         members = sorted(run.own_unit.get(ukey, []) + extra)
     else:  # a catalogue with no 行政区划: every power is a candidate
         members = [pi for pi, p in enumerate(powers) if p.role != "main"]
-    index = Index([run.prepared_powers[pi] for pi in members])
+    # Powers are prepared here, in the worker that matches the unit, not all of them before the pool starts.
+    index = Index([prepare_power(powers[pi]) for pi in members])
     local_of: dict[str, list[int]] = defaultdict(list)
-    for local, pi in enumerate(members):
-        local_of[run.pkeys[pi]].append(local)
+    if decisions:  # only analysts' decisions name powers by key
+        for local, pi in enumerate(members):
+            local_of[power_key(powers[pi])].append(local)
     in_unit = run.by_unit.get(ukey, [])
     families = _families(services, in_unit)
     parents = _family_parents(services, families)
@@ -199,6 +194,8 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         if not found_by[si]:
             orphans.append(si)
     unmatched = [(pi, unit) for pi in members if pi not in linked]
+    # In the order the result lists a unit's links (each worker sorts its own units).
+    links.sort(key=lambda lk: (lk[0], -lk[2], lk[1]))
     return links, orphans, unmatched, ambiguous_count
 
 
@@ -248,7 +245,8 @@ def _in_pool(
 ) -> dict[str, _UnitOut]:
     """The units matched by `jobs` forked workers, in groups of about equal size; the same as in turn."""
     global _POOL_RUN
-    groups: list[list[str]] = [[] for _ in range(jobs * 4)]
+    # Many small groups, handed out as workers free up: the last ones end close together.
+    groups: list[list[str]] = [[] for _ in range(jobs * 16)]
     sizes = [0] * len(groups)
     for ukey in sorted(ukeys, key=lambda k: (-len(run.by_unit.get(k, ())), k)):
         g = sizes.index(min(sizes))
@@ -279,13 +277,15 @@ def _in_pool(
 
 
 _Parent = tuple[str, str | None]  # the power a service item names: name, code
+# A code's family stem, worked out once a code (every unit's items are grouped by it).
+_family_stem = lru_cache(maxsize=262144)(family_stem)
 
 
 def _families(services: Sequence[ServiceItem], in_unit: Sequence[int]) -> dict[str, list[int]]:
     """Service items of one unit grouped by the main-item stem of their codes (two or more per family)."""
     families: dict[str, list[int]] = defaultdict(list)
     for si in in_unit:
-        stem = family_stem(services[si].code)
+        stem = _family_stem(services[si].code)
         if stem:
             families[stem].append(si)
     return {stem: members for stem, members in families.items() if len(members) >= 2}
@@ -466,9 +466,9 @@ def _match_one(
     indices), and whether it was ambiguous."""
     options = scorer.options
     spread = parent is not None and is_placeholder(s.parent_power_name)
-    skey = service_key(s)
     rejected: set[int] = set()
-    if decisions is not None and skey in decisions:
+    skey = service_key(s) if decisions else ""  # no decisions, no key to look up
+    if decisions and skey in decisions:
         confirmed: list[int] = []
         for pk, d in decisions[skey].items():
             for local in local_of.get(pk, ()):

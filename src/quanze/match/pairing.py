@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from quanze.match.candidates import Index, collect
 from quanze.match.model import MatchOptions, Method, Status
-from quanze.match.scoring import Candidate, Scorer, prepare, prepare_power
+from quanze.match.scoring import Candidate, prepare, prepare_power, shared_scorer
 from quanze.models import PowerItem
 
 
@@ -41,7 +41,7 @@ def match_lists(
     options = options or MatchOptions()
     prepared = [prepare_power(p) for p in left]
     index = Index(prepared)
-    scorer = Scorer(options)
+    scorer = shared_scorer(options)
     scored: list[tuple[float, int, int, Candidate]] = []
     for ri, r in enumerate(right):
         src = prepare(r.title, None, r.code, r.department, r.category)

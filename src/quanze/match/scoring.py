@@ -145,7 +145,6 @@ def _stem(code: str | None) -> str | None:
     return stem if len(stem) >= 8 else None
 
 
-@lru_cache(maxsize=262144)
 def prepare(
     name: str,
     alt: str | None,
@@ -153,15 +152,23 @@ def prepare(
     dept: str | None,
     category: Category | None = None,
 ) -> Prepared:
+    # Remembered by the code's basic part and the department's key: an implementation code and a department
+    # written with the county's name differ in every unit, what matching compares of them does not.
+    return _prepared(name, alt, code_key(code), department_key(dept), category)
+
+
+@lru_cache(maxsize=262144)
+def _prepared(
+    name: str, alt: str | None, ck: str | None, dept: str | None, category: Category | None
+) -> Prepared:
     named = _prepare_name(name, alt, category)
-    ck = code_key(code)
     return Prepared(
         core=named.core,
         stem=named.stem,
         alt_core=named.alt_core,
         code=ck,
         code_stem=_stem(ck),
-        dept=department_key(dept),
+        dept=dept,
         qualifiers=named.qualifiers,
         handling=named.handling,
         bare=named.bare,
@@ -242,7 +249,8 @@ def similarity(a: str, b: str) -> float:
     if len(short) >= 4 and short in long_:
         return max(score, 80.0 + 10.0 * len(short) / len(long_))
     stem = action_stem(short)
-    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_) >= 90.0:
+    # With the cutoff, rapidfuzz stops early on the many pairs far below it (and answers 0 for them).
+    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_, score_cutoff=90.0) >= 90.0:
         score = max(score, 70.0 + 8.0 * len(stem) / len(long_))
     return score
 
@@ -330,7 +338,9 @@ class Scorer:
         self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
         # The finished link of a pair of names between two departments (and the power's code, when the codes
         # agree): units repeat these, and the reason strings are built once.
-        self._finished: dict[tuple[object, ...], tuple[float, Method, str] | None] = {}
+        self._finished: dict[
+            tuple[object, ...], dict[tuple[object, ...], tuple[float, Method, str] | None]
+        ] = {}
 
     def __call__(
         self, src: Prepared, tgt: Prepared, *, code_exact: bool | None, parent: Prepared | None
@@ -346,12 +356,16 @@ class Scorer:
         finished = self._finished
         parent_core = None if parent is None else parent.core
         head = (src.name_id, src.enforcement, src.grant, parent_core, src.dept)
+        # The source's finished links by target: one small dict per source, found once per source.
+        done_by = finished.get(head)
+        if done_by is None:
+            done_by = finished[head] = {}
 
         def score(tgt: Prepared, code_exact: bool | None) -> Candidate | None:
             code = None if code_exact is None else tgt.code
-            done_key = (head, tgt.name_id, tgt.enforcement, tgt.grant, tgt.dept, code_exact, code)
-            if done_key in finished:
-                done = finished[done_key]
+            done_key = (tgt.name_id, tgt.enforcement, tgt.grant, tgt.dept, code_exact, code)
+            if done_key in done_by:
+                done = done_by[done_key]
             else:
                 key = (
                     src.name_id,
@@ -370,10 +384,32 @@ class Scorer:
                         src, tgt, options, code_exact=code_exact, parent=parent
                     )
                 cand = None if evidence is None else _finish(evidence, src, tgt, options)
-                done = finished[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
+                done = done_by[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
             return None if done is None else Candidate(-1, *done)
 
         return score
+
+
+_SHARED: list[tuple[str, Scorer]] = []
+SHARED_MEMO_LIMIT = 1_000_000
+"""Pairs a shared Scorer remembers before it is replaced by an empty one (a long-lived process's bound)."""
+
+
+def shared_scorer(options: MatchOptions) -> Scorer:
+    """The Scorer of the last matching in this process when its options were the same, else a new one.
+
+    A province reconciled unit by unit (`quanze units run`, Dask) matches the same names in every unit, as
+    one whole run does: the pairs worked out for one unit serve the next, not only within one run. What a
+    Scorer remembers depends on the names and the options alone (names are told apart by `name_id`, which
+    is never reused in a process), so sharing it changes no link.
+    """
+    key = options.model_dump_json()
+    if _SHARED and _SHARED[0][0] == key:
+        scorer = _SHARED[0][1]
+        if len(scorer._memo) + len(scorer._finished) <= SHARED_MEMO_LIMIT:
+            return scorer
+    _SHARED[:] = [(key, Scorer(options))]
+    return _SHARED[0][1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,17 +551,83 @@ def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOption
     entity kind in the power and a specific one in the item; the item's first five characters in the power;
     enough of one name's characters in the other for pieces). Everything else only lowers the score.
     """
-    most = sim
-    if most < _ENTITY_SCORE and _entity_possible(src, tgt, options.entity_vocabulary()):
-        most = _ENTITY_SCORE
-    elif most < _SUBJECT_SCORE and (
-        _subject_possible(src.full, tgt) or business_kind(src.core, tgt.core) is not None
+    bonus, review = options.same_department_bonus, options.review_threshold
+    if _reaches(sim, bonus, review):
+        return False
+    # The pair is out of reach unless a rule it could pass lifts it: each rule's score is a ceiling, so the
+    # answer does not depend on the order the rules are tried in, and the cheapest go first.
+    entity, subject, pieces = _rules_reaching(bonus, review)
+    if (
+        subject
+        and sim < _SUBJECT_SCORE
+        and (_subject_possible(src.full, tgt) or business_kind(src.core, tgt.core) is not None)
     ):
-        most = _SUBJECT_SCORE
-    elif most < PIECES_MOST and _pieces_possible(src.core, tgt):
-        most = PIECES_MOST
-    best = most + max(options.same_department_bonus, 0.0) + 1e-6
-    return max(0.0, min(100.0, round(best, 1))) < options.review_threshold
+        return False  # (one kind of a business scores _KIND_SCORE, below _SUBJECT_SCORE)
+    if entity and sim < _ENTITY_SCORE and _entity_kinds_met(src.full, tgt, options.entity_vocabulary()):
+        return False
+    return not (
+        pieces and sim < PIECES_MOST and _pieces_possible(src.core, tgt.core, tgt.alt_core, tgt.parts)
+    )
+
+
+def _reaches(score: float, bonus: float, review: float) -> bool:
+    """Whether a pair scoring `score` by name, with the department's bonus at most, is in the review band."""
+    return max(0.0, min(100.0, round(score + max(bonus, 0.0) + 1e-6, 1))) >= review
+
+
+@lru_cache(maxsize=64)
+def _rules_reaching(bonus: float, review: float) -> tuple[bool, bool, bool]:
+    """Whether entity kinds, subject + action and pieces could each lift a pair into the review band."""
+    return (
+        _reaches(_ENTITY_SCORE, bonus, review),
+        _reaches(_SUBJECT_SCORE, bonus, review),
+        _reaches(PIECES_MOST, bonus, review),
+    )
+
+
+class _KindTable:
+    """Which general entity kinds a name holds, and which a name's specific kinds fall under, remembered.
+
+    `_entity_possible` asks, for a pair, whether a general kind named by the power has a specific kind named
+    by the item: the two sides are worked out once a name, and the pair is one set intersection.
+    """
+
+    def __init__(self, kinds: Mapping[str, Sequence[str]]) -> None:
+        self.kinds = kinds
+        self.generals: dict[tuple[str, str | None, tuple[str, ...]], frozenset[str]] = {}
+        self.covered: dict[str, frozenset[str]] = {}
+
+    def possible(self, item: str, tgt: Prepared) -> bool:
+        key = (tgt.core, tgt.alt_core, tgt.parts)
+        generals = self.generals.get(key)
+        if generals is None:
+            names = [tgt.core, *((tgt.alt_core,) if tgt.alt_core is not None else ()), *tgt.parts]
+            generals = self.generals[key] = frozenset(
+                g for g in self.kinds if any(g in name for name in names)
+            )
+        if not generals:
+            return False
+        covered = self.covered.get(item)
+        if covered is None:
+            covered = self.covered[item] = frozenset(
+                g for g, specifics in self.kinds.items() if any(k in item for k in specifics)
+            )
+        return not generals.isdisjoint(covered)
+
+
+# One table per vocabulary (the options give the same mapping object for the same configured kinds); the
+# mapping is kept with its table, so that its id is not reused while the table lives.
+_KIND_TABLES: dict[int, tuple[Mapping[str, Sequence[str]], _KindTable]] = {}
+
+
+def _entity_kinds_met(item: str, tgt: Prepared, kinds: Mapping[str, Sequence[str]]) -> bool:
+    """`_entity_possible` for the item's full name, remembered by name (the same answer, see `_KindTable`)."""
+    held = _KIND_TABLES.get(id(kinds))
+    if held is None or held[0] is not kinds:
+        if len(_KIND_TABLES) > 16:
+            _KIND_TABLES.clear()
+        held = _KIND_TABLES[id(kinds)] = (kinds, _KindTable(kinds))
+    return held[1].possible(item, tgt)
 
 
 def _entity_possible(src: Prepared, tgt: Prepared, kinds: Mapping[str, Sequence[str]]) -> bool:
@@ -549,11 +651,15 @@ def _subject_possible(item: str, tgt: Prepared) -> bool:
     return head in tgt.core or (tgt.alt_core is not None and head in tgt.alt_core)
 
 
-def _pieces_possible(item: str, tgt: Prepared) -> bool:
-    """Whether `piece_evidence` could hold for any of the names `_structural_evidence` tries."""
-    if could_find_pieces(item, tgt.core) or (tgt.alt_core and could_find_pieces(item, tgt.alt_core)):
+@lru_cache(maxsize=262144)
+def _pieces_possible(item: str, core: str, alt_core: str | None, parts: tuple[str, ...]) -> bool:
+    """Whether `piece_evidence` could hold for any of the power's names `_structural_evidence` tries.
+
+    Remembered by name: the handling items of one power (新办, 变更 …) share their core.
+    """
+    if could_find_pieces(item, core) or (alt_core and could_find_pieces(item, alt_core)):
         return True
-    return any(closes_with_act(part) and could_find_pieces(item, part, bare=False) for part in tgt.parts)
+    return any(closes_with_act(part) and could_find_pieces(item, part, bare=False) for part in parts)
 
 
 # Below this similarity names that share a subject but name contradicting acts are different items.
