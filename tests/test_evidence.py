@@ -586,6 +586,9 @@ def test_a_thing_the_power_names_between_a_shared_subject_and_act_is_found() -> 
     assert thing_between("渔船登记变更", "渔船登记、检验变更") is None  # a list after the subject
     assert thing_between("渔船工作制备案", "渔船工作工作制备案") is None  # a word the item names too
     assert thing_between("渔船/渔具转入", "渔船/渔具转出") is None
+    assert thing_between("渔船档案封存", "渔船档案解除封存") is None  # an act
+    assert thing_between("渔船船员认定", "渔船船员相关资格认定") is None  # words that name nothing
+    assert thing_between("渔船登记变更", "渔船检验、登记变更") is None  # a list anywhere between
 
 
 def test_a_shared_subject_and_act_around_a_thing_of_the_powers_own_is_reviewed_not_matched() -> None:

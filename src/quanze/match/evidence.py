@@ -215,12 +215,16 @@ def listed_parts(core: str) -> tuple[str, ...]:
 
 # Words that may stand between a shared subject and a shared act without naming another thing.
 _BETWEEN_JOINS: Final = ("、", "和", "及", "与", "或", ",", "，")
-# (经营 joins 生产 in 生产经营: a power on 生产经营者 covers an item on 生产者.)
+# (经营 joins 生产 in 生产经营: a power on 生产经营者 covers an item on 生产者; 相关 and 有关 name nothing.)
 _BETWEEN_WORDS: Final = tuple(
     sorted(
         {
             *ACTIONS,
             "遗失",
+            "解除",
+            "相关",
+            "有关",
+            "资格",
             "经营",
             "审批",
             "许可证",
@@ -256,7 +260,7 @@ def thing_between(item: str, power: str) -> str | None:
     if head < _MIN_HEAD or tail < 2 or len(power) - tail - head < 2 or not power.endswith(item[head:]):
         return None
     middle = rest = power[head : len(power) - tail]
-    if middle.startswith(_BETWEEN_JOINS) or middle in item:
+    if any(join in middle for join in _BETWEEN_JOINS) or middle in item:
         return None  # a list after the item's subject (变更台名、节目…审批), or a word the item names too (…工时工作制)
     while rest:
         word = next((w for w in _BETWEEN_WORDS if rest.startswith(w)), None)
