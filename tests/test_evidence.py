@@ -594,3 +594,12 @@ def test_a_thing_the_power_names_between_a_shared_subject_and_act_is_found() -> 
 def test_a_shared_subject_and_act_around_a_thing_of_the_powers_own_is_reviewed_not_matched() -> None:
     found = linked([power("远洋渔船/远洋渔具船员证转入")], [service("远洋渔船/远洋渔具转入")])
     assert found == {("远洋渔船/远洋渔具转入", "远洋渔船/远洋渔具船员证转入", Status.REVIEW)}
+
+
+def test_near_twins_stay_apart_beside_a_power_that_fuses_their_activities() -> None:
+    powers = [power("食品生产许可"), power("食品经营许可"), power("食品生产经营者网上交易备案")]
+    services = [service("食品生产许可变更"), service("食品经营许可延续（仅销售预包装食品）")]
+    assert linked(powers, services) == {
+        ("食品生产许可变更", "食品生产许可", Status.MATCHED),
+        ("食品经营许可延续（仅销售预包装食品）", "食品经营许可", Status.MATCHED),
+    }
