@@ -23,6 +23,7 @@ from quanze.match.evidence import (
     is_grant,
     listed_parts,
     subject_action,
+    thing_between,
     unqualified,
 )
 from quanze.match.model import MatchOptions, Method
@@ -486,7 +487,10 @@ def _name_evidence(
         sim < 97.0
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
-    ) or (variant is not None and code_exact is None)
+    ) or (
+        code_exact is None
+        and (variant is not None or (sim < 97.0 and thing_between(src.full, tgt.full) is not None))
+    )
     main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
     if clash and code_exact is None and parent_only_clash(main, a, sim):
         return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
