@@ -9,9 +9,10 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,12 +39,13 @@ def _dump_rows(model: type[_Item], rows: list[tuple[int, _Item]]) -> bytes:
     in the file and its source), as compact to write and as quick to read back as JSON gets."""
     fields: list[str] = [f for f in model.model_fields if f != "source"]
     sources: dict[tuple[str, str], int] = {}
-    out: list[list[Any]] = []
+    out: list[tuple[Any, ...]] = []  # tuples: JSON writes them as the lists they were
+    values: Callable[[dict[str, Any]], tuple[Any, ...]] = itemgetter(*fields)  # one C call a record
     for i, item in rows:
         held: dict[str, Any] = item.__dict__
         where = item.source
         at = sources.setdefault((where.file, where.sheet), len(sources))
-        out.append([i, at, where.row, *[held[f] for f in fields]])
+        out.append((i, at, where.row, *values(held)))
     table = {"fields": fields, "sources": [list(k) for k in sources], "rows": out}
     return json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
 

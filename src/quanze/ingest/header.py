@@ -129,7 +129,11 @@ def reads_like_header(
     spare = len(distinct) - need
     mapped = 0
     for t in distinct:
-        hit = memo.get(t) if memo is not None else None
+        # A long text or one starting with a digit is never a field name (as _names_a_field says), and is not
+        # remembered: numbers and codes are many and seldom repeat, and would fill the memo before the names.
+        hit: bool | None = (
+            False if len(t) > 30 or t[0].isdigit() else memo.get(t) if memo is not None else None
+        )
         if hit is None:
             hit = _names_a_field(t, table)
             if memo is not None and len(memo) < _MEMO_LIMIT:

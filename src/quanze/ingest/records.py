@@ -62,9 +62,9 @@ class RecordBuilder:
         for sub in subs or (None,):
             self._power(rownum, {**values, "sub_item": sub})
 
-    def _common(self, rownum: int, values: dict[str, str | None]) -> dict[str, Any]:
+    def _common(self, rownum: int, values: dict[str, str | None], out: dict[str, Any]) -> None:
+        """Category and 办件量 of the row, put into `out` (the record's data)."""
         ctx = self.ctx
-        out: dict[str, Any] = {}
         raw_category = values.get("category")
         if raw_category:
             if raw_category in self._categories:
@@ -101,7 +101,6 @@ class RecordBuilder:
                     column=ctx.col_label(ctx.fields["volume"]),
                     value=raw_volume,
                 )
-        return out
 
     def _reject(self, rownum: int, fld: str, message: str) -> None:
         ctx = self.ctx
@@ -160,8 +159,9 @@ class RecordBuilder:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return
         data: dict[str, Any] = {k: v for k, v in values.items() if k in _POWER_FIELDS}
-        data.update(self._common(rownum, values))
-        data.update(name=name, sub_item=sub, role=role, source=self._provenance(rownum))
+        self._common(rownum, values, data)
+        data["name"], data["sub_item"], data["role"] = name, sub, role
+        data["source"] = self._provenance(rownum)
         try:
             item = row_record(PowerItem, data)
         except ValidationError as exc:
@@ -183,8 +183,9 @@ class RecordBuilder:
             self._reject(rownum, "name", "the service item has no name (事项名称); the row was not read")
             return
         data: dict[str, Any] = {k: v for k, v in values.items() if k in _SERVICE_FIELDS}
-        data.update(self._common(rownum, values))
-        data.update(name=name, source=self._provenance(rownum))
+        self._common(rownum, values, data)
+        data["name"] = name
+        data["source"] = self._provenance(rownum)
         try:
             item = row_record(ServiceItem, data)
         except ValidationError as exc:

@@ -21,6 +21,8 @@ _SECTION_COUNT = re.compile(r"\s*[(（]?\s*共?\s*\d+\s*[项个条][)）]?\s*$")
 _EXAMPLE_SEQ = frozenset({"示例", "例", "样例", "举例", "例如", "示范", "填写示例", "填表示例"})
 # A name left as a template: XX许可, 对××行为的处罚, ＸＸ局.
 _TEMPLATE_NAME = re.compile(r"(?:XX|ＸＸ|××|○○|〇〇)")
+# A character every example row holds: 例 or 示 in its 序号 (示例, 例, 示范 …), or a template mark in its name.
+_EXAMPLE_HINT = re.compile(r"[例示XＸ×○〇]")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
 
 # Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
@@ -67,7 +69,7 @@ class StructuralRows:
         junk = junk_row(texts, joined)
         if junk is not None:
             return self._skipped(rownum, junk[0], junk[1], " | ".join(sorted(distinct)))
-        if self._is_example(texts):
+        if _EXAMPLE_HINT.search(joined) and self._is_example(texts):
             what = "an example of how to fill in the list (序号 示例, a name with XX), not an item"
             return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(t for t in texts if t))
         if len(distinct) == 1 and self._is_section(rownum, first, texts):

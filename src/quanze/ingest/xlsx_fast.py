@@ -293,9 +293,12 @@ def _rows(sheet: Any, scan: SheetScan) -> Iterator[list[Any]]:
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine's errors carry no common base we can name
         raise ValueError(f"calamine: {exc}") from exc
+    # Without merges and unsaved formulas, the sheet reader reads "" as it reads None (an empty cell), so the
+    # rows go as calamine gives them; otherwise empty cells are None, as those checks expect.
+    plain = not scan.merges and not scan.unvalued_formulas
     r = 0
     for r, values in enumerate(rows, start=1):
-        row = [None if v == "" else v for v in values]
+        row = values if plain else [None if v == "" else v for v in values]
         if pad:
             row[:0] = pad
         if errors:
