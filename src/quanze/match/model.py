@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from quanze.match.abbrev import Vocabulary, vocabulary
 from quanze.match.contrasts import DEFAULT_CONTRASTS
 from quanze.match.evidence import DEFAULT_ENTITY_KINDS, DEFAULT_SERVICE_CATEGORIES
 from quanze.models import Category, PowerItem, ServiceItem
@@ -45,6 +46,34 @@ class MatchOptions(BaseModel):
         default_factory=dict,
         description="more kinds of legal entity: a general kind and the specific kinds it covers",
     )
+
+    abbreviations: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="more abbreviations: a short form and the full form(s) it stands for (社保卡 = 社会保障卡)",
+    )
+
+    @field_validator("abbreviations", mode="before")
+    @classmethod
+    def _abbreviations(cls, value: object) -> object:
+        """ "短" = "长" or "短" = ["长1", "长2"]; a short form must be shorter than each full form it stands for."""
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, tuple[str, ...]] = {}
+        for short, longs in value.items():
+            full = (longs,) if isinstance(longs, str) else longs
+            if not isinstance(short, str) or not isinstance(full, (list, tuple)) or not full:
+                raise ValueError(f"abbreviation {short!r}: give a full form or a list of them")
+            for long_ in full:
+                if not isinstance(long_, str) or not short.strip() or len(long_) <= len(short.strip()):
+                    raise ValueError(
+                        f"abbreviation “{short}” = {long_!r}: the short form must be shorter than its full form"
+                    )
+            out[short.strip()] = tuple(str(x).strip() for x in full)
+        return out
+
+    def abbreviation_vocabulary(self) -> Vocabulary:
+        """The built-in abbreviations with the configured ones added."""
+        return vocabulary(self.abbreviations)
 
     def contrast_groups(self) -> tuple[tuple[str, ...], ...]:
         """The built-in contrasting words with the configured groups added."""

@@ -11,6 +11,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quanze.match.abbrev import Vocabulary
 from quanze.match.acts import acts_contradict, other_act_and_thing
 from quanze.match.contrasts import contrast
 from quanze.match.evidence import (
@@ -471,6 +472,11 @@ def _name_evidence(
             sim, (a, b) = 97.0, same_stem[0]
         elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
+    abbreviation: str | None = None
+    if sim < 97.0:
+        read = _abbreviated(src, tgt, options.abbreviation_vocabulary())
+        if read is not None:  # equal once an abbreviation is read in full (社保卡 = 社会保障卡)
+            sim, a, b, abbreviation = read
     near = _near_exact(src, tgt) if sim < 97.0 else None
     variant = (
         _variant_of(src, tgt)
@@ -506,6 +512,8 @@ def _name_evidence(
     if clash and code_exact is None and parent_only_clash(main, a, sim):
         return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)
     notes: list[str] = []
+    if abbreviation is not None:
+        notes.append(abbreviation)
     if via_part:
         notes.append(f"名称中列举的事项之一：{b}")
     if variant is not None:
@@ -552,6 +560,31 @@ def _name_evidence(
         # The power is itself one handling item (子项 …（变更）): another handling word is another item.
         handling_note = f"办理项不同（{src.handling}/{tgt.handling}）"
     return _NameEvidence(method, base, code, reason, structural, tuple(notes), clash, handling_note)
+
+
+def _abbreviated(src: Prepared, tgt: Prepared, vocab: Vocabulary) -> tuple[float, str, str, str] | None:
+    """(similarity, item name, power name, note) when the names agree once an abbreviation is read, else None.
+
+    Only agreement counts (the same name, or the same name up to 审批/许可 words): an abbreviation read in
+    full never lifts a merely similar name, so that a short form shared by different items (驾驶证) adds
+    nothing but the equivalence itself.
+    """
+    variants = vocab.variants(src.core)
+    if variants:
+        names = (tgt.core, tgt.alt_core) if tgt.alt_core else (tgt.core,)
+        for name, note in variants:
+            if name in names:
+                return 100.0, name, name, note
+        for name, note in variants:
+            stem = action_stem(name)
+            for other in names:
+                if action_stem(other) == stem:
+                    return 97.0, name, other, note
+    if tgt.parts:
+        for name, note in vocab.variants(src.full):
+            if name in tgt.parts:
+                return 100.0, name, name, note
+    return None
 
 
 def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOptions) -> bool:
