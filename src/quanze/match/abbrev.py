@@ -14,8 +14,9 @@ expanded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 
@@ -82,6 +83,10 @@ class Vocabulary:
     """Short forms, longest first, with their full forms and guards (one object per configuration)."""
 
     entries: tuple[tuple[str, tuple[str, ...], Guard], ...]
+    # Where a short form or a full form may start: most names hold none, and are passed over at once.
+    starts: re.Pattern[str]
+    # A name's variants, worked out once a name (matching asks for the same names again and again).
+    _known: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
 
     def variants(self, name: str) -> tuple[tuple[str, str], ...]:
         """The name written in its other forms, each with the note saying which abbreviation was read.
@@ -90,13 +95,18 @@ class Vocabulary:
         form) and full forms contracted (社会保障卡补领 → 社保卡补领), so that a name in either form finds the
         other. A name with no abbreviation gives nothing.
         """
-        return _variants(self, name)
+        known = self._known.get(name)
+        if known is None:
+            if len(self._known) > 262144:
+                self._known.clear()
+            known = self._known[name] = _variants(self, name)
+        return known
 
 
 def vocabulary(extra: Mapping[str, Sequence[str]] | None = None) -> Vocabulary:
     """The built-in abbreviations with the configured ones added (a configured short form adds full forms)."""
     if not extra:
-        return _vocabulary(())
+        return _BUILT_IN
     return _vocabulary(tuple(sorted((k, tuple(v)) for k, v in extra.items())))
 
 
@@ -109,21 +119,26 @@ def _vocabulary(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
         (short, longs, DEFAULT_GUARDS.get(short, Guard()))
         for short, longs in sorted(merged.items(), key=lambda kv: (-len(kv[0]), kv[0]))
     )
-    return Vocabulary(entries)
+    words = sorted({w for short, longs, _ in entries for w in (short, *longs)}, key=len, reverse=True)
+    return Vocabulary(entries, re.compile("(?=(" + "|".join(map(re.escape, words)) + "))"))
+
+
+_BUILT_IN: Final = _vocabulary(())
 
 
 def _short_hits(vocab: Vocabulary, name: str) -> list[tuple[int, str, tuple[str, ...]]]:
     """Where short forms stand in the name as abbreviations: (position, short form, full forms), left to right."""
     hits: list[tuple[int, str, tuple[str, ...]]] = []
     pos = 0
-    while pos < len(name):
+    for m in vocab.starts.finditer(name):
+        at = m.start()
+        if at < pos:
+            continue
         for short, longs, guard in vocab.entries:
-            if name.startswith(short, pos) and _stands_alone(name, pos, short, longs, guard):
-                hits.append((pos, short, longs))
-                pos += len(short)
+            if name.startswith(short, at) and _stands_alone(name, at, short, longs, guard):
+                hits.append((at, short, longs))
+                pos = at + len(short)
                 break
-        else:
-            pos += 1
     return hits
 
 
@@ -143,8 +158,9 @@ def _stands_alone(name: str, pos: int, short: str, longs: tuple[str, ...], guard
     return True
 
 
-@lru_cache(maxsize=131072)
 def _variants(vocab: Vocabulary, name: str) -> tuple[tuple[str, str], ...]:
+    if vocab.starts.search(name) is None:
+        return ()
     out: dict[str, str] = {}
     hits = _short_hits(vocab, name)
     if hits:

@@ -146,7 +146,9 @@ def collect(
     )
     vocab = options.abbreviation_vocabulary()
     # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
-    cores = {*cores, *(v for core in cores for v, _ in vocab.variants(core))}
+    read = [v for core in cores for v, _ in vocab.variants(core)]
+    if read:
+        cores = {*cores, *read}
     for core in cores:
         for t in index.by_core.get(core, ()):
             consider(t, None)
