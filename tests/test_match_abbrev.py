@@ -145,3 +145,11 @@ def test_a_wrong_abbreviation_is_a_config_error(tmp_path: Path, body: str) -> No
     cfg.write_text(f"[match.abbreviations]\n{body}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="abbreviations"):
         load_config(cfg)
+
+
+def test_a_short_form_read_two_ways_does_not_decide_between_them() -> None:
+    # 医保 is 医疗保障 or 医疗保险: with both powers listed, the item is not matched to either on its own.
+    powers = [power("医疗保障关系转移"), power("医疗保险关系转移")]
+    found = linked(powers, [service("医保关系转移")])
+    assert {p for _, p, _ in found} == {"医疗保障关系转移", "医疗保险关系转移"}
+    assert all(s == Status.REVIEW for *_, s in found)
