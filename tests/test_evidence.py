@@ -17,6 +17,7 @@ from quanze.match.evidence import (
     fused_parts,
     listed_parts,
     subject_action,
+    thing_between,
     unqualified,
 )
 from quanze.match.explain import explain_service
@@ -574,3 +575,31 @@ def test_a_kind_of_business_proposes_its_items_for_review_and_explain_says_so() 
     kept = [c for c in explained.candidates if c.status != "dropped"]
     assert [c.name for c in kept] == ["公证业务预约办理"]
     assert kept[0].reason.startswith("该事项为一类业务（公证），办理项为其中一种")
+
+
+# ---------------------------------------------------------------------------------------------- a thing between
+
+
+def test_a_thing_the_power_names_between_a_shared_subject_and_act_is_found() -> None:
+    assert thing_between("渔船/渔具转入", "渔船/渔具船员证书转入") == "船员证书"
+    assert thing_between("渔船船员证书转入", "渔船船员证书遗失补办转入") is None  # acts only in between
+    assert thing_between("渔船登记变更", "渔船登记、检验变更") is None  # a list after the subject
+    assert thing_between("渔船工作制备案", "渔船工作工作制备案") is None  # a word the item names too
+    assert thing_between("渔船/渔具转入", "渔船/渔具转出") is None
+    assert thing_between("渔船档案封存", "渔船档案解除封存") is None  # an act
+    assert thing_between("渔船船员认定", "渔船船员相关资格认定") is None  # words that name nothing
+    assert thing_between("渔船登记变更", "渔船检验、登记变更") is None  # a list anywhere between
+
+
+def test_a_shared_subject_and_act_around_a_thing_of_the_powers_own_is_reviewed_not_matched() -> None:
+    found = linked([power("远洋渔船/远洋渔具船员证转入")], [service("远洋渔船/远洋渔具转入")])
+    assert found == {("远洋渔船/远洋渔具转入", "远洋渔船/远洋渔具船员证转入", Status.REVIEW)}
+
+
+def test_near_twins_stay_apart_beside_a_power_that_fuses_their_activities() -> None:
+    powers = [power("食品生产许可"), power("食品经营许可"), power("食品生产经营者网上交易备案")]
+    services = [service("食品生产许可变更"), service("食品经营许可延续（仅销售预包装食品）")]
+    assert linked(powers, services) == {
+        ("食品生产许可变更", "食品生产许可", Status.MATCHED),
+        ("食品经营许可延续（仅销售预包装食品）", "食品经营许可", Status.MATCHED),
+    }

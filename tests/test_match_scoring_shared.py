@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quanze.match import MatchOptions, match_catalogue, match_lists, scoring
-from quanze.match.scoring import Scorer, shared_scorer
+from quanze.match.scoring import Scorer, prepare, shared_scorer
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -69,3 +69,19 @@ def test_list_pairings_share_it_too_and_pair_as_with_a_fresh_scorer(monkeypatch:
     monkeypatch.setattr("quanze.match.pairing.shared_scorer", Scorer)
     assert [match_lists(left, right) for right in lists] == pairings
     assert all(len(p.pairs) == len(left) for p in pairings)
+
+
+def test_the_bound_counts_every_finished_link_not_the_sources() -> None:
+    # Finished links are kept in one small dict per source: the bound counts the links in them all.
+    scorer = Scorer(MatchOptions())
+    item = prepare("燃气经营许可证新办", None, None, "县住建局")
+    powers = [
+        prepare(n, None, None, d)
+        for n in ("燃气经营许可证核发", "建筑工程施工许可")
+        for d in ("县住建局", "县城管局")
+    ]
+    score = scorer.source(item, None)
+    for power in powers:
+        score(power, None)
+    assert len(scorer._finished) == 1
+    assert scorer.remembered == len(scorer._memo) + len(powers)

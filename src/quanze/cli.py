@@ -7,7 +7,6 @@ import getpass
 import os
 import signal
 import sys
-import webbrowser
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -68,7 +67,6 @@ from quanze.errors import ExitCode, QuanzeError, UsageError
 from quanze.ingest import IngestOptions
 from quanze.ledger import LedgerRun, Period, parse_due
 from quanze.models import HiddenMode, ListKind
-from quanze.report.check import markdown as check_markdown
 from quanze.report.ledger import LEDGER_FILE, GroupBy
 
 app = typer.Typer(
@@ -246,6 +244,8 @@ def _finish(
 
 def _open(path: Path) -> None:
     """Open a report in the default browser or viewer; a machine without one gets a note, not an error."""
+    import webbrowser  # here: a run that opens nothing does not import it (README › Scale, start-up)
+
     if not webbrowser.open(path.resolve().as_uri()):
         term.say(escape(f"could not open {path}; open it by hand"))
 
@@ -555,6 +555,8 @@ def check(
     if fmt is CheckFormat.JSON:
         term.json(verdict.model_dump(mode="json"))
     elif fmt is CheckFormat.MARKDOWN:
+        from quanze.report.check import markdown as check_markdown
+
         sys.stdout.write(check_markdown(verdict, title=cfg.project.name))
     else:
         term.check(verdict)

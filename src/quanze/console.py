@@ -8,11 +8,10 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from quanze.check import LOUD_WARNINGS, CheckResult
@@ -28,6 +27,9 @@ from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
 from quanze.tracking import ApplyOutcome, ExportOutcome
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 class Stages:
     """Progress of a run on stderr: a live line per stage on a terminal, stage timings with -v, else nothing."""
@@ -40,6 +42,9 @@ class Stages:
         self.bar: Progress | None = None
         self.task: Any = None
         if live:
+            # Imported here: a quiet or piped run shows no live line and does not import it.
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),

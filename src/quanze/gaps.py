@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
@@ -263,8 +264,10 @@ def same_entry(a: str, b: str) -> bool:
     return middle and slip and min(len(ca), len(cb)) >= 4
 
 
+@lru_cache(maxsize=65536)
 def _entry_key(name: str) -> str:
-    # Widths, spaces and level qualifiers aside: only a different wording counts.
+    # Widths, spaces and level qualifiers aside: only a different wording counts. Remembered: a province
+    # repeats each handling item's name in every unit.
     parts = split_name(name)
     return parts.core + (parts.handling or "")
 
@@ -490,7 +493,12 @@ def supervision_gaps(
 
 def overlap_key(item: PowerItem) -> str:
     """The identity two departments' rows share when they list one power: core name, act word aside."""
-    return action_stem(split_name(item.name + (item.sub_item or "")).core)
+    return _overlap_key(item.name + (item.sub_item or ""))
+
+
+@lru_cache(maxsize=65536)
+def _overlap_key(name: str) -> str:
+    return action_stem(split_name(name).core)
 
 
 def overlap_gaps(lists: Iterable[tuple[str, Sequence[PowerItem]]]) -> list[GapRow]:

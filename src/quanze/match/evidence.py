@@ -211,6 +211,65 @@ def listed_parts(core: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
 
 
+# ---------------------------------------------------------------------------------------------- a thing between
+
+# Words that may stand between a shared subject and a shared act without naming another thing.
+_BETWEEN_JOINS: Final = ("、", "和", "及", "与", "或", ",", "，")
+# (经营 joins 生产 in 生产经营: a power on 生产经营者 covers an item on 生产者; 相关 and 有关 name nothing.)
+_BETWEEN_WORDS: Final = tuple(
+    sorted(
+        {
+            *ACTIONS,
+            "遗失",
+            "解除",
+            "相关",
+            "有关",
+            "资格",
+            "经营",
+            "审批",
+            "许可证",
+            "许可",
+            "核准",
+            "审核",
+            "核发",
+            "办理",
+            "申请",
+            "证书",
+            "证",
+            *_BETWEEN_JOINS,
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_MIN_HEAD = 4
+
+
+def thing_between(item: str, power: str) -> str | None:
+    """What a power names between the subject and the act it shares with the item, when that is a thing.
+
+    拖拉机/联合收割机转入 against 拖拉机/联合收割机驾驶证转入: the power is about the driving licence (驾驶证), the
+    item about the machine. Acts and licence words in between (…许可变更, …遗失补办) are not a thing.
+    """
+    head = 0
+    for x, y in zip(item, power, strict=False):
+        if x != y:
+            break
+        head += 1
+    tail = len(item) - head
+    if head < _MIN_HEAD or tail < 2 or len(power) - tail - head < 2 or not power.endswith(item[head:]):
+        return None
+    middle = rest = power[head : len(power) - tail]
+    if any(join in middle for join in _BETWEEN_JOINS) or middle in item:
+        return None  # a list after the item's subject (变更台名、节目…审批), or a word the item names too (…工时工作制)
+    while rest:
+        word = next((w for w in _BETWEEN_WORDS if rest.startswith(w)), None)
+        if word is None:
+            return middle
+        rest = rest[len(word) :]
+    return None
+
+
 # Two activities written as one word: a power on both covers an item on either (农药生产经营审批 covers
 # 农药经营许可证核发). The parts keep the rest of the name.
 FUSED_ACTIVITIES: Final = (("生产经营", ("生产", "经营")), ("进出口", ("进口", "出口")))

@@ -23,6 +23,7 @@ from quanze.match.evidence import (
     is_grant,
     listed_parts,
     subject_action,
+    thing_between,
     unqualified,
 )
 from quanze.match.model import MatchOptions, Method
@@ -340,6 +341,12 @@ class Scorer:
         self._finished: dict[
             tuple[object, ...], dict[tuple[object, ...], tuple[float, Method, str] | None]
         ] = {}
+        self._finished_pairs = 0  # the finished links remembered, in all the sources' dicts together
+
+    @property
+    def remembered(self) -> int:
+        """How many pairs this Scorer remembers: what the names say and the finished links."""
+        return len(self._memo) + self._finished_pairs
 
     def __call__(
         self, src: Prepared, tgt: Prepared, *, code_exact: bool | None, parent: Prepared | None
@@ -384,6 +391,7 @@ class Scorer:
                     )
                 cand = None if evidence is None else _finish(evidence, src, tgt, options)
                 done = done_by[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
+                self._finished_pairs += 1
             return None if done is None else Candidate(-1, *done)
 
         return score
@@ -405,7 +413,7 @@ def shared_scorer(options: MatchOptions) -> Scorer:
     key = options.model_dump_json()
     if _SHARED and _SHARED[0][0] == key:
         scorer = _SHARED[0][1]
-        if len(scorer._memo) + len(scorer._finished) <= SHARED_MEMO_LIMIT:
+        if scorer.remembered <= SHARED_MEMO_LIMIT:
             return scorer
     _SHARED[:] = [(key, Scorer(options))]
     return _SHARED[0][1]
@@ -486,7 +494,10 @@ def _name_evidence(
         sim < 97.0
         and (twin_clash(a, b) or _qualifier_clash(src, tgt))
         and not (parent is not None and parent.core in (tgt.core, tgt.alt_core))
-    ) or (variant is not None and code_exact is None)
+    ) or (
+        code_exact is None
+        and (variant is not None or (sim < 97.0 and thing_between(src.full, tgt.full) is not None))
+    )
     main = parent.core if parent is not None and parent.core not in (src.core, src.full) else None
     if clash and code_exact is None and parent_only_clash(main, a, sim):
         return None  # the item's main item is another item of a similar name (企业设立… / 股权出质设立…)

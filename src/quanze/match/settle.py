@@ -17,6 +17,10 @@ links names and families proposed:
 - **A family two powers share.** When members' own names point confidently at two powers (巡游出租汽车… /
   网络预约出租汽车… under one stem), the family only proposed; a member whose own name found its power keeps
   it, and the other power the family added for it is dropped.
+
+No family settles a member whose name is only the power's subject with an act the power does not name, when
+the power names other acts on that subject (`shares_only_subject`: 社会保障卡注销 against 社会保障卡密码修改与
+重置); such a link stays in review.
 """
 
 from __future__ import annotations
