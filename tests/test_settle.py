@@ -379,3 +379,12 @@ def test_a_member_whose_name_weakly_points_only_elsewhere_keeps_the_family_from_
     found = links(powers, family)
     assert found["瓶装燃气供应站点设置备案"] == {("燃气经营许可证核发", Status.REVIEW)}
     assert ("燃气燃烧器具安装维修企业资质核准", Status.REVIEW) in found["燃气燃烧器具安装企业资质变更申请"]
+
+
+def test_a_code_under_a_power_does_not_settle_an_item_another_power_holds_more_strongly_by_name() -> None:
+    powers = [power("殡葬服务机构设立登记", "330144201000"), power("殡葬服务机构经营审批注销备案")]
+    found = links(powers, [service("殡葬服务机构经营审批（注销）", "330144201003")])
+    assert found["殡葬服务机构经营审批（注销）"] == {
+        ("殡葬服务机构设立登记", Status.REVIEW),
+        ("殡葬服务机构经营审批注销备案", Status.REVIEW),
+    }

@@ -27,6 +27,8 @@ def _identity(t: Prepared) -> tuple[str, str | None, str | None, frozenset[str]]
 def partner_rows(targets: Sequence[Prepared]) -> dict[int, list[int]]:
     """Each power's partner rows: the same name (main item, sub-item, act and qualifiers) in another department,
     under the same code or with no code on one side."""
+    if len({t.core for t in targets}) == len(targets):
+        return {}  # no name listed twice: the common case, found without grouping
     by_name: dict[tuple[str, str | None, str | None, frozenset[str]], list[int]] = defaultdict(list)
     for t, target in enumerate(targets):
         if target.dept:

@@ -472,7 +472,11 @@ def _name_evidence(
         elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
     near = _near_exact(src, tgt) if sim < 97.0 else None
-    variant = _variant_of(src, tgt) if near is None and sim < _VARIANT_BELOW else None
+    variant = (
+        _variant_of(src, tgt)
+        if near is None and sim < _VARIANT_BELOW and (src.qualifiers or fused_parts(tgt.core))
+        else None
+    )
     if variant is not None:  # an item on a variant (…（其他农药）) of the very subject the power names
         sim, a, b = _VARIANT_SIM, variant[0], variant[1]
     if prune and code_exact is None and near is None and sim < 97.0 and _out_of_reach(src, tgt, sim, options):
