@@ -220,3 +220,24 @@ def test_a_record_of_the_wrong_type_in_the_cache_is_refused(
     table["rows"][0][3 + table["fields"].index(field)] = value
     part.write_text(json.dumps(table), encoding="utf-8")
     assert ingest_cache.load(entry, meta) is None  # then the file is read again
+
+
+def test_an_interruption_while_the_entry_is_written_stays_an_interruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C landing inside pydantic's serialiser comes out as its error; the cache makes it an
+    interruption again (the CLI's exit 130), and leaves no entry behind."""
+    from pydantic_core import PydanticSerializationError
+
+    path = fixtures.catalogue(tmp_path / "catalogue.xlsx")
+    options = IngestOptions(kind=ListKind.SERVICES)
+    entry = ingest_cache.entry_for(tmp_path / "cache", path, options, label=str(path))
+    report = read_file(path, options)
+
+    def interrupted(self: object) -> str:
+        raise PydanticSerializationError("Error serializing to JSON: KeyboardInterrupt: ")
+
+    monkeypatch.setattr(ingest_cache.EntryMeta, "model_dump_json", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_cache.store(entry, report)
+    assert not entry.exists

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from quanze import __version__
 from quanze.errors import UsageError
@@ -253,7 +254,7 @@ def store(entry: Entry, report: FileReport) -> None:
         for unit, srows in services.items():
             (staging / _part_name("s", unit)).write_bytes(_dump_rows(ServiceItem, srows))
         # meta.json last: an entry is complete when it has one (and it only appears by the rename).
-        (staging / "meta.json").write_text(describe(entry, report).model_dump_json(), encoding="utf-8")
+        (staging / "meta.json").write_text(_meta_json(describe(entry, report)), encoding="utf-8")
         try:
             staging.rename(entry.folder)
         except OSError:
@@ -263,6 +264,18 @@ def store(entry: Entry, report: FileReport) -> None:
         pass
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _meta_json(meta: EntryMeta) -> str:
+    """The entry's description as JSON. A Ctrl-C or SIGTERM that lands while pydantic serialises reaches us
+    wrapped in its error (pydantic_core gives no other sign of it): it is an interruption again, so the run
+    ends as interrupted (exit 130), not as an internal error."""
+    try:
+        return meta.model_dump_json()
+    except PydanticSerializationError as exc:
+        if "KeyboardInterrupt" in str(exc):
+            raise KeyboardInterrupt from exc
+        raise
 
 
 STALE_STAGING_SECONDS = 3600

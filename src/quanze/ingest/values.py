@@ -87,7 +87,7 @@ class RowValues:
                 continue
             mark = memo.get(value)
             if mark is None:
-                mark = self._mark(value)
+                mark = 0 if value.isdigit() else self._mark(value)  # 序号, 办件量: no call for them
             if mark:
                 found |= mark
                 if mark & _PLACEHOLDER:
