@@ -153,3 +153,12 @@ def test_a_short_form_read_two_ways_does_not_decide_between_them() -> None:
     found = linked(powers, [service("医保关系转移")])
     assert {p for _, p, _ in found} == {"医疗保障关系转移", "医疗保险关系转移"}
     assert all(s == Status.REVIEW for *_, s in found)
+
+
+def test_explain_names_the_abbreviation_read() -> None:
+    from quanze.match.explain import explain_service
+
+    explained = explain_service([power("社会保障卡补领"), power("社会保险登记")], [service("社保卡补领")], 0)
+    kept = [c for c in explained.candidates if c.status != "dropped"]
+    assert [(c.name, c.status) for c in kept] == [("社会保障卡补领", "matched")]
+    assert "简称“社保卡”即“社会保障卡”" in kept[0].reason
