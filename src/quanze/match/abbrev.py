@@ -34,8 +34,8 @@ class Guard:
     alone: bool = False
 
 
-# Short form → its full forms (the first is the usual one). Counted in the real catalogues of
-# /work/shared/data: see the project's notes; these are the forms analysts read at once.
+# Short form → its full forms (the first is the usual one): forms analysts read at once, checked against
+# real published catalogue names (short and full forms both occur there).
 DEFAULT_ABBREVIATIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "社保卡": ("社会保障卡",),
     "社保": ("社会保险",),
