@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from quanze.match import Status, match_catalogue
+from links import linked
+from quanze.match import Status
 from quanze.match.acts import acts_contradict, object_after_act, other_act_and_thing, subject_before_act
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 
@@ -21,11 +22,6 @@ def single(name: str, code: str | None = None) -> PowerItem:
 
 def service(name: str, code: str | None = None) -> ServiceItem:
     return ServiceItem(name=name, code=code, department="县农业局", unit="东城县", source=SRC)
-
-
-def linked(powers: list[PowerItem], services: list[ServiceItem]) -> set[tuple[str, str, Status]]:
-    result = match_catalogue(powers, services)
-    return {(services[lk.service].name, powers[lk.power].title, lk.status) for lk in result.links}
 
 
 def test_acts_of_one_group_agree_and_names_naming_several_acts_contradict_none() -> None:

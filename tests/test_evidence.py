@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from links import linked
 from quanze.gaps import catalogue_gaps
-from quanze.match import MatchOptions, Status, match_catalogue
+from quanze.match import Status, match_catalogue
 from quanze.match.evidence import (
     business_kind,
     category_from_name,
@@ -46,14 +47,6 @@ def service(name: str, code: str | None = None, parent: str | None = None) -> Se
     return ServiceItem(
         name=name, code=code, parent_power_name=parent, department="县文旅局", unit="东城县", source=SRC
     )
-
-
-def linked(
-    powers: list[PowerItem], services: list[ServiceItem], **kw: object
-) -> set[tuple[str, str, Status]]:
-    opts = MatchOptions.model_validate(kw) if kw else None
-    result = match_catalogue(powers, services, options=opts)
-    return {(services[lk.service].name, powers[lk.power].title, lk.status) for lk in result.links}
 
 
 # ---------------------------------------------------------------------------------------------- categories

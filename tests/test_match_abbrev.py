@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from quanze.match import MatchOptions, Status, match_catalogue
+from links import linked
+from quanze.match import Status, match_catalogue
 from quanze.match.abbrev import vocabulary
 from quanze.models import Category, PowerItem, Provenance, ServiceItem
 
@@ -19,14 +20,6 @@ def power(name: str, category: Category | None = Category.OTHER) -> PowerItem:
 
 def service(name: str) -> ServiceItem:
     return ServiceItem(name=name, department="县人社局", unit="东城县", source=SRC)
-
-
-def linked(
-    powers: list[PowerItem], services: list[ServiceItem], **kw: object
-) -> set[tuple[str, str, Status]]:
-    opts = MatchOptions.model_validate(kw) if kw else None
-    result = match_catalogue(powers, services, options=opts)
-    return {(services[lk.service].name, powers[lk.power].title, lk.status) for lk in result.links}
 
 
 def reasons(powers: list[PowerItem], services: list[ServiceItem]) -> list[str]:
