@@ -71,7 +71,7 @@ def _load_rows(model: type[_Item], data: bytes) -> list[tuple[int, _Item]]:
     where = frozenset(Provenance.model_fields)
     if not (plain(model) and plain(Provenance)):
         raise ValueError("the models are no longer plain: the entry is read again")
-    # construct() inlined: this loop makes every record of a warm run.
+    # Built as model_construct builds it (records.row_record): this loop makes every record of a warm run.
     new, put = object.__new__, object.__setattr__
     out: list[tuple[int, _Item]] = []
     for i, at, row, *values in table["rows"]:

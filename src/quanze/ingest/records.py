@@ -117,14 +117,13 @@ class RecordBuilder:
     def _provenance(self, rownum: int) -> Provenance:
         file, sheet = self.ctx.file, self.ctx.raw.name
         if _PLAIN_PROVENANCE and type(file) is str and type(sheet) is str:
-            # construct() inlined: one per record.
             item = _new_provenance(Provenance)
             _set(item, "__dict__", {"file": file, "sheet": sheet, "row": rownum})
             _set(item, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
             _set(item, "__pydantic_extra__", None)
             _set(item, "__pydantic_private__", None)
             return item
-        return provenance(file, sheet, rownum)
+        return Provenance(file=file, sheet=sheet, row=rownum)
 
     def _power(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -198,8 +197,6 @@ class RecordBuilder:
 
 
 _Item = TypeVar("_Item", PowerItem, ServiceItem)
-_Model = TypeVar("_Model", bound=BaseModel)
-_TYPED = frozenset({"category", "volume", "source", "role"})
 ROLES = frozenset({"single", "main", "sub"})
 
 
@@ -218,81 +215,29 @@ def _plain_defaults(model: type[BaseModel]) -> dict[str, Any] | None:
 _DEFAULTS: dict[type[BaseModel], dict[str, Any] | None] = {
     m: _plain_defaults(m) for m in (PowerItem, ServiceItem, Provenance)
 }
-_REQUIRED = {
-    m: frozenset(n for n, f in m.model_fields.items() if f.is_required()) for m in (PowerItem, ServiceItem)
-}
 
 
 def plain(model: type[BaseModel]) -> bool:
-    """Whether `construct` can build the model as model_construct would (no alias, factory or hook)."""
+    """Whether the model can be built as model_construct builds it (no alias, factory or hook)."""
     return _DEFAULTS.get(model) is not None
 
 
-def construct(model: type[_Model], values: dict[str, Any], fields_set: set[str]) -> _Model:
-    """The model from values already checked to be of its fields' types, every field given, as pydantic's
-    model_construct builds it (at a fraction of its cost); validated instead for a model that is not plain."""
-    if not plain(model):
-        return model.model_validate(values)
-    item = model.__new__(model)
-    object.__setattr__(item, "__dict__", values)
-    object.__setattr__(item, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(item, "__pydantic_extra__", None)
-    object.__setattr__(item, "__pydantic_private__", None)
-    return item
-
-
 _SOURCE_FIELDS = frozenset({"file", "sheet", "row"})
-
-
-def provenance(file: str, sheet: str, row: int) -> Provenance:
-    """Where a record came from; the types Provenance declares are checked here, not by pydantic."""
-    if type(file) is str and type(sheet) is str and type(row) is int:
-        return construct(Provenance, {"file": file, "sheet": sheet, "row": row}, set(_SOURCE_FIELDS))
-    return Provenance(file=file, sheet=sheet, row=row)
-
-
-def build_record(model: type[_Item], data: dict[str, Any]) -> _Item:
-    """The record, validated by pydantic only when `data` holds anything but what a row gives.
-
-    A row gives texts (str or None), a Category, a whole number of transactions, a role and a Provenance:
-    exactly the types the models declare. Such data is checked here, field by field, and the record built
-    as pydantic's model_construct builds it, without validating it again (most of the cost of a record);
-    anything else is validated as before, so a bad value is still refused with pydantic's message.
-    """
-    defaults = _DEFAULTS[model]
-    if (
-        defaults is not None
-        and type(data.get("name")) is str
-        and data.keys() <= defaults.keys()
-        and data.keys() >= _REQUIRED[model]
-        and all(v is None or type(v) is str for k, v in data.items() if k not in _TYPED)
-        and (data.get("category") is None or type(data["category"]) is Category)
-        and (data.get("volume") is None or type(data["volume"]) is int)
-        and type(data.get("source")) is Provenance
-        and data.get("role", "single") in ROLES
-    ):
-        values = dict(defaults)
-        values.update(data)
-        return construct(model, values, set(data))
-    return model.model_validate(data)
-
-
 _PLAIN_PROVENANCE = plain(Provenance)
 _new_provenance = Provenance.__new__
 _set = object.__setattr__
 
 
 def row_record(model: type[_Item], data: dict[str, Any]) -> _Item:
-    """The record of a sheet row: `build_record` without its type checks, which a row's data passes by
-    construction (texts or None from the row's cells, a Category, a whole number of transactions, a
-    role, a Provenance, only the model's fields and a name). Validated instead for a model that is not
-    plain."""
+    """The record of a sheet row, built as pydantic's model_construct builds it, without validating it: a
+    row's data has the types the models declare by construction (texts or None from the row's cells, a
+    Category, a whole number of transactions, a role, a Provenance, only the model's fields and a name).
+    Validated instead for a model that is not plain, or data without a name."""
     defaults = _DEFAULTS[model]
     if defaults is None or type(data.get("name")) is not str:
-        return build_record(model, data)
+        return model.model_validate(data)
     values = dict(defaults)
     values.update(data)
-    # construct() inlined (the model is plain): one per record.
     item = model.__new__(model)
     _set(item, "__dict__", values)
     _set(item, "__pydantic_fields_set__", set(data))
