@@ -128,7 +128,7 @@ def test_abbreviations_extend_in_config(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ['"社会保障卡" = "社保"', '"社保卡" = []', '"社保卡" = 3'],
+    ['"社会保障卡" = "社保"', '"社保卡" = []', '"社保卡" = 3', '"城乡居保" = "城乡居保   "'],
 )
 def test_a_wrong_abbreviation_is_a_config_error(tmp_path: Path, body: str) -> None:
     from quanze.config import load_config

@@ -64,11 +64,15 @@ class MatchOptions(BaseModel):
             if not isinstance(short, str) or not isinstance(full, (list, tuple)) or not full:
                 raise ValueError(f"abbreviation {short!r}: give a full form or a list of them")
             for long_ in full:
-                if not isinstance(long_, str) or not short.strip() or len(long_) <= len(short.strip()):
+                if (
+                    not isinstance(long_, str)
+                    or not short.strip()
+                    or len(long_.strip()) <= len(short.strip())
+                ):
                     raise ValueError(
                         f"abbreviation “{short}” = {long_!r}: the short form must be shorter than its full form"
                     )
-            out[short.strip()] = tuple(str(x).strip() for x in full)
+            out[short.strip()] = tuple(x.strip() for x in full)
         return out
 
     def abbreviation_vocabulary(self) -> Vocabulary:
