@@ -780,9 +780,6 @@ def main() -> None:
     try:
         app()
     except BrokenPipeError:
-        # Output piped into `head` and the like: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        _leave(0)  # output piped into `head` and the like: stop quietly, as Unix tools do
     except SystemExit as exc:
         _leave(_exit_code(exc))

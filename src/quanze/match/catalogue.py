@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
@@ -278,14 +278,13 @@ def _in_pool(
 
 _Parent = tuple[str, str | None]  # the power a service item names: name, code
 # A code's family stem, worked out once a code (every unit's items are grouped by it).
-_family_stem = lru_cache(maxsize=262144)(family_stem)
 
 
 def _families(services: Sequence[ServiceItem], in_unit: Sequence[int]) -> dict[str, list[int]]:
     """Service items of one unit grouped by the main-item stem of their codes (two or more per family)."""
     families: dict[str, list[int]] = defaultdict(list)
     for si in in_unit:
-        stem = _family_stem(services[si].code)
+        stem = family_stem(services[si].code)  # (remembered by code in evidence)
         if stem:
             families[stem].append(si)
     return {stem: members for stem, members in families.items() if len(members) >= 2}
