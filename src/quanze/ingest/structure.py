@@ -71,10 +71,10 @@ class StructuralRows:
             return self._skipped(rownum, junk[0], junk[1], " | ".join(sorted(distinct)))
         if _EXAMPLE_HINT.search(joined) and self._is_example(texts):
             what = "an example of how to fill in the list (序号 示例, a name with XX), not an item"
-            return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(t for t in texts if t))
+            return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(present))
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             return True
-        if len(distinct) == 1 and sum(1 for t in texts if t) >= 3:
+        if len(distinct) == 1 and len(present) >= 3:
             # One text merged across the table: a title (the list's second batch, a department block).
             ctx.state.section_department = title_department([texts]) or ctx.state.section_department
             return self._skipped(
