@@ -540,3 +540,62 @@ def unit_column_lists(folder: Path, *, prefix: str = "") -> Path:
         encoding="utf-8",
     )
     return config
+
+
+# Quirks of how real lists close blocks, mark status and nest rows (each fixture holds one).
+
+POWER_HEADER = ["序号", "事项名称", "子项名称", "权力类型", "实施主体", "事项编码", "备注"]
+
+
+def subtotal_rows(path: Path) -> Path:
+    """A 小计 row under each department block, spelled three ways, then 合计."""
+    return xlsx(
+        path,
+        {
+            "权责清单": [
+                POWER_HEADER,
+                [1, "燃气经营许可证核发", None, "行政许可", "县住建局", "A1", None],
+                ["小计", "1项", None, None, "县住建局", None, None],
+                [2, "食品经营许可", None, "行政许可", "县市场监管局", "A2", None],
+                [None, "县市场监管局小计", None, None, None, None, "1项"],
+                [3, "取水许可", None, "行政许可", "县水利局", "A3", None],
+                [None, None, None, "小计：1项", None, None, None],
+                ["合计", "共3项", None, None, None, None, None],
+            ]
+        },
+    )
+
+
+def only_subtotals(path: Path) -> Path:
+    """A list whose rows below the header are all 小计 (each beside its organ), repeated headers and 合计."""
+    return xlsx(
+        path,
+        {
+            "汇总": [
+                POWER_HEADER,
+                ["小计", "15项", None, None, "县市场监管局", None, None],
+                POWER_HEADER,
+                [None, "县卫生健康局小计", None, None, None, "12项", None],
+                [None, "小计：6项", None, None, "县民政局", None, None],
+                ["合计", "共33项", None, None, None, None, None],
+            ]
+        },
+    )
+
+
+def invisible_characters(path: Path) -> Path:
+    """Zero-width spaces, a BOM, NBSP and U+3000 inside and around names, organs and codes; one name made
+    only of invisible characters; a code typed with a space inside."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "食品\u200b经营许可", "行政许可", "330195\u200b427000", "县市场监管局\u200b"],
+                [2, "\u3000建筑工程施工许可证\xa0核发", "行政许可", "\xa0330167794000", "县住建局"],
+                [3, "\ufeff取水许可", "行政许可", "\u200b330264315000\u3000", "县水利局\xa0"],
+                [4, "\u200b\xa0\u3000", "行政许可", "330112666000", "县水利局"],
+                [5, "采矿许可", "行政许可", "330 112 667000", "县自然资源局"],
+            ]
+        },
+    )

@@ -118,6 +118,8 @@ class _Marks(dict[Any, int]):
                 mark |= _DATE
             if sub_numbering(text):
                 mark |= _SUB_SEQ
+        elif " " in text and odd_code(text):
+            mark |= _CODE_ODD
         if is_placeholder(text):
             mark |= _PLACEHOLDER
         if (text.startswith("#") or _CJK.search(text) is None or len(text) <= 2) and junk_name(

@@ -55,6 +55,8 @@ class SheetContext:
     sheet_category: str | None = None
     precision_lost: set[tuple[int, int]] = field(default_factory=set)
     """Cells (row, 1-based column) whose number was too large to keep its digits."""
+    invisible: set[tuple[int, int]] = field(default_factory=set)
+    """Cells (row, 0-based column) that held only invisible characters (zero-width, NBSP), read as empty."""
 
     def issue(
         self,

@@ -142,6 +142,16 @@ class RecordBuilder:
         ctx = self.ctx
         ctx.layout.rejected += 1
         col = ctx.fields.get(fld)
+        if col is not None and (rownum, col) in ctx.invisible:
+            ctx.issue(
+                IssueCode.JUNK_NAME,
+                Severity.ERROR,
+                "the name is made of invisible characters (zero-width or non-breaking spaces); "
+                "the row was not read",
+                row=rownum,
+                column=ctx.col_label(col),
+            )
+            return
         ctx.issue(
             IssueCode.MISSING_REQUIRED,
             Severity.ERROR,

@@ -24,8 +24,9 @@ _UNSEEN: Any = object()
 
 
 def odd_code(text: str) -> bool:
-    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…) or scientific notation."""
-    return text[:1] in _TEXT_PREFIXES or _SCIENTIFIC.match(text) is not None
+    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…), scientific notation, or
+    a space inside it (a code has none: one pasted with a non-breaking or full-width space inside)."""
+    return text[:1] in _TEXT_PREFIXES or " " in text or _SCIENTIFIC.match(text) is not None
 
 
 class RowValues:
@@ -130,6 +131,8 @@ class RowValues:
             if code[:1] in _TEXT_PREFIXES:
                 # '330109001000: the apostrophe that makes Excel keep a code as text, typed into a CSV.
                 code = values[fld] = code[1:].strip() or None
+            if code is not None and " " in code:
+                code = values[fld] = code.replace(" ", "")
             if code is not None and _SCIENTIFIC.match(code):
                 lost = (
                     "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read it; "
