@@ -599,3 +599,64 @@ def invisible_characters(path: Path) -> Path:
             ]
         },
     )
+
+
+def status_column(path: Path) -> Path:
+    """An adjustment table with a 状态 column: 保留 / 下放 / 取消 / 暂停实施."""
+    header = ["序号", "事项名称", "权力类型", "实施主体", "事项编码", "状态", "备注"]
+    return xlsx(
+        path,
+        {
+            "调整后清单": [
+                header,
+                [1, "农药经营许可证核发", "行政许可", "县农业农村局", "B1", "保留", None],
+                [2, "拖拉机登记", "行政许可", "县农业农村局", "B2", "下放", "下放至各乡镇"],
+                [3, "种子质量纠纷田间现场鉴定", "行政裁决", "县农业农村局", "B3", "取消", None],
+                [4, "渔业捕捞许可证核发", "行政许可", "县农业农村局", "B4", "暂停实施", None],
+                [5, "动物防疫条件合格证核发", "行政许可", "县农业农村局", "B5", "已取消", None],
+            ]
+        },
+    )
+
+
+TREE_HEADER = ["序号", "事项层级", "事项名称", "事项编码", "事项类型", "实施主体", "行政区划"]
+
+
+def catalogue_tree_level_column(path: Path) -> Path:
+    """A catalogue exported as a tree: 事项 rows with their 办理项 below (事项层级 says which; the 办理项 leave
+    type, organ and 区划 blank), one 事项 with no 办理项."""
+    return xlsx(
+        path,
+        {
+            "事项目录": [
+                ["导出时间：2026-11-20 10:12:33"],
+                TREE_HEADER,
+                [1, "事项", "燃气经营许可证核发", "S100", "行政许可", "县住建局", "东城县"],
+                [None, "办理项", "\u3000\u3000燃气经营许可证新办", "S101", None, None, None],
+                [None, "办理项", "\u3000\u3000燃气经营许可证变更", "S102", None, None, None],
+                [2, "事项", "最低生活保障对象认定", "S200", "行政确认", "县民政局", "东城县"],
+                [None, "办理项", "最低生活保障对象认定", "S201", None, None, None],
+                [3, "事项", "印章刻制备案", "S300", "其他行政权力", "县公安局", "东城县"],
+            ]
+        },
+    )
+
+
+def catalogue_tree_dotted_seq(path: Path) -> Path:
+    """A three-level catalogue tree told only by its 序号: 事项 1, 办理项 1.1 (own code), 情形 1.1.1 (no code)."""
+    return xlsx(
+        path,
+        {
+            "目录树": [
+                ["序号", "名称", "编码", "事项类型", "实施主体", "承诺办结时限"],
+                ["1", "公共场所卫生许可", "T100", "行政许可", "县卫生健康局", "20个工作日"],
+                ["1.1", "公共场所卫生许可证新办", "T101", None, None, "10个工作日"],
+                ["1.1.1", "新开办公共场所", None, None, None, "5个工作日"],
+                ["1.1.2", "原址重新开业", None, None, None, "5个工作日"],
+                ["1.2", "公共场所卫生许可证注销", "T102", None, None, "10个工作日"],
+                ["2", "道路货物运输经营许可", "T200", "行政许可", "县交通运输局", "20个工作日"],
+                ["2.1", "道路货物运输经营许可（新办）", "T201", None, None, "10个工作日"],
+                ["2.1.1", "企业申请", None, None, None, "5个工作日"],
+            ]
+        },
+    )

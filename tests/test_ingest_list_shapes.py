@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quanze.ingest import read_file
-from quanze.models import IssueCode
+import pytest
+
+from quanze.ingest import IngestOptions, read_file
+from quanze.models import Category, IssueCode, ListKind
 
 import fixtures
 
@@ -38,3 +40,48 @@ def test_invisible_characters_vanish_and_codes_get_no_inner_space(tmp_path: Path
     junk = [(i.row, i.severity) for i in report.issues if i.code is IssueCode.JUNK_NAME]
     assert junk == [(5, "error")]
     assert not [i for i in report.issues if i.code is IssueCode.MISSING_REQUIRED]
+
+
+def test_cancelled_and_suspended_rows_are_reported_not_read(tmp_path: Path) -> None:
+    report = read_file(fixtures.status_column(tmp_path / "status-column.xlsx"))
+    assert [p.name for p in report.powers] == ["农药经营许可证核发", "拖拉机登记"]
+    inactive = [(i.row, i.value) for i in report.issues if i.code is IssueCode.INACTIVE_ITEM]
+    assert inactive == [
+        (4, "种子质量纠纷田间现场鉴定"),
+        (5, "渔业捕捞许可证核发"),
+        (6, "动物防疫条件合格证核发"),
+    ]
+    assert report.sheets[0].columns[5].field == "status"
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["records", "counts-only"])
+def test_a_catalogue_tree_with_a_level_column_reads_its_handling_items(tmp_path: Path, keep: bool) -> None:
+    path = fixtures.catalogue_tree_level_column(tmp_path / "catalogue-tree-level-column.xlsx")
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES, keep_records=keep))
+    assert report.records == 4
+    if not keep:
+        return
+    got = [(s.name, s.code, s.parent_power_name, s.category, s.department, s.unit) for s in report.services]
+    assert got == [
+        ("燃气经营许可证新办", "S101", "燃气经营许可证核发", Category.LICENSING, "县住建局", "东城县"),
+        ("燃气经营许可证变更", "S102", "燃气经营许可证核发", Category.LICENSING, "县住建局", "东城县"),
+        ("最低生活保障对象认定", "S201", "最低生活保障对象认定", Category.CONFIRMATION, "县民政局", "东城县"),
+        ("印章刻制备案", "S300", None, Category.OTHER, "县公安局", "东城县"),  # a 事项 with no 办理项
+    ]
+    parents = [i.row for i in report.issues if i.code is IssueCode.SECTION_ROW]
+    assert parents == [3, 6]
+    assert not [i for i in report.issues if i.code is IssueCode.DUPLICATE_ITEM]
+
+
+def test_a_catalogue_tree_numbered_1_1_1_leaves_out_its_situations(tmp_path: Path) -> None:
+    path = fixtures.catalogue_tree_dotted_seq(tmp_path / "catalogue-tree-dotted-seq.xlsx")
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES))
+    got = [(s.name, s.parent_power_name, s.department) for s in report.services]
+    assert got == [
+        ("公共场所卫生许可证新办", "公共场所卫生许可", "县卫生健康局"),
+        ("公共场所卫生许可证注销", "公共场所卫生许可", "县卫生健康局"),
+        ("道路货物运输经营许可（新办）", "道路货物运输经营许可", "县交通运输局"),
+    ]
+    assert all(s.category is Category.LICENSING for s in report.services)
+    situations = [(i.row, i.value) for i in report.issues if i.code is IssueCode.SITUATION_ROW]
+    assert situations == [(4, "新开办公共场所"), (5, "原址重新开业"), (9, "企业申请")]

@@ -111,6 +111,10 @@ class IssueCode(StrEnum):
     UNKNOWN_RECEIVING_UNIT = "unknown-receiving-unit"
     UNKNOWN_ITEM = "unknown-item"
     UNKNOWN_ACCEPTANCE = "unknown-acceptance"
+    INACTIVE_ITEM = "inactive-item"
+    SITUATION_ROW = "situation-row"
+    CONTINUATION_ROW = "continuation-row"
+    RESTATED_SHEET = "restated-sheet"
 
 
 class HiddenMode(StrEnum):

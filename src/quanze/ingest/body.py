@@ -18,10 +18,11 @@ from typing import Any
 from quanze.ingest.cells import FLOAT_EXACT_LIMIT, split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.header import names_a_field
-from quanze.ingest.junk import is_error_value, junk_cell, junk_name, seq_from_date
+from quanze.ingest.junk import inactive_status, is_error_value, junk_cell, junk_name, seq_from_date
 from quanze.ingest.records import RecordBuilder, row_record, sub_numbering, taken_fields
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
 from quanze.ingest.structure import example_seq, footnote, template_name
+from quanze.ingest.tree import dotted_seq, tree_word
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, ServiceItem
 from quanze.normalize import clean_text, has_control_characters, is_placeholder
@@ -45,6 +46,8 @@ _DATE = 64
 _JUNK_NAME = 128
 _SUB_SEQ = 256
 _PRESENT = 512
+_STATUS = 1024
+_TREE = 2048
 
 _NUMBERS = frozenset({int, float})
 _KEYED = frozenset({str, int, float})
@@ -120,6 +123,10 @@ class _Marks(dict[Any, int]):
                 mark |= _SUB_SEQ
         elif " " in text and odd_code(text):
             mark |= _CODE_ODD
+        if inactive_status(text):
+            mark |= _STATUS
+        if tree_word(text) or dotted_seq(text):
+            mark |= _TREE
         if is_placeholder(text):
             mark |= _PLACEHOLDER
         if (text.startswith("#") or _CJK.search(text) is None or len(text) <= 2) and junk_name(
@@ -144,7 +151,11 @@ _FIELD_MASKS: dict[str, int] = {
     "sub_item": _JUNK_NAME,
     "code": _CODE_ODD,
     "parent_power_code": _CODE_ODD,
+    "status": _STATUS,
+    "tree_level": _TREE,
 }
+# A catalogue row numbered 1.1 or 1.1.1 is a node of a tree (a 办理项, a 情形).
+_SERVICE_MASKS: dict[str, int] = {"seq": _TREE}
 # A power row with a 子项, a 子项 number or a 序号 like 1.1 takes part in main/sub-item bookkeeping.
 _POWER_MASKS: dict[str, int] = {"seq": _SUB_SEQ, "sub_seq": _PRESENT, "sub_item": _PRESENT}
 
@@ -181,8 +192,7 @@ class SheetBody:
         for fld, idx in ctx.fields.items():
             if idx < width:
                 masks[idx] |= _PLACEHOLDER | _DITTO | _FIELD_MASKS.get(fld, 0)
-                if power:
-                    masks[idx] |= _POWER_MASKS.get(fld, 0)
+                masks[idx] |= (_POWER_MASKS if power else _SERVICE_MASKS).get(fld, 0)
         return masks
 
     def _chunk(self, chunk: list[list[Any]], first: int) -> None:
@@ -278,6 +288,7 @@ class SheetBody:
             ctx.duplicates.add(item)
             if ctx.options.keep_records:
                 ctx.services.append(item)
+            records.tree.top(item, values.get("seq"), False)
         else:
             data["sub_item"], data["role"] = None, "single"
             item = row_record(PowerItem, data)

@@ -137,6 +137,16 @@ def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Cc") or char in "\u3164\u2800\uffa0"
 
 
+# A 状态 cell that says the item is not in force: 取消, 已取消, 暂停实施, 停止执行, 废止 … (下放 and 保留 are
+# items: what a devolution hands down, what stays).
+_INACTIVE = re.compile(r"^\s*(?:已|拟|予以|暂予)?(?:取消|暂停|停止|废止|撤销|删除|失效|停用)")
+
+
+def inactive_status(text: str) -> bool:
+    """Whether a status cell (状态, 事项状态) says the item is cancelled or suspended, not active."""
+    return _INACTIVE.match(text) is not None
+
+
 def invisible_only(value: str) -> bool:
     """Whether a cell holds characters and every one is invisible, one at least no plain space (a name typed
     as zero-width or non-breaking spaces: something was pasted, not left blank)."""
