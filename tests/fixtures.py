@@ -660,3 +660,63 @@ def catalogue_tree_dotted_seq(path: Path) -> Path:
             ]
         },
     )
+
+
+def sub_item_rows_blank_type_and_organ(path: Path) -> Path:
+    """Sub-item rows (序号 3-1, 3-2, and a 5-1 Excel saved as a date) under a main row, their main name, type
+    and organ cells blank."""
+    from datetime import datetime
+
+    return xlsx(
+        path,
+        {
+            "主项子项": [
+                POWER_HEADER,
+                ["3.", "对违反食品安全法行为的处罚", None, "行政处罚", "县市场监管局", "C300", None],
+                ["3-1", None, "对用非食品原料生产食品的处罚", None, None, "C301", None],
+                ["3-2", None, "对经营超过保质期的食品的处罚", None, None, "C302", None],
+                [5, "兽药经营许可证核发", None, "行政许可", "县农业农村局", "C500", None],
+                [datetime(2026, 5, 1), None, "兽药经营许可证核发（新办）", None, None, "C501", None],
+            ]
+        },
+    )
+
+
+def continuation_lines_unmerged(path: Path) -> Path:
+    """Each item's 责任事项 / 追责情形 lines continue on rows below it, every other cell empty and unmerged."""
+    return xlsx(
+        path,
+        {
+            "行政许可": [
+                ["序号", "事项名称", "权力类型", "实施主体", "事项编码", "责任事项", "追责情形"],
+                [1, "建筑工程施工许可证核发", "行政许可", "县住建局", "D1", "1.受理责任", "1.不予受理的"],
+                [None, None, None, None, None, "2.审查责任", "2.违法准予许可的"],
+                [None, None, None, None, None, "3.决定责任", None],
+                [2, "燃气经营许可证核发", "行政许可", "县住建局", "D2", "1.受理责任", None],
+                [None, None, None, None, None, "2.审查责任", None],
+            ]
+        },
+    )
+
+
+def duty_sheets_beside_the_list(path: Path) -> Path:
+    """A 权力清单 sheet, then a 责任清单 and a 追责情形 sheet restating its items with their duties."""
+    return xlsx(
+        path,
+        {
+            "权力清单": [
+                HEADER,
+                [1, "营业性演出审批", "行政许可", "E1", "县文旅局"],
+                [2, "旅行社设立许可", "行政许可", "E2", "县文旅局"],
+            ],
+            "责任清单": [
+                ["序号", "事项名称", "权力类型", "责任主体", "责任事项", "追责情形"],
+                [1, "营业性演出审批", "行政许可", "县文旅局", "1.受理责任", "1.不予受理的"],
+                [2, "旅行社设立许可", "行政许可", "县文旅局", "1.受理责任", "1.不予受理的"],
+            ],
+            "追责情形": [
+                ["序号", "事项名称", "追责情形", "责任主体"],
+                [1, "营业性演出审批", "有下列情形之一的", "县文旅局"],
+            ],
+        },
+    )

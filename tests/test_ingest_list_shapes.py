@@ -85,3 +85,46 @@ def test_a_catalogue_tree_numbered_1_1_1_leaves_out_its_situations(tmp_path: Pat
     assert all(s.category is Category.LICENSING for s in report.services)
     situations = [(i.row, i.value) for i in report.issues if i.code is IssueCode.SITUATION_ROW]
     assert situations == [(4, "新开办公共场所"), (5, "原址重新开业"), (9, "企业申请")]
+
+
+def test_sub_item_rows_take_their_main_items_type_and_organ(tmp_path: Path) -> None:
+    path = fixtures.sub_item_rows_blank_type_and_organ(tmp_path / "sub-item-rows-blank-type-and-organ.xlsx")
+    report = read_file(path)
+    subs = [(p.name, p.sub_item, p.category, p.department) for p in report.powers if p.role == "sub"]
+    assert subs == [
+        ("对违反食品安全法行为的处罚", "对用非食品原料生产食品的处罚", Category.PENALTY, "县市场监管局"),
+        ("对违反食品安全法行为的处罚", "对经营超过保质期的食品的处罚", Category.PENALTY, "县市场监管局"),
+        ("兽药经营许可证核发", "兽药经营许可证核发（新办）", Category.LICENSING, "县农业农村局"),
+    ]
+    assert [i.value for i in report.issues if i.code is IssueCode.DATE_AS_SEQ] == ["2026-05-01"]
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["records", "counts-only"])
+def test_unmerged_continuation_lines_join_the_item_above(tmp_path: Path, keep: bool) -> None:
+    path = fixtures.continuation_lines_unmerged(tmp_path / "continuation-lines-unmerged.xlsx")
+    report = read_file(path, IngestOptions(keep_records=keep))
+    assert report.records == 2
+    assert not [i for i in report.issues if i.severity != "info"]
+    assert [i.row for i in report.issues if i.code is IssueCode.CONTINUATION_ROW] == [3, 6]
+    if keep:
+        first, second = report.powers
+        assert first.duty == "1.受理责任\n2.审查责任\n3.决定责任"
+        assert first.accountability == "1.不予受理的\n2.违法准予许可的"
+        assert second.duty == "1.受理责任\n2.审查责任"
+
+
+def test_duty_sheets_beside_the_list_are_not_read_as_items_again(tmp_path: Path) -> None:
+    report = read_file(fixtures.duty_sheets_beside_the_list(tmp_path / "duty-sheets-beside-the-list.xlsx"))
+    assert [(p.name, p.source.sheet) for p in report.powers] == [
+        ("营业性演出审批", "权力清单"),
+        ("旅行社设立许可", "权力清单"),
+    ]
+    restated = [i.sheet for i in report.issues if i.code is IssueCode.RESTATED_SHEET]
+    assert restated == ["责任清单", "追责情形"]
+    assert not [i for i in report.issues if i.code is IssueCode.DUPLICATE_ITEM]
+
+
+def test_a_duty_sheet_named_with_sheet_is_read(tmp_path: Path) -> None:
+    path = fixtures.duty_sheets_beside_the_list(tmp_path / "duty-sheets-beside-the-list.xlsx")
+    report = read_file(path, IngestOptions(sheets=("权力清单", "责任清单")))
+    assert [p.source.sheet for p in report.powers] == ["权力清单", "权力清单", "责任清单", "责任清单"]

@@ -281,6 +281,7 @@ class SheetBody:
                 data["level_scope"] = values.get("level_scope") or split[1]
         data.update(common)
         state.previous = values
+        state.item_row = rownum
         data["source"] = records.provenance(rownum)
         item: PowerItem | ServiceItem
         if service:

@@ -29,6 +29,10 @@ class SheetState:
     section_category: str | None = None
     previous: dict[str, str | None] = field(default_factory=dict)
     last_main: PowerItem | None = None
+    item_row: int | None = None
+    """The row of the last item row read (for continuation rows below it)."""
+    continued_from: int | None = None
+    """The item row whose continuation rows were last reported."""
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -15,6 +16,15 @@ from quanze.ingest.records import Placeholders
 from quanze.ingest.sheet import SheetReader
 from quanze.ingest.sources import open_sheets
 from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
+
+# A sheet beside the power list that restates its items with their duties: 责任清单, 追责情形, 问责情形 …
+_RESTATING_SHEET = re.compile(r"责任清单|责任事项|追责|问责")
+_LIST_SHEET = re.compile(r"权力|权责|职权")
+
+
+def restates_items(sheet_name: str) -> bool:
+    """Whether a sheet's name says it restates the list's items (a 责任清单 or 追责情形 sheet), not a list."""
+    return _RESTATING_SHEET.search(sheet_name) is not None and _LIST_SHEET.search(sheet_name) is None
 
 
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
@@ -47,6 +57,19 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
                     sheet=raw.name,
                     message='a hidden sheet: not read. Read it with --hidden read (or [read] hidden = "read"), '
                     "or name it with --sheet",
+                )
+            )
+            continue
+        if options.sheets is None and restates_items(raw.name) and (report.powers or report.records):
+            report.sheets.append(SheetLayout(sheet=raw.name))
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.RESTATED_SHEET,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message="a 责任清单 / 追责情形 sheet beside the list: its rows restate the items read above "
+                    "with their duties, so they are not read as items again. Read it alone with --sheet",
                 )
             )
             continue

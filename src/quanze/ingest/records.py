@@ -221,6 +221,12 @@ class RecordBuilder:
         if not name:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return
+        if role == "sub" and last is not None and last.name == name:
+            # A 子项 is part of its main item: a type or organ cell left blank on its row is the main row's.
+            if values.get("category") is None and last.category_raw is not None:
+                values = {**values, "category": last.category_raw}
+            if values.get("department") is None and last.department is not None:
+                values = {**values, "department": last.department}
         data: dict[str, Any] = {k: v for k, v in values.items() if k in _POWER_FIELDS}
         self._common(rownum, values, data)
         data["name"], data["sub_item"], data["role"] = name, sub, role

@@ -119,6 +119,7 @@ class RowValues:
             if values.get(fld) is None and fld in ctx.fields:
                 values[fld] = ctx.state.previous.get(fld)
         ctx.state.previous = dict(values)
+        ctx.state.item_row = rownum
         for fld in ("code", "parent_power_code"):
             code = values.get(fld)
             if code is None:
