@@ -720,3 +720,26 @@ def duty_sheets_beside_the_list(path: Path) -> Path:
             ],
         },
     )
+
+
+def pasted_block_other_column_order(path: Path, *, more: int = 0) -> Path:
+    """A second department's block pasted below the first with its own header, 实施主体 and 权力类型 swapped
+    and 备注 where the code was; `more` plain rows in each block (past the header scan)."""
+    first = [[3 + i, f"城市道路挖掘许可{i}", "行政许可", "县住建局", f"F{3 + i}"] for i in range(more)]
+    second = [[3 + i, f"慈善组织认定{i}", None, "行政确认", f"新增{i}"] for i in range(more)]
+    return xlsx(
+        path,
+        {
+            "汇总": [
+                ["序号", "事项名称", "权力类型", "实施主体", "事项编码"],
+                [1, "城镇污水排入排水管网许可", "行政许可", "县住建局", "F1"],
+                [2, "对擅自占用城市道路的处罚", "行政处罚", "县住建局", "F2"],
+                *first,
+                [None],
+                ["序号", "事项名称", "实施主体", "权力类型", "备注"],
+                [1, "养老机构备案", "县民政局", "其他行政权力", None],
+                [2, "社会团体变更登记", "县民政局", "行政许可", "原第5项"],
+                *second,
+            ]
+        },
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from quanze.ingest import IngestOptions, read_file
+from quanze.ingest.rowtext import RowTexts
 from quanze.models import Category, IssueCode, ListKind
 
 import fixtures
@@ -128,3 +129,32 @@ def test_a_duty_sheet_named_with_sheet_is_read(tmp_path: Path) -> None:
     path = fixtures.duty_sheets_beside_the_list(tmp_path / "duty-sheets-beside-the-list.xlsx")
     report = read_file(path, IngestOptions(sheets=("权力清单", "责任清单")))
     assert [p.source.sheet for p in report.powers] == ["权力清单", "权力清单", "责任清单", "责任清单"]
+
+
+def test_a_pasted_block_is_read_by_its_own_header(tmp_path: Path) -> None:
+    path = fixtures.pasted_block_other_column_order(tmp_path / "pasted-block-other-column-order.xlsx")
+    report = read_file(path)
+    got = [(p.name, p.category, p.department, p.code, p.remarks) for p in report.powers]
+    assert got == [
+        ("城镇污水排入排水管网许可", Category.LICENSING, "县住建局", "F1", None),
+        ("对擅自占用城市道路的处罚", Category.PENALTY, "县住建局", "F2", None),
+        ("养老机构备案", Category.OTHER, "县民政局", None, None),
+        ("社会团体变更登记", Category.LICENSING, "县民政局", None, "原第5项"),
+    ]
+    header = [i for i in report.issues if i.code is IssueCode.REPEATED_HEADER]
+    assert len(header) == 1 and "C 实施主体 → department" in header[0].message
+    assert not [i for i in report.issues if i.code is IssueCode.UNKNOWN_CATEGORY]
+
+
+def test_a_pasted_block_below_the_header_scan_reads_alike_column_wise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = fixtures.pasted_block_other_column_order(tmp_path / "pasted-block.xlsx", more=40)
+    report = read_file(path)
+    assert report.records == 84
+    assert {p.department for p in report.powers[42:44]} == {"县民政局"}
+    assert {p.category for p in report.powers[44:]} == {Category.CONFIRMATION}
+    assert {p.code for p in report.powers[44:]} == {None}
+    assert report.powers[-1].remarks == "新增39"
+    monkeypatch.setattr(RowTexts, "plain", property(lambda _self: False))
+    assert read_file(path).model_dump() == report.model_dump()

@@ -233,6 +233,11 @@ class SheetBody:
                 or len({c[k] for c in text_columns} - {None}) < 2
             ):
                 general(rownum, chunk[k])
+                if ctx.fields is not fields:
+                    # A pasted block's own header moved the columns: the rest is read by its mapping.
+                    if k + 1 < n:
+                        self._chunk(chunk[k + 1 :], rownum + 1)
+                    return
                 continue
             if not self._plain(rownum, dict(zip(names, values_row, strict=True))):
                 general(rownum, chunk[k])

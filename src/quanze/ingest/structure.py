@@ -7,7 +7,7 @@ import re
 
 from quanze.ingest.cells import looks_like_department, title_department
 from quanze.ingest.context import SheetContext
-from quanze.ingest.header import reads_like_header
+from quanze.ingest.header import map_columns, ord_index, reads_like_header
 from quanze.ingest.junk import junk_row
 from quanze.models import HiddenMode, IssueCode, ListKind, PowerItem, ServiceItem, Severity
 from quanze.normalize import category_of, is_placeholder
@@ -115,8 +115,24 @@ class StructuralRows:
             )
         if reads_like_header(texts, ctx.table, self._field_names, distinct=distinct):
             what = "a row of column headings inside the table (a repeated or pasted header), not an item"
+            remapped = self._remap(texts)
+            if remapped:
+                what += f"; its columns are in another order, so the rows below are read by it: {remapped}"
             return self._skipped(rownum, IssueCode.REPEATED_HEADER, what, " | ".join(sorted(distinct)))
         return False
+
+    def _remap(self, texts: list[str | None]) -> str:
+        """A pasted block's own header that puts a field in another column than the sheet's header: the rows
+        below it are read by this header (the new mapping, as text), else "" (the mapping stands)."""
+        ctx = self.ctx
+        columns = map_columns([texts], ctx.table)
+        fields = {c.field: ord_index(c.column) for c in columns if c.field}
+        if "name" not in fields and "sub_item" not in fields:
+            return ""
+        if all(ctx.fields.get(fld, idx) == idx for fld, idx in fields.items()):
+            return ""  # the same header again (or part of it): nothing moves
+        ctx.fields = fields
+        return ", ".join(f"{c.column} {c.header} → {c.field}" for c in columns if c.field)
 
     def _continues_text(self, rownum: int, texts: list[str | None]) -> bool:
         """A row whose only texts are lines of long-text fields (责任事项, 追责情形, 依据, 备注) continues the
