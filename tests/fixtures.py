@@ -743,3 +743,9 @@ def pasted_block_other_column_order(path: Path, *, more: int = 0) -> Path:
             ]
         },
     )
+
+
+def catalogue_organ_column_blank(path: Path) -> Path:
+    """A catalogue export whose 实施主体 column is there but blank on every row."""
+    rows = [[r[0], r[1], None, *r[3:]] for r in CATALOGUE_ROWS]
+    return xlsx(path, {"Sheet1": [CATALOGUE_HEADER, *rows]})

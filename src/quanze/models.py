@@ -115,6 +115,7 @@ class IssueCode(StrEnum):
     SITUATION_ROW = "situation-row"
     CONTINUATION_ROW = "continuation-row"
     RESTATED_SHEET = "restated-sheet"
+    BLANK_ORGAN_COLUMN = "blank-organ-column"
 
 
 class HiddenMode(StrEnum):

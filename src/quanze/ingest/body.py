@@ -274,6 +274,8 @@ class SheetBody:
                 or ctx.title_department
                 or values.get("handling_office")
             )
+        if data.get("department") is not None:
+            state.organ_seen = True
         if "level" in values or ctx.layout.level:
             level = values.get("level") or ctx.layout.level
             split = self._levels.get(level)

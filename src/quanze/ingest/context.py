@@ -33,6 +33,8 @@ class SheetState:
     """The row of the last item row read (for continuation rows below it)."""
     continued_from: int | None = None
     """The item row whose continuation rows were last reported."""
+    organ_seen: bool = False
+    """Whether an item row read so far had an organ (its own cell, or a section, sheet name or title)."""
 
 
 @dataclass(slots=True)

@@ -157,6 +157,7 @@ class SheetReader:
         layout.rows_total = last
         layout.records += self._records.count
         self._report_hidden()
+        self._report_blank_organs()
 
     def _raw_row(self, rownum: int, values: list[Any]) -> None:
         self._row(rownum, *self._texts.texts(rownum, values))
@@ -167,6 +168,26 @@ class SheetReader:
         values = self._values.read(rownum, texts, self._structure.joined)
         if values is not None:
             self._records.add(rownum, values)
+
+    def _report_blank_organs(self) -> None:
+        """A catalogue whose 实施主体 column is blank on every row (an export that lost it): no item has an
+        organ, so the reports' 实施主体 and every same-organ comparison would be silently empty."""
+        ctx = self.ctx
+        column = ctx.fields.get("department")
+        if (
+            ctx.kind is not ListKind.SERVICES
+            or column is None
+            or not self._records.count
+            or ctx.state.organ_seen
+        ):
+            return
+        ctx.issue(
+            IssueCode.BLANK_ORGAN_COLUMN,
+            Severity.WARNING,
+            f"the organ column is blank on every one of the sheet's {self._records.count} item rows, and no "
+            "section, sheet name or title names an organ; export the catalogue again with its 实施主体 filled",
+            column=ctx.col_label(column),
+        )
 
     def _report_hidden(self) -> None:
         rows = self.ctx.layout.hidden_rows

@@ -163,6 +163,8 @@ class RowValues:
                 or ctx.title_department
                 or values.get("handling_office")
             )
+        if values["department"] is not None:
+            ctx.state.organ_seen = True
         if values.get("category") is None:
             values["category"] = ctx.state.section_category or ctx.sheet_category
         if "level" in values or ctx.layout.level:

@@ -70,6 +70,7 @@ ISSUE_ZH = {
     IssueCode.SITUATION_ROW: "办理情形行（非服务事项）",
     IssueCode.CONTINUATION_ROW: "续行（并入上一事项）",
     IssueCode.RESTATED_SHEET: "重述事项的工作表（责任清单等，未另计）",
+    IssueCode.BLANK_ORGAN_COLUMN: "实施主体列全部为空",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.
