@@ -749,3 +749,30 @@ def catalogue_organ_column_blank(path: Path) -> Path:
     """A catalogue export whose 实施主体 column is there but blank on every row."""
     rows = [[r[0], r[1], None, *r[3:]] for r in CATALOGUE_ROWS]
     return xlsx(path, {"Sheet1": [CATALOGUE_HEADER, *rows]})
+
+
+def two_tables_side_by_side(path: Path) -> Path:
+    """Two departments' tables side by side (A–E and G–K), each under its own section line and header."""
+    head = ["序号", "事项名称", "权力类型", "实施主体", "事项编码"]
+    left = [
+        [1, "乡村建设规划许可证核发", "行政许可", "县自然资源局", "G1"],
+        [2, "对非法占用土地的处罚", "行政处罚", "县自然资源局", "G2"],
+    ]
+    right = [
+        [1, "林木采伐许可证核发", "行政许可", "县林业局", "H1"],
+        [2, "对滥伐林木的处罚", "行政处罚", "县林业局", "H2"],
+    ]
+    return xlsx(
+        path,
+        {
+            "权责清单": [
+                ["县自然资源局、县林业局权责清单"],
+                ["一、县自然资源局", None, None, None, None, None, "二、县林业局"],
+                [*head, None, *head],
+                [*left[0], None, *right[0]],
+                [*left[1], None, *right[1]],
+                [3, "土地权属争议调处", "行政裁决", "县自然资源局", "G3"],
+            ]
+        },
+        merges={"权责清单": ["A1:K1"]},
+    )

@@ -158,3 +158,28 @@ def test_a_pasted_block_below_the_header_scan_reads_alike_column_wise(
     assert report.powers[-1].remarks == "新增39"
     monkeypatch.setattr(RowTexts, "plain", property(lambda _self: False))
     assert read_file(path).model_dump() == report.model_dump()
+
+
+def test_two_tables_side_by_side_are_read_each_by_its_header(tmp_path: Path) -> None:
+    report = read_file(fixtures.two_tables_side_by_side(tmp_path / "two-tables-side-by-side.xlsx"))
+    got = [(p.source.row, p.name, p.sub_item, p.department, p.code) for p in report.powers]
+    assert got == [
+        (4, "乡村建设规划许可证核发", None, "县自然资源局", "G1"),
+        (5, "对非法占用土地的处罚", None, "县自然资源局", "G2"),
+        (6, "土地权属争议调处", None, "县自然资源局", "G3"),
+        (4, "林木采伐许可证核发", None, "县林业局", "H1"),
+        (5, "对滥伐林木的处罚", None, "县林业局", "H2"),
+    ]
+    assert [i.code for i in report.issues if i.code is IssueCode.SIDE_BY_SIDE_TABLES] == [
+        IssueCode.SIDE_BY_SIDE_TABLES
+    ]
+    assert [[c.column for c in s.columns if c.field] for s in report.sheets] == [
+        ["A", "B", "C", "D", "E"],
+        ["G", "H", "I", "J", "K"],
+    ]
+
+
+def test_a_main_and_sub_item_pair_of_columns_is_one_table(tmp_path: Path) -> None:
+    report = read_file(fixtures.two_seq_columns(tmp_path / "two-seq-columns.xlsx"))
+    assert len(report.sheets) == 1
+    assert not [i for i in report.issues if i.code is IssueCode.SIDE_BY_SIDE_TABLES]

@@ -116,6 +116,7 @@ class IssueCode(StrEnum):
     CONTINUATION_ROW = "continuation-row"
     RESTATED_SHEET = "restated-sheet"
     BLANK_ORGAN_COLUMN = "blank-organ-column"
+    SIDE_BY_SIDE_TABLES = "side-by-side-tables"
 
 
 class HiddenMode(StrEnum):

@@ -7,13 +7,14 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from quanze.cellref import column_letter
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.gctune import relaxed_gc
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import Placeholders
-from quanze.ingest.sheet import SheetReader
+from quanze.ingest.sheet import SheetReader, split_side_by_side
 from quanze.ingest.sources import open_sheets
 from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
 
@@ -75,10 +76,27 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
             continue
         reader = SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
         reader.read()
-        if reader.header_rows_refused is not None:
-            refused.append(f"{file_label} › {raw.name}: {reader.header_rows_refused}")
-        report.sheets.append(reader.layout)
-        report.issues.extend(reader.issues)
+        readers = [reader]
+        if reader.side_by_side is not None:
+            split, rows = reader.side_by_side
+            readers = [
+                SheetReader(file_label, part, options, options.kind, duplicates, placeholders)
+                for part in split_side_by_side(raw, split, rows)
+            ]
+            for part_reader in readers:
+                part_reader.read()
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.SIDE_BY_SIDE_TABLES,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message=f"two tables side by side, the second from column {column_letter(split + 1)}: "
+                    "each read by its own header (quanze inspect shows both)",
+                )
+            )
+        for part in readers:
+            _add_sheet(report, part, refused, kinds)
         report.issues.extend(
             RowIssue(
                 code=n.code,
@@ -91,10 +109,18 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
             )
             for n in raw.notes
         )
-        report.powers.extend(reader.powers)
-        report.services.extend(reader.services)
-        if reader.layout.records:
-            kinds.add(reader.kind)
+        report.issues.extend(
+            RowIssue(
+                code=n.code,
+                severity=n.severity,
+                file=file_label,
+                sheet=raw.name,
+                row=n.row,
+                value=n.value,
+                message=n.message,
+            )
+            for n in raw.notes
+        )
     if options.kind is ListKind.AUTO:
         report.kind = ListKind.SERVICES if kinds == {ListKind.SERVICES} else ListKind.POWERS
         if kinds == {ListKind.SERVICES, ListKind.POWERS}:
@@ -117,6 +143,18 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     if empty is not None:
         report.issues.append(empty)
     return report
+
+
+def _add_sheet(report: FileReport, reader: SheetReader, refused: list[str], kinds: set[ListKind]) -> None:
+    """Put what one sheet reader read into the file's report."""
+    if reader.header_rows_refused is not None:
+        refused.append(f"{report.file} › {reader.layout.sheet}: {reader.header_rows_refused}")
+    report.sheets.append(reader.layout)
+    report.issues.extend(reader.issues)
+    report.powers.extend(reader.powers)
+    report.services.extend(reader.services)
+    if reader.layout.records:
+        kinds.add(reader.kind)
 
 
 def _no_records_issue(report: FileReport) -> RowIssue | None:
