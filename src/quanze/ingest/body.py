@@ -18,11 +18,18 @@ from typing import Any
 from quanze.ingest.cells import FLOAT_EXACT_LIMIT, split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.header import names_a_field
-from quanze.ingest.junk import inactive_status, is_error_value, junk_cell, junk_name, seq_from_date
+from quanze.ingest.junk import (
+    INACTIVE_FIRST,
+    inactive_status,
+    is_error_value,
+    junk_cell,
+    junk_name,
+    seq_from_date,
+)
 from quanze.ingest.records import RecordBuilder, row_record, sub_numbering, taken_fields
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
 from quanze.ingest.structure import example_seq, footnote, template_name
-from quanze.ingest.tree import dotted_seq, tree_word
+from quanze.ingest.tree import TREE_WORD_LONGEST, dotted_seq, tree_word
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, ServiceItem
 from quanze.normalize import clean_text, has_control_characters, is_placeholder
@@ -121,11 +128,13 @@ class _Marks(dict[Any, int]):
                 mark |= _DATE
             if sub_numbering(text):
                 mark |= _SUB_SEQ
+            if dotted_seq(text):
+                mark |= _TREE
         elif " " in text and odd_code(text):
             mark |= _CODE_ODD
-        if inactive_status(text):
+        if text.lstrip()[:1] in INACTIVE_FIRST and inactive_status(text):
             mark |= _STATUS
-        if tree_word(text) or dotted_seq(text):
+        if len(text) <= TREE_WORD_LONGEST and tree_word(text):
             mark |= _TREE
         if is_placeholder(text):
             mark |= _PLACEHOLDER

@@ -109,18 +109,6 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
             )
             for n in raw.notes
         )
-        report.issues.extend(
-            RowIssue(
-                code=n.code,
-                severity=n.severity,
-                file=file_label,
-                sheet=raw.name,
-                row=n.row,
-                value=n.value,
-                message=n.message,
-            )
-            for n in raw.notes
-        )
     if options.kind is ListKind.AUTO:
         report.kind = ListKind.SERVICES if kinds == {ListKind.SERVICES} else ListKind.POWERS
         if kinds == {ListKind.SERVICES, ListKind.POWERS}:
