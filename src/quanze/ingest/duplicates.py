@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from quanze.ingest.issues import row_issue
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import code_key, department_key, name_key
@@ -58,6 +61,54 @@ class Duplicates:
                     item.code,
                 )
             )
+
+    def add_run(self, items: Sequence[PowerItem] | Sequence[ServiceItem]) -> None:
+        """add() of each record, in order, for records that are no main item and no sub-item (a sheet's plain
+        rows): their keys are worked out a column at a time."""
+        if not items:
+            return
+        service = isinstance(items[0], ServiceItem)
+        titles = [i.name for i in items]
+        keys = list(map(code_key, [i.code for i in items]))
+        depts = list(map(department_key, [i.department for i in items]))
+        units: list[Any] = (
+            [i.unit for i in items] if service else [(i.unit, i.receiving_unit) for i in items]  # type: ignore[union-attr]
+        )
+        seen, codes = self.items, self.codes
+        idents = map(hash, zip(map(name_key, titles), keys, depts, units, strict=True))
+        for item, ident, title, key, dept, unit in zip(
+            items, idents, titles, keys, depts, units, strict=True
+        ):
+            first = seen.get(ident)
+            source = item.source
+            if first is not None:
+                self.issues.append(
+                    _dup_issue(
+                        self.file,
+                        item,
+                        IssueCode.DUPLICATE_ITEM,
+                        f"the same item as row {first[1]} of {first[0]}",
+                        title,
+                    )
+                )
+                continue
+            seen[ident] = (source.sheet, source.row)
+            if key is None:
+                continue
+            code_ident = hash((key, dept, unit))
+            other = codes.get(code_ident)
+            if other is None:
+                codes[code_ident] = (title, source.sheet, source.row)
+            elif name_key(other[0]) != name_key(title):
+                self.issues.append(
+                    _dup_issue(
+                        self.file,
+                        item,
+                        IssueCode.DUPLICATE_CODE,
+                        f'code also used by "{other[0]}" (row {other[2]} of {other[1]})',
+                        item.code,
+                    )
+                )
 
 
 def _dup_issue(
