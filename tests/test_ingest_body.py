@@ -15,8 +15,27 @@ from quanze.ingest.rowtext import RowTexts
 from quanze.ingest.structure import StructuralRows
 from quanze.models import IssueCode, ListKind
 
-POWER_HEADER = ["序号", "事项名称", "子项名称", "事项类型", "事项编码", "实施主体", "行使层级", "备注", "办件量"]
-SERVICE_HEADER = ["序号", "行政区划", "实施主体", "基本目录名称", "业务办理项名称", "业务办理项编码", "办件量", "事项类型"]
+POWER_HEADER = [
+    "序号",
+    "事项名称",
+    "子项名称",
+    "事项类型",
+    "事项编码",
+    "实施主体",
+    "行使层级",
+    "备注",
+    "办件量",
+]
+SERVICE_HEADER = [
+    "序号",
+    "行政区划",
+    "实施主体",
+    "基本目录名称",
+    "业务办理项名称",
+    "业务办理项编码",
+    "办件量",
+    "事项类型",
+]
 
 # Rows the body must hand to the row-by-row path (each a test some cell of it may need), by what they hold.
 SPECIAL_ROWS: list[list[Any]] = [
@@ -48,12 +67,36 @@ SPECIAL_ROWS: list[list[Any]] = [
 
 
 def _plain_row(i: int, kind: ListKind) -> list[Any]:
-    name = ["取水许可审批", "会计师事务所设立审批", "公共场所卫生许可", "印章刻制备案", "无人驾驶航空器飞行审批"][i % 5]
+    name = [
+        "取水许可审批",
+        "会计师事务所设立审批",
+        "公共场所卫生许可",
+        "印章刻制备案",
+        "无人驾驶航空器飞行审批",
+    ][i % 5]
     dept = ["县水利局", "县市场监管局", None][i % 3]
     if kind is ListKind.SERVICES:
-        return [i, ["东城县", "西河县"][i % 2], dept, name, f"{name}{i % 40}", f"11369000212113059X-{i % 50}", i % 9]
+        return [
+            i,
+            ["东城县", "西河县"][i % 2],
+            dept,
+            name,
+            f"{name}{i % 40}",
+            f"11369000212113059X-{i % 50}",
+            i % 9,
+        ]
     level = ["县级", "县级。负责本级", None][i % 3]
-    return [i, f"{name}{i % 60}", None, ["行政许可", "行政检查"][i % 2], f"369B{i % 70}", dept, level, None, i % 4]
+    return [
+        i,
+        f"{name}{i % 60}",
+        None,
+        ["行政许可", "行政检查"][i % 2],
+        f"369B{i % 70}",
+        dept,
+        level,
+        None,
+        i % 4,
+    ]
 
 
 def _mixed(path: Path, kind: ListKind, *, specials: list[list[Any]]) -> Path:
@@ -101,7 +144,12 @@ def test_the_column_wise_body_reads_as_the_row_by_row_path(
     monkeypatch.setattr(RowTexts, "plain", property(lambda _self: False))
     assert body == _report(path, options)
     codes = {i["code"] for i in body["issues"]}
-    assert {IssueCode.TOTAL_ROW, IssueCode.EXAMPLE_ROW, IssueCode.REPEATED_HEADER, IssueCode.ERROR_VALUE} <= codes
+    assert {
+        IssueCode.TOTAL_ROW,
+        IssueCode.EXAMPLE_ROW,
+        IssueCode.REPEATED_HEADER,
+        IssueCode.ERROR_VALUE,
+    } <= codes
 
 
 def test_plain_rows_skip_the_row_by_row_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
