@@ -107,9 +107,7 @@ class _Marks(dict[Any, int]):
 
     def __missing__(self, text: str) -> int:
         if text.isdigit():
-            mark = (
-                _PRESENT | _JUNK_NAME
-            )  # no heading, total, placeholder, mark or odd code; as a name, a number
+            mark = _DIGITS
         else:
             mark = self._rare(text) if _RARE.search(text) is not None else _PRESENT
             if is_placeholder(text):
@@ -148,6 +146,9 @@ class _Marks(dict[Any, int]):
             mark |= _SUB_SEQ
         return mark
 
+
+_DIGITS = _PRESENT | _JUNK_NAME
+"""The marks of a text of digits: no heading, total, placeholder, ditto mark or odd code; as a name, a number."""
 
 _FIELD_MASKS: dict[str, int] = {
     "seq": _EXAMPLE_SEQ | _DATE,
@@ -215,10 +216,13 @@ class SheetBody:
         width = len(columns)
         texts, marks = self._texts, self._marks
         text_columns: list[list[Any]] = []
+        digits: set[int] = set()  # columns of whole numbers of no sign: their texts are all digits
         for column in columns:
             kinds = set(map(type, column))
             if kinds == {float} and _whole_and_exact(column):
                 text_columns.append(list(map(str, map(int, column))))  # 序号, 办件量: as _Texts gives them
+                if min(column) >= 0:
+                    digits.add(len(text_columns) - 1)
             elif _PLAIN_TYPES.issuperset(kinds):
                 text_columns.append(list(map(texts.__getitem__, column)))
             else:  # a bool (equal to 1 as a key), a date …: the row-by-row path turns them into text
@@ -229,7 +233,9 @@ class SheetBody:
         # A row is plain when no cell's marks call for a test, it has a name, and it holds two different texts
         # at least (a row of one text may be a section or title row).
         row_marks = [1 if name is None else 0 for name in name_column]
-        for col, mask in zip(text_columns, self._masks(width), strict=True):
+        for i, (col, mask) in enumerate(zip(text_columns, self._masks(width), strict=True)):
+            if i in digits and not _DIGITS & mask:
+                continue  # what the marks of digits say, no test of this column needs
             row_marks = list(map(or_, row_marks, map(and_, map(marks.__getitem__, col), repeat(mask))))
         cells = list(zip(*text_columns, strict=True)) if text_columns else [()] * n
         # None counts as a distinct value: two different texts make the set 3 long with it, 2 without.
