@@ -52,8 +52,8 @@ _PLAIN_TYPES = frozenset({str, int, float, type(None)})
 
 
 class _Texts(dict[Any, Any]):
-    """Cell value → its text, or _GENERAL; filled as values are met (str, int and float keys only: 1, 1.0 and
-    True are equal keys, and a column holding a bool never comes here)."""
+    """Cell value → its text (as RowTexts gives it), or _GENERAL; filled as values are met. Only str, int
+    and float values are looked up: True equals 1 as a key but reads 是."""
 
     def __init__(self) -> None:
         super().__init__({None: None})
