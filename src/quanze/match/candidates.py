@@ -145,7 +145,7 @@ def collect(
         if handling_forms
         else (src.core,)
     )
-    vocab = options.abbreviation_vocabulary()
+    vocab = scorer.vocabulary
     # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
     read = [v for core in cores for v, _ in vocab.variants(core)]
     if read:

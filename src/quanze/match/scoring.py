@@ -350,6 +350,7 @@ class Scorer:
     def __init__(self, options: MatchOptions) -> None:
         self.options = options
         self.rules = _rules(options)
+        self.vocabulary = self.rules.vocabulary  # the abbreviations, built once for the run
         self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
         # The finished link of a pair of names between two departments (and the power's code, when the codes
         # agree): units repeat these, and the reason strings are built once.
