@@ -183,7 +183,13 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         run.options,
         partial(_rejected_at, services, decisions, local_of),
     )
-    link_partner_rows(in_unit, found_by, index.targets, partial(_rejected_at, services, decisions, local_of))
+    link_partner_rows(
+        in_unit,
+        found_by,
+        index.targets,
+        partial(_rejected_at, services, decisions, local_of),
+        remarks=[powers[pi].remarks for pi in members],
+    )
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
