@@ -38,6 +38,7 @@ from quanze.match.scoring import (
     similarity,
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
+from quanze.match.siblings import propose_for_unlinked
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -179,6 +180,14 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         families,
         own_found,
         found_by,
+        index.targets,
+        run.options,
+        partial(_rejected_at, services, decisions, local_of),
+    )
+    propose_for_unlinked(
+        families,
+        found_by,
+        items,
         index.targets,
         run.options,
         partial(_rejected_at, services, decisions, local_of),
