@@ -388,3 +388,15 @@ def test_a_code_under_a_power_does_not_settle_an_item_another_power_holds_more_s
         ("殡葬服务机构设立登记", Status.REVIEW),
         ("殡葬服务机构经营审批注销备案", Status.REVIEW),
     }
+
+
+def test_a_family_does_not_settle_a_member_that_shares_nothing_but_the_stem_with_the_power() -> None:
+    # A department-wide stem (公共服务 codes) gathers unrelated items: 居住证办理 beside two 特种行业 filings.
+    family = [
+        service("开锁业备案", "512B00112000001"),
+        service("旧手机交易业备案", "512B00112000002"),
+        service("居住证办理", "512B00112000003"),
+    ]
+    found = links([power("特种行业备案（旧手机交易业、开锁业）"), power("居住证核发")], family)
+    assert found["开锁业备案"] == {("特种行业备案（旧手机交易业、开锁业）", Status.MATCHED)}
+    assert ("特种行业备案（旧手机交易业、开锁业）", Status.MATCHED) not in found["居住证办理"]

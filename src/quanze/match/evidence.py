@@ -182,22 +182,29 @@ _BRACKET_LIST = re.compile(rf"^(.+?)\((?:包括|含|包含)?((?:{_ACTION})(?:{_S
 _ACT_TAIL = re.compile(r"(登记|审批|许可|备案|核准|审核|手续)$")
 
 
+# A bracket that enumerates what a power covers, not only acts (户口登记(出生、迁移、注销); 特种行业备案(旧手机
+# 交易业、开锁业)): words of two to eight characters joined by 、 or a comma, after a name ending in an act.
+_BRACKET_ENUM = re.compile(r"^(.+?)\((?:包括|含|包含)?([^()、,，]{2,8}(?:[、,，][^()、,，]{2,8})+)\)(.*)$")
+
+
 @lru_cache(maxsize=65536)
 def listed_parts(core: str) -> tuple[str, ...]:
     """The items a name that enumerates actions stands for, each as subject + one action (+ the tail).
 
     企业设立、变更、注销登记 → 企业设立登记, 企业变更登记, 企业注销登记; 户口登记(包括注销、恢复、变更) →
-    户口注销登记, 户口注销 …; names that list nothing give ().
+    户口注销登记, 户口注销 …; names that list nothing give (). An item may name the act before the subject
+    (注销税务登记 under 税务登记(设立、变更、注销)): that order is a part too. A bracket may enumerate things
+    that are not acts (户口登记(出生、迁移、注销) → 出生登记; 特种行业备案(旧手机交易业、开锁业) → 开锁业备案):
+    each such word stands with the power's closing act.
     """
     m = _BRACKET_LIST.match(core)
     if m:
         base, listed, rest = m.groups()
-        tail = _ACT_TAIL.search(base)
-        subject = base[: tail.start()] if tail else base
-        acts = re.split(_SEP, listed)
-        parts = [subject + a + (tail.group(1) if tail else "") + rest for a in acts]
-        parts += [subject + a for a in acts]
-        return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
+        return _bracket_parts(core, base, re.split(_SEP, listed), rest)
+    m = _BRACKET_ENUM.match(core)
+    if m and _ACT_TAIL.search(m.group(1)):
+        base, listed, rest = m.groups()
+        return _bracket_parts(core, base, re.split("[、,，]", listed), rest)
     m = _LISTED.search(core)
     if not m or m.start() < 2:
         return ()
@@ -243,6 +250,22 @@ _BETWEEN_WORDS: Final = tuple(
     )
 )
 _MIN_HEAD = 4
+
+
+_ACTION_SET: Final = frozenset(ACTIONS)
+
+
+def _bracket_parts(core: str, base: str, words: Sequence[str], rest: str) -> tuple[str, ...]:
+    """The parts of a name whose bracket lists `words` after `base` (see `listed_parts`)."""
+    tail = _ACT_TAIL.search(base)
+    subject = base[: tail.start()] if tail else base
+    close = tail.group(1) if tail else ""
+    parts = [subject + w + close + rest for w in words]
+    parts += [subject + w for w in words]
+    # The act named first (注销税务登记), and a listed thing with the closing act alone (出生登记, 开锁业备案).
+    parts += [w + subject + close for w in words if w in _ACTION_SET and close]
+    parts += [w + close for w in words if w not in _ACTION_SET and close]
+    return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
 
 
 def thing_between(item: str, power: str) -> str | None:
@@ -433,6 +456,18 @@ def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[st
 
 
 # ---------------------------------------------------------------------------------------------- code families
+
+
+def shared_word(a: str, b: str) -> str | None:
+    """The first two characters running that both names hold (档案 of 档案材料补充 and 档案的接收和转递), else None.
+
+    A code stem may gather a department's unrelated items (居住证办理 beside 开锁业备案): a family speaks for a
+    member only when the member shares at least such a word with the power.
+    """
+    pairs = {b[i : i + 2] for i in range(len(b) - 1)}
+    return next(
+        (a[i : i + 2] for i in range(len(a) - 1) if a[i : i + 2] in pairs and a[i : i + 2].isalnum()), None
+    )
 
 
 @lru_cache(maxsize=262144)

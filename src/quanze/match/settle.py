@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
-from quanze.match.evidence import ACTIONS, MIN_SUBJECT, family_stem
+from quanze.match.evidence import ACTIONS, MIN_SUBJECT, family_stem, shared_word
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
@@ -164,6 +164,8 @@ def _settle_family(
             continue
         if shares_only_subject(context.items[si], context.targets[owner]):
             continue  # its name is only the power's subject: the power is about another thing on it
+        if not own.get(si) and shared_word(context.items[si].core, context.targets[owner].full) is None:
+            continue  # nothing but the stem in common: a stem may gather a department's unrelated items
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
             continue  # its own name prefers another power clearly: left for a person

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from typing import Final
 
+from quanze.match.evidence import shared_word
 from quanze.match.families import MIN_LINKED_SHARE
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import Prepared
@@ -25,14 +26,6 @@ SIBLINGS_NOTE: Final = (
     "同一编码族（{stem}）中已有{n}个办理项只指向该事项（含待复核）；该办理项名称与之仅共有“{word}”，"
     "凭编码族提出，需人工确认"
 )
-
-
-def shared_word(a: str, b: str) -> str | None:
-    """The first two characters running that both names hold (档案 of 档案材料补充 and 档案的接收和转递), else None."""
-    pairs = {b[i : i + 2] for i in range(len(b) - 1)}
-    return next(
-        (a[i : i + 2] for i in range(len(a) - 1) if a[i : i + 2] in pairs and a[i : i + 2].isalnum()), None
-    )
 
 
 def propose_for_unlinked(
