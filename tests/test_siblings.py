@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from quanze.match import Method, Status, match_catalogue
+from quanze.match.evidence import shared_word
 from quanze.match.explain import explain_service
 from quanze.match.model import power_key, service_key
-from quanze.match.evidence import shared_word
 from quanze.models import Category, Decision, PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
