@@ -455,6 +455,38 @@ def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[st
     return [g for g in kinds if g != general and general not in g]
 
 
+# ---------------------------------------------------------------------------------------------- certificates
+
+# A certificate a name names, by the two characters before 证 (运输证, 驾驶员证 → 驶员) or before 许可证, 资格证
+# or 合格证 (律师执业许可证 and 律师执业证书 → 执业; 产地检疫合格证 → 检疫). 证明 (a proof), 认证, 保证, 验证,
+# 论证, 公证 and 见证 name no certificate.
+_CERTIFICATE = re.compile(r"(..)(?:许可|资格|合格)?证(?![明实据])")
+_NOT_CERTIFICATE = frozenset("认保验论公见")
+
+
+@lru_cache(maxsize=65536)
+def certificates(name: str) -> frozenset[str]:
+    """The certificates a name names, each by the two characters before it (运输 of …出租汽车运输证核发)."""
+    return frozenset(
+        m.group(1)
+        for m in _CERTIFICATE.finditer(name)
+        if m.group(0)[-2] not in _NOT_CERTIFICATE and m.group(1).isalnum()
+    )
+
+
+def names_other_certificate(item: str, power: str) -> str | None:
+    """The certificate an item names when the power names certificates and none of the item's, else None.
+
+    网约车驾驶员证补发 under the code of 网络预约出租汽车运输证核发: the item is about the driver's certificate, not
+    the vehicle's, whatever its code says; a code proposes such an item, it does not settle it. A power that names
+    no certificate (建筑施工企业安全生产许可) is not compared.
+    """
+    own, its = certificates(item), certificates(power)
+    if not own or not its or own & its:
+        return None
+    return min(own)
+
+
 # ---------------------------------------------------------------------------------------------- code families
 
 

@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
-from quanze.match.evidence import ACTIONS, MIN_SUBJECT, family_stem, shared_word
+from quanze.match.evidence import (
+    ACTIONS,
+    MIN_SUBJECT,
+    certificates,
+    family_stem,
+    names_other_certificate,
+    shared_word,
+)
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
@@ -72,9 +79,9 @@ def settle(
     each item's links as its own code and name found them, before families proposed any;
     `rejected` gives the powers analysts rejected for an item (never proposed again).
     """
-    context = _Context(services, items, targets, options, rejected)
+    context = _Context(services, items, targets, options, rejected, _Certificates(targets))
     for si in in_unit:
-        settled = _by_code(services[si], items[si], found_by[si], targets, options)
+        settled = _by_code(services[si], items[si], found_by[si], targets, options, context.certificates)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
@@ -86,8 +93,38 @@ def _decided(found: Sequence[Found]) -> bool:
     return any(f[2] is Method.DECISION or f[3] is Status.MATCHED for f in found)
 
 
+class _Certificates:
+    """Which powers of a unit name each certificate (see `evidence.certificates`), indexed on first use."""
+
+    def __init__(self, targets: Sequence[Prepared]) -> None:
+        self._targets = targets
+        self._holders: dict[str, set[int]] | None = None
+
+    def another_holds(self, item: str, owner: int) -> bool:
+        """Whether the item names a certificate its owner does not name and another power of the unit does.
+
+        网约车驾驶员证补发 under the code of 网络预约出租汽车运输证核发, with 网络预约出租汽车驾驶员证核发 in the list:
+        the item's own name points at the other power whatever its code says. A certificate no other power names
+        (残疾证 for 残疾人证) is left to the code.
+        """
+        other = names_other_certificate(item, self._targets[owner].full)
+        if other is None:
+            return False
+        if self._holders is None:
+            self._holders = {}
+            for t, target in enumerate(self._targets):
+                for key in certificates(target.full):
+                    self._holders.setdefault(key, set()).add(t)
+        return bool(self._holders.get(other, set()) - {owner})
+
+
 def _by_code(
-    s: ServiceItem, item: Prepared, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
+    s: ServiceItem,
+    item: Prepared,
+    found: list[Found],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+    certificates: _Certificates,
 ) -> list[Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
     if not found or _decided(found) or not any(targets[f[0]].code for f in found):
@@ -101,6 +138,10 @@ def _by_code(
     best = max(under, key=lambda f: f[1])
     if other_act_and_thing(s.name, targets[best[0]].full):
         return None  # the names say another act on another thing: the code proposes, a person decides
+    if certificates.another_holds(s.name, best[0]):
+        return (
+            None  # the item names another power's certificate (驾驶员证 under …运输证核发): a person decides
+        )
     if any(f[1] > best[1] for f in found if f[0] != best[0]):
         return None  # another power holds the item more strongly by name: a person decides
     score = max(best[1], options.match_threshold)
@@ -118,6 +159,7 @@ class _Context:
     targets: Sequence[Prepared]
     options: MatchOptions
     rejected: Callable[[int], Collection[int]]
+    certificates: _Certificates
 
 
 def _settle_family(
@@ -166,6 +208,8 @@ def _settle_family(
             continue  # its name is only the power's subject: the power is about another thing on it
         if not own.get(si) and shared_word(context.items[si].core, context.targets[owner].full) is None:
             continue  # nothing but the stem in common: a stem may gather a department's unrelated items
+        if context.certificates.another_holds(context.services[si].name, owner):
+            continue  # the item names another power's certificate: the family proposes only
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
             continue  # its own name prefers another power clearly: left for a person
