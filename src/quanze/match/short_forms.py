@@ -1,0 +1,126 @@
+"""An item written with a short form and a handling act of its own: 社保卡首次申领 under 社会保障卡发放.
+
+Abbreviations count in scoring only when the names then agree (社保卡补领 = 社会保障卡补领). Most handling items
+that use a short form also name another act than the power (首次申领, 补领、换领, 临时挂失及解挂 under 社会保障卡
+发放; 驾驶证遗失补证 under 机动车驾驶证核发、审验), so the names never agree and the item went unlinked. Here the
+item is read in full and split into a subject and what follows: when the subject is the whole subject of a power
+that names only its subject and closing acts (社会保障卡 + 发放), and what follows is handling words only, the item
+is proposed for that power, in review (the act differs, a person confirms). A power naming more than acts on its
+subject (社会保障卡密码修改与重置) is not proposed, nor one whose subject is shorter than four characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
+from typing import Final
+
+from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.scoring import Prepared
+from quanze.match.settle import HANDLING_ACTS, Found
+
+# Words a power closes its subject with (社会保障卡发放, 机动车驾驶证核发、审验): what it does with the subject.
+CLOSING_ACTS: Final = (
+    "发放",
+    "核发",
+    "签发",
+    "审验",
+    "审批",
+    "许可",
+    "登记",
+    "备案",
+    "办理",
+    "确认",
+    "认定",
+    "管理",
+)
+# Handling words an item may add after the subject: the handling acts and the words around them that name no
+# other thing (首次申领, 临时挂失及解挂, 有效期满换证, 遗失补证, 审验(延期审验)).
+ITEM_HANDLING: Final = (
+    *HANDLING_ACTS,
+    *CLOSING_ACTS,
+    "首次",
+    "申领",
+    "换领",
+    "临时",
+    "挂失",
+    "解挂",
+    "有效期满",
+    "期满",
+    "遗失",
+    "损坏",
+    "申请",
+)
+_JOINS: Final = ("、", "及", "和", "与", "或", ",", "，")
+_POWER_CLOSE: Final = re.compile("(?:" + "|".join((*CLOSING_ACTS, *map(re.escape, _JOINS))) + ")+$")
+_ITEM_WORDS: Final = tuple(sorted({*ITEM_HANDLING, *_JOINS}, key=len, reverse=True))
+_END_BRACKETS: Final = re.compile(r"(?:\([^()]*\)|（[^（）]*）)+$")
+MIN_READ_SUBJECT: Final = 4
+
+SHORT_FORM_NOTE: Final = "{note}后为该事项主体（{subject}）加办理动作（{act}），动作与该事项不同，需人工确认"
+
+
+def power_subject(core: str) -> str | None:
+    """A power's subject when its name is a subject and closing acts only (社会保障卡发放 → 社会保障卡), else None."""
+    m = _POWER_CLOSE.search(core)
+    if m is None or m.start() < MIN_READ_SUBJECT:
+        return None
+    return core[: m.start()]
+
+
+def handling_words(rest: str) -> bool:
+    """Whether what an item adds after a subject is handling words only (首次申领; 补领、换领)."""
+    rest = _END_BRACKETS.sub("", rest)
+    if not rest:
+        return False
+    while rest:
+        word = next((w for w in _ITEM_WORDS if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word) :]
+    return True
+
+
+def propose_read_in_full(
+    in_unit: Sequence[int],
+    found_by: MutableMapping[int, list[Found]],
+    items: Mapping[int, Prepared],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+    rejected: Callable[[int], Collection[int]] = lambda si: (),
+) -> None:
+    """Propose, for each item with no matched link that uses a short form, the powers it names read in full."""
+    vocab = options.abbreviation_vocabulary()
+    subjects: dict[str, list[int]] | None = None
+    for si in in_unit:
+        found = found_by[si]
+        if any(f[3] is Status.MATCHED for f in found):
+            continue
+        variants = vocab.variants(items[si].full)
+        if not variants:
+            continue
+        if subjects is None:  # indexed once a unit, and only when an item uses a short form
+            subjects = {}
+            for t, target in enumerate(targets):
+                for name in {target.full, target.core, target.alt_core or target.core}:
+                    subject = power_subject(name)
+                    if subject is not None:
+                        subjects.setdefault(subject, []).append(t)
+        held = {f[0] for f in found}
+        added: list[Found] = []
+        for name, note in variants:
+            for cut in range(len(name) - 1, MIN_READ_SUBJECT - 1, -1):
+                owners = subjects.get(name[:cut])
+                if not owners or not handling_words(name[cut:]):
+                    continue
+                reason = SHORT_FORM_NOTE.format(
+                    note=note, subject=name[:cut], act=_END_BRACKETS.sub("", name[cut:])
+                )
+                for t in owners:
+                    if t in held or t in rejected(si) or items[si].kind_clash(targets[t]):
+                        continue
+                    held.add(t)
+                    added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
+                break
+        if added:
+            found_by[si] = [*found, *added]
