@@ -423,6 +423,11 @@ def test_a_code_does_not_settle_an_item_naming_another_powers_certificate() -> N
     found = links([vehicle, driver], items)
     for name in ("网约车驾驶员证核发", "网约车驾驶员证补发"):
         assert ("网络预约出租汽车运输证核发", Status.MATCHED) not in found[name], name
+    # The one power that issues the certificate the item names is proposed beside the code's power.
+    assert ("网络预约出租汽车驾驶员证核发", Status.REVIEW) in found["网约车驾驶员证补发"]
+    result = match_catalogue([vehicle, driver], items)
+    proposed = next(lk for lk in result.links if lk.service == 4 and lk.power == 1)
+    assert "办理项名称所称证件（驾驶员证）为该事项所发" in proposed.reason
     assert found["网约车运输证注销"] == {("网络预约出租汽车运输证核发", Status.MATCHED)}
     # With no power naming the driver's certificate, the code and the family settle the item as before.
     alone = links([vehicle], items)

@@ -81,7 +81,7 @@ def settle(
     """
     context = _Context(services, items, targets, options, rejected, _Certificates(targets))
     for si in in_unit:
-        settled = _by_code(services[si], items[si], found_by[si], targets, options, context.certificates)
+        settled = _by_code(services[si], items[si], found_by[si], targets, options, context, si)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
@@ -107,15 +107,43 @@ class _Certificates:
         the item's own name points at the other power whatever its code says. A certificate no other power names
         (残疾证 for 残疾人证) is left to the code.
         """
+        return bool(self.holders(item, owner))
+
+    def holders(self, item: str, owner: int) -> set[int]:
+        """The other powers that name the certificate an item names and its owner does not (see `another_holds`)."""
         other = names_other_certificate(item, self._targets[owner].full)
         if other is None:
-            return False
+            return set()
         if self._holders is None:
             self._holders = {}
             for t, target in enumerate(self._targets):
                 for key in certificates(target.full):
                     self._holders.setdefault(key, set()).add(t)
-        return bool(self._holders.get(other, set()) - {owner})
+        return self._holders.get(other, set()) - {owner}
+
+
+CERTIFICATE_NOTE = "办理项名称所称证件（{word}）为该事项所发，编码却在另一事项之下，需人工确认"
+
+
+def _with_holder(si: int, owner: int, found: list[Found], context: _Context) -> list[Found]:
+    """The item's links with the one other power that issues the certificate it names added for review."""
+    item = context.services[si].name
+    holders = context.certificates.holders(item, owner)
+    if len(holders) != 1 or any(f[0] in holders for f in found):
+        return found
+    (holder,) = holders
+    if holder in context.rejected(si):
+        return found
+    note = CERTIFICATE_NOTE.format(word=_certificate_named(item, owner, context.targets))
+    return [*found, (holder, context.options.review_threshold, Method.FUZZY, Status.REVIEW, note)]
+
+
+def _certificate_named(item: str, owner: int, targets: Sequence[Prepared]) -> str:
+    """The certificate as the item writes it (驾驶员证 of 网约车驾驶员证补发), for the reason."""
+    key = names_other_certificate(item, targets[owner].full) or ""
+    at = item.find(key)
+    end = item.find("证", at)
+    return item[max(0, at - 1) : end + 1] if at >= 0 and end >= 0 else key
 
 
 def _by_code(
@@ -124,7 +152,8 @@ def _by_code(
     found: list[Found],
     targets: Sequence[Prepared],
     options: MatchOptions,
-    certificates: _Certificates,
+    context: _Context,
+    si: int,
 ) -> list[Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
     if not found or _decided(found) or not any(targets[f[0]].code for f in found):
@@ -138,10 +167,10 @@ def _by_code(
     best = max(under, key=lambda f: f[1])
     if other_act_and_thing(s.name, targets[best[0]].full):
         return None  # the names say another act on another thing: the code proposes, a person decides
-    if certificates.another_holds(s.name, best[0]):
-        return (
-            None  # the item names another power's certificate (驾驶员证 under …运输证核发): a person decides
-        )
+    if context.certificates.another_holds(s.name, best[0]):
+        # The item names another power's certificate (驾驶员证 under …运输证核发): the code proposes, a person
+        # decides; the one power that issues that certificate is proposed beside it.
+        return _with_holder(si, best[0], found, context)
     if any(f[1] > best[1] for f in found if f[0] != best[0]):
         return None  # another power holds the item more strongly by name: a person decides
     score = max(best[1], options.match_threshold)
@@ -209,7 +238,9 @@ def _settle_family(
         if not own.get(si) and shared_word(context.items[si].core, context.targets[owner].full) is None:
             continue  # nothing but the stem in common: a stem may gather a department's unrelated items
         if context.certificates.another_holds(context.services[si].name, owner):
-            continue  # the item names another power's certificate: the family proposes only
+            # The item names another power's certificate: the family proposes only, and that power too.
+            found_by[si] = _with_holder(si, owner, found, context)
+            continue
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
             continue  # its own name prefers another power clearly: left for a person
