@@ -482,8 +482,8 @@ def names_other_certificate(item: str, power: str) -> str | None:
     no certificate (建筑施工企业安全生产许可) is not compared.
     """
     own, its = certificates(item), certificates(power)
-    if not own or not its or own & its:
-        return None
+    if not own or not its or own & its or any(key in power for key in own):
+        return None  # (调运检疫证书 under 调运检疫相关证书签发: the power names 检疫 too)
     return min(own)
 
 
