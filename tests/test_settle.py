@@ -443,5 +443,5 @@ def test_certificates_are_named_by_the_words_before_them() -> None:
     assert certificates("出生医学证明补发") == certificates("产品质量认证") == frozenset()
     assert names_other_certificate("网约车驾驶员证补发", "网络预约出租汽车运输证核发") == "驶员"
     assert names_other_certificate("网约车运输证变更", "网络预约出租汽车运输证核发") is None
-    assert names_other_certificate("调运检疫证书签发", "调运检疫相关证书签发") is None
+    assert names_other_certificate("种苗检疫证书补发", "种苗检疫相关证书签发") is None
     assert names_other_certificate("安全生产许可证变更", "建筑施工企业安全生产许可") is None

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Final
 
+from quanze.match.acts import JOINS, common_head, only_words
 from quanze.models import Category
 from quanze.normalize import code_key, name_key
 
@@ -220,8 +221,6 @@ def listed_parts(core: str) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------------------------------------- a thing between
 
-# Words that may stand between a shared subject and a shared act without naming another thing.
-_BETWEEN_JOINS: Final = ("、", "和", "及", "与", "或", ",", "，")
 # (经营 joins 生产 in 生产经营: a power on 生产经营者 covers an item on 生产者; 相关 and 有关 name nothing.)
 _BETWEEN_WORDS: Final = tuple(
     sorted(
@@ -243,7 +242,7 @@ _BETWEEN_WORDS: Final = tuple(
             "申请",
             "证书",
             "证",
-            *_BETWEEN_JOINS,
+            *JOINS,
         },
         key=len,
         reverse=True,
@@ -274,23 +273,14 @@ def thing_between(item: str, power: str) -> str | None:
     拖拉机/联合收割机转入 against 拖拉机/联合收割机驾驶证转入: the power is about the driving licence (驾驶证), the
     item about the machine. Acts and licence words in between (…许可变更, …遗失补办) are not a thing.
     """
-    head = 0
-    for x, y in zip(item, power, strict=False):
-        if x != y:
-            break
-        head += 1
+    head = common_head(item, power)
     tail = len(item) - head
     if head < _MIN_HEAD or tail < 2 or len(power) - tail - head < 2 or not power.endswith(item[head:]):
         return None
-    middle = rest = power[head : len(power) - tail]
-    if any(join in middle for join in _BETWEEN_JOINS) or middle in item:
+    middle = power[head : len(power) - tail]
+    if any(join in middle for join in JOINS) or middle in item:
         return None  # a list after the item's subject (变更台名、节目…审批), or a word the item names too (…工时工作制)
-    while rest:
-        word = next((w for w in _BETWEEN_WORDS if rest.startswith(w)), None)
-        if word is None:
-            return middle
-        rest = rest[len(word) :]
-    return None
+    return None if only_words(middle, _BETWEEN_WORDS) else middle
 
 
 # Two activities written as one word: a power on both covers an item on either (农药生产经营审批 covers
@@ -366,7 +356,7 @@ DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "合伙企业": (*_PARTNERSHIPS, "分支机构"),
     "外商投资企业": ("外商投资公司", "外商投资合伙企业", "外商投资企业分支机构", "外国企业常驻代表机构"),
 }
-_CONNECTORS = re.compile(r"^[、,，和及与或]+")
+_CONNECTORS = re.compile("^[" + "".join(JOINS) + "]+")
 
 
 def entity_cover(

@@ -29,7 +29,16 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from dataclasses import dataclass
 from typing import Final
 
-from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
+from quanze.match.acts import (
+    ACT_GROUPS,
+    ISSUE,
+    ISSUING,
+    JOINS,
+    common_head,
+    named_acts,
+    only_words,
+    other_act_and_thing,
+)
 from quanze.match.evidence import (
     ACTIONS,
     MIN_SUBJECT,
@@ -340,7 +349,7 @@ def _by_head(
     name = context.items[si].full
     heads = {
         o: max(
-            _common_head(name, context.targets[o].core), _common_head(name, context.targets[o].alt_core or "")
+            common_head(name, context.targets[o].core), common_head(name, context.targets[o].alt_core or "")
         )
         for o in owners
     }
@@ -364,15 +373,6 @@ HANDLING_ACTS: Final = tuple(
 )[::-1]
 _OBJECTS: Final = ("许可证", "证书", "证件", "证照", "证")
 SUBJECT_NOTE = "名称为该事项主体（{subject}）加办理动作（{act}），已有{n}个同一主体的办理项匹配到该事项"
-
-
-def _common_head(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _act_after(tail: str) -> str | None:
@@ -413,14 +413,14 @@ def _by_subject(
         name, target = items[si].full, targets[t]
         if _kind_clash(si, t, context):
             continue  # a licence-like item never settles under a penalty-like power, nor the other way round
-        head, power_name = max((_common_head(name, n), n) for n in (target.core, target.alt_core or ""))
+        head, power_name = max((common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
         if act is None or not _only_acts(power_name[head:]):
             continue  # the power names more than acts after the subject (…经营者改动市政燃气设施审批)
         named = [a for a in HANDLING_ACTS if a in power_name[head:]]
         if named and act not in named:
             continue  # the power lists its acts and this is not one (…设立、变更审批 does not take …注销备案)
-        siblings = sum(1 for m in matched[t] if _common_head(name, m) >= head)
+        siblings = sum(1 for m in matched[t] if common_head(name, m) >= head)
         if siblings < MIN_AGREEING:
             continue
         link = found_by[si][0]
@@ -430,27 +430,19 @@ def _by_subject(
 
 
 _CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
-_JOINS: Final = ("、", "，", ",", "及", "和", "或", "与")
-_POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *_JOINS}, key=len, reverse=True))
+_POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *JOINS}, key=len, reverse=True))
 _ITEM_WORDS: Final = tuple(sorted({*_POWER_WORDS, "修改", "重置", "挂失", "换领"}, key=len, reverse=True))
 
 
 def _only_acts(rest: str, words: tuple[str, ...] = _POWER_WORDS) -> bool:
     """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
-    while rest:
-        word = next((w for w in words if rest.startswith(w)), None)
-        if word is None:
-            return False
-        rest = rest[len(word) :]
-    return True
+    return only_words(rest, words)
 
 
 # Acts a power may name on its subject besides the handling acts; the acts that issue (设立, 核发) cover the
 # other handling acts, so they are not among the acts a power names to set itself apart.
 _VERBS: Final = ("修改", "重置", "绑定", "解绑", "挂失", "换领")
-_ISSUE: Final = 0
-_ISSUING: Final = frozenset(ACT_GROUPS[_ISSUE])
-_OPENINGS: Final = (*_JOINS, "(", "（")
+_OPENINGS: Final = (*JOINS, "(", "（")
 
 
 def shares_only_subject(item: Prepared, power: Prepared) -> bool:
@@ -464,7 +456,7 @@ def shares_only_subject(item: Prepared, power: Prepared) -> bool:
     """
     names = [n for n in (power.core, power.alt_core) if n]
     for name in names:
-        head = _common_head(item.core, name)
+        head = common_head(item.core, name)
         rest = name[head:]
         if (
             head < 2
@@ -475,9 +467,9 @@ def shares_only_subject(item: Prepared, power: Prepared) -> bool:
             return (
                 False  # (a power going on with 与 or a bracket lists what it includes: 户口登记（包括注销…）)
             )
-        acts = [w for w in (*HANDLING_ACTS, *_VERBS) if w in rest and w not in _ISSUING]
+        acts = [w for w in (*HANDLING_ACTS, *_VERBS) if w in rest and w not in ISSUING]
         if not acts or any(w in item.full for w in acts) or named_acts(item.full) & named_acts(name):
             return False  # the item names one of the power's acts (终止 is 注销)
-        if "注册" in rest and _ISSUE in named_acts(item.full):
+        if "注册" in rest and ISSUE in named_acts(item.full):
             return False  # 设立登记 is the 注册 of 注册、变更、注销登记
     return bool(names)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from typing import Final
 
+from quanze.match.acts import JOINS, only_words
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import Prepared
 from quanze.match.settle import HANDLING_ACTS, Found
@@ -51,9 +52,8 @@ ITEM_HANDLING: Final = (
     "损坏",
     "申请",
 )
-_JOINS: Final = ("、", "及", "和", "与", "或", ",", "，")
-_POWER_CLOSE: Final = re.compile("(?:" + "|".join((*CLOSING_ACTS, *map(re.escape, _JOINS))) + ")+$")
-_ITEM_WORDS: Final = tuple(sorted({*ITEM_HANDLING, *_JOINS}, key=len, reverse=True))
+_POWER_CLOSE: Final = re.compile("(?:" + "|".join((*CLOSING_ACTS, *map(re.escape, JOINS))) + ")+$")
+_ITEM_WORDS: Final = tuple(sorted({*ITEM_HANDLING, *JOINS}, key=len, reverse=True))
 _END_BRACKETS: Final = re.compile(r"(?:\([^()]*\)|（[^（）]*）)+$")
 MIN_READ_SUBJECT: Final = 4
 
@@ -71,14 +71,7 @@ def power_subject(core: str) -> str | None:
 def handling_words(rest: str) -> bool:
     """Whether what an item adds after a subject is handling words only (首次申领; 补领、换领)."""
     rest = _END_BRACKETS.sub("", rest)
-    if not rest:
-        return False
-    while rest:
-        word = next((w for w in _ITEM_WORDS if rest.startswith(w)), None)
-        if word is None:
-            return False
-        rest = rest[len(word) :]
-    return True
+    return bool(rest) and only_words(rest, _ITEM_WORDS)
 
 
 def propose_read_in_full(
