@@ -40,6 +40,7 @@ from quanze.match.scoring import (
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
 from quanze.match.short_forms import propose_read_in_full
 from quanze.match.siblings import propose_for_unlinked
+from quanze.match.sub_acts import narrow_by_act
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -185,6 +186,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         run.options,
         partial(_rejected_at, services, decisions, local_of),
     )
+    narrow_by_act(in_unit, found_by, items, index.targets)
     rejected_at = partial(_rejected_at, services, decisions, local_of)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
     propose_read_in_full(in_unit, found_by, items, index.targets, run.options, rejected_at)
