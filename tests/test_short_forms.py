@@ -44,7 +44,7 @@ def test_a_power_naming_more_than_acts_on_its_subject_is_not_read_as_that_subjec
     assert power_subject("社会保障卡发放") == "社会保障卡"
     assert power_subject("机动车驾驶证核发、审验") == "机动车驾驶证"
     assert power_subject("社会保障卡密码修改与重置") is None
-    assert power_subject("居住证核发") is None  # a subject of three characters says too little
+    assert power_subject("居住证核发") == "居住证"  # three characters, but a certificate
     assert handling_words("有效期满换证") and handling_words("审验(延期审验)")
     assert not handling_words("密码修改") and not handling_words("")
 
@@ -63,3 +63,12 @@ def test_explain_names_the_short_form_read() -> None:
     explained = explain_service(POWERS, [service("社保卡首次申领")], 0)
     (held,) = [c for c in explained.candidates if c.status == "review"]
     assert "简称“社保卡”" in held.reason and held.name == "社会保障卡发放"
+
+
+def test_an_item_no_name_links_is_read_the_same_way_without_a_short_form() -> None:
+    powers = [power("居住证核发"), power("犬只登记")]
+    result = match_catalogue(powers, [service("居住证办理"), service("居住证明开具")])
+    assert {(lk.service, lk.power, lk.status) for lk in result.links} == {(0, 0, Status.REVIEW)}
+    assert result.links[0].reason.startswith("名称为该事项主体（居住证）加办理动作（办理）")
+    # Three characters that name no certificate or card say too little.
+    assert power_subject("犬只登记") is None

@@ -12,6 +12,7 @@ subject (社会保障卡密码修改与重置) is not proposed, nor one whose su
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from typing import Final
 
@@ -58,12 +59,22 @@ _END_BRACKETS: Final = re.compile(r"(?:\([^()]*\)|（[^（）]*）)+$")
 MIN_READ_SUBJECT: Final = 4
 
 SHORT_FORM_NOTE: Final = "{note}后为该事项主体（{subject}）加办理动作（{act}），动作与该事项不同，需人工确认"
+OWN_NAME_NOTE: Final = "名称为该事项主体（{subject}）加办理动作（{act}），动作与该事项不同，需人工确认"
 
 
+# A certificate or card a subject of three characters may be (居住证, 残疾证): short, but it names one thing.
+_DOCUMENT_ENDS: Final = ("证", "卡", "照")
+
+
+def _long_enough(subject: str) -> bool:
+    return len(subject) >= MIN_READ_SUBJECT or (len(subject) == 3 and subject.endswith(_DOCUMENT_ENDS))
+
+
+@lru_cache(maxsize=65536)
 def power_subject(core: str) -> str | None:
     """A power's subject when its name is a subject and closing acts only (社会保障卡发放 → 社会保障卡), else None."""
     m = _POWER_CLOSE.search(core)
-    if m is None or m.start() < MIN_READ_SUBJECT:
+    if m is None or not _long_enough(core[: m.start()]):
         return None
     return core[: m.start()]
 
@@ -90,6 +101,10 @@ def propose_read_in_full(
         if any(f[3] is Status.MATCHED for f in found):
             continue
         variants = vocab.variants(items[si].full)
+        if all(f[2] is Method.CODE for f in found):
+            # An item no name links (a code family may have proposed it): its own name is read the same way
+            # (居住证办理 under 居住证核发).
+            variants = (*variants, (items[si].full, ""))
         if not variants:
             continue
         if subjects is None:  # indexed once a unit, and only when an item uses a short form
@@ -102,12 +117,15 @@ def propose_read_in_full(
         held = {f[0] for f in found}
         added: list[Found] = []
         for name, note in variants:
-            for cut in range(len(name) - 1, MIN_READ_SUBJECT - 1, -1):
+            for cut in range(len(name) - 1, 2, -1):
                 owners = subjects.get(name[:cut])
                 if not owners or not handling_words(name[cut:]):
                     continue
-                reason = SHORT_FORM_NOTE.format(
-                    note=note, subject=name[:cut], act=_END_BRACKETS.sub("", name[cut:])
+                act = _END_BRACKETS.sub("", name[cut:])
+                reason = (
+                    SHORT_FORM_NOTE.format(note=note, subject=name[:cut], act=act)
+                    if note
+                    else OWN_NAME_NOTE.format(subject=name[:cut], act=act)
                 )
                 for t in owners:
                     if t in held or t in rejected(si) or items[si].kind_clash(targets[t]):
