@@ -12,8 +12,8 @@ subject (社会保障卡密码修改与重置) is not proposed, nor one whose su
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
+from functools import lru_cache
 from typing import Final
 
 from quanze.match.acts import JOINS, only_words
