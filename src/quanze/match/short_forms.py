@@ -6,7 +6,9 @@ that use a short form also name another act than the power (首次申领, 补领
 item is read in full and split into a subject and what follows: when the subject is the whole subject of a power
 that names only its subject and closing acts (社会保障卡 + 发放), and what follows is handling words only, the item
 is proposed for that power, in review (the act differs, a person confirms). A power naming more than acts on its
-subject (社会保障卡密码修改与重置) is not proposed, nor one whose subject is shorter than four characters.
+subject (社会保障卡密码修改与重置) is not proposed, nor one whose subject is shorter than four characters (three
+when it is a certificate or card: 居住证). An item no name links (a code family may have proposed it) is read the
+same way without a short form: 居住证办理 under 居住证核发.
 """
 
 from __future__ import annotations
