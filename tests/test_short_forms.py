@@ -72,3 +72,18 @@ def test_an_item_no_name_links_is_read_the_same_way_without_a_short_form() -> No
     assert result.links[0].reason.startswith("名称为该事项主体（居住证）加办理动作（办理）")
     # Three characters that name no certificate or card say too little.
     assert power_subject("犬只登记") is None
+
+
+def test_an_item_nothing_links_is_proposed_for_the_one_power_holding_its_subject() -> None:
+    powers = [
+        power("临时救助对象审核确认及救助金给付"),
+        power("城乡医疗救助对象认定"),
+        power("医疗救助资金拨付"),
+    ]
+    items = [service("临时救助申请（依申请）"), service("医疗救助申请"), service("临时救助—急难型")]
+    result = match_catalogue(powers, items)
+    links = {(lk.service, lk.power, lk.status) for lk in result.links}
+    assert (0, 0, Status.REVIEW) in links
+    assert "仅该事项名称含此主体" in next(lk.reason for lk in result.links if lk.service == 0)
+    assert not any(s == 1 for s, _, _ in links)  # two powers hold 医疗救助: nothing is proposed
+    assert not any(s == 2 for s, _, _ in links)  # what follows the subject is not a handling act

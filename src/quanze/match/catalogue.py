@@ -189,7 +189,9 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     narrow_by_act(in_unit, found_by, items, index.targets)
     rejected_at = partial(_rejected_at, services, decisions, local_of)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
-    propose_read_in_full(in_unit, found_by, items, index.targets, run.options, rejected_at)
+    propose_read_in_full(
+        in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
+    )
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
     links: list[tuple[int, int, float, Method, Status, str]] = []

@@ -62,6 +62,7 @@ MIN_READ_SUBJECT: Final = 4
 
 SHORT_FORM_NOTE: Final = "{note}后为该事项主体（{subject}）加办理动作（{act}），动作与该事项不同，需人工确认"
 OWN_NAME_NOTE: Final = "名称为该事项主体（{subject}）加办理动作（{act}），动作与该事项不同，需人工确认"
+HELD_SUBJECT_NOTE: Final = "名称为主体（{subject}）加办理动作（{act}），仅该事项名称含此主体，需人工确认"
 
 
 # A certificate or card a subject of three characters may be (居住证, 残疾证): short, but it names one thing.
@@ -94,8 +95,13 @@ def propose_read_in_full(
     targets: Sequence[Prepared],
     options: MatchOptions,
     rejected: Callable[[int], Collection[int]] = lambda si: (),
+    postings: Mapping[str, tuple[Sequence[int], float]] | None = None,
 ) -> None:
-    """Propose, for each item with no matched link that uses a short form, the powers it names read in full."""
+    """Propose, for each item with no matched link that uses a short form, the powers it names read in full.
+
+    With `postings` (the partition's bigram index), an item nothing links that is a subject and handling words
+    is also proposed for the one power whose name holds that subject.
+    """
     vocab = options.abbreviation_vocabulary()
     subjects: dict[str, list[int]] | None = None
     for si in in_unit:
@@ -135,5 +141,40 @@ def propose_read_in_full(
                     held.add(t)
                     added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
                 break
+        if not found and not added and postings is not None:
+            held_by = _held_subject(items[si].full, targets, postings)
+            if held_by is not None:
+                t, subject, act = held_by
+                if t not in rejected(si) and not items[si].kind_clash(targets[t]):
+                    reason = HELD_SUBJECT_NOTE.format(subject=subject, act=act)
+                    added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
         if added:
             found_by[si] = [*found, *added]
+
+
+def _held_subject(
+    name: str, targets: Sequence[Prepared], postings: Mapping[str, tuple[Sequence[int], float]]
+) -> tuple[int, str, str] | None:
+    """(power, subject, act) when a name is a subject and handling words and one power alone holds the subject.
+
+    临时救助申请（依申请） → 临时救助对象审核确认及救助金给付; 医疗救助申请 → 城乡医疗救助对象认定. The subject needs
+    four characters; two powers holding it (医疗救助 in two powers' names) propose nothing.
+    """
+    plain = _END_BRACKETS.sub("", name)
+    cut = next(
+        (c for c in range(MIN_READ_SUBJECT, len(plain)) if handling_words(plain[c:])),
+        None,
+    )
+    if cut is None:
+        return None
+    subject = plain[:cut]
+    grams = [subject[i : i + 2] for i in range(len(subject) - 1)]
+    if not all(g in postings for g in grams):
+        return None
+    rarest = min(grams, key=lambda g: len(postings[g][0]))
+    holders = {
+        t for t in postings[rarest][0] if subject in targets[t].core or subject in (targets[t].alt_core or "")
+    }
+    if len(holders) != 1:
+        return None
+    return holders.pop(), subject, plain[cut:]
