@@ -628,3 +628,14 @@ def test_an_item_naming_a_listed_thing_or_the_act_first_is_proposed_with_the_par
     assert any(n == "注销税务登记（县级行使）" and p.startswith("税务登记") for n, p, _ in found)
     result = match_catalogue(powers, [service("注销税务登记（县级行使）")])
     assert "名称中列举的事项之一：注销税务登记" in result.links[0].reason
+
+
+def test_explain_shows_the_parts_of_a_bracket_that_lists_things() -> None:
+    from quanze.match.explain import explain_power
+
+    powers = [power("户口登记（出生、迁移、注销）", Category.CONFIRMATION)]
+    explained = explain_power(powers, [service("出生登记（婴儿落户）")], 0)
+    assert "出生登记" in explained.listed_parts
+    assert any(
+        "名称中列举的事项之一：出生登记" in c.reason for c in explained.candidates if c.status != "dropped"
+    )

@@ -445,3 +445,22 @@ def test_certificates_are_named_by_the_words_before_them() -> None:
     assert names_other_certificate("网约车运输证变更", "网络预约出租汽车运输证核发") is None
     assert names_other_certificate("种苗检疫证书补发", "种苗检疫相关证书签发") is None
     assert names_other_certificate("安全生产许可证变更", "建筑施工企业安全生产许可") is None
+
+
+def test_explain_names_the_power_whose_certificate_the_item_names() -> None:
+    vehicle = power("网络预约出租汽车运输证核发", "511A1271907000")
+    driver = power("网络预约出租汽车驾驶员证核发", "XK12003")
+    items = [
+        service("网约车运输证核发", "511A1271907001"),
+        ServiceItem(
+            name="网约车运输证注销",
+            code="511A1271907004",
+            parent_power_name="网络预约出租汽车运输证核发",
+            unit="东城县",
+            source=SRC,
+        ),
+        service("网约车驾驶员证补发", "511A1271907053"),
+    ]
+    explained = explain_service([vehicle, driver], items, 2)
+    held = {c.name: c for c in explained.candidates if c.status == "review"}
+    assert "办理项名称所称证件（驾驶员证）为该事项所发" in held["网络预约出租汽车驾驶员证核发"].reason
