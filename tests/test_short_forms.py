@@ -87,3 +87,14 @@ def test_an_item_nothing_links_is_proposed_for_the_one_power_holding_its_subject
     assert "仅该事项名称含此主体" in next(lk.reason for lk in result.links if lk.service == 0)
     assert not any(s == 1 for s, _, _ in links)  # two powers hold 医疗救助: nothing is proposed
     assert not any(s == 2 for s, _, _ in links)  # what follows the subject is not a handling act
+
+
+def test_a_held_subject_must_open_the_powers_name_and_name_no_act() -> None:
+    powers = [
+        power("煤矿建设项目初步设计文件审批"),
+        power("融资担保公司设立、合并、分立审批"),
+        power("对农业机械事故损害赔偿纠纷的调解"),
+    ]
+    items = [service("初步设计文件审批"), service("公司设立登记"), service("农业机械事故认定")]
+    # (The first pair is close enough by name alone; the held subject adds nothing to any of them.)
+    assert not [lk for lk in match_catalogue(powers, items).links if "仅该事项名称含此主体" in lk.reason]

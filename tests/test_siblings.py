@@ -79,3 +79,21 @@ def test_explain_names_the_family_proposal() -> None:
 def test_shared_word() -> None:
     assert shared_word("气象证明出具", "历史气象资料查询服务") == "气象"
     assert shared_word("开具无欠税证明", "个人所得税递延纳税报告") is None
+
+
+def test_a_member_sharing_only_words_every_item_uses_is_not_proposed() -> None:
+    from quanze.match.model import MatchOptions
+    from quanze.match.scoring import prepare, prepare_power
+    from quanze.match.siblings import propose_for_unlinked
+
+    targets = [prepare_power(power("农药经营许可", "XK001", Category.LICENSING))]
+    names = ["农药经营许可证延续", "农药经营许可证注销", "蚕种生产许可", "农药经营台账备案"]
+    items = {n: prepare(name, None, None, None, None) for n, name in enumerate(names)}
+    review = (0, 70.0, Method.FUZZY, Status.REVIEW, "名称相似度70")
+    found_by = {0: [review], 1: [review], 2: [], 3: []}
+    propose_for_unlinked({"511A00905": [0, 1, 2, 3]}, found_by, items, targets, MatchOptions())
+    assert found_by[2] == []  # 许可 only: every licence says it
+    assert [f[0] for f in found_by[3]] == [0]  # 农药 is a word of its own
+    assert shared_word("蚕种生产许可", "农药经营许可") == "许可"
+    assert shared_word("蚕种生产许可", "农药经营许可", beyond_generic=True) is None
+    assert shared_word("市场主体歇业备案", "企业备案登记", beyond_generic=True) is None

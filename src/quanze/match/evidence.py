@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Final
 
-from quanze.match.acts import JOINS, common_head, only_words
+from quanze.match.acts import ACT_GROUPS, JOINS, common_head, only_words
 from quanze.models import Category
 from quanze.normalize import code_key, name_key
 
@@ -480,12 +480,51 @@ def names_other_certificate(item: str, power: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- code families
 
 
-def shared_word(a: str, b: str) -> str | None:
-    """The first two characters running that both names hold (档案 of 档案材料补充 and 档案的接收和转递), else None.
+# Words every kind of item closes with (acts and closing words): an item's name without them says what it is
+# about, so that 蚕种生产许可 shares nothing with 农药经营许可 but 许可, and 市场主体歇业备案 nothing with 企业备案
+# 登记 but the 业备 that straddles its closing word.
+_CLOSING_GENERIC: Final = re.compile(
+    "(?:"
+    + "|".join(
+        sorted(
+            {
+                *ACTIONS,
+                *(w for group in ACT_GROUPS for w in group),
+                *(
+                    "许可",
+                    "审批",
+                    "核准",
+                    "审核",
+                    "审查",
+                    "申请",
+                    "申领",
+                    "办理",
+                    "确认",
+                    "认定",
+                    "发放",
+                    "给付",
+                    "管理",
+                ),
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r"|\([^()]*\)|（[^（）]*）)+$"
+)
+
+
+def shared_word(a: str, b: str, *, beyond_generic: bool = False) -> str | None:
+    """The first two characters running that both names hold, else None (档案 of 档案材料补充 and 档案的接收和转递).
 
     A code stem may gather a department's unrelated items (居住证办理 beside 开锁业备案): a family speaks for a
-    member only when the member shares at least such a word with the power.
+    member only when the member shares such a word with the power. `beyond_generic` reads the member without the
+    acts and closing words it ends with (蚕种生产许可 and 农药经营许可 share only 许可; 歇业备案 and 企业备案登记 only
+    业备, across the closing word): a proposal on the family's word alone needs that much. 教练车备案证办理 still
+    shares 备案 with 机动车驾驶员培训备案: there it names a certificate, not the act.
     """
+    if beyond_generic:
+        a = _CLOSING_GENERIC.sub("", a)
     pairs = {b[i : i + 2] for i in range(len(b) - 1)}
     return next(
         (a[i : i + 2] for i in range(len(a) - 1) if a[i : i + 2] in pairs and a[i : i + 2].isalnum()), None

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from functools import lru_cache
 from typing import Final
 
-from quanze.match.acts import JOINS, only_words
+from quanze.match.acts import JOINS, named_acts, only_words
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import Prepared
 from quanze.match.settle import HANDLING_ACTS, Found
@@ -152,28 +152,41 @@ def propose_read_in_full(
             found_by[si] = [*found, *added]
 
 
+# A subject a power holds must open its name, after a qualifier of two characters at most (城乡医疗救助…): a power
+# that names the subject further in (煤矿建设项目初步设计文件审批) is about a narrower thing than the item.
+_QUALIFIER_ROOM: Final = 2
+
+
+def _opens(subject: str, name: str) -> bool:
+    # (对农业机械事故损害赔偿纠纷的调解 acts on the subject, it is not the subject's item: 对 is no qualifier.)
+    return 0 <= name.find(subject) <= _QUALIFIER_ROOM and not name.startswith("对")
+
+
 def _held_subject(
     name: str, targets: Sequence[Prepared], postings: Mapping[str, tuple[Sequence[int], float]]
 ) -> tuple[int, str, str] | None:
     """(power, subject, act) when a name is a subject and handling words and one power alone holds the subject.
 
     临时救助申请（依申请） → 临时救助对象审核确认及救助金给付; 医疗救助申请 → 城乡医疗救助对象认定. The subject needs
-    four characters; two powers holding it (医疗救助 in two powers' names) propose nothing.
+    four characters and names no act, and must open the power's name (after a qualifier of two characters at
+    most); two powers holding it (医疗救助 in two powers' names) propose nothing.
     """
     plain = _END_BRACKETS.sub("", name)
     cut = next(
         (c for c in range(MIN_READ_SUBJECT, len(plain)) if handling_words(plain[c:])),
         None,
     )
-    if cut is None:
-        return None
+    if cut is None or named_acts(plain[:cut]):
+        return None  # (公司设立登记: the subject names an act, 设立, and says too little)
     subject = plain[:cut]
     grams = [subject[i : i + 2] for i in range(len(subject) - 1)]
     if not all(g in postings for g in grams):
         return None
     rarest = min(grams, key=lambda g: len(postings[g][0]))
     holders = {
-        t for t in postings[rarest][0] if subject in targets[t].core or subject in (targets[t].alt_core or "")
+        t
+        for t in postings[rarest][0]
+        if _opens(subject, targets[t].core) or _opens(subject, targets[t].alt_core or "")
     }
     if len(holders) != 1:
         return None

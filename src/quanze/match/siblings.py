@@ -51,7 +51,7 @@ def propose_for_unlinked(
         for si in members:
             if found_by[si] or owner in rejected(si) or items[si].kind_clash(target):
                 continue
-            word = shared_word(items[si].core, target.full)
+            word = shared_word(items[si].core, target.full, beyond_generic=True)
             if word is None:
                 continue  # nothing in common but the stem: a stem may gather unrelated items
             note = SIBLINGS_NOTE.format(stem=stem, n=len(linked), word=word)
