@@ -38,6 +38,9 @@ from quanze.match.scoring import (
     similarity,
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
+from quanze.match.short_forms import propose_read_in_full
+from quanze.match.siblings import propose_for_unlinked
+from quanze.match.sub_acts import narrow_by_act
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -191,7 +194,14 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         run.options,
         partial(_rejected_at, services, decisions, local_of),
     )
-    link_partner_rows(in_unit, found_by, index.targets, partial(_rejected_at, services, decisions, local_of))
+    narrow_by_act(in_unit, found_by, items, index.targets)
+    rejected_at = partial(_rejected_at, services, decisions, local_of)
+    propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
+    propose_read_in_full(
+        in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
+    )
+    remarks = [powers[pi].remarks for pi in members]
+    link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
