@@ -129,6 +129,8 @@ class StructuralRows:
         fields = {c.field: ord_index(c.column) for c in columns if c.field}
         if "name" not in fields and "sub_item" not in fields:
             return ""
+        if "name" in ctx.fields and "name" not in fields:
+            return ""  # the sheet's item column must stay named (the column-wise body reads by it)
         if all(ctx.fields.get(fld, idx) == idx for fld, idx in fields.items()):
             return ""  # the same header again (or part of it): nothing moves
         ctx.fields = fields
