@@ -14,7 +14,7 @@ from functools import partial
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
 from quanze.match.evidence import family_stem, is_placeholder
-from quanze.match.families import unanimous_owner
+from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.joint import link_partner_rows
 from quanze.match.model import (
     Decision,
@@ -161,9 +161,10 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     found_by: dict[int, list[Found]] = {}
     ambiguous_count = 0
     items: dict[int, Prepared] = {}
+    parent_by: dict[int, Prepared | None] = {}
     for si in in_unit:
         s = services[si]
-        parent = _parent_of(s, parents.get(si))
+        parent = parent_by[si] = _parent_of(s, parents.get(si))
         items[si] = _item_prepared(s, parent)
         found, ambiguous = _match_one(s, items[si], parent, index, scorer, decisions, local_of)
         ambiguous_count += ambiguous
@@ -180,6 +181,15 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         own_found,
         found_by,
         index.targets,
+        run.options,
+        partial(_rejected_at, services, decisions, local_of),
+    )
+    quiet_family_links(
+        families,
+        items,
+        parent_by.__getitem__,
+        found_by,
+        index,
         run.options,
         partial(_rejected_at, services, decisions, local_of),
     )
