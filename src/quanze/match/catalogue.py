@@ -13,6 +13,7 @@ from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
+from quanze.match.doubts import rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.joint import link_partner_rows
@@ -194,6 +195,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         partial(_rejected_at, services, decisions, local_of),
     )
     link_partner_rows(in_unit, found_by, index.targets, partial(_rejected_at, services, decisions, local_of))
+    rank_doubtful(in_unit, items, found_by, index.targets, run.options)
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()

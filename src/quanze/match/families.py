@@ -96,29 +96,35 @@ _GENERIC: Final = tuple(
         reverse=True,
     )
 )
-_GENERIC_RUN = re.compile("|".join(re.escape(w) for w in _GENERIC) + r"|[()、,，]")
+GENERIC_RUN = re.compile("|".join(re.escape(w) for w in _GENERIC) + r"|[()、,，]")
 
 _QUIET_SCORERS: dict[str, Scorer] = {}
 
 # Words a power closes with when it grants something; the word before them is what it grants (…邮寄许可).
 _GRANTING: Final = ("许可证", "许可", "审批", "核准", "审核", "审查", "核发", "备案", "登记", "证书")
 _END_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
-_ACT_WORDS: Final = frozenset({*ACTIONS, *(w for group in ACT_GROUPS for w in group)})
+_JOINS: Final = ("、", "和", "及", "与", "或")
+ACT_WORDS: Final = frozenset({*ACTIONS, *(w for group in ACT_GROUPS for w in group)})
+
+
+def closed(name: str) -> str:
+    """A name without the qualifiers in brackets at its end and the granting words that close it (…使用审批、备案
+    → …使用; …交存 stays)."""
+    rest = _END_BRACKETS.sub("", name)
+    while (word := next((w for w in (*_GRANTING, *_JOINS) if rest.endswith(w)), None)) is not None:
+        rest = rest[: -len(word)]
+    return rest
 
 
 def granted_act(power: str) -> str | None:
     """The act a power grants on its subject, when it closes with a granting word and the act is not a
     handling act (麻醉药品、精神药品邮寄许可 → 邮寄; …学校设立、变更和终止审批 → None: handling acts), else None.
     """
-    rest = _END_BRACKETS.sub("", power)
-    closing = next((w for w in _GRANTING if rest.endswith(w)), None)
-    if closing is None:
-        return None
-    rest = rest[: -len(closing)]
-    while (more := next((w for w in _GRANTING if rest.endswith(w)), None)) is not None:
-        rest = rest[: -len(more)]
+    rest = closed(power)
+    if rest == _END_BRACKETS.sub("", power):
+        return None  # no granting word closes it
     act = rest[-2:]
-    if len(act) < 2 or any(rest.endswith(w) for w in _ACT_WORDS) or _GENERIC_RUN.search(act):
+    if len(act) < 2 or any(rest.endswith(w) for w in ACT_WORDS) or GENERIC_RUN.search(act):
         return None
     return act
 
@@ -130,8 +136,8 @@ def shared_subject(item: str, power: str) -> str | None:
     Two names sharing only what every licence says (林草种子生产经营许可证变更 / 种畜禽生产经营许可) share none.
     """
     best = ""
-    power_runs = [r for r in _GENERIC_RUN.split(power) if len(r) >= QUIET_SUBJECT]
-    for run in _GENERIC_RUN.split(item):
+    power_runs = [r for r in GENERIC_RUN.split(power) if len(r) >= QUIET_SUBJECT]
+    for run in GENERIC_RUN.split(item):
         for size in range(len(run), max(len(best), QUIET_SUBJECT - 1), -1):
             hit = next(
                 (
