@@ -17,6 +17,7 @@ from quanze.match.doubts import rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.joint import link_partner_rows
+from quanze.match.kinds import unit_kind_links
 from quanze.match.model import (
     Decision,
     DecisionBook,
@@ -172,6 +173,8 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         found_by[si] = found
         if tick is not None:
             tick()
+    rejected_at = partial(_rejected_at, services, decisions, local_of)
+    unit_kind_links(in_unit, items, found_by, index.targets, scorer, parent_by.__getitem__, rejected_at)
     own_found = dict(found_by)  # each item's own links, before its family proposed any
     _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
     settle(
