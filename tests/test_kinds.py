@@ -73,3 +73,9 @@ def test_the_power_on_units_is_scored_even_when_the_name_lookup_passes_it_by(
     assert (POWER, Status.REVIEW) in found(item, options, powers)[item[0]]
     monkeypatch.setattr(catalogue, "unit_kind_links", lambda *args, **kwargs: None)
     assert (POWER, Status.REVIEW) not in found(item, options, powers)[item[0]]
+
+
+def test_a_filing_is_a_handling_item_of_a_registration_whose_acts_the_power_lists() -> None:
+    assert entity_cover("合伙企业备案", "企业设立、变更、注销登记") == "企业"
+    assert entity_cover("合伙企业备案", "企业名称变更登记") is None  # 名称 is a thing, not a listed act
+    assert entity_cover("合伙企业备案", "企业设立、变更、注销审批") is None  # no registration

@@ -392,6 +392,9 @@ def entity_cover(
         # A filing with the registration authority (公司备案) is one of a registration's handling items.
         if rest == "备案" and (act or after) == "登记":
             return general
+        # …of a registration whose acts the power lists (企业设立、变更、注销登记 takes 合伙企业备案 too).
+        if rest == "备案" and after.endswith("登记") and _LISTED.fullmatch(after[:-2]):
+            return general
         if general.endswith(_UNIT) and _unit_act_agrees(rest, after):
             return general
     return None
