@@ -102,7 +102,7 @@ def map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, int
 _GENERIC_NAME_HEADERS = frozenset(header_key(h) for h in ("名称", "事项", "项目", "主项", "服务事项"))
 
 
-def _names_a_field(text: str, table: Mapping[str, tuple[str, int]]) -> bool:
+def names_a_field(text: str, table: Mapping[str, tuple[str, int]]) -> bool:
     # Field names are short words, never numbers or codes: most data cells are told apart without a lookup.
     return len(text) <= 30 and not text[0].isdigit() and _lookup([header_key(text)], table) is not None
 
@@ -129,13 +129,13 @@ def reads_like_header(
     spare = len(distinct) - need
     mapped = 0
     for t in distinct:
-        # A long text or one starting with a digit is never a field name (as _names_a_field says), and is not
+        # A long text or one starting with a digit is never a field name (as names_a_field says), and is not
         # remembered: numbers and codes are many and seldom repeat, and would fill the memo before the names.
         hit: bool | None = (
             False if len(t) > 30 or t[0].isdigit() else memo.get(t) if memo is not None else None
         )
         if hit is None:
-            hit = _names_a_field(t, table)
+            hit = names_a_field(t, table)
             if memo is not None and len(memo) < _MEMO_LIMIT:
                 memo[t] = hit
         if hit:

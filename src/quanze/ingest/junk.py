@@ -98,6 +98,13 @@ def junk_row(texts: list[str | None], joined: str | None = None) -> tuple[IssueC
     return None
 
 
+def junk_cell(text: str) -> bool:
+    """Whether a cell's text could make its row a junk row (a total, a 以下空白 marker, a signature line):
+    junk_row finds none in a row where no cell could."""
+    text = text.strip()
+    return bool(_TOTAL.match(text) or _BLANK_MARKER.match(text) or _SIGNATURE.match(text))
+
+
 def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Cc") or char in "\u3164\u2800\uffa0"
 

@@ -30,6 +30,16 @@ _POWER_FIELDS = frozenset(PowerItem.model_fields) - {"category", "volume", "sour
 _SERVICE_FIELDS = frozenset(ServiceItem.model_fields) - {"category", "volume", "source"}
 
 
+def taken_fields(kind: ListKind) -> frozenset[str]:
+    """The fields a record of the kind takes from the row's values as they are."""
+    return _SERVICE_FIELDS if kind is ListKind.SERVICES else _POWER_FIELDS
+
+
+def sub_numbering(text: str) -> bool:
+    """Whether a 序号 numbers a sub-item (1.1, 2-3)."""
+    return _SUB_SEQ.match(text) is not None
+
+
 class RecordBuilder:
     """Makes the records of the item rows of one sheet, in order (a sub-item joins the main item above)."""
 
@@ -43,6 +53,32 @@ class RecordBuilder:
         """parse_count by 办件量 text (only those that parse: a bad one is reported on every row)."""
         self.count = 0
         """Records made so far (the sheet reader puts the number on the layout at the end)."""
+
+    def common_plain(self, raw_category: str | None, raw_volume: str | None) -> dict[str, Any] | None:
+        """Category and 办件量 of a row as `_common` puts them into a record's data, or None when either
+        would raise an issue (an unknown category, a 办件量 that is no whole number)."""
+        out: dict[str, Any] = {}
+        if raw_category:
+            if raw_category in self._categories:
+                cat = self._categories[raw_category]
+            else:
+                cat = category_of(raw_category, self._aliases, national_codes=self._national_codes)
+                self._categories[raw_category] = cat
+            if cat is None:
+                return None
+            out["category"] = cat
+            out["category_raw"] = raw_category
+        if raw_volume is not None:
+            count = self._counts.get(raw_volume, _UNPARSED)
+            if count is _UNPARSED:
+                try:
+                    count = parse_count(raw_volume)
+                except ValueError:
+                    return None
+                if len(self._counts) < 1 << 16:
+                    self._counts[raw_volume] = count
+            out["volume"] = count
+        return out
 
     def add(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -114,7 +150,8 @@ class RecordBuilder:
             column=ctx.col_label(col) if col is not None else fld,
         )
 
-    def _provenance(self, rownum: int) -> Provenance:
+    def provenance(self, rownum: int) -> Provenance:
+        """Where the row's record came from (built as model_construct builds it)."""
         file, sheet = self.ctx.file, self.ctx.raw.name
         if _PLAIN_PROVENANCE and type(file) is str and type(sheet) is str:
             item = _new_provenance(Provenance)
@@ -143,7 +180,7 @@ class RecordBuilder:
                         value=sub,
                     )
                 name = last.name if last is not None else sub
-        elif (seq and _SUB_SEQ.match(seq)) or values.get("sub_seq"):
+        elif (seq and sub_numbering(seq)) or values.get("sub_seq"):
             if last is not None and name and name != last.name:
                 role, sub, name = "sub", name, last.name
             elif last is None and name:
@@ -160,7 +197,7 @@ class RecordBuilder:
         data: dict[str, Any] = {k: v for k, v in values.items() if k in _POWER_FIELDS}
         self._common(rownum, values, data)
         data["name"], data["sub_item"], data["role"] = name, sub, role
-        data["source"] = self._provenance(rownum)
+        data["source"] = self.provenance(rownum)
         try:
             item = row_record(PowerItem, data)
         except ValidationError as exc:
@@ -184,7 +221,7 @@ class RecordBuilder:
         data: dict[str, Any] = {k: v for k, v in values.items() if k in _SERVICE_FIELDS}
         self._common(rownum, values, data)
         data["name"] = name
-        data["source"] = self._provenance(rownum)
+        data["source"] = self.provenance(rownum)
         try:
             item = row_record(ServiceItem, data)
         except ValidationError as exc:

@@ -36,6 +36,11 @@ class RowTexts:
         # as keys but give different texts.
         self._plain: dict[object, str | None] = {None: None}
 
+    @property
+    def plain(self) -> bool:
+        """Whether the sheet has no merged cell to spread and no formula without a result to report."""
+        return not self._merge_origin and not self.formulas
+
     def texts(self, rownum: int, values: list[Any]) -> tuple[list[str | None], set[int]]:
         """The row's cells as text, and the columns whose value continues a merge that starts on a row
         above (not a value of this row's own)."""

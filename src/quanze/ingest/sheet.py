@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from quanze.ingest.body import SheetBody
 from quanze.ingest.cells import sheet_category, sheet_level, title_department
 from quanze.ingest.context import SheetContext
 from quanze.ingest.duplicates import Duplicates
@@ -146,13 +147,19 @@ class SheetReader:
             self._row(rownum, texts, inherited)
             last = rownum
         start = len(head) + 1
-        row_texts = self._texts.texts
-        for rownum, values in enumerate(rows, start=start):
-            self._row(rownum, *row_texts(rownum, values))
-            last = rownum
+        if self._texts.plain:
+            last = max(last, SheetBody(ctx, self._records, self._raw_row).read(rows, start))
+        else:
+            row_texts = self._texts.texts
+            for rownum, values in enumerate(rows, start=start):
+                self._row(rownum, *row_texts(rownum, values))
+                last = rownum
         layout.rows_total = last
         layout.records += self._records.count
         self._report_hidden()
+
+    def _raw_row(self, rownum: int, values: list[Any]) -> None:
+        self._row(rownum, *self._texts.texts(rownum, values))
 
     def _row(self, rownum: int, texts: list[str | None], inherited: set[int]) -> None:
         if self._structure.skip(rownum, texts, inherited):

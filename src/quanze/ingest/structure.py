@@ -25,6 +25,22 @@ _TEMPLATE_NAME = re.compile(r"(?:XX|ＸＸ|××|○○|〇〇)")
 _EXAMPLE_HINT = re.compile(r"[例示XＸ×○〇]")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
 
+
+def footnote(text: str) -> bool:
+    """Whether a row's first text opens a footnote (注：…, 说明：…)."""
+    return _FOOTNOTE.match(text) is not None
+
+
+def example_seq(text: str) -> bool:
+    """Whether a 序号 says the row is an example (示例, 例 …)."""
+    return text.strip() in _EXAMPLE_SEQ
+
+
+def template_name(text: str) -> bool:
+    """Whether a name is left as a template (XX许可, 对××行为的处罚)."""
+    return _TEMPLATE_NAME.search(text) is not None
+
+
 # Fields whose own value on a row makes it a record of its own, even when its other cells are merged.
 _IDENTITY_FIELDS = ("name", "sub_item", "category", "department", "level")
 
@@ -64,7 +80,7 @@ class StructuralRows:
         if inherited and self._continues_record(rownum, texts, inherited):
             return True
         first = present[0]
-        if len(distinct) <= 2 and _FOOTNOTE.match(first):
+        if len(distinct) <= 2 and footnote(first):
             return self._skipped(rownum, IssueCode.FOOTNOTE_ROW, "footnote row, not an item", first)
         junk = junk_row(texts, joined)
         if junk is not None:
@@ -148,10 +164,7 @@ class StructuralRows:
         seq, name = fields.get("seq"), fields.get("name")
         seq_text = texts[seq] if seq is not None and seq < len(texts) else None
         name_text = texts[name] if name is not None and name < len(texts) else None
-        return bool(
-            (seq_text and seq_text.strip() in _EXAMPLE_SEQ)
-            or (name_text and _TEMPLATE_NAME.search(name_text))
-        )
+        return bool((seq_text and example_seq(seq_text)) or (name_text and template_name(name_text)))
 
     def _is_section(self, rownum: int, text: str, texts: list[str | None]) -> bool:
         ctx = self.ctx

@@ -23,6 +23,11 @@ _PLACEHOLDER, _DITTO, _CODE_ODD = 1, 2, 4
 _UNSEEN: Any = object()
 
 
+def odd_code(text: str) -> bool:
+    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…) or scientific notation."""
+    return text[:1] in _TEXT_PREFIXES or _SCIENTIFIC.match(text) is not None
+
+
 class RowValues:
     """Reads the field values of the item rows of one sheet, in order (ditto and fill-down look up).
 
@@ -59,7 +64,7 @@ class RowValues:
         mark = (
             (_PLACEHOLDER if is_placeholder(value) else 0)
             | (_DITTO if value.strip() in DITTO_MARKS else 0)
-            | (_CODE_ODD if value[:1] in _TEXT_PREFIXES or _SCIENTIFIC.match(value) else 0)
+            | (_CODE_ODD if odd_code(value) else 0)
         )
         if len(self._marks) < _MEMO_LIMIT:
             self._marks[value] = mark

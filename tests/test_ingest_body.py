@@ -1,0 +1,169 @@
+"""The column-wise body of a sheet gives exactly what the row-by-row path gives: the same records, issues and
+layout, with special rows of every kind between plain ones, and it leaves most plain rows to its own loop."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from quanze.ingest import IngestOptions, read_file
+from quanze.ingest.rowtext import RowTexts
+from quanze.ingest.structure import StructuralRows
+from quanze.models import IssueCode, ListKind
+
+POWER_HEADER = [
+    "序号",
+    "事项名称",
+    "子项名称",
+    "事项类型",
+    "事项编码",
+    "实施主体",
+    "行使层级",
+    "备注",
+    "办件量",
+]
+SERVICE_HEADER = [
+    "序号",
+    "行政区划",
+    "实施主体",
+    "基本目录名称",
+    "业务办理项名称",
+    "业务办理项编码",
+    "办件量",
+    "事项类型",
+]
+
+# Rows the body must hand to the row-by-row path (each a test some cell of it may need), by what they hold.
+SPECIAL_ROWS: list[list[Any]] = [
+    ["合计", None, "共12项"],
+    ["填表人：张三", "审核人：李四"],
+    ["以下空白"],
+    ["注：本表共737项"],
+    ["一、县发展和改革委员会"],
+    ["（二）行政处罚（共4项）"],
+    ["第二批下放事项", "第二批下放事项", "第二批下放事项"],
+    ["示例", "XX许可审批", None, "行政许可"],
+    [18, "对XX行为的处罚", None, "行政处罚", "C10", "县水利局"],
+    [None],
+    ["#N/A", "#N/A"],
+    [7, "#REF!", None, "行政许可", "C1", "县水利局"],
+    [8, "123", None, "行政许可", "C2", "县水利局"],
+    [9, "是", None, "行政许可", "C3", "县水利局"],
+    [10, "取水许可审批（无）", None, "许可类", "C4", "县水利局"],
+    [11, "取水许可延续", None, "行政许可", "'330109001000", "县水利局", None, None, "abc"],
+    [12, "取水许可变更", None, "行政许可", "5.11E+13", "同上"],
+    [datetime(2021, 1, 3), "取水许可注销", None, "/", "C5", "—"],
+    ["3.1", "取水许可补办", None, "行政许可", "C6", "县水利局"],
+    [13, "取水许可审批", "1.新设采矿权审批 2.采矿权延续登记", "行政许可", "C7", "县水利局"],
+    [14, "取水许可审批", "变更", "行政许可", "C7", "县水利局"],
+    [15, "食品生产许可", None, True, "C8", "县市场监管局", "县级。负责本级", "a\tb"],
+    [16, "种子生产经营许可", None, "行政确认", "C9", "县农业农村局", "2,3", "x" * 33000],
+    [17, "燃气经营许可", None, "01", 3.3e17, "县住建局"],
+]
+
+
+def _plain_row(i: int, kind: ListKind) -> list[Any]:
+    name = [
+        "取水许可审批",
+        "会计师事务所设立审批",
+        "公共场所卫生许可",
+        "印章刻制备案",
+        "无人驾驶航空器飞行审批",
+    ][i % 5]
+    dept = ["县水利局", "县市场监管局", None][i % 3]
+    if kind is ListKind.SERVICES:
+        return [
+            i,
+            ["东城县", "西河县"][i % 2],
+            dept,
+            name,
+            f"{name}{i % 40}",
+            f"11369000212113059X-{i % 50}",
+            i % 9,
+        ]
+    level = ["县级", "县级。负责本级", None][i % 3]
+    return [
+        i,
+        f"{name}{i % 60}",
+        None,
+        ["行政许可", "行政检查"][i % 2],
+        f"369B{i % 70}",
+        dept,
+        level,
+        None,
+        i % 4,
+    ]
+
+
+def _mixed(path: Path, kind: ListKind, *, specials: list[list[Any]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "县水利局"
+    ws.append(["某县权责清单"])
+    ws.append(POWER_HEADER if kind is ListKind.POWERS else SERVICE_HEADER)
+    for i in range(1, 320):
+        if i % 9 == 0:
+            ws.append(specials[(i // 9) % len(specials)])
+        elif i % 97 == 0:
+            ws.append(POWER_HEADER if kind is ListKind.POWERS else SERVICE_HEADER)
+        else:
+            ws.append(_plain_row(i, kind))
+        if i % 61 == 0:
+            ws.row_dimensions[ws.max_row].hidden = True
+    wb.save(path)
+    return path
+
+
+def _report(path: Path, options: IngestOptions) -> dict[str, Any]:
+    return read_file(path, options).model_dump(mode="json")
+
+
+@pytest.mark.parametrize("kind", [ListKind.POWERS, ListKind.SERVICES])
+@pytest.mark.parametrize(
+    "options",
+    [
+        IngestOptions(),
+        IngestOptions(fill_down=("department", "category"), ditto=False),
+        IngestOptions(hidden="skip", sheet_as_department=False, keep_records=False),
+    ],
+    ids=["defaults", "fill-down", "skip-hidden"],
+)
+@pytest.mark.parametrize("last", [False, True], ids=["digits-kept", "digits-lost"])
+def test_the_column_wise_body_reads_as_the_row_by_row_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: ListKind, options: IngestOptions, last: bool
+) -> None:
+    # A code whose digits a float lost makes every later row go row by row: with and without one.
+    specials = SPECIAL_ROWS if last else SPECIAL_ROWS[:-1]
+    path = _mixed(tmp_path / "mixed.xlsx", kind, specials=specials)
+    options = options.model_copy(update={"kind": kind})
+    body = _report(path, options)
+    monkeypatch.setattr(RowTexts, "plain", property(lambda _self: False))
+    assert body == _report(path, options)
+    codes = {i["code"] for i in body["issues"]}
+    assert {
+        IssueCode.TOTAL_ROW,
+        IssueCode.EXAMPLE_ROW,
+        IssueCode.REPEATED_HEADER,
+        IssueCode.ERROR_VALUE,
+    } <= codes
+
+
+def test_plain_rows_skip_the_row_by_row_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _mixed(tmp_path / "mixed.xlsx", ListKind.POWERS, specials=SPECIAL_ROWS[:-1])
+    tested: list[int] = []
+    skip = StructuralRows.skip
+
+    def counted(self: StructuralRows, rownum: int, *args: Any) -> bool:
+        tested.append(rownum)
+        return skip(self, rownum, *args)
+
+    monkeypatch.setattr(StructuralRows, "skip", counted)
+    report = read_file(path)
+    assert report.records > 250
+    # The header scan reads the first 30 rows one by one; below them only special rows (and the rows after a
+    # ditto or fill-down that needs the row above) go that way.
+    assert len([r for r in tested if r > 30]) < 80
