@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from quanze.match import Status, match_catalogue
-from quanze.match.doubts import ANOTHER_ACT_NOTE, NO_SUBJECT_NOTE, another_act, no_common_subject
+from quanze.match.doubts import (
+    ANOTHER_ACT_NOTE,
+    KIND_NOTE,
+    NO_SUBJECT_NOTE,
+    another_act,
+    closing_kind,
+    no_common_subject,
+)
 from quanze.match.explain import explain_service
 from quanze.models import PowerItem, Provenance, ServiceItem
 
@@ -55,3 +62,15 @@ def test_explain_names_the_doubt() -> None:
     shown = explain_service(powers, [ServiceItem(name="花卉经营许可", unit="东城县", source=SRC)], 0)
     (cand,) = shown.candidates
     assert cand.status == "review" and NO_SUBJECT_NOTE in cand.reason
+
+
+def test_a_filing_against_a_licence_is_doubted_as_another_kind() -> None:
+    assert closing_kind("桑蚕种经营备案") == "备案"
+    assert closing_kind("桑蚕种经营许可证核发(一代杂交种)") == "许可"
+    assert closing_kind("桑蚕种经营许可变更") == "许可"
+    assert closing_kind("桑蚕种经营情况报告") is None
+    link = reviewed("桑蚕种经营许可证核发", "桑蚕种经营备案")
+    assert link is not None and link[0] == 65.0 and KIND_NOTE.format(item="备案", power="许可") in link[1]
+    # A licence's own handling item keeps its score.
+    own = reviewed("桑蚕种经营许可证核发", "桑蚕种经营许可变更")
+    assert own is None or own[0] > 65.0

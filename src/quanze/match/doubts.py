@@ -8,8 +8,9 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Final
 
-from quanze.match.families import ACT_WORDS, GENERIC_RUN, closed, granted_act
+from quanze.match.families import _END_BRACKETS, ACT_WORDS, GENERIC_RUN, closed, granted_act
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.pieces import PIECES_NOTE
 from quanze.match.scoring import Prepared
 
 # (power, score, method, status, reason): a link as catalogue matching keeps it.
@@ -72,16 +73,44 @@ def _doubt(item: str, core: str, alt_core: str | None) -> str | None:
             return ANOTHER_ACT_NOTE.format(object=found[0], act=found[1])
     if all(no_common_subject(item, name) for name in names):
         return NO_SUBJECT_NOTE
+    kinds = (closing_kind(item), *(closing_kind(name) for name in names))
+    if None not in kinds and len(set(kinds)) == len(kinds):
+        return KIND_NOTE.format(item=kinds[0], power=kinds[1])
     return None
 
 
-# How scoring begins the reason of a link it found by name similarity alone (no code, no structure of the names):
-# links by a code family, an entity kind or a kind of business share no words by design and are left alone.
-BY_SIMILARITY = "名称相似度"
+# What a name closes with, by kind of power: a filing is not a licence (定制客运备案 / 客运站经营许可).
+_CLOSING_KINDS: Final = (("备案", ("备案",)), ("许可", ("许可证", "许可", "审批", "核准", "核发")))
+# Handling acts a name may close with after its kind (…许可变更), longest first; 备案 and 登记 are kinds themselves.
+_HANDLING_FIRST: Final = tuple(sorted(ACT_WORDS - {"备案", "登记", "注册"}, key=len, reverse=True))
+KIND_NOTE = "办理项为{item}，该事项为{power}：可能是另一类事项"
 
 
-def _by_name_alone(f: _Found) -> bool:
-    return f[3] is Status.REVIEW and f[2] is Method.FUZZY and f[4].startswith(BY_SIMILARITY)
+def closing_kind(name: str) -> str | None:
+    """备案 or 许可 by what a name closes with (brackets and handling acts apart), else None."""
+    rest = _END_BRACKETS.sub("", name)
+    for act in _HANDLING_FIRST:
+        if rest.endswith(act) and len(rest) > len(act) + 2:
+            rest = rest[: -len(act)]
+            break
+    for kind, words in _CLOSING_KINDS:
+        if rest.endswith(words):
+            return kind
+    return None
+
+
+# How scoring begins the reason of a link it found by the names' wording: their similarity, pieces of one found in
+# the other, or the power's subject with a handling act. Links by a code family, an entity kind or a kind of
+# business share few words by design and are left alone.
+BY_WORDING = ("名称相似度", "主体相同（")
+
+
+def _by_wording(f: _Found) -> bool:
+    return (
+        f[3] is Status.REVIEW
+        and f[2] is Method.FUZZY
+        and (f[4].startswith(BY_WORDING) or PIECES_NOTE in f[4].split("；")[0])
+    )
 
 
 def rank_doubtful(
@@ -95,11 +124,11 @@ def rank_doubtful(
     review band; matched links, decisions and links by codes or the names' structure are left as they are."""
     for si in in_unit:
         found = found_by[si]
-        if not any(_by_name_alone(f) for f in found):
+        if not any(_by_wording(f) for f in found):
             continue
         out: list[_Found] = []
         for f in found:
-            note = doubt(items[si], targets[f[0]]) if _by_name_alone(f) else None
+            note = doubt(items[si], targets[f[0]]) if _by_wording(f) else None
             if note is not None:
                 f = (f[0], options.review_threshold, f[2], f[3], f"{f[4]}；{note}")
             out.append(f)
