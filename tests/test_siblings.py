@@ -86,14 +86,15 @@ def test_a_member_sharing_only_words_every_item_uses_is_not_proposed() -> None:
     from quanze.match.scoring import prepare, prepare_power
     from quanze.match.siblings import propose_for_unlinked
 
-    targets = [prepare_power(power("农药经营许可", "XK001", Category.LICENSING))]
-    names = ["农药经营许可证延续", "农药经营许可证注销", "蚕种生产许可", "农药经营台账备案"]
+    targets = [prepare_power(power("花卉种苗经营许可", "XK001", Category.LICENSING))]
+    names = ["花卉种苗经营许可证延续", "花卉种苗经营许可证注销", "蚕丝加工许可", "花卉种苗经营台账备案"]
     items = {n: prepare(name, None, None, None, None) for n, name in enumerate(names)}
     review = (0, 70.0, Method.FUZZY, Status.REVIEW, "名称相似度70")
     found_by = {0: [review], 1: [review], 2: [], 3: []}
     propose_for_unlinked({"511A00905": [0, 1, 2, 3]}, found_by, items, targets, MatchOptions())
     assert found_by[2] == []  # 许可 only: every licence says it
-    assert [f[0] for f in found_by[3]] == [0]  # 农药 is a word of its own
-    assert shared_word("蚕种生产许可", "农药经营许可") == "许可"
-    assert shared_word("蚕种生产许可", "农药经营许可", beyond_generic=True) is None
-    assert shared_word("市场主体歇业备案", "企业备案登记", beyond_generic=True) is None
+    assert [f[0] for f in found_by[3]] == [0]  # 花卉 is a word of its own
+    assert shared_word("蚕丝加工许可", "花卉种苗经营许可") == "许可"
+    assert shared_word("蚕丝加工许可", "花卉种苗经营许可", beyond_generic=True) is None
+    assert shared_word("商户歇业备案", "行业备案登记") == "业备"
+    assert shared_word("商户歇业备案", "行业备案登记", beyond_generic=True) is None

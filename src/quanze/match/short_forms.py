@@ -18,9 +18,9 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from functools import lru_cache
 from typing import Final
 
-from quanze.match.acts import JOINS, named_acts, only_words
+from quanze.match.acts import JOINS, acts_contradict, named_acts, only_words, other_act_and_thing
 from quanze.match.model import MatchOptions, Method, Status
-from quanze.match.scoring import Prepared
+from quanze.match.scoring import UMBRELLA_HANDLING, Prepared
 from quanze.match.settle import HANDLING_ACTS, Found
 
 # Words a power closes its subject with (社会保障卡发放, 机动车驾驶证核发、审验): what it does with the subject.
@@ -82,6 +82,20 @@ def power_subject(core: str) -> str | None:
     return core[: m.start()]
 
 
+def _fits(item: Prepared, target: Prepared, name: str) -> bool:
+    """Whether nothing rules the pair out, the item read as `name`: a licence and a penalty, a 子项 naming another
+    act (…（变更） for …新办), another act on another thing (公章刻制业注销备案登记 against 公章刻制业特种行业许可证核发)."""
+    if item.kind_clash(target):
+        return False
+    if (
+        target.handling is not None
+        and target.handling not in UMBRELLA_HANDLING
+        and acts_contradict(name, target.full)
+    ):
+        return False
+    return not other_act_and_thing(name, target.full)
+
+
 def handling_words(rest: str) -> bool:
     """Whether what an item adds after a subject is handling words only (首次申领; 补领、换领)."""
     rest = _END_BRACKETS.sub("", rest)
@@ -136,7 +150,7 @@ def propose_read_in_full(
                     else OWN_NAME_NOTE.format(subject=name[:cut], act=act)
                 )
                 for t in owners:
-                    if t in held or t in rejected(si) or items[si].kind_clash(targets[t]):
+                    if t in held or t in rejected(si) or not _fits(items[si], targets[t], name):
                         continue
                     held.add(t)
                     added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
@@ -145,7 +159,7 @@ def propose_read_in_full(
             held_by = _held_subject(items[si].full, targets, postings)
             if held_by is not None:
                 t, subject, act = held_by
-                if t not in rejected(si) and not items[si].kind_clash(targets[t]):
+                if t not in rejected(si) and _fits(items[si], targets[t], items[si].full):
                     reason = HELD_SUBJECT_NOTE.format(subject=subject, act=act)
                     added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
         if added:
