@@ -28,7 +28,7 @@ from quanze.ingest.junk import (
 from quanze.ingest.records import RecordBuilder, plain, record_defaults, sub_numbering, taken_fields
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
 from quanze.ingest.structure import example_seq, footnote, template_name
-from quanze.ingest.tree import TREE_WORD_LONGEST, dotted_seq, tree_word
+from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
 from quanze.normalize import clean_text, has_control_characters, is_placeholder
@@ -123,9 +123,10 @@ class _Marks(dict[Any, int]):
                 mark = self._rare(text)
             else:
                 mark = _CODE_ODD | _PRESENT if " " in text and odd_code(text) else _PRESENT
-            if text.lstrip()[:1] in INACTIVE_FIRST and inactive_status(text):
+            # Texts here are cleaned (no spaces around them, never empty).
+            if text[0] in INACTIVE_FIRST and inactive_status(text):
                 mark |= _STATUS
-            if len(text) <= TREE_WORD_LONGEST and tree_word(text):
+            if text in TREE_WORDS:
                 mark |= _TREE
             if is_placeholder(text):
                 mark |= _PLACEHOLDER
@@ -161,7 +162,7 @@ class _Marks(dict[Any, int]):
             mark |= _DATE
         if sub_numbering(text):
             mark |= _SUB_SEQ
-        if dotted_seq(text):
+        if text[0].isdigit() and dotted_seq(text):
             mark |= _TREE
         return mark
 

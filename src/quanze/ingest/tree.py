@@ -23,16 +23,10 @@ _LEVEL_WORDS: dict[str, int] = {
     "情形": 2,
     "办理情形": 2,
 }
-TREE_WORD_LONGEST = max(map(len, _LEVEL_WORDS)) + 4
-"""No longer text (spaces around a word aside) names a level of the tree: a cheap test before tree_word."""
+TREE_WORDS = frozenset(_LEVEL_WORDS)
 _DOTTED = re.compile(r"^\d+(?:[.．]\d+)+$")
 # What a 办理项 takes from its 事项 when its own cell is blank (the 事项's raw category, not the parsed one).
 _INHERITED = {"category": "category_raw", "department": "department", "unit": "unit"}
-
-
-def tree_word(text: str) -> bool:
-    """Whether a cell names a level of a catalogue tree (事项, 办理项, 情形)."""
-    return text.strip() in _LEVEL_WORDS
 
 
 def dotted_seq(text: str) -> bool:
