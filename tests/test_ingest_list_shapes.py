@@ -74,6 +74,12 @@ def test_a_catalogue_tree_with_a_level_column_reads_its_handling_items(tmp_path:
     assert not [i for i in report.issues if i.code is IssueCode.DUPLICATE_ITEM]
 
 
+def test_a_level_column_of_a_catalogue_tree_tells_a_catalogue(tmp_path: Path) -> None:
+    report = read_file(fixtures.catalogue_tree_level_column(tmp_path / "catalogue-tree-level-column.xlsx"))
+    assert report.kind is ListKind.SERVICES
+    assert [s.code for s in report.services] == ["S101", "S102", "S201", "S300"]
+
+
 def test_a_catalogue_tree_numbered_1_1_1_leaves_out_its_situations(tmp_path: Path) -> None:
     path = fixtures.catalogue_tree_dotted_seq(tmp_path / "catalogue-tree-dotted-seq.xlsx")
     report = read_file(path, IngestOptions(kind=ListKind.SERVICES))

@@ -233,7 +233,8 @@ def ord_index(letter: str) -> int:
 
 # Fields only a service catalogue has. Not 办件量 (a power list may have one) nor a power's code (权力事项编码
 # heads some power lists' own code column).
-CATALOGUE_FIELDS = frozenset({"parent_power_name", "handling_type"})
+# A level column of 事项 / 办理项 / 情形 (事项层级) is a catalogue exported as a tree.
+CATALOGUE_FIELDS = frozenset({"parent_power_name", "handling_type", "tree_level"})
 
 
 def catalogue_columns(columns: Sequence[ColumnMap]) -> list[str]:
