@@ -118,6 +118,7 @@ def test_punctuation_names_are_left_to_the_placeholder_rules(text: str) -> None:
         [None, None, "小计：4项"],
         ["行政许可小计", "共3项"],
         ["小计：6项", "县民政局"],
+        ["小计", None, "行政许可", "5项"],  # a list grouped by category
     ],
 )
 def test_subtotal_rows(row: list[str | None]) -> None:

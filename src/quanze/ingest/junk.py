@@ -45,6 +45,8 @@ _SUBTOTAL = re.compile(
 )
 # What a subtotal or total row may hold beside its total and counts: the organ of the block it closes.
 _BLOCK_LABEL = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队|政府|机关)$")
+# … and beside a 小计, the category of its block (a list grouped by category: 小计 | 行政许可 | 5项).
+_CATEGORY_LABEL = re.compile(r"^(?:行政|其他|公共服务|非行政)[\u4e00-\u9fff]{0,6}$")
 # The lines an office signs below a table: who filled it in, who checked it, a phone number, the date, a seal.
 _SIGNATURE = re.compile(
     r"^(?:(?:单位|部门|主要|分管)?(?:负责人|领导)|填表人|填报人|制表人|审核人|审批人|复核人|经办人|联系人"
@@ -115,13 +117,16 @@ def _is_total(word: str) -> bool:
 
 def _subtotal_with_label(distinct: set[str]) -> bool:
     """A row of a total (合计, 小计, XX局小计, 小计：6项) whose other words are counts and at most the organ
-    of the block it closes: 小计 | 15项 | 县市场监督管理局."""
+    of the block it closes (or, beside a 小计, its category): 小计 | 15项 | 县市场监督管理局."""
     stripped = [w.strip() for w in distinct]
     totals = [w for w in stripped if _is_total(w)]
     if not totals:
         return False
     rest = [w for w in stripped if not _is_total(w) and not _COUNT.match(w)]
-    return len(rest) <= 1 and all(len(w) <= 30 and _BLOCK_LABEL.search(w) for w in rest)
+    subtotal = any(_SUBTOTAL.match(w) for w in totals)
+    return len(rest) <= 1 and all(
+        len(w) <= 30 and (_BLOCK_LABEL.search(w) or (subtotal and _CATEGORY_LABEL.match(w))) for w in rest
+    )
 
 
 def junk_cell(text: str) -> bool:
