@@ -232,6 +232,14 @@ class ColumnMap(BaseModel):
     field: str | None
 
 
+class ColumnBlock(BaseModel):
+    """A pasted block's own header inside a sheet, with its columns in another order: the rows below it are
+    read by this mapping."""
+
+    row: int
+    columns: list[ColumnMap]
+
+
 class SheetLayout(BaseModel):
     """How quanze understood one sheet: header rows, column mapping, rows read and skipped."""
 
@@ -252,6 +260,8 @@ class SheetLayout(BaseModel):
     hidden: bool = False
     hidden_rows: list[int] = Field(default_factory=list)
     """Hidden rows below the header; read, or skipped (and counted as structural) under --hidden skip."""
+    column_blocks: list[ColumnBlock] = Field(default_factory=list)
+    """Pasted blocks whose own header maps the columns anew for the rows below it."""
 
 
 class FileReport(BaseModel):

@@ -9,7 +9,7 @@ from quanze.ingest.cells import looks_like_department, title_department
 from quanze.ingest.context import SheetContext
 from quanze.ingest.header import map_columns, ord_index, reads_like_header
 from quanze.ingest.junk import junk_row
-from quanze.models import HiddenMode, IssueCode, ListKind, PowerItem, ServiceItem, Severity
+from quanze.models import ColumnBlock, HiddenMode, IssueCode, ListKind, PowerItem, ServiceItem, Severity
 from quanze.normalize import category_of, is_placeholder
 
 _SECTION = re.compile(
@@ -115,13 +115,13 @@ class StructuralRows:
             )
         if reads_like_header(texts, ctx.table, self._field_names, distinct=distinct):
             what = "a row of column headings inside the table (a repeated or pasted header), not an item"
-            remapped = self._remap(texts)
+            remapped = self._remap(rownum, texts)
             if remapped:
                 what += f"; its columns are in another order, so the rows below are read by it: {remapped}"
             return self._skipped(rownum, IssueCode.REPEATED_HEADER, what, " | ".join(sorted(distinct)))
         return False
 
-    def _remap(self, texts: list[str | None]) -> str:
+    def _remap(self, rownum: int, texts: list[str | None]) -> str:
         """A pasted block's own header that puts a field in another column than the sheet's header: the rows
         below it are read by this header (the new mapping, as text), else "" (the mapping stands)."""
         ctx = self.ctx
@@ -134,6 +134,7 @@ class StructuralRows:
         if all(ctx.fields.get(fld, idx) == idx for fld, idx in fields.items()):
             return ""  # the same header again (or part of it): nothing moves
         ctx.fields = fields
+        ctx.layout.column_blocks.append(ColumnBlock(row=rownum, columns=[c for c in columns if c.header]))
         return ", ".join(f"{c.column} {c.header} → {c.field}" for c in columns if c.field)
 
     def _continues_text(self, rownum: int, texts: list[str | None]) -> bool:
