@@ -642,13 +642,18 @@ def catalogue_tree_level_column(path: Path) -> Path:
     )
 
 
-def catalogue_tree_dotted_seq(path: Path) -> Path:
-    """A three-level catalogue tree told only by its 序号: 事项 1, 办理项 1.1 (own code), 情形 1.1.1 (no code)."""
+def catalogue_tree_dotted_seq(path: Path, *, flat: int = 0) -> Path:
+    """A three-level catalogue tree told only by its 序号: 事项 1, 办理项 1.1 (own code), 情形 1.1.1 (no code);
+    `flat` items of no tree above it (past the header scan)."""
+    above = [
+        [f"0{i}", f"印章刻制备案{i}", f"T0{i}", "其他行政权力", "县公安局", "1个工作日"] for i in range(flat)
+    ]
     return xlsx(
         path,
         {
             "目录树": [
                 ["序号", "名称", "编码", "事项类型", "实施主体", "承诺办结时限"],
+                *above,
                 ["1", "公共场所卫生许可", "T100", "行政许可", "县卫生健康局", "20个工作日"],
                 ["1.1", "公共场所卫生许可证新办", "T101", None, None, "10个工作日"],
                 ["1.1.1", "新开办公共场所", None, None, None, "5个工作日"],

@@ -74,6 +74,25 @@ def test_a_catalogue_tree_with_a_level_column_reads_its_handling_items(tmp_path:
     assert not [i for i in report.issues if i.code is IssueCode.DUPLICATE_ITEM]
 
 
+@pytest.mark.parametrize("keep", [True, False], ids=["records", "counts-only"])
+def test_a_catalogue_tree_below_the_header_scan_reads_alike_column_wise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: bool
+) -> None:
+    path = fixtures.catalogue_tree_dotted_seq(tmp_path / "catalogue-tree-dotted-seq.xlsx", flat=40)
+    options = IngestOptions(kind=ListKind.SERVICES, keep_records=keep)
+    report = read_file(path, options)
+    assert report.records == 43
+    if keep:
+        assert [s.parent_power_name for s in report.services[40:]] == [
+            "公共场所卫生许可",
+            "公共场所卫生许可",
+            "道路货物运输经营许可",
+        ]
+    assert not [i for i in report.issues if i.code is IssueCode.DUPLICATE_CODE]
+    monkeypatch.setattr(RowTexts, "plain", property(lambda _self: False))
+    assert read_file(path, options).model_dump() == report.model_dump()
+
+
 def test_a_level_column_of_a_catalogue_tree_tells_a_catalogue(tmp_path: Path) -> None:
     report = read_file(fixtures.catalogue_tree_level_column(tmp_path / "catalogue-tree-level-column.xlsx"))
     assert report.kind is ListKind.SERVICES
