@@ -282,3 +282,74 @@ def test_a_zone_by_its_short_name_in_the_catalogue_is_the_lists_zone() -> None:
         (IssueCode.UNIT_ALIAS, Severity.INFO, "鹭江市苍梧县"),
         (IssueCode.UNIT_ALIAS, Severity.INFO, "鹭江高新区"),
     ]
+
+
+def _another_countys_list(
+    here: Path, header: list[str], rows: list[list[object]], unit: str = "东城县"
+) -> str:
+    fixtures.xlsx(here / "承接清单.xlsx", {"Sheet1": [header, *rows]})
+    config = (
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+        f'[[inputs.lists]]\npath = "承接清单.xlsx"\nrole = "acceptance"\nunit = "{unit}"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n'
+    )
+    (here / "quanze.toml").write_text(config, "utf-8")
+    return config
+
+
+def test_a_list_whose_own_unit_column_names_another_unit_fails_check(here: Path) -> None:
+    # Given as 东城县's acceptance list, but its 行政区划 says 西河县 on every row: another county's file.
+    header = ["序号", "行政区划", "事项名称", "认领情况"]
+    rows: list[list[object]] = [
+        [1, "西河县", "燃气经营许可证核发", "认领"],
+        [2, "西河县", "食品生产许可", "认领"],
+    ]
+    config = _another_countys_list(here, header, rows)
+    code, out = run("check")
+    assert code == 1 and "other-unit" in out
+    issues = (here / "out" / "issues.csv").read_text("utf-8")
+    assert "given as 东城县's, but 2 of its 2 rows name 西河县 in their 行政区划" in issues
+    # The same rows saying 东城县 are 东城县's list; so are they when the config maps the spelling.
+    _another_countys_list(here, header, [[r[0], "东城县", *r[2:]] for r in rows])
+    code, out = run("check", "--force")
+    assert "other-unit" not in (here / "out" / "issues.csv").read_text("utf-8")
+    _another_countys_list(here, header, rows)
+    (here / "quanze.toml").write_text(config + '\n[aliases.units]\n"西河县" = ["东城县"]\n', "utf-8")
+    run("check", "--force")
+    assert "other-unit" not in (here / "out" / "issues.csv").read_text("utf-8")
+
+
+def test_a_countys_list_whose_organs_are_another_countys_fails_check(here: Path) -> None:
+    header = ["序号", "事项名称", "实施主体", "认领情况"]
+    rows: list[list[object]] = [
+        [1, "燃气经营许可证核发", "西河县住房和城乡建设局", "认领"],
+        [2, "食品生产许可", "岚州市西河县市场监督管理局", "认领"],
+        [3, "食品经营许可证核发", "县市场监督管理局", "认领"],
+    ]
+    _another_countys_list(here, header, rows)
+    code, out = run("check")
+    assert code == 1 and "other-unit" in out
+    assert "2 of its 3 rows name 西河县 in their 实施主体" in (here / "out" / "issues.csv").read_text("utf-8")
+
+
+def test_organs_of_the_unit_itself_or_a_minority_of_rows_are_not_another_unit() -> None:
+    from quanze.ingest.inputcheck import other_unit_issues
+    from quanze.models import PowerItem, Provenance
+
+    def items(*organs: str) -> list[PowerItem]:
+        src = Provenance(file="a.xlsx", sheet="Sheet1", row=2)
+        return [PowerItem(name="燃气经营许可证核发", department=o, source=src) for o in organs]
+
+    def issues(unit: str, *organs: str, parent: str | None = None) -> list[str]:
+        found = other_unit_issues(items(*organs), unit, file="a.xlsx", parent=parent, aliases={})
+        return [str(i.value) for i in found]
+
+    assert issues("东城县", "西河县民政局", "西河县住建局") == ["西河县"]
+    assert issues("东城县", "东城县民政局", "岚州市东城县住建局", "县教育局") == []
+    # One row in three is a slip, not another county's list.
+    assert issues("东城县", "西河县民政局", "东城县住建局", "东城县教育局") == []
+    # Zones and a city's own organs are not another county.
+    assert issues("东城县", "岚州高新区管委会", "岚州市公安局东城分局") == []
+    # A township's list is carried out by its county's organs: only a 行政区划 column speaks for it.
+    assert issues("青石镇", "东城县民政局", "东城县住建局", parent="东城县") == []
+    assert issues("青石镇", "东城县民政局", "东城县住建局") == []

@@ -104,6 +104,7 @@ class IssueCode(StrEnum):
     UNKNOWN_GAP = "unknown-gap"
     NO_CATALOGUE = "no-catalogue"
     UNIT_UNMATCHED = "unit-unmatched"
+    OTHER_UNIT = "other-unit"
     UNIT_ALIAS = "unit-alias"
     STALE_DECISION = "stale-decision"
     NO_RECORDS = "no-records"

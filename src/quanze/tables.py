@@ -109,6 +109,10 @@ def match_counts(
     )
 
 
+_CODE = attrgetter("code")
+_SEVERITY = attrgetter("severity")
+
+
 def summary_of(
     loaded: Loaded, powers: Sequence[PowerItem], result: MatchResult, gaps: Sequence[GapRow]
 ) -> Summary:
@@ -127,10 +131,6 @@ def summary_of(
         invalid_rows=severities[Severity.ERROR],
         issues={code.value: n for code, n in sorted(issue_counts.items())},
     )
-
-
-_CODE = attrgetter("code")
-_SEVERITY = attrgetter("severity")
 
 
 def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:

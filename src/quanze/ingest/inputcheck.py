@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from quanze.addressing import ZONE, addressed_to, names_unit, unit_kind
+from quanze.addressing import BANNER, COUNTY, DISTRICT, ZONE, addressed_to, names_unit, unit_kind
 from quanze.errors import UnreadableInputError
 from quanze.ingest.header import catalogue_columns
 from quanze.ingest.options import IngestOptions
@@ -177,6 +178,67 @@ def reconcile_units(
             )
         )
     return issues
+
+
+# The unit an organ names before its own name: 柳河县民政局 → 柳河县 (a city before it, 云岭市柳河县…, aside).
+_ORGAN_UNIT = re.compile(r"^(?:[^县区旗]{2,6}?(?:市|州|盟))?([^县区旗市]{2,6}?(?:县|区|旗))")
+_OWN_UNIT_KINDS = frozenset({COUNTY, DISTRICT, BANNER})
+
+
+def _named_unit(item: PowerItem, *, organs: bool) -> tuple[str, str] | None:
+    """The unit a row of a unit's list names itself (its 行政区划, else its organ's place) and where."""
+    if item.unit:
+        return item.unit, "行政区划"
+    found = _ORGAN_UNIT.match(name_key(item.department or "")) if organs else None
+    if found and unit_kind(found.group(1)) in _OWN_UNIT_KINDS:
+        return found.group(1), "实施主体"
+    return None
+
+
+def other_unit_issues(
+    items: Sequence[PowerItem],
+    unit: str,
+    *,
+    file: str,
+    parent: str | None = None,
+    aliases: Mapping[str, Sequence[str]],
+) -> list[RowIssue]:
+    """A unit's list whose own rows name another unit (the wrong file, or the wrong `unit`): a loud warning.
+
+    A row names its unit in its 行政区划 column or, in a county's (district's, banner's) list, through its
+    organ (柳河县民政局); a township's list is read by its county's organs, so there only the column counts.
+    When most of the rows that name a unit name one other unit, the list is taken to be that unit's:
+    counting it as `unit`'s would credit `unit` with another unit's acceptance, so `check` fails until the
+    file or the config is put right. The unit's `parent`, and a spelling `[aliases.units]` maps to `unit`,
+    are not another unit.
+    """
+    spelt = {name_key(s) for s, units in aliases.items() if list(units) == [unit]}
+    organs = unit_kind(unit) in _OWN_UNIT_KINDS
+
+    def another(place: str) -> bool:
+        if names_unit(place, unit) or names_unit(unit, place) or name_key(place) in spelt:
+            return False
+        return not (parent and (names_unit(place, parent) or names_unit(parent, place)))
+
+    named = [n for n in (_named_unit(i, organs=organs) for i in items) if n is not None]
+    others = Counter((place, column) for place, column in named if another(place))
+    if not others:
+        return []
+    (place, column), count = others.most_common(1)[0]
+    if count * 2 <= len(named):
+        return []
+    return [
+        RowIssue(
+            code=IssueCode.OTHER_UNIT,
+            severity=Severity.WARNING,
+            file=file,
+            column=column,
+            value=place,
+            message=f"this list is given as {unit}'s, but {count} of its {len(items)} rows name {place} in "
+            f"their {column}: give {unit}'s own list, or set its unit to {place} in quanze.toml "
+            f'(or, if {place} is another spelling of {unit}, add [aliases.units] "{place}" = ["{unit}"])',
+        )
+    ]
 
 
 def _unmatched(catalogue: str, value: str, message: str) -> RowIssue:

@@ -12,7 +12,7 @@ from pathlib import Path
 from quanze.config import ListInput, ListRole, QuanzeConfig
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.ingest.cache import file_digest
-from quanze.ingest.inputcheck import no_catalogue_issue, reconcile_units, require_records
+from quanze.ingest.inputcheck import no_catalogue_issue, other_unit_issues, reconcile_units, require_records
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.partition import Progress, input_jobs, read_through_cache
 from quanze.ingest.reader import read_file
@@ -115,6 +115,15 @@ def load_inputs(
         unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
+            loaded.issues.extend(
+                other_unit_issues(
+                    items,
+                    unit or li.path.stem,
+                    file=str(li.path),
+                    parent=li.parent,
+                    aliases=config.aliases.units,
+                )
+            )
             for item in items:
                 item.unit = unit
             loaded.acceptance.setdefault(unit or li.path.stem, []).extend(items)

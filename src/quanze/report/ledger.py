@@ -455,11 +455,12 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
                 for r in report.ranking
             ],
         ),
-        not_ranked=report.not_ranked
-        and html_table(
+        not_ranked=html_table(
             ["单位", "未销号", "逾期", "本期新增", "本期销号", "说明"],
             [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
-        ),
+        )
+        if report.not_ranked
+        else None,
         gap_trend=_trend(
             periods,
             {
@@ -477,12 +478,13 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
             ],
         ),
         unit_charts=unit_charts,
-        overdue=report.overdue_items
-        and html_table(
+        overdue=html_table(
             ["编号", "缺口类型", "单位", "事项名称", "状态", "责任单位", "责任人", "整改时限"],
             [
                 (g.id, GAP_ZH[g.gap_type], g.unit, g.item_name, g.status, g.owner_unit, g.owner, g.due)
                 for g in report.overdue_items
             ],
-        ),
+        )
+        if report.overdue_items
+        else None,
     )

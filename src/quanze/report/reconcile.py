@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
@@ -356,7 +358,7 @@ def write_reconcile(
     Above `lean_rows` (default LEAN_ROWS) 已匹配 and 数据问题 rows, report.xlsx leaves those two tables to the CSVs (and to
     Parquet files beside them when pyarrow is installed), says so on 概览 and through `notice`.
     """
-    names = (
+    names: tuple[str, ...] = (
         "matches.csv",
         "gaps.csv",
         "issues.csv",
@@ -366,12 +368,16 @@ def write_reconcile(
         "report.html",
         "cascade.csv",
     )
-    paths = [out / n for n in names]
     left_out = lean_tables(result, lean_rows=LEAN_ROWS if lean_rows is None else lean_rows)
     parquet = bool(left_out) and parquet_available()
     lean = lean_note(left_out, parquet=parquet) if left_out else None
     if parquet:
-        paths += [out / "matches.parquet", out / "gaps.parquet", out / "issues.parquet"]
+        names += ("matches.parquet", "gaps.parquet", "issues.parquet")
+    sources: dict[str, tuple[Sequence[BaseModel], Sequence[str]]] = {
+        "matches": (result.matches, MATCH_COLUMNS),
+        "gaps": (result.gaps, GAP_COLUMNS),
+        "issues": (result.issues, ISSUE_COLUMNS),
+    }
 
     def workbook() -> None:
         shown = [st for st in Status if not (left_out and st is Status.MATCHED)]
@@ -385,7 +391,7 @@ def write_reconcile(
             else [Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_cells(result.issues), title=ISSUES_TITLE)]
         )
         write_workbook(
-            paths[4],
+            out / "report.xlsx",
             [
                 *overview_sheet(result, title, lean=lean),
                 *(
@@ -398,28 +404,23 @@ def write_reconcile(
             ],
         )
 
-    def tables(csv_files: Sequence[int], parquet_files: Sequence[int]) -> None:
-        """Full tables by number (0 matches, 1 gaps, 2 issues) as CSV, and as Parquet from the same columns."""
-        sources = (
-            (result.matches, MATCH_COLUMNS),
-            (result.gaps, GAP_COLUMNS),
-            (result.issues, ISSUE_COLUMNS),
-        )
-        wanted = sorted({*csv_files, *(parquet_files if parquet else ())})
+    def tables(csv_files: Sequence[str], parquet_files: Sequence[str]) -> None:
+        """Full tables by name (matches, gaps, issues) as CSV, and as Parquet from the same columns."""
+        wanted = {*csv_files, *(parquet_files if parquet else ())}
         # As the rows' model_dump(mode="json") gives them, without a dict per row.
         columns = {n: model_columns(*sources[n]) for n in wanted}
         for n in csv_files:
-            write_csv_columns(paths[n], columns[n], encoding=csv_encoding)
+            write_csv_columns(out / f"{n}.csv", columns[n], encoding=csv_encoding)
         if parquet:
             for n in parquet_files:
-                write_parquet_columns(paths[8 + n], columns[n])
+                write_parquet_columns(out / f"{n}.parquet", columns[n])
 
     def the_rest() -> None:
         # Parquet stays in one process: pyarrow's first array costs a pandas import in each.
-        tables((0,), (0, 1, 2))
-        write_json(paths[3], result.summary.model_dump(mode="json"))
+        tables(("matches",), ("matches", "gaps", "issues"))
+        write_json(out / "summary.json", result.summary.model_dump(mode="json"))
         write_csv(
-            paths[7],
+            out / "cascade.csv",
             CASCADE_COLUMNS,
             (r.model_dump(mode="json") for r in result.cascade),
             encoding=csv_encoding,
@@ -427,7 +428,7 @@ def write_reconcile(
 
     def review_and_html() -> None:
         write_workbook(
-            paths[5],
+            out / "review.xlsx",
             [
                 Sheet(
                     "待复核",
@@ -439,18 +440,18 @@ def write_reconcile(
                 )
             ],
         )
-        write_text(paths[6], render_html(result, title=title))
+        write_text(out / "report.html", render_html(result, title=title))
 
     def reports() -> None:
         workbook()
         review_and_html()
-        tables((1, 2), ())
+        tables(("gaps", "issues"), ())
 
     # At scale the outputs are written by two processes meanwhile, in halves of about equal time.
     run_beside(reports, the_rest, parallel=len(result.matches) > PARALLEL_ROWS)
     if lean and notice is not None:
         notice(f"report.xlsx {lean}")
-    return paths
+    return [out / n for n in names]
 
 
 def write_gaps(
