@@ -13,9 +13,11 @@ from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
+from quanze.match.doubts import rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
-from quanze.match.families import unanimous_owner
+from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.joint import link_partner_rows
+from quanze.match.kinds import unit_kind_links
 from quanze.match.model import (
     Decision,
     DecisionBook,
@@ -38,6 +40,9 @@ from quanze.match.scoring import (
     similarity,
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
+from quanze.match.short_forms import propose_read_in_full
+from quanze.match.siblings import propose_for_unlinked
+from quanze.match.sub_acts import narrow_by_act
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -169,15 +174,18 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     found_by: dict[int, list[Found]] = {}
     ambiguous_count = 0
     items: dict[int, Prepared] = {}
+    parent_by: dict[int, Prepared | None] = {}
     for si in in_unit:
         s = services[si]
-        parent = _parent_of(s, parents.get(si))
+        parent = parent_by[si] = _parent_of(s, parents.get(si))
         items[si] = _item_prepared(s, parent)
         found, ambiguous = _match_one(s, items[si], parent, index, scorer, decisions, local_of)
         ambiguous_count += ambiguous
         found_by[si] = found
         if tick is not None:
             tick()
+    rejected_at = partial(_rejected_at, services, decisions, local_of)
+    unit_kind_links(in_unit, items, found_by, index.targets, scorer, parent_by.__getitem__, rejected_at)
     own_found = dict(found_by)  # each item's own links, before its family proposed any
     _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
     settle(
@@ -189,9 +197,17 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         found_by,
         index.targets,
         run.options,
-        partial(_rejected_at, services, decisions, local_of),
+        rejected_at,
     )
-    link_partner_rows(in_unit, found_by, index.targets, partial(_rejected_at, services, decisions, local_of))
+    narrow_by_act(in_unit, found_by, items, index.targets)
+    propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
+    propose_read_in_full(
+        in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
+    )
+    quiet_family_links(families, items, parent_by.__getitem__, found_by, index, run.options, rejected_at)
+    remarks = [powers[pi].remarks for pi in members]
+    link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
+    rank_doubtful(in_unit, items, found_by, index.targets, run.options)
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()

@@ -981,7 +981,9 @@ def _structural_evidence(
     """
     kinds = options.entity_vocabulary()
     # Entity kinds are always looked for: they also settle a key-word clash (see `_name_evidence`).
-    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
+    # (A power whose name ends in a handling word, 参保单位注销, is compared with that word: its core is 参保单位.)
+    whole = (tgt.full,) if tgt.handling else ()
+    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ()), *whole):
         general = entity_cover(src.full, name, kinds)
         if general is not None:
             return _ENTITY_SCORE, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"
