@@ -336,3 +336,43 @@ def _variant_in_turn(src: Prepared, tgt: Prepared) -> tuple[str, str, str] | Non
                 return name, power, f"办理项名称限定了该事项的主体：{src.core[len(plain) :]}"
             return name, power, f"该事项名称合写两项活动，办理项为其一：{power}"
     return None
+
+
+align_text = st.text(alphabet="企业职工退休申请登记备案个体演员和经纪人", min_size=0, max_size=16)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(align_text, align_text)
+def test_partial_ratio_is_asked_only_where_it_could_reach_90(short: str, long_: str) -> None:
+    from rapidfuzz import fuzz
+
+    from quanze.match.scoring import _may_align
+
+    if len(short) > len(long_):
+        short, long_ = long_, short
+    if short and not _may_align(short, long_):
+        assert fuzz.partial_ratio(short, long_) < 90.0
+
+
+def test_a_stem_found_whole_in_pieces_of_a_longer_name_may_align() -> None:
+    from quanze.match.scoring import _may_align
+
+    assert _may_align("职工退休申请", "企业职工基本养老保险正常退休申请")
+    assert not _may_align("道路旅客运输", "食品生产许可证核发")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(align_text, align_text, align_text, align_text, st.integers(0, 16), st.integers(0, 3))
+def test_partial_ratio_near_a_copy_inside_the_longer_name_is_still_asked(
+    short: str, pre: str, post: str, put: str, at: int, cut: int
+) -> None:
+    # The longer name holds the shorter one with a few characters changed: where partial_ratio reaches 90.
+    from rapidfuzz import fuzz
+
+    from quanze.match.scoring import _may_align
+
+    long_ = pre + short[:at] + put[:cut] + short[at + cut :] + post
+    if len(short) > len(long_) or not short:
+        return
+    if fuzz.partial_ratio(short, long_) >= 90.0:
+        assert _may_align(short, long_)

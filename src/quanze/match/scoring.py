@@ -254,9 +254,25 @@ def similarity(a: str, b: str) -> float:
         return max(score, 80.0 + 10.0 * len(short) / len(long_))
     stem = action_stem(short)
     # With the cutoff, rapidfuzz stops early on the many pairs far below it (and answers 0 for them).
-    if len(stem) >= 5 and score < 70.0 and fuzz.partial_ratio(stem, long_, score_cutoff=90.0) >= 90.0:
+    if (
+        len(stem) >= 5
+        and score < 70.0
+        and _may_align(stem, long_)
+        and fuzz.partial_ratio(stem, long_, score_cutoff=90.0) >= 90.0
+    ):
         score = max(score, 70.0 + 8.0 * len(stem) / len(long_))
     return score
+
+
+def _may_align(short: str, long_: str) -> bool:
+    """False when `fuzz.partial_ratio(short, long_)` surely stays below 90 (a cheap test tried first).
+
+    partial_ratio is the best indel ratio of `short` against a window of `long_`. A window scoring 90 has
+    2·LCS >= 0.9·(len(short) + len(window)) with LCS <= len(window), so the window is 9/11 of `short` long at
+    least and LCS >= 9/11·len(short); every character of the LCS is one of `short`'s found in `long_`.
+    """
+    found = sum(ch in long_ for ch in short)
+    return found * 11 >= len(short) * 9
 
 
 # ---------------------------------------------------------------------------------------------- scoring
