@@ -487,12 +487,15 @@ def test_a_family_whose_reviewed_items_agree_proposes_that_power_to_the_rest() -
         (n, 0, Status.MATCHED) for n in range(3)
     }
     # One confidently reviewed item speaks for a small family (for review only); a doubtful one (a near-twin
-    # warning) does not.
+    # warning) does not vote: the family is left to siblings.py, which only proposes the member (in review,
+    # naming the word it shares) because every linked member points at that one power.
     alone = match_catalogue(powers, [services[0], services[2]])
     assert [(lk.power, lk.status) for lk in alone.links if lk.service == 1] == [(0, Status.REVIEW)]
     assert all("多指向该事项" in lk.reason for lk in alone.links if lk.service == 1)
     doubtful = [item("机动车驾驶培训机构备案", "001"), services[1], services[2]]
-    assert not [lk for lk in match_catalogue(powers, doubtful).links if lk.service == 2]
+    proposed = [lk for lk in match_catalogue(powers, doubtful).links if lk.service == 2]
+    assert [(lk.power, lk.status) for lk in proposed] == [(0, Status.REVIEW)]
+    assert "多指向该事项" not in proposed[0].reason and "凭编码族提出" in proposed[0].reason
 
 
 def test_a_wrong_doing_described_is_not_a_licence() -> None:
@@ -596,3 +599,43 @@ def test_near_twins_stay_apart_beside_a_power_that_fuses_their_activities() -> N
         ("食品生产许可变更", "食品生产许可", Status.MATCHED),
         ("食品经营许可延续（仅销售预包装食品）", "食品经营许可", Status.MATCHED),
     }
+
+
+def test_a_bracket_may_list_things_and_an_item_may_name_the_act_first() -> None:
+    parts = listed_parts(name_key("户口登记（出生、迁移、注销）"))
+    assert {"出生登记", "户口迁移", "注销户口登记"} <= set(parts)
+    assert "开锁业备案" in listed_parts(name_key("特种行业备案（旧手机交易业、开锁业）"))
+    assert "注销税务登记" in listed_parts(name_key("税务登记（设立、变更、注销）"))
+    # One word in brackets is a qualifier, not a list; a bracket after a name ending in no act lists nothing.
+    assert listed_parts(name_key("种子生产经营许可（主要农作物）")) == ()
+    assert listed_parts(name_key("历史气象资料（温度、降水）")) == ()
+
+
+def test_an_item_naming_a_listed_thing_or_the_act_first_is_proposed_with_the_part() -> None:
+    powers = [
+        power("户口登记（出生、迁移、注销）", Category.CONFIRMATION),
+        power("税务登记（设立、变更、注销）"),
+    ]
+    found = linked(
+        powers,
+        [service("出生登记（婴儿落户）"), service("注销税务登记（县级行使）"), service("户口注销证明开具")],
+    )
+    assert ("出生登记（婴儿落户）", "户口登记（出生、迁移、注销）", Status.REVIEW) in found or (
+        "出生登记（婴儿落户）",
+        "户口登记（出生、迁移、注销）",
+        Status.MATCHED,
+    ) in found
+    assert any(n == "注销税务登记（县级行使）" and p.startswith("税务登记") for n, p, _ in found)
+    result = match_catalogue(powers, [service("注销税务登记（县级行使）")])
+    assert "名称中列举的事项之一：注销税务登记" in result.links[0].reason
+
+
+def test_explain_shows_the_parts_of_a_bracket_that_lists_things() -> None:
+    from quanze.match.explain import explain_power
+
+    powers = [power("户口登记（出生、迁移、注销）", Category.CONFIRMATION)]
+    explained = explain_power(powers, [service("出生登记（婴儿落户）")], 0)
+    assert "出生登记" in explained.listed_parts
+    assert any(
+        "名称中列举的事项之一：出生登记" in c.reason for c in explained.candidates if c.status != "dropped"
+    )

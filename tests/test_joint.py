@@ -5,7 +5,7 @@ from __future__ import annotations
 from quanze.gaps import catalogue_gaps
 from quanze.match import Method, Status, match_catalogue
 from quanze.match.explain import explain_service
-from quanze.match.joint import partner_rows
+from quanze.match.joint import joint_departments, partner_rows
 from quanze.match.model import power_key, service_key
 from quanze.match.scoring import prepare_power
 from quanze.models import Decision, PowerItem, Provenance, ServiceItem
@@ -86,3 +86,46 @@ def test_explain_tells_why_the_partner_row_holds_the_item() -> None:
     held = [c for c in explained.candidates if c.status == "matched"]
     assert len(held) == 2
     assert sum(c.reason.startswith("同一事项另列于") for c in held) == 1
+
+
+def remarked(name: str, department: str, code: str, remarks: str | None) -> PowerItem:
+    return PowerItem(name=name, code=code, role="single", department=department, remarks=remarks, source=SRC)
+
+
+def test_a_remark_naming_the_other_department_joins_two_rows_under_codes_of_their_own() -> None:
+    rows = [
+        remarked("重点建设项目档案验收", "东城县档案局", "DA-QT-001", "与东城县发展和改革委员会联合实施"),
+        remarked("重点建设项目档案验收", "东城县发展和改革委员会", "FG-QT-001", None),
+        remarked("重点建设项目档案验收", FIRE, "XF-QT-001", None),  # not named by any remark: its own power
+    ]
+    prepared = [prepare_power(p) for p in rows]
+    remarks = [p.remarks for p in rows]
+    assert partner_rows(prepared, remarks) == {0: [1], 1: [0]}
+    assert partner_rows(prepared) == {}  # without the remarks, codes of their own keep them apart
+
+
+def test_a_remark_without_a_joint_word_or_naming_a_third_department_joins_nothing() -> None:
+    rows = [
+        remarked("重点建设项目档案验收", "东城县档案局", "DA-QT-001", "东城县发展和改革委员会负责立项"),
+        remarked("重点建设项目档案验收", "东城县发展和改革委员会", "FG-QT-001", "与东城县财政局联合实施"),
+    ]
+    assert partner_rows([prepare_power(p) for p in rows], [p.remarks for p in rows]) == {}
+
+
+def test_joint_departments_reads_the_departments_a_remark_names() -> None:
+    assert joint_departments("与梧川市档案局、县发改委联合实施") == {"档案局", "发展和改革局"}
+    assert joint_departments("会同县财政局实施") == {"财政局"}
+    assert joint_departments("本级实施") == frozenset()
+    assert joint_departments(None) == frozenset()
+
+
+def test_an_item_reaches_both_rows_of_a_joint_power_with_codes_of_their_own_and_explain_names_it() -> None:
+    powers = [
+        remarked("重点建设项目档案验收", "东城县档案局", "DA-QT-001", "与东城县发展和改革委员会联合实施"),
+        remarked("重点建设项目档案验收", "东城县发展和改革委员会", "FG-QT-001", "与东城县档案局联合实施"),
+    ]
+    items = [service("重点建设项目档案验收", "511Z00123000001", "东城县档案局")]
+    result = match_catalogue(powers, items)
+    assert {(lk.power, lk.status) for lk in result.links} == {(0, Status.MATCHED), (1, Status.MATCHED)}
+    explained = explain_service(powers, items, 0)
+    assert any(c.reason.startswith("同一事项另列于档案局") for c in explained.candidates)

@@ -20,7 +20,10 @@ ACT_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
     ("补办", "补发", "补领", "补证"),
     ("改建", "扩建", "改扩建"),
 )
-_ISSUE: Final = 0  # the group of acts that issue: a power naming one covers the other handling acts
+ISSUE: Final = 0  # the group of acts that issue: a power naming one covers the other handling acts
+ISSUING: Final = frozenset(ACT_GROUPS[ISSUE])
+# The words that join the parts of a list in a name (设立、变更; 注销或者变更; 修改与重置).
+JOINS: Final = ("、", ",", "，", "和", "及", "或", "与")
 _GROUP_OF: Final = {word: n for n, group in enumerate(ACT_GROUPS) for word in group}
 _WORDS: Final = tuple(sorted(_GROUP_OF, key=len, reverse=True))
 
@@ -29,6 +32,26 @@ _WORDS: Final = tuple(sorted(_GROUP_OF, key=len, reverse=True))
 def named_acts(name: str) -> frozenset[int]:
     """The groups of acts a name names after its first two characters (the subject comes first)."""
     return frozenset(_GROUP_OF[w] for w in _WORDS if name.find(w, 2) > 0)
+
+
+def common_head(a: str, b: str) -> int:
+    """How many characters two names share at their start."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def only_words(rest: str, words: tuple[str, ...]) -> bool:
+    """Whether `rest` is made of `words` only, read left to right (`words` longest first); "" is."""
+    while rest:
+        word = next((w for w in words if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word) :]
+    return True
 
 
 def acts_contradict(item: str, power: str) -> bool:
@@ -45,7 +68,6 @@ def subject_before_act(name: str) -> str:
 
 
 _CLOSING = re.compile(r"(?:审批|许可|登记|备案|核准|审核|申请|手续|办理|\([^()]*\)|（[^（）]*）)+$")
-_LIST_END = ("、", ",", "，", "和", "及", "或", "与")
 
 
 @lru_cache(maxsize=262144)
@@ -70,11 +92,11 @@ def other_act_and_thing(item: str, power: str) -> bool:
     if not acts_contradict(item, power):
         return False
     subject = subject_before_act(power)
-    if subject.endswith(_LIST_END):
+    if subject.endswith(JOINS):
         return False
     if subject in item:
         # The power's whole subject with an act of its own: a handling item of a power that issues (设立, 核发),
         # another handling act than a power that is itself one (娱乐场所补证审批 is not …变更…审批).
-        return named_acts(power) != {_ISSUE}
+        return named_acts(power) != {ISSUE}
     own = object_after_act(item)
     return len(subject) >= 4 or bool(own and own not in power)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Final
 
+from quanze.match.acts import ACT_GROUPS, JOINS, common_head, only_words
 from quanze.models import Category
 from quanze.normalize import code_key, name_key
 
@@ -182,22 +183,29 @@ _BRACKET_LIST = re.compile(rf"^(.+?)\((?:包括|含|包含)?((?:{_ACTION})(?:{_S
 _ACT_TAIL = re.compile(r"(登记|审批|许可|备案|核准|审核|手续)$")
 
 
+# A bracket that enumerates what a power covers, not only acts (户口登记(出生、迁移、注销); 特种行业备案(旧手机
+# 交易业、开锁业)): words of two to eight characters joined by 、 or a comma, after a name ending in an act.
+_BRACKET_ENUM = re.compile(r"^(.+?)\((?:包括|含|包含)?([^()、,，]{2,8}(?:[、,，][^()、,，]{2,8})+)\)(.*)$")
+
+
 @lru_cache(maxsize=65536)
 def listed_parts(core: str) -> tuple[str, ...]:
     """The items a name that enumerates actions stands for, each as subject + one action (+ the tail).
 
     企业设立、变更、注销登记 → 企业设立登记, 企业变更登记, 企业注销登记; 户口登记(包括注销、恢复、变更) →
-    户口注销登记, 户口注销 …; names that list nothing give ().
+    户口注销登记, 户口注销 …; names that list nothing give (). An item may name the act before the subject
+    (注销税务登记 under 税务登记(设立、变更、注销)): that order is a part too. A bracket may enumerate things
+    that are not acts (户口登记(出生、迁移、注销) → 出生登记; 特种行业备案(旧手机交易业、开锁业) → 开锁业备案):
+    each such word stands with the power's closing act.
     """
     m = _BRACKET_LIST.match(core)
     if m:
         base, listed, rest = m.groups()
-        tail = _ACT_TAIL.search(base)
-        subject = base[: tail.start()] if tail else base
-        acts = re.split(_SEP, listed)
-        parts = [subject + a + (tail.group(1) if tail else "") + rest for a in acts]
-        parts += [subject + a for a in acts]
-        return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
+        return _bracket_parts(core, base, re.split(_SEP, listed), rest)
+    m = _BRACKET_ENUM.match(core)
+    if m and _ACT_TAIL.search(m.group(1)):
+        base, listed, rest = m.groups()
+        return _bracket_parts(core, base, re.split("[、,，]", listed), rest)
     m = _LISTED.search(core)
     if not m or m.start() < 2:
         return ()
@@ -213,8 +221,6 @@ def listed_parts(core: str) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------------------------------------- a thing between
 
-# Words that may stand between a shared subject and a shared act without naming another thing.
-_BETWEEN_JOINS: Final = ("、", "和", "及", "与", "或", ",", "，")
 # (经营 joins 生产 in 生产经营: a power on 生产经营者 covers an item on 生产者; 相关 and 有关 name nothing.)
 _BETWEEN_WORDS: Final = tuple(
     sorted(
@@ -236,7 +242,7 @@ _BETWEEN_WORDS: Final = tuple(
             "申请",
             "证书",
             "证",
-            *_BETWEEN_JOINS,
+            *JOINS,
         },
         key=len,
         reverse=True,
@@ -245,29 +251,36 @@ _BETWEEN_WORDS: Final = tuple(
 _MIN_HEAD = 4
 
 
+_ACTION_SET: Final = frozenset(ACTIONS)
+
+
+def _bracket_parts(core: str, base: str, words: Sequence[str], rest: str) -> tuple[str, ...]:
+    """The parts of a name whose bracket lists `words` after `base` (see `listed_parts`)."""
+    tail = _ACT_TAIL.search(base)
+    subject = base[: tail.start()] if tail else base
+    close = tail.group(1) if tail else ""
+    parts = [subject + w + close + rest for w in words]
+    parts += [subject + w for w in words]
+    # The act named first (注销税务登记), and a listed thing with the closing act alone (出生登记, 开锁业备案).
+    parts += [w + subject + close for w in words if w in _ACTION_SET and close]
+    parts += [w + close for w in words if w not in _ACTION_SET and close]
+    return tuple(dict.fromkeys(p for p in parts if len(p) >= 4 and p != core))
+
+
 def thing_between(item: str, power: str) -> str | None:
     """What a power names between the subject and the act it shares with the item, when that is a thing.
 
     拖拉机/联合收割机转入 against 拖拉机/联合收割机驾驶证转入: the power is about the driving licence (驾驶证), the
     item about the machine. Acts and licence words in between (…许可变更, …遗失补办) are not a thing.
     """
-    head = 0
-    for x, y in zip(item, power, strict=False):
-        if x != y:
-            break
-        head += 1
+    head = common_head(item, power)
     tail = len(item) - head
     if head < _MIN_HEAD or tail < 2 or len(power) - tail - head < 2 or not power.endswith(item[head:]):
         return None
-    middle = rest = power[head : len(power) - tail]
-    if any(join in middle for join in _BETWEEN_JOINS) or middle in item:
+    middle = power[head : len(power) - tail]
+    if any(join in middle for join in JOINS) or middle in item:
         return None  # a list after the item's subject (变更台名、节目…审批), or a word the item names too (…工时工作制)
-    while rest:
-        word = next((w for w in _BETWEEN_WORDS if rest.startswith(w)), None)
-        if word is None:
-            return middle
-        rest = rest[len(word) :]
-    return None
+    return None if only_words(middle, _BETWEEN_WORDS) else middle
 
 
 # Two activities written as one word: a power on both covers an item on either (农药生产经营审批 covers
@@ -349,7 +362,7 @@ DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "参保单位": UNIT_KINDS,
     "用人单位": UNIT_KINDS,
 }
-_CONNECTORS = re.compile(r"^[、,，和及与或]+")
+_CONNECTORS = re.compile("^[" + "".join(JOINS) + "]+")
 
 
 def entity_cover(
@@ -460,7 +473,90 @@ def _other_generals(general: str, kinds: Mapping[str, Sequence[str]]) -> list[st
     return [g for g in kinds if g != general and general not in g]
 
 
+# ---------------------------------------------------------------------------------------------- certificates
+
+# A certificate a name names, by the two characters before 证 (运输证, 驾驶员证 → 驶员) or before 许可证, 资格证
+# or 合格证 (律师执业许可证 and 律师执业证书 → 执业; 产地检疫合格证 → 检疫). 证明 (a proof), 认证, 保证, 验证,
+# 论证, 公证 and 见证 name no certificate.
+_CERTIFICATE = re.compile(r"(..)(?:许可|资格|合格)?证(?![明实据])")
+_NOT_CERTIFICATE = frozenset("认保验论公见")
+
+
+@lru_cache(maxsize=65536)
+def certificates(name: str) -> frozenset[str]:
+    """The certificates a name names, each by the two characters before it (运输 of …出租汽车运输证核发)."""
+    return frozenset(
+        m.group(1)
+        for m in _CERTIFICATE.finditer(name)
+        if m.group(0)[-2] not in _NOT_CERTIFICATE and m.group(1).isalnum()
+    )
+
+
+def names_other_certificate(item: str, power: str) -> str | None:
+    """The certificate an item names when the power names certificates and none of the item's, else None.
+
+    网约车驾驶员证补发 under the code of 网络预约出租汽车运输证核发: the item is about the driver's certificate, not
+    the vehicle's, whatever its code says; a code proposes such an item, it does not settle it. A power that names
+    no certificate (建筑施工企业安全生产许可) is not compared.
+    """
+    own, its = certificates(item), certificates(power)
+    if not own or not its or own & its or any(key in power for key in own):
+        return None  # (调运检疫证书 under 调运检疫相关证书签发: the power names 检疫 too)
+    return min(own)
+
+
 # ---------------------------------------------------------------------------------------------- code families
+
+
+# Words every kind of item closes with (acts and closing words): an item's name without them says what it is
+# about, so that 蚕种生产许可 shares nothing with 农药经营许可 but 许可, and 市场主体歇业备案 nothing with 企业备案
+# 登记 but the 业备 that straddles its closing word.
+_CLOSING_GENERIC: Final = re.compile(
+    "(?:"
+    + "|".join(
+        sorted(
+            {
+                *ACTIONS,
+                *(w for group in ACT_GROUPS for w in group),
+                *(
+                    "许可",
+                    "审批",
+                    "核准",
+                    "审核",
+                    "审查",
+                    "申请",
+                    "申领",
+                    "办理",
+                    "确认",
+                    "认定",
+                    "发放",
+                    "给付",
+                    "管理",
+                ),
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r"|\([^()]*\)|（[^（）]*）)+$"
+)
+
+
+def shared_word(a: str, b: str, *, beyond_generic: bool = False) -> str | None:
+    """The first two characters running that both names hold, else None (档案 of 档案材料补充 and 档案的接收和转递).
+
+    A code stem may gather a department's unrelated items (居住证办理 beside 开锁业备案): a family speaks for a
+    member only when the member shares such a word with the power. `beyond_generic` reads the member without the
+    acts and closing words it ends with (蚕种生产许可 and 农药经营许可 share only 许可; 歇业备案 and 企业备案登记 only
+    业备, across the closing word): a proposal on the family's word alone needs that much. 教练车备案证办理 still
+    shares 备案 with 机动车驾驶员培训备案: there it names a certificate, not the act.
+    """
+    if beyond_generic:
+        a = _CLOSING_GENERIC.sub("", a)
+    pairs = {b[i : i + 2] for i in range(len(b) - 1)}
+    return next(
+        (a[i : i + 2] for i in range(len(a) - 1) if a[i : i + 2] in pairs and a[i : i + 2].isalnum()), None
+    )
 
 
 @lru_cache(maxsize=262144)

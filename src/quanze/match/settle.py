@@ -29,8 +29,24 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from dataclasses import dataclass
 from typing import Final
 
-from quanze.match.acts import ACT_GROUPS, named_acts, other_act_and_thing
-from quanze.match.evidence import ACTIONS, MIN_SUBJECT, family_stem
+from quanze.match.acts import (
+    ACT_GROUPS,
+    ISSUE,
+    ISSUING,
+    JOINS,
+    common_head,
+    named_acts,
+    only_words,
+    other_act_and_thing,
+)
+from quanze.match.evidence import (
+    ACTIONS,
+    MIN_SUBJECT,
+    certificates,
+    family_stem,
+    names_other_certificate,
+    shared_word,
+)
 from quanze.match.families import MIN_LINKED_SHARE, SMALL_FAMILY
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
@@ -72,9 +88,9 @@ def settle(
     each item's links as its own code and name found them, before families proposed any;
     `rejected` gives the powers analysts rejected for an item (never proposed again).
     """
-    context = _Context(services, items, targets, options, rejected)
+    context = _Context(services, items, targets, options, rejected, _Certificates(targets))
     for si in in_unit:
-        settled = _by_code(services[si], items[si], found_by[si], targets, options)
+        settled = _by_code(services[si], items[si], found_by[si], targets, options, context, si)
         if settled is not None:
             found_by[si] = settled
     for _, members in sorted(families.items()):
@@ -86,8 +102,67 @@ def _decided(found: Sequence[Found]) -> bool:
     return any(f[2] is Method.DECISION or f[3] is Status.MATCHED for f in found)
 
 
+class _Certificates:
+    """Which powers of a unit name each certificate (see `evidence.certificates`), indexed on first use."""
+
+    def __init__(self, targets: Sequence[Prepared]) -> None:
+        self._targets = targets
+        self._holders: dict[str, set[int]] | None = None
+
+    def another_holds(self, item: str, owner: int) -> bool:
+        """Whether the item names a certificate its owner does not name and another power of the unit does.
+
+        网约车驾驶员证补发 under the code of 网络预约出租汽车运输证核发, with 网络预约出租汽车驾驶员证核发 in the list:
+        the item's own name points at the other power whatever its code says. A certificate no other power names
+        (残疾证 for 残疾人证) is left to the code.
+        """
+        return bool(self.holders(item, owner))
+
+    def holders(self, item: str, owner: int) -> set[int]:
+        """The other powers that name the certificate an item names and its owner does not (see `another_holds`)."""
+        other = names_other_certificate(item, self._targets[owner].full)
+        if other is None:
+            return set()
+        if self._holders is None:
+            self._holders = {}
+            for t, target in enumerate(self._targets):
+                for key in certificates(target.full):
+                    self._holders.setdefault(key, set()).add(t)
+        return self._holders.get(other, set()) - {owner}
+
+
+CERTIFICATE_NOTE = "办理项名称所称证件（{word}）为该事项所发，编码却在另一事项之下，需人工确认"
+
+
+def _with_holder(si: int, owner: int, found: list[Found], context: _Context) -> list[Found]:
+    """The item's links with the one other power that issues the certificate it names added for review."""
+    item = context.services[si].name
+    holders = context.certificates.holders(item, owner)
+    if len(holders) != 1 or any(f[0] in holders for f in found):
+        return found
+    (holder,) = holders
+    if holder in context.rejected(si):
+        return found
+    note = CERTIFICATE_NOTE.format(word=_certificate_named(item, owner, context.targets))
+    return [*found, (holder, context.options.review_threshold, Method.FUZZY, Status.REVIEW, note)]
+
+
+def _certificate_named(item: str, owner: int, targets: Sequence[Prepared]) -> str:
+    """The certificate as the item writes it (驾驶员证 of 网约车驾驶员证补发), for the reason."""
+    key = names_other_certificate(item, targets[owner].full) or ""
+    at = item.find(key)
+    end = item.find("证", at)
+    return item[max(0, at - 1) : end + 1] if at >= 0 and end >= 0 else key
+
+
 def _by_code(
-    s: ServiceItem, item: Prepared, found: list[Found], targets: Sequence[Prepared], options: MatchOptions
+    s: ServiceItem,
+    item: Prepared,
+    found: list[Found],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+    context: _Context,
+    si: int,
 ) -> list[Found] | None:
     """The item's links with its main item's power matched, when its code names that power; else None."""
     if not found or _decided(found) or not any(targets[f[0]].code for f in found):
@@ -101,6 +176,10 @@ def _by_code(
     best = max(under, key=lambda f: f[1])
     if other_act_and_thing(s.name, targets[best[0]].full):
         return None  # the names say another act on another thing: the code proposes, a person decides
+    if context.certificates.another_holds(s.name, best[0]):
+        # The item names another power's certificate (驾驶员证 under …运输证核发): the code proposes, a person
+        # decides; the one power that issues that certificate is proposed beside it.
+        return _with_holder(si, best[0], found, context)
     if any(f[1] > best[1] for f in found if f[0] != best[0]):
         return None  # another power holds the item more strongly by name: a person decides
     score = max(best[1], options.match_threshold)
@@ -118,6 +197,7 @@ class _Context:
     targets: Sequence[Prepared]
     options: MatchOptions
     rejected: Callable[[int], Collection[int]]
+    certificates: _Certificates
 
 
 def _settle_family(
@@ -164,6 +244,12 @@ def _settle_family(
             continue
         if shares_only_subject(context.items[si], context.targets[owner]):
             continue  # its name is only the power's subject: the power is about another thing on it
+        if not own.get(si) and shared_word(context.items[si].core, context.targets[owner].full) is None:
+            continue  # nothing but the stem in common: a stem may gather a department's unrelated items
+        if context.certificates.another_holds(context.services[si].name, owner):
+            # The item names another power's certificate: the family proposes only, and that power too.
+            found_by[si] = _with_holder(si, owner, found, context)
+            continue
         top = _own_top(own.get(si, ()))
         if top is not None and top[0] != owner and top[1] > max(f[1] for f in mine) + options.margin:
             continue  # its own name prefers another power clearly: left for a person
@@ -263,7 +349,7 @@ def _by_head(
     name = context.items[si].full
     heads = {
         o: max(
-            _common_head(name, context.targets[o].core), _common_head(name, context.targets[o].alt_core or "")
+            common_head(name, context.targets[o].core), common_head(name, context.targets[o].alt_core or "")
         )
         for o in owners
     }
@@ -287,15 +373,6 @@ HANDLING_ACTS: Final = tuple(
 )[::-1]
 _OBJECTS: Final = ("许可证", "证书", "证件", "证照", "证")
 SUBJECT_NOTE = "名称为该事项主体（{subject}）加办理动作（{act}），已有{n}个同一主体的办理项匹配到该事项"
-
-
-def _common_head(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _act_after(tail: str) -> str | None:
@@ -336,14 +413,14 @@ def _by_subject(
         name, target = items[si].full, targets[t]
         if _kind_clash(si, t, context):
             continue  # a licence-like item never settles under a penalty-like power, nor the other way round
-        head, power_name = max((_common_head(name, n), n) for n in (target.core, target.alt_core or ""))
+        head, power_name = max((common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
         if act is None or not _only_acts(power_name[head:]):
             continue  # the power names more than acts after the subject (…经营者改动市政燃气设施审批)
         named = [a for a in HANDLING_ACTS if a in power_name[head:]]
         if named and act not in named:
             continue  # the power lists its acts and this is not one (…设立、变更审批 does not take …注销备案)
-        siblings = sum(1 for m in matched[t] if _common_head(name, m) >= head)
+        siblings = sum(1 for m in matched[t] if common_head(name, m) >= head)
         if siblings < MIN_AGREEING:
             continue
         link = found_by[si][0]
@@ -353,27 +430,19 @@ def _by_subject(
 
 
 _CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
-_JOINS: Final = ("、", "，", ",", "及", "和", "或", "与")
-_POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *_JOINS}, key=len, reverse=True))
+_POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *JOINS}, key=len, reverse=True))
 _ITEM_WORDS: Final = tuple(sorted({*_POWER_WORDS, "修改", "重置", "挂失", "换领"}, key=len, reverse=True))
 
 
 def _only_acts(rest: str, words: tuple[str, ...] = _POWER_WORDS) -> bool:
     """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
-    while rest:
-        word = next((w for w in words if rest.startswith(w)), None)
-        if word is None:
-            return False
-        rest = rest[len(word) :]
-    return True
+    return only_words(rest, words)
 
 
 # Acts a power may name on its subject besides the handling acts; the acts that issue (设立, 核发) cover the
 # other handling acts, so they are not among the acts a power names to set itself apart.
 _VERBS: Final = ("修改", "重置", "绑定", "解绑", "挂失", "换领")
-_ISSUE: Final = 0
-_ISSUING: Final = frozenset(ACT_GROUPS[_ISSUE])
-_OPENINGS: Final = (*_JOINS, "(", "（")
+_OPENINGS: Final = (*JOINS, "(", "（")
 
 
 def shares_only_subject(item: Prepared, power: Prepared) -> bool:
@@ -387,7 +456,7 @@ def shares_only_subject(item: Prepared, power: Prepared) -> bool:
     """
     names = [n for n in (power.core, power.alt_core) if n]
     for name in names:
-        head = _common_head(item.core, name)
+        head = common_head(item.core, name)
         rest = name[head:]
         if (
             head < 2
@@ -398,9 +467,9 @@ def shares_only_subject(item: Prepared, power: Prepared) -> bool:
             return (
                 False  # (a power going on with 与 or a bracket lists what it includes: 户口登记（包括注销…）)
             )
-        acts = [w for w in (*HANDLING_ACTS, *_VERBS) if w in rest and w not in _ISSUING]
+        acts = [w for w in (*HANDLING_ACTS, *_VERBS) if w in rest and w not in ISSUING]
         if not acts or any(w in item.full for w in acts) or named_acts(item.full) & named_acts(name):
             return False  # the item names one of the power's acts (终止 is 注销)
-        if "注册" in rest and _ISSUE in named_acts(item.full):
+        if "注册" in rest and ISSUE in named_acts(item.full):
             return False  # 设立登记 is the 注册 of 注册、变更、注销登记
     return bool(names)

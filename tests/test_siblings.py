@@ -1,0 +1,100 @@
+"""Members of a code family named unlike their power: the one power their linked siblings point at is proposed."""
+
+from __future__ import annotations
+
+from quanze.match import Method, Status, match_catalogue
+from quanze.match.evidence import shared_word
+from quanze.match.explain import explain_service
+from quanze.match.model import power_key, service_key
+from quanze.models import Category, Decision, PowerItem, Provenance, ServiceItem
+
+SRC = Provenance(file="t", sheet="s", row=1)
+DEPT = "东城县人力资源和社会保障局"
+
+
+def power(name: str, code: str, category: Category = Category.PAYMENT) -> PowerItem:
+    return PowerItem(name=name, code=code, role="single", department=DEPT, category=category, source=SRC)
+
+
+def service(name: str, code: str) -> ServiceItem:
+    return ServiceItem(name=name, code=code, unit="东城县", department=DEPT, source=SRC)
+
+
+PENSION = power("城乡居民基本养老保险待遇给付", "GF001")
+INJURY = power("工伤认定", "QR001", Category.CONFIRMATION)
+FAMILY = [
+    service("城乡居民养老保险待遇申领", "511G1003187002"),
+    service("城乡居民养老保险待遇暂停、恢复", "511G1003187005"),
+    service("城乡居民养老保险丧葬补助金申领", "511G1003187004"),
+]
+
+
+def _links(result: object) -> set[tuple[int, int, Status]]:
+    return {(lk.power, lk.service, lk.status) for lk in result.links}  # type: ignore[attr-defined]
+
+
+def test_the_unlinked_member_is_proposed_for_the_one_power_its_siblings_point_at() -> None:
+    result = match_catalogue([PENSION, INJURY], FAMILY)
+    assert (0, 2, Status.REVIEW) in _links(result)
+    proposed = next(lk for lk in result.links if lk.service == 2)
+    assert proposed.method is Method.CODE
+    assert "仅共有“城乡”" in proposed.reason
+    assert {lk.power for lk in result.links} == {0}  # nothing for the other power
+
+
+def test_without_its_siblings_the_member_is_not_linked() -> None:
+    assert not match_catalogue([PENSION, INJURY], FAMILY[2:]).links
+
+
+def test_siblings_pointing_at_two_powers_propose_nothing() -> None:
+    family = [*FAMILY[:2], service("工伤认定（用人单位申请）", "511G1003187003"), FAMILY[2]]
+    result = match_catalogue([PENSION, INJURY], family)
+    assert not any(lk.service == 3 and lk.power == 0 for lk in result.links)
+
+
+def test_a_member_sharing_no_word_with_the_power_is_not_proposed() -> None:
+    family = [*FAMILY[:2], service("开具无欠税证明", "511G1003187004")]
+    result = match_catalogue([PENSION, INJURY], family)
+    assert not any(lk.service == 2 for lk in result.links)
+
+
+def test_one_linked_member_of_a_large_family_says_nothing_of_the_rest() -> None:
+    others = [service(f"城乡居民养老保险第{n}类补助申领", f"511G100318701{n}") for n in range(5)]
+    result = match_catalogue([PENSION, INJURY], [FAMILY[0], *others])
+    assert {lk.service for lk in result.links} <= {0}
+
+
+def test_a_power_an_analyst_rejected_for_the_member_is_not_proposed() -> None:
+    book = {service_key(FAMILY[2]): {power_key(PENSION): Decision.REJECT}}
+    result = match_catalogue([PENSION, INJURY], FAMILY, decisions=book)
+    assert not any(lk.service == 2 for lk in result.links)
+
+
+def test_explain_names_the_family_proposal() -> None:
+    explained = explain_service([PENSION, INJURY], FAMILY, 2)
+    held = [c for c in explained.candidates if c.status == "review"]
+    assert len(held) == 1 and "凭编码族提出" in held[0].reason
+
+
+def test_shared_word() -> None:
+    assert shared_word("气象证明出具", "历史气象资料查询服务") == "气象"
+    assert shared_word("开具无欠税证明", "个人所得税递延纳税报告") is None
+
+
+def test_a_member_sharing_only_words_every_item_uses_is_not_proposed() -> None:
+    from quanze.match.model import MatchOptions
+    from quanze.match.scoring import prepare, prepare_power
+    from quanze.match.siblings import propose_for_unlinked
+
+    targets = [prepare_power(power("花卉种苗经营许可", "XK001", Category.LICENSING))]
+    names = ["花卉种苗经营许可证延续", "花卉种苗经营许可证注销", "蚕丝加工许可", "花卉种苗经营台账备案"]
+    items = {n: prepare(name, None, None, None, None) for n, name in enumerate(names)}
+    review = (0, 70.0, Method.FUZZY, Status.REVIEW, "名称相似度70")
+    found_by = {0: [review], 1: [review], 2: [], 3: []}
+    propose_for_unlinked({"511A00905": [0, 1, 2, 3]}, found_by, items, targets, MatchOptions())
+    assert found_by[2] == []  # 许可 only: every licence says it
+    assert [f[0] for f in found_by[3]] == [0]  # 花卉 is a word of its own
+    assert shared_word("蚕丝加工许可", "花卉种苗经营许可") == "许可"
+    assert shared_word("蚕丝加工许可", "花卉种苗经营许可", beyond_generic=True) is None
+    assert shared_word("商户歇业备案", "行业备案登记") == "业备"
+    assert shared_word("商户歇业备案", "行业备案登记", beyond_generic=True) is None
