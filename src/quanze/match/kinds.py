@@ -9,12 +9,19 @@ unit are scored against every item that names one of its kinds. Scoring decides 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import lru_cache
 
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import ENTITY_REASON, Prepared, Scorer
 
 _Found = tuple[int, float, Method, Status, str]
 _UNIT = "单位"
+
+
+@lru_cache(maxsize=65536)
+def _heads(core: str, full: str, generals: tuple[str, ...]) -> tuple[str, ...]:
+    """What a power's name says before each general kind of unit it names (remembered: units share powers)."""
+    return tuple(sorted({name[: name.find(g)] for name in {core, full} for g in generals if g in name}))
 
 
 def unit_kind_links(
@@ -34,11 +41,8 @@ def unit_kind_links(
     specifics = tuple(sorted({k for g in generals for k in kinds[g]}, key=len, reverse=True))
     # Each power on a general kind of unit, with what its name says before that kind: an item it covers begins
     # with those words and then names a specific kind (what `entity_cover` needs, tested cheaply first).
-    heads: list[tuple[int, tuple[str, ...]]] = []
-    for t, tgt in enumerate(targets):
-        before = tuple({name[: name.find(g)] for name in {tgt.core, tgt.full} for g in generals if g in name})
-        if before:
-            heads.append((t, before))
+    known = tuple(generals)
+    heads = [(t, before) for t, tgt in enumerate(targets) if (before := _heads(tgt.core, tgt.full, known))]
     if not heads:
         return
     for si in in_unit:
