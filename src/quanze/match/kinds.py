@@ -9,12 +9,19 @@ unit are scored against every item that names one of its kinds. Scoring decides 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import lru_cache
 
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import ENTITY_REASON, Prepared, Scorer
 
 _Found = tuple[int, float, Method, Status, str]
 _UNIT = "单位"
+
+
+@lru_cache(maxsize=65536)
+def _heads(core: str, full: str, generals: tuple[str, ...]) -> tuple[str, ...]:
+    """What a power's name says before each general kind of unit it names (remembered: units share powers)."""
+    return tuple(sorted({name[: name.find(g)] for name in {core, full} for g in generals if g in name}))
 
 
 def unit_kind_links(
@@ -31,24 +38,34 @@ def unit_kind_links(
     options: MatchOptions = scorer.options
     kinds = options.entity_vocabulary()
     generals = [g for g in kinds if g.endswith(_UNIT)]
-    general_powers = [
-        t for t, tgt in enumerate(targets) if any(g in tgt.core or g in tgt.full for g in generals)
-    ]
-    if not general_powers:
+    specifics = tuple(sorted({k for g in generals for k in kinds[g]}, key=len, reverse=True))
+    # Each power on a general kind of unit, with what its name says before that kind: an item it covers begins
+    # with those words and then names a specific kind (what `entity_cover` needs, tested cheaply first).
+    known = tuple(generals)
+    heads = [(t, before) for t, tgt in enumerate(targets) if (before := _heads(tgt.core, tgt.full, known))]
+    if not heads:
         return
-    specifics = tuple({k for g in generals for k in kinds[g]})
     for si in in_unit:
         item = items[si]
-        if not any(k in item.full for k in specifics):
+        name = item.full
+        if not any(k in name for k in specifics):
             continue
         found = found_by[si]
         if any(f[3] is Status.MATCHED for f in found):
             continue
         have = {f[0] for f in found}
+        wanted = [
+            t
+            for t, before in heads
+            if t not in have
+            and any(name.startswith(b) and name[len(b) :].startswith(specifics) for b in before)
+        ]
+        if not wanted:
+            continue
         score = scorer.source(item, parent_of(si))
         refused = rejected(si)
-        for t in general_powers:
-            if t in have or t in refused:
+        for t in wanted:
+            if t in refused:
                 continue
             cand = score(targets[t], None)
             if cand is None or not cand.reason.startswith(ENTITY_REASON):
