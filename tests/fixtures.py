@@ -781,3 +781,40 @@ def two_tables_side_by_side(path: Path) -> Path:
         },
         merges={"权责清单": ["A1:K1"]},
     )
+
+
+def catalogue_main_item_column(path: Path) -> Path:
+    """A catalogue export headed 主项名称 | 业务办理项名称: 主项名称 is the parent power, not a second item column."""
+    header = [
+        "序号",
+        "行政区划",
+        "实施机构",
+        "主项名称",
+        "业务办理项名称",
+        "业务办理项编码",
+        "基本编码",
+        "事项类型",
+    ]
+    rows: list[Row] = [
+        [
+            1,
+            "东城县",
+            "东城县交通运输局",
+            "道路货物运输经营许可",
+            "道路货物运输经营许可（新办）",
+            "11110000000000000X4000110001",
+            "110400001001",
+            "行政许可",
+        ],
+        [
+            2,
+            "东城县",
+            "东城县交通运输局",
+            "道路货物运输经营许可",
+            "道路货物运输经营许可（变更）",
+            "11110000000000000X4000110002",
+            "110400001002",
+            "行政许可",
+        ],
+    ]
+    return xlsx(path, {"事项目录": [header, *rows]})

@@ -334,3 +334,15 @@ def test_fill_down_option(tmp_path: Path) -> None:
     assert [p.department for p in read_file(path).powers] == ["市住建局", None]
     filled = read_file(path, IngestOptions(fill_down=("department",)))
     assert [p.department for p in filled.powers] == ["市住建局", "市住建局"]
+
+
+def test_a_catalogue_told_by_its_columns_reads_its_main_item_column_as_the_parent(tmp_path: Path) -> None:
+    # Read without --kind: 主项名称 names the item in a power list but the parent power in a catalogue.
+    report = read_file(fixtures.catalogue_main_item_column(tmp_path / "catalogue-main-item-column.xlsx"))
+    assert report.kind is ListKind.SERVICES
+    fields = {c.header: c.field for c in report.sheets[0].columns}
+    assert fields["主项名称"] == "parent_power_name" and fields["业务办理项名称"] == "name"
+    assert [(s.name, s.parent_power_name, s.code) for s in report.services] == [
+        ("道路货物运输经营许可（新办）", "道路货物运输经营许可", "110400001001"),
+        ("道路货物运输经营许可（变更）", "道路货物运输经营许可", "110400001002"),
+    ]

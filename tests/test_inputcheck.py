@@ -367,3 +367,32 @@ def test_organs_of_the_unit_itself_or_a_minority_of_rows_are_not_another_unit() 
     # A township's list is carried out by its county's organs: only a 行政区划 column speaks for it.
     assert issues("青石镇", "东城县民政局", "东城县住建局", parent="东城县") == []
     assert issues("青石镇", "东城县民政局", "东城县住建局") == []
+
+
+def test_a_unit_the_catalogue_also_spells_with_its_city_is_one_unit() -> None:
+    """行政区划 岚州市苍梧县 on some rows and 苍梧县 on others, for a list given as 苍梧县's: one unit, not a second
+    unit whose items match nothing; so too where only the catalogue's other rows spell it short."""
+    from quanze.ingest.inputcheck import reconcile_units
+    from quanze.models import IssueCode, Provenance, ServiceItem
+
+    src = Provenance(file="catalogue.xlsx", sheet="Sheet1", row=2)
+
+    def services() -> list[ServiceItem]:
+        return [
+            ServiceItem(name="建筑起重机械使用登记", unit="苍梧县", source=src),
+            ServiceItem(name="户外广告设施设置审批", unit="岚州市苍梧县", source=src),
+        ]
+
+    for given in (["苍梧县"], []):
+        found = services()
+        issues = reconcile_units(found, [], {}, aliases={}, catalogue="catalogue.xlsx", given=given)
+        assert [s.unit for s in found] == ["苍梧县", "苍梧县"]
+        assert [(i.code, i.value) for i in issues] == [(IssueCode.UNIT_ALIAS, "岚州市苍梧县")]
+    # A list given under the long spelling keeps it.
+    found = services()
+    reconcile_units(found, [], {}, aliases={}, catalogue="catalogue.xlsx", given=["岚州市苍梧县"])
+    assert [s.unit for s in found] == ["苍梧县", "岚州市苍梧县"]
+    # The long spelling alone, for a list given as the county's, is the county.
+    only_long = services()[1:]
+    reconcile_units(only_long, [], {}, aliases={}, catalogue="catalogue.xlsx", given=["苍梧县"])
+    assert [s.unit for s in only_long] == ["苍梧县"]

@@ -97,12 +97,15 @@ def reconcile_units(
     *,
     aliases: Mapping[str, Sequence[str]],
     catalogue: str,
+    given: Iterable[str] = (),
 ) -> list[RowIssue]:
     """Make the catalogue's 行政区划 meet the lists' units; say what was renamed and what meets nothing.
 
-    `[aliases.units]` renames spellings first; then a catalogue unit spelt with the 人民政府 suffix that the
-    lists name without it is renamed (an info issue). A unit of the lists that no catalogue unit matches is
-    a warning naming both spellings and the fix.
+    `[aliases.units]` renames spellings first; then a catalogue unit spelt with the 人民政府 suffix or a place
+    name before it (东城县人民政府, 安平市东城县) is renamed (an info issue) to the short spelling when the lists
+    name it so (an acceptance list's unit, a 承接单位, the `unit` a list is `given` for) or when the catalogue
+    itself spells it so on other rows. A unit of the lists that no catalogue unit matches is a warning naming
+    both spellings and the fix.
     """
     issues: list[RowIssue] = []
     # [aliases.units] maps a spelling or phrase to the units it names; one that names a single unit is a
@@ -110,21 +113,32 @@ def reconcile_units(
     spelt = {name_key(spelling): units[0] for spelling, units in aliases.items() if len(units) == 1}
     list_units = {name_key(u): u for u in acceptance}
     receiving = [p.receiving_unit for p in devolved if p.receiving_unit]
+    given_keys = {name_key(u) for u in given}
+    in_catalogue = {name_key(s.unit) for s in services if s.unit}
 
     def named_by_lists(unit: str) -> bool:
-        return name_key(unit) in list_units or any(addressed_to(r, unit) for r in receiving)
+        return (
+            name_key(unit) in list_units
+            or name_key(unit) in given_keys
+            or any(addressed_to(r, unit) for r in receiving)
+        )
 
     renamed: dict[str, str] = {}
     for unit in sorted({s.unit for s in services if s.unit}):
         if name_key(unit) in spelt:
             renamed[unit] = spelt[name_key(unit)]
             continue
-        # 东城县人民政府 and 岚州市青溪县 are read as 东城县 and 青溪县 when the lists name them so, unless a list
-        # is itself named the long way.
+        # 东城县人民政府 and 岚州市青溪县 are read as 东城县 and 青溪县 when the lists (or other rows of the
+        # catalogue) name them so, unless a list is itself named the long way.
         # A spelling that is a list's own unit wins; else the shortest one the lists address.
         spellings = sorted(_shorter_spellings(unit), key=lambda s: (name_key(s) not in list_units, len(s)))
         short = next(
-            (s for s in spellings if name_key(unit) not in list_units and named_by_lists(s)),
+            (
+                s
+                for s in spellings
+                if name_key(unit) not in list_units.keys() | given_keys
+                and (named_by_lists(s) or name_key(s) in in_catalogue)
+            ),
             unit,
         )
         # A development zone by its short name (安平高新区 for 安平高新技术产业开发区) is the list's unit.

@@ -173,6 +173,7 @@ def load_inputs(
             loaded.acceptance,
             aliases=config.aliases.units,
             catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
+            given=[li.unit for li in config.inputs.lists if li.unit],
         )
     )
     return loaded

@@ -114,6 +114,7 @@ def unit_view(config: QuanzeConfig, metas: Sequence[EntryMeta]) -> UnitView:
         acceptance,
         aliases=config.aliases.units,
         catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
+        given=[li.unit for li in config.inputs.lists if li.unit],
     )
     renamed = {u: s.unit for u, s in zip(sorted(raw), stubs, strict=True) if s.unit and s.unit != u}
     units = sorted({s.unit for s in stubs if s.unit} | set(acceptance))

@@ -165,11 +165,18 @@ class SheetReader:
             # Two tables side by side (two departments' lists on one sheet): rare and small; read as two.
             self.side_by_side = (split, [*head_values, *rows])
             return
+        if ctx.kind is ListKind.AUTO:
+            ctx.kind = guess_kind(columns)
+            if ctx.kind is ListKind.SERVICES:
+                # The band was read with both kinds' words; a catalogue's are read as a catalogue's: 主项名称
+                # beside 业务办理项名称 is the parent power, not a second item column.
+                own = alias_table(ctx.kind, options.header_aliases)
+                again = map_columns([t for _, t, _ in head[top : bottom + 1]], own)
+                if any(c.field == "name" for c in again) and guess_kind(again) is ListKind.SERVICES:
+                    ctx.table, columns = own, again
         layout.header_rows = list(range(top + 1, bottom + 2))
         layout.data_start = bottom + 2
         layout.columns = columns
-        if ctx.kind is ListKind.AUTO:
-            ctx.kind = guess_kind(columns)
         ctx.fields = {c.field: ord_index(c.column) for c in columns if c.field}
         layout.title_rows = [n for n, t, _ in head[:top] if any(t)]
         ctx.title_department = title_department([t for _, t, _ in head[:top]])
