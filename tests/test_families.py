@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from quanze.match import Status, match_catalogue
+import pytest
+
+from quanze.match import Status, families, match_catalogue
+from quanze.match.explain import explain_service
 from quanze.match.families import unanimous_owner
 from quanze.match.scoring import KEY_WORD_NOTE
 from quanze.models import PowerItem, Provenance, ServiceItem
@@ -90,3 +93,99 @@ def test_a_family_vote_does_not_add_a_power_to_an_item_whose_name_points_elsewhe
     assert {lk.status for lk in result.links if lk.service < 2} == {Status.REVIEW}  # the family only votes
     third = {powers[lk.power].name for lk in result.links if lk.service == 2}
     assert third == {"军地养老保险关系转移接续申请"}
+
+
+# ---------------------------------------------------------------------------------------------- quiet families
+
+
+def quiet(
+    powers: list[str], names: list[str], stem: str = "511A0999900"
+) -> dict[str, set[tuple[str, Status]]]:
+    """Links of a code family (names under one main-item stem) with no department to lift or lower a score."""
+    items = [
+        ServiceItem(name=n, code=f"{stem}{k:03d}", unit="东城县", source=SRC) for k, n in enumerate(names, 1)
+    ]
+    return links([PowerItem(name=p, role="single", source=SRC) for p in powers], items)
+
+
+HUNTING = [
+    "科学考察猎捕国家规定的陆生野生动物审批",
+    "种群调控猎捕国家规定的陆生野生动物审批",
+    "疫源疫病监测捕捉审批",
+]
+HUNTING_POWER = "猎捕国家一级重点保护陆生野生动物（林业类）审批"
+
+
+def test_a_family_whose_weak_names_all_point_at_one_power_is_proposed_whole_for_review() -> None:
+    found = quiet([HUNTING_POWER, "林木采伐许可证核发"], HUNTING)
+    # Each name alone is below the review threshold; together they agree, and the whole family is proposed,
+    # the member whose name finds nothing (…捕捉审批) too. Never matched.
+    for name in HUNTING:
+        assert found[name] == {(HUNTING_POWER, Status.REVIEW)}, name
+    result = match_catalogue(
+        [PowerItem(name=HUNTING_POWER, role="single", source=SRC)],
+        [
+            ServiceItem(name=n, code=f"511A0999900{k:03d}", unit="东城县", source=SRC)
+            for k, n in enumerate(HUNTING, 1)
+        ],
+    )
+    assert all("整族供复核" in lk.reason and "陆生野生动物" in lk.reason for lk in result.links)
+
+
+def test_a_quiet_family_needs_its_codes_and_two_voices() -> None:
+    bare = [ServiceItem(name=n, unit="东城县", source=SRC) for n in HUNTING]
+    assert not match_catalogue([PowerItem(name=HUNTING_POWER, role="single", source=SRC)], bare).links
+    # One member that scores alone is no family vote (the other member's name finds nothing).
+    found = quiet([HUNTING_POWER], [HUNTING[0], HUNTING[2]])
+    assert found == {HUNTING[0]: set(), HUNTING[2]: set()}
+
+
+def test_members_that_point_at_two_powers_leave_a_quiet_family_silent() -> None:
+    other = "种群调控猎捕国家规定的陆生野生动物审批（林业类）"
+    found = quiet([HUNTING_POWER, other], HUNTING)
+    assert not found[HUNTING[2]]
+
+
+SEEDS = ["桑蚕蚕种生产经营许可证核发（一代杂交种）", "桑蚕蚕种生产经营许可证核发（母种和原种）"]
+SEEDS_POWER = "种子生产经营许可证核发（林木种子生产经营许可）"
+DRUGS = ["放射性药品和第一类医疗用毒性药品购用许可变更", "放射性药品和第一类医疗用毒性药品购用许可延续"]
+DRUGS_POWER = "放射性药品、毒性药品邮寄许可"
+
+
+def test_a_family_sharing_only_licence_words_or_naming_another_act_is_not_proposed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 桑蚕蚕种 and 林木种子 share only …生产经营许可证核发; 购用 is another act than the power's 邮寄.
+    assert quiet([SEEDS_POWER], SEEDS) == {n: set() for n in SEEDS}
+    assert quiet([DRUGS_POWER], DRUGS) == {n: set() for n in DRUGS}
+    # Their members do vote: without the two guards both families would be proposed.
+    monkeypatch.setattr(families, "shared_subject", lambda item, power: "种")
+    monkeypatch.setattr(families, "granted_act", lambda power: None)
+    assert quiet([SEEDS_POWER], SEEDS)[SEEDS[0]] == {(SEEDS_POWER, Status.REVIEW)}
+    assert quiet([DRUGS_POWER], DRUGS)[DRUGS[0]] == {(DRUGS_POWER, Status.REVIEW)}
+
+
+def test_shared_subject_skips_act_and_licence_words() -> None:
+    assert (
+        families.shared_subject("科考采集国家规定野生药材审批", "采集国家一级保护野生药材审批") == "采集国家"
+    )
+    assert families.shared_subject("蜂种生产经营许可证变更", "种畜禽生产经营许可") is None
+    assert families.shared_subject("预包装食品经营者备案", "洗染业经营者备案") is None
+
+
+def test_granted_act_is_the_word_before_the_closing_grant() -> None:
+    assert families.granted_act("放射性药品、毒性药品邮寄许可") == "邮寄"
+    assert families.granted_act("民办学校办学许可证") == "办学"
+    assert families.granted_act("实施学前教育的学校设立、变更和终止审批") is None  # handling acts
+    assert families.granted_act("企业监管信息核查") is None  # no granting word
+
+
+def test_explain_names_the_quiet_family() -> None:
+    powers = [PowerItem(name=HUNTING_POWER, role="single", source=SRC)]
+    items = [
+        ServiceItem(name=n, code=f"511A0999900{k:03d}", unit="东城县", source=SRC)
+        for k, n in enumerate(HUNTING, 1)
+    ]
+    shown = explain_service(powers, items, 2)  # 疫源疫病监测捕捉审批: its name alone finds nothing
+    (cand,) = [c for c in shown.candidates if c.name == HUNTING_POWER]
+    assert cand.status == "review" and "整族供复核" in cand.reason and shown.family == "511A0999900"

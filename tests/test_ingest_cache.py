@@ -225,19 +225,33 @@ def test_a_record_of_the_wrong_type_in_the_cache_is_refused(
 def test_an_interruption_while_the_entry_is_written_stays_an_interruption(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A Ctrl-C landing inside pydantic's serialiser comes out as its error; the cache makes it an
-    interruption again (the CLI's exit 130), and leaves no entry behind."""
-    from pydantic_core import PydanticSerializationError
+    """A Ctrl-C landing inside pydantic's serialiser would come out as its error (exit 70, internal error);
+    the cache holds the signal back while serialising, so it arrives after as an interruption (the CLI's
+    exit 130), and leaves no entry behind."""
+    import signal
+
+    from pydantic import BaseModel, field_serializer
+
+    class Interrupting(BaseModel):
+        x: int = 0
+
+        @field_serializer("x")
+        def ctrl_c(self, value: int) -> int:
+            signal.raise_signal(signal.SIGINT)
+            return value
 
     path = fixtures.catalogue(tmp_path / "catalogue.xlsx")
     options = IngestOptions(kind=ListKind.SERVICES)
     entry = ingest_cache.entry_for(tmp_path / "cache", path, options, label=str(path))
     report = read_file(path, options)
+    serialise = ingest_cache.EntryMeta.model_dump_json
 
-    def interrupted(self: object) -> str:
-        raise PydanticSerializationError("Error serializing to JSON: KeyboardInterrupt: ")
+    def interrupted(self: ingest_cache.EntryMeta) -> str:
+        Interrupting().model_dump_json()  # the Ctrl-C lands inside pydantic's serializer
+        return serialise(self)
 
     monkeypatch.setattr(ingest_cache.EntryMeta, "model_dump_json", interrupted)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     with pytest.raises(KeyboardInterrupt):
         ingest_cache.store(entry, report)
     assert not entry.exists

@@ -238,3 +238,58 @@ def test_a_referenced_workbook_stays_on_the_fast_path(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
         assert not scan_sheet(zf, "xl/worksheets/sheet1.xml").unreferenced
     assert read_fast(path) is not None
+
+
+def _long_sheet(far_row: int, far_cell: str, rows: int = 5000) -> str:
+    """A sheet far longer than the end the scan takes its bound from, with one far cell on row `far_row`."""
+    parts = []
+    for r in range(1, rows + 1):
+        cells = (
+            f'<c r="A{r}" t="inlineStr"><is><t>取水许可审批{r}</t></is></c><c r="B{r}" t="n"><v>{r}</v></c>'
+        )
+        if r == far_row:
+            cells += far_cell
+        parts.append(f'<row r="{r}">{cells}</row>')
+    return "".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("far_cell", "reach"),
+    [
+        ('<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>', (1048576, 16384)),
+        ('<c r = "xfd0001048576"/>', (1048576, 16384)),
+        ('<c r="C9000"/>', (9000, 3)),
+        ('<c r="AA20"/>', (5000, 27)),
+    ],
+)
+def test_a_far_reference_early_in_a_long_sheet_is_found(
+    tmp_path: Path, far_cell: str, reach: tuple[int, int]
+) -> None:
+    """The scan bounds a chunk by its last references and searches the chunk for any beyond them: a far
+    reference near the top of a long sheet is found all the same."""
+    path = _raw_workbook(tmp_path / "far-early.xlsx", _long_sheet(3, far_cell))
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo("xl/worksheets/sheet1.xml").file_size > 1 << 17
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
+    assert (scan.reach_row, scan.max_column) == reach
+    if reach[1] == 16384:
+        with pytest.raises(UnreadableInputError, match="XFD1048576"):
+            read_file(path)
+
+
+def test_the_bound_patterns_pass_exactly_the_references_beyond() -> None:
+    import re
+
+    from quanze.cellref import column_letter
+    from quanze.ingest.xlsx_fast import _letters_above, _number_above, column_number
+
+    for n in [0, 1, 9, 10, 99, 100, 509, 1048575, 1048576]:
+        above = re.compile(rf"0*(?:{_number_above(n)})(?!\d)")
+        for m in [*range(0, 1200), 1048575, 1048576, 1048577, 9999999, 10485760]:
+            assert bool(above.fullmatch(str(m))) == (m > n)
+            assert bool(above.fullmatch(f"00{m}")) == (m > n)
+    for c in [0, 1, 25, 26, 27, 52, 702, 703, 16383]:
+        later = re.compile(_letters_above(c))
+        for d in [*range(1, 800), 16383, 16384]:
+            for letters in (column_letter(d), column_letter(d).lower()):
+                assert bool(later.fullmatch(letters)) == (column_number(letters.encode()) > c)

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import reduce
 from itertools import islice, repeat, zip_longest
-from operator import and_, or_
-from typing import Any
+from operator import and_, contains, or_, sub
+from typing import Any, cast
 
 from quanze.ingest.cells import FLOAT_EXACT_LIMIT, split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.header import names_a_field
 from quanze.ingest.junk import is_error_value, junk_cell, junk_name, seq_from_date
-from quanze.ingest.records import RecordBuilder, row_record, sub_numbering, taken_fields
+from quanze.ingest.records import RecordBuilder, plain, record_defaults, sub_numbering, taken_fields
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
 from quanze.ingest.structure import example_seq, footnote, template_name
 from quanze.ingest.values import odd_code
-from quanze.models import ListKind, PowerItem, ServiceItem
+from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
 from quanze.normalize import clean_text, has_control_characters, is_placeholder
 from quanze.vocab import DITTO_MARKS
 
@@ -46,14 +45,15 @@ _JUNK_NAME = 128
 _SUB_SEQ = 256
 _PRESENT = 512
 
+_set = object.__setattr__
 _NUMBERS = frozenset({int, float})
 _KEYED = frozenset({str, int, float})
 _PLAIN_TYPES = frozenset({str, int, float, type(None)})
 
 
 class _Texts(dict[Any, Any]):
-    """Cell value → its text, or _GENERAL; filled as values are met (str, int and float keys only: 1, 1.0 and
-    True are equal keys, and a column holding a bool never comes here)."""
+    """Cell value → its text (as RowTexts gives it), or _GENERAL; filled as values are met. Only str, int
+    and float values are looked up: True equals 1 as a key but reads 是."""
 
     def __init__(self) -> None:
         super().__init__({None: None})
@@ -88,6 +88,15 @@ _BRACKETED = re.compile(r"（[^（）]*）")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def _whole_and_exact(column: tuple[float, ...]) -> bool:
+    """Whether every number of a column of floats is whole and within the digits a float keeps."""
+    return (
+        min(column) > -FLOAT_EXACT_LIMIT
+        and max(column) < FLOAT_EXACT_LIMIT
+        and all(map(float.is_integer, column))
+    )
+
+
 class _Marks(dict[Any, int]):
     """A cell's text → the tests it may need, as bits; filled as texts are met."""
 
@@ -98,42 +107,48 @@ class _Marks(dict[Any, int]):
 
     def __missing__(self, text: str) -> int:
         if text.isdigit():
-            # No heading, total, placeholder, mark or odd code; as a name, a number (not remembered: 序号 and
-            # 办件量 seldom repeat).
-            return _PRESENT | _JUNK_NAME
-        mark = _PRESENT
-        if _RARE.search(text) is not None:
-            stripped = text.strip()
-            if junk_cell(text) or footnote(text) or is_error_value(text):
+            mark = _DIGITS
+        else:
+            mark = self._rare(text) if _RARE.search(text) is not None else _PRESENT
+            if is_placeholder(text):
+                mark |= _PLACEHOLDER
+            # junk_name passes any other text with a Chinese character (past 是 / 否).
+            if text.startswith("#") or _CJK.search(text) is None or len(text) <= 2:
+                mark |= _JUNK_NAME if junk_name(text) is not None else 0
+            if not (
+                len(text) > self.longest
+                and _IDEOGRAPHS.fullmatch(text)
+                and len(_BRACKETED.sub("", text)) > self.longest
+            ) and names_a_field(text, self.table):
                 mark |= _ROW
-            if stripped in DITTO_MARKS:
-                mark |= _DITTO
-            if odd_code(text):
-                mark |= _CODE_ODD
-            if example_seq(text):
-                mark |= _EXAMPLE_SEQ
-            if template_name(text):
-                mark |= _TEMPLATE
-            if "-" in text and seq_from_date(text) is not None:
-                mark |= _DATE
-            if sub_numbering(text):
-                mark |= _SUB_SEQ
-        if is_placeholder(text):
-            mark |= _PLACEHOLDER
-        if (text.startswith("#") or _CJK.search(text) is None or len(text) <= 2) and junk_name(
-            text
-        ) is not None:
-            mark |= _JUNK_NAME  # junk_name passes any other text with a Chinese character (past 是 / 否)
-        if not (
-            len(text) > self.longest
-            and _IDEOGRAPHS.fullmatch(text)
-            and len(_BRACKETED.sub("", text)) > self.longest
-        ) and names_a_field(text, self.table):
-            mark |= _ROW
         if len(self) < _MEMO_LIMIT:
             self[text] = mark
         return mark
 
+    @staticmethod
+    def _rare(text: str) -> int:
+        """The marks of the tests that need one of the _RARE characters."""
+        mark = _PRESENT
+        stripped = text.strip()
+        if junk_cell(text) or footnote(text) or is_error_value(text):
+            mark |= _ROW
+        if stripped in DITTO_MARKS:
+            mark |= _DITTO
+        if odd_code(text):
+            mark |= _CODE_ODD
+        if example_seq(text):
+            mark |= _EXAMPLE_SEQ
+        if template_name(text):
+            mark |= _TEMPLATE
+        if "-" in text and seq_from_date(text) is not None:
+            mark |= _DATE
+        if sub_numbering(text):
+            mark |= _SUB_SEQ
+        return mark
+
+
+_DIGITS = _PRESENT | _JUNK_NAME
+"""The marks of a text of digits: no heading, total, placeholder, ditto mark or odd code; as a name, a number."""
 
 _FIELD_MASKS: dict[str, int] = {
     "seq": _EXAMPLE_SEQ | _DATE,
@@ -160,9 +175,20 @@ class SheetBody:
         self._texts = _Texts()
         self._marks = _Marks(ctx)
         self._levels: dict[str | None, tuple[str | None, str | None]] = {}
-        self._sheet_dept: str | None = None
-        self._sheet_department_found = False
-        self._taken = taken_fields(ctx.kind)
+        self._model: type[PowerItem] | type[ServiceItem] = (
+            ServiceItem if ctx.kind is ListKind.SERVICES else PowerItem
+        )
+        # Rows are read here only when every record can be built as row_record builds it, and the fields a
+        # fill-down option fills come from the row above (which the row-by-row path keeps).
+        self.usable = (
+            "name" in ctx.fields
+            and plain(self._model)
+            and plain(Provenance)
+            and type(ctx.file) is str
+            and type(ctx.raw.name) is str
+            and not ctx.options.fill_down
+        )
+        self._sheet_department: list[str | None] = []
 
     def read(self, rows: Iterator[list[Any]], start: int) -> int:
         """Read the rows numbered from `start`; the number of the last (start - 1 when there is none)."""
@@ -189,99 +215,153 @@ class SheetBody:
         columns = list(zip_longest(*chunk))
         width = len(columns)
         texts, marks = self._texts, self._marks
-        text_columns: list[tuple[Any, ...] | list[Any]] = []
+        text_columns: list[list[Any]] = []
+        digits: set[int] = set()  # columns of whole numbers of no sign: their texts are all digits
         for column in columns:
-            if _PLAIN_TYPES.issuperset(map(type, column)):
+            kinds = set(map(type, column))
+            if kinds == {float} and _whole_and_exact(column):
+                text_columns.append(list(map(str, map(int, column))))  # 序号, 办件量: as _Texts gives them
+                if min(column) >= 0:
+                    digits.add(len(text_columns) - 1)
+            elif _PLAIN_TYPES.issuperset(kinds):
                 text_columns.append(list(map(texts.__getitem__, column)))
             else:  # a bool (equal to 1 as a key), a date …: the row-by-row path turns them into text
                 text_columns.append(
                     [texts[v] if type(v) in _KEYED else None if v is None else _GENERAL for v in column]
                 )
-        mark_columns = [
-            list(map(and_, map(marks.__getitem__, col), repeat(mask)))
-            for col, mask in zip(text_columns, self._masks(width), strict=True)
-        ]
-        row_marks: list[int] = (
-            reduce(lambda a, b: list(map(or_, a, b)), mark_columns) if mark_columns else [_ROW] * n
-        )
-        fields = ctx.fields
-        names = tuple(fields)
-        picked = [text_columns[i] if i < width else [None] * n for i in fields.values()]
-        name_at = names.index("name") if "name" in fields else -1
+        name_column = text_columns[ctx.fields["name"]] if ctx.fields["name"] < width else [None] * n
+        # A row is plain when no cell's marks call for a test, it has a name, and it holds two different texts
+        # at least (a row of one text may be a section or title row).
+        row_marks = [1 if name is None else 0 for name in name_column]
+        for i, (col, mask) in enumerate(zip(text_columns, self._masks(width), strict=True)):
+            if i in digits and not _DIGITS & mask:
+                continue  # what the marks of digits say, no test of this column needs
+            row_marks = list(map(or_, row_marks, map(and_, map(marks.__getitem__, col), repeat(mask))))
+        cells = list(zip(*text_columns, strict=True)) if text_columns else [()] * n
+        # None counts as a distinct value: two different texts make the set 3 long with it, 2 without.
+        distinct = list(map(sub, map(len, map(set, cells)), map(contains, cells, repeat(None))))
+        plain_rows = [not m and d >= 2 for m, d in zip(row_marks, distinct, strict=True)]
         hidden = ctx.raw.hidden_rows
+        if hidden:
+            for r in hidden:
+                if first <= r < first + n:
+                    plain_rows[r - first] = False
         general = self._row
-        for k, (mark, values_row) in enumerate(zip(row_marks, zip(*picked, strict=True), strict=True)):
-            rownum = first + k
-            if (
-                mark
-                or name_at < 0
-                or values_row[name_at] is None
-                or ctx.precision_lost
-                or (hidden and rownum in hidden)
-                or len({c[k] for c in text_columns} - {None}) < 2
-            ):
-                general(rownum, chunk[k])
+        k = 0
+        while k < n:
+            if not plain_rows[k] or ctx.precision_lost:
+                general(first + k, chunk[k])
+                k += 1
                 continue
-            if not self._plain(rownum, dict(zip(names, values_row, strict=True))):
-                general(rownum, chunk[k])
+            end = k + 1
+            while end < n and plain_rows[end]:
+                end += 1
+            self._stretch(chunk, text_columns, first, k, end)
+            k = end
 
-    def _sheet_department(self) -> str | None:
-        if not self._sheet_department_found:
-            self._sheet_dept = self.ctx.sheet_department()
-            self._sheet_department_found = True
-        return self._sheet_dept
+    def _column(self, text_columns: list[list[Any]], fld: str, a: int, b: int) -> list[Any] | None:
+        idx = self.ctx.fields.get(fld)
+        if idx is None:
+            return None
+        return text_columns[idx][a:b] if idx < len(text_columns) else [None] * (b - a)
 
-    def _plain(self, rownum: int, values: dict[str, str | None]) -> bool:
-        """Make the record of a row whose marks need no test, as the row-by-row path would; False (nothing
-        done) when its category or 办件量 would raise an issue, for that path to read it."""
-        ctx = self.ctx
+    def _stretch(
+        self, chunk: list[list[Any]], text_columns: list[list[Any]], first: int, a: int, b: int
+    ) -> None:
+        """Rows a..b (of the chunk), all plain: made into records in runs, but for a row whose category or
+        办件量 raises an issue, which goes row by row (it changes no section, so what the rows above give
+        the rows below stays the same all along)."""
+        ctx, records = self.ctx, self._records
         state = ctx.state
-        fill_down = ctx.options.fill_down
-        if fill_down:
-            for fld in fill_down:
-                if values.get(fld) is None and fld in ctx.fields:
-                    values[fld] = state.previous.get(fld)
-        raw_category = values.get("category")
-        if raw_category is None:
-            raw_category = state.section_category or ctx.sheet_category
-        records = self._records
-        common = records.common_plain(raw_category, values.get("volume"))
-        if common is None:
-            return False
-        service = ctx.kind is ListKind.SERVICES
-        data: dict[str, Any] = {k: v for k, v in values.items() if k in self._taken}
-        if values.get("department") is None:
-            data["department"] = (
-                state.section_department
-                or self._sheet_department()
-                or ctx.title_department
-                or values.get("handling_office")
-            )
-        if "level" in values or ctx.layout.level:
-            level = values.get("level") or ctx.layout.level
-            split = self._levels.get(level)
-            if split is None:
-                split = split_level(level)
-                if len(self._levels) < _MEMO_LIMIT:
-                    self._levels[level] = split
-            data["level"] = split[0]
-            if not service:
-                data["level_scope"] = values.get("level_scope") or split[1]
-        data.update(common)
-        state.previous = values
-        data["source"] = records.provenance(rownum)
-        item: PowerItem | ServiceItem
-        if service:
-            item = row_record(ServiceItem, data)
-            ctx.duplicates.add(item)
-            if ctx.options.keep_records:
-                ctx.services.append(item)
+        category = self._column(text_columns, "category", a, b)
+        fill = state.section_category or ctx.sheet_category
+        raw_categories = (
+            [fill] * (b - a) if category is None else [fill if c is None else c for c in category]
+        )
+        volumes = self._column(text_columns, "volume", a, b) or [None] * (b - a)
+        commons = list(map(records.common_plain, raw_categories, volumes))
+        start = a
+        for k in range(a, b + 1):
+            if k < b and commons[k - a] is not None:
+                continue
+            if start < k:
+                self._run(
+                    text_columns, first, start, k, cast("list[dict[str, Any]]", commons[start - a : k - a])
+                )
+            if k < b:
+                self._row(first + k, chunk[k])
+            start = k + 1
+
+    def _run(
+        self, text_columns: list[list[Any]], first: int, a: int, b: int, commons: list[dict[str, Any]]
+    ) -> None:
+        """Rows a..b of the chunk into records, as the row-by-row path makes them, a column at a time."""
+        ctx, records, model = self.ctx, self._records, self._model
+        state = ctx.state
+        m = b - a
+        service = model is ServiceItem
+        taken = taken_fields(ctx.kind)
+        data: dict[str, list[Any]] = {}
+        for fld in ctx.fields:
+            column = self._column(text_columns, fld, a, b)
+            if fld in taken and column is not None:
+                data[fld] = column
+        fill = state.section_department or self._department_of_sheet() or ctx.title_department
+        department = data.get("department") or [None] * m
+        if fill:
+            data["department"] = [fill if d is None else d for d in department]
         else:
-            data["sub_item"], data["role"] = None, "single"
-            item = row_record(PowerItem, data)
-            state.last_main = item
-            ctx.duplicates.add(item)
-            if ctx.options.keep_records:
-                ctx.powers.append(item)
-        records.count += 1
-        return True
+            office = data.get("handling_office") or [None] * m
+            data["department"] = [o if d is None else d for d, o in zip(department, office, strict=True)]
+        if "level" in ctx.fields or ctx.layout.level:
+            given = data.get("level") or [None] * m
+            splits = [self._level(v or ctx.layout.level) for v in given]
+            data["level"] = [s[0] for s in splits]
+            if not service:
+                scopes = data.get("level_scope") or [None] * m
+                data["level_scope"] = [g or s[1] for g, s in zip(scopes, splits, strict=True)]
+        if not service:
+            data["sub_item"], data["role"] = [None] * m, ["single"] * m
+        data["source"] = records.provenances(range(first + a, first + b))
+        # Every record of the run was given the same fields, but for category and 办件量, given when set.
+        fixed = frozenset(data)
+        given_fields = [fixed | c.keys() for c in commons]
+        for fld in ("category", "category_raw", "volume"):
+            data[fld] = [c.get(fld) for c in commons]
+        defaults = record_defaults(model)
+        names = list(defaults)
+        columns = [data[f] if f in data else repeat(defaults[f], m) for f in names]
+        new = model.__new__
+        items: list[Any] = []
+        append = items.append
+        for values, fields_set in zip(
+            map(dict, map(zip, repeat(names), zip(*columns, strict=True))), given_fields, strict=True
+        ):
+            item = new(model)
+            _set(item, "__dict__", values)
+            _set(item, "__pydantic_fields_set__", set(fields_set))
+            _set(item, "__pydantic_extra__", None)
+            _set(item, "__pydantic_private__", None)
+            append(item)
+        ctx.duplicates.add_run(items)
+        if ctx.options.keep_records:
+            (ctx.services if service else ctx.powers).extend(items)
+        if not service:
+            state.last_main = items[-1]
+        width = len(text_columns)
+        state.previous = {f: text_columns[i][b - 1] if i < width else None for f, i in ctx.fields.items()}
+        records.count += m
+
+    def _level(self, level: str | None) -> tuple[str | None, str | None]:
+        split = self._levels.get(level)
+        if split is None:
+            split = split_level(level)
+            if len(self._levels) < _MEMO_LIMIT:
+                self._levels[level] = split
+        return split
+
+    def _department_of_sheet(self) -> str | None:
+        """The department the sheet's name gives (the same for every row: found once)."""
+        if not self._sheet_department:
+            self._sheet_department.append(self.ctx.sheet_department())
+        return self._sheet_department[0]

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
-from pydantic_core import PydanticSerializationError
 
 from quanze import __version__
 from quanze.errors import UsageError
 from quanze.gctune import relaxed_gc
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import ROLES, plain
+from quanze.interrupts import signals_held
 from quanze.models import Category, FileReport, PowerItem, Provenance, ServiceItem
 
 ENV = "QUANZE_CACHE"
@@ -267,15 +267,11 @@ def store(entry: Entry, report: FileReport) -> None:
 
 
 def _meta_json(meta: EntryMeta) -> str:
-    """The entry's description as JSON. A Ctrl-C or SIGTERM that lands while pydantic serialises reaches us
-    wrapped in its error (pydantic_core gives no other sign of it): it is an interruption again, so the run
-    ends as interrupted (exit 130), not as an internal error."""
-    try:
+    """The entry's description as JSON. A Ctrl-C or SIGTERM is held back while pydantic serialises (its
+    serializer would turn the KeyboardInterrupt into its own error, and the run would end as an internal
+    error): it arrives when serialising is done, and the run ends as interrupted (exit 130)."""
+    with signals_held():
         return meta.model_dump_json()
-    except PydanticSerializationError as exc:
-        if "KeyboardInterrupt" in str(exc):
-            raise KeyboardInterrupt from exc
-        raise
 
 
 STALE_STAGING_SECONDS = 3600

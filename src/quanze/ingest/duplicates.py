@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from quanze.ingest.issues import row_issue
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import code_key, department_key, name_key
@@ -58,6 +61,40 @@ class Duplicates:
                     item.code,
                 )
             )
+
+    def add_run(self, items: Sequence[PowerItem] | Sequence[ServiceItem]) -> None:
+        """add() of each record, in order, for records that are no main item and no sub-item (a sheet's plain
+        rows), a column at a time: keys, first sightings (dict.setdefault keeps the first) and clashes."""
+        if not items:
+            return
+        service = isinstance(items[0], ServiceItem)
+        titles = [i.name for i in items]
+        codes = [i.code for i in items]
+        keys = list(map(code_key, codes))
+        depts = list(map(department_key, [i.department for i in items]))
+        units: list[Any] = (
+            [i.unit for i in items] if service else [(i.unit, i.receiving_unit) for i in items]  # type: ignore[union-attr]
+        )
+        places = [(i.source.sheet, i.source.row) for i in items]
+        idents = map(hash, zip(map(name_key, titles), keys, depts, units, strict=True))
+        firsts = list(map(self.items.setdefault, idents, places))
+        found: dict[int, RowIssue] = {}
+        coded: list[int] = []
+        for k, (first, place) in enumerate(zip(firsts, places, strict=True)):
+            if first is not place:
+                message = f"the same item as row {first[1]} of {first[0]}"
+                found[k] = _dup_issue(self.file, items[k], IssueCode.DUPLICATE_ITEM, message, titles[k])
+            elif keys[k] is not None:
+                coded.append(k)
+        owners = [(titles[k], *places[k]) for k in coded]
+        code_idents = [hash((keys[k], depts[k], units[k])) for k in coded]
+        for k, owner, other in zip(
+            coded, owners, map(self.codes.setdefault, code_idents, owners), strict=True
+        ):
+            if other is not owner and name_key(other[0]) != name_key(owner[0]):
+                message = f'code also used by "{other[0]}" (row {other[2]} of {other[1]})'
+                found[k] = _dup_issue(self.file, items[k], IssueCode.DUPLICATE_CODE, message, codes[k])
+        self.issues.extend(found[k] for k in sorted(found))
 
 
 def _dup_issue(

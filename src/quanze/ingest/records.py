@@ -162,6 +162,21 @@ class RecordBuilder:
             return item
         return Provenance(file=file, sheet=sheet, row=rownum)
 
+    def provenances(self, rows: range) -> list[Provenance]:
+        """provenance() of each row."""
+        file, sheet = self.ctx.file, self.ctx.raw.name
+        if not (_PLAIN_PROVENANCE and type(file) is str and type(sheet) is str):
+            return [Provenance(file=file, sheet=sheet, row=r) for r in rows]
+        made: list[Provenance] = []
+        for r in rows:
+            item = _new_provenance(Provenance)
+            _set(item, "__dict__", {"file": file, "sheet": sheet, "row": r})
+            _set(item, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
+            _set(item, "__pydantic_extra__", None)
+            _set(item, "__pydantic_private__", None)
+            made.append(item)
+        return made
+
     def _power(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
         name, sub = values.get("name"), values.get("sub_item")
@@ -257,6 +272,13 @@ _DEFAULTS: dict[type[BaseModel], dict[str, Any] | None] = {
 def plain(model: type[BaseModel]) -> bool:
     """Whether the model can be built as model_construct builds it (no alias, factory or hook)."""
     return _DEFAULTS.get(model) is not None
+
+
+def record_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """A plain model's defaults by field, in the model's order (None for a required field)."""
+    defaults = _DEFAULTS.get(model)
+    assert defaults is not None, f"{model.__name__} is not plain"
+    return defaults
 
 
 _SOURCE_FIELDS = frozenset({"file", "sheet", "row"})

@@ -147,8 +147,9 @@ class SheetReader:
             self._row(rownum, texts, inherited)
             last = rownum
         start = len(head) + 1
-        if self._texts.plain:
-            last = max(last, SheetBody(ctx, self._records, self._raw_row).read(rows, start))
+        body = SheetBody(ctx, self._records, self._raw_row) if self._texts.plain else None
+        if body is not None and body.usable:
+            last = max(last, body.read(rows, start))
         else:
             row_texts = self._texts.texts
             for rownum, values in enumerate(rows, start=start):

@@ -16,14 +16,7 @@ from quanze.cellref import column_letter
 from quanze.errors import UnreadableInputError
 from quanze.ingest.formats import strict_as_transitional
 from quanze.ingest.raw import DAMAGED, RawSheet, guarded
-from quanze.ingest.xlsx_fast import (
-    FORMULA_TAG,
-    HIDDEN_ROW,
-    MERGE_CELL,
-    ROW_NUMBER,
-    UsedRangeTooLarge,
-    read_fast,
-)
+from quanze.ingest.xlsx_fast import UsedRangeTooLarge, read_fast, scan_sheet
 
 # openpyxl warns on stderr about parts of a damaged workbook it skips; ingest reports what matters itself.
 warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
@@ -32,38 +25,17 @@ warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 def _xlsx_scan(
     path: Path, sheet_path: str | None, data: bytes | None = None
 ) -> tuple[list[tuple[int, int, int, int]], bool, set[int]]:
-    """Merged ranges of one sheet (read-only mode does not keep them), found by scanning its XML.
+    """Merged ranges (read-only mode does not keep them), whether there are formulas, and hidden rows of one
+    sheet, found by the fast reader's byte scan of its XML (scan_sheet).
 
     A byte scan expands no entities, so it is safe on hostile files; openpyxl's own parse of the same
     sheet goes through defusedxml and refuses entity declarations.
     """
     if not sheet_path:
         return [], False, set()
-    from openpyxl.utils.cell import range_boundaries
-
-    merges: list[tuple[int, int, int, int]] = []
-    hidden_rows: set[int] = set()
-    formulas = False
-    tail = b""
-    with (
-        zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf,
-        zf.open(sheet_path.lstrip("/")) as fh,
-    ):
-        while chunk := fh.read(1 << 20):
-            buf = tail + chunk
-            formulas = formulas or FORMULA_TAG.search(buf) is not None
-            last = 0
-            for m in MERGE_CELL.finditer(buf):
-                c0, r0, c1, r1 = range_boundaries(m.group(1).decode("ascii"))
-                merges.append((r0, c0, r1, c1))  # type: ignore[arg-type]
-                last = m.end()
-            for m in HIDDEN_ROW.finditer(buf):
-                number = ROW_NUMBER.search(m.group(0))
-                if number is not None:
-                    hidden_rows.add(int(number.group(1)))
-                last = max(last, m.end())
-            tail = buf[max(last, len(buf) - 256) :]
-    return merges, formulas, hidden_rows
+    with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
+        scan = scan_sheet(zf, sheet_path.lstrip("/"))
+    return scan.merges, scan.formulas, scan.hidden_rows
 
 
 def _xlsx_formulas(path: Path, title: str, data: bytes | None = None) -> dict[tuple[int, int], str]:

@@ -16,10 +16,13 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+from quanze.cellref import MAX_COLUMN, column_letter
 
 # Above this many cells (rows x columns of the used range) a sheet is read by the streaming parser.
 DENSE_CELL_LIMIT = 40_000_000
@@ -107,7 +110,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     """
     scan = SheetScan()
     tail = b""
-    columns: set[bytes] = set()
+    reach_column = 0
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
@@ -130,16 +133,17 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
                 # times faster; the general one runs only where a prefixed element (:c) may be a cell.
                 unreferenced = _UNREFERENCED_CELL if b":c" in data else _UNREFERENCED_PLAIN_CELL
                 scan.unreferenced = unreferenced.search(data) is not None
-            refs = _REFERENCE.findall(data)
-            if refs:
-                # A million references a large sheet: each step below runs in C (no Python loop per cell).
-                columns.update(map(_FIRST, refs))
-                digits = list(map(_SECOND, refs))
-                longest = max(map(len, digits))
-                if longest:
-                    # Digits without leading zeros: of the longest, the largest as text is the largest number.
-                    top = max(compress(digits, map(longest.__eq__, map(len, digits))))
-                    scan.reach_row = max(scan.reach_row, int(top))
+            # A sheet written in order has its largest references at its end: those of the chunk's last
+            # elements are taken as the bound, and one search shows that no reference in the chunk passes it.
+            # Only when one does is every reference of the chunk read (a million references a large sheet).
+            # A reference holds no "<", so the references after one are the same whether read from there or
+            # from the start.
+            tail_from = data.find(b"<", max(len(data) - _PROBE, 0))
+            row, column = _reach(data[tail_from:] if tail_from >= 0 else b"")
+            row, column = max(row, scan.reach_row), max(column, reach_column)
+            if column > MAX_COLUMN or _beyond(row, column).search(data) is not None:
+                row, column = _reach(data)
+            scan.reach_row, reach_column = max(scan.reach_row, row), max(reach_column, column)
             if b"hidden=" in data:
                 for h in HIDDEN_ROW.finditer(data):
                     number = ROW_NUMBER.search(h.group(0))
@@ -152,9 +156,67 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
                     )
             tail = data[max(last, len(data) - _TAIL) :]
     scan.merges = sorted(set(scan.merges))
-    scan.max_column = max((column_number(c) for c in columns if c), default=0)
+    scan.max_column = reach_column
     scan.reach_row = max(scan.reach_row, scan.max_row)
     return scan
+
+
+_PROBE = 1 << 16
+"""The end of a chunk whose references are taken as its bound (far more than a row of cells)."""
+
+
+def _reach(data: bytes) -> tuple[int, int]:
+    """The largest row number and the largest column that any reference in `data` names."""
+    refs = _REFERENCE.findall(data)
+    if not refs:
+        return 0, 0
+    # Each step runs in C (no Python loop per reference).
+    columns = set(map(_FIRST, refs))
+    digits = list(map(_SECOND, refs))
+    longest = max(map(len, digits))
+    row = 0
+    if longest:
+        # Digits without leading zeros: of the longest, the largest as text is the largest number.
+        row = int(max(compress(digits, map(longest.__eq__, map(len, digits)))))
+    return row, max((column_number(c) for c in columns if c), default=0)
+
+
+@lru_cache(maxsize=64)
+def _beyond(row: int, column: int) -> re.Pattern[bytes]:
+    """A reference (as _REFERENCE reads one) naming a row above `row` or a column right of `column`."""
+    return re.compile(
+        rb"""r\s*=\s*["']\s*(?:(?:"""
+        + _letters_above(column).encode()
+        + rb""")(?=\d)|[A-Za-z]*0*(?:"""
+        + _number_above(row).encode()
+        + rb""")(?!\d))"""
+    )
+
+
+def _number_above(number: int) -> str:
+    """A pattern for the numbers (no leading zero) above `number`: more digits, or as many and larger."""
+    digits = str(number)
+    k = len(digits)
+    options = [rf"[1-9]\d{{{k},}}"]
+    for i, d in enumerate(digits):
+        if d != "9":
+            options.append(rf"{digits[:i]}[{int(d) + 1}-9]\d{{{k - i - 1}}}")
+    return "|".join(options)
+
+
+def _letters_above(column: int) -> str:
+    """A pattern for the column letters (either case) right of `column`: more letters, or as many and later."""
+    if column < 1:
+        return "[A-Za-z]+"
+    letters = column_letter(column)
+    k = len(letters)
+    options = [rf"[A-Za-z]{{{k + 1},}}"]
+    for i, ch in enumerate(letters):
+        if ch != "Z":
+            later = chr(ord(ch) + 1)
+            prefix = "".join(f"[{c}{c.lower()}]" for c in letters[:i])
+            options.append(rf"{prefix}[{later}-Z{later.lower()}-z][A-Za-z]{{{k - i - 1}}}")
+    return "|".join(options)
 
 
 # A cell element with no r attribute (<c/>, <c t="s">): r is optional, and calamine then counts cells.

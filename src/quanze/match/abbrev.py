@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
+
+from quanze.match import memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,6 @@ class Vocabulary:
     entries: tuple[tuple[str, tuple[str, ...], Guard], ...]
     # Where a short form or a full form may start: most names hold none, and are passed over at once.
     starts: re.Pattern[str]
-    # A name's variants, worked out once a name (matching asks for the same names again and again).
-    _known: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
 
     def variants(self, name: str) -> tuple[tuple[str, str], ...]:
         """The name written in its other forms, each with the note saying which abbreviation was read.
@@ -95,12 +95,7 @@ class Vocabulary:
         form) and full forms contracted (社会保障卡补领 → 社保卡补领), so that a name in either form finds the
         other. A name with no abbreviation gives nothing.
         """
-        known = self._known.get(name)
-        if known is None:
-            if len(self._known) > 262144:
-                self._known.clear()
-            known = self._known[name] = _variants(self, name)
-        return known
+        return _variants(self, name)
 
 
 def vocabulary(extra: Mapping[str, Sequence[str]] | None = None) -> Vocabulary:
@@ -110,7 +105,7 @@ def vocabulary(extra: Mapping[str, Sequence[str]] | None = None) -> Vocabulary:
     return _vocabulary(tuple(sorted((k, tuple(v)) for k, v in extra.items())))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=memo.OPTION_SETS)
 def _vocabulary(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
     merged = {k: tuple(v) for k, v in DEFAULT_ABBREVIATIONS.items()}
     for short, longs in extra:
@@ -158,6 +153,9 @@ def _stands_alone(name: str, pos: int, short: str, longs: tuple[str, ...], guard
     return True
 
 
+# A name's variants, worked out once a name and vocabulary (matching asks for the same names again and again;
+# a Vocabulary is hashed by identity).
+@lru_cache(maxsize=memo.PAIRS)
 def _variants(vocab: Vocabulary, name: str) -> tuple[tuple[str, str], ...]:
     if vocab.starts.search(name) is None:
         return ()

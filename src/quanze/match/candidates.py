@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
+from quanze.match import memo
 from quanze.match.scoring import Candidate, Prepared, Scorer, action_stem
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def _grams(text: str) -> frozenset[str]:
     """A name's character bigrams, worked out once a name: units share most of their names."""
     if len(text) < 2:
@@ -19,7 +20,7 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=memo.NAMES)
 def _target_grams(core: str, alt_core: str | None) -> frozenset[str]:
     """A target's bigrams, of its own name and its main item's: every unit indexes the same powers."""
     return _grams(core) | _grams(alt_core) if alt_core else _grams(core)
@@ -144,7 +145,7 @@ def collect(
         if handling_forms
         else (src.core,)
     )
-    vocab = options.abbreviation_vocabulary()
+    vocab = scorer.vocabulary
     # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
     read = [v for core in cores for v, _ in vocab.variants(core)]
     if read:

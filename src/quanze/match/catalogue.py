@@ -13,9 +13,11 @@ from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
+from quanze.match.doubts import rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
-from quanze.match.families import unanimous_owner
+from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.joint import link_partner_rows
+from quanze.match.kinds import unit_kind_links
 from quanze.match.model import (
     Decision,
     DecisionBook,
@@ -111,7 +113,7 @@ def match_catalogue(
     outs = _in_pool(run, ukeys, jobs, progress) if jobs > 1 else _in_turn(run, ukeys, progress)
     for ukey in ukeys:
         links, orphans, unmatched, ambiguous = outs[ukey]
-        result.links += [Link(*link) for link in links]
+        result.links += links
         result.orphans += orphans
         result.unmatched += unmatched
         result.ambiguous += ambiguous
@@ -125,6 +127,14 @@ def match_catalogue(
 _UnitOut = tuple[
     list[tuple[int, int, float, Method, Status, str]], list[int], list[tuple[int, str | None]], int
 ]
+# The same with its links made Links: by the parent as each group of units comes back from the pool, while
+# the workers still match the rest (tuples travel between processes faster than Links).
+_UnitLinks = tuple[list[Link], list[int], list[tuple[int, str | None]], int]
+
+
+def _with_links(out: _UnitOut) -> _UnitLinks:
+    links, orphans, unmatched, ambiguous = out
+    return [Link(*link) for link in links], orphans, unmatched, ambiguous
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,15 +174,18 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     found_by: dict[int, list[Found]] = {}
     ambiguous_count = 0
     items: dict[int, Prepared] = {}
+    parent_by: dict[int, Prepared | None] = {}
     for si in in_unit:
         s = services[si]
-        parent = _parent_of(s, parents.get(si))
+        parent = parent_by[si] = _parent_of(s, parents.get(si))
         items[si] = _item_prepared(s, parent)
         found, ambiguous = _match_one(s, items[si], parent, index, scorer, decisions, local_of)
         ambiguous_count += ambiguous
         found_by[si] = found
         if tick is not None:
             tick()
+    rejected_at = partial(_rejected_at, services, decisions, local_of)
+    unit_kind_links(in_unit, items, found_by, index.targets, scorer, parent_by.__getitem__, rejected_at)
     own_found = dict(found_by)  # each item's own links, before its family proposed any
     _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
     settle(
@@ -184,16 +197,17 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         found_by,
         index.targets,
         run.options,
-        partial(_rejected_at, services, decisions, local_of),
+        rejected_at,
     )
     narrow_by_act(in_unit, found_by, items, index.targets)
-    rejected_at = partial(_rejected_at, services, decisions, local_of)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
     propose_read_in_full(
         in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
     )
+    quiet_family_links(families, items, parent_by.__getitem__, found_by, index, run.options, rejected_at)
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
+    rank_doubtful(in_unit, items, found_by, index.targets, run.options)
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
@@ -211,7 +225,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
 
 def _in_turn(
     run: _Run, ukeys: Sequence[str], progress: Callable[[int, int], None] | None
-) -> dict[str, _UnitOut]:
+) -> dict[str, _UnitLinks]:
     done = 0
     total = len(run.services)
 
@@ -221,7 +235,7 @@ def _in_turn(
         if progress is not None and done % 500 == 0:
             progress(done, total)
 
-    return {ukey: _match_unit(run, ukey, tick) for ukey in ukeys}
+    return {ukey: _with_links(_match_unit(run, ukey, tick)) for ukey in ukeys}
 
 
 # Below this many service items a pool costs more than it saves (forking, sending the links back).
@@ -252,7 +266,7 @@ def _pooled(ukeys: Sequence[str]) -> list[tuple[str, _UnitOut]]:
 
 def _in_pool(
     run: _Run, ukeys: Sequence[str], jobs: int, progress: Callable[[int, int], None] | None
-) -> dict[str, _UnitOut]:
+) -> dict[str, _UnitLinks]:
     """The units matched by `jobs` forked workers, in groups of about equal size; the same as in turn."""
     global _POOL_RUN
     # Many small groups, handed out as workers free up: the last ones end close together.
@@ -263,14 +277,14 @@ def _in_pool(
         groups[g].append(ukey)
         sizes[g] += len(run.by_unit.get(ukey, ())) + 1
     groups = [g for g in groups if g]
-    outs: dict[str, _UnitOut] = {}
+    outs: dict[str, _UnitLinks] = {}
     done = 0
     _POOL_RUN = run
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             for future in as_completed([pool.submit(_pooled, group) for group in groups]):
                 for ukey, out in future.result():
-                    outs[ukey] = out
+                    outs[ukey] = _with_links(out)
                     done += len(run.by_unit.get(ukey, ()))
                 if progress is not None:
                     progress(done, len(run.services))

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Final
 
+from quanze.match import memo
+
 # Each group lists words of which an item names one: two names that each hold a different word of a group,
 # and neither holds the other's, are different items however many other words they share.
 DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
@@ -63,7 +65,20 @@ def contrast(a: str, b: str, groups: Sequence[Sequence[str]] = DEFAULT_CONTRASTS
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=memo.NAMES)
 def _held(name: str, groups: tuple[tuple[str, ...], ...]) -> tuple[Mapping[str, str], ...]:
-    """For each group, the members `name` holds and the spelling it holds them in (worked out once a name)."""
-    return tuple({m: w for m in group for w in m.split("|") if w in name} for group in groups)
+    """For each group, the members `name` holds and the spelling it holds them in (worked out once a name).
+
+    A member's spellings are tried in order and the last one held is kept, as the members of each group are.
+    """
+    held: list[dict[str, str]] = [{} for _ in groups]
+    for at, member, word in _spellings(groups):
+        if word in name:
+            held[at][member] = word
+    return tuple(held)
+
+
+@lru_cache(maxsize=memo.OPTION_SETS)
+def _spellings(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, str, str], ...]:
+    """Every spelling of every member, with its group's place: (group, member, spelling), in order."""
+    return tuple((at, m, w) for at, group in enumerate(groups) for m in group for w in m.split("|"))

@@ -347,6 +347,8 @@ _DOMESTIC_KINDS: Final = (
     "分支机构",
     "营业单位",
 )
+# The kinds of unit (单位) social insurance and employment law name: an employer is one of these.
+UNIT_KINDS: Final = ("企业", "机关事业单位", "机关", "事业单位", "社会团体", "民办非企业单位", "个体工商户")
 DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "企业": _DOMESTIC_KINDS,
     "内资企业": _DOMESTIC_KINDS,
@@ -355,6 +357,10 @@ DEFAULT_ENTITY_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "公司": _COMPANIES,
     "合伙企业": (*_PARTNERSHIPS, "分支机构"),
     "外商投资企业": ("外商投资公司", "外商投资合伙企业", "外商投资企业分支机构", "外国企业常驻代表机构"),
+    # Units (单位) an employer or an insured party may be: 参保单位注销 covers 企业注销社会保险登记.
+    "单位": UNIT_KINDS,
+    "参保单位": UNIT_KINDS,
+    "用人单位": UNIT_KINDS,
 }
 _CONNECTORS = re.compile("^[" + "".join(JOINS) + "]+")
 
@@ -399,7 +405,29 @@ def entity_cover(
         # A filing with the registration authority (公司备案) is one of a registration's handling items.
         if rest == "备案" and (act or after) == "登记":
             return general
+        # …of a registration whose acts the power lists (企业设立、变更、注销登记 takes 合伙企业备案 too).
+        if rest == "备案" and after.endswith("登记") and _LISTED.fullmatch(after[:-2]):
+            return general
+        if general.endswith(_UNIT) and _unit_act_agrees(rest, after):
+            return general
     return None
+
+
+_UNIT = "单位"
+_HANDLING_ACTION = re.compile(_ACTION)
+
+
+def _unit_act_agrees(rest: str, after: str) -> bool:
+    """Whether an item on one kind of unit does what a power on units does: the item's rest holds the power's
+    act and says what it is about (参保单位注销 / 企业社会保险注销登记), or the power's rest ends with the item's,
+    a qualifier before it (单位基本信息变更 / 企业信息变更); the shorter names a handling action other than 登记,
+    备案 or 注册 (企业职工参保登记 is about employees, not the unit's 参保登记)."""
+    if len(rest) >= len(after):
+        short, agrees = after, after in rest
+    else:
+        short, agrees = rest, after.endswith(rest)
+    acts = set(_HANDLING_ACTION.findall(short)) - {"登记", "备案", "注册"}
+    return agrees and len(short) >= 2 and bool(acts)
 
 
 _BRIDGE_WORDS: Final = (

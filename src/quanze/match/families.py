@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Final
 
-from quanze.match.scoring import KEY_WORD_NOTE
+from quanze.match.acts import ACT_GROUPS
+from quanze.match.candidates import Index, collect
+from quanze.match.evidence import ACTIONS
+from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.scoring import KEY_WORD_NOTE, SHARED_MEMO_LIMIT, Prepared, Scorer
 
 # A reviewed member's score at or above which it speaks for its family (a weaker one says too little).
 UNANIMOUS_SUPPORT = 70.0
@@ -33,3 +39,181 @@ def unanimous_owner(links: Sequence[Sequence[tuple[int, float, str]]], size: int
         if any(score < UNANIMOUS_SUPPORT or KEY_WORD_NOTE in reason for _, score, reason in member):
             return None
     return owners.pop()
+
+
+# ---------------------------------------------------------------------------------------------- quiet families
+
+# How far below the review threshold a member's best name may score and still vote for its family's power: a
+# name this weak says nothing alone, but two or more members of one family naming the same power first do.
+QUIET_BELOW = 25.0
+# Members that must put the power first before the family speaks for all its members.
+QUIET_VOTES = 2
+# The shortest run of words (not acts or licence words) a member must share with the power, so that the vote
+# rests on a shared subject (采集国家…野生植物), not on words every licence has (…生产经营许可证核发, …经营者备案).
+QUIET_SUBJECT = 4
+QUIET_NOTE = (
+    "同一编码族（{stem}）{votes}个办理项的名称都最接近该事项（均低于复核线），"
+    "其中有办理项与该事项同有“{subject}”，该族无其他对应：整族供复核"
+)
+# Words every handling item and power may hold: acts, licence and closing words. A shared subject is looked
+# for between them, never across them.
+_GENERIC: Final = tuple(
+    sorted(
+        {
+            *ACTIONS,
+            *(w for group in ACT_GROUPS for w in group),
+            *(
+                "许可证",
+                "许可",
+                "审批",
+                "核准",
+                "审核",
+                "审查",
+                "核发",
+                "发放",
+                "办理",
+                "申请",
+                "申报",
+                "证书",
+            ),
+            *(
+                "证明",
+                "证件",
+                "证",
+                "生产经营",
+                "经营者",
+                "经营",
+                "生产",
+                "事项",
+                "手续",
+                "的",
+                "和",
+                "及",
+                "与",
+            ),
+        },
+        key=len,
+        reverse=True,
+    )
+)
+GENERIC_RUN = re.compile("|".join(re.escape(w) for w in _GENERIC) + r"|[()、,，]")
+
+_QUIET_SCORERS: dict[str, Scorer] = {}
+
+# Words a power closes with when it grants something; the word before them is what it grants (…邮寄许可).
+_GRANTING: Final = ("许可证", "许可", "审批", "核准", "审核", "审查", "核发", "备案", "登记", "证书")
+_END_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
+_JOINS: Final = ("、", "和", "及", "与", "或")
+ACT_WORDS: Final = frozenset({*ACTIONS, *(w for group in ACT_GROUPS for w in group)})
+
+
+def closed(name: str) -> str:
+    """A name without the qualifiers in brackets at its end and the granting words that close it (…使用审批、备案
+    → …使用; …交存 stays)."""
+    rest = _END_BRACKETS.sub("", name)
+    while (word := next((w for w in (*_GRANTING, *_JOINS) if rest.endswith(w)), None)) is not None:
+        rest = rest[: -len(word)]
+    return rest
+
+
+def granted_act(power: str) -> str | None:
+    """The act a power grants on its subject, when it closes with a granting word and the act is not a
+    handling act (麻醉药品、精神药品邮寄许可 → 邮寄; …学校设立、变更和终止审批 → None: handling acts), else None.
+    """
+    rest = closed(power)
+    if rest == _END_BRACKETS.sub("", power):
+        return None  # no granting word closes it
+    act = rest[-2:]
+    if len(act) < 2 or any(rest.endswith(w) for w in ACT_WORDS) or GENERIC_RUN.search(act):
+        return None
+    return act
+
+
+def shared_subject(item: str, power: str) -> str | None:
+    """The longest run of the item's words, QUIET_SUBJECT characters or more, that the power holds too,
+    acts and licence words apart (科考采集国家规定野生植物审批 / 采集国家一级保护野生植物审批 → 采集国家); else None.
+
+    Two names sharing only what every licence says (林草种子生产经营许可证变更 / 种畜禽生产经营许可) share none.
+    """
+    best = ""
+    power_runs = [r for r in GENERIC_RUN.split(power) if len(r) >= QUIET_SUBJECT]
+    for run in GENERIC_RUN.split(item):
+        for size in range(len(run), max(len(best), QUIET_SUBJECT - 1), -1):
+            hit = next(
+                (
+                    run[i : i + size]
+                    for i in range(len(run) - size + 1)
+                    if any(run[i : i + size] in p for p in power_runs)
+                ),
+                None,
+            )
+            if hit is not None:
+                best = hit
+                break
+    return best or None
+
+
+def _quiet_scorer(options: MatchOptions) -> Scorer:
+    """A scorer that keeps candidates down to QUIET_BELOW under the review threshold, one per set of options."""
+    key = options.model_dump_json()
+    scorer = _QUIET_SCORERS.get(key)
+    if scorer is None or scorer.remembered > SHARED_MEMO_LIMIT:
+        floor = max(0.0, options.review_threshold - QUIET_BELOW)
+        if len(_QUIET_SCORERS) > 8:
+            _QUIET_SCORERS.clear()
+        scorer = _QUIET_SCORERS[key] = Scorer(options.model_copy(update={"review_threshold": floor}))
+    return scorer
+
+
+def quiet_family_links(
+    families: Mapping[str, Sequence[int]],
+    items: Mapping[int, Prepared],
+    parent_of: Callable[[int], Prepared | None],
+    found_by: dict[int, list[tuple[int, float, Method, Status, str]]],
+    index: Index,
+    options: MatchOptions,
+    rejected: Callable[[int], Collection[int]],
+) -> None:
+    """Propose for review, for a code family no member of which is linked, the power its members' names all
+    put first although each scores below the review threshold.
+
+    幼儿园设立审批, 幼儿园变更审批 … filed under one main-item stem and each too unlike its power's long name
+    (实施…学前教育…的学校设立、变更和终止审批) to be proposed alone: when two or more members put the same power
+    first and no member puts another first, every member of the family is proposed for that power, in review
+    (never matched: the names are weak, the agreement is what speaks). A family some member of which is linked
+    already has its say through that member (`_family_links`).
+    """
+    scorer: Scorer | None = None
+    for stem, members in sorted(families.items()):
+        if any(found_by[si] for si in members):
+            continue
+        scorer = scorer or _quiet_scorer(options)
+        firsts: list[set[int]] = []
+        names: list[str] = []
+        for si in members:
+            cands = collect(items[si], index, scorer, parent=parent_of(si), rejected=rejected(si))
+            if cands:
+                top = max(c.score for c in cands.values())
+                firsts.append({t for t, c in cands.items() if c.score >= top})
+                names.append(items[si].full)
+        if len(firsts) < QUIET_VOTES or (
+            len(members) > SMALL_FAMILY and len(firsts) * MIN_LINKED_SHARE < len(members)
+        ):
+            continue  # (a few weak names say nothing of a large family)
+        agreed = set.intersection(*firsts)
+        if len(agreed) != 1:
+            continue  # the members' names disagree, or one of them ties two powers: the family is silent
+        (power,) = agreed
+        target = index.targets[power]
+        subject = max(
+            (shared_subject(n, p) or "" for n in names for p in (target.core, target.alt_core or "")), key=len
+        )
+        if not subject:
+            continue  # the members share only act and licence words with the power: no subject agrees
+        act = granted_act(target.core)
+        if act is not None and not any(act in n for n in names):
+            continue  # the power grants another act on the subject (…邮寄许可 / …购用许可): not the family's
+        note = QUIET_NOTE.format(stem=stem, votes=len(firsts), subject=subject)
+        for si in members:
+            if power not in rejected(si):
+                found_by[si] = [(power, options.review_threshold, Method.CODE, Status.REVIEW, note)]

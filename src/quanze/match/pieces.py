@@ -6,8 +6,11 @@ Kept apart from the scoring in quanze.match so that the rules can be read and te
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
+
+from quanze.match import memo
 
 # Below this similarity a main item (主项名称) that differs from a power in a key word is another item.
 PARENT_CLASH_FLOOR = 80.0
@@ -63,7 +66,7 @@ _TRAILING_BRACKETS = re.compile(r"(?:[(（][^()（）]*[)）])+$")
 _CLOSING = tuple(sorted(_GENERIC, key=len, reverse=True))
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def _bare(name: str) -> str:
     """A name without the qualifiers in brackets at its end and the act words that close it (许可证核发 …)."""
     name = _TRAILING_BRACKETS.sub("", name) or name
@@ -82,7 +85,7 @@ def closes_with_act(name: str) -> bool:
     return name.endswith(_ACTS)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def pieces(short: str, long_: str) -> tuple[str, ...]:
     """The pieces (two characters or more) of `short` found in `long_`, longest first from the left."""
     # Every prefix of a piece found in `long_` is found too, so the longest piece at i is found by growing it
@@ -115,34 +118,79 @@ def pieces_score(share: float) -> float:
 PIECES_MOST: Final = pieces_score(1.0)
 
 
+@dataclass(frozen=True, slots=True)
+class Letters:
+    """A name's characters and its bare form's (see `_bare`), for the cheap bound: worked out once a name.
+
+    `least` is how many of its distinct characters another name must share for pieces to possibly cover
+    it (more than any name has when it is too short), `bare_least` the same for its bare form.
+    """
+
+    text: str
+    chars: frozenset[str]
+    bare: str
+    bare_chars: frozenset[str]
+    least: int
+    bare_least: int
+
+
+@lru_cache(maxsize=memo.PAIRS)
+def letters(name: str) -> Letters:
+    bare = _bare(name)
+    chars, bare_chars = frozenset(name), frozenset(bare)
+    return Letters(name, chars, bare, bare_chars, _least(name, chars), _least(bare, bare_chars))
+
+
+def _least(short: str, chars: frozenset[str]) -> int:
+    """The fewest of `chars` a longer name must hold for `_could_cover` to pass (its first test, in turn)."""
+    n = len(short)
+    if n < _MIN_SHORT:
+        return n + 1  # never: too short to be found in pieces
+    return next(
+        shared for shared in range(len(chars) + 1) if (n - (len(chars) - shared)) / n >= PIECES_COVERAGE
+    )
+
+
 def could_find_pieces(item: str, power: str, *, bare: bool = True) -> bool:
     """False when `piece_evidence` surely finds nothing: a cheap bound tried before the pieces are sought.
 
     A character of the shorter name covered by a piece is a character the other name holds: when more than
     a tenth of a name's characters are missing from the other, no try of `piece_evidence` reaches its coverage.
     """
-    if _could_cover(power, item) or _could_cover(item, power):
+    return could_find_letters(letters(item), letters(power), bare=bare)
+
+
+def could_find_letters(item: Letters, power: Letters, *, bare: bool = True) -> bool:
+    """`could_find_pieces` on names whose letters are worked out (the scorer keeps them per name)."""
+    # Each test below misses every character of its short name that the other lacks: all four fail at once
+    # when the names share fewer characters than each test needs (a bare form shares no more than its name).
+    shared = len(item.chars & power.chars)
+    if (
+        shared < item.least
+        and shared < power.least
+        and not (bare and (shared >= item.bare_least or shared >= power.bare_least))
+    ):
+        return False
+    if _could_cover(power.text, power.chars, item.chars) or _could_cover(item.text, item.chars, power.chars):
         return True
-    return bare and (_could_cover(_bare(power), item) or _could_cover(_bare(item), power))
+    return bare and (
+        _could_cover(power.bare, power.bare_chars, item.chars)
+        or _could_cover(item.bare, item.bare_chars, power.chars)
+    )
 
 
-def _could_cover(short: str, long_: str) -> bool:
-    """Whether enough of `short`'s characters are found in `long_` for pieces to cover it."""
+def _could_cover(short: str, chars: frozenset[str], long_chars: frozenset[str]) -> bool:
+    """Whether enough of `short`'s characters (`chars`) are found in a name of `long_chars` for pieces to cover it."""
     n = len(short)
     if n < _MIN_SHORT:
         return False
-    missing = _chars(short) - _chars(long_)
+    missing = chars - long_chars
     if not missing:
         return True
     if (n - len(missing)) / n < PIECES_COVERAGE:
         return False  # each missing character is missing once at least
     absent = sum(short.count(ch) for ch in missing)
     return (n - absent) / n >= PIECES_COVERAGE
-
-
-@lru_cache(maxsize=262144)
-def _chars(text: str) -> frozenset[str]:
-    return frozenset(text)
 
 
 def piece_evidence(item: str, power: str, *, bare: bool = True) -> tuple[float, str] | None:

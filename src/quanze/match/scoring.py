@@ -11,6 +11,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quanze.match import memo
 from quanze.match.abbrev import Vocabulary
 from quanze.match.acts import acts_contradict, other_act_and_thing
 from quanze.match.contrasts import contrast
@@ -30,8 +31,10 @@ from quanze.match.evidence import (
 from quanze.match.model import MatchOptions, Method
 from quanze.match.pieces import (
     PIECES_MOST,
+    Letters,
     closes_with_act,
-    could_find_pieces,
+    could_find_letters,
+    letters,
     parent_only_clash,
     piece_evidence,
 )
@@ -68,7 +71,7 @@ _NEGATIONS = frozenset("非不无未")
 UMBRELLA_HANDLING = frozenset({"核发"})
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def action_stem(core: str) -> str:
     """A core name without its closing act words (审批, 许可, 许可办理 …), when enough of it remains."""
     original = core
@@ -83,7 +86,7 @@ def action_stem(core: str) -> str:
     return core[:-1] if core.endswith("的") and core != original and len(core) > 5 else core
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def twin_clash(a: str, b: str) -> bool:
     """Whether two similar names differ in a way that makes them different items.
 
@@ -158,7 +161,7 @@ def prepare(
     return _prepared(name, alt, code_key(code), department_key(dept), category)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def _prepared(
     name: str, alt: str | None, ck: str | None, dept: str | None, category: Category | None
 ) -> Prepared:
@@ -180,7 +183,7 @@ def _prepared(
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=memo.NAMES)
 def _prepare_name(name: str, alt: str | None, category: Category | None) -> Prepared:
     """What a name says, prepared once for every unit and department that uses it (no code, no department)."""
     parts = split_name(name)
@@ -213,7 +216,7 @@ _LIST_JOINS = ("、", ",", "，", "及", "和", "或")
 _name_ids = itertools.count()
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def _name_id(core: str, alt_core: str | None, handling: str | None) -> int:
     # A number evicted and asked for again is a new number: scoring then forgets, it never confuses.
     return next(_name_ids)
@@ -235,7 +238,7 @@ def prepare_power(p: PowerItem) -> Prepared:
     return prepare(p.title, p.name if p.sub_item else None, p.code, p.department, p.category)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def similarity(a: str, b: str) -> float:
     """Similarity of two core names, 0-100: indel ratio, lifted when one name contains the other.
 
@@ -291,20 +294,30 @@ def _variant_of(src: Prepared, tgt: Prepared) -> tuple[str, str, str] | None:
     writes as one word (…生产经营…), says the same thing as the power up to act words (a power that names a
     variant of its own never does: its act words are not last).
     """
-    plain = unqualified(src.core) if src.qualifiers else None
-    fused = fused_parts(tgt.core)
-    if plain is None and not fused:
+    return _variant_in(
+        src, _item_side(src.core, src.handling), _power_side(tgt.core, tgt.alt_core, tgt.parts)
+    )
+
+
+def _variant_in(src: Prepared, item: _ItemSide, power: _PowerSide) -> tuple[str, str, str] | None:
+    """`_variant_of` with both names' sides worked out (what of it depends on one name alone is there)."""
+    plain = item.plain
+    if plain is None and not power.fused:
         return None
-    name = plain or src.core
+    stems = _variant_stems(item.variant_name)
+    for name, stem in (*(power.own_stems if plain else ()), *power.fused):
+        if stem in stems:
+            if plain is not None:
+                return item.variant_name, name, f"办理项名称限定了该事项的主体：{src.core[len(plain) :]}"
+            return item.variant_name, name, f"该事项名称合写两项活动，办理项为其一：{name}"
+    return None
+
+
+@lru_cache(maxsize=memo.NAMES)
+def _variant_stems(name: str) -> frozenset[str]:
     # The handling act before the variant goes too (…许可证延续（其他农药）), and a licence is its certificate.
     core = split_name(name).core
-    stems = {action_stem(name), action_stem(core), action_stem(core.removesuffix("证"))}
-    for power in (*((tgt.core, *tgt.parts) if plain else ()), *fused):
-        if action_stem(power) in stems:
-            if plain is not None:
-                return name, power, f"办理项名称限定了该事项的主体：{src.core[len(plain) :]}"
-            return name, power, f"该事项名称合写两项活动，办理项为其一：{power}"
-    return None
+    return frozenset({action_stem(name), action_stem(core), action_stem(core.removesuffix("证"))})
 
 
 def _qualifier_clash(src: Prepared, tgt: Prepared) -> bool:
@@ -322,7 +335,7 @@ def score_pair(
     prune: bool = True,
 ) -> Candidate | None:
     """Score one source (service item) against one target (power); None when below the review band."""
-    evidence = _name_evidence(src, tgt, options, code_exact=code_exact, parent=parent, prune=prune)
+    evidence = _name_evidence(src, tgt, _rules(options), code_exact=code_exact, parent=parent, prune=prune)
     return None if evidence is None else _finish(evidence, src, tgt, options)
 
 
@@ -336,6 +349,8 @@ class Scorer:
 
     def __init__(self, options: MatchOptions) -> None:
         self.options = options
+        self.rules = _rules(options)
+        self.vocabulary = self.rules.vocabulary  # the abbreviations, built once for the run
         self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
         # The finished link of a pair of names between two departments (and the power's code, when the codes
         # agree): units repeat these, and the reason strings are built once.
@@ -358,7 +373,7 @@ class Scorer:
         self, src: Prepared, parent: Prepared | None
     ) -> Callable[[Prepared, bool | None], Candidate | None]:
         """Scoring of one source (and the parent it names) against targets: `score(target, code_exact)`."""
-        options = self.options
+        options, rules = self.options, self.rules
         memo = self._memo
         finished = self._finished
         parent_core = None if parent is None else parent.core
@@ -388,7 +403,7 @@ class Scorer:
                     evidence = memo[key]
                 else:
                     evidence = memo[key] = _name_evidence(
-                        src, tgt, options, code_exact=code_exact, parent=parent
+                        src, tgt, rules, code_exact=code_exact, parent=parent
                     )
                 cand = None if evidence is None else _finish(evidence, src, tgt, options)
                 done = done_by[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
@@ -437,7 +452,7 @@ class _NameEvidence:
 def _name_evidence(
     src: Prepared,
     tgt: Prepared,
-    options: MatchOptions,
+    rules: _Rules,
     *,
     code_exact: bool | None,
     parent: Prepared | None,
@@ -447,7 +462,12 @@ def _name_evidence(
 
     With `prune`, a pair that no rule could lift into the review band is dropped before the costly rules
     (contrasts, clashes, structural evidence) run: `score_pair(..., prune=False)` gives the same answers.
+    What depends on one name alone (its near forms, variants, letters, head) is its side, worked out once a
+    name (`_item_side`, `_power_side`): a pair's checks are lookups and set operations on the two sides.
     """
+    options = rules.options
+    item = _item_side(src.core, src.handling)
+    power = _power_side(tgt.core, tgt.alt_core, tgt.parts)
     pairs = [(src.core, tgt.core, 0.0)]
     if tgt.alt_core:
         pairs.append((src.core, tgt.alt_core, 2.0))
@@ -470,27 +490,33 @@ def _name_evidence(
         same_stem = [(x, y) for x, y, _ in pairs if action_stem(x) == action_stem(y)]
         if same_stem:
             sim, (a, b) = 97.0, same_stem[0]
-        elif sim < 97.0 and src.bare and action_stem(src.bare) in (tgt.stem, action_stem(tgt.alt_core or "")):
+        elif sim < 97.0 and src.bare and item.bare_stem in (tgt.stem, power.alt_stem):
             sim, a, b = 92.0, src.bare, tgt.core  # the handling word sits inside the name
     abbreviation: str | None = None
     if sim < 97.0:
-        read = _abbreviated(src, tgt, options.abbreviation_vocabulary())
+        read = _abbreviated(src, tgt, rules.vocabulary)
         if read is not None:  # equal once an abbreviation is read in full (社保卡 = 社会保障卡)
             sim, a, b, abbreviation = read
-    near = _near_exact(src, tgt) if sim < 97.0 else None
+    near = _near_in(item, tgt) if sim < 97.0 else None
     variant = (
-        _variant_of(src, tgt)
-        if near is None and sim < _VARIANT_BELOW and (src.qualifiers or fused_parts(tgt.core))
+        _variant_in(src, item, power)
+        if near is None and sim < _VARIANT_BELOW and (src.qualifiers or power.fused)
         else None
     )
     if variant is not None:  # an item on a variant (…（其他农药）) of the very subject the power names
         sim, a, b = _VARIANT_SIM, variant[0], variant[1]
-    if prune and code_exact is None and near is None and sim < 97.0 and _out_of_reach(src, tgt, sim, options):
+    if (
+        prune
+        and code_exact is None
+        and near is None
+        and sim < 97.0
+        and _beyond(src, tgt, sim, rules, item, power)
+    ):
         return None  # no evidence left could lift the pair into the review band: the rules below reject it
     if src.kind_clash(tgt) and sim < 100.0 and code_exact is None:
         # A penalty, coercive measure or inspection and a licence-like item share nouns, not an item.
         return None
-    if code_exact is None and contrast(src.core, tgt.core, options.contrast_groups()):
+    if code_exact is None and contrast(src.core, tgt.core, rules.contrasts):
         return None  # 道路货物运输经营许可 is not 道路旅客运输经营许可, however many words they share
     if (
         code_exact is None
@@ -595,23 +621,35 @@ def _out_of_reach(src: Prepared, tgt: Prepared, sim: float, options: MatchOption
     entity kind in the power and a specific one in the item; the item's first five characters in the power;
     enough of one name's characters in the other for pieces). Everything else only lowers the score.
     """
-    bonus, review = options.same_department_bonus, options.review_threshold
-    if _reaches(sim, bonus, review):
+    item = _item_side(src.core, src.handling)
+    return _beyond(src, tgt, sim, _rules(options), item, _power_side(tgt.core, tgt.alt_core, tgt.parts))
+
+
+def _beyond(
+    src: Prepared, tgt: Prepared, sim: float, rules: _Rules, item: _ItemSide, power: _PowerSide
+) -> bool:
+    """`_out_of_reach` with the options' rules and both names' sides worked out."""
+    if max(0.0, min(100.0, round(sim + rules.bonus + 1e-6, 1))) >= rules.review:  # `_reaches`
         return False
     # The pair is out of reach unless a rule it could pass lifts it: each rule's score is a ceiling, so the
     # answer does not depend on the order the rules are tried in, and the cheapest go first.
-    entity, subject, pieces = _rules_reaching(bonus, review)
     if (
-        subject
+        rules.subject
         and sim < _SUBJECT_SCORE
-        and (_subject_possible(src.full, tgt) or business_kind(src.core, tgt.core) is not None)
+        and (
+            item.head in tgt.core
+            or (tgt.alt_core is not None and item.head in tgt.alt_core)
+            or (power.business and business_kind(src.core, tgt.core) is not None)
+        )
     ):
         return False  # (one kind of a business scores _KIND_SCORE, below _SUBJECT_SCORE)
-    if entity and sim < _ENTITY_SCORE and _entity_kinds_met(src.full, tgt, options.entity_vocabulary()):
+    if rules.entity and sim < _ENTITY_SCORE and rules.kind_table.possible(item.full, tgt):
         return False
-    return not (
-        pieces and sim < PIECES_MOST and _pieces_possible(src.core, tgt.core, tgt.alt_core, tgt.parts)
-    )
+    if not rules.pieces or sim >= PIECES_MOST:
+        return True
+    # Whether `piece_evidence` could hold for any of the power's names `_structural_evidence` tries.
+    found = item.letters
+    return not any(could_find_letters(found, name, bare=bare) for name, bare in power.pieces)
 
 
 def _reaches(score: float, bonus: float, review: float) -> bool:
@@ -619,7 +657,7 @@ def _reaches(score: float, bonus: float, review: float) -> bool:
     return max(0.0, min(100.0, round(score + max(bonus, 0.0) + 1e-6, 1))) >= review
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=memo.OPTION_SETS)
 def _rules_reaching(bonus: float, review: float) -> tuple[bool, bool, bool]:
     """Whether entity kinds, subject + action and pieces could each lift a pair into the review band."""
     return (
@@ -666,12 +704,16 @@ _KIND_TABLES: dict[int, tuple[Mapping[str, Sequence[str]], _KindTable]] = {}
 
 def _entity_kinds_met(item: str, tgt: Prepared, kinds: Mapping[str, Sequence[str]]) -> bool:
     """`_entity_possible` for the item's full name, remembered by name (the same answer, see `_KindTable`)."""
+    return _kind_table(kinds).possible(item, tgt)
+
+
+def _kind_table(kinds: Mapping[str, Sequence[str]]) -> _KindTable:
     held = _KIND_TABLES.get(id(kinds))
     if held is None or held[0] is not kinds:
-        if len(_KIND_TABLES) > 16:
+        if len(_KIND_TABLES) > memo.OPTION_SETS:
             _KIND_TABLES.clear()
         held = _KIND_TABLES[id(kinds)] = (kinds, _KindTable(kinds))
-    return held[1].possible(item, tgt)
+    return held[1]
 
 
 def _entity_possible(src: Prepared, tgt: Prepared, kinds: Mapping[str, Sequence[str]]) -> bool:
@@ -693,17 +735,6 @@ def _subject_possible(item: str, tgt: Prepared) -> bool:
     """Whether `subject_action` could hold: the item's subject (five characters at least) is in the power."""
     head = item[:MIN_SUBJECT]
     return head in tgt.core or (tgt.alt_core is not None and head in tgt.alt_core)
-
-
-@lru_cache(maxsize=262144)
-def _pieces_possible(item: str, core: str, alt_core: str | None, parts: tuple[str, ...]) -> bool:
-    """Whether `piece_evidence` could hold for any of the power's names `_structural_evidence` tries.
-
-    Remembered by name: the handling items of one power (新办, 变更 …) share their core.
-    """
-    if could_find_pieces(item, core) or (alt_core and could_find_pieces(item, alt_core)):
-        return True
-    return any(closes_with_act(part) and could_find_pieces(item, part, bare=False) for part in parts)
 
 
 # Below this similarity names that share a subject but name contradicting acts are different items.
@@ -756,11 +787,15 @@ def _near_exact(src: Prepared, tgt: Prepared) -> str | None:
     护士**变更**执业注册 is 护士执业注册 with a handling action inside; 兽药经营许可证核发**（普通兽药）** is the
     power with a qualifier of its own (the power has none); 危险废物经营许可**申请** is the application for it.
     """
-    for text in {src.core, src.full}:
-        for name, core, name_stem, core_stem, how in _near_forms(text):
-            if tgt.core in (name, core) or tgt.stem in (name_stem, core_stem):
-                return how
-    qualified = _qualified_form(src.core)
+    return _near_in(_item_side(src.core, src.handling), tgt)
+
+
+def _near_in(item: _ItemSide, tgt: Prepared) -> str | None:
+    """`_near_exact` with the item's near forms worked out: the first form, in the order tried, that fits."""
+    at = min(item.near_names.get(tgt.core, _NO_FORM), item.near_stems.get(tgt.stem, _NO_FORM))
+    if at < _NO_FORM:
+        return item.near_how[at]
+    qualified = item.qualified
     if qualified is not None and not tgt.qualifiers:
         name, core, name_stem, core_stem, how = qualified
         if tgt.core in (name, core) or tgt.stem in (name_stem, core_stem):
@@ -776,7 +811,7 @@ def _near_form(name: str, how: str) -> _NearForm:
     return name, core, action_stem(name), action_stem(core), how
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def _near_forms(text: str) -> tuple[_NearForm, ...]:
     """The text with one action word taken out of its middle, or with 申请 taken off its end, in the order tried."""
     forms = [
@@ -789,11 +824,128 @@ def _near_forms(text: str) -> tuple[_NearForm, ...]:
     return tuple(forms)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=memo.PAIRS)
 def _qualified_form(core: str) -> _NearForm | None:
     """A core that is a name with a bracketed qualifier of its own at the end, as that name."""
     m = _TRAILING_QUALIFIER.match(core)
     return _near_form(m.group(1), f"名称为该事项加限定（{m.group(2)}）") if m else None
+
+
+# ---------------------------------------------------------------------------------------------- sides
+
+_NO_FORM = 1 << 30  # past every near form's place
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _ItemSide:
+    """What the checks of a pair need from the item's name alone, worked out once a name (`_item_side`)."""
+
+    full: str
+    head: str  # the subject `subject_action` would need in the power
+    bare_stem: str | None  # the core without its inner handling word, without its act words
+    # Near forms (`_near_forms` of the core and of the full name, in the order tried) by name and by stem:
+    # the place of the first form holding it, and how each form was made.
+    near_names: dict[str, int]
+    near_stems: dict[str, int]
+    near_how: tuple[str, ...]
+    qualified: _NearForm | None
+    plain: str | None  # the name without its end qualifier, when it has qualifiers (`_variant_of`)
+    variant_name: str  # the plain name, or the core when it has none
+    letters: Letters  # of the core, for the pieces bound
+
+
+@lru_cache(maxsize=memo.NAMES)
+def _item_side(core: str, handling: str | None) -> _ItemSide:
+    full = core + handling if handling else core
+    names: dict[str, int] = {}
+    stems: dict[str, int] = {}
+    hows: list[str] = []
+    for text in {core, full}:  # in the order `_near_exact` tried them
+        for name, name_core, name_stem, core_stem, how in _near_forms(text):
+            at = len(hows)
+            hows.append(how)
+            names.setdefault(name, at)
+            names.setdefault(name_core, at)
+            stems.setdefault(name_stem, at)
+            stems.setdefault(core_stem, at)
+    plain = unqualified(core) if _BRACKETS.search(core) else None
+    bare = _without_inner_handling(core)
+    return _ItemSide(
+        full=full,
+        head=full[:MIN_SUBJECT],
+        bare_stem=action_stem(bare) if bare else None,
+        near_names=names,
+        near_stems=stems,
+        near_how=tuple(hows),
+        qualified=_qualified_form(core),
+        plain=plain,
+        variant_name=plain or core,
+        letters=letters(core),
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _PowerSide:
+    """What the checks of a pair need from the power's names alone, worked out once a name (`_power_side`)."""
+
+    alt_stem: str  # the main item's name without its act words ("" for none)
+    business: bool  # the name could name a kind of business (`business_kind` needs 业务 or 类 in it)
+    own_stems: tuple[tuple[str, str], ...]  # the core and its listed parts, each with its action stem
+    fused: tuple[tuple[str, str], ...]  # the activities the core fuses (生产经营), each with its action stem
+    pieces: tuple[tuple[Letters, bool], ...]  # the names pieces are sought in, and whether bare forms count
+
+
+@lru_cache(maxsize=memo.NAMES)
+def _power_side(core: str, alt_core: str | None, parts: tuple[str, ...]) -> _PowerSide:
+    pieces = [(letters(core), True)]
+    if alt_core:
+        pieces.append((letters(alt_core), True))
+    pieces += [(letters(part), False) for part in parts if closes_with_act(part)]
+    return _PowerSide(
+        alt_stem=action_stem(alt_core or ""),
+        business="业务" in core or "类" in core,
+        own_stems=tuple((name, action_stem(name)) for name in (core, *parts)),
+        fused=tuple((name, action_stem(name)) for name in fused_parts(core)),
+        pieces=tuple(pieces),
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Rules:
+    """What one set of options makes of the rules, worked out once: vocabularies and the bound's reach."""
+
+    options: MatchOptions
+    vocabulary: Vocabulary
+    contrasts: tuple[tuple[str, ...], ...]
+    kind_table: _KindTable
+    bonus: float  # the department's bonus at most (never below 0)
+    review: float
+    entity: bool  # whether entity kinds, subject + action and pieces could each lift a pair to review
+    subject: bool
+    pieces: bool
+
+
+# One set of rules per options object, kept with it so that its id is not reused while the rules live.
+_RULES: dict[int, tuple[MatchOptions, _Rules]] = {}
+
+
+def _rules(options: MatchOptions) -> _Rules:
+    held = _RULES.get(id(options))
+    if held is None or held[0] is not options:
+        if len(_RULES) > memo.OPTION_SETS:
+            _RULES.clear()
+        bonus, review = options.same_department_bonus, options.review_threshold
+        rules = _Rules(
+            options,
+            options.abbreviation_vocabulary(),
+            options.contrast_groups(),
+            _kind_table(options.entity_vocabulary()),
+            max(bonus, 0.0),
+            review,
+            *_rules_reaching(bonus, review),
+        )
+        held = _RULES[id(options)] = (options, rules)
+    return held[1]
 
 
 # The scores structural evidence gives: an entity kind covers the item, subject + action, pieces (at most).
@@ -813,7 +965,9 @@ def _structural_evidence(
     """
     kinds = options.entity_vocabulary()
     # Entity kinds are always looked for: they also settle a key-word clash (see `_name_evidence`).
-    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ())):
+    # (A power whose name ends in a handling word, 参保单位注销, is compared with that word: its core is 参保单位.)
+    whole = (tgt.full,) if tgt.handling else ()
+    for name in (tgt.core, *tgt.parts, *((tgt.alt_core,) if tgt.alt_core else ()), *whole):
         general = entity_cover(src.full, name, kinds)
         if general is not None:
             return _ENTITY_SCORE, f"{ENTITY_REASON}“{general}”涵盖该办理项（{name}）"

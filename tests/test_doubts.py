@@ -1,0 +1,76 @@
+"""Review links by name alone that show another act on the power's object, or no subject in common, rank last."""
+
+from __future__ import annotations
+
+from quanze.match import Status, match_catalogue
+from quanze.match.doubts import (
+    ANOTHER_ACT_NOTE,
+    KIND_NOTE,
+    NO_SUBJECT_NOTE,
+    another_act,
+    closing_kind,
+    no_common_subject,
+)
+from quanze.match.explain import explain_service
+from quanze.models import PowerItem, Provenance, ServiceItem
+
+SRC = Provenance(file="t", sheet="s", row=1)
+
+
+def reviewed(power: str, item: str) -> tuple[float, str] | None:
+    """The score and reason of the one review link between a power and an item, else None."""
+    result = match_catalogue(
+        [PowerItem(name=power, role="single", source=SRC)],
+        [ServiceItem(name=item, unit="东城县", source=SRC)],
+    )
+    found = [(lk.score, lk.reason) for lk in result.links if lk.status is Status.REVIEW]
+    return found[0] if found else None
+
+
+def test_another_act_on_the_powers_object_is_read_from_both_names() -> None:
+    power = "公共租赁住房保障资金使用审批、备案"
+    assert another_act("公共租赁住房保障资金交存", power) == ("公共租赁住房保障资金", "使用")
+    assert another_act("公共租赁住房保障资金使用变更", power) is None  # the power's own act
+    assert another_act("公共租赁住房保障资金变更", power) is None  # a handling act of the power
+    assert another_act("公共租赁住房保障资金分户账更名", power) is None  # more than one act word
+    assert another_act("公共租赁住房保障资金交存", "公共租赁住房保障资金管理") is None  # no granting word
+
+
+def test_names_sharing_only_licence_words_have_no_common_subject() -> None:
+    assert no_common_subject("花卉经营许可", "兽药经营许可")
+    assert not no_common_subject("兽药经营许可证变更", "兽药经营许可")
+
+
+def test_a_doubtful_review_link_is_kept_at_the_bottom_of_the_band_with_its_doubt() -> None:
+    plain = reviewed("建设工程竣工验收备案", "燃气工程竣工验收备案")
+    assert plain is not None and plain[0] == 80.0 and "可能是同一对象" not in plain[1]
+    other_act = reviewed("建设工程竣工验收备案", "建设工程竣工结算备案")
+    assert other_act is not None and other_act[0] == 65.0
+    assert ANOTHER_ACT_NOTE.split("“")[0] in other_act[1] and "验收" in other_act[1]
+    no_subject = reviewed("兽药经营许可", "花卉经营许可")
+    assert no_subject is not None and no_subject[0] == 65.0 and NO_SUBJECT_NOTE in no_subject[1]
+
+
+def test_links_by_the_names_structure_are_not_doubted() -> None:
+    # 公司 is a kind of 企业: the names share no words by design; the link keeps its score.
+    entity = reviewed("企业设立、变更、注销登记", "公司设立登记")
+    assert entity is not None and entity[0] > 65.0 and NO_SUBJECT_NOTE not in entity[1]
+
+
+def test_explain_names_the_doubt() -> None:
+    powers = [PowerItem(name="兽药经营许可", role="single", source=SRC)]
+    shown = explain_service(powers, [ServiceItem(name="花卉经营许可", unit="东城县", source=SRC)], 0)
+    (cand,) = shown.candidates
+    assert cand.status == "review" and NO_SUBJECT_NOTE in cand.reason
+
+
+def test_a_filing_against_a_licence_is_doubted_as_another_kind() -> None:
+    assert closing_kind("桑蚕种经营备案") == "备案"
+    assert closing_kind("桑蚕种经营许可证核发(一代杂交种)") == "许可"
+    assert closing_kind("桑蚕种经营许可变更") == "许可"
+    assert closing_kind("桑蚕种经营情况报告") is None
+    link = reviewed("桑蚕种经营许可证核发", "桑蚕种经营备案")
+    assert link is not None and link[0] == 65.0 and KIND_NOTE.format(item="备案", power="许可") in link[1]
+    # A licence's own handling item keeps its score.
+    own = reviewed("桑蚕种经营许可证核发", "桑蚕种经营许可变更")
+    assert own is None or own[0] > 65.0
