@@ -40,3 +40,12 @@ def test_a_query_its_code_family_proposes_is_kept() -> None:
 def test_is_inquiry() -> None:
     assert is_inquiry("二手车交易登记咨询") and is_inquiry("烟草专卖零售许可证网上申请指引（县级）")
     assert not is_inquiry("护士执业注册") and not is_inquiry("查询服务费收取审批")
+
+
+def test_explain_says_why_a_query_was_dropped() -> None:
+    from quanze.match.explain import explain_service
+
+    explained = explain_service([power("护士执业注册许可")], [service("护士执业注册信息查询")], 0)
+    (considered,) = explained.candidates
+    assert considered.status == "dropped"
+    assert considered.why == "舍弃：办理项为查询、咨询或指引类信息服务，不是该事项的办理项"

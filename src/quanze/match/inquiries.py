@@ -28,6 +28,11 @@ def is_inquiry(name: str) -> bool:
     return (_END_BRACKETS.sub("", name) or name).endswith(INQUIRY_ENDS)
 
 
+def inquiry_for_another(item: str, power: str) -> bool:
+    """Whether an item is an information service and the power is not one (names alone never propose it)."""
+    return is_inquiry(item) and _INQUIRY_POWER.search(power) is None
+
+
 def drop_inquiries(
     in_unit: Sequence[int],
     found_by: MutableMapping[int, list[Found]],
@@ -44,7 +49,7 @@ def drop_inquiries(
             for f in found
             if f[3] is Status.MATCHED
             or f[2] in (Method.CODE, Method.DECISION)
-            or _INQUIRY_POWER.search(targets[f[0]].full)
+            or not inquiry_for_another(items[si].full, targets[f[0]].full)
         ]
         if len(kept) < len(found):
             found_by[si] = kept
