@@ -201,7 +201,7 @@ class SheetBody:
     def _masks(self, width: int) -> list[int]:
         ctx = self.ctx
         masks = [_ROW] * width
-        power = ctx.kind is ListKind.POWERS
+        power = ctx.kind is not ListKind.SERVICES  # records are powers unless the sheet is a catalogue
         for fld, idx in ctx.fields.items():
             if idx < width:
                 masks[idx] |= _PLACEHOLDER | _DITTO | _FIELD_MASKS.get(fld, 0)

@@ -54,30 +54,37 @@ class RecordBuilder:
         self.count = 0
         """Records made so far (the sheet reader puts the number on the layout at the end)."""
 
+    def _category(self, raw: str) -> Category | None:
+        """category_of a raw 事项类型, remembered: a sheet has a handful of them, repeated row after row."""
+        if raw in self._categories:
+            return self._categories[raw]
+        cat = self._categories[raw] = category_of(raw, self._aliases, national_codes=self._national_codes)
+        return cat
+
+    def _count(self, raw: str) -> int | None:
+        """parse_count of a 办件量 text (ValueError when it is no whole number), remembered when it parses."""
+        count = self._counts.get(raw, _UNPARSED)
+        if count is _UNPARSED:
+            count = parse_count(raw)
+            if len(self._counts) < 1 << 16:
+                self._counts[raw] = count
+        return count  # type: ignore[no-any-return]
+
     def common_plain(self, raw_category: str | None, raw_volume: str | None) -> dict[str, Any] | None:
         """Category and 办件量 of a row as `_common` puts them into a record's data, or None when either
         would raise an issue (an unknown category, a 办件量 that is no whole number)."""
         out: dict[str, Any] = {}
         if raw_category:
-            if raw_category in self._categories:
-                cat = self._categories[raw_category]
-            else:
-                cat = category_of(raw_category, self._aliases, national_codes=self._national_codes)
-                self._categories[raw_category] = cat
+            cat = self._category(raw_category)
             if cat is None:
                 return None
             out["category"] = cat
             out["category_raw"] = raw_category
         if raw_volume is not None:
-            count = self._counts.get(raw_volume, _UNPARSED)
-            if count is _UNPARSED:
-                try:
-                    count = parse_count(raw_volume)
-                except ValueError:
-                    return None
-                if len(self._counts) < 1 << 16:
-                    self._counts[raw_volume] = count
-            out["volume"] = count
+            try:
+                out["volume"] = self._count(raw_volume)
+            except ValueError:
+                return None
         return out
 
     def add(self, rownum: int, values: dict[str, str | None]) -> None:
@@ -103,11 +110,7 @@ class RecordBuilder:
         ctx = self.ctx
         raw_category = values.get("category")
         if raw_category:
-            if raw_category in self._categories:
-                cat = self._categories[raw_category]
-            else:
-                cat = category_of(raw_category, self._aliases, national_codes=self._national_codes)
-                self._categories[raw_category] = cat
+            cat = self._category(raw_category)
             if cat is None:
                 ctx.issue(
                     IssueCode.UNKNOWN_CATEGORY,
@@ -122,12 +125,7 @@ class RecordBuilder:
         raw_volume = values.get("volume")
         if raw_volume is not None:
             try:
-                count = self._counts.get(raw_volume, _UNPARSED)
-                if count is _UNPARSED:
-                    count = parse_count(raw_volume)
-                    if len(self._counts) < 1 << 16:
-                        self._counts[raw_volume] = count
-                out["volume"] = count
+                out["volume"] = self._count(raw_volume)
             except ValueError:
                 ctx.issue(
                     IssueCode.BAD_NUMBER,
