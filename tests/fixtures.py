@@ -540,3 +540,244 @@ def unit_column_lists(folder: Path, *, prefix: str = "") -> Path:
         encoding="utf-8",
     )
     return config
+
+
+# Quirks of how real lists close blocks, mark status and nest rows (each fixture holds one).
+
+POWER_HEADER = ["序号", "事项名称", "子项名称", "权力类型", "实施主体", "事项编码", "备注"]
+
+
+def subtotal_rows(path: Path) -> Path:
+    """A 小计 row under each department block, spelled three ways, then 合计."""
+    return xlsx(
+        path,
+        {
+            "权责清单": [
+                POWER_HEADER,
+                [1, "燃气经营许可证核发", None, "行政许可", "县住建局", "A1", None],
+                ["小计", "1项", None, None, "县住建局", None, None],
+                [2, "食品经营许可", None, "行政许可", "县市场监管局", "A2", None],
+                [None, "县市场监管局小计", None, None, None, None, "1项"],
+                [3, "取水许可", None, "行政许可", "县水利局", "A3", None],
+                [None, None, None, "小计：1项", None, None, None],
+                ["合计", "共3项", None, None, None, None, None],
+            ]
+        },
+    )
+
+
+def only_subtotals(path: Path) -> Path:
+    """A list whose rows below the header are all 小计 (each beside its organ), repeated headers and 合计."""
+    return xlsx(
+        path,
+        {
+            "汇总": [
+                POWER_HEADER,
+                ["小计", "15项", None, None, "县市场监管局", None, None],
+                POWER_HEADER,
+                [None, "县卫生健康局小计", None, None, None, "12项", None],
+                [None, "小计：6项", None, None, "县民政局", None, None],
+                ["合计", "共33项", None, None, None, None, None],
+            ]
+        },
+    )
+
+
+def invisible_characters(path: Path) -> Path:
+    """Zero-width spaces, a BOM, NBSP and U+3000 inside and around names, organs and codes; one name made
+    only of invisible characters; a code typed with a space inside."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "食品\u200b经营许可", "行政许可", "330195\u200b427000", "县市场监管局\u200b"],
+                [2, "\u3000建筑工程施工许可证\xa0核发", "行政许可", "\xa0330167794000", "县住建局"],
+                [3, "\ufeff取水许可", "行政许可", "\u200b330264315000\u3000", "县水利局\xa0"],
+                [4, "\u200b\xa0\u3000", "行政许可", "330112666000", "县水利局"],
+                [5, "采矿许可", "行政许可", "330 112 667000", "县自然资源局"],
+            ]
+        },
+    )
+
+
+def status_column(path: Path) -> Path:
+    """An adjustment table with a 状态 column: 保留 / 下放 / 取消 / 暂停实施."""
+    header = ["序号", "事项名称", "权力类型", "实施主体", "事项编码", "状态", "备注"]
+    return xlsx(
+        path,
+        {
+            "调整后清单": [
+                header,
+                [1, "农药经营许可证核发", "行政许可", "县农业农村局", "B1", "保留", None],
+                [2, "拖拉机登记", "行政许可", "县农业农村局", "B2", "下放", "下放至各乡镇"],
+                [3, "种子质量纠纷田间现场鉴定", "行政裁决", "县农业农村局", "B3", "取消", None],
+                [4, "渔业捕捞许可证核发", "行政许可", "县农业农村局", "B4", "暂停实施", None],
+                [5, "动物防疫条件合格证核发", "行政许可", "县农业农村局", "B5", "已取消", None],
+            ]
+        },
+    )
+
+
+TREE_HEADER = ["序号", "事项层级", "事项名称", "事项编码", "事项类型", "实施主体", "行政区划"]
+
+
+def catalogue_tree_level_column(path: Path) -> Path:
+    """A catalogue exported as a tree: 事项 rows with their 办理项 below (事项层级 says which; the 办理项 leave
+    type, organ and 区划 blank), one 事项 with no 办理项."""
+    return xlsx(
+        path,
+        {
+            "事项目录": [
+                ["导出时间：2026-11-20 10:12:33"],
+                TREE_HEADER,
+                [1, "事项", "燃气经营许可证核发", "S100", "行政许可", "县住建局", "东城县"],
+                [None, "办理项", "\u3000\u3000燃气经营许可证新办", "S101", None, None, None],
+                [None, "办理项", "\u3000\u3000燃气经营许可证变更", "S102", None, None, None],
+                [2, "事项", "最低生活保障对象认定", "S200", "行政确认", "县民政局", "东城县"],
+                [None, "办理项", "最低生活保障对象认定", "S201", None, None, None],
+                [3, "事项", "印章刻制备案", "S300", "其他行政权力", "县公安局", "东城县"],
+            ]
+        },
+    )
+
+
+def catalogue_tree_dotted_seq(path: Path, *, flat: int = 0) -> Path:
+    """A three-level catalogue tree told only by its 序号: 事项 1, 办理项 1.1 (own code), 情形 1.1.1 (no code);
+    `flat` items of no tree above it (past the header scan)."""
+    above = [
+        [f"0{i}", f"印章刻制备案{i}", f"T0{i}", "其他行政权力", "县公安局", "1个工作日"] for i in range(flat)
+    ]
+    return xlsx(
+        path,
+        {
+            "目录树": [
+                ["序号", "名称", "编码", "事项类型", "实施主体", "承诺办结时限"],
+                *above,
+                ["1", "公共场所卫生许可", "T100", "行政许可", "县卫生健康局", "20个工作日"],
+                ["1.1", "公共场所卫生许可证新办", "T101", None, None, "10个工作日"],
+                ["1.1.1", "新开办公共场所", None, None, None, "5个工作日"],
+                ["1.1.2", "原址重新开业", None, None, None, "5个工作日"],
+                ["1.2", "公共场所卫生许可证注销", "T102", None, None, "10个工作日"],
+                ["2", "道路货物运输经营许可", "T200", "行政许可", "县交通运输局", "20个工作日"],
+                ["2.1", "道路货物运输经营许可（新办）", "T201", None, None, "10个工作日"],
+                ["2.1.1", "企业申请", None, None, None, "5个工作日"],
+            ]
+        },
+    )
+
+
+def sub_item_rows_blank_type_and_organ(path: Path) -> Path:
+    """Sub-item rows (序号 3-1, 3-2, and a 5-1 Excel saved as a date) under a main row, their main name, type
+    and organ cells blank."""
+    from datetime import datetime
+
+    return xlsx(
+        path,
+        {
+            "主项子项": [
+                POWER_HEADER,
+                ["3.", "对违反食品安全法行为的处罚", None, "行政处罚", "县市场监管局", "C300", None],
+                ["3-1", None, "对用非食品原料生产食品的处罚", None, None, "C301", None],
+                ["3-2", None, "对经营超过保质期的食品的处罚", None, None, "C302", None],
+                [5, "兽药经营许可证核发", None, "行政许可", "县农业农村局", "C500", None],
+                [datetime(2026, 5, 1), None, "兽药经营许可证核发（新办）", None, None, "C501", None],
+            ]
+        },
+    )
+
+
+def continuation_lines_unmerged(path: Path) -> Path:
+    """Each item's 责任事项 / 追责情形 lines continue on rows below it, every other cell empty and unmerged."""
+    return xlsx(
+        path,
+        {
+            "行政许可": [
+                ["序号", "事项名称", "权力类型", "实施主体", "事项编码", "责任事项", "追责情形"],
+                [1, "建筑工程施工许可证核发", "行政许可", "县住建局", "D1", "1.受理责任", "1.不予受理的"],
+                [None, None, None, None, None, "2.审查责任", "2.违法准予许可的"],
+                [None, None, None, None, None, "3.决定责任", None],
+                [2, "燃气经营许可证核发", "行政许可", "县住建局", "D2", "1.受理责任", None],
+                [None, None, None, None, None, "2.审查责任", None],
+            ]
+        },
+    )
+
+
+def duty_sheets_beside_the_list(path: Path) -> Path:
+    """A 权力清单 sheet, then a 责任清单 and a 追责情形 sheet restating its items with their duties."""
+    return xlsx(
+        path,
+        {
+            "权力清单": [
+                HEADER,
+                [1, "营业性演出审批", "行政许可", "E1", "县文旅局"],
+                [2, "旅行社设立许可", "行政许可", "E2", "县文旅局"],
+            ],
+            "责任清单": [
+                ["序号", "事项名称", "权力类型", "责任主体", "责任事项", "追责情形"],
+                [1, "营业性演出审批", "行政许可", "县文旅局", "1.受理责任", "1.不予受理的"],
+                [2, "旅行社设立许可", "行政许可", "县文旅局", "1.受理责任", "1.不予受理的"],
+            ],
+            "追责情形": [
+                ["序号", "事项名称", "追责情形", "责任主体"],
+                [1, "营业性演出审批", "有下列情形之一的", "县文旅局"],
+            ],
+        },
+    )
+
+
+def pasted_block_other_column_order(path: Path, *, more: int = 0) -> Path:
+    """A second department's block pasted below the first with its own header, 实施主体 and 权力类型 swapped
+    and 备注 where the code was; `more` plain rows in each block (past the header scan)."""
+    first = [[3 + i, f"城市道路挖掘许可{i}", "行政许可", "县住建局", f"F{3 + i}"] for i in range(more)]
+    second = [[3 + i, f"慈善组织认定{i}", None, "行政确认", f"新增{i}"] for i in range(more)]
+    return xlsx(
+        path,
+        {
+            "汇总": [
+                ["序号", "事项名称", "权力类型", "实施主体", "事项编码"],
+                [1, "城镇污水排入排水管网许可", "行政许可", "县住建局", "F1"],
+                [2, "对擅自占用城市道路的处罚", "行政处罚", "县住建局", "F2"],
+                *first,
+                [None],
+                ["序号", "事项名称", "实施主体", "权力类型", "备注"],
+                [1, "养老机构备案", "县民政局", "其他行政权力", None],
+                [2, "社会团体变更登记", "县民政局", "行政许可", "原第5项"],
+                *second,
+            ]
+        },
+    )
+
+
+def catalogue_organ_column_blank(path: Path) -> Path:
+    """A catalogue export whose 实施主体 column is there but blank on every row."""
+    rows = [[r[0], r[1], None, *r[3:]] for r in CATALOGUE_ROWS]
+    return xlsx(path, {"Sheet1": [CATALOGUE_HEADER, *rows]})
+
+
+def two_tables_side_by_side(path: Path) -> Path:
+    """Two departments' tables side by side (A–E and G–K), each under its own section line and header."""
+    head = ["序号", "事项名称", "权力类型", "实施主体", "事项编码"]
+    left = [
+        [1, "乡村建设规划许可证核发", "行政许可", "县自然资源局", "G1"],
+        [2, "对非法占用土地的处罚", "行政处罚", "县自然资源局", "G2"],
+    ]
+    right = [
+        [1, "林木采伐许可证核发", "行政许可", "县林业局", "H1"],
+        [2, "对滥伐林木的处罚", "行政处罚", "县林业局", "H2"],
+    ]
+    return xlsx(
+        path,
+        {
+            "权责清单": [
+                ["县自然资源局、县林业局权责清单"],
+                ["一、县自然资源局", None, None, None, None, None, "二、县林业局"],
+                [*head, None, *head],
+                [*left[0], None, *right[0]],
+                [*left[1], None, *right[1]],
+                [3, "土地权属争议调处", "行政裁决", "县自然资源局", "G3"],
+            ]
+        },
+        merges={"权责清单": ["A1:K1"]},
+    )

@@ -79,6 +79,23 @@ def test_inspect_shows_header_and_mapping(tmp_path: Path) -> None:
     assert fields["权力类型"] == "category"
 
 
+def test_inspect_shows_a_pasted_blocks_own_mapping(tmp_path: Path) -> None:
+    path = fixtures.pasted_block_other_column_order(tmp_path / "pasted-block-other-column-order.xlsx")
+    result = runner.invoke(app, ["inspect", str(path), "--format", "json"])
+    (sheet,) = json.loads(result.stdout)[0]["sheets"]
+    (block,) = sheet["column_blocks"]
+    assert block["row"] == 5
+    assert {c["column"]: c["field"] for c in block["columns"]} == {
+        "A": "seq",
+        "B": "name",
+        "C": "department",
+        "D": "category",
+        "E": "remarks",
+    }
+    text = runner.invoke(app, ["inspect", str(path)]).stdout
+    assert "from row 5, a pasted block's own header maps the columns" in text
+
+
 def test_usage_error_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--header-rows", "x", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 2

@@ -25,6 +25,7 @@ POWER_HEADER = [
     "行使层级",
     "备注",
     "办件量",
+    "状态",
 ]
 SERVICE_HEADER = [
     "序号",
@@ -35,11 +36,18 @@ SERVICE_HEADER = [
     "业务办理项编码",
     "办件量",
     "事项类型",
+    "状态",
 ]
 
 # Rows the body must hand to the row-by-row path (each a test some cell of it may need), by what they hold.
 SPECIAL_ROWS: list[list[Any]] = [
     ["合计", None, "共12项"],
+    ["小计", "3项", None, None, None, "县水利局"],
+    [None, "县水利局小计", None, None, None, None, None, "2项"],
+    [19, "取水\u200b许可", None, "行政许可", "C\u200b11", "县水利局"],
+    [20, "\u200b\xa0", None, "行政许可", "C12", "县水利局"],
+    [21, "取水许可", None, "行政许可", "330 109", "县水利局\u3000"],
+    [22, "取水许可撤回", None, "行政许可", "C13", "县水利局", None, None, "暂停实施", "取消"],
     ["填表人：张三", "审核人：李四"],
     ["以下空白"],
     ["注：本表共737项"],
@@ -58,6 +66,9 @@ SPECIAL_ROWS: list[list[Any]] = [
     [12, "取水许可变更", None, "行政许可", "5.11E+13", "同上"],
     [datetime(2021, 1, 3), "取水许可注销", None, "/", "C5", "—"],
     ["3.1", "取水许可补办", None, "行政许可", "C6", "县水利局"],
+    ["3.1.1", "遗失补办", None, None, None, None],
+    [None, None, None, None, None, None, None, "备注的第二行"],
+    ["3.2", "取水许可换证", None, "行政许可", "C6", "县水利局"],
     [13, "取水许可审批", "1.新设采矿权审批 2.采矿权延续登记", "行政许可", "C7", "县水利局"],
     [14, "取水许可审批", "变更", "行政许可", "C7", "县水利局"],
     [15, "食品生产许可", None, True, "C8", "县市场监管局", "县级。负责本级", "a\tb"],

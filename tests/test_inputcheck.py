@@ -284,6 +284,20 @@ def test_a_zone_by_its_short_name_in_the_catalogue_is_the_lists_zone() -> None:
     ]
 
 
+def test_a_catalogue_with_a_blank_organ_column_warns_and_fails_check(here: Path) -> None:
+    fixtures.catalogue_organ_column_blank(here / "catalogue-organ-column-blank.xlsx")
+    code, out = run("validate", "--kind", "services", "catalogue-organ-column-blank.xlsx")
+    assert code == 1 and "blank-organ-column" in out
+    assert run("validate", "--kind", "services", "catalogue.xlsx")[0] == 0
+    (here / "quanze.toml").write_text(
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+        '[inputs.catalogue]\npath = "catalogue-organ-column-blank.xlsx"\n',
+        "utf-8",
+    )
+    code, out = run("check")
+    assert code == 1 and "blank-organ-column" in out
+
+
 def _another_countys_list(
     here: Path, header: list[str], rows: list[list[object]], unit: str = "东城县"
 ) -> str:

@@ -108,3 +108,30 @@ def test_seq_from_date() -> None:
 @pytest.mark.parametrize("text", ["-", "+", "（）", "A-B"])
 def test_punctuation_names_are_left_to_the_placeholder_rules(text: str) -> None:
     assert junk_name(text) is None
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["小计", "15项", None, "县市场监督管理局"],  # the block's organ beside its subtotal
+        [None, "县交通运输局小计", None, "2项"],
+        [None, None, "小计：4项"],
+        ["行政许可小计", "共3项"],
+        ["小计：6项", "县民政局"],
+        ["小计", None, "行政许可", "5项"],  # a list grouped by category
+    ],
+)
+def test_subtotal_rows(row: list[str | None]) -> None:
+    assert junk_row(row) is not None and junk_row(row)[0] is IssueCode.TOTAL_ROW  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["1", "统计执法检查", "行政检查", "县统计局"],
+        ["2", "会计师事务所设立审批", "行政许可", "县财政局"],
+        ["小计", "对违法行为的处罚", "县市场监督管理局"],  # an item's name beside the word is no subtotal
+    ],
+)
+def test_items_are_not_subtotals(row: list[str | None]) -> None:
+    assert junk_row(row) is None

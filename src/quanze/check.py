@@ -15,7 +15,12 @@ from quanze.models import IssueCode, RowIssue
 from quanze.results import GapType, ReconcileResult, Summary
 
 # Warnings about the inputs that fail a check whatever its limits (see quanze.ingest.inputcheck).
-LOUD_WARNINGS = (IssueCode.NO_CATALOGUE, IssueCode.UNIT_UNMATCHED, IssueCode.OTHER_UNIT)
+LOUD_WARNINGS = (
+    IssueCode.NO_CATALOGUE,
+    IssueCode.UNIT_UNMATCHED,
+    IssueCode.OTHER_UNIT,
+    IssueCode.BLANK_ORGAN_COLUMN,
+)
 
 # Every metric a [check] limit may name, with what a percentage is a share of.
 METRICS: dict[str, str] = {

@@ -190,6 +190,18 @@ class Terminal:
                         escape(cm.field) if cm.field else "[dim](ignored)[/]",
                     )
                 out.print(table)
+                for block in layout.column_blocks:
+                    out.print(f"    from row {block.row}, a pasted block's own header maps the columns:")
+                    pasted = Table(pad_edge=False)
+                    for name in ("column", "header", "field"):
+                        pasted.add_column(name)
+                    for cm in block.columns:
+                        pasted.add_row(
+                            escape(cm.column),
+                            escape(cm.header),
+                            escape(cm.field) if cm.field else "[dim](ignored)[/]",
+                        )
+                    out.print(pasted)
 
     # ------------------------------------------------------------------ reconcile, gaps, check
 

@@ -112,6 +112,12 @@ class IssueCode(StrEnum):
     UNKNOWN_RECEIVING_UNIT = "unknown-receiving-unit"
     UNKNOWN_ITEM = "unknown-item"
     UNKNOWN_ACCEPTANCE = "unknown-acceptance"
+    INACTIVE_ITEM = "inactive-item"
+    SITUATION_ROW = "situation-row"
+    CONTINUATION_ROW = "continuation-row"
+    RESTATED_SHEET = "restated-sheet"
+    BLANK_ORGAN_COLUMN = "blank-organ-column"
+    SIDE_BY_SIDE_TABLES = "side-by-side-tables"
 
 
 class HiddenMode(StrEnum):
@@ -226,6 +232,14 @@ class ColumnMap(BaseModel):
     field: str | None
 
 
+class ColumnBlock(BaseModel):
+    """A pasted block's own header inside a sheet, with its columns in another order: the rows below it are
+    read by this mapping."""
+
+    row: int
+    columns: list[ColumnMap]
+
+
 class SheetLayout(BaseModel):
     """How quanze understood one sheet: header rows, column mapping, rows read and skipped."""
 
@@ -246,6 +260,8 @@ class SheetLayout(BaseModel):
     hidden: bool = False
     hidden_rows: list[int] = Field(default_factory=list)
     """Hidden rows below the header; read, or skipped (and counted as structural) under --hidden skip."""
+    column_blocks: list[ColumnBlock] = Field(default_factory=list)
+    """Pasted blocks whose own header maps the columns anew for the rows below it."""
 
 
 class FileReport(BaseModel):

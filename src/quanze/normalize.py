@@ -19,8 +19,13 @@ from quanze.vocab import (
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff]+")
-_NEEDS_CLEANING = re.compile(r"[\x00-\x20\x7f\u3000\xa0\u2002\u2003\u2009\u200b\ufeff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009]+")
+# Zero-width characters (and a BOM inside a cell) are no space: they vanish, so that 330195\u200b427000 is one
+# code and 食品\u200b经营许可 one word.
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
+_NEEDS_CLEANING = re.compile(
+    r"[\x00-\x20\x7f\u3000\xa0\u2002\u2003\u2009\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]"
+)
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _BRACKETS = str.maketrans(
     {
@@ -56,7 +61,7 @@ def clean_text(value: object) -> str | None:
     text = value if isinstance(value, str) else str(value)
     if not _NEEDS_CLEANING.search(text):
         return text or None
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     out = ""
     for line in lines:

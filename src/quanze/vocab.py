@@ -35,6 +35,8 @@ FIELDS: Final = (
     "unit",
     "duty_type",
     "owner_department",
+    "status",
+    "tree_level",
 )
 
 # When a header names a field that an earlier column already took, the later column takes this one
@@ -129,6 +131,9 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "devolution_mode": ("下放方式", "赋权方式", "调整方式", "下放形式", "放权方式", "调整类型", "承接方式"),
     "receiving_unit": ("承接单位", "承接主体", "下放至", "承接地区", "下放对象"),
     "acceptance": ("认领情况", "是否认领", "承接情况", "认领状态", "是否承接"),
+    "status": ("状态", "事项状态", "实施状态", "调整状态", "清单状态"),
+    # A catalogue tree's level column (事项 / 办理项 / 情形), not the 行使层级 of a power.
+    "tree_level": ("事项层级", "目录层级", "节点层级", "节点类型", "层级类型"),
     "supervision_department": ("监管部门", "监管主体", "监管责任部门", "监管单位", "监管责任主体"),
     "supervision_method": ("监管方式", "监管措施", "事中事后监管措施", "监管方式方法"),
     "volume": ("办件量", "办件数量", "办件数", "年办件量", "受理量", "办理量"),

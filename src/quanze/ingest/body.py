@@ -17,10 +17,18 @@ from typing import Any, cast
 from quanze.ingest.cells import FLOAT_EXACT_LIMIT, split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.header import names_a_field
-from quanze.ingest.junk import is_error_value, junk_cell, junk_name, seq_from_date
+from quanze.ingest.junk import (
+    INACTIVE_FIRST,
+    inactive_status,
+    is_error_value,
+    junk_cell,
+    junk_name,
+    seq_from_date,
+)
 from quanze.ingest.records import RecordBuilder, plain, record_defaults, sub_numbering, taken_fields
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
 from quanze.ingest.structure import example_seq, footnote, template_name
+from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
 from quanze.normalize import clean_text, has_control_characters, is_placeholder
@@ -44,6 +52,8 @@ _DATE = 64
 _JUNK_NAME = 128
 _SUB_SEQ = 256
 _PRESENT = 512
+_STATUS = 1024
+_TREE = 2048
 
 _set = object.__setattr__
 _NUMBERS = frozenset({int, float})
@@ -109,7 +119,15 @@ class _Marks(dict[Any, int]):
         if text.isdigit():
             mark = _DIGITS
         else:
-            mark = self._rare(text) if _RARE.search(text) is not None else _PRESENT
+            if _RARE.search(text) is not None:
+                mark = self._rare(text)
+            else:
+                mark = _CODE_ODD | _PRESENT if " " in text and odd_code(text) else _PRESENT
+            # Texts here are cleaned (no spaces around them, never empty).
+            if text[0] in INACTIVE_FIRST and inactive_status(text):
+                mark |= _STATUS
+            if text in TREE_WORDS:
+                mark |= _TREE
             if is_placeholder(text):
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
@@ -144,6 +162,8 @@ class _Marks(dict[Any, int]):
             mark |= _DATE
         if sub_numbering(text):
             mark |= _SUB_SEQ
+        if text[0].isdigit() and dotted_seq(text):
+            mark |= _TREE
         return mark
 
 
@@ -157,9 +177,13 @@ _FIELD_MASKS: dict[str, int] = {
     "sub_item": _JUNK_NAME,
     "code": _CODE_ODD,
     "parent_power_code": _CODE_ODD,
+    "status": _STATUS,
+    "tree_level": _TREE,
 }
 # A power row with a 子项, a 子项 number or a 序号 like 1.1 takes part in main/sub-item bookkeeping.
 _POWER_MASKS: dict[str, int] = {"seq": _SUB_SEQ, "sub_seq": _PRESENT, "sub_item": _PRESENT}
+# A catalogue row numbered 1.1 or 1.1.1 is a node of a tree (a 办理项, a 情形).
+_SERVICE_MASKS: dict[str, int] = {"seq": _TREE}
 
 
 class SheetBody:
@@ -205,8 +229,7 @@ class SheetBody:
         for fld, idx in ctx.fields.items():
             if idx < width:
                 masks[idx] |= _PLACEHOLDER | _DITTO | _FIELD_MASKS.get(fld, 0)
-                if power:
-                    masks[idx] |= _POWER_MASKS.get(fld, 0)
+                masks[idx] |= (_POWER_MASKS if power else _SERVICE_MASKS).get(fld, 0)
         return masks
 
     def _chunk(self, chunk: list[list[Any]], first: int) -> None:
@@ -250,8 +273,14 @@ class SheetBody:
         k = 0
         while k < n:
             if not plain_rows[k] or ctx.precision_lost:
+                fields = ctx.fields
                 general(first + k, chunk[k])
                 k += 1
+                if ctx.fields is not fields:
+                    # A pasted block's own header moved the columns: the rest is read by its mapping.
+                    if k < n:
+                        self._chunk(chunk[k:], first + k)
+                    return
                 continue
             end = k + 1
             while end < n and plain_rows[end]:
@@ -348,6 +377,12 @@ class SheetBody:
             (ctx.services if service else ctx.powers).extend(items)
         if not service:
             state.last_main = items[-1]
+        else:  # the last may be a 事项 of a catalogue tree whose 办理项 follow
+            seq = self._column(text_columns, "seq", b - 1, b)
+            records.tree.top(items[-1], seq[0] if seq else None, False)
+        if not state.organ_seen and any(d is not None for d in data["department"]):
+            state.organ_seen = True
+        state.item_row = first + b - 1
         width = len(text_columns)
         state.previous = {f: text_columns[i][b - 1] if i < width else None for f, i in ctx.fields.items()}
         records.count += m

@@ -29,6 +29,12 @@ class SheetState:
     section_category: str | None = None
     previous: dict[str, str | None] = field(default_factory=dict)
     last_main: PowerItem | None = None
+    item_row: int | None = None
+    """The row of the last item row read (for continuation rows below it)."""
+    continued_from: int | None = None
+    """The item row whose continuation rows were last reported."""
+    organ_seen: bool = False
+    """Whether an item row read so far had an organ (its own cell, or a section, sheet name or title)."""
 
 
 @dataclass(slots=True)
@@ -55,6 +61,8 @@ class SheetContext:
     sheet_category: str | None = None
     precision_lost: set[tuple[int, int]] = field(default_factory=set)
     """Cells (row, 1-based column) whose number was too large to keep its digits."""
+    invisible: set[tuple[int, int]] = field(default_factory=set)
+    """Cells (row, 0-based column) that held only invisible characters (zero-width, NBSP), read as empty."""
 
     def issue(
         self,

@@ -62,6 +62,20 @@ class Duplicates:
                 )
             )
 
+    def discard(self, item: PowerItem | ServiceItem) -> None:
+        """Forget a record taken back (a catalogue tree's 事项, read before its 办理项 showed what it is)."""
+        unit = item.unit if isinstance(item, ServiceItem) else (item.unit, item.receiving_unit)
+        key, dept = code_key(item.code), department_key(item.department)
+        ident = hash((name_key(item.title), key, dept, unit))
+        if self.items.get(ident) == (item.source.sheet, item.source.row):
+            del self.items[ident]
+        code_ident = hash((key, dept, unit))
+        if key is not None and self.codes.get(code_ident, ("", "", -1))[1:] == (
+            item.source.sheet,
+            item.source.row,
+        ):
+            del self.codes[code_ident]
+
     def add_run(self, items: Sequence[PowerItem] | Sequence[ServiceItem]) -> None:
         """add() of each record, in order, for records that are no main item and no sub-item (a sheet's plain
         rows), a column at a time: keys, first sightings (dict.setdefault keeps the first) and clashes."""

@@ -211,13 +211,30 @@ def _strong_name_header(columns: list[ColumnMap], table: Mapping[str, tuple[str,
     return False
 
 
+def second_table(columns: list[ColumnMap]) -> int | None:
+    """The 0-based column where a second table starts beside the first: the header's headings, from that
+    column on, are the first table's again (序号 事项名称 权力类型 实施主体 事项编码 | 序号 事项名称 …), three at
+    least with the item's. None for one table (a 主项 | 子项 pair of 序号 and 名称 columns is one table)."""
+    labels = [c.header for c in columns]
+    filled = [i for i, label in enumerate(labels) if label]
+    for split in filled[1:]:
+        left = [labels[i] for i in filled if i < split]
+        right = [labels[i] for i in filled if i >= split]
+        if left != right or len(left) < 3:
+            continue
+        if any(c.field == "name" for c in columns[:split]):
+            return split
+    return None
+
+
 def ord_index(letter: str) -> int:
     return column_number(letter) - 1
 
 
 # Fields only a service catalogue has. Not 办件量 (a power list may have one) nor a power's code (权力事项编码
 # heads some power lists' own code column).
-CATALOGUE_FIELDS = frozenset({"parent_power_name", "handling_type"})
+# A level column of 事项 / 办理项 / 情形 (事项层级) is a catalogue exported as a tree.
+CATALOGUE_FIELDS = frozenset({"parent_power_name", "handling_type", "tree_level"})
 
 
 def catalogue_columns(columns: Sequence[ColumnMap]) -> list[str]:

@@ -39,6 +39,14 @@ _TOTAL = re.compile(
 )
 # A count beside a 合计 cell: 合计 | 4项.
 _COUNT = re.compile(r"^\d+\s*(?:项|条|个|件|大项|子项)$")
+# A subtotal under a block, as lists spell it: 小计, 桐川县交通运输局小计, 行政许可小计：4项, 小计（共3项）.
+_SUBTOTAL = re.compile(
+    r"^[^\d\s的]{0,30}小\s*计\s*[:：]?\s*(?:[(（]?\s*共?\s*\d+\s*(?:项|条|个|件|大项|子项)\s*[)）]?)?$"
+)
+# What a subtotal or total row may hold beside its total and counts: the organ of the block it closes.
+_BLOCK_LABEL = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队|政府|机关)$")
+# … and beside a 小计, the category of its block (a list grouped by category: 小计 | 行政许可 | 5项).
+_CATEGORY_LABEL = re.compile(r"^(?:行政|其他|公共服务|非行政)[\u4e00-\u9fff]{0,6}$")
 # The lines an office signs below a table: who filled it in, who checked it, a phone number, the date, a seal.
 _SIGNATURE = re.compile(
     r"^(?:(?:单位|部门|主要|分管)?(?:负责人|领导)|填表人|填报人|制表人|审核人|审批人|复核人|经办人|联系人"
@@ -81,6 +89,11 @@ def junk_row(texts: list[str | None], joined: str | None = None) -> tuple[IssueC
         return None
     words = [t for t in texts if t and not _NUMBER.match(t)]
     distinct = set(words)
+    if 1 < len(distinct) <= 4 and _subtotal_with_label(distinct):
+        return (
+            IssueCode.TOTAL_ROW,
+            "a subtotal or total row (小计 / 合计) beside its block's organ, not an item",
+        )
     if (
         1 < len(distinct) <= 3
         and all(len(w) <= 60 and (_TOTAL.match(w.strip()) or _COUNT.match(w.strip())) for w in distinct)
@@ -91,22 +104,60 @@ def junk_row(texts: list[str | None], joined: str | None = None) -> tuple[IssueC
     if len(distinct) != 1 or len(words[0]) > 60:
         return None
     text = words[0].strip()
-    if _TOTAL.match(text):
+    if _TOTAL.match(text) or _SUBTOTAL.match(text):
         return IssueCode.TOTAL_ROW, "a total row (合计 / 共N项), not an item"
     if _BLANK_MARKER.match(text):
         return IssueCode.BLANK_MARKER_ROW, "a 以下空白 marker: nothing below it is meant to be read"
     return None
 
 
+def _is_total(word: str) -> bool:
+    return len(word) <= 60 and (_TOTAL.match(word) is not None or _SUBTOTAL.match(word) is not None)
+
+
+def _subtotal_with_label(distinct: set[str]) -> bool:
+    """A row of a total (合计, 小计, XX局小计, 小计：6项) whose other words are counts and at most the organ
+    of the block it closes (or, beside a 小计, its category): 小计 | 15项 | 县市场监督管理局."""
+    stripped = [w.strip() for w in distinct]
+    totals = [w for w in stripped if _is_total(w)]
+    if not totals:
+        return False
+    rest = [w for w in stripped if not _is_total(w) and not _COUNT.match(w)]
+    subtotal = any(_SUBTOTAL.match(w) for w in totals)
+    return len(rest) <= 1 and all(
+        len(w) <= 30 and (_BLOCK_LABEL.search(w) or (subtotal and _CATEGORY_LABEL.match(w))) for w in rest
+    )
+
+
 def junk_cell(text: str) -> bool:
     """Whether a cell's text could make its row a junk row (a total, a 以下空白 marker, a signature line):
     junk_row finds none in a row where no cell could."""
     text = text.strip()
-    return bool(_TOTAL.match(text) or _BLANK_MARKER.match(text) or _SIGNATURE.match(text))
+    return bool(
+        _TOTAL.match(text) or _SUBTOTAL.match(text) or _BLANK_MARKER.match(text) or _SIGNATURE.match(text)
+    )
 
 
 def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Cc") or char in "\u3164\u2800\uffa0"
+
+
+# A 状态 cell that says the item is not in force: 取消, 已取消, 暂停实施, 停止执行, 废止 … (下放 and 保留 are
+# items: what a devolution hands down, what stays).
+_INACTIVE = re.compile(r"^\s*(?:已|拟|予以|暂予)?(?:取消|暂停|停止|废止|撤销|删除|失效|停用)")
+INACTIVE_FIRST = frozenset("已拟予暂取停废撤删失")
+"""The first character (past spaces) of every status _INACTIVE matches: a cheap test before it."""
+
+
+def inactive_status(text: str) -> bool:
+    """Whether a status cell (状态, 事项状态) says the item is cancelled or suspended, not active."""
+    return _INACTIVE.match(text) is not None
+
+
+def invisible_only(value: str) -> bool:
+    """Whether a cell holds characters and every one is invisible, one at least no plain space (a name typed
+    as zero-width or non-breaking spaces: something was pasted, not left blank)."""
+    return any(c not in " \t\r\n" for c in value) and all(is_invisible(c) for c in value)
 
 
 def junk_name(text: str) -> str | None:

@@ -3,18 +3,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from quanze.cellref import column_letter
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.gctune import relaxed_gc
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import Placeholders
-from quanze.ingest.sheet import SheetReader
+from quanze.ingest.sheet import SheetReader, split_side_by_side
 from quanze.ingest.sources import open_sheets
 from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
+
+# A sheet beside the power list that restates its items with their duties: 责任清单, 追责情形, 问责情形 …
+_RESTATING_SHEET = re.compile(r"责任清单|责任事项|追责|问责")
+_LIST_SHEET = re.compile(r"权力|权责|职权")
+
+
+def restates_items(sheet_name: str) -> bool:
+    """Whether a sheet's name says it restates the list's items (a 责任清单 or 追责情形 sheet), not a list."""
+    return _RESTATING_SHEET.search(sheet_name) is not None and _LIST_SHEET.search(sheet_name) is None
 
 
 def read_file(path: Path, options: IngestOptions | None = None, *, label: str | None = None) -> FileReport:
@@ -50,12 +61,42 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
                 )
             )
             continue
+        if options.sheets is None and restates_items(raw.name) and (report.powers or report.records):
+            report.sheets.append(SheetLayout(sheet=raw.name))
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.RESTATED_SHEET,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message="a 责任清单 / 追责情形 sheet beside the list: its rows restate the items read above "
+                    "with their duties, so they are not read as items again. Read it alone with --sheet",
+                )
+            )
+            continue
         reader = SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
         reader.read()
-        if reader.header_rows_refused is not None:
-            refused.append(f"{file_label} › {raw.name}: {reader.header_rows_refused}")
-        report.sheets.append(reader.layout)
-        report.issues.extend(reader.issues)
+        readers = [reader]
+        if reader.side_by_side is not None:
+            split, rows = reader.side_by_side
+            readers = [
+                SheetReader(file_label, part, options, options.kind, duplicates, placeholders)
+                for part in split_side_by_side(raw, split, rows)
+            ]
+            for part_reader in readers:
+                part_reader.read()
+            report.issues.append(
+                RowIssue(
+                    code=IssueCode.SIDE_BY_SIDE_TABLES,
+                    severity=Severity.INFO,
+                    file=file_label,
+                    sheet=raw.name,
+                    message=f"two tables side by side, the second from column {column_letter(split + 1)}: "
+                    "each read by its own header (quanze inspect shows both)",
+                )
+            )
+        for part in readers:
+            _add_sheet(report, part, refused, kinds)
         report.issues.extend(
             RowIssue(
                 code=n.code,
@@ -68,10 +109,6 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
             )
             for n in raw.notes
         )
-        report.powers.extend(reader.powers)
-        report.services.extend(reader.services)
-        if reader.layout.records:
-            kinds.add(reader.kind)
     if options.kind is ListKind.AUTO:
         report.kind = ListKind.SERVICES if kinds == {ListKind.SERVICES} else ListKind.POWERS
         if kinds == {ListKind.SERVICES, ListKind.POWERS}:
@@ -94,6 +131,18 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     if empty is not None:
         report.issues.append(empty)
     return report
+
+
+def _add_sheet(report: FileReport, reader: SheetReader, refused: list[str], kinds: set[ListKind]) -> None:
+    """Put what one sheet reader read into the file's report."""
+    if reader.header_rows_refused is not None:
+        refused.append(f"{report.file} › {reader.layout.sheet}: {reader.header_rows_refused}")
+    report.sheets.append(reader.layout)
+    report.issues.extend(reader.issues)
+    report.powers.extend(reader.powers)
+    report.services.extend(reader.services)
+    if reader.layout.records:
+        kinds.add(reader.kind)
 
 
 def _no_records_issue(report: FileReport) -> RowIssue | None:

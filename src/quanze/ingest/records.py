@@ -11,6 +11,8 @@ from pydantic import BaseModel, ValidationError
 
 from quanze.ingest.cells import packed_sub_items
 from quanze.ingest.context import SheetContext
+from quanze.ingest.junk import inactive_status
+from quanze.ingest.tree import CatalogueTree
 from quanze.models import (
     Category,
     CategoryNumbering,
@@ -53,6 +55,7 @@ class RecordBuilder:
         """parse_count by 办件量 text (only those that parse: a bad one is reported on every row)."""
         self.count = 0
         """Records made so far (the sheet reader puts the number on the layout at the end)."""
+        self.tree = CatalogueTree(ctx, self._retract)
 
     def _category(self, raw: str) -> Category | None:
         """category_of a raw 事项类型, remembered: a sheet has a handful of them, repeated row after row."""
@@ -89,6 +92,20 @@ class RecordBuilder:
 
     def add(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
+        status = values.get("status")
+        if status and inactive_status(status):
+            # An adjustment table lists the items it cancels or suspends beside those it keeps: reported on
+            # the row, never counted as an item in force.
+            ctx.layout.skipped_structural += 1
+            ctx.issue(
+                IssueCode.INACTIVE_ITEM,
+                Severity.INFO,
+                f'状态 "{status}": the item is cancelled or suspended, not in force; it was not read as an item',
+                row=rownum,
+                column=ctx.col_label(ctx.fields["status"]),
+                value=values.get("name") or values.get("sub_item"),
+            )
+            return
         if ctx.kind is ListKind.SERVICES:
             self._service(rownum, values)
             return
@@ -140,6 +157,16 @@ class RecordBuilder:
         ctx = self.ctx
         ctx.layout.rejected += 1
         col = ctx.fields.get(fld)
+        if col is not None and (rownum, col) in ctx.invisible:
+            ctx.issue(
+                IssueCode.JUNK_NAME,
+                Severity.ERROR,
+                "the name is made of invisible characters (zero-width or non-breaking spaces); "
+                "the row was not read",
+                row=rownum,
+                column=ctx.col_label(col),
+            )
+            return
         ctx.issue(
             IssueCode.MISSING_REQUIRED,
             Severity.ERROR,
@@ -207,6 +234,12 @@ class RecordBuilder:
         if not name:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return
+        if role == "sub" and last is not None and last.name == name:
+            # A 子项 is part of its main item: a type or organ cell left blank on its row is the main row's.
+            if values.get("category") is None and last.category_raw is not None:
+                values = {**values, "category": last.category_raw}
+            if values.get("department") is None and last.department is not None:
+                values = {**values, "department": last.department}
         data: dict[str, Any] = {k: v for k, v in values.items() if k in _POWER_FIELDS}
         self._common(rownum, values, data)
         data["name"], data["sub_item"], data["role"] = name, sub, role
@@ -225,8 +258,23 @@ class RecordBuilder:
             ctx.powers.append(item)
         self.count += 1
 
+    def _retract(self, item: ServiceItem) -> None:
+        """Take back the record of a row that turned out to be a 事项 of a catalogue tree (its 办理项 follow)."""
+        ctx = self.ctx
+        if ctx.services and ctx.services[-1] is item:
+            ctx.services.pop()
+        ctx.duplicates.discard(item)
+        self.count -= 1
+
     def _service(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
+        tree = self.tree
+        depth = tree.depth(values)
+        if depth == 2:
+            tree.situation(rownum, values)
+            return
+        if depth == 1:
+            tree.handling_item(rownum, values)
         name = values.get("name") or values.get("sub_item")
         if not name:
             self._reject(rownum, "name", "the service item has no name (事项名称); the row was not read")
@@ -244,6 +292,8 @@ class RecordBuilder:
         if ctx.options.keep_records:
             ctx.services.append(item)
         self.count += 1
+        if depth != 1:
+            tree.top(item, values.get("seq"), depth == 0)
 
 
 _Item = TypeVar("_Item", PowerItem, ServiceItem)

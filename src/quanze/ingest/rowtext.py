@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from quanze.ingest.cells import FLOAT_EXACT_LIMIT, cell_text
 from quanze.ingest.context import SheetContext
+from quanze.ingest.junk import invisible_only
 from quanze.models import IssueCode, Severity
 from quanze.normalize import clean_text, has_control_characters
 
@@ -59,7 +60,9 @@ class RowTexts:
             kind = type(value)
             if kind is str and len(value) <= EXCEL_CELL_LIMIT and not has_control_characters(value):
                 text = clean_text(value)
-                if len(plain) < _PLAIN_LIMIT:
+                if text is None and value and invisible_only(value):
+                    self.ctx.invisible.add((rownum, i))  # reported where the cell's field needs a value
+                elif len(plain) < _PLAIN_LIMIT:
                     plain[value] = text
                 out[i] = text
             elif kind is int:
@@ -124,4 +127,7 @@ class RowTexts:
                 column=ctx.col_label(c - 1),
                 value=repr(text[:80]),
             )
-        return clean_text(text)
+        cleaned = clean_text(text)
+        if cleaned is None and text and invisible_only(text):
+            ctx.invisible.add((rownum, c - 1))
+        return cleaned

@@ -18,6 +18,7 @@ from quanze.ingest.header import (
     guess_kind,
     map_columns,
     ord_index,
+    second_table,
 )
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.raw import RawSheet
@@ -39,6 +40,31 @@ from quanze.models import (
 
 _Head = list[tuple[int, list[str | None], set[int]]]
 """The rows read before the header is known: number, texts, columns inherited from merges above."""
+
+
+def split_side_by_side(raw: RawSheet, split: int, rows: list[list[Any]]) -> tuple[RawSheet, RawSheet]:
+    """A sheet holding two tables side by side as two sheets of the same name: the columns before `split`
+    (0-based), and those from it on (in their own columns, the left ones blank, so issues name the right
+    letters); merges and formulas go with their columns (a title merged across both goes to both)."""
+    k = split  # merges and formulas number columns from 1: the left part holds columns 1..k
+    blank: list[Any] = [None] * k
+    left = RawSheet(
+        name=raw.name,
+        rows=iter([r[:k] for r in rows]),
+        merges=[(r0, c0, r1, min(c1, k)) for r0, c0, r1, c1 in raw.merges if c0 <= k],
+        formulas={(r, c): f for (r, c), f in raw.formulas.items() if c <= k},
+        hidden=raw.hidden,
+        hidden_rows=raw.hidden_rows,
+    )
+    right = RawSheet(
+        name=raw.name,
+        rows=iter([[*blank, *r[k:]] for r in rows]),
+        merges=[(r0, max(c0, k + 1), r1, c1) for r0, c0, r1, c1 in raw.merges if c1 > k],
+        formulas={(r, c): f for (r, c), f in raw.formulas.items() if c > k},
+        hidden=raw.hidden,
+        hidden_rows=raw.hidden_rows,
+    )
+    return left, right
 
 
 def row_ranges(rows: list[int]) -> str:
@@ -75,6 +101,9 @@ class SheetReader:
             layout=SheetLayout(sheet=raw.name, hidden=raw.hidden),
         )
         self.header_rows_refused: str | None = None
+        self.side_by_side: tuple[int, list[list[Any]]] | None = None
+        """Where a second table starts beside the first (0-based column), and every row of the sheet: the
+        sheet is then read as two (split_side_by_side), not by this reader."""
         self._texts = RowTexts(self.ctx)
         self._structure = StructuralRows(self.ctx)
         self._values = RowValues(self.ctx)
@@ -103,9 +132,11 @@ class SheetReader:
     def read(self) -> None:
         ctx, layout, options = self.ctx, self.ctx.layout, self.ctx.options
         head: _Head = []
+        head_values: list[list[Any]] = []
         rows = iter(ctx.raw.rows)
         for rownum, values in enumerate(rows, start=1):
             head.append((rownum, *self._texts.texts(rownum, values)))
+            head_values.append(values)
             if len(head) >= max(HEADER_SCAN_ROWS, (options.header_rows or (0, 0))[1]):
                 break
         if not any(any(v for v in texts) for _, texts, _ in head):
@@ -129,6 +160,11 @@ class SheetReader:
                 self._no_header(head, rows)
                 return
             top, bottom, columns = found
+        split = second_table(columns) if options.header_rows is None else None
+        if split is not None:
+            # Two tables side by side (two departments' lists on one sheet): rare and small; read as two.
+            self.side_by_side = (split, [*head_values, *rows])
+            return
         layout.header_rows = list(range(top + 1, bottom + 2))
         layout.data_start = bottom + 2
         layout.columns = columns
@@ -158,6 +194,7 @@ class SheetReader:
         layout.rows_total = last
         layout.records += self._records.count
         self._report_hidden()
+        self._report_blank_organs()
 
     def _raw_row(self, rownum: int, values: list[Any]) -> None:
         self._row(rownum, *self._texts.texts(rownum, values))
@@ -168,6 +205,26 @@ class SheetReader:
         values = self._values.read(rownum, texts, self._structure.joined)
         if values is not None:
             self._records.add(rownum, values)
+
+    def _report_blank_organs(self) -> None:
+        """A catalogue whose 实施主体 column is blank on every row (an export that lost it): no item has an
+        organ, so the reports' 实施主体 and every same-organ comparison would be silently empty."""
+        ctx = self.ctx
+        column = ctx.fields.get("department")
+        if (
+            ctx.kind is not ListKind.SERVICES
+            or column is None
+            or not self._records.count
+            or ctx.state.organ_seen
+        ):
+            return
+        ctx.issue(
+            IssueCode.BLANK_ORGAN_COLUMN,
+            Severity.WARNING,
+            f"the organ column is blank on every one of the sheet's {self._records.count} item rows, and no "
+            "section, sheet name or title names an organ; export the catalogue again with its 实施主体 filled",
+            column=ctx.col_label(column),
+        )
 
     def _report_hidden(self) -> None:
         rows = self.ctx.layout.hidden_rows

@@ -7,9 +7,9 @@ import re
 
 from quanze.ingest.cells import looks_like_department, title_department
 from quanze.ingest.context import SheetContext
-from quanze.ingest.header import reads_like_header
+from quanze.ingest.header import map_columns, ord_index, reads_like_header
 from quanze.ingest.junk import junk_row
-from quanze.models import HiddenMode, IssueCode, ListKind, PowerItem, ServiceItem, Severity
+from quanze.models import ColumnBlock, HiddenMode, IssueCode, ListKind, PowerItem, ServiceItem, Severity
 from quanze.normalize import category_of, is_placeholder
 
 _SECTION = re.compile(
@@ -47,6 +47,19 @@ _IDENTITY_FIELDS = ("name", "sub_item", "category", "department", "level")
 # Fields a continuation row never adds to the record above (numbers, enums, the row's own numbering).
 _NOT_CONTINUED = frozenset({"seq", "sub_seq", "volume", "category", "role", "source"})
 
+# Long-text fields whose lines a list may write one a row below its item, every other cell empty.
+_TEXT_FIELDS = frozenset(
+    {
+        "duty",
+        "accountability",
+        "basis",
+        "remarks",
+        "supervision_method",
+        "level_scope",
+        "supervision_department",
+    }
+)
+
 
 class StructuralRows:
     """Tells the rows of one sheet that are no item, counts them in the layout and reports them."""
@@ -56,6 +69,8 @@ class StructuralRows:
         self._field_names: dict[str, bool] = {}
         self.joined = ""
         """The last row's non-empty texts joined: one string that cheap tests search at C speed."""
+        self._texts_for: dict[str, int] | None = None
+        self._text_cols: dict[int, str] = {}
 
     def skip(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
         """True when the row is no item (it has been counted and reported); False for an item row.
@@ -88,6 +103,8 @@ class StructuralRows:
         if _EXAMPLE_HINT.search(joined) and self._is_example(texts):
             what = "an example of how to fill in the list (序号 示例, a name with XX), not an item"
             return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(present))
+        if ctx.state.previous and self._continues_text(rownum, texts):
+            return True
         if len(distinct) == 1 and self._is_section(rownum, first, texts):
             return True
         if len(distinct) == 1 and len(present) >= 3:
@@ -98,8 +115,70 @@ class StructuralRows:
             )
         if reads_like_header(texts, ctx.table, self._field_names, distinct=distinct):
             what = "a row of column headings inside the table (a repeated or pasted header), not an item"
+            remapped = self._remap(rownum, texts)
+            if remapped:
+                what += f"; its columns are in another order, so the rows below are read by it: {remapped}"
             return self._skipped(rownum, IssueCode.REPEATED_HEADER, what, " | ".join(sorted(distinct)))
         return False
+
+    def _remap(self, rownum: int, texts: list[str | None]) -> str:
+        """A pasted block's own header that puts a field in another column than the sheet's header: the rows
+        below it are read by this header (the new mapping, as text), else "" (the mapping stands)."""
+        ctx = self.ctx
+        columns = map_columns([texts], ctx.table)
+        fields = {c.field: ord_index(c.column) for c in columns if c.field}
+        if "name" not in fields and "sub_item" not in fields:
+            return ""
+        if "name" in ctx.fields and "name" not in fields:
+            return ""  # the sheet's item column must stay named (the column-wise body reads by it)
+        if all(ctx.fields.get(fld, idx) == idx for fld, idx in fields.items()):
+            return ""  # the same header again (or part of it): nothing moves
+        ctx.fields = fields
+        ctx.layout.column_blocks.append(ColumnBlock(row=rownum, columns=[c for c in columns if c.header]))
+        return ", ".join(f"{c.column} {c.header} → {c.field}" for c in columns if c.field)
+
+    def _continues_text(self, rownum: int, texts: list[str | None]) -> bool:
+        """A row whose only texts are lines of long-text fields (责任事项, 追责情形, 依据, 备注) continues the
+        item above, unmerged: its lines are added to that record, reported once per record (info)."""
+        ctx = self.ctx
+        text_columns = self._text_columns()
+        if not text_columns or any(t and i not in text_columns for i, t in enumerate(texts)):
+            return False
+        ctx.layout.merged_continuation += 1
+        records: list[PowerItem] | list[ServiceItem] = (
+            ctx.services if ctx.kind is ListKind.SERVICES else ctx.powers
+        )
+        target = records[-1] if records else None
+        if ctx.options.keep_records and target is not None:
+            for idx, fld in text_columns.items():
+                text = texts[idx] if idx < len(texts) else None
+                if not text or is_placeholder(text):
+                    continue
+                current = getattr(target, fld, None)
+                if current is None:
+                    setattr(target, fld, text)
+                elif isinstance(current, str) and text not in current:
+                    setattr(target, fld, f"{current}\n{text}")
+        above = ctx.state.continued_from
+        if above is None or above != ctx.state.item_row:
+            ctx.state.continued_from = ctx.state.item_row
+            ctx.issue(
+                IssueCode.CONTINUATION_ROW,
+                Severity.INFO,
+                "lines of 责任事项 / 追责情形 (or another text column) on rows of their own below an item, every "
+                "other cell empty: added to the item above, not read as items",
+                row=rownum,
+                value=" | ".join(t for t in texts if t)[:120],
+            )
+        return True
+
+    def _text_columns(self) -> dict[int, str]:
+        """The columns of long-text fields, by index (none: the row is no continuation)."""
+        fields = self.ctx.fields
+        if self._texts_for is not fields:
+            self._texts_for = fields
+            self._text_cols = {i: f for f, i in fields.items() if f in _TEXT_FIELDS}
+        return self._text_cols
 
     def _continues_record(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
         """A row whose identifying cells all continue merges from above is part of the record above.

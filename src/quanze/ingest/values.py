@@ -24,8 +24,9 @@ _UNSEEN: Any = object()
 
 
 def odd_code(text: str) -> bool:
-    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…) or scientific notation."""
-    return text[:1] in _TEXT_PREFIXES or _SCIENTIFIC.match(text) is not None
+    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…), scientific notation, or
+    a space inside it (a code has none: one pasted with a non-breaking or full-width space inside)."""
+    return text[:1] in _TEXT_PREFIXES or " " in text or _SCIENTIFIC.match(text) is not None
 
 
 class RowValues:
@@ -118,6 +119,7 @@ class RowValues:
             if values.get(fld) is None and fld in ctx.fields:
                 values[fld] = ctx.state.previous.get(fld)
         ctx.state.previous = dict(values)
+        ctx.state.item_row = rownum
         for fld in ("code", "parent_power_code"):
             code = values.get(fld)
             if code is None:
@@ -130,6 +132,8 @@ class RowValues:
             if code[:1] in _TEXT_PREFIXES:
                 # '330109001000: the apostrophe that makes Excel keep a code as text, typed into a CSV.
                 code = values[fld] = code[1:].strip() or None
+            if code is not None and " " in code:
+                code = values[fld] = code.replace(" ", "")
             if code is not None and _SCIENTIFIC.match(code):
                 lost = (
                     "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read it; "
@@ -159,6 +163,8 @@ class RowValues:
                 or ctx.title_department
                 or values.get("handling_office")
             )
+        if values["department"] is not None:
+            ctx.state.organ_seen = True
         if values.get("category") is None:
             values["category"] = ctx.state.section_category or ctx.sheet_category
         if "level" in values or ctx.layout.level:

@@ -67,6 +67,12 @@ ISSUE_ZH = {
     IssueCode.UNKNOWN_RECEIVING_UNIT: "承接单位不在已知单位中",
     IssueCode.UNKNOWN_ITEM: "事项无法识别",
     IssueCode.UNKNOWN_ACCEPTANCE: "认领情况无法识别",
+    IssueCode.INACTIVE_ITEM: "已取消或暂停实施的事项（未计入）",
+    IssueCode.SITUATION_ROW: "办理情形行（非服务事项）",
+    IssueCode.CONTINUATION_ROW: "续行（并入上一事项）",
+    IssueCode.RESTATED_SHEET: "重述事项的工作表（责任清单等，未另计）",
+    IssueCode.BLANK_ORGAN_COLUMN: "实施主体列全部为空",
+    IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.
