@@ -16,6 +16,7 @@ from quanze.match.candidates import Index, collect
 from quanze.match.doubts import rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
+from quanze.match.inquiries import drop_inquiries
 from quanze.match.joint import link_partner_rows
 from quanze.match.kinds import unit_kind_links
 from quanze.match.model import (
@@ -200,6 +201,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         rejected_at,
     )
     narrow_by_act(in_unit, found_by, items, index.targets)
+    drop_inquiries(in_unit, found_by, items, index.targets)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
     propose_read_in_full(
         in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings

@@ -13,6 +13,7 @@ from quanze.match.candidates import Index
 from quanze.match.catalogue import match_catalogue
 from quanze.match.contrasts import contrast
 from quanze.match.evidence import effective_category, family_stem
+from quanze.match.inquiries import inquiry_for_another
 from quanze.match.model import DecisionBook, Link, MatchOptions, MatchResult, power_key, service_key
 from quanze.match.scoring import Candidate, Prepared, prepare, prepare_power, score_pair
 from quanze.models import PowerItem, ServiceItem
@@ -64,6 +65,7 @@ def _why(
     rejected: bool,
     options: MatchOptions,
     apart: tuple[str, str] | None = None,
+    inquiry: bool = False,
 ) -> str:
     if rejected:
         return "否决：分析人员已否决该对应关系"
@@ -75,6 +77,8 @@ def _why(
         return f"舍弃：名称中有相对的字词（{apart[0]}/{apart[1]}），不是同一事项"
     if raw is None or raw < options.review_threshold:
         return f"舍弃：得分低于复核线（{options.review_threshold:g}）"
+    if inquiry:
+        return "舍弃：办理项为查询、咨询或指引类信息服务，不是该事项的办理项"
     return "舍弃：另有得分更高或更确定的候选"
 
 
@@ -118,6 +122,7 @@ def _candidate(
             rejected,
             options,
             contrast(src.core, tgt.core, options.contrast_groups()),
+            inquiry_for_another(src.full, tgt.full),
         ),
     )
 

@@ -166,6 +166,26 @@ def propose_read_in_full(
             found_by[si] = [*found, *added]
 
 
+_ITEM_WORDS_ENDING: Final = tuple(sorted(_ITEM_WORDS, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def subject_and_acts(name: str) -> tuple[str, str] | None:
+    """(subject, handling words) of a name that is a subject of four characters or more naming no act, followed
+    by handling words only (临时救助申请（依申请） → 临时救助, 申请), else None. The handling words are taken off the
+    end, longest first (公司设立登记 → 公司设立, which names an act: None)."""
+    plain = _END_BRACKETS.sub("", name)
+    cut = len(plain)
+    while cut > MIN_READ_SUBJECT:
+        word = next((w for w in _ITEM_WORDS_ENDING if plain.endswith(w, 0, cut)), None)
+        if word is None or cut - len(word) < MIN_READ_SUBJECT:
+            break
+        cut -= len(word)
+    if cut == len(plain) or named_acts(plain[:cut]):
+        return None
+    return plain[:cut], plain[cut:]
+
+
 # A subject a power holds must open its name, after a qualifier of two characters at most (城乡医疗救助…): a power
 # that names the subject further in (煤矿建设项目初步设计文件审批) is about a narrower thing than the item.
 _QUALIFIER_ROOM: Final = 2
@@ -185,14 +205,10 @@ def _held_subject(
     four characters and names no act, and must open the power's name (after a qualifier of two characters at
     most); two powers holding it (医疗救助 in two powers' names) propose nothing.
     """
-    plain = _END_BRACKETS.sub("", name)
-    cut = next(
-        (c for c in range(MIN_READ_SUBJECT, len(plain)) if handling_words(plain[c:])),
-        None,
-    )
-    if cut is None or named_acts(plain[:cut]):
-        return None  # (公司设立登记: the subject names an act, 设立, and says too little)
-    subject = plain[:cut]
+    split = subject_and_acts(name)
+    if split is None:
+        return None
+    subject, act = split
     grams = [subject[i : i + 2] for i in range(len(subject) - 1)]
     if not all(g in postings for g in grams):
         return None
@@ -204,4 +220,4 @@ def _held_subject(
     }
     if len(holders) != 1:
         return None
-    return holders.pop(), subject, plain[cut:]
+    return holders.pop(), subject, act
