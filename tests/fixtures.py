@@ -818,3 +818,20 @@ def catalogue_main_item_column(path: Path) -> Path:
         ],
     ]
     return xlsx(path, {"事项目录": [header, *rows]})
+
+
+def name_merged_over_sub_item_column(path: Path) -> Path:
+    """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
+    return xlsx(
+        path,
+        {
+            "清单": [
+                ["序号", "事项名称", "子项名称", "事项类型", "实施主体"],
+                [1, "燃气经营许可", None, "行政许可", "县住建局"],
+                [2, "建筑工程施工许可", "新办", "行政许可", "县住建局"],
+                [None, None, "变更", "行政许可", "县住建局"],
+                [3, "对违法建设的处罚", None, "行政处罚", "县住建局"],
+            ]
+        },
+        merges={"清单": ["B2:C2", "A3:A4", "B3:B4", "B5:C5"]},
+    )

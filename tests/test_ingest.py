@@ -346,3 +346,14 @@ def test_a_catalogue_told_by_its_columns_reads_its_main_item_column_as_the_paren
         ("道路货物运输经营许可（新办）", "道路货物运输经营许可", "110400001001"),
         ("道路货物运输经营许可（变更）", "道路货物运输经营许可", "110400001002"),
     ]
+
+
+def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
+    report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
+    assert rows(report, "name", "sub_item", "role", "department") == [
+        ("燃气经营许可", None, "single", "县住建局"),
+        ("建筑工程施工许可", "新办", "sub", "县住建局"),
+        ("建筑工程施工许可", "变更", "sub", "县住建局"),
+        ("对违法建设的处罚", None, "single", "县住建局"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []

@@ -36,6 +36,7 @@ BUILDERS: list[Callable[[Path], Path]] = [
     fixtures.service_catalogue,
     fixtures.city_list,
     fixtures.catalogue,
+    fixtures.name_merged_over_sub_item_column,
     real_quirks.merged_item_rows,
     real_quirks.organ_and_office,
     real_quirks.office_only_with_title,

@@ -24,6 +24,8 @@ class RowTexts:
         self.formulas = ctx.raw.formulas
         self._merge_origin: dict[tuple[int, int], tuple[int, int]] = {}
         self._merge_values: dict[tuple[int, int], Any] = {}
+        self._sideways: dict[int, list[int]] = {}
+        """By row: the 0-based columns a merge covers right of its first column (its value spread sideways)."""
         for r0, c0, r1, c1 in ctx.raw.merges:
             if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
                 continue  # a whole-sheet merge holds no values worth spreading
@@ -31,6 +33,8 @@ class RowTexts:
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._merge_origin[(r, c)] = (r0, c0)
+                if c1 > c0:
+                    self._sideways.setdefault(r, []).extend(range(c0, c1))
         self._merge_width = min(max((c1 for _, _, _, c1 in ctx.raw.merges), default=0), 256)
         # Text cells that need no cleaning and raise no issue, by value: a column's values repeat row after
         # row, and such a cell's text is itself. Only str keys (and None) go in: 1, 1.0 and True are equal
@@ -73,6 +77,19 @@ class RowTexts:
             else:
                 out[i] = self._cell(rownum, i + 1, value)
         return cast("list[str | None]", out), set()
+
+    def first_column_only(self, rownum: int, texts: list[str | None]) -> list[str | None]:
+        """A data row's texts with each merge spread across columns kept in its first column only: a name
+        merged over the 子项 column (an item with no sub-item) is no sub-item. A row whose texts would come
+        down to one (a title or section merged across the table) keeps the merge spread, as read."""
+        columns = self._sideways.get(rownum)
+        if not columns:
+            return texts
+        kept = list(texts)
+        for c in columns:
+            if c < len(kept):
+                kept[c] = None
+        return kept if sum(1 for t in kept if t) >= 2 else texts
 
     def _texts(self, rownum: int, values: list[Any]) -> tuple[list[str | None], set[int]]:
         """`texts` for a sheet with merged cells or formulas saved without a result."""

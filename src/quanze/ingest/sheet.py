@@ -207,6 +207,7 @@ class SheetReader:
         self._row(rownum, *self._texts.texts(rownum, values))
 
     def _row(self, rownum: int, texts: list[str | None], inherited: set[int]) -> None:
+        texts = self._texts.first_column_only(rownum, texts)
         if self._structure.skip(rownum, texts, inherited):
             return
         values = self._values.read(rownum, texts, self._structure.joined)
