@@ -835,3 +835,40 @@ def name_merged_over_sub_item_column(path: Path) -> Path:
         },
         merges={"清单": ["B2:C2", "A3:A4", "B3:B4", "B5:C5"]},
     )
+
+
+def sub_item_lines_in_name_column(path: Path) -> Path:
+    """Sub-items typed as indented numbered lines in the name column under their main row, with codes of
+    their own and 序号, type and organ blank."""
+    return xlsx(
+        path,
+        {
+            "清单": [
+                ["序号", "事项名称", "事项类型", "实施主体", "事项编码"],
+                [1, "燃气经营许可", "行政许可", "县住建局", None],
+                [None, "\u3000\u3000（1）燃气经营许可证核发", None, None, "C01"],
+                [None, "    2.燃气经营许可证变更", None, None, "C02"],
+                [2, "对违法建设的处罚", "行政处罚", "县城管局", "C03"],
+            ]
+        },
+    )
+
+
+def name_cell_with_sub_item_lines(path: Path) -> Path:
+    """One name cell holding the main item and its sub-items on numbered lines."""
+    return xlsx(
+        path,
+        {
+            "清单": [
+                ["序号", "事项名称", "子项名称", "事项类型", "实施主体"],
+                [
+                    1,
+                    "建设工程消防审查\n1.建设工程消防设计审查\n2.建设工程消防验收",
+                    None,
+                    "行政许可",
+                    "县住建局",
+                ],
+                [2, "对有下列行为之一的处罚：\n1.未取得许可\n2.超范围经营", None, "行政处罚", "县住建局"],
+            ]
+        },
+    )

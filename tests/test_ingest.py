@@ -357,3 +357,25 @@ def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -
         ("对违法建设的处罚", None, "single", "县住建局"),
     ]
     assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_numbered_lines_in_the_name_column_are_sub_items_of_the_row_above(tmp_path: Path) -> None:
+    report = read_file(fixtures.sub_item_lines_in_name_column(tmp_path / "sub-item-lines.xlsx"))
+    assert rows(report, "name", "sub_item", "role", "category", "department", "code") == [
+        ("燃气经营许可", None, "main", Category.LICENSING, "县住建局", None),
+        ("燃气经营许可", "燃气经营许可证核发", "sub", Category.LICENSING, "县住建局", "C01"),
+        ("燃气经营许可", "燃气经营许可证变更", "sub", Category.LICENSING, "县住建局", "C02"),
+        ("对违法建设的处罚", None, "single", Category.PENALTY, "县城管局", "C03"),
+    ]
+    assert report.issues == []
+
+
+def test_a_name_cell_with_sub_item_lines_gives_one_record_per_sub_item(tmp_path: Path) -> None:
+    report = read_file(fixtures.name_cell_with_sub_item_lines(tmp_path / "name-cell-sub-item-lines.xlsx"))
+    assert rows(report, "name", "sub_item", "role", "category") == [
+        ("建设工程消防审查", "建设工程消防设计审查", "sub", Category.LICENSING),
+        ("建设工程消防审查", "建设工程消防验收", "sub", Category.LICENSING),
+        # entries after a lead-in (有下列行为之一的：) are the cases of one item, not sub-items
+        ("对有下列行为之一的处罚： 1.未取得许可 2.超范围经营", None, "single", Category.PENALTY),
+    ]
+    assert codes(report) == [("packed-sub-items", 2)]

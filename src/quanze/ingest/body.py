@@ -14,7 +14,7 @@ from itertools import islice, repeat, zip_longest
 from operator import and_, contains, or_, sub
 from typing import Any, cast
 
-from quanze.ingest.cells import FLOAT_EXACT_LIMIT, split_level
+from quanze.ingest.cells import FLOAT_EXACT_LIMIT, NUMBERED_ENTRY, split_level
 from quanze.ingest.context import SheetContext
 from quanze.ingest.header import names_a_field
 from quanze.ingest.junk import (
@@ -54,6 +54,7 @@ _SUB_SEQ = 256
 _PRESENT = 512
 _STATUS = 1024
 _TREE = 2048
+_NUMBERED = 4096
 
 _set = object.__setattr__
 _NUMBERS = frozenset({int, float})
@@ -128,6 +129,8 @@ class _Marks(dict[Any, int]):
                 mark |= _STATUS
             if text in TREE_WORDS:
                 mark |= _TREE
+            if NUMBERED_ENTRY.search(text) is not None:
+                mark |= _NUMBERED  # as a name: a sub-item line, or an item with its sub-items on lines
             if is_placeholder(text):
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
@@ -173,7 +176,7 @@ _DIGITS = _PRESENT | _JUNK_NAME
 _FIELD_MASKS: dict[str, int] = {
     "seq": _EXAMPLE_SEQ | _DATE,
     "sub_seq": _DATE,
-    "name": _TEMPLATE | _JUNK_NAME,
+    "name": _TEMPLATE | _JUNK_NAME | _NUMBERED,
     "sub_item": _JUNK_NAME,
     "code": _CODE_ODD,
     "parent_power_code": _CODE_ODD,

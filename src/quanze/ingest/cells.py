@@ -126,3 +126,36 @@ def packed_sub_items(text: str | None) -> list[str]:
         if all(cleaned):
             return cleaned
     return [_LEADING_NUMBER.sub("", text).strip() or text]
+
+
+# A text that may open with or hold a numbered entry: what the two tests below look for (a cheap first test).
+NUMBERED_ENTRY = re.compile(r"(?:^|[\s；;，,。])\d{1,2}[.、．)）](?!\d)|[(（]\d{1,2}[)）]")
+_LEAD_IN = re.compile(r"(?:[:：]|下列|之一)")
+
+
+def numbered_line(text: str | None) -> str | None:
+    """A name typed as a numbered line ((1)建筑工程规划许可, 2.市政工程规划许可): the text without its number,
+    else None."""
+    if not text:
+        return None
+    m = _LEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    return text[m.end() :].strip() or None
+
+
+def name_with_sub_items(text: str | None) -> tuple[str, list[str]] | None:
+    """A name cell holding its main item and then its sub-items, one numbered line each (X 1.X设计审查
+    2.X验收, lines joined by clean_text): the main name and the sub-items, else None. A name whose
+    entries follow a lead-in (有下列行为之一的：1.… 2.…) lists the cases of one item, not sub-items."""
+    if not text:
+        return None
+    marks = list(_PACKED_ENTRY.finditer(text))
+    if len(marks) < 2:
+        return None
+    head = text[: marks[0].start()].strip().rstrip("；;，,。").strip()
+    numbers = [int(m.group(1) or m.group(2)) for m in marks]
+    if not head or _LEAD_IN.search(head) or numbers != list(range(1, len(marks) + 1)):
+        return None
+    subs = packed_sub_items(text[marks[0].start() :])
+    return (head, subs) if len(subs) == len(marks) else None

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from quanze.ingest.cells import packed_sub_items
+from quanze.ingest.cells import name_with_sub_items, numbered_line, packed_sub_items
 from quanze.ingest.context import SheetContext
 from quanze.ingest.junk import inactive_status
 from quanze.ingest.tree import CatalogueTree
@@ -119,8 +119,21 @@ class RecordBuilder:
                 column=ctx.col_label(ctx.fields["sub_item"]),
                 value=(values.get("sub_item") or "")[:120],
             )
+        name = values.get("name")
+        packed = name_with_sub_items(name) if not subs and name and " " in name else None
+        if packed is not None:
+            ctx.issue(
+                IssueCode.PACKED_SUB_ITEMS,
+                Severity.INFO,
+                f"the name cell holds its item and {len(packed[1])} sub-items on numbered lines; each "
+                "sub-item is read as its own record of the item",
+                row=rownum,
+                column=ctx.col_label(ctx.fields["name"]),
+                value=(name or "")[:120],
+            )
+            name, subs = packed
         for sub in subs or (None,):
-            self._power(rownum, {**values, "sub_item": sub})
+            self._power(rownum, {**values, "name": name, "sub_item": sub})
 
     def _common(self, rownum: int, values: dict[str, str | None], out: dict[str, Any]) -> None:
         """Category and 办件量 of the row, put into `out` (the record's data)."""
@@ -231,6 +244,10 @@ class RecordBuilder:
                     row=rownum,
                     value=name,
                 )
+        elif last is not None and name and ctx.state.bare_row and last.seq and (line := numbered_line(name)):
+            # A sub-item typed as a numbered line in the name column ((1)建筑工程规划许可), no 序号, type or
+            # organ of its own, under a numbered main row: a sub-item of that row.
+            role, sub, name = "sub", line, last.name
         if not name:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return

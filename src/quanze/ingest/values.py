@@ -156,6 +156,9 @@ class RowValues:
                 column=ctx.col_label(ctx.fields[fld]),
                 value=code,
             )
+        ctx.state.bare_row = (
+            values.get("seq") is None and values.get("category") is None and values.get("department") is None
+        )
         if values.get("department") is None:
             values["department"] = (
                 ctx.state.section_department
