@@ -872,3 +872,33 @@ def name_cell_with_sub_item_lines(path: Path) -> Path:
             ]
         },
     )
+
+
+def english_line_in_header_cells(path: Path) -> Path:
+    """Header cells with an English second line (事项名称\\nItem Name) under a bilingual title."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某县行政权力事项目录 Catalogue of Administrative Powers"],
+                ["序号\nNo.", "事项名称\nItem Name", "事项类型\nType", "实施主体\nImplementing Body"],
+                [1, "燃气经营许可", "行政许可", "县住建局"],
+                [2, "对违法建设的处罚", "行政处罚", "县住建局"],
+            ]
+        },
+    )
+
+
+def english_header_row(path: Path) -> Path:
+    """An English header row right below the Chinese one."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "子项名称", "事项类型", "实施主体"],
+                ["No.", "Item Name", "Sub-item", "Type", "Implementing Body"],
+                [1, "燃气经营许可", None, "行政许可", "县住建局"],
+                [2, "对违法建设的处罚", None, "行政处罚", "县住建局"],
+            ]
+        },
+    )

@@ -379,3 +379,23 @@ def test_a_name_cell_with_sub_item_lines_gives_one_record_per_sub_item(tmp_path:
         ("对有下列行为之一的处罚： 1.未取得许可 2.超范围经营", None, "single", Category.PENALTY),
     ]
     assert codes(report) == [("packed-sub-items", 2)]
+
+
+def test_header_cells_with_an_english_second_line_are_found(tmp_path: Path) -> None:
+    report = read_file(fixtures.english_line_in_header_cells(tmp_path / "english-line-in-header.xlsx"))
+    assert report.sheets[0].header_rows == [2]
+    assert rows(report, "name", "category", "department") == [
+        ("燃气经营许可", Category.LICENSING, "县住建局"),
+        ("对违法建设的处罚", Category.PENALTY, "县住建局"),
+    ]
+    assert report.issues == []
+
+
+def test_an_english_header_row_under_the_chinese_one_is_part_of_the_header(tmp_path: Path) -> None:
+    report = read_file(fixtures.english_header_row(tmp_path / "english-header-row.xlsx"))
+    assert report.sheets[0].header_rows == [1, 2]
+    assert rows(report, "name", "sub_item", "category") == [
+        ("燃气经营许可", None, Category.LICENSING),
+        ("对违法建设的处罚", None, Category.PENALTY),
+    ]
+    assert report.issues == []

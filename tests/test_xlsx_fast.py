@@ -37,6 +37,8 @@ BUILDERS: list[Callable[[Path], Path]] = [
     fixtures.city_list,
     fixtures.catalogue,
     fixtures.name_merged_over_sub_item_column,
+    fixtures.english_line_in_header_cells,
+    fixtures.english_header_row,
     real_quirks.merged_item_rows,
     real_quirks.organ_and_office,
     real_quirks.office_only_with_title,

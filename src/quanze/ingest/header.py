@@ -56,15 +56,43 @@ def resolve_fields(
 _GROUP_RANK = 1000
 
 
+# An English second line after a Chinese header (事项名称\nItem Name → 事项名称ItemName as a key).
+_ENGLISH_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])\(?[A-Za-z][A-Za-z0-9.,/&'\-_]*\)?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _candidates(key: str) -> tuple[str, ...]:
+    """A header key and what it may stand for: without a bracketed part, without an English second line."""
+    out = [key]
+    if key[-1:].isascii():
+        english = _ENGLISH_TAIL.sub("", key)
+        if english != key:
+            out.append(english)
+    if "(" in key:
+        out += [re.sub(r"\([^()]*\)", "", k) for k in out]
+    return tuple(out)
+
+
 def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
     """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
     keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
     for n, key in enumerate(keys):
-        for candidate in (key, re.sub(r"\([^()]*\)", "", key)) if "(" in key else (key,):
+        for candidate in _candidates(key):
             if candidate in table:
                 fld, rank = table[candidate]
                 return (fld, rank + _GROUP_RANK) if n >= 2 else (fld, rank)
     return None
+
+
+def _english_headings(row: list[str | None], columns: list[ColumnMap]) -> bool:
+    """A row of English headings (No. | Item Name | Sub-item …) under a Chinese header: two cells at least,
+    each with a letter and no Chinese, all in columns the header labels (a list's items are Chinese)."""
+    labelled = {ord_index(c.column) for c in columns if c.header}
+    cells = [(i, t) for i, t in enumerate(row) if t]
+    return len(cells) >= 2 and all(
+        i in labelled and len(t) <= 40 and _LETTER.search(t) and not _CJK.search(t) for i, t in cells
+    )
 
 
 def map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, int]]) -> list[ColumnMap]:
@@ -195,6 +223,10 @@ def find_header(
         if not _band_fields(wider) >= fields:
             break
         bottom, columns, fields = bottom + 1, wider, _band_fields(wider)
+    if bottom + 1 < len(rows) and _english_headings(rows[bottom + 1], columns):
+        wider = map_columns(rows[top : bottom + 2], table)
+        if _band_fields(wider) >= fields:
+            bottom, columns = bottom + 1, wider
     return top, bottom, columns
 
 
