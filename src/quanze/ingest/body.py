@@ -54,7 +54,6 @@ _SUB_SEQ = 256
 _PRESENT = 512
 _STATUS = 1024
 _TREE = 2048
-_NUMBERED = 4096
 
 _set = object.__setattr__
 _NUMBERS = frozenset({int, float})
@@ -108,6 +107,20 @@ def _whole_and_exact(column: tuple[float, ...]) -> bool:
     )
 
 
+class _Numbered(dict[Any, int]):
+    """A power's name text → _ROW when it may be a sub-item line or hold its sub-items on numbered lines
+    (records read both row by row), else 0; filled as names are met."""
+
+    def __init__(self) -> None:
+        super().__init__({None: 0, _GENERAL: 0})
+
+    def __missing__(self, text: str) -> int:
+        mark = _ROW if NUMBERED_ENTRY.search(text) is not None else 0
+        if len(self) < _MEMO_LIMIT:
+            self[text] = mark
+        return mark
+
+
 class _Marks(dict[Any, int]):
     """A cell's text → the tests it may need, as bits; filled as texts are met."""
 
@@ -129,8 +142,6 @@ class _Marks(dict[Any, int]):
                 mark |= _STATUS
             if text in TREE_WORDS:
                 mark |= _TREE
-            if NUMBERED_ENTRY.search(text) is not None:
-                mark |= _NUMBERED  # as a name: a sub-item line, or an item with its sub-items on lines
             if is_placeholder(text):
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
@@ -176,7 +187,7 @@ _DIGITS = _PRESENT | _JUNK_NAME
 _FIELD_MASKS: dict[str, int] = {
     "seq": _EXAMPLE_SEQ | _DATE,
     "sub_seq": _DATE,
-    "name": _TEMPLATE | _JUNK_NAME | _NUMBERED,
+    "name": _TEMPLATE | _JUNK_NAME,
     "sub_item": _JUNK_NAME,
     "code": _CODE_ODD,
     "parent_power_code": _CODE_ODD,
@@ -201,6 +212,7 @@ class SheetBody:
         """The row-by-row path, for a row given as the opener's values."""
         self._texts = _Texts()
         self._marks = _Marks(ctx)
+        self._numbered = _Numbered()
         self._levels: dict[str | None, tuple[str | None, str | None]] = {}
         self._model: type[PowerItem] | type[ServiceItem] = (
             ServiceItem if ctx.kind is ListKind.SERVICES else PowerItem
@@ -263,6 +275,8 @@ class SheetBody:
             if i in digits and not _DIGITS & mask:
                 continue  # what the marks of digits say, no test of this column needs
             row_marks = list(map(or_, row_marks, map(and_, map(marks.__getitem__, col), repeat(mask))))
+        if ctx.kind is not ListKind.SERVICES:
+            row_marks = list(map(or_, row_marks, map(self._numbered.__getitem__, name_column)))
         cells = list(zip(*text_columns, strict=True)) if text_columns else [()] * n
         # None counts as a distinct value: two different texts make the set 3 long with it, 2 without.
         distinct = list(map(sub, map(len, map(set, cells)), map(contains, cells, repeat(None))))
