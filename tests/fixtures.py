@@ -818,3 +818,24 @@ def catalogue_main_item_column(path: Path) -> Path:
         ],
     ]
     return xlsx(path, {"事项目录": [header, *rows]})
+
+
+def page_lines_and_column_numbers(path: Path) -> Path:
+    """A printed table: a 栏次 row (1 2 3 4 5) under the header; 续表 and 第 2 页 共 2 页 lines and the header again
+    where it goes on over a page."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, 2, 3, 4, 5],
+                [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+                ["第 1 页 共 2 页"],
+                ["续表"],
+                HEADER,
+                [2, "食品生产许可", "行政许可", "511A0002", "市市场监管局"],
+                ["栏次", 1, 2, 3, 4, 5],
+                [3, "食品经营许可", "行政许可", "511A0003", "市市场监管局"],
+            ]
+        },
+    )

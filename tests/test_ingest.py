@@ -346,3 +346,13 @@ def test_a_catalogue_told_by_its_columns_reads_its_main_item_column_as_the_paren
         ("道路货物运输经营许可（新办）", "道路货物运输经营许可", "110400001001"),
         ("道路货物运输经营许可（变更）", "道路货物运输经营许可", "110400001002"),
     ]
+
+
+def test_page_lines_and_column_numbers_are_structure_not_items(tmp_path: Path) -> None:
+    report = read_file(
+        fixtures.page_lines_and_column_numbers(tmp_path / "page-lines-and-column-numbers.xlsx")
+    )
+    assert [p.name for p in report.powers] == ["燃气经营许可证核发", "食品生产许可", "食品经营许可"]
+    codes = [i.code for i in report.issues]
+    assert codes.count(IssueCode.SECTION_ROW) == 4 and IssueCode.REPEATED_HEADER in codes
+    assert not {IssueCode.MISSING_REQUIRED, IssueCode.JUNK_NAME} & set(codes)
