@@ -839,3 +839,11 @@ def page_lines_and_column_numbers(path: Path) -> Path:
             ]
         },
     )
+
+
+def one_name_pasted_down(path: Path, rows: int = 6) -> Path:
+    """Every row holds the same name (pasted down the column), each with its own code."""
+    body: list[Row] = [
+        [i, "食品经营许可", "行政许可", f"511A000{i}", "县市场监管局"] for i in range(1, rows + 1)
+    ]
+    return xlsx(path, {"Sheet1": [HEADER, *body]})

@@ -356,3 +356,16 @@ def test_page_lines_and_column_numbers_are_structure_not_items(tmp_path: Path) -
     codes = [i.code for i in report.issues]
     assert codes.count(IssueCode.SECTION_ROW) == 4 and IssueCode.REPEATED_HEADER in codes
     assert not {IssueCode.MISSING_REQUIRED, IssueCode.JUNK_NAME} & set(codes)
+
+
+def test_a_name_pasted_down_the_whole_column_is_a_warning(tmp_path: Path) -> None:
+    report = read_file(fixtures.one_name_pasted_down(tmp_path / "one-name-pasted-down.xlsx"))
+    assert len(report.powers) == 6  # kept as read, and said
+    assert [i.code for i in report.issues] == [IssueCode.ONE_NAME_THROUGHOUT]
+    # Four rows are too few to tell; one power's sub-item rows share its name but not their sub-items.
+    few = read_file(fixtures.one_name_pasted_down(tmp_path / "four.xlsx", rows=4))
+    assert IssueCode.ONE_NAME_THROUGHOUT not in [i.code for i in few.issues]
+    sub_items = [[i, "食品经营许可", f"子项{i}", "行政许可", "县市场监管局"] for i in range(1, 7)]
+    header = ["序号", "事项名称", "子项名称", "事项类型", "实施主体"]
+    path = fixtures.xlsx(tmp_path / "sub-items.xlsx", {"Sheet1": [header, *sub_items]})
+    assert IssueCode.ONE_NAME_THROUGHOUT not in [i.code for i in read_file(path).issues]
