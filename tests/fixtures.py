@@ -902,3 +902,32 @@ def english_header_row(path: Path) -> Path:
             ]
         },
     )
+
+
+def page_lines_and_column_numbers(path: Path) -> Path:
+    """A printed table: a 栏次 row (1 2 3 4 5) under the header; 续表 and 第 2 页 共 2 页 lines and the header again
+    where it goes on over a page."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, 2, 3, 4, 5],
+                [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+                ["第 1 页 共 2 页"],
+                ["续表"],
+                HEADER,
+                [2, "食品生产许可", "行政许可", "511A0002", "市市场监管局"],
+                ["栏次", 1, 2, 3, 4, 5],
+                [3, "食品经营许可", "行政许可", "511A0003", "市市场监管局"],
+            ]
+        },
+    )
+
+
+def one_name_pasted_down(path: Path, rows: int = 6) -> Path:
+    """Every row holds the same name (pasted down the column), each with its own code."""
+    body: list[Row] = [
+        [i, "食品经营许可", "行政许可", f"511A000{i}", "县市场监管局"] for i in range(1, rows + 1)
+    ]
+    return xlsx(path, {"Sheet1": [HEADER, *body]})

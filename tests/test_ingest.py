@@ -399,3 +399,26 @@ def test_an_english_header_row_under_the_chinese_one_is_part_of_the_header(tmp_p
         ("对违法建设的处罚", None, Category.PENALTY),
     ]
     assert report.issues == []
+
+
+def test_page_lines_and_column_numbers_are_structure_not_items(tmp_path: Path) -> None:
+    report = read_file(
+        fixtures.page_lines_and_column_numbers(tmp_path / "page-lines-and-column-numbers.xlsx")
+    )
+    assert [p.name for p in report.powers] == ["燃气经营许可证核发", "食品生产许可", "食品经营许可"]
+    codes = [i.code for i in report.issues]
+    assert codes.count(IssueCode.SECTION_ROW) == 4 and IssueCode.REPEATED_HEADER in codes
+    assert not {IssueCode.MISSING_REQUIRED, IssueCode.JUNK_NAME} & set(codes)
+
+
+def test_a_name_pasted_down_the_whole_column_is_a_warning(tmp_path: Path) -> None:
+    report = read_file(fixtures.one_name_pasted_down(tmp_path / "one-name-pasted-down.xlsx"))
+    assert len(report.powers) == 6  # kept as read, and said
+    assert [i.code for i in report.issues] == [IssueCode.ONE_NAME_THROUGHOUT]
+    # Four rows are too few to tell; one power's sub-item rows share its name but not their sub-items.
+    few = read_file(fixtures.one_name_pasted_down(tmp_path / "four.xlsx", rows=4))
+    assert IssueCode.ONE_NAME_THROUGHOUT not in [i.code for i in few.issues]
+    sub_items = [[i, "食品经营许可", f"子项{i}", "行政许可", "县市场监管局"] for i in range(1, 7)]
+    header = ["序号", "事项名称", "子项名称", "事项类型", "实施主体"]
+    path = fixtures.xlsx(tmp_path / "sub-items.xlsx", {"Sheet1": [header, *sub_items]})
+    assert IssueCode.ONE_NAME_THROUGHOUT not in [i.code for i in read_file(path).issues]

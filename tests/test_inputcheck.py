@@ -396,3 +396,51 @@ def test_a_unit_the_catalogue_also_spells_with_its_city_is_one_unit() -> None:
     only_long = services()[1:]
     reconcile_units(only_long, [], {}, aliases={}, catalogue="catalogue.xlsx", given=["苍梧县"])
     assert [s.unit for s in only_long] == ["苍梧县"]
+
+
+def _acceptance_run(here: Path, catalogue_rows: list[list[object]], catalogue_header: list[str]) -> None:
+    fixtures.xlsx(here / "catalogue.xlsx", {"Sheet1": [catalogue_header, *catalogue_rows]})
+    (here / "quanze.toml").write_text(
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+        '[[inputs.lists]]\npath = "东城县.xlsx"\nrole = "acceptance"\nunit = "东城县"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n',
+        "utf-8",
+    )
+
+
+def test_a_catalogue_naming_its_unit_by_区划名称_is_read_and_one_naming_none_fails_check(here: Path) -> None:
+    fixtures.acceptance(here / "东城县.xlsx", [[1, "燃气经营许可证核发", "511A0001000000", "认领"]])
+    row: list[object] = ["东城县住建局", "燃气经营许可证新办", "511A0001000001"]
+    _acceptance_run(
+        here,
+        [[1, "369001", "东城县", *row]],
+        ["序号", "区划代码", "区划名称", "实施主体", "事项名称", "基本编码"],
+    )
+    code, out = run("check")
+    assert "unit-unmatched" not in out and "no-service-item" not in (here / "out" / "gaps.csv").read_text(
+        "utf-8"
+    )
+    # Only a 区划代码 number: the catalogue names no unit, and its items would meet no unit's powers.
+    _acceptance_run(here, [[1, "369001", *row]], ["序号", "区划代码", "实施主体", "事项名称", "基本编码"])
+    code, out = run("check", "--force")
+    assert code == 1 and "unit-unmatched" in out
+    assert "the catalogue names no unit" in (here / "out" / "issues.csv").read_text("utf-8")
+
+
+def test_an_acceptance_list_whose_认领_column_is_blank_throughout_fails_check(here: Path) -> None:
+    rows: list[list[object]] = [
+        [1, "燃气经营许可证核发", "511A0001000000", None],
+        [2, "食品生产许可", None, None],
+    ]
+    fixtures.acceptance(here / "东城县.xlsx", rows)
+    _acceptance_run(here, list(fixtures.CATALOGUE_ROWS), fixtures.CATALOGUE_HEADER)
+    code, out = run("check")
+    assert code == 1 and "blank-acceptance-column" in out
+    # One cell filled in: the unit has answered, blanks read as listed (accepted) as before.
+    fixtures.acceptance(here / "东城县.xlsx", [[*rows[0][:3], "认领"], rows[1]])
+    code, out = run("check", "--force")
+    assert "blank-acceptance-column" not in out
+    # A list with no 认领 column at all: listing an item is accepting it.
+    fixtures.xlsx(here / "东城县.xlsx", {"Sheet1": [["序号", "事项名称"], [1, "燃气经营许可证核发"]]})
+    code, out = run("check", "--force")
+    assert "blank-acceptance-column" not in out

@@ -161,3 +161,19 @@ def test_fold_is_idempotent(text: str) -> None:
 def test_split_name_core_is_stable(text: str) -> None:
     core = split_name(text).core
     assert split_name(core).core == split_name(split_name(core).core).core
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1.行政许可", Category.LICENSING),
+        ("3、行政强制", Category.COERCION),
+        ("（四）行政征收", Category.LEVY),
+        ("二、行政确认", Category.CONFIRMATION),
+        ("2.行政处罚类", Category.PENALTY),
+        ("1.5", None),  # a number with a decimal is no numbered category
+        ("一、", None),
+    ],
+)
+def test_a_category_numbered_as_in_a_printed_list(raw: str, expected: Category | None) -> None:
+    assert category_of(raw) is expected

@@ -20,6 +20,7 @@ LOUD_WARNINGS = (
     IssueCode.UNIT_UNMATCHED,
     IssueCode.OTHER_UNIT,
     IssueCode.BLANK_ORGAN_COLUMN,
+    IssueCode.BLANK_ACCEPTANCE_COLUMN,
 )
 
 # Every metric a [check] limit may name, with what a percentage is a share of.

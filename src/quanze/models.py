@@ -117,6 +117,8 @@ class IssueCode(StrEnum):
     CONTINUATION_ROW = "continuation-row"
     RESTATED_SHEET = "restated-sheet"
     BLANK_ORGAN_COLUMN = "blank-organ-column"
+    BLANK_ACCEPTANCE_COLUMN = "blank-acceptance-column"
+    ONE_NAME_THROUGHOUT = "one-name-throughout"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
 
 

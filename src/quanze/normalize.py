@@ -198,6 +198,10 @@ def department_key(name: str | None) -> str | None:
 
 
 _NUMERIC_CODE = re.compile(r"^\d{1,2}(?:\.0)?$")
+# A category numbered as in a printed list: 1.行政许可, 3、行政强制, (四)行政征收, 二、行政确认.
+_ENUMERATED = re.compile(
+    r"^(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.])(?=\D)"
+)
 
 
 def category_of(
@@ -216,9 +220,10 @@ def category_of(
         if not extra
         else {**CATEGORY_ALIASES, **{header_key(k): v for k, v in extra.items()}}
     )
-    for candidate in (key, key.removesuffix("类"), key.removesuffix("事项"), key.removesuffix("类事项")):
-        if candidate in table:
-            return table[candidate]
+    for k in dict.fromkeys((key, _ENUMERATED.sub("", key))):
+        for candidate in (k, k.removesuffix("类"), k.removesuffix("事项"), k.removesuffix("类事项")):
+            if candidate in table:
+                return table[candidate]
     letters = LETTER_CATEGORY_CODES.get(key.upper())
     if letters is not None:
         return letters

@@ -163,6 +163,18 @@ def reconcile_units(
             s.unit = renamed[s.unit]
     catalogue_units = {s.unit for s in services if s.unit}
     if not catalogue_units:
+        if catalogue and (list_units or receiving):
+            # Items of no unit meet no unit's powers: every power would count as having no service item.
+            ours = _shown([*list_units.values(), *receiving], 3)
+            issues.append(
+                _unmatched(
+                    catalogue,
+                    ours,
+                    f"the catalogue names no unit (no 行政区划 / 区划名称 column was read, and [inputs.catalogue] "
+                    f"gives no unit), so its items meet none of the lists' units ({ours}); give the "
+                    '行政区划 column, or set unit = "<the unit>" under [inputs.catalogue] in quanze.toml',
+                )
+            )
         return issues
     keys = {name_key(u) for u in catalogue_units}
     fix = (
@@ -251,6 +263,30 @@ def other_unit_issues(
             message=f"this list is given as {unit}'s, but {count} of its {len(items)} rows name {place} in "
             f"their {column}: give {unit}'s own list, or set its unit to {place} in quanze.toml "
             f'(or, if {place} is another spelling of {unit}, add [aliases.units] "{place}" = ["{unit}"])',
+        )
+    ]
+
+
+def blank_acceptance_issues(report: FileReport, items: Sequence[PowerItem], *, file: str) -> list[RowIssue]:
+    """An acceptance list whose 认领情况 column is blank on every row: a template the unit has not filled in.
+
+    A unit's list without such a column is the unit listing what it took on, so a blank cell reads as accepted
+    (`vocab.acceptance_of`); a column that is there and blank throughout says nothing yet, and counting every
+    item as accepted would report a 承接率 of 100 %. A loud warning: `check` fails.
+    """
+    has_column = any(c.field == "acceptance" for s in report.sheets for c in s.columns)
+    if not has_column or not items or any(i.acceptance and i.acceptance.strip() for i in items):
+        return []
+    header = next(c.header for s in report.sheets for c in s.columns if c.field == "acceptance")
+    return [
+        RowIssue(
+            code=IssueCode.BLANK_ACCEPTANCE_COLUMN,
+            severity=Severity.WARNING,
+            file=file,
+            column=header,
+            message=f"the {header} column is blank on all {len(items)} rows: the unit has not said what it "
+            "accepts, and each item would count as accepted; fill in 认领 / 不认领, or give the list without "
+            "the column if listing an item is accepting it",
         )
     ]
 

@@ -12,7 +12,13 @@ from pathlib import Path
 from quanze.config import ListInput, ListRole, QuanzeConfig
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.ingest.cache import file_digest
-from quanze.ingest.inputcheck import no_catalogue_issue, other_unit_issues, reconcile_units, require_records
+from quanze.ingest.inputcheck import (
+    blank_acceptance_issues,
+    no_catalogue_issue,
+    other_unit_issues,
+    reconcile_units,
+    require_records,
+)
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.partition import Progress, input_jobs, read_through_cache
 from quanze.ingest.reader import read_file
@@ -115,6 +121,7 @@ def load_inputs(
         unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
+            loaded.issues.extend(blank_acceptance_issues(report, items, file=str(li.path)))
             loaded.issues.extend(
                 other_unit_issues(
                     items,

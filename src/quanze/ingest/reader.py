@@ -16,7 +16,18 @@ from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import Placeholders
 from quanze.ingest.sheet import SheetReader, split_side_by_side
 from quanze.ingest.sources import open_sheets
-from quanze.models import FileReport, HiddenMode, IssueCode, ListKind, RowIssue, Severity, SheetLayout
+from quanze.models import (
+    FileReport,
+    HiddenMode,
+    IssueCode,
+    ListKind,
+    PowerItem,
+    RowIssue,
+    ServiceItem,
+    Severity,
+    SheetLayout,
+)
+from quanze.normalize import name_key
 
 # A sheet beside the power list that restates its items with their duties: 责任清单, 追责情形, 问责情形 …
 _RESTATING_SHEET = re.compile(r"责任清单|责任事项|追责|问责")
@@ -130,7 +141,38 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     empty = _no_records_issue(report)
     if empty is not None:
         report.issues.append(empty)
+    report.issues.extend(_one_name_throughout(report))
     return report
+
+
+_ONE_NAME_LEAST = 5
+
+
+def _one_name_throughout(report: FileReport) -> list[RowIssue]:
+    """Every record of the file under one name (and sub-item), five rows or more: a name pasted down the
+    whole column, not a list. A warning, so `validate` exits 1; the records are kept as read."""
+    records: list[PowerItem] | list[ServiceItem] = report.powers or report.services
+    if len(records) < _ONE_NAME_LEAST:
+        return []
+    keys = {
+        (name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else "") for r in records
+    }
+    if len(keys) != 1:
+        return []
+    first = records[0]
+    return [
+        RowIssue(
+            code=IssueCode.ONE_NAME_THROUGHOUT,
+            severity=Severity.WARNING,
+            file=report.file,
+            sheet=first.source.sheet,
+            row=first.source.row,
+            column="事项名称",
+            value=first.name,
+            message=f"all {len(records)} rows hold the same name: a name pasted down the column? Check the "
+            "file against the list it was taken from",
+        )
+    ]
 
 
 def _add_sheet(report: FileReport, reader: SheetReader, refused: list[str], kinds: set[ListKind]) -> None:

@@ -24,6 +24,26 @@ _TEMPLATE_NAME = re.compile(r"(?:XX|ＸＸ|××|○○|〇〇)")
 # A character every example row holds: 例 or 示 in its 序号 (示例, 例, 示范 …), or a template mark in its name.
 _EXAMPLE_HINT = re.compile(r"[例示XＸ×○〇]")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
+# Where a printed table went on over a page: 续表, （续表二）, 续上表; 第 2 页 共 5 页.
+_PAGE_LINE = re.compile(
+    r"^(?:[(（]?(?:续表|续上表)[一二三四五六七八九十\d]*[)）]?"
+    r"|第\s*\d+\s*页(?:\s*[,，、/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，、/]?\s*第\s*\d+\s*页)$"
+)
+_COLUMN_LABEL = frozenset({"栏次", "栏目", "列次", "序列"})
+
+
+def page_line(texts: set[str]) -> bool:
+    """Whether a row's texts only say that a printed table continues (续表, 第 2 页 共 5 页)."""
+    return all(_PAGE_LINE.match(t.strip()) for t in texts)
+
+
+def column_numbers(present: list[str]) -> bool:
+    """Whether a row numbers the table's columns (栏次 1 2 3 4 …), as official tables do under the header."""
+    numbers = present[1:] if present and present[0].strip() in _COLUMN_LABEL else present
+    if len(numbers) < 3 or not all(t.strip().isdigit() for t in numbers):
+        return False
+    values = [int(t) for t in numbers]
+    return values[0] in (0, 1) and values == list(range(values[0], values[0] + len(values)))
 
 
 def footnote(text: str) -> bool:
@@ -97,6 +117,12 @@ class StructuralRows:
         first = present[0]
         if len(distinct) <= 2 and footnote(first):
             return self._skipped(rownum, IssueCode.FOOTNOTE_ROW, "footnote row, not an item", first)
+        if len(distinct) <= 2 and page_line(distinct):
+            what = "a line where the printed table goes on over a page (续表, 第 2 页 共 5 页), not an item"
+            return self._skipped(rownum, IssueCode.SECTION_ROW, what, " | ".join(present))
+        if len(present) >= 3 and column_numbers(present):
+            what = "a row numbering the table's columns (栏次 1 2 3 …), not an item"
+            return self._skipped(rownum, IssueCode.SECTION_ROW, what, " | ".join(present))
         junk = junk_row(texts, joined)
         if junk is not None:
             return self._skipped(rownum, junk[0], junk[1], " | ".join(sorted(distinct)))

@@ -72,6 +72,8 @@ ISSUE_ZH = {
     IssueCode.CONTINUATION_ROW: "续行（并入上一事项）",
     IssueCode.RESTATED_SHEET: "重述事项的工作表（责任清单等，未另计）",
     IssueCode.BLANK_ORGAN_COLUMN: "实施主体列全部为空",
+    IssueCode.BLANK_ACCEPTANCE_COLUMN: "认领情况列全部为空",
+    IssueCode.ONE_NAME_THROUGHOUT: "全部行名称相同",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
 }
 
