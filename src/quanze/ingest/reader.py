@@ -60,29 +60,21 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
         if options.sheets is not None and raw.name not in options.sheets:
             continue
         if raw.hidden and options.hidden is not HiddenMode.READ and options.sheets is None:
-            report.sheets.append(SheetLayout(sheet=raw.name, hidden=True))
-            report.issues.append(
-                RowIssue(
-                    code=IssueCode.HIDDEN_SHEET,
-                    severity=Severity.INFO,
-                    file=file_label,
-                    sheet=raw.name,
-                    message='a hidden sheet: not read. Read it with --hidden read (or [read] hidden = "read"), '
-                    "or name it with --sheet",
-                )
+            _sheet_left_unread(
+                report,
+                SheetLayout(sheet=raw.name, hidden=True),
+                IssueCode.HIDDEN_SHEET,
+                'a hidden sheet: not read. Read it with --hidden read (or [read] hidden = "read"), '
+                "or name it with --sheet",
             )
             continue
         if options.sheets is None and restates_items(raw.name) and (report.powers or report.records):
-            report.sheets.append(SheetLayout(sheet=raw.name))
-            report.issues.append(
-                RowIssue(
-                    code=IssueCode.RESTATED_SHEET,
-                    severity=Severity.INFO,
-                    file=file_label,
-                    sheet=raw.name,
-                    message="a 责任清单 / 追责情形 sheet beside the list: its rows restate the items read above "
-                    "with their duties, so they are not read as items again. Read it alone with --sheet",
-                )
+            _sheet_left_unread(
+                report,
+                SheetLayout(sheet=raw.name),
+                IssueCode.RESTATED_SHEET,
+                "a 责任清单 / 追责情形 sheet beside the list: its rows restate the items read above "
+                "with their duties, so they are not read as items again. Read it alone with --sheet",
             )
             continue
         reader = SheetReader(file_label, raw, options, options.kind, duplicates, placeholders)
@@ -173,6 +165,14 @@ def _one_name_throughout(report: FileReport) -> list[RowIssue]:
             "file against the list it was taken from",
         )
     ]
+
+
+def _sheet_left_unread(report: FileReport, layout: SheetLayout, code: IssueCode, message: str) -> None:
+    """A sheet quanze does not read (hidden, or restating the list's items): listed, and said why."""
+    report.sheets.append(layout)
+    report.issues.append(
+        RowIssue(code=code, severity=Severity.INFO, file=report.file, sheet=layout.sheet, message=message)
+    )
 
 
 def _add_sheet(report: FileReport, reader: SheetReader, refused: list[str], kinds: set[ListKind]) -> None:
