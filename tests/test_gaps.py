@@ -423,3 +423,28 @@ def test_an_item_the_city_keeps_is_expected_nowhere(tmp_path: Path) -> None:
     result = reconcile(load_config(config))
     about = {(g.gap_type, g.unit) for g in result.gaps if g.item_name == "户外广告设置许可"}
     assert about == set()
+
+
+def test_an_acceptance_list_that_meets_the_devolution_list_nowhere_is_a_loud_warning() -> None:
+    from quanze.check import LOUD_WARNINGS
+    from quanze.gaps import AcceptanceCheck
+
+    src = Provenance(file="清单.xlsx", sheet="Sheet1", row=2)
+
+    def power(name: str, receiving: str | None = None) -> PowerItem:
+        return PowerItem(name=name, receiving_unit=receiving, source=src)
+
+    devolved = [power("燃气经营许可证核发", "东城县、西河县"), power("食品生产许可", "东城县")]
+    lists = {
+        "东城县": [power("燃气经营许可证核发"), power("食品生产许可")],  # meets it: no warning
+        "西河县": [power("犬只登记"), power("殡葬设施建设审批")],  # another batch's list
+        "北岭县": [power("燃气经营许可证核发")],  # nothing is devolved to it
+    }
+    issues = AcceptanceCheck(devolved, lists).unmet()
+    assert IssueCode.NO_COMMON_ITEMS in LOUD_WARNINGS
+    assert [(i.code, i.value) for i in issues] == [
+        (IssueCode.NO_COMMON_ITEMS, "北岭县"),
+        (IssueCode.NO_COMMON_ITEMS, "西河县"),
+    ]
+    assert "share no item: 1 devolved to 西河县, 2 listed" in issues[1].message
+    assert "nothing in the devolution list is devolved to 北岭县" in issues[0].message

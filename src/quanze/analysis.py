@@ -146,6 +146,8 @@ def analyse(
         if (loaded.devolved and loaded.acceptance)
         else None
     )
+    if acceptance is not None:
+        loaded.issues.extend(acceptance.unmet())
     levels = cascade_lists(loaded)
     chained = (
         build_cascade(levels, options=config.match, addressing=addressing)

@@ -21,6 +21,7 @@ LOUD_WARNINGS = (
     IssueCode.OTHER_UNIT,
     IssueCode.BLANK_ORGAN_COLUMN,
     IssueCode.BLANK_ACCEPTANCE_COLUMN,
+    IssueCode.NO_COMMON_ITEMS,
 )
 
 # Every metric a [check] limit may name, with what a percentage is a share of.

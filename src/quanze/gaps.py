@@ -127,6 +127,37 @@ class AcceptanceCheck:
                 expected[p.left] for p in pairing.pairs if not is_refused(lists[unit][p.right])
             }
 
+    def unmet(self) -> list[RowIssue]:
+        """Units whose acceptance list and the devolution list meet nowhere: a loud warning each, since the
+        figures of such a unit (承接率 0/0, or every item not accepted and not devolved) measure a mismatch of
+        inputs, not the unit's work."""
+        out = []
+        for unit, (expected, pairing) in self.pairings.items():
+            listed = [p for p in self.lists[unit] if p.role != "main"]
+            if not listed or (expected and pairing.pairs):
+                continue
+            if not expected:
+                why = (
+                    f"nothing in the devolution list is devolved to {unit} (its 承接单位 name other units, or "
+                    f"leave {unit} out), yet {unit}'s acceptance list holds {len(listed)} items"
+                )
+            else:
+                why = (
+                    f"{unit}'s acceptance list and the devolution list share no item: {len(expected)} devolved "
+                    f"to {unit}, {len(listed)} listed, none the same (a list of another batch?)"
+                )
+            out.append(
+                RowIssue(
+                    code=IssueCode.NO_COMMON_ITEMS,
+                    severity=Severity.WARNING,
+                    file=listed[0].source.file,
+                    value=unit,
+                    message=why + "; check that the files belong to this devolution, or the unit names "
+                    "([aliases.units])",
+                )
+            )
+        return out
+
     def accepted(self, power: int, unit: str) -> bool | None:
         """Whether a unit accepted a devolved item; None when the unit sent no acceptance list."""
         if unit not in self._accepted:

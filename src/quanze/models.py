@@ -119,6 +119,7 @@ class IssueCode(StrEnum):
     BLANK_ORGAN_COLUMN = "blank-organ-column"
     BLANK_ACCEPTANCE_COLUMN = "blank-acceptance-column"
     ONE_NAME_THROUGHOUT = "one-name-throughout"
+    NO_COMMON_ITEMS = "no-common-items"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
 
 
