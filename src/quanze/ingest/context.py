@@ -34,9 +34,9 @@ class SheetState:
     continued_from: int | None = None
     """The item row whose continuation rows were last reported."""
     organ_seen: bool = False
+    """Whether an item row read so far had an organ (its own cell, or a section, sheet name or title)."""
     bare_row: bool = False
     """Whether the item row being read has no 序号, type or organ cell of its own (a line under an item)."""
-    """Whether an item row read so far had an organ (its own cell, or a section, sheet name or title)."""
 
 
 @dataclass(slots=True)

@@ -132,13 +132,10 @@ def reconcile_units(
         # catalogue) name them so, unless a list is itself named the long way.
         # A spelling that is a list's own unit wins; else the shortest one the lists address.
         spellings = sorted(_shorter_spellings(unit), key=lambda s: (name_key(s) not in list_units, len(s)))
+        # A unit a list is itself named or given by keeps its spelling.
+        own = name_key(unit) in list_units or name_key(unit) in given_keys
         short = next(
-            (
-                s
-                for s in spellings
-                if name_key(unit) not in list_units.keys() | given_keys
-                and (named_by_lists(s) or name_key(s) in in_catalogue)
-            ),
+            (s for s in spellings if not own and (named_by_lists(s) or name_key(s) in in_catalogue)),
             unit,
         )
         # A development zone by its short name (安平高新区 for 安平高新技术产业开发区) is the list's unit.
@@ -274,10 +271,9 @@ def blank_acceptance_issues(report: FileReport, items: Sequence[PowerItem], *, f
     (`vocab.acceptance_of`); a column that is there and blank throughout says nothing yet, and counting every
     item as accepted would report a 承接率 of 100 %. A loud warning: `check` fails.
     """
-    has_column = any(c.field == "acceptance" for s in report.sheets for c in s.columns)
-    if not has_column or not items or any(i.acceptance and i.acceptance.strip() for i in items):
+    header = next((c.header for s in report.sheets for c in s.columns if c.field == "acceptance"), None)
+    if header is None or not items or any(i.acceptance and i.acceptance.strip() for i in items):
         return []
-    header = next(c.header for s in report.sheets for c in s.columns if c.field == "acceptance")
     return [
         RowIssue(
             code=IssueCode.BLANK_ACCEPTANCE_COLUMN,

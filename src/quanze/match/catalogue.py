@@ -303,7 +303,6 @@ def _in_pool(
 
 
 _Parent = tuple[str, str | None]  # the power a service item names: name, code
-# A code's family stem, worked out once a code (every unit's items are grouped by it).
 
 
 def _families(services: Sequence[ServiceItem], in_unit: Sequence[int]) -> dict[str, list[int]]:

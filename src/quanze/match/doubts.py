@@ -12,9 +12,9 @@ from quanze.match.families import _END_BRACKETS, ACT_WORDS, GENERIC_RUN, closed,
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.pieces import PIECES_NOTE
 from quanze.match.scoring import Prepared
+from quanze.match.settle import Found
 
 # (power, score, method, status, reason): a link as catalogue matching keeps it.
-_Found = tuple[int, float, Method, Status, str]
 
 # The shortest object a power and an item must share for "another act on it" to be read.
 MIN_OBJECT = 4
@@ -105,7 +105,7 @@ def closing_kind(name: str) -> str | None:
 BY_WORDING = ("名称相似度", "主体相同（")
 
 
-def _by_wording(f: _Found) -> bool:
+def _by_wording(f: Found) -> bool:
     return (
         f[3] is Status.REVIEW
         and f[2] is Method.FUZZY
@@ -116,7 +116,7 @@ def _by_wording(f: _Found) -> bool:
 def rank_doubtful(
     in_unit: Sequence[int],
     items: Mapping[int, Prepared],
-    found_by: MutableMapping[int, list[_Found]],
+    found_by: MutableMapping[int, list[Found]],
     targets: Sequence[Prepared],
     options: MatchOptions,
 ) -> None:
@@ -126,7 +126,7 @@ def rank_doubtful(
         found = found_by[si]
         if not any(_by_wording(f) for f in found):
             continue
-        out: list[_Found] = []
+        out: list[Found] = []
         for f in found:
             note = doubt(items[si], targets[f[0]]) if _by_wording(f) else None
             if note is not None:

@@ -25,9 +25,7 @@ _END_BRACKETS: Final = re.compile(r"(?:\([^()]*\)|（[^（）]*）)+$")
 
 def is_inquiry(name: str) -> bool:
     """Whether a name ends in a query, advice or guide word, its end qualifiers aside (…信息查询（县级））."""
-    if name.endswith(INQUIRY_ENDS):
-        return True
-    return name.endswith((")", "）")) and (_END_BRACKETS.sub("", name) or name).endswith(INQUIRY_ENDS)
+    return _END_BRACKETS.sub("", name).endswith(INQUIRY_ENDS)
 
 
 def inquiry_for_another(item: str, power: str) -> bool:

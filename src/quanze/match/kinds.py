@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 
-from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.model import MatchOptions, Status
 from quanze.match.scoring import ENTITY_REASON, Prepared, Scorer
+from quanze.match.settle import Found
 
-_Found = tuple[int, float, Method, Status, str]
 _UNIT = "单位"
 
 
@@ -27,7 +27,7 @@ def _heads(core: str, full: str, generals: tuple[str, ...]) -> tuple[str, ...]:
 def unit_kind_links(
     in_unit: Sequence[int],
     items: Mapping[int, Prepared],
-    found_by: dict[int, list[_Found]],
+    found_by: dict[int, list[Found]],
     targets: Sequence[Prepared],
     scorer: Scorer,
     parent_of: Callable[[int], Prepared | None],

@@ -645,7 +645,7 @@ def _beyond(
     src: Prepared, tgt: Prepared, sim: float, rules: _Rules, item: _ItemSide, power: _PowerSide
 ) -> bool:
     """`_out_of_reach` with the options' rules and both names' sides worked out."""
-    if max(0.0, min(100.0, round(sim + rules.bonus + 1e-6, 1))) >= rules.review:  # `_reaches`
+    if _reaches(sim, rules.bonus, rules.review):
         return False
     # The pair is out of reach unless a rule it could pass lifts it: each rule's score is a ceiling, so the
     # answer does not depend on the order the rules are tried in, and the cheapest go first.

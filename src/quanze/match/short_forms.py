@@ -166,9 +166,6 @@ def propose_read_in_full(
             found_by[si] = [*found, *added]
 
 
-_ITEM_WORDS_ENDING: Final = tuple(sorted(_ITEM_WORDS, key=len, reverse=True))
-
-
 @lru_cache(maxsize=65536)
 def subject_and_acts(name: str) -> tuple[str, str] | None:
     """(subject, handling words) of a name that is a subject of four characters or more naming no act, followed
@@ -177,7 +174,7 @@ def subject_and_acts(name: str) -> tuple[str, str] | None:
     plain = _END_BRACKETS.sub("", name)
     cut = len(plain)
     while cut > MIN_READ_SUBJECT:
-        word = next((w for w in _ITEM_WORDS_ENDING if plain.endswith(w, 0, cut)), None)
+        word = next((w for w in _ITEM_WORDS if plain.endswith(w, 0, cut)), None)
         if word is None or cut - len(word) < MIN_READ_SUBJECT:
             break
         cut -= len(word)
