@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from quanze.ingest import IngestOptions, read_file
+from quanze.ingest import IngestOptions, body, read_file
 from quanze.ingest.rowtext import RowTexts
 from quanze.ingest.structure import StructuralRows
 from quanze.models import IssueCode, ListKind
@@ -164,6 +164,29 @@ def test_the_column_wise_body_reads_as_the_row_by_row_path(
         IssueCode.REPEATED_HEADER,
         IssueCode.ERROR_VALUE,
     } <= codes
+
+
+@pytest.mark.parametrize("kind", [ListKind.POWERS, ListKind.SERVICES])
+@pytest.mark.parametrize("last", [False, True], ids=["digits-kept", "digits-lost"])
+def test_the_column_wise_body_reads_across_its_chunks_as_the_row_by_row_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: ListKind, last: bool
+) -> None:
+    # Chunks of 7 rows: special rows, remapped blocks and hidden rows fall across chunk boundaries.
+    path = _mixed(tmp_path / "mixed.xlsx", kind, specials=SPECIAL_ROWS if last else SPECIAL_ROWS[:-1])
+    options = IngestOptions(kind=kind)
+    monkeypatch.setattr(body, "CHUNK", 7)
+    chunks: list[int] = []
+    read = body.SheetBody.read
+
+    def counted(self: body.SheetBody, rows: Any, start: int) -> int:
+        chunks.append(start)
+        return read(self, rows, start)
+
+    monkeypatch.setattr(body.SheetBody, "read", counted)
+    by_columns = _report(path, options)
+    assert chunks, "the column-wise body was not used"
+    monkeypatch.setattr(RowTexts, "plain", property(lambda _self: False))
+    assert by_columns == _report(path, options)
 
 
 def test_plain_rows_skip_the_row_by_row_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
