@@ -26,6 +26,8 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
 _NEEDS_CLEANING = re.compile(
     r"[\x00-\x20\x7f\u3000\xa0\u2002\u2003\u2009\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff]"
 )
+HAN = re.compile(r"[\u3400-\u9fff]")
+"""A Han character (CJK ideographs and extension A): text with one is Chinese, not a code or a number."""
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _BRACKETS = str.maketrans(
     {

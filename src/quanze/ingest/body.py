@@ -31,7 +31,7 @@ from quanze.ingest.structure import example_seq, footnote, template_name
 from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
-from quanze.normalize import clean_text, has_control_characters, is_placeholder
+from quanze.normalize import HAN, clean_text, has_control_characters, is_placeholder
 from quanze.vocab import DITTO_MARKS
 
 CHUNK = 4096
@@ -95,7 +95,6 @@ _RARE = re.compile("[计数共空无:：章签#XＸ×○〇同〃'\"”“d々�
 # header alias, with and without its bracketed parts, it names no field.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff（）]+")
 _BRACKETED = re.compile(r"（[^（）]*）")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _whole_and_exact(column: tuple[float, ...]) -> bool:
@@ -145,7 +144,7 @@ class _Marks(dict[Any, int]):
             if is_placeholder(text):
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
-            if text.startswith("#") or _CJK.search(text) is None or len(text) <= 2:
+            if text.startswith("#") or HAN.search(text) is None or len(text) <= 2:
                 mark |= _JUNK_NAME if junk_name(text) is not None else 0
             if not (
                 len(text) > self.longest

@@ -15,7 +15,29 @@ from quanze.vocab import DEPARTMENT_ALIASES
 FLOAT_EXACT_LIMIT = 2**53
 
 
-_DEPT_SUFFIX = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队)$")
+ORGAN_ENDINGS = (
+    "局",
+    "委",
+    "办",
+    "院",
+    "会",
+    "部",
+    "队",
+    "所",
+    "中心",
+    "厅",
+    "室",
+    "府",
+    "馆",
+    "站",
+    "社",
+    "处",
+    "分局",
+    "大队",
+    "支队",
+)
+"""How the name of an organ (or one of its offices) ends."""
+_DEPT_SUFFIX = re.compile("(?:" + "|".join(ORGAN_ENDINGS) + ")$")
 
 
 def cell_text(value: Any) -> tuple[str | None, bool]:

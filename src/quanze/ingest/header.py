@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from quanze.cellref import column_letter, column_number
 from quanze.errors import UsageError
 from quanze.models import ColumnMap, ListKind
-from quanze.normalize import header_key
+from quanze.normalize import HAN, header_key
 from quanze.vocab import POWER_HEADERS, SECOND_OCCURRENCE, SERVICE_HEADERS
 
 HEADER_SCAN_ROWS = 30
@@ -58,7 +58,6 @@ _GROUP_RANK = 1000
 
 # An English second line after a Chinese header (事项名称\nItem Name → 事项名称ItemName as a key).
 _ENGLISH_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])\(?[A-Za-z][A-Za-z0-9.,/&'\-_]*\)?$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -91,7 +90,7 @@ def _english_headings(row: list[str | None], columns: list[ColumnMap]) -> bool:
     labelled = {ord_index(c.column) for c in columns if c.header}
     cells = [(i, t) for i, t in enumerate(row) if t]
     return len(cells) >= 2 and all(
-        i in labelled and len(t) <= 40 and _LETTER.search(t) and not _CJK.search(t) for i, t in cells
+        i in labelled and len(t) <= 40 and _LETTER.search(t) and not HAN.search(t) for i, t in cells
     )
 
 

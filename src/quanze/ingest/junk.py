@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from quanze.ingest.cells import ORGAN_ENDINGS
 from quanze.models import IssueCode
+from quanze.normalize import HAN
 
 ERROR_VALUES = frozenset(
     {
@@ -44,7 +46,7 @@ _SUBTOTAL = re.compile(
     r"^[^\d\s的]{0,30}小\s*计\s*[:：]?\s*(?:[(（]?\s*共?\s*\d+\s*(?:项|条|个|件|大项|子项)\s*[)）]?)?$"
 )
 # What a subtotal or total row may hold beside its total and counts: the organ of the block it closes.
-_BLOCK_LABEL = re.compile(r"(?:局|委|办|院|会|部|队|所|中心|厅|室|府|馆|站|社|处|分局|大队|支队|政府|机关)$")
+_BLOCK_LABEL = re.compile("(?:" + "|".join((*ORGAN_ENDINGS, "政府", "机关")) + ")$")
 # … and beside a 小计, the category of its block (a list grouped by category: 小计 | 行政许可 | 5项).
 _CATEGORY_LABEL = re.compile(r"^(?:行政|其他|公共服务|非行政)[\u4e00-\u9fff]{0,6}$")
 # The lines an office signs below a table: who filled it in, who checked it, a phone number, the date, a seal.
@@ -63,7 +65,6 @@ _NUMBER = re.compile(r"^[\d\s.,:/\-+%]+$")
 _NUMBER_NAME = re.compile(r"^[\s.,:/\-+%]*\d[\d\s.,:/\-+%]*$")  # a digit at least: "-" is a placeholder
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?)?$")
 _HINT = re.compile(r"[计共空无正]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _BOOLEANS = frozenset({"是", "否", "TRUE", "FALSE", "True", "False", "true", "false"})
 
 
@@ -164,7 +165,7 @@ def junk_name(text: str) -> str | None:
     """Why a name cell cannot be an item's name, or None when it can."""
     if text in _BOOLEANS:
         return "the name cell holds a yes/no value, not a name; the column may be shifted"
-    if _CJK.search(text) and not text.startswith("#"):
+    if HAN.search(text) and not text.startswith("#"):
         return None  # past 是 / 否, a cell with a Chinese character in it is a name
     if is_error_value(text):
         return f"the name cell holds the Excel error {text}; fix the formula (VLOOKUP) in the source"
