@@ -200,7 +200,7 @@ def run_handover(
 ) -> HandoverOutcome:
     """`quanze handover build`: a checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
-    lists = checklists_of(analysis, deadline=deadline)
+    lists = checklists_of(analysis, deadline=deadline, expected=config.match.service_categories)
     begin(progress, Stage.WRITE, f"writing checklists to {out}")
     with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder:
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
