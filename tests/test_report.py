@@ -30,9 +30,12 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert wb.sheetnames == ["概览", "承接进度", "使用率", "已匹配", "待复核", "未匹配", "缺口", "数据问题"]
     overview = wb["概览"]
     assert overview["A1"].value == "测试"
-    assert overview["A2"].value.startswith("数据日期：") and "生成日期：" in overview["A2"].value
+    assert overview["A2"].value.startswith("文件修改日期：") and "生成日期：" in overview["A2"].value
     # The same headline figures as report.html, under the data date.
-    assert overview["A3"].value == "承接率 71.4%　未承接 2　权限悬空 0　待复核 0　零办件 1"
+    assert (
+        overview["A3"].value
+        == "承接率 71.4%（5/7）　未承接 2　权限悬空 0　待复核 0　零办件 1（服务事项 1/7）"
+    )
     assert overview["A4"].value.startswith("名词说明：")
     assert [overview["A9"].value, overview["A10"].value, overview["B10"].value] == [
         "总体情况",

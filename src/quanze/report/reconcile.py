@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
+from quanze.normalize import HAN
 from quanze.report.files import (
     model_columns,
     run_beside,
@@ -23,13 +25,14 @@ from quanze.report.files import (
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
     GAP_ZH,
-    GLOSSARY,
     ISSUE_ZH,
     METHOD_ZH,
     SEVERITY_ZH,
     STATUS_ZH,
     data_date,
-    headlines,
+    gap_rows,
+    glossary,
+    headline_line,
     input_dates,
     overview_facts,
 )
@@ -41,7 +44,6 @@ from quanze.results import (
     GAP_STATUS_ZH,
     MATCH_COLUMNS,
     GapRow,
-    GapType,
     MatchRow,
     ReconcileResult,
 )
@@ -63,11 +65,17 @@ USAGE_COLUMNS = (
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = spec_columns((*MATCH_FIELDS, REASON))
-REVIEW_COLUMNS = spec_columns(REVIEW.columns)
+# 决定（确认/否决） wide enough that its heading does not break inside the bracket.
+REVIEW_COLUMNS = tuple(
+    replace(c, width=max(c.width, 18)) if c.key == "decision" else c for c in spec_columns(REVIEW.columns)
+)
+# Scrolling right to 决定 keeps the power's name (and what is left of it) in view.
+REVIEW_FROZEN = [c.key for c in REVIEW_COLUMNS].index("power_name") + 1
 REVIEW_HIDDEN = frozenset(c.key for c in REVIEW.columns if c.hidden)
 REVIEW_DROPDOWNS: dict[str, Sequence[str]] = {c.key: c.choices for c in REVIEW.columns if c.choices}
 REVIEW_TITLE = (
-    "待复核的对应关系：请在黄色的“决定”列选择“确认”或“否决”，保存后运行命令 quanze review apply 本文件"
+    "待复核的对应关系：请在黄色的“决定”列选择“确认”（两者是同一事项，计为已匹配）或“否决”（不是同一事项，"
+    "以后不再提示），保存后运行命令 quanze review apply 本文件"
 )
 GAP_SHEET_COLUMNS = (
     Column("gap_type_zh", "缺口类型", 16, wrap=True),
@@ -94,6 +102,17 @@ ISSUE_SHEET_COLUMNS = (
     Column("value", "单元格内容", 24, wrap=True),
     Column("message", "说明", 40, wrap=True),
     Column("code", "问题代码", 18),
+)
+GAP_SUMMARY_COLUMNS = (
+    Column("gap", "缺口类型", 26, wrap=True),
+    Column("confirmed", "确定", 10),
+    Column("pending", "待复核", 10),
+    Column("count", "合计", 10),
+    Column("code", "类型代码", 20),
+)
+GAP_SUMMARY_NOTE = (
+    "待复核的缺口取决于尚未确认的对应关系，复核后数量会变化；合计 = 确定 + 待复核。"
+    "“—”表示本次输入无法检查该类缺口（括号内为原因），不是没有缺口。"
 )
 MATCH_TITLES = {
     Status.MATCHED: "已匹配：权力事项与服务事项的对应关系（每行一对）",
@@ -135,10 +154,23 @@ def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
         yield {**i.model_dump(), "code": i.code.value, "severity": i.severity.value}
 
 
+def issue_note(issue: RowIssue) -> str:
+    """The 说明 of an issue for a Chinese reader: a Chinese message as it is; an English one after the
+    Chinese title of its code (the English kept: it names the detail, and issues.csv has it too)."""
+    if HAN.search(issue.message):
+        return issue.message
+    return f"{ISSUE_ZH.get(issue.code, issue.code.value)}（{issue.message}）"
+
+
 def _issue_cells(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
     """Issue rows for the 数据问题 sheet: the Chinese title and severity first, the stable code last."""
     for row, i in zip(_issue_rows(issues), issues, strict=True):
-        yield {**row, "title": ISSUE_ZH.get(i.code, i.code.value), "severity_zh": SEVERITY_ZH[i.severity]}
+        yield {
+            **row,
+            "title": ISSUE_ZH.get(i.code, i.code.value),
+            "severity_zh": SEVERITY_ZH[i.severity],
+            "message": issue_note(i),
+        }
 
 
 def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
@@ -172,12 +204,12 @@ ROLE_ZH = {
 def overview_notes(result: ReconcileResult, *, lean: str | None = None) -> list[str]:
     """The lines under the title of 概览: the data date and the run date, the headlines, the lean-report note."""
     return [
-        f"数据日期：{data_date(result) or '不详'}（输入文件的最新修改日期）　　生成日期：{date.today().isoformat()}"
+        f"文件修改日期：{data_date(result) or '不详'}（输入文件中最新的修改日期，不是清单的发布日期）"
+        f"　　生成日期：{date.today().isoformat()}"
         f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”",
-        "　".join(f"{h.label} {h.value}" for h in headlines(result)),
+        headline_line(result),
         *([lean] if lean else []),
-        "名词说明：" + GLOSSARY[0],
-        *("　　　　　" + g for g in GLOSSARY[1:]),
+        *(("名词说明：" if n == 0 else "　　　　　") + g for n, g in enumerate(glossary(result))),
     ]
 
 
@@ -437,6 +469,7 @@ def write_reconcile(
                     title=REVIEW_TITLE,
                     dropdowns=REVIEW_DROPDOWNS,
                     hidden=REVIEW_HIDDEN,
+                    freeze_columns=REVIEW_FROZEN,
                 )
             ],
         )
@@ -460,16 +493,17 @@ def write_gaps(
     """Only the gaps: gaps.csv and a gaps.xlsx with the counts and the rows."""
     paths = [out / "gaps.csv", out / "gaps.xlsx"]
     write_csv_columns(paths[0], model_columns(result.gaps, GAP_COLUMNS), encoding=csv_encoding)
-    counts = [{"gap": GAP_ZH[GapType(k)], "code": k, "count": v} for k, v in result.summary.gaps.items()]
     write_workbook(
         paths[1],
         [
             Sheet(
                 "缺口汇总",
-                (Column("gap", "缺口类型", 26), Column("code", "类型代码", 20), Column("count", "数量", 10)),
-                counts,
+                GAP_SUMMARY_COLUMNS,
+                gap_rows(result),
                 title=title,
-                charts=(Chart("各类缺口", "gap", ("count",), "数量"),),
+                notes=(GAP_SUMMARY_NOTE,),
+                charts=(Chart("各类缺口（确定 / 待复核）", "gap", ("confirmed", "pending"), "数量"),),
+                chart_rows=len(result.summary.gaps),
             ),
             Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
         ],

@@ -81,6 +81,7 @@ class Sheet:
     footer: Sequence[Sequence[Any]] = ()
     chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
     notes: Sequence[str] = ()  # lines between the title and the table (what the numbers count)
+    freeze_columns: int = 0  # columns that stay in view when scrolling right (the item's name)
 
 
 @dataclass
@@ -118,9 +119,6 @@ def chart_height(count: int) -> int:
     """Pixels for `count` bars: room for every category label (viewers drop labels that would overlap)."""
     per_bar = 30 if count <= 15 else 20
     return min(max(240, 110 + per_bar * count), 700)
-
-
-LINE_HEIGHT = 15.0  # points per line of 11-point text
 
 
 def _rows_covered(height_px: int) -> int:
@@ -257,7 +255,8 @@ def _column_format(col: Column, formats: dict[str, Any]) -> Any:
     return formats["percent"] if col.percent else formats["wrap"] if col.wrap else formats["cell"]
 
 
-LINE_HEIGHT = 15.0  # points per line of 11-point text
+# Points per line of 11-point text: CJK fonts viewers fall back on (LibreOffice's) need about 16, not 15.
+LINE_HEIGHT = 16.0
 WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word breaks, glyph widths)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
@@ -312,7 +311,13 @@ def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float
             here = math.ceil(_display_width(value) / per_line)
         if here > lines:
             lines = here
-    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+    return None if lines == 1 else lines_height(lines)
+
+
+def lines_height(lines: int) -> float:
+    """The height of a row of `lines` wrapped lines, with one spare line: the estimate of where a viewer
+    wraps is close, not exact, and a row one line short printed its last line cut off."""
+    return min((lines + 1) * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
 def cell_text(value: str) -> str:
@@ -380,7 +385,7 @@ def _start_part(
     ws = wb.add_worksheet(part_name(spec.name, part))
     for i, col in enumerate(columns):
         ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
-    ws.freeze_panes(header_row + 1, 0)
+    ws.freeze_panes(header_row + 1, spec.freeze_columns)
     _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
         ws.write_string(0, 0, cell_text(spec.title), formats["title"])
