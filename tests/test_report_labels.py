@@ -207,6 +207,10 @@ def test_issue_notes_lead_with_chinese(tmp_path: Path) -> None:
     write_reconcile(out, result, title="测试")
     sheet = load_workbook(out / "report.xlsx")["数据问题"]
     notes = [r[7] for r in sheet.iter_rows(min_row=3, values_only=True)]
-    assert notes == ["注释行（非事项）（footnote row skipped）", "缺少必填项（no item name）", "交接日期不是日期"]
+    assert notes == [
+        "注释行（非事项）（footnote row skipped）",
+        "缺少必填项（no item name）",
+        "交接日期不是日期",
+    ]
     assert all(CJK.match(n) for n in notes)  # never an English sentence first
     assert "footnote row skipped" in (out / "issues.csv").read_text("utf-8-sig")  # the CSV keeps the message
