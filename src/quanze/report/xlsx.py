@@ -111,6 +111,42 @@ class Custom:
     add: Callable[[Any], None]
 
 
+# Series fills that stay apart when printed in black and white: a dark solid, a hatch, a light solid, a grid
+# (the theme's default colours print as one grey). Each series has a thin dark border.
+SERIES_FILLS: tuple[dict[str, Any], ...] = (
+    {"fill": {"color": "#1F4E78"}},
+    {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#C00000", "bg_color": "#FFFFFF"}},
+    {"fill": {"color": "#BFBFBF"}},
+    {"pattern": {"pattern": "small_grid", "fg_color": "#548235", "bg_color": "#FFFFFF"}},
+    {"pattern": {"pattern": "dark_vertical", "fg_color": "#7F6000", "bg_color": "#FFFFFF"}},
+    {"fill": {"color": "#FFFFFF"}},
+)
+SERIES_BORDER = {"color": "#404040", "width": 0.75}
+# Lines told apart without colour: solid, dashed, dotted … with distinct markers.
+LINE_DASHES = ("solid", "dash", "round_dot", "long_dash", "dash_dot", "long_dash_dot_dot")
+LINE_MARKERS = ("circle", "square", "diamond", "triangle", "x", "star")
+LINE_COLOURS = ("#1F4E78", "#C00000", "#548235", "#7F6000", "#7030A0", "#404040")
+
+
+def series_fill(n: int) -> dict[str, Any]:
+    """The fill of the n-th bar series: explicit, distinct in greyscale (see SERIES_FILLS)."""
+    return {**SERIES_FILLS[n % len(SERIES_FILLS)], "border": SERIES_BORDER}
+
+
+def line_style(n: int) -> dict[str, Any]:
+    """The line and marker of the n-th line series: dash pattern and marker set it apart in greyscale."""
+    colour = LINE_COLOURS[n % len(LINE_COLOURS)]
+    return {
+        "line": {"color": colour, "width": 2, "dash_type": LINE_DASHES[n % len(LINE_DASHES)]},
+        "marker": {
+            "type": LINE_MARKERS[n % len(LINE_MARKERS)],
+            "size": 6,
+            "border": {"color": colour},
+            "fill": {"color": colour if n % 2 == 0 else "#FFFFFF"},
+        },
+    }
+
+
 CHART_WIDTH = 760
 PAGE_ROWS = 34  # rows of default height on an A4 landscape page at 100 %
 
@@ -144,14 +180,14 @@ def _line_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys:
     """A line chart of `count` table rows (periods) below the header row `header`: one line per column."""
     chart = wb.add_chart({"type": "line"})
     cat = keys.index(spec.category_column)
-    for key in spec.value_columns:
+    for n, key in enumerate(spec.value_columns):
         idx = keys.index(key)
         chart.add_series(
             {
                 "name": [sheet, header, idx],
                 "categories": [sheet, header + 1, cat, header + count, cat],
                 "values": [sheet, header + 1, idx, header + count, idx],
-                "marker": {"type": "circle", "size": 5},
+                **line_style(n),
             }
         )
     chart.set_title({"name": spec.title, "name_font": {"size": 12}})
@@ -171,7 +207,7 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
     stacked = spec.stacked and len(spec.value_columns) > 1
     chart = wb.add_chart({"type": "bar", **({"subtype": "percent_stacked"} if stacked else {})})
     cat = keys.index(spec.category_column)
-    for key in spec.value_columns:
+    for n, key in enumerate(spec.value_columns):
         idx = keys.index(key)
         labels: dict[str, Any] = {"value": True}
         if spec.percent:
@@ -180,12 +216,15 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
             labels["num_format"] = "0;-0;;@"  # a zero has no bar; its label would only clutter
         if stacked:
             labels["position"] = "center"
+            if n % len(SERIES_FILLS) == 0:
+                labels["font"] = {"color": "#FFFFFF", "bold": True}  # on the dark solid segment
         chart.add_series(
             {
                 "name": [sheet, header, idx],
                 "categories": [sheet, header + 1, cat, header + count, cat],
                 "values": [sheet, header + 1, idx, header + count, idx],
                 "data_labels": labels,
+                **series_fill(n),
                 "gap": 60,
                 **({"overlap": 100} if stacked else {}),
             }
