@@ -69,3 +69,34 @@ def test_one_period_label_in_workbook_and_page_and_an_empty_overdue_sheet_says_s
 def test_rates_in_the_page_keep_one_decimal() -> None:
     table = html_table(["单位", "承接率"], [("东城县", 0.9234), ("西河县", 0.9251)])
     assert [row[1].text for row in table.rows] == ["92.3%", "92.5%"]
+
+
+def test_units_read_counties_zones_towns_upper_levels_then_shared(tmp_path: Path) -> None:
+    from quanze.ledger import CROSS_UNITS, load_gaps
+    from quanze.report.ledger import GroupBy, unit_order, write_ledger_workbook
+
+    names = ["城北镇", "北湖县", "某省", "安平经济技术开发区", CROSS_UNITS, "安平市", "东城县", "城南镇"]
+    assert sorted(names, key=unit_order({"安平市"})) == [
+        "东城县",
+        "北湖县",
+        "安平经济技术开发区",
+        "城北镇",
+        "城南镇",
+        "安平市",
+        "某省",
+        CROSS_UNITS,
+    ]
+    db = tmp_path / "l.sqlite"
+    rows = [
+        gap(GapType.NOT_ACCEPTED, "城北镇", "甲"),
+        gap(GapType.NOT_ACCEPTED, "东城县", "甲"),
+        gap(GapType.DROPPED_IN_CHAIN, "安平市", "乙"),
+        gap(GapType.NOT_ACCEPTED, "安平经济技术开发区", "甲"),
+        gap(GapType.UNIT_SPECIFIC, "南山县、白云县", "丙"),
+    ]
+    ledger.record_run(db, result(*rows), at=week(1))
+    path = write_ledger_workbook(tmp_path / "台账.xlsx", load_gaps(db), by=GroupBy.UNIT, title="安平市")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["汇总", "东城县", "安平经济技术开发区", "城北镇", "安平市", CROSS_UNITS]
+    summary = [r[0] for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert summary[:5] == ["东城县", "安平经济技术开发区", "城北镇", "安平市", CROSS_UNITS]

@@ -108,6 +108,13 @@ def _key(name: str) -> str:
     return department_key(name) or name
 
 
+def department_label(name: str) -> str:
+    """A department as every report names it: 卫生健康系统 and 卫健局 are 卫生健康局, as in the checklists;
+    a department the project does not know keeps its spelling."""
+    key = _key(name)
+    return key if key in _KNOWN_DEPARTMENTS and not is_township_government(key) else name
+
+
 def _is_generic(name: str) -> bool:
     """A sector (卫生健康系统) or a vague 部门 is not a department's name."""
     return name.endswith(_GENERIC_TAILS)

@@ -26,6 +26,7 @@ from quanze.report.labels import (
     headlines,
     overview_facts,
 )
+from quanze.report.usage import merged_usage
 from quanze.results import GAP_STATUS_ZH, HOW_ZH, GapRow, GapType, ReconcileResult
 
 ROW_LIMIT = 500  # rows shown per table in the page; the CSV files hold every row
@@ -106,7 +107,7 @@ def render(result: ReconcileResult, *, title: str) -> str:
         gap_counts=gap_rows(result),
         gap_groups=gap_groups(result.gaps),
         acceptance=sorted(result.acceptance, key=lambda a: (a.rate, a.unit)),
-        usage=sorted(result.usage, key=lambda u: (u.rate, u.unit or "", u.department)),
+        usage=sorted(merged_usage(result.usage), key=lambda u: (u.rate, u.unit or "", u.department)),
         levels=levels,
         chain_rows=chain_rows[:ROW_LIMIT],
         chain_total=len(chain_rows),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -13,10 +13,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from quanze.gap_types import DEVOLVER
 from quanze.ledger import (
     CROSS_UNITS,
     PERIOD_ZH,
     STATUSES,
+    UPPER_LEVEL_NOTE,
     LedgerGap,
     LedgerReport,
     PeriodRow,
@@ -123,6 +125,36 @@ def _ledger_row(g: LedgerGap) -> dict[str, Any]:
     return row
 
 
+_ZONE_WORDS = ("开发区", "园区", "新区", "高新区", "产业集聚区", "示范区", "试验区", "合作区")
+_TOWN_ENDINGS = ("镇", "乡", "街道", "街道办事处", "苏木")
+
+
+def unit_order(upper: Iterable[str]) -> Callable[[str], tuple[int, str]]:
+    """The order officials read units in: counties, zones, towns, the upper levels, then 跨单位.
+
+    `upper` are the units known to be upper levels (those that devolved: the unit of a dropped-in-chain
+    or held-twice gap); a province is one by its name. Within a group, by name.
+    """
+    uppers = set(upper)
+
+    def key(unit: str) -> tuple[int, str]:
+        if unit == CROSS_UNITS:
+            rank = 6
+        elif unit.startswith("（"):  # （未注明单位）
+            rank = 5
+        elif unit in uppers or unit.endswith(("省", "自治区")):
+            rank = 4
+        elif any(w in unit for w in _ZONE_WORDS):
+            rank = 2
+        elif unit.endswith(_TOWN_ENDINGS):
+            rank = 3
+        else:
+            rank = 1
+        return rank, unit
+
+    return key
+
+
 def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy, title: str) -> Path:
     """整改台账.xlsx: a summary sheet, then a sheet per unit (or department) with the status dropdown."""
     groups: dict[str, list[LedgerGap]] = defaultdict(list)
@@ -135,8 +167,10 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
             )
         groups[key].append(g)
     label = "单位" if by is GroupBy.UNIT else "部门"
+    order = unit_order(g.unit for g in gaps if g.unit and g.gap_type.value in DEVOLVER)
+    keys = sorted(groups, key=order) if by is GroupBy.UNIT else sorted(groups)
     summary = []
-    for key in sorted(groups):
+    for key in keys:
         counts = Counter(g.status for g in groups[key])
         summary.append(
             {
@@ -167,7 +201,7 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
             chart_rows=len(summary),
         )
     ]
-    for key in sorted(groups):
+    for key in keys:
         sheets.append(
             Sheet(
                 unique_sheet_name(key, taken, limit=28),
@@ -185,12 +219,17 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
 
 
 def _wide(
-    rows: Sequence[PeriodRow], periods: Sequence[str], value: str
+    rows: Sequence[PeriodRow], periods: Sequence[str], value: str, upper: Iterable[str] = ()
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """One row per period and one column per unit: the shape a line chart of units over time needs."""
-    units = sorted({r.unit for r in rows})
+    units = sorted({r.unit for r in rows}, key=unit_order(upper))
     cells = {(r.period, r.unit): getattr(r, value) for r in rows}
     return units, [{"period": p, **{u: cells.get((p, u)) for u in units}} for p in periods]
+
+
+def upper_levels(report: LedgerReport) -> set[str]:
+    """The units of a report that are upper levels (they devolved the items), as its ranking keeps apart."""
+    return {r.unit for r in report.not_ranked if r.note == UPPER_LEVEL_NOTE}
 
 
 def _pct(rate: float | None) -> str | None:
@@ -308,7 +347,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
         ("承接率", "acceptance_rate", "承接率", True),
         ("使用率", "usage_rate", "使用率", True),
     ):
-        units, rows = _wide(report.units, periods, value)
+        units, rows = _wide(report.units, periods, value, upper_levels(report))
         if not units:
             continue
         if len(periods) == 1:
@@ -493,7 +532,7 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
         ("acceptance_rate", "各单位承接率", True),
         ("usage_rate", "各单位使用率", True),
     ):
-        units, rows = _wide(report.units, periods, value)
+        units, rows = _wide(report.units, periods, value, upper_levels(report))
         if units and any(r[u] is not None for r in rows for u in units):
             unit_charts.append(
                 (label, _trend(periods, {u: [r[u] for r in rows] for u in units}, percent=percent))

@@ -37,6 +37,7 @@ from quanze.report.labels import (
     overview_facts,
 )
 from quanze.report.parquet import parquet_available, write_parquet_columns
+from quanze.report.usage import merged_usage
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -62,6 +63,7 @@ USAGE_COLUMNS = (
     Column("used", "有办件", 10),
     Column("rate", "使用率", 10, percent=True),
 )
+USAGE_CHART_ROWS = 30  # bars one chart shows legibly on a page
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = spec_columns((*MATCH_FIELDS, REASON))
@@ -181,7 +183,7 @@ def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
 def usage_by_department(result: ReconcileResult) -> list[dict[str, Any]]:
     """Usage rate per department over all units: share of its service items with a transaction."""
     totals: dict[str, list[int]] = {}
-    for u in result.usage:
+    for u in merged_usage(result.usage):
         t = totals.setdefault(u.department, [0, 0])
         t[0] += u.items
         t[1] += u.used
@@ -329,13 +331,25 @@ def overview_sheet(
             )
         )
     if result.usage:
+        usage = merged_usage(result.usage)
         sheets.append(
             Sheet(
                 "使用率",
                 (Column("unit", "单位", 18), *USAGE_COLUMNS),
-                [u.model_dump() for u in result.usage],
+                [u.model_dump() for u in usage],
                 title="各单位各部门服务事项使用率（有办件的服务事项 ÷ 服务事项）",
-                charts=(Chart("各单位各部门使用率", "department", ("rate",), "使用率", percent=True),),
+                # A bar per unit and department is unreadable past a page of bars (labels overlap, a page
+                # break cuts it): 概览 charts the departments over all units instead.
+                charts=(
+                    (Chart("各单位各部门使用率", "department", ("rate",), "使用率", percent=True),)
+                    if len(usage) <= USAGE_CHART_ROWS
+                    else ()
+                ),
+                notes=(
+                    ()
+                    if len(usage) <= USAGE_CHART_ROWS
+                    else (f"共 {len(usage)} 行，条形图无法辨认，不作图；各部门合计的使用率图见“概览”。",)
+                ),
             )
         )
     return sheets
