@@ -434,7 +434,15 @@ def write_reconcile(
         issues = (
             []
             if left_out
-            else [Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_cells(result.issues), title=ISSUES_TITLE)]
+            else [
+                Sheet(
+                    "数据问题",
+                    ISSUE_SHEET_COLUMNS,
+                    _issue_cells(result.issues),
+                    title=ISSUES_TITLE,
+                    print_columns=len(ISSUE_SHEET_COLUMNS) - 1,  # 问题代码 on screen only
+                )
+            ]
         )
         write_workbook(
             out / "report.xlsx",
@@ -445,7 +453,13 @@ def write_reconcile(
                     for st, rows in by_status.items()
                 ),
                 *cascade_sheets(result),
-                Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
+                Sheet(
+                    "缺口",
+                    GAP_SHEET_COLUMNS,
+                    _gap_cells(result.gaps),
+                    title=GAPS_TITLE,
+                    print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
+                ),
                 *issues,
             ],
         )
@@ -519,7 +533,13 @@ def write_gaps(
                 charts=(Chart("各类缺口（确定 / 待复核）", "gap", ("confirmed", "pending"), "数量"),),
                 chart_rows=len(result.summary.gaps),
             ),
-            Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
+            Sheet(
+                "缺口",
+                GAP_SHEET_COLUMNS,
+                _gap_cells(result.gaps),
+                title=GAPS_TITLE,
+                print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
+            ),
         ],
     )
     return paths

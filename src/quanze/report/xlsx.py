@@ -82,6 +82,7 @@ class Sheet:
     chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
     notes: Sequence[str] = ()  # lines between the title and the table (what the numbers count)
     freeze_columns: int = 0  # columns that stay in view when scrolling right (the item's name)
+    print_columns: int | None = None  # the columns printed (the first ones); machine codes on screen only
 
 
 @dataclass
@@ -440,6 +441,9 @@ def _start_part(
 
 def _finish_part(ws: Any, spec: Sheet, keys: Sequence[str], header_row: int, last: int) -> None:
     ws.autofilter(header_row, 0, max(last, header_row + 1), max(len(keys) - 1, 0))
+    if spec.print_columns is not None:
+        # Narrower on paper, so the type is larger; the rows below a table (its footer) print too.
+        ws.print_area(0, 0, max(last, header_row + 1) + len(spec.footer), spec.print_columns - 1)
     for key, choices in spec.dropdowns.items():
         idx = keys.index(key)
         ws.data_validation(
