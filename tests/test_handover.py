@@ -569,3 +569,28 @@ def test_an_item_without_service_items_says_why(tmp_path: Path, monkeypatch: pyt
     items = _items(load_workbook(config.parent / "ho" / "交接清单_东城县.xlsx")["东城县"])
     assert items["食品经营许可"]["应录入的服务事项"] == TO_ADD
     assert "燃气经营许可证新办" in str(items["燃气经营许可证核发"]["应录入的服务事项"])
+
+
+def test_progress_ledger_states_its_day_and_totals(built: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "handover",
+            "progress",
+            str(built / "交接清单_东城县.xlsx"),
+            str(built / "交接清单_西河县.xlsx"),
+            "--out",
+            "ledger",
+            "--as-of",
+            "2027-01-05",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(built.parent / "ledger" / "ledger.xlsx")
+    by_unit, by_department = wb["按单位"], wb["按部门"]
+    assert "统计截至 2027-01-05" in by_unit["A1"].value and "统计截至 2027-01-05" in by_department["A1"].value
+    assert "移交部门" not in [c.value for c in by_unit[2]]  # always empty on the per-unit sheet
+    rows = [r for r in by_unit.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert rows[-1][:5] == ("合计", 5, 0, 5, 5)
+    rows = [r for r in by_department.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert rows[-1][0] == "合计" and rows[-1][2:6] == (5, 0, 5, 5)

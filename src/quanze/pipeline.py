@@ -225,7 +225,7 @@ def run_handover_progress(
     combined = ledger(read_filled_checklists(files), as_of=as_of)
     if out is not None:
         with _out_folder(out, None, force=force, notice=notice) as folder:
-            write_ledger(folder, combined, csv_encoding=csv_encoding)
+            write_ledger(folder, combined, csv_encoding=csv_encoding, as_of=as_of or date.today())
     return combined
 
 
