@@ -214,3 +214,16 @@ def test_issue_notes_lead_with_chinese(tmp_path: Path) -> None:
     ]
     assert all(CJK.match(n) for n in notes)  # never an English sentence first
     assert "footnote row skipped" in (out / "issues.csv").read_text("utf-8-sig")  # the CSV keeps the message
+
+
+def test_review_hides_a_unit_column_blank_in_every_row(tmp_path: Path) -> None:
+    result = _result(tmp_path)
+    result = result.model_copy(
+        update={"matches": [m.model_copy(update={"unit": None}) for m in result.matches]}
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    write_reconcile(out, result, title="测试")
+    ws = load_workbook(out / "review.xlsx")["待复核"]
+    idx = [c.value for c in ws[2]].index("行政区划") + 1
+    assert any(d.min <= idx <= d.max and d.hidden for d in ws.column_dimensions.values())

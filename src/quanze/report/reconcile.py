@@ -487,16 +487,19 @@ def write_reconcile(
         )
 
     def review_and_html() -> None:
+        rows = review_rows(result.matches)
+        # A catalogue without 行政区划 leaves that column blank in every row: hidden, kept for review apply.
+        blank_unit = frozenset({"unit"}) if rows and not any(r.get("unit") for r in rows) else frozenset()
         write_workbook(
             out / "review.xlsx",
             [
                 Sheet(
                     "待复核",
                     REVIEW_COLUMNS,
-                    review_rows(result.matches),
+                    rows,
                     title=REVIEW_TITLE,
                     dropdowns=REVIEW_DROPDOWNS,
-                    hidden=REVIEW_HIDDEN,
+                    hidden=REVIEW_HIDDEN | blank_unit,
                     freeze_columns=REVIEW_FROZEN,
                 )
             ],
