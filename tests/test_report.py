@@ -358,3 +358,19 @@ def test_a_workbook_written_and_read_back_keeps_its_rows(tmp_path: Path, names: 
         (clean_text(n), f"00{i}") for i, n in enumerate(names, 1) if clean_text(n)
     ]
     assert report.sheets[0].records + report.sheets[0].rejected == len(names)
+
+
+def test_acceptance_sheet_lists_the_lowest_rate_first(tmp_path: Path) -> None:
+    from quanze.report.reconcile import write_reconcile
+
+    result = run_reconcile(load_config(fixtures.scenario(tmp_path / "s")), out=tmp_path / "o", force=False)
+    rows = [
+        a.model_copy(update={"rate": 1.0 - a.rate, "accepted": a.devolved - a.accepted})
+        for a in result.acceptance
+    ]
+    out = tmp_path / "out"
+    out.mkdir()
+    write_reconcile(out, result.model_copy(update={"acceptance": rows}), title="测试")
+    sheet = load_workbook(out / "report.xlsx")["承接进度"]
+    rates = [r[6] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert rates == sorted(rates) and len(rates) == 2

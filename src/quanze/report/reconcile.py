@@ -314,8 +314,8 @@ def overview_sheet(
                     Column("extra", "清单外", 10),
                     ACCEPTANCE_RATE,
                 ),
-                [a.model_dump() for a in result.acceptance],
-                title="各单位承接进度（下放清单与各单位承接清单逐项比对）",
+                [a.model_dump() for a in by_rate],  # lowest rate first, as on 概览
+                title="各单位承接进度（下放清单与各单位承接清单逐项比对；承接率由低到高）",
                 notes=(
                     "应承接 = 下放清单中下放给该单位的事项；已承接 = 承接清单中对应上的事项（含待复核的对应）；"
                     "清单外 = 承接清单中有、但下放清单未下放给该单位的事项。",
