@@ -55,7 +55,7 @@ def test_one_period_label_in_workbook_and_page_and_an_empty_overdue_sheet_says_s
     report, xlsx, html = _report(tmp_path, [("东城县", "甲")])
     label = period_label(report)
     last = report.periods[-1]
-    assert label == f"{last.period}（{last.start} 至 {last.end}）"
+    assert label == f"{last.period}，{last.start} 至 {last.end}"
     wb = load_workbook(xlsx)
     assert label in str(wb["排名"]["A1"].value)
     page = html.read_text("utf-8")

@@ -241,11 +241,11 @@ NO_OVERDUE = "本期无逾期事项"
 
 
 def period_label(report: LedgerReport) -> str:
-    """The period a report is about, said one way in the workbook and the page: 2026-W48（2026-11-23 至 2026-11-29）."""
+    """The period a report is about, said one way in the workbook and the page: 2026-W48，2026-11-23 至 2026-11-29."""
     if not report.periods:
         return f"{report.since} 至 {report.until}"
     last = report.periods[-1]
-    return f"{last.period}（{last.start} 至 {last.end}）"
+    return f"{last.period}，{last.start} 至 {last.end}"
 
 
 def first_build(report: LedgerReport) -> str | None:
@@ -564,7 +564,7 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
             ],
         ),
         not_ranked=html_table(
-            ["单位", "未销号", "逾期", "本期新增", "本期销号", "说明"],
+            ["单位", "未销号", "逾期", FIRST_BUILD if ranked_first else "本期新增", "本期销号", "说明"],
             [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
         )
         if report.not_ranked
