@@ -105,6 +105,7 @@ class IssueCode(StrEnum):
     NO_CATALOGUE = "no-catalogue"
     UNIT_UNMATCHED = "unit-unmatched"
     OTHER_UNIT = "other-unit"
+    UNIT_OUTSIDE_RUN = "unit-outside-run"
     UNIT_ALIAS = "unit-alias"
     STALE_DECISION = "stale-decision"
     NO_RECORDS = "no-records"
