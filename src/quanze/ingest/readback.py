@@ -3,6 +3,7 @@ handover checklists and the ledger workbook (整改台账)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -137,6 +138,38 @@ def row_issue(
     )
 
 
+Key = tuple[str, str, str | None]
+
+
+def _without_conflicts(
+    records: list[DecisionRecord],
+    rows_of: Mapping[Key, Sequence[Mapping[str, str | None]]],
+    column: str,
+    issues: list[RowIssue],
+) -> list[DecisionRecord]:
+    """The records less any link that rows of the sheet decide both ways (a row copied down and changed):
+    neither is recorded, and each such row is an issue naming the others."""
+    decided: dict[Key, set[Decision]] = defaultdict(set)
+    for r in records:
+        decided[(r.power_key, r.service_key, r.unit)].add(r.decision)
+    clashing = [key for key, seen in decided.items() if len(seen) > 1]
+    for key in clashing:
+        rows = rows_of[key]
+        for row in rows:
+            others = "、".join(str(o.get("_row")) for o in rows if o is not row)
+            issues.append(
+                row_issue(
+                    row,
+                    IssueCode.CONFLICTING_DECISIONS,
+                    column,
+                    f"the same link is decided otherwise on row {others}: keep one row (neither was recorded)",
+                    value=row.get(column),
+                )
+            )
+    gone = set(clashing)
+    return [r for r in records if (r.power_key, r.service_key, r.unit) not in gone]
+
+
 def read_review(
     path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
 ) -> tuple[list[DecisionRecord], ReviewOutcome]:
@@ -149,6 +182,7 @@ def read_review(
     rows = read_review_sheet(path)
     records: list[DecisionRecord] = []
     issues: list[RowIssue] = []
+    rows_of: dict[Key, list[Mapping[str, str | None]]] = defaultdict(list)
     blank = 0
     decision_col = next(
         (k for k in (rows[0] if rows else {}) if k.startswith(REVIEW_DECISION_PREFIX)),
@@ -195,6 +229,7 @@ def read_review(
                 )
             )
             continue
+        rows_of[(pk, sk, REVIEW.get(row, "unit"))].append(row)
         records.append(
             DecisionRecord(
                 power_key=pk,
@@ -209,6 +244,7 @@ def read_review(
                 source=path.name,
             )
         )
+    records = _without_conflicts(records, rows_of, decision_col, issues)
     outcome = ReviewOutcome(
         decisions_file="",
         rows=len(rows),

@@ -61,6 +61,8 @@ ISSUE_ZH = {
     IssueCode.UNIT_UNMATCHED: "单位名称无法对应",
     IssueCode.OTHER_UNIT: "清单属于其他单位",
     IssueCode.UNIT_OUTSIDE_RUN: "目录含本次以外单位",
+    IssueCode.SUPERSEDED_EDIT: "台账已更新，旧表修改未采用",
+    IssueCode.CONFLICTING_DECISIONS: "同一候选决定矛盾",
     IssueCode.UNIT_ALIAS: "单位名称按别名对应",
     IssueCode.STALE_DECISION: "人工决定已过时",
     IssueCode.NO_RECORDS: "未读到任何事项",
