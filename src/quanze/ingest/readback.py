@@ -19,7 +19,7 @@ from quanze.ingest.xlsx import open_xlsx
 from quanze.match.manual import HandAddedRows, UnknownItem
 from quanze.models import Decision, IssueCode, RowIssue, Severity
 from quanze.normalize import clean_text
-from quanze.sheets import CHECKLIST, REVIEW, REVIEW_DECISION_PREFIX
+from quanze.sheets import CHECKLIST, NOT_DONE, REVIEW, REVIEW_DECISION_PREFIX
 
 
 def _quanze_table(
@@ -73,6 +73,23 @@ def read_checklists(path: Path) -> list[dict[str, str | None]]:
     rows = _quanze_table(path, CHECKLIST.mark_headings, what="handover checklist", first_only=False)
     # The signature block below the table has no item number.
     return [r for r in rows if CHECKLIST.get(r, "item_name") and (CHECKLIST.get(r, "no") or "").isdigit()]
+
+
+def filled_checklists(folder: Path) -> list[tuple[Path, int]]:
+    """The checklists in `folder` (交接清单*.xlsx) that a unit has begun to fill in (交接状态 other than the
+    未交接 it is written with, or a 交接日期), with how many rows: the units' record, never replaced by a run."""
+    found: list[tuple[Path, int]] = []
+    for path in sorted(folder.glob("交接清单*.xlsx")) if folder.is_dir() else []:
+        try:
+            rows = read_checklists(path)
+        except QuanzeError:
+            continue  # not a checklist quanze wrote: the output folder's own check names foreign files
+        filled = sum(
+            1 for r in rows if CHECKLIST.get(r, "status") not in (None, NOT_DONE) or CHECKLIST.get(r, "date")
+        )
+        if filled:
+            found.append((path, filled))
+    return found
 
 
 def read_filled_checklists(files: Sequence[Path]) -> list[dict[str, str | None]]:
