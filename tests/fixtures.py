@@ -461,6 +461,18 @@ def catalogue(path: Path, extra: Sequence[Row] = ()) -> Path:
     return xlsx(path, {"Sheet1": [CATALOGUE_HEADER, *CATALOGUE_ROWS, *extra]})
 
 
+def catalogue_with_a_neighbour_county(path: Path) -> Path:
+    """The scenario's catalogue exported for the whole city: three items of 南湖县, a county no list is for."""
+    return catalogue(
+        path,
+        [
+            [8, "南湖县", "南湖县住建局", None, "燃气经营许可证新办", None, 6],
+            [9, "南湖县", "南湖县住建局", None, "建筑起重机械使用登记", None, 2],
+            [10, "南湖县", "南湖县市场监督管理局", None, "食品经营许可新办", None, 0],
+        ],
+    )
+
+
 def acceptance(path: Path, rows: Sequence[Row]) -> Path:
     return xlsx(path, {"Sheet1": [["序号", "事项名称", "事项编码", "认领情况"], *rows]})
 
@@ -505,7 +517,7 @@ def scenario(folder: Path) -> Path:
 def unit_column_lists(folder: Path, *, prefix: str = "") -> Path:
     """A province-style run: one devolution list and one catalogue, each row naming its unit (行政区划).
 
-    西河县 is spelt 西河县人民政府 in the catalogue (a unit-alias); 北湖县 is only in the catalogue; one power
+    西河县 is spelt 西河县人民政府 in the catalogue (a unit-alias); 北湖县 is only in the catalogue (outside the run: unit-outside-run); one power
     row has no unit, so it belongs to every unit. `prefix` goes before every unit name (another province).
     """
     folder.mkdir(parents=True, exist_ok=True)

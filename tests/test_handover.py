@@ -208,6 +208,21 @@ def test_filled_checklists_round_trip_into_a_ledger(built: Path) -> None:
     assert [r["overdue"] for r in json.loads(before.stdout)["by_unit"]] == [0]
 
 
+def test_filled_in_checklists_are_never_replaced_even_with_force(built: Path) -> None:
+    """A unit has begun to fill in its checklist: `handover build --force` (or any run into that folder)
+    refuses, naming the file, and leaves it as it was; unfilled checklists are replaced as before."""
+    assert runner.invoke(app, ["handover", "build", "--out", "ho", "--force"]).exit_code == 0
+    path = built / "交接清单_东城县.xlsx"
+    _fill(path, "东城县", "燃气经营许可证核发", 交接状态="已交接")
+    before = path.read_bytes()
+    for args in (["handover", "build", "--out", "ho", "--force"], ["reconcile", "--out", "ho", "--force"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 5, result.output
+        assert "交接清单_东城县.xlsx（1 行）" in " ".join(result.output.split())
+        assert "Traceback" not in result.output
+        assert path.read_bytes() == before
+
+
 def test_overdue_needs_a_deadline_and_bad_dates_are_issues() -> None:
     rows = [
         {"承接单位": "甲县", "交接状态": "未交接", "交接期限": "2026-01-01", "事项名称": "a"},

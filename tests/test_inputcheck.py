@@ -276,7 +276,7 @@ def test_a_zone_by_its_short_name_in_the_catalogue_is_the_lists_zone() -> None:
     ]
     devolved = [PowerItem(name="建筑起重机械使用登记", receiving_unit="苍梧县、高新区", source=src)]
     acceptance = {zone: devolved, "苍梧县": devolved}
-    issues = reconcile_units(services, devolved, acceptance, aliases={}, catalogue="catalogue.xlsx")
+    issues = reconcile_units(services, devolved, acceptance, aliases={}, catalogue="catalogue.xlsx").issues
     assert [s.unit for s in services] == [zone, "苍梧县"]
     assert sorted((i.code, i.severity, i.value) for i in issues) == [
         (IssueCode.UNIT_ALIAS, Severity.INFO, "鹭江市苍梧县"),
@@ -385,7 +385,7 @@ def test_a_unit_the_catalogue_also_spells_with_its_city_is_one_unit() -> None:
 
     for given in (["苍梧县"], []):
         found = services()
-        issues = reconcile_units(found, [], {}, aliases={}, catalogue="catalogue.xlsx", given=given)
+        issues = reconcile_units(found, [], {}, aliases={}, catalogue="catalogue.xlsx", given=given).issues
         assert [s.unit for s in found] == ["苍梧县", "苍梧县"]
         assert [(i.code, i.value) for i in issues] == [(IssueCode.UNIT_ALIAS, "岚州市苍梧县")]
     # A list given under the long spelling keeps it.
@@ -444,3 +444,46 @@ def test_an_acceptance_list_whose_认领_column_is_blank_throughout_fails_check(
     fixtures.xlsx(here / "东城县.xlsx", {"Sheet1": [["序号", "事项名称"], [1, "燃气经营许可证核发"]]})
     code, out = run("check", "--force")
     assert "blank-acceptance-column" not in out
+
+
+def test_a_catalogue_unit_no_list_is_for_is_left_out_with_a_warning(here: Path) -> None:
+    """A city-wide catalogue checked for two counties: 南湖县's items are neither orphans nor unused items of
+    the run, and the run says it left them out (unit-outside-run, a warning that does not fail check)."""
+    fixtures.scenario(here)
+    fixtures.catalogue_with_a_neighbour_county(here / "catalogue.xlsx")
+    code, _ = run("check")
+    issues = (here / "out" / "issues.csv").read_text("utf-8")
+    gaps = (here / "out" / "gaps.csv").read_text("utf-8")
+    assert "unit-outside-run" in issues and "南湖县" in issues
+    assert "南湖县" not in gaps and "南湖县" not in (here / "out" / "matches.csv").read_text("utf-8")
+    # The scenario's own limits decide the exit code (its not-accepted limit fails), not the warning.
+    assert code == 1
+    # Given 南湖县's acceptance list, the unit is the run's: no warning, its items are counted (nothing was
+    # devolved to it, so they have no power there).
+    fixtures.acceptance(here / "南湖县.xlsx", [[1, "燃气经营许可证核发", None, "认领"]])
+    config = here / "quanze.toml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "[inputs.catalogue]",
+            '[[inputs.lists]]\npath = "南湖县.xlsx"\nrole = "acceptance"\nunit = "南湖县"\n\n[inputs.catalogue]',
+        ),
+        "utf-8",
+    )
+    run("check", "--force")
+    assert "unit-outside-run" not in (here / "out" / "issues.csv").read_text("utf-8")
+    assert "南湖县" in (here / "out" / "gaps.csv").read_text("utf-8")
+
+
+def test_a_run_that_names_no_unit_keeps_every_catalogue_unit() -> None:
+    """A devolution list without 承接单位 and no acceptance list: every unit of the catalogue is the run's."""
+    from quanze.ingest.inputcheck import reconcile_units
+    from quanze.models import PowerItem, Provenance, ServiceItem
+
+    src = Provenance(file="catalogue.xlsx", sheet="Sheet1", row=2)
+    services = [ServiceItem(name="取水许可", unit=u, source=src) for u in ("东城县", "南湖县")]
+    devolved = [PowerItem(name="取水许可", source=src)]
+    found = reconcile_units(services, devolved, {}, aliases={}, catalogue="catalogue.xlsx", given=["某市"])
+    assert found.outside == frozenset() and found.issues == []
+    named = [PowerItem(name="取水许可", receiving_unit="东城县", source=src)]
+    found = reconcile_units(services, named, {}, aliases={}, catalogue="catalogue.xlsx", given=["某市"])
+    assert found.outside == {"南湖县"} and [i.value for i in found.issues] == ["南湖县"]

@@ -28,7 +28,8 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QuanzeConfig:
 
 
 def test_units_are_every_unit_as_the_lists_spell_them(config: QuanzeConfig) -> None:
-    assert units_of(config) == ["东城县", "北湖县", "南山县", "西河县"]  # 西河县人民政府 read as 西河县
+    # 西河县人民政府 read as 西河县; 北湖县, in the catalogue only, is outside the run (unit-outside-run).
+    assert units_of(config) == ["东城县", "南山县", "西河县"]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -76,7 +77,7 @@ def test_units_list_and_run_from_the_cli(config: QuanzeConfig, monkeypatch: pyte
     work = config.inputs.lists[0].path.parent
     monkeypatch.chdir(work)
     listed = runner.invoke(app, ["units", "list"])
-    assert listed.exit_code == 0 and listed.stdout.split() == ["东城县", "北湖县", "南山县", "西河县"]
+    assert listed.exit_code == 0 and listed.stdout.split() == ["东城县", "南山县", "西河县"]
     assert runner.invoke(app, ["reconcile", "--out", "whole"]).exit_code == 0
     ran = runner.invoke(app, ["units", "run", "--jobs", "2", "--out", "units"])
     assert ran.exit_code == 0, ran.output

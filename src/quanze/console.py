@@ -320,6 +320,11 @@ class Terminal:
                 f"this run did not, so some of its {o.closed} closed gap(s) may be missing inputs, not fixes "
                 f"(see `quanze ledger history`, and run again with every input to reopen them)"
             )
+        if o.closures_held:
+            self.err.print(
+                f"[yellow]warning:[/] this run's inputs have warnings that make its numbers untrustworthy "
+                f"({', '.join(o.closures_held)}): it closed no gap in the ledger; fix the inputs and run again"
+            )
         self.say(
             f"ledger {o.ledger}: run {o.run_id} recorded; {o.opened} gap(s) opened 待整改, {o.closed} closed 已销号, "
             f"{o.reopened} reopened; {o.open} open, {o.overdue} overdue"
@@ -395,7 +400,7 @@ class Terminal:
             self.err.print(
                 f"[red]{len(outcome.issues)} bad cell(s); nothing was recorded[/] (fix them and apply again)"
             )
-        self.issues(outcome.issues)
+        self.issues([*outcome.issues, *outcome.superseded])
 
     def ledger_report(self, data: LedgerReport, period: Period, files: Sequence[Path]) -> None:
         table = Table(title=f"{PERIOD_ZH[period]} {data.periods[-1].period if data.periods else ''}")

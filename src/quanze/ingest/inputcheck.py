@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from quanze.addressing import BANNER, COUNTY, DISTRICT, ZONE, addressed_to, names_unit, unit_kind
@@ -90,6 +91,56 @@ def _shown(names: Iterable[str], limit: int = 6) -> str:
     return "、".join(items[:limit]) + (f" … ({len(items)})" if len(items) > limit else "")
 
 
+@dataclass(frozen=True)
+class UnitCheck:
+    """What `reconcile_units` found: its issues, and the catalogue units outside the run."""
+
+    issues: list[RowIssue]
+    outside: frozenset[str] = frozenset()
+
+
+def _outside_run(
+    catalogue_units: set[str],
+    list_units: Mapping[str, str],
+    members: Iterable[str],
+    receiving: Sequence[str],
+    devolved: Sequence[PowerItem],
+) -> frozenset[str]:
+    """Catalogue units that no list of the run is for and no 承接单位 names, when the run names its units.
+
+    A run names its units through acceptance, own and chain lists and 承接单位 cells. A devolution row whose
+    承接单位 is blank is for every unit: without acceptance lists, such a run names no unit of its own.
+    """
+    member_keys = {name_key(u) for u in members} | set(list_units)
+    if not member_keys and not receiving:
+        return frozenset()
+    if not list_units and any(not p.receiving_unit for p in devolved):
+        return frozenset()
+    texts = set(receiving)
+    outside = {
+        unit
+        for unit in catalogue_units
+        if name_key(unit) not in member_keys and not any(addressed_to(r, unit) for r in texts)
+    }
+    # When no catalogue unit is the run's, the lists and the catalogue meet nowhere: unit-unmatched says so.
+    return frozenset(outside) if outside != catalogue_units else frozenset()
+
+
+def _outside_issue(catalogue: str, unit: str, inside: set[str]) -> RowIssue:
+    return RowIssue(
+        code=IssueCode.UNIT_OUTSIDE_RUN,
+        severity=Severity.WARNING,
+        file=catalogue,
+        column="行政区划",
+        value=unit,
+        message=(
+            f"the catalogue's 行政区划 {unit} is none of the run's units ({_shown(inside)}): its items are "
+            "left out of matching and gaps. To reconcile it too, add its list to quanze.toml; if it is "
+            f'another spelling of a unit of the run, add [aliases.units] "{unit}" = ["<the unit>"]'
+        ),
+    )
+
+
 def reconcile_units(
     services: Sequence[ServiceItem],
     devolved: Sequence[PowerItem],
@@ -98,14 +149,17 @@ def reconcile_units(
     aliases: Mapping[str, Sequence[str]],
     catalogue: str,
     given: Iterable[str] = (),
-) -> list[RowIssue]:
+    members: Iterable[str] = (),
+) -> UnitCheck:
     """Make the catalogue's 行政区划 meet the lists' units; say what was renamed and what meets nothing.
 
     `[aliases.units]` renames spellings first; then a catalogue unit spelt with the 人民政府 suffix or a place
     name before it (东城县人民政府, 安平市东城县) is renamed (an info issue) to the short spelling when the lists
     name it so (an acceptance list's unit, a 承接单位, the `unit` a list is `given` for) or when the catalogue
     itself spells it so on other rows. A unit of the lists that no catalogue unit matches is a warning naming
-    both spellings and the fix.
+    both spellings and the fix. A catalogue unit that is none of the run's units (`members`: units of
+    acceptance, own and chain lists; or a 承接单位) while others are is `unit-outside-run`: its items are
+    outside the run (a city-wide export checked for one county), named in `UnitCheck.outside`.
     """
     issues: list[RowIssue] = []
     # [aliases.units] maps a spelling or phrase to the units it names; one that names a single unit is a
@@ -159,6 +213,8 @@ def reconcile_units(
         if s.unit in renamed:
             s.unit = renamed[s.unit]
     catalogue_units = {s.unit for s in services if s.unit}
+    outside = _outside_run(catalogue_units, list_units, members, receiving, devolved)
+    issues.extend(_outside_issue(catalogue, unit, catalogue_units - outside) for unit in sorted(outside))
     if not catalogue_units:
         if catalogue and (list_units or receiving):
             # Items of no unit meet no unit's powers: every power would count as having no service item.
@@ -172,7 +228,7 @@ def reconcile_units(
                     '行政区划 column, or set unit = "<the unit>" under [inputs.catalogue] in quanze.toml',
                 )
             )
-        return issues
+        return UnitCheck(issues, outside)
     keys = {name_key(u) for u in catalogue_units}
     fix = (
         "if they are the same unit, add it to quanze.toml: [aliases.units] followed by "
@@ -200,7 +256,7 @@ def reconcile_units(
                 + fix.format(ours="<the list's spelling>", theirs=theirs),
             )
         )
-    return issues
+    return UnitCheck(issues, outside)
 
 
 # The unit an organ names before its own name: 柳河县民政局 → 柳河县 (a city before it, 云岭市柳河县…, aside).

@@ -20,7 +20,7 @@ from quanze.ingest.inputcheck import (
     require_records,
 )
 from quanze.ingest.options import IngestOptions
-from quanze.ingest.partition import Progress, input_jobs, read_through_cache
+from quanze.ingest.partition import Progress, input_jobs, read_through_cache, run_members
 from quanze.ingest.reader import read_file
 from quanze.models import FileReport, ListKind, PowerItem, RowIssue, ServiceItem
 from quanze.results import InputFile
@@ -172,18 +172,26 @@ def load_inputs(
             s.unit = cached.units.renamed.get(s.unit or "", s.unit)
         loaded.issues.extend(cached.units.issues)
         loaded.known_units = cached.units.known
+        _leave_out(loaded, cached.units.outside)
         return loaded
-    loaded.issues.extend(
-        reconcile_units(
-            loaded.services,
-            loaded.devolved,
-            loaded.acceptance,
-            aliases=config.aliases.units,
-            catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
-            given=[li.unit for li in config.inputs.lists if li.unit],
-        )
+    found = reconcile_units(
+        loaded.services,
+        loaded.devolved,
+        loaded.acceptance,
+        aliases=config.aliases.units,
+        catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
+        given=[li.unit for li in config.inputs.lists if li.unit],
+        members=run_members(config),
     )
+    loaded.issues.extend(found.issues)
+    _leave_out(loaded, found.outside)
     return loaded
+
+
+def _leave_out(loaded: Loaded, outside: frozenset[str]) -> None:
+    """Catalogue items of units outside the run (README › unit-outside-run) are not matched or counted."""
+    if outside:
+        loaded.services = [s for s in loaded.services if s.unit not in outside]
 
 
 def inputs_for_links(config: QuanzeConfig) -> tuple[list[PowerItem], list[ServiceItem]]:

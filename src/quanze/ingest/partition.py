@@ -40,6 +40,8 @@ class UnitView:
     """The unit checks a whole run makes (unit-alias, unit-unmatched)."""
     units: list[str]
     """Every receiving unit: the catalogue's 行政区划 (as the lists spell them) and the acceptance lists' units."""
+    outside: frozenset[str] = frozenset()
+    """Catalogue units outside the run (unit-outside-run): their items are left out."""
 
     @property
     def known(self) -> set[str]:
@@ -85,6 +87,12 @@ def _metas(
     return metas, fresh, [e.sha256 for e in entries], entries
 
 
+def run_members(config: QuanzeConfig) -> list[str]:
+    """The units the run's acceptance, own and chain lists are for (not the devolution list's issuer)."""
+    roles = (ListRole.ACCEPTANCE, ListRole.OWN, ListRole.CHAIN)
+    return [li.unit for li in config.inputs.lists if li.unit and li.role in roles]
+
+
 def unit_view(config: QuanzeConfig, metas: Sequence[EntryMeta]) -> UnitView:
     """The unit checks of a whole run, made on the units the cache entries list (no records loaded)."""
     lists = config.inputs.lists
@@ -108,17 +116,18 @@ def unit_view(config: QuanzeConfig, metas: Sequence[EntryMeta]) -> UnitView:
     for li in lists:
         if li.role is ListRole.ACCEPTANCE:
             acceptance.setdefault(li.unit or li.path.stem, [])
-    issues = reconcile_units(
+    found = reconcile_units(
         stubs,
         devolved,
         acceptance,
         aliases=config.aliases.units,
         catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
         given=[li.unit for li in config.inputs.lists if li.unit],
+        members=run_members(config),
     )
     renamed = {u: s.unit for u, s in zip(sorted(raw), stubs, strict=True) if s.unit and s.unit != u}
-    units = sorted({s.unit for s in stubs if s.unit} | set(acceptance))
-    return UnitView(renamed=renamed, issues=issues, units=units)
+    units = sorted({s.unit for s in stubs if s.unit and s.unit not in found.outside} | set(acceptance))
+    return UnitView(renamed=renamed, issues=found.issues, units=units, outside=found.outside)
 
 
 def read_through_cache(

@@ -91,6 +91,7 @@ HIDDEN_ON_PAPER = {
 # The editable values as exported, in hidden columns: apply changes only the cells a person edited, so an
 # old workbook never undoes what a later run or another analyst recorded.
 EXPORTED_PREFIX = "导出时"
+VERSION_HEADING = EXPORTED_PREFIX + "台账版本"
 # The columns `quanze ledger apply` reads back, by heading.
 EDITABLE_HEADINGS = {
     "status": "状态",
@@ -102,8 +103,10 @@ EDITABLE_HEADINGS = {
 }
 
 
-EXPORTED_COLUMNS = tuple(
-    Column(f"exported_{key}", EXPORTED_PREFIX + heading, 10) for key, heading in EDITABLE_HEADINGS.items()
+EXPORTED_COLUMNS = (
+    *(Column(f"exported_{key}", EXPORTED_PREFIX + heading, 10) for key, heading in EDITABLE_HEADINGS.items()),
+    # The ledger's version when the workbook was written: what a run or a person recorded later wins over it.
+    Column("ledger_version", VERSION_HEADING, 10),
 )
 
 
@@ -114,8 +117,9 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _ledger_row(g: LedgerGap) -> dict[str, Any]:
+def _ledger_row(g: LedgerGap, version: int = 0) -> dict[str, Any]:
     row = g.model_dump()
+    row["ledger_version"] = version
     row["gap_type"] = GAP_ZH[g.gap_type]
     row["since"] = _day(g.since)
     row["overdue"] = "是" if g.overdue else "否"
@@ -155,7 +159,9 @@ def unit_order(upper: Iterable[str]) -> Callable[[str], tuple[int, str]]:
     return key
 
 
-def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy, title: str) -> Path:
+def write_ledger_workbook(
+    path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy, title: str, version: int = 0
+) -> Path:
     """整改台账.xlsx: a summary sheet, then a sheet per unit (or department) with the status dropdown."""
     groups: dict[str, list[LedgerGap]] = defaultdict(list)
     for g in gaps:
@@ -206,7 +212,7 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
             Sheet(
                 unique_sheet_name(key, taken, limit=28),
                 (*LEDGER_COLUMNS, *EXPORTED_COLUMNS),
-                [_ledger_row(g) for g in groups[key]],
+                [_ledger_row(g, version) for g in groups[key]],
                 hidden=frozenset(c.key for c in EXPORTED_COLUMNS)
                 | (HIDDEN_ON_PAPER[by] - ({"unit"} if key == CROSS_UNITS else set())),
                 title=f"{key} 整改台账：状态从下拉列表选择；已销号、不予整改须填写原因；"
