@@ -374,3 +374,13 @@ def test_acceptance_sheet_lists_the_lowest_rate_first(tmp_path: Path) -> None:
     sheet = load_workbook(out / "report.xlsx")["承接进度"]
     rates = [r[6] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
     assert rates == sorted(rates) and len(rates) == 2
+
+
+def test_unmatched_sheet_has_no_columns_empty_in_every_row(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_reconcile(load_config(fixtures.scenario(tmp_path / "s")), out=out, force=False)
+    ws = load_workbook(out / "report.xlsx")["未匹配"]
+    headings = [c.value for c in ws[2]]
+    assert headings == ["行政区划", "实施部门", "承办机构", "权力事项编码", "权力事项名称", "理由"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert rows and all(any(r[i] for r in rows) for i in (0, 4, 5))

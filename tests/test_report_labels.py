@@ -227,3 +227,12 @@ def test_review_hides_a_unit_column_blank_in_every_row(tmp_path: Path) -> None:
     ws = load_workbook(out / "review.xlsx")["待复核"]
     idx = [c.value for c in ws[2]].index("行政区划") + 1
     assert any(d.min <= idx <= d.max and d.hidden for d in ws.column_dimensions.values())
+
+
+def test_review_headline_names_the_items_by_unit_beside_the_links(tmp_path: Path) -> None:
+    from quanze.report.labels import headlines
+
+    result = _result(tmp_path)
+    review = next(h for h in headlines(result) if h.key == "review")
+    m = result.summary.match
+    assert review.value == str(m.links_review) and review.of == f"涉及事项×单位 {m.power_units_review}"

@@ -287,7 +287,14 @@ def headlines(result: ReconcileResult) -> list[Headline]:
             "已下放未承接",
         ),
         Headline("no-service-item", "权限悬空", loose, "已承接未录入服务事项", loose_of),
-        Headline("review", "待复核", str(m.links_review), "待人工确认的对应关系"),
+        Headline(
+            "review",
+            "待复核",
+            str(m.links_review),
+            "待人工确认的对应关系",
+            # The terminal counts 事项×单位; both numbers side by side, so neither reads as the other's error.
+            f"涉及事项×单位 {m.power_units_review}" if m.links_review else "",
+        ),
         Headline(
             "unused",
             "零办件",

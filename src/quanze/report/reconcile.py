@@ -67,6 +67,13 @@ USAGE_CHART_ROWS = 30  # bars one chart shows legibly on a page
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = spec_columns((*MATCH_FIELDS, REASON))
+# A power without a service item has no service code, name, organ, score or method, and one status: those
+# columns would be empty or the same in every row of 未匹配.
+UNMATCHED_SHEET_COLUMNS = tuple(
+    c
+    for c in MATCH_SHEET_COLUMNS
+    if c.key not in {"service_code", "service_name", "service_department", "score", "method", "status"}
+)
 # 决定（确认/否决） wide enough that its heading does not break inside the bracket.
 REVIEW_COLUMNS = tuple(
     replace(c, width=max(c.width, 18)) if c.key == "decision" else c for c in spec_columns(REVIEW.columns)
@@ -449,7 +456,12 @@ def write_reconcile(
             [
                 *overview_sheet(result, title, lean=lean),
                 *(
-                    Sheet(STATUS_ZH[st], MATCH_SHEET_COLUMNS, rows, title=MATCH_TITLES[st])
+                    Sheet(
+                        STATUS_ZH[st],
+                        UNMATCHED_SHEET_COLUMNS if st is Status.UNMATCHED else MATCH_SHEET_COLUMNS,
+                        rows,
+                        title=MATCH_TITLES[st],
+                    )
                     for st, rows in by_status.items()
                 ),
                 *cascade_sheets(result),
