@@ -233,6 +233,7 @@ def test_review_headline_names_the_items_by_unit_beside_the_links(tmp_path: Path
     from quanze.report.labels import headlines
 
     result = _result(tmp_path)
+    m = result.summary.match.model_copy(update={"links_review": 5, "power_units_review": 2})
+    result = result.model_copy(update={"summary": result.summary.model_copy(update={"match": m})})
     review = next(h for h in headlines(result) if h.key == "review")
-    m = result.summary.match
-    assert review.value == str(m.links_review) and review.of == f"涉及事项×单位 {m.power_units_review}"
+    assert (review.value, review.of) == ("5", "涉及事项×单位 2")
