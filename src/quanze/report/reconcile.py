@@ -113,7 +113,7 @@ ISSUE_SHEET_COLUMNS = (
     Column("code", "问题代码", 18),
 )
 GAP_SUMMARY_COLUMNS = (
-    Column("gap", "缺口类型", 26, wrap=True),
+    Column("gap", "缺口类型", 30, wrap=True),  # 职责交叉（多个部门同一事项） on one line
     Column("confirmed", "确定", 10),
     Column("pending", "待复核", 10),
     Column("count", "合计", 10),
