@@ -166,7 +166,7 @@ def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
 def issue_note(issue: RowIssue) -> str:
     """The 说明 of an issue for a Chinese reader: a Chinese message as it is; an English one after the
     Chinese title of its code (the English kept: it names the detail, and issues.csv has it too)."""
-    if HAN.search(issue.message):
+    if HAN.match(issue.message.lstrip()):  # an English message may quote Chinese (a sheet name, 无)
         return issue.message
     return f"{ISSUE_ZH.get(issue.code, issue.code.value)}（{issue.message}）"
 
