@@ -201,7 +201,13 @@ def test_issue_notes_lead_with_chinese(tmp_path: Path) -> None:
     chinese = RowIssue(
         code=IssueCode.BAD_DATE, severity=Severity.WARNING, file="a.xlsx", message="交接日期不是日期"
     )
-    result = result.model_copy(update={"issues": [*result.issues, chinese]})
+    quoting = RowIssue(
+        code=IssueCode.DUPLICATE_ITEM,
+        severity=Severity.WARNING,
+        file="a.xlsx",
+        message="the same item as row 2 of 行政征收",
+    )
+    result = result.model_copy(update={"issues": [*result.issues, chinese, quoting]})
     out = tmp_path / "out"
     out.mkdir()
     write_reconcile(out, result, title="测试")
@@ -211,6 +217,7 @@ def test_issue_notes_lead_with_chinese(tmp_path: Path) -> None:
         "注释行（非事项）（footnote row skipped）",
         "缺少必填项（no item name）",
         "交接日期不是日期",
+        "事项重复（the same item as row 2 of 行政征收）",
     ]
     assert all(CJK.match(n) for n in notes)  # never an English sentence first
     assert "footnote row skipped" in (out / "issues.csv").read_text("utf-8-sig")  # the CSV keeps the message
