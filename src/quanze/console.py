@@ -22,6 +22,7 @@ from quanze.ledger import PERIOD_ZH, GapHistory, LedgerReport, LedgerRun, Period
 from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.outcomes import AddedLink, HandoverOutcome, Layouts, ValidationResult
+from quanze.report.check import NO_LIMITS
 from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
@@ -265,6 +266,10 @@ class Terminal:
         self.say(escape(f"gaps written to {out}/"))
 
     def check(self, verdict: CheckResult) -> None:
+        if not verdict.thresholds:
+            # An empty table over "all limits hold" read as a run that passed a check; none was made.
+            self.out.print(NO_LIMITS)
+            return
         table = Table(title="quanze check", show_header=True)
         for col in ("metric", "count", "limit", "result"):
             table.add_column(col, justify="right" if col == "count" else "left")
@@ -286,7 +291,9 @@ class Terminal:
         self.say(
             rate_line(verdict.summary, verdict.accepted, verdict.devolved)
             + (
-                "；检查通过 all limits hold"
+                "；未设限值 no limits set"
+                if not verdict.thresholds
+                else "；检查通过 all limits hold"
                 if not failed
                 else f"；[bold red]超出限值 limits exceeded：[/]{escape('、'.join(failed))}"
             )

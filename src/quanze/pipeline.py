@@ -214,7 +214,7 @@ def run_handover(
 ) -> HandoverOutcome:
     """`quanze handover build`: a checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
-    lists = checklists_of(analysis, deadline=deadline)
+    lists = checklists_of(analysis, deadline=deadline, expected=config.match.service_categories)
     begin(progress, Stage.WRITE, f"writing checklists to {out}")
     with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder:
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
@@ -239,7 +239,7 @@ def run_handover_progress(
     combined = ledger(read_filled_checklists(files), as_of=as_of)
     if out is not None:
         with _out_folder(out, None, force=force, notice=notice) as folder:
-            write_ledger(folder, combined, csv_encoding=csv_encoding)
+            write_ledger(folder, combined, csv_encoding=csv_encoding, as_of=as_of or date.today())
     return combined
 
 
