@@ -1047,3 +1047,45 @@ def fill_in_hint_row(path: Path) -> Path:
             ]
         },
     )
+
+
+def sub_item_placeholder_variants(path: Path) -> Path:
+    """子项 cells saying the item has none in words beyond 无: 不涉及, 暂无子项."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "子项名称", "事项类型", "实施主体"],
+                [1, "燃气经营许可证核发", "不涉及", "行政许可", "市住建局"],
+                [2, "食品生产许可", "暂无子项", "行政许可", "市市场监管局"],
+                [3, "药品零售许可", "无子项", "行政许可", "市市场监管局"],
+            ]
+        },
+    )
+
+
+def every_item_stopped(path: Path) -> Path:
+    """A catalogue whose 事项状态 is 停用 on every row: nothing in it is in force."""
+    header = ["序号", "事项名称", "事项编码", "实施主体", "办件类型", "事项状态"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                header,
+                [1, "燃气经营许可证核发", "11330100MB0001-1", "市住建局", "承诺件", "停用"],
+                [2, "食品生产许可", "11330100MB0002-1", "市市场监管局", "承诺件", "停用"],
+            ]
+        },
+    )
+
+
+FIVE_NAMES = ["食品经营许可", "药品零售许可", "燃气经营许可证核发", "印章刻制备案", "取水许可"]
+
+
+def five_names_cycled(path: Path, rows: int = 40, organs: int = 1) -> Path:
+    """Rows cycling through five names under one organ (or `organs` organs in turn), each with its own code."""
+    body: list[Row] = [
+        [i, FIVE_NAMES[i % 5], "行政许可", f"511A{i:04d}", f"{'县市区乡镇'[i % organs]}市场监管局"]
+        for i in range(1, rows + 1)
+    ]
+    return xlsx(path, {"Sheet1": [HEADER, *body]})

@@ -10,7 +10,7 @@ import pytest
 from quanze.errors import UnreadableInputError
 from quanze.ingest import read_file
 from quanze.ingest.values import code_digits, odd_code
-from quanze.models import Category, FileReport, IssueCode, ListKind
+from quanze.models import Category, FileReport, IssueCode, ListKind, Severity
 
 import fixtures
 
@@ -99,3 +99,39 @@ def test_a_fill_in_hint_row_under_the_header_is_no_item(tmp_path: Path) -> None:
         ("统计数据填报审核", Category.LICENSING),
     ]
     assert codes(report) == [("example-row", 2)]
+
+
+def test_sub_item_placeholder_variants_are_empty(tmp_path: Path) -> None:
+    report = read_file(
+        fixtures.sub_item_placeholder_variants(tmp_path / "sub-item-placeholder-variants.xlsx")
+    )
+    assert rows(report, "name", "sub_item", "role") == [
+        ("燃气经营许可证核发", None, "single"),
+        ("食品生产许可", None, "single"),
+        ("药品零售许可", None, "single"),
+    ]
+    assert [i.code for i in report.issues] == [IssueCode.PLACEHOLDER_VALUE]
+
+
+def test_a_file_whose_every_row_is_inactive_says_so(tmp_path: Path) -> None:
+    report = read_file(fixtures.every_item_stopped(tmp_path / "every-item-stopped.xlsx"))
+    assert report.records == 0
+    (empty,) = [i for i in report.issues if i.code is IssueCode.NO_RECORDS]
+    assert "every item row (2) is marked cancelled or suspended" in empty.message
+    assert "事项状态" in empty.message and "export the list again" not in empty.message
+
+
+def test_a_handful_of_names_repeated_down_the_list_is_a_warning(tmp_path: Path) -> None:
+    report = read_file(fixtures.five_names_cycled(tmp_path / "five-names-cycled.xlsx"))
+    assert report.records == 40  # kept as read
+    (issue,) = report.issues
+    assert (issue.code, issue.severity) == (IssueCode.FEW_NAMES_REPEATED, Severity.WARNING)
+    assert "40 of 40 rows repeat 5 names" in issue.message
+
+
+def test_names_repeated_for_different_organs_or_in_a_short_list_are_no_warning(tmp_path: Path) -> None:
+    for path in (
+        fixtures.five_names_cycled(tmp_path / "five-organs.xlsx", organs=5),  # the same items for five organs
+        fixtures.five_names_cycled(tmp_path / "short.xlsx", rows=15),
+    ):
+        assert read_file(path).issues == []

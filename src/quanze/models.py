@@ -120,6 +120,7 @@ class IssueCode(StrEnum):
     BLANK_ORGAN_COLUMN = "blank-organ-column"
     BLANK_ACCEPTANCE_COLUMN = "blank-acceptance-column"
     ONE_NAME_THROUGHOUT = "one-name-throughout"
+    FEW_NAMES_REPEATED = "few-names-repeated"
     NO_COMMON_ITEMS = "no-common-items"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
 

@@ -32,7 +32,7 @@ from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
 from quanze.normalize import HAN, clean_text, has_control_characters, is_placeholder
-from quanze.vocab import DITTO_MARKS
+from quanze.vocab import DITTO_MARKS, SUB_ITEM_PLACEHOLDERS
 
 CHUNK = 4096
 """Rows read, transposed and decided at a time: bounded memory, long enough runs for the column steps."""
@@ -145,7 +145,7 @@ class _Marks(dict[Any, int]):
                 mark |= _STATUS
             if text in TREE_WORDS:
                 mark |= _TREE
-            if is_placeholder(text):
+            if is_placeholder(text) or text in SUB_ITEM_PLACEHOLDERS:
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
             if text.startswith("#") or HAN.search(text) is None or len(text) <= 2:

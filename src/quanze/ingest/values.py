@@ -14,7 +14,7 @@ from quanze.ingest.context import SheetContext
 from quanze.ingest.junk import is_error_value, junk_name, seq_from_date
 from quanze.models import IssueCode, Severity
 from quanze.normalize import is_placeholder
-from quanze.vocab import DITTO_MARKS
+from quanze.vocab import DITTO_MARKS, SUB_ITEM_PLACEHOLDERS
 
 _TEXT_PREFIXES = ("'", "‘", "’")
 _SCIENTIFIC = re.compile(r"^\s*\d(?:\.\d+)?[eE]\+?\d{1,2}\s*$")
@@ -128,6 +128,10 @@ class RowValues:
                 if mark & _PLACEHOLDER:
                     ctx.placeholders.add(fld, ctx.raw.name, rownum, value)
                     values[fld] = None
+        sub_item = values.get("sub_item")
+        if sub_item is not None and sub_item.strip() in SUB_ITEM_PLACEHOLDERS:
+            ctx.placeholders.add("sub_item", ctx.raw.name, rownum, sub_item)
+            values["sub_item"] = None
         if self._junk_cells(rownum, texts, values, joined):
             return None
         if ctx.options.ditto and found & _DITTO:
