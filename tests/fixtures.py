@@ -1089,3 +1089,25 @@ def five_names_cycled(path: Path, rows: int = 40, organs: int = 1) -> Path:
         for i in range(1, rows + 1)
     ]
     return xlsx(path, {"Sheet1": [HEADER, *body]})
+
+
+def stated_counts(path: Path, *, lost: bool = False) -> Path:
+    """A sheet named 行政许可（3项）, headings 一、县住建局（共2项） / 二、县水利局（共1项） and a closing 合计：共3项;
+    `lost`: one row gone, every count left as it was."""
+    kept = [
+        [1, "燃气经营许可证核发", "行政许可", "A1", None],
+        [2, "建筑工程施工许可", "行政许可", "A2", None],
+    ]
+    return xlsx(
+        path,
+        {
+            "行政许可（3项）": [
+                HEADER,
+                ["一、县住建局（共2项）"],
+                *(kept[:1] if lost else kept),
+                ["二、县水利局（共1项）"],
+                [3, "取水许可", "行政许可", "A3", None],
+                ["合计：共3项"],
+            ]
+        },
+    )

@@ -43,6 +43,7 @@ SERVICE_HEADER = [
 SPECIAL_ROWS: list[list[Any]] = [
     ["合计", None, "共12项"],
     ["汇总", 5, None, None, None, None],
+    ["本目录共255项"],
     ["小计", "3项", None, None, None, "县水利局"],
     [None, "县水利局小计", None, None, None, None, None, "2项"],
     [19, "取水\u200b许可", None, "行政许可", "C\u200b11", "县水利局"],

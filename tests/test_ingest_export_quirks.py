@@ -135,3 +135,21 @@ def test_names_repeated_for_different_organs_or_in_a_short_list_are_no_warning(t
         fixtures.five_names_cycled(tmp_path / "short.xlsx", rows=15),
     ):
         assert read_file(path).issues == []
+
+
+def test_counts_the_list_states_agree_with_what_was_read(tmp_path: Path) -> None:
+    report = read_file(fixtures.stated_counts(tmp_path / "stated-counts.xlsx"))
+    assert report.records == 3
+    assert not [i for i in report.issues if i.code is IssueCode.STATED_COUNT_DIFFERS]
+
+
+def test_a_stated_count_that_differs_from_what_was_read_is_a_warning(tmp_path: Path) -> None:
+    report = read_file(fixtures.stated_counts(tmp_path / "stated-counts-row-lost.xlsx", lost=True))
+    differs = [i for i in report.issues if i.code is IssueCode.STATED_COUNT_DIFFERS]
+    assert [(i.row, i.value, i.severity) for i in differs] == [
+        (None, "3", Severity.WARNING),  # the sheet name
+        (6, "3", Severity.WARNING),  # the closing total
+        (2, "2", Severity.WARNING),  # the first heading; the second (共1项) holds
+    ]
+    assert "the sheet name 行政许可（3项） states 3 items, but 2 records" in differs[0].message
+    assert "the heading 一、县住建局（共2项） states 2 items, but 1 records" in differs[2].message

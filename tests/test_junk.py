@@ -21,6 +21,7 @@ from quanze.models import IssueCode
         ["合计", "共51项", None, None],  # the total spread over two cells
         ["合计", "4项", None],  # the count alone beside 合计
         ["汇总", "5", None],  # an Excel table's total row
+        ["本目录共255项"],
     ],
 )
 def test_total_rows(row: list[str | None]) -> None:

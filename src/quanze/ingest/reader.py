@@ -11,6 +11,7 @@ from pathlib import Path
 from quanze.cellref import column_letter
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.gctune import relaxed_gc
+from quanze.ingest.counts import stated_count_issues
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
 from quanze.ingest.options import IngestOptions
@@ -135,6 +136,7 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     if empty is not None:
         report.issues.append(empty)
     report.issues.extend(_one_name_throughout(report) or _few_names_repeated(report))
+    report.issues.extend(stated_count_issues(report))
     return report
 
 
