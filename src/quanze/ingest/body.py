@@ -27,12 +27,12 @@ from quanze.ingest.junk import (
 )
 from quanze.ingest.records import RecordBuilder, plain, record_defaults, sub_numbering, taken_fields
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
-from quanze.ingest.structure import example_seq, footnote, template_name
+from quanze.ingest.structure import example_seq, fill_hint, footnote, template_name
 from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
 from quanze.normalize import HAN, clean_text, has_control_characters, is_placeholder
-from quanze.vocab import DITTO_MARKS
+from quanze.vocab import DITTO_MARKS, SUB_ITEM_PLACEHOLDERS
 
 CHUNK = 4096
 """Rows read, transposed and decided at a time: bounded memory, long enough runs for the column steps."""
@@ -86,11 +86,11 @@ class _Texts(dict[Any, Any]):
         return text
 
 
-# Every text that one of the rarer tests below finds holds one of these characters: totals (计 数 共),
+# Every text that one of the rarer tests below finds holds one of these characters: totals (计 数 共 汇),
 # 以下空白 (空 无), signatures and footnotes (: ： 章 签), error cells (#), template names (X Ｘ × ○ 〇), ditto
 # marks, codes typed with a text prefix or saved in scientific notation (' ‘ ’ e E), example 序号 (例 示),
-# sub-item numbers and dates (. ． - － _).
-_RARE = re.compile("[计数共空无:：章签#XＸ×○〇同〃'\"”“d々‘’eE例示.．\\-－_]")
+# fill-in hints (填 拉 式 示), sub-item numbers and dates (. ． - － _).
+_RARE = re.compile("[计数共汇空无填拉式:：章签#XＸ×○〇同〃'\"”“d々‘’eE例示.．\\-－_]")
 # A text of ideographs (and brackets) keeps every character through header_key: when it is longer than every
 # header alias, with and without its bracketed parts, it names no field.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff（）]+")
@@ -130,18 +130,22 @@ class _Marks(dict[Any, int]):
 
     def __missing__(self, text: str) -> int:
         if text.isdigit():
-            mark = _DIGITS
+            mark = _DIGITS if text.isascii() else _DIGITS | _CODE_ODD  # full-width digits: a code to fix
         else:
             if _RARE.search(text) is not None:
                 mark = self._rare(text)
             else:
-                mark = _CODE_ODD | _PRESENT if " " in text and odd_code(text) else _PRESENT
+                mark = (
+                    _CODE_ODD | _PRESENT
+                    if (" " in text or "," in text or not text.isascii()) and odd_code(text)
+                    else _PRESENT
+                )
             # Texts here are cleaned (no spaces around them, never empty).
             if text[0] in INACTIVE_FIRST and inactive_status(text):
                 mark |= _STATUS
             if text in TREE_WORDS:
                 mark |= _TREE
-            if is_placeholder(text):
+            if is_placeholder(text) or text in SUB_ITEM_PLACEHOLDERS:
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
             if text.startswith("#") or HAN.search(text) is None or len(text) <= 2:
@@ -161,7 +165,7 @@ class _Marks(dict[Any, int]):
         """The marks of the tests that need one of the _RARE characters."""
         mark = _PRESENT
         stripped = text.strip()
-        if junk_cell(text) or footnote(text) or is_error_value(text):
+        if junk_cell(text) or footnote(text) or is_error_value(text) or fill_hint(text):
             mark |= _ROW
         if stripped in DITTO_MARKS:
             mark |= _DITTO
