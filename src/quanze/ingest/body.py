@@ -25,7 +25,14 @@ from quanze.ingest.junk import (
     junk_name,
     seq_from_date,
 )
-from quanze.ingest.records import RecordBuilder, plain, record_defaults, sub_numbering, taken_fields
+from quanze.ingest.records import (
+    RecordBuilder,
+    construct,
+    plain,
+    record_defaults,
+    sub_numbering,
+    taken_fields,
+)
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
 from quanze.ingest.structure import example_seq, footnote, template_name
 from quanze.ingest.tree import TREE_WORDS, dotted_seq
@@ -367,28 +374,23 @@ class SheetBody:
                 data["level_scope"] = [g or s[1] for g, s in zip(scopes, splits, strict=True)]
         if not service:
             data["sub_item"], data["role"] = [None] * m, ["single"] * m
-        data["source"] = records.provenances(range(first + a, first + b))
+        rows = range(first + a, first + b)
+        data["source"] = records.provenances(rows)
         # Every record of the run was given the same fields, but for category and 办件量, given when set.
         fixed = frozenset(data)
         given_fields = [fixed | c.keys() for c in commons]
         for fld in ("category", "category_raw", "volume"):
             data[fld] = [c.get(fld) for c in commons]
+        items: list[Any] = construct(model, data, m, given_fields)
         defaults = record_defaults(model)
-        names = list(defaults)
-        columns = [data[f] if f in data else repeat(defaults[f], m) for f in names]
-        new = model.__new__
-        items: list[Any] = []
-        append = items.append
-        for values, fields_set in zip(
-            map(dict, map(zip, repeat(names), zip(*columns, strict=True))), given_fields, strict=True
-        ):
-            item = new(model)
-            _set(item, "__dict__", values)
-            _set(item, "__pydantic_fields_set__", set(fields_set))
-            _set(item, "__pydantic_extra__", None)
-            _set(item, "__pydantic_private__", None)
-            append(item)
-        ctx.duplicates.add_run(items)
+
+        def values(fld: str) -> list[Any]:
+            return data.get(fld) or [defaults[fld]] * m
+
+        units = (
+            values("unit") if service else list(zip(values("unit"), values("receiving_unit"), strict=True))
+        )
+        ctx.duplicates.add_run(data["name"], values("code"), data["department"], units, ctx.raw.name, rows)
         if ctx.options.keep_records:
             (ctx.services if service else ctx.powers).extend(items)
         if not service:
