@@ -128,30 +128,36 @@ class _Numbered(dict[Any, int]):
 
 
 class _Marks(dict[Any, int]):
-    """A cell's text → the tests it may need, as bits; filled as texts are met."""
+    """A cell's text → the tests it may need, as bits, for the columns of one mask: only the tests of the
+    mask's bits are made (a code needs no junk-name or date test), so a text's marks agree with those of
+    every test on the mask's bits, and only there. Filled as texts are met."""
 
-    def __init__(self, ctx: SheetContext) -> None:
+    def __init__(self, table: dict[str, tuple[str, int]], longest: int, mask: int) -> None:
         super().__init__({None: 0, _GENERAL: _ROW})
-        self.table = ctx.table
-        self.longest = max(map(len, ctx.table), default=0)
+        self.table = table
+        self.longest = longest
+        self.mask = mask
 
     def __missing__(self, text: str) -> int:
+        want = self.mask
         if text.isdigit():
             mark = _DIGITS
         else:
             if _RARE.search(text) is not None:
-                mark = self._rare(text)
+                mark = self._rare(text, want)
             else:
-                mark = _CODE_ODD | _PRESENT if " " in text and odd_code(text) else _PRESENT
+                mark = (
+                    _CODE_ODD | _PRESENT if want & _CODE_ODD and " " in text and odd_code(text) else _PRESENT
+                )
             # Texts here are cleaned (no spaces around them, never empty).
-            if text[0] in INACTIVE_FIRST and inactive_status(text):
+            if want & _STATUS and text[0] in INACTIVE_FIRST and inactive_status(text):
                 mark |= _STATUS
-            if text in TREE_WORDS:
+            if want & _TREE and text in TREE_WORDS:
                 mark |= _TREE
-            if is_placeholder(text):
+            if want & _PLACEHOLDER and is_placeholder(text):
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
-            if text.startswith("#") or HAN.search(text) is None or len(text) <= 2:
+            if want & _JUNK_NAME and (text.startswith("#") or HAN.search(text) is None or len(text) <= 2):
                 mark |= _JUNK_NAME if junk_name(text) is not None else 0
             if not (
                 len(text) > self.longest
@@ -164,25 +170,25 @@ class _Marks(dict[Any, int]):
         return mark
 
     @staticmethod
-    def _rare(text: str) -> int:
-        """The marks of the tests that need one of the _RARE characters."""
+    def _rare(text: str, want: int) -> int:
+        """The marks of the tests (of those `want` names, and _ROW's) that need one of the _RARE characters."""
         mark = _PRESENT
         stripped = text.strip()
         if junk_cell(text) or footnote(text) or is_error_value(text):
             mark |= _ROW
-        if stripped in DITTO_MARKS:
+        if want & _DITTO and stripped in DITTO_MARKS:
             mark |= _DITTO
-        if odd_code(text):
+        if want & _CODE_ODD and odd_code(text):
             mark |= _CODE_ODD
-        if example_seq(text):
+        if want & _EXAMPLE_SEQ and example_seq(text):
             mark |= _EXAMPLE_SEQ
-        if template_name(text):
+        if want & _TEMPLATE and template_name(text):
             mark |= _TEMPLATE
-        if "-" in text and seq_from_date(text) is not None:
+        if want & _DATE and "-" in text and seq_from_date(text) is not None:
             mark |= _DATE
-        if sub_numbering(text):
+        if want & _SUB_SEQ and sub_numbering(text):
             mark |= _SUB_SEQ
-        if text[0].isdigit() and dotted_seq(text):
+        if want & _TREE and text[0].isdigit() and dotted_seq(text):
             mark |= _TREE
         return mark
 
@@ -217,7 +223,10 @@ class SheetBody:
         self._row = row
         """The row-by-row path, for a row given as the opener's values."""
         self._texts = _Texts()
-        self._marks = _Marks(ctx)
+        self._marks: dict[int, _Marks] = {}
+        """The marks of the columns of each mask, all told by the header table the sheet had at the start."""
+        self._table = ctx.table
+        self._longest = max(map(len, ctx.table), default=0)
         self._numbered = _Numbered()
         self._levels: dict[str | None, tuple[str | None, str | None]] = {}
         self._model: type[PowerItem] | type[ServiceItem] = (
@@ -258,7 +267,7 @@ class SheetBody:
         n = len(chunk)
         columns = list(zip_longest(*chunk))
         width = len(columns)
-        texts, marks = self._texts, self._marks
+        texts = self._texts
         text_columns: list[list[Any]] = []
         digits: set[int] = set()  # columns of whole numbers of no sign: their texts are all digits
         for column in columns:
@@ -280,6 +289,12 @@ class SheetBody:
         for i, (col, mask) in enumerate(zip(text_columns, self._masks(width), strict=True)):
             if i in digits and not _DIGITS & mask:
                 continue  # what the marks of digits say, no test of this column needs
+            marks = self._marks.get(mask)
+            if marks is None:
+                marks = self._marks[mask] = _Marks(self._table, self._longest, mask)
+            values = set(col)
+            if len(values) * 4 <= n and not any(map(mask.__and__, map(marks.__getitem__, values))):
+                continue  # a column of a few values (an organ, a type), none calling for a test
             row_marks = list(map(or_, row_marks, map(and_, map(marks.__getitem__, col), repeat(mask))))
         if ctx.kind is not ListKind.SERVICES:
             row_marks = list(map(or_, row_marks, map(self._numbered.__getitem__, name_column)))
