@@ -346,7 +346,10 @@ class SheetBody:
             [fill] * (b - a) if category is None else [fill if c is None else c for c in category]
         )
         volumes = self._column(text_columns, "volume", a, b) or [None] * (b - a)
-        commons = list(map(records.common_plain, raw_categories, volumes))
+        # A sheet has a handful of types and counts: each pair is decided once, and its rows share the answer.
+        pairs = list(zip(raw_categories, volumes, strict=True))
+        decided = {pair: records.common_plain(*pair) for pair in dict.fromkeys(pairs)}
+        commons = list(map(decided.__getitem__, pairs))
         start = a
         for k in range(a, b + 1):
             if k < b and commons[k - a] is not None:
@@ -393,7 +396,8 @@ class SheetBody:
         data["source"] = records.provenances(rows)
         # Every record of the run was given the same fields, but for category and 办件量, given when set.
         fixed = frozenset(data)
-        given_fields = [fixed | c.keys() for c in commons]
+        unions: dict[int, frozenset[str]] = {}  # rows of one type and count share their data (above)
+        given_fields = [unions.get(id(c)) or unions.setdefault(id(c), fixed | c.keys()) for c in commons]
         for fld in ("category", "category_raw", "volume"):
             data[fld] = [c.get(fld) for c in commons]
         items: list[Any] = construct(model, data, m, given_fields)
