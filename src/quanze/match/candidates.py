@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from quanze.match import memo
+from quanze.match.abbrev import Vocabulary
 from quanze.match.scoring import Candidate, Finished, Prepared, Scorer, action_stem, target_key
 
 
@@ -99,6 +100,18 @@ class Index:
         return found
 
 
+@lru_cache(maxsize=memo.PAIRS)
+def _lookups(vocab: Vocabulary, forms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The names a source is looked up by (its name forms, and each read with abbreviations in full or
+    shortened), each with its action stem, in the order `collect` tries them: worked out once a source."""
+    cores: Collection[str] = set(forms) - {""} if len(forms) > 1 else forms
+    # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
+    read = [v for core in cores for v, _ in vocab.variants(core)]
+    if read:
+        cores = {*cores, *read}
+    return tuple((core, action_stem(core)) for core in cores)
+
+
 def collect(
     src: Prepared,
     index: Index,
@@ -135,19 +148,12 @@ def collect(
     for code in {src.code, parent.code if parent else None} - {None}:
         for t, exact in index.code_hits(code):
             consider(t, exact)
-    cores = (
-        {src.core, src.full, src.bare or "", parent.core if parent else ""} - {""}
-        if handling_forms
-        else (src.core,)
-    )
-    vocab = scorer.vocabulary
-    # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
-    read = [v for core in cores for v, _ in vocab.variants(core)]
-    if read:
-        cores = {*cores, *read}
     by_core, by_stem_name = index.by_core, index.by_stem_name
-    for core in cores:
-        for hits in (by_core.get(core, ()), by_stem_name.get(action_stem(core), ())):
+    forms = (
+        (src.core, src.full, src.bare or "", parent.core if parent else "") if handling_forms else (src.core,)
+    )
+    for core, stem in _lookups(scorer.vocabulary, forms):
+        for hits in (by_core.get(core, ()), by_stem_name.get(stem, ())):
             for t in hits:
                 if t not in tried:
                     tried.add(t)

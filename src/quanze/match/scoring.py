@@ -695,6 +695,7 @@ def _beyond(
     return not any(could_find_letters(found, name, bare=bare) for name, bare in power.pieces)
 
 
+@lru_cache(maxsize=memo.PAIRS)
 def _reaches(score: float, bonus: float, review: float) -> bool:
     """Whether a pair scoring `score` by name, with the department's bonus at most, is in the review band."""
     return max(0.0, min(100.0, round(score + max(bonus, 0.0) + 1e-6, 1))) >= review
