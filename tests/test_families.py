@@ -193,14 +193,15 @@ def test_explain_names_the_quiet_family() -> None:
 
 # ---------------------------------------------------------------------------------------------- split families
 
-SCHOOLS_POWER = "实施中等及中等以下学历教育、学前教育、自学考试助学及其他文化教育的学校设立、变更和终止审批"
-TRAINING_POWER = "民办职业培训学校设立、分立、合并、变更及终止审批"
+# Invented on the shape of a real family (a real name here would leave the held-out sets of tools/quality.py).
+SCHOOLS_POWER = "实施初等及初等以下学历教育、学前教育、自学考试助学及其他文化教育的学校设立、变更和终止审批"
+TRAINING_POWER = "民办技工培训学校设立、分立、合并、变更及终止审批"
 SCHOOLS = [
-    "中等及以下其他教育机构设立审批",
-    "中等及以下其他教育机构变更审批",
-    "义务教育学校设立审批",
-    "义务教育学校变更审批",
-    "幼儿园筹设审批",
+    "初等及以下其他教育机构设立审批",
+    "初等及以下其他教育机构变更审批",
+    "普通高中学校设立审批",
+    "普通高中学校变更审批",
+    "托儿所筹设审批",
 ]
 
 
@@ -210,8 +211,8 @@ def _target(name: str) -> Prepared:
 
 def test_a_family_whose_weak_names_split_is_proposed_for_the_power_its_words_support_best() -> None:
     found = quiet([SCHOOLS_POWER, TRAINING_POWER, "林木采伐许可证核发"], SCHOOLS)
-    # 义务教育学校… put the training schools first (学校 and the acts), 中等及以下… the other power; counted over
-    # the family, 中等, 以下, 其他, 教育, 学校 outweigh 学校: the whole family is proposed for it, 幼儿园 too.
+    # 普通高中学校… put the training schools first (学校 and the acts), 初等及以下… the other power; counted over
+    # the family, 初等, 以下, 其他, 教育, 学校 outweigh 学校: the whole family is proposed for it, 托儿所 too.
     for name in SCHOOLS:
         assert found[name] == {(SCHOOLS_POWER, Status.REVIEW)}, name
     result = match_catalogue(
@@ -243,15 +244,15 @@ def test_a_split_family_without_its_codes_or_a_clear_lead_is_silent() -> None:
 
 
 def test_a_split_family_is_not_given_to_a_power_that_grants_nothing_or_shares_a_word_only() -> None:
-    taxis = ["巡游出租汽车经营许可", "巡游出租汽车经营许可注销", "网络预约出租汽车经营许可"]
-    reward = _target("对出租汽车经营者和驾驶员的奖励")
-    bus = _target("公共汽车客运经营许可")
-    # The reward is what the family's words support best, but it grants nothing: silent, not the bus licence.
+    taxis = ["巡游人力三轮车经营许可", "巡游人力三轮车经营许可注销", "预约人力三轮车经营许可"]
+    reward = _target("对人力三轮车经营者和驾驶员的奖励")
+    bus = _target("人力车客运经营许可")
+    # The reward is what the family's words support best, but it grants nothing: silent, not the other licence.
     assert families.split_family_owner(taxis, [0, 1], [reward, bus], [{0}, {1}, {0, 1}]) is None
-    # Alone, the bus licence shares one word (汽车) with each member: too little to speak.
+    # Alone, the other licence shares one word (人力) with each member: too little to speak.
     assert families.split_family_owner(taxis, [0], [bus], [{0}, {0}, {0}]) is None
     # A power that shares the subject itself is proposed.
-    taxi = _target("巡游出租汽车经营许可证核发")
+    taxi = _target("巡游人力三轮车经营许可证核发")
     assert families.split_family_owner(taxis, [0, 1], [taxi, bus], [{0}, {1}, {0}]) is not None
 
 
@@ -261,6 +262,6 @@ def test_explain_names_the_split_family() -> None:
         ServiceItem(name=n, code=f"511A0999900{k:03d}", unit="东城县", source=SRC)
         for k, n in enumerate(SCHOOLS, 1)
     ]
-    shown = explain_service(powers, items, 4)  # 幼儿园筹设审批: its name alone finds nothing
+    shown = explain_service(powers, items, 4)  # 托儿所筹设审批: its name alone finds nothing
     (cand,) = [c for c in shown.candidates if c.name == SCHOOLS_POWER]
     assert cand.status == "review" and "最受支持" in cand.reason
