@@ -74,3 +74,17 @@ def test_a_filing_against_a_licence_is_doubted_as_another_kind() -> None:
     # A licence's own handling item keeps its score.
     own = reviewed("桑蚕种经营许可证核发", "桑蚕种经营许可变更")
     assert own is None or own[0] > 65.0
+
+
+def test_settling_a_dispute_against_a_filing_is_doubted_as_another_kind() -> None:
+    assert closing_kind("装修工程价款结算纠纷调解") == "调解裁决"
+    assert closing_kind("装修工程招标活动投诉的处理") == "调解裁决"
+    link = reviewed("装修工程价款结算纠纷调解", "装修工程价款结算备案")
+    assert link is not None and link[0] == 65.0
+    assert KIND_NOTE.format(item="备案", power="调解裁决") in link[1]
+    # A dispute's own item (…纠纷…的裁决) keeps its score.
+    own = reviewed(
+        "对客运经营者在发车时间安排上发生纠纷的裁决",
+        "对客运经营者在发车时间安排上发生纠纷客运站协调无效的裁决",
+    )
+    assert own is None or own[0] > 65.0

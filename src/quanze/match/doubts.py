@@ -79,15 +79,20 @@ def _doubt(item: str, core: str, alt_core: str | None) -> str | None:
     return None
 
 
-# What a name closes with, by kind of power: a filing is not a licence (定制客运备案 / 客运站经营许可).
-_CLOSING_KINDS: Final = (("备案", ("备案",)), ("许可", ("许可证", "许可", "审批", "核准", "核发")))
+# What a name closes with, by kind of power: a filing is not a licence (定制客运备案 / 客运站经营许可), nor is the
+# settling of a dispute or complaint one (…结算纠纷调解 / 工程竣工结算备案; …投诉的处理 / …招标投标活动的备案).
+_CLOSING_KINDS: Final = (
+    ("备案", ("备案",)),
+    ("许可", ("许可证", "许可", "审批", "核准", "核发")),
+    ("调解裁决", ("调解", "裁决", "仲裁", "处理")),
+)
 # Handling acts a name may close with after its kind (…许可变更), longest first; 备案 and 登记 are kinds themselves.
 _HANDLING_FIRST: Final = tuple(sorted(ACT_WORDS - {"备案", "登记", "注册"}, key=len, reverse=True))
 KIND_NOTE = "办理项为{item}，该事项为{power}：可能是另一类事项"
 
 
 def closing_kind(name: str) -> str | None:
-    """备案 or 许可 by what a name closes with (brackets and handling acts apart), else None."""
+    """备案, 许可 or 调解裁决 by what a name closes with (brackets and handling acts apart), else None."""
     rest = _END_BRACKETS.sub("", name)
     for act in _HANDLING_FIRST:
         if rest.endswith(act) and len(rest) > len(act) + 2:
