@@ -47,6 +47,11 @@ class MatchOptions(BaseModel):
         description="more kinds of legal entity: a general kind and the specific kinds it covers",
     )
 
+    class_nouns: tuple[str, ...] = Field(
+        (),
+        description="more nouns that close the name of a class of things (…体育项目): an item naming one kind of "
+        "the class in its place is proposed for review",
+    )
     abbreviations: dict[str, tuple[str, ...]] = Field(
         default_factory=dict,
         description="more abbreviations: a short form and the full form(s) it stands for (社保卡 = 社会保障卡)",
