@@ -18,6 +18,7 @@ from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.inquiries import drop_inquiries
 from quanze.match.joint import link_partner_rows
+from quanze.match.kind_qualifier import propose_by_kind
 from quanze.match.kinds import unit_kind_links
 from quanze.match.model import (
     Decision,
@@ -202,6 +203,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     )
     narrow_by_act(in_unit, found_by, items, index.targets)
     drop_inquiries(in_unit, found_by, items, index.targets)
+    propose_by_kind(in_unit, found_by, items, index.targets, run.options, rejected_at)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
     propose_read_in_full(
         in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
