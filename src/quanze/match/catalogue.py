@@ -43,7 +43,7 @@ from quanze.match.scoring import (
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
 from quanze.match.short_forms import propose_read_in_full
-from quanze.match.siblings import propose_for_unlinked
+from quanze.match.siblings import drop_strays, propose_for_uncoded, propose_for_unlinked
 from quanze.match.sub_acts import narrow_by_act
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
@@ -204,7 +204,9 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     narrow_by_act(in_unit, found_by, items, index.targets)
     drop_inquiries(in_unit, found_by, items, index.targets)
     propose_by_kind(in_unit, found_by, items, index.targets, run.options, rejected_at)
+    drop_strays(in_unit, found_by, items, index.targets, run.options)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
+    propose_for_uncoded(in_unit, families, found_by, items, index.targets, run.options, rejected_at)
     propose_read_in_full(
         in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
     )
