@@ -103,20 +103,33 @@ def propose_for_uncoded(
             (owner_of[stem],) = owners
     if not owner_of:
         return
-    linked_names = [(items[si].full, {f[0] for f in found_by[si]}) for si in in_unit if found_by[si]]
+    # Members and linked items by the first characters of their names: an item is compared with those only.
+    by_start: dict[str, dict[str, list[int]]] = {}
+    for stem in owner_of:
+        for m in families[stem]:
+            by_start.setdefault(items[m].full[:MIN_HEAD], {}).setdefault(stem, []).append(m)
+    linked_by_start: dict[str, list[tuple[str, set[int]]]] = {}
+    for si in in_unit:
+        if found_by[si]:
+            name = items[si].full
+            linked_by_start.setdefault(name[:MIN_HEAD], []).append((name, {f[0] for f in found_by[si]}))
     for si in loose:
         item = items[si]
+        near = by_start.get(item.full[:MIN_HEAD]) if len(item.full) > MIN_HEAD else None
+        if not near:
+            continue
         best: tuple[int, str, int, int] | None = None  # (head, stem, members sharing it, owner)
-        for stem, owner in sorted(owner_of.items()):
+        for stem, members in sorted(near.items()):
+            owner = owner_of[stem]
             heads = sorted(
                 (
                     common_head(item.full, items[m].full)
-                    for m in families[stem]
+                    for m in members
                     if not (item.dept and items[m].dept and item.dept != items[m].dept)
                 ),
                 reverse=True,
             )
-            if len(heads) < 2 or heads[1] < MIN_HEAD:
+            if len(heads) < 2:
                 continue
             head = heads[1]  # the subject two members share with the item
             n = sum(1 for h in heads if h >= head)
@@ -128,7 +141,8 @@ def propose_for_uncoded(
             continue
         head, stem, n, owner = best
         subject = item.full[:head]
-        if any(name.startswith(subject) and owners != {owner} for name, owners in linked_names):
+        beside = linked_by_start.get(subject[:MIN_HEAD], [])
+        if any(name.startswith(subject) and owners != {owner} for name, owners in beside):
             continue  # an item of that subject points elsewhere: the subject is not the family's alone
         target = targets[owner]
         if owner in rejected(si) or item.kind_clash(target) or inquiry_for_another(item.full, target.full):
