@@ -517,3 +517,30 @@ def test_the_spread_mark_is_the_one_catalogue_matching_writes() -> None:
     from quanze.match.settle import SPREAD_MARK
 
     assert SPREAD_MARK in SPREAD_PARENT_NOTE
+
+
+def test_a_member_that_only_resembles_another_power_leaves_the_spread_family_to_settle() -> None:
+    # 内河小型渔船转入 resembles the sub-item 内河小型渔船驾驶证转入 (87 by name, above the spread parent's 86) but
+    # does not begin with its whole name: the family, three of whose members are matched, still settles it.
+    dept = "东城县农业农村局"
+
+    def p(name: str, code: str) -> PowerItem:
+        return PowerItem(name=name, code=code, role="single", department=dept, source=SRC)
+
+    def s(name: str, code: str, parent: str | None = None) -> ServiceItem:
+        return ServiceItem(
+            name=name, code=code, unit="东城县", department=dept, parent_power_name=parent, source=SRC
+        )
+
+    powers = [p("内河小型渔船登记", "NYQT05001"), p("内河小型渔船驾驶证转入", "NYQT05002")]
+    stem = "369A6100077"
+    items = [
+        s("内河小型渔船变更登记", stem + "001", "内河小型渔船登记"),
+        s("内河小型渔船注销登记", stem + "002"),
+        s("内河小型渔船抵押登记", stem + "003"),
+        s("内河小型渔船转入", stem + "004"),
+        s("内河小型渔船临时号牌核发", stem + "005"),
+    ]
+    found = links(powers, items)
+    for name in ("内河小型渔船转入", "内河小型渔船临时号牌核发"):
+        assert found[name] == {("内河小型渔船登记", Status.MATCHED)}, name

@@ -234,7 +234,7 @@ def _settle_family(
         return
     if len(members) > SMALL_FAMILY and len(matched) * MIN_LINKED_SHARE < len(members):
         return  # two of forty items say little of the other thirty-eight
-    if any(own.get(si) and all(f[0] != owner for f in own[si]) for si in members):
+    if any(_elsewhere(si, spread_too.get(si, ()), own.get(si, ()), owner, context) for si in members):
         return  # a member's own name points only at another power: the family does not speak for it
     note = FAMILY_NOTE.format(n=len(matched))
     for si in members:
@@ -276,6 +276,26 @@ def own_words(found: Sequence[Found]) -> list[Found]:
     points, by its own name, only at the other power (issue 17: a shared stem only proposes).
     """
     return [f for f in found if SPREAD_MARK not in f[4]]
+
+
+def _elsewhere(
+    si: int, found: Sequence[Found], words: Sequence[Found], owner: int, context: _Context
+) -> bool:
+    """Whether a member's own name points only at powers other than the family's owner.
+
+    Its links with a parent spread from the family aside (`own_words`): when the spread parent was all that tied
+    it to the owner, its own name points elsewhere only when it begins with another linked power's whole name
+    (…技术等级评定结果备案（营运客车）（首次备案）: that power's name with a 情形); a name that only resembles
+    another power (拖拉机/联合收割机转入 and …驾驶证转入) leaves the family to speak.
+    """
+    if found and all(f[0] != owner for f in found):
+        return True
+    if len(words) == len(found) or not words or any(f[0] == owner for f in words):
+        return False
+    name = context.items[si].full
+    return any(
+        len(core := context.targets[f[0]].core) >= MIN_SUBJECT and name.startswith(core) for f in words
+    )
 
 
 def _kind_clash(si: int, t: int, context: _Context) -> bool:
