@@ -134,6 +134,7 @@ def test_an_uncoded_item_is_not_proposed_on_a_short_head_another_department_or_a
         ServiceItem(
             name="城乡居民养老保险信息查询", unit="东城县", department=DEPT, source=SRC
         ),  # an inquiry
+        service("城乡居民养老保险费补缴申报", "511G1003999001"),  # a code of its own: another main item's
     ]
     result = match_catalogue([PENSION, INJURY], [*CODED, *loose])
     assert not any(lk.service >= 3 for lk in result.links)

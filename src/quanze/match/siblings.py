@@ -90,7 +90,8 @@ def propose_for_uncoded(
     information service (…查询) is not proposed for a power that is not one.
     """
     in_family = {si for members in families.values() for si in members}
-    loose = [si for si in in_unit if si not in in_family and not found_by[si]]
+    # Only an item with no code at all: a code of its own that no sibling shares says it is of another main item.
+    loose = [si for si in in_unit if si not in in_family and not found_by[si] and not items[si].code]
     if not loose:
         return
     owner_of: dict[str, int] = {}
