@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from quanze.config import load_config
 from quanze.match import Status, match_catalogue
 from quanze.match.explain import explain_service
 from quanze.match.kind_qualifier import KIND_NOTE, propose_by_kind
@@ -83,3 +86,16 @@ def test_explain_names_the_kind_rule() -> None:
     reason = held[GRASSLAND.name].reason
     assert KIND_NOTE.format(kind="草原", word="登记") in reason
     assert "“草原承包经营权”为该事项所含" in reason
+
+
+def test_more_kind_words_come_from_the_configuration(tmp_path: Path) -> None:
+    marked = power("湿地领域不动产登记", "ZRQR03006")
+    item = service("湿地首次登记")
+    assert _linked([marked], [item]) == {}
+    options = MatchOptions(kind_marks=("领域",))
+    result = match_catalogue([marked], [item], options=options)
+    assert [(lk.power, lk.status) for lk in result.links] == [(0, Status.REVIEW)]
+    # The setting is read from quanze.toml's [match] table.
+    toml = tmp_path / "quanze.toml"
+    toml.write_text('[match]\nkind_marks = ["领域"]\n', encoding="utf-8")
+    assert load_config(toml).match.kind_marks == ("领域",)

@@ -28,7 +28,8 @@ from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import Prepared
 from quanze.match.settle import HANDLING_ACTS, Found
 
-# What names a power's subject as a kind of thing: 林权类不动产登记, 教育方面行政确认.
+# What names a power's subject as a kind of thing: 林权类不动产登记, 教育方面行政确认 (more in quanze.toml:
+# [match] kind_marks = ["…"]).
 KIND_MARKS: Final = ("类", "方面")
 # The kinds of item a power of a kind may end with; an item of the kind ends with the same one.
 ITEM_KINDS: Final = ("登记", "备案", "注册", "许可", "审批", "认定", "核准", "确认", "审核", "鉴定")
@@ -42,7 +43,7 @@ _INCLUDED: Final = re.compile(r"\(含([^()、,，]{2,8})\)")
 KIND_NOTE: Final = "该事项以“{kind}类”限定其对象，办理项名称以“{kind}”开头、以“{word}”结尾，需人工确认"
 
 
-def _kinds(power: Prepared) -> tuple[tuple[str, ...], str] | None:
+def _kinds(power: Prepared, marks: Sequence[str] = KIND_MARKS) -> tuple[tuple[str, ...], str] | None:
     """The kinds a power is named for and the kind of item it ends with, or None for a power of no kind."""
     name = power.core
     plain = _BRACKETS.sub("", name)
@@ -50,7 +51,7 @@ def _kinds(power: Prepared) -> tuple[tuple[str, ...], str] | None:
     if ending is None:
         return None
     kinds: list[str] = []
-    for mark in KIND_MARKS:
+    for mark in marks:
         at = plain.find(mark)
         if MIN_KIND <= at <= MAX_KIND and len(plain) - at - len(mark) > len(ending):
             kinds.append(plain[:at])
@@ -86,11 +87,12 @@ def propose_by_kind(
     rejected: Callable[[int], Collection[int]] = lambda si: (),
 ) -> None:
     """Propose, for each unlinked item, the one power named for the kind the item is of (see the module)."""
+    marks = (*KIND_MARKS, *options.kind_marks)
     powers: dict[int, tuple[tuple[str, ...], str]] = {}
     for t, target in enumerate(targets):
         if target.enforcement:
             continue  # a penalty of a kind (对…类…的处罚) has no handling items
-        kinds = _kinds(target)
+        kinds = _kinds(target, marks)
         if kinds is not None:
             powers[t] = kinds
     if not powers:
