@@ -213,3 +213,49 @@ def test_plain_rows_skip_the_row_by_row_tests(tmp_path: Path, monkeypatch: pytes
     # The header scan reads the first 30 rows one by one; below them only special rows (and the rows after a
     # ditto or fill-down that needs the row above) go that way.
     assert len([r for r in tested if r > 30]) < 80
+
+
+def test_a_columns_marks_are_those_of_every_test_on_its_mask() -> None:
+    """Each column's texts are marked only by the tests its mask names (a code needs no junk-name or date
+    test): on the mask's bits, the marks are those that making every test gives."""
+    from quanze.ingest.header import alias_table
+
+    table = alias_table(ListKind.POWERS, {})
+    longest = max(map(len, table))
+    every = (1 << 12) - 1
+    texts = [t for row in SPECIAL_ROWS for t in row if isinstance(t, str)] + [
+        "369D0100000001-369001000000-000-11369000212113059X-1-00",
+        "2021-01-03",
+        "1.1",
+        "1-2",
+        "3.1.1",
+        "〃",
+        "同上",
+        "取消",
+        "事项",
+        "办理项",
+        "无",
+        "/",
+        "XX局",
+        "例：",
+        "事项名称",
+        "ab",
+        "#",
+        "12",
+        "  ",
+        "实施主体（盖章）",
+    ]
+    full = body._Marks(table, longest, every)
+    masks = {every} | {1 << b | body._ROW for b in range(12)}
+    for kind in (ListKind.POWERS, ListKind.SERVICES):
+        for fld in ("seq", "sub_seq", "name", "sub_item", "code", "status", "tree_level", "department"):
+            masks.add(body._ROW | body._PLACEHOLDER | body._DITTO | body._FIELD_MASKS.get(fld, 0))
+            extra = body._POWER_MASKS if kind is ListKind.POWERS else body._SERVICE_MASKS
+            masks.add(body._ROW | body._FIELD_MASKS.get(fld, 0) | extra.get(fld, 0))
+    for mask in masks:
+        marks = body._Marks(table, longest, mask)
+        for text in texts:
+            if text.strip():
+                text = text.strip()
+                assert marks[text] & mask == full[text] & mask, (text, mask)
+    assert any(full[t.strip()] & ~body._PRESENT & ~body._ROW for t in texts if t.strip())

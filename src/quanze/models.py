@@ -106,6 +106,8 @@ class IssueCode(StrEnum):
     UNIT_UNMATCHED = "unit-unmatched"
     OTHER_UNIT = "other-unit"
     UNIT_OUTSIDE_RUN = "unit-outside-run"
+    SUPERSEDED_EDIT = "superseded-edit"
+    CONFLICTING_DECISIONS = "conflicting-decisions"
     UNIT_ALIAS = "unit-alias"
     STALE_DECISION = "stale-decision"
     NO_RECORDS = "no-records"

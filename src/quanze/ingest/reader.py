@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 from quanze.cellref import column_letter
@@ -149,10 +150,14 @@ def _one_name_throughout(report: FileReport) -> list[RowIssue]:
     records: list[PowerItem] | list[ServiceItem] = report.powers or report.services
     if len(records) < _ONE_NAME_LEAST:
         return []
-    keys = {
-        (name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else "") for r in records
-    }
-    if len(keys) != 1:
+
+    def key(r: PowerItem | ServiceItem) -> tuple[str, str]:
+        return name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else ""
+
+    # Stops at the first record under another name (nearly always the second).
+    first_key = key(records[0])
+    rest: Iterable[PowerItem | ServiceItem] = islice(records, 1, None)
+    if any(key(r) != first_key for r in rest):
         return []
     first = records[0]
     return [
