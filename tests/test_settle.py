@@ -464,3 +464,83 @@ def test_explain_names_the_power_whose_certificate_the_item_names() -> None:
     explained = explain_service([vehicle, driver], items, 2)
     held = {c.name: c for c in explained.candidates if c.status == "review"}
     assert "办理项名称所称证件（驾驶员证）为该事项所发" in held["网络预约出租汽车驾驶员证核发"].reason
+
+
+def test_a_parent_spread_from_a_shared_stem_does_not_settle_a_member_named_after_the_other_power() -> None:
+    # One stem holds the items of two powers with local codes; one member names 年度检验 in its parent cell,
+    # which the family spreads to the others. A member that is the other power's name with a 情形, and one
+    # named unlike both, are proposed for 年度检验 by the spread parent, never matched by the family.
+    from quanze.match.settle import FAMILY_NOTE, SPREAD_MARK, own_words
+
+    credit = "11330100MB0A12345X"
+    inspection = power("内河船舶年度检验（客渡船）", "JTXK07012")
+    grading = power("内河船舶安全等级评定备案（客渡船）", "JTQT07011")
+    items = [
+        ServiceItem(
+            name="客渡船例行保养记录登记",
+            code=f"002019021005{credit}4",
+            parent_power_name="内河船舶年度检验（客渡船）",
+            unit="东城县",
+            source=SRC,
+        ),
+        service("内河船舶年度检验（客渡船）", f"002019021004{credit}4"),
+        service("客渡船安全等级评定", f"002019021003{credit}4"),
+        service("内河船舶安全等级评定备案（客渡船）（首次备案）", f"002019021001{credit}4"),
+    ]
+    result = match_catalogue([inspection, grading], items)
+    got = {(items[lk.service].name, lk.power, lk.status): lk.reason for lk in result.links}
+    assert ("内河船舶年度检验（客渡船）", 0, Status.MATCHED) in got
+    assert ("客渡船例行保养记录登记", 0, Status.MATCHED) in got
+    for name in ("客渡船安全等级评定", "内河船舶安全等级评定备案（客渡船）（首次备案）"):
+        assert (name, 0, Status.MATCHED) not in got, name
+        spread = got[(name, 0, Status.REVIEW)]
+        assert SPREAD_MARK in spread and FAMILY_NOTE[:8] not in spread
+    # The member's own name still proposes its own power.
+    assert ("内河船舶安全等级评定备案（客渡船）（首次备案）", 1, Status.REVIEW) in got
+    # Only the member's own words count as its own links.
+    kept: Found = (1, 87.0, Method.FUZZY, Status.REVIEW, "名称相似度87")
+    spread_link: Found = (
+        0,
+        86.0,
+        Method.EXACT,
+        Status.REVIEW,
+        f"一致；{SPREAD_MARK}（编码族可能对应多个事项）",
+    )
+    assert own_words([kept, spread_link]) == [kept]
+    explained = explain_service([inspection, grading], items, 3)
+    held = {c.name: c for c in explained.candidates if c.status == "review"}
+    assert SPREAD_MARK in held["内河船舶年度检验（客渡船）"].reason
+
+
+def test_the_spread_mark_is_the_one_catalogue_matching_writes() -> None:
+    from quanze.match.catalogue import SPREAD_PARENT_NOTE
+    from quanze.match.settle import SPREAD_MARK
+
+    assert SPREAD_MARK in SPREAD_PARENT_NOTE
+
+
+def test_a_member_that_only_resembles_another_power_leaves_the_spread_family_to_settle() -> None:
+    # 内河小型渔船转入 resembles the sub-item 内河小型渔船驾驶证转入 (87 by name, above the spread parent's 86) but
+    # does not begin with its whole name: the family, three of whose members are matched, still settles it.
+    dept = "东城县农业农村局"
+
+    def p(name: str, code: str) -> PowerItem:
+        return PowerItem(name=name, code=code, role="single", department=dept, source=SRC)
+
+    def s(name: str, code: str, parent: str | None = None) -> ServiceItem:
+        return ServiceItem(
+            name=name, code=code, unit="东城县", department=dept, parent_power_name=parent, source=SRC
+        )
+
+    powers = [p("内河小型渔船登记", "NYQT05001"), p("内河小型渔船驾驶证转入", "NYQT05002")]
+    stem = "369A6100077"
+    items = [
+        s("内河小型渔船变更登记", stem + "001", "内河小型渔船登记"),
+        s("内河小型渔船注销登记", stem + "002"),
+        s("内河小型渔船抵押登记", stem + "003"),
+        s("内河小型渔船转入", stem + "004"),
+        s("内河小型渔船临时号牌核发", stem + "005"),
+    ]
+    found = links(powers, items)
+    for name in ("内河小型渔船转入", "内河小型渔船临时号牌核发"):
+        assert found[name] == {("内河小型渔船登记", Status.MATCHED)}, name

@@ -98,3 +98,88 @@ def test_a_member_sharing_only_words_every_item_uses_is_not_proposed() -> None:
     assert shared_word("蚕丝加工许可", "花卉种苗经营许可", beyond_generic=True) is None
     assert shared_word("商户歇业备案", "行业备案登记") == "业备"
     assert shared_word("商户歇业备案", "行业备案登记", beyond_generic=True) is None
+
+
+# A family of coded members all under 城乡居民基本养老保险待遇给付, and members the catalogue left without a code.
+CODED = [
+    service("城乡居民养老保险待遇申领", "511G1003187002"),
+    service("城乡居民养老保险待遇暂停、恢复", "511G1003187005"),
+    service("城乡居民养老保险丧葬补助金申领", "511G1003187004"),
+]
+
+
+def test_an_uncoded_item_beginning_like_a_familys_members_is_proposed_for_the_familys_power() -> None:
+    items = [
+        *CODED,
+        ServiceItem(name="城乡居民养老保险关系转移接续", unit="东城县", department=DEPT, source=SRC),
+    ]
+    result = match_catalogue([PENSION, INJURY], items)
+    proposed = [lk for lk in result.links if lk.service == 3]
+    assert [(lk.power, lk.status, lk.method) for lk in proposed] == [(0, Status.REVIEW, Method.CODE)]
+    assert (
+        "该办理项无编码，名称与同一编码族（511G1003187）3个办理项同以“城乡居民养老保险”开头"
+        in proposed[0].reason
+    )
+    explained = explain_service([PENSION, INJURY], items, 3)
+    held = [c for c in explained.candidates if c.status == "review"]
+    assert len(held) == 1 and "凭名称开头提出" in held[0].reason
+
+
+def test_an_uncoded_item_is_not_proposed_on_a_short_head_another_department_or_a_subject_split() -> None:
+    loose = [
+        ServiceItem(
+            name="城乡居民医保门诊费用报销", unit="东城县", department=DEPT, source=SRC
+        ),  # 城乡居民 only
+        ServiceItem(name="城乡居民养老保险关系转入", unit="东城县", department="东城县民政局", source=SRC),
+        ServiceItem(
+            name="城乡居民养老保险信息查询", unit="东城县", department=DEPT, source=SRC
+        ),  # an inquiry
+        service("城乡居民养老保险费补缴申报", "511G1003999001"),  # a code of its own: another main item's
+    ]
+    result = match_catalogue([PENSION, INJURY], [*CODED, *loose])
+    assert not any(lk.service >= 3 for lk in result.links)
+    # An item of the same subject already linked to another power: the subject is not the family's alone.
+    other = power("城乡居民养老保险缴费档次调整", "QT002", Category.OTHER)
+    split = [
+        *CODED,
+        service("城乡居民养老保险缴费档次调整", "511G1003188001"),
+        ServiceItem(name="城乡居民养老保险关系转入", unit="东城县", department=DEPT, source=SRC),
+    ]
+    result = match_catalogue([PENSION, INJURY, other], split)
+    assert not any(lk.service == 4 for lk in result.links)
+
+
+def test_a_bare_name_proposal_to_another_departments_power_is_dropped_when_the_code_places_the_item_at_home() -> (
+    None
+):
+    from quanze.match.model import MatchOptions
+    from quanze.match.scoring import KEY_WORD_NOTE, prepare, prepare_power
+    from quanze.match.siblings import drop_strays
+
+    home = prepare_power(PENSION)
+    away = prepare_power(
+        PowerItem(
+            name="城乡居民基本医疗保险参保信息变更",
+            role="single",
+            department="东城县城关镇人民政府",
+            source=SRC,
+        )
+    )
+    item = {0: prepare("城乡居民养老保险参保信息登记", None, "511G1003187008", DEPT)}
+    family = (0, 65.0, Method.CODE, Status.REVIEW, "同一编码族（511G1003187）的其他办理项已匹配到该事项")
+    stray = (1, 65.4, Method.FUZZY, Status.REVIEW, f"名称相似度71；部门不同；{KEY_WORD_NOTE}")
+    found_by = {0: [family, stray]}
+    drop_strays([0], found_by, item, [home, away], MatchOptions())
+    assert found_by[0] == [family]
+    # Kept: a stronger name link, one without a doubt, or when no link places the item in its own department.
+    for kept in (
+        (1, 75.0, Method.FUZZY, Status.REVIEW, f"名称相似度80；{KEY_WORD_NOTE}"),
+        (1, 65.4, Method.FUZZY, Status.REVIEW, "名称相似度71；部门不同"),
+    ):
+        found_by = {0: [family, kept]}
+        drop_strays([0], found_by, item, [home, away], MatchOptions())
+        assert found_by[0] == [family, kept]
+    by_name = (0, 70.0, Method.FUZZY, Status.REVIEW, "名称相似度70")
+    found_by = {0: [by_name, stray]}
+    drop_strays([0], found_by, item, [home, away], MatchOptions())
+    assert found_by[0] == [by_name, stray]

@@ -18,6 +18,7 @@ from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.inquiries import drop_inquiries
 from quanze.match.joint import link_partner_rows
+from quanze.match.kind_qualifier import propose_by_kind
 from quanze.match.kinds import unit_kind_links
 from quanze.match.model import (
     Decision,
@@ -42,8 +43,9 @@ from quanze.match.scoring import (
 )
 from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
 from quanze.match.short_forms import propose_read_in_full
-from quanze.match.siblings import propose_for_unlinked
+from quanze.match.siblings import drop_strays, propose_for_uncoded, propose_for_unlinked
 from quanze.match.sub_acts import narrow_by_act
+from quanze.match.subject_kinds import propose_kinds_of_class
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -202,11 +204,15 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     )
     narrow_by_act(in_unit, found_by, items, index.targets)
     drop_inquiries(in_unit, found_by, items, index.targets)
+    propose_by_kind(in_unit, found_by, items, index.targets, run.options, rejected_at)
+    drop_strays(in_unit, found_by, items, index.targets, run.options)
     propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
+    propose_for_uncoded(in_unit, families, found_by, items, index.targets, run.options, rejected_at)
     propose_read_in_full(
         in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
     )
     quiet_family_links(families, items, parent_by.__getitem__, found_by, index, run.options, rejected_at)
+    propose_kinds_of_class(in_unit, found_by, items, index.targets, run.options, rejected_at)
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
     rank_doubtful(in_unit, items, found_by, index.targets, run.options)

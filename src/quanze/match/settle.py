@@ -207,6 +207,8 @@ def _settle_family(
     context: _Context,
 ) -> None:
     options = context.options
+    # A parent spread from a sibling's 基本目录名称 is the family speaking, not the member's own word.
+    spread_too, own = own, {si: words for si in members if (words := own_words(own.get(si, ())))}
     confident = {
         top[0]
         for si in members
@@ -232,7 +234,7 @@ def _settle_family(
         return
     if len(members) > SMALL_FAMILY and len(matched) * MIN_LINKED_SHARE < len(members):
         return  # two of forty items say little of the other thirty-eight
-    if any(own.get(si) and all(f[0] != owner for f in own[si]) for si in members):
+    if any(_elsewhere(si, spread_too.get(si, ()), own.get(si, ()), owner, context) for si in members):
         return  # a member's own name points only at another power: the family does not speak for it
     note = FAMILY_NOTE.format(n=len(matched))
     for si in members:
@@ -244,7 +246,10 @@ def _settle_family(
             continue
         if shares_only_subject(context.items[si], context.targets[owner]):
             continue  # its name is only the power's subject: the power is about another thing on it
-        if not own.get(si) and shared_word(context.items[si].core, context.targets[owner].full) is None:
+        if (
+            not spread_too.get(si)
+            and shared_word(context.items[si].core, context.targets[owner].full) is None
+        ):
             continue  # nothing but the stem in common: a stem may gather a department's unrelated items
         if context.certificates.another_holds(context.services[si].name, owner):
             # The item names another power's certificate: the family proposes only, and that power too.
@@ -256,6 +261,41 @@ def _settle_family(
         link = max(mine, key=lambda f: f[1])
         score = max(link[1], options.match_threshold)
         found_by[si] = [(owner, score, link[2], Status.MATCHED, f"{link[4]}；{note}")]
+
+
+# The mark `catalogue` puts on a link that only a parent spread from the item's code family made.
+SPREAD_MARK: Final = "该名称来自同一编码族其他办理项所填的基本目录名称"
+
+
+def own_words(found: Sequence[Found]) -> list[Found]:
+    """A member's links its own name (or the parent it names itself) found, without those a parent spread from
+    its code family made.
+
+    The stem of 道路运输车辆年度审验（营运客车） may also hold the items of 道路运输车辆技术等级评定结果备案（营运客车）:
+    an item named …技术等级评定结果备案（营运客车）（首次备案） that borrows 年度审验 from a sibling's parent cell
+    points, by its own name, only at the other power (issue 17: a shared stem only proposes).
+    """
+    return [f for f in found if SPREAD_MARK not in f[4]]
+
+
+def _elsewhere(
+    si: int, found: Sequence[Found], words: Sequence[Found], owner: int, context: _Context
+) -> bool:
+    """Whether a member's own name points only at powers other than the family's owner.
+
+    Its links with a parent spread from the family aside (`own_words`): when the spread parent was all that tied
+    it to the owner, its own name points elsewhere only when it begins with another linked power's whole name
+    (…技术等级评定结果备案（营运客车）（首次备案）: that power's name with a 情形); a name that only resembles
+    another power (拖拉机/联合收割机转入 and …驾驶证转入) leaves the family to speak.
+    """
+    if found and all(f[0] != owner for f in found):
+        return True
+    if len(words) == len(found) or not words or any(f[0] == owner for f in words):
+        return False
+    name = context.items[si].full
+    return any(
+        len(core := context.targets[f[0]].core) >= MIN_SUBJECT and name.startswith(core) for f in words
+    )
 
 
 def _kind_clash(si: int, t: int, context: _Context) -> bool:

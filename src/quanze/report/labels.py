@@ -79,6 +79,8 @@ ISSUE_ZH = {
     IssueCode.BLANK_ORGAN_COLUMN: "实施主体列全部为空",
     IssueCode.BLANK_ACCEPTANCE_COLUMN: "认领情况列全部为空",
     IssueCode.ONE_NAME_THROUGHOUT: "全部行名称相同",
+    IssueCode.FEW_NAMES_REPEATED: "少数几个名称反复出现",
+    IssueCode.STATED_COUNT_DIFFERS: "清单自述事项数与读取数不符",
     IssueCode.NO_COMMON_ITEMS: "承接清单与下放清单无共同事项",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
 }
