@@ -185,6 +185,23 @@ def _version(text: str | None) -> int | None:
         return None
 
 
+def _edit_issue(
+    workbook: Path, e: Edit, code: IssueCode, column: str, value: str | None, message: str
+) -> RowIssue:
+    """An issue with one edited row of a 整改台账 workbook: an error (nothing recorded) or a superseded cell."""
+    severity = Severity.WARNING if code is IssueCode.SUPERSEDED_EDIT else Severity.ERROR
+    return RowIssue(
+        code=code,
+        severity=severity,
+        file=workbook.name,
+        sheet=e.sheet,
+        row=e.row,
+        column=column,
+        value=value,
+        message=message,
+    )
+
+
 def _superseded(
     ledger: Path, workbook: Path, edits: list[Edit], current: dict[str, LedgerGap]
 ) -> list[RowIssue]:
@@ -203,15 +220,13 @@ def _superseded(
         for field in [f for f in e.values if f in later and (e.values[f] or None) != getattr(held, f)]:
             heading = EDITABLE_HEADINGS[field]
             out.append(
-                RowIssue(
-                    code=IssueCode.SUPERSEDED_EDIT,
-                    severity=Severity.WARNING,
-                    file=workbook.name,
-                    sheet=e.sheet,
-                    row=e.row,
-                    column=heading,
-                    value=e.values[field],
-                    message=f"the ledger changed {heading} of {e.gap_id} after this workbook was exported "
+                _edit_issue(
+                    workbook,
+                    e,
+                    IssueCode.SUPERSEDED_EDIT,
+                    heading,
+                    e.values[field],
+                    f"the ledger changed {heading} of {e.gap_id} after this workbook was exported "
                     "(see `quanze ledger history`): left as the ledger has it; export again to change it",
                 )
             )
@@ -231,15 +246,13 @@ def apply(ledger: Path, workbook: Path, *, by: str, at: datetime) -> ApplyOutcom
         change = GapChange.edit(gap, **e.values).model_copy(update={"row": e.row, "sheet": e.sheet})
         if change.status in NEEDS_REASON and change.status != gap.status and not change.reason:
             issues.append(
-                RowIssue(
-                    code=IssueCode.MISSING_REASON,
-                    severity=Severity.ERROR,
-                    file=workbook.name,
-                    sheet=e.sheet,
-                    row=e.row,
-                    column=EDITABLE_HEADINGS["reason"],
-                    value=change.status,
-                    message=f"{change.status} needs a reason: say why in 原因/整改说明",
+                _edit_issue(
+                    workbook,
+                    e,
+                    IssueCode.MISSING_REASON,
+                    EDITABLE_HEADINGS["reason"],
+                    change.status,
+                    f"{change.status} needs a reason: say why in 原因/整改说明",
                 )
             )
         changes.append(change)

@@ -148,6 +148,17 @@ def _match_cells(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _gap_sheet(result: ReconcileResult) -> Sheet:
+    """缺口: every gap row, in report.xlsx and gaps.xlsx alike."""
+    return Sheet(
+        "缺口",
+        GAP_SHEET_COLUMNS,
+        _gap_cells(result.gaps),
+        title=GAPS_TITLE,
+        print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
+    )
+
+
 def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
     for g in rows:
         yield {
@@ -465,13 +476,7 @@ def write_reconcile(
                     for st, rows in by_status.items()
                 ),
                 *cascade_sheets(result),
-                Sheet(
-                    "缺口",
-                    GAP_SHEET_COLUMNS,
-                    _gap_cells(result.gaps),
-                    title=GAPS_TITLE,
-                    print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
-                ),
+                _gap_sheet(result),
                 *issues,
             ],
         )
@@ -548,13 +553,7 @@ def write_gaps(
                 charts=(Chart("各类缺口（确定 / 待复核）", "gap", ("confirmed", "pending"), "数量"),),
                 chart_rows=len(result.summary.gaps),
             ),
-            Sheet(
-                "缺口",
-                GAP_SHEET_COLUMNS,
-                _gap_cells(result.gaps),
-                title=GAPS_TITLE,
-                print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
-            ),
+            _gap_sheet(result),
         ],
     )
     return paths
