@@ -943,3 +943,171 @@ def one_name_pasted_down(path: Path, rows: int = 6) -> Path:
         [i, "食品经营许可", "行政许可", f"511A000{i}", "县市场监管局"] for i in range(1, rows + 1)
     ]
     return xlsx(path, {"Sheet1": [HEADER, *body]})
+
+
+def footer_lines_after_total(path: Path) -> Path:
+    """A platform CSV ending in a total, a 数据来源 line and a 制表单位 / 制表时间 line (the time beside the 子项)."""
+    return csv_file(
+        path,
+        [
+            ["序号", "事项名称", "子项名称", "事项类型", "实施主体", "事项编码"],
+            [1, "燃气经营许可证核发", None, "行政许可", "市住建局", "511A0001"],
+            [2, "食品生产许可", None, "行政许可", "市市场监管局", "511A0002"],
+            ["合计：2项"],
+            ["数据来源：某市政务服务平台"],
+            ["制表单位：某市政务服务中心", None, "制表时间：2024年5月6日"],
+        ],
+        "utf-8-sig",
+    )
+
+
+def required_marks_in_header(path: Path) -> Path:
+    """A template header marking the fields that must be filled in: *, ★, ※, ▲ and （必填）."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "*事项名称", "★事项类型", "事项编码※", "▲实施主体（必填）"],
+                [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+                [2, "对无证经营燃气的处罚", "行政处罚", "511A0002", "市住建局"],
+            ]
+        },
+    )
+
+
+def codes_in_number_forms(path: Path) -> Path:
+    """Codes typed as text in a number's form: a float's .0, full-width digits, thousands separators; and one
+    that is no number (two codes in a cell) left as it is."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [1, "燃气经营许可证核发", "行政许可", "330109001000.0", "市住建局"],
+                [2, "食品生产许可", "行政许可", "３３０１０９００１００１", "市市场监管局"],
+                [3, "药品零售许可", "行政许可", "330,109,001,002", "市市场监管局"],
+                [4, "印章刻制备案", "其他行政权力", "ＸＫ－００３", "市公安局"],
+                [5, "取水许可", "行政许可", "3301,0900", "市水利局"],
+            ]
+        },
+    )
+
+
+def utf8_then_gbk_csv(path: Path) -> Path:
+    """Two exports joined (copy /b): a UTF-8 one, then a GBK one with its own header line."""
+    first = [
+        ["序号", "事项名称", "事项类型", "实施主体"],
+        [1, "粮食收购资格认定", "行政许可", "县发展和改革局"],
+    ]
+    second = [
+        ["序号", "事项名称", "事项类型", "实施主体"],
+        [2, "特困人员救助供养审批", "行政给付", "县民政局"],
+    ]
+    csv_file(path.with_suffix(".part1"), first, "utf-8")
+    csv_file(path.with_suffix(".part2"), second, "gbk")
+    path.write_bytes(path.with_suffix(".part1").read_bytes() + path.with_suffix(".part2").read_bytes())
+    return path
+
+
+def excel_table_total_row(path: Path) -> Path:
+    """An Excel table (表1) with its total row on: 汇总 in 序号, a SUBTOTAL count (cached 2) under the names."""
+    from openpyxl.worksheet.table import Table
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    for row in (
+        HEADER,
+        [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+        [2, "食品生产许可", "行政许可", "511A0002", "市市场监管局"],
+        ["汇总", 2, None, None, None],
+    ):
+        ws.append(row)
+    ws.add_table(Table(displayName="表1", ref="A1:E4", totalsRowCount=1))
+    wb.save(path)
+    return path
+
+
+def fill_in_hint_row(path: Path) -> Path:
+    """A template's row of fill-in hints right under the header (no 示例 word), then the items."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                HEADER,
+                [
+                    "填写阿拉伯数字",
+                    "填写规范的事项全称，不加书名号",
+                    "从下拉列表中选择",
+                    "12位，文本格式",
+                    "填写部门全称",
+                ],
+                [1, "燃气经营许可证核发", "行政许可", "511A0001", "市住建局"],
+                [2, "统计数据填报审核", "行政许可", "511A0002", "市统计局"],  # a hint word in an item's name
+            ]
+        },
+    )
+
+
+def sub_item_placeholder_variants(path: Path) -> Path:
+    """子项 cells saying the item has none in words beyond 无: 不涉及, 暂无子项."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "子项名称", "事项类型", "实施主体"],
+                [1, "燃气经营许可证核发", "不涉及", "行政许可", "市住建局"],
+                [2, "食品生产许可", "暂无子项", "行政许可", "市市场监管局"],
+                [3, "药品零售许可", "无子项", "行政许可", "市市场监管局"],
+            ]
+        },
+    )
+
+
+def every_item_stopped(path: Path) -> Path:
+    """A catalogue whose 事项状态 is 停用 on every row: nothing in it is in force."""
+    header = ["序号", "事项名称", "事项编码", "实施主体", "办件类型", "事项状态"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                header,
+                [1, "燃气经营许可证核发", "11330100MB0001-1", "市住建局", "承诺件", "停用"],
+                [2, "食品生产许可", "11330100MB0002-1", "市市场监管局", "承诺件", "停用"],
+            ]
+        },
+    )
+
+
+FIVE_NAMES = ["食品经营许可", "药品零售许可", "燃气经营许可证核发", "印章刻制备案", "取水许可"]
+
+
+def five_names_cycled(path: Path, rows: int = 40, organs: int = 1) -> Path:
+    """Rows cycling through five names under one organ (or `organs` organs in turn), each with its own code."""
+    body: list[Row] = [
+        [i, FIVE_NAMES[i % 5], "行政许可", f"511A{i:04d}", f"{'县市区乡镇'[i % organs]}市场监管局"]
+        for i in range(1, rows + 1)
+    ]
+    return xlsx(path, {"Sheet1": [HEADER, *body]})
+
+
+def stated_counts(path: Path, *, lost: bool = False) -> Path:
+    """A sheet named 行政许可（3项）, headings 一、县住建局（共2项） / 二、县水利局（共1项） and a closing 合计：共3项;
+    `lost`: one row gone, every count left as it was."""
+    kept = [
+        [1, "燃气经营许可证核发", "行政许可", "A1", None],
+        [2, "建筑工程施工许可", "行政许可", "A2", None],
+    ]
+    return xlsx(
+        path,
+        {
+            "行政许可（3项）": [
+                HEADER,
+                ["一、县住建局（共2项）"],
+                *(kept[:1] if lost else kept),
+                ["二、县水利局（共1项）"],
+                [3, "取水许可", "行政许可", "A3", None],
+                ["合计：共3项"],
+            ]
+        },
+    )

@@ -507,3 +507,43 @@ def test_bracketed_file_names_are_shown_as_written(tmp_path: Path) -> None:
     path = fixtures.plain(tmp_path / "清单[draft].xlsx")
     result = runner.invoke(app, ["validate", str(path)], terminal_width=300)
     assert result.exit_code == 0 and "清单[draft].xlsx" in result.stdout
+
+
+def test_review_apply_refuses_a_link_decided_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review row copied down and changed: 确认 on one row, 否决 on its copy. Neither is recorded; both rows
+    are named (conflicting-decisions), and the other links of the sheet are recorded."""
+    monkeypatch.chdir(tmp_path)
+    fixtures.xlsx(
+        tmp_path / "powers.xlsx",
+        {"Sheet1": [["序号", "事项名称"], [1, "县级广播电台、电视台变更台名、节目设置范围或节目套数审批"]]},
+    )
+    fixtures.xlsx(
+        tmp_path / "cat.xlsx",
+        {
+            "Sheet1": [
+                ["序号", "业务办理项名称", "行政区划"],
+                [1, "县级广播电台、电视台变更台名审批", "东城县"],
+            ]
+        },
+    )
+    runner.invoke(app, ["reconcile", "-p", "powers.xlsx", "-s", "cat.xlsx", "--out", "run"])
+    review = tmp_path / "run" / "review.xlsx"
+    _fill_review(review, {"县级广播电台、电视台变更台名审批": "确认"})
+    wb = load_workbook(review)
+    ws = wb.active
+    ws.append([c.value for c in ws[3]])  # the row copied below the table
+    header = [c.value for c in ws[2]]
+    ws.cell(
+        row=ws.max_row, column=header.index(next(h for h in header if h.startswith("决定"))) + 1
+    ).value = "否决"
+    wb.save(review)
+    result = runner.invoke(app, ["review", "apply", str(review), "--format", "json"])
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)["issues"]
+    assert sorted((i["code"], i["row"]) for i in issues) == [
+        ("conflicting-decisions", 3),
+        ("conflicting-decisions", ws.max_row),
+    ]
+    assert not (tmp_path / "quanze-decisions.jsonl").exists()

@@ -74,3 +74,36 @@ def test_a_filing_against_a_licence_is_doubted_as_another_kind() -> None:
     # A licence's own handling item keeps its score.
     own = reviewed("桑蚕种经营许可证核发", "桑蚕种经营许可变更")
     assert own is None or own[0] > 65.0
+
+
+def test_settling_a_dispute_against_a_filing_is_doubted_as_another_kind() -> None:
+    assert closing_kind("装修工程价款结算纠纷调解") == "调解裁决"
+    assert closing_kind("装修工程招标活动投诉的处理") == "调解裁决"
+    link = reviewed("装修工程价款结算纠纷调解", "装修工程价款结算备案")
+    assert link is not None and link[0] == 65.0
+    assert KIND_NOTE.format(item="备案", power="调解裁决") in link[1]
+    # A dispute's own item (…纠纷…的裁决) keeps its score.
+    own = reviewed(
+        "对客运经营者在发车时间安排上发生纠纷的裁决",
+        "对客运经营者在发车时间安排上发生纠纷客运站协调无效的裁决",
+    )
+    assert own is None or own[0] > 65.0
+
+
+def test_a_tie_between_sub_items_naming_other_acts_than_the_item_ranks_last() -> None:
+    main = "民办美术培训学校设立、分立、合并、变更及终止审批"
+    subs = [f"民办美术培训学校{act}审批" for act in ("设立", "分立", "合并", "变更", "终止")]
+    powers = [PowerItem(name=main, sub_item=sub, role="sub", source=SRC) for sub in subs]
+    # Each item names the main item (主项名称), which ties the sub-items.
+    items = [
+        ServiceItem(name=n, unit="东城县", parent_power_name=main, source=SRC)
+        for n in ("民办美术培训学校办学许可证延续审批(县级)", "民办美术培训学校分立、合并审批(县级)")
+    ]
+    result = match_catalogue(powers, items)
+    renewal = [lk for lk in result.links if lk.service == 0]
+    assert renewal and all(lk.status is Status.REVIEW for lk in renewal)
+    # Tied between sub-items none of which names 延续: each link ranks last, with the doubt named.
+    assert all(lk.score == 65.0 and "延续" in lk.reason and "各子项" in lk.reason for lk in renewal)
+    # An item naming the sub-items' own acts keeps its place.
+    split = [lk for lk in result.links if lk.service == 1]
+    assert split and all(lk.score > 65.0 and "各子项" not in lk.reason for lk in split)

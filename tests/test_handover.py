@@ -112,7 +112,10 @@ def test_checklist_is_a_document_to_sign(built: Path) -> None:
     assert len(sections) == 2  # one per handing department, each with its own signature and seal block
     assert sum(t.startswith("移交单位（盖章）：") for t in texts) == 2
     assert sum(t.startswith("接收单位（盖章）：") for t in texts) == 2
-    assert texts.count("经办人（签字）：") == 4 and texts.count("负责人（签字）：") == 4
+    # Two per section and one in the closing block (the unit and the supervising editing office).
+    assert texts.count("经办人（签字）：") == 5 and texts.count("负责人（签字）：") == 5
+    assert texts.count("监交单位（编办）（盖章）：") == 1 and "承接单位（盖章）：东城县" in texts
+    assert texts.index("交接总确认") > max(i for i, t in enumerate(texts) if t.startswith("移交单位（盖章）"))
     assert any(t.startswith("合计：应交接事项 2 项，涉及 2 个移交部门") for t in texts)
     # Each section after the first starts a page; A4 landscape, one page wide, the column header repeated.
     assert len(ws.row_breaks.brk) == 1
@@ -203,6 +206,21 @@ def test_filled_checklists_round_trip_into_a_ledger(built: Path) -> None:
         app, ["handover", "progress", str(path), "--format", "json", "--as-of", "2026-12-01"]
     )
     assert [r["overdue"] for r in json.loads(before.stdout)["by_unit"]] == [0]
+
+
+def test_filled_in_checklists_are_never_replaced_even_with_force(built: Path) -> None:
+    """A unit has begun to fill in its checklist: `handover build --force` (or any run into that folder)
+    refuses, naming the file, and leaves it as it was; unfilled checklists are replaced as before."""
+    assert runner.invoke(app, ["handover", "build", "--out", "ho", "--force"]).exit_code == 0
+    path = built / "交接清单_东城县.xlsx"
+    _fill(path, "东城县", "燃气经营许可证核发", 交接状态="已交接")
+    before = path.read_bytes()
+    for args in (["handover", "build", "--out", "ho", "--force"], ["reconcile", "--out", "ho", "--force"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 5, result.output
+        assert "交接清单_东城县.xlsx（1 行）" in " ".join(result.output.split())
+        assert "Traceback" not in result.output
+        assert path.read_bytes() == before
 
 
 def test_overdue_needs_a_deadline_and_bad_dates_are_issues() -> None:
@@ -352,12 +370,13 @@ def test_long_sections_break_by_hand_and_keep_signature_blocks_whole(tmp_path: P
         heights = sum(ws.row_dimensions[r].height or 15 for r in page if r > HEADER_ROW)
         # Every page fits at the fit-to-width scale: no automatic break can fall inside it.
         assert heights <= capacity + 1, (k, heights)
-        if k:
+        if k and texts[page[0]] != "交接总确认":
             # A page that is not the first names its section (移交部门 → 接收部门) in its first row.
             assert "、移交单位：" in texts[page[0]] and "接收单位：东城县第" in texts[page[0]]
         stamps = [r for r in page if texts.get(r, "").startswith("移交单位（盖章）")]
+        closing = [r for r in page if texts.get(r, "").startswith("承接单位（盖章）")]
         dates = [r for r in page if texts.get(r, "").startswith("日期：")]
-        assert len(stamps) == len(dates)  # a signature block never runs onto the next page
+        assert len(stamps) + len(closing) == len(dates)  # a signature block never runs onto the next page
         for r in stamps:
             # The block is not alone on its page: the section's last item is above it.
             assert isinstance(ws.cell(r - 3, 1).value, int)
@@ -492,3 +511,101 @@ def test_a_sheet_name_cut_at_an_apostrophe_stays_legal(tmp_path: Path) -> None:
         tmp_path, {unit: [_row(1, "市市场监管局", "县市场监管局")]}, single=True, title="t"
     )
     assert all(not n.endswith("'") for n in load_workbook(path).sheetnames)
+
+
+def test_handing_departments_are_named_in_full_on_the_seal_line() -> None:
+    from quanze.handover import handing_name
+
+    assert handing_name("安平市", "安平市人社局") == "安平市人力资源和社会保障局"
+    assert handing_name("安平市", "卫健局") == "安平市卫生健康局"
+    assert handing_name("安平市", "市市场监管局") == "安平市市场监督管理局"
+    assert handing_name("安平市", "市场监管局") == "安平市市场监督管理局"
+    # Written in full already, or unknown to the project: the words as written, the unit in front.
+    assert handing_name("安平市", "安平市自然资源和规划局") == "安平市自然资源和规划局"
+    assert handing_name("安平市", "综合执法局") == "安平市综合执法局"
+    assert handing_name("安平市", "政务服务办") == "安平市政务服务办"
+    # No unit known, or a township government: exactly as written.
+    assert handing_name(None, "卫健局") == "卫健局"
+    assert handing_name("安平市", "安平市上司乡人民政府") == "安平市上司乡人民政府"
+
+
+def test_a_township_receiving_organ_is_left_for_the_unit_to_fill() -> None:
+    from quanze.handover import UNNAMED_RECEIVING
+    from quanze.models import PowerItem, Provenance
+
+    def taken(department: str) -> PowerItem:
+        return PowerItem(
+            name="某项审批", department=department, source=Provenance(file="a", sheet="s", row=1)
+        )
+
+    assert UNNAMED_RECEIVING == "（由承接单位填写）"
+    # Named without the unit (often copied from the handing side): quanze would have to invent 东城县上司乡….
+    assert receiving_department("东城县", "安平市上司乡人民政府", taken("上司乡人民政府")) is None
+    assert receiving_department("东城县", "安平市上司乡人民政府", taken("县上司乡人民政府")) is None
+    # Written by the unit in full: kept as written.
+    assert receiving_department("东城县", None, taken("东城县上司乡人民政府")) == "东城县上司乡人民政府"
+
+
+def test_seal_lines_of_a_built_checklist_name_both_organs_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = fixtures.scenario(tmp_path / "s")
+    text = config.read_text("utf-8")
+    config.write_text(text.replace('level = "city"\n', 'level = "city"\nunit = "安平市"\n', 1), "utf-8")
+    monkeypatch.chdir(config.parent)
+    result = runner.invoke(app, ["handover", "build", "--out", "ho"])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(config.parent / "ho" / "交接清单_东城县.xlsx").worksheets[0]
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    handing = {t.split("：", 1)[1] for t in texts if t.startswith("移交单位（盖章）：")}
+    assert handing == {"安平市住房和城乡建设局", "安平市市场监督管理局"}, handing
+    assert not any("市住建局" in t for t in texts if t.startswith("移交单位"))
+
+
+def test_an_item_without_service_items_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quanze.handover import TO_ADD, service_note
+    from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES
+    from quanze.models import Category, PowerItem, Provenance
+
+    def item(name: str, category: Category | None) -> PowerItem:
+        return PowerItem(name=name, category=category, source=Provenance(file="a", sheet="s", row=1))
+
+    assert service_note(item("供水单位卫生许可", Category.LICENSING), DEFAULT_SERVICE_CATEGORIES) == TO_ADD
+    penalty = item("对出卖医疗机构执业许可证的处罚", Category.PENALTY)
+    assert service_note(penalty, DEFAULT_SERVICE_CATEGORIES) == "无需录入（行政处罚）"
+    assert service_note(penalty, [*DEFAULT_SERVICE_CATEGORIES, Category.PENALTY]) == TO_ADD
+    # Built and read back: 东城县's catalogue without its food-business entry leaves that licence bare.
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [r for r in fixtures.CATALOGUE_ROWS if r[4] != "食品经营许可延续"]
+    fixtures.xlsx(config.parent / "catalogue.xlsx", {"Sheet1": [fixtures.CATALOGUE_HEADER, *rows]})
+    monkeypatch.chdir(config.parent)
+    result = runner.invoke(app, ["handover", "build", "--out", "ho"])
+    assert result.exit_code == 0, result.output
+    items = _items(load_workbook(config.parent / "ho" / "交接清单_东城县.xlsx")["东城县"])
+    assert items["食品经营许可"]["应录入的服务事项"] == TO_ADD
+    assert "燃气经营许可证新办" in str(items["燃气经营许可证核发"]["应录入的服务事项"])
+
+
+def test_progress_ledger_states_its_day_and_totals(built: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "handover",
+            "progress",
+            str(built / "交接清单_东城县.xlsx"),
+            str(built / "交接清单_西河县.xlsx"),
+            "--out",
+            "ledger",
+            "--as-of",
+            "2027-01-05",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(built.parent / "ledger" / "ledger.xlsx")
+    by_unit, by_department = wb["按单位"], wb["按部门"]
+    assert "统计截至 2027-01-05" in by_unit["A1"].value and "统计截至 2027-01-05" in by_department["A1"].value
+    assert "移交部门" not in [c.value for c in by_unit[2]]  # always empty on the per-unit sheet
+    rows = [r for r in by_unit.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert rows[-1][:5] == ("合计", 5, 0, 5, 5)
+    rows = [r for r in by_department.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert rows[-1][0] == "合计" and rows[-1][2:6] == (5, 0, 5, 5)

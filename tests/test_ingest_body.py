@@ -42,6 +42,8 @@ SERVICE_HEADER = [
 # Rows the body must hand to the row-by-row path (each a test some cell of it may need), by what they hold.
 SPECIAL_ROWS: list[list[Any]] = [
     ["合计", None, "共12项"],
+    ["汇总", 5, None, None, None, None],
+    ["本目录共255项"],
     ["小计", "3项", None, None, None, "县水利局"],
     [None, "县水利局小计", None, None, None, None, None, "2项"],
     [19, "取水\u200b许可", None, "行政许可", "C\u200b11", "县水利局"],
@@ -49,12 +51,15 @@ SPECIAL_ROWS: list[list[Any]] = [
     [21, "取水许可", None, "行政许可", "330 109", "县水利局\u3000"],
     [22, "取水许可撤回", None, "行政许可", "C13", "县水利局", None, None, "暂停实施", "取消"],
     ["填表人：张三", "审核人：李四"],
+    ["数据来源：某县政务服务平台"],
+    ["制表单位：某县政务服务中心", None, "制表时间：2024年5月6日"],
     ["以下空白"],
     ["注：本表共737项"],
     ["一、县发展和改革委员会"],
     ["（二）行政处罚（共4项）"],
     ["第二批下放事项", "第二批下放事项", "第二批下放事项"],
     ["示例", "XX许可审批", None, "行政许可"],
+    ["填写阿拉伯数字", "填写规范的事项全称", None, "从下拉列表中选择", "文本格式"],
     [18, "对XX行为的处罚", None, "行政处罚", "C10", "县水利局"],
     [None],
     ["#N/A", "#N/A"],
@@ -76,6 +81,10 @@ SPECIAL_ROWS: list[list[Any]] = [
     [None, "\u3000\u3000（1）取水许可新办", None, None, "C14"],
     [None, "2、取水许可延续", None, None, "C15"],
     [23, "取水许可审批\n1.取水许可新办\n2.取水许可变更", None, "行政许可", "C16", "县水利局"],
+    [27, "取水许可审批", "不涉及", "行政许可", "C17", "县水利局"],
+    [24, "取水许可审查", None, "行政许可", "３３０１０９００１０１７", "县水利局"],
+    [25, "取水许可核验", None, "行政许可", "330,109,001,018", "县水利局"],
+    [26, "取水许可核查", None, "行政许可", "330109001019.0", "县水利局"],
     [17, "燃气经营许可", None, "01", 3.3e17, "县住建局"],
 ]
 
@@ -204,3 +213,49 @@ def test_plain_rows_skip_the_row_by_row_tests(tmp_path: Path, monkeypatch: pytes
     # The header scan reads the first 30 rows one by one; below them only special rows (and the rows after a
     # ditto or fill-down that needs the row above) go that way.
     assert len([r for r in tested if r > 30]) < 80
+
+
+def test_a_columns_marks_are_those_of_every_test_on_its_mask() -> None:
+    """Each column's texts are marked only by the tests its mask names (a code needs no junk-name or date
+    test): on the mask's bits, the marks are those that making every test gives."""
+    from quanze.ingest.header import alias_table
+
+    table = alias_table(ListKind.POWERS, {})
+    longest = max(map(len, table))
+    every = (1 << 12) - 1
+    texts = [t for row in SPECIAL_ROWS for t in row if isinstance(t, str)] + [
+        "369D0100000001-369001000000-000-11369000212113059X-1-00",
+        "2021-01-03",
+        "1.1",
+        "1-2",
+        "3.1.1",
+        "〃",
+        "同上",
+        "取消",
+        "事项",
+        "办理项",
+        "无",
+        "/",
+        "XX局",
+        "例：",
+        "事项名称",
+        "ab",
+        "#",
+        "12",
+        "  ",
+        "实施主体（盖章）",
+    ]
+    full = body._Marks(table, longest, every)
+    masks = {every} | {1 << b | body._ROW for b in range(12)}
+    for kind in (ListKind.POWERS, ListKind.SERVICES):
+        for fld in ("seq", "sub_seq", "name", "sub_item", "code", "status", "tree_level", "department"):
+            masks.add(body._ROW | body._PLACEHOLDER | body._DITTO | body._FIELD_MASKS.get(fld, 0))
+            extra = body._POWER_MASKS if kind is ListKind.POWERS else body._SERVICE_MASKS
+            masks.add(body._ROW | body._FIELD_MASKS.get(fld, 0) | extra.get(fld, 0))
+    for mask in masks:
+        marks = body._Marks(table, longest, mask)
+        for text in texts:
+            if text.strip():
+                text = text.strip()
+                assert marks[text] & mask == full[text] & mask, (text, mask)
+    assert any(full[t.strip()] & ~body._PRESENT & ~body._ROW for t in texts if t.strip())

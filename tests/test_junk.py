@@ -20,6 +20,8 @@ from quanze.models import IssueCode
         ["共 6 项（含子项 2 项）"],
         ["合计", "共51项", None, None],  # the total spread over two cells
         ["合计", "4项", None],  # the count alone beside 合计
+        ["汇总", "5", None],  # an Excel table's total row
+        ["本目录共255项"],
     ],
 )
 def test_total_rows(row: list[str | None]) -> None:
@@ -33,6 +35,9 @@ def test_total_rows(row: list[str | None]) -> None:
         [None, "填表人：李某某", None, "填报日期：2024年4月2日"],
         [None, "单位负责人（签字）：", None, "（单位盖章）"],
         ["联系人：张三", "电话：12345678"],
+        ["数据来源：某市一体化政务服务平台"],  # the footer lines of a platform export
+        ["制表单位：某市政务服务中心", None, "制表时间：2024年5月6日"],
+        ["统计截止日期：2024年5月6日"],
     ],
 )
 def test_signature_lines(row: list[str | None]) -> None:

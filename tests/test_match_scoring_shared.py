@@ -85,3 +85,28 @@ def test_the_bound_counts_every_finished_link_not_the_sources() -> None:
         score(power, None)
     assert len(scorer._finished) == 1
     assert scorer.remembered == len(scorer._memo) + len(powers)
+
+
+def test_a_target_found_by_name_and_by_code_keeps_apart_finished_links() -> None:
+    """Finished links are remembered by target key: a link found by code is not the one found by name."""
+    scorer = Scorer(MatchOptions())
+    src = prepare("燃气经营许可证新办", None, "11510000MB1234567X", "住建局")
+    tgt = prepare("燃气经营许可证核发", None, "11510000MB1234567X", "住建局")
+    by_name = scorer.keyed(src, None)(scoring.target_key(tgt), tgt, None)
+    by_code = scorer.keyed(src, None)(scoring.target_key(tgt), tgt, True)
+    assert by_name is not None and by_code is not None
+    assert by_code[1] == "code" and by_name[1] != "code"
+    # The same answers as scoring the pair afresh, and as the Candidate the plain `source` gives.
+    for code_exact, done in ((None, by_name), (True, by_code)):
+        fresh = scoring.score_pair(src, tgt, MatchOptions(), code_exact=code_exact, parent=None)
+        assert fresh is not None and (fresh.score, fresh.method, fresh.reason) == done
+        again = scorer(src, tgt, code_exact=code_exact, parent=None)
+        assert again is not None and (again.score, again.method, again.reason) == done
+
+
+def test_targets_with_the_same_name_kind_and_department_share_one_key() -> None:
+    a = prepare("燃气经营许可证核发", None, "1", "东城县住建局")
+    b = prepare("燃气经营许可证核发", None, "2", "西河县住建局")
+    c = prepare("燃气经营许可证核发", None, "1", "东城县市场监管局")
+    assert scoring.target_key(a) == scoring.target_key(b)  # the code and the county's name do not count
+    assert scoring.target_key(a) != scoring.target_key(c)

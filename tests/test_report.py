@@ -30,9 +30,12 @@ def test_report_workbook_layout(tmp_path: Path) -> None:
     assert wb.sheetnames == ["概览", "承接进度", "使用率", "已匹配", "待复核", "未匹配", "缺口", "数据问题"]
     overview = wb["概览"]
     assert overview["A1"].value == "测试"
-    assert overview["A2"].value.startswith("数据日期：") and "生成日期：" in overview["A2"].value
+    assert overview["A2"].value.startswith("文件修改日期：") and "生成日期：" in overview["A2"].value
     # The same headline figures as report.html, under the data date.
-    assert overview["A3"].value == "承接率 71.4%　未承接 2　权限悬空 0　待复核 0　零办件 1"
+    assert (
+        overview["A3"].value
+        == "承接率 71.4%（5/7）　未承接 2　权限悬空 0　待复核 0　零办件 1（服务事项 1/7）"
+    )
     assert overview["A4"].value.startswith("名词说明：")
     assert [overview["A9"].value, overview["A10"].value, overview["B10"].value] == [
         "总体情况",
@@ -355,3 +358,19 @@ def test_a_workbook_written_and_read_back_keeps_its_rows(tmp_path: Path, names: 
         (clean_text(n), f"00{i}") for i, n in enumerate(names, 1) if clean_text(n)
     ]
     assert report.sheets[0].records + report.sheets[0].rejected == len(names)
+
+
+def test_acceptance_sheet_lists_the_lowest_rate_first(tmp_path: Path) -> None:
+    from quanze.report.reconcile import write_reconcile
+
+    result = run_reconcile(load_config(fixtures.scenario(tmp_path / "s")), out=tmp_path / "o", force=False)
+    rows = [
+        a.model_copy(update={"rate": 1.0 - a.rate, "accepted": a.devolved - a.accepted})
+        for a in result.acceptance
+    ]
+    out = tmp_path / "out"
+    out.mkdir()
+    write_reconcile(out, result.model_copy(update={"acceptance": rows}), title="测试")
+    sheet = load_workbook(out / "report.xlsx")["承接进度"]
+    rates = [r[6] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert rates == sorted(rates) and len(rates) == 2

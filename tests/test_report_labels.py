@@ -157,7 +157,8 @@ def test_review_workbook_reads_as_a_form(tmp_path: Path) -> None:
 def test_row_height_fits_every_line_of_a_wrapped_cell(text: str | None, lines: int) -> None:
     columns = [Column("name", "名称", 11, wrap=True), Column("code", "编码", 4)]
     height = row_height({"name": text, "code": "x" * 40}, columns)
-    assert height == (None if lines == 1 else lines * 15.0)
+    # At least 16 points a line (the CJK fonts viewers fall back on), and a spare line below the last.
+    assert height == (None if lines == 1 else (lines + 1) * 16.0)
 
 
 def test_html_short_columns_do_not_wrap(tmp_path: Path) -> None:
@@ -178,3 +179,51 @@ def test_terminal_summary_says_the_orphan_count_is_the_confirmed_one(tmp_path: P
     run = CliRunner().invoke(app, ["reconcile", "-c", str(config), "-o", str(tmp_path / "out")])
     assert run.exit_code == 0, run.output
     assert "无权力支撑（确定）" in run.output
+
+
+def test_review_keeps_the_power_name_in_view_and_says_what_the_decisions_mean(tmp_path: Path) -> None:
+    result = _result(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    write_reconcile(out, result, title="测试")
+    ws = load_workbook(out / "review.xlsx")["待复核"]
+    headings = [c.value for c in ws[2]]
+    name = headings.index("权力事项名称") + 1
+    # Frozen below the header and right of the power's name: scrolling to 决定 keeps the name in view.
+    assert ws.freeze_panes == f"{ws.cell(3, name + 1).column_letter}3"
+    decision = ws.cell(2, headings.index("决定（确认/否决）") + 1).column_letter
+    assert ws.column_dimensions[decision].width >= 18
+    assert "“确认”（两者是同一事项" in ws["A1"].value and "“否决”（不是同一事项" in ws["A1"].value
+
+
+def test_issue_notes_lead_with_chinese(tmp_path: Path) -> None:
+    result = _result(tmp_path)
+    chinese = RowIssue(
+        code=IssueCode.BAD_DATE, severity=Severity.WARNING, file="a.xlsx", message="交接日期不是日期"
+    )
+    result = result.model_copy(update={"issues": [*result.issues, chinese]})
+    out = tmp_path / "out"
+    out.mkdir()
+    write_reconcile(out, result, title="测试")
+    sheet = load_workbook(out / "report.xlsx")["数据问题"]
+    notes = [r[7] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert notes == [
+        "注释行（非事项）（footnote row skipped）",
+        "缺少必填项（no item name）",
+        "交接日期不是日期",
+    ]
+    assert all(CJK.match(n) for n in notes)  # never an English sentence first
+    assert "footnote row skipped" in (out / "issues.csv").read_text("utf-8-sig")  # the CSV keeps the message
+
+
+def test_review_hides_a_unit_column_blank_in_every_row(tmp_path: Path) -> None:
+    result = _result(tmp_path)
+    result = result.model_copy(
+        update={"matches": [m.model_copy(update={"unit": None}) for m in result.matches]}
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    write_reconcile(out, result, title="测试")
+    ws = load_workbook(out / "review.xlsx")["待复核"]
+    idx = [c.value for c in ws[2]].index("行政区划") + 1
+    assert any(d.min <= idx <= d.max and d.hidden for d in ws.column_dimensions.values())

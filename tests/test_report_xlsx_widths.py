@@ -33,7 +33,7 @@ def reference_height(row: dict[str, str | None], columns: list[Column]) -> float
             continue
         per_line = max(int(max(col.width * WRAP_FILL, col.width - 2)), 1)
         lines = max(lines, sum(max(math.ceil(reference_width(p) / per_line), 1) for p in value.split("\n")))
-    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+    return None if lines == 1 else min((lines + 1) * LINE_HEIGHT, MAX_ROW_HEIGHT)  # one spare line
 
 
 TEXT = st.text(
@@ -57,7 +57,8 @@ def test_row_height_is_the_measured_one_for_any_text(texts: list[str], width: fl
 def test_a_long_chinese_cell_gets_several_lines_and_a_short_one_none() -> None:
     columns = [Column("detail", "说明", 12, wrap=True)]
     assert row_height({"detail": "短"}, columns) is None
-    assert row_height({"detail": "权" * 30}, columns) == 6 * LINE_HEIGHT  # 60 units over 10 a line
+    # 60 units over 10 a line, and one spare line so the sixth is never cut off.
+    assert row_height({"detail": "权" * 30}, columns) == 7 * LINE_HEIGHT
 
 
 def test_control_characters_are_left_out_of_cells_and_other_text_kept(tmp_path: Path) -> None:

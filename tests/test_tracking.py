@@ -201,7 +201,7 @@ def test_an_old_workbook_never_undoes_what_happened_since(recorded: Path) -> Non
         n for d in hidden.column_dimensions.values() if d.hidden for n in range(d.min or 0, (d.max or 0) + 1)
     }
     # 单位 and 事项编码 are hidden on paper too (the sheet is the unit), besides the exported copies.
-    assert hidden_columns == {3, 5, *range(16, 22)}
+    assert hidden_columns == {3, 5, *range(16, 23)}
     assert [c.value for c in hidden[2]][15:] == [
         "导出时状态",
         "导出时原因/整改说明",
@@ -209,7 +209,35 @@ def test_an_old_workbook_never_undoes_what_happened_since(recorded: Path) -> Non
         "导出时责任人",
         "导出时整改时限",
         "导出时备注",
+        "导出时台账版本",
     ]
+
+
+def test_an_old_workbook_applied_again_does_not_close_a_gap_a_later_run_reopened(recorded: Path) -> None:
+    assert runner.invoke(app, ["ledger", "export", "--out", "old.xlsx"]).exit_code == 0
+    _edit(recorded / "old.xlsx", "东城县", "户外广告设置许可", 状态="已销号", **{"原因/整改说明": "已录入"})
+    first = runner.invoke(app, ["ledger", "apply", "old.xlsx", "--by", "张三"])
+    assert first.exit_code == 0 and "1 gap(s) changed" in first.stderr
+    again = runner.invoke(app, ["ledger", "apply", "old.xlsx", "--by", "张三"])
+    assert again.exit_code == 0 and "0 gap(s) changed" in again.stderr
+    assert "superseded-edit" not in again.output  # the same workbook again: nothing to say
+    # The next run still finds the gap: it is reopened. The old workbook must not close it again.
+    run = runner.invoke(app, ["reconcile", "--ledger", "--out", "run2"])
+    assert run.exit_code == 0 and "1 reopened" in run.stderr
+    late = runner.invoke(app, ["ledger", "apply", "old.xlsx", "--by", "张三", "--format", "json"])
+    assert late.exit_code == 0
+    body = json.loads(late.stdout)
+    assert body["counts"]["changes"] == 0
+    assert {(i["code"], i["column"]) for i in body["superseded"]} == {
+        ("superseded-edit", "状态"),
+        ("superseded-edit", "原因/整改说明"),
+    }
+    gaps = {g.item_name: g for g in ledger.load_gaps(recorded / "quanze-ledger.sqlite") if g.unit == "东城县"}
+    assert gaps["户外广告设置许可"].status == "待整改"
+    # A fresh export can close it again.
+    assert runner.invoke(app, ["ledger", "export", "--out", "new.xlsx"]).exit_code == 0
+    _edit(recorded / "new.xlsx", "东城县", "户外广告设置许可", 状态="已销号", **{"原因/整改说明": "已录入"})
+    assert "1 gap(s) changed" in runner.invoke(app, ["ledger", "apply", "new.xlsx"]).stderr
 
 
 def test_apply_refuses_a_workbook_that_is_not_a_ledger(recorded: Path) -> None:
@@ -429,3 +457,22 @@ _NO_MATCHES = {
     "decisions_applied": 0,
     "review_share": 0.0,
 }
+
+
+def test_a_run_whose_inputs_fail_check_closes_no_gap(recorded: Path) -> None:
+    """东城县's acceptance list comes back as the blank template: its refusals would vanish from the gaps, but
+    a wrong input is not a fix (blank-acceptance-column fails check, and the ledger closes nothing)."""
+    fixtures.acceptance(
+        recorded / "东城县.xlsx",
+        [
+            [1, "燃气经营许可证核发", "511A0001000000", None],
+            [2, "食品生产许可", "511A0002000000", None],
+            [3, "食品经营许可（县级）", None, None],
+            [4, "建筑垃圾处置核准", None, None],
+        ],
+    )
+    run = runner.invoke(app, ["check", "--ledger", "--out", "run2"])
+    assert run.exit_code == 1 and "blank-acceptance-column" in run.output
+    assert "closed no gap" in run.stderr and "0 closed" in run.stderr
+    gaps = {g.item_name: g for g in ledger.load_gaps(recorded / "quanze-ledger.sqlite") if g.unit == "东城县"}
+    assert gaps["食品生产许可"].status == "待整改"

@@ -296,3 +296,25 @@ def test_the_bound_patterns_pass_exactly_the_references_beyond() -> None:
         for d in [*range(1, 800), 16383, 16384]:
             for letters in (column_letter(d), column_letter(d).lower()):
                 assert bool(later.fullmatch(letters)) == (column_number(letters.encode()) > c)
+
+
+def test_the_rare_byte_search_answers_as_the_substring_search() -> None:
+    """_holds finds a marker through one of its bytes that sheets hold few of; on data holding that byte
+    often (past the sightings it checks in place), anywhere, it answers exactly as `needle in data`."""
+    import random
+
+    from quanze.ingest.xlsx_fast import _SIGHTINGS, _holds
+
+    rng = random.Random(16)
+    for needle, rare in [(b"<f", 1), (b":f", 1), (b":c", 0), (b"mergeCell", 3), (b"hidden=", 0)]:
+        byte = needle[rare : rare + 1]
+        for _ in range(300):
+            sightings = rng.choice([0, 1, _SIGHTINGS - 1, _SIGHTINGS, _SIGHTINGS + 1, 3 * _SIGHTINGS])
+            parts = [rng.choice([b"x", b"<c r=", byte, needle[:rare], needle[: rare + 1]]) for _ in range(40)]
+            parts += [byte] * sightings
+            rng.shuffle(parts)
+            if rng.random() < 0.5:
+                parts.insert(rng.randrange(len(parts) + 1), needle)
+            data = b"".join(parts)
+            assert _holds(data, needle, rare) == (needle in data), (needle, data)
+        assert not _holds(b"", needle, rare) and _holds(needle, needle, rare)

@@ -617,7 +617,7 @@ def ledger_apply(
     outcome = tracking.apply(path, workbook, by=by or getpass.getuser(), at=at)
     if fmt is OutputFormat.JSON:
         term.json(outcome.model_dump(mode="json"))
-        term.issues(outcome.issues)
+        term.issues([*outcome.issues, *outcome.superseded])
     else:
         term.ledger_apply(outcome)
     raise typer.Exit(int(outcome.exit_code))

@@ -22,6 +22,7 @@ from quanze.ledger import PERIOD_ZH, GapHistory, LedgerReport, LedgerRun, Period
 from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.outcomes import AddedLink, HandoverOutcome, Layouts, ValidationResult
+from quanze.report.check import NO_LIMITS
 from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
@@ -265,6 +266,10 @@ class Terminal:
         self.say(escape(f"gaps written to {out}/"))
 
     def check(self, verdict: CheckResult) -> None:
+        if not verdict.thresholds:
+            # An empty table over "all limits hold" read as a run that passed a check; none was made.
+            self.out.print(NO_LIMITS)
+            return
         table = Table(title="quanze check", show_header=True)
         for col in ("metric", "count", "limit", "result"):
             table.add_column(col, justify="right" if col == "count" else "left")
@@ -286,7 +291,9 @@ class Terminal:
         self.say(
             rate_line(verdict.summary, verdict.accepted, verdict.devolved)
             + (
-                "；检查通过 all limits hold"
+                "；未设限值 no limits set"
+                if not verdict.thresholds
+                else "；检查通过 all limits hold"
                 if not failed
                 else f"；[bold red]超出限值 limits exceeded：[/]{escape('、'.join(failed))}"
             )
@@ -312,6 +319,11 @@ class Terminal:
                 f"[yellow]warning:[/] the ledger's last run also read {', '.join(o.inputs_missing)}; "
                 f"this run did not, so some of its {o.closed} closed gap(s) may be missing inputs, not fixes "
                 f"(see `quanze ledger history`, and run again with every input to reopen them)"
+            )
+        if o.closures_held:
+            self.err.print(
+                f"[yellow]warning:[/] this run's inputs have warnings that make its numbers untrustworthy "
+                f"({', '.join(o.closures_held)}): it closed no gap in the ledger; fix the inputs and run again"
             )
         self.say(
             f"ledger {o.ledger}: run {o.run_id} recorded; {o.opened} gap(s) opened 待整改, {o.closed} closed 已销号, "
@@ -388,7 +400,7 @@ class Terminal:
             self.err.print(
                 f"[red]{len(outcome.issues)} bad cell(s); nothing was recorded[/] (fix them and apply again)"
             )
-        self.issues(outcome.issues)
+        self.issues([*outcome.issues, *outcome.superseded])
 
     def ledger_report(self, data: LedgerReport, period: Period, files: Sequence[Path]) -> None:
         table = Table(title=f"{PERIOD_ZH[period]} {data.periods[-1].period if data.periods else ''}")

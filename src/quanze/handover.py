@@ -15,7 +15,8 @@ from quanze.errors import ExitCode, UsageError, exit_code_for
 from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.ingest.readback import row_issue
 from quanze.match import MatchResult, Status
-from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem
+from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, effective_category, expects_service_item
+from quanze.models import Category, IssueCode, PowerItem, Provenance, RowIssue, ServiceItem
 from quanze.normalize import department_key
 from quanze.sheets import CHECKLIST, DONE, NOT_DONE
 from quanze.vocab import DEPARTMENT_ALIASES
@@ -23,6 +24,15 @@ from quanze.vocab import DEPARTMENT_ALIASES
 DEFAULT_MATERIALS = "法律法规依据、办事指南、申请表单及示范文本、审查要点、在办件及历史档案"
 STATUS_CHOICES = CHECKLIST.column("status").choices
 ACCEPTED, REFUSED, UNLISTED, NO_LIST = "已认领", "不认领", "未列入承接清单", "—"
+TO_ADD = "平台暂无，需新增"  # an item that should have a service item and has none matched
+
+
+def service_note(item: PowerItem, expected: Sequence[Category]) -> str:
+    """Why an item has no service item to enter: one is missing on the platform, or its kind has none."""
+    if expects_service_item(item.category, item.title, expected):
+        return TO_ADD
+    kind = effective_category(item.category, item.title)
+    return f"无需录入（{kind.value if kind is not None else '非服务类事项'}）"
 
 
 class HandoverRow(BaseModel):
@@ -38,6 +48,9 @@ class HandoverRow(BaseModel):
     mode: str | None
     acceptance: str
     service_items: list[str] = Field(default_factory=list)
+    service_note: str | None = Field(
+        default=None, description="why 应录入的服务事项 is empty: none on the platform yet, or none expected"
+    )
     materials: str = DEFAULT_MATERIALS
     status: str = NOT_DONE
     date: str | None = None
@@ -75,7 +88,7 @@ class Ledger(BaseModel):
 _GENERIC_TAILS = ("系统", "部门", "主管部门")
 _TOWNSHIP_GOVERNMENT = re.compile(r"(?:乡|镇|街道|苏木)(?:人民政府|政府|办事处)$")
 _KNOWN_DEPARTMENTS = frozenset(DEPARTMENT_ALIASES.values())
-UNNAMED_HANDING, UNNAMED_RECEIVING = "（未注明移交部门）", "（承接部门待定，请承接单位明确）"
+UNNAMED_HANDING, UNNAMED_RECEIVING = "（未注明移交部门）", "（由承接单位填写）"
 
 
 def is_township_government(name: str | None) -> bool:
@@ -93,6 +106,13 @@ def _key(name: str) -> str:
         if as_bureau in _KNOWN_DEPARTMENTS:
             return as_bureau
     return department_key(name) or name
+
+
+def department_label(name: str) -> str:
+    """A department as every report names it: 卫生健康系统 and 卫健局 are 卫生健康局, as in the checklists;
+    a department the project does not know keeps its spelling."""
+    key = _key(name)
+    return key if key in _KNOWN_DEPARTMENTS and not is_township_government(key) else name
 
 
 def _is_generic(name: str) -> bool:
@@ -145,6 +165,26 @@ def canonical_handing(names: Sequence[str | None]) -> dict[str, str]:
     return out
 
 
+def handing_name(upper: str | None, name: str) -> str:
+    """A handing department's full name on the seal line, as the receiving side is expanded: 安平市人社局 and
+    卫健局 of 安平市 become 安平市人力资源和社会保障局 and 安平市卫生健康局.
+
+    Only an abbreviation of a department the project knows is expanded (the name is shorter than the known
+    one), with the unit the devolution list was given for (`upper`); a name already written in full
+    (安平市自然资源和规划局, 安平市综合执法局) keeps its words, the unit put in front where it lacks it. A
+    township government, or a name with no unit known, is printed as written: never an organ made up.
+    """
+    if not upper or is_township_government(name):
+        return name
+    own = name[len(upper) :] if name.startswith(upper) else name
+    if len(own) > 2 and own[0] in "市县区" and not own.startswith(("市场", "县域", "区域")):
+        own = own[1:]  # 市卫健局: the bare 市 stands for the unit
+    key = _key(name)
+    if key in _KNOWN_DEPARTMENTS and len(own) < len(key):
+        return f"{upper}{key}"
+    return f"{upper}{own}"
+
+
 def sections(rows: Sequence[HandoverRow]) -> list[tuple[str, str, list[HandoverRow]]]:
     """The items to sign grouped by handing and receiving department, in the order of first appearance."""
     groups: dict[tuple[str, str], list[HandoverRow]] = {}
@@ -158,6 +198,10 @@ def sections(rows: Sequence[HandoverRow]) -> list[tuple[str, str, list[HandoverR
 def receiving_department(unit: str, handing: str | None, taken: PowerItem | None) -> str | None:
     """The receiving department: the unit's list's, else the unit's counterpart of the handing one."""
     if taken is not None and taken.department:
+        if is_township_government(taken.department) and not taken.department.startswith(unit):
+            # A township government named without the unit (上司乡人民政府, often copied from the handing
+            # side) is no organ of this unit that quanze can name: the unit writes it in.
+            return None
         return taken.department
     if not handing or is_township_government(handing):
         # A township government of the upper level has no counterpart among the unit's departments.
@@ -165,7 +209,12 @@ def receiving_department(unit: str, handing: str | None, taken: PowerItem | None
     return f"{unit}{_key(handing)}"
 
 
-def checklists_of(analysis: Analysis, *, deadline: dt.date | None = None) -> dict[str, list[HandoverRow]]:
+def checklists_of(
+    analysis: Analysis,
+    *,
+    deadline: dt.date | None = None,
+    expected: Sequence[Category] = DEFAULT_SERVICE_CATEGORIES,
+) -> dict[str, list[HandoverRow]]:
     """The checklists of a run: one per receiving unit, which needs a devolution list and a unit to write for."""
     devolved, units = analysis.loaded.devolved, analysis.units
     if not devolved:
@@ -176,8 +225,17 @@ def checklists_of(analysis: Analysis, *, deadline: dt.date | None = None) -> dic
             hint='add [[inputs.lists]] with role = "acceptance" and a unit',
         )
     loaded = analysis.loaded
+    # The unit each list was given for (安平市): the handing departments' full names start with it.
+    handing_units = {p.source: li.unit for li, items in loaded.lists if li.unit for p in items}
     return checklists(
-        devolved, loaded.services, analysis.result, analysis.acceptance, units, deadline=deadline
+        devolved,
+        loaded.services,
+        analysis.result,
+        analysis.acceptance,
+        units,
+        deadline=deadline,
+        handing_units=handing_units,
+        expected=expected,
     )
 
 
@@ -189,11 +247,17 @@ def checklists(
     units: Sequence[str],
     *,
     deadline: dt.date | None = None,
+    handing_units: Mapping[Provenance, str] | None = None,
+    expected: Sequence[Category] = DEFAULT_SERVICE_CATEGORIES,
 ) -> dict[str, list[HandoverRow]]:
     """For each unit, the devolved items it should receive, with the service items to enter for each.
 
-    Receiving departments are spelled one way per unit; `deadline` fills the optional 交接期限.
+    Receiving departments are spelled one way per unit; `deadline` fills the optional 交接期限. A handing
+    department is named in full with the unit of the list it came from (`handing_units`, by row). An
+    item with no service item to enter says why: missing on the platform, or of a kind (`expected` are
+    the kinds that have one) that needs none.
     """
+    handing_units = handing_units or {}
     entered: dict[tuple[int, str], list[str]] = defaultdict(list)
     for lk in result.links:
         if lk.status is Status.MATCHED:
@@ -207,6 +271,7 @@ def checklists(
             for pair in pairing.pairs:
                 accepted_items[expected_idx[pair.left]] = acceptance.lists[unit][pair.right]
         rows = []
+        uppers: list[str | None] = []
         addressing = acceptance.addressing if acceptance is not None else DEFAULT
         for n, pi in enumerate(expected_at(devolved, unit, addressing), start=1):
             p = devolved[pi]
@@ -218,6 +283,7 @@ def checklists(
             else:
                 state = REFUSED if is_refused(taken) else ACCEPTED
             receiving = receiving_department(unit, p.department, taken)
+            uppers.append(p.unit or handing_units.get(p.source))
             rows.append(
                 HandoverRow(
                     unit=unit,
@@ -230,16 +296,17 @@ def checklists(
                     mode=p.devolution_mode,
                     acceptance=state,
                     service_items=sorted(set(entered.get((pi, unit), []))),
+                    service_note=None if entered.get((pi, unit)) else service_note(p, expected),
                     deadline=deadline,
                 )
             )
         spelling = canonical_departments(unit, [r.receiving_department for r in rows])
         handing = canonical_handing([r.handing_department for r in rows])
-        for r in rows:
+        for r, upper in zip(rows, uppers, strict=True):
             if r.receiving_department:
                 r.receiving_department = spelling[r.receiving_department]
             if r.handing_department:
-                r.handing_department = handing[r.handing_department]
+                r.handing_department = handing_name(upper, handing[r.handing_department])
         out[unit] = _numbered(rows)
     return out
 

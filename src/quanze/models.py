@@ -106,6 +106,8 @@ class IssueCode(StrEnum):
     UNIT_UNMATCHED = "unit-unmatched"
     OTHER_UNIT = "other-unit"
     UNIT_OUTSIDE_RUN = "unit-outside-run"
+    SUPERSEDED_EDIT = "superseded-edit"
+    CONFLICTING_DECISIONS = "conflicting-decisions"
     UNIT_ALIAS = "unit-alias"
     STALE_DECISION = "stale-decision"
     NO_RECORDS = "no-records"
@@ -120,6 +122,8 @@ class IssueCode(StrEnum):
     BLANK_ORGAN_COLUMN = "blank-organ-column"
     BLANK_ACCEPTANCE_COLUMN = "blank-acceptance-column"
     ONE_NAME_THROUGHOUT = "one-name-throughout"
+    FEW_NAMES_REPEATED = "few-names-repeated"
+    STATED_COUNT_DIFFERS = "stated-count-differs"
     NO_COMMON_ITEMS = "no-common-items"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
 

@@ -88,8 +88,9 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def header_key(text: str) -> str:
-    """A header cell as a lookup key: folded, no spaces, no line breaks, no trailing colon or asterisk."""
-    return re.sub(r"[\s*:：]", "", fold(text))
+    """A header cell as a lookup key: folded, no spaces, no line breaks, no colon, no required-field mark
+    (*, ★, ☆, ※, ▲, △ as templates mark the fields that must be filled in)."""
+    return re.sub(r"[\s*:：★☆※▲△]", "", fold(text))
 
 
 @lru_cache(maxsize=65536)

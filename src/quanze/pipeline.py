@@ -17,12 +17,13 @@ from quanze.check import CheckResult, judge, load_baseline, require_checkable
 from quanze.config import STARTER_CONFIG, QuanzeConfig
 from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
+from quanze.errors import OutputError
 from quanze.gaps import find_all
 from quanze.gctune import relaxed_gc
 from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
 from quanze.ingest.load import read_power_lists
-from quanze.ingest.readback import ReviewOutcome, read_filled_checklists
+from quanze.ingest.readback import ReviewOutcome, filled_checklists, read_filled_checklists
 from quanze.ledger import LedgerRun
 from quanze.match.explain import Explanation
 from quanze.models import ListKind
@@ -47,7 +48,20 @@ def _out_folder(out: Path, decisions: Path | None, *, force: bool, notice: Notic
     """The run's staged output folder, once the analyst's pending review in `out` is safe in `decisions`."""
     with staged_out_dir(out, force=force, on_wait=notice) as folder:
         keep_pending_review(out, decisions, notice=notice)
+        _keep_filled_checklists(out)
         yield folder
+
+
+def _keep_filled_checklists(out: Path) -> None:
+    """A run never replaces checklists the units have begun to fill in, even with --force."""
+    filled = filled_checklists(out)
+    if filled:
+        shown = "、".join(f"{p.name}（{n} 行）" for p, n in filled[:5])
+        raise OutputError(
+            f"{out} holds handover checklists already filled in ({shown}); the run would replace them",
+            hint=f"move them out of {out} first (`quanze handover progress` reads them wherever they are), "
+            "or write this run into another --out",
+        )
 
 
 def run_validate(
@@ -200,7 +214,7 @@ def run_handover(
 ) -> HandoverOutcome:
     """`quanze handover build`: a checklist per receiving unit (and a summary) from the devolution list."""
     analysis = analyse(config, progress=progress)
-    lists = checklists_of(analysis, deadline=deadline)
+    lists = checklists_of(analysis, deadline=deadline, expected=config.match.service_categories)
     begin(progress, Stage.WRITE, f"writing checklists to {out}")
     with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder:
         staged = write_checklists(folder, lists, single=single, title=f"{config.project.name}：交接汇总")
@@ -225,7 +239,7 @@ def run_handover_progress(
     combined = ledger(read_filled_checklists(files), as_of=as_of)
     if out is not None:
         with _out_folder(out, None, force=force, notice=notice) as folder:
-            write_ledger(folder, combined, csv_encoding=csv_encoding)
+            write_ledger(folder, combined, csv_encoding=csv_encoding, as_of=as_of or date.today())
     return combined
 
 

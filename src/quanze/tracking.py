@@ -15,10 +15,13 @@ from quanze.ledger import (
     STATUSES,
     ApplyCounts,
     GapChange,
+    LedgerGap,
     LedgerReport,
     Period,
     apply_changes,
+    changed_since,
     known_gap_ids,
+    ledger_version,
     load_gaps,
     parse_due,
     period_report,
@@ -28,6 +31,7 @@ from quanze.report.files import prepare_out_dir
 from quanze.report.ledger import (
     EDITABLE_HEADINGS,
     EXPORTED_PREFIX,
+    VERSION_HEADING,
     GroupBy,
     write_ledger_workbook,
     write_period_report,
@@ -49,8 +53,9 @@ def export(
         raise OutputError(
             f"{target} already exists", hint="pass --force to replace it, or choose another --out"
         )
+    version = ledger_version(ledger)
     gaps = load_gaps(ledger, include_closed=include_closed)
-    write_ledger_workbook(target, gaps, by=by, title=title)
+    write_ledger_workbook(target, gaps, by=by, title=title, version=version)
     return ExportOutcome(
         file=str(target),
         gaps=len(gaps),
@@ -66,6 +71,8 @@ class ApplyOutcome(BaseModel):
     workbook: str
     counts: ApplyCounts | None = None
     issues: list[RowIssue] = Field(default_factory=list)
+    superseded: list[RowIssue] = Field(default_factory=list)
+    """Edits left out: the ledger changed those cells after the workbook was exported (warnings)."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -83,6 +90,8 @@ class Edit(BaseModel):
     values: dict[str, str | None]
     row: int
     sheet: str
+    version: int | None = None
+    """The ledger's version when the workbook was exported (None: a workbook without it)."""
 
 
 def _cell(value: str | None) -> str | None:
@@ -143,7 +152,13 @@ def read_edits(path: Path, known: set[str]) -> tuple[list[Edit], list[RowIssue]]
             values[field] = value
         if bad:
             continue
-        edit = Edit(gap_id=gid, values=values, row=int(row.get("_row") or 0), sheet=row.get("_sheet") or "")
+        edit = Edit(
+            gap_id=gid,
+            values=values,
+            row=int(row.get("_row") or 0),
+            sheet=row.get("_sheet") or "",
+            version=_version(row.get(VERSION_HEADING)),
+        )
         earlier = edits.get(gid)
         if earlier is not None:
             clash = [f for f in values if f in earlier.values and earlier.values[f] != values[f]]
@@ -163,10 +178,53 @@ def read_edits(path: Path, known: set[str]) -> tuple[list[Edit], list[RowIssue]]
     return list(edits.values()), issues
 
 
+def _version(text: str | None) -> int | None:
+    try:
+        return int(float(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _superseded(
+    ledger: Path, workbook: Path, edits: list[Edit], current: dict[str, LedgerGap]
+) -> list[RowIssue]:
+    """Leave out the edited cells that the ledger changed after the workbook was exported (a run reopened
+    the gap, another workbook was applied): an old workbook never undoes what was recorded after it. A cell
+    that already says what the ledger holds (the same workbook applied again) changes nothing either way."""
+    out: list[RowIssue] = []
+    since: dict[int, dict[str, set[str]]] = {}
+    for e in edits:
+        if e.version is None:
+            continue
+        if e.version not in since:
+            since[e.version] = changed_since(ledger, e.version)
+        later = since[e.version].get(e.gap_id, set())
+        held = current[e.gap_id]
+        for field in [f for f in e.values if f in later and (e.values[f] or None) != getattr(held, f)]:
+            heading = EDITABLE_HEADINGS[field]
+            out.append(
+                RowIssue(
+                    code=IssueCode.SUPERSEDED_EDIT,
+                    severity=Severity.WARNING,
+                    file=workbook.name,
+                    sheet=e.sheet,
+                    row=e.row,
+                    column=heading,
+                    value=e.values[field],
+                    message=f"the ledger changed {heading} of {e.gap_id} after this workbook was exported "
+                    "(see `quanze ledger history`): left as the ledger has it; export again to change it",
+                )
+            )
+            del e.values[field]
+    return out
+
+
 def apply(ledger: Path, workbook: Path, *, by: str, at: datetime) -> ApplyOutcome:
     """Record the analysts' statuses, reasons, owners, due dates and notes; all or nothing."""
     edits, issues = read_edits(workbook, known_gap_ids(ledger))
     current = {g.id: g for g in load_gaps(ledger, include_closed=True)}
+    superseded = _superseded(ledger, workbook, edits, current)
+    edits = [e for e in edits if e.values]
     changes: list[GapChange] = []
     for e in edits:
         gap = current[e.gap_id]
@@ -185,7 +243,7 @@ def apply(ledger: Path, workbook: Path, *, by: str, at: datetime) -> ApplyOutcom
                 )
             )
         changes.append(change)
-    outcome = ApplyOutcome(ledger=str(ledger), workbook=str(workbook), issues=issues)
+    outcome = ApplyOutcome(ledger=str(ledger), workbook=str(workbook), issues=issues, superseded=superseded)
     if issues:
         return outcome
     counts = apply_changes(ledger, changes, by=by, at=at, source=workbook.name)

@@ -571,3 +571,18 @@ PLACEHOLDERS: Final = frozenset(
         "、",
     }
 )
+# What a 子项 cell says when the item has none, beyond the placeholders of every field: 不涉及 is no
+# placeholder elsewhere (an acceptance cell 不涉及 refuses the item).
+SUB_ITEM_PLACEHOLDERS: Final = frozenset(
+    {
+        "不涉及",
+        "暂无子项",
+        "没有子项",
+        "不设子项",
+        "无下设子项",
+        "不涉及子项",
+        "此项无子项",
+        "本项无子项",
+        "未设子项",
+    }
+)

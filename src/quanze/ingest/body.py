@@ -25,14 +25,21 @@ from quanze.ingest.junk import (
     junk_name,
     seq_from_date,
 )
-from quanze.ingest.records import RecordBuilder, plain, record_defaults, sub_numbering, taken_fields
+from quanze.ingest.records import (
+    RecordBuilder,
+    construct,
+    plain,
+    record_defaults,
+    sub_numbering,
+    taken_fields,
+)
 from quanze.ingest.rowtext import EXCEL_CELL_LIMIT
-from quanze.ingest.structure import example_seq, footnote, template_name
+from quanze.ingest.structure import example_seq, fill_hint, footnote, template_name
 from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
 from quanze.normalize import HAN, clean_text, has_control_characters, is_placeholder
-from quanze.vocab import DITTO_MARKS
+from quanze.vocab import DITTO_MARKS, SUB_ITEM_PLACEHOLDERS
 
 CHUNK = 4096
 """Rows read, transposed and decided at a time: bounded memory, long enough runs for the column steps."""
@@ -86,11 +93,11 @@ class _Texts(dict[Any, Any]):
         return text
 
 
-# Every text that one of the rarer tests below finds holds one of these characters: totals (计 数 共),
+# Every text that one of the rarer tests below finds holds one of these characters: totals (计 数 共 汇),
 # 以下空白 (空 无), signatures and footnotes (: ： 章 签), error cells (#), template names (X Ｘ × ○ 〇), ditto
 # marks, codes typed with a text prefix or saved in scientific notation (' ‘ ’ e E), example 序号 (例 示),
-# sub-item numbers and dates (. ． - － _).
-_RARE = re.compile("[计数共空无:：章签#XＸ×○〇同〃'\"”“d々‘’eE例示.．\\-－_]")
+# fill-in hints (填 拉 式 示), sub-item numbers and dates (. ． - － _).
+_RARE = re.compile("[计数共汇空无填拉式:：章签#XＸ×○〇同〃'\"”“d々‘’eE例示.．\\-－_]")
 # A text of ideographs (and brackets) keeps every character through header_key: when it is longer than every
 # header alias, with and without its bracketed parts, it names no field.
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff（）]+")
@@ -121,30 +128,40 @@ class _Numbered(dict[Any, int]):
 
 
 class _Marks(dict[Any, int]):
-    """A cell's text → the tests it may need, as bits; filled as texts are met."""
+    """A cell's text → the tests it may need, as bits, for the columns of one mask: only the tests of the
+    mask's bits are made (a code needs no junk-name or date test), so a text's marks agree with those of
+    every test on the mask's bits, and only there. Filled as texts are met."""
 
-    def __init__(self, ctx: SheetContext) -> None:
+    def __init__(self, table: dict[str, tuple[str, int]], longest: int, mask: int) -> None:
         super().__init__({None: 0, _GENERAL: _ROW})
-        self.table = ctx.table
-        self.longest = max(map(len, ctx.table), default=0)
+        self.table = table
+        self.longest = longest
+        self.mask = mask
 
     def __missing__(self, text: str) -> int:
+        want = self.mask
         if text.isdigit():
-            mark = _DIGITS
+            mark = _DIGITS if text.isascii() else _DIGITS | (_CODE_ODD & want)  # full-width: a code to fix
         else:
             if _RARE.search(text) is not None:
-                mark = self._rare(text)
+                mark = self._rare(text, want)
             else:
-                mark = _CODE_ODD | _PRESENT if " " in text and odd_code(text) else _PRESENT
+                mark = (
+                    _CODE_ODD | _PRESENT
+                    if want & _CODE_ODD
+                    and (" " in text or "," in text or not text.isascii())
+                    and odd_code(text)
+                    else _PRESENT
+                )
             # Texts here are cleaned (no spaces around them, never empty).
-            if text[0] in INACTIVE_FIRST and inactive_status(text):
+            if want & _STATUS and text[0] in INACTIVE_FIRST and inactive_status(text):
                 mark |= _STATUS
-            if text in TREE_WORDS:
+            if want & _TREE and text in TREE_WORDS:
                 mark |= _TREE
-            if is_placeholder(text):
+            if want & _PLACEHOLDER and (is_placeholder(text) or text in SUB_ITEM_PLACEHOLDERS):
                 mark |= _PLACEHOLDER
             # junk_name passes any other text with a Chinese character (past 是 / 否).
-            if text.startswith("#") or HAN.search(text) is None or len(text) <= 2:
+            if want & _JUNK_NAME and (text.startswith("#") or HAN.search(text) is None or len(text) <= 2):
                 mark |= _JUNK_NAME if junk_name(text) is not None else 0
             if not (
                 len(text) > self.longest
@@ -157,25 +174,25 @@ class _Marks(dict[Any, int]):
         return mark
 
     @staticmethod
-    def _rare(text: str) -> int:
-        """The marks of the tests that need one of the _RARE characters."""
+    def _rare(text: str, want: int) -> int:
+        """The marks of the tests (of those `want` names, and _ROW's) that need one of the _RARE characters."""
         mark = _PRESENT
         stripped = text.strip()
-        if junk_cell(text) or footnote(text) or is_error_value(text):
+        if junk_cell(text) or footnote(text) or is_error_value(text) or fill_hint(text):
             mark |= _ROW
-        if stripped in DITTO_MARKS:
+        if want & _DITTO and stripped in DITTO_MARKS:
             mark |= _DITTO
-        if odd_code(text):
+        if want & _CODE_ODD and odd_code(text):
             mark |= _CODE_ODD
-        if example_seq(text):
+        if want & _EXAMPLE_SEQ and example_seq(text):
             mark |= _EXAMPLE_SEQ
-        if template_name(text):
+        if want & _TEMPLATE and template_name(text):
             mark |= _TEMPLATE
-        if "-" in text and seq_from_date(text) is not None:
+        if want & _DATE and "-" in text and seq_from_date(text) is not None:
             mark |= _DATE
-        if sub_numbering(text):
+        if want & _SUB_SEQ and sub_numbering(text):
             mark |= _SUB_SEQ
-        if text[0].isdigit() and dotted_seq(text):
+        if want & _TREE and text[0].isdigit() and dotted_seq(text):
             mark |= _TREE
         return mark
 
@@ -210,7 +227,10 @@ class SheetBody:
         self._row = row
         """The row-by-row path, for a row given as the opener's values."""
         self._texts = _Texts()
-        self._marks = _Marks(ctx)
+        self._marks: dict[int, _Marks] = {}
+        """The marks of the columns of each mask, all told by the header table the sheet had at the start."""
+        self._table = ctx.table
+        self._longest = max(map(len, ctx.table), default=0)
         self._numbered = _Numbered()
         self._levels: dict[str | None, tuple[str | None, str | None]] = {}
         self._model: type[PowerItem] | type[ServiceItem] = (
@@ -251,7 +271,7 @@ class SheetBody:
         n = len(chunk)
         columns = list(zip_longest(*chunk))
         width = len(columns)
-        texts, marks = self._texts, self._marks
+        texts = self._texts
         text_columns: list[list[Any]] = []
         digits: set[int] = set()  # columns of whole numbers of no sign: their texts are all digits
         for column in columns:
@@ -273,6 +293,12 @@ class SheetBody:
         for i, (col, mask) in enumerate(zip(text_columns, self._masks(width), strict=True)):
             if i in digits and not _DIGITS & mask:
                 continue  # what the marks of digits say, no test of this column needs
+            marks = self._marks.get(mask)
+            if marks is None:
+                marks = self._marks[mask] = _Marks(self._table, self._longest, mask)
+            values = set(col)
+            if len(values) * 4 <= n and not any(map(mask.__and__, map(marks.__getitem__, values))):
+                continue  # a column of a few values (an organ, a type), none calling for a test
             row_marks = list(map(or_, row_marks, map(and_, map(marks.__getitem__, col), repeat(mask))))
         if ctx.kind is not ListKind.SERVICES:
             row_marks = list(map(or_, row_marks, map(self._numbered.__getitem__, name_column)))
@@ -324,7 +350,10 @@ class SheetBody:
             [fill] * (b - a) if category is None else [fill if c is None else c for c in category]
         )
         volumes = self._column(text_columns, "volume", a, b) or [None] * (b - a)
-        commons = list(map(records.common_plain, raw_categories, volumes))
+        # A sheet has a handful of types and counts: each pair is decided once, and its rows share the answer.
+        pairs = list(zip(raw_categories, volumes, strict=True))
+        decided = {pair: records.common_plain(*pair) for pair in dict.fromkeys(pairs)}
+        commons = list(map(decided.__getitem__, pairs))
         start = a
         for k in range(a, b + 1):
             if k < b and commons[k - a] is not None:
@@ -367,28 +396,24 @@ class SheetBody:
                 data["level_scope"] = [g or s[1] for g, s in zip(scopes, splits, strict=True)]
         if not service:
             data["sub_item"], data["role"] = [None] * m, ["single"] * m
-        data["source"] = records.provenances(range(first + a, first + b))
+        rows = range(first + a, first + b)
+        data["source"] = records.provenances(rows)
         # Every record of the run was given the same fields, but for category and 办件量, given when set.
         fixed = frozenset(data)
-        given_fields = [fixed | c.keys() for c in commons]
+        unions: dict[int, frozenset[str]] = {}  # rows of one type and count share their data (above)
+        given_fields = [unions.get(id(c)) or unions.setdefault(id(c), fixed | c.keys()) for c in commons]
         for fld in ("category", "category_raw", "volume"):
             data[fld] = [c.get(fld) for c in commons]
+        items: list[Any] = construct(model, data, m, given_fields)
         defaults = record_defaults(model)
-        names = list(defaults)
-        columns = [data[f] if f in data else repeat(defaults[f], m) for f in names]
-        new = model.__new__
-        items: list[Any] = []
-        append = items.append
-        for values, fields_set in zip(
-            map(dict, map(zip, repeat(names), zip(*columns, strict=True))), given_fields, strict=True
-        ):
-            item = new(model)
-            _set(item, "__dict__", values)
-            _set(item, "__pydantic_fields_set__", set(fields_set))
-            _set(item, "__pydantic_extra__", None)
-            _set(item, "__pydantic_private__", None)
-            append(item)
-        ctx.duplicates.add_run(items)
+
+        def values(fld: str) -> list[Any]:
+            return data.get(fld) or [defaults[fld]] * m
+
+        units = (
+            values("unit") if service else list(zip(values("unit"), values("receiving_unit"), strict=True))
+        )
+        ctx.duplicates.add_run(data["name"], values("code"), data["department"], units, ctx.raw.name, rows)
         if ctx.options.keep_records:
             (ctx.services if service else ctx.powers).extend(items)
         if not service:

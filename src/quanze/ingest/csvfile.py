@@ -138,6 +138,18 @@ def detect_encoding(path: Path, declared: str | None = None) -> tuple[str, list[
                 )
             ]
         return "gb18030", []
+    gbk_lines = _gbk_lines(path)
+    if gbk_lines:
+        where = ", ".join(map(str, gbk_lines[:10])) + (" …" if len(gbk_lines) > 10 else "")
+        return "mixed utf-8/gb18030", [
+            CsvNote(
+                IssueCode.MIXED_ENCODING,
+                Severity.WARNING,
+                f"the file mixes UTF-8 and GBK lines ({len(gbk_lines)} GBK line(s): {where}); each line "
+                "was decoded on its own. Save the whole file once as UTF-8",
+                value=where,
+            )
+        ]
     guess = _guess(path)
     if guess is not None:
         return guess, [
@@ -166,6 +178,35 @@ def _utf8_lines(path: Path) -> list[int]:
                 except UnicodeDecodeError:
                     continue
                 found.append(number)
+    return found
+
+
+# What a GBK line of a list decodes to: ASCII, Chinese characters and their punctuation (text in any other
+# encoding read as GBK gives other characters, or fails).
+_GBK_TEXT = re.compile(r"^[\x00-\x7f\u00b7\u2010-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*$")
+
+
+def _gbk_lines(path: Path) -> list[int]:
+    """Lines that are GBK Chinese in a file that is mostly UTF-8 (a UTF-8 export with a GBK one appended);
+    [] unless every line decodes as one or the other and UTF-8 Chinese comes first."""
+    found: list[int] = []
+    utf8_seen = False
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                utf8_seen = utf8_seen or _UTF8_CJK.search(line) is not None
+                continue
+            try:
+                text = line.decode("gb18030")
+            except UnicodeDecodeError:
+                return []
+            if not utf8_seen or not _GBK_TEXT.match(text):
+                return []
+            found.append(number)
     return found
 
 

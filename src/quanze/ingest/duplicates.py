@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 from quanze.ingest.issues import row_issue
@@ -76,20 +77,23 @@ class Duplicates:
         ):
             del self.codes[code_ident]
 
-    def add_run(self, items: Sequence[PowerItem] | Sequence[ServiceItem]) -> None:
-        """add() of each record, in order, for records that are no main item and no sub-item (a sheet's plain
-        rows), a column at a time: keys, first sightings (dict.setdefault keeps the first) and clashes."""
-        if not items:
+    def add_run(
+        self,
+        titles: Sequence[str],
+        codes: Sequence[str | None],
+        departments: Sequence[str | None],
+        units: Sequence[Any],
+        sheet: str,
+        rows: Sequence[int],
+    ) -> None:
+        """add() of each record of a run of a sheet's plain rows (no main item, no sub-item), given a column at
+        a time (a unit is a power's (unit, receiving unit)): keys, first sightings (dict.setdefault keeps the
+        first) and clashes."""
+        if not titles:
             return
-        service = isinstance(items[0], ServiceItem)
-        titles = [i.name for i in items]
-        codes = [i.code for i in items]
         keys = list(map(code_key, codes))
-        depts = list(map(department_key, [i.department for i in items]))
-        units: list[Any] = (
-            [i.unit for i in items] if service else [(i.unit, i.receiving_unit) for i in items]  # type: ignore[union-attr]
-        )
-        places = [(i.source.sheet, i.source.row) for i in items]
+        depts = list(map(department_key, departments))
+        places = list(zip(repeat(sheet), rows))
         idents = map(hash, zip(map(name_key, titles), keys, depts, units, strict=True))
         firsts = list(map(self.items.setdefault, idents, places))
         found: dict[int, RowIssue] = {}
@@ -97,7 +101,7 @@ class Duplicates:
         for k, (first, place) in enumerate(zip(firsts, places, strict=True)):
             if first is not place:
                 message = f"the same item as row {first[1]} of {first[0]}"
-                found[k] = _dup_issue(self.file, items[k], IssueCode.DUPLICATE_ITEM, message, titles[k])
+                found[k] = self._issue(place, IssueCode.DUPLICATE_ITEM, message, titles[k])
             elif keys[k] is not None:
                 coded.append(k)
         owners = [(titles[k], *places[k]) for k in coded]
@@ -107,20 +111,29 @@ class Duplicates:
         ):
             if other is not owner and name_key(other[0]) != name_key(owner[0]):
                 message = f'code also used by "{other[0]}" (row {other[2]} of {other[1]})'
-                found[k] = _dup_issue(self.file, items[k], IssueCode.DUPLICATE_CODE, message, codes[k])
+                found[k] = self._issue(places[k], IssueCode.DUPLICATE_CODE, message, codes[k])
         self.issues.extend(found[k] for k in sorted(found))
+
+    def _issue(self, place: tuple[str, int], code: IssueCode, message: str, value: str | None) -> RowIssue:
+        return _issue_at(self.file, place[0], place[1], code, message, value)
 
 
 def _dup_issue(
     file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str, value: str | None
+) -> RowIssue:
+    return _issue_at(file_label, item.source.sheet, item.source.row, code, message, value)
+
+
+def _issue_at(
+    file_label: str, sheet: str, row: int, code: IssueCode, message: str, value: str | None
 ) -> RowIssue:
     return row_issue(
         code,
         Severity.WARNING,
         file_label,
         message,
-        sheet=item.source.sheet,
-        row=item.source.row,
+        sheet=sheet,
+        row=row,
         column="code" if code is IssueCode.DUPLICATE_CODE else None,
         value=value,
     )

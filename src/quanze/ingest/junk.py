@@ -36,8 +36,8 @@ ERROR_VALUES = frozenset(
 )
 
 _TOTAL = re.compile(
-    r"^(?:(?:合\s*计|总\s*计|小\s*计|共\s*计|总\s*数|累\s*计)(?:\s*[:：].*|\s+\S.*)?"
-    r"|(?:(?:本[表页]|以上|全部|合计)\s*)?(?:共\s*计?|合\s*计|总\s*计)\s*[:：]?\s*\d+\s*(?:项|条|个|件|大项|子项).*)$"
+    r"^(?:(?:合\s*计|总\s*计|小\s*计|共\s*计|总\s*数|累\s*计|汇\s*总)(?:\s*[:：].*|\s+\S.*)?"
+    r"|(?:(?:本(?:[表页]|目录|清单)|以上|全部|合计)\s*)?(?:共\s*计?|合\s*计|总\s*计)\s*[:：]?\s*\d+\s*(?:项|条|个|件|大项|子项).*)$"
 )
 # A count beside a 合计 cell: 合计 | 4项.
 _COUNT = re.compile(r"^\d+\s*(?:项|条|个|件|大项|子项)$")
@@ -49,22 +49,24 @@ _SUBTOTAL = re.compile(
 _BLOCK_LABEL = re.compile("(?:" + "|".join((*ORGAN_ENDINGS, "政府", "机关")) + ")$")
 # … and beside a 小计, the category of its block (a list grouped by category: 小计 | 行政许可 | 5项).
 _CATEGORY_LABEL = re.compile(r"^(?:行政|其他|公共服务|非行政)[\u4e00-\u9fff]{0,6}$")
-# The lines an office signs below a table: who filled it in, who checked it, a phone number, the date, a seal.
+# The lines an office signs below a table: who filled it in, who checked it, a phone number, the date, a seal;
+# and the footer lines a platform export ends with: where the data come from, who made the table and when.
 _SIGNATURE = re.compile(
     r"^(?:(?:单位|部门|主要|分管)?(?:负责人|领导)|填表人|填报人|制表人|审核人|审批人|复核人|经办人|联系人"
-    r"|联系电话|电话|手机|(?:填报|填表|制表|审核|报送)?日期|填报单位|报送单位)"
+    r"|联系电话|电话|手机|(?:填报|填表|制表|审核|报送|统计|导出|打印|编制)?(?:日期|时间)"
+    r"|(?:填报|报送|制表|编制|统计)单位|(?:数据|资料|信息)来源|统计截止(?:日期|时间)?)"
     r"\s*(?:[（(](?:签字|签名|签章|盖章)[)）])?\s*[:：].{0,40}$"
     r"|^[（(]?\s*(?:单位|部门)?\s*(?:盖章|公章|签章|签字|签名)\s*[)）]?$"
 )
 _SIGNATURE_HINT = re.compile(r"[:：章签]")
-_ANY_HINT = re.compile(r"[计共空无正:：章签]")  # a character every total, marker or signature row holds
+_ANY_HINT = re.compile(r"[计共空无正:：章签汇]")  # a character every total, marker or signature row holds
 _BLANK_MARKER = re.compile(
     r"^[(（【\[]?\s*(?:本页|此页)?\s*(?:以下|下)\s*(?:空白|无内容|无正文|空)\s*[)）】\]]?$|^此页无正文$"
 )
 _NUMBER = re.compile(r"^[\d\s.,:/\-+%]+$")
 _NUMBER_NAME = re.compile(r"^[\s.,:/\-+%]*\d[\d\s.,:/\-+%]*$")  # a digit at least: "-" is a placeholder
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?)?$")
-_HINT = re.compile(r"[计共空无正]")
+_HINT = re.compile(r"[计共空无正汇]")
 _BOOLEANS = frozenset({"是", "否", "TRUE", "FALSE", "True", "False", "true", "false"})
 
 
@@ -74,7 +76,8 @@ def is_error_value(text: str | None) -> bool:
 
 
 def junk_row(texts: list[str | None], joined: str | None = None) -> tuple[IssueCode, str] | None:
-    """A row that holds no item: a total (合计：共6项), a 以下空白 marker or signature lines, beside numbers at most.
+    """A row that holds no item: a total (合计：共6项, an Excel table's 汇总 row), a 以下空白 marker or signature
+    lines, beside numbers at most.
 
     `joined` is the row's non-empty texts joined, when the caller has it."""
     if joined is None:

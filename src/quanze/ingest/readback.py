@@ -3,6 +3,7 @@ handover checklists and the ledger workbook (整改台账)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from quanze.ingest.xlsx import open_xlsx
 from quanze.match.manual import HandAddedRows, UnknownItem
 from quanze.models import Decision, IssueCode, RowIssue, Severity
 from quanze.normalize import clean_text
-from quanze.sheets import CHECKLIST, REVIEW, REVIEW_DECISION_PREFIX
+from quanze.sheets import CHECKLIST, NOT_DONE, REVIEW, REVIEW_DECISION_PREFIX
 
 
 def _quanze_table(
@@ -72,6 +73,23 @@ def read_checklists(path: Path) -> list[dict[str, str | None]]:
     rows = _quanze_table(path, CHECKLIST.mark_headings, what="handover checklist", first_only=False)
     # The signature block below the table has no item number.
     return [r for r in rows if CHECKLIST.get(r, "item_name") and (CHECKLIST.get(r, "no") or "").isdigit()]
+
+
+def filled_checklists(folder: Path) -> list[tuple[Path, int]]:
+    """The checklists in `folder` (交接清单*.xlsx) that a unit has begun to fill in (交接状态 other than the
+    未交接 it is written with, or a 交接日期), with how many rows: the units' record, never replaced by a run."""
+    found: list[tuple[Path, int]] = []
+    for path in sorted(folder.glob("交接清单*.xlsx")) if folder.is_dir() else []:
+        try:
+            rows = read_checklists(path)
+        except QuanzeError:
+            continue  # not a checklist quanze wrote: the output folder's own check names foreign files
+        filled = sum(
+            1 for r in rows if CHECKLIST.get(r, "status") not in (None, NOT_DONE) or CHECKLIST.get(r, "date")
+        )
+        if filled:
+            found.append((path, filled))
+    return found
 
 
 def read_filled_checklists(files: Sequence[Path]) -> list[dict[str, str | None]]:
@@ -137,6 +155,38 @@ def row_issue(
     )
 
 
+Key = tuple[str, str, str | None]
+
+
+def _without_conflicts(
+    records: list[DecisionRecord],
+    rows_of: Mapping[Key, Sequence[Mapping[str, str | None]]],
+    column: str,
+    issues: list[RowIssue],
+) -> list[DecisionRecord]:
+    """The records less any link that rows of the sheet decide both ways (a row copied down and changed):
+    neither is recorded, and each such row is an issue naming the others."""
+    decided: dict[Key, set[Decision]] = defaultdict(set)
+    for r in records:
+        decided[(r.power_key, r.service_key, r.unit)].add(r.decision)
+    clashing = [key for key, seen in decided.items() if len(seen) > 1]
+    for key in clashing:
+        rows = rows_of[key]
+        for row in rows:
+            others = "、".join(str(o.get("_row")) for o in rows if o is not row)
+            issues.append(
+                row_issue(
+                    row,
+                    IssueCode.CONFLICTING_DECISIONS,
+                    column,
+                    f"the same link is decided otherwise on row {others}: keep one row (neither was recorded)",
+                    value=row.get(column),
+                )
+            )
+    gone = set(clashing)
+    return [r for r in records if (r.power_key, r.service_key, r.unit) not in gone]
+
+
 def read_review(
     path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
 ) -> tuple[list[DecisionRecord], ReviewOutcome]:
@@ -149,6 +199,7 @@ def read_review(
     rows = read_review_sheet(path)
     records: list[DecisionRecord] = []
     issues: list[RowIssue] = []
+    rows_of: dict[Key, list[Mapping[str, str | None]]] = defaultdict(list)
     blank = 0
     decision_col = next(
         (k for k in (rows[0] if rows else {}) if k.startswith(REVIEW_DECISION_PREFIX)),
@@ -195,6 +246,7 @@ def read_review(
                 )
             )
             continue
+        rows_of[(pk, sk, REVIEW.get(row, "unit"))].append(row)
         records.append(
             DecisionRecord(
                 power_key=pk,
@@ -209,6 +261,7 @@ def read_review(
                 source=path.name,
             )
         )
+    records = _without_conflicts(records, rows_of, decision_col, issues)
     outcome = ReviewOutcome(
         decisions_file="",
         rows=len(rows),

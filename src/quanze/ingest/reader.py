@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 from quanze.cellref import column_letter
 from quanze.errors import UnreadableInputError, UsageError
 from quanze.gctune import relaxed_gc
+from quanze.ingest.counts import stated_count_issues
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
 from quanze.ingest.options import IngestOptions
@@ -133,7 +136,8 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     empty = _no_records_issue(report)
     if empty is not None:
         report.issues.append(empty)
-    report.issues.extend(_one_name_throughout(report))
+    report.issues.extend(_one_name_throughout(report) or _few_names_repeated(report))
+    report.issues.extend(stated_count_issues(report))
     return report
 
 
@@ -146,10 +150,14 @@ def _one_name_throughout(report: FileReport) -> list[RowIssue]:
     records: list[PowerItem] | list[ServiceItem] = report.powers or report.services
     if len(records) < _ONE_NAME_LEAST:
         return []
-    keys = {
-        (name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else "") for r in records
-    }
-    if len(keys) != 1:
+
+    def key(r: PowerItem | ServiceItem) -> tuple[str, str]:
+        return name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else ""
+
+    # Stops at the first record under another name (nearly always the second).
+    first_key = key(records[0])
+    rest: Iterable[PowerItem | ServiceItem] = islice(records, 1, None)
+    if any(key(r) != first_key for r in rest):
         return []
     first = records[0]
     return [
@@ -163,6 +171,43 @@ def _one_name_throughout(report: FileReport) -> list[RowIssue]:
             value=first.name,
             message=f"all {len(records)} rows hold the same name: a name pasted down the column? Check the "
             "file against the list it was taken from",
+        )
+    ]
+
+
+_FEW_NAMES_LEAST = 20
+_FEW_NAMES = 5
+
+
+def _few_names_repeated(report: FileReport) -> list[RowIssue]:
+    """Twenty records or more under one organ and unit, four in five of them under a handful of names each
+    repeated four times or more: names filled down in a cycle (one-name-throughout's kin), not a list. A
+    warning; the records are kept as read."""
+    records: list[PowerItem] | list[ServiceItem] = report.powers or report.services
+    if len(records) < _FEW_NAMES_LEAST:
+        return []
+    if len({(r.department, r.unit if isinstance(r, ServiceItem) else None) for r in records}) != 1:
+        return []
+    counts = Counter(
+        (name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else "") for r in records
+    )
+    top = counts.most_common(_FEW_NAMES)
+    if len(top) < 2 or top[-1][1] < 4 or 5 * sum(n for _, n in top) < 4 * len(records):
+        return []
+    first = records[0]
+    names = {name_key(r.name): r.name for r in records}
+    shown = "、".join(names[key[0]] for key, _ in top)
+    return [
+        RowIssue(
+            code=IssueCode.FEW_NAMES_REPEATED,
+            severity=Severity.WARNING,
+            file=report.file,
+            sheet=first.source.sheet,
+            row=first.source.row,
+            column="事项名称",
+            value=shown[:120],
+            message=f"{sum(n for _, n in top)} of {len(records)} rows repeat {len(top)} names ({shown[:80]}) "
+            "under one organ: names filled down in a cycle? Check the file against the list it was taken from",
         )
     ]
 
@@ -192,7 +237,15 @@ def _no_records_issue(report: FileReport) -> RowIssue | None:
     if report.records or any(i.severity is Severity.ERROR for i in report.issues):
         return None
     hidden = [s.sheet for s in report.sheets if s.hidden and not s.columns]
-    if hidden:
+    inactive = [i for i in report.issues if i.code is IssueCode.INACTIVE_ITEM]
+    if inactive:
+        columns = ", ".join(dict.fromkeys(f"{i.sheet} › {i.column}" for i in inactive))
+        message = (
+            f"no record read: every item row ({len(inactive)}) is marked cancelled or suspended "
+            f"(停用 / 取消 …) in its status column ({columns[:120]}); nothing in the file is in force. "
+            "Check that this is the current list, or the status column"
+        )
+    elif hidden:
         message = (
             f"no record read: the rows are on hidden sheets ({', '.join(hidden)[:120]}); "
             "read them with --hidden read if they are live"

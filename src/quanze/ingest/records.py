@@ -5,6 +5,10 @@ counted here and reported once per file."""
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from itertools import repeat
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -190,30 +194,15 @@ class RecordBuilder:
 
     def provenance(self, rownum: int) -> Provenance:
         """Where the row's record came from (built as model_construct builds it)."""
-        file, sheet = self.ctx.file, self.ctx.raw.name
-        if _PLAIN_PROVENANCE and type(file) is str and type(sheet) is str:
-            item = _new_provenance(Provenance)
-            _set(item, "__dict__", {"file": file, "sheet": sheet, "row": rownum})
-            _set(item, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
-            _set(item, "__pydantic_extra__", None)
-            _set(item, "__pydantic_private__", None)
-            return item
-        return Provenance(file=file, sheet=sheet, row=rownum)
+        return self.provenances(range(rownum, rownum + 1))[0]
 
     def provenances(self, rows: range) -> list[Provenance]:
         """provenance() of each row."""
         file, sheet = self.ctx.file, self.ctx.raw.name
         if not (_PLAIN_PROVENANCE and type(file) is str and type(sheet) is str):
             return [Provenance(file=file, sheet=sheet, row=r) for r in rows]
-        made: list[Provenance] = []
-        for r in rows:
-            item = _new_provenance(Provenance)
-            _set(item, "__dict__", {"file": file, "sheet": sheet, "row": r})
-            _set(item, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
-            _set(item, "__pydantic_extra__", None)
-            _set(item, "__pydantic_private__", None)
-            made.append(item)
-        return made
+        n = len(rows)
+        return construct(Provenance, {"file": repeat(file, n), "sheet": repeat(sheet, n), "row": rows}, n)
 
     def _power(self, rownum: int, values: dict[str, str | None]) -> None:
         ctx = self.ctx
@@ -346,9 +335,7 @@ def record_defaults(model: type[BaseModel]) -> dict[str, Any]:
     return defaults
 
 
-_SOURCE_FIELDS = frozenset({"file", "sheet", "row"})
 _PLAIN_PROVENANCE = plain(Provenance)
-_new_provenance = Provenance.__new__
 _set = object.__setattr__
 
 
@@ -357,17 +344,36 @@ def row_record(model: type[_Item], data: dict[str, Any]) -> _Item:
     row's data has the types the models declare by construction (texts or None from the row's cells, a
     Category, a whole number of transactions, a role, a Provenance, only the model's fields and a name).
     Validated instead for a model that is not plain, or data without a name."""
-    defaults = _DEFAULTS[model]
-    if defaults is None or type(data.get("name")) is not str:
+    if _DEFAULTS[model] is None or type(data.get("name")) is not str:
         return model.model_validate(data)
-    values = dict(defaults)
-    values.update(data)
-    item = model.__new__(model)
-    _set(item, "__dict__", values)
-    _set(item, "__pydantic_fields_set__", set(data))
-    _set(item, "__pydantic_extra__", None)
-    _set(item, "__pydantic_private__", None)
-    return item
+    return construct(model, {k: (v,) for k, v in data.items()}, 1)[0]
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_drain = deque[Any](maxlen=0).extend
+"""Runs an iterator to its end, keeping nothing: the maps of construct() do their work in C."""
+
+
+def construct(
+    model: type[_M],
+    columns: Mapping[str, Iterable[Any]],
+    count: int,
+    given: Iterable[AbstractSet[str]] | None = None,
+) -> list[_M]:
+    """`count` records of a plain model, built as pydantic's model_construct builds them (no validation), a
+    field at a time: each field's values from `columns` (the model's default for a field not there), each
+    record's set fields from `given` (the fields of `columns` when None). The one place records, their
+    sources and their rows' records are made from values (row_record, provenances, the column-wise body)."""
+    defaults = record_defaults(model)
+    names = list(defaults)
+    rows = zip(*[columns[f] if f in columns else repeat(defaults[f], count) for f in names], strict=True)
+    made = list(map(model.__new__, repeat(model, count)))
+    _drain(map(_set, made, repeat("__dict__"), map(dict, map(zip, repeat(names), rows))))
+    fields_sets = map(set, given) if given is not None else map(set, repeat(columns.keys(), count))
+    _drain(map(_set, made, repeat("__pydantic_fields_set__"), fields_sets))
+    _drain(map(_set, made, repeat("__pydantic_extra__"), repeat(None, count)))
+    _drain(map(_set, made, repeat("__pydantic_private__"), repeat(None, count)))
+    return made
 
 
 class Placeholders:

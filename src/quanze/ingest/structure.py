@@ -23,6 +23,9 @@ _EXAMPLE_SEQ = frozenset({"示例", "例", "样例", "举例", "例如", "示范
 _TEMPLATE_NAME = re.compile(r"(?:XX|ＸＸ|××|○○|〇〇)")
 # A character every example row holds: 例 or 示 in its 序号 (示例, 例, 示范 …), or a template mark in its name.
 _EXAMPLE_HINT = re.compile(r"[例示XＸ×○〇]")
+# A fill-in hint a template puts under its header, saying what to write in each column: 填写阿拉伯数字,
+# 从下拉列表中选择, 12位，文本格式, 必填. Every word holds one of 填 拉 式 示 (body's marks rely on it).
+_FILL_HINT = re.compile(r"填写|填报|填入|必填|选填|下拉|格式|示例")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|注释)\s*[\d一二三]*\s*[:：]")
 # Where a printed table went on over a page: 续表, （续表二）, 续上表; 第 2 页 共 5 页.
 _PAGE_LINE = re.compile(
@@ -54,6 +57,11 @@ def footnote(text: str) -> bool:
 def example_seq(text: str) -> bool:
     """Whether a 序号 says the row is an example (示例, 例 …)."""
     return text.strip() in _EXAMPLE_SEQ
+
+
+def fill_hint(text: str) -> bool:
+    """Whether a cell tells what to fill in (填写规范的事项全称, 从下拉列表中选择), as a template's hint row does."""
+    return len(text) <= 60 and _FILL_HINT.search(text) is not None
 
 
 def template_name(text: str) -> bool:
@@ -128,6 +136,9 @@ class StructuralRows:
             return self._skipped(rownum, junk[0], junk[1], " | ".join(sorted(distinct)))
         if _EXAMPLE_HINT.search(joined) and self._is_example(texts):
             what = "an example of how to fill in the list (序号 示例, a name with XX), not an item"
+            return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(present))
+        if ctx.state.item_row is None and len(present) >= 3 and self._is_fill_hint(texts, present):
+            what = "a row of fill-in hints under the header (填写…, 从下拉列表中选择), not an item"
             return self._skipped(rownum, IssueCode.EXAMPLE_ROW, what, " | ".join(present))
         if ctx.state.previous and self._continues_text(rownum, texts):
             return True
@@ -270,6 +281,14 @@ class StructuralRows:
         seq_text = texts[seq] if seq is not None and seq < len(texts) else None
         name_text = texts[name] if name is not None and name < len(texts) else None
         return bool((seq_text and example_seq(seq_text)) or (name_text and template_name(name_text)))
+
+    def _is_fill_hint(self, texts: list[str | None], present: list[str]) -> bool:
+        """A template's hint row above the first item: its name cell and most of its cells say what to fill in."""
+        name = self.ctx.fields.get("name")
+        name_text = texts[name] if name is not None and name < len(texts) else None
+        if not name_text or not fill_hint(name_text):
+            return False
+        return 2 * sum(map(fill_hint, present)) > len(present)
 
     def _is_section(self, rownum: int, text: str, texts: list[str | None]) -> bool:
         ctx = self.ctx

@@ -14,7 +14,7 @@ from quanze.ingest.context import SheetContext
 from quanze.ingest.junk import is_error_value, junk_name, seq_from_date
 from quanze.models import IssueCode, Severity
 from quanze.normalize import is_placeholder
-from quanze.vocab import DITTO_MARKS
+from quanze.vocab import DITTO_MARKS, SUB_ITEM_PLACEHOLDERS
 
 _TEXT_PREFIXES = ("'", "‘", "’")
 _SCIENTIFIC = re.compile(r"^\s*\d(?:\.\d+)?[eE]\+?\d{1,2}\s*$")
@@ -23,10 +23,39 @@ _PLACEHOLDER, _DITTO, _CODE_ODD = 1, 2, 4
 _UNSEEN: Any = object()
 
 
+# A code written in a number's form: a float's text (330109001000.0), a number formatted #,##0
+# (330,109,001,000), digits and letters typed full-width (３３０１０９).
+_FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.0+)?$")
+_WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0d]")
+_HALF_WIDTH = {
+    c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF0D]
+}
+
+
 def odd_code(text: str) -> bool:
-    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…), scientific notation, or
-    a space inside it (a code has none: one pasted with a non-breaking or full-width space inside)."""
-    return text[:1] in _TEXT_PREFIXES or " " in text or _SCIENTIFIC.match(text) is not None
+    """Whether a code cell may need fixing: a text prefix typed into a CSV ('3301…), scientific notation, a
+    space inside it (a code has none: one pasted with a non-breaking or full-width space inside), or a number's
+    form (a trailing .0, thousands separators, full-width digits)."""
+    return (
+        text[:1] in _TEXT_PREFIXES
+        or " " in text
+        or _SCIENTIFIC.match(text) is not None
+        or (text.endswith("0") and _FLOAT_TEXT.match(text) is not None)
+        or ("," in text and _GROUPED.match(text) is not None)
+        or (not text.isascii() and _WIDE.search(text) is not None)
+    )
+
+
+def code_digits(code: str) -> str:
+    """A code written in a number's form given back as the code: full-width digits and letters half-width,
+    a float's trailing .0 and thousands separators dropped. Any other code is given back as it is."""
+    if not code.isascii():
+        code = code.translate(_HALF_WIDTH)
+    if "," in code and _GROUPED.match(code):
+        code = code.replace(",", "")
+    m = _FLOAT_TEXT.match(code) if code.endswith("0") else None
+    return m.group(1) if m else code
 
 
 class RowValues:
@@ -60,7 +89,7 @@ class RowValues:
 
     def _mark(self, value: str) -> int:
         # 序号 and numbers: never a placeholder, ditto mark or odd code, and seldom repeated (not remembered).
-        if value.isdigit():
+        if value.isdigit() and value.isascii():
             return 0
         mark = (
             (_PLACEHOLDER if is_placeholder(value) else 0)
@@ -99,6 +128,10 @@ class RowValues:
                 if mark & _PLACEHOLDER:
                     ctx.placeholders.add(fld, ctx.raw.name, rownum, value)
                     values[fld] = None
+        sub_item = values.get("sub_item")
+        if sub_item is not None and sub_item.strip() in SUB_ITEM_PLACEHOLDERS:
+            ctx.placeholders.add("sub_item", ctx.raw.name, rownum, sub_item)
+            values["sub_item"] = None
         if self._junk_cells(rownum, texts, values, joined):
             return None
         if ctx.options.ditto and found & _DITTO:
@@ -134,6 +167,8 @@ class RowValues:
                 code = values[fld] = code[1:].strip() or None
             if code is not None and " " in code:
                 code = values[fld] = code.replace(" ", "")
+            if code is not None:
+                code = values[fld] = code_digits(code)
             if code is not None and _SCIENTIFIC.match(code):
                 lost = (
                     "the code was saved as a rounded number (5.11E+13), its digits lost before quanze read it; "
@@ -145,7 +180,14 @@ class RowValues:
                 and fld in ctx.fields
                 and (rownum, ctx.fields[fld] + 1) in ctx.precision_lost
             ):
-                lost = "the code is stored as a number too large for Excel to keep every digit"
+                # The digits past the 15th are the float's, in no source: the code is left empty, and the
+                # issue names the number as Excel shows it.
+                lost = (
+                    "the code is stored as a number too large for Excel to keep every digit "
+                    "(more than 15); it is not used"
+                )
+                values[fld] = None
+                code = f"{float(code):.15G}" if code is not None and code.isdigit() else code
             else:
                 continue
             ctx.issue(

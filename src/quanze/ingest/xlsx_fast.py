@@ -114,11 +114,11 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     with zf.open(member) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
-            if (b"<f" in data or b":f" in data) and FORMULA_TAG.search(data) is not None:
+            if (_holds(data, b"<f", 1) or _holds(data, b":f", 1)) and FORMULA_TAG.search(data) is not None:
                 scan.formulas = True
                 _unvalued_formulas(data, scan.unvalued_formulas)
             last = 0
-            if b"mergeCell" in data:
+            if _holds(data, b"mergeCell", 3):
                 for m in MERGE_CELL.finditer(data):
                     first, _, second = m.group(1).partition(b":")
                     r0, c0 = _ref(first)
@@ -131,7 +131,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
             if not scan.unreferenced:
                 # Cells written <c …> (no namespace prefix) are told by a pattern with a literal start, three
                 # times faster; the general one runs only where a prefixed element (:c) may be a cell.
-                unreferenced = _UNREFERENCED_CELL if b":c" in data else _UNREFERENCED_PLAIN_CELL
+                unreferenced = _UNREFERENCED_CELL if _holds(data, b":c", 0) else _UNREFERENCED_PLAIN_CELL
                 scan.unreferenced = unreferenced.search(data) is not None
             # A sheet written in order has its largest references at its end: those of the chunk's last
             # elements are taken as the bound, and one search shows that no reference in the chunk passes it.
@@ -144,7 +144,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
             if column > MAX_COLUMN or _beyond(row, column).search(data) is not None:
                 row, column = _reach(data)
             scan.reach_row, reach_column = max(scan.reach_row, row), max(reach_column, column)
-            if b"hidden=" in data:
+            if _holds(data, b"hidden=", 0):
                 for h in HIDDEN_ROW.finditer(data):
                     number = ROW_NUMBER.search(h.group(0))
                     if number:
@@ -161,8 +161,27 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
     return scan
 
 
-_PROBE = 1 << 16
+_PROBE = 1 << 14
 """The end of a chunk whose references are taken as its bound (far more than a row of cells)."""
+
+_SIGHTINGS = 64
+"""Sightings of a rare byte _holds checks in place before it leaves the question to a substring search."""
+
+
+def _holds(data: bytes, needle: bytes, rare: int) -> bool:
+    """`needle in data`, answered by a search for the needle's byte at `rare`, one most sheets hold few of
+    (the f of a formula, the g of mergeCell): that search runs at memory speed (memchr), a substring search
+    several times slower. Each sighting is checked in place; past _SIGHTINGS of them (a sheet of English
+    text), the substring search answers."""
+    byte = needle[rare : rare + 1]
+    pos = data.find(byte, rare)
+    for _ in range(_SIGHTINGS):
+        if pos < 0:
+            return False
+        if data.startswith(needle, pos - rare):
+            return True
+        pos = data.find(byte, pos + 1)
+    return pos >= 0 and data.find(needle, pos - rare) >= 0
 
 
 def _reach(data: bytes) -> tuple[int, int]:

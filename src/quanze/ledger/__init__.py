@@ -18,7 +18,7 @@ from quanze.ledger.periods import (
     PeriodRow,
     period_report,
 )
-from quanze.ledger.reading import history, load_gaps
+from quanze.ledger.reading import changed_since, history, ledger_version, load_gaps
 from quanze.ledger.records import GapHistory, LedgerGap, RunOutcome
 from quanze.ledger.runs import LedgerRun, record_run
 from quanze.ledger.store import (
@@ -58,10 +58,12 @@ __all__ = [
     "PeriodRow",
     "RunOutcome",
     "apply_changes",
+    "changed_since",
     "gap_id",
     "history",
     "identities",
     "known_gap_ids",
+    "ledger_version",
     "load_gaps",
     "names_several_units",
     "parse_due",

@@ -73,3 +73,34 @@ def history(path: Path, gap: str, *, today: date | None = None) -> GapHistory:
             for e in events
         ],
     )
+
+
+def ledger_version(path: Path) -> int:
+    """The ledger's version: the number of its last event (every change is one), 0 when it has none."""
+    with opened(path, create=False) as con:
+        return int(con.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
+
+
+# The editable fields an event changes: a run's opening, closing or reopening sets the status, its reason and
+# the due date; a person's status change the status and its reason; an edit its own field.
+_RUN_FIELDS = frozenset({"status", "reason", "due"})
+_STATUS_FIELDS = frozenset({"status", "reason"})
+
+
+def changed_since(path: Path, version: int) -> dict[str, set[str]]:
+    """The editable fields of each gap that events after `version` (`ledger_version`) changed."""
+    changed: dict[str, set[str]] = {}
+    with opened(path, create=False) as con:
+        rows = con.execute("SELECT gap_id, kind, field FROM events WHERE id > ?", (version,)).fetchall()
+    for row in rows:
+        kind = row["kind"]
+        if kind in ("opened", "closed", "reopened"):
+            fields: frozenset[str] = _RUN_FIELDS
+        elif kind == "status":
+            fields = _STATUS_FIELDS
+        elif kind == "edit" and row["field"]:
+            fields = frozenset({row["field"]})
+        else:
+            continue  # renamed: no editable field
+        changed.setdefault(row["gap_id"], set()).update(fields)
+    return changed

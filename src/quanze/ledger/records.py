@@ -67,3 +67,7 @@ class RunOutcome(BaseModel):
         default_factory=list,
         description="inputs of the previous run that this run did not read: its closures may not be fixes",
     )
+    closures_held: list[str] = Field(
+        default_factory=list,
+        description="warnings that make the run's numbers untrustworthy (they fail check): it closed no gap",
+    )

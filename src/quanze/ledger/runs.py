@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quanze import __version__
+from quanze.check import LOUD_WARNINGS
 from quanze.gap_types import CROSS_UNIT
 from quanze.ledger.identity import find_renames, gap_id, identities
 from quanze.ledger.records import RunOutcome
@@ -237,7 +238,10 @@ def record_run(
             )
             if on_gap is not None:
                 on_gap(identity)
-        for row in vanished:
+        # Inputs that make the run's numbers untrustworthy (a blank acceptance column, another unit's list)
+        # close nothing: a wrong input is not a fix.
+        held = sorted({i.code.value for i in result.issues if i.code in LOUD_WARNINGS})
+        for row in [] if held else vanished:
             if row["id"] in moved:
                 continue
             con.execute("UPDATE gaps SET status = ? WHERE id = ?", (CLOSED, row["id"]))
@@ -270,6 +274,7 @@ def record_run(
         open=still_open,
         overdue=overdue,
         inputs_missing=missing,
+        closures_held=held,
     )
 
 

@@ -9,7 +9,8 @@ from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from quanze.match import memo
-from quanze.match.scoring import Candidate, Prepared, Scorer, action_stem
+from quanze.match.abbrev import Vocabulary
+from quanze.match.scoring import Candidate, Finished, Prepared, Scorer, action_stem, target_key
 
 
 @lru_cache(maxsize=memo.PAIRS)
@@ -36,6 +37,7 @@ class Index:
         self.by_core: dict[str, list[int]] = defaultdict(list)
         self.by_stem_name: dict[str, list[int]] = defaultdict(list)
         self.by_main: dict[str, list[int]] = defaultdict(list)  # sub-items by their main item's name
+        self.keys = [target_key(t) for t in targets]  # what scoring remembers each target's links by
         postings: dict[str, list[int]] = defaultdict(list)
         for i, t in enumerate(targets):
             if t.code:
@@ -98,6 +100,18 @@ class Index:
         return found
 
 
+@lru_cache(maxsize=memo.PAIRS)
+def _lookups(vocab: Vocabulary, forms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The names a source is looked up by (its name forms, and each read with abbreviations in full or
+    shortened), each with its action stem, in the order `collect` tries them: worked out once a source."""
+    cores: Collection[str] = set(forms) - {""} if len(forms) > 1 else forms
+    # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
+    read = [v for core in cores for v, _ in vocab.variants(core)]
+    if read:
+        cores = {*cores, *read}
+    return tuple((core, action_stem(core)) for core in cores)
+
+
 def collect(
     src: Prepared,
     index: Index,
@@ -115,48 +129,39 @@ def collect(
     by its core name alone. Rejected targets are never scored.
     """
     options = scorer.options
-    cands: dict[int, Candidate] = {}
-    score = scorer.source(src, parent)
-    targets = index.targets
+    found: dict[int, Finished] = {}  # the best finished link of each target scored so far
+    score = scorer.keyed(src, parent)
+    targets, keys = index.targets, index.keys
 
     # Targets already scored by name alone: found again by another name form or query, they score the same.
     tried: set[int] = set()
 
     def consider(t: int, code_exact: bool | None) -> None:
-        if code_exact is None:
-            if t in tried:
-                return
-            tried.add(t)
         if t in rejected:
             return
-        cand = score(targets[t], code_exact)
-        if cand is None:
-            return
-        cand.target = t
-        best = cands.get(t)
-        if best is None or cand.score > best.score:
-            cands[t] = cand
+        done = score(keys[t], targets[t], code_exact)
+        if done is not None:
+            best = found.get(t)
+            if best is None or done[0] > best[0]:
+                found[t] = done
 
     for code in {src.code, parent.code if parent else None} - {None}:
         for t, exact in index.code_hits(code):
             consider(t, exact)
-    cores = (
-        {src.core, src.full, src.bare or "", parent.core if parent else ""} - {""}
-        if handling_forms
-        else (src.core,)
+    by_core, by_stem_name = index.by_core, index.by_stem_name
+    forms = (
+        (src.core, src.full, src.bare or "", parent.core if parent else "") if handling_forms else (src.core,)
     )
-    vocab = scorer.vocabulary
-    # A name written with an abbreviation (社保卡补领) is looked up in full too, and a full name shortened.
-    read = [v for core in cores for v, _ in vocab.variants(core)]
-    if read:
-        cores = {*cores, *read}
-    for core in cores:
-        for t in index.by_core.get(core, ()):
-            consider(t, None)
-        for t in index.by_stem_name.get(action_stem(core), ()):
-            consider(t, None)
-    if not any(c.score >= options.match_threshold for c in cands.values()):
+    for core, stem in _lookups(scorer.vocabulary, forms):
+        for hits in (by_core.get(core, ()), by_stem_name.get(stem, ())):
+            for t in hits:
+                if t not in tried:
+                    tried.add(t)
+                    consider(t, None)
+    if not any(done[0] >= options.match_threshold for done in found.values()):
         for q in [src.core] + ([parent.core] if parent else []):
             for t in index.fuzzy_candidates(q, options.candidates):
-                consider(t, None)
-    return cands
+                if t not in tried:
+                    tried.add(t)
+                    consider(t, None)
+    return {t: Candidate(t, *done) for t, done in found.items()}

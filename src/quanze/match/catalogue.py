@@ -45,6 +45,7 @@ from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
 from quanze.match.short_forms import propose_read_in_full
 from quanze.match.siblings import drop_strays, propose_for_uncoded, propose_for_unlinked
 from quanze.match.sub_acts import narrow_by_act
+from quanze.match.subject_kinds import propose_kinds_of_class
 from quanze.models import PowerItem, ServiceItem
 from quanze.normalize import name_key
 
@@ -211,6 +212,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
     )
     quiet_family_links(families, items, parent_by.__getitem__, found_by, index, run.options, rejected_at)
+    propose_kinds_of_class(in_unit, found_by, items, index.targets, run.options, rejected_at)
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
     rank_doubtful(in_unit, items, found_by, index.targets, run.options)

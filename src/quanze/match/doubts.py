@@ -8,6 +8,7 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Final
 
+from quanze.match.evidence import ACTIONS
 from quanze.match.families import _END_BRACKETS, ACT_WORDS, GENERIC_RUN, closed, granted_act
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.pieces import PIECES_NOTE
@@ -79,15 +80,20 @@ def _doubt(item: str, core: str, alt_core: str | None) -> str | None:
     return None
 
 
-# What a name closes with, by kind of power: a filing is not a licence (定制客运备案 / 客运站经营许可).
-_CLOSING_KINDS: Final = (("备案", ("备案",)), ("许可", ("许可证", "许可", "审批", "核准", "核发")))
+# What a name closes with, by kind of power: a filing is not a licence (定制客运备案 / 客运站经营许可), nor is the
+# settling of a dispute or complaint one (…结算纠纷调解 / 工程竣工结算备案; …投诉的处理 / …招标投标活动的备案).
+_CLOSING_KINDS: Final = (
+    ("备案", ("备案",)),
+    ("许可", ("许可证", "许可", "审批", "核准", "核发")),
+    ("调解裁决", ("调解", "裁决", "仲裁", "处理")),
+)
 # Handling acts a name may close with after its kind (…许可变更), longest first; 备案 and 登记 are kinds themselves.
 _HANDLING_FIRST: Final = tuple(sorted(ACT_WORDS - {"备案", "登记", "注册"}, key=len, reverse=True))
 KIND_NOTE = "办理项为{item}，该事项为{power}：可能是另一类事项"
 
 
 def closing_kind(name: str) -> str | None:
-    """备案 or 许可 by what a name closes with (brackets and handling acts apart), else None."""
+    """备案, 许可 or 调解裁决 by what a name closes with (brackets and handling acts apart), else None."""
     rest = _END_BRACKETS.sub("", name)
     for act in _HANDLING_FIRST:
         if rest.endswith(act) and len(rest) > len(act) + 2:
@@ -113,6 +119,28 @@ def _by_wording(f: Found) -> bool:
     )
 
 
+# How catalogue matching marks a review link to one of several sub-items an item ties (see catalogue._match_one).
+TIE_MARK = "与另一事项难以区分"
+TIE_ACT_NOTE = "办理项所办（{item}）非该子项所办（{power}）：各子项与之同样不合，需人工确认"
+# Acts a sub-item of a licence names (设立, 分立, 合并 …); the closing words of a kind are not among them.
+_TIE_ACTS: Final = tuple(sorted(set(ACTIONS) - {"登记", "备案", "注册"}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def named_handling(name: str) -> frozenset[str]:
+    """The handling acts a name names after its subject's first two characters (…学校分立审批 → 分立)."""
+    return frozenset(w for w in _TIE_ACTS if name.find(w, 2) >= 0)
+
+
+def tie_doubt(item: Prepared, power: Prepared) -> str | None:
+    """The doubt of a tie between sub-items, when the item names acts and the sub-item others only: 民办职业培训学校
+    办学许可证延续审批 tied between the …分立审批 and …合并审批 sub-items fits neither."""
+    mine, theirs = named_handling(item.full), named_handling(power.core)
+    if not mine or not theirs or mine & theirs:
+        return None
+    return TIE_ACT_NOTE.format(item="、".join(sorted(mine)), power="、".join(sorted(theirs)))
+
+
 def rank_doubtful(
     in_unit: Sequence[int],
     items: Mapping[int, Prepared],
@@ -120,15 +148,19 @@ def rank_doubtful(
     targets: Sequence[Prepared],
     options: MatchOptions,
 ) -> None:
-    """Put review links found by name similarity alone that carry a doubt (see `doubt`) at the bottom of the
-    review band; matched links, decisions and links by codes or the names' structure are left as they are."""
+    """Put review links found by name similarity alone that carry a doubt (see `doubt`), and review links to
+    sub-items an item ties that name other acts than it (see `tie_doubt`), at the bottom of the review band;
+    matched links, decisions and links by codes or the names' structure are left as they are."""
     for si in in_unit:
         found = found_by[si]
-        if not any(_by_wording(f) for f in found):
+        if not any(_by_wording(f) or (f[3] is Status.REVIEW and TIE_MARK in f[4]) for f in found):
             continue
         out: list[Found] = []
         for f in found:
-            note = doubt(items[si], targets[f[0]]) if _by_wording(f) else None
+            if f[3] is Status.REVIEW and TIE_MARK in f[4]:
+                note = tie_doubt(items[si], targets[f[0]])
+            else:
+                note = doubt(items[si], targets[f[0]]) if _by_wording(f) else None
             if note is not None:
                 f = (f[0], options.review_threshold, f[2], f[3], f"{f[4]}；{note}")
             out.append(f)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Final
 
-from quanze.match.acts import ACT_GROUPS
+from quanze.match.acts import ACT_GROUPS, named_acts
 from quanze.match.candidates import Index, collect
 from quanze.match.evidence import ACTIONS
 from quanze.match.model import MatchOptions, Method, Status
@@ -190,19 +190,29 @@ def quiet_family_links(
         scorer = scorer or _quiet_scorer(options)
         firsts: list[set[int]] = []
         names: list[str] = []
+        considered: set[int] = set()
         for si in members:
             cands = collect(items[si], index, scorer, parent=parent_of(si), rejected=rejected(si))
             if cands:
                 top = max(c.score for c in cands.values())
                 firsts.append({t for t, c in cands.items() if c.score >= top})
                 names.append(items[si].full)
+                considered.update(cands)
         if len(firsts) < QUIET_VOTES or (
             len(members) > SMALL_FAMILY and len(firsts) * MIN_LINKED_SHARE < len(members)
         ):
             continue  # (a few weak names say nothing of a large family)
         agreed = set.intersection(*firsts)
         if len(agreed) != 1:
-            continue  # the members' names disagree, or one of them ties two powers: the family is silent
+            # The members' names disagree: the power the family's own words support best, when it clearly leads.
+            split = split_family_owner([items[si].full for si in members], considered, index.targets, firsts)
+            if split is not None:
+                power, note = split
+                note = SPLIT_NOTE.format(stem=stem, votes=len(firsts), detail=note)
+                for si in members:
+                    if power not in rejected(si):
+                        found_by[si] = [(power, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+            continue  # otherwise (or a tie in their words) the family is silent
         (power,) = agreed
         target = index.targets[power]
         subject = max(
@@ -217,3 +227,76 @@ def quiet_family_links(
         for si in members:
             if power not in rejected(si):
                 found_by[si] = [(power, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+
+
+# ---------------------------------------------------------------------------------------------- split families
+
+# The best-supported power must have at least this many times the support of the next one.
+SPLIT_LEAD = 2.0
+# Members that must share words with the best-supported power.
+SPLIT_MEMBERS = 2
+# The two-character runs the members that share words with a power must share with it, on average.
+SPLIT_DEPTH = 2.0
+SPLIT_NOTE = (
+    "同一编码族（{stem}）{votes}个办理项的名称分别最接近不同事项（均低于复核线），该族无其他对应；"
+    "{detail}：整族供复核"
+)
+
+
+def subject_pairs(name: str) -> frozenset[str]:
+    """The two-character runs of a name's own words, acts and licence words apart (幼儿园设立审批 → 幼儿, 儿园)."""
+    return frozenset(run[i : i + 2] for run in GENERIC_RUN.split(name) for i in range(len(run) - 1))
+
+
+def split_family_owner(
+    names: Sequence[str],
+    considered: Collection[int],
+    targets: Sequence[Prepared],
+    firsts: Sequence[Collection[int]],
+) -> tuple[int, str] | None:
+    """The power a code family's own words support best, when its members' weak names put different powers
+    first; with the words that support it. None when no power clearly leads.
+
+    幼儿园设立审批, 义务教育学校变更审批, 中等及以下其他教育机构设立审批 … (one main-item stem) put either
+    民办职业培训学校设立、分立、合并、变更及终止审批 or 实施中等及中等以下学历教育…的学校设立、变更和终止审批 first,
+    each on acts and licence words. Counted over the family, the words the members share with each power
+    (acts and licence words apart: 中等, 以下, 其他, 教育, 学校 against 学校) decide: the power with at least
+    SPLIT_LEAD times the next one's support, shared by SPLIT_MEMBERS members or more and put first by
+    QUIET_VOTES of them, is proposed for the whole family, in review. Never matched: each name is weak, the family's words
+    are what speak. A power the members share a word or so with each (SPLIT_DEPTH) is not weighed; a power
+    that grants nothing (对出租汽车经营者和驾驶员的奖励: no granting word closes it) or grants another act, when
+    best supported, leaves the family silent.
+    """
+    own = [subject_pairs(n) for n in names]
+    acts = [named_acts(n) for n in names]
+    support: dict[int, tuple[int, int, set[str]]] = {}
+    other_act: set[int] = set()
+    for t in considered:
+        target = targets[t]
+        granted = granted_act(target.core)
+        if closed(target.core) == _END_BRACKETS.sub("", target.core):
+            other_act.add(t)  # a power that grants nothing (对…的奖励, …的检查) has no handling items
+        elif granted is not None and not any(granted in n for n in names):
+            other_act.add(t)  # the power grants another act on the subject (…办学许可证): not the family's
+        theirs = subject_pairs(target.core) | subject_pairs(target.alt_core or "")
+        shared = [mine & theirs for mine in own]
+        # A member whose handling act the power names (设立 of …学校设立、变更和终止审批) counts once more.
+        held = named_acts(target.core)
+        fits = sum(1 for a in acts if a & held)
+        words = set().union(*shared)
+        pairs = sum(len(s) for s in shared)
+        sharing = sum(1 for s in shared if s)
+        if pairs < SPLIT_DEPTH * sharing:
+            continue  # a word or so per member (汽车 of 公共汽车客运… and 出租汽车…): too little to speak
+        support[t] = (pairs + fits, sharing, words)
+    ranked = sorted(support, key=lambda t: (-support[t][0], t))
+    if not ranked or ranked[0] in other_act:
+        return None  # the family's words point best at a power that grants another act: the family is silent
+    best = ranked[0]
+    total, members, words = support[best]
+    runner_up = next((support[t][0] for t in ranked[1:] if t not in other_act), 0)
+    votes = sum(1 for first in firsts if best in first)
+    if votes < QUIET_VOTES or members < SPLIT_MEMBERS or total < SPLIT_LEAD * max(runner_up, 1):
+        return None
+    shown = "、".join(sorted(words)[:6])
+    return best, f"{members}个办理项与该事项同有其字词（{shown}），最受支持（{total}对{runner_up}）"

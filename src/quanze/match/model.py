@@ -47,6 +47,12 @@ class MatchOptions(BaseModel):
         description="more kinds of legal entity: a general kind and the specific kinds it covers",
     )
 
+    class_nouns: tuple[str, ...] = Field(
+        (),
+        description="more nouns that close the name of a class of things (…体育项目): an item naming one kind of "
+        "the class in its place is proposed for review",
+    )
+
     kind_marks: tuple[str, ...] = Field(
         (),
         description="more words that qualify a power's subject as a kind (类, 方面 built in): 林权类不动产登记",

@@ -368,11 +368,10 @@ class Scorer:
         self.rules = _rules(options)
         self.vocabulary = self.rules.vocabulary  # the abbreviations, built once for the run
         self._memo: dict[tuple[object, ...], _NameEvidence | None] = {}
-        # The finished link of a pair of names between two departments (and the power's code, when the codes
-        # agree): units repeat these, and the reason strings are built once.
-        self._finished: dict[
-            tuple[object, ...], dict[tuple[object, ...], tuple[float, Method, str] | None]
-        ] = {}
+        # The finished link of a pair of names between two departments: units repeat these, and the reason
+        # strings are built once. By source; then by target key (`target_key`) for a pair found by name, by
+        # (target key, code agreement, the power's code) for one found by code.
+        self._finished: dict[tuple[object, ...], dict[object, Finished | None]] = {}
         self._finished_pairs = 0  # the finished links remembered, in all the sources' dicts together
 
     @property
@@ -389,44 +388,72 @@ class Scorer:
         self, src: Prepared, parent: Prepared | None
     ) -> Callable[[Prepared, bool | None], Candidate | None]:
         """Scoring of one source (and the parent it names) against targets: `score(target, code_exact)`."""
-        options, rules = self.options, self.rules
-        memo = self._memo
-        finished = self._finished
-        parent_core = None if parent is None else parent.core
-        head = (src.name_id, src.enforcement, src.grant, parent_core, src.dept)
-        # The source's finished links by target: one small dict per source, found once per source.
-        done_by = finished.get(head)
-        if done_by is None:
-            done_by = finished[head] = {}
+        keyed = self.keyed(src, parent)
 
         def score(tgt: Prepared, code_exact: bool | None) -> Candidate | None:
-            code = None if code_exact is None else tgt.code
-            done_key = (tgt.name_id, tgt.enforcement, tgt.grant, tgt.dept, code_exact, code)
-            if done_key in done_by:
-                done = done_by[done_key]
-            else:
-                key = (
-                    src.name_id,
-                    src.enforcement,
-                    src.grant,
-                    tgt.name_id,
-                    tgt.enforcement,
-                    tgt.grant,
-                    parent_core,
-                    code_exact,
-                )
-                if key in memo:
-                    evidence = memo[key]
-                else:
-                    evidence = memo[key] = _name_evidence(
-                        src, tgt, rules, code_exact=code_exact, parent=parent
-                    )
-                cand = None if evidence is None else _finish(evidence, src, tgt, options)
-                done = done_by[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
-                self._finished_pairs += 1
+            done = keyed(target_key(tgt), tgt, code_exact)
             return None if done is None else Candidate(-1, *done)
 
         return score
+
+    def keyed(
+        self, src: Prepared, parent: Prepared | None
+    ) -> Callable[[int, Prepared, bool | None], Finished | None]:
+        """`source` for targets with their keys known (`Index.keys`): `score(key, target, code_exact)`, giving
+        the finished link's (score, method, reason), or None below the review band (no Candidate made)."""
+        options, rules = self.options, self.rules
+        memo = self._memo
+        parent_core = None if parent is None else parent.core
+        head = (src.name_id, src.enforcement, src.grant, parent_core, src.dept)
+        # The source's finished links by target: one small dict per source, found once per source.
+        done_by = self._finished.get(head)
+        if done_by is None:
+            done_by = self._finished[head] = {}
+
+        def score(key: int, tgt: Prepared, code_exact: bool | None) -> Finished | None:
+            done_key: object = key if code_exact is None else (key, code_exact, tgt.code)
+            if done_key in done_by:
+                return done_by[done_key]
+            memo_key = (
+                src.name_id,
+                src.enforcement,
+                src.grant,
+                tgt.name_id,
+                tgt.enforcement,
+                tgt.grant,
+                parent_core,
+                code_exact,
+            )
+            if memo_key in memo:
+                evidence = memo[memo_key]
+            else:
+                evidence = memo[memo_key] = _name_evidence(
+                    src, tgt, rules, code_exact=code_exact, parent=parent
+                )
+            cand = None if evidence is None else _finish(evidence, src, tgt, options)
+            done = done_by[done_key] = None if cand is None else (cand.score, cand.method, cand.reason)
+            self._finished_pairs += 1
+            return done
+
+        return score
+
+
+Finished = tuple[float, Method, str]  # a finished link's score, method and reason
+# Targets by what scoring tells them apart by (name, kind, department): one number each, never reused in a
+# process (a table cleared when large hands out new numbers: scoring then forgets, it never confuses).
+_TARGET_KEYS: dict[tuple[int, bool, bool, str | None], int] = {}
+_target_numbers = itertools.count()
+
+
+def target_key(tgt: Prepared) -> int:
+    """The number scoring remembers a target's finished links by (see `_TARGET_KEYS`)."""
+    key = (tgt.name_id, tgt.enforcement, tgt.grant, tgt.dept)
+    number = _TARGET_KEYS.get(key)
+    if number is None:
+        if len(_TARGET_KEYS) >= memo.PAIRS:
+            _TARGET_KEYS.clear()
+        number = _TARGET_KEYS[key] = next(_target_numbers)
+    return number
 
 
 _SHARED: list[tuple[str, Scorer]] = []
@@ -668,6 +695,7 @@ def _beyond(
     return not any(could_find_letters(found, name, bare=bare) for name, bare in power.pieces)
 
 
+@lru_cache(maxsize=memo.PAIRS)
 def _reaches(score: float, bonus: float, review: float) -> bool:
     """Whether a pair scoring `score` by name, with the department's bonus at most, is in the review band."""
     return max(0.0, min(100.0, round(score + max(bonus, 0.0) + 1e-6, 1))) >= review

@@ -7,6 +7,12 @@ from pathlib import Path
 from quanze.check import CheckResult
 from quanze.report.files import write_text
 
+# What a check with no limits says instead of an empty table over "all limits hold": nothing was judged.
+NO_LIMITS = (
+    "no limits set 未设限值: [check] in quanze.toml names none, so no count was judged "
+    "(README › Nightly CI); the exit code still reflects invalid rows and input warnings"
+)
+
 
 def junit_xml(result: CheckResult, *, suite: str = "quanze check") -> str:
     from xml.sax.saxutils import escape, quoteattr  # here: it imports urllib, which a run never needs
@@ -33,8 +39,11 @@ def write_junit(path: Path, result: CheckResult) -> None:
 
 
 def markdown(result: CheckResult, *, title: str = "quanze check") -> str:
-    verdict = "✅ all limits hold" if result.passed else "❌ limits exceeded"
-    lines = [f"## {title}: {verdict}", "", "| metric | count | limit | result |", "|---|---:|---|---|"]
+    if not result.thresholds:
+        lines = [f"## {title}: no limits set", "", NO_LIMITS]
+    else:
+        verdict = "✅ all limits hold" if result.passed else "❌ limits exceeded"
+        lines = [f"## {title}: {verdict}", "", "| metric | count | limit | result |", "|---|---:|---|---|"]
     for t in result.thresholds:
         shown = f"{t.count}" if t.value == t.count else f"{t.count} ({t.value:.1%})"
         lines.append(f"| {t.name} | {shown} | {t.limit} | {'pass' if t.passed else '**FAIL**'} |")

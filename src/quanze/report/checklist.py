@@ -78,6 +78,8 @@ OTHER_FIELDS = (
     Field("acceptance", "认领情况", 14, wrap=True),
     Field("explanation", "处理意见", 36, wrap=True),
 )
+OVERSIGHT_TITLE = "交接总确认"
+OVERSIGHT_SEAL = "监交单位（编办）（盖章）："
 EXPLANATIONS = {
     "不认领": "承接清单标注不认领：由移交部门与承接单位协商，报编办确认是否收回或调整",
     "未列入承接清单": "未列入承接清单：请承接单位核实后补列入清单或说明理由",
@@ -293,6 +295,8 @@ def _write_checklist(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[H
         item_rows: list[int] = []
         for k, item in enumerate(items):
             values = {key: _text(v) for key, v in item.model_dump().items()}
+            if not item.service_items and item.service_note:
+                values["service_items"] = item.service_note  # an empty cell would leave the reader guessing
             height = row_height(values, fields)
             # The last item goes with the signature block: a block is never alone on its page.
             need = height + (block if k == len(items) - 1 else 0.0)
@@ -329,6 +333,31 @@ def _write_checklist(wb: Any, f: Formats, name: str, unit: str, rows: Sequence[H
             ws.merge_range(r, half + 1, r, last, right, fmt)
             ws.set_row(r, SIGN_HEIGHT)
         used += block
+    if parts:
+        # The whole checklist is confirmed once more by the unit and by the editing office that supervises
+        # the handover (监交): each section's block binds two departments, not the units.
+        closing = (
+            f"以上共 {len(parts)} 个部分、应交接事项 {signed} 项，经移交、接收双方逐项核对，"
+            "由机构编制部门监交。"
+        )
+        closing_height = LINE_HEIGHT * lines_needed(closing, width) + 6
+        if used + SECTION_HEIGHT + closing_height + SPACER_HEIGHT + 4 * SIGN_HEIGHT > capacity:
+            new_page()
+        put_title(OVERSIGHT_TITLE)
+        r += 1
+        ws.merge_range(r, 0, r, last, closing, f.info)
+        ws.set_row(r, closing_height)
+        r += 1  # a spacer row of the default height
+        for left, right in (
+            (f"承接单位（盖章）：{unit}", OVERSIGHT_SEAL),
+            ("负责人（签字）：", "经办人（签字）："),
+            ("日期：　　　　年　　月　　日", "日期：　　　　年　　月　　日"),
+        ):
+            r += 1
+            fmt = f.sign_head if right == OVERSIGHT_SEAL else f.sign
+            ws.merge_range(r, 0, r, half, left, fmt)
+            ws.merge_range(r, half + 1, r, last, right, fmt)
+            ws.set_row(r, SIGN_HEIGHT)
     if not parts:
         r += 1
         ws.merge_range(r, 0, r, last, "本单位没有应交接的事项。", f.info)

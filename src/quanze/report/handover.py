@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -157,30 +158,54 @@ def write_checklists(
     return [*paths, summary]
 
 
-def write_ledger(out: Path, ledger: Ledger, *, csv_encoding: str = "utf-8-sig") -> list[Path]:
+def write_ledger(
+    out: Path, ledger: Ledger, *, csv_encoding: str = "utf-8-sig", as_of: dt.date | None = None
+) -> list[Path]:
+    """ledger.csv and ledger.xlsx: progress per unit and per unit and handing department, with totals.
+
+    `as_of` is the day 逾期 was judged on (`--as-of`, default today): the workbook states it, since the
+    overdue counts depend on it.
+    """
     paths = [out / "ledger.csv", out / "ledger.xlsx"]
     rows = [r.model_dump() for r in [*ledger.by_unit, *ledger.by_department]]
     write_csv(paths[0], LEDGER_COLUMNS, rows, encoding=csv_encoding)
-    columns = (
-        Column("unit", "承接单位", 18),
-        Column("department", "移交部门", 22),
+    counts = (
         Column("items", "应交接", 10),
         Column("done", "已交接", 10),
         Column("pending", "未交接", 10),
         Column("overdue", "逾期未交接", 12),
         Column("rate", "交接率", 10, percent=True),
     )
+    day = (as_of or dt.date.today()).isoformat()
+    items = sum(r.items for r in ledger.by_unit)
+    done = sum(r.done for r in ledger.by_unit)
+    total = [
+        "合计",
+        items,
+        done,
+        sum(r.pending for r in ledger.by_unit),
+        sum(r.overdue for r in ledger.by_unit),
+        f"{done / items:.1%}" if items else "—",
+    ]
     write_workbook(
         paths[1],
         [
             Sheet(
                 "按单位",
-                columns,
+                (Column("unit", "承接单位", 18), *counts),
                 [r.model_dump() for r in ledger.by_unit],
-                title="交接进度台账",
+                title=f"交接进度台账（按单位）：统计截至 {day}，逾期 = 未交接且已过交接期限",
                 charts=(Chart("各单位交接进度", "unit", ("done", "pending"), "事项数"),),
+                footer=[total],
+                chart_rows=len(ledger.by_unit),
             ),
-            Sheet("按部门", columns, [r.model_dump() for r in ledger.by_department]),
+            Sheet(
+                "按部门",
+                (Column("unit", "承接单位", 18), Column("department", "移交部门", 22), *counts),
+                [r.model_dump() for r in ledger.by_department],
+                title=f"交接进度台账（按移交部门）：统计截至 {day}，逾期 = 未交接且已过交接期限",
+                footer=[[total[0], "", *total[1:]]],
+            ),
         ],
     )
     return paths

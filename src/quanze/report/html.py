@@ -17,7 +17,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 
 from quanze.cascade import LEVEL_ZH
 from quanze.models import STATUS_ZH, Level, Status
-from quanze.report.labels import GAP_ZH, GLOSSARY, METHOD_ZH, data_date, headlines, overview_facts
+from quanze.report.labels import (
+    GAP_ZH,
+    METHOD_ZH,
+    data_date,
+    gap_rows,
+    glossary,
+    headlines,
+    overview_facts,
+)
+from quanze.report.usage import merged_usage
 from quanze.results import GAP_STATUS_ZH, HOW_ZH, GapRow, GapType, ReconcileResult
 
 ROW_LIMIT = 500  # rows shown per table in the page; the CSV files hold every row
@@ -93,12 +102,12 @@ def render(result: ReconcileResult, *, title: str) -> str:
         version=result.summary.quanze_version,
         headlines=headlines(result),
         facts=overview_facts(result),
-        glossary=GLOSSARY,
+        glossary=glossary(result),
         sections=sections,
-        gap_counts=[(GAP_ZH[g], g.value, result.summary.gaps.get(g.value, 0)) for g in GapType],
+        gap_counts=gap_rows(result),
         gap_groups=gap_groups(result.gaps),
         acceptance=sorted(result.acceptance, key=lambda a: (a.rate, a.unit)),
-        usage=sorted(result.usage, key=lambda u: (u.rate, u.unit or "", u.department)),
+        usage=sorted(merged_usage(result.usage), key=lambda u: (u.rate, u.unit or "", u.department)),
         levels=levels,
         chain_rows=chain_rows[:ROW_LIMIT],
         chain_total=len(chain_rows),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from quanze.gap_types import GAP_TYPES
 from quanze.gap_types import GAP_ZH as GAP_ZH  # the labels live in the gap-type registry
 from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary lives in models
 from quanze.models import STATUS_ZH as STATUS_ZH
@@ -61,6 +62,8 @@ ISSUE_ZH = {
     IssueCode.UNIT_UNMATCHED: "单位名称无法对应",
     IssueCode.OTHER_UNIT: "清单属于其他单位",
     IssueCode.UNIT_OUTSIDE_RUN: "目录含本次以外单位",
+    IssueCode.SUPERSEDED_EDIT: "台账已更新，旧表修改未采用",
+    IssueCode.CONFLICTING_DECISIONS: "同一候选决定矛盾",
     IssueCode.UNIT_ALIAS: "单位名称按别名对应",
     IssueCode.STALE_DECISION: "人工决定已过时",
     IssueCode.NO_RECORDS: "未读到任何事项",
@@ -75,30 +78,94 @@ ISSUE_ZH = {
     IssueCode.BLANK_ORGAN_COLUMN: "实施主体列全部为空",
     IssueCode.BLANK_ACCEPTANCE_COLUMN: "认领情况列全部为空",
     IssueCode.ONE_NAME_THROUGHOUT: "全部行名称相同",
+    IssueCode.FEW_NAMES_REPEATED: "少数几个名称反复出现",
+    IssueCode.STATED_COUNT_DIFFERS: "清单自述事项数与读取数不符",
     IssueCode.NO_COMMON_ITEMS: "承接清单与下放清单无共同事项",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.
+# The 事项×单位 line gets its example from the run (glossary()): a fixed "7 个单位" read wrong beside 单位 0.
 GLOSSARY = (
     "对应关系：一个权力事项与一个服务事项的配对（一个权力事项可对应多个服务事项）。",
-    "事项×单位：一个权力事项在一个单位（行政区划）的情况；同一事项在 7 个单位计 7 次。",
+    "事项×单位：一个权力事项在一个单位（行政区划）的情况。",
     "清单外：列入了承接清单、但下放清单并未下放给该单位的事项（即“未下放但已承接”）。",
     "缺口（确定/待复核）：待复核的缺口取决于尚未确认的对应关系，复核后数量会变化；合计 = 确定 + 待复核。",
 )
 
+# What a gap count shows when the run could not look for that gap at all: never a 0, which reads "none found".
+NO_ACCEPTANCE_LISTS = "—（未提供承接清单）"
+NO_DEVOLUTION_LIST = "—（未提供下放清单）"
+NO_CATALOGUE = "—（未提供服务事项目录）"
+NO_VOLUME_COLUMN = "—（目录无办件量列）"
+NO_UNIT_COLUMN = "—（目录未注明行政区划）"
+ONE_LEVEL = "—（只有一个层级的清单）"
+FEWER_THAN_TWO_UNITS = "—（不足两个单位，无从比较）"
+# Found by the level cascade (quanze.gaps:find_cascade_gaps): looked for only with lists of two levels.
+CASCADE_GAPS = tuple(t for t, spec in GAP_TYPES.items() if "quanze.gaps:find_cascade_gaps" in spec.finders)
 
-def gap_facts(result: ReconcileResult) -> list[tuple[str, int]]:
-    """Gap counts by type; a type with rows waiting on review is split into 确定, 待复核 and 合计."""
+
+def unmeasured(result: ReconcileResult) -> dict[str, str]:
+    """The gap types this run could not look for, each with the words that say why (instead of a 0).
+
+    Acceptance gaps need both a devolution list and acceptance lists; catalogue gaps need a catalogue;
+    零办件 needs a 办件量 column (a catalogue without one leaves every volume unknown, so no usage rows);
+    the cascade's gaps need lists of two levels; names entered differently need two units to compare.
+    A type with rows found is never reported as not looked for.
+    """
+    roles = {f.role for f in result.summary.inputs}
+    out: dict[str, str] = {}
+    if not result.acceptance:
+        why = NO_ACCEPTANCE_LISTS if "acceptance" not in roles else NO_DEVOLUTION_LIST
+        out[GapType.NOT_ACCEPTED.value] = out[GapType.NOT_DEVOLVED.value] = why
+    if "catalogue" not in roles:
+        for t in (GapType.NO_SERVICE_ITEM, GapType.ORPHAN_SERVICE_ITEM, GapType.UNUSED):
+            out[t.value] = NO_CATALOGUE
+    elif not result.usage and not result.summary.gaps.get(GapType.UNUSED.value):
+        out[GapType.UNUSED.value] = NO_VOLUME_COLUMN
+    if not result.cascade_levels:
+        for t in CASCADE_GAPS:
+            out[t.value] = ONE_LEVEL
+    if len(result.summary.match.units) < 2 and len(result.acceptance) < 2:
+        out[GapType.NAME_MISMATCH.value] = FEWER_THAN_TWO_UNITS
+    return {k: v for k, v in out.items() if not result.summary.gaps.get(k)}
+
+
+def glossary(result: ReconcileResult) -> tuple[str, ...]:
+    """GLOSSARY with the 事项×单位 line's example taken from this run's units."""
+    units = len(result.summary.match.units)
+    if units >= 2:
+        example = f"本次 {units} 个单位，同一事项在 {units} 个单位计 {units} 次。"
+    elif units == 1:
+        example = "本次只有 1 个单位，事项×单位即事项数。"
+    else:
+        example = "本次服务事项目录未注明行政区划，每个事项计一次。"
+    return (GLOSSARY[0], GLOSSARY[1] + example, *GLOSSARY[2:])
+
+
+def gap_total(result: ReconcileResult, gap: GapType) -> tuple[int, int]:
+    """A gap type's (确定, 待复核) counts."""
+    waiting = sum(1 for g in result.gaps if g.gap_type is gap and g.status is GapStatus.PENDING_REVIEW)
+    return result.summary.gaps.get(gap.value, 0) - waiting, waiting
+
+
+def gap_facts(result: ReconcileResult) -> list[tuple[str, int | str]]:
+    """Gap counts by type; a type with rows waiting on review is split into 确定, 待复核 and 合计.
+
+    A type the run could not look for (no acceptance lists, no 办件量 column …) says so instead of 0.
+    """
     pending: dict[str, int] = {}
     for g in result.gaps:
         if g.status is GapStatus.PENDING_REVIEW:
             pending[g.gap_type.value] = pending.get(g.gap_type.value, 0) + 1
-    out: list[tuple[str, int]] = []
+    missing = unmeasured(result)
+    out: list[tuple[str, int | str]] = []
     for k, v in result.summary.gaps.items():
         label = f"缺口：{GAP_ZH[GapType(k)]}"
         waiting = pending.get(k, 0)
-        if waiting:
+        if k in missing:
+            out.append((label, missing[k]))
+        elif waiting:
             out += [
                 (f"{label}（确定）", v - waiting),
                 (f"{label}（待复核）", waiting),
@@ -109,17 +176,49 @@ def gap_facts(result: ReconcileResult) -> list[tuple[str, int]]:
     return out
 
 
-def overview_facts(result: ReconcileResult) -> list[tuple[str, int]]:
+def gap_rows(result: ReconcileResult) -> list[dict[str, int | str]]:
+    """One row per gap type for a gap table: label, 确定, 待复核, 合计 (or why it was not looked for), code.
+
+    A closing 合计 row adds the types that were looked for.
+    """
+    missing = unmeasured(result)
+    rows: list[dict[str, int | str]] = []
+    sums = [0, 0, 0]
+    for t in GapType:
+        if t.value not in result.summary.gaps:
+            continue
+        if t.value in missing:
+            why = missing[t.value]
+            rows.append({"gap": GAP_ZH[t], "confirmed": "—", "pending": "—", "count": why, "code": t.value})
+            continue
+        confirmed, waiting = gap_total(result, t)
+        rows.append(
+            {
+                "gap": GAP_ZH[t],
+                "confirmed": confirmed,
+                "pending": waiting,
+                "count": confirmed + waiting,
+                "code": t.value,
+            }
+        )
+        sums = [sums[0] + confirmed, sums[1] + waiting, sums[2] + confirmed + waiting]
+    rows.append({"gap": "合计", "confirmed": sums[0], "pending": sums[1], "count": sums[2], "code": ""})
+    return rows
+
+
+def overview_facts(result: ReconcileResult) -> list[tuple[str, int | str]]:
     """The counts that open every report (概览), in the order people read them.
 
     The service items without a power appear once, among the gaps, split into 确定 and 待复核: a
     separate line of the confirmed count beside the gap total read as two numbers for one thing.
     """
     s, m = result.summary, result.summary.match
+    roles = {f.role for f in s.inputs}
+    units: int | str = len(m.units) or (NO_CATALOGUE if "catalogue" not in roles else NO_UNIT_COLUMN)
     return [
         ("权力事项（行）", m.powers),
         ("服务事项", m.service_items),
-        ("单位", len(m.units)),
+        ("单位", units),
         ("已匹配的对应关系（权力事项↔服务事项）", m.links_matched),
         ("待复核的对应关系（权力事项↔服务事项）", m.links_review),
         ("已匹配的事项×单位", m.power_units_matched),
@@ -154,20 +253,53 @@ class Headline:
     label: str
     value: str
     note: str
+    of: str = ""  # what the value counts out of (5/7), or what stands beside it (另有待复核 9)
 
 
 def headlines(result: ReconcileResult) -> list[Headline]:
-    """The five numbers an official reads first, in this order."""
+    """The five numbers an official reads first, in this order, each with what it counts.
+
+    A rate carries its numerator and denominator; a count the run could not take says why, never 0;
+    权限悬空 is the confirmed count, with the ones waiting on review beside it.
+    """
     gaps, m = result.summary.gaps, result.summary.match
+    missing = unmeasured(result)
     devolved = sum(a.devolved for a in result.acceptance)
     accepted = sum(a.accepted for a in result.acceptance)
     rate = f"{accepted / devolved:.1%}" if devolved else "—"
+    confirmed, waiting = gap_total(result, GapType.NO_SERVICE_ITEM)
+    loose = missing.get(GapType.NO_SERVICE_ITEM.value, str(confirmed))
+    loose_of = (
+        f"确定；另有待复核 {waiting}，合计 {confirmed + waiting}" if waiting and loose.isdigit() else ""
+    )
+    known = sum(u.items for u in result.usage)
+    zero = known - sum(u.used for u in result.usage)
     return [
         Headline(
-            "acceptance-rate", "承接率", rate, f"{accepted}/{devolved} 项" if devolved else "无承接清单"
+            "acceptance-rate",
+            "承接率",
+            rate,
+            "已承接 / 应承接" if devolved else NO_ACCEPTANCE_LISTS[2:-1],
+            f"{accepted}/{devolved}" if devolved else "",
         ),
-        Headline("not-accepted", "未承接", str(gaps.get("not-accepted", 0)), "已下放未承接"),
-        Headline("no-service-item", "权限悬空", str(gaps.get("no-service-item", 0)), "已承接未录入服务事项"),
+        Headline(
+            "not-accepted",
+            "未承接",
+            missing.get("not-accepted", str(gaps.get("not-accepted", 0))),
+            "已下放未承接",
+        ),
+        Headline("no-service-item", "权限悬空", loose, "已承接未录入服务事项", loose_of),
         Headline("review", "待复核", str(m.links_review), "待人工确认的对应关系"),
-        Headline("unused", "零办件", str(gaps.get("unused", 0)), "办件量为 0 的服务事项"),
+        Headline(
+            "unused",
+            "零办件",
+            missing.get("unused", str(gaps.get("unused", 0))),
+            "办件量为 0 的服务事项",
+            f"服务事项 {zero}/{known}" if known else "",
+        ),
     ]
+
+
+def headline_line(result: ReconcileResult) -> str:
+    """The headlines as one line of text (概览 in report.xlsx, the weekly summary)."""
+    return "　".join(f"{h.label} {h.value}" + (f"（{h.of}）" if h.of else "") for h in headlines(result))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -13,15 +13,18 @@ from typing import Any
 
 from markupsafe import Markup
 
+from quanze.gap_types import DEVOLVER
 from quanze.ledger import (
     CROSS_UNITS,
     PERIOD_ZH,
     STATUSES,
+    UPPER_LEVEL_NOTE,
     LedgerGap,
     LedgerReport,
     PeriodRow,
     names_several_units,
 )
+from quanze.ledger.periods import RankRow
 from quanze.report.files import write_json, write_text
 from quanze.report.html import template
 from quanze.report.labels import GAP_ZH
@@ -47,7 +50,7 @@ def html_table(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> HtmlTa
 
     def cell(v: Any) -> HtmlCell:
         if rated and isinstance(v, float) and 0 <= v <= 1:
-            return HtmlCell("rate", f"{v:.0%}", round(v * 120))
+            return HtmlCell("rate", f"{v:.1%}", round(v * 120))
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return HtmlCell("number", f"{v:g}")
         return HtmlCell("text", "" if v is None else str(v))
@@ -88,6 +91,7 @@ HIDDEN_ON_PAPER = {
 # The editable values as exported, in hidden columns: apply changes only the cells a person edited, so an
 # old workbook never undoes what a later run or another analyst recorded.
 EXPORTED_PREFIX = "导出时"
+VERSION_HEADING = EXPORTED_PREFIX + "台账版本"
 # The columns `quanze ledger apply` reads back, by heading.
 EDITABLE_HEADINGS = {
     "status": "状态",
@@ -99,8 +103,10 @@ EDITABLE_HEADINGS = {
 }
 
 
-EXPORTED_COLUMNS = tuple(
-    Column(f"exported_{key}", EXPORTED_PREFIX + heading, 10) for key, heading in EDITABLE_HEADINGS.items()
+EXPORTED_COLUMNS = (
+    *(Column(f"exported_{key}", EXPORTED_PREFIX + heading, 10) for key, heading in EDITABLE_HEADINGS.items()),
+    # The ledger's version when the workbook was written: what a run or a person recorded later wins over it.
+    Column("ledger_version", VERSION_HEADING, 10),
 )
 
 
@@ -111,8 +117,9 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _ledger_row(g: LedgerGap) -> dict[str, Any]:
+def _ledger_row(g: LedgerGap, version: int = 0) -> dict[str, Any]:
     row = g.model_dump()
+    row["ledger_version"] = version
     row["gap_type"] = GAP_ZH[g.gap_type]
     row["since"] = _day(g.since)
     row["overdue"] = "是" if g.overdue else "否"
@@ -122,7 +129,39 @@ def _ledger_row(g: LedgerGap) -> dict[str, Any]:
     return row
 
 
-def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy, title: str) -> Path:
+_ZONE_WORDS = ("开发区", "园区", "新区", "高新区", "产业集聚区", "示范区", "试验区", "合作区")
+_TOWN_ENDINGS = ("镇", "乡", "街道", "街道办事处", "苏木")
+
+
+def unit_order(upper: Iterable[str]) -> Callable[[str], tuple[int, str]]:
+    """The order officials read units in: counties, zones, towns, the upper levels, then 跨单位.
+
+    `upper` are the units known to be upper levels (those that devolved: the unit of a dropped-in-chain
+    or held-twice gap); a province is one by its name. Within a group, by name.
+    """
+    uppers = set(upper)
+
+    def key(unit: str) -> tuple[int, str]:
+        if unit == CROSS_UNITS:
+            rank = 6
+        elif unit.startswith("（"):  # （未注明单位）
+            rank = 5
+        elif unit in uppers or unit.endswith(("省", "自治区")):
+            rank = 4
+        elif any(w in unit for w in _ZONE_WORDS):
+            rank = 2
+        elif unit.endswith(_TOWN_ENDINGS):
+            rank = 3
+        else:
+            rank = 1
+        return rank, unit
+
+    return key
+
+
+def write_ledger_workbook(
+    path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy, title: str, version: int = 0
+) -> Path:
     """整改台账.xlsx: a summary sheet, then a sheet per unit (or department) with the status dropdown."""
     groups: dict[str, list[LedgerGap]] = defaultdict(list)
     for g in gaps:
@@ -134,8 +173,10 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
             )
         groups[key].append(g)
     label = "单位" if by is GroupBy.UNIT else "部门"
+    order = unit_order(g.unit for g in gaps if g.unit and g.gap_type.value in DEVOLVER)
+    keys = sorted(groups, key=order) if by is GroupBy.UNIT else sorted(groups)
     summary = []
-    for key in sorted(groups):
+    for key in keys:
         counts = Counter(g.status for g in groups[key])
         summary.append(
             {
@@ -166,12 +207,12 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
             chart_rows=len(summary),
         )
     ]
-    for key in sorted(groups):
+    for key in keys:
         sheets.append(
             Sheet(
                 unique_sheet_name(key, taken, limit=28),
                 (*LEDGER_COLUMNS, *EXPORTED_COLUMNS),
-                [_ledger_row(g) for g in groups[key]],
+                [_ledger_row(g, version) for g in groups[key]],
                 hidden=frozenset(c.key for c in EXPORTED_COLUMNS)
                 | (HIDDEN_ON_PAPER[by] - ({"unit"} if key == CROSS_UNITS else set())),
                 title=f"{key} 整改台账：状态从下拉列表选择；已销号、不予整改须填写原因；"
@@ -184,22 +225,66 @@ def write_ledger_workbook(path: Path, gaps: Sequence[LedgerGap], *, by: GroupBy,
 
 
 def _wide(
-    rows: Sequence[PeriodRow], periods: Sequence[str], value: str
+    rows: Sequence[PeriodRow], periods: Sequence[str], value: str, upper: Iterable[str] = ()
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """One row per period and one column per unit: the shape a line chart of units over time needs."""
-    units = sorted({r.unit for r in rows})
+    units = sorted({r.unit for r in rows}, key=unit_order(upper))
     cells = {(r.period, r.unit): getattr(r, value) for r in rows}
     return units, [{"period": p, **{u: cells.get((p, u)) for u in units}} for p in periods]
+
+
+def upper_levels(report: LedgerReport) -> set[str]:
+    """The units of a report that are upper levels (they devolved the items), as its ranking keeps apart."""
+    return {r.unit for r in report.not_ranked if r.note == UPPER_LEVEL_NOTE}
 
 
 def _pct(rate: float | None) -> str | None:
     return None if rate is None else f"{rate:.1%}"
 
 
+FIRST_BUILD = "首期建账"
+NO_OVERDUE = "本期无逾期事项"
+
+
+def period_label(report: LedgerReport) -> str:
+    """The period a report is about, said one way in the workbook and the page: 2026-W48，2026-11-23 至 2026-11-29."""
+    if not report.periods:
+        return f"{report.since} 至 {report.until}"
+    last = report.periods[-1]
+    return f"{last.period}，{last.start} 至 {last.end}"
+
+
+def first_build(report: LedgerReport) -> str | None:
+    """The period in which the ledger was built (no gap open before it), if the report shows it.
+
+    Its 新增 are every gap the first run found, not gaps that appeared that week: it is labelled 首期建账.
+    """
+    for p in report.periods:
+        if p.runs:
+            before = p.open - p.opened + p.closed
+            return p.period if before <= 0 else None
+    return None
+
+
+def ranks(rows: Sequence[RankRow]) -> list[int | str]:
+    """The printed ranks: units level on every ranking key share a rank, marked 并列 (1（并列）, 1（并列）, 3)."""
+    out: list[int] = []
+    previous: tuple[int, int, int] | None = None
+    for n, r in enumerate(rows, start=1):
+        key = (r.open, r.overdue, r.closed)
+        out.append(out[-1] if key == previous else n)
+        previous = key
+    level = Counter(out)
+    return [f"{x}（并列）" if level[x] > 1 else x for x in out]
+
+
 def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> list[Path]:
     """周报.xlsx (or 月通报.xlsx) with its JSON: ranking, trends as native line charts, units, departments."""
     name = PERIOD_ZH[report.period]
-    last = report.periods[-1].period if report.periods else ""
+    last = period_label(report)
+    built = first_build(report)
+    ranked_first = built is not None and bool(report.periods) and built == report.periods[-1].period
+    opened_heading = FIRST_BUILD if ranked_first else "本期新增"
     periods = [p.period for p in report.periods]
     rate = {"percent": True}
     # One period makes a line of one dot: bars show the same numbers.
@@ -222,17 +307,21 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
         Sheet(
             "排名",
             (
-                Column("rank", "排名", 6),
+                Column("rank", "排名", 9),
                 Column("unit", "单位", 18),
                 Column("open", "未销号", 10),
                 Column("overdue", "逾期", 8),
-                Column("opened", "本期新增", 10),
+                Column("opened", opened_heading, 10),
                 Column("closed", "本期销号", 10),
                 Column("acceptance_rate", "承接率", 10, **rate),
                 Column("usage_rate", "使用率", 10, **rate),
             ),
-            [r.model_dump() for r in report.ranking],
-            title=f"{title}{name}（{last}）：各承接单位整改进度，未销号多的排在前面",
+            [
+                {**r.model_dump(), "rank": shown}
+                for r, shown in zip(report.ranking, ranks(report.ranking), strict=True)
+            ],
+            title=f"{title}{name}（{last}）：各承接单位整改进度，未销号多的排在前面"
+            + (f"；本期为{FIRST_BUILD}，“{FIRST_BUILD}”列为建账时登记的全部缺口" if ranked_first else ""),
             charts=(Chart("各单位未销号与逾期缺口", "unit", ("open", "overdue"), "缺口数"),),
             footer=[["不参与排名："], *apart] if apart else (),
             chart_rows=len(report.ranking),
@@ -250,7 +339,8 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 Column("overdue", "逾期", 8),
             ),
             [p.model_dump() for p in report.periods],
-            title=f"{title}{name}：全部缺口逐期变化（{report.since} 起）",
+            title=f"{title}{name}：全部缺口逐期变化（{report.since} 起）"
+            + (f"；{built} 为{FIRST_BUILD}，该期“新增”为建账时登记的全部缺口" if built else ""),
             charts=(
                 Chart(
                     "缺口逐期变化", "period", ("opened", "closed", "open", "overdue"), "缺口数", kind=trend
@@ -263,7 +353,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
         ("承接率", "acceptance_rate", "承接率", True),
         ("使用率", "usage_rate", "使用率", True),
     ):
-        units, rows = _wide(report.units, periods, value)
+        units, rows = _wide(report.units, periods, value, upper_levels(report))
         if not units:
             continue
         if len(periods) == 1:
@@ -317,7 +407,14 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
             ),
             [r.model_dump() for r in report.departments],
         ),
-        Sheet("逾期事项", LEDGER_COLUMNS, [_ledger_row(g) for g in report.overdue_items]),
+        Sheet(
+            "逾期事项",
+            LEDGER_COLUMNS,
+            [_ledger_row(g) for g in report.overdue_items],
+            title=f"{title}{name}（{last}）：逾期未销号的缺口",
+            # A header with nothing under it reads as a sheet that failed to fill.
+            footer=() if report.overdue_items else ((NO_OVERDUE,),),
+        ),
     ]
     xlsx_path, json_path, html_path = (folder / f"{name}.{ext}" for ext in ("xlsx", "json", "html"))
     write_workbook(xlsx_path, sheets)
@@ -359,7 +456,7 @@ def bar_svg(series: Mapping[str, float | None], *, percent: bool = False) -> str
     for n, (name, v) in enumerate(shown.items()):
         y = 4 + n * bar_h
         length = span * v / top_value
-        label = f"{v:.0%}" if percent else f"{v:g}"
+        label = f"{v:.1%}" if percent else f"{v:g}"
         parts.append(
             f'<text x="{left - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(name)}</text>'
             f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="{bar_h - 8}" fill="{PALETTE[0]}"/>'
@@ -441,22 +538,39 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
         ("acceptance_rate", "各单位承接率", True),
         ("usage_rate", "各单位使用率", True),
     ):
-        units, rows = _wide(report.units, periods, value)
+        units, rows = _wide(report.units, periods, value, upper_levels(report))
         if units and any(r[u] is not None for r in rows for u in units):
             unit_charts.append(
                 (label, _trend(periods, {u: [r[u] for r in rows] for u in units}, percent=percent))
             )
+    built = first_build(report)
+    ranked_first = built is not None and bool(report.periods) and built == report.periods[-1].period
     return template("ledger_report.html.j2").render(
-        heading=f"{title}{PERIOD_ZH[report.period]}（{report.since} 至 {report.until}）",
+        heading=f"{title}{PERIOD_ZH[report.period]}（{period_label(report)}）",
+        first_build=(
+            f"{built} 为{FIRST_BUILD}：该期“新增”为建账时登记的全部缺口，不是该期新出现的缺口。"
+            if built
+            else None
+        ),
+        no_overdue=NO_OVERDUE,
         ranking=html_table(
-            ["排名", "单位", "未销号", "逾期", "本期新增", "本期销号", "承接率", "使用率"],
             [
-                (r.rank, r.unit, r.open, r.overdue, r.opened, r.closed, r.acceptance_rate, r.usage_rate)
-                for r in report.ranking
+                "排名",
+                "单位",
+                "未销号",
+                "逾期",
+                FIRST_BUILD if ranked_first else "本期新增",
+                "本期销号",
+                "承接率",
+                "使用率",
+            ],
+            [
+                (shown, r.unit, r.open, r.overdue, r.opened, r.closed, r.acceptance_rate, r.usage_rate)
+                for r, shown in zip(report.ranking, ranks(report.ranking), strict=True)
             ],
         ),
         not_ranked=html_table(
-            ["单位", "未销号", "逾期", "本期新增", "本期销号", "说明"],
+            ["单位", "未销号", "逾期", FIRST_BUILD if ranked_first else "本期新增", "本期销号", "说明"],
             [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
         )
         if report.not_ranked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from quanze.cascade import LEVEL_ZH, level_counts, path_table
 from quanze.match import Method, Status
 from quanze.models import RowIssue
+from quanze.normalize import HAN
 from quanze.report.files import (
     model_columns,
     run_beside,
@@ -23,17 +25,19 @@ from quanze.report.files import (
 from quanze.report.html import render as render_html
 from quanze.report.labels import (
     GAP_ZH,
-    GLOSSARY,
     ISSUE_ZH,
     METHOD_ZH,
     SEVERITY_ZH,
     STATUS_ZH,
     data_date,
-    headlines,
+    gap_rows,
+    glossary,
+    headline_line,
     input_dates,
     overview_facts,
 )
 from quanze.report.parquet import parquet_available, write_parquet_columns
+from quanze.report.usage import merged_usage
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
     CASCADE_COLUMNS,
@@ -41,7 +45,6 @@ from quanze.results import (
     GAP_STATUS_ZH,
     MATCH_COLUMNS,
     GapRow,
-    GapType,
     MatchRow,
     ReconcileResult,
 )
@@ -60,14 +63,21 @@ USAGE_COLUMNS = (
     Column("used", "有办件", 10),
     Column("rate", "使用率", 10, percent=True),
 )
+USAGE_CHART_ROWS = 30  # bars one chart shows legibly on a page
 ISSUE_COLUMNS = ("code", "severity", "file", "sheet", "row", "column", "value", "message")
 
 MATCH_SHEET_COLUMNS = spec_columns((*MATCH_FIELDS, REASON))
-REVIEW_COLUMNS = spec_columns(REVIEW.columns)
+# 决定（确认/否决） wide enough that its heading does not break inside the bracket.
+REVIEW_COLUMNS = tuple(
+    replace(c, width=max(c.width, 18)) if c.key == "decision" else c for c in spec_columns(REVIEW.columns)
+)
+# Scrolling right to 决定 keeps the power's name (and what is left of it) in view.
+REVIEW_FROZEN = [c.key for c in REVIEW_COLUMNS].index("power_name") + 1
 REVIEW_HIDDEN = frozenset(c.key for c in REVIEW.columns if c.hidden)
 REVIEW_DROPDOWNS: dict[str, Sequence[str]] = {c.key: c.choices for c in REVIEW.columns if c.choices}
 REVIEW_TITLE = (
-    "待复核的对应关系：请在黄色的“决定”列选择“确认”或“否决”，保存后运行命令 quanze review apply 本文件"
+    "待复核的对应关系：请在黄色的“决定”列选择“确认”（两者是同一事项，计为已匹配）或“否决”（不是同一事项，"
+    "以后不再提示），保存后运行命令 quanze review apply 本文件"
 )
 GAP_SHEET_COLUMNS = (
     Column("gap_type_zh", "缺口类型", 16, wrap=True),
@@ -94,6 +104,17 @@ ISSUE_SHEET_COLUMNS = (
     Column("value", "单元格内容", 24, wrap=True),
     Column("message", "说明", 40, wrap=True),
     Column("code", "问题代码", 18),
+)
+GAP_SUMMARY_COLUMNS = (
+    Column("gap", "缺口类型", 26, wrap=True),
+    Column("confirmed", "确定", 10),
+    Column("pending", "待复核", 10),
+    Column("count", "合计", 10),
+    Column("code", "类型代码", 20),
+)
+GAP_SUMMARY_NOTE = (
+    "待复核的缺口取决于尚未确认的对应关系，复核后数量会变化；合计 = 确定 + 待复核。"
+    "“—”表示本次输入无法检查该类缺口（括号内为原因），不是没有缺口。"
 )
 MATCH_TITLES = {
     Status.MATCHED: "已匹配：权力事项与服务事项的对应关系（每行一对）",
@@ -135,10 +156,23 @@ def _issue_rows(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
         yield {**i.model_dump(), "code": i.code.value, "severity": i.severity.value}
 
 
+def issue_note(issue: RowIssue) -> str:
+    """The 说明 of an issue for a Chinese reader: a Chinese message as it is; an English one after the
+    Chinese title of its code (the English kept: it names the detail, and issues.csv has it too)."""
+    if HAN.search(issue.message):
+        return issue.message
+    return f"{ISSUE_ZH.get(issue.code, issue.code.value)}（{issue.message}）"
+
+
 def _issue_cells(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
     """Issue rows for the 数据问题 sheet: the Chinese title and severity first, the stable code last."""
     for row, i in zip(_issue_rows(issues), issues, strict=True):
-        yield {**row, "title": ISSUE_ZH.get(i.code, i.code.value), "severity_zh": SEVERITY_ZH[i.severity]}
+        yield {
+            **row,
+            "title": ISSUE_ZH.get(i.code, i.code.value),
+            "severity_zh": SEVERITY_ZH[i.severity],
+            "message": issue_note(i),
+        }
 
 
 def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
@@ -149,7 +183,7 @@ def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
 def usage_by_department(result: ReconcileResult) -> list[dict[str, Any]]:
     """Usage rate per department over all units: share of its service items with a transaction."""
     totals: dict[str, list[int]] = {}
-    for u in result.usage:
+    for u in merged_usage(result.usage):
         t = totals.setdefault(u.department, [0, 0])
         t[0] += u.items
         t[1] += u.used
@@ -172,12 +206,12 @@ ROLE_ZH = {
 def overview_notes(result: ReconcileResult, *, lean: str | None = None) -> list[str]:
     """The lines under the title of 概览: the data date and the run date, the headlines, the lean-report note."""
     return [
-        f"数据日期：{data_date(result) or '不详'}（输入文件的最新修改日期）　　生成日期：{date.today().isoformat()}"
+        f"文件修改日期：{data_date(result) or '不详'}（输入文件中最新的修改日期，不是清单的发布日期）"
+        f"　　生成日期：{date.today().isoformat()}"
         f"　　输入文件 {len(result.summary.inputs)} 个，见本页末“输入文件”",
-        "　".join(f"{h.label} {h.value}" for h in headlines(result)),
+        headline_line(result),
         *([lean] if lean else []),
-        "名词说明：" + GLOSSARY[0],
-        *("　　　　　" + g for g in GLOSSARY[1:]),
+        *(("名词说明：" if n == 0 else "　　　　　") + g for n, g in enumerate(glossary(result))),
     ]
 
 
@@ -280,8 +314,8 @@ def overview_sheet(
                     Column("extra", "清单外", 10),
                     ACCEPTANCE_RATE,
                 ),
-                [a.model_dump() for a in result.acceptance],
-                title="各单位承接进度（下放清单与各单位承接清单逐项比对）",
+                [a.model_dump() for a in by_rate],  # lowest rate first, as on 概览
+                title="各单位承接进度（下放清单与各单位承接清单逐项比对；承接率由低到高）",
                 notes=(
                     "应承接 = 下放清单中下放给该单位的事项；已承接 = 承接清单中对应上的事项（含待复核的对应）；"
                     "清单外 = 承接清单中有、但下放清单未下放给该单位的事项。",
@@ -297,13 +331,25 @@ def overview_sheet(
             )
         )
     if result.usage:
+        usage = merged_usage(result.usage)
         sheets.append(
             Sheet(
                 "使用率",
                 (Column("unit", "单位", 18), *USAGE_COLUMNS),
-                [u.model_dump() for u in result.usage],
+                [u.model_dump() for u in usage],
                 title="各单位各部门服务事项使用率（有办件的服务事项 ÷ 服务事项）",
-                charts=(Chart("各单位各部门使用率", "department", ("rate",), "使用率", percent=True),),
+                # A bar per unit and department is unreadable past a page of bars (labels overlap, a page
+                # break cuts it): 概览 charts the departments over all units instead.
+                charts=(
+                    (Chart("各单位各部门使用率", "department", ("rate",), "使用率", percent=True),)
+                    if len(usage) <= USAGE_CHART_ROWS
+                    else ()
+                ),
+                notes=(
+                    ()
+                    if len(usage) <= USAGE_CHART_ROWS
+                    else (f"共 {len(usage)} 行，条形图无法辨认，不作图；各部门合计的使用率图见“概览”。",)
+                ),
             )
         )
     return sheets
@@ -388,7 +434,15 @@ def write_reconcile(
         issues = (
             []
             if left_out
-            else [Sheet("数据问题", ISSUE_SHEET_COLUMNS, _issue_cells(result.issues), title=ISSUES_TITLE)]
+            else [
+                Sheet(
+                    "数据问题",
+                    ISSUE_SHEET_COLUMNS,
+                    _issue_cells(result.issues),
+                    title=ISSUES_TITLE,
+                    print_columns=len(ISSUE_SHEET_COLUMNS) - 1,  # 问题代码 on screen only
+                )
+            ]
         )
         write_workbook(
             out / "report.xlsx",
@@ -399,7 +453,13 @@ def write_reconcile(
                     for st, rows in by_status.items()
                 ),
                 *cascade_sheets(result),
-                Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
+                Sheet(
+                    "缺口",
+                    GAP_SHEET_COLUMNS,
+                    _gap_cells(result.gaps),
+                    title=GAPS_TITLE,
+                    print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
+                ),
                 *issues,
             ],
         )
@@ -427,16 +487,20 @@ def write_reconcile(
         )
 
     def review_and_html() -> None:
+        rows = review_rows(result.matches)
+        # A catalogue without 行政区划 leaves that column blank in every row: hidden, kept for review apply.
+        blank_unit = frozenset({"unit"}) if rows and not any(r.get("unit") for r in rows) else frozenset()
         write_workbook(
             out / "review.xlsx",
             [
                 Sheet(
                     "待复核",
                     REVIEW_COLUMNS,
-                    review_rows(result.matches),
+                    rows,
                     title=REVIEW_TITLE,
                     dropdowns=REVIEW_DROPDOWNS,
-                    hidden=REVIEW_HIDDEN,
+                    hidden=REVIEW_HIDDEN | blank_unit,
+                    freeze_columns=REVIEW_FROZEN,
                 )
             ],
         )
@@ -460,18 +524,25 @@ def write_gaps(
     """Only the gaps: gaps.csv and a gaps.xlsx with the counts and the rows."""
     paths = [out / "gaps.csv", out / "gaps.xlsx"]
     write_csv_columns(paths[0], model_columns(result.gaps, GAP_COLUMNS), encoding=csv_encoding)
-    counts = [{"gap": GAP_ZH[GapType(k)], "code": k, "count": v} for k, v in result.summary.gaps.items()]
     write_workbook(
         paths[1],
         [
             Sheet(
                 "缺口汇总",
-                (Column("gap", "缺口类型", 26), Column("code", "类型代码", 20), Column("count", "数量", 10)),
-                counts,
+                GAP_SUMMARY_COLUMNS,
+                gap_rows(result),
                 title=title,
-                charts=(Chart("各类缺口", "gap", ("count",), "数量"),),
+                notes=(GAP_SUMMARY_NOTE,),
+                charts=(Chart("各类缺口（确定 / 待复核）", "gap", ("confirmed", "pending"), "数量"),),
+                chart_rows=len(result.summary.gaps),
             ),
-            Sheet("缺口", GAP_SHEET_COLUMNS, _gap_cells(result.gaps), title=GAPS_TITLE),
+            Sheet(
+                "缺口",
+                GAP_SHEET_COLUMNS,
+                _gap_cells(result.gaps),
+                title=GAPS_TITLE,
+                print_columns=len(GAP_SHEET_COLUMNS) - 2,  # 来源 and 类型代码 on screen only
+            ),
         ],
     )
     return paths

@@ -81,6 +81,8 @@ class Sheet:
     footer: Sequence[Sequence[Any]] = ()
     chart_rows: int | None = None  # rows the charts show (a totals row below them is left out)
     notes: Sequence[str] = ()  # lines between the title and the table (what the numbers count)
+    freeze_columns: int = 0  # columns that stay in view when scrolling right (the item's name)
+    print_columns: int | None = None  # the columns printed (the first ones); machine codes on screen only
 
 
 @dataclass
@@ -110,6 +112,42 @@ class Custom:
     add: Callable[[Any], None]
 
 
+# Series fills that stay apart when printed in black and white: a dark solid, a hatch, a light solid, a grid
+# (the theme's default colours print as one grey). Each series has a thin dark border.
+SERIES_FILLS: tuple[dict[str, Any], ...] = (
+    {"fill": {"color": "#1F4E78"}},
+    {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#C00000", "bg_color": "#FFFFFF"}},
+    {"fill": {"color": "#BFBFBF"}},
+    {"pattern": {"pattern": "small_grid", "fg_color": "#548235", "bg_color": "#FFFFFF"}},
+    {"pattern": {"pattern": "dark_vertical", "fg_color": "#7F6000", "bg_color": "#FFFFFF"}},
+    {"fill": {"color": "#FFFFFF"}},
+)
+SERIES_BORDER = {"color": "#404040", "width": 0.75}
+# Lines told apart without colour: solid, dashed, dotted … with distinct markers.
+LINE_DASHES = ("solid", "dash", "round_dot", "long_dash", "dash_dot", "long_dash_dot_dot")
+LINE_MARKERS = ("circle", "square", "diamond", "triangle", "x", "star")
+LINE_COLOURS = ("#1F4E78", "#C00000", "#548235", "#7F6000", "#7030A0", "#404040")
+
+
+def series_fill(n: int) -> dict[str, Any]:
+    """The fill of the n-th bar series: explicit, distinct in greyscale (see SERIES_FILLS)."""
+    return {**SERIES_FILLS[n % len(SERIES_FILLS)], "border": SERIES_BORDER}
+
+
+def line_style(n: int) -> dict[str, Any]:
+    """The line and marker of the n-th line series: dash pattern and marker set it apart in greyscale."""
+    colour = LINE_COLOURS[n % len(LINE_COLOURS)]
+    return {
+        "line": {"color": colour, "width": 2, "dash_type": LINE_DASHES[n % len(LINE_DASHES)]},
+        "marker": {
+            "type": LINE_MARKERS[n % len(LINE_MARKERS)],
+            "size": 6,
+            "border": {"color": colour},
+            "fill": {"color": colour if n % 2 == 0 else "#FFFFFF"},
+        },
+    }
+
+
 CHART_WIDTH = 760
 PAGE_ROWS = 34  # rows of default height on an A4 landscape page at 100 %
 
@@ -118,9 +156,6 @@ def chart_height(count: int) -> int:
     """Pixels for `count` bars: room for every category label (viewers drop labels that would overlap)."""
     per_bar = 30 if count <= 15 else 20
     return min(max(240, 110 + per_bar * count), 700)
-
-
-LINE_HEIGHT = 15.0  # points per line of 11-point text
 
 
 def _rows_covered(height_px: int) -> int:
@@ -146,14 +181,14 @@ def _line_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys:
     """A line chart of `count` table rows (periods) below the header row `header`: one line per column."""
     chart = wb.add_chart({"type": "line"})
     cat = keys.index(spec.category_column)
-    for key in spec.value_columns:
+    for n, key in enumerate(spec.value_columns):
         idx = keys.index(key)
         chart.add_series(
             {
                 "name": [sheet, header, idx],
                 "categories": [sheet, header + 1, cat, header + count, cat],
                 "values": [sheet, header + 1, idx, header + count, idx],
-                "marker": {"type": "circle", "size": 5},
+                **line_style(n),
             }
         )
     chart.set_title({"name": spec.title, "name_font": {"size": 12}})
@@ -173,7 +208,7 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
     stacked = spec.stacked and len(spec.value_columns) > 1
     chart = wb.add_chart({"type": "bar", **({"subtype": "percent_stacked"} if stacked else {})})
     cat = keys.index(spec.category_column)
-    for key in spec.value_columns:
+    for n, key in enumerate(spec.value_columns):
         idx = keys.index(key)
         labels: dict[str, Any] = {"value": True}
         if spec.percent:
@@ -182,12 +217,15 @@ def _bar_chart(wb: Any, spec: Chart, sheet: str, header: int, count: int, keys: 
             labels["num_format"] = "0;-0;;@"  # a zero has no bar; its label would only clutter
         if stacked:
             labels["position"] = "center"
+            if n % len(SERIES_FILLS) == 0:
+                labels["font"] = {"color": "#FFFFFF", "bold": True}  # on the dark solid segment
         chart.add_series(
             {
                 "name": [sheet, header, idx],
                 "categories": [sheet, header + 1, cat, header + count, cat],
                 "values": [sheet, header + 1, idx, header + count, idx],
                 "data_labels": labels,
+                **series_fill(n),
                 "gap": 60,
                 **({"overlap": 100} if stacked else {}),
             }
@@ -257,7 +295,8 @@ def _column_format(col: Column, formats: dict[str, Any]) -> Any:
     return formats["percent"] if col.percent else formats["wrap"] if col.wrap else formats["cell"]
 
 
-LINE_HEIGHT = 15.0  # points per line of 11-point text
+# Points per line of 11-point text: CJK fonts viewers fall back on (LibreOffice's) need about 16, not 15.
+LINE_HEIGHT = 16.0
 WRAP_FILL = 0.9  # share of a long line's width that wrapped text fills (word breaks, glyph widths)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
@@ -312,7 +351,13 @@ def _height(row: Mapping[str, Any], wrapped: Sequence[tuple[str, int]]) -> float
             here = math.ceil(_display_width(value) / per_line)
         if here > lines:
             lines = here
-    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+    return None if lines == 1 else lines_height(lines)
+
+
+def lines_height(lines: int) -> float:
+    """The height of a row of `lines` wrapped lines, with one spare line: the estimate of where a viewer
+    wraps is close, not exact, and a row one line short printed its last line cut off."""
+    return min((lines + 1) * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
 def cell_text(value: str) -> str:
@@ -380,7 +425,7 @@ def _start_part(
     ws = wb.add_worksheet(part_name(spec.name, part))
     for i, col in enumerate(columns):
         ws.set_column(i, i, col.width, None, {"hidden": col.key in spec.hidden})
-    ws.freeze_panes(header_row + 1, 0)
+    ws.freeze_panes(header_row + 1, spec.freeze_columns)
     _page_setup(ws, spec.title or spec.name, repeat=header_row)
     if spec.title:
         ws.write_string(0, 0, cell_text(spec.title), formats["title"])
@@ -396,6 +441,9 @@ def _start_part(
 
 def _finish_part(ws: Any, spec: Sheet, keys: Sequence[str], header_row: int, last: int) -> None:
     ws.autofilter(header_row, 0, max(last, header_row + 1), max(len(keys) - 1, 0))
+    if spec.print_columns is not None:
+        # Narrower on paper, so the type is larger; the rows below a table (its footer) print too.
+        ws.print_area(0, 0, max(last, header_row + 1) + len(spec.footer), spec.print_columns - 1)
     for key, choices in spec.dropdowns.items():
         idx = keys.index(key)
         ws.data_validation(

@@ -1,0 +1,54 @@
+"""`check` with no limits says so, instead of an empty table over "all limits hold"; exit codes unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quanze.cli import app
+from quanze.report.check import NO_LIMITS
+
+import fixtures
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def no_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = fixtures.scenario(tmp_path / "work")
+    text = config.read_text("utf-8")
+    config.write_text(text[: text.index("[check]")], "utf-8")
+    monkeypatch.chdir(config.parent)
+    return config
+
+
+def test_check_without_limits_says_none_are_set(no_limits: Path) -> None:
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.output  # nothing judged, nothing failed: the exit code rules stand
+    assert "all limits hold" not in result.output and "检查通过" not in result.output
+    assert "no limits set 未设限值" in result.stdout and "README › Nightly CI" in " ".join(
+        result.stdout.split()
+    )
+    assert NO_LIMITS.startswith("no limits set")
+    assert "┃ metric" not in result.stdout  # no empty table
+
+
+def test_check_markdown_without_limits(no_limits: Path) -> None:
+    result = runner.invoke(app, ["check", "--format", "markdown"])
+    assert result.exit_code == 0
+    assert "no limits set" in result.stdout and "all limits hold" not in result.stdout
+    assert "| metric | count |" not in result.stdout
+
+
+def test_check_without_limits_still_fails_on_invalid_rows(no_limits: Path) -> None:
+    fixtures.missing_name(no_limits.parent / "bad.xlsx")
+    text = no_limits.read_text("utf-8")
+    no_limits.write_text(
+        text + '\n[[inputs.lists]]\npath = "bad.xlsx"\nrole = "own"\nlevel = "county"\nunit = "东城县"\n',
+        "utf-8",
+    )
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1, result.output  # invalid rows fail a check whatever its limits
+    assert "invalid-rows" in result.stdout and "no limits set" not in result.stdout
