@@ -89,31 +89,26 @@ def propose_for_uncoded(
     unit beginning with that subject points at another power, the power is proposed: in review, never matched. An
     information service (…查询) is not proposed for a power that is not one.
     """
-    in_family = {si for members in families.values() for si in members}
-    # Only an item with no code at all: a code of its own that no sibling shares says it is of another main item.
-    loose = [si for si in in_unit if si not in in_family and not found_by[si] and not items[si].code]
-    if not loose:
+    # Only an item with no code at all (so in no family): a code of its own that no sibling shares says it is of
+    # another main item.
+    loose = [si for si in in_unit if not found_by[si] and not items[si].code]
+    wanted = {name[:MIN_HEAD] for si in loose if len(name := items[si].full) > MIN_HEAD}
+    if not wanted:
         return
-    owner_of: dict[str, int] = {}
-    for stem, members in families.items():
-        linked = [si for si in members if found_by[si]]
-        if len(linked) < 2 or len(linked) * MIN_LINKED_SHARE < len(members):
-            continue
-        owners = {f[0] for si in linked for f in found_by[si]}
-        if len(owners) == 1:
-            (owner_of[stem],) = owners
-    if not owner_of:
-        return
-    # Members and linked items by the first characters of their names: an item is compared with those only.
+    # Members and linked items by the first characters of their names, only those some loose item begins with.
     by_start: dict[str, dict[str, list[int]]] = {}
-    for stem in owner_of:
-        for m in families[stem]:
-            by_start.setdefault(items[m].full[:MIN_HEAD], {}).setdefault(stem, []).append(m)
+    for stem, members in families.items():
+        for m in members:
+            start = items[m].full[:MIN_HEAD]
+            if start in wanted:
+                by_start.setdefault(start, {}).setdefault(stem, []).append(m)
+    if not by_start:
+        return
     linked_by_start: dict[str, list[tuple[str, set[int]]]] = {}
     for si in in_unit:
-        if found_by[si]:
-            name = items[si].full
-            linked_by_start.setdefault(name[:MIN_HEAD], []).append((name, {f[0] for f in found_by[si]}))
+        if found_by[si] and (start := (name := items[si].full)[:MIN_HEAD]) in by_start:
+            linked_by_start.setdefault(start, []).append((name, {f[0] for f in found_by[si]}))
+    owners_of: dict[str, int | None] = {}
     for si in loose:
         item = items[si]
         near = by_start.get(item.full[:MIN_HEAD]) if len(item.full) > MIN_HEAD else None
@@ -121,7 +116,11 @@ def propose_for_uncoded(
             continue
         best: tuple[int, str, int, int] | None = None  # (head, stem, members sharing it, owner)
         for stem, members in sorted(near.items()):
-            owner = owner_of[stem]
+            if stem not in owners_of:
+                owners_of[stem] = _family_owner(families[stem], found_by)
+            owner = owners_of[stem]
+            if owner is None:
+                continue
             heads = sorted(
                 (
                     common_head(item.full, items[m].full)
@@ -150,6 +149,15 @@ def propose_for_uncoded(
             continue
         note = HEAD_NOTE.format(stem=stem, n=n, head=subject)
         found_by[si] = [(owner, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+
+
+def _family_owner(members: Sequence[int], found_by: Mapping[int, list[Found]]) -> int | None:
+    """The one power a family's linked members point at, when two or more and a third of them are linked."""
+    linked = [si for si in members if found_by[si]]
+    if len(linked) < 2 or len(linked) * MIN_LINKED_SHARE < len(members):
+        return None
+    owners = {f[0] for si in linked for f in found_by[si]}
+    return next(iter(owners)) if len(owners) == 1 else None
 
 
 def drop_strays(
