@@ -406,6 +406,8 @@ def test_totals_blank_markers_and_error_cells_never_become_items(tmp_path: Path)
         (IssueCode.TOTAL_ROW, 8, None),
         (IssueCode.TOTAL_ROW, 9, None),
         (IssueCode.BLANK_MARKER_ROW, 10, None),
+        # 合计：共6项 over five item rows (four read, one refused); 本表共计5项 holds
+        (IssueCode.STATED_COUNT_DIFFERS, 7, None),
     }
     accounted(report)
     code, output = validate(path)

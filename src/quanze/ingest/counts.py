@@ -48,11 +48,10 @@ def stated_count_issues(report: FileReport) -> list[RowIssue]:
         by_sheet.setdefault(r.source.sheet, []).append(r)
     skipped: dict[str | None, list[RowIssue]] = {}
     for issue in report.issues:
-        if issue.row is not None and issue.code in (
-            IssueCode.SECTION_ROW,
-            IssueCode.TOTAL_ROW,
-            IssueCode.FOOTNOTE_ROW,
-            IssueCode.INACTIVE_ITEM,
+        if issue.row is not None and (
+            issue.code
+            in (IssueCode.SECTION_ROW, IssueCode.TOTAL_ROW, IssueCode.FOOTNOTE_ROW, IssueCode.INACTIVE_ITEM)
+            or issue.severity is Severity.ERROR
         ):
             skipped.setdefault(issue.sheet, []).append(issue)
     seen: set[str] = set()
@@ -62,7 +61,12 @@ def stated_count_issues(report: FileReport) -> list[RowIssue]:
             continue  # a sheet of two tables side by side has two layouts
         seen.add(sheet)
         rows = by_sheet.get(sheet, [])
-        inactive = [i.row for i in skipped.get(sheet, []) if i.code is IssueCode.INACTIVE_ITEM and i.row]
+        # Rows not read as items but reported on their own (cancelled, or refused with an error) count as read.
+        inactive = [
+            i.row
+            for i in skipped.get(sheet, [])
+            if i.row and (i.code is IssueCode.INACTIVE_ITEM or i.severity is Severity.ERROR)
+        ]
         m = _TAIL_COUNT.search(sheet)
         if m is not None and (rows or layout.records == 0):
             out += _differs(report, sheet, None, f"the sheet name {sheet}", int(m.group(1)), rows, inactive)

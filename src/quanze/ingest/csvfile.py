@@ -138,14 +138,17 @@ def detect_encoding(path: Path, declared: str | None = None) -> tuple[str, list[
                 )
             ]
         return "gb18030", []
-    gbk_lines = _gbk_lines(path)
-    if gbk_lines:
-        where = ", ".join(map(str, gbk_lines[:10])) + (" …" if len(gbk_lines) > 10 else "")
+    kinds = _line_kinds(path)
+    if kinds is not None and all(kinds):
+        utf8, gbk = kinds
+        # Name the lines of the export that came second (the file was first saved in the other encoding).
+        label, lines = ("GBK", gbk) if utf8[0] < gbk[0] else ("UTF-8", utf8)
+        where = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
         return "mixed utf-8/gb18030", [
             CsvNote(
                 IssueCode.MIXED_ENCODING,
                 Severity.WARNING,
-                f"the file mixes UTF-8 and GBK lines ({len(gbk_lines)} GBK line(s): {where}); each line "
+                f"the file mixes UTF-8 and GBK lines ({len(lines)} {label} line(s): {where}); each line "
                 "was decoded on its own. Save the whole file once as UTF-8",
                 value=where,
             )
@@ -186,11 +189,11 @@ def _utf8_lines(path: Path) -> list[int]:
 _GBK_TEXT = re.compile(r"^[\x00-\x7f\u00b7\u2010-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*$")
 
 
-def _gbk_lines(path: Path) -> list[int]:
-    """Lines that are GBK Chinese in a file that is mostly UTF-8 (a UTF-8 export with a GBK one appended);
-    [] unless every line decodes as one or the other and UTF-8 Chinese comes first."""
-    found: list[int] = []
-    utf8_seen = False
+def _line_kinds(path: Path) -> tuple[list[int], list[int]] | None:
+    """The lines of UTF-8 Chinese and the lines of GBK Chinese of a file that as a whole is neither (two
+    exports joined, in either order); None when a line is neither, or reads as GBK only as odd characters."""
+    utf8: list[int] = []
+    gbk: list[int] = []
     with path.open("rb") as fh:
         for number, line in enumerate(fh, start=1):
             try:
@@ -198,16 +201,17 @@ def _gbk_lines(path: Path) -> list[int]:
             except UnicodeDecodeError:
                 pass
             else:
-                utf8_seen = utf8_seen or _UTF8_CJK.search(line) is not None
+                if _UTF8_CJK.search(line):
+                    utf8.append(number)
                 continue
             try:
                 text = line.decode("gb18030")
             except UnicodeDecodeError:
-                return []
-            if not utf8_seen or not _GBK_TEXT.match(text):
-                return []
-            found.append(number)
-    return found
+                return None
+            if not _GBK_TEXT.match(text):
+                return None
+            gbk.append(number)
+    return utf8, gbk
 
 
 def _guess(path: Path) -> str | None:
