@@ -318,3 +318,21 @@ def test_the_rare_byte_search_answers_as_the_substring_search() -> None:
             data = b"".join(parts)
             assert _holds(data, needle, rare) == (needle in data), (needle, data)
         assert not _holds(b"", needle, rare) and _holds(needle, needle, rare)
+
+
+def test_markers_after_many_sightings_of_their_rare_byte_are_found(tmp_path: Path) -> None:
+    """Text full of f, g, h and : (English notes, times) before a formula, a merge, a hidden row and a
+    prefixed cell: each marker is still found, past the sightings the scan checks in place."""
+    noise = "of fifty-four staff; high, bigger things at 10:30 " * 40
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{noise}</t></is></c></row>' for r in range(1, 4)
+    )
+    path = _raw_workbook(
+        tmp_path / "markers-late.xlsx",
+        rows + '<row r="4" hidden="1"><c r="A4"><x:f xmlns:x="urn:x">1+1</x:f></c><x:c xmlns:x="urn:x" '
+        'r="B4"/></row></sheetData><mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells><sheetData>',
+    )
+    with zipfile.ZipFile(path) as zf:
+        scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
+    assert scan.formulas and scan.hidden_rows == {4} and scan.merges == [(1, 1, 2, 2)]
+    assert not scan.unreferenced
