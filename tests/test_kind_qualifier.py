@@ -7,7 +7,7 @@ from pathlib import Path
 from quanze.config import load_config
 from quanze.match import Status, match_catalogue
 from quanze.match.explain import explain_service
-from quanze.match.kind_qualifier import KIND_NOTE, propose_by_kind
+from quanze.match.kind_qualifier import QUALIFIER_NOTE, propose_by_kind
 from quanze.match.model import MatchOptions, Method
 from quanze.match.scoring import prepare
 from quanze.match.settle import Found
@@ -84,7 +84,7 @@ def test_explain_names_the_kind_rule() -> None:
     explained = explain_service([GRASSLAND, OTHER], ITEMS, 2)
     held = {c.name: c for c in explained.candidates if c.status == "review"}
     reason = held[GRASSLAND.name].reason
-    assert KIND_NOTE.format(kind="草原", word="登记") in reason
+    assert QUALIFIER_NOTE.format(kind="草原", word="登记") in reason
     assert "“草原承包经营权”为该事项所含" in reason
 
 

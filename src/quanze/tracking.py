@@ -186,10 +186,15 @@ def _version(text: str | None) -> int | None:
 
 
 def _edit_issue(
-    workbook: Path, e: Edit, code: IssueCode, column: str, value: str | None, message: str
+    workbook: Path,
+    e: Edit,
+    code: IssueCode,
+    column: str,
+    value: str | None,
+    message: str,
+    severity: Severity = Severity.ERROR,
 ) -> RowIssue:
     """An issue with one edited row of a 整改台账 workbook: an error (nothing recorded) or a superseded cell."""
-    severity = Severity.WARNING if code is IssueCode.SUPERSEDED_EDIT else Severity.ERROR
     return RowIssue(
         code=code,
         severity=severity,
@@ -228,6 +233,7 @@ def _superseded(
                     e.values[field],
                     f"the ledger changed {heading} of {e.gap_id} after this workbook was exported "
                     "(see `quanze ledger history`): left as the ledger has it; export again to change it",
+                    severity=Severity.WARNING,
                 )
             )
             del e.values[field]

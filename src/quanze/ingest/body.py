@@ -146,13 +146,7 @@ class _Marks(dict[Any, int]):
             if _RARE.search(text) is not None:
                 mark = self._rare(text, want)
             else:
-                mark = (
-                    _CODE_ODD | _PRESENT
-                    if want & _CODE_ODD
-                    and (" " in text or "," in text or not text.isascii())
-                    and odd_code(text)
-                    else _PRESENT
-                )
+                mark = _CODE_ODD | _PRESENT if want & _CODE_ODD and odd_code(text) else _PRESENT
             # Texts here are cleaned (no spaces around them, never empty).
             if want & _STATUS and text[0] in INACTIVE_FIRST and inactive_status(text):
                 mark |= _STATUS

@@ -151,28 +151,39 @@ def _one_name_throughout(report: FileReport) -> list[RowIssue]:
     if len(records) < _ONE_NAME_LEAST:
         return []
 
-    def key(r: PowerItem | ServiceItem) -> tuple[str, str]:
-        return name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else ""
-
     # Stops at the first record under another name (nearly always the second).
-    first_key = key(records[0])
+    first_key = _name_and_sub(records[0])
     rest: Iterable[PowerItem | ServiceItem] = islice(records, 1, None)
-    if any(key(r) != first_key for r in rest):
+    if any(_name_and_sub(r) != first_key for r in rest):
         return []
-    first = records[0]
     return [
-        RowIssue(
-            code=IssueCode.ONE_NAME_THROUGHOUT,
-            severity=Severity.WARNING,
-            file=report.file,
-            sheet=first.source.sheet,
-            row=first.source.row,
-            column="事项名称",
-            value=first.name,
-            message=f"all {len(records)} rows hold the same name: a name pasted down the column? Check the "
-            "file against the list it was taken from",
+        _pasted_names(
+            report,
+            IssueCode.ONE_NAME_THROUGHOUT,
+            records[0].name,
+            f"all {len(records)} rows hold the same name: a name pasted down the column?",
         )
     ]
+
+
+def _name_and_sub(r: PowerItem | ServiceItem) -> tuple[str, str]:
+    """A record's name and sub-item as compared (a service item has no sub-item)."""
+    return name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else ""
+
+
+def _pasted_names(report: FileReport, code: IssueCode, value: str, message: str) -> RowIssue:
+    """A warning on a file's names as a whole (pasted down, filled in a cycle), placed at its first record."""
+    first = (report.powers or report.services)[0]
+    return RowIssue(
+        code=code,
+        severity=Severity.WARNING,
+        file=report.file,
+        sheet=first.source.sheet,
+        row=first.source.row,
+        column="事项名称",
+        value=value,
+        message=message + " Check the file against the list it was taken from",
+    )
 
 
 _FEW_NAMES_LEAST = 20
@@ -188,26 +199,18 @@ def _few_names_repeated(report: FileReport) -> list[RowIssue]:
         return []
     if len({(r.department, r.unit if isinstance(r, ServiceItem) else None) for r in records}) != 1:
         return []
-    counts = Counter(
-        (name_key(r.name), name_key(r.sub_item or "") if isinstance(r, PowerItem) else "") for r in records
-    )
-    top = counts.most_common(_FEW_NAMES)
+    top = Counter(map(_name_and_sub, records)).most_common(_FEW_NAMES)
     if len(top) < 2 or top[-1][1] < 4 or 5 * sum(n for _, n in top) < 4 * len(records):
         return []
-    first = records[0]
     names = {name_key(r.name): r.name for r in records}
     shown = "、".join(names[key[0]] for key, _ in top)
     return [
-        RowIssue(
-            code=IssueCode.FEW_NAMES_REPEATED,
-            severity=Severity.WARNING,
-            file=report.file,
-            sheet=first.source.sheet,
-            row=first.source.row,
-            column="事项名称",
-            value=shown[:120],
-            message=f"{sum(n for _, n in top)} of {len(records)} rows repeat {len(top)} names ({shown[:80]}) "
-            "under one organ: names filled down in a cycle? Check the file against the list it was taken from",
+        _pasted_names(
+            report,
+            IssueCode.FEW_NAMES_REPEATED,
+            shown[:120],
+            f"{sum(n for _, n in top)} of {len(records)} rows repeat {len(top)} names ({shown[:80]}) "
+            "under one organ: names filled down in a cycle?",
         )
     ]
 

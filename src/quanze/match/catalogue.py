@@ -13,7 +13,7 @@ from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
-from quanze.match.doubts import rank_doubtful
+from quanze.match.doubts import TIE_MARK, rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.inquiries import drop_inquiries
@@ -532,7 +532,7 @@ def _match_one(
             return [(only.target, only.score, only.method, Status.REVIEW, only.reason + note)], False
         for c in tied:
             other = (tied[1] if c is tied[0] else tied[0]).target
-            note = f"；与另一事项难以区分（{index.targets[other].core}）"
+            note = f"；{TIE_MARK}（{index.targets[other].core}）"
             links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
         return links, True
     close = [c for c in ranked[:3] if c.score > best.score - 2 * options.margin]

@@ -15,8 +15,6 @@ from quanze.match.pieces import PIECES_NOTE
 from quanze.match.scoring import Prepared
 from quanze.match.settle import Found
 
-# (power, score, method, status, reason): a link as catalogue matching keeps it.
-
 # The shortest object a power and an item must share for "another act on it" to be read.
 MIN_OBJECT = 4
 ANOTHER_ACT_NOTE = "办理项与该事项同为“{object}”，但该事项是其“{act}”，办理项未提及：可能是同一对象的另一事项"
@@ -111,6 +109,11 @@ def closing_kind(name: str) -> str | None:
 BY_WORDING = ("名称相似度", "主体相同（")
 
 
+def _tied(f: Found) -> bool:
+    """A review link to one of several sub-items an item ties (catalogue matching marks it)."""
+    return f[3] is Status.REVIEW and TIE_MARK in f[4]
+
+
 def _by_wording(f: Found) -> bool:
     return (
         f[3] is Status.REVIEW
@@ -153,11 +156,11 @@ def rank_doubtful(
     matched links, decisions and links by codes or the names' structure are left as they are."""
     for si in in_unit:
         found = found_by[si]
-        if not any(_by_wording(f) or (f[3] is Status.REVIEW and TIE_MARK in f[4]) for f in found):
+        if not any(_by_wording(f) or _tied(f) for f in found):
             continue
         out: list[Found] = []
         for f in found:
-            if f[3] is Status.REVIEW and TIE_MARK in f[4]:
+            if _tied(f):
                 note = tie_doubt(items[si], targets[f[0]])
             else:
                 note = doubt(items[si], targets[f[0]]) if _by_wording(f) else None

@@ -26,7 +26,7 @@ from typing import Final
 
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import Prepared
-from quanze.match.settle import HANDLING_ACTS, Found
+from quanze.match.settle import CERTIFICATE_WORDS, HANDLING_ACTS, Found
 
 # What names a power's subject as a kind of thing: 林权类不动产登记, 教育方面行政确认 (more in quanze.toml:
 # [match] kind_marks = ["…"]).
@@ -36,11 +36,10 @@ ITEM_KINDS: Final = ("登记", "备案", "注册", "许可", "审批", "认定",
 # A kind is two to eight characters: shorter says nothing, longer is a subject, not a kind.
 MIN_KIND: Final = 2
 MAX_KIND: Final = 8
-_CERTIFICATES: Final = ("证书", "证照", "证件", "许可证", "证")
 _BRACKETS: Final = re.compile(r"\([^()]*\)")
 _INCLUDED: Final = re.compile(r"\(含([^()、,，]{2,8})\)")
 
-KIND_NOTE: Final = "该事项以“{kind}类”限定其对象，办理项名称以“{kind}”开头、以“{word}”结尾，需人工确认"
+QUALIFIER_NOTE: Final = "该事项以“{kind}类”限定其对象，办理项名称以“{kind}”开头、以“{word}”结尾，需人工确认"
 
 
 def _kinds(power: Prepared, marks: Sequence[str] = KIND_MARKS) -> tuple[tuple[str, ...], str] | None:
@@ -71,9 +70,9 @@ def _of_kind(item: Prepared, kinds: Sequence[str], ending: str) -> str | None:
         return None
     if name.endswith(ending):
         return kind
-    for word in _CERTIFICATES:
+    for word in CERTIFICATE_WORDS:
         at = name.rfind(word)
-        if at > len(kind) and any(name[at + len(word) :] == act for act in HANDLING_ACTS):
+        if at > len(kind) and name[at + len(word) :] in HANDLING_ACTS:
             return kind
     return None
 
@@ -115,7 +114,7 @@ def propose_by_kind(
         if t in rejected(si):
             continue
         word = powers[t][1] if _BRACKETS.sub("", item.full).endswith(powers[t][1]) else "证照办理动作"
-        note = KIND_NOTE.format(kind=powers[t][0][0], word=word)
+        note = QUALIFIER_NOTE.format(kind=powers[t][0][0], word=word)
         if kind != powers[t][0][0]:
             note += f"（“{kind}”为该事项所含）"
         found_by[si] = [(t, options.review_threshold, Method.FUZZY, Status.REVIEW, note)]

@@ -411,13 +411,13 @@ HANDLING_ACTS: Final = tuple(
         key=len,
     )
 )[::-1]
-_OBJECTS: Final = ("许可证", "证书", "证件", "证照", "证")
+CERTIFICATE_WORDS: Final = ("许可证", "证书", "证件", "证照", "证")
 SUBJECT_NOTE = "名称为该事项主体（{subject}）加办理动作（{act}），已有{n}个同一主体的办理项匹配到该事项"
 
 
 def _act_after(tail: str) -> str | None:
     """The handling act a name's tail begins with, after a certificate word and 遗失 at most, else None."""
-    for word in _OBJECTS:
+    for word in CERTIFICATE_WORDS:
         if tail.startswith(word):
             tail = tail[len(word) :]
             break
@@ -455,7 +455,7 @@ def _by_subject(
             continue  # a licence-like item never settles under a penalty-like power, nor the other way round
         head, power_name = max((common_head(name, n), n) for n in (target.core, target.alt_core or ""))
         act = _act_after(name[head:]) if head >= MIN_SUBJECT else None
-        if act is None or not _only_acts(power_name[head:]):
+        if act is None or not only_words(power_name[head:], _POWER_WORDS):
             continue  # the power names more than acts after the subject (…经营者改动市政燃气设施审批)
         named = [a for a in HANDLING_ACTS if a in power_name[head:]]
         if named and act not in named:
@@ -472,11 +472,6 @@ def _by_subject(
 _CLOSING: Final = ("许可证", "审批", "许可", "核准", "审核", "核发", "发放", "办理", "审查", "证书", "证")
 _POWER_WORDS: Final = tuple(sorted({*HANDLING_ACTS, *_KINDS, *_CLOSING, *JOINS}, key=len, reverse=True))
 _ITEM_WORDS: Final = tuple(sorted({*_POWER_WORDS, "修改", "重置", "挂失", "换领"}, key=len, reverse=True))
-
-
-def _only_acts(rest: str, words: tuple[str, ...] = _POWER_WORDS) -> bool:
-    """Whether what a power names after its subject is acts and closing words only (执业、变更许可; 登记)."""
-    return only_words(rest, words)
 
 
 # Acts a power may name on its subject besides the handling acts; the acts that issue (设立, 核发) cover the
@@ -502,7 +497,7 @@ def shares_only_subject(item: Prepared, power: Prepared) -> bool:
             head < 2
             or not rest
             or rest.startswith(_OPENINGS)
-            or not _only_acts(item.core[head:], _ITEM_WORDS)
+            or not only_words(item.core[head:], _ITEM_WORDS)
         ):
             return (
                 False  # (a power going on with 与 or a bracket lists what it includes: 户口登记（包括注销…）)

@@ -32,7 +32,7 @@ MAX_KIND: Final = 6
 # The fewest characters the class must hold before its noun: a qualified class (高危险性体育项目), not a bare 项目.
 MIN_QUALIFIER: Final = 2
 
-KIND_NOTE: Final = "名称为该事项的“{opening}…{closing}”，所办为其中“{cls}”的一种（{kind}），需人工确认"
+CLASS_NOTE: Final = "名称为该事项的“{opening}…{closing}”，所办为其中“{cls}”的一种（{kind}），需人工确认"
 
 # A power's classes: (closing words, the name up to and with the class noun, where the class noun starts).
 _Class = tuple[str, str, int]
@@ -106,5 +106,5 @@ def propose_kinds_of_class(
         ((t, (opening, cls, kind, closing)),) = fits.items()
         if t in rejected(si) or any(f[0] == t for f in found):
             continue
-        note = KIND_NOTE.format(opening=opening, closing=closing, cls=cls, kind=kind)
+        note = CLASS_NOTE.format(opening=opening, closing=closing, cls=cls, kind=kind)
         found_by[si] = [*found, (t, options.review_threshold, Method.FUZZY, Status.REVIEW, note)]
