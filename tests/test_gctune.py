@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from quanze.config import load_config
 from quanze.gctune import YOUNG_THRESHOLD, freeze_inputs, relaxed_gc
+from quanze.models import FileReport
 from quanze.pipeline import run_reconcile
 from quanze.stages import Stage, Step
 
@@ -74,3 +76,42 @@ def test_a_callers_freeze_survives_a_read_and_a_run(tmp_path: Path) -> None:
         assert frozen // 2 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_read_runs_no_collection_and_leaves_the_collector_as_it_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    """A read makes no cyclic garbage row by row: the collector, which would walk every record it makes
+    for nothing, does not run during it (even at the lowest threshold), and is on or off after it as before."""
+    from quanze.ingest import reader
+
+    path = fixtures.plain(tmp_path / "plain.xlsx")
+    read = reader._read_file
+    inside: list[bool] = []
+    started: list[int] = []
+
+    def lowest(*args: Any, **kwargs: Any) -> FileReport:
+        gc.set_threshold(1, 1, 1)  # a collection would start at every object made
+        inside.append(True)
+        try:
+            return read(*args, **kwargs)
+        finally:
+            inside.clear()
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and inside:
+            started.append(info["generation"])
+
+    monkeypatch.setattr(reader, "_read_file", lowest)
+    old, was = gc.get_threshold(), gc.isenabled()
+    gc.callbacks.append(count)
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert reader.read_file(path).records > 0
+        assert started == []
+        assert gc.isenabled() is enabled
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*old)
+        (gc.enable if was else gc.disable)()
