@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import compress, repeat
+from operator import and_, is_, is_not, not_
 from typing import Any
 
-from quanze.ingest.issues import row_issue
+from quanze.ingest.issues import row_issue, row_issues
 from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import code_key, department_key, name_key
 
@@ -88,7 +89,7 @@ class Duplicates:
     ) -> None:
         """add() of each record of a run of a sheet's plain rows (no main item, no sub-item), given a column at
         a time (a unit is a power's (unit, receiving unit)): keys, first sightings (dict.setdefault keeps the
-        first) and clashes."""
+        first), clashes and their issues, each a column at a time."""
         if not titles:
             return
         keys = list(map(code_key, codes))
@@ -96,23 +97,61 @@ class Duplicates:
         places = list(zip(repeat(sheet), rows))
         idents = map(hash, zip(map(name_key, titles), keys, depts, units, strict=True))
         firsts = list(map(self.items.setdefault, idents, places))
-        found: dict[int, RowIssue] = {}
-        coded: list[int] = []
-        for k, (first, place) in enumerate(zip(firsts, places, strict=True)):
-            if first is not place:
-                message = f"the same item as row {first[1]} of {first[0]}"
-                found[k] = self._issue(place, IssueCode.DUPLICATE_ITEM, message, titles[k])
-            elif keys[k] is not None:
-                coded.append(k)
-        owners = [(titles[k], *places[k]) for k in coded]
-        code_idents = [hash((keys[k], depts[k], units[k])) for k in coded]
-        for k, owner, other in zip(
-            coded, owners, map(self.codes.setdefault, code_idents, owners), strict=True
-        ):
-            if other is not owner and name_key(other[0]) != name_key(owner[0]):
-                message = f'code also used by "{other[0]}" (row {other[2]} of {other[1]})'
-                found[k] = self._issue(places[k], IssueCode.DUPLICATE_CODE, message, codes[k])
-        self.issues.extend(found[k] for k in sorted(found))
+        # A record whose own place was kept is the first of its item; the others repeat an item read above.
+        kept = list(map(is_, firsts, places))
+        positions = range(len(kept))
+        repeated = list(compress(positions, map(not_, kept)))
+        coded = list(compress(positions, map(and_, kept, map(is_not, keys, repeat(None)))))
+        owners = list(zip(map(titles.__getitem__, coded), repeat(sheet), map(rows.__getitem__, coded)))
+        code_idents = map(
+            hash,
+            zip(
+                map(keys.__getitem__, coded),
+                map(depts.__getitem__, coded),
+                map(units.__getitem__, coded),
+                strict=True,
+            ),
+        )
+        others = list(map(self.codes.setdefault, code_idents, owners))
+        # Sightings of a code seen before (few): a clash when the names differ.
+        clashes = [
+            (k, other)
+            for k, owner, other in compress(
+                zip(coded, owners, others, strict=True), map(is_not, others, owners)
+            )
+            if name_key(other[0]) != name_key(owner[0])
+        ]
+        if not repeated and not clashes:
+            return
+        found = sorted(
+            [
+                (k, IssueCode.DUPLICATE_ITEM, f"the same item as row {firsts[k][1]} of {firsts[k][0]}")
+                for k in repeated
+            ]
+            + [
+                (
+                    k,
+                    IssueCode.DUPLICATE_CODE,
+                    f'code also used by "{other[0]}" (row {other[2]} of {other[1]})',
+                )
+                for k, other in clashes
+            ]
+        )
+        at = [k for k, _, _ in found]
+        issue_codes = [code for _, code, _ in found]
+        self.issues += row_issues(
+            issue_codes,
+            Severity.WARNING,
+            self.file,
+            [message for _, _, message in found],
+            sheet=sheet,
+            rows=list(map(rows.__getitem__, at)),
+            columns=["code" if code is IssueCode.DUPLICATE_CODE else None for code in issue_codes],
+            values=[
+                codes[k] if code is IssueCode.DUPLICATE_CODE else titles[k]
+                for k, code in zip(at, issue_codes, strict=True)
+            ],
+        )
 
     def _issue(self, place: tuple[str, int], code: IssueCode, message: str, value: str | None) -> RowIssue:
         return _issue_at(self.file, place[0], place[1], code, message, value)

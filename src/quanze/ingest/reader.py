@@ -216,7 +216,10 @@ def _few_names_repeated(report: FileReport) -> list[RowIssue]:
     records: list[PowerItem] | list[ServiceItem] = report.powers or report.services
     if len(records) < _FEW_NAMES_LEAST:
         return []
-    if len({(r.department, r.unit if isinstance(r, ServiceItem) else None) for r in records}) != 1:
+    # One organ and unit throughout: the first record that differs ends the test (a large list, at once).
+    service = isinstance(records[0], ServiceItem)
+    organ = (records[0].department, records[0].unit if service else None)
+    if any((r.department, r.unit if service else None) != organ for r in records):
         return []
     top = Counter(map(_name_and_sub, records)).most_common(_FEW_NAMES)
     if len(top) < 2 or top[-1][1] < 4 or 5 * sum(n for _, n in top) < 4 * len(records):
