@@ -177,3 +177,30 @@ def test_split_name_core_is_stable(text: str) -> None:
 )
 def test_a_category_numbered_as_in_a_printed_list(raw: str, expected: Category | None) -> None:
     assert category_of(raw) is expected
+
+
+@given(st.text(alphabet="取水（）【】〔〕［］[]｛｝{}()ＡＢ１２ab12 ﬁ²", max_size=30) | st.text(max_size=30))
+def test_fold_is_nfkc_then_half_width_brackets(text: str) -> None:
+    """fold skips a step that would change nothing: what it gives is still both steps' result."""
+    import unicodedata
+
+    from quanze.normalize import _BRACKETS
+
+    assert fold.__wrapped__(text) == unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+
+
+@given(
+    st.text(alphabet="0123456789ABCXYZabcxyz-", min_size=1, max_size=50)
+    | st.sampled_from(
+        [
+            "11330000002482",
+            "91330100MA2AXXXX1X33010000000000",
+            "511A0143700002-369007000000-000-11369006418374060X-1-00",
+            "511a0143700002-3690070000000-000",
+            "---",
+        ]
+    )
+)
+def test_a_code_of_letters_and_digits_keys_as_the_general_path_does(code: str) -> None:
+    """Letters, digits and - alone take a short path; a space in front (dropped) makes the general one."""
+    assert code_key.__wrapped__(code) == code_key.__wrapped__(f" {code}")

@@ -80,10 +80,17 @@ def clean_text(value: object) -> str | None:
 _NUMBERED_LINE = re.compile(r"(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）])(?!\d)")
 
 
+# The characters _BRACKETS changes: most texts hold none, and translating one that holds none changes nothing.
+_BRACKET_CHARS = re.compile("[" + re.escape("".join(map(chr, _BRACKETS))) + "]")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Width-folded text: full-width letters, digits, punctuation and brackets become half-width."""
-    return unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    # Each step is taken only when it would change the text (a check far cheaper than the step itself).
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_BRACKETS) if _BRACKET_CHARS.search(text) is not None else text
 
 
 @lru_cache(maxsize=65536)
@@ -160,9 +167,12 @@ def code_key(code: str | None) -> str | None:
     """The basic item code inside a code: implementation codes embed it before the region segment."""
     if not code:
         return None
-    text = re.sub(r"\s", "", fold(code)).upper().replace("—", "-").replace("－", "-")
-    if not text:
-        return None
+    if code.isascii() and code.replace("-", "").isalnum():
+        text = code.upper()  # most codes: folding and dropping spaces leave letters, digits and - as they are
+    else:
+        text = re.sub(r"\s", "", fold(code)).upper().replace("—", "-").replace("－", "-")
+        if not text:
+            return None
     parts = text.split("-")
     for i in range(1, len(parts)):
         if _REGION_SEGMENT.match(parts[i]):
