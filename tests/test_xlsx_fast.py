@@ -336,3 +336,18 @@ def test_markers_after_many_sightings_of_their_rare_byte_are_found(tmp_path: Pat
         scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
     assert scan.formulas and scan.hidden_rows == {4} and scan.merges == [(1, 1, 2, 2)]
     assert not scan.unreferenced
+
+
+def test_rows_past_the_last_value_are_still_rows(tmp_path: Path) -> None:
+    """calamine ends at the last value; the row elements below it (a blank row the sender formatted) are read as
+    blank rows all the same, after exactly the rows calamine gave."""
+    path = _raw_workbook(
+        tmp_path / "blank-rows-below.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>取水许可审批</t></is></c></row>'
+        '<row r="3"/><row r="5" ht="20" customHeight="1"/>',
+    )
+    sheets = read_fast(path)
+    assert sheets is not None
+    assert sheets[0].scan.max_row == 5
+    assert list(sheets[0].rows) == [["事项名称"], ["取水许可审批"], [], [], []]

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress, count
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -365,15 +365,37 @@ def read_fast(path: Path) -> list[FastSheet] | None:
 
 
 def _rows(sheet: Any, scan: SheetScan) -> Iterator[list[Any]]:
+    """The sheet's rows, numbered from 1, as the sheet reader takes them."""
+    try:
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine's errors carry no common base we can name
+        return _failing(ValueError(f"calamine: {exc}"))
+    if (sheet.height and sheet.start[1]) or scan.errors or scan.merges or scan.unvalued_formulas:
+        return _rows_mended(rows, sheet, scan)
+    # Rows as calamine gives them, then the blank rows below its last value: each row in C (no Python frame
+    # per row). zip numbers the rows from 0 and takes one number more before it finds no row: the next number
+    # is one past the rows calamine gave.
+    counted = count()
+    return chain(map(_SECOND, zip(counted, rows, strict=False)), _blank_rows(counted, scan.max_row))
+
+
+def _failing(exc: Exception) -> Iterator[list[Any]]:
+    raise exc
+    yield []  # a generator: the error comes when the rows are read, as calamine's own would
+
+
+def _blank_rows(counted: Iterator[int], last: int) -> Iterator[list[Any]]:
+    """Blank rows from the one after those calamine gave (as `counted` counts them) to the last row."""
+    for _ in range(next(counted) - 1, last):
+        yield []
+
+
+def _rows_mended(rows: Iterator[list[Any]], sheet: Any, scan: SheetScan) -> Iterator[list[Any]]:
     pad = [None] * sheet.start[1] if sheet.height else []
     # calamine reads error cells (#N/A, #REF!) as empty; the scan found them, so they are put back.
     errors: dict[int, list[tuple[int, str]]] = {}
     for (er, ec), text in scan.errors.items():
         errors.setdefault(er, []).append((ec, text))
-    try:
-        rows = sheet.iter_rows()
-    except Exception as exc:  # calamine's errors carry no common base we can name
-        raise ValueError(f"calamine: {exc}") from exc
     # Without merges and unsaved formulas, the sheet reader reads "" as it reads None (an empty cell), so the
     # rows go as calamine gives them; otherwise empty cells are None, as those checks expect.
     plain = not scan.merges and not scan.unvalued_formulas
