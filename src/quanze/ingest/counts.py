@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 
 from quanze.models import FileReport, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import name_key
+
+_SHEET = attrgetter("source.sheet")
 
 # A count in a sheet name or at the end of a heading: （11项）, （共12项）, 共4项.
 _TAIL_COUNT = re.compile(r"[(（]?\s*共?\s*(\d+)\s*(?:项|个事项|条)\s*[)）]?\s*$")
@@ -44,8 +48,8 @@ def stated_count_issues(report: FileReport) -> list[RowIssue]:
         return []  # counted while read, not kept: nothing to hold the counts against
     out: list[RowIssue] = []
     by_sheet: dict[str | None, list[PowerItem | ServiceItem]] = {}
-    for r in records:
-        by_sheet.setdefault(r.source.sheet, []).append(r)
+    for sheet, run in groupby(records, _SHEET):  # a sheet's records come in runs (in C, not row by row)
+        by_sheet.setdefault(sheet, []).extend(run)
     skipped: dict[str | None, list[RowIssue]] = {}
     for issue in report.issues:
         if issue.row is not None and (
