@@ -267,6 +267,14 @@ def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
     assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
 
 
+def test_one_units_wordings_of_a_power_are_its_entries_not_a_mismatch() -> None:
+    # A province's powers are per unit: each links only that unit's entries, however they are worded.
+    rows = _catalogue_gaps({"岚山县": ["社会团体成立登记", "社会团体成立登记办理", "燃气经营许可证发放"]})
+    assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
+    two_units = _catalogue_gaps({"岚山县": ["社会团体成立登记"], "桐溪县": ["社会团体成立登记办理"]})
+    assert [g.unit for g in two_units if g.gap_type is GapType.NAME_MISMATCH] == ["岚山县", "桐溪县"]
+
+
 def test_a_generic_short_name_is_not_an_overlap() -> None:
     src = Provenance(file="岚山县.xlsx", sheet="清单", row=2)
     items = [

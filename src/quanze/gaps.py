@@ -435,6 +435,10 @@ def _entry_mismatch(power: PowerItem, entries: Sequence[ServiceItem]) -> list[Ga
     wordings of one entry, the one most units use is the common one; the others are mismatches. With no
     majority, every unit's wording is listed.
     """
+    if len({s.unit for s in entries}) < 2:
+        # All at one unit (a province's per-unit powers): any two wordings share that unit, so each is
+        # an entry of its own and none is a mismatch; the keys need not be made.
+        return []
     keyed = [(_entry_key(s.name), s) for s in entries]
     if len({k for k, _ in keyed}) < 2:
         return []  # one wording throughout (the common case): nothing to compare

@@ -172,21 +172,37 @@ def code_key(code: str | None) -> str | None:
     return text
 
 
+def _aliases_by_last_character() -> dict[str, list[tuple[str, str]]]:
+    by_last: dict[str, list[tuple[str, str]]] = {}
+    for alias, canonical in DEPARTMENT_ALIASES.items():
+        by_last.setdefault(alias[-1], []).append((alias, canonical))
+    for aliases in by_last.values():
+        aliases.sort(key=lambda ac: -len(ac[0]))
+    return by_last
+
+
+_ALIASES_BY_LAST = _aliases_by_last_character()
+
+
+def _last_alias(text: str) -> str | None:
+    """The canonical name of the department alias that ends last in `text` (the longest of those ending
+    there): 广安区市场监管局 → 市场监督管理局. Looked up by each end position's character, from the end."""
+    for end in range(len(text), 0, -1):
+        for alias, canonical in _ALIASES_BY_LAST.get(text[end - 1], ()):
+            if len(alias) <= end and text.startswith(alias, end - len(alias)):
+                return canonical
+    return None
+
+
 @lru_cache(maxsize=65536)
 def department_key(name: str | None) -> str | None:
     """A department's canonical name: 广安区市监局, 市场监督管理局 and 市场监管部门 give one key."""
     if not name:
         return None
     text = re.sub(r"\([^()]*\)$", "", name_key(name)) or name_key(name)
-    best: tuple[int, int, str] | None = None
-    for alias, canonical in DEPARTMENT_ALIASES.items():
-        pos = text.rfind(alias)
-        if pos >= 0:
-            candidate = (pos + len(alias), len(alias), canonical)
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
-    if best is not None:
-        return best[2]
+    known = _last_alias(text)
+    if known is not None:
+        return known
     # A province's 厅 is the county's 局; 商务主管部门 names the 商务局.
     for suffix in ("厅", "主管部门", "部门"):
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
