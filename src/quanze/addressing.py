@@ -157,8 +157,11 @@ def _place_stem(key: str) -> str:
 _DEPARTMENT_ENDINGS = ("局", "委", "委员会", "办", "办公室", "中心", "政府", "所", "站", "队", "厅")
 
 
+@lru_cache(maxsize=65536)
 def names_unit(token: str, unit: str) -> bool:
-    """Whether a named token (东城县, 东城县人民政府, 东城县住建局, 高新区) names a unit."""
+    """Whether a named token (东城县, 东城县人民政府, 东城县住建局, 高新区) names a unit.
+
+    Remembered: every devolved item's 承接单位 is tested against every unit, and the texts repeat."""
     t, u = _bare(name_key(token)), _bare(unit_name(unit))
     if not t or not u:
         return False
