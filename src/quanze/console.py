@@ -448,7 +448,12 @@ class Terminal:
 
     def handover_built(self, outcome: HandoverOutcome, out: Path) -> None:
         for unit, count in outcome.units.items():
-            self.say(f"{escape(unit)}: {count} items")
+            # The count the checklist's 合计 line gives (应交接), and how the devolved items come to it.
+            signed = outcome.to_sign.get(unit, count)
+            rest = (
+                f"，其中不认领或未列入承接清单 {count - signed} 项，见“未认领事项”" if count > signed else ""
+            )
+            self.say(escape(f"{unit}: 应交接 {signed} 项；下放事项 {count} 项{rest}"))
         self.say(escape(f"checklists written to {out}/"))
 
     def lines(self, texts: Sequence[str]) -> None:
