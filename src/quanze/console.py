@@ -23,13 +23,16 @@ from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.outcomes import AddedLink, HandoverOutcome, Layouts, ValidationResult
 from quanze.report.check import NO_LIMITS
-from quanze.report.labels import GAP_ZH
+from quanze.report.labels import GAP_ZH, unmeasured
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
 from quanze.tracking import ApplyOutcome, ExportOutcome
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+# Warnings the terminal says after a run although `check` passes: a config word or list word not understood.
+_SAID_WARNINGS = frozenset({IssueCode.UNUSED_HEADER_ALIAS, IssueCode.UNKNOWN_DEVOLUTION_MODE})
 
 
 class Stages:
@@ -160,6 +163,8 @@ class Terminal:
             for issue in report.issues:
                 if issue.code.value == "unreadable-file":
                     out.print(f"  [red]{escape(issue.message)}[/]")
+                elif issue.code.value == "unused-header-alias":
+                    out.print(f"  [yellow]{issue.code.value}[/] {escape(issue.message)}")
                 elif issue.code.value in ("hidden-sheet", "hidden-rows"):
                     where = " › ".join(p for p in (issue.sheet, issue.value) if p)
                     out.print(f"  [yellow]{issue.code.value}[/] {escape(where)}: {escape(issue.message)}")
@@ -236,13 +241,14 @@ class Terminal:
             ("invalid rows 错误行", result.summary.invalid_rows),
         ):
             table.add_row(label, str(value))
+        missing = unmeasured(result)  # a count the run could not take is never shown as 0
         for gap, count in result.summary.gaps.items():
-            table.add_row(f"gap {gap}", str(count))
+            table.add_row(f"gap {gap}", missing.get(gap, str(count)))
         stale = result.summary.issues.get(IssueCode.STALE_DECISION.value, 0)
         table.add_row("decisions matching nothing 未匹配的决定", str(stale))
         err.print(table)
         for issue in result.issues:
-            if issue.code in LOUD_WARNINGS:
+            if issue.code in LOUD_WARNINGS or issue.code in _SAID_WARNINGS:
                 err.print(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
         err.print(
             escape(
@@ -260,9 +266,11 @@ class Terminal:
 
     def gap_counts(self, result: ReconcileResult, out: Path) -> None:
         pending = Counter(g.gap_type.value for g in result.gaps if g.status is GapStatus.PENDING_REVIEW)
+        missing = unmeasured(result)
         for gap, count in result.summary.gaps.items():
             note = f"  ({pending[gap]} 待复核 pending review)" if pending.get(gap) else ""
-            self.out.print(f"{gap:22} {count:6d}{note}")
+            shown = f"{count:6d}" if gap not in missing else f"     {escape(missing[gap])}"
+            self.out.print(f"{gap:22} {shown}{note}")
         self.say(escape(f"gaps written to {out}/"))
 
     def check(self, verdict: CheckResult) -> None:
@@ -275,6 +283,9 @@ class Terminal:
                 table.add_column(col, justify="right" if col == "count" else "left")
             for t in verdict.thresholds:
                 shown = str(t.count) if t.value == t.count else f"{t.count} ({t.value:.1%})"
+                if t.not_measured:
+                    table.add_row(t.name, t.not_measured, t.limit, "[bold red]FAIL[/] (not measured)")
+                    continue
                 table.add_row(t.name, shown, t.limit, "pass" if t.passed else "[bold red]FAIL[/]")
             self.out.print(table)
         # What changed since the baseline is told whether or not any limit is set.

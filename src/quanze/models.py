@@ -65,6 +65,8 @@ class IssueCode(StrEnum):
 
     MISSING_REQUIRED = "missing-required"
     UNKNOWN_CATEGORY = "unknown-category"
+    UNKNOWN_DEVOLUTION_MODE = "unknown-devolution-mode"
+    UNUSED_HEADER_ALIAS = "unused-header-alias"
     DUPLICATE_CODE = "duplicate-code"
     DUPLICATE_ITEM = "duplicate-item"
     DITTO_WITHOUT_SOURCE = "ditto-without-source"

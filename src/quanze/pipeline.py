@@ -22,6 +22,7 @@ from quanze.gaps import find_all
 from quanze.gctune import relaxed_gc
 from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
+from quanze.ingest.inputcheck import unused_header_aliases
 from quanze.ingest.load import read_power_lists
 from quanze.ingest.readback import ReviewOutcome, filled_checklists, read_filled_checklists
 from quanze.ledger import LedgerRun
@@ -72,6 +73,8 @@ def run_validate(
     reports = read_files(
         files, options, on_file=(lambda p: on_file(f"reading {p.name}")) if on_file else None
     )
+    if reports:  # an alias that names no column of these files is said once, with the first file's issues
+        reports[0].issues.extend(unused_header_aliases(reports, options.header_aliases))
     return ValidationResult.of(reports)
 
 

@@ -22,6 +22,8 @@ SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.IN
 ISSUE_ZH = {
     IssueCode.MISSING_REQUIRED: "缺少必填项",
     IssueCode.UNKNOWN_CATEGORY: "事项类型无法识别",
+    IssueCode.UNKNOWN_DEVOLUTION_MODE: "下放方式无法识别",
+    IssueCode.UNUSED_HEADER_ALIAS: "表头别名未对应任何列",
     IssueCode.DUPLICATE_CODE: "编码重复",
     IssueCode.DUPLICATE_ITEM: "事项重复",
     IssueCode.DITTO_WITHOUT_SOURCE: "“同上”无所指",
