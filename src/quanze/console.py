@@ -242,8 +242,8 @@ class Terminal:
         ):
             table.add_row(label, str(value))
         missing = unmeasured(result)  # a count the run could not take is never shown as 0
-        for gap, count in result.summary.gaps.items():
-            table.add_row(f"gap {gap}", missing.get(gap, str(count)))
+        for gap in (t.value for t in GapType if t.value in result.summary.gaps or t.value in missing):
+            table.add_row(f"gap {gap}", missing.get(gap, str(result.summary.gaps.get(gap, 0))))
         stale = result.summary.issues.get(IssueCode.STALE_DECISION.value, 0)
         table.add_row("decisions matching nothing 未匹配的决定", str(stale))
         err.print(table)
@@ -337,6 +337,13 @@ class Terminal:
             self.err.print(
                 f"[yellow]warning:[/] this run's inputs have warnings that make its numbers untrustworthy "
                 f"({', '.join(o.closures_held)}): it closed no gap in the ledger; fix the inputs and run again"
+            )
+        if o.units_held:
+            self.err.print(
+                escape(
+                    f"warning: earlier runs read a list of {'、'.join(o.units_held)} and this one did not: none "
+                    "of their gaps was closed (a missing list is not a fix); give the list and run again"
+                )
             )
         self.say(
             f"ledger {o.ledger}: run {o.run_id} recorded; {o.opened} gap(s) opened 待整改, {o.closed} closed 已销号, "

@@ -18,7 +18,7 @@ from quanze.config import STARTER_CONFIG, QuanzeConfig
 from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import OutputError
-from quanze.gaps import find_all
+from quanze.gaps import find_all, for_units
 from quanze.gctune import relaxed_gc
 from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
@@ -123,6 +123,8 @@ def _reconcile_into(
 ) -> ReconcileResult:
     with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder, relaxed_gc():
         result = reconcile(config, units=units, progress=progress)
+        if units is not None:
+            result = for_units(result, units)  # a unit's folder holds that unit's rows only
         begin(progress, Stage.WRITE, f"writing reports to {out}")
         write(folder, result)
     return result

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from quanze.gap_types import GAP_TYPES
+from quanze.gap_types import CROSS_UNIT, GAP_TYPES
 from quanze.gap_types import GAP_ZH as GAP_ZH  # the labels live in the gap-type registry
 from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary lives in models
 from quanze.models import STATUS_ZH as STATUS_ZH
@@ -104,6 +104,7 @@ NO_VOLUME_COLUMN = "—（目录无办件量列）"
 NO_UNIT_COLUMN = "—（目录未注明行政区划）"
 ONE_LEVEL = "—（只有一个层级的清单）"
 FEWER_THAN_TWO_UNITS = "—（不足两个单位，无从比较）"
+PARTITION_RUN = "—（按单位运行，跨单位比较见全量对账）"
 # Found by the level cascade (quanze.gaps:find_cascade_gaps): looked for only with lists of two levels.
 CASCADE_GAPS = tuple(t for t, spec in GAP_TYPES.items() if "quanze.gaps:find_cascade_gaps" in spec.finders)
 
@@ -131,6 +132,10 @@ def unmeasured(result: ReconcileResult) -> dict[str, str]:
             out[t.value] = ONE_LEVEL
     if len(result.summary.match.units) < 2 and len(result.acceptance) < 2:
         out[GapType.NAME_MISMATCH.value] = FEWER_THAN_TWO_UNITS
+    # A run for some units (gaps.for_units) leaves out the types found by comparing units: not a 0.
+    for name in CROSS_UNIT:
+        if name not in result.summary.gaps:
+            out[name] = PARTITION_RUN
     return {k: v for k, v in out.items() if not result.summary.gaps.get(k)}
 
 
