@@ -575,3 +575,21 @@ def test_a_header_alias_that_names_no_column_is_a_warning(here: Path) -> None:
     _code, out = run("reconcile", "--out", "out")
     assert "unused-header-alias" in (here / "out" / "issues.csv").read_text("utf-8")
     assert 'code = "itemKode" names no column' in out
+
+
+def test_an_excel_lock_file_caught_by_a_glob_is_skipped_with_a_warning(here: Path) -> None:
+    """~$东城县.xlsx (Excel has 东城县.xlsx open) is no list: the batch is read, the lock file named."""
+    fixtures.acceptance(here / "东城县.xlsx", [[1, "燃气经营许可证核发", "511A0001000000", "认领"]])
+    (here / "~$东城县.xlsx").write_bytes(b"\x0czhangsan" + b" " * 40 + b"\x00\x00")
+    code, out = run("validate", "东城县.xlsx", "~$东城县.xlsx")
+    assert code == 1 and "office-lock-file" in out and "open in Excel" in out
+    assert "unreadable-file" not in out and "binary data" not in out
+
+
+def test_the_unit_unmatched_message_names_the_closest_catalogue_unit_first(here: Path) -> None:
+    from quanze.ingest.inputcheck import _closest_first
+
+    units = ["东城县", "北湖县", "南山县", "安平经济技术开发区", "白云县", "西河县", "青石县"]
+    assert _closest_first("青石县", units).startswith("青石县、") and "… (7)" in _closest_first(
+        "青石县", units
+    )

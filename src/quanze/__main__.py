@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from quanze.cli import main
+from quanze.entry import main
 
 main()

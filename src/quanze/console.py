@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from collections import Counter
@@ -253,7 +254,7 @@ class Terminal:
         err.print(
             escape(
                 f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
-                f"then `quanze review apply {target / 'review.xlsx'}`)"
+                f"then `quanze review apply {shlex.quote(str(target / 'review.xlsx'))}`)"
             ),
             soft_wrap=True,
         )

@@ -82,6 +82,7 @@ class IssueCode(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula-without-value"
     AMBIGUOUS_MATCH = "ambiguous-match"
     UNREADABLE_FILE = "unreadable-file"
+    OFFICE_LOCK_FILE = "office-lock-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
     PLACEHOLDER_VALUE = "placeholder-value"

@@ -284,7 +284,7 @@ def reconcile_units(
                     catalogue,
                     unit,
                     f"the acceptance list's unit {unit} matches no 行政区划 of the catalogue "
-                    f"({_shown(catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
+                    f"({_closest_first(theirs, catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
                 )
             )
     if receiving and not acceptance and not any(named_by_lists(u) for u in catalogue_units):
@@ -507,6 +507,13 @@ def _shorter_spellings(unit: str) -> list[str]:
             if text[:end].endswith(_PLACE_ENDS):
                 found.append(text[end:])
     return list(dict.fromkeys(found))
+
+
+def _closest_first(closest: str, units: Iterable[str], limit: int = 6) -> str:
+    """The units shown with the closest one first, so a long list never cuts off the one that matters."""
+    rest = sorted(set(units) - {closest})
+    shown = [closest, *rest[: limit - 1]]
+    return "、".join(shown) + (f" … ({len(rest) + 1})" if len(rest) + 1 > limit else "")
 
 
 def _closest(unit: str, candidates: Iterable[str]) -> str:

@@ -24,6 +24,7 @@ ISSUE_ZH = {
     IssueCode.UNKNOWN_CATEGORY: "事项类型无法识别",
     IssueCode.UNKNOWN_DEVOLUTION_MODE: "下放方式无法识别",
     IssueCode.UNUSED_HEADER_ALIAS: "表头别名未对应任何列",
+    IssueCode.OFFICE_LOCK_FILE: "Excel 锁定文件（工作簿正在打开）",
     IssueCode.DUPLICATE_CODE: "编码重复",
     IssueCode.DUPLICATE_ITEM: "事项重复",
     IssueCode.DITTO_WITHOUT_SOURCE: "“同上”无所指",
