@@ -107,6 +107,7 @@ NO_UNIT_COLUMN = "—（目录未注明行政区划）"
 ONE_LEVEL = "—（只有一个层级的清单）"
 FEWER_THAN_TWO_UNITS = "—（不足两个单位，无从比较）"
 PARTITION_RUN = "—（按单位运行，跨单位比较见全量对账）"
+NO_SUPERVISION_COLUMNS = "—（下放清单未填监管部门/监管方式）"
 # Found by the level cascade (quanze.gaps:find_cascade_gaps): looked for only with lists of two levels.
 CASCADE_GAPS = tuple(t for t, spec in GAP_TYPES.items() if "quanze.gaps:find_cascade_gaps" in spec.finders)
 
@@ -129,6 +130,9 @@ def unmeasured(result: ReconcileResult) -> dict[str, str]:
             out[t.value] = NO_CATALOGUE
     elif not result.usage and not result.summary.gaps.get(GapType.UNUSED.value):
         out[GapType.UNUSED.value] = NO_VOLUME_COLUMN
+    if not result.supervision_tracked:
+        # README: no-supervision is found only when the list tracks supervision; else it was not looked for.
+        out[GapType.NO_SUPERVISION.value] = NO_SUPERVISION_COLUMNS
     if not result.cascade_levels:
         for t in CASCADE_GAPS:
             out[t.value] = ONE_LEVEL
