@@ -234,8 +234,8 @@ class Terminal:
             ("powers 权力事项", m.powers),
             ("service items 服务事项", m.service_items),
             ("units 单位", len(m.units)),
-            ("matched links 已匹配", m.links_matched),
-            ("review links 待复核", m.links_review),
+            ("matched links 已匹配链接", m.links_matched),
+            ("review links 待复核链接", m.links_review),
             ("powers×units unmatched 未匹配", m.power_units_unmatched),
             ("orphan service items, confirmed 无权力支撑（确定）", m.orphan_service_items),
             ("decisions applied 已应用决定", m.decisions_applied),
@@ -485,7 +485,11 @@ def rate_line(summary: Summary, accepted: int | None, devolved: int | None) -> s
     if devolved:
         return f"承接率 {(accepted or 0) / devolved:.1%}（{accepted}/{devolved}） acceptance rate"
     m = summary.match
-    return f"已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，未匹配 {m.power_units_unmatched}"
+    # 事项×单位, as report.xlsx counts them: not the links of the table above (one power may have several).
+    return (
+        f"事项×单位：已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，"
+        f"未匹配 {m.power_units_unmatched}"
+    )
 
 
 def gap_line(summary: Summary) -> str:
