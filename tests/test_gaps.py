@@ -433,6 +433,11 @@ def test_an_acceptance_word_that_says_neither_is_a_gap_and_an_issue(tmp_path: Pa
         ("直接下放", False),
         ("委托下放", False),
         ("下放（保留备案）", False),
+        ("上收", True),
+        ("收回", True),
+        ("市级实施", True),
+        ("本级实施", True),
+        ("县级实施", False),
         (None, False),
     ],
 )
@@ -474,3 +479,20 @@ def test_an_acceptance_list_that_meets_the_devolution_list_nowhere_is_a_loud_war
     ]
     assert "share no item: 1 devolved to 西河县, 2 listed" in issues[1].message
     assert "nothing in the devolution list is devolved to 北岭县" in issues[0].message
+
+
+def test_an_item_taken_back_is_expected_nowhere_and_an_unknown_mode_is_an_issue(tmp_path: Path) -> None:
+    """上收 / 市级实施 hand the item to no one; a 下放方式 that is no known word is reported, not read silently."""
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][5] = "上收"
+    rows[0][5] = "市级实施"
+    rows[1][5] = "属地管理"
+    fixtures.xlsx(tmp_path / "s" / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    result = reconcile(load_config(config))
+    names = (rows[3][1], rows[0][1])
+    assert not [g for g in result.gaps if g.item_name in names and g.gap_type is GapType.NOT_ACCEPTED]
+    unknown = [i for i in result.issues if i.code is IssueCode.UNKNOWN_DEVOLUTION_MODE]
+    assert [(i.file.endswith("city.xlsx"), i.row, i.value) for i in unknown] == [(True, 4, "属地管理")]
+    # The unknown word still devolves the item, so that it shows up as a gap rather than disappearing.
+    assert any(g.item_name == rows[1][1] for g in result.gaps)

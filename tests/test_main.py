@@ -7,21 +7,20 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from quanze import __main__ as entry
-from quanze import cli
+from quanze import cli, entry
 
 
 def test_the_console_script_is_the_entry_that_imports_with_the_collector_off() -> None:
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "quanze"]
-    assert script.value == "quanze.__main__:run"
+    assert script.value == "quanze.entry:main"
 
 
 def test_the_collector_is_on_again_when_the_command_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
     monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()))
-    gc.disable()  # as though a previous import had left it off: run must still end with it on
+    gc.disable()  # as though a previous import had left it off: main must still end with it on
     try:
-        entry.run()
+        entry.main()
     finally:
         gc.enable()
     assert seen == [True]

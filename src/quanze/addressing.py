@@ -335,7 +335,9 @@ class Addressing:
                     )
                 )
             unknown = [
-                n for n in (*address.named, *address.excluded) if not any(names_unit(n, u) for u in units)
+                n
+                for n in (*address.named, *address.excluded)
+                if not any(names_unit(n, u) for u in units) and not _kind_of_some(n, units)
             ]
             if units and unknown:
                 out.append(
@@ -347,6 +349,11 @@ class Addressing:
                     )
                 )
         return out
+
+
+def _kind_of_some(name: str, units: Sequence[str]) -> bool:
+    """A kind word (开发区, 各乡镇) naming units of the run by their kind, as in 各县（区）（开发区除外）."""
+    return bool(_GENERIC.match(name)) and bool(_kinds_in(name) & {unit_kind(u) for u in units})
 
 
 def _listing(units: Sequence[str], most: int = 8) -> str:

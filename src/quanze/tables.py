@@ -147,6 +147,7 @@ def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:
         usage=usage(loaded.services),
         acceptance=acceptance.progress() if acceptance else [],
         cascade=cascade.rows if cascade else [],
+        supervision_tracked=any(p.supervision_department or p.supervision_method for p in loaded.devolved),
         cascade_levels=cascade.levels if cascade else [],
         issues=loaded.issues,
     )

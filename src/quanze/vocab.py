@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Final
 
@@ -499,6 +500,18 @@ KEPT_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "取消", "停止")
 HANDING_WORDS: Final = ("下放", "委托", "授权", "赋权", "放权", "交由")
 
 
+# A 下放方式 that opens with one of these takes the item back up (上收, 收回市级): it is handed to no one.
+TAKEN_BACK_PREFIXES: Final = ("上收", "收回", "回收")
+# The upper level itself implements the item (市级实施, 本级行使, 省级直接办理): it is handed to no one.
+_UPPER_IMPLEMENTS: Final = re.compile(
+    r"^(本级|上级|原级|省级|自治区级|市级|州级|盟级|地区级|设区市级|市本级)(直接)?(实施|行使|办理|承办|保留)$"
+)
+# A lower level implements it (县级实施, 乡镇实施, 县（市、区）实施): a handing word of its own.
+_LOWER_IMPLEMENTS: Final = re.compile(
+    r"^(各)?(县|区|县区|县市区|县市|乡镇|乡|镇|街道|乡镇街道)级?(实施|行使|办理|承办)$"
+)
+
+
 def keeps_item(mode: str | None) -> bool:
     """Whether a 下放方式 cell keeps the item at the upper level (保留, 市级保留, 不予下放, 暂缓下放 …).
 
@@ -508,9 +521,24 @@ def keeps_item(mode: str | None) -> bool:
     text = "".join((mode or "").split())
     if not text:
         return False
-    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES):
+    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES) or text.startswith(TAKEN_BACK_PREFIXES):
+        return True
+    if _UPPER_IMPLEMENTS.match(text):
         return True
     return "保留" in text and not any(w in text for w in HANDING_WORDS)
+
+
+def hands_item(mode: str | None) -> bool:
+    """Whether a 下放方式 cell says the item is handed down (直接下放, 委托, 授权, 县级实施 …).
+
+    A cell that neither keeps (`keeps_item`) nor hands the item is a word quanze does not know: the caller
+    reports it (`unknown-devolution-mode`) rather than reading it silently either way.
+    """
+    text = "".join((mode or "").split())
+    if not text or keeps_item(text):
+        return False
+    plain = text.replace("（", "").replace("）", "").replace("(", "").replace(")", "").replace("、", "")
+    return any(w in text for w in HANDING_WORDS) or bool(_LOWER_IMPLEMENTS.match(plain))
 
 
 # An acceptance cell that opens with one of these refuses the item (不予认领, 未承接, 暂缓承接, 否, 无此事项).

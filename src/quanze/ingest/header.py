@@ -29,7 +29,23 @@ def alias_table(kind: ListKind, extra: Mapping[str, tuple[str, ...]]) -> dict[st
         for fld, aliases in t.items():
             for rank, alias in enumerate(aliases):
                 table.setdefault(header_key(alias), (fld, rank))
+    # Latin headers are compared without case (itemCode, ItemCode, itemcode): see `_candidates`.
+    for key, hit in list(table.items()):
+        if key.isascii() and key.lower() != key:
+            table.setdefault(key.lower(), hit)
     return table
+
+
+def names_column(alias: str, header: str) -> bool:
+    """Whether a header alias names a column whose header (its parts joined by " / ") is `header`."""
+    table = _alias_only(alias)
+    parts = [p for p in header.split(" / ") if p]
+    return any(_lookup(keys, table) is not None for keys in (parts, *([p] for p in parts)) if keys)
+
+
+def _alias_only(alias: str) -> dict[str, tuple[str, int]]:
+    key = header_key(alias)
+    return {key: ("alias", 0), key.lower(): ("alias", 0)}
 
 
 def resolve_fields(
@@ -64,6 +80,8 @@ _LETTER = re.compile(r"[A-Za-z]")
 def _candidates(key: str) -> tuple[str, ...]:
     """A header key and what it may stand for: without a bracketed part, without an English second line."""
     out = [key]
+    if key.isascii() and key.lower() != key:
+        out.append(key.lower())
     if key[-1:].isascii():
         english = _ENGLISH_TAIL.sub("", key)
         if english != key:
