@@ -832,6 +832,20 @@ def catalogue_main_item_column(path: Path) -> Path:
     return xlsx(path, {"事项目录": [header, *rows]})
 
 
+def catalogue_item_beside_handling_item(path: Path) -> Path:
+    """A catalogue naming each handling item and, beside it, the item it belongs to: 事项名称 | 事项编码 |
+    业务办理项名称 | 业务办理项编码. The item's cells merged over its handling items; the last item has no handling
+    item of its own (its 业务办理项 cells blank)."""
+    header = ["序号", "事项名称", "事项编码", "业务办理项名称", "业务办理项编码", "实施机构"]
+    rows: list[Row] = [
+        [1, "民办培训机构设立审批", "330700101000", "民办培训机构筹设审批", "33070010100001", "县教育局"],
+        [2, None, None, "民办培训机构正式设立审批", "33070010100002", "县教育局"],
+        [3, "中小学教师资格认定", "330700102000", "初级中学教师资格认定", "33070010200001", "县教育局"],
+        [4, "校车使用许可", "330700103000", None, None, "县教育局"],
+    ]
+    return xlsx(path, {"办事指南": [header, *rows]}, merges={"办事指南": ["B2:B3", "C2:C3"]})
+
+
 def name_merged_over_sub_item_column(path: Path) -> Path:
     """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
     return xlsx(

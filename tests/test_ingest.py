@@ -349,6 +349,27 @@ def test_a_catalogue_told_by_its_columns_reads_its_main_item_column_as_the_paren
     ]
 
 
+@pytest.mark.parametrize("kind", [ListKind.AUTO, ListKind.SERVICES])
+def test_the_item_beside_a_handling_item_is_its_parent_with_its_code(tmp_path: Path, kind: ListKind) -> None:
+    # 事项名称 beside 业务办理项名称 names the power the handling item belongs to, not a second item column;
+    # 业务办理项编码 is the item's code and 事项编码 the parent's (read as the item's, the handling items of
+    # one power shared one code and raised duplicate-code).
+    path = fixtures.catalogue_item_beside_handling_item(tmp_path / "catalogue-item-beside-handling-item.xlsx")
+    report = read_file(path, IngestOptions(kind=kind))
+    assert report.kind is ListKind.SERVICES
+    fields = {c.header: c.field for c in report.sheets[0].columns}
+    assert (fields["事项名称"], fields["事项编码"]) == ("parent_power_name", "parent_power_code")
+    assert (fields["业务办理项名称"], fields["业务办理项编码"]) == ("name", "code")
+    assert rows(report, "name", "code", "parent_power_name", "parent_power_code") == [
+        ("民办培训机构筹设审批", "33070010100001", "民办培训机构设立审批", "330700101000"),
+        ("民办培训机构正式设立审批", "33070010100002", "民办培训机构设立审批", "330700101000"),
+        ("初级中学教师资格认定", "33070010200001", "中小学教师资格认定", "330700102000"),
+        # An item with no handling item of its own is named by its item column, as it was before.
+        ("校车使用许可", None, "校车使用许可", "330700103000"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [

@@ -282,6 +282,8 @@ class RecordBuilder:
         if depth == 1:
             tree.handling_item(rownum, values)
         name = values.get("name") or values.get("sub_item")
+        if not name and ctx.parent_names_bare_rows:
+            name = values.get("parent_power_name")
         if not name:
             self._reject(rownum, "name", "the service item has no name (事项名称); the row was not read")
             return
