@@ -846,6 +846,28 @@ def catalogue_item_beside_handling_item(path: Path) -> Path:
     return xlsx(path, {"办事指南": [header, *rows]}, merges={"办事指南": ["B2:B3", "C2:C3"]})
 
 
+def main_and_sub_code_columns(path: Path) -> Path:
+    """主项编码 | 主项名称 | 子项编码 | 子项名称: each 子项 has a code of its own (the main item's stem + 001 …); the
+    main item's cells merged over its 子项 rows; one item without sub-items."""
+    header = ["序号", "主项编码", "主项名称", "子项编码", "子项名称", "权力类型", "实施机关"]
+    rows: list[Row] = [
+        [
+            1,
+            "330800201000",
+            "民办非企业单位登记",
+            "330800201001",
+            "民办非企业单位成立登记",
+            "行政许可",
+            "县民政局",
+        ],
+        [None, None, None, "330800201002", "民办非企业单位注销登记", None, None],
+        [2, "330800202000", "慈善信托备案", None, None, "其他行政权力", "县民政局"],
+    ]
+    return xlsx(
+        path, {"Sheet1": [header, *rows]}, merges={"Sheet1": ["A2:A3", "B2:B3", "C2:C3", "F2:F3", "G2:G3"]}
+    )
+
+
 def name_merged_over_sub_item_column(path: Path) -> Path:
     """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
     return xlsx(

@@ -370,6 +370,18 @@ def test_the_item_beside_a_handling_item_is_its_parent_with_its_code(tmp_path: P
     assert [i for i in report.issues if i.severity is not Severity.INFO] == []
 
 
+def test_a_sub_item_code_column_gives_each_sub_item_its_own_code(tmp_path: Path) -> None:
+    # Read with the main code, the two sub-items shared one code and matching lost what tells them apart.
+    report = read_file(fixtures.main_and_sub_code_columns(tmp_path / "main-and-sub-code-columns.xlsx"))
+    assert {c.header: c.field for c in report.sheets[0].columns}["子项编码"] == "sub_code"
+    assert rows(report, "name", "sub_item", "code") == [
+        ("民办非企业单位登记", "民办非企业单位成立登记", "330800201001"),
+        ("民办非企业单位登记", "民办非企业单位注销登记", "330800201002"),
+        ("慈善信托备案", None, "330800202000"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [

@@ -37,6 +37,7 @@ FIELDS: Final = (
     "owner_department",
     "status",
     "tree_level",
+    "sub_code",
 )
 
 # When a header names a field that an earlier column already took, the later column takes this one
@@ -186,6 +187,8 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "项目",
     ),
     "sub_item": ("子项名称", "子项", "子项事项名称", "子项目名称", "子事项名称"),
+    # A sub-item's own code beside the main item's (主项编码 | 主项名称 | 子项编码 | 子项名称): a 子项's code.
+    "sub_code": ("子项编码", "子项代码", "子项事项编码", "子项权力编码"),
     "duty_type": ("事项性质", "事项属性", "清单属性", "权力或配合", "权力/配合事项", "事项类别（权力/配合）"),
     "owner_department": (
         "主体责任部门",

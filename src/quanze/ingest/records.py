@@ -240,6 +240,8 @@ class RecordBuilder:
         if not name:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return
+        if role == "sub" and values.get("sub_code"):
+            values = {**values, "code": values["sub_code"]}  # a 子项 with a code of its own (子项编码)
         if role == "sub" and last is not None and last.name == name:
             # A 子项 is part of its main item: a type or organ cell left blank on its row is the main row's.
             if values.get("category") is None and last.category_raw is not None:
