@@ -631,6 +631,18 @@ def status_column(path: Path) -> Path:
     )
 
 
+def catalogue_publish_status_words(path: Path) -> Path:
+    """A catalogue with a 发布状态 column holding the platform's words: 已发布 / 已下线 / 已下架 / 已暂停."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "事项编码", "发布状态"]
+    rows: list[Row] = [
+        [1, "残疾人证核发", "行政确认", "县残联", "D1", "已发布"],
+        [2, "残疾人托养服务补贴发放", "行政给付", "县残联", "D2", "已下线"],
+        [3, "残疾人职业技能培训补贴发放", "行政给付", "县残联", "D3", "已下架"],
+        [4, "残疾人家庭无障碍改造", "公共服务", "县残联", "D4", "已暂停"],
+    ]
+    return xlsx(path, {"目录": [header, *rows]})
+
+
 TREE_HEADER = ["序号", "事项层级", "事项名称", "事项编码", "事项类型", "实施主体", "行政区划"]
 
 
@@ -866,6 +878,19 @@ def main_and_sub_code_columns(path: Path) -> Path:
     return xlsx(
         path, {"Sheet1": [header, *rows]}, merges={"Sheet1": ["A2:A3", "B2:B3", "C2:C3", "F2:F3", "G2:G3"]}
     )
+
+
+def credit_code_first_impl_codes(path: Path) -> Path:
+    """A catalogue whose 实施编码 start with the organ's credit code (credit code + 13 characters, as Guangdong
+    exports them): every item of one organ shares the first 21 characters."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "实施编码", "事项版本"]
+    credit = "11441823MB2D039118"
+    rows: list[Row] = [
+        [1, "医疗机构执业登记（新办）", "行政许可", "县卫生健康局", credit + "4446014359620", "V3.0"],
+        [2, "医疗机构执业登记（校验）", "行政许可", "县卫生健康局", credit + "4445217159946", "V3.0"],
+        [3, "护士执业注册", "行政许可", "县卫生健康局", credit + "4441335199405", "V2.0"],
+    ]
+    return xlsx(path, {"事项清单": [header, *rows]})
 
 
 def name_merged_over_sub_item_column(path: Path) -> Path:

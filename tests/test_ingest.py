@@ -382,6 +382,18 @@ def test_a_sub_item_code_column_gives_each_sub_item_its_own_code(tmp_path: Path)
     assert [i for i in report.issues if i.severity is not Severity.INFO] == []
 
 
+def test_codes_that_start_with_the_credit_code_are_no_duplicates(tmp_path: Path) -> None:
+    # Cut to their first 12 characters as if a basic code came first, one organ's codes were one code.
+    path = fixtures.credit_code_first_impl_codes(tmp_path / "credit-code-first-impl-codes.xlsx")
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES))
+    assert [s.code for s in report.services] == [
+        "11441823MB2D0391184446014359620",
+        "11441823MB2D0391184445217159946",
+        "11441823MB2D0391184441335199405",
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [
