@@ -893,6 +893,49 @@ def credit_code_first_impl_codes(path: Path) -> Path:
     return xlsx(path, {"事项清单": [header, *rows]})
 
 
+def provincial_header_words(path: Path) -> Path:
+    """Header words of other provinces' lists, one province a sheet: 事项代码 | 行政权力事项名称 | 权力分类 |
+    实施主体名称 (Shandong); 职权编码 | 职权名称 | 职权分类 (Beijing); 权力事项编码 | 权力事项名称 | 权力事项类型
+    (Zhejiang: a power list's own code column headed 权力事项编码)."""
+    return xlsx(
+        path,
+        {
+            "事项代码": [
+                ["序号", "事项代码", "行政权力事项名称", "权力分类", "实施主体名称"],
+                [1, "370100001000", "企业投资项目核准", "行政许可", "县发展和改革局"],
+                [2, "370100002000", "对价格违法行为的处罚", "行政处罚", "县发展和改革局"],
+            ],
+            "职权分类": [
+                ["序号", "职权编码", "职权名称", "职权分类", "实施主体"],
+                [1, "110100001000", "法律援助申请受理", "行政给付", "县司法局"],
+            ],
+            "权力事项类型": [
+                ["序号", "权力事项编码", "权力事项名称", "权力事项类型", "实施机关"],
+                [1, "330100001000", "临时用地审批", "行政许可", "县自然资源局"],
+            ],
+        },
+    )
+
+
+def title_list_words_after_organ(path: Path) -> Path:
+    """No organ column: each sheet's title names the organ, then the list in words seen in real titles
+    (行政职权目录, 行政权力事项清单（2025年版）, 权力和责任清单)."""
+    header = ["序号", "事项名称", "事项类型", "事项编码"]
+    return xlsx(
+        path,
+        {
+            "目录": [["某县体育局行政职权目录"], header, [1, "游泳场所开放许可", "行政许可", "T1"]],
+            "清单": [
+                ["某县自然资源局行政权力事项清单（2025年版）"],
+                header,
+                [1, "临时用地审批", "行政许可", "T2"],
+            ],
+            "权责": [["某县档案馆权力和责任清单"], header, [1, "档案出境审批初审", "其他行政权力", "T3"]],
+        },
+        merges={"目录": ["A1:D1"], "清单": ["A1:D1"], "权责": ["A1:D1"]},
+    )
+
+
 def name_merged_over_sub_item_column(path: Path) -> Path:
     """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
     return xlsx(

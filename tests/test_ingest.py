@@ -394,6 +394,29 @@ def test_codes_that_start_with_the_credit_code_are_no_duplicates(tmp_path: Path)
     assert [i for i in report.issues if i.severity is not Severity.INFO] == []
 
 
+def test_other_provinces_header_words_name_their_fields(tmp_path: Path) -> None:
+    # 行政权力事项名称 found no header at all (no-header, nothing read); 职权分类 and 权力事项类型 lost every
+    # category, and 权力事项编码 (read as a catalogue's parent code) every code of a power list.
+    report = read_file(fixtures.provincial_header_words(tmp_path / "provincial-header-words.xlsx"))
+    assert report.kind is ListKind.POWERS
+    assert rows(report, "name", "category", "code", "department") == [
+        ("企业投资项目核准", Category.LICENSING, "370100001000", "县发展和改革局"),
+        ("对价格违法行为的处罚", Category.PENALTY, "370100002000", "县发展和改革局"),
+        ("法律援助申请受理", Category.PAYMENT, "110100001000", "县司法局"),
+        ("临时用地审批", Category.LICENSING, "330100001000", "县自然资源局"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_the_title_names_the_organ_before_the_lists_words(tmp_path: Path) -> None:
+    report = read_file(fixtures.title_list_words_after_organ(tmp_path / "title-list-words-after-organ.xlsx"))
+    assert rows(report, "name", "department") == [
+        ("游泳场所开放许可", "某县体育局"),
+        ("临时用地审批", "某县自然资源局"),
+        ("档案出境审批初审", "某县档案馆"),
+    ]
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [

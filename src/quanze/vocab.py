@@ -60,6 +60,9 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "职权类别",
         "权力分类",
         "事项分类",
+        "职权分类",
+        "权力事项类型",
+        "权责事项类型",
     ),
     "code": (
         "事项编码",
@@ -166,6 +169,8 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 
 POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     **_COMMON_HEADERS,
+    # A power list's own code column may be headed 权力事项编码 (a catalogue's names the parent power's code).
+    "code": (*_COMMON_HEADERS["code"], "权力事项编码"),
     "name": (
         "事项名称",
         "权力名称",
@@ -175,6 +180,8 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "主项名称",
         "权力事项名称",
         "权责事项名称",
+        "行政权力事项名称",
+        "行政职权名称",
         "权责事项",
         "权力事项",
         "职权事项",
