@@ -936,6 +936,17 @@ def title_list_words_after_organ(path: Path) -> Path:
     )
 
 
+def id_column_beside_seq(path: Path) -> Path:
+    """An 编号 column of the office's own item IDs (TJ-001 …) beside 序号, under a title: no sub-item numbering."""
+    header = ["序号", "编号", "事项名称", "事项类型", "实施主体"]
+    rows: list[Row] = [
+        [1, "TJ-001", "统计调查项目审批", "行政许可", "县统计局"],
+        [2, "TJ-002", "对拒报统计资料的处罚", "行政处罚", "县统计局"],
+        [3, "TJ-003", "统计执法检查", "行政检查", "县统计局"],
+    ]
+    return xlsx(path, {"权责清单": [["某县统计局权责清单"], header, *rows]}, merges={"权责清单": ["A1:E1"]})
+
+
 def name_merged_over_sub_item_column(path: Path) -> Path:
     """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
     return xlsx(

@@ -417,6 +417,19 @@ def test_the_title_names_the_organ_before_the_lists_words(tmp_path: Path) -> Non
     ]
 
 
+def test_an_id_column_beside_seq_makes_no_sub_items(tmp_path: Path) -> None:
+    # 编号 was read as a second 序号 (the 子项's): every item became a sub-item of the first, and the band of the
+    # header and the first item won the header for the ID read as an English second line (TJ-001).
+    report = read_file(fixtures.id_column_beside_seq(tmp_path / "id-column-beside-seq.xlsx"))
+    assert report.sheets[0].header_rows == [2]
+    assert rows(report, "name", "sub_item", "role") == [
+        ("统计调查项目审批", None, "single"),
+        ("对拒报统计资料的处罚", None, "single"),
+        ("统计执法检查", None, "single"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [

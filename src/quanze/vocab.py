@@ -45,6 +45,10 @@ FIELDS: Final = (
 # A two-column merged 实施层级及权限 header is level | scope.
 SECOND_OCCURRENCE: Final = MappingProxyType({"seq": "sub_seq", "name": "sub_item", "level": "level_scope"})
 
+# Headers that never take a second occurrence: an 编号 beside 序号 holds the office's own item IDs (TJ-001 …),
+# not a sub-item's number.
+NO_SECOND_OCCURRENCE: Final = frozenset({"编号"})
+
 _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "seq": ("序号", "主项序号", "事项序号", "项目序号", "编号"),
     "sub_seq": ("子项序号", "子项编号"),

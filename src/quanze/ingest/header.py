@@ -10,7 +10,7 @@ from quanze.cellref import column_letter, column_number
 from quanze.errors import UsageError
 from quanze.models import ColumnMap, ListKind
 from quanze.normalize import HAN, header_key
-from quanze.vocab import POWER_HEADERS, SECOND_OCCURRENCE, SERVICE_HEADERS
+from quanze.vocab import NO_SECOND_OCCURRENCE, POWER_HEADERS, SECOND_OCCURRENCE, SERVICE_HEADERS
 
 HEADER_SCAN_ROWS = 30
 
@@ -61,10 +61,11 @@ _ENGLISH_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])\(?[A-Za-z][A-Za-z0-9.,/&'\-_]
 _LETTER = re.compile(r"[A-Za-z]")
 
 
-def _candidates(key: str) -> tuple[str, ...]:
-    """A header key and what it may stand for: without a bracketed part, without an English second line."""
+def _candidates(key: str, *, cell: bool = True) -> tuple[str, ...]:
+    """A header key and what it may stand for: without a bracketed part, without an English second line (of
+    one cell: stacked parts joined are no cell, and the part below may be a data row's ID, 编号 over TJ-001)."""
     out = [key]
-    if key[-1:].isascii():
+    if cell and key[-1:].isascii():
         english = _ENGLISH_TAIL.sub("", key)
         if english != key:
             out.append(english)
@@ -77,7 +78,7 @@ def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tup
     """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
     keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
     for n, key in enumerate(keys):
-        for candidate in _candidates(key):
+        for candidate in _candidates(key, cell=n > 0 or len(label_parts) == 1):
             if candidate in table:
                 fld, rank = table[candidate]
                 return (fld, rank + _GROUP_RANK) if n >= 2 else (fld, rank)
@@ -109,10 +110,12 @@ def map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, int
     assigned: dict[int, str] = {}
     taken: set[str] = set()
     order = sorted((c for c in found if c[2] is not None), key=lambda c: (c[2][1], c[0]))  # type: ignore[index]
-    for col, _label, hit in order:
+    for col, label, hit in order:
         assert hit is not None
         fld = hit[0]
         if fld in taken:
+            if NO_SECOND_OCCURRENCE.intersection(label.split(" / ")):
+                continue
             fld = SECOND_OCCURRENCE.get(fld, "")
             if not fld or fld in taken:
                 continue
