@@ -947,6 +947,20 @@ def id_column_beside_seq(path: Path) -> Path:
     return xlsx(path, {"权责清单": [["某县统计局权责清单"], header, *rows]}, merges={"权责清单": ["A1:E1"]})
 
 
+def word_table_name_paragraph_rows(path: Path) -> Path:
+    """A Word table pasted into Excel: a name of two paragraphs takes two rows, the second a bracketed qualifier
+    (name cells unmerged), every other cell of the item merged over both rows; its twin on a row of its own."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "事项编码"]
+    rows: list[Row] = [
+        [1, "种畜禽生产经营许可", "行政许可", "县农业农村局", "A1"],
+        [None, "（家畜）", None, None, None],
+        [2, "种畜禽生产经营许可（家禽）", "行政许可", "县农业农村局", "A2"],
+        [3, "对违法经营种畜禽的处罚", "行政处罚", "县农业农村局", "A3"],
+    ]
+    merges = ["A2:A3", "C2:C3", "D2:D3", "E2:E3"]
+    return xlsx(path, {"Sheet1": [header, *rows]}, merges={"Sheet1": merges})
+
+
 def name_merged_over_sub_item_column(path: Path) -> Path:
     """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
     return xlsx(

@@ -430,6 +430,23 @@ def test_an_id_column_beside_seq_makes_no_sub_items(tmp_path: Path) -> None:
     assert [i for i in report.issues if i.severity is not Severity.INFO] == []
 
 
+@pytest.mark.parametrize("keep", [True, False], ids=["records", "counts-only"])
+def test_a_qualifier_paragraph_row_joins_the_name_above(tmp_path: Path, keep: bool) -> None:
+    # Read as its own record, the qualifier made an item named （家畜） with the code of the item above
+    # (duplicate-code), and the item lost what tells it from its twin.
+    path = fixtures.word_table_name_paragraph_rows(tmp_path / "word-table-name-paragraph-rows.xlsx")
+    report = read_file(path, IngestOptions(keep_records=keep))
+    assert report.records == 3
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.CONTINUATION_ROW, 3)]
+    if keep:
+        assert rows(report, "name", "code", "role") == [
+            ("种畜禽生产经营许可（家畜）", "A1", "single"),
+            ("种畜禽生产经营许可（家禽）", "A2", "single"),
+            ("对违法经营种畜禽的处罚", "A3", "single"),
+        ]
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [
