@@ -961,6 +961,60 @@ def word_table_name_paragraph_rows(path: Path) -> Path:
     return xlsx(path, {"Sheet1": [header, *rows]}, merges={"Sheet1": merges})
 
 
+def part_sections_give_categories(path: Path) -> Path:
+    """No category column: section rows 第一部分　行政许可（共2项）… merged across the table, 序号 restarting."""
+    header = ["序号", "权力名称", "实施主体", "权力编码"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                header,
+                ["第一部分\u3000行政许可（共2项）"],
+                [1, "建设工程规划许可", "县住建局", "P1"],
+                [2, "白蚁防治单位资质核准", "县住建局", "P2"],
+                ["第二部分\u3000行政处罚（共1项）"],
+                [1, "对未移交建设项目档案的处罚", "县住建局", "P3"],
+            ]
+        },
+        merges={"Sheet1": ["A2:D2", "A5:D5"]},
+    )
+
+
+def department_item_numbers(path: Path) -> Path:
+    """A county-wide list: department section rows (一、某县应急管理局), items numbered department-item 1-1, 1-2,
+    2-1 (text), each with its own name and type; no item 1 or 2 above them."""
+    header = ["序号", "事项名称", "事项类型", "事项编码"]
+    return xlsx(
+        path,
+        {
+            "汇总": [
+                header,
+                ["一、某县应急管理局"],
+                ["1-1", "生产安全事故应急预案备案", "其他行政权力", "N1"],
+                ["1-2", "安全生产状况监督检查", "行政检查", "N2"],
+                ["二、某县气象局"],
+                ["2-1", "雷电防护装置设计审核", "行政许可", "N3"],
+            ]
+        },
+        merges={"汇总": ["A2:D2", "A5:D5"]},
+    )
+
+
+def header_footnote_marks(path: Path) -> Path:
+    """Header words with footnote marks (事项名称①, 事项类型②, 事项编码（注3）) explained in a 注 row below."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称①", "事项类型②", "实施主体", "事项编码（注3）"],
+                [1, "养老机构设立备案", "其他行政权力", "县民政局", "F1"],
+                [2, "对养老机构的监督检查", "行政检查", "县民政局", "F2"],
+                ["注：①按省级目录填写；②按十类权力填写；3.省统一编码。"],
+            ]
+        },
+    )
+
+
 def name_merged_over_sub_item_column(path: Path) -> Path:
     """事项名称 merged sideways over the 子项 column for items with no sub-item; one item has two 子项 rows."""
     return xlsx(

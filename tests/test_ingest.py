@@ -447,6 +447,37 @@ def test_a_qualifier_paragraph_row_joins_the_name_above(tmp_path: Path, keep: bo
         ]
 
 
+def test_part_section_rows_give_their_category(tmp_path: Path) -> None:
+    # 第一部分 was read as 第一部 + 分　行政许可: a title row, its category lost.
+    report = read_file(
+        fixtures.part_sections_give_categories(tmp_path / "part-sections-give-categories.xlsx")
+    )
+    assert rows(report, "name", "category") == [
+        ("建设工程规划许可", Category.LICENSING),
+        ("白蚁防治单位资质核准", Category.LICENSING),
+        ("对未移交建设项目档案的处罚", Category.PENALTY),
+    ]
+
+
+def test_department_item_numbers_make_no_sub_items(tmp_path: Path) -> None:
+    # 1-2 was read as a 子项 of the item numbered 1-1 above it, and 1-1 warned of as an orphan sub-item.
+    report = read_file(fixtures.department_item_numbers(tmp_path / "department-item-numbers.xlsx"))
+    assert rows(report, "name", "sub_item", "role", "department") == [
+        ("生产安全事故应急预案备案", None, "single", "某县应急管理局"),
+        ("安全生产状况监督检查", None, "single", "某县应急管理局"),
+        ("雷电防护装置设计审核", None, "single", "某县气象局"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_header_words_with_footnote_marks_name_their_fields(tmp_path: Path) -> None:
+    report = read_file(fixtures.header_footnote_marks(tmp_path / "header-footnote-marks.xlsx"))
+    assert rows(report, "name", "category", "code") == [
+        ("养老机构设立备案", Category.OTHER, "F1"),
+        ("对养老机构的监督检查", Category.INSPECTION, "F2"),
+    ]
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [

@@ -59,6 +59,8 @@ _GROUP_RANK = 1000
 # An English second line after a Chinese header (事项名称\nItem Name → 事项名称ItemName as a key).
 _ENGLISH_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])\(?[A-Za-z][A-Za-z0-9.,/&'\-_]*\)?$")
 _LETTER = re.compile(r"[A-Za-z]")
+# A footnote mark after a header word (事项名称①, 事项类型², folded to a digit), explained in a 注 row below.
+_FOOTNOTE_MARK = re.compile(r"(?<=[\u3400-\u9fff])\d{1,2}$")
 
 
 def _candidates(key: str, *, cell: bool = True) -> tuple[str, ...]:
@@ -69,6 +71,8 @@ def _candidates(key: str, *, cell: bool = True) -> tuple[str, ...]:
         english = _ENGLISH_TAIL.sub("", key)
         if english != key:
             out.append(english)
+        elif key[-1].isdigit() and (unmarked := _FOOTNOTE_MARK.sub("", key)) != key:
+            out.append(unmarked)
     if "(" in key:
         out += [re.sub(r"\([^()]*\)", "", k) for k in out]
     return tuple(out)

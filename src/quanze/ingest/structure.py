@@ -14,7 +14,7 @@ from quanze.normalize import category_of, is_placeholder
 
 _SECTION = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]|[(（]?[一二三四五六七八九十]+[)）][、.．]?"
-    r"|第[一二三四五六七八九十]+[部分章节类][、.．:：]?)\s*(.+)$"
+    r"|第[一二三四五六七八九十\d]+(?:部分|[章节类])[、.．:：]?)\s*(.+)$"
 )
 # The count a section heading may end with: 一、行政许可（共12项）, （二）行政处罚 共4项.
 _SECTION_COUNT = re.compile(r"\s*[(（]?\s*共?\s*\d+\s*[项个条][)）]?\s*$")
