@@ -152,7 +152,10 @@ def split_name(text: str) -> NameParts:
 
 
 _REGION_SEGMENT = re.compile(r"^\d{12}$")
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+# A unified social credit code (GB 32100): registration office and kind, a 6-digit region, the organ's code
+# and a check character.
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_LETTER = re.compile(r"[A-Z]")
 
 
 @lru_cache(maxsize=65536)
@@ -167,7 +170,15 @@ def code_key(code: str | None) -> str | None:
     for i in range(1, len(parts)):
         if _REGION_SEGMENT.match(parts[i]):
             return "-".join(parts[:i])
-    if len(parts) == 1 and len(text) in (31, 32) and _CREDIT_CODE.match(text[12:30]):
+    # A basic code, the unit's credit code and a level digit; unless the code starts with the credit code
+    # (Guangdong's 实施编码: credit code + 13 characters), whose organ part has letters (MB2D…) where a basic
+    # code has digits: every item of one organ then shares the first 12 characters.
+    if (
+        len(parts) == 1
+        and len(text) in (31, 32)
+        and _CREDIT_CODE.match(text[12:30])
+        and not (_CREDIT_CODE.match(text[:18]) and _LETTER.search(text[8:17]))
+    ):
         return text[:12]
     return text
 
