@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from quanze.match import MatchOptions, Method, Status, match_catalogue
 from quanze.match.candidates import Index
-from quanze.match.distinct_runs import distinct_run, entity_runs, other_grant
+from quanze.match.distinct_runs import distinct_run, entity_runs, opens_words, other_grant
 from quanze.match.explain import explain_service
 from quanze.match.scoring import prepare_power
 from quanze.models import PowerItem, Provenance, ServiceItem
@@ -100,3 +100,66 @@ def test_explain_names_the_run() -> None:
     shown = explain_service(powers, [ServiceItem(name=ITEM, unit="东城县", source=SRC)], 0)
     (cand,) = [c for c in shown.candidates if c.name == HEAT]
     assert cand.status == "review" and "热力设施" in cand.reason
+
+
+def coded(
+    powers: list[str], names: list[str], stem: str = "511A0999800"
+) -> dict[str, set[tuple[str, Status]]]:
+    items = [
+        ServiceItem(name=n, code=f"{stem}{k:03d}", unit="东城县", source=SRC) for k, n in enumerate(names, 1)
+    ]
+    out: dict[str, set[tuple[str, Status]]] = {n: set() for n in names}
+    for lk in match_catalogue([PowerItem(name=p, role="single", source=SRC) for p in powers], items).links:
+        out[names[lk.service]].add((powers[lk.power], lk.status))
+    return out
+
+
+PESTICIDE = "除剧毒农药、限用农药外其他农药（不含分装）经营许可"
+_LONG = "除从事剧毒、限用农药专营的企业外，县域内从事农药经营活动的单位，不带有分装设施经营除剧毒农药、限用农药以外的其他农药企业"
+PESTICIDES = [f"{_LONG}经营许可证核发", f"{_LONG}经营许可证变更审查"]
+
+
+def test_a_family_whose_far_names_hold_one_powers_run_is_proposed() -> None:
+    # Each long name scores far below the line; both hold runs only that power holds, and the family agrees.
+    found = coded([PESTICIDE, *OTHERS], PESTICIDES)
+    assert found == {n: {(PESTICIDE, Status.REVIEW)} for n in PESTICIDES}
+    # Without the codes (no family) or with one member alone, nothing.
+    assert links([PESTICIDE, *OTHERS], PESTICIDES) == {n: set() for n in PESTICIDES}
+    assert coded([PESTICIDE, *OTHERS], PESTICIDES[:1]) == {PESTICIDES[0]: set()}
+
+
+SHELTER = "应建防灾避难场所的民用建筑项目报建审批"
+SHELTERS = ["应建防灾避难场所易地建设费核定", "建筑防灾工程竣工验收", "建筑防灾工程质量监督"]
+
+
+def test_a_small_familys_siblings_follow_the_member_a_run_proposed() -> None:
+    found = coded([SHELTER, "林木采伐许可证核发", *OTHERS], SHELTERS)
+    assert found == {n: {(SHELTER, Status.REVIEW)} for n in SHELTERS}
+    result = match_catalogue(
+        [PowerItem(name=SHELTER, role="single", source=SRC)],
+        [
+            ServiceItem(name=n, code=f"511A0999800{k:03d}", unit="东城县", source=SRC)
+            for k, n in enumerate(SHELTERS, 1)
+        ],
+    )
+    sibling = next(lk for lk in result.links if lk.service == 1)
+    assert sibling.method is Method.CODE and "应建防灾避难场所" in sibling.reason and "建筑" in sibling.reason
+    # Without the codes the siblings say nothing; a large family's one member says nothing of the rest.
+    assert links([SHELTER, *OTHERS], SHELTERS)[SHELTERS[1]] == set()
+    many = [*SHELTERS, *(f"建筑防灾工程第{n}阶段审查" for n in range(3))]
+    assert coded([SHELTER, *OTHERS], many)[SHELTERS[1]] == set()
+
+
+def test_a_run_closing_a_thing_of_the_items_own_is_not_proposed() -> None:
+    # 城镇职工医疗互助关系转移接续 is about 城镇职工医疗互助, not about the power's 退役人员… thing.
+    assert not opens_words("医疗互助关系转移接续", ["城镇职工医疗互助关系转移接续"])
+    assert opens_words("热力设施", [ITEM])  # …燃气与 | 热力设施方案…: opens a run of its own words
+    assert opens_words("生活垃圾", ["城乡生活垃圾经营性清扫许可"])  # after 城乡 (two characters)
+    power = "退役人员医疗互助关系转移接续申请"
+    item = "城镇职工医疗互助关系转移接续"
+    assert run_of(item, [power, *OTHERS]) == (0, "医疗互助关系转移接续")
+    result = match_catalogue(
+        [PowerItem(name=p, role="single", source=SRC) for p in [power, *OTHERS]],
+        [ServiceItem(name=item, unit="东城县", source=SRC)],
+    )
+    assert not [lk for lk in result.links if "仅该事项名称含此" in lk.reason]

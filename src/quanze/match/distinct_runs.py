@@ -4,7 +4,9 @@ A handling item often names its power's thing in words of its own around a run i
 拆除、移动城镇排水与污水处理设施方案审核 under 因工程建设需要拆除、改动、迁移供水、排水与污水处理设施审核. The
 names score just under the review line, and the item went unlinked. When they score within NEAR_BELOW of it, and
 the longest run of the item's own words (acts and licence words apart) that any power of the partition holds is
-four characters or more and one power alone holds it, that power is proposed, in review (never matched: the run
+four characters or more, one power alone holds it, and it opens a run of the item's own words (the item is about
+that thing, not about a thing of its own the run ends: 基本医疗保险关系转移接续 against 军地养老保险关系转移接续申请),
+that power is proposed, in review (never matched: the run
 is evidence of the thing, not of the item; a person confirms). A run two powers hold (社会保障卡 of 社会保障卡申领
 and 社会保障卡信息变更) proposes nothing; nor do names far apart (most items sharing a run with one power have no
 power at all), a licence item against a penalty, a filing against a licence, an item granting another act on the
@@ -12,6 +14,12 @@ thing (…购用许可 / …邮寄许可), an information service against a powe
 department (unless one of them is a 行政审批局 handling others' items), or a power an analyst rejected. Short
 forms are read in full (高校毕业生报到 holds 高等学校), and a kind of entity (机关事业单位: who applies, not what
 for) is no run of a thing.
+
+A code family speaks where one name does not: two or more members of one family whose runs all point at one power
+(and no member linked elsewhere) are proposed for it however far apart the names score (long names such as
+除从事剧毒、易制爆…企业经营许可证核发 / …变更审查 under 除剧毒化学品、易制爆化学品外其他危险化学品…经营许可); and in a
+small family (SMALL_FAMILY members at most) with nothing else linked, the one member a run proposed speaks for its
+unlinked siblings that share a word with the power (建设项目人防工程竣工验收 beside 防空地下室易地建设费核定).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from functools import lru_cache
 from typing import Final
 
 from quanze.match.doubts import closing_kind
+from quanze.match.evidence import shared_word
 from quanze.match.families import GENERIC_RUN, granted_act
 from quanze.match.inquiries import inquiry_for_another
 from quanze.match.model import MatchOptions, Method, Status
@@ -33,23 +42,40 @@ from quanze.vocab import CONCENTRATING_DEPARTMENTS
 MIN_RUN: Final = 4
 
 # How far below the review threshold the names may score: a run is what lifts a near miss, not a name alone.
-NEAR_BELOW: Final = 15.0
+NEAR_BELOW: Final = 20.0
 
+# Members of one code family whose runs must agree before names far apart are proposed.
+FAMILY_VOTES: Final = 2
+FAMILY_RUN_NOTE: Final = (
+    "同一编码族（{stem}）{n}个办理项名称均含仅该事项名称所含的字词（如“{run}”），该族无其他对应：供复核"
+)
 RUN_NOTE: Final = (
     "名称相似度{score:.0f}，略低于复核线；办理项名称含“{run}”，仅该事项名称含此字词（审批、许可等通用字样除外），"
     "需人工确认"
 )
 
 
-def _holders(
-    run: str, targets: Sequence[Prepared], postings: Mapping[str, tuple[Sequence[int], float]]
-) -> set[int]:
-    """The powers whose name (or main item's name) holds `run` word for word."""
-    grams = [run[i : i + 2] for i in range(len(run) - 1)]
-    if not all(g in postings for g in grams):
-        return set()
-    rarest = min(grams, key=lambda g: len(postings[g][0]))
-    return {t for t in postings[rarest][0] if run in targets[t].core or run in (targets[t].alt_core or "")}
+def _names(t: int, targets: Sequence[Prepared]) -> tuple[str, str]:
+    return targets[t].core, targets[t].alt_core or ""
+
+
+def _longest_from(
+    run: str, i: int, targets: Sequence[Prepared], postings: Mapping[str, tuple[Sequence[int], float]]
+) -> tuple[int, set[int]]:
+    """(length, holders): the longest piece of `run` starting at `i` that some power's name holds word for word,
+    MIN_RUN characters or more, and the powers that hold it; (0, ∅) when none holds MIN_RUN characters."""
+    first, second = postings.get(run[i : i + 2]), postings.get(run[i + 2 : i + 4])
+    if first is None or second is None:
+        return 0, set()
+    rarer = first[0] if len(first[0]) <= len(second[0]) else second[0]
+    end = i + MIN_RUN
+    holders = {t for t in rarer if any(run[i:end] in n for n in _names(t, targets))}
+    while holders and end < len(run):
+        longer = {t for t in holders if any(run[i : end + 1] in n for n in _names(t, targets))}
+        if not longer:
+            break
+        holders, end = longer, end + 1
+    return (end - i, holders) if holders else (0, set())
 
 
 @lru_cache(maxsize=16)
@@ -70,26 +96,34 @@ def distinct_run(
     """(power, run) when the longest run of the names' own words that any power holds is MIN_RUN characters or
     more and one power alone holds it; else None (two powers holding runs of that length say nothing).
 
-    `names` are one item's name and its readings with short forms in full (高校 → 高等学校); a run that is only
-    a kind of entity or part of one in `who` (机关事业单位: who applies, not what for) is no thing of a power's.
+    `names` are one item's name and its readings with short forms in full (高校 → 高等学校); a run that is a kind
+    of entity or part of one in `who` (机关事业单位: who applies, not what for) is no thing of a power's.
     """
-    runs = sorted(
-        {r for n in names for r in GENERIC_RUN.split(n) if len(r) >= MIN_RUN}, key=len, reverse=True
-    )
-    for size in range(len(runs[0]) if runs else 0, MIN_RUN - 1, -1):
-        hits: dict[int, str] = {}
-        for run in runs:
-            if len(run) < size:
+    best = 0  # the longest length held, and its holders with the run each holds
+    hits: dict[int, str] = {}
+    for run in sorted({r for n in names for r in GENERIC_RUN.split(n) if len(r) >= MIN_RUN}):
+        for i in range(len(run) - MIN_RUN + 1):
+            if len(run) - i < best:
                 break
-            for i in range(len(run) - size + 1):
-                part = run[i : i + size]
-                if part in who:
-                    continue
-                for t in _holders(part, targets, postings):
-                    hits.setdefault(t, part)
-        if hits:
-            return next(iter(hits.items())) if len(hits) == 1 else None
-    return None
+            size, holders = _longest_from(run, i, targets, postings)
+            if size < best or run[i : i + size] in who:
+                continue
+            if size > best:
+                best, hits = size, {}
+            for t in holders:
+                hits.setdefault(t, run[i : i + size])
+    return next(iter(hits.items())) if len(hits) == 1 else None
+
+
+# How much of its own may an item name before the run that names its thing (城乡 of 城乡生活垃圾…, 电子 …).
+OPENING_ROOM: Final = 2
+
+
+def opens_words(run: str, names: Sequence[str]) -> bool:
+    """Whether the run opens a run of one name's own words, after OPENING_ROOM characters at most: the item is
+    about the run's thing (就业见习岗位申报, 城乡生活垃圾经营性…许可), not about a thing of its own the run ends
+    (基本医疗保险关系转移接续 holds 保险关系转移接续; 农村公路建设项目初步设计审批 holds 项目初步设计)."""
+    return any(0 <= own.find(run) <= OPENING_ROOM for name in names for own in GENERIC_RUN.split(name))
 
 
 def _apart(mine: str | None, theirs: str | None) -> bool:
@@ -113,29 +147,98 @@ def propose_by_distinct_run(
     options: MatchOptions,
     rejected: Callable[[int], Collection[int]],
     postings: Mapping[str, tuple[Sequence[int], float]],
+    families: Mapping[str, Sequence[int]] | None = None,
 ) -> None:
-    """Propose, for each item nothing links, the one power that holds its longest run of own words (see module)."""
+    """Propose, for each item nothing links, the one power that holds its longest run of own words (see module).
+
+    With `families` (code stem → members), members of one family whose runs all point at one power, two or more
+    of them and no member linked to another power, are proposed for it however far apart the names score: the
+    family agrees (除从事剧毒、易制爆…企业经营许可证核发, …变更审查, …换证审查 under 除剧毒化学品、易制爆化学品外
+    其他危险化学品…经营许可).
+    """
     vocab = options.abbreviation_vocabulary()
     loose = options.model_copy(update={"review_threshold": max(0.0, options.review_threshold - NEAR_BELOW)})
     who = entity_runs(tuple(sorted(options.entity_vocabulary().items())))
+    proposed: dict[int, str] = {}  # items proposed on their names' run, and the run
+    far: dict[int, tuple[int, str]] = {}  # items whose run fits a power but whose names score too far apart
     for si in in_unit:
         if found_by[si]:
             continue
         item = items[si]
-        hit = distinct_run([item.full, *(v for v, _ in vocab.variants(item.full))], targets, postings, who)
-        if hit is None:
+        names = [item.full, *(v for v, _ in vocab.variants(item.full))]
+        hit = distinct_run(names, targets, postings, who)
+        if hit is None or not _fits(item, hit[0], targets, rejected(si)):
             continue
         t, run = hit
-        target = targets[t]
-        if t in rejected(si) or item.kind_clash(target) or inquiry_for_another(item.full, target.full):
-            continue
-        kinds = (closing_kind(item.full), closing_kind(target.full))
-        if None not in kinds and kinds[0] != kinds[1]:
-            continue  # a filing against a licence (…危险货物备案 / …危险化学品经营许可): another kind of item
-        if other_grant(item.core, target.core) or _apart(item.dept, target.dept):
-            continue
-        near = score_pair(item, target, loose, code_exact=None, parent=None)
+        near = score_pair(item, targets[t], loose, code_exact=None, parent=None)
         if near is None or near.score < loose.review_threshold:
-            continue  # the names are far apart: a shared run alone says little (most such items have no power)
+            far[si] = hit  # the names are far apart: a run alone says little (most such items have no power)
+            continue
+        if not opens_words(run, names):
+            continue  # the run closes a longer thing of the item's own (…基本医疗保险关系转移接续): not the power's
         note = RUN_NOTE.format(score=near.score, run=run)
         found_by[si] = [(t, options.review_threshold, Method.FUZZY, Status.REVIEW, note)]
+        proposed[si] = run
+    if not families:
+        return
+    for stem, members in sorted(families.items()):
+        _siblings_follow(stem, members, proposed, found_by, items, targets, options, rejected)
+    if not far:
+        return
+    for stem, members in sorted(families.items()):
+        hits = [(si, far[si]) for si in members if si in far]
+        owners = {t for _, (t, _) in hits} | {f[0] for si in members for f in found_by[si]}
+        if len(hits) < FAMILY_VOTES or len(owners) != 1:
+            continue
+        for si, (t, run) in hits:
+            note = FAMILY_RUN_NOTE.format(stem=stem, n=len(hits), run=run)
+            found_by[si] = [(t, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+
+
+# The largest family one member proposed on its run speaks for (a larger one needs more than one voice).
+SMALL_FAMILY: Final = 4
+SIBLING_NOTE: Final = (
+    "同一编码族（{stem}）的“{name}”名称含仅该事项名称所含的“{run}”，该族无其他对应；该办理项与该事项共有“{word}”，"
+    "凭编码族提出，需人工确认"
+)
+
+
+def _siblings_follow(
+    stem: str,
+    members: Sequence[int],
+    proposed: Mapping[int, str],
+    found_by: MutableMapping[int, list[Found]],
+    items: Mapping[int, Prepared],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+    rejected: Callable[[int], Collection[int]],
+) -> None:
+    """In a small family with nothing else linked, the member a run proposed speaks for its unlinked siblings that
+    share a word with the power (建设项目人防工程竣工验收 beside 防空地下室易地建设费核定)."""
+    if len(members) > SMALL_FAMILY:
+        return
+    linked = [si for si in members if found_by[si]]
+    if len(linked) != 1 or linked[0] not in proposed:
+        return
+    (lead,) = linked
+    t = found_by[lead][0][0]
+    run = proposed[lead]
+    for si in members:
+        if si == lead or not _fits(items[si], t, targets, rejected(si)):
+            continue
+        word = shared_word(items[si].core, targets[t].full, beyond_generic=True)
+        if word is None:
+            continue
+        note = SIBLING_NOTE.format(stem=stem, name=items[lead].full, run=run, word=word)
+        found_by[si] = [(t, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+
+
+def _fits(item: Prepared, t: int, targets: Sequence[Prepared], rejected: Collection[int]) -> bool:
+    """Whether nothing rules out proposing power `t` for the item (see the module)."""
+    target = targets[t]
+    if t in rejected or item.kind_clash(target) or inquiry_for_another(item.full, target.full):
+        return False
+    kinds = (closing_kind(item.full), closing_kind(target.full))
+    if None not in kinds and kinds[0] != kinds[1]:
+        return False  # a filing against a licence (…危险货物备案 / …危险化学品经营许可): another kind of item
+    return not (other_grant(item.core, target.core) or _apart(item.dept, target.dept))
