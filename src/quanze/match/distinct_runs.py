@@ -174,6 +174,8 @@ def propose_by_distinct_run(
         if near is None or near.score < loose.review_threshold:
             far[si] = hit  # the names are far apart: a run alone says little (most such items have no power)
             continue
+        if near.score >= options.review_threshold:
+            continue  # the names alone reach the line: the matcher dropped the pair for a reason of its own
         if not opens_words(run, names):
             continue  # the run closes a longer thing of the item's own (…基本医疗保险关系转移接续): not the power's
         note = RUN_NOTE.format(score=near.score, run=run)
