@@ -405,7 +405,9 @@ class SheetBody:
             return data.get(fld) or [defaults[fld]] * m
 
         units = (
-            values("unit") if service else list(zip(values("unit"), values("receiving_unit"), strict=True))
+            values("unit")
+            if service
+            else list(zip(values("unit"), values("receiving_unit"), values("level"), strict=True))
         )
         ctx.duplicates.add_run(data["name"], values("code"), data["department"], units, ctx.raw.name, rows)
         if ctx.options.keep_records:
