@@ -47,8 +47,12 @@ def test_a_doubtful_review_link_is_kept_at_the_bottom_of_the_band_with_its_doubt
     other_act = reviewed("建设工程竣工验收备案", "建设工程竣工结算备案")
     assert other_act is not None and other_act[0] == 65.0
     assert ANOTHER_ACT_NOTE.split("“")[0] in other_act[1] and "验收" in other_act[1]
-    no_subject = reviewed("兽药经营许可", "花卉经营许可")
-    assert no_subject is not None and no_subject[0] == 65.0 and NO_SUBJECT_NOTE in no_subject[1]
+
+
+def test_a_link_by_wording_with_no_subject_in_common_is_dropped() -> None:
+    """Names that share only 经营许可 (兽药 / 花卉; 港口 / 潜水) are not a candidate a person needs: kept in review,
+    they turned a sure 权限悬空 into 待复核 and seeded a code family's proposals (港口经营许可 ← sports licences)."""
+    assert reviewed("兽药经营许可", "花卉经营许可") is None
 
 
 def test_links_by_the_names_structure_are_not_doubted() -> None:
@@ -61,7 +65,7 @@ def test_explain_names_the_doubt() -> None:
     powers = [PowerItem(name="兽药经营许可", role="single", source=SRC)]
     shown = explain_service(powers, [ServiceItem(name="花卉经营许可", unit="东城县", source=SRC)], 0)
     (cand,) = shown.candidates
-    assert cand.status == "review" and NO_SUBJECT_NOTE in cand.reason
+    assert cand.status == "dropped" and NO_SUBJECT_NOTE in cand.why
 
 
 def test_a_filing_against_a_licence_is_doubted_as_another_kind() -> None:

@@ -45,8 +45,10 @@ def test_unlinked_siblings_follow_the_power_their_reviewed_sibling_points_at() -
 
 def test_without_the_codes_the_siblings_are_not_proposed() -> None:
     bare = [service(s.name, "") for s in FAMILY]
-    found = links([power("个体演员和个体演出经纪人备案")], bare)
-    assert found["个体演员备案证明注销备案"] == set()
+    result = match_catalogue([power("个体演员和个体演出经纪人备案")], bare)
+    # (Its name alone may still propose it, on the run 个体演员 only that power holds, never by a family.)
+    assert not [lk for lk in result.links if lk.service == 2 and "编码族" in lk.reason]
+    assert all(lk.status is Status.REVIEW for lk in result.links if lk.service == 2)
 
 
 def test_members_that_disagree_or_doubt_leave_the_family_silent() -> None:
@@ -134,10 +136,12 @@ def test_a_family_whose_weak_names_all_point_at_one_power_is_proposed_whole_for_
 
 def test_a_quiet_family_needs_its_codes_and_two_voices() -> None:
     bare = [ServiceItem(name=n, unit="东城县", source=SRC) for n in HUNTING]
-    assert not match_catalogue([PowerItem(name=HUNTING_POWER, role="single", source=SRC)], bare).links
+    # (Names alone may propose a member on a run of words only that power holds, never the family.)
+    result = match_catalogue([PowerItem(name=HUNTING_POWER, role="single", source=SRC)], bare)
+    assert not [lk for lk in result.links if "编码族" in lk.reason] and 2 in result.orphans
     # One member that scores alone is no family vote (the other member's name finds nothing).
     found = quiet([HUNTING_POWER], [HUNTING[0], HUNTING[2]])
-    assert found == {HUNTING[0]: set(), HUNTING[2]: set()}
+    assert found[HUNTING[2]] == set()
 
 
 def test_members_that_point_at_two_powers_leave_a_quiet_family_silent() -> None:
@@ -265,3 +269,30 @@ def test_explain_names_the_split_family() -> None:
     shown = explain_service(powers, items, 4)  # 托儿所筹设审批: its name alone finds nothing
     (cand,) = [c for c in shown.candidates if c.name == SCHOOLS_POWER]
     assert cand.status == "review" and "最受支持" in cand.reason
+
+
+# Invented on the shape of a real family: filings named for their conditions, sharing only 兽药 with the power.
+VET_POWER = "兽药经营者不需要办理兽药经营许可证的备案"
+VET = [
+    "专门经营不再分装的包装兽药的备案",
+    "在有效区域内设立兽药分支网点的备案",
+    "受兽药经营者书面委托代销其兽药的备案",
+]
+
+
+def test_a_family_of_filings_sharing_a_short_word_with_a_filing_power_is_proposed() -> None:
+    found = quiet([VET_POWER, "林木采伐许可证核发"], VET)
+    for name in VET:
+        assert found[name] == {(VET_POWER, Status.REVIEW)}, name
+    assert families.short_subject(VET, VET_POWER) == "兽药"
+
+
+def test_a_short_word_needs_two_members_and_the_same_closing() -> None:
+    # One member closing otherwise (…许可): the family is not read as the power's filings.
+    assert families.short_subject([*VET[:2], "兽药经营许可变更"], VET_POWER) is None
+    # One member only holding the word.
+    assert families.short_subject([VET[0], "在有效区域内设立分支网点的备案"], VET_POWER) is None
+    assert quiet([VET_POWER], [VET[0], "在有效区域内设立分支网点的备案"]) == {
+        VET[0]: set(),
+        "在有效区域内设立分支网点的备案": set(),
+    }

@@ -12,7 +12,7 @@ from quanze.match import match_catalogue
 from quanze.models import IssueCode, PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
-from quanze.vocab import is_refusal, keeps_item
+from quanze.vocab import acceptance_of, is_refusal, keeps_item
 
 import fixtures
 
@@ -267,6 +267,14 @@ def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
     assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
 
 
+def test_one_units_wordings_of_a_power_are_its_entries_not_a_mismatch() -> None:
+    # A province's powers are per unit: each links only that unit's entries, however they are worded.
+    rows = _catalogue_gaps({"岚山县": ["社会团体成立登记", "社会团体成立登记办理", "燃气经营许可证发放"]})
+    assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
+    two_units = _catalogue_gaps({"岚山县": ["社会团体成立登记"], "桐溪县": ["社会团体成立登记办理"]})
+    assert [g.unit for g in two_units if g.gap_type is GapType.NAME_MISMATCH] == ["岚山县", "桐溪县"]
+
+
 def test_a_generic_short_name_is_not_an_overlap() -> None:
     src = Provenance(file="岚山县.xlsx", sheet="清单", row=2)
     items = [
@@ -329,6 +337,24 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
 )
 def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
     assert is_refusal(word) is refused
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "没有承接",
+        "难以承接",
+        "承接有困难",
+        "无承接条件",
+        "缺乏承接能力，建议保留",
+        "认领/不认领",  # the template's choice left in the cell
+        "认领（但本县无此业务）",
+    ],
+)
+def test_a_refusal_in_plain_words_is_never_read_as_accepted(word: str) -> None:
+    """These held 认领 or 承接 and were counted as accepted: they say neither plainly, so they are reported
+    (unknown-acceptance) and counted as not accepted."""
+    assert acceptance_of(word) is None and is_refusal(word)
 
 
 def test_a_main_item_over_its_sub_items_is_no_item_of_its_own(tmp_path: Path) -> None:
@@ -407,6 +433,11 @@ def test_an_acceptance_word_that_says_neither_is_a_gap_and_an_issue(tmp_path: Pa
         ("直接下放", False),
         ("委托下放", False),
         ("下放（保留备案）", False),
+        ("上收", True),
+        ("收回", True),
+        ("市级实施", True),
+        ("本级实施", True),
+        ("县级实施", False),
         (None, False),
     ],
 )
@@ -448,3 +479,20 @@ def test_an_acceptance_list_that_meets_the_devolution_list_nowhere_is_a_loud_war
     ]
     assert "share no item: 1 devolved to 西河县, 2 listed" in issues[1].message
     assert "nothing in the devolution list is devolved to 北岭县" in issues[0].message
+
+
+def test_an_item_taken_back_is_expected_nowhere_and_an_unknown_mode_is_an_issue(tmp_path: Path) -> None:
+    """上收 / 市级实施 hand the item to no one; a 下放方式 that is no known word is reported, not read silently."""
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][5] = "上收"
+    rows[0][5] = "市级实施"
+    rows[1][5] = "属地管理"
+    fixtures.xlsx(tmp_path / "s" / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    result = reconcile(load_config(config))
+    names = (rows[3][1], rows[0][1])
+    assert not [g for g in result.gaps if g.item_name in names and g.gap_type is GapType.NOT_ACCEPTED]
+    unknown = [i for i in result.issues if i.code is IssueCode.UNKNOWN_DEVOLUTION_MODE]
+    assert [(i.file.endswith("city.xlsx"), i.row, i.value) for i in unknown] == [(True, 4, "属地管理")]
+    # The unknown word still devolves the item, so that it shows up as a gap rather than disappearing.
+    assert any(g.item_name == rows[1][1] for g in result.gaps)

@@ -43,7 +43,8 @@ def test_the_unlinked_member_is_proposed_for_the_one_power_its_siblings_point_at
 
 
 def test_without_its_siblings_the_member_is_not_linked() -> None:
-    assert not match_catalogue([PENSION, INJURY], FAMILY[2:]).links
+    # (Its name, just under the review line, may still be proposed on a run only that power holds: never by code.)
+    assert not [lk for lk in match_catalogue([PENSION, INJURY], FAMILY[2:]).links if lk.method is Method.CODE]
 
 
 def test_siblings_pointing_at_two_powers_propose_nothing() -> None:
@@ -61,7 +62,7 @@ def test_a_member_sharing_no_word_with_the_power_is_not_proposed() -> None:
 def test_one_linked_member_of_a_large_family_says_nothing_of_the_rest() -> None:
     others = [service(f"城乡居民养老保险第{n}类补助申领", f"511G100318701{n}") for n in range(5)]
     result = match_catalogue([PENSION, INJURY], [FAMILY[0], *others])
-    assert {lk.service for lk in result.links} <= {0}
+    assert {lk.service for lk in result.links if lk.method is Method.CODE} <= {0}
 
 
 def test_a_power_an_analyst_rejected_for_the_member_is_not_proposed() -> None:
@@ -137,7 +138,7 @@ def test_an_uncoded_item_is_not_proposed_on_a_short_head_another_department_or_a
         service("城乡居民养老保险费补缴申报", "511G1003999001"),  # a code of its own: another main item's
     ]
     result = match_catalogue([PENSION, INJURY], [*CODED, *loose])
-    assert not any(lk.service >= 3 for lk in result.links)
+    assert not any(lk.service >= 3 and lk.method is Method.CODE for lk in result.links)
     # An item of the same subject already linked to another power: the subject is not the family's alone.
     other = power("城乡居民养老保险缴费档次调整", "QT002", Category.OTHER)
     split = [
@@ -146,7 +147,7 @@ def test_an_uncoded_item_is_not_proposed_on_a_short_head_another_department_or_a
         ServiceItem(name="城乡居民养老保险关系转入", unit="东城县", department=DEPT, source=SRC),
     ]
     result = match_catalogue([PENSION, INJURY, other], split)
-    assert not any(lk.service == 4 for lk in result.links)
+    assert not any(lk.service == 4 and lk.method is Method.CODE for lk in result.links)
 
 
 def test_a_bare_name_proposal_to_another_departments_power_is_dropped_when_the_code_places_the_item_at_home() -> (

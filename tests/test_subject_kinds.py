@@ -60,3 +60,12 @@ def test_explain_names_the_kind_of_class() -> None:
     shown = explain_service(powers, items, 0)
     (cand,) = [c for c in shown.candidates if c.name == WATER]
     assert cand.status == "review" and "一种（漂流）" in cand.reason
+
+
+def test_an_item_naming_several_kinds_of_the_class_is_proposed() -> None:
+    power = "设立殡葬服务场所审批"
+    found = links([power, "林木采伐许可证核发"], ["设立公墓、骨灰堂、殡仪馆审批"])
+    assert found == {"设立公墓、骨灰堂、殡仪馆审批": {(power, Status.REVIEW)}}
+    # One of the kinds named at length is no short name of a kind.
+    long_one = "设立公墓、大型综合性殡葬服务中心审批"
+    assert links([power], [long_one]) == {long_one: set()}

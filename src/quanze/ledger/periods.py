@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -15,7 +18,7 @@ from quanze.gap_types import DEVOLVER
 from quanze.ledger.reading import gap_of_row
 from quanze.ledger.records import LedgerGap
 from quanze.ledger.store import ACTIVE, CLOSED, CROSS_UNITS, names_several_units, now_utc, opened, stamp
-from quanze.normalize import department_key
+from quanze.normalize import department_key, name_key
 
 
 class Period(StrEnum):
@@ -53,6 +56,12 @@ class PeriodRow(BaseModel):
     overdue: int
     acceptance_rate: float | None = None
     usage_rate: float | None = None
+    accepted: int | None = Field(default=None, description="承接率's numerator: devolved items accepted")
+    devolved: int | None = Field(default=None, description="承接率's denominator: items devolved to the unit")
+    used: int | None = Field(default=None, description="使用率's numerator: service items with a transaction")
+    service_items: int | None = Field(
+        default=None, description="使用率's denominator: the unit's service items"
+    )
 
 
 class RankRow(BaseModel):
@@ -64,7 +73,16 @@ class RankRow(BaseModel):
     closed: int
     acceptance_rate: float | None = None
     usage_rate: float | None = None
+    accepted: int | None = None
+    devolved: int | None = None
+    used: int | None = None
+    service_items: int | None = None
     note: str | None = Field(default=None, description="why a row is kept out of the ranking")
+
+
+def _measure(row: sqlite3.Row | None, field: str) -> Any:
+    """One figure of a unit's rate (rate, items, done) as the period's last run recorded it; None without one."""
+    return None if row is None else row[field]
 
 
 UPPER_LEVEL_NOTE = "上级（下放单位），不参与承接单位排名"
@@ -122,13 +140,22 @@ class _Timeline:
         return last
 
 
+def _covers(scope: str | None, unit: str) -> bool:
+    """Whether a run of the ledger (its `scope`: the units of a partition run, NULL for all) was for `unit`."""
+    if scope is None:
+        return True
+    units = json.loads(scope)
+    return unit in units or name_key(unit) in {name_key(u) for u in units}
+
+
 def period_report(
     path: Path, period: Period, *, since: date | None = None, now: datetime | None = None
 ) -> LedgerReport:
     """Replay the ledger's history period by period: what opened, closed, stayed open and went overdue."""
     moment = now or now_utc()
     with opened(path, create=False) as con:
-        runs = [r["at"] for r in con.execute("SELECT at FROM runs ORDER BY at")]
+        scoped = [(r["at"], r["scope"]) for r in con.execute("SELECT at, scope FROM runs ORDER BY at")]
+        runs = [at for at, _ in scoped]
         if not runs:
             raise UsageError(
                 f"{path}: the ledger holds no run yet", hint="record one: `quanze check --ledger`"
@@ -138,7 +165,8 @@ def period_report(
             "SELECT gap_id, at, kind, field, new, status, due FROM events ORDER BY at, id"
         ).fetchall()
         rates = con.execute(
-            "SELECT r.at, u.unit, u.measure, u.rate FROM unit_rates u JOIN runs r ON r.id = u.run_id ORDER BY r.at"
+            "SELECT r.at, u.unit, u.measure, u.items, u.done, u.rate FROM unit_rates u"
+            " JOIN runs r ON r.id = u.run_id ORDER BY r.at"
         ).fetchall()
     lines: dict[str, _Timeline] = {}
     for gid, row in gaps.items():
@@ -189,12 +217,18 @@ def period_report(
             for target in (by_unit[line.unit], by_dept[(line.unit, line.department)]):
                 for i, n in enumerate(counts):
                     target[i] += n
-        unit_rate: dict[tuple[str, str], float] = {}
+        unit_rate: dict[tuple[str, str], sqlite3.Row] = {}
         for r in rates:
             if lo <= r["at"] < hi:
-                unit_rate[(r["unit"], r["measure"])] = r["rate"]  # the period's last run wins
+                unit_rate[(r["unit"], r["measure"])] = r  # the period's last run wins
+        for key, r in list(unit_rate.items()):
+            # A later run of the period for this unit that measured no rate (its list was not given) makes
+            # the earlier rate stale: shown as not measured, never as the unit's current rate.
+            if any(r["at"] < at < hi and _covers(scope, key[0]) for at, scope in scoped):
+                del unit_rate[key]
         for unit in sorted(set(by_unit) | {u for u, _ in unit_rate}):
             o, c, n, d = by_unit.get(unit, [0, 0, 0, 0])
+            accept, use = unit_rate.get((unit, "acceptance")), unit_rate.get((unit, "usage"))
             unit_rows.append(
                 PeriodRow(
                     period=label,
@@ -203,8 +237,12 @@ def period_report(
                     closed=c,
                     open=n,
                     overdue=d,
-                    acceptance_rate=unit_rate.get((unit, "acceptance")),
-                    usage_rate=unit_rate.get((unit, "usage")),
+                    acceptance_rate=_measure(accept, "rate"),
+                    usage_rate=_measure(use, "rate"),
+                    accepted=_measure(accept, "done"),
+                    devolved=_measure(accept, "items"),
+                    used=_measure(use, "done"),
+                    service_items=_measure(use, "items"),
                 )
             )
         for (unit, dept), (o, c, n, d) in sorted(by_dept.items()):
@@ -240,6 +278,10 @@ def period_report(
             closed=r.closed,
             acceptance_rate=r.acceptance_rate,
             usage_rate=r.usage_rate,
+            accepted=r.accepted,
+            devolved=r.devolved,
+            used=r.used,
+            service_items=r.service_items,
             note=apart(r.unit),
         )
 

@@ -57,6 +57,7 @@ DEFAULT_ABBREVIATIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "出生证": ("出生医学证明",),
     "户口本": ("居民户口簿",),
     "准生证": ("生育服务证",),
+    "高校": ("高等学校",),
 }
 
 # What the built-in short forms may not touch. 驾驶证 / 行驶证 of a tractor, a ship … is not a motor vehicle's.
@@ -71,6 +72,7 @@ DEFAULT_GUARDS: Final[Mapping[str, Guard]] = {
     "农机": Guard(after=("务", "兽")),
     "出生证": Guard(before=("明",)),
     "医保": Guard(before=("健",)),
+    "高校": Guard(after=("提", "最")),
 }
 
 _JOINERS: Final = frozenset("、的和及与或对,，/")

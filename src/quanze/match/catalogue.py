@@ -13,7 +13,8 @@ from functools import partial
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
-from quanze.match.doubts import TIE_MARK, rank_doubtful
+from quanze.match.distinct_runs import propose_by_distinct_run
+from quanze.match.doubts import TIE_MARK, drop_no_subject, rank_doubtful
 from quanze.match.evidence import family_stem, is_placeholder
 from quanze.match.families import quiet_family_links, unanimous_owner
 from quanze.match.inquiries import drop_inquiries
@@ -188,6 +189,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         if tick is not None:
             tick()
     rejected_at = partial(_rejected_at, services, decisions, local_of)
+    drop_no_subject(in_unit, items, found_by, index.targets)
     unit_kind_links(in_unit, items, found_by, index.targets, scorer, parent_by.__getitem__, rejected_at)
     own_found = dict(found_by)  # each item's own links, before its family proposed any
     _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
@@ -213,6 +215,9 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     )
     quiet_family_links(families, items, parent_by.__getitem__, found_by, index, run.options, rejected_at)
     propose_kinds_of_class(in_unit, found_by, items, index.targets, run.options, rejected_at)
+    propose_by_distinct_run(
+        in_unit, found_by, items, index.targets, run.options, rejected_at, index.postings, families
+    )
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
     rank_doubtful(in_unit, items, found_by, index.targets, run.options)

@@ -14,8 +14,7 @@ from quanze.match import memo
 # Each group lists words of which an item names one: two names that each hold a different word of a group,
 # and neither holds the other's, are different items however many other words they share.
 DEFAULT_CONTRASTS: Final[tuple[tuple[str, ...], ...]] = (
-    ("旅客", "货物"),
-    ("客运", "货运"),
+    ("客运|旅客", "货运|货物"),  # 客运 against 货物 too: 道路客运班线经营许可 is no 道路货物运输经营许可
     ("批发", "零售"),
     ("农作物", "林草"),
     ("内资", "外资", "外商投资"),

@@ -144,6 +144,34 @@ def tie_doubt(item: Prepared, power: Prepared) -> str | None:
     return TIE_ACT_NOTE.format(item="、".join(sorted(mine)), power="、".join(sorted(theirs)))
 
 
+def drop_no_subject(
+    in_unit: Sequence[int],
+    items: Mapping[int, Prepared],
+    found_by: MutableMapping[int, list[Found]],
+    targets: Sequence[Prepared],
+) -> None:
+    """Drop review links found by the names' wording alone whose names share nothing but act, licence and closing
+    words (港口经营许可 / 经营潜水许可): not a candidate a person needs, and never a witness for a code family."""
+    for si in in_unit:
+        found = found_by[si]
+        if any(_by_wording(f) for f in found):
+            found_by[si] = [
+                f
+                for f in found
+                if not (_by_wording(f) and no_common_subject_at_all(items[si], targets[f[0]]))
+            ]
+
+
+def no_common_subject_at_all(item: Prepared, power: Prepared) -> bool:
+    """Whether an item shares no subject with a power's name, nor with its main item's (see no_common_subject)."""
+    return _no_subject(item.full, power.core, power.alt_core)
+
+
+@lru_cache(maxsize=65536)
+def _no_subject(item: str, core: str, alt_core: str | None) -> bool:
+    return all(no_common_subject(item, name) for name in (core, *((alt_core,) if alt_core else ())))
+
+
 def rank_doubtful(
     in_unit: Sequence[int],
     items: Mapping[int, Prepared],

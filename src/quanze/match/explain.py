@@ -12,6 +12,7 @@ from quanze.decisions import DecisionRecord, decision_book
 from quanze.match.candidates import Index
 from quanze.match.catalogue import match_catalogue
 from quanze.match.contrasts import contrast
+from quanze.match.doubts import NO_SUBJECT_NOTE, no_common_subject_at_all
 from quanze.match.evidence import effective_category, family_stem
 from quanze.match.inquiries import inquiry_for_another
 from quanze.match.model import DecisionBook, Link, MatchOptions, MatchResult, power_key, service_key
@@ -66,6 +67,7 @@ def _why(
     options: MatchOptions,
     apart: tuple[str, str] | None = None,
     inquiry: bool = False,
+    no_subject: bool = False,
 ) -> str:
     if rejected:
         return "否决：分析人员已否决该对应关系"
@@ -79,6 +81,8 @@ def _why(
         return f"舍弃：得分低于复核线（{options.review_threshold:g}）"
     if inquiry:
         return "舍弃：办理项为查询、咨询或指引类信息服务，不是该事项的办理项"
+    if no_subject:
+        return f"舍弃：{NO_SUBJECT_NOTE}"
     return "舍弃：另有得分更高或更确定的候选"
 
 
@@ -123,6 +127,7 @@ def _candidate(
             options,
             contrast(src.core, tgt.core, options.contrast_groups()),
             inquiry_for_another(src.full, tgt.full),
+            no_common_subject_at_all(src, tgt),
         ),
     )
 

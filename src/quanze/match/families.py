@@ -153,6 +153,38 @@ def shared_subject(item: str, power: str) -> str | None:
     return best or None
 
 
+# A shorter word (种子) is a subject only when this many members hold it, and they and the power close alike.
+SHORT_SUBJECT = 2
+
+
+def _closing_grant(name: str) -> str | None:
+    """The granting word a name closes with, brackets apart (…种子的备案 → 备案), else None."""
+    rest = _END_BRACKETS.sub("", name)
+    return next((w for w in _GRANTING if rest.endswith(w)), None)
+
+
+def short_subject(names: Sequence[str], power: str, alt: str | None = None) -> str | None:
+    """A word of two or three characters (acts and licence words apart) that the power and QUIET_VOTES or more of
+    the members hold, when every member closes with the same granting word as the power; else None.
+
+    专门经营不再分装的包装种子的备案, 在有效区域内受具有种子生产经营许可证的种子生产经营者以书面委托生产、代销其种子的
+    备案 … (one main-item stem) put 种子生产经营者不需要办理种子生产经营许可证的备案 first, and share with it only
+    种子 beyond acts and licence words: too short a subject alone, but two members holding it and every member
+    a filing like the power is the family's own subject. A family one member of which closes otherwise (…许可,
+    …变更) is not read so; nor are names that share a word with the power only across a licence word.
+    """
+    closing = _closing_grant(power)
+    if closing is None or any(_closing_grant(n) != closing for n in names):
+        return None
+    theirs = subject_pairs(power) | subject_pairs(alt or "")
+    held: dict[str, int] = {}
+    for name in names:
+        for pair in subject_pairs(name) & theirs:
+            held[pair] = held.get(pair, 0) + 1
+    best = max(sorted(held), key=lambda p: held[p], default=None)
+    return best if best is not None and held[best] >= QUIET_VOTES else None
+
+
 def _quiet_scorer(options: MatchOptions) -> Scorer:
     """A scorer that keeps candidates down to QUIET_BELOW under the review threshold, one per set of options."""
     key = options.model_dump_json()
@@ -218,6 +250,8 @@ def quiet_family_links(
         subject = max(
             (shared_subject(n, p) or "" for n in names for p in (target.core, target.alt_core or "")), key=len
         )
+        if not subject:
+            subject = short_subject(names, target.core, target.alt_core) or ""
         if not subject:
             continue  # the members share only act and licence words with the power: no subject agrees
         act = granted_act(target.core)

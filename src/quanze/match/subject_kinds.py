@@ -5,12 +5,14 @@ items on the platform often name one member of the class in its place and keep t
 The names then share only their opening and closing words and never score. An item that is the power's name with
 the class (a qualified class noun: 高危险性体育项目) replaced by a short name of its own (攀岩), the opening of two
 characters or more and the closing granting words the same, is proposed for the power, in review: the kind is
-read from the name's shape, not known, and a person confirms. An item the shape fits under two powers, or whose own
-words name an act or a licence word (…筹设, …经营), is not proposed.
+read from the name's shape, not known, and a person confirms. An item may name several kinds at once (筹备设立寺院、宫观、清真寺、教堂审批 under
+筹备设立宗教活动场所审批), each short. An item the shape fits under two powers, or whose own words name an act or
+a licence word (…筹设, …经营), is not proposed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Final
@@ -31,6 +33,9 @@ MIN_OPENING: Final = 2
 MAX_KIND: Final = 6
 # The fewest characters the class must hold before its noun: a qualified class (高危险性体育项目), not a bare 项目.
 MIN_QUALIFIER: Final = 2
+
+# What joins kinds named together: 寺院、宫观、清真寺、教堂.
+_KIND_JOINS: Final = re.compile("[、,，]")
 
 CLASS_NOTE: Final = "名称为该事项的“{opening}…{closing}”，所办为其中“{cls}”的一种（{kind}），需人工确认"
 
@@ -66,7 +71,8 @@ def kind_of_class(item: str, power_class: _Class) -> tuple[str, str, str, str] |
     if opening < MIN_OPENING or opening > noun_at - MIN_QUALIFIER:
         return None
     cls, kind = head_and_class[opening:], rest[opening:]
-    if not 1 <= len(kind) <= MAX_KIND or GENERIC_RUN.search(kind):
+    # Several kinds may be named together (筹备设立寺院、宫观、清真寺、教堂审批 under 筹备设立宗教活动场所审批).
+    if not all(1 <= len(k) <= MAX_KIND and not GENERIC_RUN.search(k) for k in _KIND_JOINS.split(kind)):
         return None  # no kind, a long one, or one naming an act or licence word (…筹设, …经营)
     if GENERIC_RUN.search(cls):
         return None  # a class joined from parts or naming acts (…展览及其他活动) is no one class of things
