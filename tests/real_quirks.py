@@ -282,6 +282,22 @@ def units_in_one_file(path: Path) -> Path:
     )
 
 
+def item_restated_per_level(path: Path) -> Path:
+    """A city's list for two levels: each item on a 市级 row and a 县级 row, same name and code, the organ 市…局 /
+    县（市、区）…局 (one organ once its place is dropped); a third row repeats the 县级 row, a true duplicate."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "实施主体", "行使层级", "事项编码"],
+                [1, "港口危险货物作业许可", "行政许可", "某市交通运输局", "市级", "330219001000"],
+                [2, "港口危险货物作业许可", "行政许可", "县（市、区）交通运输局", "县级", "330219001000"],
+                [3, "港口危险货物作业许可", "行政许可", "县（市、区）交通运输局", "县级", "330219001000"],
+            ]
+        },
+    )
+
+
 def counted_sections_and_signatures(path: Path) -> Path:
     """Category only from section rows that end with a count (一、行政许可（共2项）, （二）行政处罚类), 序号 restarting
     in each; a total with its count in the next cell (合计 | 3项); signature lines typed below the table."""

@@ -12,7 +12,7 @@ from quanze.match import match_catalogue
 from quanze.models import IssueCode, PowerItem, Provenance, ServiceItem
 from quanze.pipeline import reconcile
 from quanze.results import GapRow, GapType
-from quanze.vocab import is_refusal, keeps_item
+from quanze.vocab import acceptance_of, is_refusal, keeps_item
 
 import fixtures
 
@@ -329,6 +329,24 @@ def test_not_devolved_says_where_the_item_went(tmp_path: Path) -> None:
 )
 def test_one_reading_of_refusal_words(word: str | None, refused: bool) -> None:
     assert is_refusal(word) is refused
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "没有承接",
+        "难以承接",
+        "承接有困难",
+        "无承接条件",
+        "缺乏承接能力，建议保留",
+        "认领/不认领",  # the template's choice left in the cell
+        "认领（但本县无此业务）",
+    ],
+)
+def test_a_refusal_in_plain_words_is_never_read_as_accepted(word: str) -> None:
+    """These held 认领 or 承接 and were counted as accepted: they say neither plainly, so they are reported
+    (unknown-acceptance) and counted as not accepted."""
+    assert acceptance_of(word) is None and is_refusal(word)
 
 
 def test_a_main_item_over_its_sub_items_is_no_item_of_its_own(tmp_path: Path) -> None:

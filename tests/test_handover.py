@@ -105,6 +105,19 @@ def test_checklist_per_unit(built: Path) -> None:
     assert len(summary["汇总"]._charts) == 1
 
 
+def test_build_tells_the_count_to_sign_as_the_checklist_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal said "4 items" where the checklist's 合计 line says 应交接 2: it now leads with the same 2."""
+    config = fixtures.scenario(tmp_path / "s")
+    monkeypatch.chdir(config.parent)
+    result = runner.invoke(app, ["handover", "build", "--out", "ho"])
+    assert result.exit_code == 0, result.output
+    assert "东城县: 应交接 2 项；下放事项 4 项，其中不认领或未列入承接清单 2 项" in result.output
+    data = json.loads(runner.invoke(app, ["handover", "build", "--out", "ho2", "--format", "json"]).stdout)
+    assert data["units"]["东城县"] == 4 and data["to_sign"]["东城县"] == 2
+
+
 def test_checklist_is_a_document_to_sign(built: Path) -> None:
     ws = load_workbook(built / "交接清单_东城县.xlsx")["东城县"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]

@@ -469,6 +469,29 @@ def test_invisible_date_boolean_and_number_names_are_rejected(tmp_path: Path) ->
     assert validate(path)[0] == 1
 
 
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        ["\ufffd\ufffd\ufffd\ufffd\ufffd", "\ufffd\ufffd\ufffd"],  # a GBK export read as UTF-8 and saved
+        ["锟斤拷锟斤拷锟斤拷", "锟斤拷锟斤拷"],
+        ["《中华人民共和国水法》第四十八条", "《取水许可和水资源费征收管理条例》第二十条"],
+        ["取水许可证核发（工...", "建筑工程施工许可证…"],  # a portal table copied
+    ],
+    ids=["replacement-characters", "kunjinkao", "citation-in-name-column", "cut-off-names"],
+)
+def test_damaged_names_are_rejected_not_read(tmp_path: Path, damaged: list[str]) -> None:
+    """A name column of damaged names used to be read as items and matched to nothing: confident gaps, exit 0."""
+    path = fixtures.xlsx(
+        tmp_path / "damaged-names.xlsx",
+        {"Sheet1": [*ROWS, *([4 + i, name, "行政许可"] for i, name in enumerate(damaged))]},
+    )
+    report = read_file(path)
+    assert names(report) == GOOD_NAMES
+    assert [(i.row, i.code) for i in report.issues] == [(5, IssueCode.JUNK_NAME), (6, IssueCode.JUNK_NAME)]
+    accounted(report)
+    assert validate(path)[0] == 1
+
+
 def _hidden_workbook(path: Path) -> Path:
     wb = xlsxwriter.Workbook(str(path))
     live = wb.add_worksheet("现行")

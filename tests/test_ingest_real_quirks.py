@@ -184,6 +184,12 @@ def test_the_same_item_at_two_units_of_one_file_is_no_duplicate(tmp_path: Path) 
     assert [(i.code.value, i.row) for i in report.issues] == [("duplicate-item", 4)]
 
 
+def test_an_item_restated_for_each_level_is_no_duplicate(tmp_path: Path) -> None:
+    report = read_file(real_quirks.item_restated_per_level(tmp_path / "item-restated-per-level.xlsx"))
+    assert rows(report, "level") == [("市级",), ("县级",), ("县级",)]
+    assert [(i.code.value, i.row) for i in report.issues] == [("duplicate-item", 4)]
+
+
 def test_a_field_under_a_group_label_takes_the_field_before_the_label(tmp_path: Path) -> None:
     """认领情况 over 是否认领 | 承接方式: the column headed 是否认领 is the acceptance, not the one that only
     shares the group label."""

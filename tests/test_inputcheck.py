@@ -436,10 +436,13 @@ def test_an_acceptance_list_whose_认领_column_is_blank_throughout_fails_check(
     _acceptance_run(here, list(fixtures.CATALOGUE_ROWS), fixtures.CATALOGUE_HEADER)
     code, out = run("check")
     assert code == 1 and "blank-acceptance-column" in out
-    # One cell filled in: the unit has answered, blanks read as listed (accepted) as before.
+    # One cell filled in: the unit has answered, blanks read as listed (accepted) as before, and how many
+    # were left blank is said (a sheet still being filled is not a decision), without failing the check.
     fixtures.acceptance(here / "东城县.xlsx", [[*rows[0][:3], "认领"], rows[1]])
     code, out = run("check", "--force")
     assert "blank-acceptance-column" not in out
+    issues = (here / "out" / "issues.csv").read_text("utf-8")
+    assert "blank-acceptance-cells" in issues and "blank on 1 of 2 rows (rows 3)" in issues
     # A list with no 认领 column at all: listing an item is accepting it.
     fixtures.xlsx(here / "东城县.xlsx", {"Sheet1": [["序号", "事项名称"], [1, "燃气经营许可证核发"]]})
     code, out = run("check", "--force")

@@ -91,14 +91,39 @@ def test_not_error_values(text: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["\u200c\u2060", "\u3164", "2023-01-05", "2023-01-05T10:30:00", "是", "FALSE", "12"]
+    "text",
+    [
+        "\u200c\u2060",
+        "\u3164",
+        "2023-01-05",
+        "2023-01-05T10:30:00",
+        "是",
+        "FALSE",
+        "12",
+        "\ufffd\ufffd\ufffd\ufffd",  # a GBK export decoded as UTF-8
+        "锟斤拷锟斤拷锟",  # U+FFFD's bytes read as GBK
+        "取水许可烫烫烫烫",
+        "《中华人民共和国水法》第四十八条",  # the 设定依据 in the name column
+        "《取水许可和水资源费征收管理条例》第二十条第一款",
+        "取水许可证核发（工...",  # cut off by the page it was copied from
+        "建筑工程施工许可证…",
+    ],
 )
 def test_junk_names(text: str) -> None:
     assert junk_name(text) is not None
 
 
 @pytest.mark.parametrize(
-    "text", ["燃气经营许可证核发", "5G基站建设审批", "A级旅游景区评定", "对违反《条例》第12条的处罚"]
+    "text",
+    [
+        "燃气经营许可证核发",
+        "5G基站建设审批",
+        "A级旅游景区评定",
+        "对违反《条例》第12条的处罚",
+        "《食品经营许可证》核发",
+        "对……的处罚",
+        "取水许可（含延续、变更等）。",
+    ],
 )
 def test_real_names_are_not_junk(text: str) -> None:
     assert junk_name(text) is None

@@ -517,6 +517,16 @@ def test_five_weekly_runs(tmp_path: Path) -> None:
         now=week(5) + timedelta(days=1),
     )
     assert data == report and [f.name for f in files] == ["周报.xlsx", "周报.json", "周报.html"]
+    # Each rate comes with what it counts, as the run recorded it: 3 of 4 devolved items accepted, 4 of 5
+    # service items used; the 排名 sheet and the page print them beside the rate.
+    [last_east] = [r for r in report.units if r.unit == "东城县" and r.period == "2026-W49"]
+    assert (last_east.accepted, last_east.devolved, last_east.used, last_east.service_items) == (3, 4, 4, 5)
+    ranking = load_workbook(files[0])["排名"]
+    rows = [[c.value for c in row] for row in ranking.iter_rows()]
+    header = next(r for r in rows if r[0] == "排名")
+    east_row = dict(zip(header, next(r for r in rows if r[1] == "东城县"), strict=False))
+    assert (east_row["已承接/应承接"], east_row["有办件/服务事项"]) == ("3/4", "4/5")
+    assert "3/4" in files[2].read_text("utf-8") and "4/5" in files[2].read_text("utf-8")
 
 
 def test_a_run_missing_an_input_of_the_last_run_says_so(tmp_path: Path) -> None:

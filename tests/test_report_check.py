@@ -50,3 +50,33 @@ def test_check_without_limits_still_fails_on_invalid_rows(no_limits: Path) -> No
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1, result.output  # invalid rows fail a check whatever its limits
     assert "invalid-rows" in result.stdout and "no limits set" not in result.stdout
+
+
+def _worse_baseline(folder: Path) -> Path:
+    """The summary of a run like this one, but with three more not-accepted gaps than the next run will have."""
+    import json
+
+    result = runner.invoke(app, ["check", "--out", "night1"])
+    assert result.exit_code == 0, result.output
+    path = folder / "night1" / "summary.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["gaps"]["not-accepted"] = data["gaps"].get("not-accepted", 0) + 3
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_check_without_limits_still_reports_the_baseline_changes(no_limits: Path) -> None:
+    baseline = _worse_baseline(no_limits.parent)
+    result = runner.invoke(app, ["check", "--out", "night2", "--baseline", str(baseline)])
+    assert result.exit_code == 0, result.output
+    assert "no limits set" in result.stdout
+    assert "not-accepted:" in result.stdout and "better" in result.stdout
+
+
+def test_check_markdown_without_limits_reports_the_baseline_changes(no_limits: Path) -> None:
+    baseline = _worse_baseline(no_limits.parent)
+    result = runner.invoke(
+        app, ["check", "--out", "night2", "--baseline", str(baseline), "--format", "markdown"]
+    )
+    assert "no limits set" in result.stdout and "### Since the baseline" in result.stdout
+    assert "| not-accepted |" in result.stdout and "(better)" in result.stdout

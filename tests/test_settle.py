@@ -100,6 +100,16 @@ def test_a_family_that_puts_one_power_first_drops_the_weaker_power_its_names_res
     assert pair == {item.name: {("渔业船舶/游艇登记", Status.REVIEW)} for item in family[:2]}
 
 
+def test_a_row_exported_twice_is_one_witness_not_two() -> None:
+    """A paged export repeats a row at a page boundary: the one sure member twice settled the whole family
+    (34 wrong matched links on a real catalogue); witnesses are counted by name."""
+    sure = service("渔业船舶/游艇登记事项更正", "330120301001")
+    family = [sure, sure.model_copy(), service("渔业船舶/游艇转入", "330120301002")]
+    family.append(service("渔业船舶/游艇转出", "330120301004"))
+    powers = [power("渔业船舶/游艇登记"), power("渔业船舶/游艇驾驶证核发")]
+    assert all(found == {("渔业船舶/游艇登记", Status.REVIEW)} for found in links(powers, family).values())
+
+
 def test_a_family_sure_of_one_general_entity_kind_is_matched_to_it() -> None:
     family = [
         service("合伙企业变更登记", "330131401001"),

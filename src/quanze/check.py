@@ -22,6 +22,7 @@ LOUD_WARNINGS = (
     IssueCode.BLANK_ORGAN_COLUMN,
     IssueCode.BLANK_ACCEPTANCE_COLUMN,
     IssueCode.NO_COMMON_ITEMS,
+    IssueCode.DUPLICATE_INPUT,
 )
 
 # Every metric a [check] limit may name, with what a percentage is a share of.

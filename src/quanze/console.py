@@ -269,22 +269,24 @@ class Terminal:
         if not verdict.thresholds:
             # An empty table over "all limits hold" read as a run that passed a check; none was made.
             self.out.print(NO_LIMITS)
-            return
-        table = Table(title="quanze check", show_header=True)
-        for col in ("metric", "count", "limit", "result"):
-            table.add_column(col, justify="right" if col == "count" else "left")
-        for t in verdict.thresholds:
-            shown = str(t.count) if t.value == t.count else f"{t.count} ({t.value:.1%})"
-            table.add_row(t.name, shown, t.limit, "pass" if t.passed else "[bold red]FAIL[/]")
-        self.out.print(table)
+        else:
+            table = Table(title="quanze check", show_header=True)
+            for col in ("metric", "count", "limit", "result"):
+                table.add_column(col, justify="right" if col == "count" else "left")
+            for t in verdict.thresholds:
+                shown = str(t.count) if t.value == t.count else f"{t.count} ({t.value:.1%})"
+                table.add_row(t.name, shown, t.limit, "pass" if t.passed else "[bold red]FAIL[/]")
+            self.out.print(table)
+        # What changed since the baseline is told whether or not any limit is set.
         for c in verdict.changes:
             if c.verdict != "same" and not self.quiet:
                 colour = "green" if c.verdict == "better" else "red"
                 self.out.print(f"  {c.metric}: {c.before} → {c.after} ([{colour}]{c.verdict}[/])")
-        failed = [t.name for t in verdict.thresholds if not t.passed]
-        self.out.print(
-            "all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}"
-        )
+        if verdict.thresholds:
+            failed = [t.name for t in verdict.thresholds if not t.passed]
+            self.out.print(
+                "all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}"
+            )
 
     def check_headline(self, verdict: CheckResult) -> None:
         failed = [t.name for t in verdict.thresholds if not t.passed]
@@ -446,7 +448,12 @@ class Terminal:
 
     def handover_built(self, outcome: HandoverOutcome, out: Path) -> None:
         for unit, count in outcome.units.items():
-            self.say(f"{escape(unit)}: {count} items")
+            # The count the checklist's 合计 line gives (应交接), and how the devolved items come to it.
+            signed = outcome.to_sign.get(unit, count)
+            rest = (
+                f"，其中不认领或未列入承接清单 {count - signed} 项，见“未认领事项”" if count > signed else ""
+            )
+            self.say(escape(f"{unit}: 应交接 {signed} 项；下放事项 {count} 项{rest}"))
         self.say(escape(f"checklists written to {out}/"))
 
     def lines(self, texts: Sequence[str]) -> None:

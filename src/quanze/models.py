@@ -121,6 +121,7 @@ class IssueCode(StrEnum):
     RESTATED_SHEET = "restated-sheet"
     BLANK_ORGAN_COLUMN = "blank-organ-column"
     BLANK_ACCEPTANCE_COLUMN = "blank-acceptance-column"
+    BLANK_ACCEPTANCE_CELLS = "blank-acceptance-cells"
     ONE_NAME_THROUGHOUT = "one-name-throughout"
     FEW_NAMES_REPEATED = "few-names-repeated"
     STATED_COUNT_DIFFERS = "stated-count-differs"

@@ -32,6 +32,9 @@ class ValidationResult(BaseModel):
 
 class HandoverOutcome(BaseModel):
     units: dict[str, int]
+    """Each unit's devolved items (下放事项), signed or not."""
+    to_sign: dict[str, int] = Field(default_factory=dict)
+    """Each unit's items on the pages both sides sign (应交接); the rest are on its 未认领事项 sheet."""
     files: list[str]
     issues: list[RowIssue] = Field(default_factory=list, exclude=True)
     """The inputs' row issues (not part of the JSON)."""

@@ -221,6 +221,7 @@ def run_handover(
     paths = [out / p.name for p in staged]
     return HandoverOutcome(
         units={u: len(r) for u, r in lists.items()},
+        to_sign={u: sum(row.to_sign for row in r) for u, r in lists.items()},
         files=[str(p) for p in paths],
         issues=analysis.loaded.issues,
     )

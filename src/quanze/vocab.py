@@ -519,6 +519,10 @@ REFUSE_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "拒", "否", "无�
 ACCEPT_STEMS: Final = ("认领", "承接", "同意", "接收", "接受")
 # Cells that defer the decision (待定, 待研究, 研究中): neither accepted nor refused.
 UNDECIDED_PREFIXES: Final = ("待", "研究", "拟定", "商议", "协商")
+# Words that, beside an accepting word, say the unit has not simply taken the item on: a refusal in plain words
+# (没有承接, 难以承接, 承接有困难, 无承接条件, 缺乏承接能力，建议保留), a condition (认领（但本县无此业务）), or the
+# template's choice left in the cell (认领/不认领). Such a cell says neither: reported, and not counted as accepted.
+DOUBT_WORDS: Final = ("不", "没", "未", "难", "困难", "缺", "无", "拒", "否", "暂缓", "保留", "但", "/", "／")
 
 
 def acceptance_of(word: str | None) -> bool | None:
@@ -536,8 +540,10 @@ def acceptance_of(word: str | None) -> bool | None:
         return False
     if text.startswith(UNDECIDED_PREFIXES):
         return None
-    if text in ACCEPT_WORDS or any(stem in text for stem in ACCEPT_STEMS):
+    if text in ACCEPT_WORDS:
         return True
+    if any(stem in text for stem in ACCEPT_STEMS):
+        return None if any(w in text for w in DOUBT_WORDS) else True
     return None
 
 

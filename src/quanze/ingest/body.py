@@ -23,6 +23,7 @@ from quanze.ingest.junk import (
     is_error_value,
     junk_cell,
     junk_name,
+    may_be_junk_name,
     seq_from_date,
 )
 from quanze.ingest.records import (
@@ -38,7 +39,7 @@ from quanze.ingest.structure import example_seq, fill_hint, footnote, template_n
 from quanze.ingest.tree import TREE_WORDS, dotted_seq
 from quanze.ingest.values import odd_code
 from quanze.models import ListKind, PowerItem, Provenance, ServiceItem
-from quanze.normalize import HAN, clean_text, has_control_characters, is_placeholder
+from quanze.normalize import clean_text, has_control_characters, is_placeholder
 from quanze.vocab import DITTO_MARKS, SUB_ITEM_PLACEHOLDERS
 
 CHUNK = 4096
@@ -154,8 +155,7 @@ class _Marks(dict[Any, int]):
                 mark |= _TREE
             if want & _PLACEHOLDER and (is_placeholder(text) or text in SUB_ITEM_PLACEHOLDERS):
                 mark |= _PLACEHOLDER
-            # junk_name passes any other text with a Chinese character (past 是 / 否).
-            if want & _JUNK_NAME and (text.startswith("#") or HAN.search(text) is None or len(text) <= 2):
+            if want & _JUNK_NAME and may_be_junk_name(text):
                 mark |= _JUNK_NAME if junk_name(text) is not None else 0
             if not (
                 len(text) > self.longest
@@ -405,7 +405,9 @@ class SheetBody:
             return data.get(fld) or [defaults[fld]] * m
 
         units = (
-            values("unit") if service else list(zip(values("unit"), values("receiving_unit"), strict=True))
+            values("unit")
+            if service
+            else list(zip(values("unit"), values("receiving_unit"), values("level"), strict=True))
         )
         ctx.duplicates.add_run(data["name"], values("code"), data["department"], units, ctx.raw.name, rows)
         if ctx.options.keep_records:

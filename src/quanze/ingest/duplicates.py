@@ -11,6 +11,15 @@ from quanze.models import IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.normalize import code_key, department_key, name_key
 
 
+def place(item: PowerItem | ServiceItem) -> Any:
+    """Where an item is held, besides its organ: the same item at two places is no duplicate. One file may hold
+    several units' lists (a 行政区划 column), and a city's list may restate each item for each level (市级 / 县级
+    rows of one name and code). add_run is given the same, a column at a time: (unit, receiving unit, level)."""
+    if isinstance(item, ServiceItem):
+        return item.unit
+    return (item.unit, item.receiving_unit, item.level)
+
+
 class Duplicates:
     """Duplicate codes (one code, different items) and duplicate items (the same item twice), found as
     records stream past. Only a 64-bit digest and a row number are kept per record (about 100 bytes), so
@@ -25,8 +34,7 @@ class Duplicates:
     def add(self, item: PowerItem | ServiceItem) -> None:
         if isinstance(item, PowerItem) and item.role == "main":
             return
-        # One file may hold several units' lists (a 行政区划 column): the same item at two units is no duplicate.
-        unit = item.unit if isinstance(item, ServiceItem) else (item.unit, item.receiving_unit)
+        unit = place(item)
         title = name_key(item.title)
         key = code_key(item.code)
         dept = department_key(item.department)
@@ -65,7 +73,7 @@ class Duplicates:
 
     def discard(self, item: PowerItem | ServiceItem) -> None:
         """Forget a record taken back (a catalogue tree's 事项, read before its 办理项 showed what it is)."""
-        unit = item.unit if isinstance(item, ServiceItem) else (item.unit, item.receiving_unit)
+        unit = place(item)
         key, dept = code_key(item.code), department_key(item.department)
         ident = hash((name_key(item.title), key, dept, unit))
         if self.items.get(ident) == (item.source.sheet, item.source.row):
@@ -87,7 +95,7 @@ class Duplicates:
         rows: Sequence[int],
     ) -> None:
         """add() of each record of a run of a sheet's plain rows (no main item, no sub-item), given a column at
-        a time (a unit is a power's (unit, receiving unit)): keys, first sightings (dict.setdefault keeps the
+        a time (a unit is a power's place(): (unit, receiving unit, level)): keys, first sightings (dict.setdefault keeps the
         first) and clashes."""
         if not titles:
             return

@@ -321,15 +321,35 @@ def other_unit_issues(
 
 
 def blank_acceptance_issues(report: FileReport, items: Sequence[PowerItem], *, file: str) -> list[RowIssue]:
-    """An acceptance list whose 认领情况 column is blank on every row: a template the unit has not filled in.
+    """An acceptance list whose 认领情况 column is blank on every row, or on some: a template the unit has not
+    filled in, or not yet to the end.
 
     A unit's list without such a column is the unit listing what it took on, so a blank cell reads as accepted
     (`vocab.acceptance_of`); a column that is there and blank throughout says nothing yet, and counting every
-    item as accepted would report a 承接率 of 100 %. A loud warning: `check` fails.
+    item as accepted would report a 承接率 of 100 % (a loud warning: `check` fails). A column blank on some rows
+    keeps that reading, but says how many, so that a sheet still being filled is not taken for a decision.
     """
     header = next((c.header for s in report.sheets for c in s.columns if c.field == "acceptance"), None)
-    if header is None or not items or any(i.acceptance and i.acceptance.strip() for i in items):
+    if header is None or not items:
         return []
+    blank = [i for i in items if not (i.acceptance and i.acceptance.strip())]
+    if not blank:
+        return []
+    if len(blank) < len(items):
+        rows = "、".join(str(i.source.row) for i in blank[:10]) + ("…" if len(blank) > 10 else "")
+        return [
+            RowIssue(
+                code=IssueCode.BLANK_ACCEPTANCE_CELLS,
+                severity=Severity.WARNING,
+                file=file,
+                sheet=blank[0].source.sheet,
+                row=blank[0].source.row,
+                column=header,
+                message=f"the {header} column is blank on {len(blank)} of {len(items)} rows (rows {rows}): "
+                "they count as accepted, as listing an item is accepting it; if the unit has not decided yet, "
+                "fill in 认领 / 不认领",
+            )
+        ]
     return [
         RowIssue(
             code=IssueCode.BLANK_ACCEPTANCE_COLUMN,

@@ -164,10 +164,43 @@ def invisible_only(value: str) -> bool:
     return any(c not in " \t\r\n" for c in value) and all(is_invisible(c) for c in value)
 
 
+# Text a wrong decoding left: U+FFFD (a byte the decoder could not read), 锟斤拷 (U+FFFD's UTF-8 bytes read as
+# GBK), 烫烫 / 屯屯 (memory never written, as a Windows program shows it).
+_GARBLED = re.compile("\ufffd|锟斤拷|烫烫烫|屯屯屯")
+# A legal citation alone (《中华人民共和国劳动法》第九十一条): the 设定依据 pasted into the name column.
+_CITATION = re.compile(
+    r"^《[^《》]+》(?:第[一二三四五六七八九十百千零〇\d]+[条款项](?:之[一二三四五六七八九十])?)*[，,、；;。]?$"
+)
+# A name cut off by the page it was copied from (排水许可证核发（工...).
+_CUT_OFF = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+
+
+def may_be_junk_name(text: str) -> bool:
+    """A cheap test before junk_name: false only for names junk_name surely passes (most of a column)."""
+    return (
+        len(text) <= 2  # 是 / 否
+        or text[0] in "#《"
+        or text[-1] in ".…。"
+        or HAN.search(text) is None
+        or _GARBLED.search(text) is not None
+    )
+
+
 def junk_name(text: str) -> str | None:
     """Why a name cell cannot be an item's name, or None when it can."""
     if text in _BOOLEANS:
         return "the name cell holds a yes/no value, not a name; the column may be shifted"
+    if _GARBLED.search(text):
+        return (
+            "the name is garbled (� / 锟斤拷: characters lost to a wrong text encoding); "
+            "export the list again, or open the CSV in its own encoding (--encoding gbk)"
+        )
+    if _CITATION.match(text):
+        return (
+            "the name cell holds a legal citation (《…》第N条), not an item's name; the column may be shifted"
+        )
+    if _CUT_OFF.search(text):
+        return "the name is cut off (it ends in …): copy the full name from the list it was taken from"
     if HAN.search(text) and not text.startswith("#"):
         return None  # past 是 / 否, a cell with a Chinese character in it is a name
     if is_error_value(text):

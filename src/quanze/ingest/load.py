@@ -22,6 +22,7 @@ from quanze.ingest.inputcheck import (
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.partition import Progress, input_jobs, read_through_cache, run_members
 from quanze.ingest.reader import read_file
+from quanze.ingest.repeats import Input, left_out
 from quanze.models import FileReport, ListKind, PowerItem, RowIssue, ServiceItem
 from quanze.results import InputFile
 
@@ -117,8 +118,32 @@ def load_inputs(
     digests = cached.digests if cached else [file_digest(path) for path, _ in jobs]
     for (path, options), report in zip(jobs, reports, strict=True):
         require_records(path, report, expected=options.kind, options=options)
-    for li, report in zip(config.inputs.lists, reports, strict=False):
-        unit = li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None)
+    list_units = [
+        li.unit or (li.path.stem if li.role is ListRole.ACCEPTANCE else None) for li in config.inputs.lists
+    ]
+    repeats = left_out(
+        [
+            Input(str(path), role, unit, digest, report)
+            for (path, _), role, unit, digest, report in zip(
+                jobs,
+                [li.role.value for li in config.inputs.lists] + ["catalogue"] * len(config.inputs.catalogue),
+                list_units + [ci.unit for ci in config.inputs.catalogue],
+                digests,
+                reports,
+                strict=True,
+            )
+        ]
+    )
+    loaded.issues.extend(repeats.values())
+    for n, (li, report) in enumerate(zip(config.inputs.lists, reports, strict=False)):
+        unit = list_units[n]
+        loaded.inputs.append(
+            InputFile(
+                path=str(li.path), role=li.role.value, unit=unit, records=report.records, sha256=digests[n]
+            )
+        )
+        if n in repeats:
+            continue  # a repeat of an earlier input: said so, and not counted again
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
             loaded.issues.extend(blank_acceptance_issues(report, items, file=str(li.path)))
@@ -139,27 +164,22 @@ def load_inputs(
         elif li.role is ListRole.DEVOLUTION:
             loaded.devolved.extend(items)
         loaded.lists.append((li, items))
-        loaded.inputs.append(
-            InputFile(
-                path=str(li.path),
-                role=li.role.value,
-                unit=unit,
-                records=report.records,
-                sha256=digests[len(loaded.inputs)],
-            )
-        )
-    for ci, report in zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True):
+    for n, (ci, report) in enumerate(
+        zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True),
+        len(config.inputs.lists),
+    ):
         for s in report.services:
             if s.unit is None:
                 s.unit = ci.unit
-        loaded.services.extend(report.services)
+        if n not in repeats:
+            loaded.services.extend(report.services)
         loaded.inputs.append(
             InputFile(
                 path=str(ci.path),
                 role="catalogue",
                 unit=ci.unit,
                 records=report.records,
-                sha256=digests[len(loaded.inputs)],
+                sha256=digests[n],
             )
         )
     for report in reports:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -53,6 +55,12 @@ class PeriodRow(BaseModel):
     overdue: int
     acceptance_rate: float | None = None
     usage_rate: float | None = None
+    accepted: int | None = Field(default=None, description="承接率's numerator: devolved items accepted")
+    devolved: int | None = Field(default=None, description="承接率's denominator: items devolved to the unit")
+    used: int | None = Field(default=None, description="使用率's numerator: service items with a transaction")
+    service_items: int | None = Field(
+        default=None, description="使用率's denominator: the unit's service items"
+    )
 
 
 class RankRow(BaseModel):
@@ -64,7 +72,16 @@ class RankRow(BaseModel):
     closed: int
     acceptance_rate: float | None = None
     usage_rate: float | None = None
+    accepted: int | None = None
+    devolved: int | None = None
+    used: int | None = None
+    service_items: int | None = None
     note: str | None = Field(default=None, description="why a row is kept out of the ranking")
+
+
+def _measure(row: sqlite3.Row | None, field: str) -> Any:
+    """One figure of a unit's rate (rate, items, done) as the period's last run recorded it; None without one."""
+    return None if row is None else row[field]
 
 
 UPPER_LEVEL_NOTE = "上级（下放单位），不参与承接单位排名"
@@ -138,7 +155,8 @@ def period_report(
             "SELECT gap_id, at, kind, field, new, status, due FROM events ORDER BY at, id"
         ).fetchall()
         rates = con.execute(
-            "SELECT r.at, u.unit, u.measure, u.rate FROM unit_rates u JOIN runs r ON r.id = u.run_id ORDER BY r.at"
+            "SELECT r.at, u.unit, u.measure, u.items, u.done, u.rate FROM unit_rates u"
+            " JOIN runs r ON r.id = u.run_id ORDER BY r.at"
         ).fetchall()
     lines: dict[str, _Timeline] = {}
     for gid, row in gaps.items():
@@ -189,12 +207,13 @@ def period_report(
             for target in (by_unit[line.unit], by_dept[(line.unit, line.department)]):
                 for i, n in enumerate(counts):
                     target[i] += n
-        unit_rate: dict[tuple[str, str], float] = {}
+        unit_rate: dict[tuple[str, str], sqlite3.Row] = {}
         for r in rates:
             if lo <= r["at"] < hi:
-                unit_rate[(r["unit"], r["measure"])] = r["rate"]  # the period's last run wins
+                unit_rate[(r["unit"], r["measure"])] = r  # the period's last run wins
         for unit in sorted(set(by_unit) | {u for u, _ in unit_rate}):
             o, c, n, d = by_unit.get(unit, [0, 0, 0, 0])
+            accept, use = unit_rate.get((unit, "acceptance")), unit_rate.get((unit, "usage"))
             unit_rows.append(
                 PeriodRow(
                     period=label,
@@ -203,8 +222,12 @@ def period_report(
                     closed=c,
                     open=n,
                     overdue=d,
-                    acceptance_rate=unit_rate.get((unit, "acceptance")),
-                    usage_rate=unit_rate.get((unit, "usage")),
+                    acceptance_rate=_measure(accept, "rate"),
+                    usage_rate=_measure(use, "rate"),
+                    accepted=_measure(accept, "done"),
+                    devolved=_measure(accept, "items"),
+                    used=_measure(use, "done"),
+                    service_items=_measure(use, "items"),
                 )
             )
         for (unit, dept), (o, c, n, d) in sorted(by_dept.items()):
@@ -240,6 +263,10 @@ def period_report(
             closed=r.closed,
             acceptance_rate=r.acceptance_rate,
             usage_rate=r.usage_rate,
+            accepted=r.accepted,
+            devolved=r.devolved,
+            used=r.used,
+            service_items=r.service_items,
             note=apart(r.unit),
         )
 

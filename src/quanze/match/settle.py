@@ -303,6 +303,11 @@ def _kind_clash(si: int, t: int, context: _Context) -> bool:
     return context.items[si].kind_clash(context.targets[t])
 
 
+def _named(item: Prepared) -> tuple[str, str | None, str | None]:
+    """What tells two items apart by name: two rows of one name are one item as a witness."""
+    return item.core, item.handling, item.alt_core
+
+
 def _top(found: Sequence[Found]) -> int | None:
     """The one power a member holds strictly most strongly, else None (none, or a tie)."""
     ranked = sorted(found, key=lambda f: -f[1])
@@ -337,10 +342,14 @@ def _agreeing(
         for si in linked
         if any(f[0] == owner and f[1] >= SURE and KEY_WORD_NOTE not in f[4] for f in own.get(si, ()))
     ]
-    if len(linked) < len(members) or len(members) <= MIN_AGREEING or len(sure) < MIN_AGREEING:
+    # Witnesses and members are counted by name: a catalogue row exported twice (a paged export repeats the
+    # row at a page boundary) is one item, not a second witness.
+    named = len({_named(context.items[si]) for si in members})
+    sure_named = len({_named(context.items[si]) for si in sure})
+    if len(linked) < len(members) or named <= MIN_AGREEING or sure_named < MIN_AGREEING:
         return
     options = context.options
-    note = AGREE_NOTE.format(n=len(members), sure=len(sure))
+    note = AGREE_NOTE.format(n=named, sure=sure_named)
     for si in linked:
         if _decided(found_by[si]) or _kind_clash(si, owner, context):
             continue

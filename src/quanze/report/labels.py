@@ -78,6 +78,7 @@ ISSUE_ZH = {
     IssueCode.RESTATED_SHEET: "重述事项的工作表（责任清单等，未另计）",
     IssueCode.BLANK_ORGAN_COLUMN: "实施主体列全部为空",
     IssueCode.BLANK_ACCEPTANCE_COLUMN: "认领情况列全部为空",
+    IssueCode.BLANK_ACCEPTANCE_CELLS: "认领情况部分为空",
     IssueCode.ONE_NAME_THROUGHOUT: "全部行名称相同",
     IssueCode.FEW_NAMES_REPEATED: "少数几个名称反复出现",
     IssueCode.STATED_COUNT_DIFFERS: "清单自述事项数与读取数不符",

@@ -242,6 +242,15 @@ def _pct(rate: float | None) -> str | None:
     return None if rate is None else f"{rate:.1%}"
 
 
+def _of(done: int | None, items: int | None) -> str | None:
+    """A rate's numerator and denominator as the 周报 prints them beside it (245/266); None when not measured."""
+    return None if done is None or items is None else f"{done}/{items}"
+
+
+def _fractions(r: RankRow | PeriodRow) -> dict[str, str | None]:
+    return {"accepted_of": _of(r.accepted, r.devolved), "used_of": _of(r.used, r.service_items)}
+
+
 FIRST_BUILD = "首期建账"
 NO_OVERDUE = "本期无逾期事项"
 
@@ -298,7 +307,9 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
             r.opened,
             r.closed,
             _pct(r.acceptance_rate),
+            _of(r.accepted, r.devolved),
             _pct(r.usage_rate),
+            _of(r.used, r.service_items),
             r.note,
         ]
         for r in report.not_ranked
@@ -314,10 +325,12 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 Column("opened", opened_heading, 10),
                 Column("closed", "本期销号", 10),
                 Column("acceptance_rate", "承接率", 10, **rate),
+                Column("accepted_of", "已承接/应承接", 14),
                 Column("usage_rate", "使用率", 10, **rate),
+                Column("used_of", "有办件/服务事项", 15),
             ),
             [
-                {**r.model_dump(), "rank": shown}
+                {**r.model_dump(), **_fractions(r), "rank": shown}
                 for r, shown in zip(report.ranking, ranks(report.ranking), strict=True)
             ],
             title=f"{title}{name}（{last}）：各承接单位整改进度，未销号多的排在前面"
@@ -393,9 +406,11 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 Column("unit", "单位", 18),
                 *detail,
                 Column("acceptance_rate", "承接率", 10, percent=True),
+                Column("accepted_of", "已承接/应承接", 14),
                 Column("usage_rate", "使用率", 10, percent=True),
+                Column("used_of", "有办件/服务事项", 15),
             ),
-            [r.model_dump() for r in report.units],
+            [{**r.model_dump(), **_fractions(r)} for r in report.units],
         ),
         Sheet(
             "各部门明细",
@@ -562,10 +577,23 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
                 FIRST_BUILD if ranked_first else "本期新增",
                 "本期销号",
                 "承接率",
+                "已承接/应承接",
                 "使用率",
+                "有办件/服务事项",
             ],
             [
-                (shown, r.unit, r.open, r.overdue, r.opened, r.closed, r.acceptance_rate, r.usage_rate)
+                (
+                    shown,
+                    r.unit,
+                    r.open,
+                    r.overdue,
+                    r.opened,
+                    r.closed,
+                    r.acceptance_rate,
+                    _of(r.accepted, r.devolved),
+                    r.usage_rate,
+                    _of(r.used, r.service_items),
+                )
                 for r, shown in zip(report.ranking, ranks(report.ranking), strict=True)
             ],
         ),
