@@ -631,6 +631,18 @@ def status_column(path: Path) -> Path:
     )
 
 
+def catalogue_publish_status_words(path: Path) -> Path:
+    """A catalogue with a 发布状态 column holding the platform's words: 已发布 / 已下线 / 已下架 / 已暂停."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "事项编码", "发布状态"]
+    rows: list[Row] = [
+        [1, "残疾人证核发", "行政确认", "县残联", "D1", "已发布"],
+        [2, "残疾人托养服务补贴发放", "行政给付", "县残联", "D2", "已下线"],
+        [3, "残疾人职业技能培训补贴发放", "行政给付", "县残联", "D3", "已下架"],
+        [4, "残疾人家庭无障碍改造", "公共服务", "县残联", "D4", "已暂停"],
+    ]
+    return xlsx(path, {"目录": [header, *rows]})
+
+
 TREE_HEADER = ["序号", "事项层级", "事项名称", "事项编码", "事项类型", "实施主体", "行政区划"]
 
 
@@ -830,6 +842,177 @@ def catalogue_main_item_column(path: Path) -> Path:
         ],
     ]
     return xlsx(path, {"事项目录": [header, *rows]})
+
+
+def catalogue_item_beside_handling_item(path: Path) -> Path:
+    """A catalogue naming each handling item and, beside it, the item it belongs to: 事项名称 | 事项编码 |
+    业务办理项名称 | 业务办理项编码. The item's cells merged over its handling items; the last item has no handling
+    item of its own (its 业务办理项 cells blank)."""
+    header = ["序号", "事项名称", "事项编码", "业务办理项名称", "业务办理项编码", "实施机构"]
+    rows: list[Row] = [
+        [1, "民办培训机构设立审批", "330700101000", "民办培训机构筹设审批", "33070010100001", "县教育局"],
+        [2, None, None, "民办培训机构正式设立审批", "33070010100002", "县教育局"],
+        [3, "中小学教师资格认定", "330700102000", "初级中学教师资格认定", "33070010200001", "县教育局"],
+        [4, "校车使用许可", "330700103000", None, None, "县教育局"],
+    ]
+    return xlsx(path, {"办事指南": [header, *rows]}, merges={"办事指南": ["B2:B3", "C2:C3"]})
+
+
+def main_and_sub_code_columns(path: Path) -> Path:
+    """主项编码 | 主项名称 | 子项编码 | 子项名称: each 子项 has a code of its own (the main item's stem + 001 …); the
+    main item's cells merged over its 子项 rows; one item without sub-items."""
+    header = ["序号", "主项编码", "主项名称", "子项编码", "子项名称", "权力类型", "实施机关"]
+    rows: list[Row] = [
+        [
+            1,
+            "330800201000",
+            "民办非企业单位登记",
+            "330800201001",
+            "民办非企业单位成立登记",
+            "行政许可",
+            "县民政局",
+        ],
+        [None, None, None, "330800201002", "民办非企业单位注销登记", None, None],
+        [2, "330800202000", "慈善信托备案", None, None, "其他行政权力", "县民政局"],
+    ]
+    return xlsx(
+        path, {"Sheet1": [header, *rows]}, merges={"Sheet1": ["A2:A3", "B2:B3", "C2:C3", "F2:F3", "G2:G3"]}
+    )
+
+
+def credit_code_first_impl_codes(path: Path) -> Path:
+    """A catalogue whose 实施编码 start with the organ's credit code (credit code + 13 characters, as Guangdong
+    exports them): every item of one organ shares the first 21 characters."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "实施编码", "事项版本"]
+    credit = "11441823MB2D039118"
+    rows: list[Row] = [
+        [1, "医疗机构执业登记（新办）", "行政许可", "县卫生健康局", credit + "4446014359620", "V3.0"],
+        [2, "医疗机构执业登记（校验）", "行政许可", "县卫生健康局", credit + "4445217159946", "V3.0"],
+        [3, "护士执业注册", "行政许可", "县卫生健康局", credit + "4441335199405", "V2.0"],
+    ]
+    return xlsx(path, {"事项清单": [header, *rows]})
+
+
+def provincial_header_words(path: Path) -> Path:
+    """Header words of other provinces' lists, one province a sheet: 事项代码 | 行政权力事项名称 | 权力分类 |
+    实施主体名称 (Shandong); 职权编码 | 职权名称 | 职权分类 (Beijing); 权力事项编码 | 权力事项名称 | 权力事项类型
+    (Zhejiang: a power list's own code column headed 权力事项编码)."""
+    return xlsx(
+        path,
+        {
+            "事项代码": [
+                ["序号", "事项代码", "行政权力事项名称", "权力分类", "实施主体名称"],
+                [1, "370100001000", "企业投资项目核准", "行政许可", "县发展和改革局"],
+                [2, "370100002000", "对价格违法行为的处罚", "行政处罚", "县发展和改革局"],
+            ],
+            "职权分类": [
+                ["序号", "职权编码", "职权名称", "职权分类", "实施主体"],
+                [1, "110100001000", "法律援助申请受理", "行政给付", "县司法局"],
+            ],
+            "权力事项类型": [
+                ["序号", "权力事项编码", "权力事项名称", "权力事项类型", "实施机关"],
+                [1, "330100001000", "临时用地审批", "行政许可", "县自然资源局"],
+            ],
+        },
+    )
+
+
+def title_list_words_after_organ(path: Path) -> Path:
+    """No organ column: each sheet's title names the organ, then the list in words seen in real titles
+    (行政职权目录, 行政权力事项清单（2025年版）, 权力和责任清单)."""
+    header = ["序号", "事项名称", "事项类型", "事项编码"]
+    return xlsx(
+        path,
+        {
+            "目录": [["某县体育局行政职权目录"], header, [1, "游泳场所开放许可", "行政许可", "T1"]],
+            "清单": [
+                ["某县自然资源局行政权力事项清单（2025年版）"],
+                header,
+                [1, "临时用地审批", "行政许可", "T2"],
+            ],
+            "权责": [["某县档案馆权力和责任清单"], header, [1, "档案出境审批初审", "其他行政权力", "T3"]],
+        },
+        merges={"目录": ["A1:D1"], "清单": ["A1:D1"], "权责": ["A1:D1"]},
+    )
+
+
+def id_column_beside_seq(path: Path) -> Path:
+    """An 编号 column of the office's own item IDs (TJ-001 …) beside 序号, under a title: no sub-item numbering."""
+    header = ["序号", "编号", "事项名称", "事项类型", "实施主体"]
+    rows: list[Row] = [
+        [1, "TJ-001", "统计调查项目审批", "行政许可", "县统计局"],
+        [2, "TJ-002", "对拒报统计资料的处罚", "行政处罚", "县统计局"],
+        [3, "TJ-003", "统计执法检查", "行政检查", "县统计局"],
+    ]
+    return xlsx(path, {"权责清单": [["某县统计局权责清单"], header, *rows]}, merges={"权责清单": ["A1:E1"]})
+
+
+def word_table_name_paragraph_rows(path: Path) -> Path:
+    """A Word table pasted into Excel: a name of two paragraphs takes two rows, the second a bracketed qualifier
+    (name cells unmerged), every other cell of the item merged over both rows; its twin on a row of its own."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "事项编码"]
+    rows: list[Row] = [
+        [1, "种畜禽生产经营许可", "行政许可", "县农业农村局", "A1"],
+        [None, "（家畜）", None, None, None],
+        [2, "种畜禽生产经营许可（家禽）", "行政许可", "县农业农村局", "A2"],
+        [3, "对违法经营种畜禽的处罚", "行政处罚", "县农业农村局", "A3"],
+    ]
+    merges = ["A2:A3", "C2:C3", "D2:D3", "E2:E3"]
+    return xlsx(path, {"Sheet1": [header, *rows]}, merges={"Sheet1": merges})
+
+
+def part_sections_give_categories(path: Path) -> Path:
+    """No category column: section rows 第一部分　行政许可（共2项）… merged across the table, 序号 restarting."""
+    header = ["序号", "权力名称", "实施主体", "权力编码"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                header,
+                ["第一部分\u3000行政许可（共2项）"],
+                [1, "建设工程规划许可", "县住建局", "P1"],
+                [2, "白蚁防治单位资质核准", "县住建局", "P2"],
+                ["第二部分\u3000行政处罚（共1项）"],
+                [1, "对未移交建设项目档案的处罚", "县住建局", "P3"],
+            ]
+        },
+        merges={"Sheet1": ["A2:D2", "A5:D5"]},
+    )
+
+
+def department_item_numbers(path: Path) -> Path:
+    """A county-wide list: department section rows (一、某县应急管理局), items numbered department-item 1-1, 1-2,
+    2-1 (text), each with its own name and type; no item 1 or 2 above them."""
+    header = ["序号", "事项名称", "事项类型", "事项编码"]
+    return xlsx(
+        path,
+        {
+            "汇总": [
+                header,
+                ["一、某县应急管理局"],
+                ["1-1", "生产安全事故应急预案备案", "其他行政权力", "N1"],
+                ["1-2", "安全生产状况监督检查", "行政检查", "N2"],
+                ["二、某县气象局"],
+                ["2-1", "雷电防护装置设计审核", "行政许可", "N3"],
+            ]
+        },
+        merges={"汇总": ["A2:D2", "A5:D5"]},
+    )
+
+
+def header_footnote_marks(path: Path) -> Path:
+    """Header words with footnote marks (事项名称①, 事项类型②, 事项编码（注3）) explained in a 注 row below."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称①", "事项类型②", "实施主体", "事项编码（注3）"],
+                [1, "养老机构设立备案", "其他行政权力", "县民政局", "F1"],
+                [2, "对养老机构的监督检查", "行政检查", "县民政局", "F2"],
+                ["注：①按省级目录填写；②按十类权力填写；3.省统一编码。"],
+            ]
+        },
+    )
 
 
 def name_merged_over_sub_item_column(path: Path) -> Path:

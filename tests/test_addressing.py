@@ -145,3 +145,18 @@ def test_a_zone_given_by_its_short_name_is_addressed_by_its_full_name() -> None:
     for text in ("鹭江高新技术产业开发区", "各县（市、区）、鹭江高新区", "鹭江高新区管委会"):
         assert a.addressed_to(text, "高新区"), text
     assert not a.addressed_to("鹭江经济技术开发区", "高新区")
+
+
+def test_a_kind_word_excluded_is_no_unknown_unit() -> None:
+    """各县（区）（开发区除外）: 开发区 names the run's zone by its kind, as in 各县（区）、开发区."""
+    from quanze.models import PowerItem, Provenance
+
+    units = ["东城县", "西河县", "安平经济技术开发区"]
+    src = Provenance(file="下放.xlsx", sheet="Sheet1", row=3)
+    powers = [
+        PowerItem(name="社会保障卡启用", receiving_unit="各县（区）（开发区除外）", source=src),
+        PowerItem(name="就业登记", receiving_unit="东城县、南湖县", source=src),
+    ]
+    issues = [i for i in Addressing({}).issues(powers, units) if i.code is IssueCode.UNKNOWN_RECEIVING_UNIT]
+    assert len(issues) == 1 and issues[0].message.startswith("“南湖县” is none of the units given")
+    assert not Addressing({}).parse("各县（区）（开发区除外）").includes("安平经济技术开发区")

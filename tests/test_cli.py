@@ -354,6 +354,23 @@ def test_reconcile_one_unit_is_a_partition_of_the_whole(scenario: Path) -> None:
     assert runner.invoke(app, ["reconcile", "--out", "x", "--unit", "南京县"]).exit_code == 2
 
 
+def test_a_unit_run_holds_that_units_gap_rows_only(scenario: Path) -> None:
+    """Rows found by comparing units (名称录入不一致 of 西河县) and other units' rows stay out of 东城县's folder."""
+    from quanze.gap_types import CROSS_UNIT
+
+    assert runner.invoke(app, ["reconcile", "--out", "all"]).exit_code == 0
+    whole = read_csv(scenario / "all" / "gaps.csv")
+    assert {r["unit"] for r in whole} > {"东城县"} and {r["gap_type"] for r in whole} & CROSS_UNIT
+    result = runner.invoke(app, ["reconcile", "--out", "east", "--unit", "东城县"])
+    assert result.exit_code == 0, result.output
+    part = read_csv(scenario / "east" / "gaps.csv")
+    assert part == [r for r in whole if r["unit"] == "东城县" and r["gap_type"] not in CROSS_UNIT] and part
+    summary = json.loads((scenario / "east" / "summary.json").read_text("utf-8"))
+    assert not set(summary["gaps"]) & CROSS_UNIT  # not looked for here, so not a 0 either
+    line = next(t for t in result.stderr.splitlines() if "gap name-mismatch" in t)
+    assert "按单位运行" in line
+
+
 def test_python_dash_m_quanze() -> None:
     import subprocess
     import sys

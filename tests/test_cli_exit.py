@@ -90,3 +90,25 @@ def test_the_ledger_is_closed_before_the_hard_exit(tmp_path: Path) -> None:
     assert not list(work.glob("quanze-ledger.sqlite-*"))
     export = _quanze("ledger", "export", "--all", "--out", "l.xlsx", cwd=work)
     assert export.returncode == 0 and "gap(s)" in export.stderr
+
+
+def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console script (quanze.entry) loads quanze.cli inside its own guard."""
+    import importlib.abc
+    import sys
+
+    from quanze import entry
+
+    class Interrupted(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object, target: object = None) -> None:
+            if name == "quanze.cli":
+                raise KeyboardInterrupt  # what a Ctrl-C in the middle of the import does
+            return None
+
+    monkeypatch.delitem(sys.modules, "quanze.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    with pytest.raises(SystemExit) as stopped:
+        entry.main()
+    assert stopped.value.code == 130 and "interrupted" in capsys.readouterr().err

@@ -88,3 +88,40 @@ def test_a_writer_that_waits_says_so_then_lands(tmp_path: Path) -> None:
     history = load_decisions(decisions)
     assert history[0].power_key == "old"  # the history is kept
     assert len(history) == 1 + DECISIONS_EACH
+
+
+def test_reversing_a_colleagues_decision_names_it(tmp_path: Path) -> None:
+    """Two analysts share the decisions file: the last decision wins, but reversing another's is said."""
+    from quanze.decisions import DecisionRecord, record_decisions
+    from quanze.models import Decision
+
+    path = tmp_path / "quanze-decisions.jsonl"
+
+    def record(decision: Decision, by: str, at: str) -> DecisionRecord:
+        return DecisionRecord(
+            power_key="|军地养老保险关系转移接续申请",
+            service_key="东城县||军人退役养老保险关系转移接续申请",
+            decision=decision,
+            unit="东城县",
+            power_name="军地养老保险关系转移接续申请",
+            service_name="军人退役养老保险关系转移接续申请",
+            by=by,
+            at=at,
+            source="review_w1.xlsx",
+        )
+
+    said: list[str] = []
+    record_decisions(
+        path, [record(Decision.CONFIRM, "张三", "2026-11-20T09:00:00+08:00")], notice=said.append
+    )
+    assert said == []
+    # The same analyst changing their mind is no news; a colleague reversing it is.
+    record_decisions(path, [record(Decision.REJECT, "赵六", "2026-11-27T10:00:00+08:00")], notice=said.append)
+    assert len(said) == 1
+    assert "否决 by 赵六 reverses 确认 recorded by 张三 at 2026-11-20T09:00:00+08:00" in said[0]
+    assert "军地养老保险关系转移接续申请 ↔ 军人退役养老保险关系转移接续申请（东城县）" in said[0]
+    record_decisions(
+        path, [record(Decision.CONFIRM, "赵六", "2026-11-27T11:00:00+08:00")], notice=said.append
+    )
+    assert len(said) == 1
+    assert [r.decision for r in load_decisions(path)] == [Decision.CONFIRM, Decision.REJECT, Decision.CONFIRM]

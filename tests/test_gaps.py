@@ -267,6 +267,14 @@ def test_a_unit_that_lists_both_wordings_has_two_entries() -> None:
     assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
 
 
+def test_one_units_wordings_of_a_power_are_its_entries_not_a_mismatch() -> None:
+    # A province's powers are per unit: each links only that unit's entries, however they are worded.
+    rows = _catalogue_gaps({"岚山县": ["社会团体成立登记", "社会团体成立登记办理", "燃气经营许可证发放"]})
+    assert [g for g in rows if g.gap_type is GapType.NAME_MISMATCH] == []
+    two_units = _catalogue_gaps({"岚山县": ["社会团体成立登记"], "桐溪县": ["社会团体成立登记办理"]})
+    assert [g.unit for g in two_units if g.gap_type is GapType.NAME_MISMATCH] == ["岚山县", "桐溪县"]
+
+
 def test_a_generic_short_name_is_not_an_overlap() -> None:
     src = Provenance(file="岚山县.xlsx", sheet="清单", row=2)
     items = [
@@ -425,6 +433,11 @@ def test_an_acceptance_word_that_says_neither_is_a_gap_and_an_issue(tmp_path: Pa
         ("直接下放", False),
         ("委托下放", False),
         ("下放（保留备案）", False),
+        ("上收", True),
+        ("收回", True),
+        ("市级实施", True),
+        ("本级实施", True),
+        ("县级实施", False),
         (None, False),
     ],
 )
@@ -466,3 +479,20 @@ def test_an_acceptance_list_that_meets_the_devolution_list_nowhere_is_a_loud_war
     ]
     assert "share no item: 1 devolved to 西河县, 2 listed" in issues[1].message
     assert "nothing in the devolution list is devolved to 北岭县" in issues[0].message
+
+
+def test_an_item_taken_back_is_expected_nowhere_and_an_unknown_mode_is_an_issue(tmp_path: Path) -> None:
+    """上收 / 市级实施 hand the item to no one; a 下放方式 that is no known word is reported, not read silently."""
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [list(r) for r in fixtures.CITY_ROWS]
+    rows[3][5] = "上收"
+    rows[0][5] = "市级实施"
+    rows[1][5] = "属地管理"
+    fixtures.xlsx(tmp_path / "s" / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER, *rows]})
+    result = reconcile(load_config(config))
+    names = (rows[3][1], rows[0][1])
+    assert not [g for g in result.gaps if g.item_name in names and g.gap_type is GapType.NOT_ACCEPTED]
+    unknown = [i for i in result.issues if i.code is IssueCode.UNKNOWN_DEVOLUTION_MODE]
+    assert [(i.file.endswith("city.xlsx"), i.row, i.value) for i in unknown] == [(True, 4, "属地管理")]
+    # The unknown word still devolves the item, so that it shows up as a gap rather than disappearing.
+    assert any(g.item_name == rows[1][1] for g in result.gaps)

@@ -349,6 +349,135 @@ def test_a_catalogue_told_by_its_columns_reads_its_main_item_column_as_the_paren
     ]
 
 
+@pytest.mark.parametrize("kind", [ListKind.AUTO, ListKind.SERVICES])
+def test_the_item_beside_a_handling_item_is_its_parent_with_its_code(tmp_path: Path, kind: ListKind) -> None:
+    # 事项名称 beside 业务办理项名称 names the power the handling item belongs to, not a second item column;
+    # 业务办理项编码 is the item's code and 事项编码 the parent's (read as the item's, the handling items of
+    # one power shared one code and raised duplicate-code).
+    path = fixtures.catalogue_item_beside_handling_item(tmp_path / "catalogue-item-beside-handling-item.xlsx")
+    report = read_file(path, IngestOptions(kind=kind))
+    assert report.kind is ListKind.SERVICES
+    fields = {c.header: c.field for c in report.sheets[0].columns}
+    assert (fields["事项名称"], fields["事项编码"]) == ("parent_power_name", "parent_power_code")
+    assert (fields["业务办理项名称"], fields["业务办理项编码"]) == ("name", "code")
+    assert rows(report, "name", "code", "parent_power_name", "parent_power_code") == [
+        ("民办培训机构筹设审批", "33070010100001", "民办培训机构设立审批", "330700101000"),
+        ("民办培训机构正式设立审批", "33070010100002", "民办培训机构设立审批", "330700101000"),
+        ("初级中学教师资格认定", "33070010200001", "中小学教师资格认定", "330700102000"),
+        # An item with no handling item of its own is named by its item column, as it was before.
+        ("校车使用许可", None, "校车使用许可", "330700103000"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_a_sub_item_code_column_gives_each_sub_item_its_own_code(tmp_path: Path) -> None:
+    # Read with the main code, the two sub-items shared one code and matching lost what tells them apart.
+    report = read_file(fixtures.main_and_sub_code_columns(tmp_path / "main-and-sub-code-columns.xlsx"))
+    assert {c.header: c.field for c in report.sheets[0].columns}["子项编码"] == "sub_code"
+    assert rows(report, "name", "sub_item", "code") == [
+        ("民办非企业单位登记", "民办非企业单位成立登记", "330800201001"),
+        ("民办非企业单位登记", "民办非企业单位注销登记", "330800201002"),
+        ("慈善信托备案", None, "330800202000"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_codes_that_start_with_the_credit_code_are_no_duplicates(tmp_path: Path) -> None:
+    # Cut to their first 12 characters as if a basic code came first, one organ's codes were one code.
+    path = fixtures.credit_code_first_impl_codes(tmp_path / "credit-code-first-impl-codes.xlsx")
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES))
+    assert [s.code for s in report.services] == [
+        "11441823MB2D0391184446014359620",
+        "11441823MB2D0391184445217159946",
+        "11441823MB2D0391184441335199405",
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_other_provinces_header_words_name_their_fields(tmp_path: Path) -> None:
+    # 行政权力事项名称 found no header at all (no-header, nothing read); 职权分类 and 权力事项类型 lost every
+    # category, and 权力事项编码 (read as a catalogue's parent code) every code of a power list.
+    report = read_file(fixtures.provincial_header_words(tmp_path / "provincial-header-words.xlsx"))
+    assert report.kind is ListKind.POWERS
+    assert rows(report, "name", "category", "code", "department") == [
+        ("企业投资项目核准", Category.LICENSING, "370100001000", "县发展和改革局"),
+        ("对价格违法行为的处罚", Category.PENALTY, "370100002000", "县发展和改革局"),
+        ("法律援助申请受理", Category.PAYMENT, "110100001000", "县司法局"),
+        ("临时用地审批", Category.LICENSING, "330100001000", "县自然资源局"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_the_title_names_the_organ_before_the_lists_words(tmp_path: Path) -> None:
+    report = read_file(fixtures.title_list_words_after_organ(tmp_path / "title-list-words-after-organ.xlsx"))
+    assert rows(report, "name", "department") == [
+        ("游泳场所开放许可", "某县体育局"),
+        ("临时用地审批", "某县自然资源局"),
+        ("档案出境审批初审", "某县档案馆"),
+    ]
+
+
+def test_an_id_column_beside_seq_makes_no_sub_items(tmp_path: Path) -> None:
+    # 编号 was read as a second 序号 (the 子项's): every item became a sub-item of the first, and the band of the
+    # header and the first item won the header for the ID read as an English second line (TJ-001).
+    report = read_file(fixtures.id_column_beside_seq(tmp_path / "id-column-beside-seq.xlsx"))
+    assert report.sheets[0].header_rows == [2]
+    assert rows(report, "name", "sub_item", "role") == [
+        ("统计调查项目审批", None, "single"),
+        ("对拒报统计资料的处罚", None, "single"),
+        ("统计执法检查", None, "single"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["records", "counts-only"])
+def test_a_qualifier_paragraph_row_joins_the_name_above(tmp_path: Path, keep: bool) -> None:
+    # Read as its own record, the qualifier made an item named （家畜） with the code of the item above
+    # (duplicate-code), and the item lost what tells it from its twin.
+    path = fixtures.word_table_name_paragraph_rows(tmp_path / "word-table-name-paragraph-rows.xlsx")
+    report = read_file(path, IngestOptions(keep_records=keep))
+    assert report.records == 3
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.CONTINUATION_ROW, 3)]
+    if keep:
+        assert rows(report, "name", "code", "role") == [
+            ("种畜禽生产经营许可（家畜）", "A1", "single"),
+            ("种畜禽生产经营许可（家禽）", "A2", "single"),
+            ("对违法经营种畜禽的处罚", "A3", "single"),
+        ]
+
+
+def test_part_section_rows_give_their_category(tmp_path: Path) -> None:
+    # 第一部分 was read as 第一部 + 分　行政许可: a title row, its category lost.
+    report = read_file(
+        fixtures.part_sections_give_categories(tmp_path / "part-sections-give-categories.xlsx")
+    )
+    assert rows(report, "name", "category") == [
+        ("建设工程规划许可", Category.LICENSING),
+        ("白蚁防治单位资质核准", Category.LICENSING),
+        ("对未移交建设项目档案的处罚", Category.PENALTY),
+    ]
+
+
+def test_department_item_numbers_make_no_sub_items(tmp_path: Path) -> None:
+    # 1-2 was read as a 子项 of the item numbered 1-1 above it, and 1-1 warned of as an orphan sub-item.
+    report = read_file(fixtures.department_item_numbers(tmp_path / "department-item-numbers.xlsx"))
+    assert rows(report, "name", "sub_item", "role", "department") == [
+        ("生产安全事故应急预案备案", None, "single", "某县应急管理局"),
+        ("安全生产状况监督检查", None, "single", "某县应急管理局"),
+        ("雷电防护装置设计审核", None, "single", "某县气象局"),
+    ]
+    assert [i for i in report.issues if i.severity is not Severity.INFO] == []
+
+
+def test_header_words_with_footnote_marks_name_their_fields(tmp_path: Path) -> None:
+    report = read_file(fixtures.header_footnote_marks(tmp_path / "header-footnote-marks.xlsx"))
+    assert rows(report, "name", "category", "code") == [
+        ("养老机构设立备案", Category.OTHER, "F1"),
+        ("对养老机构的监督检查", Category.INSPECTION, "F2"),
+    ]
+
+
 def test_a_name_merged_over_the_sub_item_column_is_no_sub_item(tmp_path: Path) -> None:
     report = read_file(fixtures.name_merged_over_sub_item_column(tmp_path / "name-merged-over-sub-item.xlsx"))
     assert rows(report, "name", "sub_item", "role", "department") == [

@@ -153,3 +153,21 @@ def test_a_stated_count_that_differs_from_what_was_read_is_a_warning(tmp_path: P
     ]
     assert "the sheet name 行政许可（3项） states 3 items, but 2 records" in differs[0].message
     assert "the heading 一、县住建局（共2项） states 2 items, but 1 records" in differs[2].message
+
+
+def test_validate_reports_a_stated_count_that_differs_without_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate is the step before reconcile: the warning that points at a lost row needs no --records."""
+    from typer.testing import CliRunner
+
+    from quanze.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    fixtures.stated_counts(tmp_path / "stated-counts-row-lost.xlsx", lost=True)
+    result = CliRunner().invoke(app, ["validate", "stated-counts-row-lost.xlsx"])
+    assert result.exit_code == 1 and "stated-count-differs" in result.output
+    plain = CliRunner().invoke(app, ["validate", "stated-counts-row-lost.xlsx", "--format", "json"])
+    import json
+
+    assert "powers" not in json.loads(plain.stdout)["files"][0]  # records stay out without --records

@@ -55,6 +55,15 @@ def test_cancelled_and_suspended_rows_are_reported_not_read(tmp_path: Path) -> N
     assert report.sheets[0].columns[5].field == "status"
 
 
+def test_a_catalogue_publish_status_column_leaves_out_items_taken_offline(tmp_path: Path) -> None:
+    path = fixtures.catalogue_publish_status_words(tmp_path / "catalogue-publish-status-words.xlsx")
+    report = read_file(path, IngestOptions(kind=ListKind.SERVICES))
+    assert report.sheets[0].columns[5].field == "status"
+    assert [s.name for s in report.services] == ["残疾人证核发"]
+    inactive = [i.row for i in report.issues if i.code is IssueCode.INACTIVE_ITEM]
+    assert inactive == [3, 4, 5]
+
+
 @pytest.mark.parametrize("keep", [True, False], ids=["records", "counts-only"])
 def test_a_catalogue_tree_with_a_level_column_reads_its_handling_items(tmp_path: Path, keep: bool) -> None:
     path = fixtures.catalogue_tree_level_column(tmp_path / "catalogue-tree-level-column.xlsx")

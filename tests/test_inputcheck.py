@@ -114,6 +114,25 @@ def test_power_list_given_as_catalogue(here: Path) -> None:
     assert "承接单位" in out and "--powers" in out
 
 
+def test_a_power_list_with_no_telling_column_given_as_catalogue(here: Path) -> None:
+    """序号 事项名称 事项类型 实施部门 could head either kind; penalties and inspections say it is a power list."""
+    header = ["序号", "事项名称", "事项类型", "实施部门"]
+    rows = [
+        [1, "燃气经营许可证核发", "行政许可", "市住建局"],
+        [2, "对无证经营燃气的处罚", "行政处罚", "市住建局"],
+        [3, "对燃气经营单位的检查", "行政检查", "市住建局"],
+        [4, "食品经营许可", "行政许可", "市市场监管局"],
+    ]
+    fixtures.xlsx(here / "plain-power-list.xlsx", {"Sheet1": [header, *rows]})
+    code, out = run("reconcile", "-p", "city.xlsx", "-s", "plain-power-list.xlsx", "-o", "run")
+    assert code == 3 and "given as the service catalogue, but it reads as a power list" in out
+    assert "2 of its 4 items are 行政处罚" in out
+    # The same columns with items people apply for are a catalogue.
+    fixtures.xlsx(here / "plain-catalogue.xlsx", {"Sheet1": [header, rows[0], rows[3]]})
+    code, out = run("reconcile", "-p", "city.xlsx", "-s", "plain-catalogue.xlsx", "-o", "run2")
+    assert "reads as a power list" not in out
+
+
 def test_diff_with_an_unreadable_new_file_reports_nothing_removed(here: Path) -> None:
     (here / "garbage.xlsx").write_bytes(b"this is not a workbook")
     code, out = run("diff", "city.xlsx", "garbage.xlsx", "-o", "d")
@@ -490,3 +509,90 @@ def test_a_run_that_names_no_unit_keeps_every_catalogue_unit() -> None:
     named = [PowerItem(name="取水许可", receiving_unit="东城县", source=src)]
     found = reconcile_units(services, named, {}, aliases={}, catalogue="catalogue.xlsx", given=["某市"])
     assert found.outside == {"南湖县"} and [i.value for i in found.issues] == ["南湖县"]
+
+
+def test_rows_whose_own_unit_the_catalogue_does_not_hold_are_named_not_dropped(here: Path) -> None:
+    """A list whose 行政区划 column names a unit with no catalogue: its powers are matched nowhere, loudly."""
+    header = ["序号", "行政区划", "事项名称", "事项类型", "实施主体"]
+    rows = [
+        [1, "北湖市", "燃气经营许可证核发", "行政许可", "北湖市住建局"],
+        [2, "北湖市", "食品经营许可", "行政许可", "北湖市市场监管局"],
+        [3, "北湖市", "城市道路占用挖掘许可", "行政许可", "北湖市城管局"],
+    ]
+    fixtures.xlsx(here / "own-unit-column.xlsx", {"Sheet1": [header, *rows]})
+    config = (
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+        '[[inputs.lists]]\npath = "own-unit-column.xlsx"\nrole = "devolution"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\n'
+    )
+    (here / "quanze.toml").write_text(config, "utf-8")
+    code, out = run("check")
+    assert code == 1 and "unit-unmatched" in out
+    issues = (here / "out" / "issues.csv").read_text("utf-8")
+    assert "own-unit-column.xlsx" in issues and "3 row(s) name 行政区划 北湖市" in issues
+    # The rows of units the catalogue holds raise nothing: only the unheld unit is named.
+    assert issues.count("unit-unmatched") == 1
+
+
+def _latin_catalogue(path: Path) -> None:
+    fixtures.csv_file(
+        path,
+        [
+            ["areaName", "itemName", "itemCode", "deptName"],
+            ["东城县", "燃气经营许可证新办", "511A0001000001", "东城县住建局"],
+            ["西河县", "食品经营许可新办", "511A0002000001", "西河县市场监督管理局"],
+        ],
+    )
+
+
+@pytest.mark.parametrize("spelling", ["itemcode", "ItemCode", "itemcode "])
+def test_a_latin_header_alias_is_matched_whatever_its_case(here: Path, spelling: str) -> None:
+    _latin_catalogue(here / "latin-headers.csv")
+    (here / "quanze.toml").write_text(
+        f'[aliases.headers]\nunit = ["areaName"]\nname = ["itemName"]\ncode = ["{spelling}"]\n'
+        'department = ["deptName"]\n',
+        "utf-8",
+    )
+    result = runner.invoke(app, ["inspect", "latin-headers.csv", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    columns = json.loads(result.output)[0]["sheets"][0]["columns"]
+    assert {c["header"]: c["field"] for c in columns}["itemCode"] == "code"
+
+
+def test_a_header_alias_that_names_no_column_is_a_warning(here: Path) -> None:
+    """A typo in [aliases.headers] would silently drop the field it was for: it is named, with the headers."""
+    _latin_catalogue(here / "latin-headers.csv")
+    (here / "quanze.toml").write_text(
+        '[aliases.headers]\nunit = ["areaName"]\nname = ["itemName"]\ncode = ["itemKode"]\n', "utf-8"
+    )
+    _code, out = run("validate", "latin-headers.csv")
+    assert "unused-header-alias" in out and 'code = "itemKode" names no column' in out
+    assert "itemCode" in out and "deptName" in out  # the headers no field took
+    assert '"areaName"' not in out  # aliases that name a column raise nothing
+    # reconcile says it too, and writes it to issues.csv.
+    config = (here / "quanze.toml").read_text("utf-8")
+    (here / "quanze.toml").write_text(
+        config + '\n[[inputs.lists]]\npath = "city.xlsx"\n\n[inputs.catalogue]\npath = "latin-headers.csv"\n',
+        "utf-8",
+    )
+    _code, out = run("reconcile", "--out", "out")
+    assert "unused-header-alias" in (here / "out" / "issues.csv").read_text("utf-8")
+    assert 'code = "itemKode" names no column' in out
+
+
+def test_an_excel_lock_file_caught_by_a_glob_is_skipped_with_a_warning(here: Path) -> None:
+    """~$东城县.xlsx (Excel has 东城县.xlsx open) is no list: the batch is read, the lock file named."""
+    fixtures.acceptance(here / "东城县.xlsx", [[1, "燃气经营许可证核发", "511A0001000000", "认领"]])
+    (here / "~$东城县.xlsx").write_bytes(b"\x0czhangsan" + b" " * 40 + b"\x00\x00")
+    code, out = run("validate", "东城县.xlsx", "~$东城县.xlsx")
+    assert code == 1 and "office-lock-file" in out and "open in Excel" in out
+    assert "unreadable-file" not in out and "binary data" not in out
+
+
+def test_the_unit_unmatched_message_names_the_closest_catalogue_unit_first(here: Path) -> None:
+    from quanze.ingest.inputcheck import _closest_first
+
+    units = ["东城县", "北湖县", "南山县", "安平经济技术开发区", "白云县", "西河县", "青石县"]
+    assert _closest_first("青石县", units).startswith("青石县、") and "… (7)" in _closest_first(
+        "青石县", units
+    )

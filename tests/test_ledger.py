@@ -540,8 +540,26 @@ def test_a_run_missing_an_input_of_the_last_run_says_so(tmp_path: Path) -> None:
     )
     run = LedgerRun(db, "reconcile", at=week(2))
     pipeline.run_reconcile(fewer, out=tmp_path / "o2", force=False, ledger=run)
-    assert run.outcome is not None and run.outcome.closed > 0
-    assert run.outcome.inputs_missing == ["acceptance 西河县 西河县.xlsx"]
+    assert run.outcome is not None and run.outcome.inputs_missing == ["acceptance 西河县 西河县.xlsx"]
+    # 西河县's gaps vanished with its list, not with a fix: none of them is closed, by this run or the next.
+    assert run.outcome.closed == 0 and run.outcome.units_held == ["西河县"]
+    again = LedgerRun(db, "reconcile", at=week(3))
+    pipeline.run_reconcile(fewer, out=tmp_path / "o3", force=False, ledger=again)
+    assert again.outcome is not None and again.outcome.closed == 0 and again.outcome.units_held == ["西河县"]
+    # A week with a full run, then a run without 西河县's list: its earlier rate of that week is stale.
+    pipeline.run_reconcile(
+        config, out=tmp_path / "o4", force=False, ledger=LedgerRun(db, "reconcile", at=week(4))
+    )
+    later = week(4) + timedelta(hours=1)
+    pipeline.run_reconcile(
+        fewer, out=tmp_path / "o5", force=False, ledger=LedgerRun(db, "reconcile", at=later)
+    )
+    from quanze.ledger.periods import Period, period_report
+
+    report = period_report(db, Period.WEEK, now=later + timedelta(hours=1))
+    last = report.periods[-1].period
+    rows = {r.unit: r for r in report.units if r.period == last}
+    assert rows["西河县"].acceptance_rate is None and rows["东城县"].acceptance_rate is not None
 
 
 def test_a_reopened_gap_drops_the_reason_it_was_closed_for(tmp_path: Path) -> None:

@@ -140,9 +140,20 @@ def test_a_name_shared_by_two_items_asks_for_the_code() -> None:
         ServiceItem(name="道路货物运输经营许可（新办）", unit="东城县", source=SRC),
         ServiceItem(name="道路货物运输经营许可（新办）", unit="西河县", source=SRC),
     ]
-    with pytest.raises(UnknownItem, match="give the code, or the unit"):
+    with pytest.raises(UnknownItem, match=r"give the code \(or --unit\)"):
         find_service(services, "道路货物运输经营许可（新办）")
     assert find_service(services, "道路货物运输经营许可（新办）", "西河县").unit == "西河县"
+
+
+def test_a_name_twice_at_one_unit_shows_each_rows_code_and_does_not_ask_for_the_unit() -> None:
+    services = [
+        ServiceItem(name="求职创业补贴申领", code="512B0159000000", unit="东城县", source=SRC),
+        ServiceItem(name="求职创业补贴申领", code="512014025002", unit="东城县", source=SRC),
+    ]
+    with pytest.raises(UnknownItem) as found:
+        find_service(services, "求职创业补贴申领", "东城县")
+    message = str(found.value)
+    assert "512B0159000000" in message and "512014025002" in message and "--unit" not in message
 
 
 def test_a_handling_word_tells_service_items_apart() -> None:

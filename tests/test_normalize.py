@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from quanze.models import Category
 from quanze.normalize import (
+    _last_alias,
     category_of,
     clean_text,
     code_key,
@@ -18,6 +19,7 @@ from quanze.normalize import (
     parse_count,
     split_name,
 )
+from quanze.vocab import DEPARTMENT_ALIASES
 
 
 @pytest.mark.parametrize(
@@ -60,6 +62,10 @@ def test_name_key_folds_widths_spaces_and_title_marks() -> None:
         ("511A0138000000-511602000000-000-115113010833722043-1-00", "511A0138000000"),
         ("G-000007-001-511602000000-000-115113010833722043-1-00", "G-000007-001"),
         ("５１１Ａ０１３８", "511A0138"),
+        # A basic code + the unit's credit code + a level digit; a credit code + 13 characters (Guangdong).
+        ("330109001000" + "11330100MB1234567X" + "1", "330109001000"),
+        ("11441823MB2D03911F" + "4446014359620", "11441823MB2D03911F4446014359620"),
+        ("11441823MB2D039118" + "4441335199405", "11441823MB2D0391184441335199405"),
         (None, None),
     ],
 )
@@ -88,6 +94,18 @@ def test_code_key_takes_the_basic_code(code: str | None, key: str | None) -> Non
 )
 def test_department_variants_resolve(name: str, key: str) -> None:
     assert department_key(name) == key
+
+
+def _alias_ending_last(text: str) -> str | None:
+    """The definition: of the aliases in the text, the one whose last occurrence ends last, then the longest."""
+    found = [(text.rfind(a) + len(a), len(a), c) for a, c in DEPARTMENT_ALIASES.items() if a in text]
+    return max(found)[2] if found else None
+
+
+@given(st.lists(st.sampled_from([*DEPARTMENT_ALIASES, "县", "市", "区", "局", "办", "政府"]), max_size=5))
+def test_the_alias_found_is_the_one_ending_last_and_longest(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _last_alias(text) == _alias_ending_last(text)
 
 
 def test_category_variants_and_extra_aliases() -> None:

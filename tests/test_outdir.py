@@ -345,3 +345,38 @@ def test_a_run_killed_outright_is_tidied_by_the_next(tmp_path: Path) -> None:
     subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
     assert _outputs(project / "out") == previous  # same inputs, same reports
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["gaps", "-p", "powers.xlsx", "-s", "cat.xlsx"],
+        ["handover", "build"],
+    ],
+)
+def test_gaps_and_handover_build_with_force_keep_a_filled_in_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Every writer that replaces a folder goes through one guard (pipeline._out_folder), not reconcile alone."""
+    monkeypatch.chdir(tmp_path)
+    args = _review_project(tmp_path)
+    (tmp_path / "quanze.toml").write_text(
+        '[[inputs.lists]]\npath = "powers.xlsx"\n\n[inputs.catalogue]\npath = "cat.xlsx"\n', "utf-8"
+    )
+    assert runner.invoke(app, args).exit_code == 0
+    _fill(tmp_path / "run" / "review.xlsx", {"县级广播电台、电视台变更台名审批": "确认"})
+    result = runner.invoke(app, [*command, "--out", "run", "--force"])
+    assert "1 decision(s) filled in run/review.xlsx were not yet applied" in flat(result.output), (
+        result.output
+    )
+    assert [h.decision.value for h in load_decisions(tmp_path / "quanze-decisions.jsonl")] == ["confirm"]
+
+
+def test_the_suggested_review_command_quotes_a_folder_with_spaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = _review_project(tmp_path)
+    result = runner.invoke(app, [*args[:-1], "out/第 2 周"])
+    assert result.exit_code == 0, result.output
+    assert "quanze review apply 'out/第 2 周/review.xlsx'" in result.output

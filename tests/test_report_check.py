@@ -80,3 +80,29 @@ def test_check_markdown_without_limits_reports_the_baseline_changes(no_limits: P
     )
     assert "no limits set" in result.stdout and "### Since the baseline" in result.stdout
     assert "| not-accepted |" in result.stdout and "(better)" in result.stdout
+
+
+def test_a_limit_on_a_count_the_run_could_not_take_is_not_measured_and_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No acceptance list: not-accepted was never counted, so "0 <= 0 pass" would be a silent wrong answer."""
+    config = fixtures.scenario(tmp_path / "work")
+    text = config.read_text("utf-8")
+    for unit in ("东城县", "西河县"):
+        text = text.replace(
+            f'[[inputs.lists]]\npath = "{unit}.xlsx"\nrole = "acceptance"\nunit = "{unit}"\n\n', ""
+        )
+    config.write_text(text, "utf-8")
+    monkeypatch.chdir(config.parent)
+    result = runner.invoke(app, ["check", "--format", "markdown"])
+    assert result.exit_code == 1, result.output
+    assert "| not-accepted | —（未提供承接清单） | <= 0 | **FAIL** (not measured) |" in result.stdout
+    result = runner.invoke(app, ["check", "--force", "--junit", "junit.xml"])
+    assert result.exit_code == 1 and "not measured" in result.stdout
+    assert "not-accepted: not measured —（未提供承接清单）" in (config.parent / "junit.xml").read_text(
+        "utf-8"
+    )
+    # The terminal table of a run says why instead of 0 as well.
+    result = runner.invoke(app, ["reconcile", "--out", "again"])
+    line = next(t for t in result.stderr.splitlines() if "gap not-accepted" in t)
+    assert "未提供承接清单" in line and " 0 " not in line

@@ -160,3 +160,23 @@ def test_rates_carry_what_they_count(tmp_path: Path) -> None:
     assert "（5/7）" in strip and "（服务事项 1/7）" in strip
     # A closed section says which file holds its rows when printed.
     assert 'data-file="gaps.csv"' in page and "attr(data-file)" in page and "详见 CSV 文件" not in page
+
+
+def test_no_supervision_is_not_a_zero_when_the_list_gives_no_supervision(tmp_path: Path) -> None:
+    """A devolution list without 监管部门 / 监管方式: 未明确监管 was not looked for, so it says why, not 0."""
+    from quanze.config import load_config
+    from quanze.pipeline import reconcile
+    from quanze.report.labels import NO_SUPERVISION_COLUMNS, unmeasured
+
+    import fixtures
+
+    config = fixtures.scenario(tmp_path / "s")
+    rows = [[*r[:7], None, None] for r in fixtures.CITY_ROWS]
+    fixtures.xlsx(
+        tmp_path / "s" / "city.xlsx", {"Sheet1": [["某市下放事项"], fixtures.CITY_HEADER[:7], *rows]}
+    )
+    result = reconcile(load_config(config))
+    assert unmeasured(result)["no-supervision"] == NO_SUPERVISION_COLUMNS
+    # The list as given, with its supervision columns: looked for, and counted.
+    whole = reconcile(load_config(fixtures.scenario(tmp_path / "t")))
+    assert "no-supervision" not in unmeasured(whole) and whole.summary.gaps["no-supervision"] > 0

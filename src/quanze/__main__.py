@@ -1,7 +1,8 @@
-"""Allow ``python -m quanze``."""
+"""`python -m quanze`: the same entry as the `quanze` console script."""
 
 from __future__ import annotations
 
-from quanze.cli import main
+from quanze.entry import main
 
-main()
+if __name__ == "__main__":
+    main()

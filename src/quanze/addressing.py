@@ -157,8 +157,11 @@ def _place_stem(key: str) -> str:
 _DEPARTMENT_ENDINGS = ("局", "委", "委员会", "办", "办公室", "中心", "政府", "所", "站", "队", "厅")
 
 
+@lru_cache(maxsize=65536)
 def names_unit(token: str, unit: str) -> bool:
-    """Whether a named token (东城县, 东城县人民政府, 东城县住建局, 高新区) names a unit."""
+    """Whether a named token (东城县, 东城县人民政府, 东城县住建局, 高新区) names a unit.
+
+    Remembered: every devolved item's 承接单位 is tested against every unit, and the texts repeat."""
     t, u = _bare(name_key(token)), _bare(unit_name(unit))
     if not t or not u:
         return False
@@ -332,7 +335,9 @@ class Addressing:
                     )
                 )
             unknown = [
-                n for n in (*address.named, *address.excluded) if not any(names_unit(n, u) for u in units)
+                n
+                for n in (*address.named, *address.excluded)
+                if not any(names_unit(n, u) for u in units) and not _kind_of_some(n, units)
             ]
             if units and unknown:
                 out.append(
@@ -344,6 +349,11 @@ class Addressing:
                     )
                 )
         return out
+
+
+def _kind_of_some(name: str, units: Sequence[str]) -> bool:
+    """A kind word (开发区, 各乡镇) naming units of the run by their kind, as in 各县（区）（开发区除外）."""
+    return bool(_GENERIC.match(name)) and bool(_kinds_in(name) & {unit_kind(u) for u in units})
 
 
 def _listing(units: Sequence[str], most: int = 8) -> str:

@@ -44,6 +44,9 @@ class ThresholdResult(BaseModel):
     value: float = Field(description="the count, or its share when the limit is a percentage")
     limit: str
     passed: bool
+    not_measured: str | None = Field(
+        default=None, description="why the run could not count this metric (then the limit is not met)"
+    )
 
 
 class Change(BaseModel):
@@ -184,6 +187,15 @@ def judge(
 ) -> CheckResult:
     """The verdict of a reconcile run against [check], with its acceptance totals and input issues."""
     verdict = evaluate(result.summary, limits, before, extra=extra)
+    from quanze.report.labels import unmeasured  # the one reading of what a run could not count
+
+    missing = unmeasured(result)
+    for t in verdict.thresholds:
+        if t.name in missing:
+            # A limit on a count the run could not take is not met: a nightly job that lost its acceptance
+            # lists must not report "not-accepted 0 <= 0 pass".
+            t.passed, t.not_measured = False, missing[t.name]
+    verdict.passed = all(t.passed for t in verdict.thresholds)
     if result.acceptance:
         verdict.accepted = sum(a.accepted for a in result.acceptance)
         verdict.devolved = sum(a.devolved for a in result.acceptance)

@@ -189,8 +189,10 @@ def validate(
     ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
+    # Records are kept even without --records: stated-count-differs holds them against the counts a sheet
+    # states (行政许可（11项）); --records only puts them in the JSON.
     options = _ingest_options(
-        config, kind, header_rows, sheet, encoding, fill_down, hidden, keep_records=records
+        config, kind, header_rows, sheet, encoding, fill_down, hidden, keep_records=True
     )
     result = pipeline.run_validate(options, files=files, progress=term.progress)
     term.close_stages()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from collections import Counter
@@ -23,13 +24,16 @@ from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.outcomes import AddedLink, HandoverOutcome, Layouts, ValidationResult
 from quanze.report.check import NO_LIMITS
-from quanze.report.labels import GAP_ZH
+from quanze.report.labels import GAP_ZH, unmeasured
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
 from quanze.tracking import ApplyOutcome, ExportOutcome
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+# Warnings the terminal says after a run although `check` passes: a config word or list word not understood.
+_SAID_WARNINGS = frozenset({IssueCode.UNUSED_HEADER_ALIAS, IssueCode.UNKNOWN_DEVOLUTION_MODE})
 
 
 class Stages:
@@ -160,6 +164,8 @@ class Terminal:
             for issue in report.issues:
                 if issue.code.value == "unreadable-file":
                     out.print(f"  [red]{escape(issue.message)}[/]")
+                elif issue.code.value == "unused-header-alias":
+                    out.print(f"  [yellow]{issue.code.value}[/] {escape(issue.message)}")
                 elif issue.code.value in ("hidden-sheet", "hidden-rows"):
                     where = " › ".join(p for p in (issue.sheet, issue.value) if p)
                     out.print(f"  [yellow]{issue.code.value}[/] {escape(where)}: {escape(issue.message)}")
@@ -228,26 +234,27 @@ class Terminal:
             ("powers 权力事项", m.powers),
             ("service items 服务事项", m.service_items),
             ("units 单位", len(m.units)),
-            ("matched links 已匹配", m.links_matched),
-            ("review links 待复核", m.links_review),
+            ("matched links 已匹配链接", m.links_matched),
+            ("review links 待复核链接", m.links_review),
             ("powers×units unmatched 未匹配", m.power_units_unmatched),
             ("orphan service items, confirmed 无权力支撑（确定）", m.orphan_service_items),
             ("decisions applied 已应用决定", m.decisions_applied),
             ("invalid rows 错误行", result.summary.invalid_rows),
         ):
             table.add_row(label, str(value))
-        for gap, count in result.summary.gaps.items():
-            table.add_row(f"gap {gap}", str(count))
+        missing = unmeasured(result)  # a count the run could not take is never shown as 0
+        for gap in (t.value for t in GapType if t.value in result.summary.gaps or t.value in missing):
+            table.add_row(f"gap {gap}", missing.get(gap, str(result.summary.gaps.get(gap, 0))))
         stale = result.summary.issues.get(IssueCode.STALE_DECISION.value, 0)
         table.add_row("decisions matching nothing 未匹配的决定", str(stale))
         err.print(table)
         for issue in result.issues:
-            if issue.code in LOUD_WARNINGS:
+            if issue.code in LOUD_WARNINGS or issue.code in _SAID_WARNINGS:
                 err.print(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
         err.print(
             escape(
                 f"reports written to {target}/ (review {m.links_review} links in review.xlsx, "
-                f"then `quanze review apply {target / 'review.xlsx'}`)"
+                f"then `quanze review apply {shlex.quote(str(target / 'review.xlsx'))}`)"
             ),
             soft_wrap=True,
         )
@@ -260,9 +267,11 @@ class Terminal:
 
     def gap_counts(self, result: ReconcileResult, out: Path) -> None:
         pending = Counter(g.gap_type.value for g in result.gaps if g.status is GapStatus.PENDING_REVIEW)
+        missing = unmeasured(result)
         for gap, count in result.summary.gaps.items():
             note = f"  ({pending[gap]} 待复核 pending review)" if pending.get(gap) else ""
-            self.out.print(f"{gap:22} {count:6d}{note}")
+            shown = f"{count:6d}" if gap not in missing else f"     {escape(missing[gap])}"
+            self.out.print(f"{gap:22} {shown}{note}")
         self.say(escape(f"gaps written to {out}/"))
 
     def check(self, verdict: CheckResult) -> None:
@@ -275,6 +284,9 @@ class Terminal:
                 table.add_column(col, justify="right" if col == "count" else "left")
             for t in verdict.thresholds:
                 shown = str(t.count) if t.value == t.count else f"{t.count} ({t.value:.1%})"
+                if t.not_measured:
+                    table.add_row(t.name, t.not_measured, t.limit, "[bold red]FAIL[/] (not measured)")
+                    continue
                 table.add_row(t.name, shown, t.limit, "pass" if t.passed else "[bold red]FAIL[/]")
             self.out.print(table)
         # What changed since the baseline is told whether or not any limit is set.
@@ -326,6 +338,13 @@ class Terminal:
             self.err.print(
                 f"[yellow]warning:[/] this run's inputs have warnings that make its numbers untrustworthy "
                 f"({', '.join(o.closures_held)}): it closed no gap in the ledger; fix the inputs and run again"
+            )
+        if o.units_held:
+            self.err.print(
+                escape(
+                    f"warning: earlier runs read a list of {'、'.join(o.units_held)} and this one did not: none "
+                    "of their gaps was closed (a missing list is not a fix); give the list and run again"
+                )
             )
         self.say(
             f"ledger {o.ledger}: run {o.run_id} recorded; {o.opened} gap(s) opened 待整改, {o.closed} closed 已销号, "
@@ -466,7 +485,11 @@ def rate_line(summary: Summary, accepted: int | None, devolved: int | None) -> s
     if devolved:
         return f"承接率 {(accepted or 0) / devolved:.1%}（{accepted}/{devolved}） acceptance rate"
     m = summary.match
-    return f"已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，未匹配 {m.power_units_unmatched}"
+    # 事项×单位, as report.xlsx counts them: not the links of the table above (one power may have several).
+    return (
+        f"事项×单位：已匹配 {m.power_units_matched}，待复核 {m.power_units_review}，"
+        f"未匹配 {m.power_units_unmatched}"
+    )
 
 
 def gap_line(summary: Summary) -> str:

@@ -145,4 +145,30 @@ def record_decisions(
         fresh = new_records(history, incoming)
         if fresh:
             write_text(decisions_path, serialise([*history, *fresh]))
+    if notice is not None:
+        for line in reversals(history, fresh):
+            notice(line)
     return fresh
+
+
+def reversals(history: Sequence[DecisionRecord], fresh: Iterable[DecisionRecord]) -> list[str]:
+    """A line for each fresh decision that reverses one another analyst recorded: who decided what, and when.
+
+    Analysts share one decisions file and the last decision wins; reversing a colleague's is allowed, but
+    never silent. An analyst changing their own mind is no news.
+    """
+    current = {(r.service_key, r.power_key): r for r in history}
+    lines = []
+    for r in fresh:
+        before = current.get((r.service_key, r.power_key))
+        current[(r.service_key, r.power_key)] = r
+        if before is None or before.decision is r.decision or (before.by or "") == (r.by or ""):
+            continue
+        where = f"（{r.unit}）" if r.unit else ""
+        source = f", from {before.source}" if before.source else ""
+        lines.append(
+            f"{r.power_name or r.power_key} ↔ {r.service_name or r.service_key}{where}: {DECISION_ZH[r.decision]} by "
+            f"{r.by or 'unknown'} reverses {DECISION_ZH[before.decision]} recorded by {before.by or 'unknown'} at "
+            f"{before.at or 'an unknown time'}{source}"
+        )
+    return lines

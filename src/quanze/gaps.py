@@ -22,6 +22,7 @@ from quanze.vocab import acceptance_of, is_refusal, keeps_item
 if TYPE_CHECKING:  # analysis reads the inputs through this module's AcceptanceCheck
     from quanze.analysis import Analysis
     from quanze.config import QuanzeConfig
+    from quanze.results import ReconcileResult
 
 
 def source_of(item: PowerItem | ServiceItem) -> str:
@@ -435,6 +436,10 @@ def _entry_mismatch(power: PowerItem, entries: Sequence[ServiceItem]) -> list[Ga
     wordings of one entry, the one most units use is the common one; the others are mismatches. With no
     majority, every unit's wording is listed.
     """
+    if len({s.unit for s in entries}) < 2:
+        # All at one unit (a province's per-unit powers): any two wordings share that unit, so each is
+        # an entry of its own and none is a mismatch; the keys need not be made.
+        return []
     keyed = [(_entry_key(s.name), s) for s in entries]
     if len({k for k, _ in keyed}) < 2:
         return []  # one wording throughout (the common case): nothing to compare
@@ -628,3 +633,24 @@ def find_all(analysis: Analysis, config: QuanzeConfig) -> list[GapRow]:
     order = {kind: i for i, kind in enumerate(GapType)}
     rows.sort(key=lambda g: (order[g.gap_type], g.unit or "", g.source or "", g.item_name))
     return rows
+
+
+def for_units(result: ReconcileResult, units: Sequence[str]) -> ReconcileResult:
+    """A run for some units (`--unit`, `units run`) as its reports show it: those units' rows only.
+
+    A unit's folder holds its own gap rows; rows found by comparing units or levels with each other
+    (name-mismatch, unit-specific, the cascade's gaps) and rows of other units or of no unit are the whole
+    run's business (README › Units as partitions): counted once by a whole run, never once per unit folder.
+    Their types leave the summary, so reports say they were not looked for instead of printing 0.
+    """
+    from quanze.gap_types import CROSS_UNIT
+
+    wanted = {name_key(u) for u in units}
+    gaps = [
+        g for g in result.gaps if g.gap_type.value not in CROSS_UNIT and g.unit and name_key(g.unit) in wanted
+    ]
+    counts = Counter(g.gap_type.value for g in gaps)
+    summary = result.summary.model_copy(
+        update={"gaps": {k: counts.get(k, 0) for k in result.summary.gaps if k not in CROSS_UNIT}}
+    )
+    return result.model_copy(update={"gaps": gaps, "summary": summary})

@@ -65,6 +65,8 @@ class IssueCode(StrEnum):
 
     MISSING_REQUIRED = "missing-required"
     UNKNOWN_CATEGORY = "unknown-category"
+    UNKNOWN_DEVOLUTION_MODE = "unknown-devolution-mode"
+    UNUSED_HEADER_ALIAS = "unused-header-alias"
     DUPLICATE_CODE = "duplicate-code"
     DUPLICATE_ITEM = "duplicate-item"
     DITTO_WITHOUT_SOURCE = "ditto-without-source"
@@ -80,6 +82,7 @@ class IssueCode(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula-without-value"
     AMBIGUOUS_MATCH = "ambiguous-match"
     UNREADABLE_FILE = "unreadable-file"
+    OFFICE_LOCK_FILE = "office-lock-file"
     DUPLICATE_INPUT = "duplicate-input"
     BAD_DECISION = "bad-decision"
     PLACEHOLDER_VALUE = "placeholder-value"

@@ -152,7 +152,10 @@ def split_name(text: str) -> NameParts:
 
 
 _REGION_SEGMENT = re.compile(r"^\d{12}$")
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+# A unified social credit code (GB 32100): registration office and kind, a 6-digit region, the organ's code
+# and a check character.
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_LETTER = re.compile(r"[A-Z]")
 
 
 @lru_cache(maxsize=65536)
@@ -167,9 +170,39 @@ def code_key(code: str | None) -> str | None:
     for i in range(1, len(parts)):
         if _REGION_SEGMENT.match(parts[i]):
             return "-".join(parts[:i])
-    if len(parts) == 1 and len(text) in (31, 32) and _CREDIT_CODE.match(text[12:30]):
+    # A basic code, the unit's credit code and a level digit; unless the code starts with the credit code
+    # (Guangdong's 实施编码: credit code + 13 characters), whose organ part has letters (MB2D…) where a basic
+    # code has digits: every item of one organ then shares the first 12 characters.
+    if (
+        len(parts) == 1
+        and len(text) in (31, 32)
+        and _CREDIT_CODE.match(text[12:30])
+        and not (_CREDIT_CODE.match(text[:18]) and _LETTER.search(text[8:17]))
+    ):
         return text[:12]
     return text
+
+
+def _aliases_by_last_character() -> dict[str, list[tuple[str, str]]]:
+    by_last: dict[str, list[tuple[str, str]]] = {}
+    for alias, canonical in DEPARTMENT_ALIASES.items():
+        by_last.setdefault(alias[-1], []).append((alias, canonical))
+    for aliases in by_last.values():
+        aliases.sort(key=lambda ac: -len(ac[0]))
+    return by_last
+
+
+_ALIASES_BY_LAST = _aliases_by_last_character()
+
+
+def _last_alias(text: str) -> str | None:
+    """The canonical name of the department alias that ends last in `text` (the longest of those ending
+    there): 广安区市场监管局 → 市场监督管理局. Looked up by each end position's character, from the end."""
+    for end in range(len(text), 0, -1):
+        for alias, canonical in _ALIASES_BY_LAST.get(text[end - 1], ()):
+            if len(alias) <= end and text.startswith(alias, end - len(alias)):
+                return canonical
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -178,15 +211,9 @@ def department_key(name: str | None) -> str | None:
     if not name:
         return None
     text = re.sub(r"\([^()]*\)$", "", name_key(name)) or name_key(name)
-    best: tuple[int, int, str] | None = None
-    for alias, canonical in DEPARTMENT_ALIASES.items():
-        pos = text.rfind(alias)
-        if pos >= 0:
-            candidate = (pos + len(alias), len(alias), canonical)
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
-    if best is not None:
-        return best[2]
+    known = _last_alias(text)
+    if known is not None:
+        return known
     # A province's 厅 is the county's 局; 商务主管部门 names the 商务局.
     for suffix in ("厅", "主管部门", "部门"):
         if text.endswith(suffix) and len(text) > len(suffix) + 1:

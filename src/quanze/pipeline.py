@@ -18,10 +18,11 @@ from quanze.config import STARTER_CONFIG, QuanzeConfig
 from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
 from quanze.errors import OutputError
-from quanze.gaps import find_all
+from quanze.gaps import find_all, for_units
 from quanze.gctune import relaxed_gc
 from quanze.handover import Ledger, checklists_of, ledger
 from quanze.ingest import IngestOptions, read_files
+from quanze.ingest.inputcheck import unused_header_aliases
 from quanze.ingest.load import read_power_lists
 from quanze.ingest.readback import ReviewOutcome, filled_checklists, read_filled_checklists
 from quanze.ledger import LedgerRun
@@ -72,6 +73,8 @@ def run_validate(
     reports = read_files(
         files, options, on_file=(lambda p: on_file(f"reading {p.name}")) if on_file else None
     )
+    if reports:  # an alias that names no column of these files is said once, with the first file's issues
+        reports[0].issues.extend(unused_header_aliases(reports, options.header_aliases))
     return ValidationResult.of(reports)
 
 
@@ -120,6 +123,8 @@ def _reconcile_into(
 ) -> ReconcileResult:
     with _out_folder(out, config.project.decisions, force=force, notice=notice) as folder, relaxed_gc():
         result = reconcile(config, units=units, progress=progress)
+        if units is not None:
+            result = for_units(result, units)  # a unit's folder holds that unit's rows only
         begin(progress, Stage.WRITE, f"writing reports to {out}")
         write(folder, result)
     return result

@@ -174,6 +174,8 @@ class ReconcileResult(BaseModel):
     cascade: list[CascadeRow] = Field(default_factory=list)
     cascade_levels: list[Level] = Field(default_factory=list)
     issues: list[RowIssue] = Field(default_factory=list)
+    supervision_tracked: bool = Field(default=True, exclude=True)
+    """Whether the devolution list gives a 监管部门 or 监管方式 at all (else no-supervision is not looked for)."""
 
     @property
     def exit_code(self) -> ExitCode:

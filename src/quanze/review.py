@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def keep_pending_review(out: Path, decisions_path: Path | None, *, notice: Progr
     review = out / "review.xlsx"
     if not review.is_file():
         return 0
-    apply_hint = f"run `quanze review apply {review}` (fix what it reports), or move {review} elsewhere, then run again"
+    apply_hint = f"run `quanze review apply {shlex.quote(str(review))}` (fix what it reports), or move {review} elsewhere, then run again"
     try:
         incoming, outcome = read_review(review, by=_user(), at=now_with_zone())
     except QuanzeError as exc:

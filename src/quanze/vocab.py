@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Final
 
@@ -37,12 +38,17 @@ FIELDS: Final = (
     "owner_department",
     "status",
     "tree_level",
+    "sub_code",
 )
 
 # When a header names a field that an earlier column already took, the later column takes this one
 # (lists with two 序号 columns, or 名称 | 名称 for main and sub-item).
 # A two-column merged 实施层级及权限 header is level | scope.
 SECOND_OCCURRENCE: Final = MappingProxyType({"seq": "sub_seq", "name": "sub_item", "level": "level_scope"})
+
+# Headers that never take a second occurrence: an 编号 beside 序号 holds the office's own item IDs (TJ-001 …),
+# not a sub-item's number.
+NO_SECOND_OCCURRENCE: Final = frozenset({"编号"})
 
 _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "seq": ("序号", "主项序号", "事项序号", "项目序号", "编号"),
@@ -59,6 +65,9 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "职权类别",
         "权力分类",
         "事项分类",
+        "职权分类",
+        "权力事项类型",
+        "权责事项类型",
     ),
     "code": (
         "事项编码",
@@ -131,7 +140,7 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "devolution_mode": ("下放方式", "赋权方式", "调整方式", "下放形式", "放权方式", "调整类型", "承接方式"),
     "receiving_unit": ("承接单位", "承接主体", "下放至", "承接地区", "下放对象"),
     "acceptance": ("认领情况", "是否认领", "承接情况", "认领状态", "是否承接"),
-    "status": ("状态", "事项状态", "实施状态", "调整状态", "清单状态"),
+    "status": ("状态", "事项状态", "实施状态", "调整状态", "清单状态", "发布状态", "上线状态"),
     # A catalogue tree's level column (事项 / 办理项 / 情形), not the 行使层级 of a power.
     "tree_level": ("事项层级", "目录层级", "节点层级", "节点类型", "层级类型"),
     "supervision_department": ("监管部门", "监管主体", "监管责任部门", "监管单位", "监管责任主体"),
@@ -165,6 +174,8 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 
 POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     **_COMMON_HEADERS,
+    # A power list's own code column may be headed 权力事项编码 (a catalogue's names the parent power's code).
+    "code": (*_COMMON_HEADERS["code"], "权力事项编码"),
     "name": (
         "事项名称",
         "权力名称",
@@ -174,6 +185,8 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "主项名称",
         "权力事项名称",
         "权责事项名称",
+        "行政权力事项名称",
+        "行政职权名称",
         "权责事项",
         "权力事项",
         "职权事项",
@@ -186,6 +199,8 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "项目",
     ),
     "sub_item": ("子项名称", "子项", "子项事项名称", "子项目名称", "子事项名称"),
+    # A sub-item's own code beside the main item's (主项编码 | 主项名称 | 子项编码 | 子项名称): a 子项's code.
+    "sub_code": ("子项编码", "子项代码", "子项事项编码", "子项权力编码"),
     "duty_type": ("事项性质", "事项属性", "清单属性", "权力或配合", "权力/配合事项", "事项类别（权力/配合）"),
     "owner_department": (
         "主体责任部门",
@@ -499,6 +514,18 @@ KEPT_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "取消", "停止")
 HANDING_WORDS: Final = ("下放", "委托", "授权", "赋权", "放权", "交由")
 
 
+# A 下放方式 that opens with one of these takes the item back up (上收, 收回市级): it is handed to no one.
+TAKEN_BACK_PREFIXES: Final = ("上收", "收回", "回收")
+# The upper level itself implements the item (市级实施, 本级行使, 省级直接办理): it is handed to no one.
+_UPPER_IMPLEMENTS: Final = re.compile(
+    r"^(本级|上级|原级|省级|自治区级|市级|州级|盟级|地区级|设区市级|市本级)(直接)?(实施|行使|办理|承办|保留)$"
+)
+# A lower level implements it (县级实施, 乡镇实施, 县（市、区）实施): a handing word of its own.
+_LOWER_IMPLEMENTS: Final = re.compile(
+    r"^(各)?(县|区|县区|县市区|县市|乡镇|乡|镇|街道|乡镇街道)级?(实施|行使|办理|承办)$"
+)
+
+
 def keeps_item(mode: str | None) -> bool:
     """Whether a 下放方式 cell keeps the item at the upper level (保留, 市级保留, 不予下放, 暂缓下放 …).
 
@@ -508,9 +535,24 @@ def keeps_item(mode: str | None) -> bool:
     text = "".join((mode or "").split())
     if not text:
         return False
-    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES):
+    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES) or text.startswith(TAKEN_BACK_PREFIXES):
+        return True
+    if _UPPER_IMPLEMENTS.match(text):
         return True
     return "保留" in text and not any(w in text for w in HANDING_WORDS)
+
+
+def hands_item(mode: str | None) -> bool:
+    """Whether a 下放方式 cell says the item is handed down (直接下放, 委托, 授权, 县级实施 …).
+
+    A cell that neither keeps (`keeps_item`) nor hands the item is a word quanze does not know: the caller
+    reports it (`unknown-devolution-mode`) rather than reading it silently either way.
+    """
+    text = "".join((mode or "").split())
+    if not text or keeps_item(text):
+        return False
+    plain = text.replace("（", "").replace("）", "").replace("(", "").replace(")", "").replace("、", "")
+    return any(w in text for w in HANDING_WORDS) or bool(_LOWER_IMPLEMENTS.match(plain))
 
 
 # An acceptance cell that opens with one of these refuses the item (不予认领, 未承接, 暂缓承接, 否, 无此事项).

@@ -201,6 +201,7 @@ _FIELD_MASKS: dict[str, int] = {
     "sub_item": _JUNK_NAME,
     "code": _CODE_ODD,
     "parent_power_code": _CODE_ODD,
+    "sub_code": _CODE_ODD,
     "status": _STATUS,
     "tree_level": _TREE,
 }

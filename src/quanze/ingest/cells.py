@@ -109,9 +109,8 @@ def sheet_level(sheet: str) -> str | None:
 
 
 _TITLE_NOISE = re.compile(r"^(?:附件\s*\d*\s*[:：]?)|\d{4}\s*年度?|[（(]\s*\d+\s*[)）]$")
-_TITLE_LIST = re.compile(
-    r"(?:权责清单|权力清单|责任清单|权力和责任清单|职权目录|权责事项清单|事项清单|清单).*$"
-)
+# The list's own name after the organ's: 权责清单, 权力和责任清单, 行政权力事项清单, 行政职权目录, 事项清单 …
+_TITLE_LIST = re.compile(r"(?:行政)?(?:权力|职权|权责|责任)?(?:和责任|及责任)?(?:事项)?(?:清单|目录).*$")
 
 
 def title_department(rows: list[list[str | None]]) -> str | None:

@@ -65,6 +65,9 @@ class SheetContext:
     """Cells (row, 1-based column) whose number was too large to keep its digits."""
     invisible: set[tuple[int, int]] = field(default_factory=set)
     """Cells (row, 0-based column) that held only invisible characters (zero-width, NBSP), read as empty."""
+    parent_names_bare_rows: bool = False
+    """A catalogue's parent column is an item column beside the handling item's (事项名称 | 业务办理项名称): it
+    names a row whose handling-item cell is blank (an item with no handling items of its own)."""
 
     def issue(
         self,

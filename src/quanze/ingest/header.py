@@ -10,7 +10,7 @@ from quanze.cellref import column_letter, column_number
 from quanze.errors import UsageError
 from quanze.models import ColumnMap, ListKind
 from quanze.normalize import HAN, header_key
-from quanze.vocab import POWER_HEADERS, SECOND_OCCURRENCE, SERVICE_HEADERS
+from quanze.vocab import NO_SECOND_OCCURRENCE, POWER_HEADERS, SECOND_OCCURRENCE, SERVICE_HEADERS
 
 HEADER_SCAN_ROWS = 30
 
@@ -29,7 +29,23 @@ def alias_table(kind: ListKind, extra: Mapping[str, tuple[str, ...]]) -> dict[st
         for fld, aliases in t.items():
             for rank, alias in enumerate(aliases):
                 table.setdefault(header_key(alias), (fld, rank))
+    # Latin headers are compared without case (itemCode, ItemCode, itemcode): see `_candidates`.
+    for key, hit in list(table.items()):
+        if key.isascii() and key.lower() != key:
+            table.setdefault(key.lower(), hit)
     return table
+
+
+def names_column(alias: str, header: str) -> bool:
+    """Whether a header alias names a column whose header (its parts joined by " / ") is `header`."""
+    table = _alias_only(alias)
+    parts = [p for p in header.split(" / ") if p]
+    return any(_lookup(keys, table) is not None for keys in (parts, *([p] for p in parts)) if keys)
+
+
+def _alias_only(alias: str) -> dict[str, tuple[str, int]]:
+    key = header_key(alias)
+    return {key: ("alias", 0), key.lower(): ("alias", 0)}
 
 
 def resolve_fields(
@@ -59,15 +75,22 @@ _GROUP_RANK = 1000
 # An English second line after a Chinese header (事项名称\nItem Name → 事项名称ItemName as a key).
 _ENGLISH_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])\(?[A-Za-z][A-Za-z0-9.,/&'\-_]*\)?$")
 _LETTER = re.compile(r"[A-Za-z]")
+# A footnote mark after a header word (事项名称①, 事项类型², folded to a digit), explained in a 注 row below.
+_FOOTNOTE_MARK = re.compile(r"(?<=[\u3400-\u9fff])\d{1,2}$")
 
 
-def _candidates(key: str) -> tuple[str, ...]:
-    """A header key and what it may stand for: without a bracketed part, without an English second line."""
+def _candidates(key: str, *, cell: bool = True) -> tuple[str, ...]:
+    """A header key and what it may stand for: without a bracketed part, without an English second line (of
+    one cell: stacked parts joined are no cell, and the part below may be a data row's ID, 编号 over TJ-001)."""
     out = [key]
-    if key[-1:].isascii():
+    if key.isascii() and key.lower() != key:
+        out.append(key.lower())
+    if cell and key[-1:].isascii():
         english = _ENGLISH_TAIL.sub("", key)
         if english != key:
             out.append(english)
+        elif key[-1].isdigit() and (unmarked := _FOOTNOTE_MARK.sub("", key)) != key:
+            out.append(unmarked)
     if "(" in key:
         out += [re.sub(r"\([^()]*\)", "", k) for k in out]
     return tuple(out)
@@ -77,7 +100,7 @@ def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tup
     """Field for a header given its stacked parts (top to bottom): whole, then bottom, then top part."""
     keys = ["".join(label_parts), *reversed(label_parts)] if len(label_parts) > 1 else label_parts
     for n, key in enumerate(keys):
-        for candidate in _candidates(key):
+        for candidate in _candidates(key, cell=n > 0 or len(label_parts) == 1):
             if candidate in table:
                 fld, rank = table[candidate]
                 return (fld, rank + _GROUP_RANK) if n >= 2 else (fld, rank)
@@ -109,10 +132,12 @@ def map_columns(band: list[list[str | None]], table: Mapping[str, tuple[str, int
     assigned: dict[int, str] = {}
     taken: set[str] = set()
     order = sorted((c for c in found if c[2] is not None), key=lambda c: (c[2][1], c[0]))  # type: ignore[index]
-    for col, _label, hit in order:
+    for col, label, hit in order:
         assert hit is not None
         fld = hit[0]
         if fld in taken:
+            if NO_SECOND_OCCURRENCE.intersection(label.split(" / ")):
+                continue
             fld = SECOND_OCCURRENCE.get(fld, "")
             if not fld or fld in taken:
                 continue
@@ -266,18 +291,67 @@ def ord_index(letter: str) -> int:
 # heads some power lists' own code column).
 # A level column of 事项 / 办理项 / 情形 (事项层级) is a catalogue exported as a tree.
 CATALOGUE_FIELDS = frozenset({"parent_power_name", "handling_type", "tree_level"})
+_HANDLING = "办理项"
 
 
 def catalogue_columns(columns: Sequence[ColumnMap]) -> list[str]:
     """Headers that only a service catalogue has: 所属权力事项 / 办理类型 columns, or an item column named
-    办理项 or 服务事项名称 (服务事项 alone heads the item column of some power-list exports)."""
+    办理项 or 服务事项名称 (服务事项 alone heads the item column of some power-list exports). The 办理项 column may
+    be read as the second item column, beside an item column (事项名称 | 业务办理项名称)."""
     return [
         c.header
         for c in columns
         if c.field in CATALOGUE_FIELDS
         or (c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header))
+        or (c.field == "sub_item" and _HANDLING in c.header)
     ]
 
 
 def guess_kind(columns: list[ColumnMap]) -> ListKind:
     return ListKind.SERVICES if catalogue_columns(columns) else ListKind.POWERS
+
+
+_CODE_WORDS = ("编码", "代码", "编号")
+
+
+def parent_columns(columns: list[ColumnMap], table: Mapping[str, tuple[str, int]]) -> list[ColumnMap]:
+    """A catalogue's columns, the item beside a handling item read as its parent.
+
+    When the item column names a handling item (办理项名称, 业务办理项名称), a second item-name column (事项名称,
+    实施清单名称, which the header reads as a sub-item's) names the power or 实施清单 the handling item belongs
+    to: its parent. That item's own code column (事项编码 beside 事项名称, 实施清单编码 beside 实施清单名称) is the
+    parent's code, and the handling item's code column (业务办理项编码) the item's code, when there is one.
+    """
+    item = next((c for c in columns if c.field == "name"), None)
+    if item is None or _HANDLING not in item.header:
+        return columns
+    out = list(columns)
+    taken = {c.field for c in out if c.field}
+    for i, c in enumerate(out):
+        if c.field == "sub_item" and "parent_power_name" not in taken:
+            out[i] = c.model_copy(update={"field": "parent_power_name"})
+            taken.add("parent_power_name")
+    parent = next((c for c in out if c.field == "parent_power_name"), None)
+    own_code = next((i for i, c in enumerate(out) if _HANDLING in c.header and _names_code(c, table)), None)
+    if parent is None or own_code is None:
+        return out
+    stems = {
+        part.removesuffix("名称")
+        for part in parent.header.split(" / ")
+        if part.endswith("名称") and len(part) > 2
+    }
+    parent_codes = {stem + word for stem in stems for word in _CODE_WORDS}
+    for i, c in enumerate(out):
+        if i == own_code or c.field not in (None, "code") or "parent_power_code" in taken:
+            continue
+        if any(part in parent_codes for part in c.header.split(" / ")):
+            out[i] = c.model_copy(update={"field": "parent_power_code"})
+            taken.add("parent_power_code")
+    if "code" not in {c.field for c in out}:
+        out[own_code] = out[own_code].model_copy(update={"field": "code"})
+    return out
+
+
+def _names_code(column: ColumnMap, table: Mapping[str, tuple[str, int]]) -> bool:
+    hit = _lookup(column.header.split(" / "), table)
+    return hit is not None and hit[0] == "code"

@@ -10,11 +10,21 @@ from pathlib import Path
 
 from quanze.addressing import BANNER, COUNTY, DISTRICT, ZONE, addressed_to, names_unit, unit_kind
 from quanze.errors import UnreadableInputError
-from quanze.ingest.header import catalogue_columns
+from quanze.ingest.header import catalogue_columns, names_column
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.reader import read_file
-from quanze.models import FileReport, IssueCode, ListKind, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.models import (
+    Category,
+    FileReport,
+    IssueCode,
+    ListKind,
+    PowerItem,
+    RowIssue,
+    ServiceItem,
+    Severity,
+)
 from quanze.normalize import name_key
+from quanze.vocab import hands_item, keeps_item
 
 # Warnings that mean the numbers of a run cannot be trusted as they stand: `check` fails on them.
 _GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
@@ -47,6 +57,25 @@ def _columns_of_the_other_kind(report: FileReport, expected: ListKind) -> list[s
     return power_only
 
 
+# Powers a body exercises on its own motion (依职权): a service catalogue, made of what people apply for, holds none.
+_EX_OFFICIO = frozenset({Category.PENALTY, Category.COERCION, Category.INSPECTION})
+
+
+def _ex_officio_items(report: FileReport) -> str | None:
+    """Why a file given as the catalogue, with no column only a catalogue has, reads as a power list.
+
+    Two items at least, and one in ten of those with a category, are 行政处罚 / 行政强制 / 行政检查.
+    """
+    columns = [c for s in report.sheets for c in s.columns if c.field]
+    if catalogue_columns(columns) or any(c.field == "volume" for c in columns):
+        return None
+    typed = [s.category for s in report.services if s.category is not None]
+    found = sum(1 for c in typed if c in _EX_OFFICIO)
+    if found < 2 or found * 10 < len(typed):
+        return None
+    return f"{found} of its {len(typed)} items are 行政处罚, 行政强制 or 行政检查, which no service catalogue holds"
+
+
 def require_records(path: Path, report: FileReport, *, expected: ListKind, options: IngestOptions) -> None:
     """A file that yields no records, or that is the other kind of file, is an error, never an empty list."""
     what = _WHAT[expected]
@@ -56,6 +85,11 @@ def require_records(path: Path, report: FileReport, *, expected: ListKind, optio
             raise UnreadableInputError(
                 f"{path}: given as the {what}, but it reads as a {_WHAT[other]} (columns {', '.join(headers)})",
                 hint=_GIVE[other],
+            )
+        if expected is ListKind.SERVICES and (why := _ex_officio_items(report)):
+            raise UnreadableInputError(
+                f"{path}: given as the {what}, but it reads as a {_WHAT[ListKind.POWERS]} ({why})",
+                hint=_GIVE[ListKind.POWERS],
             )
         return
     other = ListKind.SERVICES if expected is ListKind.POWERS else ListKind.POWERS
@@ -150,6 +184,7 @@ def reconcile_units(
     catalogue: str,
     given: Iterable[str] = (),
     members: Iterable[str] = (),
+    own_units: Mapping[tuple[str, str], int] | None = None,
 ) -> UnitCheck:
     """Make the catalogue's 行政区划 meet the lists' units; say what was renamed and what meets nothing.
 
@@ -234,6 +269,13 @@ def reconcile_units(
         "if they are the same unit, add it to quanze.toml: [aliases.units] followed by "
         '"{theirs}" = ["{ours}"], or correct the spelling in one of the files'
     )
+    if own_units is None:
+        own_units = Counter((p.source.file, p.unit) for p in devolved if p.unit)
+    issues.extend(
+        _unplaced_rows(
+            own_units, (catalogue_units - outside) | set(list_units.values()), fix=fix, catalogue=catalogue
+        )
+    )
     for key, unit in sorted(list_units.items()):
         if key not in keys:
             theirs = _closest(unit, catalogue_units)
@@ -242,7 +284,7 @@ def reconcile_units(
                     catalogue,
                     unit,
                     f"the acceptance list's unit {unit} matches no 行政区划 of the catalogue "
-                    f"({_shown(catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
+                    f"({_closest_first(theirs, catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
                 )
             )
     if receiving and not acceptance and not any(named_by_lists(u) for u in catalogue_units):
@@ -363,6 +405,102 @@ def blank_acceptance_issues(report: FileReport, items: Sequence[PowerItem], *, f
     ]
 
 
+def _unplaced_rows(
+    own_units: Mapping[tuple[str, str], int], run_units: set[str], *, fix: str, catalogue: str
+) -> list[RowIssue]:
+    """Rows of the devolution list whose own 行政区划 names no unit of the run: they are matched at no unit.
+
+    A power is matched within the unit its row names; a unit the catalogue does not hold (and no acceptance
+    list is for) leaves it out of matches and gaps alike, so each (file, unit) is a loud warning.
+    """
+    keys = {name_key(u) for u in run_units}
+    issues: list[RowIssue] = []
+    for (file, unit), count in sorted(own_units.items()):
+        if name_key(unit) in keys:
+            continue
+        theirs = _closest(unit, run_units) if run_units else "<the catalogue's 行政区划>"
+        issues.append(
+            RowIssue(
+                code=IssueCode.UNIT_UNMATCHED,
+                severity=Severity.WARNING,
+                file=file,
+                column="行政区划",
+                value=unit,
+                message=f"{count} row(s) name 行政区划 {unit}, which matches no unit of the run (catalogue "
+                f"{catalogue}: {_shown(run_units)}): they are left out of matching and gaps; give the catalogue "
+                f"of {unit}, or " + fix.format(ours=unit, theirs=theirs),
+            )
+        )
+    return issues
+
+
+def devolution_mode_issues(items: Sequence[PowerItem], *, file: str) -> list[RowIssue]:
+    """下放方式 words that neither keep nor hand down the item: one warning per word, at its first row."""
+    first: dict[str, PowerItem] = {}
+    counts: Counter[str] = Counter()
+    for item in items:
+        mode = (item.devolution_mode or "").strip()
+        if mode and not keeps_item(mode) and not hands_item(mode):
+            first.setdefault(mode, item)
+            counts[mode] += 1
+    return [
+        RowIssue(
+            code=IssueCode.UNKNOWN_DEVOLUTION_MODE,
+            severity=Severity.WARNING,
+            file=file,
+            sheet=item.source.sheet,
+            row=item.source.row,
+            column="下放方式",
+            value=mode,
+            message=f'下放方式 "{mode}" ({counts[mode]} row(s)) neither keeps the item (保留, 不下放, 上收, 市级实施 …) '
+            "nor hands it down (下放, 委托, 授权, 县级实施 …): the item is taken as handed down, so it shows up as a "
+            "gap; write one of those words in the list if it is kept",
+        )
+        for mode, item in first.items()
+    ]
+
+
+def unused_header_aliases(
+    reports: Sequence[FileReport], aliases: Mapping[str, Sequence[str]], *, where: str = "quanze.toml"
+) -> list[RowIssue]:
+    """`[aliases.headers]` entries that name no column of any input: a typo there is otherwise silent.
+
+    Each is a warning naming the alias and the headers the inputs hold that no field took.
+    """
+    headers = [
+        c.header
+        for r in reports
+        for s in r.sheets
+        for c in [*s.columns, *(c for b in s.column_blocks for c in b.columns)]
+        if c.header
+    ]
+    if not headers:
+        return []
+    unmapped = list(
+        dict.fromkeys(
+            c.header for r in reports for s in r.sheets for c in s.columns if c.header and c.field is None
+        )
+    )
+    issues: list[RowIssue] = []
+    for fld, names in aliases.items():
+        for alias in names:
+            if any(names_column(alias, h) for h in headers):
+                continue
+            seen = "、".join(unmapped[:8]) + (f" … ({len(unmapped)})" if len(unmapped) > 8 else "")
+            issues.append(
+                RowIssue(
+                    code=IssueCode.UNUSED_HEADER_ALIAS,
+                    severity=Severity.WARNING,
+                    file=where,
+                    column="[aliases.headers]",
+                    value=alias,
+                    message=f'[aliases.headers] {fld} = "{alias}" names no column of any input, so {fld} is '
+                    f"not read from it; headers no field took: {seen or '(none)'}; correct the spelling",
+                )
+            )
+    return issues
+
+
 def _unmatched(catalogue: str, value: str, message: str) -> RowIssue:
     """A unit that meets no unit of the other side: a loud warning that fails `check`."""
     return RowIssue(
@@ -389,6 +527,13 @@ def _shorter_spellings(unit: str) -> list[str]:
             if text[:end].endswith(_PLACE_ENDS):
                 found.append(text[end:])
     return list(dict.fromkeys(found))
+
+
+def _closest_first(closest: str, units: Iterable[str], limit: int = 6) -> str:
+    """The units shown with the closest one first, so a long list never cuts off the one that matters."""
+    rest = sorted(set(units) - {closest})
+    shown = [closest, *rest[: limit - 1]]
+    return "、".join(shown) + (f" … ({len(rest) + 1})" if len(rest) + 1 > limit else "")
 
 
 def _closest(unit: str, candidates: Iterable[str]) -> str:

@@ -146,10 +146,10 @@ def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Cc") or char in "\u3164\u2800\uffa0"
 
 
-# A 状态 cell that says the item is not in force: 取消, 已取消, 暂停实施, 停止执行, 废止 … (下放 and 保留 are
-# items: what a devolution hands down, what stays).
-_INACTIVE = re.compile(r"^\s*(?:已|拟|予以|暂予)?(?:取消|暂停|停止|废止|撤销|删除|失效|停用)")
-INACTIVE_FIRST = frozenset("已拟予暂取停废撤删失")
+# A 状态 cell that says the item is not in force: 取消, 已取消, 暂停实施, 停止执行, 废止 …, and the platforms'
+# 已下线 / 已下架 (下放 and 保留 are items: what a devolution hands down, what stays).
+_INACTIVE = re.compile(r"^\s*(?:已|拟|予以|暂予)?(?:取消|暂停|停止|废止|撤销|删除|失效|停用|下线|下架)")
+INACTIVE_FIRST = frozenset("已拟予暂取停废撤删失下")
 """The first character (past spaces) of every status _INACTIVE matches: a cheap test before it."""
 
 

@@ -14,10 +14,12 @@ from quanze.errors import UnreadableInputError, UsageError
 from quanze.ingest.cache import file_digest
 from quanze.ingest.inputcheck import (
     blank_acceptance_issues,
+    devolution_mode_issues,
     no_catalogue_issue,
     other_unit_issues,
     reconcile_units,
     require_records,
+    unused_header_aliases,
 )
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.partition import Progress, input_jobs, read_through_cache, run_members
@@ -162,6 +164,7 @@ def load_inputs(
         elif li.role is ListRole.PREVIOUS:
             loaded.previous.extend(items)
         elif li.role is ListRole.DEVOLUTION:
+            loaded.issues.extend(devolution_mode_issues(items, file=str(li.path)))
             loaded.devolved.extend(items)
         loaded.lists.append((li, items))
     for n, (ci, report) in enumerate(
@@ -184,6 +187,7 @@ def load_inputs(
         )
     for report in reports:
         loaded.issues.extend(report.issues)
+    loaded.issues.extend(unused_header_aliases(reports, config.aliases.headers))
     if not config.inputs.catalogue:
         loaded.issues.append(no_catalogue_issue())
     if cached is not None and cached.units is not None:

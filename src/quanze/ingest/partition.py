@@ -124,6 +124,13 @@ def unit_view(config: QuanzeConfig, metas: Sequence[EntryMeta]) -> UnitView:
         catalogue=", ".join(str(ci.path) for ci in config.inputs.catalogue),
         given=[li.unit for li in config.inputs.lists if li.unit],
         members=run_members(config),
+        own_units={
+            (str(li.path), unit): count
+            for li, meta in zip(lists, metas, strict=False)
+            if li.role is ListRole.DEVOLUTION
+            for unit, count in meta.power_partitions.items()
+            if unit != NO_UNIT
+        },
     )
     renamed = {u: s.unit for u, s in zip(sorted(raw), stubs, strict=True) if s.unit and s.unit != u}
     units = sorted({s.unit for s in stubs if s.unit and s.unit not in found.outside} | set(acceptance))

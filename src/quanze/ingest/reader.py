@@ -264,6 +264,24 @@ def _file_issue(path: Path, code: IssueCode, severity: Severity, message: str) -
     return FileReport(file=printable(path.name), kind=ListKind.AUTO, issues=[issue])
 
 
+def _office_owner_file(path: Path) -> bool:
+    """Excel's and WPS's owner file (~$东城县.xlsx beside an open workbook): a few bytes naming who opened it.
+
+    Told by Office's own naming (~$ then the workbook's name) and by being no workbook: a tiny file that is
+    neither a zip archive nor an OLE compound file.
+    """
+    if not path.name.startswith("~$"):
+        return False
+    try:
+        if path.stat().st_size > 4096:
+            return False
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return False
+    return not head.startswith((b"PK", bytes.fromhex("d0cf11e0a1b11ae1")))
+
+
 def read_files(
     paths: Iterable[Path],
     options: IngestOptions | None = None,
@@ -287,6 +305,13 @@ def read_files(
             reports.append(_file_issue(path, IssueCode.DUPLICATE_INPUT, Severity.WARNING, message))
             continue
         seen[resolved] = str(path)
+        if _office_owner_file(path):
+            message = (
+                f"Excel's lock file for …{path.name[2:]} (that workbook is open in Excel), not a list: skipped; "
+                "close the workbook, saving it, so that what is read is what you see"
+            )
+            reports.append(_file_issue(path, IssueCode.OFFICE_LOCK_FILE, Severity.WARNING, message))
+            continue
         try:
             reports.append(read_file(path, options))
         except UnreadableInputError as exc:

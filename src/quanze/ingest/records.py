@@ -46,6 +46,18 @@ def sub_numbering(text: str) -> bool:
     return _SUB_SEQ.match(text) is not None
 
 
+def _numbered_under(seq: str | None, main_seq: str | None) -> bool:
+    """Whether a 子项 numbering (2-1, 2.1) may be under the item numbered `main_seq`: N-M is no 子项 of an item
+    numbered other than N, nor of one numbered N-M itself (a county-wide list numbers each department's items
+    1-1, 1-2, 2-1 … with no item 1 above them)."""
+    if not seq or not sub_numbering(seq) or main_seq is None:
+        return True
+    main = main_seq.strip()
+    if main.isdigit():
+        return int(re.split(r"\D", seq.strip(), maxsplit=1)[0]) == int(main)
+    return not sub_numbering(main)
+
+
 class RecordBuilder:
     """Makes the records of the item rows of one sheet, in order (a sub-item joins the main item above)."""
 
@@ -223,9 +235,10 @@ class RecordBuilder:
                     )
                 name = last.name if last is not None else sub
         elif (seq and sub_numbering(seq)) or values.get("sub_seq"):
-            if last is not None and name and name != last.name:
+            if last is not None and name and name != last.name and _numbered_under(seq, last.seq):
                 role, sub, name = "sub", name, last.name
-            elif last is None and name:
+            elif last is None and name and not (ctx.state.section_department and seq and sub_numbering(seq)):
+                # (Under a department's section row, 1-1, 1-2 number the department's items: no 子项.)
                 ctx.issue(
                     IssueCode.ORPHAN_SUB_ITEM,
                     Severity.WARNING,
@@ -240,6 +253,8 @@ class RecordBuilder:
         if not name:
             self._reject(rownum, "name", "the item has no name (事项名称); the row was not read")
             return
+        if role == "sub" and values.get("sub_code"):
+            values = {**values, "code": values["sub_code"]}  # a 子项 with a code of its own (子项编码)
         if role == "sub" and last is not None and last.name == name:
             # A 子项 is part of its main item: a type or organ cell left blank on its row is the main row's.
             if values.get("category") is None and last.category_raw is not None:
@@ -282,6 +297,8 @@ class RecordBuilder:
         if depth == 1:
             tree.handling_item(rownum, values)
         name = values.get("name") or values.get("sub_item")
+        if not name and ctx.parent_names_bare_rows:
+            name = values.get("parent_power_name")
         if not name:
             self._reject(rownum, "name", "the service item has no name (事项名称); the row was not read")
             return

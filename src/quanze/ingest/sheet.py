@@ -18,6 +18,7 @@ from quanze.ingest.header import (
     guess_kind,
     map_columns,
     ord_index,
+    parent_columns,
     second_table,
 )
 from quanze.ingest.options import IngestOptions
@@ -174,6 +175,14 @@ class SheetReader:
                 again = map_columns([t for _, t, _ in head[top : bottom + 1]], own)
                 if any(c.field == "name" for c in again) and guess_kind(again) is ListKind.SERVICES:
                     ctx.table, columns = own, again
+        if ctx.kind is ListKind.SERVICES:
+            read = parent_columns(columns, ctx.table)
+            # A row with no handling item of its own is named by the item column beside it, as before.
+            ctx.parent_names_bare_rows = any(
+                a.field == "sub_item" and b.field == "parent_power_name"
+                for a, b in zip(columns, read, strict=True)
+            )
+            columns = read
         layout.header_rows = list(range(top + 1, bottom + 2))
         layout.data_start = bottom + 2
         layout.columns = columns

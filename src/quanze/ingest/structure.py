@@ -14,7 +14,7 @@ from quanze.normalize import category_of, is_placeholder
 
 _SECTION = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]|[(（]?[一二三四五六七八九十]+[)）][、.．]?"
-    r"|第[一二三四五六七八九十]+[部分章节类][、.．:：]?)\s*(.+)$"
+    r"|第[一二三四五六七八九十\d]+(?:部分|[章节类])[、.．:：]?)\s*(.+)$"
 )
 # The count a section heading may end with: 一、行政许可（共12项）, （二）行政处罚 共4项.
 _SECTION_COUNT = re.compile(r"\s*[(（]?\s*共?\s*\d+\s*[项个条][)）]?\s*$")
@@ -33,6 +33,8 @@ _PAGE_LINE = re.compile(
     r"|第\s*\d+\s*页(?:\s*[,，、/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，、/]?\s*第\s*\d+\s*页)$"
 )
 _COLUMN_LABEL = frozenset({"栏次", "栏目", "列次", "序列"})
+# A name's second paragraph that is only a bracketed qualifier: （非生物制品类兽药）, (非主要草种).
+_QUALIFIER = re.compile(r"^[(（][^()（）]+[)）]$")
 
 
 def page_line(texts: set[str]) -> bool:
@@ -233,7 +235,7 @@ class StructuralRows:
             for fld in _IDENTITY_FIELDS
         )
         if own_identity:
-            return False
+            return self._joins_qualifier(rownum, texts, inherited)
         ctx.layout.merged_continuation += 1
         if not ctx.options.keep_records:
             return True  # validate keeps no records to add the values to
@@ -266,6 +268,43 @@ class StructuralRows:
                 column=ctx.col_label(ctx.fields[fld]),
                 value=value[:120],
             )
+        return True
+
+    def _joins_qualifier(self, rownum: int, texts: list[str | None], inherited: set[int]) -> bool:
+        """A Word table pasted into Excel: a name of two paragraphs takes two rows, the second a bracketed
+        qualifier (（非主要草种）) under the name, every other cell of the item merged over both rows. The
+        qualifier is part of the item's name (it tells the item from its twin): joined to the item above."""
+        ctx, state = self.ctx, self.ctx.state
+        idx = ctx.fields.get("name")
+        last = state.last_main
+        if (
+            idx is None
+            or idx >= len(texts)
+            or not (text := texts[idx])
+            or _QUALIFIER.match(text.strip()) is None
+            or last is None
+            or last.role != "single"
+            or last.source.row != state.item_row
+            or state.item_row != rownum - 1
+        ):
+            return False
+        # Every other cell of the row continues a merge from the item row, and one identifying cell at least.
+        others = [i for i, t in enumerate(texts) if t and i != idx]
+        identity = {ctx.fields[f] for f in _IDENTITY_FIELDS if f in ctx.fields and f != "name"}
+        if any(i not in inherited for i in others) or not identity & inherited:
+            return False
+        ctx.layout.merged_continuation += 1
+        ctx.duplicates.discard(last)
+        last.name = f"{last.name}{text.strip()}"
+        ctx.duplicates.add(last)
+        ctx.issue(
+            IssueCode.CONTINUATION_ROW,
+            Severity.INFO,
+            "a bracketed qualifier on a row of its own under an item whose other cells are merged over it (a "
+            "Word table pasted): joined to the item's name, not read as an item",
+            row=rownum,
+            value=text[:120],
+        )
         return True
 
     def _skipped(self, rownum: int, code: IssueCode, message: str, value: str) -> bool:

@@ -153,7 +153,7 @@ class RowValues:
                 values[fld] = ctx.state.previous.get(fld)
         ctx.state.previous = dict(values)
         ctx.state.item_row = rownum
-        for fld in ("code", "parent_power_code"):
+        for fld in ("code", "parent_power_code", "sub_code"):
             code = values.get(fld)
             if code is None:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from quanze.gap_types import DEVOLVER
 from quanze.ledger.reading import gap_of_row
 from quanze.ledger.records import LedgerGap
 from quanze.ledger.store import ACTIVE, CLOSED, CROSS_UNITS, names_several_units, now_utc, opened, stamp
-from quanze.normalize import department_key
+from quanze.normalize import department_key, name_key
 
 
 class Period(StrEnum):
@@ -139,13 +140,22 @@ class _Timeline:
         return last
 
 
+def _covers(scope: str | None, unit: str) -> bool:
+    """Whether a run of the ledger (its `scope`: the units of a partition run, NULL for all) was for `unit`."""
+    if scope is None:
+        return True
+    units = json.loads(scope)
+    return unit in units or name_key(unit) in {name_key(u) for u in units}
+
+
 def period_report(
     path: Path, period: Period, *, since: date | None = None, now: datetime | None = None
 ) -> LedgerReport:
     """Replay the ledger's history period by period: what opened, closed, stayed open and went overdue."""
     moment = now or now_utc()
     with opened(path, create=False) as con:
-        runs = [r["at"] for r in con.execute("SELECT at FROM runs ORDER BY at")]
+        scoped = [(r["at"], r["scope"]) for r in con.execute("SELECT at, scope FROM runs ORDER BY at")]
+        runs = [at for at, _ in scoped]
         if not runs:
             raise UsageError(
                 f"{path}: the ledger holds no run yet", hint="record one: `quanze check --ledger`"
@@ -211,6 +221,11 @@ def period_report(
         for r in rates:
             if lo <= r["at"] < hi:
                 unit_rate[(r["unit"], r["measure"])] = r  # the period's last run wins
+        for key, r in list(unit_rate.items()):
+            # A later run of the period for this unit that measured no rate (its list was not given) makes
+            # the earlier rate stale: shown as not measured, never as the unit's current rate.
+            if any(r["at"] < at < hi and _covers(scope, key[0]) for at, scope in scoped):
+                del unit_rate[key]
         for unit in sorted(set(by_unit) | {u for u, _ in unit_rate}):
             o, c, n, d = by_unit.get(unit, [0, 0, 0, 0])
             accept, use = unit_rate.get((unit, "acceptance")), unit_rate.get((unit, "usage"))

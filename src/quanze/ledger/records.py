@@ -71,3 +71,7 @@ class RunOutcome(BaseModel):
         default_factory=list,
         description="warnings that make the run's numbers untrustworthy (they fail check): it closed no gap",
     )
+    units_held: list[str] = Field(
+        default_factory=list,
+        description="units whose own list an earlier run read and this run did not: none of their gaps closed",
+    )

@@ -19,7 +19,7 @@ from quanze.ledger.records import RunOutcome
 from quanze.ledger.store import ACTIVE, CLOSED, OPEN, now_utc, opened, stamp, transaction
 from quanze.match import MatchOptions
 from quanze.normalize import department_key, name_key
-from quanze.results import GapRow, ReconcileResult
+from quanze.results import GapRow, InputFile, ReconcileResult
 
 if TYPE_CHECKING:
     from quanze.config import QuanzeConfig
@@ -241,8 +241,11 @@ def record_run(
         # Inputs that make the run's numbers untrustworthy (a blank acceptance column, another unit's list)
         # close nothing: a wrong input is not a fix.
         held = sorted({i.code.value for i in result.issues if i.code in LOUD_WARNINGS})
+        # A unit whose own list (acceptance, own, chain) an earlier run read and this one did not: its gaps
+        # vanish because its list is missing, not because they were fixed, so they stay as they are.
+        lacking = _units_lacking_a_list(con, run_id, summary.inputs)
         for row in [] if held else vanished:
-            if row["id"] in moved:
+            if row["id"] in moved or row["unit_key"] in lacking:
                 continue
             con.execute("UPDATE gaps SET status = ? WHERE id = ?", (CLOSED, row["id"]))
             record_event(
@@ -275,7 +278,24 @@ def record_run(
         overdue=overdue,
         inputs_missing=missing,
         closures_held=held,
+        units_held=sorted(lacking.values()),
     )
+
+
+_UNIT_ROLES = ("acceptance", "own", "chain")
+
+
+def _units_lacking_a_list(
+    con: sqlite3.Connection, run_id: int, inputs: Sequence[InputFile]
+) -> dict[str, str]:
+    """Units (key → name) whose own list some earlier run read and this run did not read."""
+    now = {name_key(i.unit) for i in inputs if i.unit and i.role in _UNIT_ROLES}
+    marks = ", ".join("?" for _ in _UNIT_ROLES)
+    earlier = con.execute(
+        f"SELECT DISTINCT unit FROM run_inputs WHERE run_id < ? AND unit IS NOT NULL AND role IN ({marks})",
+        (run_id, *_UNIT_ROLES),
+    ).fetchall()
+    return {name_key(u): u for (u,) in earlier if name_key(u) not in now}
 
 
 def _other_department_form(identity: str, gap: GapRow) -> str:

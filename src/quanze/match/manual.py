@@ -34,7 +34,7 @@ def _best(items: Sequence[_T], levels: Sequence[int]) -> list[_T]:
     return [item for item, level in zip(items, levels, strict=True) if top and level == top]
 
 
-def _check(kind: str, text: str, found: list[tuple[str, str]], total: int) -> None:
+def _check(kind: str, text: str, found: list[tuple[str, str]], total: int, *, by_unit: bool = False) -> None:
     if not found:
         raise UnknownItem(
             f"no {kind} has the code or name “{text}” ({total} {kind}s read); "
@@ -42,7 +42,9 @@ def _check(kind: str, text: str, found: list[tuple[str, str]], total: int) -> No
         )
     if len({key for key, _ in found}) > 1:
         shown = "；".join(label for _, label in found[:5])
-        raise UnknownItem(f"“{text}” names {len(found)} {kind}s ({shown}); give the code, or the unit")
+        # --unit helps only where the candidates are of different units; else only the code tells them apart.
+        way = "give the code (or --unit)" if by_unit else "give the code of the one meant"
+        raise UnknownItem(f"“{text}” names {len(found)} {kind}s ({shown}); {way}")
 
 
 def find_power(powers: Sequence[PowerItem], text: str) -> PowerItem:
@@ -60,8 +62,16 @@ def find_service(services: Sequence[ServiceItem], text: str, unit: str | None = 
     """The one service item (of the unit, when given) whose code or name is the text."""
     pool = [s for s in services if unit is None or name_key(s.unit or "") == name_key(unit)]
     hits = _best(pool, [_same(text, s.code, s.name) for s in pool])
-    found = [(service_key(s), f"{s.unit or '-'} {s.name}") for s in hits]
-    _check("service item", text, found, len(pool))
+    found = [
+        (
+            service_key(s),
+            f"{s.unit or '-'} {s.name} 编码 {s.code or '（无）'}"
+            + (f" {s.department}" if s.department else "")
+            + f"（{s.source.file} › row {s.source.row}）",
+        )
+        for s in hits
+    ]
+    _check("service item", text, found, len(pool), by_unit=len({name_key(s.unit or "") for s in hits}) > 1)
     return hits[0]
 
 

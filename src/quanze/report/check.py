@@ -27,7 +27,11 @@ def junit_xml(result: CheckResult, *, suite: str = "quanze check") -> str:
     for t in result.thresholds:
         lines.append(f'    <testcase classname="quanze.check" name={quoteattr(t.name)}>')
         if not t.passed:
-            message = f"{t.name}: {t.value:g} exceeds the limit {t.limit}"
+            message = (
+                f"{t.name}: not measured {t.not_measured}, so the limit {t.limit} cannot be judged"
+                if t.not_measured
+                else f"{t.name}: {t.value:g} exceeds the limit {t.limit}"
+            )
             lines.append(f"      <failure message={quoteattr(message)}>{escape(message)}</failure>")
         lines.append("    </testcase>")
     lines += ["  </testsuite>", "</testsuites>", ""]
@@ -46,6 +50,9 @@ def markdown(result: CheckResult, *, title: str = "quanze check") -> str:
         lines = [f"## {title}: {verdict}", "", "| metric | count | limit | result |", "|---|---:|---|---|"]
     for t in result.thresholds:
         shown = f"{t.count}" if t.value == t.count else f"{t.count} ({t.value:.1%})"
+        if t.not_measured:
+            lines.append(f"| {t.name} | {t.not_measured} | {t.limit} | **FAIL** (not measured) |")
+            continue
         lines.append(f"| {t.name} | {shown} | {t.limit} | {'pass' if t.passed else '**FAIL**'} |")
     if result.changes:
         lines += [

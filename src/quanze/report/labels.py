@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from quanze.gap_types import GAP_TYPES
+from quanze.gap_types import CROSS_UNIT, GAP_TYPES
 from quanze.gap_types import GAP_ZH as GAP_ZH  # the labels live in the gap-type registry
 from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary lives in models
 from quanze.models import STATUS_ZH as STATUS_ZH
@@ -22,6 +22,9 @@ SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.IN
 ISSUE_ZH = {
     IssueCode.MISSING_REQUIRED: "缺少必填项",
     IssueCode.UNKNOWN_CATEGORY: "事项类型无法识别",
+    IssueCode.UNKNOWN_DEVOLUTION_MODE: "下放方式无法识别",
+    IssueCode.UNUSED_HEADER_ALIAS: "表头别名未对应任何列",
+    IssueCode.OFFICE_LOCK_FILE: "Excel 锁定文件（工作簿正在打开）",
     IssueCode.DUPLICATE_CODE: "编码重复",
     IssueCode.DUPLICATE_ITEM: "事项重复",
     IssueCode.DITTO_WITHOUT_SOURCE: "“同上”无所指",
@@ -103,6 +106,8 @@ NO_VOLUME_COLUMN = "—（目录无办件量列）"
 NO_UNIT_COLUMN = "—（目录未注明行政区划）"
 ONE_LEVEL = "—（只有一个层级的清单）"
 FEWER_THAN_TWO_UNITS = "—（不足两个单位，无从比较）"
+PARTITION_RUN = "—（按单位运行，跨单位比较见全量对账）"
+NO_SUPERVISION_COLUMNS = "—（下放清单未填监管部门/监管方式）"
 # Found by the level cascade (quanze.gaps:find_cascade_gaps): looked for only with lists of two levels.
 CASCADE_GAPS = tuple(t for t, spec in GAP_TYPES.items() if "quanze.gaps:find_cascade_gaps" in spec.finders)
 
@@ -125,11 +130,18 @@ def unmeasured(result: ReconcileResult) -> dict[str, str]:
             out[t.value] = NO_CATALOGUE
     elif not result.usage and not result.summary.gaps.get(GapType.UNUSED.value):
         out[GapType.UNUSED.value] = NO_VOLUME_COLUMN
+    if not result.supervision_tracked:
+        # README: no-supervision is found only when the list tracks supervision; else it was not looked for.
+        out[GapType.NO_SUPERVISION.value] = NO_SUPERVISION_COLUMNS
     if not result.cascade_levels:
         for t in CASCADE_GAPS:
             out[t.value] = ONE_LEVEL
     if len(result.summary.match.units) < 2 and len(result.acceptance) < 2:
         out[GapType.NAME_MISMATCH.value] = FEWER_THAN_TWO_UNITS
+    # A run for some units (gaps.for_units) leaves out the types found by comparing units: not a 0.
+    for name in CROSS_UNIT:
+        if name not in result.summary.gaps:
+            out[name] = PARTITION_RUN
     return {k: v for k, v in out.items() if not result.summary.gaps.get(k)}
 
 

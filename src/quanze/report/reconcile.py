@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -36,7 +38,7 @@ from quanze.report.labels import (
     input_dates,
     overview_facts,
 )
-from quanze.report.parquet import parquet_available, write_parquet_columns
+from quanze.report.parquet import pandas_unseen, parquet_available, write_parquet_columns
 from quanze.report.usage import merged_usage
 from quanze.report.xlsx import Chart, Column, Dashboard, Section, Sheet, spec_columns, write_workbook
 from quanze.results import (
@@ -493,8 +495,10 @@ def write_reconcile(
                 write_parquet_columns(out / f"{n}.parquet", columns[n])
 
     def the_rest() -> None:
-        # Parquet stays in one process: pyarrow's first array costs a pandas import in each.
-        tables(("matches",), ("matches", "gaps", "issues"))
+        # Parquet stays in one process. When that is the forked writer, which ends once its files are
+        # written, pyarrow is spared the pandas import its first array would cost (pandas_unseen).
+        with pandas_unseen() if os.getpid() != caller else nullcontext():
+            tables(("matches",), ("matches", "gaps", "issues"))
         write_json(out / "summary.json", result.summary.model_dump(mode="json"))
         write_csv(
             out / "cascade.csv",
@@ -528,8 +532,10 @@ def write_reconcile(
         review_and_html()
         tables(("gaps", "issues"), ())
 
-    # At scale the outputs are written by two processes meanwhile, in halves of about equal time.
-    run_beside(reports, the_rest, parallel=len(result.matches) > PARALLEL_ROWS)
+    # At scale the outputs are written by two processes meanwhile, in halves of about equal time; the
+    # Parquet files in the forked one.
+    caller = os.getpid()
+    run_beside(the_rest, reports, parallel=len(result.matches) > PARALLEL_ROWS)
     if lean and notice is not None:
         notice(f"report.xlsx {lean}")
     return [out / n for n in names]
