@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quanze.ingest.duplicates import place
 from quanze.ingest.formats import printable
 from quanze.models import FileReport, IssueCode, RowIssue, Severity
 from quanze.normalize import name_key
@@ -38,7 +39,8 @@ PREVIOUS = "previous"
 
 
 def _records(entry: Input) -> tuple[tuple[str, ...], ...]:
-    """The file's records as compared: names by their keys, each with what places it (code, organ, unit)."""
+    """The file's records as compared: names by their keys, each with what places it (code, organ, and where it is
+    held: the unit, receiving unit and level a 行政区划 or 承接单位 column gives, as duplicates.place says)."""
     if entry.report.services:
         return tuple(
             sorted(
@@ -54,6 +56,7 @@ def _records(entry: Input) -> tuple[tuple[str, ...], ...]:
                 p.code or "",
                 p.department or "",
                 p.acceptance or "",
+                repr(place(p)),
             )
             for p in entry.report.powers
         )
