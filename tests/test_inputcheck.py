@@ -596,3 +596,30 @@ def test_the_unit_unmatched_message_names_the_closest_catalogue_unit_first(here:
     assert _closest_first("青石县", units).startswith("青石县、") and "… (7)" in _closest_first(
         "青石县", units
     )
+
+
+def test_a_catalogue_given_as_one_units_whose_organs_name_another_county_fails_check(here: Path) -> None:
+    """[inputs.catalogue] unit = "东城县" on a file with no 行政区划 whose every 实施主体 is 西河县's: the wrong county's
+    export would pass as 东城县's catalogue (every gap and usage figure about the wrong place)."""
+    fixtures.acceptance(here / "东城县.xlsx", [[1, "燃气经营许可证核发", "511A0001000000", "认领"]])
+    header = ["序号", "实施主体", "事项名称", "基本编码"]
+    rows: list[list[object]] = [
+        [1, "西河县住房和城乡建设局", "燃气经营许可证新办", "511A0001000001"],
+        [2, "西河县市场监督管理局", "食品经营许可新办", "511A0003000001"],
+    ]
+    fixtures.xlsx(here / "catalogue.xlsx", {"Sheet1": [header, *rows]})
+    config = (
+        '[project]\nout = "out"\n\n[[inputs.lists]]\npath = "city.xlsx"\nrole = "devolution"\n\n'
+        '[[inputs.lists]]\npath = "东城县.xlsx"\nrole = "acceptance"\nunit = "东城县"\n\n'
+        '[inputs.catalogue]\npath = "catalogue.xlsx"\nunit = "{unit}"\n'
+    )
+    (here / "quanze.toml").write_text(config.replace("{unit}", "东城县"), "utf-8")
+    code, out = run("check")
+    assert code == 1 and "other-unit" in out
+    assert "西河县" in (here / "out" / "issues.csv").read_text("utf-8")
+    # Its own county's organs: no warning.
+    for row in rows:
+        row[1] = str(row[1]).replace("西河县", "东城县")
+    fixtures.xlsx(here / "catalogue.xlsx", {"Sheet1": [header, *rows]})
+    code, out = run("check", "--force")
+    assert "other-unit" not in (here / "out" / "issues.csv").read_text("utf-8")

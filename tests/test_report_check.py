@@ -27,6 +27,7 @@ def test_check_without_limits_says_none_are_set(no_limits: Path) -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output  # nothing judged, nothing failed: the exit code rules stand
     assert "all limits hold" not in result.output and "检查通过" not in result.output
+    assert "[check] in quanze.toml names none" in " ".join(result.stdout.split())  # not eaten as markup
     assert "no limits set 未设限值" in result.stdout and "README › Nightly CI" in " ".join(
         result.stdout.split()
     )

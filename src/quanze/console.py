@@ -277,7 +277,7 @@ class Terminal:
     def check(self, verdict: CheckResult) -> None:
         if not verdict.thresholds:
             # An empty table over "all limits hold" read as a run that passed a check; none was made.
-            self.out.print(NO_LIMITS)
+            self.out.print(NO_LIMITS, markup=False)
         else:
             table = Table(title="quanze check", show_header=True)
             for col in ("metric", "count", "limit", "result"):

@@ -306,7 +306,7 @@ _ORGAN_UNIT = re.compile(r"^(?:[^县区旗]{2,6}?(?:市|州|盟))?([^县区旗�
 _OWN_UNIT_KINDS = frozenset({COUNTY, DISTRICT, BANNER})
 
 
-def _named_unit(item: PowerItem, *, organs: bool) -> tuple[str, str] | None:
+def _named_unit(item: PowerItem | ServiceItem, *, organs: bool) -> tuple[str, str] | None:
     """The unit a row of a unit's list names itself (its 行政区划, else its organ's place) and where."""
     if item.unit:
         return item.unit, "行政区划"
@@ -317,7 +317,7 @@ def _named_unit(item: PowerItem, *, organs: bool) -> tuple[str, str] | None:
 
 
 def other_unit_issues(
-    items: Sequence[PowerItem],
+    items: Sequence[PowerItem] | Sequence[ServiceItem],
     unit: str,
     *,
     file: str,

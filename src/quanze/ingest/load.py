@@ -171,6 +171,12 @@ def load_inputs(
         zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True),
         len(config.inputs.lists),
     ):
+        if ci.unit and n not in repeats:
+            # A catalogue given as one unit's, whose rows name no unit but whose organs name another county's.
+            unnamed = [s for s in report.services if s.unit is None]
+            loaded.issues.extend(
+                other_unit_issues(unnamed, ci.unit, file=str(ci.path), aliases=config.aliases.units)
+            )
         for s in report.services:
             if s.unit is None:
                 s.unit = ci.unit
