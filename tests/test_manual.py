@@ -167,3 +167,12 @@ def test_a_handling_word_tells_service_items_apart() -> None:
         find_service(services, "客运车辆道路运输证办理(注销)（县级）").name
         == "客运车辆道路运输证办理（注销）"
     )
+
+
+def test_a_unit_that_holds_no_service_item_is_named_not_the_item() -> None:
+    services = [ServiceItem(name="个人参保证明查询打印", unit="西河县", source=SRC)]
+    with pytest.raises(UnknownItem) as found:
+        find_service(services, "个人参保证明查询打印", "西河")
+    message = str(found.value)
+    assert "no service item is at the unit “西河”" in message and "西河县" in message
+    assert "0 service items read" not in message

@@ -61,6 +61,14 @@ def find_power(powers: Sequence[PowerItem], text: str) -> PowerItem:
 def find_service(services: Sequence[ServiceItem], text: str, unit: str | None = None) -> ServiceItem:
     """The one service item (of the unit, when given) whose code or name is the text."""
     pool = [s for s in services if unit is None or name_key(s.unit or "") == name_key(unit)]
+    if unit is not None and not pool and services:
+        # The unit, not the item, is what was not found: say so, with the units there are.
+        units = sorted({s.unit for s in services if s.unit})
+        shown = "、".join(units[:8]) + (f" … ({len(units)})" if len(units) > 8 else "")
+        raise UnknownItem(
+            f"no service item is at the unit “{unit}” ({len(services)} service items read, at {shown or 'no unit'}); "
+            "write the unit as the catalogue's 行政区划 names it"
+        )
     hits = _best(pool, [_same(text, s.code, s.name) for s in pool])
     found = [
         (
