@@ -189,10 +189,11 @@ def validate(
     ] = False,
 ) -> None:
     """Read list files and report every row issue (code, sheet, row, column, value)."""
-    # Records are kept even without --records: stated-count-differs holds them against the counts a sheet
-    # states (行政许可（11项）); --records only puts them in the JSON.
+    # Records are kept without --records too, up to a size: stated-count-differs holds them against the counts a
+    # sheet states (行政许可（11项）); --records only puts them in the JSON.
+    keep = pipeline.validate_keeps_records(files, records)
     options = _ingest_options(
-        config, kind, header_rows, sheet, encoding, fill_down, hidden, keep_records=True
+        config, kind, header_rows, sheet, encoding, fill_down, hidden, keep_records=keep
     )
     result = pipeline.run_validate(options, files=files, progress=term.progress)
     term.close_stages()
