@@ -313,6 +313,7 @@ def test_a_run_without_an_input_of_the_last_run_warns(recorded: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.stderr.split())
     assert "earlier runs read a list of 东城县、西河县 and this one did not" in said and "0 closed" in said
+    assert "东城县.xlsx" in said and "西河县.xlsx" in said  # the files not read, as README › Ledger says
 
 
 def test_a_run_for_one_unit_closes_nothing_it_cannot_see(recorded: Path) -> None:

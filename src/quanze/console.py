@@ -342,8 +342,9 @@ class Terminal:
         if o.units_held:
             self.err.print(
                 escape(
-                    f"warning: earlier runs read a list of {'、'.join(o.units_held)} and this one did not: none "
-                    "of their gaps was closed (a missing list is not a fix); give the list and run again"
+                    f"warning: earlier runs read a list of {'、'.join(o.units_held)} and this one did not"
+                    + (f" ({', '.join(o.inputs_missing)})" if o.inputs_missing else "")
+                    + ": none of their gaps was closed (a missing list is not a fix); give the list and run again"
                 )
             )
         self.say(
