@@ -590,12 +590,10 @@ def test_an_excel_lock_file_caught_by_a_glob_is_skipped_with_a_warning(here: Pat
 
 
 def test_the_unit_unmatched_message_names_the_closest_catalogue_unit_first(here: Path) -> None:
-    from quanze.ingest.inputcheck import _closest_first
+    from quanze.ingest.inputcheck import _shown
 
     units = ["东城县", "北湖县", "南山县", "安平经济技术开发区", "白云县", "西河县", "青石县"]
-    assert _closest_first("青石县", units).startswith("青石县、") and "… (7)" in _closest_first(
-        "青石县", units
-    )
+    assert _shown(units, first="青石县").startswith("青石县、") and "… (7)" in _shown(units, first="青石县")
 
 
 def test_a_catalogue_given_as_one_units_whose_organs_name_another_county_fails_check(here: Path) -> None:

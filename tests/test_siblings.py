@@ -63,6 +63,9 @@ def test_one_linked_member_of_a_large_family_says_nothing_of_the_rest() -> None:
     others = [service(f"城乡居民养老保险第{n}类补助申领", f"511G100318701{n}") for n in range(5)]
     result = match_catalogue([PENSION, INJURY], [FAMILY[0], *others])
     assert {lk.service for lk in result.links if lk.method is Method.CODE} <= {0}
+    assert any(
+        lk.service == 0 for lk in result.links
+    )  # the one linked member is linked: the rule had its chance
 
 
 def test_a_power_an_analyst_rejected_for_the_member_is_not_proposed() -> None:

@@ -164,7 +164,7 @@ class Terminal:
             for issue in report.issues:
                 if issue.code.value == "unreadable-file":
                     out.print(f"  [red]{escape(issue.message)}[/]")
-                elif issue.code.value == "unused-header-alias":
+                elif issue.code is IssueCode.UNUSED_HEADER_ALIAS:
                     out.print(f"  [yellow]{issue.code.value}[/] {escape(issue.message)}")
                 elif issue.code.value in ("hidden-sheet", "hidden-rows"):
                     where = " › ".join(p for p in (issue.sheet, issue.value) if p)

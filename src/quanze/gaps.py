@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
-from quanze.gap_types import GAP_TYPES
+from quanze.gap_types import CROSS_UNIT, GAP_TYPES
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
@@ -643,8 +643,6 @@ def for_units(result: ReconcileResult, units: Sequence[str]) -> ReconcileResult:
     run's business (README › Units as partitions): counted once by a whole run, never once per unit folder.
     Their types leave the summary, so reports say they were not looked for instead of printing 0.
     """
-    from quanze.gap_types import CROSS_UNIT
-
     wanted = {name_key(u) for u in units}
     gaps = [
         g for g in result.gaps if g.gap_type.value not in CROSS_UNIT and g.unit and name_key(g.unit) in wanted

@@ -16,7 +16,7 @@ from quanze.gaps import AcceptanceCheck, expected_at, is_refused
 from quanze.ingest.readback import row_issue
 from quanze.match import MatchResult, Status
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, effective_category, expects_service_item
-from quanze.models import Category, IssueCode, PowerItem, Provenance, RowIssue, ServiceItem
+from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem
 from quanze.normalize import department_key
 from quanze.sheets import CHECKLIST, DONE, NOT_DONE
 from quanze.vocab import DEPARTMENT_ALIASES
@@ -226,7 +226,8 @@ def checklists_of(
         )
     loaded = analysis.loaded
     # The unit each list was given for (安平市): the handing departments' full names start with it.
-    handing_units = {p.source: li.unit for li, items in loaded.lists if li.unit for p in items}
+    # By file: every row of one list shares it (a dict by row held one entry per row of every list).
+    handing_units = {items[0].source.file: li.unit for li, items in loaded.lists if li.unit and items}
     return checklists(
         devolved,
         loaded.services,
@@ -247,13 +248,13 @@ def checklists(
     units: Sequence[str],
     *,
     deadline: dt.date | None = None,
-    handing_units: Mapping[Provenance, str] | None = None,
+    handing_units: Mapping[str, str] | None = None,
     expected: Sequence[Category] = DEFAULT_SERVICE_CATEGORIES,
 ) -> dict[str, list[HandoverRow]]:
     """For each unit, the devolved items it should receive, with the service items to enter for each.
 
     Receiving departments are spelled one way per unit; `deadline` fills the optional 交接期限. A handing
-    department is named in full with the unit of the list it came from (`handing_units`, by row). An
+    department is named in full with the unit of the list it came from (`handing_units`, by file). An
     item with no service item to enter says why: missing on the platform, or of a kind (`expected` are
     the kinds that have one) that needs none.
     """
@@ -283,7 +284,7 @@ def checklists(
             else:
                 state = REFUSED if is_refused(taken) else ACCEPTED
             receiving = receiving_department(unit, p.department, taken)
-            uppers.append(p.unit or handing_units.get(p.source))
+            uppers.append(p.unit or handing_units.get(p.source.file))
             rows.append(
                 HandoverRow(
                     unit=unit,

@@ -161,26 +161,17 @@ class Duplicates:
             ],
         )
 
-    def _issue(self, place: tuple[str, int], code: IssueCode, message: str, value: str | None) -> RowIssue:
-        return _issue_at(self.file, place[0], place[1], code, message, value)
-
 
 def _dup_issue(
     file_label: str, item: PowerItem | ServiceItem, code: IssueCode, message: str, value: str | None
-) -> RowIssue:
-    return _issue_at(file_label, item.source.sheet, item.source.row, code, message, value)
-
-
-def _issue_at(
-    file_label: str, sheet: str, row: int, code: IssueCode, message: str, value: str | None
 ) -> RowIssue:
     return row_issue(
         code,
         Severity.WARNING,
         file_label,
         message,
-        sheet=sheet,
-        row=row,
+        sheet=item.source.sheet,
+        row=item.source.row,
         column="code" if code is IssueCode.DUPLICATE_CODE else None,
         value=value,
     )

@@ -302,7 +302,7 @@ def catalogue_columns(columns: Sequence[ColumnMap]) -> list[str]:
         c.header
         for c in columns
         if c.field in CATALOGUE_FIELDS
-        or (c.field == "name" and ("办理项" in c.header or "服务事项名称" in c.header))
+        or (c.field == "name" and (_HANDLING in c.header or "服务事项名称" in c.header))
         or (c.field == "sub_item" and _HANDLING in c.header)
     ]
 

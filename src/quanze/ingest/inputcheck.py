@@ -120,8 +120,11 @@ def no_catalogue_issue() -> RowIssue:
     )
 
 
-def _shown(names: Iterable[str], limit: int = 6) -> str:
+def _shown(names: Iterable[str], limit: int = 6, *, first: str | None = None) -> str:
+    """Names for a message, at most `limit`; `first` leads, so a long list never cuts off the one that matters."""
     items = sorted(set(names))
+    if first is not None:
+        items = [first, *(n for n in items if n != first)]
     return "、".join(items[:limit]) + (f" … ({len(items)})" if len(items) > limit else "")
 
 
@@ -284,7 +287,7 @@ def reconcile_units(
                     catalogue,
                     unit,
                     f"the acceptance list's unit {unit} matches no 行政区划 of the catalogue "
-                    f"({_closest_first(theirs, catalogue_units)}); " + fix.format(ours=unit, theirs=theirs),
+                    f"({_shown(catalogue_units, first=theirs)}); " + fix.format(ours=unit, theirs=theirs),
                 )
             )
     if receiving and not acceptance and not any(named_by_lists(u) for u in catalogue_units):
@@ -420,13 +423,10 @@ def _unplaced_rows(
             continue
         theirs = _closest(unit, run_units) if run_units else "<the catalogue's 行政区划>"
         issues.append(
-            RowIssue(
-                code=IssueCode.UNIT_UNMATCHED,
-                severity=Severity.WARNING,
-                file=file,
-                column="行政区划",
-                value=unit,
-                message=f"{count} row(s) name 行政区划 {unit}, which matches no unit of the run (catalogue "
+            _unmatched(
+                file,
+                unit,
+                f"{count} row(s) name 行政区划 {unit}, which matches no unit of the run (catalogue "
                 f"{catalogue}: {_shown(run_units)}): they are left out of matching and gaps; give the catalogue "
                 f"of {unit}, or " + fix.format(ours=unit, theirs=theirs),
             )
@@ -501,12 +501,12 @@ def unused_header_aliases(
     return issues
 
 
-def _unmatched(catalogue: str, value: str, message: str) -> RowIssue:
+def _unmatched(file: str, value: str, message: str) -> RowIssue:
     """A unit that meets no unit of the other side: a loud warning that fails `check`."""
     return RowIssue(
         code=IssueCode.UNIT_UNMATCHED,
         severity=Severity.WARNING,
-        file=catalogue,
+        file=file,
         column="行政区划",
         value=value,
         message=message,
@@ -527,13 +527,6 @@ def _shorter_spellings(unit: str) -> list[str]:
             if text[:end].endswith(_PLACE_ENDS):
                 found.append(text[end:])
     return list(dict.fromkeys(found))
-
-
-def _closest_first(closest: str, units: Iterable[str], limit: int = 6) -> str:
-    """The units shown with the closest one first, so a long list never cuts off the one that matters."""
-    rest = sorted(set(units) - {closest})
-    shown = [closest, *rest[: limit - 1]]
-    return "、".join(shown) + (f" … ({len(rest) + 1})" if len(rest) + 1 > limit else "")
 
 
 def _closest(unit: str, candidates: Iterable[str]) -> str:

@@ -244,7 +244,8 @@ def record_run(
         # A unit whose own list (acceptance, own, chain) an earlier run read and this one did not: its gaps
         # vanish because its list is missing, not because they were fixed, so they stay as they are.
         lacking = _units_lacking_a_list(con, run_id, summary.inputs)
-        for row in [] if held else vanished:
+        closing = [] if held else vanished  # a run with loud input warnings closes nothing
+        for row in closing:
             if row["id"] in moved or row["unit_key"] in lacking:
                 continue
             con.execute("UPDATE gaps SET status = ? WHERE id = ?", (CLOSED, row["id"]))

@@ -190,8 +190,10 @@ def rank_doubtful(
         for f in found:
             if _tied(f):
                 note = tie_doubt(items[si], targets[f[0]])
+            elif _by_wording(f):
+                note = doubt(items[si], targets[f[0]])
             else:
-                note = doubt(items[si], targets[f[0]]) if _by_wording(f) else None
+                note = None
             if note is not None:
                 f = (f[0], options.review_threshold, f[2], f[3], f"{f[4]}；{note}")
             out.append(f)

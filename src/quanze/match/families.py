@@ -153,10 +153,6 @@ def shared_subject(item: str, power: str) -> str | None:
     return best or None
 
 
-# A shorter word (种子) is a subject only when this many members hold it, and they and the power close alike.
-SHORT_SUBJECT = 2
-
-
 def _closing_grant(name: str) -> str | None:
     """The granting word a name closes with, brackets apart (…种子的备案 → 备案), else None."""
     rest = _END_BRACKETS.sub("", name)

@@ -275,6 +275,17 @@ def first_build(report: LedgerReport) -> str | None:
     return None
 
 
+def ranked_first_build(report: LedgerReport) -> bool:
+    """Whether the report's last period is the one the ledger was built in (its 新增 heading is 首期建账)."""
+    built = first_build(report)
+    return built is not None and bool(report.periods) and built == report.periods[-1].period
+
+
+def opened_heading(report: LedgerReport) -> str:
+    """The heading of the column of gaps opened in the last period: 首期建账 in the period the ledger was built."""
+    return FIRST_BUILD if ranked_first_build(report) else "本期新增"
+
+
 def ranks(rows: Sequence[RankRow]) -> list[int | str]:
     """The printed ranks: units level on every ranking key share a rank, marked 并列 (1（并列）, 1（并列）, 3)."""
     out: list[int] = []
@@ -292,8 +303,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
     name = PERIOD_ZH[report.period]
     last = period_label(report)
     built = first_build(report)
-    ranked_first = built is not None and bool(report.periods) and built == report.periods[-1].period
-    opened_heading = FIRST_BUILD if ranked_first else "本期新增"
+    ranked_first = ranked_first_build(report)
     periods = [p.period for p in report.periods]
     rate = {"percent": True}
     # One period makes a line of one dot: bars show the same numbers.
@@ -322,7 +332,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 Column("unit", "单位", 18),
                 Column("open", "未销号", 10),
                 Column("overdue", "逾期", 8),
-                Column("opened", opened_heading, 10),
+                Column("opened", opened_heading(report), 10),
                 Column("closed", "本期销号", 10),
                 Column("acceptance_rate", "承接率", 10, **rate),
                 Column("accepted_of", "已承接/应承接", 14),
@@ -361,12 +371,13 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
             ),
         ),
     ]
+    upper = upper_levels(report)
     for sheet, value, heading, percent in (
         ("各单位未销号", "open", "未销号缺口", False),
         ("承接率", "acceptance_rate", "承接率", True),
         ("使用率", "usage_rate", "使用率", True),
     ):
-        units, rows = _wide(report.units, periods, value, upper_levels(report))
+        units, rows = _wide(report.units, periods, value, upper)
         if not units:
             continue
         if len(periods) == 1:
@@ -548,18 +559,18 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
     """The 周报 / 月通报 as a self-contained page: ranking, trend lines, the units' rates, overdue items."""
     periods = [p.period for p in report.periods]
     unit_charts = []
+    upper = upper_levels(report)
     for value, label, percent in (
         ("open", "各单位未销号缺口", False),
         ("acceptance_rate", "各单位承接率", True),
         ("usage_rate", "各单位使用率", True),
     ):
-        units, rows = _wide(report.units, periods, value, upper_levels(report))
+        units, rows = _wide(report.units, periods, value, upper)
         if units and any(r[u] is not None for r in rows for u in units):
             unit_charts.append(
                 (label, _trend(periods, {u: [r[u] for r in rows] for u in units}, percent=percent))
             )
     built = first_build(report)
-    ranked_first = built is not None and bool(report.periods) and built == report.periods[-1].period
     return template("ledger_report.html.j2").render(
         heading=f"{title}{PERIOD_ZH[report.period]}（{period_label(report)}）",
         first_build=(
@@ -574,7 +585,7 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
                 "单位",
                 "未销号",
                 "逾期",
-                FIRST_BUILD if ranked_first else "本期新增",
+                opened_heading(report),
                 "本期销号",
                 "承接率",
                 "已承接/应承接",
@@ -598,7 +609,7 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
             ],
         ),
         not_ranked=html_table(
-            ["单位", "未销号", "逾期", FIRST_BUILD if ranked_first else "本期新增", "本期销号", "说明"],
+            ["单位", "未销号", "逾期", opened_heading(report), "本期销号", "说明"],
             [(r.unit, r.open, r.overdue, r.opened, r.closed, r.note) for r in report.not_ranked],
         )
         if report.not_ranked
