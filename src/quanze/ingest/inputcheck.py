@@ -481,12 +481,12 @@ def unused_header_aliases(
             c.header for r in reports for s in r.sheets for c in s.columns if c.header and c.field is None
         )
     )
+    seen = "、".join(unmapped[:8]) + (f" … ({len(unmapped)})" if len(unmapped) > 8 else "")
     issues: list[RowIssue] = []
     for fld, names in aliases.items():
         for alias in names:
             if any(names_column(alias, h) for h in headers):
                 continue
-            seen = "、".join(unmapped[:8]) + (f" … ({len(unmapped)})" if len(unmapped) > 8 else "")
             issues.append(
                 RowIssue(
                     code=IssueCode.UNUSED_HEADER_ALIAS,

@@ -140,12 +140,14 @@ class _Timeline:
         return last
 
 
-def _covers(scope: str | None, unit: str) -> bool:
-    """Whether a run of the ledger (its `scope`: the units of a partition run, NULL for all) was for `unit`."""
-    if scope is None:
-        return True
-    units = json.loads(scope)
-    return unit in units or name_key(unit) in {name_key(u) for u in units}
+def _scope_keys(scope: str | None) -> frozenset[str] | None:
+    """A run's `scope` (the units of a partition run as JSON, NULL for all) as name keys, None for all units."""
+    return None if scope is None else frozenset(name_key(u) for u in json.loads(scope))
+
+
+def _covers(keys: frozenset[str] | None, unit: str) -> bool:
+    """Whether a run of the ledger (its scope's keys, None for all units) was for `unit`."""
+    return keys is None or name_key(unit) in keys
 
 
 def period_report(
@@ -154,7 +156,9 @@ def period_report(
     """Replay the ledger's history period by period: what opened, closed, stayed open and went overdue."""
     moment = now or now_utc()
     with opened(path, create=False) as con:
-        scoped = [(r["at"], r["scope"]) for r in con.execute("SELECT at, scope FROM runs ORDER BY at")]
+        scoped = [
+            (r["at"], _scope_keys(r["scope"])) for r in con.execute("SELECT at, scope FROM runs ORDER BY at")
+        ]
         runs = [at for at, _ in scoped]
         if not runs:
             raise UsageError(
