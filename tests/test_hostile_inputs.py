@@ -891,3 +891,13 @@ def test_a_hidden_sheet_named_with_sheet_is_read(tmp_path: Path) -> None:
     path = _hidden_workbook(tmp_path / "hidden.xlsx")
     report = read_file(path, IngestOptions(sheets=("去年",)))
     assert names(report) == ["旧事项"]
+
+
+def test_a_mark_alone_in_a_cell_above_the_header_is_read_past(tmp_path: Path) -> None:
+    """A required-field mark alone in a cell (★, *) is no header word once stripped: the header search read
+    past the end of its empty key and stopped quanze with a traceback (found by the hypothesis test)."""
+    path = fixtures.xlsx(
+        tmp_path / "mark-alone-above-header.xlsx",
+        {"Sheet1": [["★", "*"], ["序号", "事项名称"], [1, "取水许可"]]},
+    )
+    assert [p.name for p in read_file(path).powers] == ["取水许可"]

@@ -89,7 +89,7 @@ def _candidates(key: str, *, cell: bool = True) -> tuple[str, ...]:
         english = _ENGLISH_TAIL.sub("", key)
         if english != key:
             out.append(english)
-        elif key[-1].isdigit() and (unmarked := _FOOTNOTE_MARK.sub("", key)) != key:
+        elif key[-1:].isdigit() and (unmarked := _FOOTNOTE_MARK.sub("", key)) != key:
             out.append(unmarked)
     if "(" in key:
         out += [re.sub(r"\([^()]*\)", "", k) for k in out]
