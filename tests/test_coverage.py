@@ -38,6 +38,7 @@ def test_a_run_without_a_catalogue_says_so_for_zero_use_not_that_a_volume_column
     )
     result = run_reconcile(load_config(config), out=tmp_path / "out", force=False)
     missing = unmeasured(result)
-    assert missing["unused"] == NO_CATALOGUE  # both needs lacking: the catalogue (declared first) is not last,
-    assert missing["no-service-item"] == NO_CATALOGUE  # but VOLUME is read only where a catalogue was given
+    # Both of 零办件's needs look lacking, but VOLUME is read only where a catalogue was given: no catalogue it is.
+    assert missing["unused"] == NO_CATALOGUE
+    assert missing["no-service-item"] == NO_CATALOGUE
     assert missing["not-accepted"] == missing["not-devolved"] == NO_ACCEPTANCE_LISTS

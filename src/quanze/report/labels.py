@@ -98,6 +98,7 @@ GLOSSARY = (
     "缺口（确定/待复核）：待复核的缺口取决于尚未确认的对应关系，复核后数量会变化；合计 = 确定 + 待复核。",
 )
 
+
 def glossary(result: ReconcileResult) -> tuple[str, ...]:
     """GLOSSARY with the 事项×单位 line's example taken from this run's units."""
     units = len(result.summary.match.units)
