@@ -32,6 +32,7 @@ from quanze.match.model import (
     power_key,
     service_key,
 )
+from quanze.match.rejections import confirmations_only, hold_back, promoted_by_rejection
 from quanze.match.scoring import (
     KEY_WORD_NOTE,
     Candidate,
@@ -159,7 +160,33 @@ class _Run:
 
 def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) -> _UnitOut:
     """Links, orphans and unmatched powers of one unit (行政区划): units are independent partitions."""
-    powers, services, scorer, decisions = run.powers, run.services, run.scorer, run.decisions
+    members, in_unit, found_by, ambiguous_count, rejected_at = _found_in_unit(run, ukey, run.decisions, tick)
+    check = promoted_by_rejection(in_unit, found_by, rejected_at) if run.decisions else []
+    if check and run.decisions is not None:
+        # A rejection never settles a rival: the unit matched as if nothing were rejected says what stands.
+        unrejected = _found_in_unit(run, ukey, confirmations_only(run.decisions), None)[2]
+        hold_back(check, found_by, unrejected, run.options)
+    links: list[tuple[int, int, float, Method, Status, str]] = []
+    orphans: list[int] = []
+    linked: set[int] = set()
+    for si in in_unit:
+        for local, score, method, status, reason in found_by[si]:
+            links.append((members[local], si, score, method, status, reason))
+            linked.add(members[local])
+        if not found_by[si]:
+            orphans.append(si)
+    unit = run.unit_names[ukey]
+    unmatched = [(pi, unit) for pi in members if pi not in linked]
+    # In the order the result lists a unit's links (each worker sorts its own units).
+    links.sort(key=lambda lk: (lk[0], -lk[2], lk[1]))
+    return links, orphans, unmatched, ambiguous_count
+
+
+def _found_in_unit(
+    run: _Run, ukey: str, decisions: DecisionBook | None, tick: Callable[[], None] | None
+) -> tuple[list[int], list[int], dict[int, list[Found]], int, Callable[[int], set[int]]]:
+    """One unit's powers, service items, each item's links (local power indices), ambiguous count and rejections."""
+    powers, services, scorer = run.powers, run.services, run.scorer
     unit = run.unit_names[ukey]
     extra = [pi for pi in run.floating if run.addressing.applies_to(powers[pi], unit)]
     if unit is not None:
@@ -221,19 +248,7 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
     rank_doubtful(in_unit, items, found_by, index.targets, run.options)
-    links: list[tuple[int, int, float, Method, Status, str]] = []
-    orphans: list[int] = []
-    linked: set[int] = set()
-    for si in in_unit:
-        for local, score, method, status, reason in found_by[si]:
-            links.append((members[local], si, score, method, status, reason))
-            linked.add(members[local])
-        if not found_by[si]:
-            orphans.append(si)
-    unmatched = [(pi, unit) for pi in members if pi not in linked]
-    # In the order the result lists a unit's links (each worker sorts its own units).
-    links.sort(key=lambda lk: (lk[0], -lk[2], lk[1]))
-    return links, orphans, unmatched, ambiguous_count
+    return members, in_unit, found_by, ambiguous_count, rejected_at
 
 
 def _in_turn(
