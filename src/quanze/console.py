@@ -345,7 +345,13 @@ class Terminal:
                 escape(
                     f"warning: earlier runs read a list of {'、'.join(o.units_held)} and this one did not"
                     + (f" ({', '.join(o.inputs_missing)})" if o.inputs_missing else "")
-                    + ": none of their gaps was closed (a missing list is not a fix); give the list and run again"
+                    + ": none of their gaps was closed (a missing list is not a fix)"
+                    + (
+                        f" and {o.openings_held} gap(s) found for them only without the list were not opened"
+                        if o.openings_held
+                        else ""
+                    )
+                    + "; give the list and run again"
                 )
             )
         self.say(

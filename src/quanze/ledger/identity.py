@@ -100,4 +100,38 @@ def find_renames(
             continue
         out[identity] = old
         taken.add(old["id"])
+    out.update(
+        find_recodes(
+            {k: g for k, g in fresh.items() if k not in out}, [r for r in vanished if r["id"] not in taken]
+        )
+    )
+    return out
+
+
+def _by_name(identity: str, name: str) -> tuple[str, str]:
+    """A gap's type and unit part with its item's name as the ledger keys a name (code left aside)."""
+    kind, unit, _item = identity.split("|", 2)
+    return f"{kind}|{unit}", item_key(None, name)
+
+
+def find_recodes(fresh: Mapping[str, GapRow], vanished: Sequence[sqlite3.Row]) -> dict[str, sqlite3.Row]:
+    """New identities that are a gap still on the list whose item's code changed (a code corrected upstairs,
+    a code given or taken away): same type, unit and name as one vanished gap, one of the two keyed on a code.
+
+    Only a one-to-one pairing counts: two vanished gaps or two new ones of one name are left as they are.
+    """
+    old_by: dict[tuple[str, str], list[sqlite3.Row]] = defaultdict(list)
+    for old in vanished:
+        old_by[_by_name(old["identity"], old["item_name"])].append(old)
+    new_by: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for identity, gap in fresh.items():
+        new_by[_by_name(identity, gap.item_name)].append(identity)
+    out: dict[str, sqlite3.Row] = {}
+    for key, news in new_by.items():
+        olds = old_by.get(key, [])
+        if len(news) != 1 or len(olds) != 1:
+            continue
+        (identity,), (old,) = news, olds
+        if _name_core(identity) is None or _name_core(old["identity"]) is None:
+            out[identity] = old
     return out

@@ -75,3 +75,7 @@ class RunOutcome(BaseModel):
         default_factory=list,
         description="units whose own list an earlier run read and this run did not: none of their gaps closed",
     )
+    openings_held: int = Field(
+        0,
+        description="gaps of those units this run found and did not open or reopen (a missing list is no new gap)",
+    )

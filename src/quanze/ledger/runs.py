@@ -18,7 +18,7 @@ from quanze.ledger.identity import find_renames, gap_id, identities
 from quanze.ledger.records import RunOutcome
 from quanze.ledger.store import ACTIVE, CLOSED, OPEN, now_utc, opened, stamp, transaction
 from quanze.match import MatchOptions
-from quanze.normalize import department_key, name_key
+from quanze.normalize import code_key, department_key, name_key
 from quanze.results import GapRow, InputFile, ReconcileResult
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class _Counts:
     reopened: int = 0
     closed: int = 0
     renamed: int = 0
+    held: int = 0  # gaps of units lacking their list that this run did not open or reopen
 
 
 def _write_gap(
@@ -115,6 +116,24 @@ def _write_gap(
         return
     gid = row["id"]
     if row["identity"] != identity or row["item_name"] != gap.item_name:
+        counts.renamed += 1
+    if code_key(row["item_code"]) != code_key(gap.item_code):
+        # The item's code was corrected (or given): the same gap, its owner, reason and due date kept.
+        record_event(
+            con,
+            gid,
+            at,
+            "renamed",
+            row["status"],
+            run_id=run_id,
+            field="item_code",
+            old=row["item_code"],
+            new=gap.item_code,
+            due=row["due"],
+        )
+    if row["item_name"] != gap.item_name or (
+        row["identity"] != identity and code_key(row["item_code"]) == code_key(gap.item_code)
+    ):
         record_event(
             con,
             gid,
@@ -127,7 +146,6 @@ def _write_gap(
             new=gap.item_name,
             due=row["due"],
         )
-        counts.renamed += 1
     status, since, new_due, reason = row["status"], row["since"], row["due"], row["reason"]
     if status == CLOSED:
         # Back on the list: a new due date, and the reason it was closed no longer stands (history keeps it).
@@ -217,8 +235,15 @@ def record_run(
             {k: g for k, g in fresh.items() if k not in known}, vanished, match or MatchOptions()
         )
         moved = {r["id"] for r in renamed.values()}
+        # A unit whose own list (acceptance, own, chain) an earlier run read and this one did not: its gaps
+        # come and go because its list is missing, not because anything changed there, so none opens,
+        # reopens or closes.
+        lacking = _units_lacking_a_list(con, run_id, summary.inputs)
         for identity, gap in fresh.items():
             row = known.get(identity) or renamed.get(identity)
+            if gap.unit and name_key(gap.unit) in lacking and (row is None or row["status"] == CLOSED):
+                counts.held += 1
+                continue
             if row is None:
                 # A gap keyed with its department while another department had the same one (or the other
                 # way round) is still that gap when the other department's gap comes or goes.
@@ -241,9 +266,6 @@ def record_run(
         # Inputs that make the run's numbers untrustworthy (a blank acceptance column, another unit's list)
         # close nothing: a wrong input is not a fix.
         held = sorted({i.code.value for i in result.issues if i.code in LOUD_WARNINGS})
-        # A unit whose own list (acceptance, own, chain) an earlier run read and this one did not: its gaps
-        # vanish because its list is missing, not because they were fixed, so they stay as they are.
-        lacking = _units_lacking_a_list(con, run_id, summary.inputs)
         closing = [] if held else vanished  # a run with loud input warnings closes nothing
         for row in closing:
             if row["id"] in moved or row["unit_key"] in lacking:
@@ -280,6 +302,7 @@ def record_run(
         inputs_missing=missing,
         closures_held=held,
         units_held=sorted(lacking.values()),
+        openings_held=counts.held,
     )
 
 
