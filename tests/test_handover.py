@@ -622,3 +622,24 @@ def test_progress_ledger_states_its_day_and_totals(built: Path) -> None:
     assert rows[-1][:5] == ("合计", 5, 0, 5, 5)
     rows = [r for r in by_department.iter_rows(min_row=3, values_only=True) if r[0]]
     assert rows[-1][0] == "合计" and rows[-1][2:6] == (5, 0, 5, 5)
+
+
+def test_a_partly_handed_over_status_stays_counted_and_rates_keep_their_decimals(built: Path) -> None:
+    """交接状态 '部分交接' (not a choice): the item stays 应交接 and 未交接, under its own issue code, exit 1;
+    ledger.csv gives 1 of 3 as 0.3333 (not 0.3), the 合计 row's 交接率 is a number like the rows above."""
+    path = built / "交接清单_西河县.xlsx"
+    _fill(path, "西河县", "燃气经营许可证核发", 交接状态="已交接", 交接日期=datetime(2026, 11, 20))
+    _fill(path, "西河县", "食品生产许可", 交接状态="部分交接")
+    args = ["handover", "progress", str(path), "--out", "ledger", "--as-of", "2027-01-05", "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert [(r["unit"], r["items"], r["done"], r["pending"]) for r in data["by_unit"]] == [
+        ("西河县", 3, 1, 2)
+    ]
+    assert [(i["code"], i["value"]) for i in data["issues"]] == [("bad-handover-status", "部分交接")]
+    lines = (built.parent / "ledger" / "ledger.csv").read_text("utf-8-sig").splitlines()
+    assert lines[1] == "西河县,,3,1,2,2,0.3333"
+    by_unit = load_workbook(built.parent / "ledger" / "ledger.xlsx")["按单位"]
+    rows = [r for r in by_unit.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert rows[-1][0] == "合计" and rows[-1][5] == rows[-2][5] == 0.3333

@@ -368,16 +368,16 @@ def ledger(rows: Sequence[Mapping[str, str | None]], *, as_of: dt.date | None = 
         unit = CHECKLIST.get(row, "unit") or row.get("_sheet") or ""
         status = (CHECKLIST.get(row, "status") or NOT_DONE).strip()
         if status not in STATUS_CHOICES:
+            # The item stays on the list the unit signed: counted as not handed over until the cell is fixed.
             issues.append(
                 row_issue(
                     row,
-                    IssueCode.BAD_DECISION,
+                    IssueCode.BAD_HANDOVER_STATUS,
                     CHECKLIST.heading("status"),
-                    f"write {DONE} or {NOT_DONE} (choose from the dropdown)",
+                    f"write {DONE} or {NOT_DONE} (choose from the dropdown); counted as {NOT_DONE} meanwhile",
                     value=status,
                 )
             )
-            continue
         done = status == DONE
         overdue = not done and deadline is not None and deadline < today
         dept = CHECKLIST.get(row, "handing_department") or "（未注明）"

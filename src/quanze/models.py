@@ -130,6 +130,7 @@ class IssueCode(StrEnum):
     STATED_COUNT_DIFFERS = "stated-count-differs"
     NO_COMMON_ITEMS = "no-common-items"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
+    BAD_HANDOVER_STATUS = "bad-handover-status"
 
 
 class HiddenMode(StrEnum):

@@ -168,7 +168,9 @@ def write_ledger(
     """
     paths = [out / "ledger.csv", out / "ledger.xlsx"]
     rows = [r.model_dump() for r in [*ledger.by_unit, *ledger.by_department]]
-    write_csv(paths[0], LEDGER_COLUMNS, rows, encoding=csv_encoding)
+    # The share with its four decimals (CSV writes other floats, scores, with one): 12/244 is 0.0492, not 0.0.
+    csv_rows = [{**row, "rate": f"{row['rate']:.4f}"} for row in rows]
+    write_csv(paths[0], LEDGER_COLUMNS, csv_rows, encoding=csv_encoding)
     counts = (
         Column("items", "应交接", 10),
         Column("done", "已交接", 10),
@@ -185,7 +187,7 @@ def write_ledger(
         done,
         sum(r.pending for r in ledger.by_unit),
         sum(r.overdue for r in ledger.by_unit),
-        f"{done / items:.1%}" if items else "—",
+        round(done / items, 4) if items else "—",
     ]
     write_workbook(
         paths[1],

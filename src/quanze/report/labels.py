@@ -60,6 +60,7 @@ ISSUE_ZH = {
     IssueCode.DATE_AS_SEQ: "日期被存为数字",
     IssueCode.BAD_STATUS: "状态无法识别",
     IssueCode.BAD_DATE: "日期无法识别",
+    IssueCode.BAD_HANDOVER_STATUS: "交接状态无效",
     IssueCode.MISSING_REASON: "缺少理由",
     IssueCode.UNKNOWN_GAP: "缺口无法识别",
     IssueCode.NO_CATALOGUE: "未提供服务事项目录",

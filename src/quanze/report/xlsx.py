@@ -502,7 +502,9 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
     for line in spec.footer:
         r += 1
         for i, value in enumerate(line):
-            _write(ws, r, i, value, None)
+            # A number under a column keeps the column's format (a 合计 row's 交接率 is a percentage too).
+            number = isinstance(value, (int, float)) and not isinstance(value, bool) and i < len(cell_formats)
+            _write(ws, r, i, value, cell_formats[i] if number else None)
     if part > 1:
         return  # charts of a table that filled several sheets would show one part only; tables that big have none
     sheet = spec.name[:31].replace("'", "''")
