@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.config import ListRole, QuanzeConfig
-from quanze.decisions import decision_book, load_decisions, stale_decisions
+from quanze.decisions import DecisionRecord, decision_book, load_decisions, stale_decisions
 from quanze.errors import UsageError
 from quanze.gaps import AcceptanceCheck, acceptance_issues
 from quanze.gctune import freeze_inputs
 from quanze.ingest.load import Loaded, load_inputs
+from quanze.lapsed import lapsed
 from quanze.match import MatchResult, match_catalogue, power_key, service_key
 from quanze.models import Level, PowerItem
 from quanze.normalize import name_key
@@ -76,6 +77,7 @@ class Analysis:
     acceptance: AcceptanceCheck | None
     cascade: Cascade | None = None
     addressing: Addressing = field(default_factory=Addressing)
+    lapsed: list[DecisionRecord] = field(default_factory=list)  # decisions on links no longer in the run
 
     @property
     def units(self) -> list[str]:
@@ -110,15 +112,11 @@ def analyse(
         )
     recorded = load_decisions(config.project.decisions)
     book = decision_book(recorded)
+    lapsed_now: list[DecisionRecord] = []
     if units is None and recorded:  # no decisions recorded: none can be stale, no keys to build
-        loaded.issues.extend(
-            stale_decisions(
-                recorded,
-                {power_key(p) for p in powers},
-                {service_key(s) for s in loaded.services},
-                file=str(config.project.decisions),
-            )
-        )
+        pkeys, skeys = {power_key(p) for p in powers}, {service_key(s) for s in loaded.services}
+        loaded.issues.extend(stale_decisions(recorded, pkeys, skeys, file=str(config.project.decisions)))
+        lapsed_now = lapsed(recorded, pkeys, skeys)
     addressing = Addressing(config.aliases.units)
     known_units = sorted(
         set(loaded.acceptance)
@@ -154,4 +152,4 @@ def analyse(
         if len({lv.level for lv in levels}) >= 2
         else None
     )
-    return Analysis(loaded, powers, result, acceptance, chained, addressing)
+    return Analysis(loaded, powers, result, acceptance, chained, addressing, lapsed_now)

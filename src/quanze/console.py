@@ -249,6 +249,7 @@ class Terminal:
         stale = result.summary.issues.get(IssueCode.STALE_DECISION.value, 0)
         table.add_row("decisions matching nothing 未匹配的决定", str(stale))
         err.print(table)
+        self.lapsed_decisions(result.issues)
         for issue in result.issues:
             if issue.code in LOUD_WARNINGS or issue.code in _SAID_WARNINGS:
                 err.print(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
@@ -301,7 +302,22 @@ class Terminal:
                 "all limits hold" if not failed else f"[bold red]limits exceeded:[/] {', '.join(failed)}"
             )
 
+    def lapsed_decisions(self, issues: Sequence[RowIssue]) -> None:
+        """A warning naming the recorded decisions that no longer match anything (a recode or a rename)."""
+        stale = [i.value or "" for i in issues if i.code is IssueCode.STALE_DECISION]
+        if not stale:
+            return
+        self.err.print(
+            escape(
+                f"warning: {len(stale)} recorded decision(s) lapsed, matching no power and service item of this "
+                f"run (a code or name changed): kept, not applied; review.xlsx asks again, with the earlier "
+                f"decision in 备注 where the link is near: {'; '.join(stale[:5])}"
+                + (f" … and {len(stale) - 5} more (issues.csv)" if len(stale) > 5 else "")
+            )
+        )
+
     def check_headline(self, verdict: CheckResult) -> None:
+        self.lapsed_decisions(verdict.issues)
         failed = [t.name for t in verdict.thresholds if not t.passed]
         self.say(
             rate_line(verdict.summary, verdict.accepted, verdict.devolved)

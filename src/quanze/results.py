@@ -57,6 +57,9 @@ class MatchRow(BaseModel):
     service_source: str | None = None
     power_key: str | None = None
     service_key: str | None = None
+    note: str | None = Field(
+        default=None, description="for the reviewer: a recorded decision on a near link that lapsed (备注)"
+    )
 
 
 class InputFile(BaseModel):

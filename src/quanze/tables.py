@@ -11,6 +11,7 @@ from quanze import __version__
 from quanze.coverage import unmeasured
 from quanze.gaps import usage
 from quanze.ingest.load import Loaded
+from quanze.lapsed import note_earlier_decisions
 from quanze.match import MatchResult, power_key, service_key
 from quanze.models import Method, PowerItem, ServiceItem, Severity, Status
 from quanze.results import GapRow, GapType, MatchCounts, MatchRow, ReconcileResult, Summary
@@ -153,4 +154,5 @@ def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:
         issues=loaded.issues,
     )
     result.summary.unmeasured = unmeasured(result)
+    note_earlier_decisions(result.matches, analysis.lapsed)
     return result

@@ -197,7 +197,9 @@ def _issue_cells(issues: Sequence[RowIssue]) -> Iterable[dict[str, Any]]:
 
 def review_rows(matches: Sequence[MatchRow]) -> list[dict[str, Any]]:
     rows = [m.model_dump(mode="json") for m in matches if m.status is Status.REVIEW]
-    return [{**_match_cells(m), "no": n, "decision": None, "note": None} for n, m in enumerate(rows, 1)]
+    return [
+        {**_match_cells(m), "no": n, "decision": None, "note": m.get("note")} for n, m in enumerate(rows, 1)
+    ]
 
 
 def usage_by_department(result: ReconcileResult) -> list[dict[str, Any]]:
