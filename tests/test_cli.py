@@ -323,6 +323,20 @@ def test_check_baseline_reports_changes(scenario: Path) -> None:
     assert changes["not-accepted"]["verdict"] == "better" and changes["not-accepted"]["change"] == -1
 
 
+def test_check_refuses_another_projects_summary_as_baseline(scenario: Path) -> None:
+    """The quirk: last night's artifact of another province in the CI matrix (other inputs, other units)."""
+    assert runner.invoke(app, ["check", "--out", "night1"]).exit_code in (0, 1)
+    summary = json.loads((scenario / "night1" / "summary.json").read_text("utf-8"))
+    for n, i in enumerate(summary["inputs"]):
+        i["path"], i["unit"] = f"klmy_{n}.xlsx", "克拉玛依市" if i["unit"] else None
+    (scenario / "another_projects_summary.json").write_text(json.dumps(summary, ensure_ascii=False), "utf-8")
+    result = runner.invoke(app, ["check", "--out", "night2", "--baseline", "another_projects_summary.json"])
+    assert result.exit_code == 4, result.output
+    said = " ".join(result.output.split())
+    assert "another project's summary" in said and "克拉玛依市" in said and "Traceback" not in said
+    assert not (scenario / "night2").exists()  # refused before anything was read or written
+
+
 def test_bad_config_names_the_key(scenario: Path) -> None:
     (scenario / "quanze.toml").write_text("[match]\nmatch_treshold = 90\n[check]\nnot-acepted = 1\n", "utf-8")
     result = runner.invoke(app, ["reconcile"])

@@ -222,6 +222,26 @@ def compare(before: Summary, after: Summary) -> list[Change]:
     return out
 
 
+def require_same_project(config: QuanzeConfig, before: Summary, path: Path) -> None:
+    """A baseline is an earlier run of this project: it shares an input with the config (a role and file
+    name, or a unit). Another project's summary.json would report every difference as better or worse."""
+    names = {(li.role.value, li.path.name) for li in config.inputs.lists}
+    names |= {("catalogue", c.path.name) for c in config.inputs.catalogue}
+    units = {li.unit for li in config.inputs.lists if li.unit} | {
+        c.unit for c in config.inputs.catalogue if c.unit
+    }
+    theirs = {(i.role, Path(i.path).name) for i in before.inputs}
+    their_units = {i.unit for i in before.inputs if i.unit}
+    if names & theirs or units & their_units:
+        return
+    raise ConfigError(
+        f"{path}: this baseline is another project's summary: none of its {len(before.inputs)} inputs "
+        f"({', '.join(sorted(Path(i.path).name for i in before.inputs)[:3])} …) nor its units "
+        f"({'、'.join(sorted(their_units)[:3]) or '—'}) is among this config's",
+        hint="pass the summary.json of an earlier run of this project (its out folder)",
+    )
+
+
 def load_baseline(path: Path) -> Summary:
     """A previous run's summary.json (or `check --format json` output) to compare with."""
     try:

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from quanze.analysis import analyse, reading
-from quanze.check import CheckResult, judge, load_baseline, require_checkable
+from quanze.check import CheckResult, judge, load_baseline, require_checkable, require_same_project
 from quanze.config import STARTER_CONFIG, QuanzeConfig
 from quanze.decisions import now_with_zone
 from quanze.diff import DiffResult, diff_lists
@@ -190,6 +190,8 @@ def run_check(
     out = out or config.project.out
     require_checkable(config, recorded=ledger is not None)
     before = load_baseline(baseline) if baseline is not None else None
+    if before is not None and baseline is not None:
+        require_same_project(config, before, baseline)
     result = run_reconcile(config, out=out, force=force, progress=progress, ledger=ledger, notice=notice)
     verdict = judge(result, config.check, before, extra=ledger.metrics() if ledger else None)
     if junit is not None:
