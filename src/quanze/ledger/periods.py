@@ -15,9 +15,19 @@ from pydantic import BaseModel, Field
 
 from quanze.errors import UsageError
 from quanze.gap_types import DEVOLVER
+from quanze.handover import department_label
 from quanze.ledger.reading import gap_of_row
 from quanze.ledger.records import LedgerGap
-from quanze.ledger.store import ACTIVE, CLOSED, CROSS_UNITS, names_several_units, now_utc, opened, stamp
+from quanze.ledger.store import (
+    ACTIVE,
+    CLOSED,
+    CROSS_UNITS,
+    WONT_FIX,
+    names_several_units,
+    now_utc,
+    opened,
+    stamp,
+)
 from quanze.normalize import department_key, name_key
 
 
@@ -40,6 +50,9 @@ class PeriodTotal(BaseModel):
     runs: int
     opened: int
     closed: int
+    set_aside: int = Field(
+        default=0, description="gaps set 不予整改 in the period: open before, neither open nor closed after"
+    )
     open: int = Field(description="gaps 待整改 or 整改中 at the end of the period")
     overdue: int = Field(description="open gaps past their due date at the end of the period")
 
@@ -54,6 +67,7 @@ class PeriodRow(BaseModel):
     closed: int
     open: int
     overdue: int
+    set_aside: int = Field(default=0, description="gaps set 不予整改 in the period")
     acceptance_rate: float | None = None
     usage_rate: float | None = None
     accepted: int | None = Field(default=None, description="承接率's numerator: devolved items accepted")
@@ -130,6 +144,7 @@ class _Timeline:
     states: list[tuple[str, str, str | None]] = field(default_factory=list)  # (at, status, due)
     opened: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)  # when it was set 不予整改
 
     def state_before(self, moment: str) -> tuple[str, str | None] | None:
         last = None
@@ -176,7 +191,9 @@ def period_report(
     for gid, row in gaps.items():
         unit = CROSS_UNITS if names_several_units(row["unit"]) else row["unit"] or NO_UNIT
         # One department under several spellings (市监局, 市场监督管理局) is one line of the report.
-        lines[gid] = _Timeline(unit, department_key(row["department"]) or NO_DEPARTMENT)
+        # 卫生健康系统 and 卫生健康局 at one unit are one department too, named as the checklists and 使用率 do.
+        dkey = department_key(row["department"])
+        lines[gid] = _Timeline(unit, department_label(dkey) if dkey else NO_DEPARTMENT)
     upper = {r["unit"] for r in gaps.values() if r["gap_type"] in DEVOLVER and r["unit"]}
     for e in events:
         line = lines[e["gap_id"]]
@@ -187,6 +204,8 @@ def period_report(
             e["kind"] == "closed" or (e["kind"] == "status" and e["field"] == "status")
         ):
             line.closed.append(e["at"])
+        if e["kind"] == "status" and e["field"] == "status" and e["status"] == WONT_FIX:
+            line.set_aside.append(e["at"])
     first = since or datetime.fromisoformat(runs[0]).date()
     start = _period_start(first, period)
     last = _period_start(moment.astimezone(UTC).date(), period)
@@ -203,14 +222,15 @@ def period_report(
         lo = stamp(datetime(start.year, start.month, start.day, tzinfo=UTC))
         hi = min(stamp(datetime(end.year, end.month, end.day, tzinfo=UTC)), now_stamp)
         as_of = datetime.fromisoformat(hi).date().isoformat()
-        by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        by_dept: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        by_dept: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         for line in lines.values():
             counts = [
                 sum(lo <= at < hi for at in line.opened),
                 sum(lo <= at < hi for at in line.closed),
                 0,
                 0,
+                sum(lo <= at < hi for at in line.set_aside),
             ]
             state = line.state_before(hi)
             if state is not None and state[0] in ACTIVE:
@@ -231,7 +251,7 @@ def period_report(
             if any(r["at"] < at < hi and _covers(scope, key[0]) for at, scope in scoped):
                 del unit_rate[key]
         for unit in sorted(set(by_unit) | {u for u, _ in unit_rate}):
-            o, c, n, d = by_unit.get(unit, [0, 0, 0, 0])
+            o, c, n, d, w = by_unit.get(unit, [0, 0, 0, 0, 0])
             accept, use = unit_rate.get((unit, "acceptance")), unit_rate.get((unit, "usage"))
             unit_rows.append(
                 PeriodRow(
@@ -241,6 +261,7 @@ def period_report(
                     closed=c,
                     open=n,
                     overdue=d,
+                    set_aside=w,
                     acceptance_rate=_measure(accept, "rate"),
                     usage_rate=_measure(use, "rate"),
                     accepted=_measure(accept, "done"),
@@ -249,9 +270,18 @@ def period_report(
                     service_items=_measure(use, "items"),
                 )
             )
-        for (unit, dept), (o, c, n, d) in sorted(by_dept.items()):
+        for (unit, dept), (o, c, n, d, w) in sorted(by_dept.items()):
             dept_rows.append(
-                PeriodRow(period=label, unit=unit, department=dept, opened=o, closed=c, open=n, overdue=d)
+                PeriodRow(
+                    period=label,
+                    unit=unit,
+                    department=dept,
+                    opened=o,
+                    closed=c,
+                    open=n,
+                    overdue=d,
+                    set_aside=w,
+                )
             )
         totals.append(
             PeriodTotal(
@@ -261,6 +291,7 @@ def period_report(
                 runs=sum(lo <= at < hi for at in runs),
                 opened=sum(v[0] for v in by_unit.values()),
                 closed=sum(v[1] for v in by_unit.values()),
+                set_aside=sum(v[4] for v in by_unit.values()),
                 open=sum(v[2] for v in by_unit.values()),
                 overdue=sum(v[3] for v in by_unit.values()),
             )

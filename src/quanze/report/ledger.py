@@ -270,7 +270,7 @@ def first_build(report: LedgerReport) -> str | None:
     """
     for p in report.periods:
         if p.runs:
-            before = p.open - p.opened + p.closed
+            before = p.open - p.opened + p.closed + p.set_aside
             return p.period if before <= 0 else None
     return None
 
@@ -358,6 +358,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
                 Column("runs", "对账次数", 10),
                 Column("opened", "新增", 8),
                 Column("closed", "销号", 8),
+                Column("set_aside", "不予整改", 10),
                 Column("open", "未销号", 10),
                 Column("overdue", "逾期", 8),
             ),
@@ -406,6 +407,7 @@ def write_period_report(folder: Path, report: LedgerReport, *, title: str) -> li
     detail = (
         Column("opened", "新增", 8),
         Column("closed", "销号", 8),
+        Column("set_aside", "不予整改", 10),
         Column("open", "未销号", 10),
         Column("overdue", "逾期", 8),
     )
@@ -624,9 +626,9 @@ def render_period_html(report: LedgerReport, *, title: str) -> str:
             },
         ),
         periods=html_table(
-            ["期间", "开始", "结束", "对账次数", "新增", "销号", "未销号", "逾期"],
+            ["期间", "开始", "结束", "对账次数", "新增", "销号", "不予整改", "未销号", "逾期"],
             [
-                (p.period, p.start, p.end, p.runs, p.opened, p.closed, p.open, p.overdue)
+                (p.period, p.start, p.end, p.runs, p.opened, p.closed, p.set_aside, p.open, p.overdue)
                 for p in report.periods
             ],
         ),
