@@ -112,3 +112,25 @@ def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback(
     with pytest.raises(SystemExit) as stopped:
         entry.main()
     assert stopped.value.code == 130 and "interrupted" in capsys.readouterr().err
+
+
+def test_ctrl_c_between_loading_and_the_command_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The quirk: a Ctrl-C landing in cli.main's signal set-up, after the import and before any command."""
+    import signal
+
+    from quanze import cli
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    def leave(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(signal, "signal", interrupted)
+    monkeypatch.setattr(cli, "_leave", leave)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 130 and "interrupted" in err and "Traceback" not in err

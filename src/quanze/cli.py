@@ -779,9 +779,14 @@ def _leave(code: int) -> NoReturn:
 
 def main() -> None:
     """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _terminated)
     try:
+        # In the try: a Ctrl-C in the moment between loading and the command ends without a traceback too.
+        signal.signal(signal.SIGTERM, _terminated)
         app()
+    except KeyboardInterrupt:
+        # Outside a command (each one handles its own): nothing of a run was begun or is left half done.
+        sys.stderr.write("interrupted; no partial output was left behind\n")
+        _leave(int(ExitCode.INTERRUPTED))
     except BrokenPipeError:
         _leave(0)  # output piped into `head` and the like: stop quietly, as Unix tools do
     except SystemExit as exc:
