@@ -122,6 +122,10 @@ def test_a_row_added_by_hand_to_review_xlsx(tmp_path: Path, monkeypatch: pytest.
     assert result.exit_code == 1  # one row recorded, one refused
     assert "unknown-item" in result.output and f"row {row + 1}" in result.output
     assert "不存在的事项" in result.output
+    # Every row with a decision is counted: the refused one as not recorded, named by what was typed.
+    said = " ".join(result.output.split())
+    assert "1 确认, 0 否决" in said and "1 not recorded" in said
+    assert "'不存在的事项 ↔ 教练车备案证办理（转出）'" in said and "None" not in said
     records = [json.loads(x) for x in (tmp_path / "quanze-decisions.jsonl").read_text("utf-8").splitlines()]
     assert [(r["power_name"], r["service_name"], r["by"]) for r in records] == [
         ("机动车驾驶员培训备案", "教练车备案证办理（转出）", "王五")

@@ -123,7 +123,9 @@ class Terminal:
     def issues(self, issues: Sequence[RowIssue]) -> None:
         for i in issues:
             self.err.print(
-                f"  [red]{i.code.value}[/] {escape(i.location())} {escape(repr(i.value))}: {escape(i.message)}"
+                f"  [red]{i.code.value}[/] {escape(i.location())}"
+                + (f" {escape(repr(i.value))}" if i.value is not None else "")
+                + f": {escape(i.message)}"
             )
 
     # ------------------------------------------------------------------ reading
@@ -477,8 +479,9 @@ class Terminal:
 
     def review_applied(self, outcome: ReviewOutcome) -> None:
         self.say(
-            f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank; "
-            f"{outcome.recorded} new decision(s) recorded in {escape(outcome.decisions_file)}, "
+            f"{outcome.rows} rows read: {outcome.confirmed} 确认, {outcome.rejected} 否决, {outcome.blank} blank"
+            + (f", {outcome.not_recorded} not recorded (see below)" if outcome.not_recorded else "")
+            + f"; {outcome.recorded} new decision(s) recorded in {escape(outcome.decisions_file)}, "
             f"{outcome.unchanged} already recorded"
         )
         self.issues(outcome.issues)

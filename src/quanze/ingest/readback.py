@@ -130,6 +130,9 @@ class ReviewOutcome(BaseModel):
     confirmed: int
     rejected: int
     blank: int
+    not_recorded: int = Field(
+        default=0, description="rows with a decision that was not recorded (an issue says why): rows add up"
+    )
     unchanged: int
     recorded: int
     issues: list[RowIssue] = Field(default_factory=list)
@@ -187,6 +190,13 @@ def _without_conflicts(
     return [r for r in records if (r.power_key, r.service_key, r.unit) not in gone]
 
 
+def _named_link(row: Mapping[str, str | None]) -> str:
+    """A hand-added row's power and service item as typed (code or name), for an issue's value."""
+    power = REVIEW.get(row, "power_code") or REVIEW.get(row, "power_name") or "—"
+    service = REVIEW.get(row, "service_code") or REVIEW.get(row, "service_name") or "—"
+    return f"{power} ↔ {service}"
+
+
 def read_review(
     path: Path, *, by: str | None, at: str, config: QuanzeConfig | None = None
 ) -> tuple[list[DecisionRecord], ReviewOutcome]:
@@ -233,6 +243,7 @@ def read_review(
                         IssueCode.UNKNOWN_ITEM,
                         "权力事项/服务事项",
                         f"{exc}; the row was not recorded",
+                        value=_named_link(row),
                     )
                 )
             continue
@@ -262,12 +273,15 @@ def read_review(
             )
         )
     records = _without_conflicts(records, rows_of, decision_col, issues)
+    confirmed = sum(1 for r in records if r.decision is Decision.CONFIRM)
+    rejected = len(records) - confirmed
     outcome = ReviewOutcome(
         decisions_file="",
         rows=len(rows),
-        confirmed=sum(1 for r in records if r.decision is Decision.CONFIRM),
-        rejected=sum(1 for r in records if r.decision is Decision.REJECT),
+        confirmed=confirmed,
+        rejected=rejected,
         blank=blank,
+        not_recorded=len(rows) - blank - len(records),
         unchanged=0,
         recorded=0,
         issues=issues,
