@@ -82,3 +82,26 @@ def test_check_warns_of_lapsed_decisions(tmp_path: Path, monkeypatch: pytest.Mon
     assert "Traceback" not in result.output
     said = " ".join(result.stderr.split())
     assert "1 recorded decision(s) lapsed" in said and "创业补贴申请 ↔ 创业培训补贴申请（县级）" in said
+
+
+def test_an_applied_rejection_counts_as_an_applied_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """已应用的人工决定 counts 否决 as well as 确认 (it counted confirmations only)."""
+    from quanze import pipeline
+    from quanze.config import load_config
+
+    config = load_config(fixtures.scenario(tmp_path / "s"))
+    first = pipeline.run_reconcile(config, out=tmp_path / "o1", force=False)
+    assert first.summary.match.decisions_applied == 0
+    link = next(m for m in first.matches if m.status is Status.MATCHED and m.power_key and m.service_key)
+    assert link.power_key is not None and link.service_key is not None
+    rejection = DecisionRecord(
+        power_key=link.power_key, service_key=link.service_key, decision=Decision.REJECT
+    )
+    config.project.decisions.write_text(serialise([rejection]), "utf-8")
+    again = pipeline.run_reconcile(config, out=tmp_path / "o2", force=False)
+    assert again.summary.match.decisions_applied == 1
+    assert not any(
+        m.power_key == link.power_key and m.service_key == link.service_key for m in again.matches if m.method
+    )

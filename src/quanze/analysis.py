@@ -13,7 +13,7 @@ from quanze.errors import UsageError
 from quanze.gaps import AcceptanceCheck, acceptance_issues
 from quanze.gctune import freeze_inputs
 from quanze.ingest.load import Loaded, load_inputs
-from quanze.lapsed import lapsed
+from quanze.lapsed import lapsed, rejections_applied
 from quanze.match import MatchResult, match_catalogue, power_key, service_key
 from quanze.models import Level, PowerItem
 from quanze.normalize import name_key
@@ -78,6 +78,7 @@ class Analysis:
     cascade: Cascade | None = None
     addressing: Addressing = field(default_factory=Addressing)
     lapsed: list[DecisionRecord] = field(default_factory=list)  # decisions on links no longer in the run
+    rejections: int = 0  # 否决 in force on links of this run (applied: never proposed again)
 
     @property
     def units(self) -> list[str]:
@@ -152,4 +153,5 @@ def analyse(
         if len({lv.level for lv in levels}) >= 2
         else None
     )
-    return Analysis(loaded, powers, result, acceptance, chained, addressing, lapsed_now)
+    rejected = rejections_applied(book, powers, loaded.services)
+    return Analysis(loaded, powers, result, acceptance, chained, addressing, lapsed_now, rejected)

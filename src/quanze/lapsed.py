@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quanze.decisions import DecisionRecord
-from quanze.match import Status
-from quanze.models import DECISION_ZH
+from quanze.match import DecisionBook, Status, power_key, service_key
+from quanze.models import DECISION_ZH, Decision, PowerItem, ServiceItem
 from quanze.results import MatchRow
 
 EARLIER_NOTE = "此前对相近事项的决定（编码或名称已变，未再应用）：{decision} {power} ↔ {service}{who}"
@@ -26,6 +26,19 @@ def lapsed(
     for r in records:
         latest[(r.service_key, r.power_key)] = r
     return [r for r in latest.values() if r.power_key not in power_keys or r.service_key not in service_keys]
+
+
+def rejections_applied(
+    book: DecisionBook, powers: Sequence[PowerItem], services: Sequence[ServiceItem]
+) -> int:
+    """The 否决 in force whose power and service item are both in this run: applied (never proposed again)."""
+    rejects = [
+        (sk, pk) for sk, by_power in book.items() for pk, d in by_power.items() if d is Decision.REJECT
+    ]
+    if not rejects:
+        return 0
+    pkeys, skeys = {power_key(p) for p in powers}, {service_key(s) for s in services}
+    return sum(1 for sk, pk in rejects if sk in skeys and pk in pkeys)
 
 
 def _near(a: str, b: str) -> bool:

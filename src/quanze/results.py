@@ -83,7 +83,9 @@ class MatchCounts(BaseModel):
     power_units_unmatched: int
     orphan_service_items: int
     ambiguous: int
-    decisions_applied: int
+    decisions_applied: int = Field(
+        description="recorded decisions applied: 确认 (links matched) and 否决 in force"
+    )
     review_share: float = Field(description="share of (power, unit) pairs that wait for review")
 
 

@@ -120,7 +120,12 @@ _SEVERITY = attrgetter("severity")
 
 
 def summary_of(
-    loaded: Loaded, powers: Sequence[PowerItem], result: MatchResult, gaps: Sequence[GapRow]
+    loaded: Loaded,
+    powers: Sequence[PowerItem],
+    result: MatchResult,
+    gaps: Sequence[GapRow],
+    *,
+    rejections: int = 0,
 ) -> Summary:
     """The run's summary (summary.json): inputs, match counts, gaps by type, row issues by code."""
     counts = Counter(g.gap_type.value for g in gaps)
@@ -128,7 +133,8 @@ def summary_of(
     # file's issues, so a Python loop here cost each unit as much as the whole province's issues.
     issue_counts = Counter(map(_CODE, loaded.issues))
     severities = Counter(map(_SEVERITY, loaded.issues))
-    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION)
+    # Confirmations (links matched by decision) and rejections (candidates never proposed again) alike.
+    decisions_applied = sum(1 for lk in result.links if lk.method is Method.DECISION) + rejections
     return Summary(
         quanze_version=__version__,
         inputs=loaded.inputs,
@@ -143,7 +149,7 @@ def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:
     """A reconcile run as its result: summary, link rows, gaps, usage, acceptance and cascade tables."""
     loaded, acceptance, cascade = analysis.loaded, analysis.acceptance, analysis.cascade
     result = ReconcileResult(
-        summary=summary_of(loaded, analysis.powers, analysis.result, gaps),
+        summary=summary_of(loaded, analysis.powers, analysis.result, gaps, rejections=analysis.rejections),
         matches=match_rows(analysis.powers, loaded.services, analysis.result),
         gaps=gaps,
         usage=usage(loaded.services),
