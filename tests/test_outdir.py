@@ -382,3 +382,40 @@ def test_the_suggested_review_command_quotes_a_folder_with_spaces(
     result = runner.invoke(app, [*args[:-1], "out/第 2 周"])
     assert result.exit_code == 0, result.output
     assert "quanze review apply 'out/第 2 周/review.xlsx'" in result.output
+
+
+def test_a_run_that_waited_leaves_the_reports_the_other_run_just_wrote(tmp_path: Path) -> None:
+    """The quirk: `gaps --force` waiting on a `reconcile` into the same folder used to replace the review.xlsx
+    that reconcile had just told its analyst to open; it now refuses and leaves them (exit 5), even with --force."""
+    import threading
+
+    from filelock import FileLock
+
+    from quanze.errors import OutputError
+
+    target = tmp_path / "r1"
+    waiting = threading.Event()
+    outcome: list[BaseException | None] = []
+
+    def second_run() -> None:
+        try:
+            with outdir.staged_out_dir(target, force=True, on_wait=lambda _line: waiting.set()) as stage:
+                (stage / "gaps.csv").write_text("x", "utf-8")
+            outcome.append(None)
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    with FileLock(str(outdir.lock_path(target))):
+        thread = threading.Thread(target=second_run)
+        thread.start()
+        assert waiting.wait(timeout=60)
+        target.mkdir()  # the first run swaps its reports in meanwhile
+        (target / "review.xlsx").write_bytes(b"announced")
+    thread.join(timeout=60)
+    (error,) = outcome
+    assert isinstance(error, OutputError) and "while this one waited" in str(error)
+    assert (target / "review.xlsx").read_bytes() == b"announced" and not (target / "gaps.csv").exists()
+    # Asked again, with --force, the run replaces them as usual.
+    with outdir.staged_out_dir(target, force=True) as stage:
+        (stage / "gaps.csv").write_text("x", "utf-8")
+    assert (target / "gaps.csv").exists()

@@ -51,12 +51,16 @@ def lock_path(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def waiting_lock(path: Path, *, what: str, on_wait: Notice | None) -> Iterator[None]:
-    """Hold the file lock `path`; a writer that has to wait says so, and gives up after LOCK_WAIT_SECONDS."""
+def waiting_lock(path: Path, *, what: str, on_wait: Notice | None) -> Iterator[bool]:
+    """Hold the file lock `path`; a writer that has to wait says so, and gives up after LOCK_WAIT_SECONDS.
+
+    Yields whether it had to wait (another run held the lock meanwhile)."""
     lock = FileLock(str(path))
+    waited = False
     try:
         lock.acquire(timeout=0)
     except Timeout:
+        waited = True
         if on_wait is not None:
             on_wait(f"another quanze run is writing {what}; waiting for it to finish (lock {path})")
         try:
@@ -72,7 +76,7 @@ def waiting_lock(path: Path, *, what: str, on_wait: Notice | None) -> Iterator[N
             hint="the folder must be writable; check its permissions",
         ) from exc
     try:
-        yield
+        yield waited
     finally:
         lock.release()
 
@@ -192,7 +196,16 @@ def staged_out_dir(
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{parent}: cannot create the folder ({exc.strerror or exc})") from exc
-    with waiting_lock(lock_path(target), what=f"{target}/", on_wait=on_wait):
+    before = _folder_stamp(target)
+    with waiting_lock(lock_path(target), what=f"{target}/", on_wait=on_wait) as waited:
+        if waited and _folder_stamp(target) not in (before, None):
+            # The run this one waited for has just written the folder and told its analyst to open its
+            # review.xlsx: --force was given to replace an earlier run's reports, not that one's.
+            raise OutputError(
+                f"{target}: another quanze run wrote its reports there while this one waited; "
+                "they are left in place (its review.xlsx may be in use)",
+                hint="run again to replace them (with --force), or write this run into another --out",
+            )
         try:
             _recover(target)
             _check_target(target, force=force, written=written)
@@ -215,6 +228,15 @@ def staged_out_dir(
         finally:
             if stage.exists():
                 shutil.rmtree(stage, ignore_errors=True)
+
+
+def _folder_stamp(target: Path) -> tuple[int, int] | None:
+    """The folder as it stands (inode, modification time), None when there is none: a swapped-in run changes it."""
+    try:
+        st = target.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
 
 
 def _umask() -> int:
