@@ -225,7 +225,8 @@ def test_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert [(r["method"], r["status"]) for r in confirmed] == [("decision", "matched")]
     assert not [r for r in rows if r["service_name"] == "建设项目人防工程竣工验收"]
     summary = json.loads((tmp_path / "run2" / "summary.json").read_text("utf-8"))
-    assert summary["match"]["links_review"] == 0 and summary["match"]["decisions_applied"] == 1
+    # The 确认 and the 否决 are both applied.
+    assert summary["match"]["links_review"] == 0 and summary["match"]["decisions_applied"] == 2
 
 
 def test_review_apply_reports_bad_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,9 +88,10 @@ def test_force_keeps_filled_in_review_decisions(tmp_path: Path, monkeypatch: pyt
         ("县级广播电台、电视台变更台名审批", "confirm"),
         ("建设项目人防工程竣工验收", "reject"),
     ]
-    # The new run already applies them: nothing left to review, the confirmed link is a decision.
+    # The new run already applies them: nothing left to review, the confirmed link is a decision, and
+    # both the 确认 and the 否决 count as applied.
     summary = json.loads((tmp_path / "run" / "summary.json").read_text("utf-8"))
-    assert summary["match"]["decisions_applied"] == 1 and summary["match"]["links_review"] == 0
+    assert summary["match"]["decisions_applied"] == 2 and summary["match"]["links_review"] == 0
     # Running again records nothing twice.
     again = runner.invoke(app, [*args, "--force"])
     assert again.exit_code == 0 and "not yet applied" not in flat(again.output)
