@@ -81,7 +81,9 @@ def test_check_warns_of_lapsed_decisions(tmp_path: Path, monkeypatch: pytest.Mon
     result = runner.invoke(app, ["check", "--out", "out"])
     assert "Traceback" not in result.output
     said = " ".join(result.stderr.split())
-    assert "1 recorded decision(s) lapsed" in said and "创业补贴申请 ↔ 创业培训补贴申请（县级）" in said
+    assert (
+        "1 recorded decision(s) lapsed" in said and "东城县：创业补贴申请 ↔ 创业培训补贴申请（县级）" in said
+    )
 
 
 def test_an_applied_rejection_counts_as_an_applied_decision(

@@ -115,13 +115,19 @@ def stale_decisions(
                 code=IssueCode.STALE_DECISION,
                 severity=Severity.INFO,
                 file=file,
-                value=f"{r.power_name or r.power_key} ↔ {r.service_name or r.service_key}",
+                value=f"{_unit_of(r)}{r.power_name or r.power_key} ↔ {r.service_name or r.service_key}",
                 message=f"this {r.decision.value} decision matches no power and service item of this run "
                 "(a name, code or unit changed, or the decisions file is another project's); it is kept, "
                 "not applied",
             )
         )
     return issues
+
+
+def _unit_of(r: DecisionRecord) -> str:
+    """The unit a decision was made at, as a prefix (东城县：), from the record or its service key."""
+    unit = r.unit or r.service_key.split("|", 1)[0]
+    return f"{unit}：" if unit else ""
 
 
 def now_with_zone() -> str:
