@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from typing import Final
 
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.proposable import proposable
 from quanze.match.scoring import Prepared
 from quanze.match.settle import CERTIFICATE_WORDS, HANDLING_ACTS, Found
 
@@ -102,11 +103,11 @@ def propose_by_kind(
         item = items[si]
         takers: list[tuple[int, str]] = []
         for t, (named, ending) in powers.items():
-            target = targets[t]
-            if item.dept and target.dept and item.dept != target.dept:
+            # (An analyst's rejection is asked below: a power rejected for the item still takes it.)
+            if not proposable(item, t, targets, inquiry=True, department=True):
                 continue
             kind = _of_kind(item, named, ending)
-            if kind is not None and not item.kind_clash(target):
+            if kind is not None:
                 takers.append((t, kind))
         if len(takers) != 1:
             continue  # none, or two powers of the kind: nothing to say which
