@@ -43,7 +43,7 @@ from quanze.match.scoring import (
     shared_scorer,
     similarity,
 )
-from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
+from quanze.match.settle import CONFIDENT, Found, Tied, settle, shares_only_subject
 from quanze.match.short_forms import propose_read_in_full
 from quanze.match.siblings import drop_strays, propose_for_uncoded, propose_for_unlinked
 from quanze.match.sub_acts import narrow_by_act
@@ -723,7 +723,7 @@ def _match_one(
         for c in tied:
             other = (tied[1] if c is tied[0] else tied[0]).target
             note = f"；{TIE_MARK}（{index.targets[other].core}）"
-            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
+            links.append(Tied((c.target, c.score, c.method, Status.REVIEW, c.reason + note)))
         return links, True
     close = [c for c in ranked[:3] if c.score > best.score - 2 * options.margin]
     own = _own_name_pick(src, close, index, options) if len(close) > 1 else None
