@@ -109,7 +109,8 @@ def propose_for_uncoded(
     A catalogue leaves some handling items without 实施编码: 城乡居民医保门诊慢特病待遇认定 beside coded
     城乡居民医保生育医疗费用报销, 城乡居民医保跨年度费用结算 … all under 城乡居民基本医疗保险待遇支付. Without a code
     the item has no family, and its name is too unlike the power for names alone. When two or more members of one
-    family begin with the same subject as the item (five characters or more, in the item's department), that
+    family begin with the same subject as the item (five characters or more, in the item's department or where
+    one is the 行政审批局: `proposable.departments_apart`), that
     family's linked members all point at one power (and enough of them are linked), and no linked item of the
     unit beginning with that subject points at another power, the power is proposed: in review, never matched. An
     information service (…查询) is not proposed for a power that is not one.
