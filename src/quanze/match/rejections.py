@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 
 from quanze.match.model import Decision, DecisionBook, MatchOptions, Method, Status
-from quanze.match.settle import Found
+from quanze.match.settle import Found, carried
 
 REJECTED_RIVAL_NOTE = "另一候选已被否决，但否决不能证明该对应关系：需人工确认"
 
@@ -42,16 +42,19 @@ def promoted_by_rejection(
 
 def hold_back(
     items: Sequence[int],
-    found_by: MutableMapping[int, list[Found]],
+    links_of: MutableMapping[int, list[Found]],
     unrejected: Mapping[int, Sequence[Found]],
     options: MatchOptions,
 ) -> None:
-    """Put back in review each `matched` link of `items` that matching without the rejections left unmatched."""
+    """Put back in review each `matched` link of `items` that matching without the rejections left unmatched.
+
+    Not a pass of catalogue matching (UNIT_PASSES): it weighs the unit's links after every pass against a second
+    matching of the unit, so it takes them as `links_of`."""
     below = options.match_threshold - options.margin
     for si in items:
         before = {f[0]: f for f in unrejected.get(si, ())}
         out: list[Found] = []
-        for f in found_by[si]:
+        for f in links_of[si]:
             was = before.get(f[0])
             if (
                 f[3] is Status.MATCHED
@@ -60,6 +63,6 @@ def hold_back(
             ):
                 score = was[1] if was is not None else min(f[1], below)
                 reason = (was[4] if was is not None else f[4]) + "；" + REJECTED_RIVAL_NOTE
-                f = (f[0], score, f[2], Status.REVIEW, reason)
+                f = carried(f, (f[0], score, f[2], Status.REVIEW, reason))
             out.append(f)
-        found_by[si] = out
+        links_of[si] = out
