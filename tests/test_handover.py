@@ -643,3 +643,6 @@ def test_a_partly_handed_over_status_stays_counted_and_rates_keep_their_decimals
     by_unit = load_workbook(built.parent / "ledger" / "ledger.xlsx")["按单位"]
     rows = [r for r in by_unit.iter_rows(min_row=3, values_only=True) if r[0]]
     assert rows[-1][0] == "合计" and rows[-1][5] == rows[-2][5] == 0.3333
+    # The terminal shows the rate to a tenth of a percent (12 of 245 is 4.9 %, not 5 %).
+    shown = runner.invoke(app, ["handover", "progress", str(path), "--as-of", "2027-01-05"])
+    assert "33.3%" in shown.output

@@ -425,7 +425,7 @@ class Terminal:
             table.add_column(col, justify="left" if col == "unit" else "right")
         for r in result.by_unit:
             table.add_row(
-                escape(r.unit), str(r.items), str(r.done), str(r.pending), str(r.overdue), f"{r.rate:.0%}"
+                escape(r.unit), str(r.items), str(r.done), str(r.pending), str(r.overdue), f"{r.rate:.1%}"
             )
         self.out.print(table)
         self.issues(result.issues)
