@@ -1294,3 +1294,120 @@ def stated_counts(path: Path, *, lost: bool = False) -> Path:
             ]
         },
     )
+
+
+def original_department_only_organ(path: Path) -> Path:
+    """A 赋权清单 of county powers given to a town whose only organ column is 原实施部门 (the county department
+    that hands the power over), beside 赋权方式 and 承接乡镇（街道）."""
+    return xlsx(
+        path,
+        {
+            "赋权清单": [
+                ["某县赋予某镇部分县级权限事项清单"],
+                ["序号", "事项名称", "事项类型", "原实施部门", "赋权方式", "承接乡镇（街道）"],
+                [1, "临时占用林地初审", "行政许可", "某县林业局", "委托", "北岭镇"],
+                [2, "对乱倒建筑垃圾的处罚", "行政处罚", "某县城市管理局", "直接赋权", "北岭镇"],
+            ]
+        },
+    )
+
+
+def original_department_beside_organ(path: Path) -> Path:
+    """A 综合行政执法 list: 原实施部门 (the former department) beside 实施主体 (the 执法队 that holds it now)."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "原实施部门", "实施主体"],
+                [1, "对乱倒建筑垃圾的处罚", "行政处罚", "某县城市管理局", "北岭镇综合行政执法队"],
+                [2, "对破坏耕地的处罚", "行政处罚", "某县自然资源局", "北岭镇综合行政执法队"],
+            ]
+        },
+    )
+
+
+def public_service_item_column(path: Path) -> Path:
+    """A 公共服务事项清单: the item column headed 公共服务事项名称, no category column; the title names the kind."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某县民政局公共服务事项清单"],
+                ["序号", "公共服务事项名称", "服务对象", "实施主体", "办理时限"],
+                [1, "婚姻登记档案查询", "自然人", "某县民政局", "即办"],
+                [2, "殡葬服务信息咨询", "自然人", "某县民政局", "即办"],
+            ]
+        },
+    )
+
+
+def other_script_line_in_header_cells(path: Path) -> Path:
+    """Header cells with a second line in traditional Mongolian script (Inner Mongolia's other official script)."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某旗行政权力事项目录\nᠬᠣᠰᠢᠭᠤ"],
+                [
+                    "序号\nᠳᠤᠭᠠᠷ",
+                    "事项名称\nᠨᠡᠷᠡ ᠶᠢᠨ ᠵᠦᠢᠯ",
+                    "事项类型\nᠲᠥᠷᠥᠯ",
+                    "实施主体\nᠪᠠᠢᠭᠤᠯᠤᠯᠭ\u180eᠠ",
+                ],
+                [1, "草原征占用初审", "行政许可", "某旗林业和草原局"],
+                [2, "对非法开垦草原的处罚", "行政处罚", "某旗林业和草原局"],
+            ]
+        },
+    )
+
+
+def other_script_header_row(path: Path) -> Path:
+    """A header row in Uyghur (Arabic script) right below the Chinese one."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "实施主体"],
+                ["رەت سانى", "ئىشنىڭ ئىسمى", "تۈرى", "ئورگان"],
+                [1, "草原征占用初审", "行政许可", "某县林业和草原局"],
+                [2, "对非法开垦草原的处罚", "行政处罚", "某县林业和草原局"],
+            ]
+        },
+    )
+
+
+def duty_stage_group_header(path: Path) -> Path:
+    """A 责任事项 group header merged over its stage leaves (受理阶段责任 | 审查阶段责任 | 决定阶段责任 | 送达阶段责任),
+    the other header cells merged over both header rows, one of them a heading no field takes (运行流程图)."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "权力名称", "权力类型", "实施主体", "责任事项", None, None, None, "运行流程图"],
+                [
+                    None,
+                    None,
+                    None,
+                    None,
+                    "受理阶段责任",
+                    "审查阶段责任",
+                    "决定阶段责任",
+                    "送达阶段责任",
+                    None,
+                ],
+                [1, "取水许可", "行政许可", "某县水利局", "1.受理", "2.审查", "3.决定", "4.送达", "见图1"],
+                [
+                    2,
+                    "对河道采砂的处罚",
+                    "行政处罚",
+                    "某县水利局",
+                    "1.立案",
+                    "2.调查",
+                    "3.决定",
+                    "4.送达",
+                    "见图2",
+                ],
+            ]
+        },
+        merges={"Sheet1": ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:H1", "I1:I2"]},
+    )
