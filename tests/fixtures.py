@@ -1411,3 +1411,35 @@ def duty_stage_group_header(path: Path) -> Path:
         },
         merges={"Sheet1": ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:H1", "I1:I2"]},
     )
+
+
+def cancelled_items_decision_column(path: Path) -> Path:
+    """A 取消事项目录: every row's 处理决定 is 取消 (a list of powers cancelled, not of powers in force)."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "取消依据", "处理决定"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某县取消的行政权力事项目录"],
+                header,
+                [1, "印章刻制审批（县级）", "行政许可", "某县公安局", "国发〔2020〕1号", "取消"],
+                [2, "台球室设立审批", "行政许可", "某县体育局", "国发〔2020〕1号", "取消"],
+            ]
+        },
+    )
+
+
+def adjustment_column_cancelled(path: Path) -> Path:
+    """Last year's list kept for its 调整情况 column: 已取消 beside 保留 and 名称调整."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "调整情况"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                header,
+                [1, "印章刻制审批（县级）", "行政许可", "某县公安局", "已取消"],
+                [2, "台球室设立审批", "行政许可", "某县体育局", "保留"],
+                [3, "游泳场所开放许可", "行政许可", "某县体育局", "名称调整"],
+            ]
+        },
+    )

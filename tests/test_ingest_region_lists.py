@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quanze.ingest import read_file
-from quanze.models import Category, FileReport, ListKind
+from quanze.models import Category, FileReport, IssueCode, ListKind, Severity
 
 import fixtures
 
@@ -64,3 +64,18 @@ def test_duty_stage_leaves_under_a_group_header_are_header(tmp_path: Path) -> No
         ("对河道采砂的处罚", Category.PENALTY, "某县水利局"),
     ]
     assert report.issues == []
+
+
+def test_a_list_of_cancelled_items_reads_no_item_in_force(tmp_path: Path) -> None:
+    report = read_file(fixtures.cancelled_items_decision_column(tmp_path / "cancelled-items.xlsx"))
+    assert report.records == 0
+    codes = [i.code for i in report.issues]
+    assert codes.count(IssueCode.INACTIVE_ITEM) == 2 and IssueCode.NO_RECORDS in codes
+    (empty,) = [i for i in report.issues if i.code is IssueCode.NO_RECORDS]
+    assert empty.severity is Severity.WARNING and "处理决定" in empty.message
+
+
+def test_an_adjustment_column_drops_the_cancelled_items_only(tmp_path: Path) -> None:
+    report = read_file(fixtures.adjustment_column_cancelled(tmp_path / "adjustment-column.xlsx"))
+    assert [p.name for p in report.powers] == ["台球室设立审批", "游泳场所开放许可"]
+    assert [(i.code, i.row) for i in report.issues] == [(IssueCode.INACTIVE_ITEM, 2)]
