@@ -1443,3 +1443,27 @@ def adjustment_column_cancelled(path: Path) -> Path:
             ]
         },
     )
+
+
+def name_column_one_off(path: Path, names: Sequence[str], *, organ: str = "某县民政局") -> Path:
+    """A name column that holds no item names (the organ, category words, letter codes): a column one off."""
+    header = ["序号", "事项名称", "事项类型", "实施主体"]
+    rows = [[i, name, "行政许可", organ] for i, name in enumerate(names, 1)]
+    return xlsx(path, {"Sheet1": [header, *rows]})
+
+
+def template_copied_to_department_sheets(path: Path, *, edited: bool = False) -> Path:
+    """One department's sheet copied to three sheets named after three departments and never edited."""
+    header = ["序号", "事项名称", "事项类型", "事项编码"]
+    items = [
+        ["婚姻登记", "行政确认", "C01"],
+        ["收养登记", "行政确认", "C02"],
+        ["殡葬设施审批", "行政许可", "C03"],
+    ]
+    sheets: dict[str, Sequence[Row]] = {}
+    for n, organ in enumerate(("某县民政局", "某县教育局", "某县卫生健康局")):
+        rows = [[i, *item] for i, item in enumerate(items, 1)]
+        if edited and n:
+            rows[0] = [1, f"第{n}项自有事项", "行政许可", f"D{n}"]
+        sheets[organ] = [header, *rows]
+    return xlsx(path, sheets)

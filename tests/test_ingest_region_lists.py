@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quanze.ingest import read_file
 from quanze.models import Category, FileReport, IssueCode, ListKind, Severity
 
@@ -79,3 +81,35 @@ def test_an_adjustment_column_drops_the_cancelled_items_only(tmp_path: Path) -> 
     report = read_file(fixtures.adjustment_column_cancelled(tmp_path / "adjustment-column.xlsx"))
     assert [p.name for p in report.powers] == ["台球室设立审批", "游泳场所开放许可"]
     assert [(i.code, i.row) for i in report.issues] == [(IssueCode.INACTIVE_ITEM, 2)]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["某县民政局", "某县民政局", "某县民政局", "某县民政局"],
+        ["行政许可", "行政处罚", "行政强制", "行政确认"],
+        ["XK-0101-001", "CF-0101-002", "QR003", "JC-0101-04"],
+    ],
+    ids=["organs", "category-words", "letter-codes"],
+)
+def test_a_name_column_holding_no_item_names_is_a_warning(tmp_path: Path, names: list[str]) -> None:
+    report = read_file(fixtures.name_column_one_off(tmp_path / "name-column-one-off.xlsx", names))
+    assert report.records == 4  # kept as read
+    (issue,) = [i for i in report.issues if i.code is IssueCode.NAMES_NOT_ITEMS]
+    assert issue.severity is Severity.WARNING and "4 of 4 rows" in issue.message
+
+
+def test_a_few_such_names_among_items_are_no_warning(tmp_path: Path) -> None:
+    names = ["XK-0101-001", "婚姻登记", "收养登记", "殡葬设施审批", "慈善组织认定"]
+    report = read_file(fixtures.name_column_one_off(tmp_path / "some-codes.xlsx", names))
+    assert all(i.code is not IssueCode.NAMES_NOT_ITEMS for i in report.issues)
+
+
+def test_one_sheet_copied_to_other_departments_is_a_warning(tmp_path: Path) -> None:
+    report = read_file(fixtures.template_copied_to_department_sheets(tmp_path / "copied-sheets.xlsx"))
+    assert report.records == 9  # kept as read
+    (issue,) = [i for i in report.issues if i.code is IssueCode.COPIED_SHEETS]
+    assert issue.severity is Severity.WARNING
+    assert "3 sheets (某县民政局、某县教育局、某县卫生健康局) hold the same 3 items" in issue.message
+    edited = fixtures.template_copied_to_department_sheets(tmp_path / "edited-sheets.xlsx", edited=True)
+    assert all(i.code is not IssueCode.COPIED_SHEETS for i in read_file(edited).issues)
