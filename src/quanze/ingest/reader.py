@@ -17,6 +17,7 @@ from quanze.gctune import relaxed_gc
 from quanze.ingest.counts import stated_count_issues
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
+from quanze.ingest.namecheck import copied_sheets, names_not_items
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import Placeholders
 from quanze.ingest.sheet import SheetReader, split_side_by_side
@@ -165,7 +166,10 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     empty = _no_records_issue(report)
     if empty is not None:
         report.issues.append(empty)
-    report.issues.extend(_one_name_throughout(report) or _few_names_repeated(report))
+    report.issues.extend(
+        _one_name_throughout(report) or _few_names_repeated(report) or names_not_items(report)
+    )
+    report.issues.extend(copied_sheets(report))
     report.issues.extend(stated_count_issues(report))
     return report
 
