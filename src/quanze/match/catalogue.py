@@ -32,6 +32,7 @@ from quanze.match.model import (
     power_key,
     service_key,
 )
+from quanze.match.row_order import propose_by_row_order
 from quanze.match.scoring import (
     KEY_WORD_NOTE,
     Candidate,
@@ -217,6 +218,9 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
     propose_kinds_of_class(in_unit, found_by, items, index.targets, run.options, rejected_at)
     propose_by_distinct_run(
         in_unit, found_by, items, index.targets, run.options, rejected_at, index.postings, families
+    )
+    propose_by_row_order(
+        in_unit, found_by, items, index.targets, run.options, rejected_at, services, index.postings
     )
     remarks = [powers[pi].remarks for pi in members]
     link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
