@@ -34,6 +34,7 @@ from quanze.match.model import (
     service_key,
 )
 from quanze.match.rejections import confirmations_only, hold_back, promoted_by_rejection
+from quanze.match.row_order import propose_by_row_order
 from quanze.match.scoring import (
     KEY_WORD_NOTE,
     Candidate,
@@ -616,6 +617,22 @@ UNIT_PASSES: Final[tuple[UnitPass, ...]] = (
             w.families,
         ),
         adds="review links for unlinked items (and their families), to the one power holding their run",
+        drops="nothing",
+    ),
+    UnitPass(
+        "row order",
+        propose_by_row_order,
+        lambda w: propose_by_row_order(
+            w.in_unit,
+            w.found_by,
+            w.items,
+            w.index.targets,
+            w.options,
+            w.rejected_at,
+            w.services,
+            w.index.postings,
+        ),
+        adds="review links for unlinked items with no code, to the power of the catalogue rows around them",
         drops="nothing",
     ),
     UnitPass(
