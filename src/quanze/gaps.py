@@ -45,20 +45,29 @@ def gap_row(
         power = item
     if service is None and isinstance(item, ServiceItem):
         service = item
-    return GapRow(
-        gap_type=kind,
-        unit=unit,
-        item_code=item.code,
-        item_name=item.title,
-        detail=detail,
-        department=department or item.department,
-        source=source_of(item),
-        status=status,
-        power_code=power.code if power else None,
-        power_name=power.title if power else None,
-        service_code=service.code if service else None,
-        service_name=service.name if service else None,
+    src = item.source
+    # pydantic-core's validator from a dict, as GapRow(**fields) builds it without the Python __init__
+    # around it (a province has tens of thousands of gaps).
+    row: GapRow = _GAP_ROW(
+        {
+            "gap_type": kind,
+            "unit": unit,
+            "item_code": item.code,
+            "item_name": item.title,
+            "detail": detail,
+            "department": department or item.department,
+            "source": f"{src.file} › {src.sheet} › {src.row}",
+            "status": status,
+            "power_code": power.code if power else None,
+            "power_name": power.title if power else None,
+            "service_code": service.code if service else None,
+            "service_name": service.name if service else None,
+        }
     )
+    return row
+
+
+_GAP_ROW = GapRow.__pydantic_validator__.validate_python
 
 
 def is_refused(item: PowerItem) -> bool:

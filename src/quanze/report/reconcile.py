@@ -164,7 +164,7 @@ def _gap_sheet(result: ReconcileResult) -> Sheet:
 def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
     for g in rows:
         yield {
-            **g.model_dump(),
+            **g.__dict__,  # a flat row of plain values: what model_dump() gives, without the serializer
             "gap_type": g.gap_type.value,
             "gap_type_zh": GAP_ZH[g.gap_type],
             "status": GAP_STATUS_ZH[g.status],
