@@ -382,3 +382,23 @@ def test_the_suggested_review_command_quotes_a_folder_with_spaces(
     result = runner.invoke(app, [*args[:-1], "out/第 2 周"])
     assert result.exit_code == 0, result.output
     assert "quanze review apply 'out/第 2 周/review.xlsx'" in result.output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_a_swap_is_one_exchange_found_without_a_library_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exchange takes renameat2 from the process's own symbols: no `ldconfig` child on each run."""
+    import ctypes.util
+
+    def no_search(name: str) -> str | None:
+        raise AssertionError("find_library runs ldconfig in a child process")
+
+    monkeypatch.setattr(ctypes.util, "find_library", no_search)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("A", encoding="utf-8")
+    (b / "x").write_text("B", encoding="utf-8")
+    assert outdir._exchange(a, b)
+    assert (a / "x").read_text(encoding="utf-8") == "B" and (b / "x").read_text(encoding="utf-8") == "A"
