@@ -157,3 +157,23 @@ def test_the_console_scripts_start_up_freeze_does_not_stop_a_run_freezing_its_ro
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_the_console_script_freezes_the_loaded_cli_before_the_collector_is_on_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Frozen after the collector is back on, the first allocation in between would walk every object the
+    imports made (the collection the freeze is there to spare)."""
+    import quanze.cli
+    from quanze import entry, gctune
+
+    seen: list[tuple[str, bool]] = []
+    monkeypatch.setattr(gctune, "freeze_startup", lambda: seen.append(("freeze", gc.isenabled())))
+    monkeypatch.setattr(quanze.cli, "main", lambda: seen.append(("run", gc.isenabled())))
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        entry.main()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [("freeze", False), ("run", True)]

@@ -18,12 +18,12 @@ def main() -> None:
     gc.disable()
     try:
         from quanze.cli import main as run
+        from quanze.gctune import freeze_startup
+
+        freeze_startup()  # before the collector is on again: its first allocation would walk them all
     except KeyboardInterrupt:
         sys.stderr.write("interrupted; nothing was read or written\n")
         raise SystemExit(130) from None
     finally:
         gc.enable()
-    from quanze.gctune import freeze_startup
-
-    freeze_startup()
     run()
