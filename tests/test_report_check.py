@@ -107,3 +107,26 @@ def test_a_limit_on_a_count_the_run_could_not_take_is_not_measured_and_fails(
     result = runner.invoke(app, ["reconcile", "--out", "again"])
     line = next(t for t in result.stderr.splitlines() if "gap not-accepted" in t)
     assert "未提供承接清单" in line and " 0 " not in line
+
+
+def test_acceptance_lists_gone_since_the_baseline_are_not_measured_not_better(no_limits: Path) -> None:
+    import json
+    import re
+
+    result = runner.invoke(app, ["check", "--out", "night1"])
+    assert result.exit_code == 0, result.output
+    night1 = json.loads((no_limits.parent / "night1" / "summary.json").read_text("utf-8"))
+    assert night1["gaps"]["not-accepted"] > 0 and "not-accepted" not in night1["unmeasured"]
+    text = no_limits.read_text("utf-8")
+    # The next night's job lost every acceptance list: not-accepted is not counted, so it is no 0.
+    no_limits.write_text(re.sub(r'role = "acceptance"', 'role = "previous"', text), "utf-8")
+    result = runner.invoke(
+        app, ["check", "--out", "night2", "--baseline", "night1/summary.json", "-f", "json"]
+    )
+    data = json.loads(result.stdout)
+    assert data["summary"]["unmeasured"]["not-accepted"] == "—（未提供承接清单）"
+    changes = {c["metric"]: c for c in data["changes"]}
+    assert changes["not-accepted"]["verdict"] == "not measured"
+    shown = runner.invoke(app, ["check", "--out", "night3", "--baseline", "night1/summary.json"])
+    assert "not-accepted:" in shown.stdout and "(not measured)" in shown.stdout
+    assert "better" not in shown.stdout.split("not-accepted:")[1].splitlines()[0]

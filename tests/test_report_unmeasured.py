@@ -8,15 +8,15 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from quanze.config import load_config
-from quanze.pipeline import run_reconcile
-from quanze.report.labels import (
+from quanze.coverage import (
     FEWER_THAN_TWO_UNITS,
     NO_ACCEPTANCE_LISTS,
     NO_VOLUME_COLUMN,
     ONE_LEVEL,
-    glossary,
     unmeasured,
 )
+from quanze.pipeline import run_reconcile
+from quanze.report.labels import glossary
 from quanze.report.reconcile import write_gaps, write_reconcile
 from quanze.results import GapStatus, GapType, ReconcileResult
 
@@ -165,8 +165,8 @@ def test_rates_carry_what_they_count(tmp_path: Path) -> None:
 def test_no_supervision_is_not_a_zero_when_the_list_gives_no_supervision(tmp_path: Path) -> None:
     """A devolution list without 监管部门 / 监管方式: 未明确监管 was not looked for, so it says why, not 0."""
     from quanze.config import load_config
+    from quanze.coverage import NO_SUPERVISION_COLUMNS, unmeasured
     from quanze.pipeline import reconcile
-    from quanze.report.labels import NO_SUPERVISION_COLUMNS, unmeasured
 
     import fixtures
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from quanze.config import QuanzeConfig, Threshold
+from quanze.coverage import unmeasured
 from quanze.errors import ConfigError, ExitCode, UsageError, exit_code_for
 from quanze.gap_types import GAP_TYPES
 from quanze.models import IssueCode, RowIssue
@@ -54,7 +55,9 @@ class Change(BaseModel):
     before: int
     after: int
     change: int
-    verdict: str = Field(description="better | worse | same")
+    verdict: str = Field(
+        description="better | worse | same | not measured (this run could not count it) | not measured before"
+    )
 
 
 class CheckResult(BaseModel):
@@ -187,8 +190,6 @@ def judge(
 ) -> CheckResult:
     """The verdict of a reconcile run against [check], with its acceptance totals and input issues."""
     verdict = evaluate(result.summary, limits, before, extra=extra)
-    from quanze.report.labels import unmeasured  # the one reading of what a run could not count
-
     missing = unmeasured(result)
     for t in verdict.thresholds:
         if t.name in missing:
@@ -210,8 +211,13 @@ def compare(before: Summary, after: Summary) -> list[Change]:
         if name in LEDGER_METRICS:
             continue  # not in a summary.json: the ledger's history holds it
         a, b = old.get(name, 0), new.get(name, 0)
-        # Every metric counts a problem: fewer is better.
-        verdict = "same" if a == b else ("better" if b < a else "worse")
+        was, now = name in before.unmeasured, name in after.unmeasured
+        if was != now:
+            # A count one run could not take is no 0: acceptance lists gone this week are not "better".
+            verdict = "not measured" if now else "not measured before"
+        else:
+            # Every metric counts a problem: fewer is better.
+            verdict = "same" if a == b or now else ("better" if b < a else "worse")
         out.append(Change(metric=name, before=a, after=b, change=b - a, verdict=verdict))
     return out
 

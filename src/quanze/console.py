@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from quanze.check import LOUD_WARNINGS, CheckResult
+from quanze.coverage import unmeasured
 from quanze.diff import DiffResult
 from quanze.handover import Ledger
 from quanze.ingest.readback import ReviewOutcome
@@ -24,7 +25,7 @@ from quanze.match.explain import Explanation
 from quanze.models import IssueCode, RowIssue, Severity
 from quanze.outcomes import AddedLink, HandoverOutcome, Layouts, ValidationResult
 from quanze.report.check import NO_LIMITS
-from quanze.report.labels import GAP_ZH, unmeasured
+from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
 from quanze.tracking import ApplyOutcome, ExportOutcome
@@ -292,7 +293,7 @@ class Terminal:
         # What changed since the baseline is told whether or not any limit is set.
         for c in verdict.changes:
             if c.verdict != "same" and not self.quiet:
-                colour = "green" if c.verdict == "better" else "red"
+                colour = {"better": "green", "worse": "red"}.get(c.verdict, "yellow")
                 self.out.print(f"  {c.metric}: {c.before} → {c.after} ([{colour}]{c.verdict}[/])")
         if verdict.thresholds:
             failed = [t.name for t in verdict.thresholds if not t.passed]

@@ -26,6 +26,21 @@ class GapType(StrEnum):
     OVERLAP = "overlap"
 
 
+class Need(StrEnum):
+    """What a run must hold to look for a gap type at all (quanze.coverage says which a run lacks, and why).
+
+    Declared in the order their reasons take precedence: when a type lacks several, the last one names it.
+    """
+
+    ACCEPTANCE = "acceptance"  # a devolution list and acceptance lists
+    CATALOGUE = "catalogue"  # a service catalogue
+    VOLUME = "volume"  # a 办件量 column in the catalogue
+    SUPERVISION = "supervision"  # 监管部门 / 监管方式 columns in the devolution list
+    LEVELS = "levels"  # lists of two levels (the cascade)
+    TWO_UNITS = "two-units"  # two units to compare
+    WHOLE_RUN = "whole-run"  # every unit in one run (a run for some units cannot compare them)
+
+
 # What a [check] limit given as a percentage is a share of.
 Base = Literal["power_units", "service_items", "powers"]
 
@@ -47,6 +62,15 @@ class GapSpec:
     """Found by comparing units or levels with each other: a run for some units alone cannot see it."""
     devolver: bool = False
     """Its unit is the level that devolved the item (it must act, but it is not a receiving unit)."""
+    needs: tuple[Need, ...] = ()
+    """What a run must hold to look for it; without one, its count reads as not measured, never as 0.
+    A type found by comparing units (`cross_unit`) needs the whole run as well."""
+
+    @property
+    def all_needs(self) -> tuple[Need, ...]:
+        """Its needs, the whole run added for a type found across units, in the order of `Need`."""
+        needs = set(self.needs) | ({Need.WHOLE_RUN} if self.cross_unit else set())
+        return tuple(n for n in Need if n in needs)
 
 
 GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
@@ -57,6 +81,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "devolved to a unit but absent from its acceptance list, or refused there",
             ("quanze.gaps:AcceptanceCheck.gaps",),
             finders=("quanze.gaps:find_acceptance_gaps",),
+            needs=(Need.ACCEPTANCE,),
         ),
         GapType.NOT_DEVOLVED: GapSpec(
             "未下放但已承接",
@@ -64,6 +89,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "in a unit's acceptance list but never devolved to it",
             ("quanze.gaps:AcceptanceCheck.gaps",),
             finders=("quanze.gaps:find_acceptance_gaps",),
+            needs=(Need.ACCEPTANCE,),
         ),
         GapType.NO_SERVICE_ITEM: GapSpec(
             "无服务事项（权限悬空）",
@@ -71,6 +97,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "a power with no service item on the unit's platform",
             ("quanze.gaps:catalogue_gaps",),
             finders=("quanze.gaps:find_catalogue_gaps",),
+            needs=(Need.CATALOGUE,),
         ),
         GapType.ORPHAN_SERVICE_ITEM: GapSpec(
             "无权力支撑的服务事项",
@@ -78,6 +105,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "a service item that no power supports (待复核 while its only links are review candidates)",
             ("quanze.gaps:catalogue_gaps",),
             finders=("quanze.gaps:find_catalogue_gaps",),
+            needs=(Need.CATALOGUE,),
         ),
         GapType.NO_SUPERVISION: GapSpec(
             "未明确监管（放权不放责）",
@@ -85,6 +113,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "a devolved item with no 监管部门 or 监管方式, where the list tracks them; one row per unit",
             ("quanze.gaps:supervision_gaps",),
             finders=("quanze.gaps:find_supervision_gaps",),
+            needs=(Need.SUPERVISION,),
         ),
         GapType.UNUSED: GapSpec(
             "零办件",
@@ -92,6 +121,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             "a service item (or power) with 办件量 0",
             ("quanze.gaps:catalogue_gaps",),
             finders=("quanze.gaps:find_catalogue_gaps",),
+            needs=(Need.CATALOGUE, Need.VOLUME),
         ),
         GapType.NAME_MISMATCH: GapSpec(
             "名称录入不一致",
@@ -100,6 +130,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             ("quanze.gaps:_name_mismatch", "quanze.gaps:_entry_mismatch"),
             finders=("quanze.gaps:find_acceptance_gaps", "quanze.gaps:find_catalogue_gaps"),
             cross_unit=True,
+            needs=(Need.TWO_UNITS,),
         ),
         GapType.DROPPED_IN_CHAIN: GapSpec(
             "层级链条中断",
@@ -109,6 +140,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
             devolver=True,
+            needs=(Need.LEVELS,),
         ),
         GapType.HELD_TWICE: GapSpec(
             "上下级重复行使",
@@ -118,6 +150,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
             devolver=True,
+            needs=(Need.LEVELS,),
         ),
         GapType.TOWNSHIP_NO_OWNER: GapSpec(
             "配合事项无主体责任部门",
@@ -126,6 +159,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             ("quanze.cascade:_township_no_owner",),
             finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
+            needs=(Need.LEVELS,),
         ),
         GapType.UNIT_SPECIFIC: GapSpec(
             "仅部分单位有的事项",
@@ -134,6 +168,7 @@ GAP_TYPES: Final[Mapping[GapType, GapSpec]] = MappingProxyType(
             ("quanze.cascade:_unit_specific",),
             finders=("quanze.gaps:find_cascade_gaps",),
             cross_unit=True,
+            needs=(Need.LEVELS,),
         ),
         GapType.OVERLAP: GapSpec(
             "职责交叉（多个部门同一事项）",

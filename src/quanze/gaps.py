@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from quanze.addressing import DEFAULT, Addressing
+from quanze.coverage import unmeasured
 from quanze.gap_types import CROSS_UNIT, GAP_TYPES
 from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
@@ -604,6 +605,10 @@ def find_acceptance_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[G
 
 
 def find_catalogue_gaps(analysis: Analysis, config: QuanzeConfig) -> Iterable[GapRow]:
+    if not analysis.loaded.services:
+        # No catalogue (a loud no-catalogue warning): whether a power has a service item was not looked at, so
+        # no-service-item reads as not measured, never as every power 权限悬空 (quanze.coverage).
+        return []
     return catalogue_gaps(
         analysis.powers,
         analysis.loaded.services,
@@ -660,4 +665,6 @@ def for_units(result: ReconcileResult, units: Sequence[str]) -> ReconcileResult:
     summary = result.summary.model_copy(
         update={"gaps": {k: counts.get(k, 0) for k in result.summary.gaps if k not in CROSS_UNIT}}
     )
-    return result.model_copy(update={"gaps": gaps, "summary": summary})
+    partial = result.model_copy(update={"gaps": gaps, "summary": summary})
+    summary.unmeasured = unmeasured(partial)
+    return partial

@@ -91,6 +91,10 @@ class Summary(BaseModel):
     inputs: list[InputFile]
     match: MatchCounts
     gaps: dict[str, int] = Field(default_factory=dict)
+    unmeasured: dict[str, str] = Field(
+        default_factory=dict,
+        description="gap types the run could not look for, with why (its count in `gaps` is 0 only as data)",
+    )
     invalid_rows: int = 0
     issues: dict[str, int] = Field(default_factory=dict)
 

@@ -8,6 +8,7 @@ from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from quanze import __version__
+from quanze.coverage import unmeasured
 from quanze.gaps import usage
 from quanze.ingest.load import Loaded
 from quanze.match import MatchResult, power_key, service_key
@@ -144,7 +145,7 @@ def summary_of(
 def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:
     """A reconcile run as its result: summary, link rows, gaps, usage, acceptance and cascade tables."""
     loaded, acceptance, cascade = analysis.loaded, analysis.acceptance, analysis.cascade
-    return ReconcileResult(
+    result = ReconcileResult(
         summary=summary_of(loaded, analysis.powers, analysis.result, gaps),
         matches=match_rows(analysis.powers, loaded.services, analysis.result),
         gaps=gaps,
@@ -155,3 +156,5 @@ def reconcile_result(analysis: Analysis, gaps: list[GapRow]) -> ReconcileResult:
         cascade_levels=cascade.levels if cascade else [],
         issues=loaded.issues,
     )
+    result.summary.unmeasured = unmeasured(result)
+    return result

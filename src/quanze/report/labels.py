@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from quanze.gap_types import CROSS_UNIT, GAP_TYPES
+from quanze.coverage import NO_ACCEPTANCE_LISTS, NO_CATALOGUE, NO_UNIT_COLUMN, unmeasured
 from quanze.gap_types import GAP_ZH as GAP_ZH  # the labels live in the gap-type registry
 from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary lives in models
 from quanze.models import STATUS_ZH as STATUS_ZH
@@ -97,52 +97,6 @@ GLOSSARY = (
     "清单外：列入了承接清单、但下放清单并未下放给该单位的事项（即“未下放但已承接”）。",
     "缺口（确定/待复核）：待复核的缺口取决于尚未确认的对应关系，复核后数量会变化；合计 = 确定 + 待复核。",
 )
-
-# What a gap count shows when the run could not look for that gap at all: never a 0, which reads "none found".
-NO_ACCEPTANCE_LISTS = "—（未提供承接清单）"
-NO_DEVOLUTION_LIST = "—（未提供下放清单）"
-NO_CATALOGUE = "—（未提供服务事项目录）"
-NO_VOLUME_COLUMN = "—（目录无办件量列）"
-NO_UNIT_COLUMN = "—（目录未注明行政区划）"
-ONE_LEVEL = "—（只有一个层级的清单）"
-FEWER_THAN_TWO_UNITS = "—（不足两个单位，无从比较）"
-PARTITION_RUN = "—（按单位运行，跨单位比较见全量对账）"
-NO_SUPERVISION_COLUMNS = "—（下放清单未填监管部门/监管方式）"
-# Found by the level cascade (quanze.gaps:find_cascade_gaps): looked for only with lists of two levels.
-CASCADE_GAPS = tuple(t for t, spec in GAP_TYPES.items() if "quanze.gaps:find_cascade_gaps" in spec.finders)
-
-
-def unmeasured(result: ReconcileResult) -> dict[str, str]:
-    """The gap types this run could not look for, each with the words that say why (instead of a 0).
-
-    Acceptance gaps need both a devolution list and acceptance lists; catalogue gaps need a catalogue;
-    零办件 needs a 办件量 column (a catalogue without one leaves every volume unknown, so no usage rows);
-    the cascade's gaps need lists of two levels; names entered differently need two units to compare.
-    A type with rows found is never reported as not looked for.
-    """
-    roles = {f.role for f in result.summary.inputs}
-    out: dict[str, str] = {}
-    if not result.acceptance:
-        why = NO_ACCEPTANCE_LISTS if "acceptance" not in roles else NO_DEVOLUTION_LIST
-        out[GapType.NOT_ACCEPTED.value] = out[GapType.NOT_DEVOLVED.value] = why
-    if "catalogue" not in roles:
-        for t in (GapType.NO_SERVICE_ITEM, GapType.ORPHAN_SERVICE_ITEM, GapType.UNUSED):
-            out[t.value] = NO_CATALOGUE
-    elif not result.usage and not result.summary.gaps.get(GapType.UNUSED.value):
-        out[GapType.UNUSED.value] = NO_VOLUME_COLUMN
-    if not result.supervision_tracked:
-        # README: no-supervision is found only when the list tracks supervision; else it was not looked for.
-        out[GapType.NO_SUPERVISION.value] = NO_SUPERVISION_COLUMNS
-    if not result.cascade_levels:
-        for t in CASCADE_GAPS:
-            out[t.value] = ONE_LEVEL
-    if len(result.summary.match.units) < 2 and len(result.acceptance) < 2:
-        out[GapType.NAME_MISMATCH.value] = FEWER_THAN_TWO_UNITS
-    # A run for some units (gaps.for_units) leaves out the types found by comparing units: not a 0.
-    for name in CROSS_UNIT:
-        if name not in result.summary.gaps:
-            out[name] = PARTITION_RUN
-    return {k: v for k, v in out.items() if not result.summary.gaps.get(k)}
 
 
 def glossary(result: ReconcileResult) -> tuple[str, ...]:
