@@ -23,9 +23,11 @@ from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
 EXCEL_ROW_LIMIT = 1_048_576  # rows of one worksheet; XlsxWriter silently drops writes past it
-IN_MEMORY_ROWS = 20_000
+IN_MEMORY_ROWS = 5_000
 """Up to this many table rows, a workbook's XML parts are zipped from memory, not from a temporary file
-each (two dozen files made, written, read back and deleted: most of a small workbook's closing time)."""
+each (two dozen files made, written, read back and deleted: most of a small workbook's closing time).
+Kept low: a part held in memory is its whole XML text (tens of MB at 20,000 rows), at scale near the
+run's peak memory."""
 _ILLEGAL = str.maketrans({c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]})
 _ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
