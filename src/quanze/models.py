@@ -130,6 +130,8 @@ class IssueCode(StrEnum):
     STATED_COUNT_DIFFERS = "stated-count-differs"
     NO_COMMON_ITEMS = "no-common-items"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
+    NAMES_NOT_ITEMS = "names-not-items"
+    COPIED_SHEETS = "copied-sheets"
 
 
 class HiddenMode(StrEnum):

@@ -87,6 +87,8 @@ ISSUE_ZH = {
     IssueCode.STATED_COUNT_DIFFERS: "清单自述事项数与读取数不符",
     IssueCode.NO_COMMON_ITEMS: "承接清单与下放清单无共同事项",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
+    IssueCode.NAMES_NOT_ITEMS: "事项名称列不是事项名称（机构名、类别词或编码）",
+    IssueCode.COPIED_SHEETS: "多个部门工作表内容相同（模板复制未修改）",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.
