@@ -29,6 +29,7 @@ from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
 from quanze.tracking import ApplyOutcome, ExportOutcome
+from quanze.unlisted import measured
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -262,8 +263,8 @@ class Terminal:
 
     def headline(self, result: ReconcileResult) -> None:
         """The two lines an official reads first: acceptance rate, then the gaps by type (Chinese first)."""
-        accepted = sum(a.accepted for a in result.acceptance)
-        devolved = sum(a.devolved for a in result.acceptance)
+        accepted = sum(a.accepted for a in measured(result.acceptance))
+        devolved = sum(a.devolved for a in measured(result.acceptance))
         self.say(rate_line(result.summary, accepted, devolved) + "\n" + gap_line(result.summary))
 
     def gap_counts(self, result: ReconcileResult, out: Path) -> None:
