@@ -54,6 +54,9 @@ def test_check_fails_and_the_report_names_the_unit(one_list_missing: Path) -> No
     result = runner.invoke(app, ["check", "--out", "night", "--format", "markdown"])
     assert result.exit_code == 1, result.output
     assert "missing-acceptance-list 1" in result.stdout and "all limits hold" not in result.stdout
+    assert "3 items are devolved to 西河县" in " ".join(
+        result.stderr.split()
+    )  # the job's log says which and why
     sheet = openpyxl.load_workbook(one_list_missing.parent / "night" / "report.xlsx")["承接进度"]
     cells = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     xihe = next(r for r in cells if r and r[0] == "西河县")
@@ -91,4 +94,22 @@ def test_a_units_run_for_a_unit_without_its_list_names_the_acceptance_list(one_l
     result = reconcile(load_config(one_list_missing), units=["西河县"])
     assert result.summary.unmeasured["not-accepted"] == NO_ACCEPTANCE_LISTS
     assert [a.unit for a in result.acceptance] == ["西河县"]
+    assert [i.value for i in result.issues if i.code is IssueCode.MISSING_ACCEPTANCE_LIST] == ["西河县"]
+
+
+def test_a_unit_named_only_by_the_devolution_list_is_known(one_list_missing: Path) -> None:
+    """No catalogue 行政区划 for 西河县: the devolution list's 承接单位 still names it."""
+    fixtures.catalogue(one_list_missing.parent / "catalogue.xlsx")
+    from openpyxl import load_workbook
+
+    book = load_workbook(one_list_missing.parent / "catalogue.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, 2).value == "西河县":
+            sheet.delete_rows(row, sheet.max_row)
+            break
+    book.save(one_list_missing.parent / "catalogue.xlsx")
+    _drop_list(one_list_missing, "西河县")
+    result = reconcile(load_config(one_list_missing))
     assert [i.value for i in result.issues if i.code is IssueCode.MISSING_ACCEPTANCE_LIST] == ["西河县"]

@@ -18,7 +18,7 @@ from quanze.match import MatchResult, match_catalogue, power_key, service_key
 from quanze.models import Level, PowerItem
 from quanze.normalize import name_key
 from quanze.stages import Progress, Stage, Step
-from quanze.unlisted import unlisted_issues, unlisted_units
+from quanze.unlisted import receiving_units, unlisted_issues, unlisted_units
 
 
 def reading(progress: Progress | None) -> Callable[[str], None] | None:
@@ -167,11 +167,17 @@ def analyse(
             loaded.devolved,
             loaded.acceptance,
             # Receiving units: the catalogue's 行政区划 and units' own lists (another level's list is no unit).
+            # And the units the devolution list names in its 承接单位 (a unit, not one of its departments).
             [
                 u
-                for u in {s.unit for s in loaded.services if s.unit}
-                | {li.unit for li, _ in loaded.lists if li.unit and li.role is ListRole.OWN}
-                | (loaded.known_units or set())
+                for u in receiving_units(
+                    loaded.devolved,
+                    {s.unit for s in loaded.services if s.unit}
+                    | {li.unit for li, _ in loaded.lists if li.unit and li.role is ListRole.OWN}
+                    | (loaded.known_units or set())
+                    | set(loaded.acceptance),
+                    addressing,
+                )
                 if wanted is None or name_key(u) in wanted
             ],
             addressing=addressing,

@@ -316,6 +316,10 @@ class Terminal:
             + "\n"
             + gap_line(verdict.summary)
         )
+        # The warnings that failed the check, each with its fix (a nightly job's log is read, not issues.csv).
+        for issue in verdict.issues:
+            if issue.code in LOUD_WARNINGS:
+                self.say(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
 
     def unit_done(self, name: str, summary: Summary) -> None:
         m = summary.match

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-from quanze.addressing import DEFAULT, Addressing
+from quanze.addressing import DEFAULT, Addressing, names_unit, unit_kind
 from quanze.models import IssueCode, PowerItem, RowIssue, Severity
 from quanze.normalize import name_key
 from quanze.results import AcceptanceRow, Summary
@@ -38,6 +38,16 @@ def unlisted_units(
         )
         if count:
             out[unit] = count
+    return out
+
+
+def receiving_units(devolved: Sequence[PowerItem], known: set[str], addressing: Addressing) -> set[str]:
+    """The known units, with the units the devolution list's 承接单位 names that none of them is."""
+    out = set(known)
+    for text in {p.receiving_unit for p in devolved if p.receiving_unit}:
+        for token in addressing.parse(text).named:
+            if unit_kind(token) is not None and not any(names_unit(token, u) for u in out):
+                out.add(token)
     return out
 
 
