@@ -7,11 +7,17 @@ from quanze.match.doubts import (
     ANOTHER_ACT_NOTE,
     KIND_NOTE,
     NO_SUBJECT_NOTE,
+    TIE_MARK,
     another_act,
     closing_kind,
     no_common_subject,
+    rank_doubtful,
 )
 from quanze.match.explain import explain_service
+from quanze.match.model import MatchOptions, Method
+from quanze.match.scoring import prepare, prepare_power
+from quanze.match.settle import Tied, carried, is_tied
+from quanze.match.sub_acts import narrow_by_act
 from quanze.models import PowerItem, Provenance, ServiceItem
 
 SRC = Provenance(file="t", sheet="s", row=1)
@@ -120,3 +126,45 @@ def test_a_tie_between_sub_items_naming_other_acts_than_the_item_ranks_last() ->
     # An item naming the sub-items' own acts keeps its place.
     split = [lk for lk in result.links if lk.service == 1]
     assert split and all(lk.score > 65.0 and "各子项" not in lk.reason for lk in split)
+    # The tie is a flag on the link, and the reason still tells a person.
+    assert all(TIE_MARK in lk.reason for lk in renewal)
+
+
+def test_a_tie_is_read_from_the_links_flag_not_from_its_reason() -> None:
+    sub = prepare_power(
+        PowerItem(
+            name="民办美术培训学校设立、分立审批", sub_item="民办美术培训学校分立审批", role="sub", source=SRC
+        )
+    )
+    item = prepare("民办美术培训学校办学许可证延续审批", None, None, None, None)
+    link = (0, 80.0, Method.FUZZY, Status.REVIEW, "名称相似度80")
+    flagged = {0: [Tied(link)]}
+    rank_doubtful([0], {0: item}, flagged, [sub], MatchOptions())
+    assert flagged[0][0][1] == MatchOptions().review_threshold and "各子项" in flagged[0][0][4]
+    assert is_tied(flagged[0][0])  # the doubt noted, the link is still the tie it was
+    # The words alone are no flag: a reason quoting the tie (a partner row's, a person's note) is not a tie.
+    worded = {0: [(0, 80.0, Method.CODE, Status.REVIEW, f"名称相似度80；{TIE_MARK}")]}
+    rank_doubtful([0], {0: item}, worded, [sub], MatchOptions())
+    assert worded[0][0][1] == 80.0
+
+
+def test_narrowing_by_act_keeps_the_tie_flag() -> None:
+    main = "护士执业注册许可"
+    subs = [
+        prepare_power(PowerItem(name=main, sub_item=s, role="sub", source=SRC))
+        for s in ("护士执业首次注册", "护士执业延续注册", "护士执业注销注册")
+    ]
+    item = prepare("护士延续执业注册", None, None, None, None)
+    found = {0: [Tied((t, 80.0, Method.FUZZY, Status.REVIEW, "名称相似度80")) for t in range(3)]}
+    narrow_by_act([0], found, {0: item}, subs)
+    assert [f[0] for f in found[0]] == [1] and is_tied(found[0][0])
+    assert carried(found[0][0], (2, 1.0, Method.FUZZY, Status.REVIEW, "")) == (
+        2,
+        1.0,
+        Method.FUZZY,
+        Status.REVIEW,
+        "",
+    )
+    assert not is_tied(
+        carried((0, 1.0, Method.FUZZY, Status.REVIEW, ""), (2, 1.0, Method.FUZZY, Status.REVIEW, ""))
+    )

@@ -99,3 +99,15 @@ def test_more_kind_words_come_from_the_configuration(tmp_path: Path) -> None:
     toml = tmp_path / "quanze.toml"
     toml.write_text('[match]\nkind_marks = ["领域"]\n', encoding="utf-8")
     assert load_config(toml).match.kind_marks == ("领域",)
+
+
+def test_an_item_of_the_approval_bureau_is_proposed_for_a_line_departments_power_of_its_kind() -> None:
+    # The 行政审批局 implements other departments' items: as scoring reads the pair, its department is no
+    # evidence against the power (proposable.departments_apart), unlike another line department's.
+    bureau = "东城县行政审批局"
+    found = _linked(
+        [GRASSLAND, OTHER],
+        [service("草原首次登记", dept=bureau), service("草原首次登记", dept="东城县农业农村局")],
+    )
+    assert found[f"草原首次登记@{bureau}"] == {(GRASSLAND.name, Status.REVIEW)}
+    assert "草原首次登记@东城县农业农村局" not in found

@@ -49,3 +49,20 @@ def test_fuzzy_candidates_are_the_heaviest_targets_and_asking_again_gives_the_sa
     assert list(first) == _by_hand(index, query, k)
     assert index.fuzzy_candidates(query, k) == first
     assert list(index.fuzzy_candidates(query, k + 1))[:k] == list(first)
+
+
+def test_a_code_extends_a_power_code_only_past_its_main_item() -> None:
+    # 000522010000 is the main item 000522010 padded: its handling items are 000522010xxx. 000522013000 is
+    # another main item (临时救助 beside 特困人员认定), not under it, though it starts with 00052201.
+    powers = [
+        prepare("特困人员认定", None, "000522010000", None),
+        prepare("临时救助", None, "000522013000", None),
+    ]
+    index = Index(powers)
+    assert list(index.code_hits("000522010001")) == [(0, False)]
+    assert list(index.code_hits("000522013002")) == [(1, False)]
+    assert list(index.code_hits("000522013000")) == [(1, True)]
+    # A province's own style behaves the same: 42GF055023001 is not under 42GF055020000.
+    index = Index([prepare("特困人员认定", None, "42GF055020000", None)])
+    assert list(index.code_hits("42GF055023001")) == []
+    assert list(index.code_hits("42GF055020001")) == [(0, False)]

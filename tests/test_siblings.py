@@ -187,3 +187,14 @@ def test_a_bare_name_proposal_to_another_departments_power_is_dropped_when_the_c
     found_by = {0: [by_name, stray]}
     drop_strays([0], found_by, item, [home, away], MatchOptions())
     assert found_by[0] == [by_name, stray]
+
+
+def test_an_uncoded_item_of_the_approval_bureau_is_proposed_beside_a_line_departments_family() -> None:
+    # The 行政审批局 implements other departments' items (相对集中行政许可权): its item beginning like a line
+    # department's family is no item of another department, as scoring reads the pair (proposable.departments_apart).
+    bureau = ServiceItem(
+        name="城乡居民养老保险关系转入", unit="东城县", department="东城县行政审批局", source=SRC
+    )
+    result = match_catalogue([PENSION, INJURY], [*CODED, bureau])
+    proposed = [(lk.power, lk.status, lk.method) for lk in result.links if lk.service == 3]
+    assert proposed == [(0, Status.REVIEW, Method.CODE)]

@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from quanze.match.catalogue import UNIT_PASSES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Functions of the match package timed in the cold run, as (module, name, label). Time inside a function is
@@ -38,20 +40,8 @@ PARTS = [
     ("quanze.match.catalogue", "prepare_power", "preparing powers (each unit)"),
     ("quanze.match.catalogue", "Index", "indexing each unit's powers"),
     ("quanze.match.catalogue", "_families", "code families"),
-    ("quanze.match.catalogue", "_family_links", "rule: family links"),
-    ("quanze.match.catalogue", "unit_kind_links", "rule: unit kinds"),
-    ("quanze.match.catalogue", "settle", "rule: settle"),
-    ("quanze.match.catalogue", "narrow_by_act", "rule: narrow by act"),
-    ("quanze.match.catalogue", "drop_inquiries", "rule: drop inquiries"),
-    ("quanze.match.catalogue", "propose_by_kind", "rule: propose by kind"),
-    ("quanze.match.catalogue", "drop_strays", "rule: drop strays"),
-    ("quanze.match.catalogue", "propose_for_unlinked", "rule: propose for unlinked"),
-    ("quanze.match.catalogue", "propose_for_uncoded", "rule: propose for uncoded"),
-    ("quanze.match.catalogue", "propose_read_in_full", "rule: read in full"),
-    ("quanze.match.catalogue", "quiet_family_links", "rule: quiet family links"),
-    ("quanze.match.catalogue", "propose_kinds_of_class", "rule: kinds of class"),
-    ("quanze.match.catalogue", "link_partner_rows", "rule: partner rows"),
-    ("quanze.match.catalogue", "rank_doubtful", "rule: rank doubtful"),
+    # Each rule after the first links, as catalogue.UNIT_PASSES runs them (timed by the name it calls them by).
+    *(("quanze.match.catalogue", rule.function.__name__, f"rule: {rule.name}") for rule in UNIT_PASSES),
 ]
 
 RUN_SCRIPT = r"""

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Final
 
 from quanze.addressing import DEFAULT, Addressing
 from quanze.match.candidates import Index, collect
@@ -42,7 +43,7 @@ from quanze.match.scoring import (
     shared_scorer,
     similarity,
 )
-from quanze.match.settle import CONFIDENT, Found, settle, shares_only_subject
+from quanze.match.settle import CONFIDENT, Found, Tied, settle, shares_only_subject
 from quanze.match.short_forms import propose_read_in_full
 from quanze.match.siblings import drop_strays, propose_for_uncoded, propose_for_unlinked
 from quanze.match.sub_acts import narrow_by_act
@@ -188,39 +189,25 @@ def _match_unit(run: _Run, ukey: str, tick: Callable[[], None] | None = None) ->
         found_by[si] = found
         if tick is not None:
             tick()
-    rejected_at = partial(_rejected_at, services, decisions, local_of)
-    drop_no_subject(in_unit, items, found_by, index.targets)
-    unit_kind_links(in_unit, items, found_by, index.targets, scorer, parent_by.__getitem__, rejected_at)
-    own_found = dict(found_by)  # each item's own links, before its family proposed any
-    _family_links(services, families, found_by, index, scorer, decisions, local_of, parents)
-    settle(
-        services,
-        items,
-        in_unit,
-        families,
-        own_found,
-        found_by,
-        index.targets,
-        run.options,
-        rejected_at,
+    work = UnitWork(
+        services=services,
+        in_unit=in_unit,
+        items=items,
+        parent_of=parent_by.__getitem__,
+        families=families,
+        parents=parents,
+        found_by=found_by,
+        own_found={},
+        index=index,
+        scorer=scorer,
+        options=run.options,
+        decisions=decisions,
+        local_of=local_of,
+        rejected_at=partial(_rejected_at, services, decisions, local_of),
+        remarks=[powers[pi].remarks for pi in members],
     )
-    narrow_by_act(in_unit, found_by, items, index.targets)
-    drop_inquiries(in_unit, found_by, items, index.targets)
-    propose_by_kind(in_unit, found_by, items, index.targets, run.options, rejected_at)
-    drop_strays(in_unit, found_by, items, index.targets, run.options)
-    propose_for_unlinked(families, found_by, items, index.targets, run.options, rejected_at)
-    propose_for_uncoded(in_unit, families, found_by, items, index.targets, run.options, rejected_at)
-    propose_read_in_full(
-        in_unit, found_by, items, index.targets, run.options, rejected_at, postings=index.postings
-    )
-    quiet_family_links(families, items, parent_by.__getitem__, found_by, index, run.options, rejected_at)
-    propose_kinds_of_class(in_unit, found_by, items, index.targets, run.options, rejected_at)
-    propose_by_distinct_run(
-        in_unit, found_by, items, index.targets, run.options, rejected_at, index.postings, families
-    )
-    remarks = [powers[pi].remarks for pi in members]
-    link_partner_rows(in_unit, found_by, index.targets, rejected_at, remarks=remarks)
-    rank_doubtful(in_unit, items, found_by, index.targets, run.options)
+    for rule in UNIT_PASSES:
+        rule.run(work)
     links: list[tuple[int, int, float, Method, Status, str]] = []
     orphans: list[int] = []
     linked: set[int] = set()
@@ -435,6 +422,204 @@ def _family_links(
                 found_by[si] = sorted(proposed.values(), key=lambda f: (-f[1], f[0]))
 
 
+# ---------------------------------------------------------------------------------------------- unit passes
+
+
+@dataclass(slots=True)
+class UnitWork:
+    """What the rules after the first links read and update for one unit: `found_by` (each item's links, by
+    local power index) is updated in place, pass after pass."""
+
+    services: Sequence[ServiceItem]
+    in_unit: Sequence[int]
+    items: Mapping[int, Prepared]
+    parent_of: Callable[[int], Prepared | None]
+    families: Mapping[str, list[int]]
+    parents: Mapping[int, _Parent]
+    found_by: dict[int, list[Found]]
+    own_found: dict[int, list[Found]]  # each item's own links, before its code family proposed any
+    index: Index
+    scorer: Scorer
+    options: MatchOptions
+    decisions: DecisionBook | None
+    local_of: Mapping[str, list[int]]
+    rejected_at: Callable[[int], set[int]]
+    remarks: Sequence[str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPass:
+    """A rule run on a unit's links after the first ones: its name, the function it runs (looked up in this
+    module when it runs, so that tools/matchstages.py can time it by name), and what it may add and drop."""
+
+    name: str
+    function: Callable[..., None]
+    run: Callable[[UnitWork], None]
+    adds: str
+    drops: str
+
+
+def _run_family_links(w: UnitWork) -> None:
+    w.own_found.update(w.found_by)  # what settling weighs as each item's own links
+    _family_links(w.services, w.families, w.found_by, w.index, w.scorer, w.decisions, w.local_of, w.parents)
+
+
+# The rules after the first links, in the order they run; each reads what the ones before it left. A rule module's
+# pass is any public function of quanze.match taking `found_by` (tests/test_unit_passes.py holds this list to
+# that, and tools/matchstages.py times each entry).
+UNIT_PASSES: Final[tuple[UnitPass, ...]] = (
+    UnitPass(
+        "drop no subject",
+        drop_no_subject,
+        lambda w: drop_no_subject(w.in_unit, w.items, w.found_by, w.index.targets),
+        adds="nothing",
+        drops="review links by wording whose names share no subject",
+    ),
+    UnitPass(
+        "unit kinds",
+        unit_kind_links,
+        lambda w: unit_kind_links(
+            w.in_unit, w.items, w.found_by, w.index.targets, w.scorer, w.parent_of, w.rejected_at
+        ),
+        adds="review links to powers on units in general, for items with no matched link",
+        drops="nothing",
+    ),
+    UnitPass(
+        "family links",
+        _family_links,
+        _run_family_links,
+        adds="matched or review links by code family, for members with no matched link",
+        drops="an unmatched member's links, replaced by its family's",
+    ),
+    UnitPass(
+        "settle",
+        settle,
+        lambda w: settle(
+            w.services,
+            w.items,
+            w.in_unit,
+            w.families,
+            w.own_found,
+            w.found_by,
+            w.index.targets,
+            w.options,
+            w.rejected_at,
+        ),
+        adds="nothing (review links settled as matched)",
+        drops="links a main-item code or an agreeing family rules out",
+    ),
+    UnitPass(
+        "narrow by act",
+        narrow_by_act,
+        lambda w: narrow_by_act(w.in_unit, w.found_by, w.items, w.index.targets),
+        adds="nothing",
+        drops="review links to sub-items the item's act rules out",
+    ),
+    UnitPass(
+        "drop inquiries",
+        drop_inquiries,
+        lambda w: drop_inquiries(w.in_unit, w.found_by, w.items, w.index.targets),
+        adds="nothing",
+        drops="review links by name from an information service to a power that is none",
+    ),
+    UnitPass(
+        "propose by kind",
+        propose_by_kind,
+        lambda w: propose_by_kind(w.in_unit, w.found_by, w.items, w.index.targets, w.options, w.rejected_at),
+        adds="a review link for an unlinked item, to the one power named for its kind",
+        drops="nothing",
+    ),
+    UnitPass(
+        "drop strays",
+        drop_strays,
+        lambda w: drop_strays(w.in_unit, w.found_by, w.items, w.index.targets, w.options),
+        adds="nothing",
+        drops="weak review links to another department's power from an item its family places at home",
+    ),
+    UnitPass(
+        "propose for unlinked",
+        propose_for_unlinked,
+        lambda w: propose_for_unlinked(
+            w.families, w.found_by, w.items, w.index.targets, w.options, w.rejected_at
+        ),
+        adds="a review link for a family's unlinked members, to the one power its linked members point at",
+        drops="nothing",
+    ),
+    UnitPass(
+        "propose for uncoded",
+        propose_for_uncoded,
+        lambda w: propose_for_uncoded(
+            w.in_unit, w.families, w.found_by, w.items, w.index.targets, w.options, w.rejected_at
+        ),
+        adds="a review link for an unlinked item with no code, to the power of the family it begins like",
+        drops="nothing",
+    ),
+    UnitPass(
+        "read in full",
+        propose_read_in_full,
+        lambda w: propose_read_in_full(
+            w.in_unit,
+            w.found_by,
+            w.items,
+            w.index.targets,
+            w.options,
+            w.rejected_at,
+            postings=w.index.postings,
+        ),
+        adds="review links for items with no matched link, to the powers their short forms name in full",
+        drops="nothing",
+    ),
+    UnitPass(
+        "quiet family links",
+        quiet_family_links,
+        lambda w: quiet_family_links(
+            w.families, w.items, w.parent_of, w.found_by, w.index, w.options, w.rejected_at
+        ),
+        adds="review links for every member of an unlinked family, to the power their weak names agree on",
+        drops="nothing",
+    ),
+    UnitPass(
+        "kinds of class",
+        propose_kinds_of_class,
+        lambda w: propose_kinds_of_class(
+            w.in_unit, w.found_by, w.items, w.index.targets, w.options, w.rejected_at
+        ),
+        adds="a review link for an item with no matched link, to the power on the class it names a kind of",
+        drops="nothing",
+    ),
+    UnitPass(
+        "distinct run",
+        propose_by_distinct_run,
+        lambda w: propose_by_distinct_run(
+            w.in_unit,
+            w.found_by,
+            w.items,
+            w.index.targets,
+            w.options,
+            w.rejected_at,
+            w.index.postings,
+            w.families,
+        ),
+        adds="review links for unlinked items (and their families), to the one power holding their run",
+        drops="nothing",
+    ),
+    UnitPass(
+        "partner rows",
+        link_partner_rows,
+        lambda w: link_partner_rows(w.in_unit, w.found_by, w.index.targets, w.rejected_at, remarks=w.remarks),
+        adds="links to the other department's row of a power two departments hold",
+        drops="nothing",
+    ),
+    UnitPass(
+        "rank doubtful",
+        rank_doubtful,
+        lambda w: rank_doubtful(w.in_unit, w.items, w.found_by, w.index.targets, w.options),
+        adds="nothing (doubtful review links lowered to the review line, the doubt named)",
+        drops="nothing",
+    ),
+)
+
+
 def _parent_of(s: ServiceItem, spread: _Parent | None) -> Prepared | None:
     """The power a service item names (主项名称), its own or one its code family gives; placeholders are none."""
     if not is_placeholder(s.parent_power_name):
@@ -538,7 +723,7 @@ def _match_one(
         for c in tied:
             other = (tied[1] if c is tied[0] else tied[0]).target
             note = f"；{TIE_MARK}（{index.targets[other].core}）"
-            links.append((c.target, c.score, c.method, Status.REVIEW, c.reason + note))
+            links.append(Tied((c.target, c.score, c.method, Status.REVIEW, c.reason + note)))
         return links, True
     close = [c for c in ranked[:3] if c.score > best.score - 2 * options.margin]
     own = _own_name_pick(src, close, index, options) if len(close) > 1 else None

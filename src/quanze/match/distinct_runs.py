@@ -25,17 +25,16 @@ unlinked siblings that share a word with the power (建设项目人防工程竣�
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Final
 
 from quanze.match.doubts import closing_kind
-from quanze.match.evidence import shared_word
-from quanze.match.families import GENERIC_RUN, granted_act
-from quanze.match.inquiries import inquiry_for_another
+from quanze.match.families import GENERIC_RUN, family_owner, granted_act
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.proposable import proposable
 from quanze.match.scoring import Prepared, score_pair
 from quanze.match.settle import Found
-from quanze.vocab import CONCENTRATING_DEPARTMENTS
+from quanze.match.siblings import follow_family
 
 # The shortest run of words that names a thing of one power (生活垃圾, 就业见习); three characters (毕业生, 保险费)
 # are too common a word to say which power.
@@ -126,11 +125,6 @@ def opens_words(run: str, names: Sequence[str]) -> bool:
     return any(0 <= own.find(run) <= OPENING_ROOM for name in names for own in GENERIC_RUN.split(name))
 
 
-def _apart(mine: str | None, theirs: str | None) -> bool:
-    """Whether an item and a power are of two known departments, neither one that handles others' items."""
-    return bool(mine and theirs and mine != theirs) and not {mine, theirs} & CONCENTRATING_DEPARTMENTS
-
-
 def other_grant(item: str, power: str) -> bool:
     """Whether the item and the power each grant an act on their thing that the other does not name (…毒性药品
     购用许可 / …毒性药品邮寄许可): the same thing, another power. An item whose act the power lists (…运输许可
@@ -189,8 +183,13 @@ def propose_by_distinct_run(
         return
     for stem, members in sorted(families.items()):
         hits = [(si, far[si]) for si in members if si in far]
-        owners = {t for _, (t, _) in hits} | {f[0] for si in members for f in found_by[si]}
-        if len(hits) < FAMILY_VOTES or len(owners) != 1:
+        if len(hits) < FAMILY_VOTES:
+            continue
+        # The runs of the members far apart and the links of the rest must all point at one power.
+        pointing = [{t} for _, (t, _) in hits] + [
+            {f[0] for f in found_by[si]} for si in members if found_by[si]
+        ]
+        if family_owner(pointing, len(members), share_from=None) is None:
             continue
         for si, (t, run) in hits:
             note = FAMILY_RUN_NOTE.format(stem=stem, n=len(hits), run=run)
@@ -223,24 +222,28 @@ def _siblings_follow(
     if len(linked) != 1 or linked[0] not in proposed:
         return
     (lead,) = linked
-    t = found_by[lead][0][0]
+    t = family_owner([{f[0] for f in found_by[lead]}], len(members), share_from=None)
+    if t is None:
+        return
     run = proposed[lead]
-    for si in members:
-        if si == lead or not _fits(items[si], t, targets, rejected(si)):
-            continue
-        word = shared_word(items[si].core, targets[t].full, beyond_generic=True)
-        if word is None:
-            continue
-        note = SIBLING_NOTE.format(stem=stem, name=items[lead].full, run=run, word=word)
-        found_by[si] = [(t, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+    follow_family(
+        members,
+        t,
+        found_by,
+        items,
+        targets,
+        options,
+        lambda si, power: _fits(items[si], power, targets, rejected(si)),
+        partial(SIBLING_NOTE.format, stem=stem, name=items[lead].full, run=run),
+    )
 
 
 def _fits(item: Prepared, t: int, targets: Sequence[Prepared], rejected: Collection[int]) -> bool:
     """Whether nothing rules out proposing power `t` for the item (see the module)."""
-    target = targets[t]
-    if t in rejected or item.kind_clash(target) or inquiry_for_another(item.full, target.full):
+    if not proposable(item, t, targets, rejected, inquiry=True, department=True):
         return False
+    target = targets[t]
     kinds = (closing_kind(item.full), closing_kind(target.full))
     if None not in kinds and kinds[0] != kinds[1]:
         return False  # a filing against a licence (…危险货物备案 / …危险化学品经营许可): another kind of item
-    return not (other_grant(item.core, target.core) or _apart(item.dept, target.dept))
+    return not other_grant(item.core, target.core)

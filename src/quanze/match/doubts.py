@@ -13,7 +13,7 @@ from quanze.match.families import _END_BRACKETS, ACT_WORDS, GENERIC_RUN, closed,
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.pieces import PIECES_NOTE
 from quanze.match.scoring import Prepared
-from quanze.match.settle import Found
+from quanze.match.settle import Found, carried, is_tied
 
 # The shortest object a power and an item must share for "another act on it" to be read.
 MIN_OBJECT = 4
@@ -111,7 +111,7 @@ BY_WORDING = ("名称相似度", "主体相同（")
 
 def _tied(f: Found) -> bool:
     """A review link to one of several sub-items an item ties (catalogue matching marks it)."""
-    return f[3] is Status.REVIEW and TIE_MARK in f[4]
+    return f[3] is Status.REVIEW and is_tied(f)
 
 
 def _by_wording(f: Found) -> bool:
@@ -122,7 +122,8 @@ def _by_wording(f: Found) -> bool:
     )
 
 
-# How catalogue matching marks a review link to one of several sub-items an item ties (see catalogue._match_one).
+# What catalogue matching says in the reason of a link to one of several sub-items an item ties (see
+# catalogue._match_one; the link is flagged `settle.Tied`, and the reason only tells a person).
 TIE_MARK = "与另一事项难以区分"
 TIE_ACT_NOTE = "办理项所办（{item}）非该子项所办（{power}）：各子项与之同样不合，需人工确认"
 # Acts a sub-item of a licence names (设立, 分立, 合并 …); the closing words of a kind are not among them.
@@ -195,6 +196,6 @@ def rank_doubtful(
             else:
                 note = None
             if note is not None:
-                f = (f[0], options.review_threshold, f[2], f[3], f"{f[4]}；{note}")
+                f = carried(f, (f[0], options.review_threshold, f[2], f[3], f"{f[4]}；{note}"))
             out.append(f)
         found_by[si] = out

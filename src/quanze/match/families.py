@@ -22,6 +22,25 @@ MIN_LINKED_SHARE = 3
 SMALL_FAMILY = 6
 
 
+def family_owner(
+    pointing: Sequence[Collection[int]], size: int, *, at_least: int = 1, share_from: int | None = 0
+) -> int | None:
+    """The one power the members of a family of `size` that point at powers all point at; else None.
+
+    `pointing` holds, per member that points, the powers it points at (its links, or a run it holds). Every
+    pass that lets a family speak for its members asks this: fewer than `at_least` members pointing, members
+    pointing at two powers (a stem two powers share: a person decides), or, in a family larger than
+    `share_from` members, fewer than one member in MIN_LINKED_SHARE pointing (one linked item of eight says
+    little of the other seven), leave the family silent; `share_from` None asks no share.
+    """
+    if len(pointing) < at_least:
+        return None
+    if share_from is not None and size > share_from and len(pointing) * MIN_LINKED_SHARE < size:
+        return None
+    owners = set().union(*pointing)
+    return next(iter(owners)) if len(owners) == 1 else None
+
+
 def unanimous_owner(links: Sequence[Sequence[tuple[int, float, str]]], size: int) -> int | None:
     """The one power every linked member of a family of `size` points at, when they all agree; else None.
 
@@ -30,15 +49,17 @@ def unanimous_owner(links: Sequence[Sequence[tuple[int, float, str]]], size: int
     family proposes that power for the siblings too. Members that point at two powers, a doubtful link (a key
     word differs) or a weak one leave the family silent, and so do a few linked members of a large family
     (two of forty items filed under 企业设立、变更、注销登记 say nothing about the other thirty-eight); in a
-    small family one confident member is enough.
+    small family one confident member is enough (`family_owner` with a share asked above SMALL_FAMILY).
     """
-    owners = {power for member in links for power, _, _ in member}
-    if len(owners) != 1 or not links or (size > SMALL_FAMILY and len(links) * MIN_LINKED_SHARE < size):
+    owner = family_owner(
+        [{power for power, _, _ in member} for member in links], size, share_from=SMALL_FAMILY
+    )
+    if owner is None:
         return None
     for member in links:
         if any(score < UNANIMOUS_SUPPORT or KEY_WORD_NOTE in reason for _, score, reason in member):
             return None
-    return owners.pop()
+    return owner
 
 
 # ---------------------------------------------------------------------------------------------- quiet families

@@ -20,7 +20,7 @@ from typing import Final
 
 from quanze.match.model import Method, Status
 from quanze.match.scoring import Prepared
-from quanze.match.settle import Found
+from quanze.match.settle import Found, carried
 from quanze.normalize import department_key
 
 PARTNER_NOTE = "同一事项另列于{dept}（联合实施或职责交叉），办理项同属各行；该行依据：{reason}"
@@ -116,15 +116,18 @@ def link_partner_rows(
         held = {f[0]: f for f in found}
         refused = rejected(si)  # (worked out once an item, not once a partner)
         added: dict[int, Found] = {}
-        for t, score, method, status, reason in found:
+        for f in found:
+            t, score, method, status, reason = f
             for o in partners.get(t, ()):
                 if o in held or o in refused:
                     continue
                 dept = targets[t].dept
                 if method is Method.DECISION:  # the analyst decided that row, not this one: a person confirms
                     link = (o, score, Method.EXACT, Status.REVIEW, DECIDED_NOTE.format(dept=dept))
-                else:
-                    link = (o, score, method, status, PARTNER_NOTE.format(dept=dept, reason=reason))
+                else:  # (a tie between sub-items is the partner row's too)
+                    link = carried(
+                        f, (o, score, method, status, PARTNER_NOTE.format(dept=dept, reason=reason))
+                    )
                 if o not in added or added[o][1] < score:
                     added[o] = link
         if added:

@@ -11,8 +11,9 @@ An item with no link yet is proposed for such a power, in review and never match
   power's bracket includes, 含X), and
 - it ends with the kind of item the power ends with (登记, 备案, 注册, 许可, 审批, 认定, 核准 …; …登记（权利人
   名称、坐落） with its bracket aside), or is a certificate of the kind with a handling act (…证书换发, …证补发);
-- exactly one power of the unit takes it that way, in the item's department when both name one, and not a
-  penalty-like power for a licence-like item nor a power an analyst rejected for the item.
+- exactly one power of the unit takes it that way, in the item's department when both name one (a 行政审批局
+  item is any department's: `proposable.departments_apart`, as scoring reads it), and not a penalty-like power
+  for a licence-like item nor a power an analyst rejected for the item.
 
 An item of the kind that ends with another word (林权登记资料查询: an inquiry) is not proposed. Once part of a
 family is proposed this way, `siblings.propose_for_unlinked` may propose the rest of the family.
@@ -25,6 +26,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from typing import Final
 
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.proposable import proposable
 from quanze.match.scoring import Prepared
 from quanze.match.settle import CERTIFICATE_WORDS, HANDLING_ACTS, Found
 
@@ -102,11 +104,11 @@ def propose_by_kind(
         item = items[si]
         takers: list[tuple[int, str]] = []
         for t, (named, ending) in powers.items():
-            target = targets[t]
-            if item.dept and target.dept and item.dept != target.dept:
+            # (An analyst's rejection is asked below: a power rejected for the item still takes it.)
+            if not proposable(item, t, targets, inquiry=True, department=True):
                 continue
             kind = _of_kind(item, named, ending)
-            if kind is not None and not item.kind_clash(target):
+            if kind is not None:
                 takers.append((t, kind))
         if len(takers) != 1:
             continue  # none, or two powers of the kind: nothing to say which

@@ -142,10 +142,16 @@ class Prepared:
 
 
 def _stem(code: str | None) -> str | None:
-    """A code without its trailing zero padding, used to find codes that extend it (sub-item codes)."""
+    """A code without its trailing zero padding, used to find codes that extend it (sub-item codes).
+
+    Padding is cut in whole three-digit segments (a code's handling-item and sub-item parts are three digits):
+    the power 000522010000 stands for the main item 000522010, so 000522013000 (another main item) does not
+    extend it, as it would if every trailing zero were cut (00052201).
+    """
     if not code:
         return None
-    stem = code.rstrip("0")
+    padding = len(code) - len(code.rstrip("0"))
+    stem = code[: len(code) - padding // 3 * 3]
     return stem if len(stem) >= 8 else None
 
 

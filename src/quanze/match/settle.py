@@ -55,6 +55,25 @@ from quanze.models import ServiceItem
 # (power, score, method, status, reason): a link as catalogue matching keeps it.
 Found = tuple[int, float, Method, Status, str]
 
+
+class Tied(tuple[int, float, Method, Status, str]):
+    """A link to one of several sub-items an item ties by their main item's name (catalogue matching marks it
+    so, `doubts.rank_doubtful` weighs it): the flag is the link's type, so that a link keeps comparing equal to
+    the plain (power, score, method, status, reason) it is, and `carried` keeps it on the links made from it."""
+
+    __slots__ = ()
+
+
+def is_tied(f: Found) -> bool:
+    """Whether a link is to one of several sub-items its item ties (see `Tied`)."""
+    return isinstance(f, Tied)
+
+
+def carried(old: Found, new: Found) -> Found:
+    """`new`, a link made from `old` (its reason extended, its score lowered, its partner row), with old's tie."""
+    return Tied(new) if isinstance(old, Tied) else new
+
+
 # Matched members a family needs before it settles its other members (one may be a stray name).
 MIN_AGREEING = 2
 # An own link at least this strong (and without a key-word doubt) is a member's own word on its power; a

@@ -20,6 +20,7 @@ from typing import Final
 
 from quanze.match.acts import JOINS, acts_contradict, named_acts, only_words, other_act_and_thing
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.proposable import proposable
 from quanze.match.scoring import UMBRELLA_HANDLING, Prepared
 from quanze.match.settle import HANDLING_ACTS, Found
 
@@ -82,11 +83,13 @@ def power_subject(core: str) -> str | None:
     return core[: m.start()]
 
 
-def _fits(item: Prepared, target: Prepared, name: str) -> bool:
-    """Whether nothing rules the pair out, the item read as `name`: a licence and a penalty, a 子项 naming another
-    act (…（变更） for …新办), another act on another thing (公章刻制业注销备案登记 against 公章刻制业特种行业许可证核发)."""
-    if item.kind_clash(target):
+def _fits(item: Prepared, t: int, targets: Sequence[Prepared], refused: Collection[int], name: str) -> bool:
+    """Whether nothing rules the pair out, the item read as `name`: a rejected power, a licence and a penalty
+    (`proposable`), a 子项 naming another act (…（变更） for …新办), another act on another thing (公章刻制业注销
+    备案登记 against 公章刻制业特种行业许可证核发)."""
+    if not proposable(item, t, targets, refused, inquiry=False, department=False):
         return False
+    target = targets[t]
     if (
         target.handling is not None
         and target.handling not in UMBRELLA_HANDLING
@@ -150,7 +153,7 @@ def propose_read_in_full(
                     else OWN_NAME_NOTE.format(subject=name[:cut], act=act)
                 )
                 for t in owners:
-                    if t in held or t in rejected(si) or not _fits(items[si], targets[t], name):
+                    if t in held or not _fits(items[si], t, targets, rejected(si), name):
                         continue
                     held.add(t)
                     added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
@@ -159,7 +162,7 @@ def propose_read_in_full(
             held_by = _held_subject(items[si].full, targets, postings)
             if held_by is not None:
                 t, subject, act = held_by
-                if t not in rejected(si) and _fits(items[si], targets[t], items[si].full):
+                if _fits(items[si], t, targets, rejected(si), items[si].full):
                     reason = HELD_SUBJECT_NOTE.format(subject=subject, act=act)
                     added.append((t, options.review_threshold, Method.FUZZY, Status.REVIEW, reason))
         if added:

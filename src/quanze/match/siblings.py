@@ -14,13 +14,14 @@ or a power an analyst rejected for the item: nothing is proposed.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
+from functools import partial
 from typing import Final
 
 from quanze.match.acts import common_head
 from quanze.match.evidence import shared_word
-from quanze.match.families import MIN_LINKED_SHARE
-from quanze.match.inquiries import inquiry_for_another
+from quanze.match.families import family_owner
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.proposable import departments_apart, proposable
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
 from quanze.match.settle import Found
 from quanze.vocab import CONCENTRATING_DEPARTMENTS
@@ -42,23 +43,47 @@ def propose_for_unlinked(
     """Propose, for each family's unlinked members, the one power its linked members point at (see the module)."""
     for stem, members in sorted(families.items()):
         linked = [si for si in members if found_by[si]]
-        if not linked or len(linked) == len(members):
+        if len(linked) == len(members):
             continue
-        if len(linked) * MIN_LINKED_SHARE < len(members):
-            continue  # one linked item of eight says little of the other seven
-        owners = {f[0] for si in linked for f in found_by[si]}
-        if len(owners) != 1:
-            continue  # siblings pointing at two powers: the stem may be shared, a person decides
-        (owner,) = owners
-        target = targets[owner]
-        for si in members:
-            if found_by[si] or owner in rejected(si) or items[si].kind_clash(target):
-                continue
-            word = shared_word(items[si].core, target.full, beyond_generic=True)
-            if word is None:
-                continue  # nothing in common but the stem: a stem may gather unrelated items
-            note = SIBLINGS_NOTE.format(stem=stem, n=len(linked), word=word)
-            found_by[si] = [(owner, options.review_threshold, Method.CODE, Status.REVIEW, note)]
+        owner = family_owner([{f[0] for f in found_by[si]} for si in linked], len(members))
+        if owner is None:
+            continue
+        # The family's code is the evidence: an information service in it or another department's power is the
+        # catalogue's own word (see `proposable`).
+        follow_family(
+            members,
+            owner,
+            found_by,
+            items,
+            targets,
+            options,
+            lambda si, t: proposable(items[si], t, targets, rejected(si), inquiry=False, department=False),
+            partial(SIBLINGS_NOTE.format, stem=stem, n=len(linked)),
+        )
+
+
+def follow_family(
+    members: Sequence[int],
+    owner: int,
+    found_by: MutableMapping[int, list[Found]],
+    items: Mapping[int, Prepared],
+    targets: Sequence[Prepared],
+    options: MatchOptions,
+    fits: Callable[[int, int], bool],
+    note: Callable[..., str],
+) -> None:
+    """Propose the power a family speaks for (`owner`) for each of its unlinked members that `fits` allows and
+    that shares a word with it beyond generic ones (a stem may gather unrelated items): in review, by code, with
+    `note(word=…)` as the reason. The passes that let a family speak for its unlinked members differ
+    in who speaks (`family_owner` with their share rule) and what rules a power out, not in this."""
+    target = targets[owner]
+    for si in members:
+        if found_by[si] or not fits(si, owner):
+            continue
+        word = shared_word(items[si].core, target.full, beyond_generic=True)
+        if word is None:
+            continue  # nothing in common but the stem: a stem may gather unrelated items
+        found_by[si] = [(owner, options.review_threshold, Method.CODE, Status.REVIEW, note(word=word))]
 
 
 # An item with no code beside a family it begins like: the head it shares with the family's members (城乡居民医保,
@@ -84,7 +109,8 @@ def propose_for_uncoded(
     A catalogue leaves some handling items without 实施编码: 城乡居民医保门诊慢特病待遇认定 beside coded
     城乡居民医保生育医疗费用报销, 城乡居民医保跨年度费用结算 … all under 城乡居民基本医疗保险待遇支付. Without a code
     the item has no family, and its name is too unlike the power for names alone. When two or more members of one
-    family begin with the same subject as the item (five characters or more, in the item's department), that
+    family begin with the same subject as the item (five characters or more, in the item's department or where
+    one is the 行政审批局: `proposable.departments_apart`), that
     family's linked members all point at one power (and enough of them are linked), and no linked item of the
     unit beginning with that subject points at another power, the power is proposed: in review, never matched. An
     information service (…查询) is not proposed for a power that is not one.
@@ -117,7 +143,9 @@ def propose_for_uncoded(
         best: tuple[int, str, int, int] | None = None  # (head, stem, members sharing it, owner)
         for stem, members in sorted(near.items()):
             if stem not in owners_of:
-                owners_of[stem] = _family_owner(families[stem], found_by)
+                members_of = families[stem]
+                pointing = [{f[0] for f in found_by[m]} for m in members_of if found_by[m]]
+                owners_of[stem] = family_owner(pointing, len(members_of), at_least=2)
             owner = owners_of[stem]
             if owner is None:
                 continue
@@ -125,7 +153,7 @@ def propose_for_uncoded(
                 (
                     common_head(item.full, items[m].full)
                     for m in members
-                    if not (item.dept and items[m].dept and item.dept != items[m].dept)
+                    if not departments_apart(item.dept, items[m].dept)
                 ),
                 reverse=True,
             )
@@ -144,20 +172,10 @@ def propose_for_uncoded(
         beside = linked_by_start.get(subject[:MIN_HEAD], [])
         if any(name.startswith(subject) and owners != {owner} for name, owners in beside):
             continue  # an item of that subject points elsewhere: the subject is not the family's alone
-        target = targets[owner]
-        if owner in rejected(si) or item.kind_clash(target) or inquiry_for_another(item.full, target.full):
+        if not proposable(item, owner, targets, rejected(si), inquiry=True, department=False):
             continue
         note = HEAD_NOTE.format(stem=stem, n=n, head=subject)
         found_by[si] = [(owner, options.review_threshold, Method.CODE, Status.REVIEW, note)]
-
-
-def _family_owner(members: Sequence[int], found_by: Mapping[int, list[Found]]) -> int | None:
-    """The one power a family's linked members point at, when two or more and a third of them are linked."""
-    linked = [si for si in members if found_by[si]]
-    if len(linked) < 2 or len(linked) * MIN_LINKED_SHARE < len(members):
-        return None
-    owners = {f[0] for si in linked for f in found_by[si]}
-    return next(iter(owners)) if len(owners) == 1 else None
 
 
 def drop_strays(

@@ -15,7 +15,7 @@ from typing import Final
 from quanze.match.acts import acts_contradict, named_acts
 from quanze.match.model import Status
 from quanze.match.scoring import Prepared
-from quanze.match.settle import Found
+from quanze.match.settle import Found, carried
 
 NARROWED_NOTE: Final = "；同一主项下与该办理项所称办理动作不合的子项已排除（{names}）"
 
@@ -45,4 +45,6 @@ def narrow_by_act(
             continue
         dropped = {f[0] for f in tied} - {f[0] for f in keep}
         note = NARROWED_NOTE.format(names="、".join(sorted(targets[t].core for t in dropped)))
-        found_by[si] = [(*f[:4], f[4] + note) if f in keep else f for f in found if f[0] not in dropped]
+        found_by[si] = [
+            carried(f, (*f[:4], f[4] + note)) if f in keep else f for f in found if f[0] not in dropped
+        ]

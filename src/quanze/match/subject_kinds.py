@@ -20,6 +20,7 @@ from typing import Final
 from quanze.match.acts import common_head
 from quanze.match.families import _END_BRACKETS, GENERIC_RUN
 from quanze.match.model import MatchOptions, Method, Status
+from quanze.match.proposable import proposable
 from quanze.match.scoring import Prepared
 from quanze.match.settle import Found
 
@@ -105,7 +106,8 @@ def propose_kinds_of_class(
         fits: dict[int, tuple[str, str, str, str]] = {}
         for t, power_class in classes:
             read = kind_of_class(name, power_class)
-            if read is not None and not item.kind_clash(targets[t]):
+            # (An analyst's rejection is asked below: a power rejected for the item still takes the shape.)
+            if read is not None and proposable(item, t, targets, inquiry=True, department=False):
                 fits.setdefault(t, read)
         if len(fits) != 1:
             continue  # none, or the shape fits two powers: the name does not say which
