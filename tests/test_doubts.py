@@ -168,3 +168,15 @@ def test_narrowing_by_act_keeps_the_tie_flag() -> None:
     assert not is_tied(
         carried((0, 1.0, Method.FUZZY, Status.REVIEW, ""), (2, 1.0, Method.FUZZY, Status.REVIEW, ""))
     )
+
+
+def test_a_name_closing_with_a_things_handling_is_no_settling_of_a_dispute() -> None:
+    # 处理 settles a dispute or a complaint only (…纠纷处理, …投诉的处理); 污水处理 and 废物处理 name a thing.
+    assert closing_kind("水事纠纷处理") == "调解裁决"
+    assert closing_kind("政府采购供应商投诉处理(县级)") == "调解裁决"
+    assert closing_kind("劳动人事争议的处理") == "调解裁决"
+    assert closing_kind("城镇污水处理") is None
+    assert closing_kind("医疗废物处理") is None
+    # So a treatment item reviewed against a filing on the same works is not doubted as another kind of item.
+    found = reviewed("农村生活污水处理设施运营备案", "农村生活污水处理")
+    assert found is not None and found[0] > 65.0 and "调解裁决" not in found[1]

@@ -78,12 +78,15 @@ def _doubt(item: str, core: str, alt_core: str | None) -> str | None:
     return None
 
 
+# What is settled when a name closes with 处理: a dispute or a complaint (水事纠纷处理, …投诉的处理). A name closing
+# with 处理 after anything else names a thing or a service (城镇污水处理, 医疗废物处理), not a settling.
+_SETTLED: Final = ("纠纷", "争议", "投诉", "申诉")
 # What a name closes with, by kind of power: a filing is not a licence (定制客运备案 / 客运站经营许可), nor is the
 # settling of a dispute or complaint one (…结算纠纷调解 / 工程竣工结算备案; …投诉的处理 / …招标投标活动的备案).
 _CLOSING_KINDS: Final = (
     ("备案", ("备案",)),
     ("许可", ("许可证", "许可", "审批", "核准", "核发")),
-    ("调解裁决", ("调解", "裁决", "仲裁", "处理")),
+    ("调解裁决", ("调解", "裁决", "仲裁", *(f"{what}{of}处理" for what in _SETTLED for of in ("", "的")))),
 )
 # Handling acts a name may close with after its kind (…许可变更), longest first; 备案 and 登记 are kinds themselves.
 _HANDLING_FIRST: Final = tuple(sorted(ACT_WORDS - {"备案", "登记", "注册"}, key=len, reverse=True))
