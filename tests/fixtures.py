@@ -1294,3 +1294,176 @@ def stated_counts(path: Path, *, lost: bool = False) -> Path:
             ]
         },
     )
+
+
+def original_department_only_organ(path: Path) -> Path:
+    """A 赋权清单 of county powers given to a town whose only organ column is 原实施部门 (the county department
+    that hands the power over), beside 赋权方式 and 承接乡镇（街道）."""
+    return xlsx(
+        path,
+        {
+            "赋权清单": [
+                ["某县赋予某镇部分县级权限事项清单"],
+                ["序号", "事项名称", "事项类型", "原实施部门", "赋权方式", "承接乡镇（街道）"],
+                [1, "临时占用林地初审", "行政许可", "某县林业局", "委托", "北岭镇"],
+                [2, "对乱倒建筑垃圾的处罚", "行政处罚", "某县城市管理局", "直接赋权", "北岭镇"],
+            ]
+        },
+    )
+
+
+def original_department_beside_organ(path: Path) -> Path:
+    """A 综合行政执法 list: 原实施部门 (the former department) beside 实施主体 (the 执法队 that holds it now)."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "原实施部门", "实施主体"],
+                [1, "对乱倒建筑垃圾的处罚", "行政处罚", "某县城市管理局", "北岭镇综合行政执法队"],
+                [2, "对破坏耕地的处罚", "行政处罚", "某县自然资源局", "北岭镇综合行政执法队"],
+            ]
+        },
+    )
+
+
+def public_service_item_column(path: Path) -> Path:
+    """A 公共服务事项清单: the item column headed 公共服务事项名称, no category column; the title names the kind."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某县民政局公共服务事项清单"],
+                ["序号", "公共服务事项名称", "服务对象", "实施主体", "办理时限"],
+                [1, "婚姻登记档案查询", "自然人", "某县民政局", "即办"],
+                [2, "殡葬服务信息咨询", "自然人", "某县民政局", "即办"],
+            ]
+        },
+    )
+
+
+def other_script_line_in_header_cells(path: Path) -> Path:
+    """Header cells with a second line in traditional Mongolian script (Inner Mongolia's other official script)."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某旗行政权力事项目录\nᠬᠣᠰᠢᠭᠤ"],
+                [
+                    "序号\nᠳᠤᠭᠠᠷ",
+                    "事项名称\nᠨᠡᠷᠡ ᠶᠢᠨ ᠵᠦᠢᠯ",
+                    "事项类型\nᠲᠥᠷᠥᠯ",
+                    "实施主体\nᠪᠠᠢᠭᠤᠯᠤᠯᠭ\u180eᠠ",
+                ],
+                [1, "草原征占用初审", "行政许可", "某旗林业和草原局"],
+                [2, "对非法开垦草原的处罚", "行政处罚", "某旗林业和草原局"],
+            ]
+        },
+    )
+
+
+def other_script_header_row(path: Path) -> Path:
+    """A header row in Uyghur (Arabic script) right below the Chinese one."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "事项名称", "事项类型", "实施主体"],
+                ["رەت سانى", "ئىشنىڭ ئىسمى", "تۈرى", "ئورگان"],
+                [1, "草原征占用初审", "行政许可", "某县林业和草原局"],
+                [2, "对非法开垦草原的处罚", "行政处罚", "某县林业和草原局"],
+            ]
+        },
+    )
+
+
+def duty_stage_group_header(path: Path) -> Path:
+    """A 责任事项 group header merged over its stage leaves (受理阶段责任 | 审查阶段责任 | 决定阶段责任 | 送达阶段责任),
+    the other header cells merged over both header rows, one of them a heading no field takes (运行流程图)."""
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["序号", "权力名称", "权力类型", "实施主体", "责任事项", None, None, None, "运行流程图"],
+                [
+                    None,
+                    None,
+                    None,
+                    None,
+                    "受理阶段责任",
+                    "审查阶段责任",
+                    "决定阶段责任",
+                    "送达阶段责任",
+                    None,
+                ],
+                [1, "取水许可", "行政许可", "某县水利局", "1.受理", "2.审查", "3.决定", "4.送达", "见图1"],
+                [
+                    2,
+                    "对河道采砂的处罚",
+                    "行政处罚",
+                    "某县水利局",
+                    "1.立案",
+                    "2.调查",
+                    "3.决定",
+                    "4.送达",
+                    "见图2",
+                ],
+            ]
+        },
+        merges={"Sheet1": ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:H1", "I1:I2"]},
+    )
+
+
+def cancelled_items_decision_column(path: Path) -> Path:
+    """A 取消事项目录: every row's 处理决定 is 取消 (a list of powers cancelled, not of powers in force)."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "取消依据", "处理决定"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                ["某县取消的行政权力事项目录"],
+                header,
+                [1, "印章刻制审批（县级）", "行政许可", "某县公安局", "国发〔2020〕1号", "取消"],
+                [2, "台球室设立审批", "行政许可", "某县体育局", "国发〔2020〕1号", "取消"],
+            ]
+        },
+    )
+
+
+def adjustment_column_cancelled(path: Path) -> Path:
+    """Last year's list kept for its 调整情况 column: 已取消 beside 保留 and 名称调整."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "调整情况"]
+    return xlsx(
+        path,
+        {
+            "Sheet1": [
+                header,
+                [1, "印章刻制审批（县级）", "行政许可", "某县公安局", "已取消"],
+                [2, "台球室设立审批", "行政许可", "某县体育局", "保留"],
+                [3, "游泳场所开放许可", "行政许可", "某县体育局", "名称调整"],
+            ]
+        },
+    )
+
+
+def name_column_one_off(path: Path, names: Sequence[str], *, organ: str = "某县民政局") -> Path:
+    """A name column that holds no item names (the organ, category words, letter codes): a column one off."""
+    header = ["序号", "事项名称", "事项类型", "实施主体"]
+    rows = [[i, name, "行政许可", organ] for i, name in enumerate(names, 1)]
+    return xlsx(path, {"Sheet1": [header, *rows]})
+
+
+def template_copied_to_department_sheets(path: Path, *, edited: bool = False) -> Path:
+    """One department's sheet copied to three sheets named after three departments and never edited."""
+    header = ["序号", "事项名称", "事项类型", "事项编码"]
+    items = [
+        ["婚姻登记", "行政确认", "C01"],
+        ["收养登记", "行政确认", "C02"],
+        ["殡葬设施审批", "行政许可", "C03"],
+    ]
+    sheets: dict[str, Sequence[Row]] = {}
+    for n, organ in enumerate(("某县民政局", "某县教育局", "某县卫生健康局")):
+        rows = [[i, *item] for i, item in enumerate(items, 1)]
+        if edited and n:
+            rows[0] = [1, f"第{n}项自有事项", "行政许可", f"D{n}"]
+        sheets[organ] = [header, *rows]
+    return xlsx(path, sheets)

@@ -386,6 +386,12 @@ def test_organs_of_the_unit_itself_or_a_minority_of_rows_are_not_another_unit() 
     # A township's list is carried out by its county's organs: only a 行政区划 column speaks for it.
     assert issues("青石镇", "东城县民政局", "东城县住建局", parent="东城县") == []
     assert issues("青石镇", "东城县民政局", "东城县住建局") == []
+    # A town's own organs name the town: another town's government or office is another town's list.
+    assert issues("青石镇", "柳塘镇人民政府", "西河县柳塘镇人民政府", parent="东城县") == ["柳塘镇"]
+    assert issues("樟木街道", "双河街道办事处", "双河街道办事处") == ["双河街道"]
+    assert issues("青石镇", "青石镇人民政府", "东城县青石镇综合行政执法队", parent="东城县") == []
+    # County departments whose words hold 乡 or 镇 (住房和城乡建设局) are no town's organ.
+    assert issues("青石镇", "东城县住房和城乡建设局", "西河县住房和城乡建设局", parent="东城县") == []
 
 
 def test_a_unit_the_catalogue_also_spells_with_its_city_is_one_unit() -> None:
@@ -621,3 +627,25 @@ def test_a_catalogue_given_as_one_units_whose_organs_name_another_county_fails_c
     fixtures.xlsx(here / "catalogue.xlsx", {"Sheet1": [header, *rows]})
     code, out = run("check", "--force")
     assert "other-unit" not in (here / "out" / "issues.csv").read_text("utf-8")
+
+
+def test_catalogue_export_with_unit_and_volume_given_as_power_list(here: Path) -> None:
+    """A town's own catalogue export (行政区划 and 办件量, no 认领 or 承接 column) saved under its list's name."""
+    header = ["序号", "事项名称", "事项类型", "实施主体", "行政区划", "办件量"]
+    rows = [
+        [1, "燃气经营许可证核发", "行政许可", "北岭镇人民政府", "北岭镇", 3],
+        [2, "食品经营许可", "行政许可", "北岭镇人民政府", "北岭镇", 8],
+    ]
+    fixtures.xlsx(
+        here / "town-catalogue-export.xlsx", {"Sheet1": [["北岭镇政务服务事项目录"], header, *rows]}
+    )
+    code, out = run("reconcile", "-p", "town-catalogue-export.xlsx", "-s", "catalogue.xlsx", "-o", "run")
+    assert code == 3 and "given as the power list, but it reads as a service catalogue" in out
+    assert "行政区划" in out and "办件量" in out
+    # The same columns beside a 认领情况 column are an acceptance list that carries its volumes.
+    fixtures.xlsx(
+        here / "acceptance-with-volume.xlsx",
+        {"Sheet1": [[*header, "认领情况"], *([*r, "认领"] for r in rows)]},
+    )
+    code, out = run("reconcile", "-p", "acceptance-with-volume.xlsx", "-s", "catalogue.xlsx", "-o", "run2")
+    assert "reads as a service catalogue" not in out

@@ -35,6 +35,9 @@ def reasons(powers: list[PowerItem], services: list[ServiceItem]) -> list[str]:
         ("医保电子凭证申领", "医疗保障电子凭证申领"),
         ("个体户设立登记", "个体工商户设立登记"),
         ("危化品经营许可", "危险化学品经营许可"),
+        ("网约车平台公司经营许可", "网络预约出租汽车平台公司经营许可"),
+        ("网吧经营单位变更审批", "互联网上网服务营业场所经营单位变更审批"),
+        ("社会服务机构名称变更登记", "民办非企业单位名称变更登记"),
     ],
 )
 def test_a_short_form_links_to_the_power_written_in_full(item: str, full: str) -> None:

@@ -325,9 +325,15 @@ def county_catalogue() -> None:
         f"real county catalogue against its own {len(powers)} main items ({len(rows)} handling items; no target)"
     )
     for label, with_codes in (("names only", False), ("with codes", True)):
+        # Each item on its own row of the file (the header is row 1), as ingest gives it: the row order is evidence.
         services = [
-            ServiceItem(name=r["name"], code=r["code"] if with_codes else None, unit="县", source=src)
-            for r in rows
+            ServiceItem(
+                name=r["name"],
+                code=r["code"] if with_codes else None,
+                unit="县",
+                source=src.model_copy(update={"row": i + 2}),
+            )
+            for i, r in enumerate(rows)
         ]
         result = match_catalogue(powers, services)
         matched = {(lk.service, lk.power) for lk in result.links if lk.status is Status.MATCHED}
@@ -359,6 +365,7 @@ EVIDENCE_KINDS = (
     ("entity", "主体类别"),
     ("subject+action", "主体相同"),
     ("pieces", "各部分均见于"),
+    ("row order", "目录行序"),
 )
 
 

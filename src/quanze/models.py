@@ -135,6 +135,8 @@ class IssueCode(StrEnum):
     DEVOLUTION_LIST_AS_ACCEPTANCE = "devolution-list-as-acceptance"
     CONFLICTING_ACCEPTANCE = "conflicting-acceptance"
     NEAR_NAME_PAIRING = "near-name-pairing"
+    NAMES_NOT_ITEMS = "names-not-items"
+    COPIED_SHEETS = "copied-sheets"
 
 
 class HiddenMode(StrEnum):

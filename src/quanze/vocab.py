@@ -106,6 +106,9 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "办理部门",
         "责任单位",
         "承接部门",
+        # A 赋权清单's county department that hands the power to the town, when no other organ column exists
+        # (a 综合执法 or 审批局 list has its 实施主体 beside it, which takes the field first).
+        "原实施部门",
     ),
     # The office inside the organ that does the work (承办机构); never the department when an organ column exists.
     "handling_office": (
@@ -138,7 +141,7 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "accountability": ("追责情形", "问责依据", "追责依据", "追责情形及依据"),
     "remarks": ("备注", "说明"),
     "devolution_mode": ("下放方式", "赋权方式", "调整方式", "下放形式", "放权方式", "调整类型", "承接方式"),
-    "receiving_unit": ("承接单位", "承接主体", "下放至", "承接地区", "下放对象"),
+    "receiving_unit": ("承接单位", "承接主体", "下放至", "承接地区", "下放对象", "承接乡镇", "承接乡镇街道"),
     "acceptance": (
         "认领情况",
         "是否认领",
@@ -159,7 +162,18 @@ _COMMON_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "认领与否",
         "承接与否",
     ),
-    "status": ("状态", "事项状态", "实施状态", "调整状态", "清单状态", "发布状态", "上线状态"),
+    # 调整情况 (名称调整 / 保留 / 新增 / 已取消) and a 取消事项目录's 处理决定 (取消 / 保留) say whether an item is in force.
+    "status": (
+        "状态",
+        "事项状态",
+        "实施状态",
+        "调整状态",
+        "清单状态",
+        "发布状态",
+        "上线状态",
+        "调整情况",
+        "处理决定",
+    ),
     # A catalogue tree's level column (事项 / 办理项 / 情形), not the 行使层级 of a power.
     "tree_level": ("事项层级", "目录层级", "节点层级", "节点类型", "层级类型"),
     "supervision_department": ("监管部门", "监管主体", "监管责任部门", "监管单位", "监管责任主体"),
@@ -213,6 +227,8 @@ POWER_HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "名称",
         "主项",
         "清单事项名称",
+        # A 公共服务事项清单's item column (a power-list kind, not a catalogue's 服务事项名称).
+        "公共服务事项名称",
         # Only where nothing better names the item (platform exports head it 项目 or 服务事项).
         "服务事项",
         "项目",

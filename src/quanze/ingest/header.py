@@ -75,6 +75,16 @@ _GROUP_RANK = 1000
 # An English second line after a Chinese header (事项名称\nItem Name → 事项名称ItemName as a key).
 _ENGLISH_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])\(?[A-Za-z][A-Za-z0-9.,/&'\-_]*\)?$")
 _LETTER = re.compile(r"[A-Za-z]")
+# A second line in another script after a Chinese header: Mongolian (事项名称\nᠠᠵᠢᠯ ᠤᠨ ᠨᠡᠷᠡ), Uyghur, Tibetan …
+# Letters that are neither Latin nor Chinese, with the script's marks and separators between them.
+_OTHER_SCRIPT_TAIL = re.compile(r"(?<=[\u3400-\u9fff)])[^\x00-\x7f\u3000-\u9fff\uff00-\uffef]+$")
+
+
+def _other_script(text: str) -> bool:
+    """Whether a text has letters of a script other than Latin and Chinese (Mongolian, Arabic, Tibetan …)."""
+    return any(ch.isalpha() and not ch.isascii() and not HAN.match(ch) for ch in text)
+
+
 # A footnote mark after a header word (事项名称①, 事项类型², folded to a digit), explained in a 注 row below.
 _FOOTNOTE_MARK = re.compile(r"(?<=[\u3400-\u9fff])\d{1,2}$")
 
@@ -91,6 +101,8 @@ def _candidates(key: str, *, cell: bool = True) -> tuple[str, ...]:
             out.append(english)
         elif key[-1:].isdigit() and (unmarked := _FOOTNOTE_MARK.sub("", key)) != key:
             out.append(unmarked)
+    elif cell and (tail := _OTHER_SCRIPT_TAIL.search(key)) is not None and _other_script(tail.group()):
+        out.append(key[: tail.start()])
     if "(" in key:
         out += [re.sub(r"\([^()]*\)", "", k) for k in out]
     return tuple(out)
@@ -108,12 +120,14 @@ def _lookup(label_parts: list[str], table: Mapping[str, tuple[str, int]]) -> tup
 
 
 def _english_headings(row: list[str | None], columns: list[ColumnMap]) -> bool:
-    """A row of English headings (No. | Item Name | Sub-item …) under a Chinese header: two cells at least,
-    each with a letter and no Chinese, all in columns the header labels (a list's items are Chinese)."""
+    """A row of English headings (No. | Item Name | Sub-item …) under a Chinese header, or of headings in the
+    region's other official script (Uyghur, Mongolian): two cells at least, each with a letter and no
+    Chinese, all in columns the header labels (a list's items are Chinese)."""
     labelled = {ord_index(c.column) for c in columns if c.header}
     cells = [(i, t) for i, t in enumerate(row) if t]
     return len(cells) >= 2 and all(
-        i in labelled and len(t) <= 40 and _LETTER.search(t) and not HAN.search(t) for i, t in cells
+        i in labelled and len(t) <= 40 and (_LETTER.search(t) or _other_script(t)) and not HAN.search(t)
+        for i, t in cells
     )
 
 
@@ -247,11 +261,35 @@ def find_header(
         if not _band_fields(wider) >= fields:
             break
         bottom, columns, fields = bottom + 1, wider, _band_fields(wider)
+    if bottom + 1 < len(rows) and _group_leaves(rows[bottom], rows[bottom + 1]):
+        wider = map_columns(rows[top : bottom + 2], table)
+        if _band_fields(wider) >= fields:
+            bottom, columns, fields = bottom + 1, wider, _band_fields(wider)
     if bottom + 1 < len(rows) and _english_headings(rows[bottom + 1], columns):
         wider = map_columns(rows[top : bottom + 2], table)
         if _band_fields(wider) >= fields:
             bottom, columns = bottom + 1, wider
     return top, bottom, columns
+
+
+def _group_leaves(band: list[str | None], row: list[str | None]) -> bool:
+    """A row of leaf headings under a group header merged across columns (责任事项 over 受理阶段责任 | 审查阶段责任
+    | 决定阶段责任 …): two leaves at least, each under a column whose band cell repeats its neighbour's (the
+    merge spread), all different, short and no number; every other cell empty or the band's own text carried
+    down a merge (序号 over two rows). A data row has a name of its own under the name column."""
+    grouped = {
+        i
+        for i, text in enumerate(band)
+        if text and ((i > 0 and band[i - 1] == text) or (i + 1 < len(band) and band[i + 1] == text))
+    }
+    leaves: list[str] = []
+    for i, text in enumerate(row):
+        if not text or (i < len(band) and band[i] == text):
+            continue
+        if i not in grouped or len(text) > 30 or text[0].isdigit():
+            return False
+        leaves.append(text)
+    return len(leaves) >= 2 and len(set(leaves)) == len(leaves) and not set(leaves) & set(band)
 
 
 def _strong_name_header(columns: list[ColumnMap], table: Mapping[str, tuple[str, int]]) -> bool:
@@ -302,9 +340,14 @@ def catalogue_columns(columns: Sequence[ColumnMap]) -> list[str]:
         c.header
         for c in columns
         if c.field in CATALOGUE_FIELDS
-        or (c.field == "name" and (_HANDLING in c.header or "服务事项名称" in c.header))
+        or (c.field == "name" and (_HANDLING in c.header or _names_service_item(c.header)))
         or (c.field == "sub_item" and _HANDLING in c.header)
     ]
+
+
+def _names_service_item(header: str) -> bool:
+    # 公共服务事项名称 heads a 公共服务事项清单, a power-list kind; 服务事项名称 / 政务服务事项名称 a catalogue's item.
+    return "服务事项名称" in header.replace("公共服务事项名称", "")
 
 
 def guess_kind(columns: list[ColumnMap]) -> ListKind:

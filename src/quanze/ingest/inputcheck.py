@@ -8,13 +8,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quanze.addressing import BANNER, COUNTY, DISTRICT, ZONE, addressed_to, names_unit, unit_kind
+from quanze.addressing import (
+    BANNER,
+    COUNTY,
+    DISTRICT,
+    STREET,
+    TOWNSHIP,
+    ZONE,
+    addressed_to,
+    names_unit,
+    unit_kind,
+)
 from quanze.errors import UnreadableInputError
 from quanze.ingest.header import catalogue_columns, names_column
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.reader import read_file
 from quanze.models import (
     Category,
+    ColumnMap,
     FileReport,
     IssueCode,
     ListKind,
@@ -47,7 +58,9 @@ def _columns_of_the_other_kind(report: FileReport, expected: ListKind) -> list[s
     power_only = [c.header for c in columns if c.field in _POWER_ONLY_FIELDS]
     catalogue = catalogue_columns(columns)
     if expected is ListKind.POWERS:
-        return catalogue if not power_only else []
+        if power_only:
+            return []
+        return catalogue or _catalogue_export_columns(columns)
     # Given as a catalogue, a file is taken as one on weaker signs too: a 办件量 column, or an item column
     # headed 服务事项 (which heads some catalogue exports as well as some power lists).
     if catalogue or any(
@@ -55,6 +68,14 @@ def _columns_of_the_other_kind(report: FileReport, expected: ListKind) -> list[s
     ):
         return []
     return power_only
+
+
+def _catalogue_export_columns(columns: Sequence[ColumnMap]) -> list[str]:
+    """A catalogue export's pair of columns, 办件量 beside 行政区划, in a file with no column only a power list
+    has: a unit's own catalogue saved under its list's name (each column alone heads some power lists too)."""
+    volume = [c.header for c in columns if c.field == "volume"]
+    unit = [c.header for c in columns if c.field == "unit"]
+    return [*unit[:1], *volume[:1]] if volume and unit else []
 
 
 # Powers a body exercises on its own motion (依职权): a service catalogue, made of what people apply for, holds none.
@@ -309,12 +330,25 @@ _ORGAN_UNIT = re.compile(r"^(?:[^县区旗]{2,6}?(?:市|州|盟))?([^县区旗�
 _OWN_UNIT_KINDS = frozenset({COUNTY, DISTRICT, BANNER})
 
 
+# A town's own organ: its government or office (双河镇人民政府, 柳塘街道办事处), its 执法队 or 便民服务中心, the
+# county before it or not. A county's department (住房和城乡建设局) is none, whatever its words hold.
+_TOWN_ORGAN = re.compile(
+    r"^(?:[^县区旗]{2,6}?(?:县|区|旗|市))?([^县区旗市镇乡]{2,6}?(?:镇|乡|街道))"
+    r"(?:人民政府|政府|街道办事处|办事处|综合行政执法队|综合执法队|便民服务中心|为民服务中心)?$"
+)
+_TOWN_KINDS = frozenset({TOWNSHIP, STREET})
+
+
 def _named_unit(item: PowerItem | ServiceItem, *, organs: bool) -> tuple[str, str] | None:
-    """The unit a row of a unit's list names itself (its 行政区划, else its organ's place) and where."""
+    """The unit a row of a unit's list names itself (its 行政区划, else its organ's place) and where.
+
+    In a county's list any organ names its county; in a town's list only the town's own organs (its government
+    or office) name a town: the county's departments that work with it name no town."""
     if item.unit:
         return item.unit, "行政区划"
-    found = _ORGAN_UNIT.match(name_key(item.department or "")) if organs else None
-    if found and unit_kind(found.group(1)) in _OWN_UNIT_KINDS:
+    organ = name_key(item.department or "")
+    found = _ORGAN_UNIT.match(organ) if organs else _TOWN_ORGAN.match(organ)
+    if found and unit_kind(found.group(1)) in (_OWN_UNIT_KINDS if organs else _TOWN_KINDS):
         return found.group(1), "实施主体"
     return None
 
@@ -330,7 +364,8 @@ def other_unit_issues(
     """A unit's list whose own rows name another unit (the wrong file, or the wrong `unit`): a loud warning.
 
     A row names its unit in its 行政区划 column or, in a county's (district's, banner's) list, through its
-    organ (柳河县民政局); a township's list is read by its county's organs, so there only the column counts.
+    organ (柳河县民政局); a township's list is read by its county's organs too, so there only the town's own
+    organs (双河镇人民政府) count beside the column.
     When most of the rows that name a unit name one other unit, the list is taken to be that unit's:
     counting it as `unit`'s would credit `unit` with another unit's acceptance, so `check` fails until the
     file or the config is put right. The unit's `parent`, and a spelling `[aliases.units]` maps to `unit`,

@@ -17,6 +17,7 @@ from quanze.gctune import relaxed_gc
 from quanze.ingest.counts import stated_count_issues
 from quanze.ingest.duplicates import Duplicates
 from quanze.ingest.formats import printable, sniff
+from quanze.ingest.namecheck import copied_sheets, names_not_items
 from quanze.ingest.options import IngestOptions
 from quanze.ingest.records import Placeholders
 from quanze.ingest.sheet import SheetReader, split_side_by_side
@@ -57,16 +58,26 @@ def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection during a read, and the collector as it was after it.
 
     Even at relaxed thresholds the collector walks every record and issue as it is made, and again as they
-    age (a tenth of a large read's time), to find nothing: a read makes no cyclic garbage row by row (its
-    only cycles are one file's reader and its bookkeeping, whose size is the file's, and which are found
-    as usual once the read is over). Freed objects are still freed at once (reference counting)."""
+    age (a tenth of a large read's time), to find nothing: a read makes no cyclic garbage (its readers hold
+    no reference cycle; test_reader_gc reads every kind of input to show it), and freed objects are freed at
+    once (reference counting). So what a read made is handed to the oldest generation as it is, unwalked:
+    the collector would otherwise walk every record and issue at its next allocation to find them alive
+    (freezing and unfreezing moves every tracked object there at once). Not when the caller has frozen
+    objects of its own (unfreezing would undo its freeze), nor after a failed read (a traceback's frames
+    hold cycles): the collector then finds what it finds, as usual."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-    finally:
+    except BaseException:
         if enabled:
             gc.enable()
+        raise
+    if enabled:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
 
 
 def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> FileReport:
@@ -155,7 +166,10 @@ def _read_file(path: Path, options: IngestOptions, *, label: str | None) -> File
     empty = _no_records_issue(report)
     if empty is not None:
         report.issues.append(empty)
-    report.issues.extend(_one_name_throughout(report) or _few_names_repeated(report))
+    report.issues.extend(
+        _one_name_throughout(report) or _few_names_repeated(report) or names_not_items(report)
+    )
+    report.issues.extend(copied_sheets(report))
     report.issues.extend(stated_count_issues(report))
     return report
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import repeat
 from typing import Any, TypeVar
+from weakref import WeakMethod
 
 from pydantic import BaseModel, ValidationError
 
@@ -71,7 +72,7 @@ class RecordBuilder:
         """parse_count by 办件量 text (only those that parse: a bad one is reported on every row)."""
         self.count = 0
         """Records made so far (the sheet reader puts the number on the layout at the end)."""
-        self.tree = CatalogueTree(ctx, self._retract)
+        self.tree = CatalogueTree(ctx, WeakMethod(self._retract))
 
     def _category(self, raw: str) -> Category | None:
         """category_of a raw 事项类型, remembered: a sheet has a handful of them, repeated row after row."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from weakref import WeakMethod
 
 from quanze.ingest.context import SheetContext
 from quanze.models import IssueCode, ServiceItem, Severity
@@ -38,9 +39,11 @@ class CatalogueTree:
     """Follows the tree of one catalogue sheet as its rows are read: which record may be a 事项, and which
     事项 the 办理项 being read belong to."""
 
-    def __init__(self, ctx: SheetContext, retract: Callable[[ServiceItem], None]) -> None:
+    def __init__(self, ctx: SheetContext, retract: WeakMethod[Callable[[ServiceItem], None]]) -> None:
         self.ctx = ctx
         self._retract = retract
+        """The record builder's way to take a record back, held weakly: the builder holds this tree, and a
+        reference cycle would leave the sheet's records to the garbage collector once the read is over."""
         self.parent: ServiceItem | None = None
         """The 事项 whose 办理项 are being read (no record of its own)."""
         self.candidate: tuple[ServiceItem, str | None, bool] | None = None
@@ -71,7 +74,9 @@ class CatalogueTree:
             item, seq, said = self.candidate
             child = values.get("seq") or ""
             if said or (seq and re.match(rf"{re.escape(seq)}[.．]", child)):
-                self._retract(item)
+                retract = self._retract()
+                assert retract is not None, "the record builder outlives its tree"
+                retract(item)
                 self.ctx.layout.skipped_structural += 1
                 self.ctx.issue(
                     IssueCode.SECTION_ROW,

@@ -58,6 +58,10 @@ DEFAULT_ABBREVIATIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "户口本": ("居民户口簿",),
     "准生证": ("生育服务证",),
     "高校": ("高等学校",),
+    "网约车": ("网络预约出租汽车",),
+    "网吧": ("互联网上网服务营业场所",),
+    # What 民办非企业单位 have been called since the Charity Law (2016): 社会服务机构成立登记 is 民办非企业单位成立登记.
+    "社会服务机构": ("民办非企业单位",),
 }
 
 # What the built-in short forms may not touch. 驾驶证 / 行驶证 of a tractor, a ship … is not a motor vehicle's.

@@ -33,6 +33,7 @@ from quanze.match.model import (
     power_key,
     service_key,
 )
+from quanze.match.row_order import propose_by_row_order
 from quanze.match.scoring import (
     KEY_WORD_NOTE,
     Candidate,
@@ -601,6 +602,22 @@ UNIT_PASSES: Final[tuple[UnitPass, ...]] = (
             w.families,
         ),
         adds="review links for unlinked items (and their families), to the one power holding their run",
+        drops="nothing",
+    ),
+    UnitPass(
+        "row order",
+        propose_by_row_order,
+        lambda w: propose_by_row_order(
+            w.in_unit,
+            w.found_by,
+            w.items,
+            w.index.targets,
+            w.options,
+            w.rejected_at,
+            w.services,
+            w.index.postings,
+        ),
+        adds="review links for unlinked items with no code, to the power of the catalogue rows around them",
         drops="nothing",
     ),
     UnitPass(

@@ -93,6 +93,8 @@ ISSUE_ZH = {
     IssueCode.CONFLICTING_ACCEPTANCE: "同一事项认领情况前后不一",
     IssueCode.NEAR_NAME_PAIRING: "承接事项按相近名称对应",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
+    IssueCode.NAMES_NOT_ITEMS: "事项名称列不是事项名称（机构名、类别词或编码）",
+    IssueCode.COPIED_SHEETS: "多个部门工作表内容相同（模板复制未修改）",
 }
 
 # What the overview's words mean: printed under the overview in report.xlsx and report.html.
