@@ -130,6 +130,11 @@ class IssueCode(StrEnum):
     STATED_COUNT_DIFFERS = "stated-count-differs"
     NO_COMMON_ITEMS = "no-common-items"
     SIDE_BY_SIDE_TABLES = "side-by-side-tables"
+    MISSING_ACCEPTANCE_LIST = "missing-acceptance-list"
+    NO_ACCEPTANCE_COLUMN = "no-acceptance-column"
+    DEVOLUTION_LIST_AS_ACCEPTANCE = "devolution-list-as-acceptance"
+    CONFLICTING_ACCEPTANCE = "conflicting-acceptance"
+    NEAR_NAME_PAIRING = "near-name-pairing"
     NAMES_NOT_ITEMS = "names-not-items"
     COPIED_SHEETS = "copied-sheets"
 
