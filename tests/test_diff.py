@@ -87,3 +87,32 @@ def test_a_department_that_gains_an_implementing_body_has_changed(tmp_path: Path
     # The same department in other words is still unchanged (市市场监管局 → 市市场监督管理局).
     food = next(r for r in result.rows if r.old_name == "食品生产许可")
     assert food.change is Change.UNCHANGED
+
+
+def acceptance_list_versions(tmp_path: Path) -> tuple[Path, Path]:
+    """Two versions of a unit's acceptance list: one answer turned (不认领 → 认领), one answer said in other
+    words (认领 → 同意承接), one supervising department left blank."""
+    header = ["序号", "事项名称", "事项编码", "监管部门", "认领情况"]
+    old = [
+        [1, "燃气经营许可证核发", "A001", "县住建局", "认领"],
+        [2, "《预防接种证》办理", "A002", "县卫健局", "不认领"],
+        [3, "食品生产许可", "A003", "县市场监管局", "认领"],
+    ]
+    new = [
+        [1, "燃气经营许可证核发", "A001", "县住建局", "同意承接"],
+        [2, "《预防接种证》办理", "A002", "县卫健局", "认领"],
+        [3, "食品生产许可", "A003", None, "认领"],
+    ]
+    return (
+        fixtures.xlsx(tmp_path / "v1.xlsx", {"Sheet1": [header, *old]}),
+        fixtures.xlsx(tmp_path / "v3.xlsx", {"Sheet1": [header, *new]}),
+    )
+
+
+def test_an_acceptance_answer_that_turns_is_a_change(tmp_path: Path) -> None:
+    old, new = acceptance_list_versions(tmp_path)
+    result = diff_lists(read_file(old).powers, read_file(new).powers)
+    got = {r.old_name: (r.change, tuple(r.fields), r.detail) for r in result.rows}
+    assert got["《预防接种证》办理"] == (Change.CHANGED, ("acceptance",), "认领情况：不认领 → 认领")
+    assert got["燃气经营许可证核发"][0] is Change.UNCHANGED  # the same answer in other words
+    assert got["食品生产许可"][:2] == (Change.CHANGED, ("supervision_department",))

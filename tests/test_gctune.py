@@ -115,3 +115,65 @@ def test_a_read_runs_no_collection_and_leaves_the_collector_as_it_found_it(
         gc.callbacks.remove(count)
         gc.set_threshold(*old)
         (gc.enable if was else gc.disable)()
+
+
+def test_a_block_leaves_no_pending_young_collection_behind() -> None:
+    """What a run made is aged when its block ends: restoring the threshold starts no collection that
+    walks the whole result (a CLI run's last, useless one, just before it exits)."""
+    started: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    with relaxed_gc():
+        kept = [[i] for i in range(20_000)]  # tracked objects, far over the default young threshold
+        assert gc.get_count()[0] > 10_000
+    gc.callbacks.append(count)
+    try:
+        more = [[i] for i in range(100)]
+    finally:
+        gc.callbacks.remove(count)
+    assert started == [] and gc.get_count()[0] < 1_000
+    assert len(kept) + len(more) == 20_100 and gc.get_freeze_count() == 0
+
+
+def test_the_console_scripts_start_up_freeze_does_not_stop_a_run_freezing_its_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """freeze_startup (quanze.entry, after the imports) sets the loaded modules aside; a run still freezes
+    its rows after ingest, and unfreezes both at its end."""
+    from quanze import gctune
+
+    monkeypatch.setattr(gctune, "_startup_frozen", 0)
+    try:
+        gctune.freeze_startup()
+        startup = gc.get_freeze_count()
+        assert startup > 0 and gc.get_count()[0] < 100
+        with relaxed_gc():
+            rows = [[i] for i in range(5_000)]
+            freeze_inputs()
+            assert gc.get_freeze_count() >= startup + len(rows)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_console_script_freezes_the_loaded_cli_before_the_collector_is_on_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Frozen after the collector is back on, the first allocation in between would walk every object the
+    imports made (the collection the freeze is there to spare)."""
+    import quanze.cli
+    from quanze import entry, gctune
+
+    seen: list[tuple[str, bool]] = []
+    monkeypatch.setattr(gctune, "freeze_startup", lambda: seen.append(("freeze", gc.isenabled())))
+    monkeypatch.setattr(quanze.cli, "main", lambda: seen.append(("run", gc.isenabled())))
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        entry.main()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [("freeze", False), ("run", True)]

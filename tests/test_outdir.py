@@ -420,3 +420,23 @@ def test_a_run_that_waited_leaves_the_reports_the_other_run_just_wrote(tmp_path:
     with outdir.staged_out_dir(target, force=True) as stage:
         (stage / "gaps.csv").write_text("x", "utf-8")
     assert (target / "gaps.csv").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_a_swap_is_one_exchange_found_without_a_library_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exchange takes renameat2 from the process's own symbols: no `ldconfig` child on each run."""
+    import ctypes.util
+
+    def no_search(name: str) -> str | None:
+        raise AssertionError("find_library runs ldconfig in a child process")
+
+    monkeypatch.setattr(ctypes.util, "find_library", no_search)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("A", encoding="utf-8")
+    (b / "x").write_text("B", encoding="utf-8")
+    assert outdir._exchange(a, b)
+    assert (a / "x").read_text(encoding="utf-8") == "B" and (b / "x").read_text(encoding="utf-8") == "A"

@@ -384,3 +384,25 @@ def test_unmatched_sheet_has_no_columns_empty_in_every_row(tmp_path: Path) -> No
     assert headings == ["行政区划", "实施部门", "承办机构", "权力事项编码", "权力事项名称", "理由"]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert rows and all(any(r[i] for r in rows) for i in (0, 4, 5))
+
+
+def test_gap_cells_hold_what_the_rows_dump() -> None:
+    """The 缺口 sheet's cells are taken from a gap row's fields directly: the same as its model_dump()."""
+    from quanze.report.reconcile import _gap_cells
+    from quanze.results import GapRow, GapStatus, GapType
+
+    row = GapRow(
+        gap_type=GapType.UNUSED,
+        unit="东城县",
+        item_code="0100",
+        item_name="某某许可",
+        detail="统计期内办件量为0",
+        status=GapStatus.PENDING_REVIEW,
+        power_code="P1",
+    )
+    (cells,) = list(_gap_cells([row]))
+    dumped = row.model_dump()
+    assert {k: v for k, v in cells.items() if k not in ("gap_type", "gap_type_zh", "status")} == {
+        k: v for k, v in dumped.items() if k not in ("gap_type", "status")
+    }
+    assert cells["gap_type"] == "unused" and cells["status"] != GapStatus.PENDING_REVIEW

@@ -244,3 +244,47 @@ def test_review_headline_names_the_items_by_unit_beside_the_links(tmp_path: Path
     result = result.model_copy(update={"summary": result.summary.model_copy(update={"match": m})})
     review = next(h for h in headlines(result) if h.key == "review")
     assert (review.value, review.of) == ("5", "涉及事项×单位 2")
+
+
+def _scenario_result(tmp_path: Path, *, lists: bool = True) -> ReconcileResult:
+    from quanze.pipeline import reconcile
+
+    import fixtures
+
+    config = fixtures.scenario(tmp_path / "s")
+    if not lists:
+        text = config.read_text("utf-8")
+        for unit in ("东城县", "西河县"):
+            text = text.replace(
+                f'[[inputs.lists]]\npath = "{unit}.xlsx"\nrole = "acceptance"\nunit = "{unit}"\n\n', ""
+            )
+        text = text[: text.index("[check]")]
+        config.write_text(text, "utf-8")
+    return reconcile(load_config(config))
+
+
+def test_one_unit_with_powers_left_out_does_not_say_power_units_are_the_powers(tmp_path: Path) -> None:
+    """Finding 08: 事项×单位即事项数 is false when rows were left out of matching; say both numbers."""
+    from quanze.report.labels import glossary
+
+    result = _scenario_result(tmp_path)
+    m = result.summary.match
+    counted = m.power_units_matched + m.power_units_review + m.power_units_unmatched
+    one = result.summary.model_copy(
+        update={"match": m.model_copy(update={"units": ["东城县"], "powers": counted + 75})}
+    )
+    text = " ".join(glossary(result.model_copy(update={"summary": one})))
+    assert "事项×单位即事项数" not in text and f"权力事项 {counted + 75} 行中 {counted} 个" in text
+    whole = result.summary.model_copy(
+        update={"match": m.model_copy(update={"units": ["东城县"], "powers": counted})}
+    )
+    assert "事项×单位即事项数" in " ".join(glossary(result.model_copy(update={"summary": whole})))
+
+
+def test_without_acceptance_lists_the_headline_does_not_say_accepted(tmp_path: Path) -> None:
+    from quanze.report.labels import headlines
+
+    loose = {h.key: h.note for h in headlines(_scenario_result(tmp_path, lists=False))}
+    assert loose["no-service-item"] == "未录入服务事项"
+    measured = {h.key: h.note for h in headlines(_scenario_result(tmp_path / "b"))}
+    assert measured["no-service-item"] == "已承接未录入服务事项"

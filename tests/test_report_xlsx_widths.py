@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -70,3 +72,41 @@ def test_control_characters_are_left_out_of_cells_and_other_text_kept(tmp_path: 
         ["燃气经营许可证核发", "换行\n与制表\t保留"],
         ["普通", None],
     ]
+
+
+@pytest.mark.parametrize("rows", [3, 40])
+def test_a_small_workbook_is_zipped_from_memory_with_the_same_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    """Up to IN_MEMORY_ROWS table rows the workbook's parts are never temporary files; the cells are the
+    same as a workbook zipped from files."""
+    import tempfile
+
+    from quanze.report import xlsx
+
+    made: list[str] = []
+    mkstemp = tempfile.mkstemp
+
+    def counted(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = mkstemp(*args, **kwargs)
+        made.append(name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", counted)
+    columns = [Column("name", "名称", 20, wrap=True), Column("n", "数量", 8)]
+    data = [{"name": f"事项{i}" * (i % 4 + 1), "n": i} for i in range(rows)]
+    cells = {}
+    for limit in (0, xlsx.IN_MEMORY_ROWS):
+        monkeypatch.setattr(xlsx, "IN_MEMORY_ROWS", limit)
+        made.clear()
+        path = tmp_path / f"{limit}.xlsx"
+        write_workbook(path, [Sheet("表一", columns, data, title="标题"), Sheet("表二", columns, data[:2])])
+        beside_output = [n for n in made if Path(n).parent == tmp_path]  # write_atomic's own temporary file
+        parts = len(made) - len(beside_output)
+        cells[limit] = (
+            [[c.value for c in r] for ws in load_workbook(path).worksheets for r in ws.iter_rows()],
+            parts,
+        )
+    assert cells[0][0] == cells[xlsx.IN_MEMORY_ROWS][0]
+    assert cells[xlsx.IN_MEMORY_ROWS][1] == 2  # the two sheets' row files only
+    assert cells[0][1] > 10  # every XML part of the package, besides them

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from quanze.addressing import Addressing
 from quanze.cascade import Cascade, UnitList, build_cascade
 from quanze.config import ListRole, QuanzeConfig
+from quanze.corrections import settle_corrections
 from quanze.decisions import DecisionRecord, decision_book, load_decisions, stale_decisions
 from quanze.errors import UsageError
 from quanze.gaps import AcceptanceCheck, acceptance_issues
@@ -18,6 +19,7 @@ from quanze.match import MatchResult, match_catalogue, power_key, service_key
 from quanze.models import Level, PowerItem
 from quanze.normalize import name_key
 from quanze.stages import Progress, Stage, Step
+from quanze.unlisted import receiving_units, unlisted_issues, unlisted_units
 
 
 def reading(progress: Progress | None) -> Callable[[str], None] | None:
@@ -94,6 +96,21 @@ class Analysis:
         ]
 
 
+def settle_acceptance(loaded: Loaded) -> None:
+    """A correction appended to a unit's list (认领 after an earlier 不认领 of one item) is its answer: the
+    earlier rows leave every view of the list (quanze.corrections), and each conflict is an issue."""
+    settled, issues = settle_corrections(loaded.acceptance)
+    if not issues:
+        return
+    kept = {id(p) for items in settled.values() for p in items}
+    loaded.acceptance = settled
+    loaded.lists = [
+        (li, [p for p in items if id(p) in kept] if li.role is ListRole.ACCEPTANCE else items)
+        for li, items in loaded.lists
+    ]
+    loaded.issues.extend(issues)
+
+
 def analyse(
     config: QuanzeConfig, *, units: Sequence[str] | None = None, progress: Progress | None = None
 ) -> Analysis:
@@ -106,6 +123,7 @@ def analyse(
     freeze_inputs()
     if units is not None:
         only_units(loaded, units)
+    settle_acceptance(loaded)
     powers = loaded.devolved or [p for unit in sorted(loaded.acceptance) for p in loaded.acceptance[unit]]
     if not powers:
         raise UsageError(
@@ -140,13 +158,43 @@ def analyse(
     )
     if progress is not None:
         progress(Step(Stage.GAPS, "finding gaps"))
+    # A unit the run knows with items devolved to it but no acceptance list, while others' lists are given.
+    given = sum(li.role is ListRole.ACCEPTANCE for li in config.inputs.lists)
+    wanted = None if units is None else {name_key(w) for w in units}
+    unlisted = (
+        unlisted_units(
+            loaded.devolved,
+            loaded.acceptance,
+            # Receiving units: the catalogue's 行政区划 and units' own lists (another level's list is no unit).
+            # And the units the devolution list names in its 承接单位 (a unit, not one of its departments).
+            [
+                u
+                for u in receiving_units(
+                    loaded.devolved,
+                    {s.unit for s in loaded.services if s.unit}
+                    | {li.unit for li, _ in loaded.lists if li.unit and li.role is ListRole.OWN}
+                    | (loaded.known_units or set())
+                    | set(loaded.acceptance),
+                    addressing,
+                )
+                if wanted is None or name_key(u) in wanted
+            ],
+            addressing=addressing,
+        )
+        if given
+        else {}
+    )
+    loaded.issues.extend(unlisted_issues(unlisted, loaded.devolved, given))
     acceptance = (
-        AcceptanceCheck(loaded.devolved, loaded.acceptance, config.match, addressing=addressing)
-        if (loaded.devolved and loaded.acceptance)
+        AcceptanceCheck(
+            loaded.devolved, loaded.acceptance, config.match, addressing=addressing, unlisted=unlisted
+        )
+        if (loaded.devolved and (loaded.acceptance or unlisted))
         else None
     )
     if acceptance is not None:
         loaded.issues.extend(acceptance.unmet())
+        loaded.issues.extend(acceptance.near_name_issues())
     levels = cascade_lists(loaded)
     chained = (
         build_cascade(levels, options=config.match, addressing=addressing)

@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field, ValidationError
 from quanze.config import QuanzeConfig, Threshold
 from quanze.coverage import unmeasured
 from quanze.errors import ConfigError, ExitCode, UsageError, exit_code_for
-from quanze.gap_types import GAP_TYPES
+from quanze.gap_types import GAP_TYPES, Need
 from quanze.models import IssueCode, RowIssue
 from quanze.results import GapType, ReconcileResult, Summary
+from quanze.unlisted import lists_gone, measured
 
 # Warnings about the inputs that fail a check whatever its limits (see quanze.ingest.inputcheck).
 LOUD_WARNINGS = (
@@ -24,6 +25,9 @@ LOUD_WARNINGS = (
     IssueCode.BLANK_ACCEPTANCE_COLUMN,
     IssueCode.NO_COMMON_ITEMS,
     IssueCode.DUPLICATE_INPUT,
+    IssueCode.MISSING_ACCEPTANCE_LIST,
+    IssueCode.NO_ACCEPTANCE_COLUMN,
+    IssueCode.DEVOLUTION_LIST_AS_ACCEPTANCE,
 )
 
 # Every metric a [check] limit may name, with what a percentage is a share of.
@@ -35,6 +39,8 @@ METRICS: dict[str, str] = {
     "invalid-rows": "rows",
     "overdue": "gaps",
 }
+# Metrics counted on the acceptance lists: not comparable with a run that read other units' lists.
+ACCEPTANCE_METRICS = frozenset(t.value for t, spec in GAP_TYPES.items() if Need.ACCEPTANCE in spec.all_needs)
 # Metrics that only the ledger counts: a run that records no ledger cannot judge them.
 LEDGER_METRICS = frozenset({"overdue"})
 
@@ -176,6 +182,23 @@ def evaluate(
             )
         )
     changes = compare(baseline, summary) if baseline is not None else []
+    gone = lists_gone(baseline, summary) if baseline is not None else []
+    if gone:
+        # The baseline read these units' acceptance lists and this run did not: its acceptance counts cover
+        # fewer units, so "fewer not-accepted" is no improvement, and the job must not pass.
+        results.append(
+            ThresholdResult(
+                name=f"acceptance lists gone since the baseline ({'、'.join(gone)})",
+                count=len(gone),
+                value=len(gone),
+                limit="0",
+                passed=False,
+                not_measured=f"—（未提供{'、'.join(gone)}的承接清单）",
+            )
+        )
+        for c in changes:
+            if c.metric in ACCEPTANCE_METRICS and c.verdict in ("better", "worse", "same"):
+                c.verdict = "not measured"
     return CheckResult(
         passed=all(r.passed for r in results), thresholds=results, changes=changes, summary=summary
     )
@@ -198,8 +221,8 @@ def judge(
             t.passed, t.not_measured = False, missing[t.name]
     verdict.passed = all(t.passed for t in verdict.thresholds)
     if result.acceptance:
-        verdict.accepted = sum(a.accepted for a in result.acceptance)
-        verdict.devolved = sum(a.devolved for a in result.acceptance)
+        verdict.accepted = sum(a.accepted for a in measured(result.acceptance))
+        verdict.devolved = sum(a.devolved for a in measured(result.acceptance))
     verdict.issues = result.issues
     return verdict
 

@@ -29,6 +29,7 @@ from quanze.report.labels import GAP_ZH
 from quanze.results import GapStatus, GapType, ReconcileResult, Summary
 from quanze.stages import Step
 from quanze.tracking import ApplyOutcome, ExportOutcome
+from quanze.unlisted import measured
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -265,8 +266,8 @@ class Terminal:
 
     def headline(self, result: ReconcileResult) -> None:
         """The two lines an official reads first: acceptance rate, then the gaps by type (Chinese first)."""
-        accepted = sum(a.accepted for a in result.acceptance)
-        devolved = sum(a.devolved for a in result.acceptance)
+        accepted = sum(a.accepted for a in measured(result.acceptance))
+        devolved = sum(a.devolved for a in measured(result.acceptance))
         self.say(rate_line(result.summary, accepted, devolved) + "\n" + gap_line(result.summary))
 
     def gap_counts(self, result: ReconcileResult, out: Path) -> None:
@@ -333,6 +334,10 @@ class Terminal:
             + "\n"
             + gap_line(verdict.summary)
         )
+        # The warnings that failed the check, each with its fix (a nightly job's log is read, not issues.csv).
+        for issue in verdict.issues:
+            if issue.code in LOUD_WARNINGS:
+                self.say(f"[bold yellow]warning:[/] {escape(issue.location())}: {escape(issue.message)}")
 
     def unit_done(self, name: str, summary: Summary) -> None:
         m = summary.match

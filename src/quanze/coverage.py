@@ -26,9 +26,14 @@ NO_SUPERVISION_COLUMNS: Final = "—（下放清单未填监管部门/监管方�
 
 def _acceptance(result: ReconcileResult, roles: set[str]) -> str | None:
     # Acceptance gaps need both sides: acceptance lists given without a devolution list lack the other one.
-    if result.acceptance:
+    # A run whose units all lack their lists (a units run for a unit without one) measured nothing either.
+    if any(a.not_measured is None for a in result.acceptance):
         return None
-    return NO_ACCEPTANCE_LISTS if "acceptance" not in roles else NO_DEVOLUTION_LIST
+    # Acceptance lists given but none for this run's units (a units run for a unit without one): it is the
+    # acceptance list that is missing, not the devolution list that was read.
+    if "acceptance" in roles and "devolution" not in roles:
+        return NO_DEVOLUTION_LIST
+    return NO_ACCEPTANCE_LISTS
 
 
 def _catalogue(result: ReconcileResult, roles: set[str]) -> str | None:

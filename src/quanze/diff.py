@@ -14,6 +14,7 @@ from quanze.errors import ExitCode, exit_code_for
 from quanze.match import MatchOptions, Status, match_lists
 from quanze.models import PowerItem, RowIssue
 from quanze.normalize import code_key, department_key, name_key
+from quanze.vocab import acceptance_of
 
 
 class Change(StrEnum):
@@ -59,7 +60,16 @@ COMPARED: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "level": ("行使层级", lambda v: name_key(v) if v else None),
     "devolution_mode": ("下放方式", lambda v: v),
     "receiving_unit": ("承接单位", lambda v: name_key(v) if v else None),
+    "supervision_department": ("监管部门", lambda v: department_key(v) if v else None),
+    "supervision_method": ("监管方式", lambda v: name_key(v) if v else None),
+    # A unit's answer, as it reads (认领 and 同意承接 are one answer); a word that is neither, as written.
+    "acceptance": ("认领情况", lambda v: _acceptance_key(v)),
 }
+
+
+def _acceptance_key(value: str | None) -> object:
+    reading = acceptance_of(value)
+    return reading if reading is not None else name_key(value or "")
 
 
 if TYPE_CHECKING:

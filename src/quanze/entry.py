@@ -13,11 +13,14 @@ def main() -> None:
     land inside an import, print a traceback and kill the process by the signal. The imports build a few
     hundred thousand objects (models and their schemas, dataclasses, regexes) that all live until the process
     ends: a collection during them frees nothing and costs about a tenth of their time, so the collector is
-    off while they run and on again before any command does.
+    off while they run and on again before any command does, and they are frozen (gctune.freeze_startup).
     """
     gc.disable()
     try:
         from quanze.cli import main as run
+        from quanze.gctune import freeze_startup
+
+        freeze_startup()  # before the collector is on again: its first allocation would walk them all
     except KeyboardInterrupt:
         sys.stderr.write("interrupted; nothing was read or written\n")
         raise SystemExit(130) from None

@@ -13,11 +13,13 @@ from rapidfuzz.distance import Levenshtein
 from quanze.addressing import DEFAULT, Addressing
 from quanze.coverage import unmeasured
 from quanze.gap_types import CROSS_UNIT, GAP_TYPES
-from quanze.match import MatchOptions, MatchResult, Pairing, Status, action_stem, match_lists
+from quanze.match import MatchOptions, MatchResult, Pair, Pairing, Status, action_stem, match_lists
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
+from quanze.near_pairs import stands
 from quanze.normalize import department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
+from quanze.unlisted import NO_UNIT_LIST
 from quanze.vocab import acceptance_of, is_refusal, keeps_item
 
 if TYPE_CHECKING:  # analysis reads the inputs through this module's AcceptanceCheck
@@ -46,20 +48,29 @@ def gap_row(
         power = item
     if service is None and isinstance(item, ServiceItem):
         service = item
-    return GapRow(
-        gap_type=kind,
-        unit=unit,
-        item_code=item.code,
-        item_name=item.title,
-        detail=detail,
-        department=department or item.department,
-        source=source_of(item),
-        status=status,
-        power_code=power.code if power else None,
-        power_name=power.title if power else None,
-        service_code=service.code if service else None,
-        service_name=service.name if service else None,
+    src = item.source
+    # pydantic-core's validator from a dict, as GapRow(**fields) builds it without the Python __init__
+    # around it (a province has tens of thousands of gaps).
+    row: GapRow = _GAP_ROW(
+        {
+            "gap_type": kind,
+            "unit": unit,
+            "item_code": item.code,
+            "item_name": item.title,
+            "detail": detail,
+            "department": department or item.department,
+            "source": f"{src.file} › {src.sheet} › {src.row}",
+            "status": status,
+            "power_code": power.code if power else None,
+            "power_name": power.title if power else None,
+            "service_code": service.code if service else None,
+            "service_name": service.name if service else None,
+        }
     )
+    return row
+
+
+_GAP_ROW = GapRow.__pydantic_validator__.validate_python
 
 
 def is_refused(item: PowerItem) -> bool:
@@ -114,20 +125,75 @@ class AcceptanceCheck:
         options: MatchOptions | None = None,
         *,
         addressing: Addressing = DEFAULT,
+        unlisted: Mapping[str, int] | None = None,
     ) -> None:
         self.devolved = devolved
         self.lists = lists
+        # Units of the run with items devolved to them but no acceptance list (quanze.unlisted): not measured.
+        self.unlisted = dict(unlisted or {})
         self.addressing = addressing
         self.options = options
         self.pairings: dict[str, tuple[list[int], Pairing]] = {}
+        # Pairings under review (a near name) per unit: kept ones count, with an issue; the others are undone.
+        self.near: dict[str, list[tuple[Pair, bool]]] = {}
         self._accepted: dict[str, set[int]] = {}
         for unit in sorted(lists):
             expected = expected_at(devolved, unit, addressing)
             pairing = match_lists([devolved[i] for i in expected], lists[unit], options=options)
+            self._settle_near_names(unit, expected, pairing)
             self.pairings[unit] = (expected, pairing)
             self._accepted[unit] = {
                 expected[p.left] for p in pairing.pairs if not is_refused(lists[unit][p.right])
             }
+
+    def _settle_near_names(self, unit: str, expected: Sequence[int], pairing: Pairing) -> None:
+        """Undo a pairing under review whose names differ by more than characters slipped in (quanze.near_pairs):
+        the devolved item is then not listed, the row not devolved; each near pairing is said as an issue."""
+        items = self.lists[unit]
+        kept: list[Pair] = []
+        for p in pairing.pairs:
+            if p.status is Status.MATCHED:
+                kept.append(p)
+                continue
+            holds = stands(p, self.devolved[expected[p.left]], items[p.right])
+            self.near.setdefault(unit, []).append((p, holds))
+            if holds:
+                kept.append(p)
+            else:
+                pairing.left_only.append(p.left)
+                pairing.right_only.append(p.right)
+        pairing.pairs = kept
+        pairing.left_only.sort()
+        pairing.right_only.sort()
+
+    def near_name_issues(self) -> list[RowIssue]:
+        """Each pairing of a devolved item with a row of a near name, counted or undone: never silent."""
+        out = []
+        for unit in sorted(self.near):
+            expected, _ = self.pairings[unit]
+            for p, holds in self.near[unit]:
+                power, row = self.devolved[expected[p.left]], self.lists[unit][p.right]
+                said = (
+                    f"counted as the devolved item “{power.title}” ({source_of(power)}) on a near name "
+                    f"(score {p.score:.0f}: {p.reason}); if it is another item, correct the name in the list"
+                    if holds
+                    else f"not counted as the devolved item “{power.title}” ({source_of(power)}): the names are "
+                    f"near (score {p.score:.0f}) but differ by more than a slip, so they name two items; "
+                    f"“{power.title}” stays not accepted and the row not devolved. If they are one item, write "
+                    "the devolution list's name or code in the row"
+                )
+                out.append(
+                    RowIssue(
+                        code=IssueCode.NEAR_NAME_PAIRING,
+                        severity=Severity.WARNING,
+                        file=row.source.file,
+                        sheet=row.source.sheet,
+                        row=row.source.row,
+                        value=row.title,
+                        message=f"{unit}'s row “{row.title}” is {said}",
+                    )
+                )
+        return out
 
     def unmet(self) -> list[RowIssue]:
         """Units whose acceptance list and the devolution list meet nowhere: a loud warning each, since the
@@ -184,10 +250,15 @@ class AcceptanceCheck:
                     )
                 elif p.status is Status.MATCHED:
                     names[expected[p.left]][unit] = accepted.title
+            undone = {p.left: items[p.right] for p, holds in self.near.get(unit, []) if not holds}
             for left in pairing.left_only:
-                rows.append(
-                    gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], "未列入该单位承接清单")
+                near = undone.get(left)
+                detail = "未列入该单位承接清单" + (
+                    f"（清单中名称相近的“{near.title}”（{source_of(near)}）是另一事项，未计为承接）"
+                    if near
+                    else ""
                 )
+                rows.append(gap_row(GapType.NOT_ACCEPTED, unit, self.devolved[expected[left]], detail))
             # Refused: nothing taken. A main item over its 子项 rows is a heading, taken through its sub-items.
             extra = [r for r in pairing.right_only if not is_refused(items[r]) and items[r].role != "main"]
             elsewhere = self._devolved_elsewhere([items[r] for r in extra])
@@ -227,6 +298,19 @@ class AcceptanceCheck:
                     missing=len(pairing.left_only),
                     extra=len(pairing.right_only),
                     rate=round(accepted / devolved, 4) if devolved else 0.0,
+                )
+            )
+        for unit, devolved in self.unlisted.items():
+            out.append(
+                AcceptanceRow(
+                    unit=unit,
+                    devolved=devolved,
+                    accepted=0,
+                    refused=0,
+                    missing=0,
+                    extra=0,
+                    rate=0.0,
+                    not_measured=NO_UNIT_LIST,
                 )
             )
         return out

@@ -157,6 +157,10 @@ class AcceptanceRow(BaseModel):
     missing: int
     extra: int
     rate: float
+    not_measured: str | None = Field(
+        default=None,
+        description="why the unit's acceptance was not measured (no acceptance list for it); its counts are then 0",
+    )
 
 
 CASCADE_COLUMNS = ("chain", "level", "unit", "code", "name", "how", "mode", "duty_type", "source")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from quanze.config import ListInput, ListRole, QuanzeConfig
 from quanze.errors import UnreadableInputError, UsageError
+from quanze.ingest.acceptance_shape import acceptance_column_issues
 from quanze.ingest.cache import file_digest
 from quanze.ingest.inputcheck import (
     blank_acceptance_issues,
@@ -137,6 +138,7 @@ def load_inputs(
         ]
     )
     loaded.issues.extend(repeats.values())
+    shapes: list[tuple[FileReport, list[PowerItem], str, str]] = []  # acceptance lists, checked below
     for n, (li, report) in enumerate(zip(config.inputs.lists, reports, strict=False)):
         unit = list_units[n]
         loaded.inputs.append(
@@ -149,6 +151,7 @@ def load_inputs(
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
             loaded.issues.extend(blank_acceptance_issues(report, items, file=str(li.path)))
+            shapes.append((report, items, str(li.path), unit or li.path.stem))
             loaded.issues.extend(
                 other_unit_issues(
                     items,
@@ -167,6 +170,9 @@ def load_inputs(
             loaded.issues.extend(devolution_mode_issues(items, file=str(li.path)))
             loaded.devolved.extend(items)
         loaded.lists.append((li, items))
+    for report, items, file, unit in shapes:
+        # Once every devolution list is read: a list that is one of them in the wrong role is said as such.
+        loaded.issues.extend(acceptance_column_issues(report, items, loaded.devolved, file=file, unit=unit))
     for n, (ci, report) in enumerate(
         zip(config.inputs.catalogue, reports[len(config.inputs.lists) :], strict=True),
         len(config.inputs.lists),

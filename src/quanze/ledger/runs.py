@@ -49,7 +49,11 @@ def record_event(
 
 
 def _unit_rates(result: ReconcileResult) -> list[tuple[str, str, int, int, float]]:
-    rows = [(a.unit, "acceptance", a.devolved, a.accepted, a.rate) for a in result.acceptance]
+    rows = [
+        (a.unit, "acceptance", a.devolved, a.accepted, a.rate)
+        for a in result.acceptance
+        if a.not_measured is None  # no list for the unit: no rate to record
+    ]
     usage: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for u in result.usage:
         if u.unit:

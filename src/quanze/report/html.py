@@ -106,7 +106,7 @@ def render(result: ReconcileResult, *, title: str) -> str:
         sections=sections,
         gap_counts=gap_rows(result),
         gap_groups=gap_groups(result.gaps),
-        acceptance=sorted(result.acceptance, key=lambda a: (a.rate, a.unit)),
+        acceptance=sorted(result.acceptance, key=lambda a: (a.not_measured is None, a.rate, a.unit)),
         usage=sorted(merged_usage(result.usage), key=lambda u: (u.rate, u.unit or "", u.department)),
         levels=levels,
         chain_rows=chain_rows[:ROW_LIMIT],

@@ -14,6 +14,7 @@ from quanze.models import METHOD_ZH as METHOD_ZH  # re-exported: the vocabulary 
 from quanze.models import STATUS_ZH as STATUS_ZH
 from quanze.models import IssueCode, Severity
 from quanze.results import GapStatus, GapType, ReconcileResult
+from quanze.unlisted import measured, unmeasured_units
 
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
@@ -87,6 +88,11 @@ ISSUE_ZH = {
     IssueCode.FEW_NAMES_REPEATED: "少数几个名称反复出现",
     IssueCode.STATED_COUNT_DIFFERS: "清单自述事项数与读取数不符",
     IssueCode.NO_COMMON_ITEMS: "承接清单与下放清单无共同事项",
+    IssueCode.MISSING_ACCEPTANCE_LIST: "单位未提供承接清单",
+    IssueCode.NO_ACCEPTANCE_COLUMN: "承接清单无认领情况列",
+    IssueCode.DEVOLUTION_LIST_AS_ACCEPTANCE: "承接清单疑为下放清单",
+    IssueCode.CONFLICTING_ACCEPTANCE: "同一事项认领情况前后不一",
+    IssueCode.NEAR_NAME_PAIRING: "承接事项按相近名称对应",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
     IssueCode.NAMES_NOT_ITEMS: "事项名称列不是事项名称（机构名、类别词或编码）",
     IssueCode.COPIED_SHEETS: "多个部门工作表内容相同（模板复制未修改）",
@@ -108,7 +114,15 @@ def glossary(result: ReconcileResult) -> tuple[str, ...]:
     if units >= 2:
         example = f"本次 {units} 个单位，同一事项在 {units} 个单位计 {units} 次。"
     elif units == 1:
-        example = "本次只有 1 个单位，事项×单位即事项数。"
+        m = result.summary.match
+        counted = m.power_units_matched + m.power_units_review + m.power_units_unmatched
+        example = (
+            "本次只有 1 个单位，事项×单位即事项数。"
+            if counted == m.powers
+            # Rows left out of matching (a 行政区划 no unit of the run has …): the two counts differ, say both.
+            else f"本次只有 1 个单位；权力事项 {m.powers} 行中 {counted} 个计入事项×单位，"
+            f"其余 {m.powers - counted} 行未参与匹配（原因见“数据问题”）。"
+        )
     else:
         example = "本次服务事项目录未注明行政区划，每个事项计一次。"
     return (GLOSSARY[0], GLOSSARY[1] + example, *GLOSSARY[2:])
@@ -243,9 +257,12 @@ def headlines(result: ReconcileResult) -> list[Headline]:
     """
     gaps, m = result.summary.gaps, result.summary.match
     missing = unmeasured(result)
-    devolved = sum(a.devolved for a in result.acceptance)
-    accepted = sum(a.accepted for a in result.acceptance)
+    devolved = sum(a.devolved for a in measured(result.acceptance))
+    accepted = sum(a.accepted for a in measured(result.acceptance))
     rate = f"{accepted / devolved:.1%}" if devolved else "—"
+    # Units without an acceptance list are not in the rate: said beside it, never silently left out.
+    absent = unmeasured_units(result.acceptance)
+    absent_note = f"；{'、'.join(absent)} 未提供承接清单，未计入" if absent else ""
     confirmed, waiting = gap_total(result, GapType.NO_SERVICE_ITEM)
     loose = missing.get(GapType.NO_SERVICE_ITEM.value, str(confirmed))
     loose_of = (
@@ -258,7 +275,7 @@ def headlines(result: ReconcileResult) -> list[Headline]:
             "acceptance-rate",
             "承接率",
             rate,
-            "已承接 / 应承接" if devolved else NO_ACCEPTANCE_LISTS[2:-1],
+            ("已承接 / 应承接" + absent_note) if devolved else NO_ACCEPTANCE_LISTS[2:-1],
             f"{accepted}/{devolved}" if devolved else "",
         ),
         Headline(
@@ -267,7 +284,14 @@ def headlines(result: ReconcileResult) -> list[Headline]:
             missing.get("not-accepted", str(gaps.get("not-accepted", 0))),
             "已下放未承接",
         ),
-        Headline("no-service-item", "权限悬空", loose, "已承接未录入服务事项", loose_of),
+        Headline(
+            "no-service-item",
+            "权限悬空",
+            loose,
+            # Without acceptance lists nothing is known to be 已承接: the count is of items with no service item.
+            "未录入服务事项" if "not-accepted" in missing else "已承接未录入服务事项",
+            loose_of,
+        ),
         Headline(
             "review",
             "待复核",

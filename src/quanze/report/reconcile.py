@@ -46,6 +46,7 @@ from quanze.results import (
     GAP_COLUMNS,
     GAP_STATUS_ZH,
     MATCH_COLUMNS,
+    AcceptanceRow,
     GapRow,
     MatchRow,
     ReconcileResult,
@@ -164,7 +165,7 @@ def _gap_sheet(result: ReconcileResult) -> Sheet:
 def _gap_cells(rows: Iterable[GapRow]) -> Iterable[dict[str, Any]]:
     for g in rows:
         yield {
-            **g.model_dump(),
+            **g.__dict__,  # a flat row of plain values: what model_dump() gives, without the serializer
             "gap_type": g.gap_type.value,
             "gap_type_zh": GAP_ZH[g.gap_type],
             "status": GAP_STATUS_ZH[g.status],
@@ -277,6 +278,13 @@ def inputs_section(result: ReconcileResult) -> Section:
     )
 
 
+def _not_measured(a: AcceptanceRow) -> dict[str, object]:
+    """A unit whose acceptance was not measured: its reason in place of every count but 应承接."""
+    why = a.not_measured or ""
+    counts = dict.fromkeys(("accepted", "refused", "missing", "extra", "rate"), why)
+    return {"unit": a.unit, "devolved": a.devolved, **counts}
+
+
 def overview_sheet(
     result: ReconcileResult, title: str, *, lean: str | None = None
 ) -> list[Sheet | Dashboard]:
@@ -285,7 +293,7 @@ def overview_sheet(
     The rate tables are sorted from the lowest rate up, so the lagging unit or department is on top of
     the table and of its bar chart.
     """
-    by_rate = sorted(result.acceptance, key=lambda a: (a.rate, a.unit))
+    by_rate = sorted(result.acceptance, key=lambda a: (a.not_measured is None, a.rate, a.unit))
     usage_rows = sorted(usage_by_department(result), key=lambda u: (u["rate"], u["department"]))
     sections = [
         Section(
@@ -305,7 +313,12 @@ def overview_sheet(
                     Column("not_accepted", "未承接", 10),
                     ACCEPTANCE_RATE,
                 ),
-                [{**a.model_dump(), "not_accepted": a.devolved - a.accepted} for a in by_rate],
+                [
+                    {**a.model_dump(), "not_accepted": a.devolved - a.accepted}
+                    if a.not_measured is None
+                    else {**_not_measured(a), "not_accepted": a.not_measured}
+                    for a in by_rate
+                ],
                 # Rates of 92-94 % look alike on a 0-100 % axis; the items not accepted tell units apart.
                 Chart("各单位未承接事项数（承接率由低到高）", "unit", ("not_accepted",), "事项数"),
             )
@@ -336,7 +349,8 @@ def overview_sheet(
                     Column("extra", "清单外", 10),
                     ACCEPTANCE_RATE,
                 ),
-                [a.model_dump() for a in by_rate],  # lowest rate first, as on 概览
+                # lowest rate first, as on 概览; a unit without its list says so in place of its counts
+                [a.model_dump() if a.not_measured is None else _not_measured(a) for a in by_rate],
                 title="各单位承接进度（下放清单与各单位承接清单逐项比对；承接率由低到高）",
                 notes=(
                     "应承接 = 下放清单中下放给该单位的事项；已承接 = 承接清单中对应上的事项（含待复核的对应）；"

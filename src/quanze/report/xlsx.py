@@ -23,6 +23,11 @@ from quanze.sheets import SheetColumn
 
 EXCEL_CELL_LIMIT = 32767
 EXCEL_ROW_LIMIT = 1_048_576  # rows of one worksheet; XlsxWriter silently drops writes past it
+IN_MEMORY_ROWS = 5_000
+"""Up to this many table rows, a workbook's XML parts are zipped from memory, not from a temporary file
+each (two dozen files made, written, read back and deleted: most of a small workbook's closing time).
+Kept low: a part held in memory is its whole XML text (tens of MB at 20,000 rows), at scale near the
+run's peak memory."""
 _ILLEGAL = str.maketrans({c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]})
 _ILLEGAL_FOUND = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -460,8 +465,10 @@ def _finish_part(ws: Any, spec: Sheet, keys: Sequence[str], header_row: int, las
         )
 
 
-def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: int = EXCEL_ROW_LIMIT) -> None:
-    """One table; rows past `row_limit` go on continuation sheets (名称 (2) …) with the header repeated."""
+def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: int = EXCEL_ROW_LIMIT) -> int:
+    """One table; rows past `row_limit` go on continuation sheets (名称 (2) …) with the header repeated.
+
+    Returns the number of table rows written."""
     columns = list(spec.columns)
     header_row = (1 if spec.title else 0) + len(spec.notes)
     # The footer lines and the charts stay under the last part; leave them room on it.
@@ -506,7 +513,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
             number = isinstance(value, (int, float)) and not isinstance(value, bool) and i < len(cell_formats)
             _write(ws, r, i, value, cell_formats[i] if number else None)
     if part > 1:
-        return  # charts of a table that filled several sheets would show one part only; tables that big have none
+        return count  # charts of a table that filled several sheets would show one part only; tables that big have none
     sheet = spec.name[:31].replace("'", "''")
     shown = count if spec.chart_rows is None else min(count, spec.chart_rows)
     below = r + 2
@@ -525,6 +532,7 @@ def _write_sheet(wb: Any, spec: Sheet, formats: dict[str, Any], *, row_limit: in
         below += covered + 1
     if breaks:
         ws.set_h_pagebreaks(breaks)
+    return count
 
 
 def write_workbook(
@@ -573,13 +581,17 @@ def write_workbook(
         }
         formats["section"] = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         formats["note"] = wb.add_format({"font_color": "#404040"})
+        rows = 0
         for spec in sheets:
             if isinstance(spec, Custom):
                 spec.add(wb)
+                rows += IN_MEMORY_ROWS + 1  # a layout of its own, of unknown size: zipped from files
             elif isinstance(spec, Dashboard):
                 _write_dashboard(wb, spec, formats)
             else:
-                _write_sheet(wb, spec, formats, row_limit=row_limit)
+                rows += _write_sheet(wb, spec, formats, row_limit=row_limit)
+        # Read by XlsxWriter only when it zips the parts (close); a worksheet's rows still stream to its file.
+        wb.in_memory = rows <= IN_MEMORY_ROWS
         wb.close()
 
     write_atomic(path, write)
