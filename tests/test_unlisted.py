@@ -58,9 +58,16 @@ def test_check_fails_and_the_report_names_the_unit(one_list_missing: Path) -> No
         result.stderr.split()
     )  # the job's log says which and why
     sheet = openpyxl.load_workbook(one_list_missing.parent / "night" / "report.xlsx")["承接进度"]
-    cells = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
-    xihe = next(r for r in cells if r and r[0] == "西河县")
-    assert xihe[1] == 3 and xihe[2] == NO_UNIT_LIST and xihe[-1] == NO_UNIT_LIST
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    xihe = next(r for r in rows if r and r[0] == "西河县")
+    # The reason once, the other counts blank beside it (so it reads whole), never a 0.
+    assert xihe[1] == 3 and xihe[2] == NO_UNIT_LIST
+    assert all(c is None for c in xihe[3:7]), xihe
+    overview = openpyxl.load_workbook(one_list_missing.parent / "night" / "report.xlsx")["概览"]
+    line = next(
+        str(c) for row in overview.iter_rows(values_only=True) for c in row if str(c).startswith("承接率")
+    )
+    assert "西河县 未提供承接清单，未计入" in line  # beside the rate in 概览's one line, not only on the page
     html = (one_list_missing.parent / "night" / "report.html").read_text("utf-8")
     assert "西河县" in html and NO_UNIT_LIST in html and "未提供承接清单，未计入" in html
 

@@ -275,8 +275,9 @@ def headlines(result: ReconcileResult) -> list[Headline]:
             "acceptance-rate",
             "承接率",
             rate,
-            ("已承接 / 应承接" + absent_note) if devolved else NO_ACCEPTANCE_LISTS[2:-1],
-            f"{accepted}/{devolved}" if devolved else "",
+            "已承接 / 应承接" if devolved else NO_ACCEPTANCE_LISTS[2:-1],
+            # With the rate wherever it is shown (the page, 概览's one line), not only where its meaning is.
+            f"{accepted}/{devolved}{absent_note}" if devolved else "",
         ),
         Headline(
             "not-accepted",

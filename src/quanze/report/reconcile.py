@@ -279,10 +279,10 @@ def inputs_section(result: ReconcileResult) -> Section:
 
 
 def _not_measured(a: AcceptanceRow) -> dict[str, object]:
-    """A unit whose acceptance was not measured: its reason in place of every count but 应承接."""
-    why = a.not_measured or ""
-    counts = dict.fromkeys(("accepted", "refused", "missing", "extra", "rate"), why)
-    return {"unit": a.unit, "devolved": a.devolved, **counts}
+    """A unit whose acceptance was not measured: its reason once, in the first count after 应承接, with the
+    counts beside it left blank (never 0), so the reason reads whole across them instead of cut off in each."""
+    counts = dict.fromkeys(("refused", "missing", "extra", "rate", "not_accepted"))
+    return {"unit": a.unit, "devolved": a.devolved, "accepted": a.not_measured, **counts}
 
 
 def overview_sheet(
@@ -316,7 +316,7 @@ def overview_sheet(
                 [
                     {**a.model_dump(), "not_accepted": a.devolved - a.accepted}
                     if a.not_measured is None
-                    else {**_not_measured(a), "not_accepted": a.not_measured}
+                    else _not_measured(a)
                     for a in by_rate
                 ],
                 # Rates of 92-94 % look alike on a 0-100 % axis; the items not accepted tell units apart.
