@@ -195,6 +195,7 @@ def analyse(
     if acceptance is not None:
         loaded.issues.extend(acceptance.unmet())
         loaded.issues.extend(acceptance.near_name_issues())
+        loaded.issues.extend(acceptance.code_issues())
     levels = cascade_lists(loaded)
     chained = (
         build_cascade(levels, options=config.match, addressing=addressing)

@@ -17,7 +17,7 @@ from quanze.match import MatchOptions, MatchResult, Pair, Pairing, Status, actio
 from quanze.match.evidence import DEFAULT_SERVICE_CATEGORIES, expects_service_item
 from quanze.models import Category, IssueCode, PowerItem, RowIssue, ServiceItem, Severity
 from quanze.near_pairs import stands
-from quanze.normalize import department_key, name_key, split_name
+from quanze.normalize import code_key, department_key, name_key, split_name
 from quanze.results import AcceptanceRow, GapRow, GapStatus, GapType, UsageRow
 from quanze.unlisted import NO_UNIT_LIST
 from quanze.vocab import acceptance_of, is_refusal, keeps_item
@@ -191,6 +191,35 @@ class AcceptanceCheck:
                         row=row.source.row,
                         value=row.title,
                         message=f"{unit}'s row “{row.title}” is {said}",
+                    )
+                )
+        return out
+
+    def code_issues(self) -> list[RowIssue]:
+        """Rows counted as a devolved item whose own code is another: the name decided, and the unit is told.
+
+        A unit that typed a neighbouring code (511A0013700000 for 511A0013800000), or another devolved item's, may
+        have meant another item; the pairing stands on the name, never silently.
+        """
+        out = []
+        for unit in sorted(self.pairings):
+            expected, pairing = self.pairings[unit]
+            for p in pairing.pairs:
+                power, row = self.devolved[expected[p.left]], self.lists[unit][p.right]
+                theirs, ours = code_key(row.code), code_key(power.code)
+                if not theirs or not ours or theirs == ours:
+                    continue
+                out.append(
+                    RowIssue(
+                        code=IssueCode.ACCEPTANCE_CODE_DIFFERS,
+                        severity=Severity.WARNING,
+                        file=row.source.file,
+                        sheet=row.source.sheet,
+                        row=row.source.row,
+                        value=row.code,
+                        message=f"{unit}'s row “{row.title}” has the code {row.code}, but the devolved item it "
+                        f"is counted as by name, “{power.title}” ({source_of(power)}), has {power.code}; if the "
+                        "row means another item, correct its name, else write the devolution list's code",
                     )
                 )
         return out

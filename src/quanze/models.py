@@ -138,6 +138,7 @@ class IssueCode(StrEnum):
     NAMES_NOT_ITEMS = "names-not-items"
     COPIED_SHEETS = "copied-sheets"
     BAD_HANDOVER_STATUS = "bad-handover-status"
+    ACCEPTANCE_CODE_DIFFERS = "acceptance-code-differs"
 
 
 class HiddenMode(StrEnum):

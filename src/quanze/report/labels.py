@@ -93,6 +93,7 @@ ISSUE_ZH = {
     IssueCode.DEVOLUTION_LIST_AS_ACCEPTANCE: "承接清单疑为下放清单",
     IssueCode.CONFLICTING_ACCEPTANCE: "同一事项认领情况前后不一",
     IssueCode.NEAR_NAME_PAIRING: "承接事项按相近名称对应",
+    IssueCode.ACCEPTANCE_CODE_DIFFERS: "承接清单编码与下放事项不一致",
     IssueCode.SIDE_BY_SIDE_TABLES: "并排的两张表（分别读取）",
     IssueCode.NAMES_NOT_ITEMS: "事项名称列不是事项名称（机构名、类别词或编码）",
     IssueCode.COPIED_SHEETS: "多个部门工作表内容相同（模板复制未修改）",
