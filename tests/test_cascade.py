@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -540,3 +541,14 @@ def test_level_columns_do_not_depend_on_the_hash_seed() -> None:
         for seed in range(8)
     }
     assert seen == {"county township cluster"}
+
+
+def test_a_parent_whose_list_was_left_out_as_a_repeat_says_so(tmp_path: Path) -> None:
+    # 东城县's acceptance list is the city's devolution list again (the wrong file picked): it is left out as a
+    # repeat, and 城南镇's parent then has no list. The error names the repeat, not a misspelt parent.
+    config = three_levels(tmp_path / "c")
+    shutil.copyfile(config.parent / "city.xlsx", config.parent / "east.xlsx")
+    with pytest.raises(ConfigError) as caught:
+        reconcile(load_config(config))
+    assert "left out as a repeat" in str(caught.value) and "east.xlsx" in str(caught.value)
+    assert "东城县 its own list" in (caught.value.hint or "")

@@ -198,7 +198,7 @@ def analyse(
         loaded.issues.extend(acceptance.code_issues())
     levels = cascade_lists(loaded)
     chained = (
-        build_cascade(levels, options=config.match, addressing=addressing)
+        build_cascade(levels, options=config.match, addressing=addressing, left_out=loaded.left_out)
         if len({lv.level for lv in levels}) >= 2
         else None
     )

@@ -83,15 +83,20 @@ def _matched_only(pairing: Pairing) -> Pairing:
 
 
 def build_cascade(
-    lists: Sequence[UnitList], *, options: MatchOptions | None = None, addressing: Addressing = DEFAULT
+    lists: Sequence[UnitList],
+    *,
+    options: MatchOptions | None = None,
+    addressing: Addressing = DEFAULT,
+    left_out: Mapping[str, str] | None = None,
 ) -> Cascade:
     """Link the same item across levels (codes differ per level, names drift) and find where chains break.
 
     Pairs need a matched link's name evidence; the department is no evidence across levels, where a
-    county bureau hands an item to a township government.
+    county bureau hands an item to a township government. `left_out`: units whose list the run left out
+    (a repeat of another input), with that list's file, so that a parent without a list says why.
     """
     options = (options or MatchOptions()).model_copy(update={"other_department_penalty": 0.0})
-    lists = _named_parents(lists)
+    lists = _named_parents(lists, left_out or {})
     by_rank: dict[int, list[UnitList]] = defaultdict(list)
     for ul in lists:
         by_rank[LEVEL_RANK[ul.level]].append(ul)
@@ -167,11 +172,12 @@ def build_cascade(
     return result
 
 
-def _named_parents(lists: Sequence[UnitList]) -> list[UnitList]:
+def _named_parents(lists: Sequence[UnitList], left_out: Mapping[str, str]) -> list[UnitList]:
     """Each declared parent as the unit of an upper list it names (东城县人民政府 or 东城 is 东城县).
 
     A parent that names none of the upper lists' units, where lists of the level above are given, is a
-    misspelling that would cut the unit off its county silently: a config error naming both sides.
+    misspelling that would cut the unit off its county silently: a config error naming both sides. A parent
+    whose own list was left out as a repeat of another input is no misspelling: the error says so.
     """
     out = []
     for ul in lists:
@@ -184,6 +190,13 @@ def _named_parents(lists: Sequence[UnitList]) -> list[UnitList]:
             out.append(replace(ul, parent=named[0]))
             continue
         nearest = max((LEVEL_RANK[u.level] for u in upper), default=None)
+        repeated = sorted(unit for unit in left_out if names_unit(ul.parent, unit))
+        if not named and repeated:
+            raise ConfigError(
+                f"the {ul.level.value} list of {ul.unit} names its parent “{ul.parent}”, whose list "
+                f"({left_out[repeated[0]]}) was left out as a repeat of another input (duplicate-input)",
+                hint=f"give {repeated[0]} its own list: the file named for it is another list again",
+            )
         if not named and nearest is not None:
             units = "、".join(sorted({u.unit for u in upper if LEVEL_RANK[u.level] == nearest}))
             raise ConfigError(

@@ -41,6 +41,8 @@ class Loaded:
     issues: list[RowIssue] = field(default_factory=list)
     known_units: set[str] | None = None
     """Every unit of the inputs (name keys), when only some units' records were loaded."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Units whose list was left out as a repeat of another input (duplicate-input), with that list's file."""
 
 
 def read_input(path: Path, options: IngestOptions, progress: Progress | None) -> FileReport:
@@ -147,6 +149,8 @@ def load_inputs(
             )
         )
         if n in repeats:
+            if unit:
+                loaded.left_out[unit] = str(li.path)
             continue  # a repeat of an earlier input: said so, and not counted again
         items = report.powers
         if li.role is ListRole.ACCEPTANCE:
