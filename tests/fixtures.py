@@ -8,6 +8,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from quanze.results import GapRow, InputFile, MatchCounts, ReconcileResult, Summary
+
 Row = Sequence[Any]
 
 
@@ -1467,3 +1469,23 @@ def template_copied_to_department_sheets(path: Path, *, edited: bool = False) ->
             rows[0] = [1, f"第{n}项自有事项", "行政许可", f"D{n}"]
         sheets[organ] = [header, *rows]
     return xlsx(path, sheets)
+
+
+def gaps_only(*gaps: GapRow, inputs: Sequence[InputFile] = ()) -> ReconcileResult:
+    """A reconcile result holding only these gaps (and inputs): what the ledger records from a run."""
+    counts = MatchCounts(
+        powers=0,
+        service_items=0,
+        units=[],
+        links_matched=0,
+        links_review=0,
+        power_units_matched=0,
+        power_units_review=0,
+        power_units_unmatched=0,
+        orphan_service_items=0,
+        ambiguous=0,
+        decisions_applied=0,
+        review_share=0.0,
+    )
+    summary = Summary(quanze_version="test", inputs=list(inputs), match=counts)
+    return ReconcileResult(summary=summary, matches=[], gaps=list(gaps))

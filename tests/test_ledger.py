@@ -19,7 +19,7 @@ from quanze.config import Threshold, load_config
 from quanze.errors import ConfigError, OutputError, UsageError
 from quanze.ledger import CLOSED, IN_PROGRESS, OPEN, WONT_FIX, GapChange, LedgerRun, Period
 from quanze.report.ledger import write_period_report
-from quanze.results import GapRow, GapType, MatchCounts, ReconcileResult, Summary
+from quanze.results import GapRow, GapType, ReconcileResult
 
 import fixtures
 
@@ -35,23 +35,7 @@ def gap(kind: GapType, unit: str | None, name: str, code: str | None = None) -> 
 
 
 def result(*gaps: GapRow) -> ReconcileResult:
-    counts = MatchCounts(
-        powers=0,
-        service_items=0,
-        units=[],
-        links_matched=0,
-        links_review=0,
-        power_units_matched=0,
-        power_units_review=0,
-        power_units_unmatched=0,
-        orphan_service_items=0,
-        ambiguous=0,
-        decisions_applied=0,
-        review_share=0.0,
-    )
-    return ReconcileResult(
-        summary=Summary(quanze_version="test", inputs=[], match=counts), matches=[], gaps=list(gaps)
-    )
+    return fixtures.gaps_only(*gaps)
 
 
 def statuses(path: Path) -> dict[str, str]:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from quanze import ledger
 from quanze.ledger import CLOSED, OPEN
-from quanze.results import GapRow, GapType, InputFile, MatchCounts, ReconcileResult, Summary
+from quanze.results import GapRow, GapType, InputFile, ReconcileResult
+
+import fixtures
 
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -21,22 +23,7 @@ def gap(unit: str, name: str, kind: GapType = GapType.NO_SERVICE_ITEM) -> GapRow
 
 
 def result(inputs: list[InputFile], *gaps: GapRow) -> ReconcileResult:
-    counts = MatchCounts(
-        powers=0,
-        service_items=0,
-        units=[],
-        links_matched=0,
-        links_review=0,
-        power_units_matched=0,
-        power_units_unmatched=0,
-        power_units_review=0,
-        orphan_service_items=0,
-        ambiguous=0,
-        decisions_applied=0,
-        review_share=0.0,
-    )
-    summary = Summary(quanze_version="test", inputs=inputs, match=counts)
-    return ReconcileResult(summary=summary, matches=[], gaps=list(gaps))
+    return fixtures.gaps_only(*gaps, inputs=inputs)
 
 
 def statuses(db: Path) -> dict[str, str]:

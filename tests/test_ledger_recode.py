@@ -7,7 +7,9 @@ from pathlib import Path
 
 from quanze import ledger
 from quanze.ledger import CLOSED, IN_PROGRESS, GapChange
-from quanze.results import GapRow, GapType, MatchCounts, ReconcileResult, Summary
+from quanze.results import GapRow, GapType, ReconcileResult
+
+import fixtures
 
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -24,23 +26,7 @@ def gap(name: str, code: str | None, unit: str = "南山县") -> GapRow:
 
 
 def result(*gaps: GapRow) -> ReconcileResult:
-    counts = MatchCounts(
-        powers=0,
-        service_items=0,
-        units=[],
-        links_matched=0,
-        links_review=0,
-        power_units_matched=0,
-        power_units_unmatched=0,
-        power_units_review=0,
-        orphan_service_items=0,
-        ambiguous=0,
-        decisions_applied=0,
-        review_share=0.0,
-    )
-    return ReconcileResult(
-        summary=Summary(quanze_version="test", inputs=[], match=counts), matches=[], gaps=list(gaps)
-    )
+    return fixtures.gaps_only(*gaps)
 
 
 def test_a_code_corrected_upstairs_keeps_the_gap(tmp_path: Path) -> None:
