@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from quanze.models import IssueCode, PowerItem, RowIssue, Severity
+from quanze.models import IssueCode, PowerItem, RowIssue
 from quanze.normalize import fold, name_key
 
 # Kinds of unit, told apart by how the unit's name ends.
@@ -362,16 +362,7 @@ def _listing(units: Sequence[str], most: int = 8) -> str:
 
 
 def _issue(code: IssueCode, p: PowerItem, message: str) -> RowIssue:
-    return RowIssue(
-        code=code,
-        severity=Severity.WARNING,
-        file=p.source.file,
-        sheet=p.source.sheet,
-        row=p.source.row,
-        column="承接单位",
-        value=p.receiving_unit,
-        message=message,
-    )
+    return RowIssue.warning_at(code, p.source, message, column="承接单位", value=p.receiving_unit)
 
 
 def _split(text: str) -> list[str]:

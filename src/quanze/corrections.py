@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from quanze.models import IssueCode, PowerItem, RowIssue, Severity
+from quanze.models import IssueCode, PowerItem, RowIssue
 from quanze.normalize import code_key, department_key, name_key
 from quanze.vocab import acceptance_of
 
@@ -48,12 +48,9 @@ def settle_corrections(
             dropped.update(at[:-1])
             earlier = "、".join(f"row {r.source.row} “{r.acceptance or ''}”" for r in rows[:-1])
             issues.append(
-                RowIssue(
-                    code=IssueCode.CONFLICTING_ACCEPTANCE,
-                    severity=Severity.WARNING,
-                    file=last.source.file,
-                    sheet=last.source.sheet,
-                    row=last.source.row,
+                RowIssue.warning_at(
+                    IssueCode.CONFLICTING_ACCEPTANCE,
+                    last.source,
                     column="认领情况",
                     value=last.acceptance,
                     message=f"{unit}'s list names “{last.title}” twice with different answers: {earlier} and "

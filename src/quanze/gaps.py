@@ -84,12 +84,9 @@ def acceptance_issues(lists: Mapping[str, Sequence[PowerItem]]) -> list[RowIssue
         for p in lists[unit]:
             if acceptance_of(p.acceptance) is None:
                 out.append(
-                    RowIssue(
-                        code=IssueCode.UNKNOWN_ACCEPTANCE,
-                        severity=Severity.WARNING,
-                        file=p.source.file,
-                        sheet=p.source.sheet,
-                        row=p.source.row,
+                    RowIssue.warning_at(
+                        IssueCode.UNKNOWN_ACCEPTANCE,
+                        p.source,
                         column="认领情况",
                         value=p.acceptance,
                         message=f"“{p.acceptance}” says neither 认领 nor 不认领: {unit} is counted as not "
@@ -183,12 +180,9 @@ class AcceptanceCheck:
                     "the devolution list's name or code in the row"
                 )
                 out.append(
-                    RowIssue(
-                        code=IssueCode.NEAR_NAME_PAIRING,
-                        severity=Severity.WARNING,
-                        file=row.source.file,
-                        sheet=row.source.sheet,
-                        row=row.source.row,
+                    RowIssue.warning_at(
+                        IssueCode.NEAR_NAME_PAIRING,
+                        row.source,
                         value=row.title,
                         message=f"{unit}'s row “{row.title}” is {said}",
                     )
@@ -210,12 +204,9 @@ class AcceptanceCheck:
                 if not theirs or not ours or theirs == ours:
                     continue
                 out.append(
-                    RowIssue(
-                        code=IssueCode.ACCEPTANCE_CODE_DIFFERS,
-                        severity=Severity.WARNING,
-                        file=row.source.file,
-                        sheet=row.source.sheet,
-                        row=row.source.row,
+                    RowIssue.warning_at(
+                        IssueCode.ACCEPTANCE_CODE_DIFFERS,
+                        row.source,
                         value=row.code,
                         message=f"{unit}'s row “{row.title}” has the code {row.code}, but the devolved item it "
                         f"is counted as by name, “{power.title}” ({source_of(power)}), has {power.code}; if the "

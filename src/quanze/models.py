@@ -164,6 +164,28 @@ class RowIssue(BaseModel):
     value: str | None = None
     message: str
 
+    @classmethod
+    def warning_at(
+        cls,
+        code: IssueCode,
+        source: Provenance,
+        message: str,
+        *,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> RowIssue:
+        """A warning at the file, sheet and row a record came from."""
+        return cls(
+            code=code,
+            severity=Severity.WARNING,
+            file=source.file,
+            sheet=source.sheet,
+            row=source.row,
+            column=column,
+            value=value,
+            message=message,
+        )
+
     def location(self) -> str:
         parts = [self.file]
         if self.sheet:
