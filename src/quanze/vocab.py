@@ -544,13 +544,12 @@ REFUSE_WORDS: Final = frozenset(
 
 # 下放方式 words that keep an item at the upper level: it is handed to no one.
 KEPT_WORDS: Final = frozenset({"保留", "不下放", "无", "暂不下放", "上级保留"})
-# A 下放方式 that opens with one of these keeps the item (不予下放, 暂缓下放, 取消下放).
-KEPT_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "取消", "停止")
+# A 下放方式 that opens with one of these keeps the item (不予下放, 暂缓下放, 取消下放), or takes it back up
+# (上收, 收回市级): it is handed to no one.
+KEPT_PREFIXES: Final = ("不", "未", "暂不", "暂缓", "取消", "停止", "上收", "收回", "回收")
 HANDING_WORDS: Final = ("下放", "委托", "授权", "赋权", "放权", "交由")
 
 
-# A 下放方式 that opens with one of these takes the item back up (上收, 收回市级): it is handed to no one.
-TAKEN_BACK_PREFIXES: Final = ("上收", "收回", "回收")
 # The upper level itself implements the item (市级实施, 本级行使, 省级直接办理): it is handed to no one.
 _UPPER_IMPLEMENTS: Final = re.compile(
     r"^(本级|上级|原级|省级|自治区级|市级|州级|盟级|地区级|设区市级|市本级)(直接)?(实施|行使|办理|承办|保留)$"
@@ -570,7 +569,7 @@ def keeps_item(mode: str | None) -> bool:
     text = "".join((mode or "").split())
     if not text:
         return False
-    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES) or text.startswith(TAKEN_BACK_PREFIXES):
+    if text in KEPT_WORDS or text.startswith(KEPT_PREFIXES):
         return True
     if _UPPER_IMPLEMENTS.match(text):
         return True

@@ -121,23 +121,15 @@ def _write_gap(
     gid = row["id"]
     if row["identity"] != identity or row["item_name"] != gap.item_name:
         counts.renamed += 1
+    changed = []
     if code_key(row["item_code"]) != code_key(gap.item_code):
         # The item's code was corrected (or given): the same gap, its owner, reason and due date kept.
-        record_event(
-            con,
-            gid,
-            at,
-            "renamed",
-            row["status"],
-            run_id=run_id,
-            field="item_code",
-            old=row["item_code"],
-            new=gap.item_code,
-            due=row["due"],
-        )
+        changed.append(("item_code", row["item_code"], gap.item_code))
     if row["item_name"] != gap.item_name or (
         row["identity"] != identity and code_key(row["item_code"]) == code_key(gap.item_code)
     ):
+        changed.append(("item_name", row["item_name"], gap.item_name))
+    for name, old, new in changed:
         record_event(
             con,
             gid,
@@ -145,9 +137,9 @@ def _write_gap(
             "renamed",
             row["status"],
             run_id=run_id,
-            field="item_name",
-            old=row["item_name"],
-            new=gap.item_name,
+            field=name,
+            old=old,
+            new=new,
             due=row["due"],
         )
     status, since, new_due, reason = row["status"], row["since"], row["due"], row["reason"]

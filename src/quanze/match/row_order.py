@@ -31,11 +31,10 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from typing import Final
 
 from quanze.match.distinct_runs import _fits
-from quanze.match.doubts import TIE_MARK
 from quanze.match.families import GENERIC_RUN
 from quanze.match.model import MatchOptions, Method, Status
 from quanze.match.scoring import KEY_WORD_NOTE, Prepared
-from quanze.match.settle import Found
+from quanze.match.settle import Found, is_tied
 from quanze.models import Category, ServiceItem
 
 # The most rows with nothing linked that two rows of one power may hold between them and speak for: a longer gap
@@ -102,7 +101,7 @@ def _owner(found: Sequence[Found]) -> int | None:
     """The one power a row's links point at, none when two or when its link is in doubt (a key word differs,
     a tie): such a row is no evidence for its neighbours."""
     owners = {f[0] for f in found}
-    if len(owners) != 1 or any(KEY_WORD_NOTE in f[4] or TIE_MARK in f[4] for f in found):
+    if len(owners) != 1 or any(KEY_WORD_NOTE in f[4] or is_tied(f) for f in found):
         return None
     return next(iter(owners))
 
